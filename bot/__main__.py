@@ -1,0 +1,254 @@
+"""Command line: `python -m bot` (or `multiplier`) starts the app; subcommands run its parts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.config import Settings, SettingsError, get_settings
+
+logger = logging.getLogger("bot")
+
+EXIT_USAGE = 2
+
+CREATE_APP_HELP = """\
+Multiplier needs a Slack app to talk to. To create one (about two minutes):
+
+  1. Open https://api.slack.com/apps, choose "Create New App" → "From a manifest",
+     pick your workspace and paste the contents of manifest.yml.
+  2. Install the app to your workspace.
+  3. Put these in .env (see .env.example) or in the environment:
+       SLACK_BOT_TOKEN=xoxb-…       OAuth & Permissions → Bot User OAuth Token
+       SLACK_SIGNING_SECRET=…       Basic Information → Signing Secret
+       SLACK_APP_TOKEN=xapp-…       Basic Information → App-Level Tokens (connections:write),
+                                    for Socket Mode on your machine (no public URL needed)
+  4. Run the same command again.
+"""
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one sentence, no traceback."""
+
+
+def _parse_instant(value: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO-8601 instant such as 2026-11-20T15:00:00Z"
+        ) from None
+    # An instant without an offset is read as UTC, so back-fills are reproducible anywhere.
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1-65535)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot.scheduling.jobs import JOBS
+
+    parser = argparse.ArgumentParser(
+        prog="multiplier",
+        description="Multiplier: a Slack app that coaches engineers toward staff-level impact. "
+        "With no command it starts the app: connected to Slack when Slack credentials are set, "
+        "otherwise it explains how to create the Slack app.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve Slack requests (Socket Mode or HTTP)",
+        description="Serve Slack requests. Default: Socket Mode when SLACK_APP_TOKEN is set, "
+        "otherwise HTTP on PORT (what the Procfile's web process runs).",
+    )
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--http", action="store_true", help="HTTP mode: Slack posts to /slack/events")
+    mode.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
+    serve.add_argument("--port", type=_port, help="HTTP port (default: PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")  # noqa: S104
+
+    commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date",
+        description="Apply every pending Alembic migration to DATABASE_URL (the release phase).",
+    )
+    commands.add_parser(
+        "worker",
+        help="run the scheduler (check-ins, summaries, digests)",
+        description="Tick once a minute and run every scheduled job for that minute. Several "
+        "workers may share one PostgreSQL database; each delivery still happens once.",
+    )
+
+    jobs = commands.add_parser(
+        "jobs", help="run one scheduled job by hand", description="Operate scheduled jobs by hand."
+    )
+    job_commands = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
+    job_commands.add_parser("list", help="list the jobs", description="List the jobs.")
+    run = job_commands.add_parser(
+        "run",
+        help="run one job once for an instant",
+        description="Run one job once, as the worker would at the instant --now (default: now). "
+        "Idempotent: running it again for the same instant sends nothing twice.",
+    )
+    run.add_argument("job", choices=sorted(JOBS), help="the job to run")
+    run.add_argument(
+        "--now",
+        type=_parse_instant,
+        help="the instant to run for, ISO-8601 (e.g. 2026-11-20T15:00:00Z); no offset means UTC",
+    )
+    return parser
+
+
+def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.engine import Database
+    from bot.db.migrate import pending_migrations, upgrade
+
+    database = Database(settings.database_url)
+    try:
+        database.ping()
+        if pending_migrations(database.engine):
+            if not (database.is_sqlite and migrate_sqlite):
+                raise CliError(
+                    "The database schema is out of date: run `python -m bot migrate` "
+                    "(the Procfile's release phase does this on deploy)."
+                )
+            # The embedded SQLite database needs no set-up: bring it up to date ourselves.
+            upgrade(database.engine)
+    except OperationalError as error:
+        raise CliError(_database_unreachable(settings, error)) from None
+    return database
+
+
+def _database_unreachable(settings: Settings, error: Exception) -> str:
+    from sqlalchemy.engine import make_url
+
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return (
+        f"Cannot reach the database at {where} ({reason}). Check that it is running and "
+        "that DATABASE_URL is right."
+    )
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
+
+    socket_mode = args.socket or (not args.http and bool(settings.slack_app_token))
+    settings.require_slack(socket_mode=socket_mode)
+    database = _open_database(settings)
+    try:
+        app = create_app(settings=settings, database=database, socket_mode=socket_mode)
+    except Exception as error:  # Bolt checks the token with auth.test at start-up
+        raise CliError(
+            f"Slack did not accept the bot token ({error}). Check SLACK_BOT_TOKEN."
+        ) from None
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logger.info("serving Slack over Socket Mode")
+        SocketModeHandler(app.bolt, settings.slack_app_token).start()
+        return 0
+    from bot.web import WebServer
+
+    port = args.port or settings.port
+    server = WebServer(app, host=args.host, port=port, threads=settings.web_threads)
+    logger.info("serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)", port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        logger.info("stopping")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    """The README's run command: connect to Slack if configured, else explain how."""
+    if settings.has_slack_credentials or settings.slack_app_token:
+        args.http = args.socket = False
+        args.port = None
+        args.host = "0.0.0.0"  # noqa: S104
+        return cmd_serve(args, settings)
+    print(CREATE_APP_HELP, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    database = Database(settings.database_url)
+    try:
+        upgrade(database.engine)
+    except OperationalError as error:
+        raise CliError(_database_unreachable(settings, error)) from None
+    finally:
+        database.dispose()
+    print("Database schema is up to date.")
+    return 0
+
+
+def _job_context(settings: Settings, worker: str):
+    from bot.scheduling.jobs import JobContext
+
+    return JobContext(database=_open_database(settings), settings=settings, worker_id=worker)
+
+
+def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.scheduling.worker import run_worker, worker_id
+
+    settings.require_slack(socket_mode=False) if not settings.slack_bot_token else None
+    run_worker(_job_context(settings, worker_id()))
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.scheduling.jobs import JOBS, run_job
+
+    if args.jobs_command == "list":
+        for spec in JOBS.values():
+            print(f"{spec.name:16} {spec.description}")
+        return 0
+    now = args.now or datetime.now(UTC)
+    result = run_job(args.job, _job_context(settings, "cli"), now)
+    print(f"{result.name} at {now.isoformat()}: {result.summary}")
+    return 0
+
+
+HANDLERS = {
+    None: cmd_start,
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "worker": cmd_worker,
+    "jobs": cmd_jobs,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+        from bot.logs import configure_logging
+
+        configure_logging(settings.log_level)
+        return HANDLERS[args.command](args, settings)
+    except (SettingsError, CliError) as error:
+        print(f"multiplier: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""One settings object, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///multiplier.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one plain sentence for the operator."""
+
+
+class Settings(BaseSettings):
+    """Everything the app reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Names of the slash commands, so a workspace that already has a /brag can rename ours.
+    command_brag: str = "/brag"
+    command_kudos: str = "/kudos"
+    command_multiplier: str = "/multiplier"
+
+    # A directory whose YAML files add to or override the shipped coaching content.
+    prompts_dir: Path | None = None
+    # How long processed Slack event ids are kept for retry de-duplication.
+    event_retention_days: int = Field(default=7, ge=1)
+    # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
+    web_threads: int = Field(default=16, ge=1, le=256)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        """Whether enough is set to talk to a real Slack workspace."""
+        return bool(self.slack_signing_secret and (self.slack_bot_token or self.oauth_enabled))
+
+    @property
+    def oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    def require_slack(self, *, socket_mode: bool) -> None:
+        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+        if not (self.slack_bot_token or self.oauth_enabled):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
+                "Slack app's OAuth & Permissions page into .env (README: 'Create the Slack app')."
+            )
+        if self.slack_bot_token and not self.slack_bot_token.startswith("xoxb-"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN does not look like a bot token: it should start with 'xoxb-'."
+            )
+        if socket_mode:
+            if not self.slack_app_token:
+                raise SettingsError(
+                    "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) "
+                    "with the connections:write scope, from your app's Basic Information page."
+                )
+            if not self.slack_app_token.startswith("xapp-"):
+                raise SettingsError(
+                    "SLACK_APP_TOKEN does not look like an app-level token: it should start "
+                    "with 'xapp-'."
+                )
+        elif not self.slack_signing_secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+                "Basic Information page into .env."
+            )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept Heroku-style `postgres://` URLs and pick the psycopg 3 driver."""
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    variable = str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+    reason = first.get("msg", "is invalid").removeprefix("Value error, ")
+    return f"{variable} is invalid ({reason}): fix it in the environment or in .env."
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one SettingsError sentence."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

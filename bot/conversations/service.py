@@ -1,0 +1,69 @@
+"""Direct messages to the bot and processed Slack events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.base import utcnow
+from bot.db.models import DirectMessage, ProcessedEvent, User
+
+
+def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool:
+    """Record an event id; False when it was already recorded (a Slack retry)."""
+    if session.get(ProcessedEvent, event_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(event_id=event_id, team_id=team_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def prune_processed_events(*, session: Session, now: datetime, keep: timedelta) -> int:
+    """Forget event ids older than `keep`; Slack never retries that late."""
+    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - keep))
+    return result.rowcount or 0
+
+
+def store_direct_message(
+    *, session: Session, user: User, channel_id: str, ts: str, text: str, thread_ts: str | None
+) -> DirectMessage:
+    """Keep a DM exactly as typed; the same message stored twice is stored once."""
+    existing = session.scalars(
+        select(DirectMessage).where(DirectMessage.channel_id == channel_id, DirectMessage.ts == ts)
+    ).one_or_none()
+    if existing is not None:
+        return existing
+    message = DirectMessage(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        channel_id=channel_id,
+        ts=ts,
+        thread_ts=thread_ts,
+        text=text,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def edit_direct_message(
+    *, session: Session, user: User, channel_id: str, ts: str, text: str
+) -> DirectMessage | None:
+    """Apply an edit the user made in Slack to the stored copy of their message."""
+    message = session.scalars(
+        select(DirectMessage).where(
+            DirectMessage.channel_id == channel_id,
+            DirectMessage.ts == ts,
+            DirectMessage.user_id == user.id,
+        )
+    ).one_or_none()
+    if message is not None:
+        message.text = text
+        message.edited_at = utcnow()
+    return message

@@ -1,0 +1,281 @@
+"""The tables. Every row that belongs to a workspace carries `workspace_id` for tenancy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base, UTCDateTime, utcnow
+
+FRIDAY = 4
+DEFAULT_CHECKIN_MINUTE = 15 * 60
+
+SlackId = String(32)
+
+
+class Workspace(Base):
+    """A Slack workspace (team) the app is installed in."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, unique=True)
+    enterprise_id: Mapped[str | None] = mapped_column(SlackId)
+    name: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After uninstall, the workspace's data is deleted once this instant has passed.
+    purge_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Team defaults an admin sets (e.g. default check-in day); user preferences override them.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class User(Base):
+    """An engineer in a workspace, with their check-in preferences."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "slack_user_id"),
+        Index("ix_users_due", "checkins_enabled", "next_checkin_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    slack_user_id: Mapped[str] = mapped_column(SlackId)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    tz_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False once Slack says the account is gone or deactivated: nothing more is sent.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(64))
+    dm_channel_id: Mapped[str | None] = mapped_column(SlackId)
+
+    checkins_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    cadence: Mapped[str] = mapped_column(String(16), default="weekly")
+    checkin_weekday: Mapped[int] = mapped_column(SmallInteger, default=FRIDAY)
+    # For the twice-a-week cadence; Monday is 0.
+    second_weekday: Mapped[int | None] = mapped_column(SmallInteger)
+    checkin_minute: Mapped[int] = mapped_column(SmallInteger, default=DEFAULT_CHECKIN_MINUTE)
+    quiet_start_minute: Mapped[int | None] = mapped_column(SmallInteger)
+    quiet_end_minute: Mapped[int | None] = mapped_column(SmallInteger)
+    reminder_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The next check-in slot in UTC, precomputed so "who is due" is one indexed range query.
+    next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    workspace: Mapped[Workspace] = relationship(lazy="joined")
+
+
+class CheckIn(Base):
+    """One scheduled reflection check-in: a delivery unique per user and period."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("user_id", "period_key"),
+        Index("ix_checkins_status_slot", "status", "slot_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(32))
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # pending → claimed → sent → answered; or skipped / snoozed / failed / expired.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    prompt_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(SlackId)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvidenceEntry(Base):
+    """A piece of evidence on an engineer's log: what happened, for whom, at what scope."""
+
+    __tablename__ = "evidence_entries"
+    __table_args__ = (
+        Index("ix_evidence_entries_user_occurred", "user_id", "occurred_at"),
+        Index("ix_evidence_entries_workspace_occurred", "workspace_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    scope: Mapped[str | None] = mapped_column(String(16))
+    # Slack user ids of the people who benefited.
+    people: Mapped[list[str]] = mapped_column(JSON, default=list)
+    link: Mapped[str | None] = mapped_column(Text)
+    impact: Mapped[str | None] = mapped_column(Text)
+    # private (author only) or team (may appear in team digests).
+    visibility: Mapped[str] = mapped_column(String(16), default="private")
+    # brag, shortcut, modal, checkin, dm, kudos.
+    source: Mapped[str] = mapped_column(String(16))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    source_channel_id: Mapped[str | None] = mapped_column(SlackId)
+    source_message_ts: Mapped[str | None] = mapped_column(SlackId)
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Answer(Base):
+    """A reply to a check-in question, or "nothing this week"."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
+    )
+    prompt_id: Mapped[str | None] = mapped_column(String(64))
+    # answer or nothing.
+    kind: Mapped[str] = mapped_column(String(16), default="answer")
+    text: Mapped[str | None] = mapped_column(Text)
+    # modal, dm or button.
+    source: Mapped[str] = mapped_column(String(16))
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="SET NULL")
+    )
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Kudos(Base):
+    """Peer recognition: recorded as evidence on the recipient's log."""
+
+    __tablename__ = "kudos"
+    __table_args__ = (Index("ix_kudos_giver_created", "giver_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    giver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="CASCADE")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    # The giver's choice: may this kudos appear in team digests?
+    share_in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestChannel(Base):
+    """A channel that receives the weekly team digest."""
+
+    __tablename__ = "digest_channels"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    weekday: Mapped[int] = mapped_column(SmallInteger, default=0)
+    minute_of_day: Mapped[int] = mapped_column(SmallInteger, default=9 * 60)
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    next_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestPost(Base):
+    """One digest post: unique per channel and period so reruns never post twice."""
+
+    __tablename__ = "digest_posts"
+    __table_args__ = (UniqueConstraint("digest_channel_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest_channel_id: Mapped[int] = mapped_column(
+        ForeignKey("digest_channels.id", ondelete="CASCADE")
+    )
+    period_key: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_ts: Mapped[str | None] = mapped_column(SlackId)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SummaryPost(Base):
+    """One weekly personal summary: unique per user and week."""
+
+    __tablename__ = "summary_posts"
+    __table_args__ = (UniqueConstraint("user_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(SlackId)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DirectMessage(Base):
+    """A message a user sent the bot in its DM, kept so nothing they typed is lost."""
+
+    __tablename__ = "direct_messages"
+    __table_args__ = (UniqueConstraint("channel_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    ts: Mapped[str] = mapped_column(SlackId)
+    thread_ts: Mapped[str | None] = mapped_column(SlackId)
+    text: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProcessedEvent(Base):
+    """A Slack event id already handled, so Slack's retries are not processed twice."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(SlackId)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,72 @@
+"""Slack surfaces. Each group registers its listeners through one Registrar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App
+
+from bot.config import Settings
+
+Handler = Callable[..., Any]
+
+# Manifest event names that Bolt receives as a `message` event in a given channel type.
+_MESSAGE_EVENTS = {"message.im": "im", "message.channels": "channel", "message.groups": "group"}
+
+
+@dataclass
+class Registrar:
+    """Registers listeners on the Bolt app and remembers what it registered.
+
+    The record is compared against manifest.yml in a test, so the Slack app definition and
+    the code cannot drift apart.
+    """
+
+    app: App
+    settings: Settings
+    commands: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    shortcuts: set[str] = field(default_factory=set)
+    actions: set[str] = field(default_factory=set)
+    views: set[str] = field(default_factory=set)
+
+    def command(self, name: str, handler: Handler) -> None:
+        self.commands.add(name)
+        self.app.command(name)(handler)
+
+    def event(self, manifest_name: str, handler: Handler) -> None:
+        """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
+        self.events.add(manifest_name)
+        channel_type = _MESSAGE_EVENTS.get(manifest_name)
+        if channel_type is None:
+            self.app.event(manifest_name)(handler)
+            return
+
+        def in_channel_type(event: dict[str, Any]) -> bool:
+            return event.get("channel_type") == channel_type
+
+        self.app.event("message", matchers=[in_channel_type])(handler)
+
+    def shortcut(self, callback_id: str, handler: Handler) -> None:
+        self.shortcuts.add(callback_id)
+        self.app.shortcut(callback_id)(handler)
+
+    def action(self, action_id: str, handler: Handler) -> None:
+        self.actions.add(action_id)
+        self.app.action(action_id)(handler)
+
+    def view(self, callback_id: str, handler: Handler, *, on_close: Handler | None = None) -> None:
+        self.views.add(callback_id)
+        self.app.view(callback_id)(handler)
+        if on_close is not None:
+            self.app.view_closed(callback_id)(on_close)
+
+
+def register_all(registrar: Registrar) -> None:
+    """Register every listener group."""
+    from bot.listeners import actions, commands, events, shortcuts, views
+
+    for group in (commands, events, shortcuts, actions, views):
+        group.register(registrar)

@@ -1,0 +1,14 @@
+"""Slash commands: /brag, /kudos and /multiplier with its subcommands."""
+
+from __future__ import annotations
+
+from bot.listeners import Registrar
+
+
+def register(registrar: Registrar) -> None:
+    from bot.listeners.commands import brag, kudos, multiplier
+
+    s = registrar.settings
+    registrar.command(s.command_brag, brag.handle_brag)
+    registrar.command(s.command_kudos, kudos.handle_kudos)
+    registrar.command(s.command_multiplier, multiplier.handle_multiplier)

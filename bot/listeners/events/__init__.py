@@ -1,0 +1,13 @@
+"""Events API subscriptions."""
+
+from __future__ import annotations
+
+from bot.listeners import Registrar
+
+
+def register(registrar: Registrar) -> None:
+    from bot.listeners.events import app_home_opened, direct_message, user_change
+
+    registrar.event("app_home_opened", app_home_opened.handle_app_home_opened)
+    registrar.event("message.im", direct_message.handle_direct_message)
+    registrar.event("user_change", user_change.handle_user_change)

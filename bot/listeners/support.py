@@ -1,0 +1,34 @@
+"""Helpers listeners share: typed access to what the middleware put in the context."""
+
+from __future__ import annotations
+
+from slack_bolt import BoltContext
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.db.models import User
+from bot.ui.messages import CommandNames
+from bot.workspaces import service as workspaces
+
+
+def db(context: BoltContext) -> Session:
+    """This listener's database session (see bot.middleware)."""
+    return context["db"]
+
+
+def settings(context: BoltContext) -> Settings:
+    return context["settings"]
+
+
+def command_names(context: BoltContext) -> CommandNames:
+    s = settings(context)
+    return CommandNames(brag=s.command_brag, kudos=s.command_kudos, multiplier=s.command_multiplier)
+
+
+def current_user(context: BoltContext) -> User:
+    """The user who sent this request, created on first contact."""
+    team_id = context.team_id or context.enterprise_id or ""
+    user_id = context.user_id
+    if not user_id:
+        raise ValueError("this request carries no user")
+    return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)

@@ -1,0 +1,92 @@
+"""Scheduled jobs: each runs once for an explicit instant, and is safe to run again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.conversations import service as conversations
+from bot.db.engine import Database
+from bot.slack.client import build_web_client
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    """What a job needs: the database, settings, and Web API clients per workspace."""
+
+    database: Database
+    settings: Settings
+    worker_id: str = "cli"
+    _clients: dict[str, WebClient] = field(default_factory=dict)
+
+    def client_for(self, team_id: str | None = None) -> WebClient:
+        """A Web API client carrying the bot token that may act in that workspace."""
+        key = team_id or ""
+        if key not in self._clients:
+            self._clients[key] = build_web_client(
+                self.settings, token=self.settings.slack_bot_token
+            )
+        return self._clients[key]
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one run did, for the operator: a one-line summary."""
+
+    name: str
+    summary: str
+
+
+Job = Callable[[JobContext, datetime], JobResult]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    run: Job
+
+
+JOBS: dict[str, JobSpec] = {}
+
+
+def job(name: str, description: str) -> Callable[[Job], Job]:
+    """Register a job under a name the CLI and the worker use."""
+
+    def decorate(func: Job) -> Job:
+        JOBS[name] = JobSpec(name=name, description=description, run=func)
+        return func
+
+    return decorate
+
+
+@job("prune-events", "Forget processed Slack event ids older than EVENT_RETENTION_DAYS.")
+def prune_events(ctx: JobContext, now: datetime) -> JobResult:
+    with ctx.database.session() as session:
+        removed = conversations.prune_processed_events(
+            session=session, now=now, keep=timedelta(days=ctx.settings.event_retention_days)
+        )
+    return JobResult("prune-events", f"forgot {removed} processed event id(s)")
+
+
+def run_job(name: str, ctx: JobContext, now: datetime) -> JobResult:
+    """Run one registered job for the instant `now`."""
+    return JOBS[name].run(ctx, now)
+
+
+def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
+    """One scheduler tick: every job, in registration order; one failure does not stop others."""
+    results = []
+    for spec in JOBS.values():
+        try:
+            results.append(spec.run(ctx, now))
+        except Exception:
+            logger.exception("job failed", extra={"job": spec.name})
+    return results

@@ -1,0 +1,53 @@
+"""The worker process: APScheduler ticks once a minute and runs every job for that instant.
+
+APScheduler keeps its jobs in memory, one scheduler per replica: exactly-once delivery comes
+from unique delivery rows and row claims in the database, not from a shared job store.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import UTC, datetime
+
+from bot.scheduling.jobs import JobContext, run_all_due
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def tick(ctx: JobContext, now: datetime | None = None) -> None:
+    """Run every job for the current minute."""
+    instant = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    for result in run_all_due(ctx, instant):
+        logger.info("%s: %s", result.name, result.summary)
+
+
+def run_worker(ctx: JobContext) -> None:
+    """Block, ticking every minute on the minute, until interrupted."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        CronTrigger(second=0, timezone=UTC),
+        args=[ctx],
+        id="tick",
+        max_instances=1,
+        coalesce=True,
+        # A tick that starts late still runs: missed slots are caught up by the jobs themselves.
+        misfire_grace_time=TICK_SECONDS,
+    )
+    logger.info("worker %s started; ticking every minute", ctx.worker_id)
+    tick(ctx)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        logger.info("worker stopping")

@@ -1,0 +1,110 @@
+"""Messages the bot sends: help, confirmations, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.db.models import EvidenceEntry
+from bot.ui.blocks import Block, context, section
+from bot.ui.text import safe, truncate
+
+
+@dataclass(frozen=True)
+class CommandNames:
+    """The slash command names as configured for this deployment."""
+
+    brag: str = "/brag"
+    kudos: str = "/kudos"
+    multiplier: str = "/multiplier"
+
+
+def help_message(names: CommandNames) -> dict[str, Any]:
+    """Usage for every command, short enough to read in one glance."""
+    m = names.multiplier
+    lines = [
+        "*Multiplier* keeps a private log of the work that multiplies others — the evidence "
+        "a staff-level promotion case is built on.",
+        f"• `{names.brag} <what happened>` — log evidence now (`#unblocking`, `#writing`… set "
+        "the dimension; `@mentions` become the people you helped). No text opens a form.",
+        f"• `{names.kudos} @someone <what they did>` — recognise a peer; it lands on their log.",
+        f"• `{m} summary` — your multiplier summary for this week.",
+        f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
+        f"• `{m} checkins on [day] [HH:MM]` / `{m} checkins off` — weekly reflection DMs.",
+        f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
+        f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
+        f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",
+        f"• `{m} digest add #channel` — (admins) a weekly team digest in a channel.",
+        f"• `{m} forget-me` — delete everything Multiplier stores about you.",
+    ]
+    text = "\n".join(lines)
+    return {
+        "response_type": "ephemeral",
+        "text": truncate(text, 3000),
+        "blocks": [section(text), context("Everything you log is private unless you share it.")],
+    }
+
+
+def usage_error(message: str, typed: str, names: CommandNames) -> dict[str, Any]:
+    """A short usage message that echoes back what was typed so nothing is lost."""
+    blocks: list[Block] = [section(safe(message))]
+    if typed:
+        blocks.append(section("You typed:\n```" + safe(typed, 2900) + "```"))
+    blocks.append(context(f"`{names.multiplier} help` lists every command."))
+    return {"response_type": "ephemeral", "text": truncate(message, 3000), "blocks": blocks}
+
+
+def evidence_logged(entry: EvidenceEntry) -> dict[str, Any]:
+    """Confirmation after /brag stored an entry."""
+    dimension = entry.dimension.replace("_", " ") if entry.dimension else "not classified yet"
+    text = f"Logged to your private evidence: {safe(entry.text, 2500)}"
+    return {
+        "response_type": "ephemeral",
+        "text": "Logged to your private evidence.",
+        "blocks": [
+            section(text),
+            context(f"Dimension: {dimension} · Visibility: {entry.visibility}"),
+        ],
+    }
+
+
+def text_too_long(typed: str, limit: int) -> dict[str, Any]:
+    """Refusal for oversized text, echoing it back so the user can copy it."""
+    message = (
+        f"That is {len(typed):,} characters; Multiplier keeps up to {limit:,} per entry. "
+        "Nothing was saved — here is your text to shorten or split:"
+    )
+    return {
+        "response_type": "ephemeral",
+        "text": message,
+        "blocks": [section(safe(message)), section("```" + safe(typed, 2900) + "```")],
+    }
+
+
+def failure_notice(text: str, *, typed: str = "") -> dict[str, Any]:
+    """An apology; for commands, with what the user typed so they can send it again."""
+    blocks: list[Block] = [section(safe(text))]
+    if typed:
+        blocks.append(section("You typed:\n```" + safe(typed, 2900) + "```"))
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": text,
+        "blocks": blocks,
+    }
+
+
+def dm_received() -> dict[str, Any]:
+    text = (
+        "Got it — I keep what you send me here. To log evidence with a dimension and the "
+        "people you helped, use `/brag`."
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def something_went_wrong() -> str:
+    return "Sorry — something went wrong on our side and it has been logged. Please try again."
+
+
+def database_unavailable() -> str:
+    return "Multiplier can't reach its database right now. Please try again in a minute."

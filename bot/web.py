@@ -1,0 +1,99 @@
+"""The HTTP server: Slack's requests go to Bolt; /healthz checks the database."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot import __version__
+from bot.app import MultiplierApp
+
+logger = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+SLACK_EVENTS_PATH = "/slack/events"
+
+
+def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def create_wsgi_app(app: MultiplierApp) -> WSGIApp:
+    """Route Slack's paths to Bolt and serve the health check."""
+    slack = SlackRequestHandler(app.bolt, path=SLACK_EVENTS_PATH)
+
+    def healthz(start_response: StartResponse) -> list[bytes]:
+        try:
+            app.database.ping()
+        except Exception as error:
+            logger.warning("health check: database unreachable (%s)", type(error).__name__)
+            return _json(
+                start_response,
+                "503 Service Unavailable",
+                {"status": "unavailable", "database": "unreachable", "version": __version__},
+            )
+        return _json(
+            start_response, "200 OK", {"status": "ok", "database": "ok", "version": __version__}
+        )
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            return healthz(start_response)
+        if path.startswith("/slack/"):
+            return slack(environ, start_response)
+        return _json(start_response, "404 Not Found", {"error": "not_found"})
+
+    return wsgi
+
+
+class WebServer:
+    """Waitress serving the app; start() returns once the socket listens."""
+
+    def __init__(self, app: MultiplierApp, *, host: str, port: int, threads: int) -> None:
+        from waitress.server import create_server
+
+        self._server = create_server(
+            create_wsgi_app(app),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="multiplier",
+            # Slack payloads are small; refuse anything absurd before Bolt parses it.
+            max_request_body_size=1_048_576,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> WebServer:
+        self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

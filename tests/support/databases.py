@@ -1,0 +1,84 @@
+"""Test databases: one migrated SQLite file and one PostgreSQL schema per test process."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+
+from bot.db.base import Base
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def postgres_problem() -> str | None:
+    """None when the test PostgreSQL answers; otherwise why not, in one line."""
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:
+        return str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return None
+
+
+@dataclass
+class TestDatabase:
+    """A migrated database for one backend, reused by every test of this process."""
+
+    backend: str
+    url: str
+    schema: str | None = None
+
+    def open(self) -> Database:
+        return Database(self.url)
+
+    def clean(self, database: Database) -> None:
+        """Delete every row, so the next test starts from an empty, migrated schema."""
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        with database.engine.begin() as connection:
+            if self.backend == "postgresql":
+                quoted = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
+
+
+def create_sqlite(directory: Path) -> TestDatabase:
+    url = f"sqlite:///{directory / 'multiplier-test.db'}"
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    return TestDatabase(backend="sqlite", url=url)
+
+
+def create_postgres() -> TestDatabase:
+    """A fresh schema of its own, so parallel test runs on one server never meet."""
+    schema = f"mt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    return TestDatabase(backend="postgresql", url=url, schema=schema)
+
+
+def drop_postgres(test_database: TestDatabase) -> None:
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{test_database.schema}" CASCADE'))
+    admin.dispose()

@@ -1,0 +1,93 @@
+"""The command line: help on every command, the start command's guidance, jobs and migrate."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.support.process import run_cli
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["serve"], ["migrate"], ["worker"], ["jobs"], ["jobs", "run"], ["jobs", "list"]],
+)
+def test_every_command_has_help(args: list[str], tmp_path: Path) -> None:
+    """`--help` works on every command and subcommand and exits 0."""
+    result = run_cli(*args, "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+
+
+def test_start_without_credentials_explains_setup(tmp_path: Path) -> None:
+    """With no Slack credentials, the run command explains manifest.yml and the variables."""
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert "manifest.yml" in result.stderr
+    for variable in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_sqlite_schema(tmp_path: Path) -> None:
+    """`migrate` brings a new SQLite file to the newest revision, and is idempotent."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    for _ in range(2):
+        result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert "up to date" in result.stdout
+    with sqlite3.connect(tmp_path / "app.db") as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"workspaces", "users", "evidence_entries", "alembic_version"} <= tables
+
+
+def test_jobs_run_is_repeatable(tmp_path: Path) -> None:
+    """`jobs run <job> --now T` runs once for that instant, and again with the same outcome."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    outputs = [
+        run_cli(
+            "jobs",
+            "run",
+            "prune-events",
+            "--now",
+            "2026-11-20T15:00:00Z",
+            cwd=tmp_path,
+            DATABASE_URL=url,
+        )
+        for _ in range(2)
+    ]
+    for result in outputs:
+        assert result.returncode == 0, result.stderr
+        assert "prune-events at 2026-11-20T15:00:00+00:00" in result.stdout
+
+
+def test_jobs_run_rejects_a_bad_instant(tmp_path: Path) -> None:
+    """A malformed --now is refused with an example of the expected form."""
+    result = run_cli("jobs", "run", "prune-events", "--now", "next friday", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ISO-8601" in result.stderr
+
+
+def test_jobs_list_names_the_jobs(tmp_path: Path) -> None:
+    """`jobs list` names each job with a description."""
+    result = run_cli("jobs", "list", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "prune-events" in result.stdout
+
+
+def test_unreachable_database_is_one_clear_sentence(tmp_path: Path) -> None:
+    """A database that cannot be reached gives a plain message naming DATABASE_URL, no traceback."""
+    result = run_cli(
+        "jobs",
+        "run",
+        "prune-events",
+        cwd=tmp_path,
+        DATABASE_URL="postgresql://postgres:secret@127.0.0.1:1/nowhere",
+    )
+    assert result.returncode == 2
+    assert "Cannot reach the database" in result.stderr
+    assert "DATABASE_URL" in result.stderr
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
