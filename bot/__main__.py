@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot import clock
 from bot.config import Settings, SettingsError, get_settings
 
 logger = logging.getLogger("bot")
@@ -221,7 +222,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
         for spec in JOBS.values():
             print(f"{spec.name:16} {spec.description}")
         return 0
-    now = args.now or datetime.now(UTC)
+    now = args.now or clock.now()
     result = run_job(args.job, _job_context(settings, "cli"), now)
     print(f"{result.name} at {now.isoformat()}: {result.summary}")
     return 0

@@ -11,6 +11,7 @@ import os
 import socket
 from datetime import UTC, datetime
 
+from bot import clock
 from bot.scheduling.jobs import JobContext, run_all_due
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def worker_id() -> str:
 
 def tick(ctx: JobContext, now: datetime | None = None) -> None:
     """Run every job for the current minute."""
-    instant = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    instant = (now or clock.now()).replace(second=0, microsecond=0)
     for result in run_all_due(ctx, instant):
         logger.info("%s: %s", result.name, result.summary)
 
