@@ -50,6 +50,23 @@ class Settings(BaseSettings):
     # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
     web_threads: int = Field(default=16, ge=1, le=256)
 
+    # Check-ins (issue 3). A slot missed while the worker was down is still sent this late
+    # (never in the user's quiet hours); older slots are not back-filled.
+    checkin_grace_hours: float = Field(default=6.0, ge=0, le=72)
+    # The one reminder for an unanswered check-in comes this long after its slot.
+    checkin_reminder_hours: float = Field(default=24.0, gt=0, le=24 * 7)
+    # A claimed check-in whose worker vanished is reconciled after this long (sooner when the
+    # claiming process is known dead on this host).
+    checkin_claim_lease_seconds: int = Field(default=600, ge=1)
+    # Outbound messages the worker sends per minute to one workspace (per process), and per
+    # second to one channel. Keep them a little under the limits Slack gives the app.
+    slack_send_rate_per_minute: int = Field(default=600, ge=1, le=100_000)
+    slack_send_channel_per_second: float = Field(default=1.0, gt=0)
+    # Threads sending in parallel, and bounded retries of 5xx/connection failures.
+    slack_send_threads: int = Field(default=8, ge=1, le=64)
+    slack_send_max_retries: int = Field(default=4, ge=0, le=20)
+    slack_send_backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url_ends_with_slash(cls, value: str) -> str:

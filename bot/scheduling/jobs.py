@@ -90,3 +90,7 @@ def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
         except Exception:
             logger.exception("job failed", extra={"job": spec.name})
     return results
+
+
+# Feature jobs register themselves with @job when imported.
+from bot.checkins import jobs as _checkin_jobs  # noqa: E402, F401

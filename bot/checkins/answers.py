@@ -1,0 +1,487 @@
+"""Answering a check-in: the modal, "nothing this week", a free-text DM, snooze, skip, pause.
+
+Every function starts from the acting user and re-checks that the check-in (or answer) is
+theirs in their workspace, with the row locked, so a tampered id or a double click changes
+nothing. Answers with content become evidence entries (source "checkin") linked to their
+check-in; late answers count for the check-in's week.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.checkins import schedule, service
+from bot.checkins.schedule import Preferences
+from bot.coaching import classify
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import Answer, CheckIn, EvidenceEntry, User
+from bot.evidence import service as evidence
+
+# A check-in stays open for top-level replies this long after it was sent.
+OPEN_FOR = timedelta(days=7)
+# Statuses of a check-in whose message the user has (or had): answers are welcome.
+ANSWERABLE = ("sent", "answered", "snoozed", "skipped", "expired")
+# Replies that mean "nothing this week", compared case- and punctuation-insensitively.
+NOTHING_PHRASES = frozenset(
+    {"nothing", "nothing this week", "nothing to report", "none", "nope", "n/a", "na", "skip"}
+)
+_PUNCTUATION = re.compile(r"[^\w/ ]+")
+
+
+class NotYours(Exception):
+    """The id names no check-in or answer of this user in this workspace."""
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """What the answer modal submitted, already validated by the listener."""
+
+    text: str
+    people: tuple[str, ...] = ()
+    dimension: str | None = None
+    scope: str | None = None
+    link: str | None = None
+    impact: str | None = None
+    visibility: str = "private"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action did: `changed` is False when it had already been done (a second click)."""
+
+    checkin: CheckIn
+    changed: bool
+    answer: Answer | None = None
+    until: datetime | None = None
+
+
+def _checkin(session: Session, user: User, checkin_id: int | None) -> CheckIn:
+    checkin = service.own_checkin(session=session, user=user, checkin_id=checkin_id, lock=True)
+    if checkin is None or checkin.status not in ANSWERABLE:
+        raise NotYours(checkin_id)
+    return checkin
+
+
+def answers_of(session: Session, checkin: CheckIn) -> list[Answer]:
+    return list(
+        session.scalars(select(Answer).where(Answer.checkin_id == checkin.id).order_by(Answer.id))
+    )
+
+
+def _prompt_at(checkin: CheckIn, index: int | None) -> str:
+    prompts = checkin.prompt_ids or []
+    if index is None or not 0 <= index < len(prompts):
+        raise NotYours(checkin.id)
+    return prompts[index]
+
+
+def _answered(session: Session, checkin: CheckIn, prompt_id: str) -> Answer | None:
+    return session.scalars(
+        select(Answer).where(Answer.checkin_id == checkin.id, Answer.prompt_id == prompt_id)
+    ).first()
+
+
+def _mark_answered(checkin: CheckIn, now: datetime) -> None:
+    checkin.status = "answered"
+    if checkin.answered_at is None:
+        checkin.answered_at = now
+
+
+def _dimension_of_prompt(library: CoachingLibrary, prompt_id: str | None) -> str | None:
+    if not prompt_id:
+        return None
+    try:
+        return library.prompt(prompt_id).dimension
+    except KeyError:
+        return None
+
+
+def answer_with_form(
+    *,
+    session: Session,
+    user: User,
+    checkin_id: int | None,
+    index: int | None,
+    form: AnswerForm,
+    now: datetime,
+) -> Change:
+    """Store the modal's answer to one question, once."""
+    checkin = _checkin(session, user, checkin_id)
+    prompt_id = _prompt_at(checkin, index)
+    existing = _answered(session, checkin, prompt_id)
+    if existing is not None:
+        return Change(checkin, changed=False, answer=existing)
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=form.text,
+        source="checkin",
+        dimension=form.dimension,
+        scope=form.scope,
+        people=list(form.people),
+        link=form.link,
+        impact=form.impact,
+        visibility=form.visibility,
+        occurred_at=checkin.slot_at,
+    )
+    entry.checkin_id = checkin.id
+    answer = Answer(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        checkin_id=checkin.id,
+        prompt_id=prompt_id,
+        kind="answer",
+        text=form.text,
+        source="modal",
+        evidence_id=entry.id,
+    )
+    session.add(answer)
+    _mark_answered(checkin, now)
+    session.flush()
+    return Change(checkin, changed=True, answer=answer)
+
+
+def answer_nothing(
+    *, session: Session, user: User, checkin_id: int | None, index: int | None, now: datetime
+) -> Change:
+    """ "Nothing this week" for one question, once."""
+    checkin = _checkin(session, user, checkin_id)
+    prompt_id = _prompt_at(checkin, index)
+    existing = _answered(session, checkin, prompt_id)
+    if existing is not None:
+        return Change(checkin, changed=False, answer=existing)
+    answer = Answer(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        checkin_id=checkin.id,
+        prompt_id=prompt_id,
+        kind="nothing",
+        source="button",
+    )
+    session.add(answer)
+    _mark_answered(checkin, now)
+    session.flush()
+    return Change(checkin, changed=True, answer=answer)
+
+
+def _still_open(checkin: CheckIn) -> bool:
+    return checkin.status == "sent"
+
+
+def snooze(*, session: Session, user: User, checkin_id: int | None, now: datetime) -> Change:
+    """Bring the check-in back tomorrow at the user's check-in time (only while unanswered)."""
+    checkin = _checkin(session, user, checkin_id)
+    if not _still_open(checkin):
+        return Change(checkin, changed=False, until=checkin.snoozed_until)
+    until = schedule.snooze_until(Preferences.of(user), now)
+    checkin.status = "snoozed"
+    checkin.snoozed_until = until
+    checkin.reminded_at = None
+    return Change(checkin, changed=True, until=until)
+
+
+def skip(*, session: Session, user: User, checkin_id: int | None, now: datetime) -> Change:
+    """Skip this week's check-in (only while unanswered)."""
+    checkin = _checkin(session, user, checkin_id)
+    if not _still_open(checkin):
+        return Change(checkin, changed=False)
+    checkin.status = "skipped"
+    return Change(checkin, changed=True)
+
+
+def pause_from_checkin(
+    *, session: Session, user: User, checkin_id: int | None, weeks: int, now: datetime
+) -> Change:
+    """Skip this check-in and pause for `weeks` weeks (only while unanswered)."""
+    checkin = _checkin(session, user, checkin_id)
+    if not _still_open(checkin) or weeks not in (1, 2, 3, 4, 6, 8):
+        return Change(checkin, changed=False)
+    checkin.status = "skipped"
+    service.pause_weeks(session=session, user=user, weeks=weeks, now=now)
+    until = user.paused_until
+    return Change(
+        checkin,
+        changed=True,
+        until=schedule.local_instant(until, 0, schedule.zone_for(user.tz)) if until else None,
+    )
+
+
+# ── Free-text replies in the DM ─────────────────────────────────────────────────────────
+
+
+def is_nothing(text: str) -> bool:
+    folded = _PUNCTUATION.sub("", text.casefold()).strip()
+    return " ".join(folded.split()) in NOTHING_PHRASES
+
+
+def checkin_for_reply(
+    *, session: Session, user: User, channel_id: str, thread_ts: str | None, now: datetime
+) -> CheckIn | None:
+    """The check-in a DM answers: the one whose thread it is in, else the open one."""
+    if thread_ts:
+        return session.scalars(
+            select(CheckIn)
+            .where(
+                CheckIn.user_id == user.id,
+                CheckIn.workspace_id == user.workspace_id,
+                CheckIn.message_ts == thread_ts,
+                CheckIn.status.in_(ANSWERABLE),
+            )
+            .with_for_update()
+        ).first()
+    latest = session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.user_id == user.id,
+            CheckIn.workspace_id == user.workspace_id,
+            CheckIn.message_ts.is_not(None),
+        )
+        .order_by(CheckIn.slot_at.desc(), CheckIn.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if latest is None or latest.status not in ("sent", "answered"):
+        return None
+    if latest.sent_at is not None and latest.sent_at < now - OPEN_FOR:
+        return None
+    if latest.channel_id and latest.channel_id != channel_id:
+        return None
+    return latest
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A DM stored as an answer, and what the bot understood from it."""
+
+    checkin: CheckIn
+    answers: tuple[Answer, ...]
+    kind: str  # answer | nothing
+    question: str | None = None
+    dimension_label: str | None = None
+    entry: EvidenceEntry | None = None
+
+
+def _dimension_for(
+    text: str, library: CoachingLibrary, prompt_id: str | None
+) -> tuple[str | None, str | None]:
+    """The entry's dimension and its label: a #hashtag wins, then the question's, then keywords."""
+    suggestion = classify.suggest_dimension(text, library)
+    dimension_id = _dimension_of_prompt(library, prompt_id)
+    if suggestion is not None and (suggestion.source == "hashtag" or dimension_id is None):
+        dimension_id = suggestion.dimension_id
+    if dimension_id is None:
+        return None, None
+    try:
+        return dimension_id, library.dimension(dimension_id).label
+    except KeyError:
+        return dimension_id, None
+
+
+def answer_from_dm(
+    *,
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    channel_id: str,
+    ts: str,
+    thread_ts: str | None,
+    text: str,
+    now: datetime,
+) -> Reply | None:
+    """Store a DM as an answer when it replies to a check-in; None when it does not."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    existing = session.scalars(
+        select(Answer).where(
+            Answer.user_id == user.id, Answer.channel_id == channel_id, Answer.message_ts == ts
+        )
+    ).all()
+    checkin = checkin_for_reply(
+        session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
+    )
+    if existing:  # Slack delivered the same message twice
+        return Reply(checkin or session.get(CheckIn, existing[0].checkin_id), tuple(existing),
+                     existing[0].kind)  # fmt: skip
+    if checkin is None:
+        return None
+    answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
+    open_prompts = [p for p in checkin.prompt_ids or [] if p not in answered]
+    if is_nothing(stripped):
+        return _nothing_from_dm(session, user, checkin, open_prompts, channel_id, ts, text, now)
+    if len(text) > evidence.MAX_TEXT_LENGTH:
+        return None
+    prompt_id = open_prompts[0] if open_prompts else None
+    parsed = classify.parse_text(text, library)
+    dimension, label = _dimension_for(text, library, prompt_id)
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source="checkin",
+        dimension=dimension,
+        scope=parsed.scope.scope_id if parsed.scope else None,
+        people=list(parsed.people),
+        link=parsed.links[0] if parsed.links else None,
+        occurred_at=checkin.slot_at,
+    )
+    entry.checkin_id = checkin.id
+    entry.source_channel_id = channel_id
+    entry.source_message_ts = ts
+    answer = Answer(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        checkin_id=checkin.id,
+        prompt_id=prompt_id,
+        kind="answer",
+        text=text,
+        source="dm",
+        evidence_id=entry.id,
+        channel_id=channel_id,
+        message_ts=ts,
+    )
+    session.add(answer)
+    _mark_answered(checkin, now)
+    session.flush()
+    return Reply(checkin, (answer,), "answer", _question_text(library, prompt_id), label, entry)
+
+
+def _question_text(library: CoachingLibrary, prompt_id: str | None) -> str | None:
+    try:
+        return library.prompt(prompt_id).text if prompt_id else None
+    except KeyError:
+        return None
+
+
+def _nothing_from_dm(
+    session: Session,
+    user: User,
+    checkin: CheckIn,
+    open_prompts: list[str],
+    channel_id: str,
+    ts: str,
+    text: str,
+    now: datetime,
+) -> Reply | None:
+    """ "Nothing this week" typed as a reply: every open question answered with nothing."""
+    if not open_prompts:
+        return None
+    made = []
+    for prompt_id in open_prompts:
+        answer = Answer(
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            checkin_id=checkin.id,
+            prompt_id=prompt_id,
+            kind="nothing",
+            text=text,
+            source="dm",
+            channel_id=channel_id,
+            message_ts=ts,
+        )
+        session.add(answer)
+        made.append(answer)
+    _mark_answered(checkin, now)
+    session.flush()
+    return Reply(checkin, tuple(made), "nothing")
+
+
+def edit_dm_answer(
+    *, session: Session, user: User, library: CoachingLibrary, channel_id: str, ts: str, text: str
+) -> CheckIn | None:
+    """Apply an edit the user made to a DM that was stored as an answer; its check-in."""
+    answers = session.scalars(
+        select(Answer).where(
+            Answer.user_id == user.id,
+            Answer.workspace_id == user.workspace_id,
+            Answer.channel_id == channel_id,
+            Answer.message_ts == ts,
+        )
+    ).all()
+    if not answers or len(text) > evidence.MAX_TEXT_LENGTH:
+        return None
+    for answer in answers:
+        answer.text = text
+        entry = _own_entry(session, user, answer.evidence_id)
+        if entry is None:
+            continue
+        parsed = classify.parse_text(text, library)
+        entry.text = text
+        entry.people = list(parsed.people)
+        if parsed.links:
+            entry.link = parsed.links[0]
+        if parsed.dimension is not None and parsed.dimension.source == "hashtag":
+            entry.dimension = parsed.dimension.dimension_id
+    return session.get(CheckIn, answers[0].checkin_id)
+
+
+def _own_entry(session: Session, user: User, entry_id: int | None) -> EvidenceEntry | None:
+    if entry_id is None:
+        return None
+    entry = session.get(EvidenceEntry, entry_id)
+    if entry is None or entry.user_id != user.id or entry.workspace_id != user.workspace_id:
+        return None
+    return entry
+
+
+def answer_form_of(
+    *, session: Session, user: User, answer_id: int | None
+) -> tuple[Answer, AnswerForm]:
+    """An answer of this user and the form values to edit it with."""
+    answer = service.own_answer(session=session, user=user, answer_id=answer_id)
+    if answer is None or answer.kind != "answer":
+        raise NotYours(answer_id)
+    entry = _own_entry(session, user, answer.evidence_id)
+    if entry is None:
+        return answer, AnswerForm(text=answer.text or "")
+    return answer, AnswerForm(
+        text=entry.text,
+        people=tuple(entry.people or ()),
+        dimension=entry.dimension,
+        scope=entry.scope,
+        link=entry.link,
+        impact=entry.impact,
+        visibility=entry.visibility,
+    )
+
+
+def edit_answer(*, session: Session, user: User, answer_id: int | None, form: AnswerForm) -> Change:
+    """Save the edit modal over an answer and its evidence entry."""
+    answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
+    if answer is None or answer.kind != "answer":
+        raise NotYours(answer_id)
+    checkin = session.get(CheckIn, answer.checkin_id)
+    answer.text = form.text
+    entry = _own_entry(session, user, answer.evidence_id)
+    if entry is not None:
+        entry.text = form.text
+        entry.people = list(form.people)
+        entry.dimension = form.dimension
+        entry.scope = form.scope
+        entry.link = form.link
+        entry.impact = form.impact
+        entry.visibility = form.visibility
+    session.flush()
+    return Change(checkin, changed=True, answer=answer)
+
+
+def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Change:
+    """ "Not an answer": forget the answer and its evidence (the DM itself stays stored)."""
+    answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
+    if answer is None:
+        raise NotYours(answer_id)
+    checkin = session.get(CheckIn, answer.checkin_id)
+    entry = _own_entry(session, user, answer.evidence_id)
+    session.delete(answer)
+    if entry is not None:
+        session.delete(entry)
+    session.flush()
+    if checkin is not None and checkin.status == "answered" and not answers_of(session, checkin):
+        checkin.status = "sent"
+        checkin.answered_at = None
+    return Change(checkin, changed=True)

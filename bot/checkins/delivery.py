@@ -1,0 +1,440 @@
+"""The check-in outbox: one row per user and period, claimed by one worker, sent once.
+
+The life of a row: created `pending` when its slot is due → `claimed` (committed before any
+Web API call, with the claiming process and the time) → `sent` with the message ts.
+A claim whose worker died leaves a row whose outcome is unknown: it goes back to `pending`
+marked *ambiguous*, and the next attempt looks for the message in the DM's history (each
+check-in carries message metadata with its id) before sending anything.
+
+Several workers may share one PostgreSQL: due users and pending rows are taken with
+`FOR UPDATE SKIP LOCKED`, so each row is claimed by exactly one of them. On SQLite the
+engine's `BEGIN IMMEDIATE` serialises writers instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, lazyload
+
+from bot.checkins import schedule
+from bot.checkins.schedule import Preferences
+from bot.checkins.service import AMBIGUOUS, SEND_FAILURE_PREFIX
+from bot.coaching.library import CoachingLibrary
+from bot.coaching.selection import choose_prompts
+from bot.db.models import CheckIn, EvidenceEntry, User, Workspace
+
+EVIDENCE_WINDOW = timedelta(weeks=6)
+NO_REPEAT_WINDOW = timedelta(weeks=4)
+PROMPTS_PER_CHECKIN = 3
+PROMPTS_TWICE_WEEKLY = 2
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _skip_locked(query: Any, session: Session, *of: Any) -> Any:
+    if _is_postgres(session):
+        return query.with_for_update(skip_locked=True, of=list(of) or None)
+    return query
+
+
+# ── Claim owners ────────────────────────────────────────────────────────────────────────
+
+
+def claim_owner(worker_id: str) -> str:
+    """A name for this process's claims: `worker@host:pid:random`, at most 64 characters."""
+    host = socket.gethostname()[:24]
+    return f"{worker_id[:16]}@{host}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """True only when the claiming process ran on this host and no longer exists."""
+    if not owner or "@" not in owner:
+        return False
+    try:
+        host, pid_text, _token = owner.rsplit("@", 1)[1].rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname()[:24] or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by someone else
+        return False
+    return False
+
+
+# ── Housekeeping ────────────────────────────────────────────────────────────────────────
+
+
+def release_stale_claims(
+    *, session: Session, real_now: datetime, lease: timedelta, owner: str
+) -> int:
+    """Return claims whose worker is gone to `pending`, marked ambiguous (maybe sent)."""
+    query = _skip_locked(
+        select(CheckIn.id, CheckIn.claimed_by, CheckIn.claimed_at).where(
+            CheckIn.status == "claimed"
+        ),
+        session,
+    )
+    stale = [
+        row
+        for row in session.execute(query)
+        if row.claimed_by != owner
+        and (
+            row.claimed_at is None
+            or row.claimed_at < real_now - lease
+            or owner_is_dead(row.claimed_by)
+        )
+    ]
+    for row in stale:
+        session.execute(
+            update(CheckIn)
+            .where(CheckIn.id == row.id, CheckIn.status == "claimed")
+            .values(
+                status="pending", last_error=f"{AMBIGUOUS} claim by {row.claimed_by} lapsed"[:255]
+            )
+        )
+    return len(stale)
+
+
+def _due() -> Any:
+    return func.coalesce(CheckIn.snoozed_until, CheckIn.slot_at)
+
+
+def expire_missed(*, session: Session, now: datetime, grace: timedelta) -> int:
+    """Slots older than the grace window are not back-filled (unless possibly sent)."""
+    result = session.execute(
+        update(CheckIn)
+        .where(
+            CheckIn.status.in_(("pending", "snoozed")),
+            _due() < now - grace,
+            or_(CheckIn.last_error.is_(None), ~CheckIn.last_error.startswith(AMBIGUOUS)),
+        )
+        .values(status="expired")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+# ── Creating due rows ───────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Created:
+    users: int = 0
+    created: int = 0
+
+
+def _evidence_counts(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if not user_ids:
+        return counts
+    rows = session.execute(
+        select(EvidenceEntry.user_id, EvidenceEntry.dimension, func.count())
+        .where(
+            EvidenceEntry.user_id.in_(user_ids),
+            EvidenceEntry.occurred_at >= now - EVIDENCE_WINDOW,
+            EvidenceEntry.dimension.is_not(None),
+        )
+        .group_by(EvidenceEntry.user_id, EvidenceEntry.dimension)
+    )
+    for user_id, dimension, count in rows:
+        counts[user_id][dimension] = int(count)
+    return counts
+
+
+def _recent_prompts(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
+    asked: dict[int, set[str]] = defaultdict(set)
+    if not user_ids:
+        return asked
+    rows = session.execute(
+        select(CheckIn.user_id, CheckIn.prompt_ids).where(
+            CheckIn.user_id.in_(user_ids),
+            CheckIn.slot_at >= now - NO_REPEAT_WINDOW,
+            CheckIn.status.not_in(("expired", "cancelled")),
+        )
+    )
+    for user_id, prompt_ids in rows:
+        asked[user_id].update(prompt_ids or [])
+    return asked
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> int:
+    """INSERT … ON CONFLICT (user_id, period_key) DO NOTHING; the number of rows inserted."""
+    if not rows:
+        return 0
+    insert = pg_insert if _is_postgres(session) else sqlite_insert
+    table = CheckIn.__table__
+    statement = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
+        .returning(table.c.id)
+    )
+    return len(session.execute(statement).all())
+
+
+def create_due(
+    *,
+    session: Session,
+    now: datetime,
+    grace: timedelta,
+    library: CoachingLibrary,
+    limit: int = 500,
+) -> Created:
+    """Create the pending row of every user whose slot has come, and plan their next slot."""
+    query = _skip_locked(
+        select(User, Workspace.team_id, Workspace.active)
+        .join(Workspace, Workspace.id == User.workspace_id)
+        .options(lazyload(User.workspace))
+        .where(User.checkins_enabled.is_(True), User.next_checkin_at <= now)
+        .order_by(User.next_checkin_at, User.id)
+        .limit(limit),
+        session,
+        User,
+    )
+    due = list(session.execute(query))
+    result = Created(users=len(due))
+    plans: list[tuple[User, str, schedule.Slot]] = []
+    earliest = now - grace
+    for user, team_id, workspace_active in due:
+        prefs = Preferences.of(user)
+        if not prefs.active:
+            user.next_checkin_at = None
+            continue
+        start = max(user.next_checkin_at or earliest, earliest)
+        slot = schedule.next_slot(prefs, start)
+        if slot is not None and slot.at <= now:
+            if user.active and workspace_active:
+                plans.append((user, team_id, slot))
+            slot = schedule.next_slot(prefs, slot.at, strict=True)
+        user.next_checkin_at = slot.at if slot else None
+    user_ids = [user.id for user, _, _ in plans]
+    counts = _evidence_counts(session, user_ids, now)
+    asked = _recent_prompts(session, user_ids, now)
+    rows = []
+    for user, team_id, slot in plans:
+        count = PROMPTS_TWICE_WEEKLY if user.cadence == "twice_weekly" else PROMPTS_PER_CHECKIN
+        prompts = choose_prompts(
+            library=library,
+            user_key=f"{team_id}/{user.slack_user_id}",
+            period_key=slot.period_key,
+            evidence_counts=counts.get(user.id, {}),
+            recently_asked=asked.get(user.id, set()),
+            count=count,
+        )
+        rows.append(
+            {
+                "workspace_id": user.workspace_id,
+                "user_id": user.id,
+                "period_key": slot.period_key,
+                "slot_at": slot.at,
+                "status": "pending",
+                "prompt_ids": [p.id for p in prompts],
+                "attempts": 0,
+            }
+        )
+    session.flush()
+    result.created = _insert_ignoring_duplicates(session, rows)
+    return result
+
+
+# ── Claiming ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed check-in to post (plain data: no session needed to send it)."""
+
+    checkin_id: int
+    user_id: int
+    workspace_id: int
+    team_id: str
+    slack_user_id: str
+    dm_channel_id: str | None
+    prompt_ids: tuple[str, ...]
+    slot_local: datetime
+    # The metadata key of this delivery: its due instant (the slot, or the snooze's end).
+    delivery: str
+    # An earlier attempt may have posted it: look in the DM's history before sending.
+    needs_check: bool
+    # Too late, or no longer wanted: only find out whether an earlier attempt posted it.
+    check_only: bool
+
+
+@dataclass
+class Claimed:
+    items: list[Outgoing] = field(default_factory=list)
+    seen: int = 0
+    last_id: int = 0
+    deferred: int = 0
+    cancelled: int = 0
+    expired: int = 0
+
+
+def delivery_key(checkin: CheckIn) -> str:
+    due = checkin.snoozed_until or checkin.slot_at
+    return due.isoformat()
+
+
+def claim(
+    *,
+    session: Session,
+    now: datetime,
+    real_now: datetime,
+    grace: timedelta,
+    owner: str,
+    after_id: int = 0,
+    limit: int = 100,
+) -> Claimed:
+    """Claim up to `limit` sendable rows with id > after_id; quiet hours defer, not skip."""
+    query = _skip_locked(
+        select(CheckIn, User, Workspace.team_id, Workspace.active)
+        .join(User, User.id == CheckIn.user_id)
+        .join(Workspace, Workspace.id == CheckIn.workspace_id)
+        .options(lazyload(User.workspace))
+        .where(
+            CheckIn.id > after_id,
+            CheckIn.slot_at <= now,
+            or_(
+                CheckIn.status == "pending",
+                and_(CheckIn.status == "snoozed", CheckIn.snoozed_until <= now),
+            ),
+        )
+        .order_by(CheckIn.id)
+        .limit(limit),
+        session,
+        CheckIn,
+    )
+    result = Claimed()
+    for checkin, user, team_id, workspace_active in session.execute(query):
+        result.seen += 1
+        result.last_id = checkin.id
+        prefs = Preferences.of(user)
+        needs_check = (checkin.last_error or "").startswith(AMBIGUOUS)
+        due = checkin.snoozed_until or checkin.slot_at
+        local_today = now.astimezone(prefs.zone).date()
+        wanted = (
+            user.active
+            and workspace_active
+            and prefs.active
+            and not schedule.is_paused(prefs, local_today)
+        )
+        late = due + grace < now
+        check_only = late or not wanted
+        if check_only and not needs_check:
+            if late:
+                checkin.status = "expired"
+                result.expired += 1
+            else:
+                checkin.status = "cancelled"
+                result.cancelled += 1
+            continue
+        if not check_only and schedule.in_quiet_hours(prefs, now):
+            result.deferred += 1
+            continue
+        key = delivery_key(checkin)
+        checkin.status = "claimed"
+        checkin.claimed_by = owner
+        checkin.claimed_at = real_now
+        checkin.attempts = (checkin.attempts or 0) + 1
+        result.items.append(
+            Outgoing(
+                checkin_id=checkin.id,
+                user_id=user.id,
+                workspace_id=checkin.workspace_id,
+                team_id=team_id,
+                slack_user_id=user.slack_user_id,
+                dm_channel_id=user.dm_channel_id,
+                prompt_ids=tuple(checkin.prompt_ids or ()),
+                slot_local=checkin.slot_at.astimezone(prefs.zone),
+                delivery=key,
+                needs_check=needs_check,
+                check_only=check_only,
+            )
+        )
+    return result
+
+
+# ── Recording what happened ─────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row, in database terms."""
+
+    item: Outgoing
+    status: str  # sent | pending | failed | expired
+    channel_id: str | None = None
+    ts: str | None = None
+    error: str | None = None
+    user_gone: bool = False
+    workspace_gone: bool = False
+    # Posted by an earlier attempt, found in the DM's history.
+    found: bool = False
+
+
+def record(
+    *, session: Session, owner: str, outcomes: Iterable[Outcome], real_now: datetime
+) -> None:
+    """Store the outcome of each claimed row (only rows this owner still holds)."""
+    outcomes = list(outcomes)
+    rows = [
+        {
+            "id": o.item.checkin_id,
+            "status": o.status,
+            "message_ts": o.ts,
+            "channel_id": o.channel_id,
+            "sent_at": real_now if o.status == "sent" else None,
+            "last_error": (o.error or None) and o.error[:255],
+        }
+        for o in sorted(outcomes, key=lambda o: o.item.checkin_id)
+    ]
+    if rows:
+        session.execute(
+            update(CheckIn).where(CheckIn.claimed_by == owner, CheckIn.status == "claimed"),
+            rows,
+            execution_options={"synchronize_session": False},
+        )
+    channels = {
+        o.item.user_id: o.channel_id
+        for o in outcomes
+        if o.status == "sent" and o.channel_id and o.channel_id != o.item.dm_channel_id
+    }
+    if channels:
+        session.execute(
+            update(User),
+            [{"id": uid, "dm_channel_id": ch} for uid, ch in sorted(channels.items())],
+            execution_options={"synchronize_session": False},
+        )
+    gone_users = {o.item.user_id: o.error for o in outcomes if o.user_gone}
+    if gone_users:
+        session.execute(
+            update(User),
+            [
+                {"id": uid, "active": False, "inactive_reason": f"{SEND_FAILURE_PREFIX}{err}"[:64]}
+                for uid, err in sorted(gone_users.items())
+            ],
+            execution_options={"synchronize_session": False},
+        )
+    gone_workspaces = sorted({o.item.workspace_id for o in outcomes if o.workspace_gone})
+    if gone_workspaces:
+        session.execute(
+            update(Workspace).where(Workspace.id.in_(gone_workspaces)).values(active=False)
+        )

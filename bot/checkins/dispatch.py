@@ -1,0 +1,289 @@
+"""One delivery run: due rows → claims → chat.postMessage (paced, retried) → ts stored.
+
+The database holds every fact that must survive a crash: a row is committed as claimed
+before its message is posted, and its ts is committed after. Between the two only the Slack
+side knows; the message metadata carries the check-in id so that the next run can look.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot import clock
+from bot.checkins import delivery, present
+from bot.checkins.delivery import Outcome, Outgoing
+from bot.coaching.library import CoachingLibrary
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.slack import sender as sending
+from bot.slack.sender import Result, Sender
+from bot.ui.checkins import METADATA_EVENT, checkin_metadata
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 100
+CREATE_BATCH = 500
+HISTORY_PAGES = 3
+
+
+@dataclass
+class Report:
+    """What one run did."""
+
+    released: int = 0
+    expired: int = 0
+    created: int = 0
+    sent: int = 0
+    found: int = 0
+    deferred: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    unsent: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, sent {self.sent} (already posted: {self.found}), "
+            f"deferred for quiet hours {self.deferred}, expired {self.expired}, "
+            f"failed {self.failed}, left for later {self.unsent}, "
+            f"reconciled claims {self.released}, cancelled {self.cancelled}"
+        )
+
+
+class _Lookup(Exception):
+    """Looking for an earlier attempt failed; `result` says how."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.error)
+        self.result = result
+
+
+class Dispatcher:
+    """Sends the check-ins of one run; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        settings: Settings,
+        library: CoachingLibrary,
+        token_for: Callable[[str], str | None],
+        worker_id: str = "cli",
+        sender: Sender | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.library = library
+        self.token_for = token_for
+        self.sender = sender or Sender(settings)
+        self.owner = delivery.claim_owner(worker_id)
+        self.grace = timedelta(hours=settings.checkin_grace_hours)
+        self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
+        self._gone_workspaces: set[str] = set()
+        self._lock = threading.Lock()
+
+    # -- the run ----------------------------------------------------------------------
+
+    def run(self, now: datetime) -> Report:
+        report = Report()
+        with self.database.session() as session:
+            report.released = delivery.release_stale_claims(
+                session=session, real_now=clock.now(), lease=self.lease, owner=self.owner
+            )
+        with self.database.session() as session:
+            report.expired = delivery.expire_missed(session=session, now=now, grace=self.grace)
+        while True:
+            with self.database.session() as session:
+                created = delivery.create_due(
+                    session=session,
+                    now=now,
+                    grace=self.grace,
+                    library=self.library,
+                    limit=CREATE_BATCH,
+                )
+            report.created += created.created
+            if created.users < CREATE_BATCH:
+                break
+        with ThreadPoolExecutor(
+            self.settings.slack_send_threads, thread_name_prefix="checkin-send"
+        ) as pool:
+            after_id = 0
+            while True:
+                with self.database.session() as session:
+                    claimed = delivery.claim(
+                        session=session,
+                        now=now,
+                        real_now=clock.now(),
+                        grace=self.grace,
+                        owner=self.owner,
+                        after_id=after_id,
+                        limit=CLAIM_BATCH,
+                    )
+                if not claimed.seen:
+                    break
+                after_id = claimed.last_id
+                report.deferred += claimed.deferred
+                report.cancelled += claimed.cancelled
+                report.expired += claimed.expired
+                if claimed.items:
+                    started = time.monotonic()
+                    deliver = functools.partial(self._deliver, claimed_at=started)
+                    outcomes = list(pool.map(deliver, claimed.items))
+                    with self.database.session() as session:
+                        delivery.record(
+                            session=session,
+                            owner=self.owner,
+                            outcomes=outcomes,
+                            real_now=clock.now(),
+                        )
+                    self._count(report, outcomes)
+        return report
+
+    @staticmethod
+    def _count(report: Report, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status == "sent":
+                report.sent += 1
+                report.found += outcome.found
+            elif outcome.status == "failed":
+                report.failed += 1
+            elif outcome.status == "expired":
+                report.expired += 1
+            else:
+                report.unsent += 1
+
+    # -- one check-in -----------------------------------------------------------------
+
+    def _deliver(self, item: Outgoing, claimed_at: float) -> Outcome:
+        try:
+            return self._deliver_one(item, claimed_at)
+        except Exception as error:  # never lose the batch: the row is reconciled next run
+            logger.exception("check-in delivery failed", extra={"checkin_id": item.checkin_id})
+            return Outcome(item, "pending", error=f"{delivery.AMBIGUOUS} {type(error).__name__}")
+
+    def _deliver_one(self, item: Outgoing, claimed_at: float) -> Outcome:
+        with self._lock:
+            workspace_gone = item.team_id in self._gone_workspaces
+        if workspace_gone:
+            return self._unsent(item)
+        client = self.sender.client(self.token_for(item.team_id))
+
+        def check() -> dict[str, Any] | None:
+            return self._find_posted(client, item)
+
+        if item.needs_check or item.check_only:
+            try:
+                found = check()
+            except _Lookup as lookup:
+                return self._outcome(item, lookup.result)
+            if found is not None:
+                return Outcome(item, "sent", found["channel"], found["ts"], found=True)
+            if item.check_only:
+                return Outcome(item, "expired")
+        # A claim older than half its lease is given back rather than risk a second sender.
+        if time.monotonic() - claimed_at > self.lease.total_seconds() / 2:
+            return self._unsent(item)
+        message = present.new_message(
+            library=self.library,
+            checkin_id=item.checkin_id,
+            prompt_ids=item.prompt_ids,
+            slot_local=item.slot_local,
+        )
+        result = self.sender.call(
+            lambda: client.chat_postMessage(
+                channel=item.dm_channel_id or item.slack_user_id,
+                metadata=checkin_metadata(item.checkin_id, item.delivery),
+                unfurl_links=False,
+                **message,
+            ),
+            workspace=item.team_id,
+            channel=item.slack_user_id,
+            check=lambda: self._checked(check),
+        )
+        return self._outcome(item, result)
+
+    @staticmethod
+    def _checked(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+        try:
+            return check()
+        except _Lookup as lookup:
+            raise RuntimeError(lookup.result.error) from None
+
+    def _unsent(self, item: Outgoing) -> Outcome:
+        error = f"{delivery.AMBIGUOUS} carried over" if item.needs_check else None
+        return Outcome(item, "pending", error=error)
+
+    def _outcome(self, item: Outgoing, result: Result) -> Outcome:
+        kind = result.outcome
+        if kind is sending.Outcome.OK:
+            data = result.data
+            return Outcome(
+                item,
+                "sent",
+                str(data.get("channel") or item.dm_channel_id or ""),
+                str(data.get("ts") or ""),
+                found=result.found,
+            )
+        if kind is sending.Outcome.USER_GONE:
+            return Outcome(item, "failed", error=result.error, user_gone=True)
+        if kind is sending.Outcome.WORKSPACE_GONE:
+            with self._lock:
+                self._gone_workspaces.add(item.team_id)
+            logger.warning(
+                "workspace stopped accepting our token: %s", result.error,
+                extra={"team_id": item.team_id},
+            )  # fmt: skip
+            return Outcome(item, "pending", error=result.error, workspace_gone=True)
+        if kind is sending.Outcome.REJECTED:
+            return Outcome(item, "failed", error=result.error)
+        if kind is sending.Outcome.AMBIGUOUS or item.needs_check:
+            return Outcome(item, "pending", error=f"{delivery.AMBIGUOUS} {result.error}")
+        return Outcome(item, "pending", error=result.error)
+
+    # -- reconciliation ---------------------------------------------------------------
+
+    def _find_posted(self, client: WebClient, item: Outgoing) -> dict[str, Any] | None:
+        """This delivery's message in the DM, found by its metadata; None if not there."""
+        channel = item.dm_channel_id
+        if not channel:
+            opened = self.sender.call(
+                lambda: client.conversations_open(users=item.slack_user_id),
+                workspace=item.team_id,
+                paced=False,
+            )
+            if not opened.ok:
+                raise _Lookup(opened)
+            channel = str(opened.data["channel"]["id"])
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            page = self.sender.call(
+                lambda c=cursor: client.conversations_history(
+                    channel=channel, limit=100, include_all_metadata=True, cursor=c
+                ),
+                workspace=item.team_id,
+                paced=False,
+            )
+            if not page.ok:
+                raise _Lookup(page)
+            for message in page.data.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and payload.get("checkin_id") == item.checkin_id
+                    and payload.get("delivery") == item.delivery
+                ):
+                    return {"channel": channel, "ts": message["ts"]}
+            cursor = (page.data.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return None

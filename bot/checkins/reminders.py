@@ -1,0 +1,167 @@
+"""At most one reminder per check-in: only if unanswered, never in quiet hours.
+
+A reminder is due `checkin_reminder_hours` after the check-in's slot (or after its snooze
+ended) and may go out until the grace window after that has passed. It is claimed by
+setting `reminded_at` and committing *before* posting, so a crash can lose a reminder but
+never send two.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload
+
+from bot import clock
+from bot.checkins import schedule
+from bot.checkins.delivery import _skip_locked
+from bot.checkins.schedule import Preferences
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.models import CheckIn, User, Workspace
+from bot.slack.sender import Sender
+from bot.ui.checkins import reminder_message
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+# A snooze moves a check-in by about a day; reminders look this far back for candidates.
+_SNOOZE_SLACK = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    checkin_id: int
+    team_id: str
+    channel: str
+    slot_local: datetime
+
+
+@dataclass
+class RemindReport:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"reminded {self.sent}, deferred for quiet hours {self.deferred}, failed {self.failed}"
+        )
+
+
+def claim_reminders(
+    *,
+    session: Session,
+    now: datetime,
+    real_now: datetime,
+    delay: timedelta,
+    grace: timedelta,
+    after_id: int,
+) -> tuple[list[Reminder], int, int, int]:
+    """Claim due reminders with id > after_id: (reminders, rows seen, last id, deferred)."""
+    query = _skip_locked(
+        select(CheckIn, User, Workspace.team_id, Workspace.active)
+        .join(User, User.id == CheckIn.user_id)
+        .join(Workspace, Workspace.id == CheckIn.workspace_id)
+        .options(lazyload(User.workspace))
+        .where(
+            CheckIn.id > after_id,
+            CheckIn.status == "sent",
+            CheckIn.reminded_at.is_(None),
+            CheckIn.answered_at.is_(None),
+            CheckIn.message_ts.is_not(None),
+            CheckIn.slot_at <= now - delay,
+            CheckIn.slot_at >= now - delay - grace - _SNOOZE_SLACK,
+        )
+        .order_by(CheckIn.id)
+        .limit(BATCH),
+        session,
+        CheckIn,
+    )
+    reminders: list[Reminder] = []
+    seen = last_id = deferred = 0
+    for checkin, user, team_id, workspace_active in session.execute(query):
+        seen += 1
+        last_id = checkin.id
+        prefs = Preferences.of(user)
+        due = (checkin.snoozed_until or checkin.slot_at) + delay
+        if not (due <= now <= due + grace):
+            continue
+        local_today = now.astimezone(prefs.zone).date()
+        if not (
+            user.reminder_enabled
+            and user.active
+            and workspace_active
+            and prefs.active
+            and not schedule.is_paused(prefs, local_today)
+        ):
+            continue
+        if schedule.in_quiet_hours(prefs, now):
+            deferred += 1
+            continue
+        checkin.reminded_at = real_now
+        reminders.append(
+            Reminder(
+                checkin_id=checkin.id,
+                team_id=team_id,
+                channel=checkin.channel_id or user.dm_channel_id or user.slack_user_id,
+                slot_local=checkin.slot_at.astimezone(prefs.zone),
+            )
+        )
+    return reminders, seen, last_id, deferred
+
+
+def _do_not_retry() -> None:
+    """After an ambiguous failure a reminder is not retried: at most one, never two."""
+    raise RuntimeError("reminders are not retried after an ambiguous failure")
+
+
+def send_reminders(
+    *,
+    database: Database,
+    settings: Settings,
+    token_for: Callable[[str], str | None],
+    now: datetime,
+    sender: Sender | None = None,
+) -> RemindReport:
+    """Post every due reminder once."""
+    sender = sender or Sender(settings)
+    delay = timedelta(hours=settings.checkin_reminder_hours)
+    grace = timedelta(hours=settings.checkin_grace_hours)
+    report = RemindReport()
+    after_id = 0
+    while True:
+        with database.session() as session:
+            reminders, seen, after_id, deferred = claim_reminders(
+                session=session,
+                now=now,
+                real_now=clock.now(),
+                delay=delay,
+                grace=grace,
+                after_id=after_id,
+            )
+        report.deferred += deferred
+        for reminder in reminders:
+            client = sender.client(token_for(reminder.team_id))
+            result = sender.call(
+                lambda r=reminder, c=client: c.chat_postMessage(
+                    channel=r.channel, **reminder_message(slot_local=r.slot_local)
+                ),
+                workspace=reminder.team_id,
+                channel=reminder.channel,
+                check=_do_not_retry,
+            )
+            if result.ok:
+                report.sent += 1
+            else:
+                report.failed += 1
+                logger.warning(
+                    "reminder not sent: %s", result.error,
+                    extra={"checkin_id": reminder.checkin_id},
+                )  # fmt: skip
+        if seen < BATCH:
+            return report

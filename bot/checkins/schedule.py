@@ -1,0 +1,244 @@
+"""Check-in slots in each engineer's own time zone: pure functions of preferences and instants.
+
+A *slot* is one local date and wall-clock time at which a check-in is due. Its `period_key`
+names the period it belongs to — the ISO week of its local date (plus ".2" for the second
+slot of a twice-weekly cadence) — so that the delivery table's unique (user, period_key)
+gives at most one check-in per period even when someone moves their day mid-week.
+
+Daylight saving is handled explicitly:
+- a wall time that does not exist (clocks spring forward over it) moves forward by the gap
+  (02:30 on the spring-forward night becomes 03:30);
+- a wall time that happens twice (clocks fall back) means its first occurrence.
+
+Every-two-weeks slots fall in the even weeks counted from a fixed Monday, so the rhythm is
+the same for everyone, deterministic, and does not stumble at ISO years with 53 weeks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CADENCES = ("weekly", "twice_weekly", "biweekly", "off")
+CADENCE_LABELS = {
+    "weekly": "every week",
+    "twice_weekly": "twice a week",
+    "biweekly": "every two weeks",
+    "off": "off",
+}
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
+MINUTES_PER_DAY = 24 * 60
+# Slots are searched at most this far ahead (a pause is at most a year).
+_SEARCH_DAYS = 400
+
+
+def zone_for(name: str | None) -> ZoneInfo:
+    """The IANA zone, or UTC when the name is unknown (Slack sometimes sends odd values)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def default_second_weekday(weekday: int) -> int:
+    """The other day of a twice-weekly cadence when none was chosen: three days earlier."""
+    return (weekday - 3) % 7
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Everything that decides when someone's check-ins are due."""
+
+    tz: str = "UTC"
+    cadence: str = "weekly"
+    weekday: int = 4
+    second_weekday: int | None = None
+    minute: int = 15 * 60
+    quiet_start: int | None = None
+    quiet_end: int | None = None
+    paused_until: date | None = None
+    enabled: bool = True
+
+    @classmethod
+    def of(cls, user: Any) -> Preferences:
+        """Read a user's preferences (a `bot.db.models.User` or anything shaped like it)."""
+        return cls(
+            tz=user.tz or "UTC",
+            cadence=user.cadence or "weekly",
+            weekday=user.checkin_weekday,
+            second_weekday=user.second_weekday,
+            minute=user.checkin_minute,
+            quiet_start=user.quiet_start_minute,
+            quiet_end=user.quiet_end_minute,
+            paused_until=user.paused_until,
+            enabled=bool(user.checkins_enabled),
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_for(self.tz)
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.cadence in CADENCES and self.cadence != "off"
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """The local weekdays with a slot, earliest in the week first."""
+        if self.cadence != "twice_weekly":
+            return (self.weekday,)
+        second = self.second_weekday
+        if second is None or second == self.weekday:
+            second = default_second_weekday(self.weekday)
+        return tuple(sorted({self.weekday, second}))
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return (
+            self.quiet_start is not None
+            and self.quiet_end is not None
+            and self.quiet_start != self.quiet_end
+        )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One due check-in: its instant in UTC, its local time, and the period it belongs to."""
+
+    at: datetime
+    local: datetime
+    period_key: str
+
+
+def local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    """The instant a wall-clock time happens on a local date, DST gaps and folds resolved.
+
+    fold=0 picks the first occurrence of a repeated time; for a time inside a gap, fold=0
+    uses the offset from before the transition, which lands the gap's length later in real
+    time — the round trip below makes that explicit as the shifted-forward local time.
+    """
+    minute = min(max(minute, 0), MINUTES_PER_DAY - 1)
+    naive = datetime.combine(day, time(minute // 60, minute % 60))
+    instant = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    return instant.astimezone(zone)
+
+
+def period_key(prefs: Preferences, day: date) -> str:
+    """The ISO week of the slot's local date; the second slot of a week gets ".2"."""
+    year, week, _ = day.isocalendar()
+    key = f"{year}-W{week:02d}"
+    days = prefs.weekdays
+    if len(days) > 1 and day.weekday() == days[-1]:
+        key += ".2"
+    return key
+
+
+def is_paused(prefs: Preferences, day: date) -> bool:
+    """Whether a local date falls before the end of a pause (`paused_until` resumes)."""
+    return prefs.paused_until is not None and day < prefs.paused_until
+
+
+def _week_index(day: date) -> int:
+    monday = day - timedelta(days=day.weekday())
+    return (monday - BIWEEKLY_EPOCH).days // 7
+
+
+def slot_on(prefs: Preferences, day: date) -> Slot | None:
+    """The slot on a local date, if the cadence has one there (pauses ignored)."""
+    if not prefs.active or day.weekday() not in prefs.weekdays:
+        return None
+    if prefs.cadence == "biweekly" and _week_index(day) % 2:
+        return None
+    local = local_instant(day, prefs.minute, prefs.zone)
+    return Slot(at=local.astimezone(UTC), local=local, period_key=period_key(prefs, day))
+
+
+def slots_from(prefs: Preferences, start: datetime, *, strict: bool = False) -> Iterator[Slot]:
+    """Slots at or after `start` (after it, when strict), in order, skipping paused dates."""
+    if not prefs.active:
+        return
+    zone = prefs.zone
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    if prefs.paused_until is not None and prefs.paused_until > day:
+        day = prefs.paused_until
+    for _ in range(_SEARCH_DAYS):
+        slot = slot_on(prefs, day)
+        day += timedelta(days=1)
+        if slot is None or is_paused(prefs, slot.local.date()):
+            continue
+        if slot.at > start or (slot.at == start and not strict):
+            yield slot
+
+
+def next_slot(prefs: Preferences, after: datetime, *, strict: bool = False) -> Slot | None:
+    """The first slot at (or, when strict, after) an instant; None when check-ins are off."""
+    return next(slots_from(prefs, after, strict=strict), None)
+
+
+def slots_between(prefs: Preferences, start: datetime, end: datetime) -> list[Slot]:
+    """Slots with start <= at < end."""
+    found = []
+    for slot in slots_from(prefs, start):
+        if slot.at >= end:
+            break
+        found.append(slot)
+    return found
+
+
+def minute_of_day(instant: datetime, zone: ZoneInfo) -> int:
+    local = instant.astimezone(zone)
+    return local.hour * 60 + local.minute
+
+
+def in_quiet_window(minute: int, start: int | None, end: int | None) -> bool:
+    """Whether a local minute of the day falls in [start, end), which may wrap midnight."""
+    if start is None or end is None or start == end:
+        return False
+    if start < end:
+        return start <= minute < end
+    return minute >= start or minute < end
+
+
+def in_quiet_hours(prefs: Preferences, instant: datetime) -> bool:
+    """Whether an instant falls in the user's quiet hours, in their local time."""
+    if not prefs.has_quiet_hours:
+        return False
+    return in_quiet_window(minute_of_day(instant, prefs.zone), prefs.quiet_start, prefs.quiet_end)
+
+
+def quiet_hours_end(prefs: Preferences, instant: datetime) -> datetime:
+    """The first instant at or after `instant` outside quiet hours."""
+    if prefs.quiet_end is None or not in_quiet_hours(prefs, instant):
+        return instant
+    zone = prefs.zone
+    local = instant.astimezone(zone)
+    day = local.date()
+    if local.hour * 60 + local.minute >= prefs.quiet_end:
+        day += timedelta(days=1)
+    return local_instant(day, prefs.quiet_end, zone).astimezone(UTC)
+
+
+def snooze_until(prefs: Preferences, now: datetime) -> datetime:
+    """ "Until tomorrow": tomorrow at the user's check-in time, in their time zone."""
+    zone = prefs.zone
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return local_instant(tomorrow, prefs.minute, zone).astimezone(UTC)
+
+
+def format_minute(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def describe(prefs: Preferences) -> str:
+    """ "every Friday at 15:00 (Europe/Berlin)"-style summary of the preferences."""
+    if not prefs.active:
+        return "off"
+    days = " and ".join(WEEKDAY_NAMES[d] for d in prefs.weekdays)
+    when = f"{days} at {format_minute(prefs.minute)} ({prefs.tz})"
+    if prefs.cadence == "biweekly":
+        return f"every other {when}"
+    return f"every {when}"

@@ -1,0 +1,285 @@
+"""Check-in preferences, and finding a user's own check-ins (ownership always re-checked)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from bot.checkins import schedule
+from bot.checkins.schedule import Preferences, Slot
+from bot.db.models import Answer, CheckIn, User
+
+MAX_PAUSE_DAYS = 366
+# Statuses of a check-in that reached the user (or may have).
+DELIVERED = ("claimed", "sent", "answered", "snoozed", "skipped")
+# Reasons the worker marks a user inactive; a later sign of life clears them.
+SEND_FAILURE_PREFIX = "slack:"
+# `last_error` of a check-in whose last send may or may not have reached Slack.
+AMBIGUOUS = "ambiguous:"
+
+
+class PreferenceError(ValueError):
+    """A preference the user asked for cannot work; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A user's check-in preferences described, with their next check-in in local time."""
+
+    description: str
+    next_local: datetime | None
+    active: bool
+
+
+def _taken_periods(session: Session, user: User, since: datetime) -> set[str]:
+    if user.id is None:
+        return set()
+    return set(
+        session.scalars(
+            select(CheckIn.period_key).where(
+                CheckIn.user_id == user.id, CheckIn.slot_at >= since - timedelta(days=8)
+            )
+        )
+    )
+
+
+def upcoming_slot(*, session: Session, user: User, now: datetime) -> Slot | None:
+    """The next slot for which the user has no check-in yet (one per period, always)."""
+    prefs = Preferences.of(user)
+    if not (user.active and prefs.active):
+        return None
+    taken = _taken_periods(session, user, now)
+    return next((s for s in schedule.slots_from(prefs, now) if s.period_key not in taken), None)
+
+
+def reschedule(*, session: Session, user: User, now: datetime) -> Slot | None:
+    """Recompute `next_checkin_at` after any change to preferences, time zone or status."""
+    session.flush()
+    slot = upcoming_slot(session=session, user=user, now=now)
+    user.next_checkin_at = slot.at if slot else None
+    return slot
+
+
+def describe(user: User) -> Schedule:
+    prefs = Preferences.of(user)
+    next_local = None
+    if user.next_checkin_at is not None:
+        next_local = user.next_checkin_at.astimezone(prefs.zone)
+    text = schedule.describe(prefs)
+    if prefs.active and prefs.paused_until is not None:
+        text += f", paused until {prefs.paused_until:%a} {prefs.paused_until.day} "
+        text += f"{prefs.paused_until:%b}"
+    return Schedule(description=text, next_local=next_local, active=prefs.active)
+
+
+def local_today(user: User, now: datetime) -> date:
+    return now.astimezone(schedule.zone_for(user.tz)).date()
+
+
+def _check_quiet(minute: int, start: int | None, end: int | None) -> None:
+    if schedule.in_quiet_window(minute, start, end):
+        raise PreferenceError(
+            f"{schedule.format_minute(minute)} is inside your quiet hours "
+            f"({schedule.format_minute(start or 0)}–{schedule.format_minute(end or 0)}): "
+            "pick another time or change the quiet hours."
+        )
+
+
+def revive(user: User) -> None:
+    """A user we marked unreachable has shown up again: they can receive DMs after all."""
+    if not user.active and (user.inactive_reason or "").startswith(SEND_FAILURE_PREFIX):
+        user.active = True
+        user.inactive_reason = None
+
+
+def enable(
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    weekday: int | None = None,
+    minute: int | None = None,
+) -> Schedule:
+    """Opt in (weekly unless another cadence was chosen before), optionally moving day/time."""
+    new_minute = user.checkin_minute if minute is None else minute
+    _check_quiet(new_minute, user.quiet_start_minute, user.quiet_end_minute)
+    if weekday is not None:
+        user.checkin_weekday = weekday
+    user.checkin_minute = new_minute
+    if user.cadence not in ("weekly", "twice_weekly", "biweekly"):
+        user.cadence = "weekly"
+    user.checkins_enabled = True
+    revive(user)
+    reschedule(session=session, user=user, now=now)
+    return describe(user)
+
+
+def disable(*, session: Session, user: User, now: datetime) -> None:
+    """Opt out: nothing more is scheduled; check-ins not yet sent are cancelled."""
+    user.checkins_enabled = False
+    user.next_checkin_at = None
+    _cancel_unsent(session, user)
+
+
+def _cancel_unsent(session: Session, user: User) -> None:
+    """Forget check-ins created but never sent, so their periods are free again.
+
+    A row whose last send attempt had an unknown outcome stays: the worker reconciles it.
+    """
+    if user.id is None:
+        return
+    session.execute(
+        delete(CheckIn).where(
+            CheckIn.user_id == user.id,
+            CheckIn.status == "pending",
+            or_(CheckIn.last_error.is_(None), ~CheckIn.last_error.startswith(AMBIGUOUS)),
+        )
+    )
+
+
+def pause(*, session: Session, user: User, until: date, now: datetime) -> Schedule:
+    """No check-ins on local dates before `until`."""
+    today = local_today(user, now)
+    if until <= today:
+        raise PreferenceError("Pick a date after today to pause until.")
+    if until > today + timedelta(days=MAX_PAUSE_DAYS):
+        raise PreferenceError("A pause can last up to a year.")
+    user.paused_until = until
+    _cancel_unsent(session, user)
+    reschedule(session=session, user=user, now=now)
+    return describe(user)
+
+
+def pause_weeks(*, session: Session, user: User, weeks: int, now: datetime) -> Schedule:
+    return pause(
+        session=session,
+        user=user,
+        until=local_today(user, now) + timedelta(weeks=weeks),
+        now=now,
+    )
+
+
+def resume(*, session: Session, user: User, now: datetime) -> Schedule:
+    user.paused_until = None
+    revive(user)
+    reschedule(session=session, user=user, now=now)
+    return describe(user)
+
+
+@dataclass(frozen=True)
+class NewPreferences:
+    """What the settings modal submits."""
+
+    cadence: str
+    weekday: int
+    second_weekday: int | None
+    minute: int
+    quiet_start: int | None
+    quiet_end: int | None
+    reminder: bool
+    paused_until: date | None
+
+
+def validate(prefs: NewPreferences, *, today: date) -> dict[str, str]:
+    """Problems per settings field (block id → message); empty when all is well."""
+    errors: dict[str, str] = {}
+    if prefs.cadence not in schedule.CADENCES:
+        errors["cadence"] = "Pick how often."
+    if not 0 <= prefs.weekday <= 6:
+        errors["day"] = "Pick a day."
+    if prefs.cadence == "twice_weekly" and prefs.second_weekday == prefs.weekday:
+        errors["second_day"] = "Pick a different second day."
+    if (prefs.quiet_start is None) != (prefs.quiet_end is None):
+        block = "quiet_end" if prefs.quiet_end is None else "quiet_start"
+        errors[block] = "Set both ends of your quiet hours, or neither."
+    elif prefs.quiet_start is not None and prefs.quiet_start == prefs.quiet_end:
+        errors["quiet_end"] = "Quiet hours need to end at a different time than they start."
+    elif prefs.cadence != "off":
+        try:
+            _check_quiet(prefs.minute, prefs.quiet_start, prefs.quiet_end)
+        except PreferenceError as error:
+            errors["time"] = str(error)
+    if prefs.paused_until is not None:
+        if prefs.paused_until <= today:
+            errors["pause_until"] = "Pick a date after today, or leave it empty."
+        elif prefs.paused_until > today + timedelta(days=MAX_PAUSE_DAYS):
+            errors["pause_until"] = "A pause can last up to a year."
+    return errors
+
+
+def update_preferences(
+    *, session: Session, user: User, prefs: NewPreferences, now: datetime
+) -> Schedule:
+    """Apply the settings modal (already validated)."""
+    if prefs.cadence == "off":
+        user.checkins_enabled = False
+    else:
+        user.checkins_enabled = True
+        user.cadence = prefs.cadence
+        revive(user)
+    user.checkin_weekday = prefs.weekday
+    user.second_weekday = prefs.second_weekday
+    user.checkin_minute = prefs.minute
+    user.quiet_start_minute = prefs.quiet_start
+    user.quiet_end_minute = prefs.quiet_end
+    user.reminder_enabled = prefs.reminder
+    user.paused_until = prefs.paused_until
+    if not user.checkins_enabled or prefs.paused_until is not None:
+        _cancel_unsent(session, user)
+    if user.checkins_enabled:
+        reschedule(session=session, user=user, now=now)
+    else:
+        user.next_checkin_at = None
+    return describe(user)
+
+
+def timezone_changed(*, session: Session, user: User, now: datetime) -> None:
+    """Re-plan after the user's Slack time zone changed."""
+    if user.checkins_enabled:
+        reschedule(session=session, user=user, now=now)
+
+
+# ── Ownership ───────────────────────────────────────────────────────────────────────────
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a button value or view metadata; None for anything else."""
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+def own_checkin(
+    *, session: Session, user: User, checkin_id: int | None, lock: bool = False
+) -> CheckIn | None:
+    """The check-in, only if it belongs to this user in this workspace; locked if asked."""
+    if checkin_id is None or user.id is None:
+        return None
+    query = select(CheckIn).where(
+        CheckIn.id == checkin_id,
+        CheckIn.user_id == user.id,
+        CheckIn.workspace_id == user.workspace_id,
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def own_answer(
+    *, session: Session, user: User, answer_id: int | None, lock: bool = False
+) -> Answer | None:
+    """The answer, only if it belongs to this user in this workspace."""
+    if answer_id is None or user.id is None:
+        return None
+    query = select(Answer).where(
+        Answer.id == answer_id,
+        Answer.user_id == user.id,
+        Answer.workspace_id == user.workspace_id,
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()

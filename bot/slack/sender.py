@@ -1,0 +1,301 @@
+"""Sending many messages within Slack's limits, and knowing what happened to each.
+
+- One pacing schedule per workspace, shared by every thread of the process (GCRA, the
+  "virtual scheduling" form of a token bucket): at most `rate_per_minute` messages per
+  minute, with a small catch-up tolerance so that thread scheduling jitter does not slow the
+  average rate. A 429 pauses the whole workspace for its Retry-After, not just one thread.
+- One slot per channel per `channel_per_second`, so a DM never gets two messages in a second.
+- 5xx answers and dropped connections are retried with bounded exponential backoff. They are
+  *ambiguous* — Slack may have posted the message before failing — so before every retry the
+  caller's `check` looks for the message (e.g. in the DM's history) instead of guessing.
+- Permanent errors end after ONE attempt: the user's (deactivated, not found, a bot) or the
+  workspace's (token revoked or invalid, workspace deleted), so the caller can mark them
+  inactive and stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.slack.client import build_web_client
+
+logger = logging.getLogger(__name__)
+
+# The user cannot receive a DM from us, now or later.
+USER_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "user_disabled",
+        "user_is_bot",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "user_not_visible",
+    }
+)
+# The token no longer works for the workspace: stop everything there.
+WORKSPACE_ERRORS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "team_not_found",
+        "team_disabled",
+        "no_permission",
+        "missing_scope",
+        "not_allowed_token_type",
+        "ekm_access_denied",
+        "enterprise_is_restricted",
+    }
+)
+# Slack answered 200 with an error that means "try again later".
+TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+MAX_RATE_LIMITED_RETRIES = 8
+# How far a workspace's schedule may fall behind and then catch up in a burst, in seconds.
+CATCH_UP_SECONDS = 0.5
+
+
+class Outcome(Enum):
+    """What became of one call."""
+
+    OK = "ok"
+    # Slack kept answering 429 or 5xx: nothing is known to be posted (AMBIGUOUS: maybe).
+    RATE_LIMITED = "rate_limited"
+    AMBIGUOUS = "ambiguous"
+    USER_GONE = "user_gone"
+    WORKSPACE_GONE = "workspace_gone"
+    # Slack refused this one call (e.g. invalid_blocks): retrying would not help.
+    REJECTED = "rejected"
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    attempts: int = 0
+    # True when `check` found the message already posted by an earlier attempt.
+    found: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.OK
+
+
+class _Pacer:
+    """GCRA pacing for one workspace, plus a pause set by Retry-After."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.next_at = 0.0
+        self.paused_until = 0.0
+
+
+class RateLimiter:
+    """Per-workspace pacing and per-channel spacing, shared by the threads of a process."""
+
+    def __init__(
+        self,
+        *,
+        per_minute: float,
+        channel_per_second: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 60.0 / per_minute
+        self.channel_gap = 1.0 / channel_per_second
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._pacers: dict[str, _Pacer] = {}
+        self._channels: dict[tuple[str, str], float] = {}
+        self._last_prune = 0.0
+
+    def acquire(self, key: str, channel: str | None = None) -> None:
+        """Wait for this workspace's (and channel's) next free slot, then take it."""
+        with self._lock:
+            now = self._monotonic()
+            pacer = self._pacers.setdefault(key, _Pacer(self.interval))
+            start = max(pacer.next_at, now - CATCH_UP_SECONDS, pacer.paused_until)
+            if channel is not None:
+                start = max(start, self._channels.get((key, channel), 0.0))
+                self._channels[(key, channel)] = start + self.channel_gap
+                self._prune(now)
+            pacer.next_at = start + self.interval
+        wait = start - now
+        if wait > 0:
+            self._sleep(wait)
+
+    def pause(self, key: str, seconds: float) -> None:
+        """Send nothing more to this workspace for `seconds` (Slack's Retry-After)."""
+        with self._lock:
+            pacer = self._pacers.setdefault(key, _Pacer(self.interval))
+            until = self._monotonic() + seconds
+            pacer.paused_until = max(pacer.paused_until, until)
+            pacer.next_at = max(pacer.next_at, until)
+
+    def _prune(self, now: float) -> None:
+        if now - self._last_prune < 10 or len(self._channels) < 1000:
+            return
+        self._last_prune = now
+        for key in [k for k, free_at in self._channels.items() if free_at < now]:
+            del self._channels[key]
+
+
+_limiters: dict[tuple[float, float], RateLimiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def shared_limiter(per_minute: float, channel_per_second: float) -> RateLimiter:
+    """The process-wide limiter for these limits: every sender in the process shares it."""
+    with _limiters_lock:
+        key = (per_minute, channel_per_second)
+        if key not in _limiters:
+            _limiters[key] = RateLimiter(
+                per_minute=per_minute, channel_per_second=channel_per_second
+            )
+        return _limiters[key]
+
+
+_RATE_LIMITED = object()
+
+
+def classify(error: SlackApiError) -> tuple[Any, str]:
+    """(Outcome or _RATE_LIMITED, Slack error code) for a failed call."""
+    status = error.response.status_code
+    code = str((error.response.data or {}).get("error") or f"http_{status}")
+    if status == 429 or code == "ratelimited":
+        return _RATE_LIMITED, code
+    if status >= 500 or code in TRANSIENT_ERRORS:
+        return Outcome.AMBIGUOUS, code
+    if code in WORKSPACE_ERRORS:
+        return Outcome.WORKSPACE_GONE, code
+    if code in USER_ERRORS:
+        return Outcome.USER_GONE, code
+    return Outcome.REJECTED, code
+
+
+def _retry_after(error: SlackApiError) -> float:
+    headers = error.response.headers or {}
+    for name in ("Retry-After", "retry-after"):
+        value = headers.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value is not None:
+            try:
+                return max(float(value), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+class Sender:
+    """Calls the Web API for bulk sends with pacing, retries and error classification."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.limiter = limiter or shared_limiter(
+            settings.slack_send_rate_per_minute, settings.slack_send_channel_per_second
+        )
+        self.max_retries = settings.slack_send_max_retries
+        self.backoff = settings.slack_send_backoff_seconds
+        self._sleep = sleep
+        self._clients: dict[str | None, WebClient] = {}
+        self._clients_lock = threading.Lock()
+
+    def client(self, token: str | None) -> WebClient:
+        """A client for this token without slack_sdk's own retries: this class decides."""
+        with self._clients_lock:
+            if token not in self._clients:
+                self._clients[token] = build_web_client(
+                    self.settings, token=token, retry_handlers=[]
+                )
+            return self._clients[token]
+
+    def call(
+        self,
+        request: Callable[[], Any],
+        *,
+        workspace: str,
+        channel: str | None = None,
+        paced: bool = True,
+        check: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> Result:
+        """Run one Web API request until it succeeds, fails for good, or retries run out.
+
+        `paced` requests wait for the workspace's sending schedule (and the channel's, when
+        given). `check`, called before any retry that follows an ambiguous failure, returns
+        the already-posted message's data (then nothing is sent again) or None.
+        """
+        attempts = ambiguous_failures = rate_limited = 0
+        ambiguous = False
+        while True:
+            if ambiguous and check is not None:
+                found = self._check(check)
+                if found is not None:
+                    return found
+            if paced:
+                self.limiter.acquire(workspace, channel)
+            attempts += 1
+            try:
+                response = request()
+            except SlackApiError as error:
+                kind, code = classify(error)
+                if kind is _RATE_LIMITED:
+                    rate_limited += 1
+                    if rate_limited > MAX_RATE_LIMITED_RETRIES:
+                        return Result(Outcome.RATE_LIMITED, error=code, attempts=attempts)
+                    self._wait_out(error, workspace, paced=paced)
+                    continue
+                if kind is not Outcome.AMBIGUOUS:
+                    return Result(kind, error=code, attempts=attempts)
+            except OSError as error:  # connection refused/reset, timeouts (URLError is one)
+                code = type(error).__name__
+            else:
+                return Result(Outcome.OK, dict(response.data), attempts=attempts)
+            ambiguous = True
+            ambiguous_failures += 1
+            if ambiguous_failures > self.max_retries:
+                return Result(Outcome.AMBIGUOUS, error=code, attempts=attempts)
+            delay = self.backoff * (2 ** (ambiguous_failures - 1))
+            logger.info("retrying after %s in %.2fs", code, delay, extra={"workspace": workspace})
+            self._sleep(delay)
+
+    def _wait_out(self, error: SlackApiError, workspace: str, *, paced: bool) -> None:
+        """Honour Retry-After: paced sends pause the whole workspace, every thread."""
+        if paced:
+            self.limiter.pause(workspace, _retry_after(error))
+        else:  # read methods have limits of their own
+            self._sleep(_retry_after(error))
+
+    @staticmethod
+    def _check(check: Callable[[], dict[str, Any] | None]) -> Result | None:
+        """Look for an earlier attempt's message; a failed look counts as ambiguous."""
+        try:
+            found = check()
+        except Exception as error:  # cannot tell whether it was posted: do not resend
+            logger.warning("could not check for an earlier attempt: %s", type(error).__name__)
+            return Result(Outcome.AMBIGUOUS, error="check_failed")
+        if found is None:
+            return None
+        return Result(Outcome.OK, found, found=True)

@@ -1,0 +1,501 @@
+"""Block Kit for check-ins: the DM, its answer and settings modals, confirmations, reminders.
+
+Button values and private_metadata carry ids only; user text goes through `safe()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.ui.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    VIEW_TITLE_LIMIT,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    fit,
+    header,
+    plain,
+    section,
+)
+from bot.ui.text import mention, safe, truncate
+
+METADATA_EVENT = "multiplier_checkin"
+
+ANSWER = "checkin_answer"
+NOTHING = "checkin_nothing"
+SNOOZE = "checkin_snooze"
+SKIP = "checkin_skip"
+PAUSE = "checkin_pause"
+EDIT_ANSWER = "checkin_answer_edit"
+UNDO_ANSWER = "checkin_answer_undo"
+START = "checkins_start"
+OPEN_SETTINGS = "checkin_settings_open"
+
+ANSWER_VIEW = "checkin_answer"
+EDIT_VIEW = "checkin_answer_edit"
+SETTINGS_VIEW = "checkin_settings"
+
+QUESTION_BLOCK_PREFIX = "checkin_q_"
+PAUSE_WEEKS = (1, 2, 4)
+ANSWER_TEXT_LIMIT = 3000
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a check-in as the user sees it, with its answer if there is one."""
+
+    index: int
+    prompt_id: str
+    text: str
+    follow_ups: tuple[str, ...] = ()
+    dimension: str = ""
+    answer_kind: str | None = None  # "answer" | "nothing" | None
+    answer_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+def question_block_id(index: int) -> str:
+    return f"{QUESTION_BLOCK_PREFIX}{index}"
+
+
+def question_index(block_id: str | None) -> int | None:
+    """The question index a button's block_id names, or None when it names none."""
+    if not block_id or not block_id.startswith(QUESTION_BLOCK_PREFIX):
+        return None
+    digits = block_id[len(QUESTION_BLOCK_PREFIX) :]
+    return int(digits) if digits.isdigit() and len(digits) < 3 else None
+
+
+def checkin_metadata(checkin_id: int, delivery: str) -> dict[str, Any]:
+    """Message metadata that lets a restarted worker find what it already posted."""
+    return {
+        "event_type": METADATA_EVENT,
+        "event_payload": {"checkin_id": checkin_id, "delivery": delivery},
+    }
+
+
+def _date_label(day: date | datetime) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _question_blocks(checkin_id: int, question: Question, *, open_: bool) -> list[Block]:
+    number = question.index + 1
+    blocks: list[Block] = [section(f"*{number}. {safe(question.text, 2000)}*")]
+    if question.answer_kind == "answer":
+        blocks.append(context(f":white_check_mark: {safe(question.answer_text or '', 2800)}"))
+    elif question.answer_kind == "nothing":
+        blocks.append(context(":heavy_minus_sign: Nothing this week"))
+    elif open_:
+        if question.follow_ups:
+            blocks.append(context(safe(" · ".join(question.follow_ups), 2900)))
+        value = str(checkin_id)
+        blocks.append(
+            actions(
+                button("Answer", ANSWER, value, style="primary"),
+                button("Nothing this week", NOTHING, value),
+                block_id=question_block_id(question.index),
+            )
+        )
+    return blocks
+
+
+def checkin_message(
+    *,
+    checkin_id: int,
+    questions: Sequence[Question],
+    status: str,
+    slot_local: datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The check-in DM. Buttons only while it is open; answered questions show their answer.
+
+    `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
+    """
+    open_ = status in ("pending", "claimed", "sent", "answered")
+    unanswered = [q for q in questions if q.answer_kind is None]
+    intro = (
+        f"Your reflection for the week of {_date_label(slot_local)}. A minute now saves an "
+        "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
+        "your answers stay private unless you share them."
+    )
+    blocks: list[Block] = [header("Weekly reflection"), section(intro)]
+    for question in questions:
+        blocks.extend(_question_blocks(checkin_id, question, open_=open_))
+    blocks.append(divider())
+    if note:
+        blocks.append(context(note))
+    if open_ and unanswered and status != "answered":
+        value = str(checkin_id)
+        blocks.append(
+            actions(
+                button("Snooze until tomorrow", SNOOZE, value),
+                button("Skip this week", SKIP, value),
+                {
+                    "type": "overflow",
+                    "action_id": PAUSE,
+                    "options": [
+                        {
+                            "text": plain(f"Pause for {w} week{'s' if w > 1 else ''}", 75),
+                            "value": f"{checkin_id}:{w}",
+                        }
+                        for w in PAUSE_WEEKS
+                    ],
+                },
+                block_id="checkin_controls",
+            )
+        )
+    first = questions[0].text if questions else "What did you multiply this week?"
+    return {
+        "text": truncate(f"Weekly reflection: {first}", 300),
+        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+    }
+
+
+def status_note(status: str, *, until: datetime | date | None = None) -> str | None:
+    """The line shown on a check-in that was snoozed, skipped, paused or expired."""
+    if status == "snoozed" and until is not None:
+        return f":zzz: Snoozed — I'll bring it back {_date_label(until)} at {until:%H:%M}."
+    if status == "skipped":
+        return ":fast_forward: Skipped this week. See you at the next one."
+    if status == "paused" and until is not None:
+        return f":double_vertical_bar: Check-ins paused until {_date_label(until)}."
+    if status == "expired":
+        return "This check-in has closed; you can still log evidence any time with /brag."
+    return None
+
+
+def answer_confirmation(
+    *,
+    answer_id: int,
+    question: str | None,
+    dimension_label: str | None,
+    people: Sequence[str],
+    visibility: str,
+    kind: str = "answer",
+) -> dict[str, Any]:
+    """What the bot understood from a free-text reply, with Edit and Undo."""
+    if kind == "nothing":
+        text = "Noted: nothing this week. That's fine — some weeks are heads-down."
+        return {"text": text, "blocks": [section(text)]}
+    lines = ["Saved to your private evidence log."]
+    if question:
+        lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
+    details = [f"*Dimension:* {safe(dimension_label) if dimension_label else 'not classified'}"]
+    if people:
+        details.append("*People:* " + ", ".join(mention(p) for p in people[:20]))
+    details.append(f"*Visibility:* {'your team' if visibility == 'team' else 'only you'}")
+    value = str(answer_id)
+    return {
+        "text": "Saved your answer.",
+        "blocks": [
+            section("\n".join(lines)),
+            context(" · ".join(details)),
+            actions(
+                button("Edit", EDIT_ANSWER, value),
+                button("Not an answer", UNDO_ANSWER, value),
+                block_id="checkin_answer_confirmation",
+            ),
+        ],
+    }
+
+
+def answer_removed() -> dict[str, Any]:
+    text = "Removed — that message is not stored as an answer. (I still keep your DM as typed.)"
+    return {"text": text, "blocks": [section(text)]}
+
+
+def reminder_message(*, slot_local: datetime) -> dict[str, Any]:
+    text = (
+        f"A gentle nudge: your reflection from {_date_label(slot_local)} is still open. "
+        "Two minutes now — reply here or use the buttons on the check-in above."
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def refusal() -> dict[str, Any]:
+    """The answer to a button or form that does not belong to the person using it."""
+    text = "That check-in isn't yours, or no longer exists — nothing was changed."
+    return {"text": text, "blocks": [section(text)]}
+
+
+def already_done() -> dict[str, Any]:
+    text = "That question is already answered — use *Edit* on your answer to change it."
+    return {"text": text, "blocks": [section(text)]}
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A one-line confirmation (already-escaped mrkdwn)."""
+    return {"text": text, "blocks": [section(text)]}
+
+
+# ── Modals ───────────────────────────────────────────────────────────────────────────────
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _option(option: Option) -> dict[str, Any]:
+    return {"text": plain(option.label, 75), "value": option.value}
+
+
+def _select(
+    action_id: str, options: Sequence[Option], initial: str | None, placeholder: str
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder, 150),
+        "options": [_option(o) for o in options[:100]],
+    }
+    chosen = next((o for o in options if o.value == initial), None)
+    if chosen is not None:
+        element["initial_option"] = _option(chosen)
+    return element
+
+
+def _modal(
+    callback_id: str, title: str, blocks: list[Block], metadata: str, submit: str
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, VIEW_TITLE_LIMIT),
+        "submit": plain(submit, 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """Initial values of the answer modal (empty for a new answer)."""
+
+    text: str = ""
+    people: tuple[str, ...] = ()
+    dimension: str | None = None
+    scope: str | None = None
+    link: str | None = None
+    impact: str | None = None
+    visibility: str = "private"
+
+
+def answer_modal(
+    *,
+    callback_id: str,
+    metadata: str,
+    question: str | None,
+    follow_ups: Sequence[str],
+    dimensions: Sequence[Option],
+    scopes: Sequence[Option],
+    form: AnswerForm,
+) -> dict[str, Any]:
+    """The short answer form: what happened, who, dimension, scope, link, impact, visibility."""
+    blocks: list[Block] = []
+    if question:
+        blocks.append(section(f"*{safe(question, 2000)}*"))
+    if follow_ups:
+        blocks.append(context(safe(" · ".join(follow_ups), 2900)))
+    what: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "text",
+        "multiline": True,
+        "max_length": ANSWER_TEXT_LIMIT,
+        "placeholder": plain("What happened? Who was it for?", 150),
+    }
+    if form.text:
+        what["initial_value"] = form.text[:ANSWER_TEXT_LIMIT]
+    blocks.append(_input("what", "What happened", what))
+    people: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": "people",
+        "placeholder": plain("Who benefited?", 150),
+    }
+    if form.people:
+        people["initial_users"] = list(form.people[:100])
+    blocks.append(_input("who", "Who", people, optional=True))
+    blocks.append(
+        _input(
+            "dimension",
+            "Dimension",
+            _select("dimension", dimensions, form.dimension, "Kind of multiplier work"),
+            optional=True,
+        )
+    )
+    blocks.append(
+        _input(
+            "scope",
+            "Scope",
+            _select("scope", scopes, form.scope, "How far did it reach?"),
+            optional=True,
+        )
+    )
+    link: dict[str, Any] = {"type": "url_text_input", "action_id": "link"}
+    if form.link and form.link.startswith(("http://", "https://")) and len(form.link) <= 3000:
+        link["initial_value"] = form.link
+    blocks.append(_input("link", "Link", link, optional=True, hint="A doc, PR, thread…"))
+    impact: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "impact",
+        "max_length": ANSWER_TEXT_LIMIT,
+        "placeholder": plain("What would have happened otherwise? A number helps.", 150),
+    }
+    if form.impact:
+        impact["initial_value"] = form.impact[:ANSWER_TEXT_LIMIT]
+    blocks.append(_input("impact", "Impact", impact, optional=True))
+    visibility_options = [
+        Option("private", "Only me"),
+        Option("team", "My team may see it in digests"),
+    ]
+    initial = next(o for o in visibility_options if o.value == form.visibility)
+    blocks.append(
+        _input(
+            "visibility",
+            "Visibility",
+            {
+                "type": "radio_buttons",
+                "action_id": "visibility",
+                "options": [_option(o) for o in visibility_options],
+                "initial_option": _option(initial),
+            },
+        )
+    )
+    title = "Edit answer" if callback_id == EDIT_VIEW else "Your answer"
+    return _modal(callback_id, title, blocks, metadata, "Save")
+
+
+def _time_value(minute: int | None) -> str | None:
+    if minute is None:
+        return None
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """Initial values of the settings modal."""
+
+    cadence: str
+    weekday: int
+    second_weekday: int | None
+    minute: int
+    quiet_start: int | None
+    quiet_end: int | None
+    reminder: bool
+    paused_until: date | None
+    tz: str
+
+
+CADENCE_OPTIONS = (
+    Option("weekly", "Every week"),
+    Option("twice_weekly", "Twice a week"),
+    Option("biweekly", "Every two weeks"),
+    Option("off", "Off"),
+)
+
+
+def settings_modal(form: SettingsForm) -> dict[str, Any]:
+    """Cadence, day(s), local time, quiet hours, reminder and pause."""
+    days = [Option(str(i), name) for i, name in enumerate(_WEEKDAYS)]
+    time_element: dict[str, Any] = {
+        "type": "timepicker",
+        "action_id": "time",
+        "initial_time": _time_value(form.minute),
+    }
+    blocks: list[Block] = [
+        section("Check-ins are 2–3 short questions in a DM, in your own time zone."),
+        _input(
+            "cadence",
+            "How often",
+            _select("cadence", CADENCE_OPTIONS, form.cadence, "How often"),
+        ),
+        _input("day", "Day", _select("day", days, str(form.weekday), "Day")),
+        _input(
+            "second_day",
+            "Second day (twice a week only)",
+            _select(
+                "second_day",
+                days,
+                None if form.second_weekday is None else str(form.second_weekday),
+                "Second day",
+            ),
+            optional=True,
+        ),
+        _input("time", "Time", time_element),
+    ]
+    for block_id, label, minute in (
+        ("quiet_start", "Quiet hours start", form.quiet_start),
+        ("quiet_end", "Quiet hours end", form.quiet_end),
+    ):
+        element: dict[str, Any] = {"type": "timepicker", "action_id": block_id}
+        if minute is not None:
+            element["initial_time"] = _time_value(minute)
+        blocks.append(
+            _input(
+                block_id,
+                label,
+                element,
+                optional=True,
+                hint="Nothing is sent between quiet hours start and end.",
+            )
+        )
+    remind = Option("remind", "Remind me once if I haven't answered")
+    reminder: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": "reminder",
+        "options": [_option(remind)],
+    }
+    if form.reminder:
+        reminder["initial_options"] = [_option(remind)]
+    blocks.append(_input("reminder", "Reminder", reminder, optional=True))
+    pause: dict[str, Any] = {"type": "datepicker", "action_id": "pause_until"}
+    if form.paused_until is not None:
+        pause["initial_date"] = form.paused_until.isoformat()
+    blocks.append(
+        _input(
+            "pause_until",
+            "Pause until",
+            pause,
+            optional=True,
+            hint="No check-ins before this date. Leave empty to keep them coming.",
+        )
+    )
+    blocks.append(context(f"Times are in your Slack time zone, {safe(form.tz, 64)}."))
+    return _modal(SETTINGS_VIEW, "Check-in settings", blocks, "", "Save")
+
+
+def summary_line(description: str, next_local: datetime | None) -> str:
+    """ "Check-ins: every Friday at 15:00 (…). Next: Fri 20 Nov 15:00." (escaped)."""
+    text = f"Check-ins: {safe(description)}."
+    if next_local is not None:
+        text += f" Next: {_date_label(next_local)} {next_local:%H:%M}."
+    return text
