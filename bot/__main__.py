@@ -148,6 +148,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     socket_mode = args.socket or (not args.http and bool(settings.slack_app_token))
     settings.require_slack(socket_mode=socket_mode)
+    _load_coaching(settings)
     database = _open_database(settings)
     try:
         app = create_app(settings=settings, database=database, socket_mode=socket_mode)
@@ -201,9 +202,21 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _load_coaching(settings: Settings) -> None:
+    """Load and validate the coaching content; a broken file names itself and its entry."""
+    from bot.coaching.library import LibraryError, default_library
+
+    try:
+        default_library(settings.prompts_dir)
+    except LibraryError as error:
+        where = f" (PROMPTS_DIR={settings.prompts_dir})" if settings.prompts_dir else ""
+        raise CliError(f"the coaching content is invalid{where}: {error}") from None
+
+
 def _job_context(settings: Settings, worker: str):
     from bot.scheduling.jobs import JobContext
 
+    _load_coaching(settings)
     return JobContext(database=_open_database(settings), settings=settings, worker_id=worker)
 
 

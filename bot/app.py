@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
 from bot.listeners import Registrar, register_all
-from bot.middleware import SessionClosingExecutor, database_session, deduplicate_events
+from bot.middleware import (
+    SessionClosingExecutor,
+    database_session,
+    deduplicate_events,
+    provide,
+)
 from bot.slack.client import build_web_client
 
 
@@ -24,6 +30,7 @@ class MultiplierApp:
     database: Database
     registrar: Registrar
     executor: SessionClosingExecutor
+    library: CoachingLibrary | None = None
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=False)
@@ -39,6 +46,9 @@ def create_app(
 ) -> MultiplierApp:
     """Build the Bolt app for HTTP mode or Socket Mode."""
     settings.require_slack(socket_mode=socket_mode)
+    # Validated before anything else: a broken prompt file stops start-up with a
+    # LibraryError naming the file and the entry.
+    library = default_library(settings.prompts_dir)
     executor = SessionClosingExecutor(database, max_workers=settings.web_threads)
     web_client = client or build_web_client(settings, token=settings.slack_bot_token)
     bolt = App(
@@ -54,9 +64,15 @@ def create_app(
     )
     bolt.use(database_session(database, settings))
     bolt.use(deduplicate_events(database))
+    bolt.use(provide(library=library))
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
     register_all(registrar)
     return MultiplierApp(
-        bolt=bolt, settings=settings, database=database, registrar=registrar, executor=executor
+        bolt=bolt,
+        settings=settings,
+        database=database,
+        registrar=registrar,
+        executor=executor,
+        library=library,
     )

@@ -264,6 +264,8 @@ class Reply:
     question: str | None = None
     dimension_label: str | None = None
     entry: EvidenceEntry | None = None
+    # False when this message was already stored as an answer (Slack sent it twice).
+    new: bool = True
 
 
 def _dimension_for(
@@ -306,8 +308,8 @@ def answer_from_dm(
         session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
     )
     if existing:  # Slack delivered the same message twice
-        return Reply(checkin or session.get(CheckIn, existing[0].checkin_id), tuple(existing),
-                     existing[0].kind)  # fmt: skip
+        stored = session.get(CheckIn, existing[0].checkin_id)
+        return Reply(stored or checkin, tuple(existing), existing[0].kind, new=False)
     if checkin is None:
         return None
     answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
@@ -13,6 +13,8 @@ from bot.checkins.schedule import Preferences, Slot
 from bot.db.models import Answer, CheckIn, User
 
 MAX_PAUSE_DAYS = 366
+# A due slot the worker has not picked up yet survives a preference change this long.
+KEEP_DUE = timedelta(hours=1)
 # Statuses of a check-in that reached the user (or may have).
 DELIVERED = ("claimed", "sent", "answered", "snoozed", "skipped")
 # Reasons the worker marks a user inactive; a later sign of life clears them.
@@ -56,11 +58,32 @@ def upcoming_slot(*, session: Session, user: User, now: datetime) -> Slot | None
 
 
 def reschedule(*, session: Session, user: User, now: datetime) -> Slot | None:
-    """Recompute `next_checkin_at` after any change to preferences, time zone or status."""
+    """Recompute `next_checkin_at` after any change to preferences, time zone or status.
+
+    A slot that is already due but not yet picked up by the worker (it ticks every minute)
+    is kept rather than lost to a change made in that minute.
+    """
     session.flush()
-    slot = upcoming_slot(session=session, user=user, now=now)
+    start = now
+    due = user.next_checkin_at
+    if due is not None and now - KEEP_DUE <= due <= now:
+        start = due
+    slot = upcoming_slot(session=session, user=user, now=start)
     user.next_checkin_at = slot.at if slot else None
     return slot
+
+
+def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
+    """Record the welcome; True only for the one caller that recorded it first."""
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.welcomed_at.is_(None))
+        .values(welcomed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        user.welcomed_at = now
+    return bool(result.rowcount)
 
 
 def describe(user: User) -> Schedule:
@@ -88,9 +111,12 @@ def _check_quiet(minute: int, start: int | None, end: int | None) -> None:
         )
 
 
-def revive(user: User) -> None:
+def revive(user: User, *, deactivated_too: bool = False) -> None:
     """A user we marked unreachable has shown up again: they can receive DMs after all."""
-    if not user.active and (user.inactive_reason or "").startswith(SEND_FAILURE_PREFIX):
+    reason = user.inactive_reason or ""
+    if not user.active and (
+        reason.startswith(SEND_FAILURE_PREFIX) or (deactivated_too and reason == "deactivated")
+    ):
         user.active = True
         user.inactive_reason = None
 

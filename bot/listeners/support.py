@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from sqlalchemy.orm import Session
 
+from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.models import User
 from bot.ui.messages import CommandNames
@@ -32,3 +33,9 @@ def current_user(context: BoltContext) -> User:
     if not user_id:
         raise ValueError("this request carries no user")
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
+
+
+def library(context: BoltContext) -> CoachingLibrary:
+    """The coaching library loaded (and validated) at start-up."""
+    loaded = context.get("library")
+    return loaded if loaded is not None else default_library(settings(context).prompts_dir)

@@ -6,4 +6,15 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    """Nothing yet."""
+    from bot.listeners.actions import checkins
+    from bot.ui import checkins as ui
+
+    registrar.action(ui.ANSWER, checkins.handle_answer)
+    registrar.action(ui.NOTHING, checkins.handle_nothing)
+    registrar.action(ui.SNOOZE, checkins.handle_snooze)
+    registrar.action(ui.SKIP, checkins.handle_skip)
+    registrar.action(ui.PAUSE, checkins.handle_pause)
+    registrar.action(ui.EDIT_ANSWER, checkins.handle_edit_answer)
+    registrar.action(ui.UNDO_ANSWER, checkins.handle_undo_answer)
+    registrar.action(ui.START, checkins.handle_start)
+    registrar.action(ui.OPEN_SETTINGS, checkins.handle_open_settings)

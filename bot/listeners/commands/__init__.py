@@ -6,7 +6,10 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.commands import brag, kudos, multiplier
+    from bot.listeners import welcome
+    from bot.listeners.commands import brag, checkins, kudos, multiplier  # noqa: F401
+
+    welcome.register(registrar)
 
     s = registrar.settings
     registrar.command(s.command_brag, brag.handle_brag)

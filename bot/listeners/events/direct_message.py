@@ -8,6 +8,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.conversations import service as conversations
+from bot.listeners.events import checkin_replies
 from bot.listeners.support import current_user, db
 from bot.ui import messages
 
@@ -25,14 +26,23 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         if not edited.get("user"):
             return
         context["user_id"] = edited["user"]
+        user = current_user(context)
         conversations.edit_direct_message(
             session=session,
-            user=current_user(context),
+            user=user,
             channel_id=event["channel"],
             ts=edited.get("ts", ""),
             text=edited.get("text", ""),
         )
-        session.commit()
+        checkin_replies.apply_edit(
+            session=session,
+            context=context,
+            client=client,
+            user=user,
+            channel_id=event["channel"],
+            ts=edited.get("ts", ""),
+            text=edited.get("text", ""),
+        )
         return
     if not event.get("user"):
         return
@@ -46,6 +56,18 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         thread_ts=event.get("thread_ts"),
     )
     session.commit()
+    answered = checkin_replies.take_answer(
+        session=session,
+        context=context,
+        client=client,
+        user=user,
+        channel_id=event["channel"],
+        ts=event["ts"],
+        thread_ts=event.get("thread_ts"),
+        text=event.get("text") or "",
+    )
+    if answered:
+        return
     client.chat_postMessage(
         channel=event["channel"], thread_ts=event.get("thread_ts"), **messages.dm_received()
     )

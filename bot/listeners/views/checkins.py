@@ -1,0 +1,195 @@
+"""Submissions of the check-in answer, answer edit and settings modals.
+
+Form problems are answered in the ack (response_action "errors"); everything else happens
+after it. private_metadata carries ids only and is re-checked against the submitter.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.checkins import answers, service
+from bot.checkins.answers import AnswerForm, NotYours
+from bot.db.base import utcnow
+from bot.evidence.service import MAX_TEXT_LENGTH
+from bot.listeners.actions.checkins import refresh_checkin_message
+from bot.listeners.commands.checkins import _schedule_reply
+from bot.listeners.support import command_names, current_user, db, library
+from bot.ui import checkins as ui
+
+logger = logging.getLogger(__name__)
+
+
+def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return (view.get("state") or {}).get("values") or {}
+
+
+def _value(values: dict, block: str, action: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get(action) or {}
+
+
+def _selected(values: dict, block: str, action: str) -> str | None:
+    option = _value(values, block, action).get("selected_option") or {}
+    return option.get("value")
+
+
+def _minute(text: str | None) -> int | None:
+    if not text:
+        return None
+    hour, _, minute = text.partition(":")
+    if not (hour.isdigit() and minute.isdigit()):
+        return None
+    value = int(hour) * 60 + int(minute)
+    return value if 0 <= value < 24 * 60 else None
+
+
+def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[AnswerForm, dict]:
+    """The answer modal's values, checked: (form, errors by block id)."""
+    values = _values(view)
+    errors: dict[str, str] = {}
+    text = str(_value(values, "what", "text").get("value") or "")
+    if not text.strip():
+        errors["what"] = "Tell me what happened."
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["what"] = f"Keep it under {MAX_TEXT_LENGTH:,} characters."
+    people = tuple(
+        str(p) for p in _value(values, "who", "people").get("selected_users") or [] if p
+    )[:50]
+    lib = library(context)
+    dimension = _selected(values, "dimension", "dimension")
+    if dimension is not None and dimension not in lib.dimension_ids:
+        errors["dimension"] = "Pick one of the listed dimensions."
+    scope = _selected(values, "scope", "scope")
+    if scope is not None and scope not in lib.scope_ids:
+        errors["scope"] = "Pick one of the listed scopes."
+    link = (_value(values, "link", "link").get("value") or "").strip() or None
+    if link is not None and not link.lower().startswith(("http://", "https://")):
+        errors["link"] = "A link starts with https://"
+    impact = (_value(values, "impact", "impact").get("value") or "").strip() or None
+    visibility = _selected(values, "visibility", "visibility") or "private"
+    if visibility not in ("private", "team"):
+        errors["visibility"] = "Pick who may see it."
+    form = AnswerForm(
+        text=text,
+        people=people,
+        dimension=dimension,
+        scope=scope,
+        link=link,
+        impact=impact,
+        visibility=visibility,
+    )
+    return form, errors
+
+
+def handle_answer_submission(
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Store the answer to one question (metadata "checkin_id:index", re-checked)."""
+    form, errors = parse_answer_form(view, context)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    session = db(context)
+    user = current_user(context)
+    checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
+    try:
+        change = answers.answer_with_form(
+            session=session,
+            user=user,
+            checkin_id=service.parse_id(checkin_text),
+            index=service.parse_id(index_text),
+            form=form,
+            now=utcnow(),
+        )
+    except NotYours:
+        session.rollback()
+        logger.warning("refused an answer to a check-in that is not the user's")
+        client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
+        return
+    session.commit()
+    if change.changed:
+        refresh_checkin_message(
+            client=client, session=session, context=context, checkin=change.checkin, user=user
+        )
+
+
+def handle_edit_submission(
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Save an edited answer (metadata: the answer id, re-checked)."""
+    form, errors = parse_answer_form(view, context)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    session = db(context)
+    user = current_user(context)
+    try:
+        change = answers.edit_answer(
+            session=session,
+            user=user,
+            answer_id=service.parse_id(view.get("private_metadata")),
+            form=form,
+        )
+    except NotYours:
+        session.rollback()
+        logger.warning("refused an edit of an answer that is not the user's")
+        client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
+        return
+    session.commit()
+    if change.checkin is not None:
+        refresh_checkin_message(
+            client=client, session=session, context=context, checkin=change.checkin, user=user
+        )
+
+
+def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
+    values = _values(view)
+    day = _selected(values, "day", "day")
+    second = _selected(values, "second_day", "second_day")
+    pause = _value(values, "pause_until", "pause_until").get("selected_date")
+    try:
+        paused_until = date.fromisoformat(pause) if pause else None
+    except ValueError:
+        paused_until = date.min
+    reminder = _value(values, "reminder", "reminder").get("selected_options") or []
+    minute = _minute(_value(values, "time", "time").get("selected_time"))
+    return service.NewPreferences(
+        cadence=_selected(values, "cadence", "cadence") or "weekly",
+        weekday=int(day) if day and day.isdigit() else -1,
+        second_weekday=int(second) if second and second.isdigit() else None,
+        minute=-1 if minute is None else minute,
+        quiet_start=_minute(_value(values, "quiet_start", "quiet_start").get("selected_time")),
+        quiet_end=_minute(_value(values, "quiet_end", "quiet_end").get("selected_time")),
+        reminder=any(o.get("value") == "remind" for o in reminder),
+        paused_until=paused_until,
+    )
+
+
+def handle_settings_submission(
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Apply the settings modal; problems are shown on the fields."""
+    prefs = parse_settings(view)
+    session = db(context)
+    user = current_user(context)
+    now = utcnow()
+    errors = service.validate(prefs, today=service.local_today(user, now))
+    if prefs.minute < 0:
+        errors["time"] = "Pick a time."
+    if errors:
+        session.rollback()
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+    described = service.update_preferences(session=session, user=user, prefs=prefs, now=now)
+    session.commit()
+    reply = _schedule_reply(described, command_names(context).multiplier)
+    reply.pop("response_type")
+    client.chat_postMessage(channel=user.slack_user_id, **reply)
