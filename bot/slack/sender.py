@@ -133,7 +133,8 @@ class RateLimiter:
             start = max(pacer.next_at, now - CATCH_UP_SECONDS, pacer.paused_until)
             if channel is not None:
                 start = max(start, self._channels.get((key, channel), 0.0))
-                self._channels[(key, channel)] = start + self.channel_gap
+                # The channel's clock runs from when the message really goes out.
+                self._channels[(key, channel)] = max(start, now) + self.channel_gap
                 self._prune(now)
             pacer.next_at = start + self.interval
         wait = start - now
