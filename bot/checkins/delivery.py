@@ -183,11 +183,11 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     table = CheckIn.__table__
     statement = (
         insert(table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
         .returning(table.c.id)
     )
-    return len(session.execute(statement).all())
+    # executemany ("insertmanyvalues"): one cached statement, rows sent in batches.
+    return len(session.execute(statement, rows).all())
 
 
 def create_due(

@@ -32,7 +32,7 @@ from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 100
-CREATE_BATCH = 500
+CREATE_BATCH = 100
 HISTORY_PAGES = 3
 
 
@@ -101,23 +101,25 @@ class Dispatcher:
             )
         with self.database.session() as session:
             report.expired = delivery.expire_missed(session=session, now=now, grace=self.grace)
-        while True:
-            with self.database.session() as session:
-                created = delivery.create_due(
-                    session=session,
-                    now=now,
-                    grace=self.grace,
-                    library=self.library,
-                    limit=CREATE_BATCH,
-                )
-            report.created += created.created
-            if created.users < CREATE_BATCH:
-                break
+        # Creating rows and sending them are interleaved in small batches, so the first
+        # messages go out at once and row creation hides inside the sending schedule.
+        more_due = True
+        after_id = 0
         with ThreadPoolExecutor(
             self.settings.slack_send_threads, thread_name_prefix="checkin-send"
         ) as pool:
-            after_id = 0
             while True:
+                if more_due:
+                    with self.database.session() as session:
+                        created = delivery.create_due(
+                            session=session,
+                            now=now,
+                            grace=self.grace,
+                            library=self.library,
+                            limit=CREATE_BATCH,
+                        )
+                    report.created += created.created
+                    more_due = created.users >= CREATE_BATCH
                 with self.database.session() as session:
                     claimed = delivery.claim(
                         session=session,
@@ -129,6 +131,8 @@ class Dispatcher:
                         limit=CLAIM_BATCH,
                     )
                 if not claimed.seen:
+                    if more_due:
+                        continue
                     break
                 after_id = claimed.last_id
                 report.deferred += claimed.deferred

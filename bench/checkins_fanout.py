@@ -1,0 +1,207 @@
+"""Fan-out benchmark: N due users, one `python -m bot jobs run checkins` worker, the stand-in.
+
+    python bench/checkins_fanout.py                      # 5,000 users, 3,000/min + 1/s/channel
+    python bench/checkins_fanout.py --unlimited          # no limits: the pipeline's messages/s
+    python bench/checkins_fanout.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+
+The stand-in enforces Slack-like limits (sliding windows: per workspace per minute for
+chat.postMessage, and per channel per second) and answers 429 with Retry-After beyond them.
+The worker runs as a subprocess, as in production; completion time is measured from its
+start to its exit and compared with the ideal, N / limit-per-minute (100 s for 5,000 at
+3,000/min). Every user must end up with exactly one check-in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from bot.db.engine import Database  # noqa: E402
+from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.models import CheckIn, User, Workspace  # noqa: E402
+from bot.standin.webapi import SlackStandIn  # noqa: E402
+from bot.ui.checkins import METADATA_EVENT  # noqa: E402
+
+NOW = datetime(2026, 11, 20, 15, tzinfo=UTC)
+
+
+def prepare_database(url: str | None, workdir: Path) -> tuple[str, callable]:
+    """A migrated, empty database: a SQLite file, or a fresh schema on the given PostgreSQL."""
+    if not url:
+        return f"sqlite:///{workdir / 'bench.db'}", lambda: None
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    scoped = f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    return scoped, drop
+
+
+def seed(database: Database, count: int) -> list[str]:
+    """A workspace and `count` opted-in users, all due at NOW (bulk insert)."""
+    ids = [f"U{i:06d}" for i in range(count)]
+    with database.session() as session:
+        workspace = Workspace(team_id="T0001", name="Bench", settings={})
+        session.add(workspace)
+        session.flush()
+        session.execute(
+            insert(User),
+            [
+                {
+                    "workspace_id": workspace.id,
+                    "slack_user_id": slack_id,
+                    "tz": "UTC",
+                    "checkins_enabled": True,
+                    "next_checkin_at": NOW,
+                }
+                for slack_id in ids
+            ],
+        )
+    return ids
+
+
+def run(args: argparse.Namespace) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="checkins-bench-"))
+    url, cleanup = prepare_database(args.database_url, workdir)
+    database = Database(url)
+    upgrade(database.engine)
+    ids = seed(database, args.users)
+    if args.no_standin_checks:
+        # The stand-in validates every payload against Block Kit (slack_sdk models), which
+        # costs it more CPU per message than the worker spends; skip that to see the worker.
+        import bot.standin.webapi as webapi
+
+        webapi.find_violations = lambda method, params: []
+    standin = SlackStandIn().start()
+    for slack_id in ids:
+        standin.add_user(slack_id, name=slack_id.lower(), tz="UTC")
+    if not args.unlimited:
+        standin.set_rate_limits(
+            {"chat.postMessage": args.per_minute}, per_second_per_channel=args.per_channel
+        )
+    send_rate = args.send_rate or (100_000 if args.unlimited else int(args.per_minute * 0.98))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DATABASE_URL", "PROMPTS_DIR"))
+    }
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": url,
+            "SLACK_API_URL": standin.base_url,
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_SEND_RATE_PER_MINUTE": str(send_rate),
+            "SLACK_SEND_CHANNEL_PER_SECOND": "100" if args.unlimited else str(args.per_channel),
+            "SLACK_SEND_THREADS": str(args.threads),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    started = time.monotonic()
+    profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
+    worker = subprocess.run(
+        [sys.executable, *profile, "-m", "bot", "jobs", "run", "checkins", "--now", NOW.isoformat()],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    calls = standin.calls_to("chat.postMessage")
+    ok_calls = [c for c in calls if c.ok]
+    per_channel = Counter(
+        m["channel"]
+        for m in standin.messages()
+        if (m.get("metadata") or {}).get("event_type") == METADATA_EVENT
+    )
+    with database.session() as session:
+        sent_rows = session.scalar(
+            select(text("count(*)")).select_from(CheckIn).where(CheckIn.status == "sent")
+        )
+    first, last = (ok_calls[0].received_at, ok_calls[-1].received_at) if ok_calls else (0, 0)
+    ideal = args.users / args.per_minute * 60
+    result = {
+        "users": args.users,
+        "limits": "none"
+        if args.unlimited
+        else f"{args.per_minute}/min/workspace, {args.per_channel}/s/channel",
+        "worker_send_rate_per_minute": send_rate,
+        "threads": args.threads,
+        "standin_block_kit_checks": not args.no_standin_checks,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "worker_exit": worker.returncode,
+        "worker_summary": worker.stdout.strip(),
+        "completion_seconds": round(elapsed, 2),
+        "first_to_last_message_seconds": round(last - first, 2),
+        "messages_per_second": round(len(ok_calls) / elapsed, 1) if elapsed else None,
+        "delivered_users": len(per_channel),
+        "duplicates": sum(n - 1 for n in per_channel.values() if n > 1),
+        "missing": args.users - len(per_channel),
+        "rows_sent": sent_rows,
+        "http_429": sum(c.status == 429 for c in calls),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+    }
+    if not args.unlimited:
+        result["ideal_seconds"] = round(ideal, 1)
+        result["ratio_to_ideal"] = round(elapsed / ideal, 3)
+    standin.stop()
+    database.dispose()
+    cleanup()
+    if worker.returncode != 0:
+        print(worker.stderr, file=sys.stderr)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--per-minute", type=int, default=3000, help="stand-in workspace limit")
+    parser.add_argument("--per-channel", type=float, default=1.0, help="stand-in channel limit")
+    parser.add_argument(
+        "--send-rate",
+        type=int,
+        help="the worker's SLACK_SEND_RATE_PER_MINUTE (default: 98%% of --per-minute)",
+    )
+    parser.add_argument("--threads", type=int, default=8, help="SLACK_SEND_THREADS")
+    parser.add_argument("--unlimited", action="store_true", help="no limits at the stand-in")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument(
+        "--no-standin-checks",
+        action="store_true",
+        help="skip the stand-in's Block Kit validation (it is the bottleneck when unlimited)",
+    )
+    parser.add_argument("--profile", help="write the worker's cProfile stats to this file")
+    args = parser.parse_args()
+    result = run(args)
+    print(json.dumps(result, indent=2))
+    ok = result["duplicates"] == 0 and result["missing"] == 0 and result["worker_exit"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
