@@ -257,10 +257,16 @@ def forget_user(*, session: Session, user: User) -> ForgetReport:
     entries = EvidenceEntry.__table__
     kudos = Kudos.__table__
     # The words of kudos they gave live on the recipients' logs: those go too.
-    given = select(kudos.c.evidence_id).where(
-        kudos.c.giver_id == user_id, kudos.c.evidence_id.is_not(None)
+    # (Read the ids first: purging the entries deletes the kudos rows that point at them.)
+    given = list(
+        session.scalars(
+            select(kudos.c.evidence_id).where(
+                kudos.c.giver_id == user_id, kudos.c.evidence_id.is_not(None)
+            )
+        )
     )
-    _purge(session, entries, entries.c.id.in_(given), report, 1)
+    if given:
+        _purge(session, entries, entries.c.id.in_(given), report, 1)
     users = Base.metadata.tables[USERS_TABLE]
     _purge(session, users, users.c.id == user_id, report, 0)
     _scrub_slack_id(session, workspace_id, slack_user_id, report)

@@ -448,7 +448,9 @@ def entry_list(
     """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
     here = spec_at(offset)
     blocks: list[Block] = [
-        section(f"*Your evidence* — {safe(label, 200)}: {total} entr{'y' if total == 1 else 'ies'}")
+        section(
+            f"*Your evidence* ({safe(label, 200)}) — {total} entr{'y' if total == 1 else 'ies'}"
+        )
     ]
     if note:
         blocks.append(context(safe(note, 500)))

@@ -37,7 +37,11 @@ def last_response(running_app: RunningApp, count: int = 1) -> dict[str, Any]:
 def element(payload: dict[str, Any], action_id: str) -> tuple[str | None, dict[str, Any]]:
     """(block_id, element) of the first element with this action id in a message or view."""
     for block in payload.get("blocks") or []:
-        for candidate in [block.get("accessory"), block.get("element"), *(block.get("elements") or [])]:
+        for candidate in [
+            block.get("accessory"),
+            block.get("element"),
+            *(block.get("elements") or []),
+        ]:
             if isinstance(candidate, dict) and candidate.get("action_id") == action_id:
                 return block.get("block_id"), candidate
     raise AssertionError(f"no {action_id} in {payload}")

@@ -47,7 +47,7 @@ def test_change_dimension_with_one_click(running_app: RunningApp) -> None:
 
 
 def test_share_and_make_private(running_app: RunningApp) -> None:
-    """"Share with my team" marks the entry team-visible; the redrawn button makes it private."""
+    """ "Share with my team" marks the entry team-visible; the redrawn button makes it private."""
     payload = brag(running_app, "ran the incident review #incident")
     click(running_app, payload, "evidence_share")
     assert entries(running_app)[0].visibility == "team"
