@@ -35,11 +35,22 @@ DELETE = "evidence_delete"
 SHARE = "evidence_share"
 DIMENSION = "evidence_dimension"
 PAGE = "evidence_page"
+PAGE_NEWER = "evidence_page_newer"
 KUDOS_SHARE = "kudos_share"
 FORGET_CONFIRM = "forget_me_confirm"
 FORGET_CANCEL = "forget_me_cancel"
 ENTRY_VIEW = "evidence_entry"
-ACTION_IDS = (EDIT, DELETE, SHARE, DIMENSION, PAGE, KUDOS_SHARE, FORGET_CONFIRM, FORGET_CANCEL)
+ACTION_IDS = (
+    EDIT,
+    DELETE,
+    SHARE,
+    DIMENSION,
+    PAGE,
+    PAGE_NEWER,
+    KUDOS_SHARE,
+    FORGET_CONFIRM,
+    FORGET_CANCEL,
+)
 
 CONFIRMATION_BLOCK = "evc"
 KUDOS_RECEIVED_BLOCK = "evk"
@@ -468,7 +479,7 @@ def entry_list(
         )
     nav = []
     if offset > 0:
-        nav.append(button("← Newer", PAGE, spec_at(max(0, offset - PAGE_SIZE))))
+        nav.append(button("← Newer", PAGE_NEWER, spec_at(max(0, offset - PAGE_SIZE))))
     if offset + len(entries) < total:
         nav.append(button("Older →", PAGE, spec_at(offset + PAGE_SIZE)))
     if entries:

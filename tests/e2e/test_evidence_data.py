@@ -74,6 +74,8 @@ def test_evidence_pages_and_deletes_in_place(running_app: RunningApp) -> None:
     assert count(running_app, EvidenceEntry) == 19
     redrawn = last_response(running_app, 3)
     assert "Deleted." in str(redrawn["blocks"]) and "of 19" in str(redrawn["blocks"])
+    click(running_app, redrawn, "evidence_page_newer")
+    assert "Showing 1–15 of 19" in str(last_response(running_app, 4)["blocks"])
 
 
 def test_export_json_sends_everything_about_you_as_a_file(running_app: RunningApp) -> None:

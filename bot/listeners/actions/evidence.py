@@ -284,6 +284,7 @@ def register(registrar: Registrar) -> None:
     registrar.action(ui.SHARE, handle_share)
     registrar.action(ui.DIMENSION, handle_dimension)
     registrar.action(ui.PAGE, handle_page)
+    registrar.action(ui.PAGE_NEWER, handle_page)
     registrar.action(ui.KUDOS_SHARE, handle_kudos_share)
     registrar.action(ui.FORGET_CONFIRM, handle_forget_confirm)
     registrar.action(ui.FORGET_CANCEL, handle_forget_cancel)
