@@ -198,3 +198,11 @@ def test_ten_thousand_characters_are_kept(running_app: RunningApp) -> None:
     payload = brag(running_app, text)
     assert entries(running_app)[0].text == text
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in payload["blocks"])
+
+
+def test_long_malformed_brag_is_kept_with_a_note(running_app: RunningApp) -> None:
+    """Too long for the form, a text with an unresolved @name is stored as is, with a note."""
+    text = "paired with @dana on the migration plan. " + "details " * 500
+    payload = brag(running_app, text)
+    assert entries(running_app)[0].text == text
+    assert "use Edit to pick people" in str(payload["blocks"])

@@ -122,6 +122,12 @@ def test_export_packet_sends_markdown(running_app: RunningApp) -> None:
     assert "## 2. Evidence of technical leadership (1)" in markdown
     assert "### Writing that travels (1)" in markdown
     assert "set the API direction" in markdown
+    multiplier(running_app, "export packet", n=4)
+    running_app.standin.wait_for("files.completeUploadExternal", count=2)
+    running_app.wait_idle()
+    default = running_app.standin.uploaded_files()[-1]
+    assert "**Period:** the last six months" in default.content.decode()
+    assert "set the API direction" in default.content.decode()
 
 
 def test_export_usage_and_bad_periods(running_app: RunningApp) -> None:
@@ -159,6 +165,14 @@ def test_forget_me_asks_then_deletes_everything(running_app: RunningApp) -> None
     assert left == {}
     assert [e.text for e in entries(running_app)] == ["paired with <@UALICE|alice> on the outage"]
     assert count(running_app, Kudos) == 0
+
+
+def test_forget_me_with_extra_words_gets_usage(running_app: RunningApp) -> None:
+    """forget-me takes no arguments; extra words get usage with an echo and delete nothing."""
+    brag(running_app, "kept", n=1)
+    payload = multiplier(running_app, "forget-me now please", n=2)
+    assert "Usage" in payload["text"] and "forget-me now please" in str(payload["blocks"])
+    assert len(entries(running_app)) == 1
 
 
 def test_forget_me_cancel_deletes_nothing(running_app: RunningApp) -> None:

@@ -156,3 +156,15 @@ def test_list_filters_round_trip_through_a_button(database: Database) -> None:
             parse_filter(bad, library=LIBRARY, now=NOW, tz="UTC")
     for tampered in ("", "x", "galaxy||||0", "|||9999|0", "|abc|||0", "writing|1|2|3|4|5"):
         assert decode(tampered, library=LIBRARY) is None
+
+
+def test_kudos_daily_cap_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """KUDOS_DAILY_CAP is read from the environment, defaults to 5 and must be at least 1."""
+    from bot.config import SettingsError, load_settings
+
+    assert load_settings(_env_file=None).kudos_daily_cap == 5
+    monkeypatch.setenv("KUDOS_DAILY_CAP", "12")
+    assert load_settings(_env_file=None).kudos_daily_cap == 12
+    monkeypatch.setenv("KUDOS_DAILY_CAP", "0")
+    with pytest.raises(SettingsError, match="KUDOS_DAILY_CAP"):
+        load_settings(_env_file=None)
