@@ -204,6 +204,11 @@ def entry_confirmation(
     }
 
 
+def reframe_note(staff: str) -> str:
+    """The coach's staff-level version of a piece of glue work, as a one-line suggestion."""
+    return f":bulb: *The staff-level version:* {safe(staff, 600)}"
+
+
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words."""
     if not source:

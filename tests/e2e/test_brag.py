@@ -206,3 +206,10 @@ def test_long_malformed_brag_is_kept_with_a_note(running_app: RunningApp) -> Non
     payload = brag(running_app, text)
     assert entries(running_app)[0].text == text
     assert "use Edit to pick people" in str(payload["blocks"])
+
+
+def test_glue_work_gets_the_staff_level_version(running_app: RunningApp) -> None:
+    """Logging glue work ("fixed a flaky test") shows the coach's staff-level reframe."""
+    payload = brag(running_app, "fixed a flaky test in the payments suite")
+    assert "staff-level version" in str(payload["blocks"])
+    assert "testing strategy" in str(payload["blocks"])

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.coaching.nudges import find_reframe
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
 from bot.listeners.support import coaching_library, current_user, db
@@ -84,6 +85,9 @@ def handle_brag(
     )
     session.commit()
     notes = []
+    reframe = find_reframe(typed, library)
+    if reframe is not None:
+        notes.append(ui.reframe_note(reframe.staff))
     if parsed.malformed_mentions:
         who = ", ".join(parsed.malformed_mentions[:5])
         notes.append(f"I couldn't match {safe(who, 300)} to a person: use Edit to pick people.")
