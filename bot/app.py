@@ -12,12 +12,7 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
 from bot.listeners import Registrar, register_all
-from bot.middleware import (
-    SessionClosingExecutor,
-    database_session,
-    deduplicate_events,
-    provide,
-)
+from bot.middleware import SessionClosingExecutor, database_session, deduplicate_events
 from bot.slack.client import build_web_client
 
 
@@ -64,7 +59,6 @@ def create_app(
     )
     bolt.use(database_session(database, settings))
     bolt.use(deduplicate_events(database))
-    bolt.use(provide(library=library))
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
     register_all(registrar)

@@ -87,14 +87,3 @@ def deduplicate_events(database: Database) -> Callable[..., BoltResponse]:
         return next()
 
     return middleware
-
-
-def provide(**values: Any) -> Callable[[BoltContext, Next], BoltResponse]:
-    """Put app-wide objects (e.g. the coaching library) in every listener's context."""
-
-    def middleware(context: BoltContext, next: Next) -> BoltResponse:
-        for key, value in values.items():
-            context[key] = value
-        return next()
-
-    return middleware

@@ -128,8 +128,8 @@ def answer_with_form(
         impact=form.impact,
         visibility=form.visibility,
         occurred_at=checkin.slot_at,
+        checkin_id=checkin.id,
     )
-    entry.checkin_id = checkin.id
     answer = Answer(
         workspace_id=user.workspace_id,
         user_id=user.id,
@@ -316,8 +316,10 @@ def answer_from_dm(
     open_prompts = [p for p in checkin.prompt_ids or [] if p not in answered]
     if is_nothing(stripped):
         return _nothing_from_dm(session, user, checkin, open_prompts, channel_id, ts, text, now)
-    if len(text) > evidence.MAX_TEXT_LENGTH:
-        return None
+    try:
+        evidence.check_text(text)
+    except evidence.EvidenceTextError:
+        return None  # kept as a DM, exactly as typed; too long or unstorable as evidence
     prompt_id = open_prompts[0] if open_prompts else None
     parsed = classify.parse_text(text, library)
     dimension, label = _dimension_for(text, library, prompt_id)
@@ -331,10 +333,10 @@ def answer_from_dm(
         people=list(parsed.people),
         link=parsed.links[0] if parsed.links else None,
         occurred_at=checkin.slot_at,
+        source_channel_id=channel_id,
+        source_message_ts=ts,
+        checkin_id=checkin.id,
     )
-    entry.checkin_id = checkin.id
-    entry.source_channel_id = channel_id
-    entry.source_message_ts = ts
     answer = Answer(
         workspace_id=user.workspace_id,
         user_id=user.id,
@@ -405,7 +407,11 @@ def edit_dm_answer(
             Answer.message_ts == ts,
         )
     ).all()
-    if not answers or len(text) > evidence.MAX_TEXT_LENGTH:
+    try:
+        evidence.check_text(text)
+    except evidence.EvidenceTextError:
+        return None
+    if not answers:
         return None
     for answer in answers:
         answer.text = text

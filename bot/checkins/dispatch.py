@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 CLAIM_BATCH = 100
 CREATE_BATCH = 100
 HISTORY_PAGES = 3
+# Consecutive sends that Slack failed (after their own retries) before a workspace is left
+# for the next run: when Slack is down, a run ends in seconds instead of retrying for hours.
+FAILURES_BEFORE_GIVING_UP = 5
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Dispatcher:
         self.grace = timedelta(hours=settings.checkin_grace_hours)
         self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
         self._gone_workspaces: set[str] = set()
+        # Workspaces where Slack keeps failing (5xx, timeouts) stop being tried for this run.
+        self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # -- the run ----------------------------------------------------------------------
@@ -176,8 +181,11 @@ class Dispatcher:
 
     def _deliver_one(self, item: Outgoing, claimed_at: float) -> Outcome:
         with self._lock:
-            workspace_gone = item.team_id in self._gone_workspaces
-        if workspace_gone:
+            skip = (
+                item.team_id in self._gone_workspaces
+                or self._failures.get(item.team_id, 0) >= FAILURES_BEFORE_GIVING_UP
+            )
+        if skip:
             return self._unsent(item)
         client = self.sender.client(self.token_for(item.team_id))
 
@@ -228,6 +236,11 @@ class Dispatcher:
 
     def _outcome(self, item: Outgoing, result: Result) -> Outcome:
         kind = result.outcome
+        with self._lock:
+            if kind in (sending.Outcome.AMBIGUOUS, sending.Outcome.RATE_LIMITED):
+                self._failures[item.team_id] = self._failures.get(item.team_id, 0) + 1
+            else:
+                self._failures[item.team_id] = 0
         if kind is sending.Outcome.OK:
             data = result.data
             return Outcome(

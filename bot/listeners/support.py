@@ -35,7 +35,15 @@ def current_user(context: BoltContext) -> User:
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
 
 
-def library(context: BoltContext) -> CoachingLibrary:
-    """The coaching library loaded (and validated) at start-up."""
-    loaded = context.get("library")
-    return loaded if loaded is not None else default_library(settings(context).prompts_dir)
+def coaching_library(context: BoltContext) -> CoachingLibrary:
+    """The validated coaching content (prompts/ plus PROMPTS_DIR overrides), loaded once."""
+    return default_library(settings(context).prompts_dir)
+
+
+def message_payload(payload: dict[str, object]) -> dict[str, object]:
+    """A respond()-style payload made fit for chat.postMessage (no response_url keys)."""
+    return {
+        k: v
+        for k, v in payload.items()
+        if k not in ("response_type", "replace_original", "delete_original")
+    }

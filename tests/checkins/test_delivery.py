@@ -368,3 +368,25 @@ def test_429_and_5xx_are_retried_and_everyone_gets_exactly_one(
     first_429 = next(c for c in calls if c.status == 429)
     later = [c for c in calls if c.received_at > first_429.received_at and c.ok]
     assert later and min(c.received_at for c in later) - first_429.received_at >= 0.9
+
+
+def test_when_slack_is_down_the_run_gives_up_quickly_and_loses_nothing(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Every call failing: a few bounded attempts, then the rest is left pending for later."""
+    now = utc(2026, 11, 20, 15)
+    ids = [f"U{i:03d}" for i in range(40)]
+    add_users(database, ids, now=now - timedelta(days=1), standin=standin)
+    # One thread: each failed post is checked once (its history read fails twice), so five
+    # failed messages use up exactly these faults before the run gives up on the workspace.
+    standin.server_error_next("chat.postMessage", times=5)
+    standin.server_error_next("conversations.history", times=10)
+    run = dispatcher(standin, database, slack_send_threads=1, slack_send_max_retries=1)
+    report = run.run(now)
+    assert report.sent == 0 and report.unsent == 40
+    assert len(standin.calls_to("chat.postMessage")) == 5
+    assert {r.status for r in checkins(database)} == {"pending"}
+    report = dispatcher(standin, database).run(now + timedelta(minutes=1))  # Slack is back
+    assert report.sent == 40
+    for slack_id in ids:
+        assert len(checkin_messages(standin, slack_id)) == 1

@@ -1,4 +1,4 @@
-"""Actions: listeners are added here by the features that need them."""
+"""Actions: buttons and menus in messages and views."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
+    from bot.listeners.actions import evidence
+
+    evidence.register(registrar)
+
     from bot.listeners.actions import checkins
     from bot.ui import checkins as ui
 

@@ -18,7 +18,7 @@ from bot.checkins.answers import NotYours
 from bot.db.base import utcnow
 from bot.db.models import CheckIn, User
 from bot.listeners.commands.checkins import _schedule_reply, ensure_timezone, settings_view
-from bot.listeners.support import command_names, current_user, db, library
+from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def refresh_checkin_message(
     if not checkin.channel_id or not checkin.message_ts:
         return
     message = present.current_message(
-        library=library(context),
+        library=coaching_library(context),
         checkin=checkin,
         answers=answers.answers_of(session, checkin),
         tz=user.tz,
@@ -93,7 +93,7 @@ def handle_answer(
     if any(a.prompt_id == prompt_id for a in answers.answers_of(session, checkin)):
         _tell(respond, body, client, user, ui.already_done())
         return
-    lib = library(context)
+    lib = coaching_library(context)
     (question,) = present.questions(lib, [prompt_id]) or (None,)
     dimension = lib.prompt(prompt_id).dimension if question else None
     view = ui.answer_modal(
@@ -109,11 +109,11 @@ def handle_answer(
 
 
 def _dimension_options(context: BoltContext) -> list[ui.Option]:
-    return [ui.Option(d.id, d.name) for d in library(context).dimensions]
+    return [ui.Option(d.id, d.name) for d in coaching_library(context).dimensions]
 
 
 def _scope_options(context: BoltContext) -> list[ui.Option]:
-    return [ui.Option(s.id, s.name) for s in library(context).scopes]
+    return [ui.Option(s.id, s.name) for s in coaching_library(context).scopes]
 
 
 def handle_nothing(
@@ -222,7 +222,7 @@ def handle_edit_answer(
     session.commit()
     question = None
     if answer.prompt_id:
-        found = present.questions(library(context), [answer.prompt_id])
+        found = present.questions(coaching_library(context), [answer.prompt_id])
         question = found[0] if found else None
     view = ui.answer_modal(
         callback_id=ui.EDIT_VIEW,

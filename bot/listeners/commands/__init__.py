@@ -7,8 +7,9 @@ from bot.listeners import Registrar
 
 def register(registrar: Registrar) -> None:
     from bot.listeners import welcome
-    from bot.listeners.commands import brag, checkins, kudos, multiplier  # noqa: F401
+    from bot.listeners.commands import brag, checkins, evidence_commands, kudos, multiplier
 
+    del checkins, evidence_commands  # imported for their @subcommand registrations
     welcome.register(registrar)
 
     s = registrar.settings

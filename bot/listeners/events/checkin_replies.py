@@ -10,7 +10,7 @@ from bot.checkins import answers
 from bot.db.base import utcnow
 from bot.db.models import User
 from bot.listeners.actions.checkins import refresh_checkin_message
-from bot.listeners.support import library
+from bot.listeners.support import coaching_library
 from bot.ui import checkins as ui
 
 
@@ -29,7 +29,7 @@ def take_answer(
     reply = answers.answer_from_dm(
         session=session,
         user=user,
-        library=library(context),
+        library=coaching_library(context),
         channel_id=channel_id,
         ts=ts,
         thread_ts=thread_ts,
@@ -74,7 +74,7 @@ def apply_edit(
     checkin = answers.edit_dm_answer(
         session=session,
         user=user,
-        library=library(context),
+        library=coaching_library(context),
         channel_id=channel_id,
         ts=ts,
         text=text,

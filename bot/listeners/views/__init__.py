@@ -1,4 +1,4 @@
-"""Views: listeners are added here by the features that need them."""
+"""Views: modal submissions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
+    from bot.listeners.views import evidence_entry
+    from bot.ui.evidence import ENTRY_VIEW
+
+    registrar.view(ENTRY_VIEW, evidence_entry.handle_entry_submission)
+
     from bot.listeners.views import checkins
     from bot.ui import checkins as ui
 

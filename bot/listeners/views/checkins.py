@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 from bot.checkins import answers, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
-from bot.evidence.service import MAX_TEXT_LENGTH
+from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
 from bot.listeners.actions.checkins import refresh_checkin_message
 from bot.listeners.commands.checkins import _schedule_reply
-from bot.listeners.support import command_names, current_user, db, library
+from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
@@ -55,12 +55,20 @@ def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[Answe
     text = str(_value(values, "what", "text").get("value") or "")
     if not text.strip():
         errors["what"] = "Tell me what happened."
-    elif len(text) > MAX_TEXT_LENGTH:
-        errors["what"] = f"Keep it under {MAX_TEXT_LENGTH:,} characters."
+    else:
+        try:
+            check_text(text)
+        except EvidenceTextError:
+            errors["what"] = f"Keep it under {MAX_TEXT_LENGTH:,} characters, plain text."
+    for block, action in (("impact", "impact"),):
+        try:
+            check_text(str(_value(values, block, action).get("value") or ""))
+        except EvidenceTextError:
+            errors[block] = "That can't be stored; shorten it."
     people = tuple(
         str(p) for p in _value(values, "who", "people").get("selected_users") or [] if p
     )[:50]
-    lib = library(context)
+    lib = coaching_library(context)
     dimension = _selected(values, "dimension", "dimension")
     if dimension is not None and dimension not in lib.dimension_ids:
         errors["dimension"] = "Pick one of the listed dimensions."
