@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.ui.blocks import Block, actions, button, context, section
 from bot.ui.checkins import OPEN_SETTINGS, START
 
@@ -33,11 +31,3 @@ def welcome_blocks(*, multiplier_command: str, first_time: bool = True) -> list[
             f" to pick another · answers are private · `{multiplier_command} help`"
         ),
     ]
-
-
-def welcome_message(*, multiplier_command: str) -> dict[str, Any]:
-    """The welcome as a DM."""
-    return {
-        "text": "Welcome to Multiplier — start weekly check-ins with one click.",
-        "blocks": welcome_blocks(multiplier_command=multiplier_command),
-    }

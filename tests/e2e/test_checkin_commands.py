@@ -136,23 +136,30 @@ def test_settings_modal_off_turns_checkins_off(running_app: RunningApp) -> None:
 
 
 def test_first_command_brings_a_welcome_with_one_click_start(running_app: RunningApp) -> None:
-    """The first command DMs a welcome once; its "Start weekly check-ins" opts in with one click."""
-    running_app.slack.slash_command("/multiplier", "help", user_id="UCAROL")
-    (welcome,) = running_app.standin.wait_for("chat.postMessage")
-    running_app.wait_idle()
-    assert welcome.params["channel"] == "UCAROL"
-    assert "checkins_start" in str(welcome.data["blocks"])
-    running_app.slack.slash_command("/multiplier", "help", user_id="UCAROL")
-    running_app.standin.wait_for("response_url", count=2)
-    running_app.wait_idle()
-    assert len(running_app.standin.calls_to("chat.postMessage")) == 1
-    message = running_app.standin.dm_messages("UCAROL")[0]
-    running_app.slack.block_action("checkins_start", user_id="UCAROL", message=message)
+    """The first command's reply carries the welcome, once; "Start weekly check-ins" opts in."""
+    first = command(running_app, "help", user_id="UCAROL")
+    assert "/brag" in first["text"]  # the command's own answer is intact
+    assert "checkins_start" in str(first["blocks"]) and "Welcome to Multiplier" in str(first)
+    second = command(running_app, "help", user_id="UCAROL")
+    assert "checkins_start" not in str(second["blocks"])
+    assert running_app.standin.calls_to("chat.postMessage") == []
+    ephemeral = {"blocks": first["blocks"], "message_ts": "1.000001", "channel": "C0GENERAL"}
+    running_app.slack.block_action("checkins_start", user_id="UCAROL", message=ephemeral)
     calls = running_app.standin.wait_for("response_url", count=3)
     running_app.wait_idle()
+    assert calls[-1].params["replace_original"] is True
     assert "every Friday at 15:00 (Asia/Kolkata)" in calls[-1].params["text"]
     who = user(running_app.database, "UCAROL")
     assert who.checkins_enabled and who.welcomed_at is not None and who.tz == "Asia/Kolkata"
+
+
+def test_welcome_rides_along_any_first_command(running_app: RunningApp) -> None:
+    """/brag as the very first command: its confirmation comes with the welcome appended."""
+    running_app.slack.slash_command("/brag", "Reviewed the on-call RFC", user_id="UBOB")
+    (reply,) = running_app.standin.wait_for("response_url")
+    running_app.wait_idle()
+    assert "Logged" in reply.params["text"] and "checkins_start" in str(reply.params["blocks"])
+    assert running_app.standin.calls_to("chat.postMessage") == []
 
 
 def test_home_tab_shows_the_welcome_while_checkins_are_off(running_app: RunningApp) -> None:
