@@ -153,6 +153,8 @@ class Answer(Base):
     """A reply to a check-in question, or "nothing this week"."""
 
     __tablename__ = "answers"
+    # Replies typed in the DM are found again by their message when Slack reports an edit.
+    __table_args__ = (Index("ix_answers_channel_message", "channel_id", "message_ts"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
