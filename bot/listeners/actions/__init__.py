@@ -6,4 +6,7 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    """Nothing yet."""
+    from bot.listeners.actions import home
+
+    for action_id, handler in home.ACTIONS.items():
+        registrar.action(action_id, handler)

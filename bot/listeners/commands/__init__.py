@@ -6,7 +6,7 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.commands import brag, kudos, multiplier
+    from bot.listeners.commands import brag, digest, kudos, multiplier, summary  # noqa: F401  (register subcommands)
 
     s = registrar.settings
     registrar.command(s.command_brag, brag.handle_brag)

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.evidence import service as evidence
+from bot.home.service import request_home_refresh
 from bot.listeners.support import command_names, current_user, db
 from bot.ui import messages
 
@@ -32,5 +33,6 @@ def handle_brag(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     session = db(context)
     user = current_user(context)
     entry = evidence.create_entry(session=session, user=user, text=text, source="brag")
+    request_home_refresh(session=session, user=user)
     session.commit()
     respond(**messages.evidence_logged(entry))
