@@ -283,6 +283,8 @@ class SummaryPost(Base):
     last_error: Mapped[str | None] = mapped_column(String(255))
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(SlackId)
+    # The nudge this summary showed, so the next ones do not repeat it week after week.
+    nudge_id: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -304,7 +304,7 @@ def build_digest(
             User.is_bot.is_(False),
         )
     ).all()
-    slack_of = {user_id: slack_id for user_id, slack_id in members}
+    slack_of = dict(members)
     member_ids = select(User.id).where(
         User.workspace_id == digest.workspace_id,
         User.slack_user_id.in_(team),

@@ -110,7 +110,16 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
             tally.skipped += 1
             return
         week = service.period_week(post.period_key, user.tz)
-        summary = service.build_summary(session=session, user=user, week=week, library=library)
+        summary = service.build_summary(
+            session=session,
+            user=user,
+            week=week,
+            library=library,
+            recently_shown_nudges=service.recent_nudges(
+                session=session, user=user, before_key=post.period_key
+            ),
+        )
+        post.nudge_id = summary.nudge.id if summary.nudge else None
         message = summary_ui.weekly_summary_message(
             summary, library, multiplier_command=ctx.settings.command_multiplier
         )

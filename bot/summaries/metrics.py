@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.coaching.library import CoachingLibrary
-from bot.coaching.models import Nudge
-from bot.summaries.nudging import ReframeMatch, WeeklyStats, find_reframe, pick_nudge
+from bot.coaching.models import Nudge, Reframe
+from bot.coaching.nudges import WeeklyStats, find_reframe, pick_nudge
 from bot.summaries.periods import Week
 
 UNCLASSIFIED = "unclassified"
@@ -85,13 +85,17 @@ class PeriodMetrics:
         """Logged evidence or answered a check-in in the period."""
         return self.entries > 0 or self.checkins_answered > 0
 
-    def stats(self) -> WeeklyStats:
-        """The view the nudge rules take of this period."""
+    def stats(self, week_start: date) -> WeeklyStats:
+        """The view the nudge rules (bot.coaching.nudges) take of this period."""
         return WeeklyStats(
-            by_dimension=dict(self.by_dimension),
-            by_scope=dict(self.scope_mix),
+            week_start=week_start,
+            dimension_counts={k: v for k, v in self.by_dimension.items() if k != UNCLASSIFIED},
+            scope_counts={k: v for k, v in self.scope_mix.items() if k != UNSCOPED},
             written_artefacts=self.written_artefacts,
             entries=self.entries,
+            kudos_received=self.kudos_received,
+            people_helped=self.people_helped,
+            teams_reached=self.teams_reached,
         )
 
 
@@ -119,7 +123,8 @@ def period_metrics(
             multiplier += 1
         if known is not None and known.written_artefact:
             written += 1
-        people.update(p for p in entry.people if p and p != slack_user_id)
+        if entry.source != "kudos":  # on a kudos entry, `people` is who gave it
+            people.update(p for p in entry.people if p and p != slack_user_id)
     teams: set[str] = set()
     for person in people:
         teams.update((teams_of or {}).get(person, ()))
@@ -267,7 +272,7 @@ class ReframeSuggestion:
 
     entry_id: int
     entry_text: str
-    match: ReframeMatch
+    reframe: Reframe
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,7 @@ def summarise(
     streak_weeks: Sequence[Week],
     library: CoachingLibrary,
     in_progress: bool = False,
+    recently_shown_nudges: Iterable[str] = (),
 ) -> MultiplierSummary:
     """The summary of the last of `weeks` (consecutive, oldest first).
 
@@ -322,7 +328,10 @@ def summarise(
     trailing = per_week[:-1][-min(TRAILING_PERIODS, known - 1) :] if known > 1 else []
     flags = active_weeks(instants, streak_weeks)
     run = streak(flags, current_in_progress=in_progress)
-    nudge_history = [week.stats() for week in per_week[-known:]]
+    nudge_history = [
+        stats.stats(week.monday)
+        for stats, week in zip(per_week[-known:], weeks[-known:], strict=True)
+    ]
     this_week = [e for e in activity.entries if weeks[-1].contains(e.occurred_at)]
     return MultiplierSummary(
         week=weeks[-1],
@@ -331,7 +340,7 @@ def summarise(
         trend=trend(current, trailing),
         streak=run,
         streak_capped=run >= len(streak_weeks),
-        nudge=pick_nudge(nudge_history, library),
+        nudge=pick_nudge(nudge_history, library, recently_shown=tuple(recently_shown_nudges)),
         reframe=pick_reframe(this_week, library),
         in_progress=in_progress,
     )

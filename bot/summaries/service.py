@@ -26,7 +26,6 @@ from bot.db.models import (
     Workspace,
 )
 from bot.summaries import metrics, periods
-from bot.summaries.nudging import longest_nudge_window
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,8 @@ CLAIM_BATCH = 50
 
 def window_weeks(library: CoachingLibrary) -> int:
     """Weeks loaded for a summary: this one, the trailing four, and the longest nudge window."""
-    return max(metrics.TRAILING_PERIODS + 1, longest_nudge_window(library))
+    longest_rule = max((nudge.rule.weeks for nudge in library.nudges), default=1)
+    return max(metrics.TRAILING_PERIODS + 1, longest_rule)
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,8 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
     )
     instants: list[datetime] = []
     answered: list[datetime] = []
-    for at, kind in session.execute(union_all(older, checkins)).all():
-        at = _aware(at)
+    for raw, kind in session.execute(union_all(older, checkins)).all():
+        at = _aware(raw)
         instants.append(at)
         if kind == "c" and at >= window_start:
             answered.append(at)
@@ -180,6 +180,7 @@ def build_summary(
     week: periods.Week,
     library: CoachingLibrary,
     in_progress: bool = False,
+    recently_shown_nudges: tuple[str, ...] = (),
 ) -> metrics.MultiplierSummary:
     """The summary of one of the person's weeks."""
     weeks = weeks_for(week, user.tz, library)
@@ -190,6 +191,29 @@ def build_summary(
         streak_weeks=weeks.streak,
         library=library,
         in_progress=in_progress,
+        recently_shown_nudges=recently_shown_nudges,
+    )
+
+
+# Weekly summaries do not repeat a nudge shown in this many previous summaries.
+NUDGE_REST_WEEKS = 2
+
+
+def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[str, ...]:
+    """Nudges shown in the person's last few summaries before this period."""
+    return tuple(
+        n
+        for n in session.scalars(
+            select(SummaryPost.nudge_id)
+            .where(
+                SummaryPost.user_id == user.id,
+                SummaryPost.period_key < before_key,
+                SummaryPost.status == "sent",
+            )
+            .order_by(SummaryPost.period_key.desc())
+            .limit(NUDGE_REST_WEEKS)
+        )
+        if n
     )
 
 
@@ -316,5 +340,5 @@ def stale_claims(*, session: Session, now: datetime) -> list[SummaryPost]:
 
 def period_week(period_key: str, tz_name: str) -> periods.Week:
     """The week a summary period key (ISO week) names, in the person's zone."""
-    monday = datetime.strptime(period_key + "-1", "%G-W%V-%u").date()
+    monday = datetime.strptime(period_key + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 - a date
     return periods.week_of_monday(monday, periods.zone(tz_name))

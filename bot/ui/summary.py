@@ -147,7 +147,7 @@ def reframe_blocks(summary: MultiplierSummary) -> list[Block]:
     suggestion = summary.reframe
     if suggestion is None:
         return []
-    reframe = suggestion.match.reframe
+    reframe = suggestion.reframe
     return [
         section(
             f":arrows_counterclockwise: *From glue to staff work.* You logged "
