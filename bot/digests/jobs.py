@@ -70,14 +70,12 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
             if digest is None:
                 continue
             client = ctx.client_for(digest_team(session, digest))
-            claimed_at = post.claimed_at or now
             try:
                 ts = delivery.find_posted(
                     client,
                     channel=digest.channel_id,
                     event_type=EVENT_TYPE,
                     key=_key(post),
-                    oldest=(claimed_at - timedelta(minutes=1)).timestamp(),
                 )
             except SendFailed as error:
                 post.status, post.last_error = "unknown", error.error[:255]

@@ -43,6 +43,10 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# How many recent messages are searched for a delivery whose outcome is unknown.
+HISTORY_LOOKBACK = 100
+
+
 class SendFailed(Exception):
     """A Slack call failed; `permanent` says whether retrying could ever help."""
 
@@ -123,17 +127,15 @@ def upload_png(
     return True
 
 
-def find_posted(
-    client: WebClient, *, channel: str, event_type: str, key: str, oldest: float
-) -> str | None:
-    """The ts of a message we posted with this metadata since `oldest`, if Slack has one.
+def find_posted(client: WebClient, *, channel: str, event_type: str, key: str) -> str | None:
+    """The ts of a message we posted with this metadata among the channel's latest, if any.
 
     Used before retrying a delivery whose outcome is unknown (the sender crashed between
     posting and recording), so the retry never posts twice.
     """
     try:
         response = client.conversations_history(
-            channel=channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200
+            channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
         )
     except (SlackApiError, SlackClientError, OSError) as error:
         raise _failure(error) from error

@@ -76,14 +76,12 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
                 post.status = "pending"  # it never got as far as posting
                 recovered += 1
                 continue
-            claimed_at = post.claimed_at or now
             try:
                 ts = delivery.find_posted(
                     ctx.client_for(user.workspace.team_id),
                     channel=post.channel_id,
                     event_type=EVENT_TYPE,
                     key=_key(post),
-                    oldest=(claimed_at - timedelta(minutes=1)).timestamp(),
                 )
             except SendFailed as error:
                 # Unknown outcome and no way to check: never risk a second copy.
@@ -127,6 +125,15 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
         client = ctx.client_for(user.workspace.team_id)
         post.attempts += 1
         try:
+            if post.attempts > 1 and post.channel_id:
+                # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
+                ts = delivery.find_posted(
+                    client, channel=post.channel_id, event_type=EVENT_TYPE, key=_key(post)
+                )
+                if ts is not None:
+                    post.status, post.message_ts, post.sent_at = "sent", ts, now
+                    tally.sent += 1
+                    return
             channel = user.dm_channel_id or delivery.open_dm(client, user.slack_user_id)
             user.dm_channel_id = channel
             post.channel_id = channel

@@ -291,17 +291,14 @@ class MultiplierSummary:
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
-    """The entry that looks most like glue work: strongest trigger, then the most recent."""
-    best: ReframeSuggestion | None = None
-    best_key: tuple[int, datetime, int] | None = None
-    for entry in entries:
-        match = find_reframe(entry.text, library)
-        if match is None:
-            continue
-        key = (match.score, entry.occurred_at, entry.id)
-        if best_key is None or key > best_key:
-            best, best_key = ReframeSuggestion(entry.id, entry.text, match), key
-    return best
+    """The most recent entry that looks like glue work, with its staff-level version."""
+    for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
+        if entry.source == "kudos":
+            continue  # someone else's words about you: not yours to reframe
+        reframe = find_reframe(entry.text, library)
+        if reframe is not None:
+            return ReframeSuggestion(entry.id, entry.text, reframe)
+    return None
 
 
 def summarise(
