@@ -117,7 +117,9 @@ def test_the_summary_job_issues_a_fixed_number_of_statements_per_person(
     small = one_run(NOW)
     with database.session() as session:
         people = list(session.scalars(select(User).where(User.slack_user_id.in_(MEMBERS))))
-        logbook.bulk_history(session, people, end=SUNDAY + timedelta(weeks=1), weeks=52, per_week=10)
+        logbook.bulk_history(
+            session, people, end=SUNDAY + timedelta(weeks=1), weeks=52, per_week=10
+        )
     large = one_run(NOW + timedelta(weeks=1))
     assert len(standin.uploaded_files()) == 2 * len(MEMBERS)
     # The first run also stores each person's DM channel id (one UPDATE each): never more.
