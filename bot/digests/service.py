@@ -239,8 +239,9 @@ def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[i
                 created_at=now,
             )
             .on_conflict_do_nothing()
+            .returning(DigestPost.id)
         )
-        queued += max(result.rowcount or 0, 0)
+        queued += len(result.all())
     return queued, skipped
 
 

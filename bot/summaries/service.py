@@ -289,8 +289,9 @@ def enqueue_due(
         statement = _insert_ignore(session).from_select(
             ["workspace_id", "user_id", "period_key", "status", "created_at"], source
         )
-        result = session.execute(statement.on_conflict_do_nothing())
-        created += max(result.rowcount or 0, 0)
+        # RETURNING counts the rows reliably (rowcount is -1 for INSERT … SELECT on psycopg).
+        inserted = session.execute(statement.on_conflict_do_nothing().returning(SummaryPost.id))
+        created += len(inserted.all())
     return created
 
 

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bot.standin.webapi import SlackStandIn
 from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, DigestPost
 from bot.scheduling.jobs import JobContext, run_job
+from bot.standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
 

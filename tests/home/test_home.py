@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from bot.standin.webapi import SlackStandIn
 from sqlalchemy import select
 
 from bot.coaching import default_library
@@ -14,6 +13,7 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.home import service as home
+from bot.standin.webapi import SlackStandIn
 from bot.ui.home import ACTION_EXPORT, ACTION_SUMMARY_TOGGLE, home_view
 from bot.ui.messages import CommandNames
 from tests.support import logbook

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.standin.webapi import SlackStandIn
 from sqlalchemy import select
 
 from bot.coaching import default_library
@@ -13,6 +12,7 @@ from bot.db.models import DigestChannel, User
 from bot.digests import service as digests
 from bot.home import service as home
 from bot.scheduling.jobs import JobContext, run_job
+from bot.standin.webapi import SlackStandIn
 from bot.summaries import service as summaries
 from bot.ui.messages import CommandNames
 from tests.support import logbook
