@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=7, ge=1)
     # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
     web_threads: int = Field(default=16, ge=1, le=256)
+    # Kudos one person may give per day (their local day): keeps kudos meaningful.
+    kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
     # The weekly personal summary: sent on this local day and time about the week that ended,
     # or late within the grace window (after downtime), never twice.
@@ -122,8 +124,8 @@ class Settings(BaseSettings):
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 
-    def require_slack(self, *, socket_mode: bool) -> None:
-        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+    def require_bot_token(self) -> None:
+        """Raise SettingsError unless the app has a way to call the Web API."""
         if not (self.slack_bot_token or self.oauth_enabled):
             raise SettingsError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
@@ -133,6 +135,10 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "SLACK_BOT_TOKEN does not look like a bot token: it should start with 'xoxb-'."
             )
+
+    def require_slack(self, *, socket_mode: bool) -> None:
+        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+        self.require_bot_token()
         if socket_mode:
             if not self.slack_app_token:
                 raise SettingsError(

@@ -1,9 +1,11 @@
 """The App Home: what it shows, and republishing it (coalesced) after a user's data changes.
 
-Features that change a user's data call `request_home_refresh(session=..., user=...)` before
-they commit. Nothing happens until the session commits (a rollback forgets the request);
-then the user's Home is republished once, `HOME_REFRESH_DELAY_SECONDS` after the last change,
-however many changes came in between.
+Any flush that adds, changes or deletes one of a person's evidence entries, kudos (given or
+received), check-ins or answers, or the settings the Home shows, marks that person's Home
+stale; features can also say so explicitly with `request_home_refresh(session=..., user=...)`
+(e.g. after a bulk statement the ORM does not see). Nothing happens until the session commits
+(a rollback forgets it); then the Home is republished once, `HOME_REFRESH_DELAY_SECONDS`
+after the last change, however many changes came in between.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
 
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import EvidenceEntry, User
+from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
 from bot.summaries import metrics
 from bot.summaries import service as summaries
 
@@ -99,7 +101,8 @@ def load_home(*, session: Session, user: User, now: datetime, library: CoachingL
 
 # ── Coalesced republishing ─────────────────────────────────────────────────────────────────
 
-Publish = Callable[[str, str], None]
+# Publishes one user's Home, given the user's row id.
+Publish = Callable[[int], None]
 
 
 class HomeRefresher:
@@ -108,32 +111,28 @@ class HomeRefresher:
     def __init__(self, publish: Publish, *, delay: float) -> None:
         self._publish = publish
         self._delay = delay
-        self._due: dict[tuple[str, str], float] = {}
+        self._due: dict[int, float] = {}
         self._busy = 0
         self._cond = threading.Condition()
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def request(self, team_id: str, slack_user_id: str) -> None:
+    def request(self, user_id: int) -> None:
         """Publish this user's Home `delay` seconds from now (pushing back a pending one)."""
         with self._cond:
             if self._closed:
                 return
-            self._due[(team_id, slack_user_id)] = time.monotonic() + self._delay
+            self._due[user_id] = time.monotonic() + self._delay
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="home-refresh", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
 
-    def cancel(self, team_id: str, slack_user_id: str) -> None:
+    def cancel(self, user_id: int) -> None:
         """Forget a pending refresh (the Home was just published fresh)."""
         with self._cond:
-            self._due.pop((team_id, slack_user_id), None)
+            self._due.pop(user_id, None)
             self._cond.notify_all()
-
-    def pending(self) -> int:
-        with self._cond:
-            return len(self._due) + self._busy
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is pending or publishing (tests, shutdown)."""
@@ -141,6 +140,7 @@ class HomeRefresher:
             return self._cond.wait_for(lambda: not self._due and not self._busy, timeout)
 
     def close(self, *, flush: bool = True, timeout: float = 10.0) -> None:
+        """Stop; with `flush`, publish what is pending first."""
         if flush:
             with self._cond:
                 for key in self._due:
@@ -154,7 +154,7 @@ class HomeRefresher:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _next_batch(self) -> list[tuple[str, str]] | None:
+    def _next_batch(self) -> list[int] | None:
         with self._cond:
             while True:
                 if self._closed:
@@ -171,11 +171,11 @@ class HomeRefresher:
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
-            for team_id, slack_user_id in batch:
+            for user_id in batch:
                 try:
-                    self._publish(team_id, slack_user_id)
+                    self._publish(user_id)
                 except Exception:
-                    logger.exception("home refresh failed", extra={"user_id": slack_user_id})
+                    logger.exception("home refresh failed", extra={"user_row": user_id})
                 finally:
                     with self._cond:
                         self._busy -= 1
@@ -198,17 +198,55 @@ def uninstall_refresher(engine: Engine, refresher: HomeRefresher) -> None:
             del _refreshers[engine]
 
 
+def _pending(session: Session) -> set[int]:
+    return session.info.setdefault(_PENDING_KEY, set())
+
+
 def request_home_refresh(*, session: Session, user: User) -> None:
     """Republish this user's Home once the session commits (coalesced with other changes)."""
-    team_id = user.workspace.team_id if user.workspace is not None else None
-    if not team_id:
-        return
-    session.info.setdefault(_PENDING_KEY, set()).add((team_id, user.slack_user_id))
+    if user.id is not None:
+        _pending(session).add(user.id)
+
+
+# Which rows belong to whose Home: the model and the columns naming the users concerned.
+_OWNERS: dict[type, tuple[str, ...]] = {
+    EvidenceEntry: ("user_id",),
+    Kudos: ("giver_id", "recipient_id"),
+    CheckIn: ("user_id",),
+    Answer: ("user_id",),
+}
+# The User columns the Home shows (a tz refresh or a scheduling timestamp does not count).
+_HOME_SETTINGS = (
+    "summary_enabled",
+    "checkins_enabled",
+    "cadence",
+    "checkin_weekday",
+    "checkin_minute",
+    "tz",
+    "paused_until",
+)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
+    """Note whose Home a flush changed (new, dirty and deleted still hold the flushed rows)."""
+    touched: set[int] = set()
+    for row in (*session.new, *session.dirty, *session.deleted):
+        columns = _OWNERS.get(type(row))
+        if columns is not None:
+            touched.update(getattr(row, column) for column in columns)
+        elif isinstance(row, User) and row.id is not None:
+            state = inspect(row)
+            if any(state.attrs[name].history.has_changes() for name in _HOME_SETTINGS):
+                touched.add(row.id)
+    touched.discard(None)  # type: ignore[arg-type]
+    if touched:
+        _pending(session).update(touched)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    pending: set[tuple[str, str]] | None = session.info.pop(_PENDING_KEY, None)
+    pending: set[int] | None = session.info.pop(_PENDING_KEY, None)
     if not pending:
         return
     bind = session.get_bind()
@@ -217,8 +255,8 @@ def _after_commit(session: Session) -> None:
         refresher = _refreshers.get(engine) if engine is not None else None
     if refresher is None:
         return  # no app in this process (CLI, worker): the next app_home_opened rebuilds it
-    for team_id, slack_user_id in pending:
-        refresher.request(team_id, slack_user_id)
+    for user_id in pending:
+        refresher.request(user_id)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -242,12 +280,12 @@ def _welcome_blocks(user: User) -> list[dict[str, Any]]:
     return []
 
 
-def cancel_pending_refresh(*, team_id: str, slack_user_id: str) -> None:
+def cancel_pending_refresh(*, user_id: int) -> None:
     """The Home was just published fresh: a queued refresh for it would only repeat it."""
     with _registry_lock:
         refreshers = list(_refreshers.values())
     for refresher in refreshers:
-        refresher.cancel(team_id, slack_user_id)
+        refresher.cancel(user_id)
 
 
 def make_publisher(
@@ -255,18 +293,13 @@ def make_publisher(
 ) -> Publish:
     """A publish function for HomeRefresher: its own session, then views.publish."""
     from bot import clock
-    from bot.workspaces import service as workspaces
 
-    def publish(team_id: str, slack_user_id: str) -> None:
+    def publish(user_id: int) -> None:
         with database.session() as session:
-            workspace = workspaces.get_workspace(session=session, team_id=team_id)
-            if workspace is None or not workspace.active:
+            user = session.get(User, user_id)
+            if user is None or not user.active or user.is_bot or not user.workspace.active:
                 return
-            user = workspaces.get_user(
-                session=session, workspace_id=workspace.id, slack_user_id=slack_user_id
-            )
-            if user is None or not user.active:
-                return
+            slack_user_id = user.slack_user_id
             view = home_view_for(
                 session=session, user=user, now=clock.now(), library=library(), names=names
             )

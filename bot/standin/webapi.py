@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import copy
 import itertools
 import json
 import re
 import secrets
+import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -46,6 +49,11 @@ UPLOAD_METHOD = "file_upload"
 CHECKED_METHODS = MESSAGE_METHODS | VIEW_METHODS | {"files.completeUploadExternal"}
 RESPONSE_URL_MAX_USES = 5
 MAX_VIEW_STACK = 3
+STORED_MESSAGE_FIELDS = (
+    *("blocks", "attachments", "metadata", "username", "icon_emoji", "icon_url"),
+    *("unfurl_links", "unfurl_media", "mrkdwn", "parse", "link_names"),
+)
+MAX_TRIGGERS = 20_000  # beyond this, used and stale triggers are forgotten
 SCHEDULE_MAX_SECONDS = 120 * 24 * 3600
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.I)
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.I)
@@ -326,11 +334,42 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     standin: SlackStandIn
 
+    def __init__(self, address: tuple[str, int]) -> None:
+        super().__init__(address, _Handler)
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about clients hanging up; report anything else."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+    def close_connections(self) -> None:
+        """Hang up on keep-alive clients so no handler thread serves after stop()."""
+        with self.connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: _Server
     timeout = 120  # idle keep-alive connections give up eventually
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def do_POST(self) -> None:
         self.server.standin._serve(self)
@@ -356,11 +395,13 @@ class SlackStandIn:
         *,
         app_id: str = "A0001",
         trigger_ttl: float | None = 3.0,
+        sdk_validation: bool = True,
     ) -> None:
         self.host = host
         self.port = port
         self.app_id = app_id
         self.trigger_ttl = trigger_ttl
+        self.sdk_validation = sdk_validation
         self.default_team_id = team_id
         self.team_id = team_id
         self.bot_token = bot_token
@@ -446,7 +487,7 @@ class SlackStandIn:
         """Bind the port and serve in a daemon thread; returns self."""
         if self._server is not None:
             return self
-        server = _Server((self.host, self.port), _Handler)
+        server = _Server((self.host, self.port))
         server.standin = self
         self._server = server
         self.port = server.server_address[1]
@@ -468,6 +509,7 @@ class SlackStandIn:
         self._stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         with self._cond:
@@ -518,9 +560,12 @@ class SlackStandIn:
             self._revoked.discard(bot_token)
             if bot_user_id not in self._users:
                 self.add_user(
-                    bot_user_id, name="multiplier", real_name="Multiplier", is_bot=True,
+                    bot_user_id,
+                    name="multiplier",
+                    real_name="Multiplier",
+                    is_bot=True,
                     team_id=team_id,
-                )  # fmt: skip
+                )
                 self._users[bot_user_id]["profile"]["bot_id"] = team.bot_id
 
     def add_token(
@@ -726,9 +771,14 @@ class SlackStandIn:
     def issue_trigger_id(self, user_id: str | None = None, team_id: str | None = None) -> str:
         """A fresh trigger_id that views.open/views.push accept once, within trigger_ttl."""
         with self._lock:
-            n = next(self._ids)
-            trigger = f"{n}.{int(time.time())}.{secrets.token_hex(16)}"
-            self._triggers[trigger] = _Trigger(user_id, team_id, real_monotonic())
+            now = real_monotonic()
+            if len(self._triggers) > MAX_TRIGGERS:
+                horizon = now - max(self.trigger_ttl or 0.0, 60.0)
+                self._triggers = {
+                    k: t for k, t in self._triggers.items() if not t.used and t.issued_at > horizon
+                }
+            trigger = f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(16)}"
+            self._triggers[trigger] = _Trigger(user_id, team_id, now)
             return trigger
 
     def response_url(self, name: str | None = None) -> str:
@@ -857,7 +907,9 @@ class SlackStandIn:
 
     def audit(self, source: str, payload: Mapping[str, Any]) -> list[str]:
         """Check a payload that reached Slack another way (an ack body); record violations."""
-        found = [str(v) for v in find_violations(source, payload)]
+        found = [
+            str(v) for v in find_violations(source, payload, sdk_validation=self.sdk_validation)
+        ]
         if found:
             with self._cond:
                 self._violations.extend(found)
@@ -1013,10 +1065,12 @@ class SlackStandIn:
         with self._cond:
             current = self._views[view_id]
             updated = self._build_view(
-                view, view_id=view_id, team_id=current.get("team_id"),
+                view,
+                view_id=view_id,
+                team_id=current.get("team_id"),
                 root_view_id=current.get("root_view_id"),
                 previous_view_id=current.get("previous_view_id"),
-            )  # fmt: skip
+            )
             self._views[view_id] = updated
             self._cond.notify_all()
             return copy.deepcopy(updated)
@@ -1157,7 +1211,11 @@ class SlackStandIn:
         token = bearer.group(1) if bearer else params.get("token")
         params.pop("token", None)
         self._delay_for(method)
-        violations = find_violations(method, params) if method in CHECKED_METHODS else []
+        violations = (
+            find_violations(method, params, sdk_validation=self.sdk_validation)
+            if method in CHECKED_METHODS
+            else []
+        )
         with self._cond:
             team_id: str | None = None
             if method not in self._handlers:
@@ -1169,9 +1227,16 @@ class SlackStandIn:
             else:
                 reply, team_id = self._dispatch(method, params, token, files, headers, violations)
             self._record(
-                method, params, token, headers, f"/api/{method}", reply,
-                team_id=team_id, files=files, received_at=received_at,
-            )  # fmt: skip
+                method,
+                params,
+                token,
+                headers,
+                f"/api/{method}",
+                reply,
+                team_id=team_id,
+                files=files,
+                received_at=received_at,
+            )
         return reply
 
     def _dispatch(
@@ -1274,10 +1339,15 @@ class SlackStandIn:
                 upload.content = content
                 reply = _Reply(200, f"OK - {len(content)}")
             self._record(
-                UPLOAD_METHOD, {"file_id": file_id, "size": len(content)}, None, headers,
-                f"/upload/{file_id}", reply, received_at=received_at,
+                UPLOAD_METHOD,
+                {"file_id": file_id, "size": len(content)},
+                None,
+                headers,
+                f"/upload/{file_id}",
+                reply,
+                received_at=received_at,
                 team_id=upload.team_id if upload else None,
-            )  # fmt: skip
+            )
         return reply
 
     def _serve_response_url(self, url_id: str, headers: dict[str, str], body: bytes) -> _Reply:
@@ -1288,7 +1358,9 @@ class SlackStandIn:
         except (ValueError, UnicodeDecodeError):
             payload = None
         violations = (
-            find_violations(RESPONSE_URL_METHOD, payload) if isinstance(payload, dict) else []
+            find_violations(RESPONSE_URL_METHOD, payload, sdk_validation=self.sdk_validation)
+            if isinstance(payload, dict)
+            else []
         )
         with self._cond:
             entry = self._response_urls.get(url_id)
@@ -1317,9 +1389,14 @@ class SlackStandIn:
                 payload if isinstance(payload, dict) else {"_raw": body.decode("utf-8", "replace")}
             )
             self._record(
-                RESPONSE_URL_METHOD, params, None, headers, f"/respond/{url_id}", reply,
+                RESPONSE_URL_METHOD,
+                params,
+                None,
+                headers,
+                f"/respond/{url_id}",
+                reply,
                 received_at=received_at,
-            )  # fmt: skip
+            )
         return reply
 
     # ------------------------------------------------------------------ shared helpers
@@ -1378,14 +1455,14 @@ class SlackStandIn:
             user = self._users.get(raw)
             if user is None or user["team_id"] != req.team.id:
                 raise SlackApiFailure("channel_not_found")
-            self._check_dm_target(user, req.team)
+            self._check_dm_target(user)
             return self._ensure_dm(raw, req.team.id)
         channel = self._lookup_channel(raw, req.team)
         if channel.get("is_im"):
             failure = self._user_failures.get(channel["user"])
             if failure:
                 raise SlackApiFailure(failure)
-            self._check_dm_target(self._users.get(channel["user"]) or {}, req.team)
+            self._check_dm_target(self._users.get(channel["user"]) or {})
         elif channel.get("is_private") and req.team.bot_user_id not in channel["members"]:
             raise SlackApiFailure("channel_not_found")
         if channel.get("is_archived"):
@@ -1393,10 +1470,10 @@ class SlackStandIn:
         return channel
 
     @staticmethod
-    def _check_dm_target(user: Mapping[str, Any], team: _Team) -> None:
+    def _check_dm_target(user: Mapping[str, Any]) -> None:
         if user.get("deleted"):
             raise SlackApiFailure("user_disabled")
-        if user.get("is_bot") and user.get("id") != team.bot_user_id:
+        if user.get("is_bot"):  # other apps' bots and the app's own bot user alike
             raise SlackApiFailure("cannot_dm_bot")
 
     def _store_message(
@@ -1446,12 +1523,9 @@ class SlackStandIn:
         if not req.token_info.is_bot:
             message.pop("bot_id")
             message.pop("app_id")
-        for key in (
-            "blocks", "attachments", "metadata", "username", "icon_emoji", "icon_url",
-            "unfurl_links", "unfurl_media", "mrkdwn", "parse", "link_names",
-        ):  # fmt: skip
+        for key in STORED_MESSAGE_FIELDS:
             if key in data and data[key] not in (None, ""):
-                message[key] = data[key]
+                message[key] = copy.deepcopy(data[key])
         if data.get("thread_ts"):
             # Slack threads under the root even when given a reply's ts; an unknown parent
             # (e.g. an event a test sent without storing the message) is kept as given.
@@ -1624,7 +1698,7 @@ class SlackStandIn:
             failure = self._user_failures.get(user_id)
             if failure:
                 raise SlackApiFailure(failure)
-            self._check_dm_target(self._user_in_team(user_id, req.team), req.team)
+            self._check_dm_target(self._user_in_team(user_id, req.team))
         if len(user_ids) == 1:
             existed = self.dm_channel_for(user_ids[0]) in self._channels
             channel = self._ensure_dm(user_ids[0], req.team.id)
@@ -1634,9 +1708,12 @@ class SlackStandIn:
             existed = channel_id in self._channels
             if not existed:
                 self.add_channel(
-                    channel_id, "mpdm-" + "--".join(members), members, team_id=req.team.id,
+                    channel_id,
+                    "mpdm-" + "--".join(members),
+                    members,
+                    team_id=req.team.id,
                     is_private=True,
-                )  # fmt: skip
+                )
                 self._channels[channel_id]["is_mpim"] = True
             channel = self._channels[channel_id]
         body: dict[str, Any] = {"ok": True, "channel": {"id": channel["id"]}}
@@ -1937,9 +2014,12 @@ class SlackStandIn:
             raise SlackApiFailure("push_limit_reached")
         self._check_external_id(view, None)
         built = self._build_view(
-            view, view_id=None, team_id=req.team.id, root_view_id=stack[0],
+            view,
+            view_id=None,
+            team_id=req.team.id,
+            root_view_id=stack[0],
             previous_view_id=stack[-1],
-        )  # fmt: skip
+        )
         self._views[built["id"]] = built
         self._view_owner[built["id"]] = (trigger.user_id, req.team.id)
         stack.append(built["id"])
@@ -1965,10 +2045,12 @@ class SlackStandIn:
             raise SlackApiFailure("hash_conflict")
         self._check_external_id(view, current["id"])
         updated = self._build_view(
-            view, view_id=current["id"], team_id=req.team.id,
+            view,
+            view_id=current["id"],
+            team_id=req.team.id,
             root_view_id=current.get("root_view_id"),
             previous_view_id=current.get("previous_view_id"),
-        )  # fmt: skip
+        )
         if current.get("type") == "home":
             updated["type"] = "home"
         self._views[current["id"]] = updated
@@ -2113,9 +2195,11 @@ class SlackStandIn:
                 self.add_token(bot_token, team_id=team["id"])
             else:
                 self.add_team(
-                    team["id"], team.get("name") or team["id"], bot_token,
+                    team["id"],
+                    team.get("name") or team["id"],
+                    bot_token,
                     response.get("bot_user_id") or f"UB{team['id']}",
-                )  # fmt: skip
+                )
             authed = response.get("authed_user") or {}
             if authed.get("access_token") and authed.get("id"):
                 if authed["id"] not in self._users:

@@ -1,4 +1,4 @@
-"""Actions: listeners are added here by the features that need them."""
+"""Actions: buttons and menus in messages and views."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import home
+    from bot.listeners.actions import evidence, home
 
+    evidence.register(registrar)
     for action_id, handler in home.ACTIONS.items():
         registrar.action(action_id, handler)

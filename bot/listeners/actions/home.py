@@ -8,9 +8,8 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.coaching.library import default_library
 from bot.home import service as home
-from bot.listeners.support import command_names, current_user, db, settings
+from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.summaries import service as summaries
 from bot.ui import home as home_ui
 from bot.ui.blocks import section
@@ -27,16 +26,17 @@ def handle_summary_toggle(
     session = db(context)
     user = current_user(context)
     summaries.set_summary_enabled(session=session, user=user, enabled=value == "on")
-    home.cancel_pending_refresh(team_id=user.workspace.team_id, slack_user_id=user.slack_user_id)
     view = home.home_view_for(
         session=session,
         user=user,
         now=clock.now(),
-        library=default_library(settings(context).prompts_dir),
+        library=coaching_library(context),
         names=command_names(context),
     )
     session.commit()
     client.views_publish(user_id=user.slack_user_id, view=view)
+    # Published fresh just now: the refresh the commit queued would only repeat it.
+    home.cancel_pending_refresh(user_id=user.id)
 
 
 def handle_export(ack: Ack, context: BoltContext, client: WebClient) -> None:

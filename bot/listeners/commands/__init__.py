@@ -6,7 +6,9 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.commands import brag, digest, kudos, multiplier, summary  # noqa: F401  (register subcommands)
+    from bot.listeners.commands import brag, digest, evidence_commands, kudos, multiplier, summary
+
+    del evidence_commands, digest, summary  # imported for their @subcommand registrations
 
     s = registrar.settings
     registrar.command(s.command_brag, brag.handle_brag)

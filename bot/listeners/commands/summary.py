@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot import clock
-from bot.coaching.library import default_library
 from bot.home.service import request_home_refresh
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
-from bot.listeners.support import command_names, current_user, db, settings
+from bot.listeners.support import coaching_library, command_names, current_user, db, settings
 from bot.summaries import service as summaries
 from bot.summaries.periods import day_name
 from bot.ui import messages
@@ -39,7 +38,7 @@ def show_summary(request: SubcommandRequest) -> None:
         when = f"{day_name(config.summary_weekday)}s {config.summary_time}"
         request.respond(**summary_ui.summary_setting_changed(word == "on", names.multiplier, when))
         return
-    library = default_library(config.prompts_dir)
+    library = coaching_library(request.context)
     now = clock.now()
     last = word == "last"
     week = summaries.previous_week(user, now) if last else summaries.current_week(user, now)

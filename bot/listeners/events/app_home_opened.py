@@ -8,9 +8,8 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.coaching.library import default_library
 from bot.home import service as home
-from bot.listeners.support import command_names, current_user, db, settings
+from bot.listeners.support import coaching_library, command_names, current_user, db
 
 
 def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -20,12 +19,12 @@ def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: 
     session = db(context)
     user = current_user(context)
     # Publishing fresh now makes a queued refresh redundant; changes after this re-queue one.
-    home.cancel_pending_refresh(team_id=user.workspace.team_id, slack_user_id=user.slack_user_id)
+    home.cancel_pending_refresh(user_id=user.id)
     view = home.home_view_for(
         session=session,
         user=user,
         now=clock.now(),
-        library=default_library(settings(context).prompts_dir),
+        library=coaching_library(context),
         names=command_names(context),
     )
     session.commit()
