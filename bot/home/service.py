@@ -235,7 +235,8 @@ def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
         columns = _OWNERS.get(type(row))
         if columns is not None:
             touched.update(getattr(row, column) for column in columns)
-        elif isinstance(row, User) and row.id is not None:
+    for row in session.dirty:  # a person met for the first time has no Home to refresh yet
+        if isinstance(row, User) and row.id is not None:
             state = inspect(row)
             if any(state.attrs[name].history.has_changes() for name in _HOME_SETTINGS):
                 touched.add(row.id)

@@ -201,3 +201,51 @@ def test_export_button_answers_in_the_dm(running_app: RunningApp) -> None:
     running_app.slack.block_action(ACTION_EXPORT, user_id="UALICE", view=view)
     (dm,) = running_app.standin.wait_for_dm("UALICE")
     assert "export" in dm["text"]
+
+
+def test_kudos_refresh_the_recipients_home(quick_app: RunningApp) -> None:
+    """A kudos changes the recipient's log: their Home is republished without a call from /kudos."""
+    quick_app.slack.slash_command("/kudos", "<@UBOB|bob> thanks for the review", user_id="UALICE")
+    quick_app.standin.wait_for("response_url")
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher is not None
+    assert quick_app.app.home_refresher.wait_idle(10)
+    published = {c.params["user_id"] for c in quick_app.standin.calls_to("views.publish")}
+    assert "UBOB" in published
+    bob_home = [
+        c for c in quick_app.standin.calls_to("views.publish") if c.params["user_id"] == "UBOB"
+    ]
+    assert "thanks for the review" in str(bob_home[-1].params["view"])
+
+
+def test_a_profile_refresh_without_changes_publishes_nothing(quick_app: RunningApp) -> None:
+    """A user_change that changes the zone republishes; the same profile again does not."""
+    quick_app.slack.slash_command("/multiplier", "summary", user_id="UALICE")
+    quick_app.standin.wait_for("response_url")
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher is not None
+    quick_app.slack.user_change(user_id="UALICE")  # UTC → America/New_York: a change
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher.wait_idle(10)
+    assert len(quick_app.standin.calls_to("views.publish")) == 1
+    quick_app.slack.user_change(user_id="UALICE")  # the same profile again
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher.wait_idle(10)
+    assert len(quick_app.standin.calls_to("views.publish")) == 1
+
+
+def test_a_deleted_entry_refreshes_the_home(quick_app: RunningApp, database: Database) -> None:
+    """Deleting an entry (any code path that flushes the delete) republishes the owner's Home."""
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        row = logbook.entry(session, alice, utcnow(), text="to be deleted")
+        entry_id = row.id
+    with database.session() as session:
+        from bot.db.models import EvidenceEntry
+
+        session.delete(session.get(EvidenceEntry, entry_id))
+    assert quick_app.app.home_refresher is not None
+    assert quick_app.app.home_refresher.wait_idle(10)
+    (call,) = quick_app.standin.calls_to("views.publish")
+    assert call.params["user_id"] == "UALICE"
+    assert "to be deleted" not in str(call.params["view"])
