@@ -38,7 +38,8 @@ from bot.ui.summary import (
 from bot.ui.text import safe, truncate
 
 ACTION_SUMMARY_TOGGLE = "home_summary_toggle"
-ACTION_EXPORT = "home_export"
+ACTION_EXPORT = "home_export_json"
+ACTION_PACKET = "home_export_packet"
 # Room the welcome section (bot/ui/welcome.py, check-ins) may take at the top.
 WELCOME_BLOCK_LIMIT = 12
 RECENT_LIMIT = 10
@@ -67,9 +68,11 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
         section(f"*Check-ins:* {checkins}"),
         context(f"`{names.multiplier} settings` changes day, time, cadence and quiet hours."),
         actions(
-            button("Export my data", ACTION_EXPORT, "export", style="primary"),
+            button("Promotion packet (6 months)", ACTION_PACKET, "packet", style="primary"),
+            button("Export all my data (JSON)", ACTION_EXPORT, "json"),
             block_id="home_export",
         ),
+        context("Both arrive as files in your DM with Multiplier."),
     ]
 
 

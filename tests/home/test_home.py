@@ -14,7 +14,7 @@ from bot.db.engine import Database
 from bot.db.models import User
 from bot.home import service as home
 from bot.standin.webapi import SlackStandIn
-from bot.ui.home import ACTION_EXPORT, ACTION_SUMMARY_TOGGLE, home_view
+from bot.ui.home import ACTION_EXPORT, ACTION_PACKET, ACTION_SUMMARY_TOGGLE, home_view
 from bot.ui.messages import CommandNames
 from tests.support import logbook
 from tests.support.apps import RunningApp, make_settings, start_app
@@ -195,12 +195,20 @@ def test_a_tampered_toggle_value_changes_nothing(running_app: RunningApp, value:
     assert running_app.standin.calls_to("views.publish") == []
 
 
-def test_export_button_answers_in_the_dm(running_app: RunningApp) -> None:
-    """The export button tells the user, in their DM, how to get their export."""
+def test_export_buttons_send_files_to_the_dm(running_app: RunningApp) -> None:
+    """The Home's export buttons send the JSON export and the promotion packet as DM files."""
+    running_app.slack.slash_command("/brag", "Wrote the caching RFC #writing", user_id="UALICE")
+    running_app.standin.wait_for("response_url")
     view = _open_home(running_app)
     running_app.slack.block_action(ACTION_EXPORT, user_id="UALICE", view=view)
-    (dm,) = running_app.standin.wait_for_dm("UALICE")
-    assert "export" in dm["text"]
+    running_app.slack.block_action(ACTION_PACKET, user_id="UALICE", view=view)
+    running_app.standin.wait_for("files.completeUploadExternal", count=2)
+    running_app.wait_idle()
+    files = {f.filename: f for f in running_app.standin.uploaded_files()}
+    assert any(name.endswith(".json") for name in files)
+    assert any(name.startswith("promotion-packet") for name in files)
+    assert {f.channel for f in files.values()} == {running_app.standin.dm_channel_for("UALICE")}
+    assert any(b"caching RFC" in f.content for f in files.values())
 
 
 def test_kudos_refresh_the_recipients_home(quick_app: RunningApp) -> None:

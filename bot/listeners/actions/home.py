@@ -12,7 +12,6 @@ from bot.home import service as home
 from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.summaries import service as summaries
 from bot.ui import home as home_ui
-from bot.ui.blocks import section
 
 
 def handle_summary_toggle(
@@ -39,20 +38,30 @@ def handle_summary_toggle(
     home.cancel_pending_refresh(user_id=user.id)
 
 
-def handle_export(ack: Ack, context: BoltContext, client: WebClient) -> None:
-    """Point to the export commands in the user's DM with the bot."""
+def handle_export_json(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    """Send everything stored about the clicker as a JSON file in their DM."""
     ack()
-    names = command_names(context)
-    user = current_user(context)
-    db(context).commit()
-    text = (
-        f"`{names.multiplier} export json` sends you everything Multiplier stores about you; "
-        f"`{names.multiplier} export packet` builds a promotion packet for a period you choose."
+    from bot.listeners.commands.evidence_commands import send_json_export
+
+    send_json_export(client=client, session=db(context), user=current_user(context))
+
+
+def handle_export_packet(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    """Send the clicker's promotion packet for the last six months as Markdown in their DM."""
+    ack()
+    from bot.listeners.commands.evidence_commands import send_packet
+
+    send_packet(
+        client=client,
+        session=db(context),
+        user=current_user(context),
+        period_text="",
+        context=context,
     )
-    client.chat_postMessage(channel=user.slack_user_id, text=text, blocks=[section(text)])
 
 
 ACTIONS = {
     home_ui.ACTION_SUMMARY_TOGGLE: handle_summary_toggle,
-    home_ui.ACTION_EXPORT: handle_export,
+    home_ui.ACTION_EXPORT: handle_export_json,
+    home_ui.ACTION_PACKET: handle_export_packet,
 }
