@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,10 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "multiplier_digest"
 MAX_ATTEMPTS = 5
+# One run delivers for about this long, so a busy Monday cannot hold up the worker's other
+# jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
+RUN_BUDGET_SECONDS = 40
+CLAIM_BATCH = 10
 # Errors that mean this channel can never receive a digest again until someone acts.
 CHANNEL_GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 
@@ -47,9 +52,12 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         )
     recovered = _recover_stale(ctx, now)
     tally = _Tally()
-    while True:
+    deadline = time.monotonic() + RUN_BUDGET_SECONDS
+    while time.monotonic() < deadline:
         with ctx.database.session() as session:
-            ids = service.claim(session=session, worker_id=ctx.worker_id, now=now)
+            ids = service.claim(
+                session=session, worker_id=ctx.worker_id, now=now, limit=CLAIM_BATCH
+            )
         if not ids:
             break
         for post_id in ids:

@@ -207,7 +207,7 @@ def _insert_ignore(session: Session):
 
 def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[int, int]:
     """Create the digest rows due at `now`; returns (queued, skipped as too late)."""
-    due = session.scalars(
+    query = (
         select(DigestChannel)
         .join(Workspace, Workspace.id == DigestChannel.workspace_id)
         .where(
@@ -215,7 +215,12 @@ def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[i
             Workspace.active.is_(True),
             DigestChannel.next_post_at <= now,
         )
-    ).all()
+        .order_by(DigestChannel.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Concurrent workers split the due channels instead of queueing the same ones.
+        query = query.with_for_update(of=DigestChannel, skip_locked=True)
+    due = session.scalars(query).all()
     queued = skipped = 0
     for digest in due:
         tz = periods.zone(digest.tz)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, literal, or_, select, union_all, update
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
@@ -34,6 +34,8 @@ STREAK_WEEKS = 52
 # A claimed summary whose sender vanished (crash) is looked at again after this long.
 STALE_CLAIM = timedelta(minutes=15)
 CLAIM_BATCH = 50
+# PostgreSQL advisory lock key: one worker at a time queues summaries (no insert deadlocks).
+ENQUEUE_LOCK = 0x5EED_0005
 
 
 def window_weeks(library: CoachingLibrary) -> int:
@@ -259,6 +261,10 @@ def enqueue_due(
     One statement per time zone in its window; the unique (user, period) key and ON
     CONFLICT DO NOTHING make reruns and concurrent workers harmless.
     """
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+        select(func.pg_try_advisory_xact_lock(ENQUEUE_LOCK))
+    ):
+        return 0  # another worker is queueing right now; its rows are as good as ours
     zones = session.scalars(
         select(User.tz)
         .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))

@@ -259,3 +259,37 @@ def test_an_archived_channel_stops_its_digest(
         assert (post.status, post.last_error) == ("failed", "is_archived")
         assert session.scalars(select(DigestChannel)).one().active is False
     assert len(standin.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.postgres_only
+def test_racing_workers_post_each_digest_once(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """Four workers running the job for the same instant: one post per channel."""
+    import threading
+
+    with database.session() as session:
+        for n in range(5):
+            channel = f"CRACE{n}"
+            standin.add_channel(channel, f"race-{n}", MEMBERS)
+            logbook.digest_channel(session, channel, f"race-{n}", MEMBERS, next_post_at=SLOT)
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            ctx = _ctx(database, standin)
+            ctx.worker_id = name
+            run_job("digests", ctx, SLOT)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    channels = [c.params["channel"] for c in standin.calls_to("chat.postMessage")]
+    assert sorted(channels) == sorted(["CTEAM", *(f"CRACE{n}" for n in range(5))])
+    with database.session() as session:
+        assert {p.status for p in session.scalars(select(DigestPost))} == {"posted"}

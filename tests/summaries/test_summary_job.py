@@ -252,3 +252,19 @@ def test_two_workers_at_once_send_one_summary_each(
     posts = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
     assert len(posts) == 30
     assert len({c.params["channel"] for c in posts}) == 30
+
+
+def test_a_run_stops_at_its_time_budget_and_the_next_run_continues(
+    database: Database, standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no time left a run only queues; the rows stay pending and a later run sends them."""
+    from bot.summaries import jobs as summary_jobs
+
+    _alice_with_a_week(database)
+    ctx = _ctx(database, standin)
+    monkeypatch.setattr(summary_jobs, "RUN_BUDGET_SECONDS", 0)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert [p.status for p in _summaries(database)] == ["pending"]
+    monkeypatch.setattr(summary_jobs, "RUN_BUDGET_SECONDS", 40)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
+    assert [p.status for p in _summaries(database)] == ["sent"]
