@@ -74,7 +74,7 @@ def handle_brag(
         respond(
             **ui.text_refused(
                 typed,
-                f"I couldn't tell who {who} is, so I opened the form to finish logging this. "
+                f"I couldn't tell who {safe(who, 300)} is, so I opened the form to finish logging this. "
                 "Nothing is saved until you press Save; here is your text, just in case:",
             )
         )
