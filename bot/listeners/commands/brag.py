@@ -74,8 +74,9 @@ def handle_brag(
         respond(
             **ui.text_refused(
                 typed,
-                f"I couldn't tell who {safe(who, 300)} is, so I opened the form to finish logging this. "
-                "Nothing is saved until you press Save; here is your text, just in case:",
+                f"I couldn't tell who {safe(who, 300)} is, so I opened the form to finish "
+                "logging this. Nothing is saved until you press Save; here is your text, just "
+                "in case:",
             )
         )
         return
