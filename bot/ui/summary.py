@@ -85,19 +85,26 @@ def headline(current: PeriodMetrics) -> str:
     return " · ".join(parts)
 
 
+def _number(value: float) -> str:
+    """2, 1.25, 0.5: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def trend_line(summary: MultiplierSummary) -> str:
     trend = summary.trend
     if trend is None:
         return "First week on the log: the trend starts next week."
-    average = f"{trend.average_multiplier:.1f}"
-    span = _plural(trend.periods, "week")
+    span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
+    average = _number(trend.average_multiplier)
     if trend.direction == "flat":
-        return f"→ Level with your {span} average ({average} multiplier entries a week)."
+        return f"→ Level with your {span} ({average} multiplier entries a week)."
     arrow = "↑" if trend.direction == "up" else "↓"
-    amount = abs(trend.change_multiplier)
-    percent = f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else ""
-    more = "more" if trend.direction == "up" else "fewer"
-    return f"{arrow} {amount:.1f} {more} than your {span} average of {average}{percent}."
+    count = summary.current.multiplier_entries
+    entries = "multiplier entry" if count == 1 else "multiplier entries"
+    change = (
+        f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
+    )
+    return f"{arrow} {count} {entries} against your {span} of {average}{change}."
 
 
 def streak_line(summary: MultiplierSummary) -> str:
