@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.coaching.library import CoachingLibrary
 from bot.home.service import HomeData, HomeSettings
-from bot.summaries.periods import day_name, hhmm
+from bot.summaries.periods import day_name, hhmm, zone
 from bot.ui.blocks import (
     VIEW_BLOCK_LIMIT,
     Block,
@@ -86,13 +86,14 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
             )
         )
         return blocks
+    tz = zone(data.settings.tz)
     for entry in list(data.recent)[:RECENT_LIMIT]:
         blocks.append(section(display_text(entry.text, ENTRY_TEXT_LIMIT)))
         shared = "shared with team" if entry.visibility == "team" else "private"
         blocks.append(
             context(
                 f"{dimension_label(library, entry.dimension)} · "
-                f"{entry.occurred_at:%a %d %b %Y} · {shared}"
+                f"{entry.occurred_at.astimezone(tz):%a %d %b %Y} · {shared}"
             )
         )
     blocks.append(context(f"All of it: `{names.multiplier} evidence` or the export below."))
