@@ -87,5 +87,7 @@ def test_parse_hhmm(text: str, minute: int | None) -> None:
 
 def test_unknown_zone_falls_back_to_utc() -> None:
     """A tz name Slack sent that we cannot load is treated as UTC rather than failing."""
-    assert periods.zone("Mars/Olympus") == ZoneInfo("UTC")
+    for name in ("Mars/Olympus", "x" * 500, "../../etc/passwd", ""):
+        assert periods.zone(name) == ZoneInfo("UTC")
     assert not periods.is_known_zone("Mars/Olympus")
+    assert not periods.is_known_zone("x" * 500)
