@@ -7,8 +7,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.coaching.library import default_library
-from bot.db.models import DigestChannel, DigestPost
+from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.digests import service, slack
 from bot.scheduling.jobs import JobContext, JobResult, job
 from bot.summaries import delivery
@@ -96,9 +98,8 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
     return recovered
 
 
-def digest_team(session, digest: DigestChannel) -> str:
-    from bot.db.models import Workspace
-
+def digest_team(session: Session, digest: DigestChannel) -> str:
+    """The Slack team id of the digest's workspace (for its Web API client)."""
     workspace = session.get(Workspace, digest.workspace_id)
     return workspace.team_id if workspace is not None else ""
 

@@ -28,6 +28,7 @@ from bot.db.models import (
     Workspace,
 )
 from bot.summaries import metrics, periods
+from bot.summaries.service import insert_ignoring_conflicts
 
 STALE_CLAIM = timedelta(minutes=15)
 CLAIM_BATCH = 20
@@ -197,14 +198,6 @@ def known_admins(*, session: Session, workspace_id: int, limit: int = 5) -> list
 # ── The job: enqueue, claim ────────────────────────────────────────────────────────────────
 
 
-def _insert_ignore(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(DigestPost)
-
-
 def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[int, int]:
     """Create the digest rows due at `now`; returns (queued, skipped as too late)."""
     query = (
@@ -233,7 +226,7 @@ def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[i
             continue
         period = periods.digest_period(slot, tz)
         result = session.execute(
-            _insert_ignore(session)
+            insert_ignoring_conflicts(session, DigestPost)
             .values(
                 digest_channel_id=digest.id,
                 period_key=period.key,

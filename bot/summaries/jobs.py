@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.coaching.library import default_library
@@ -181,7 +182,9 @@ def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> 
         tally.retry += 1
 
 
-def _send_chart(client, channel: str, rows: list[chart.ChartRow], week_label: str) -> bool:
+def _send_chart(
+    client: WebClient, channel: str, rows: list[chart.ChartRow], week_label: str
+) -> bool:
     """Upload the chart; on failure post the same comparison as text. True if the PNG went."""
     if not rows:
         return True

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
@@ -144,9 +145,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
 
 
 def _aware(value: datetime) -> datetime:
-    # union_all loses the UTCDateTime type decorator on some backends: restore UTC.
-    from datetime import UTC
-
+    # union_all may lose the UTCDateTime type decorator: restore UTC if it did.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -292,7 +291,7 @@ def enqueue_due(
                 ~already,
             )
         )
-        statement = _insert_ignore(session).from_select(
+        statement = insert_ignoring_conflicts(session, SummaryPost).from_select(
             ["workspace_id", "user_id", "period_key", "status", "created_at"], source
         )
         # RETURNING counts the rows reliably (rowcount is -1 for INSERT … SELECT on psycopg).
@@ -301,12 +300,13 @@ def enqueue_due(
     return created
 
 
-def _insert_ignore(session: Session):
+def insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for this session's dialect (PostgreSQL or SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(SummaryPost)
+    return insert(model)
 
 
 def claim(
