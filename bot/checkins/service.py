@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -84,6 +85,18 @@ def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
     if result.rowcount:
         user.welcomed_at = now
     return bool(result.rowcount)
+
+
+def home_welcome(
+    *, session: Session, user: User, now: datetime, multiplier: str
+) -> list[dict[str, Any]]:
+    """The welcome for the top of the Home tab while check-ins are off (first time: hello)."""
+    if user.checkins_enabled or user.id is None:
+        return []
+    from bot.ui.welcome import welcome_blocks
+
+    first = mark_welcomed(session=session, user=user, now=now)
+    return welcome_blocks(multiplier_command=multiplier, first_time=first)
 
 
 def describe(user: User) -> Schedule:

@@ -11,10 +11,8 @@ from bot.checkins import service
 from bot.config import Settings
 from bot.db.base import utcnow
 from bot.db.engine import Database
-from bot.db.models import User
 from bot.listeners import Registrar
-from bot.listeners.support import command_names, db
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT, divider, fit, section
+from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, divider, fit, section
 from bot.ui.text import truncate
 from bot.ui.welcome import welcome_blocks
 from bot.workspaces import service as workspaces
@@ -79,13 +77,3 @@ class _WithWelcome:
             own = list(blocks) if blocks else ([section(truncate(text, 3000))] if text else [])
             blocks = fit([*own, divider(), *self._blocks], MESSAGE_BLOCK_LIMIT)
         return self._respond(text=text, blocks=blocks, **kwargs)
-
-
-def with_home_welcome(view: dict[str, Any], context: BoltContext, user: User) -> dict[str, Any]:
-    """The Home view with the welcome on top while the user's check-ins are off."""
-    if user.checkins_enabled:
-        return view
-    first = service.mark_welcomed(session=db(context), user=user, now=utcnow())
-    db(context).commit()
-    blocks = welcome_blocks(multiplier_command=command_names(context).multiplier, first_time=first)
-    return {**view, "blocks": fit([*blocks, *view.get("blocks", [])], VIEW_BLOCK_LIMIT)}

@@ -92,5 +92,7 @@ def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
     return results
 
 
-# Feature jobs register themselves with @job when imported.
+# Feature jobs register themselves on import (kept at the bottom: they import this module).
 from bot.checkins import jobs as _checkin_jobs  # noqa: E402, F401
+from bot.digests import jobs as _digest_jobs  # noqa: E402, F401
+from bot.summaries import jobs as _summary_jobs  # noqa: E402, F401

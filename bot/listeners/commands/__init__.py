@@ -7,9 +7,18 @@ from bot.listeners import Registrar
 
 def register(registrar: Registrar) -> None:
     from bot.listeners import welcome
-    from bot.listeners.commands import brag, checkins, evidence_commands, kudos, multiplier
+    from bot.listeners.commands import (
+        brag,
+        checkins,
+        digest,
+        evidence_commands,
+        kudos,
+        multiplier,
+        summary,
+    )
 
-    del checkins, evidence_commands  # imported for their @subcommand registrations
+    # Imported for their @subcommand registrations.
+    del checkins, evidence_commands, digest, summary
     welcome.register(registrar)
 
     s = registrar.settings
