@@ -1,7 +1,7 @@
 """issue 3: index answers by DM message
 
 Revision ID: 288f35404de4
-Revises: 06abc0ad52e5
+Revises: f88a87cee1f8
 Create Date: 2026-11-22 21:11:47.060449+00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "288f35404de4"
-down_revision: str | Sequence[str] | None = "06abc0ad52e5"
+down_revision: str | Sequence[str] | None = "f88a87cee1f8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
