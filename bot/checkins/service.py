@@ -87,16 +87,17 @@ def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
-def home_welcome(
-    *, session: Session, user: User, now: datetime, multiplier: str
-) -> list[dict[str, Any]]:
-    """The welcome for the top of the Home tab while check-ins are off (first time: hello)."""
-    if user.checkins_enabled or user.id is None:
+def home_welcome(*, user: User, multiplier: str) -> list[dict[str, Any]]:
+    """The welcome for the top of the Home tab while check-ins are off (no queries).
+
+    It stays while check-ins are off; its wording is the first-time hello until the user has
+    been welcomed (with their first command) or has started check-ins.
+    """
+    if user.checkins_enabled:
         return []
     from bot.ui.welcome import welcome_blocks
 
-    first = mark_welcomed(session=session, user=user, now=now)
-    return welcome_blocks(multiplier_command=multiplier, first_time=first)
+    return welcome_blocks(multiplier_command=multiplier, first_time=user.welcomed_at is None)
 
 
 def describe(user: User) -> Schedule:

@@ -272,17 +272,14 @@ def home_view_for(
     from bot.ui.home import home_view
 
     data = load_home(session=session, user=user, now=now, library=library)
-    welcome = _welcome_blocks(user, session=session, now=now, names=names)
-    return home_view(data, library=library, names=names, welcome=welcome)
+    return home_view(data, library=library, names=names, welcome=_welcome_blocks(user, names))
 
 
-def _welcome_blocks(
-    user: User, *, session: Session, now: datetime, names: Any
-) -> list[dict[str, Any]]:
+def _welcome_blocks(user: User, names: Any) -> list[dict[str, Any]]:
     """The check-ins feature's welcome section (bot/ui/welcome.py) hooks in here: one call."""
     from bot.checkins.service import home_welcome
 
-    return home_welcome(session=session, user=user, now=now, multiplier=names.multiplier)
+    return home_welcome(user=user, multiplier=names.multiplier)
 
 
 def cancel_pending_refresh(*, user_id: int) -> None:
