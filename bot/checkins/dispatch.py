@@ -98,7 +98,9 @@ class Dispatcher:
 
     # -- the run ----------------------------------------------------------------------
 
-    def run(self, now: datetime) -> Report:
+    def run(self, now: datetime, *, budget_seconds: float | None = None) -> Report:
+        """Send what is due at `now`; with a budget, stop claiming once it is spent."""
+        deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         report = Report()
         with self.database.session() as session:
             report.released = delivery.release_stale_claims(
@@ -113,7 +115,7 @@ class Dispatcher:
         with ThreadPoolExecutor(
             self.settings.slack_send_threads, thread_name_prefix="checkin-send"
         ) as pool:
-            while True:
+            while deadline is None or time.monotonic() < deadline:
                 if more_due:
                     with self.database.session() as session:
                         created = delivery.create_due(

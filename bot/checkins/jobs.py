@@ -9,6 +9,8 @@ from bot.checkins.reminders import send_reminders
 from bot.coaching.library import default_library
 from bot.scheduling.jobs import JobContext, JobResult, job
 
+RUN_BUDGET_SECONDS = 45
+
 
 def _token_for(ctx: JobContext):
     return lambda team_id: ctx.client_for(team_id).token
@@ -23,7 +25,10 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
         token_for=_token_for(ctx),
         worker_id=ctx.worker_id,
     )
-    return JobResult("checkins", dispatcher.run(now).summary())
+    # In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
+    # other jobs (the rest stays pending for the next minute); `jobs run` runs to the end.
+    budget = None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS
+    return JobResult("checkins", dispatcher.run(now, budget_seconds=budget).summary())
 
 
 @job("checkin-reminders", "Remind once about unanswered check-ins, outside quiet hours.")

@@ -390,3 +390,14 @@ def test_when_slack_is_down_the_run_gives_up_quickly_and_loses_nothing(
     assert report.sent == 40
     for slack_id in ids:
         assert len(checkin_messages(standin, slack_id)) == 1
+
+
+def test_a_worker_run_stops_at_its_budget_and_the_next_run_continues(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """With no time left a run sends nothing more; what is due stays for the next run."""
+    now = utc(2026, 11, 20, 15)
+    add_users(database, ["UA", "UB"], now=now - timedelta(days=1), standin=standin)
+    run = dispatcher(standin, database)
+    assert run.run(now, budget_seconds=0).sent == 0
+    assert run.run(now + timedelta(minutes=1), budget_seconds=30).sent == 2
