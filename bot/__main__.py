@@ -116,7 +116,7 @@ def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
     from bot.db.engine import Database
     from bot.db.migrate import pending_migrations, upgrade
 
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout)
     try:
         database.ping()
         if pending_migrations(database.engine):

@@ -6,14 +6,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Seconds to wait for a new PostgreSQL connection, or for a free one from the pool: during an
+# outage requests fail within this instead of queueing (DATABASE_CONNECT_TIMEOUT).
+DEFAULT_CONNECT_TIMEOUT = 5
 
 
-def create_database_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine tuned for the backend: WAL and immediate transactions on SQLite."""
+def create_database_engine(
+    url: str, *, connect_timeout: int = DEFAULT_CONNECT_TIMEOUT, **kwargs: Any
+) -> Engine:
+    """Create an engine tuned for the backend: WAL and immediate transactions on SQLite.
+
+    Statement parameters are left out of error messages (`hide_parameters`): they hold what
+    users typed, and errors are logged.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -23,9 +33,12 @@ def create_database_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_timeout", 10)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_timeout", connect_timeout)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    if "connect_timeout" not in make_url(url).query:
+        connect_args.setdefault("connect_timeout", connect_timeout)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:
