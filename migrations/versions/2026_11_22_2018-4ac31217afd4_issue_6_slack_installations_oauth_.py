@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "4ac31217afd4"
 down_revision: str | Sequence[str] | None = "06abc0ad52e5"
 branch_labels: str | Sequence[str] | None = None

@@ -7,12 +7,12 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bot.standin.webapi import SlackStandIn
 from sqlalchemy import select, text
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, SlackBot, SlackInstallation, User, Workspace
 from bot.scheduling.jobs import JobContext, run_job
+from bot.standin.webapi import SlackStandIn
 from bot.workspaces.service import WorkspaceInactive
 from tests.support.apps import RunningApp, start_app
 from tests.support.oauth import CLIENT_ID, http_get, install, make_oauth_settings
@@ -140,9 +140,13 @@ def test_reused_or_forged_state_is_refused(oauth_app: RunningApp, database: Data
             team_id="T0X", team_name="X", bot_token="xoxb-x", bot_user_id="UBX"
         ),
     )
-    first = http_get(f"{oauth_app.url}/slack/oauth_redirect?code=c1&state={state}", {"Cookie": cookie})
+    first = http_get(
+        f"{oauth_app.url}/slack/oauth_redirect?code=c1&state={state}", {"Cookie": cookie}
+    )
     assert first.status == 200
-    again = http_get(f"{oauth_app.url}/slack/oauth_redirect?code=c1&state={state}", {"Cookie": cookie})
+    again = http_get(
+        f"{oauth_app.url}/slack/oauth_redirect?code=c1&state={state}", {"Cookie": cookie}
+    )
     assert again.status >= 400
     forged = http_get(
         f"{oauth_app.url}/slack/oauth_redirect?code=c1&state=forged",
