@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     data_retention_days: int = Field(default=30, ge=0)
     # Seconds to wait for a PostgreSQL connection (or a free pooled one) before giving up, so
     # a database outage fails requests fast instead of piling them up.
-    database_connect_timeout: int = Field(default=5, ge=1, le=60)
+    database_connect_timeout: int = Field(default=2, ge=1, le=60)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Seconds to wait for a new PostgreSQL connection, or for a free one from the pool: during an
 # outage requests fail within this instead of queueing (DATABASE_CONNECT_TIMEOUT).
-DEFAULT_CONNECT_TIMEOUT = 5
+DEFAULT_CONNECT_TIMEOUT = 2
 
 
 def create_database_engine(
