@@ -121,7 +121,13 @@ class WebServer:
         return self
 
     def stop(self) -> None:
+        from waitress import wasyncore
+
         self._server.task_dispatcher.shutdown()
-        self._server.close()
+        # Close every connection, kept-alive ones included, from the server's own thread:
+        # its loop runs until no socket is left, which would otherwise take until join's timeout.
+        sockets = self._server._map  # waitress keeps its socket map here
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._server.close()
