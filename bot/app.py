@@ -53,7 +53,9 @@ def create_app(
     installation store. Otherwise SLACK_BOT_TOKEN serves one workspace.
     """
     settings.require_slack(socket_mode=socket_mode)
-    executor = SessionClosingExecutor(database, max_workers=settings.web_threads)
+    # Listeners ack from this pool, so it must have a free thread even while earlier
+    # listeners wait on a slow Web API after their acks (threads are started on demand).
+    executor = SessionClosingExecutor(database, max_workers=max(64, settings.web_threads * 4))
     oauth = build_oauth(settings, database) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
     web_client = client or build_web_client(settings, token=token)

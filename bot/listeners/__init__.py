@@ -35,25 +35,28 @@ def guard_after_ack(handler: Handler) -> Handler:
         try:
             return handler(**{name: kwargs[name] for name in names})
         except Exception as error:
-            ack = kwargs["ack"]
-            if ack.response is None:
+            if kwargs["ack"].response is None:
                 raise
             return handle_error(
                 error=error,
                 body=kwargs["body"],
                 context=kwargs["context"],
                 client=kwargs["client"],
-                response=ack.response,
+                response=kwargs["ack"].response,
             )
 
-    parameter = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    guarded.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(name, parameter) for name in wanted]
+    return _named_like(guarded, handler, wanted)
+
+
+def _named_like(wrapper: Handler, handler: Handler, parameters: list[str]) -> Handler:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, kind) for name in parameters]
     )
-    guarded.__name__ = getattr(handler, "__name__", "listener")
-    guarded.__qualname__ = getattr(handler, "__qualname__", guarded.__name__)
-    guarded.__doc__ = handler.__doc__
-    return guarded
+    wrapper.__name__ = getattr(handler, "__name__", "listener")
+    wrapper.__qualname__ = getattr(handler, "__qualname__", wrapper.__name__)
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
 
 
 @dataclass

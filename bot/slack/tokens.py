@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 REFRESH_AHEAD = timedelta(hours=2)
 REQUEST_MARGIN = timedelta(minutes=10)
 
+# One lock per installation and database in this process (refreshers on one Database share
+# them); across processes, PostgreSQL's advisory lock.
+_process_locks: dict[tuple[int, int], threading.Lock] = {}
+_process_locks_guard = threading.Lock()
+
 
 def _lock_key(enterprise_id: str | None, team_id: str | None) -> int:
     """A stable signed 64-bit key for pg_advisory_lock, per installation."""
@@ -68,8 +73,6 @@ class TokenRefresher:
             if settings.slack_client_id and settings.slack_client_secret
             else None
         )
-        self._locks: dict[int, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
         self.refreshes = 0
 
     @staticmethod
@@ -119,8 +122,8 @@ class TokenRefresher:
     @contextmanager
     def _refresh_lock(self, enterprise_id: str | None, team_id: str | None) -> Iterator[None]:
         key = _lock_key(enterprise_id, team_id)
-        with self._locks_guard:
-            local = self._locks.setdefault(key, threading.Lock())
+        with _process_locks_guard:
+            local = _process_locks.setdefault((id(self.database), key), threading.Lock())
         with local:
             if self.database.is_sqlite:
                 yield
