@@ -44,7 +44,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.db.models import EvidenceEntry, User, Workspace  # noqa: E402
 
-SIGNING_SECRET = "bench-signing-secret"
+SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - a local run against the stand-in
 TEAM_ID = "T0001"
 USERS = 10_000
 
@@ -74,7 +74,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/healt
         if process.poll() is not None:
             raise SystemExit(f"process on port {port} exited early (code {process.returncode})")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
                 return
         except urllib.error.HTTPError:
             return  # it answers: serving
@@ -215,7 +215,7 @@ class Load:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summary(latencies: list[float], errors: int) -> dict[str, float]:
@@ -229,7 +229,7 @@ def summary(latencies: list[float], errors: int) -> dict[str, float]:
     }
 
 
-def main() -> int:
+def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per app (default 2000)")
     parser.add_argument("--concurrency", type=int, default=20)
@@ -329,8 +329,8 @@ def main() -> int:
         web_rss = rss_mib(web.pid)
         measured = per_round * args.rounds
         cpu_ms = {
-            "multiplier": round((cpu_seconds(web.pid) - cpu_before["multiplier"]) * 1000 / measured, 2),
-            "bare": round((cpu_seconds(bare.pid) - cpu_before["bare"]) * 1000 / measured, 2),
+            name: round((cpu_seconds(process.pid) - cpu_before[name]) * 1000 / measured, 2)
+            for name, process in (("multiplier", web), ("bare", bare))
         }
         web_log.flush()
         log_text = (workdir / "web.log").read_text()
@@ -371,7 +371,9 @@ def main() -> int:
             "rss_mib": {"web": round(web_rss, 1), "worker": round(worker_rss, 1)},
             "server_cpu_ms_per_request": cpu_ms,
             "users": USERS,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "machine": (
+                f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+            ),
         }
         print(json.dumps(report, indent=2))
         if args.json:

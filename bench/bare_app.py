@@ -25,7 +25,7 @@ def main() -> None:
     )
 
     @app.command("/brag")
-    def brag(ack) -> None:  # noqa: ANN001 - Bolt injects by name
+    def brag(ack) -> None:
         ack()
 
     server = create_server(
