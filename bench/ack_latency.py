@@ -33,14 +33,15 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
+from bot.config import normalise_database_url  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.db.models import EvidenceEntry, User, Workspace  # noqa: E402
 
@@ -66,6 +67,22 @@ def env_for(database_url: str, standin: dict) -> dict[str, str]:
         LOG_LEVEL="INFO",
     )
     return env
+
+
+def with_schema(url: str, schema: str) -> str:
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/healthz") -> None:
@@ -229,7 +246,7 @@ def summary(latencies: list[float], errors: int) -> dict[str, float]:
     }
 
 
-def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
+def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per app (default 2000)")
     parser.add_argument("--concurrency", type=int, default=20)
@@ -241,6 +258,11 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
     workdir = Path(tempfile.mkdtemp(prefix="multiplier-bench-"))
     print(f"working in {workdir}", file=sys.stderr)
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    schema = None
+    if args.database_url:
+        # A schema of its own on the shared server, dropped at the end.
+        schema = f"bench_{os.getpid()}"
+        database_url = with_schema(normalise_database_url(args.database_url), schema)
     processes: list[subprocess.Popen] = []
     try:
         standin_file = workdir / "standin.json"
@@ -394,6 +416,8 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if schema is not None:
+            drop_schema(normalise_database_url(args.database_url), schema)
 
 
 if __name__ == "__main__":

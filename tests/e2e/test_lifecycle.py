@@ -163,3 +163,14 @@ def test_oauth_needs_a_valid_encryption_key(key: str | None, message: str) -> No
 
     with pytest.raises(SettingsError, match=message):
         start()
+
+
+def test_generate_key_prints_a_usable_key(tmp_path) -> None:
+    """`python -m bot generate-key` prints a Fernet key that TOKEN_ENCRYPTION_KEY accepts."""
+    from tests.support.process import run_cli
+
+    result = run_cli("generate-key", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip()
+    settings = load_settings(_env_file=None, token_encryption_key=key)
+    assert settings.token_encryption_key.get_secret_value() == key
