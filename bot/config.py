@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # Seconds to wait for a PostgreSQL connection (or a free pooled one) before giving up, so
     # a database outage fails requests fast instead of piling them up.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
+    # Kudos one person may give per day (their local day): keeps kudos meaningful.
+    kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -97,8 +99,8 @@ class Settings(BaseSettings):
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 
-    def require_slack(self, *, socket_mode: bool) -> None:
-        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+    def require_bot_token(self) -> None:
+        """Raise SettingsError unless the app has a way to call the Web API."""
         if not (self.slack_bot_token or self.oauth_enabled):
             raise SettingsError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
@@ -114,6 +116,10 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "SLACK_BOT_TOKEN does not look like a bot token: it should start with 'xoxb-'."
             )
+
+    def require_slack(self, *, socket_mode: bool) -> None:
+        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+        self.require_bot_token()
         if socket_mode:
             if not self.slack_app_token:
                 raise SettingsError(

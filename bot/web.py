@@ -121,13 +121,15 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        from waitress import wasyncore
+        """Stop accepting, finish running requests, close kept-alive connections, return."""
+        socket_map = getattr(self._server, "_map", None) or self._server.map
 
-        self._server.task_dispatcher.shutdown()
-        # Close every connection, kept-alive ones included, from the server's own thread:
-        # its loop runs until no socket is left, which would otherwise take until join's timeout.
-        sockets = self._server._map  # waitress keeps its socket map here
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+        def close_everything() -> None:
+            # Runs inside the server's loop: once its socket map is empty the loop returns.
+            for dispatcher in list(socket_map.values()):
+                dispatcher.close()
+
+        self._server.task_dispatcher.shutdown(timeout=5)
+        self._server.trigger.pull_trigger(close_everything)
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._server.close()

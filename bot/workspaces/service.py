@@ -162,8 +162,12 @@ def purge_workspace(*, session: Session, workspace_id: int) -> None:
 
 
 def purge_user(*, session: Session, user_id: int) -> None:
-    """Delete a user and, through ON DELETE CASCADE, everything they wrote or received."""
-    session.execute(delete(User).where(User.id == user_id))
+    """Delete everything about a user, as `/multiplier forget-me` does (bot.privacy)."""
+    from bot.privacy.service import forget_user
+
+    user = session.get(User, user_id)
+    if user is not None:
+        forget_user(session=session, user=user)
 
 
 def purge_due(*, session: Session, now: datetime) -> tuple[int, int]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
-
 from bot.app import MultiplierApp, create_app
 from bot.config import Settings, load_settings
 from bot.db.engine import Database
+from bot.standin.signing import SlackClientSimulator
+from bot.standin.webapi import SlackStandIn
 from bot.web import WebServer
 
 SIGNING_SECRET = "test-signing-secret"
@@ -51,6 +50,9 @@ class RunningApp:
         assert self.app.executor.wait_idle(timeout), "listeners still running after timeout"
 
     def stop(self) -> None:
+        # Close Slack's keep-alive connections first: open channels keep waitress's loop
+        # (and so every teardown) waiting for its 5 s join timeout.
+        self.slack.close()
         self.server.stop()
         self.app.executor.wait_idle(10)
         self.app.close()
