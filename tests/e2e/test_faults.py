@@ -14,7 +14,7 @@ from bot.db.engine import Database
 from bot.db.models import DirectMessage, EvidenceEntry
 from bot.standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
-from tests.support.databases import TestDatabase
+from tests.support.databases import MigratedDatabase
 from tests.support.oauth import install, make_oauth_settings
 from tests.support.tcpproxy import TcpProxy
 
@@ -38,7 +38,7 @@ def _count(database: Database, model) -> int:
 @pytest.fixture(params=["token", "oauth"])
 def proxied_app(
     request: pytest.FixtureRequest,
-    test_database: TestDatabase,
+    test_database: MigratedDatabase,
     database: Database,
     standin: SlackStandIn,
 ) -> Iterator[tuple[RunningApp, TcpProxy]]:
