@@ -28,6 +28,7 @@ from bot.db.engine import Database
 from bot.slack import sender as sending
 from bot.slack.sender import Result, Sender
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
+from bot.workspaces.service import WorkspaceInactive
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ HISTORY_PAGES = 3
 # Consecutive sends that Slack failed (after their own retries) before a workspace is left
 # for the next run: when Slack is down, a run ends in seconds instead of retrying for hours.
 FAILURES_BEFORE_GIVING_UP = 5
+_NO_TOKEN = object()
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Dispatcher:
         self.grace = timedelta(hours=settings.checkin_grace_hours)
         self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
         self._gone_workspaces: set[str] = set()
+        self._tokens: dict[str, str | None] = {}
         # Workspaces where Slack keeps failing (5xx, timeouts) stop being tried for this run.
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -187,9 +190,10 @@ class Dispatcher:
                 item.team_id in self._gone_workspaces
                 or self._failures.get(item.team_id, 0) >= FAILURES_BEFORE_GIVING_UP
             )
-        if skip:
+        token = _NO_TOKEN if skip else self._token(item.team_id)
+        if token is _NO_TOKEN:
             return self._unsent(item)
-        client = self.sender.client(self.token_for(item.team_id))
+        client = self.sender.client(token)
 
         def check() -> dict[str, Any] | None:
             return self._find_posted(client, item)
@@ -224,6 +228,22 @@ class Dispatcher:
             check=lambda: self._checked(check),
         )
         return self._outcome(item, result)
+
+    def _token(self, team_id: str) -> Any:
+        """The workspace's bot token, looked up once per run; _NO_TOKEN if it has none."""
+        with self._lock:
+            if team_id in self._tokens:
+                return self._tokens[team_id]
+        try:
+            token: Any = self.token_for(team_id)
+        except WorkspaceInactive:  # uninstalled, or its installation lost its token
+            token = _NO_TOKEN
+            logger.info("workspace inactive: nothing sent there", extra={"team_id": team_id})
+        with self._lock:
+            self._tokens[team_id] = token
+            if token is _NO_TOKEN:
+                self._gone_workspaces.add(team_id)
+        return token
 
     @staticmethod
     def _checked(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:

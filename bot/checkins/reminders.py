@@ -25,6 +25,7 @@ from bot.db.engine import Database
 from bot.db.models import CheckIn, User, Workspace
 from bot.slack.sender import Sender
 from bot.ui.checkins import reminder_message
+from bot.workspaces.service import WorkspaceInactive
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ def send_reminders(
     delay = timedelta(hours=settings.checkin_reminder_hours)
     grace = timedelta(hours=settings.checkin_grace_hours)
     report = RemindReport()
+    tokens: dict[str, str | None] = {}
     after_id = 0
     while True:
         with database.session() as session:
@@ -146,7 +148,15 @@ def send_reminders(
             )
         report.deferred += deferred
         for reminder in reminders:
-            client = sender.client(token_for(reminder.team_id))
+            if reminder.team_id not in tokens:
+                try:
+                    tokens[reminder.team_id] = token_for(reminder.team_id)
+                except WorkspaceInactive:
+                    tokens[reminder.team_id] = None
+            if tokens[reminder.team_id] is None:
+                report.failed += 1
+                continue
+            client = sender.client(tokens[reminder.team_id])
             result = sender.call(
                 lambda r=reminder, c=client: c.chat_postMessage(
                     channel=r.channel, **reminder_message(slot_local=r.slot_local)
