@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.checkins import service
 from bot.config import Settings
 from bot.db.base import utcnow
 from bot.db.engine import Database
+from bot.db.models import User, Workspace
 from bot.listeners import Registrar
 from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, divider, fit, section
 from bot.ui.text import truncate
 from bot.ui.welcome import welcome_blocks
 from bot.workspaces import service as workspaces
+
+logger = logging.getLogger(__name__)
 
 # /multiplier subcommands that already deal with check-ins: welcomed, without the pitch.
 _CHECKIN_WORDS = {"checkins", "checkin", "check-ins", "settings", "preferences", "prefs"}
@@ -31,49 +37,90 @@ def welcome_on_first_command(
     """On someone's first slash command, add the welcome to that command's own reply.
 
     The welcome rides on the first ephemeral `respond()` of the command (no extra message,
-    so nothing else the command sends is disturbed). Deciding costs one indexed query
-    before the ack, like the event de-duplication.
+    so nothing else the command sends is disturbed). Nothing is looked up before the ack:
+    the check happens in the listener, when it answers, with a read that never waits for
+    SQLite's write lock; the welcome is recorded afterwards in the background.
     """
     command = body.get("command")
     team_id = context.team_id or context.enterprise_id
-    if command and context.user_id and team_id and context.respond is not None:
+    runner = context.get("listener_runner")
+    executor = getattr(runner, "listener_executor", None)
+    if command and context.user_id and team_id and context.respond is not None and executor:
         settings: Settings = context["settings"]
         words = (body.get("text") or "").strip().split(" ")
         about_checkins = command == settings.command_multiplier and words[0].lower() in (
             _CHECKIN_WORDS
         )
-        if _first_command(context["database"], team_id, context.user_id) and not about_checkins:
-            blocks = welcome_blocks(multiplier_command=settings.command_multiplier)
-            context["respond"] = _WithWelcome(context.respond, blocks)
+        if not about_checkins:
+            context["respond"] = _WithWelcome(
+                context.respond,
+                welcome_blocks(multiplier_command=settings.command_multiplier),
+                lambda: _needs_welcome(context["database"], team_id, context.user_id),
+                lambda: executor.submit(_record, context["database"], team_id, context.user_id),
+            )
     return next()
 
 
-def _first_command(database: Database, team_id: str, slack_user_id: str) -> bool:
-    """Record the welcome; True when it should be shown (first time, check-ins off)."""
-    with database.session() as session:
-        user = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_user_id)
-        if user.welcomed_at is not None:
-            return False
-        return service.mark_welcomed(session=session, user=user, now=utcnow()) and not (
-            user.checkins_enabled
-        )
+def _needs_welcome(database: Database, team_id: str, slack_user_id: str) -> bool:
+    """True for someone never welcomed whose check-ins are off (a read; no lock taken).
+
+    The welcome is a nicety: if the database cannot answer, the command goes ahead without
+    it (and reports the outage itself).
+    """
+    try:
+        with database.read_session() as session:
+            user = session.scalars(
+                select(User)
+                .join(Workspace, Workspace.id == User.workspace_id)
+                .where(Workspace.team_id == team_id, User.slack_user_id == slack_user_id)
+            ).one_or_none()
+            return user is None or (user.welcomed_at is None and not user.checkins_enabled)
+    except SQLAlchemyError:
+        logger.warning("welcome skipped: database unavailable", exc_info=True)
+        return False
+
+
+def _record(database: Database, team_id: str, slack_user_id: str) -> None:
+    """Remember the welcome was shown (in the background: it may wait for the write lock)."""
+    try:
+        with database.session() as session:
+            user = workspaces.ensure_user(
+                session=session, team_id=team_id, slack_user_id=slack_user_id
+            )
+            service.mark_welcomed(session=session, user=user, now=utcnow())
+    except SQLAlchemyError:
+        logger.warning("could not record the welcome", exc_info=True)
 
 
 class _WithWelcome:
     """A `respond` that appends the welcome to the first ephemeral reply it sends."""
 
-    def __init__(self, respond: Respond, blocks: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        respond: Respond,
+        blocks: list[dict[str, Any]],
+        needed: Callable[[], bool],
+        record: Callable[[], Any],
+    ) -> None:
         self._respond = respond
         self._blocks = blocks
+        self._needed = needed
+        self._record = record
         self._done = False
         self.response_url = getattr(respond, "response_url", None)
 
     def __call__(self, text: str | None = None, blocks: list | None = None, **kwargs: Any):
         ephemeral = kwargs.get("response_type", "ephemeral") == "ephemeral"
         replacing = kwargs.get("replace_original") or kwargs.get("delete_original")
+        welcome = False
         if not self._done and ephemeral and not replacing:
             self._done = True
+            welcome = self._needed()
+        if welcome:
             # Our own reply's text is already mrkdwn: shown as it would have been without blocks.
             own = list(blocks) if blocks else ([section(truncate(text, 3000))] if text else [])
             blocks = fit([*own, divider(), *self._blocks], MESSAGE_BLOCK_LIMIT)
-        return self._respond(text=text, blocks=blocks, **kwargs)
+        response = self._respond(text=text, blocks=blocks, **kwargs)
+        if welcome:
+            self._record()
+        return response

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot import clock
 from bot.checkins import schedule
+from bot.db.models import User
 from bot.listeners.commands.checkins import Unparsed, parse_on, parse_pause, parse_time
 from bot.standin.signing import Input
 from tests.checkins.support import user
@@ -57,7 +59,9 @@ def test_malformed_checkins_input_gets_usage_with_the_text_echoed(
     reply = command(running_app, text)
     assert "checkins on fri 15:00" in reply["text"]
     assert text in str(reply["blocks"])
-    assert not user(running_app.database, "UALICE").checkins_enabled
+    with running_app.database.session() as session:
+        enabled = session.scalars(select(User.checkins_enabled)).all()
+    assert True not in enabled
 
 
 def test_pause_and_resume(running_app: RunningApp) -> None:
