@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -25,7 +26,7 @@ from bot.sandbox.render import (
 )
 from bot.sandbox.slacktext import as_slack_sends
 from bot.sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
-from bot.sandbox.workspace import BOT_USER_ID, TEAM_ID, SampleUser, Sandbox, local_label
+from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
 
 PROMPT_INDENT = "  "
 _PRESS = re.compile(r"^(?::press\s+)?(\d+)(?:\s+(.+))?$")
@@ -102,10 +103,8 @@ class TerminalSource(LineSource):
         readline.set_completer_delims(" \t")
         readline.parse_and_bind("tab: complete")
         if history is not None:
-            try:
+            with contextlib.suppress(OSError):
                 readline.read_history_file(history)
-            except OSError:
-                pass
 
     def _complete(self, text: str, state: int) -> str | None:
         matches = [w for w in self._words if w.startswith(text)]
@@ -168,11 +167,8 @@ class Chat:
         self._home_request = False
         self._violations_seen = 0
         self._last_ticked = clock.now()
-        self.ctx = JobContext(
-            database=sandbox.database, settings=sandbox.settings, worker_id="sandbox"
-        )
-        assert sandbox.settings is not None
-        s = sandbox.settings
+        s = sandbox.config
+        self.ctx = JobContext(database=sandbox.database, settings=s, worker_id="sandbox")
         self.commands = (s.command_brag, s.command_kudos, s.command_multiplier)
 
     # ------------------------------------------------------------------ output
@@ -216,7 +212,7 @@ class Chat:
         self.say(
             "Multiplier local sandbox: the real app and a stand-in for Slack, in this terminal."
         )
-        self.say(f"Workspace {TEAM_ID}: {people}; channels {channels}.")
+        self.say(f"Workspace {TEAM_NAME!r}: {people}; channels {channels}.")
         self.say(
             f"Data in {self.sb.db_path} (--fresh starts over), app log in {self.sb.log_path}. "
             f"Clock: {now:%a %d %b %Y %H:%M} UTC."
@@ -245,7 +241,7 @@ class Chat:
         self.dm(text)
         return None
 
-    def sandbox_command(self, text: str) -> bool | None:  # noqa: PLR0911, PLR0912
+    def sandbox_command(self, text: str) -> bool | None:  # noqa: PLR0912 - a command table
         word, _, rest = text.partition(" ")
         rest = rest.strip()
         word = word.lower()
@@ -797,8 +793,9 @@ class Chat:
                 self._show_response(data)
             elif method == "chat.scheduleMessage":
                 when = datetime.fromtimestamp(int(response.get("post_at") or 0), UTC)
+                where = self._where(str(response.get("channel")))
                 self.say(
-                    f"[multiplier scheduled a message for {when:%a %d %b %H:%M} UTC in {self._where(str(response.get('channel')))}]"
+                    f"[multiplier scheduled a message for {when:%a %d %b %H:%M} UTC in {where}]"
                 )
                 self.say_lines(indent(render_message(data, self.sb.names())))
             elif method == "files.completeUploadExternal":
@@ -863,25 +860,28 @@ class Chat:
         """A response_url post: it answers the current user's command or button press."""
         origin = self._origin
         channel = (origin.channel if origin else None) or self.sb.dm_channel(self.user)
+        key = (origin.channel or "", origin.ts or "") if origin else ("", "")
         if payload.get("delete_original"):
             self.say("[multiplier deleted the message you acted on]")
             if origin is not None and origin.kind == "message":
-                self._replaced[(origin.channel or "", origin.ts or "")] = None
+                self._replaced[key] = None
             return
         replaces = bool(payload.get("replace_original")) and origin is not None
-        visible = "everyone here" if payload.get("response_type") == "in_channel" else "you"
-        label = f"multiplier → {self.user.name} · only visible to {visible}"
-        if visible != "you":
-            label = f"multiplier in {self._where(channel)}"
-        if replaces:
-            label += " · replaces the message you acted on"
-        self.say(f"[{label}]")
         if replaces and origin is not None and origin.kind == "message":
-            self._replaced[(origin.channel or "", origin.ts or "")] = dict(payload)
+            # Slack replaces the message itself, for everyone who sees it.
+            self._replaced[key] = dict(payload)
+            self.say(f"[multiplier in {self._where(channel)} · replaced the message you acted on]")
             numbers = self._numberer(
                 kind="message", owner=origin.owner, channel=origin.channel, ts=origin.ts
             )
         else:
+            if payload.get("response_type") == "in_channel":
+                label = f"multiplier in {self._where(channel)}"
+            else:
+                label = f"multiplier → {self.user.name} · only visible to you"
+            if replaces:
+                label += " · replaced the message you acted on"
+            self.say(f"[{label}]")
             numbers = self._numberer(
                 kind="ephemeral", owner=self.user, channel=channel,
                 ts=f"{clock.now().timestamp():.6f}", payload=dict(payload),
@@ -958,37 +958,34 @@ class Chat:
             self.sb.standin.close_view(view["id"])
         self.say("(Modal closed.)")
 
-    def fill(self, view: dict[str, Any]) -> None:  # noqa: PLR0912
+    def fill(self, view: dict[str, Any]) -> None:
         """Show a modal, ask for each field, submit it; re-ask fields the app rejects."""
         names = self.sb.names()
         self._begin_step()
         title = text_object(view.get("title"), names) or "Modal"
         self.say(f"[modal · {title}]")
         numbers = self._numberer(kind="view", owner=self.user, view_id=view["id"])
-        body = dict(view)
-        body.pop("title", None)
-        self.say_lines(indent(render_view(body, names, numbers)))
+        self.say_lines(indent(render_view({**view, "title": None}, names, numbers)))
         self._end_step()
         form = forms.Form.of(view, names)
-        submit_label = text_object(view.get("submit"), names)
+        submit_label = text_object(view.get("submit"), names) or "Submit"
+        if not form.fields and not view.get("submit"):
+            self.say("(The modal stays open; :close closes it.)")
+            return
         if not form.fields:
-            if not submit_label:
-                self.say("(The modal stays open; :close closes it.)")
-                return
             answer = self.source.read(f"{PROMPT_INDENT}Enter to {submit_label}, :cancel to close: ")
-            if answer is None or answer.strip() == forms.CANCEL:
-                self._begin_step()
-                self._close(view)
-                self.after_step()
-                return
+            pending: list[forms.Field] = []
+            outcome = "cancel" if answer is None or answer.strip() == forms.CANCEL else "submit"
         else:
             self.say(
                 "Fill in the fields: Enter keeps [ ], :none clears, :submit sends now, "
                 ":cancel closes, :later leaves the modal open."
             )
-        pending = list(form.fields)
+            pending = list(form.fields)
+            outcome = ""
         while True:
-            outcome = self._ask(form, pending)
+            if pending:
+                outcome = self._ask(form, pending)
             if outcome in ("cancel", "eof"):
                 self._begin_step()
                 self._close(view)
@@ -997,42 +994,45 @@ class Chat:
             if outcome == "later":
                 self.say("(The modal stays open: :modal goes on filling it, :close closes it.)")
                 return
-            missing = [f for f in form.fields if not f.optional and forms.is_empty(form.state(f))]
-            if missing:
-                self.say("✗ Required: " + ", ".join(f.label for f in missing))
-                pending = missing
+            pending = [f for f in form.fields if not f.optional and forms.is_empty(form.state(f))]
+            if pending:
+                self.say("✗ Required: " + ", ".join(f.label for f in pending))
                 continue
-            self._begin_step()
-            try:
-                reply = self.sb.slack.view_submission(
-                    str(view.get("callback_id") or ""),
-                    user_id=self.user.id,
-                    values=form.values,
-                    view_id=view["id"],
-                )
-            except AssertionError as problem:
-                self.say(f"⚠ the sandbox could not submit this modal: {problem}")
+            pending = self._submit(view, form, submit_label)
+            if not pending:
                 return
-            self._check_status(reply)
-            ack = _json(reply.body) if reply.status == 200 else None
-            if isinstance(ack, Mapping) and ack.get("response_action") == "errors":
-                errors = ack.get("errors") or {}
-                self.after_step()
-                pending = []
-                for block_id, message in errors.items():
-                    f = form.by_block(str(block_id))
-                    label = f.label if f else str(block_id)
-                    self.say(f"✗ {label}: {mrkdwn(str(message), names)}")
-                    if f is not None:
-                        pending.append(f)
-                if not pending:
-                    return
-                continue
-            label = submit_label or "Submit"
-            self.say(f"({label}: sent.)")
+
+    def _submit(
+        self, view: Mapping[str, Any], form: forms.Form, submit_label: str
+    ) -> list[forms.Field]:
+        """Send the view_submission; the fields the app rejected, to ask again (or none)."""
+        self._begin_step()
+        try:
+            reply = self.sb.slack.view_submission(
+                str(view.get("callback_id") or ""),
+                user_id=self.user.id,
+                values=form.values,
+                view_id=view["id"],
+            )
+        except AssertionError as problem:
+            self.say(f"⚠ the sandbox could not submit this modal: {problem}")
+            return []
+        self._check_status(reply)
+        ack = _json(reply.body) if reply.status == 200 else None
+        if not (isinstance(ack, Mapping) and ack.get("response_action") == "errors"):
+            self.say(f"({submit_label}: sent.)")
             self._shown_views.add((view["id"], view["hash"]))
             self.after_step()
-            return
+            return []
+        self.after_step()
+        rejected = []
+        for block_id, message in (ack.get("errors") or {}).items():
+            found = form.by_block(str(block_id))
+            label = found.label if found else str(block_id)
+            self.say(f"✗ {label}: {mrkdwn(str(message), self.sb.names())}")
+            if found is not None:
+                rejected.append(found)
+        return rejected
 
     def _ask(self, form: forms.Form, fields: list[forms.Field]) -> str:
         """Ask each field; 'submit', 'cancel', 'later' or 'eof' when the person says so."""
@@ -1079,8 +1079,7 @@ def completion_words(sandbox: Sandbox) -> list[str]:
         ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
         ":edit", ":modal", ":close", ":quit", *forms.FORM_WORDS,
     ]  # fmt: skip
-    assert sandbox.settings is not None
-    s = sandbox.settings
+    s = sandbox.config
     commands += [s.command_brag, s.command_kudos, s.command_multiplier]
     commands += [u.name for u in sandbox.users] + ["@" + u.name for u in sandbox.users]
     commands += ["#" + name for name in sandbox.channels().values()]
@@ -1116,6 +1115,3 @@ def run_chat(
         if isinstance(source, TerminalSource):
             source.close()
         sandbox.save_clock()
-
-
-BOT = BOT_USER_ID

@@ -96,36 +96,40 @@ class Form:
         return next((f for f in self.fields if f.block_id == block_id), None)
 
 
+# element type → (the key its state carries, the key of its initial value in the element)
+_STATE_KEYS = {
+    "plain_text_input": ("value", "initial_value"),
+    "url_text_input": ("value", "initial_value"),
+    "email_text_input": ("value", "initial_value"),
+    "number_input": ("value", "initial_value"),
+    "static_select": ("selected_option", "initial_option"),
+    "radio_buttons": ("selected_option", "initial_option"),
+    "external_select": ("selected_option", "initial_option"),
+    "multi_static_select": ("selected_options", "initial_options"),
+    "checkboxes": ("selected_options", "initial_options"),
+    "multi_external_select": ("selected_options", "initial_options"),
+    "users_select": ("selected_user", "initial_user"),
+    "multi_users_select": ("selected_users", "initial_users"),
+    "conversations_select": ("selected_conversation", "initial_conversation"),
+    "multi_conversations_select": ("selected_conversations", "initial_conversations"),
+    "channels_select": ("selected_channel", "initial_channel"),
+    "multi_channels_select": ("selected_channels", "initial_channels"),
+    "datepicker": ("selected_date", "initial_date"),
+    "timepicker": ("selected_time", "initial_time"),
+    "datetimepicker": ("selected_date_time", "initial_date_time"),
+    "rich_text_input": ("rich_text_value", "initial_value"),
+}
+
+
 def initial_state(element: Mapping[str, Any]) -> dict[str, Any]:
     """The state Slack reports for an element nobody touched: its initial value, if any."""
     kind = str(element.get("type") or "")
     state: dict[str, Any] = {"type": kind}
-    if kind in ("plain_text_input", "url_text_input", "email_text_input", "number_input"):
-        state["value"] = element.get("initial_value")
-    elif kind in ("static_select", "radio_buttons", "external_select"):
-        state["selected_option"] = element.get("initial_option")
-    elif kind in ("multi_static_select", "checkboxes", "multi_external_select"):
-        state["selected_options"] = list(element.get("initial_options") or [])
-    elif kind == "users_select":
-        state["selected_user"] = element.get("initial_user")
-    elif kind == "multi_users_select":
-        state["selected_users"] = list(element.get("initial_users") or [])
-    elif kind == "conversations_select":
-        state["selected_conversation"] = element.get("initial_conversation")
-    elif kind == "multi_conversations_select":
-        state["selected_conversations"] = list(element.get("initial_conversations") or [])
-    elif kind == "channels_select":
-        state["selected_channel"] = element.get("initial_channel")
-    elif kind == "multi_channels_select":
-        state["selected_channels"] = list(element.get("initial_channels") or [])
-    elif kind == "datepicker":
-        state["selected_date"] = element.get("initial_date")
-    elif kind == "timepicker":
-        state["selected_time"] = element.get("initial_time")
-    elif kind == "datetimepicker":
-        state["selected_date_time"] = element.get("initial_date_time")
-    elif kind == "rich_text_input":
-        state["rich_text_value"] = element.get("initial_value")
+    keys = _STATE_KEYS.get(kind)
+    if keys is not None:
+        state_key, initial_key = keys
+        initial = element.get(initial_key)
+        state[state_key] = list(initial or []) if state_key.endswith("s") else initial
     return state
 
 
@@ -141,24 +145,21 @@ def is_empty(state: Mapping[str, Any]) -> bool:
 
 def describe_state(state: Mapping[str, Any], names: Names) -> str:
     """A chosen value as a person would read it back."""
+    shown: dict[str, Callable[[Any], str]] = {
+        "selected_option": option_text,
+        "selected_options": lambda v: ", ".join(option_text(o) for o in v),
+        "selected_user": lambda v: "@" + (names.user(v) or v),
+        "selected_users": lambda v: ", ".join("@" + (names.user(u) or u) for u in v),
+        "selected_conversation": lambda v: "#" + (names.channel(v) or v),
+        "selected_channel": lambda v: "#" + (names.channel(v) or v),
+        "selected_conversations": lambda v: ", ".join("#" + (names.channel(c) or c) for c in v),
+        "selected_channels": lambda v: ", ".join("#" + (names.channel(c) or c) for c in v),
+        "rich_text_value": _rich_text_plain,
+    }
     for key, value in state.items():
         if key == "type" or value in (None, "", []):
             continue
-        if key == "selected_option":
-            return option_text(value)
-        if key == "selected_options":
-            return ", ".join(option_text(o) for o in value)
-        if key == "selected_user":
-            return "@" + (names.user(value) or value)
-        if key == "selected_users":
-            return ", ".join("@" + (names.user(u) or u) for u in value)
-        if key in ("selected_conversation", "selected_channel"):
-            return "#" + (names.channel(value) or value)
-        if key in ("selected_conversations", "selected_channels"):
-            return ", ".join("#" + (names.channel(c) or c) for c in value)
-        if key == "rich_text_value":
-            return _rich_text_plain(value)
-        return str(value)
+        return shown.get(key, str)(value)
     return ""
 
 

@@ -70,7 +70,7 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _angle(match: re.Match[str], names: Names) -> str:
+def _angle(match: re.Match[str], names: Names) -> str:  # noqa: PLR0911 - one per token kind
     inner = match.group(1)
     if inner.startswith("@"):
         user_id, _, label = inner[1:].partition("|")
@@ -164,7 +164,9 @@ def _initial_values(element: Mapping[str, Any]) -> list[str]:
     return [str(v) for v in values if v is not None]
 
 
-def element_text(element: Mapping[str, Any], number: int | None, names: Names = NO_NAMES) -> str:
+def element_text(  # noqa: PLR0911 - one return per element type
+    element: Mapping[str, Any], number: int | None, names: Names = NO_NAMES
+) -> str:
     """One interactive element on one line: `[3] Answer`, `[4] Scope ▾ (1 Self · 2 Team)`."""
     tag = f"[{number}]" if number is not None else "[-]"
     kind = element.get("type")
@@ -266,7 +268,9 @@ class _Renderer:
         return f"• {label}{optional}: {describe_input(element, self.names)}"
 
 
-def describe_input(element: Mapping[str, Any], names: Names = NO_NAMES) -> str:
+def describe_input(  # noqa: PLR0911 - one return per element type
+    element: Mapping[str, Any], names: Names = NO_NAMES
+) -> str:
     """What kind of answer a modal input expects, with its current value if any."""
     kind = element.get("type")
     if kind == "plain_text_input":
@@ -397,7 +401,7 @@ def controls_of(blocks: Sequence[Any]) -> list[Control]:
     def collect(control: Control) -> None:
         found.append(control)
 
-    render_blocks(blocks, NO_NAMES, lambda c: collect(c))  # type: ignore[func-returns-value]
+    render_blocks(blocks, NO_NAMES, collect)
     return found
 
 

@@ -140,6 +140,13 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     @property
+    def config(self) -> Settings:
+        """The settings the app runs with (the sandbox's own Slack credentials)."""
+        if self.settings is None:
+            raise RuntimeError("the sandbox is not started")
+        return self.settings
+
+    @property
     def clock_path(self) -> Path:
         return Path(str(self.db_path) + ".clock")
 
@@ -199,7 +206,7 @@ class Sandbox:
             upgrade(database.engine)
 
         app = create_app(settings=self.settings, database=database)
-        self._closers.append(lambda: app.close())
+        self._closers.append(app.close)
         self.app = app
         server = WebServer(app, host="127.0.0.1", port=0, threads=self.settings.web_threads)
         server.start()
