@@ -1,0 +1,93 @@
+"""Coaching logic: the prompts library, classification, prompt selection and nudges.
+
+Pure Python: no Slack, no database sessions. Content lives in `prompts/*.yaml`.
+"""
+
+from bot.coaching.classify import (
+    DimensionSuggestion,
+    ParsedText,
+    ScopeSuggestion,
+    extract_hashtags,
+    extract_links,
+    extract_mentions,
+    parse_text,
+    suggest_dimension,
+    suggest_scope,
+)
+from bot.coaching.library import (
+    DEFAULT_PROMPTS_DIR,
+    FILE_NAMES,
+    CoachingLibrary,
+    LibraryError,
+    check_seed_quotes,
+    default_library,
+    load_library,
+)
+from bot.coaching.models import (
+    EVIDENCE_SOURCES,
+    RULE_KINDS,
+    AbsentForWeeks,
+    Dimension,
+    Mistake,
+    NoWrittenArtefactForWeeks,
+    Nudge,
+    PromotionElement,
+    Prompt,
+    RatioAbove,
+    Reframe,
+    Rule,
+    Scope,
+    ScopeShareBelow,
+    Seed,
+)
+from bot.coaching.nudges import (
+    WeeklyStats,
+    build_weekly_stats,
+    find_reframe,
+    firing_nudges,
+    pick_nudge,
+    rule_fires,
+)
+from bot.coaching.selection import choose_prompts, stable_rank
+
+__all__ = [
+    "DEFAULT_PROMPTS_DIR",
+    "EVIDENCE_SOURCES",
+    "FILE_NAMES",
+    "RULE_KINDS",
+    "AbsentForWeeks",
+    "CoachingLibrary",
+    "Dimension",
+    "DimensionSuggestion",
+    "LibraryError",
+    "Mistake",
+    "NoWrittenArtefactForWeeks",
+    "Nudge",
+    "ParsedText",
+    "PromotionElement",
+    "Prompt",
+    "RatioAbove",
+    "Reframe",
+    "Rule",
+    "Scope",
+    "ScopeShareBelow",
+    "ScopeSuggestion",
+    "Seed",
+    "WeeklyStats",
+    "build_weekly_stats",
+    "check_seed_quotes",
+    "choose_prompts",
+    "default_library",
+    "extract_hashtags",
+    "extract_links",
+    "extract_mentions",
+    "find_reframe",
+    "firing_nudges",
+    "load_library",
+    "parse_text",
+    "pick_nudge",
+    "rule_fires",
+    "stable_rank",
+    "suggest_dimension",
+    "suggest_scope",
+]

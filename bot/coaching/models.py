@@ -1,0 +1,219 @@
+"""The coaching content as frozen dataclasses: what `prompts/*.yaml` turns into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+# How an evidence entry was logged (the `source` column of evidence entries).
+EVIDENCE_SOURCES: tuple[str, ...] = ("brag", "shortcut", "modal", "checkin", "dm", "kudos")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A source article the coaching content is grounded in."""
+
+    file: str
+    title: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A kind of evidence, e.g. unblocking people or writing that travels."""
+
+    id: str
+    name: str
+    emoji: str
+    description: str
+    hashtags: tuple[str, ...]
+    keywords: tuple[str, ...]
+    multiplier: bool
+    written_artefact: bool
+    seed: str
+    seed_quote: str
+
+    @property
+    def label(self) -> str:
+        """Emoji and name, as shown in Slack."""
+        return f"{self.emoji} {self.name}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How far a piece of evidence reached: self, team, cross-team or org."""
+
+    id: str
+    name: str
+    description: str
+    weight: float
+    keywords: tuple[str, ...]
+    seed: str
+    emoji: str | None = None
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A reflection question for one dimension, with its impact follow-ups."""
+
+    id: str
+    dimension: str
+    text: str
+    follow_ups: tuple[str, ...]
+    seed: str
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A row of seed 002's common-mistakes table."""
+
+    id: str
+    name: str
+    why: str
+    instead: str
+    seed: str
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class AbsentForWeeks:
+    """Fires when an active window holds no entry in the given dimensions or scopes."""
+
+    kind: ClassVar[str] = "absent_for_weeks"
+    weeks: int
+    dimensions: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    min_entries: int = 1
+
+    def params(self) -> dict[str, Any]:
+        """The rule's values, for use in a nudge message."""
+        return {
+            "weeks": self.weeks,
+            "min_entries": self.min_entries,
+            "dimensions": ", ".join(self.dimensions),
+            "scopes": ", ".join(self.scopes),
+        }
+
+
+@dataclass(frozen=True)
+class RatioAbove:
+    """Fires when numerator dimensions outweigh denominator dimensions by more than `ratio`."""
+
+    kind: ClassVar[str] = "ratio_above"
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    ratio: float
+    min_numerator: int
+    weeks: int
+
+    def params(self) -> dict[str, Any]:
+        """The rule's values, for use in a nudge message."""
+        return {
+            "weeks": self.weeks,
+            "ratio": self.ratio,
+            "min_numerator": self.min_numerator,
+            "numerator": ", ".join(self.numerator),
+            "denominator": ", ".join(self.denominator),
+        }
+
+
+@dataclass(frozen=True)
+class NoWrittenArtefactForWeeks:
+    """Fires when an active window holds no written artefact."""
+
+    kind: ClassVar[str] = "no_written_artefact_for_weeks"
+    weeks: int
+    min_entries: int = 1
+
+    def params(self) -> dict[str, Any]:
+        """The rule's values, for use in a nudge message."""
+        return {"weeks": self.weeks, "min_entries": self.min_entries}
+
+
+@dataclass(frozen=True)
+class ScopeShareBelow:
+    """Fires when the given scopes make up less than `share` of the scoped entries."""
+
+    kind: ClassVar[str] = "scope_share_below"
+    scopes: tuple[str, ...]
+    share: float
+    weeks: int
+    min_entries: int
+
+    def params(self) -> dict[str, Any]:
+        """The rule's values, for use in a nudge message."""
+        return {
+            "weeks": self.weeks,
+            "share": self.share,
+            "min_entries": self.min_entries,
+            "scopes": ", ".join(self.scopes),
+        }
+
+
+Rule = AbsentForWeeks | RatioAbove | NoWrittenArtefactForWeeks | ScopeShareBelow
+RULE_KINDS: tuple[str, ...] = (
+    AbsentForWeeks.kind,
+    RatioAbove.kind,
+    NoWrittenArtefactForWeeks.kind,
+    ScopeShareBelow.kind,
+)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A pattern in the log worth pointing out, with what to do about it."""
+
+    id: str
+    mistake: str
+    rule: Rule
+    message: str
+    suggestion: str
+    priority: int
+    seed: str
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Reframe:
+    """The staff-level version of a piece of glue work."""
+
+    id: str
+    triggers: tuple[str, ...]
+    unless: tuple[str, ...]
+    glue: str
+    staff: str
+    dimension: str
+    scope: str
+    seed: str
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class PromotionElement:
+    """One element of a staff promotion case, and the evidence that feeds it."""
+
+    id: str
+    name: str
+    description: str
+    guidance: str
+    seed: str
+    dimensions: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    manual: bool = False
+    questions: tuple[str, ...] = ()
+    seed_quote: str | None = None
+
+    @property
+    def has_feeds(self) -> bool:
+        """True when some evidence can be filed under this element automatically."""
+        return bool(self.dimensions or self.scopes or self.sources)
+
+    def feeds(self, *, dimension: str | None, scope: str | None, source: str | None) -> bool:
+        """True when an entry with these attributes counts as evidence for this element."""
+        if not self.has_feeds:
+            return False
+        checks = ((self.dimensions, dimension), (self.scopes, scope), (self.sources, source))
+        return all(not allowed or value in allowed for allowed, value in checks)

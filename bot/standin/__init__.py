@@ -1,0 +1,28 @@
+"""Local stand-ins for Slack: a stateful Web API server and a signed-request client.
+
+Used by tests, the local sandbox and benchmarks; Slack itself is never reached::
+
+    with SlackStandIn() as standin:
+        standin.add_user("UALICE", name="alice", tz="Europe/Berlin")
+        client = WebClient(base_url=standin.base_url, token=standin.bot_token)
+        slack = SlackClientSimulator(app_url, signing_secret, standin=standin)
+        slack.slash_command("/brag", "shipped it", user_id="UALICE")
+        (call,) = standin.wait_for("response_url")
+        assert standin.violations == []
+"""
+
+from bot.standin.blockkit_checks import Violation, check_payload, find_violations
+from bot.standin.signing import Input, Reply, SlackClientSimulator
+from bot.standin.webapi import RecordedCall, SlackStandIn, UploadedFile
+
+__all__ = [
+    "Input",
+    "RecordedCall",
+    "Reply",
+    "SlackClientSimulator",
+    "SlackStandIn",
+    "UploadedFile",
+    "Violation",
+    "check_payload",
+    "find_violations",
+]

@@ -1,0 +1,195 @@
+"""Choosing the prompts for a check-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.coaching import Prompt, choose_prompts, default_library, stable_rank
+
+LIB = default_library()
+MULTIPLIER_IDS = [d.id for d in LIB.multiplier_dimensions]
+ALL_PROMPT_IDS = [p.id for p in LIB.prompts]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _choose(
+    *,
+    user: str = "T1:U1",
+    period: str = "2025-W10",
+    counts: dict[str, int] | None = None,
+    recent: Sequence[str] | None = None,
+    count: int = 3,
+) -> list[Prompt]:
+    return choose_prompts(
+        library=LIB,
+        user_key=user,
+        period_key=period,
+        evidence_counts=counts or {},
+        recently_asked=recent or [],
+        count=count,
+    )
+
+
+def _even_counts(value: int = 5) -> dict[str, int]:
+    return dict.fromkeys(MULTIPLIER_IDS, value)
+
+
+def test_same_inputs_give_the_same_prompts() -> None:
+    """Selection is a pure function of its inputs."""
+    counts = {"writing": 2, "mentoring": 7}
+    first = _choose(counts=counts, recent=["review-caught-problem"])
+    again = _choose(counts=dict(reversed(counts.items())), recent=("review-caught-problem",))
+    assert [p.id for p in first] == [p.id for p in again]
+
+
+def test_selection_is_stable_across_processes() -> None:
+    """The rotation does not depend on Python's per-process hash seed."""
+    code = (
+        "import json; from bot.coaching import choose_prompts, default_library;"
+        "print(json.dumps([p.id for p in choose_prompts(library=default_library(),"
+        " user_key='T9:U9', period_key='2025-W01', evidence_counts={}, recently_asked=[])]))"
+    )
+    results = set()
+    for seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, check=True
+        )
+        results.add(out.stdout.decode().strip())
+    assert len(results) == 1
+    assert json.loads(results.pop()) == [p.id for p in _choose(user="T9:U9", period="2025-W01")]
+
+
+def test_stable_rank_is_pinned() -> None:
+    """stable_rank is SHA-256 based, so its values never change between releases."""
+    assert stable_rank("a") == int.from_bytes(
+        bytes.fromhex("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb")[:8],
+        "big",
+    )
+    assert stable_rank("a", "b") != stable_rank("ab")
+
+
+def test_least_evidenced_dimension_comes_first() -> None:
+    """The first prompt belongs to the multiplier dimension with the least evidence."""
+    for dimension in MULTIPLIER_IDS:
+        counts = {**_even_counts(), dimension: 1}
+        prompts = _choose(counts=counts)
+        assert prompts[0].dimension == dimension
+
+
+def test_missing_counts_mean_no_evidence() -> None:
+    """A dimension absent from evidence_counts counts as zero evidence."""
+    counts = _even_counts()
+    del counts["long_horizon"]
+    assert _choose(counts=counts)[0].dimension == "long_horizon"
+
+
+def test_delivery_is_never_asked_about() -> None:
+    """Own delivery is not a multiplier, so check-ins never pick its prompts."""
+    for n in range(50):
+        prompts = _choose(user=f"U{n}", counts={"delivery": 0})
+        assert all(p.dimension != "delivery" for p in prompts)
+
+
+def test_recently_asked_prompts_are_avoided() -> None:
+    """A prompt asked in the last four weeks is not asked again while others remain."""
+    counts = {**_even_counts(), "writing": 0}
+    writing = [p.id for p in LIB.prompts_for("writing")]
+    for n in range(len(writing) - 1):
+        recent = writing[: n + 1]
+        chosen = _choose(counts=counts, recent=recent)
+        assert chosen[0].dimension == "writing"
+        assert chosen[0].id not in recent
+
+
+def test_exhausted_dimension_gives_way_to_fresh_prompts() -> None:
+    """When every prompt of the least-evidenced dimension was asked recently, the next
+    least-evidenced dimension with a fresh prompt goes first instead of repeating one."""
+    counts = {**_even_counts(), "writing": 0, "mentoring": 1}
+    recent = [p.id for p in LIB.prompts_for("writing")]
+    chosen = _choose(counts=counts, recent=recent)
+    assert chosen[0].dimension == "mentoring"
+    assert not {p.id for p in chosen} & set(recent)
+
+
+def test_repeats_only_when_nothing_else_is_left() -> None:
+    """With every prompt asked recently, a check-in still gets its prompts."""
+    chosen = _choose(recent=ALL_PROMPT_IDS, counts={**_even_counts(), "reviews": 0})
+    assert len(chosen) == 3
+    assert chosen[0].dimension == "reviews"
+
+
+def test_count_controls_how_many_prompts() -> None:
+    """count=2 asks two prompts, count=3 three; fewer than one is an error."""
+    assert len(_choose(count=2)) == 2
+    assert len(_choose(count=3)) == 3
+    with pytest.raises(ValueError, match="count"):
+        _choose(count=0)
+
+
+def test_rotation_spreads_dimensions_across_periods() -> None:
+    """Over a year of check-ins with flat evidence, every multiplier dimension gets asked."""
+    seen: Counter[str] = Counter()
+    for week in range(1, 53):
+        for prompt in _choose(period=f"2025-W{week:02d}", counts=_even_counts()):
+            seen[prompt.dimension] += 1
+    assert set(seen) == set(MULTIPLIER_IDS)
+
+
+def test_different_people_get_different_prompts() -> None:
+    """Rotation depends on the user, so a team does not all get the same questions."""
+    picks = {
+        tuple(p.id for p in _choose(user=f"T1:U{n}", counts=_even_counts())) for n in range(20)
+    }
+    assert len(picks) > 5
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    user=st.text(max_size=20),
+    period=st.text(max_size=12),
+    counts=st.dictionaries(
+        st.sampled_from([*MULTIPLIER_IDS, "delivery", "not-a-dimension"]),
+        st.integers(min_value=0, max_value=30),
+    ),
+    recent=st.lists(st.sampled_from(ALL_PROMPT_IDS), unique=True),
+    count=st.integers(min_value=2, max_value=3),
+)
+def test_selection_properties(
+    user: str, period: str, counts: dict[str, int], recent: list[str], count: int
+) -> None:
+    """For any inputs: `count` prompts from distinct multiplier dimensions, deterministic,
+    least-evidenced (among dimensions with a fresh prompt) first, no avoidable repeats."""
+    chosen = _choose(user=user, period=period, counts=counts, recent=recent, count=count)
+    again = _choose(user=user, period=period, counts=dict(counts), recent=recent[::-1], count=count)
+    assert chosen == again
+    assert len(chosen) == count
+    dimensions = [p.dimension for p in chosen]
+    assert len(set(dimensions)) == len(dimensions)
+    assert set(dimensions) <= set(MULTIPLIER_IDS)
+
+    recent_set = set(recent)
+
+    def fresh(dimension: str) -> bool:
+        return any(p.id not in recent_set for p in LIB.prompts_for(dimension))
+
+    with_fresh = [d for d in MULTIPLIER_IDS if fresh(d)]
+    for prompt in chosen:
+        if prompt.id in recent_set:
+            assert not fresh(prompt.dimension), "a fresh prompt of that dimension was available"
+    if len(with_fresh) >= count:
+        assert not recent_set & {p.id for p in chosen}
+    pool = with_fresh or MULTIPLIER_IDS
+    least = min(counts.get(d, 0) for d in pool)
+    assert chosen[0].dimension in pool
+    assert counts.get(chosen[0].dimension, 0) == least
