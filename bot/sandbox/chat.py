@@ -166,6 +166,7 @@ class Chat:
         self._origin: Target | None = None
         self._home_request = False
         self._violations_seen = 0
+        self._repeats: dict[str, int] = {}
         self._last_ticked = clock.now()
         s = sandbox.config
         self.ctx = JobContext(database=sandbox.database, settings=s, worker_id="sandbox")
@@ -372,7 +373,11 @@ class Chat:
             self.show_calls(self.sb.new_calls(), at=at)
             for run in runs:
                 if run.failed:
-                    self.say(f"⚠ job {run.job} failed at {at:%a %d %b %H:%M} UTC: {run.summary}")
+                    line = f"⚠ job {run.job} failed at {at:%a %d %b %H:%M} UTC: {run.summary}"
+                    key = f"⚠ job {run.job} failed: {run.summary}"
+                    if key not in self._repeats:
+                        self.say(f"{line} (details in {self.sb.log_path})")
+                    self._say_once(key, quiet=True)
                 elif verbose and last_summary.get(run.job) != run.summary:
                     self.say(f"  · {at:%a %d %b %H:%M} UTC  {run.job}: {run.summary}")
                 last_summary[run.job] = run.summary
@@ -383,6 +388,7 @@ class Chat:
         )
         self._last_ticked = target
         self._end_step()
+        self._repeats_note()
         counts = ", ".join(f"{name} ×{n}" for name, n in journey.counts().items())
         self.say(
             f"Now {local_label(self.user, target)} for {self.user.name} "
@@ -695,6 +701,7 @@ class Chat:
 
     def _begin_step(self) -> None:
         self._pending = {}
+        self._repeats = {}
 
     def _end_step(self) -> None:
         if self._pending:
@@ -726,6 +733,7 @@ class Chat:
             self.say("⚠ the app is still busy after 15 s; showing what arrived so far.")
         self.show_calls(self.sb.new_calls())
         self.show_alerts()
+        self._repeats_note()
         if end:
             self._end_step()
         self.handle_modal()
@@ -754,19 +762,38 @@ class Chat:
         self.say_lines(indent(render_message(body, self.sb.names(), numbers)))
 
     def show_alerts(self) -> None:
+        """The app's warnings and errors since the last look, each kind shown once a step."""
         for record in self.sb.alerts.take():
+            if record.name.startswith("bot.sandbox"):
+                continue  # the chat reports its own findings (a failed job) itself
             detail = ""
             if record.exc_info and record.exc_info[1] is not None:
                 error = record.exc_info[1]
                 detail = f" ({type(error).__name__}: {str(error)[:200]})"
-            self.say(
+            line = (
                 f"⚠ app {record.levelname.lower()}: {record.getMessage()[:300]}{detail} "
                 f"— details in {self.sb.log_path}"
             )
+            self._say_once(line)
         violations = self.sb.standin.violations
         for violation in violations[self._violations_seen :]:
-            self.say(f"⚠ Slack would reject this: {violation}")
+            self._say_once(f"⚠ Slack would reject this: {violation}")
         self._violations_seen = len(violations)
+
+    def _say_once(self, line: str, *, quiet: bool = False) -> None:
+        """Say a warning the first time in this step; count repeats for `_repeats_note`."""
+        if line in self._repeats:
+            self._repeats[line] += 1
+            return
+        self._repeats[line] = 0
+        if not quiet:
+            self.say(line)
+
+    def _repeats_note(self) -> None:
+        for line, count in self._repeats.items():
+            if count:
+                self.say(f"  (and {count} more time(s): {line.removeprefix('⚠ ')[:120]})")
+        self._repeats = {}
 
     def show_calls(self, calls: list[Any], *, at: datetime | None = None) -> None:  # noqa: PLR0912
         for call in calls:

@@ -121,8 +121,10 @@ class Sandbox:
         fresh: bool = False,
         settings: Settings | None = None,
         log_path: Path | None = None,
+        start_at: datetime | None = None,
     ) -> None:
         self.db_path = db_path
+        self.start_at = start_at
         self.fresh = fresh
         self.base_settings = settings
         self.log_path = log_path or db_path.with_suffix(".log")
@@ -245,11 +247,14 @@ class Sandbox:
         self._closers.append(restore)
 
     def _restore_clock(self) -> None:
-        """Resume where the last session's clock stood, so stored data is never in the future."""
+        """Resume where the last session's clock stood (or at `start_at`, if later).
+
+        The clock never goes back: data stored in an earlier session is never in the future.
+        """
         clock.reset()
-        saved = self._saved_clock()
-        if saved is not None and saved > clock.now():
-            clock.shift(saved - clock.now())
+        for instant in (self._saved_clock(), self.start_at):
+            if instant is not None and instant > clock.now():
+                clock.shift(instant - clock.now())
         self._closers.append(self.save_clock)
         self._closers.append(clock.reset)
 

@@ -7,9 +7,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.standin.webapi import SlackStandIn
-
 from bot.db.engine import Database
+from bot.standin.webapi import SlackStandIn
 from tests.support.apps import make_settings, start_app
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=1"

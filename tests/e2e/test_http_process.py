@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
 from bot.standin.signing import SlackClientSimulator
 from bot.standin.webapi import SlackStandIn
-
 from tests.support.apps import SIGNING_SECRET
 from tests.support.databases import TestDatabase
 from tests.support.process import free_port, start_cli

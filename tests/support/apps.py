@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
-
 from bot.app import MultiplierApp, create_app
 from bot.config import Settings, load_settings
 from bot.db.engine import Database
+from bot.standin.signing import SlackClientSimulator
+from bot.standin.webapi import SlackStandIn
 from bot.web import WebServer
 
 SIGNING_SECRET = "test-signing-secret"
