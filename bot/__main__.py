@@ -224,12 +224,15 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     """The local sandbox: the app against a stand-in Slack, in this terminal."""
-    from bot.sandbox import run_sandbox
+    from bot.sandbox import SandboxStartError, run_sandbox
 
     try:
         return run_sandbox(db_path=args.db, fresh=args.fresh, user=args.user, settings=settings)
-    except OSError as error:
-        raise CliError(f"The sandbox could not start: {error}") from None
+    except SandboxStartError as error:
+        raise CliError(
+            f"The sandbox could not start ({error}). `python -m bot sandbox --fresh` starts over "
+            f"with a new {args.db}."
+        ) from None
 
 
 def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:

@@ -140,3 +140,13 @@ def test_unreachable_database_is_one_clear_sentence(tmp_path: Path) -> None:
     assert "DATABASE_URL" in result.stderr
     assert "secret" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sandbox_on_a_broken_file_suggests_fresh(tmp_path: Path) -> None:
+    """A sandbox database that is not SQLite is one clear sentence pointing at --fresh."""
+    (tmp_path / "sandbox.db").write_text("not a database")
+    result = run_cli("sandbox", cwd=tmp_path, stdin=":quit\n")
+    assert result.returncode == 2
+    assert "The sandbox could not start" in result.stderr
+    assert "--fresh" in result.stderr
+    assert "Traceback" not in result.stderr

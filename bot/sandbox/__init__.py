@@ -14,6 +14,12 @@ from typing import TextIO
 from bot.config import Settings
 
 DEFAULT_DB = Path("sandbox.db")
+
+
+class SandboxStartError(Exception):
+    """The sandbox could not start (its database file, a port); the message says why."""
+
+
 HISTORY_FILE = Path.home() / ".multiplier_sandbox_history"
 
 
@@ -30,5 +36,13 @@ def run_sandbox(
     from bot.sandbox.chat import run_chat
     from bot.sandbox.workspace import Sandbox
 
-    with Sandbox(db_path=db_path, fresh=fresh, settings=settings) as sandbox:
+    sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
+    try:
+        sandbox.start()
+    except Exception as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise SandboxStartError(f"{type(error).__name__}: {reason[0] if reason else ''}") from error
+    try:
         return run_chat(sandbox, stdin=stdin, stdout=stdout, user=user, history=HISTORY_FILE)
+    finally:
+        sandbox.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -27,6 +28,8 @@ from bot.sandbox.render import (
 from bot.sandbox.slacktext import as_slack_sends
 from bot.sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
 from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
+
+logger = logging.getLogger(__name__)
 
 PROMPT_INDENT = "  "
 _PRESS = re.compile(r"^(?::press\s+)?(\d+)(?:\s+(.+))?$")
@@ -199,7 +202,10 @@ class Chat:
             try:
                 if self.handle(line) is False:
                     break
+            except KeyboardInterrupt:
+                self.say("(Interrupted.)")
             except Exception as error:  # a sandbox bug must not end the session
+                logger.exception("sandbox: the chat failed on %r", line)
                 self.say(f"⚠ sandbox error: {type(error).__name__}: {error}")
         self.say("Bye. (The data stays in " + str(self.sb.db_path) + "; --fresh starts over.)")
         return 0
@@ -1129,7 +1135,7 @@ def run_chat(
         stdout.write(line + "\n")
         stdout.flush()
 
-    interactive = stdin.isatty() and stdout.isatty()
+    interactive = stdin.isatty()
     source: LineSource
     if interactive:
         source = TerminalSource(completion_words(sandbox), history)

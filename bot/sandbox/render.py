@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 INDENT = "  "
+ACTIONS_LINE = 100
 
 _ANGLE = re.compile(r"<([^<>\n]*)>")
 _CODE = re.compile(r"(```.*?```|`[^`\n]+`)", re.S)
@@ -247,7 +248,9 @@ class _Renderer:
                 for element in block.get("elements") or []
                 if isinstance(element, Mapping)
             ]
-            return ["  ".join(shown)] if shown else []
+            line = "  ".join(shown)
+            # A row of short buttons reads best on one line; long menus get a line each.
+            return [line] if len(line) <= ACTIONS_LINE else shown
         if kind == "image":
             title = text_object(block.get("title"), self.names)
             return [f"[image: {block.get('alt_text') or title or ''}]"]

@@ -200,3 +200,22 @@ def test_empty_and_unicode_text() -> None:
     assert _sends("", command=True) == ""
     assert _sends("héllo 🙂 @bob", command=False) == "héllo 🙂 <@UBOB>"
     assert mrkdwn("") == ""
+
+
+def test_long_rows_of_controls_get_a_line_each() -> None:
+    """Buttons fit on one line; a row with long menus puts each control on its own line."""
+    options = [
+        {"text": {"type": "plain_text", "text": f"Dimension number {n}"}, "value": str(n)}
+        for n in range(1, 9)
+    ]
+    row = {
+        "type": "actions",
+        "elements": [
+            {"type": "static_select", "action_id": "dim", "options": options},
+            {"type": "button", "action_id": "edit", "text": {"type": "plain_text", "text": "Edit"}},
+        ],
+    }
+    lines = render_message({"blocks": [row]})
+    assert len(lines) == 2
+    assert lines[0].startswith("[-] dim ▾ (1 Dimension number 1 · 2 Dimension number 2")
+    assert lines[1] == "[-] Edit"
