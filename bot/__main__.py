@@ -261,7 +261,7 @@ def _job_context(settings: Settings, worker: str):
 def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.scheduling.worker import run_worker, worker_id
 
-    settings.require_slack(socket_mode=False) if not settings.slack_bot_token else None
+    settings.require_bot_token()
     run_worker(_job_context(settings, worker_id()))
     return 0
 

@@ -76,8 +76,8 @@ class Settings(BaseSettings):
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 
-    def require_slack(self, *, socket_mode: bool) -> None:
-        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+    def require_bot_token(self) -> None:
+        """Raise SettingsError unless the app has a way to call the Web API."""
         if not (self.slack_bot_token or self.oauth_enabled):
             raise SettingsError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
@@ -87,6 +87,10 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "SLACK_BOT_TOKEN does not look like a bot token: it should start with 'xoxb-'."
             )
+
+    def require_slack(self, *, socket_mode: bool) -> None:
+        """Raise SettingsError naming the first Slack variable a server needs but lacks."""
+        self.require_bot_token()
         if socket_mode:
             if not self.slack_app_token:
                 raise SettingsError(

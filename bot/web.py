@@ -52,7 +52,13 @@ def create_wsgi_app(app: MultiplierApp) -> WSGIApp:
         if path == "/healthz":
             return healthz(start_response)
         if path.startswith("/slack/"):
-            return slack(environ, start_response)
+            try:
+                return slack(environ, start_response)
+            except ValueError:
+                # Bolt parses the body before it verifies the signature; a body it cannot
+                # parse is the sender's fault, not ours.
+                logger.warning("malformed Slack request body on %s", path)
+                return _json(start_response, "400 Bad Request", {"error": "malformed_request"})
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 
     return wsgi
@@ -93,7 +99,15 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        self._server.task_dispatcher.shutdown()
-        self._server.close()
+        """Stop accepting, finish running requests, close kept-alive connections, return."""
+        socket_map = getattr(self._server, "_map", None) or self._server.map
+
+        def close_everything() -> None:
+            # Runs inside the server's loop: once its socket map is empty the loop returns.
+            for dispatcher in list(socket_map.values()):
+                dispatcher.close()
+
+        self._server.task_dispatcher.shutdown(timeout=5)
+        self._server.trigger.pull_trigger(close_everything)
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -16,7 +16,7 @@ from bot.standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.support.databases import (
     POSTGRES_URL,
-    TestDatabase,
+    MigratedDatabase,
     create_postgres,
     create_sqlite,
     drop_postgres,
@@ -53,12 +53,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> TestDatabase:
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> MigratedDatabase:
     return create_sqlite(tmp_path_factory.mktemp("sqlite"))
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> Iterator[TestDatabase]:
+def postgres_database() -> Iterator[MigratedDatabase]:
     if _postgres_skip_reason:
         pytest.skip(f"PostgreSQL not reachable: {_postgres_skip_reason[0]}")
     test_database = create_postgres()
@@ -67,7 +67,7 @@ def postgres_database() -> Iterator[TestDatabase]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def test_database(request: pytest.FixtureRequest) -> TestDatabase:
+def test_database(request: pytest.FixtureRequest) -> MigratedDatabase:
     """The migrated database of one backend; tests using it run once per backend."""
     if request.param == "postgresql":
         if request.node.get_closest_marker("sqlite_only"):
@@ -79,7 +79,7 @@ def test_database(request: pytest.FixtureRequest) -> TestDatabase:
 
 
 @pytest.fixture
-def database(test_database: TestDatabase) -> Iterator[Database]:
+def database(test_database: MigratedDatabase) -> Iterator[Database]:
     """A Database on an empty schema; every row is deleted again after the test."""
     db = test_database.open()
     test_database.clean(db)

@@ -150,3 +150,36 @@ def test_sandbox_on_a_broken_file_suggests_fresh(tmp_path: Path) -> None:
     assert "The sandbox could not start" in result.stderr
     assert "--fresh" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_worker_ticks_and_stops(tmp_path: Path, standin) -> None:
+    """`worker` migrates nothing it should not, runs every job on its first tick, and stops on SIGTERM."""
+    from tests.support.process import start_cli
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_cli("migrate", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    process = start_cli(
+        "worker",
+        cwd=tmp_path,
+        DATABASE_URL=url,
+        SLACK_BOT_TOKEN=standin.bot_token,
+        SLACK_API_URL=standin.base_url,
+        LOG_LEVEL="INFO",
+    )
+    try:
+        seen = []
+        for line in process.stdout:  # blocks until the worker writes: no sleeping
+            seen.append(line)
+            if "prune-events:" in line:
+                break
+        assert any("prune-events:" in line for line in seen), "".join(seen)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_worker_without_token_exits_2(tmp_path: Path) -> None:
+    """The worker needs a bot token to send anything; without one it says so and exits 2."""
+    result = run_cli("worker", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr

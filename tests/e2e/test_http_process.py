@@ -16,7 +16,7 @@ import pytest
 from bot.standin.signing import SlackClientSimulator
 from bot.standin.webapi import SlackStandIn
 from tests.support.apps import SIGNING_SECRET
-from tests.support.databases import TestDatabase
+from tests.support.databases import MigratedDatabase
 from tests.support.process import free_port, start_cli
 
 
@@ -44,7 +44,7 @@ def _wait_healthy(url: str, process, timeout: float = 30) -> None:
 
 @pytest.fixture
 def served_app(
-    test_database: TestDatabase, database, standin: SlackStandIn, tmp_path: Path
+    test_database: MigratedDatabase, database, standin: SlackStandIn, tmp_path: Path
 ) -> Iterator[ServedApp]:
     port = free_port()
     process = start_cli(

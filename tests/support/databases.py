@@ -32,7 +32,7 @@ def postgres_problem() -> str | None:
 
 
 @dataclass
-class TestDatabase:
+class MigratedDatabase:
     """A migrated database for one backend, reused by every test of this process."""
 
     backend: str
@@ -54,15 +54,15 @@ class TestDatabase:
                     connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
 
 
-def create_sqlite(directory: Path) -> TestDatabase:
+def create_sqlite(directory: Path) -> MigratedDatabase:
     url = f"sqlite:///{directory / 'multiplier-test.db'}"
     database = Database(url)
     upgrade(database.engine)
     database.dispose()
-    return TestDatabase(backend="sqlite", url=url)
+    return MigratedDatabase(backend="sqlite", url=url)
 
 
-def create_postgres() -> TestDatabase:
+def create_postgres() -> MigratedDatabase:
     """A fresh schema of its own, so parallel test runs on one server never meet."""
     schema = f"mt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL)
@@ -74,10 +74,10 @@ def create_postgres() -> TestDatabase:
     database = Database(url)
     upgrade(database.engine)
     database.dispose()
-    return TestDatabase(backend="postgresql", url=url, schema=schema)
+    return MigratedDatabase(backend="postgresql", url=url, schema=schema)
 
 
-def drop_postgres(test_database: TestDatabase) -> None:
+def drop_postgres(test_database: MigratedDatabase) -> None:
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{test_database.schema}" CASCADE'))

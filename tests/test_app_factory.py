@@ -1,0 +1,78 @@
+"""The app factory builds the Bolt app for HTTP mode and for Socket Mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_app
+from bot.config import SettingsError, load_settings
+from bot.db.engine import Database
+from bot.scheduling.jobs import JobContext
+
+
+def _settings(tmp_path: Path, **values: object):
+    base: dict[str, object] = {
+        "slack_bot_token": "xoxb-test",
+        "slack_api_url": "http://127.0.0.1:9/api/",
+        "database_url": f"sqlite:///{tmp_path / 'f.db'}",
+    }
+    base.update(values)
+    return load_settings(_env_file=None, **base)
+
+
+def test_http_mode_verifies_signatures(tmp_path: Path) -> None:
+    """HTTP mode needs the signing secret and uses SLACK_API_URL for its Web API client."""
+    settings = _settings(tmp_path, slack_signing_secret="s")
+    app = create_app(
+        settings=settings, database=Database(settings.database_url), verify_token=False
+    )
+    try:
+        assert app.bolt.client.base_url == "http://127.0.0.1:9/api/"
+    finally:
+        app.close()
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
+        create_app(
+            settings=_settings(tmp_path),
+            database=Database(settings.database_url),
+            verify_token=False,
+        )
+
+
+def test_socket_mode_needs_no_signing_secret(tmp_path: Path) -> None:
+    """Socket Mode builds without a signing secret (payloads arrive over the websocket)."""
+    settings = _settings(tmp_path, slack_app_token="xapp-1-test")
+    app = create_app(
+        settings=settings,
+        database=Database(settings.database_url),
+        verify_token=False,
+        socket_mode=True,
+    )
+    try:
+        assert app.bolt.client.base_url == "http://127.0.0.1:9/api/"
+        assert app.registrar.commands == {"/brag", "/kudos", "/multiplier"}
+    finally:
+        app.close()
+
+
+def test_command_names_are_configurable(tmp_path: Path) -> None:
+    """Renamed slash commands are the ones registered, so a clash in a workspace is avoidable."""
+    settings = _settings(
+        tmp_path, slack_signing_secret="s", command_brag="/mbrag", command_kudos="/mkudos"
+    )
+    app = create_app(
+        settings=settings, database=Database(settings.database_url), verify_token=False
+    )
+    try:
+        assert app.registrar.commands == {"/mbrag", "/mkudos", "/multiplier"}
+    finally:
+        app.close()
+
+
+def test_job_clients_use_the_configured_api_url(tmp_path: Path) -> None:
+    """Clients built for scheduled jobs also go to SLACK_API_URL (GovSlack, the stand-in)."""
+    settings = _settings(tmp_path)
+    ctx = JobContext(database=Database(settings.database_url), settings=settings)
+    assert ctx.client_for("T1").base_url == "http://127.0.0.1:9/api/"
+    assert ctx.client_for("T1").token == "xoxb-test"
