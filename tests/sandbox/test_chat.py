@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -131,3 +132,16 @@ def test_app_errors_are_reported_briefly(session: Session) -> None:
     assert "something went wrong" in out
     assert "⚠ app error: listener failed" in out
     assert "sandbox.log" in out
+
+
+def test_slack_timestamps_follow_the_sandbox_clock(session: Session) -> None:
+    """After :time, messages at the stand-in carry the moved clock's time, as in Slack."""
+    from bot.standin import webapi
+
+    session.feed(":time +2d\nhello from the future\n")
+    (mine,) = [m for m in session.sandbox.standin.dm_messages("UALICE") if not m.get("bot_id")]
+    assert abs(float(mine["ts"]) - clock.now().timestamp()) < 60
+    out = session.feed(":dm 1\n")
+    assert f"{clock.now().astimezone(session.chat.user.zone):%a %d %b}" in out
+    session.sandbox.close()
+    assert abs(webapi.time.time() - time.time()) < 5  # the stand-in reads real time again
