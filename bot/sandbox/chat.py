@@ -32,7 +32,10 @@ from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local
 logger = logging.getLogger(__name__)
 
 PROMPT_INDENT = "  "
-_PRESS = re.compile(r"^(?::press\s+)?(\d+)(?:\s+(.+))?$")
+# `3` presses button [3]; `3 2` picks option 2 of menu [3]. Anything longer is a message.
+_BARE_PRESS = re.compile(r"^(\d+)(?:\s+(\d+))?$")
+_PRESS = re.compile(r"^(\d+)(?:\s+(.+))?$")
+_EMOJI_START = re.compile(r"^:[a-z0-9_+-]+:")
 _RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$")
 _RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -236,11 +239,11 @@ class Chat:
         text = line.strip()
         if not text:
             return None
-        press = _PRESS.match(text)
+        press = _BARE_PRESS.match(text)
         if press:
             self.press(int(press.group(1)), press.group(2))
             return None
-        if text.startswith(":"):
+        if text.startswith(":") and not _EMOJI_START.match(text):
             return self.sandbox_command(text)
         if text.startswith("/"):
             self.slash(text)
@@ -797,7 +800,7 @@ class Chat:
 
     def _repeats_note(self) -> None:
         for line, count in self._repeats.items():
-            if count:
+            if count and line.startswith("⚠"):
                 self.say(f"  (and {count} more time(s): {line.removeprefix('⚠ ')[:120]})")
         self._repeats = {}
 
@@ -836,7 +839,7 @@ class Chat:
             elif method == "views.publish":
                 user = self.sb.user_by_id(str(data.get("user_id")))
                 if user is self.user and not self._home_request:
-                    self.say("[multiplier updated your Home tab · :home shows it]")
+                    self._say_once("[multiplier updated your Home tab · :home shows it]")
             elif method in ("views.open", "views.push", "views.update"):
                 view = response.get("view") or {}
                 owner = self._view_owner(view)

@@ -145,3 +145,12 @@ def test_slack_timestamps_follow_the_sandbox_clock(session: Session) -> None:
     assert f"{clock.now().astimezone(session.chat.user.zone):%a %d %b}" in out
     session.sandbox.close()
     assert abs(webapi.time.time() - time.time()) < 5  # the stand-in reads real time again
+
+
+def test_messages_that_look_like_commands_are_still_messages(session: Session) -> None:
+    """`3 people unblocked` and `:tada: shipped` are DMs; only `3` or `3 2` press buttons."""
+    out = session.feed("3 people unblocked today\n:tada: shipped it\n3\n")
+    with session.sandbox.database.session() as db:
+        texts = db.scalars(select(DirectMessage.text).order_by(DirectMessage.id)).all()
+    assert texts == ["3 people unblocked today", ":tada: shipped it"]
+    assert "There is no button [3]. No buttons are shown." in out
