@@ -50,7 +50,7 @@ As {user} in the sample workspace:
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
-  :press <label>            press the newest button with that label, e.g. :press Answer
+  :press <label>            press the first button shown with that label, e.g. :press Answer
 Sandbox:
   :as <user>                act as alice, bob or carol
   :users                    the members, their time zones and local times
@@ -569,14 +569,11 @@ class Chat:
             self.press(int(press.group(1)), press.group(2))
             return
         wanted = label.lower()
-        for number in sorted(self.controls, reverse=True):
-            if self.controls[number].control.label.lower() == wanted:
-                self._press(self.controls[number], None)
-                return
-        for number in sorted(self.controls, reverse=True):
-            if self.controls[number].control.label.lower().startswith(wanted):
-                self._press(self.controls[number], None)
-                return
+        for matches in (str.__eq__, str.startswith):
+            for number in sorted(self.controls):
+                if matches(self.controls[number].control.label.lower(), wanted):
+                    self._press(self.controls[number], None)
+                    return
         self.say(f"No button labelled {label!r} is shown.")
 
     def _press(self, target: Target, option: str | None) -> None:

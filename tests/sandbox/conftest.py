@@ -39,6 +39,25 @@ class Session:
         return self.out.getvalue()[start:]
 
 
+def sections(transcript: str) -> list[tuple[str, str]]:
+    """The transcript cut into what arrived: (the `[…]` header line, the indented body)."""
+    found: list[tuple[str, str]] = []
+    header, body = None, []
+    for line in transcript.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            if header is not None:
+                found.append((header, "\n".join(body)))
+            header, body = line, []
+        elif header is not None and line.startswith("  "):
+            body.append(line)
+        elif header is not None:
+            found.append((header, "\n".join(body)))
+            header, body = None, []
+    if header is not None:
+        found.append((header, "\n".join(body)))
+    return found
+
+
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
     """A started sandbox on its own SQLite file; fails on any Block Kit violation it saw."""

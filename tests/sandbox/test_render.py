@@ -219,3 +219,14 @@ def test_long_rows_of_controls_get_a_line_each() -> None:
     assert len(lines) == 2
     assert lines[0].startswith("[-] dim ▾ (1 Dimension number 1 · 2 Dimension number 2")
     assert lines[1] == "[-] Edit"
+
+
+def test_transcript_sections_split_what_arrived() -> None:
+    """The test helper cuts a transcript into headers and bodies (it is used by the week)."""
+    from tests.sandbox.conftest import sections
+
+    transcript = "alice> hi\n[multiplier → alice · DM]\n  Got it\n  [1] Ok\nalice> :quit\n[x]\n"
+    assert sections(transcript) == [
+        ("[multiplier → alice · DM]", "  Got it\n  [1] Ok"),
+        ("[x]", ""),
+    ]

@@ -21,7 +21,7 @@ from bot.config import load_settings
 from bot.db.models import CheckIn, EvidenceEntry, SummaryPost, User
 from bot.sandbox.workspace import Sandbox
 from bot.scheduling.jobs import JOBS
-from tests.sandbox.conftest import Session
+from tests.sandbox.conftest import Session, sections
 
 NEW_YORK = ZoneInfo("America/New_York")
 WEEK_FEATURES_MISSING = [
@@ -101,7 +101,12 @@ def test_scripted_week(monday: Session) -> None:
     summary = re.search(r"\[multiplier → alice · DM · Mon \d\d \w{3} 09:00 alice's time\]", out)
     assert summary, out
     assert checkin.start() < summary.start()
-    assert "thanks for the fast review of the deploy fix" in out  # the kudos reached alice
+    kudos = [
+        body
+        for header, body in sections(out)
+        if header.startswith("[multiplier → alice · DM") and "thanks for the fast review" in body
+    ]
+    assert kudos, "the kudos from bob never reached alice"
 
     answered = monday.feed(
         ":press Answer\nPaired with bob on the flaky deploy; his team ships again\n:submit\n"
