@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=7, ge=1)
     # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
     web_threads: int = Field(default=16, ge=1, le=256)
+    # Kudos one person may give per day (their local day): keeps kudos meaningful.
+    kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -1,20 +1,65 @@
-"""Evidence entries: the engineer's private log of multiplier work."""
+"""Evidence entries: the engineer's private log of multiplier work, and peer kudos.
+
+Every function takes the acting `User` and re-checks ownership (workspace and user) through
+`bot.evidence.visibility` before reading or changing an entry: ids that arrive in button
+values or view metadata are never trusted on their own.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.coaching.library import CoachingLibrary
 from bot.db.base import utcnow
-from bot.db.models import EvidenceEntry, User
+from bot.db.models import EvidenceEntry, Kudos, User
+from bot.evidence import visibility
+from bot.evidence.parsing import ParsedEvidence, parse_evidence
+from bot.evidence.periods import user_zone
 
 MAX_TEXT_LENGTH = 10_000
+MAX_PEOPLE = 50
+SLACKBOT_ID = "USLACKBOT"
+
+# How an entry was logged (the `source` column).
+BRAG, SHORTCUT, MODAL, CHECKIN, DM, KUDOS = "brag", "shortcut", "modal", "checkin", "dm", "kudos"
 
 
-class EvidenceTooLong(ValueError):
-    """The text is longer than we store; the caller echoes it back so nothing is lost."""
+class EvidenceTextError(ValueError):
+    """Text we will not store; the caller echoes it back so nothing is lost."""
+
+
+class EvidenceTooLong(EvidenceTextError):
+    """The text is longer than we store."""
+
+
+class EvidenceUnstorable(EvidenceTextError):
+    """The text holds a character the database cannot keep (NUL)."""
+
+
+def check_text(text: str, *, limit: int = MAX_TEXT_LENGTH) -> None:
+    """Raise EvidenceTextError when `text` cannot be stored exactly as typed."""
+    if len(text) > limit:
+        raise EvidenceTooLong(f"{len(text)} characters; the limit is {limit}")
+    if "\x00" in text:
+        raise EvidenceUnstorable("the text contains a NUL character")
+
+
+def _known(value: str | None, allowed: Sequence[str]) -> str | None:
+    return value if value in allowed else None
+
+
+def _clean_people(people: Sequence[str] | None, *, author: User | None = None) -> list[str]:
+    seen: dict[str, None] = {}
+    for person in people or ():
+        well_formed = isinstance(person, str) and 2 < len(person) <= 32 and person.isalnum()
+        if well_formed and (author is None or person != author.slack_user_id):
+            seen.setdefault(person, None)
+    return list(seen)[:MAX_PEOPLE]
 
 
 def create_entry(
@@ -28,12 +73,18 @@ def create_entry(
     people: list[str] | None = None,
     link: str | None = None,
     impact: str | None = None,
-    visibility: str = "private",
+    visibility: str = visibility.DEFAULT_VISIBILITY,
     occurred_at: datetime | None = None,
+    permalink: str | None = None,
+    source_channel_id: str | None = None,
+    source_message_ts: str | None = None,
+    checkin_id: int | None = None,
 ) -> EvidenceEntry:
     """Store a new evidence entry exactly as typed."""
-    if len(text) > MAX_TEXT_LENGTH:
-        raise EvidenceTooLong(f"{len(text)} characters; the limit is {MAX_TEXT_LENGTH}")
+    check_text(text)
+    for extra in (link, impact):
+        if extra is not None:
+            check_text(extra)
     entry = EvidenceEntry(
         workspace_id=user.workspace_id,
         user_id=user.id,
@@ -42,12 +93,142 @@ def create_entry(
         dimension=dimension,
         scope=scope,
         people=list(people or []),
-        link=link,
-        impact=impact,
-        visibility=visibility,
+        link=link or None,
+        impact=impact or None,
+        visibility=_visibility(visibility),
         occurred_at=occurred_at or utcnow(),
+        permalink=permalink,
+        source_channel_id=source_channel_id,
+        source_message_ts=source_message_ts,
+        checkin_id=checkin_id,
     )
     session.add(entry)
+    session.flush()
+    return entry
+
+
+def _visibility(value: str | None) -> str:
+    return visibility.normalise_visibility(value)
+
+
+def log_text(
+    *, session: Session, user: User, text: str, source: str, library: CoachingLibrary
+) -> tuple[EvidenceEntry, ParsedEvidence]:
+    """Log a typed text: stored as is, with people, first link, dimension and scope read out."""
+    check_text(text)
+    parsed = parse_evidence(text, library, author=user.slack_user_id)
+    entry = create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source=source,
+        dimension=parsed.dimension,
+        scope=parsed.scope,
+        people=_clean_people(parsed.people, author=user),
+        link=parsed.links[0] if parsed.links else None,
+    )
+    return entry, parsed
+
+
+def get_own_entry(
+    *, session: Session, user: User, entry_id: int | str | None
+) -> EvidenceEntry | None:
+    """The entry with this id if `user` owns it; None for anything else (tampered ids too)."""
+    try:
+        wanted = int(str(entry_id))
+    except (TypeError, ValueError):
+        return None
+    if wanted <= 0 or wanted > 2**62:
+        return None
+    entry = session.scalars(
+        select(EvidenceEntry).where(EvidenceEntry.id == wanted, visibility.owned_by(user))
+    ).one_or_none()
+    if entry is None or not visibility.can_change(entry, user):
+        return None
+    return entry
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """A full set of editable fields, as the modal submits them; text None keeps the text."""
+
+    text: str | None
+    dimension: str | None
+    scope: str | None
+    people: list[str]
+    link: str | None
+    impact: str | None
+    visibility: str
+
+
+def update_entry(
+    *,
+    session: Session,
+    user: User,
+    entry_id: int | str | None,
+    changes: EntryChanges,
+    library: CoachingLibrary,
+) -> EvidenceEntry | None:
+    """Apply an edit to the user's own entry; None (and nothing changed) when it isn't theirs."""
+    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
+    if entry is None:
+        return None
+    if changes.text is not None:
+        check_text(changes.text)
+    for extra in (changes.link, changes.impact):
+        if extra is not None:
+            check_text(extra)
+    if changes.text is not None:
+        entry.text = changes.text
+    entry.dimension = _known(changes.dimension, library.dimension_ids)
+    entry.scope = _known(changes.scope, library.scope_ids)
+    entry.people = _clean_people(changes.people, author=user)
+    entry.link = changes.link or None
+    entry.impact = changes.impact or None
+    entry.visibility = _visibility(changes.visibility)
+    session.flush()
+    return entry
+
+
+def delete_entry(*, session: Session, user: User, entry_id: int | str | None) -> bool:
+    """Delete the user's own entry; False (nothing deleted) when it isn't theirs."""
+    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
+    if entry is None:
+        return False
+    session.delete(entry)
+    session.flush()
+    return True
+
+
+def set_dimension(
+    *,
+    session: Session,
+    user: User,
+    entry_id: int | str | None,
+    dimension: str | None,
+    library: CoachingLibrary,
+) -> EvidenceEntry | None:
+    """Re-file the user's own entry under another dimension (or none)."""
+    if dimension and dimension not in library.dimension_ids:
+        return None
+    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
+    if entry is None:
+        return None
+    entry.dimension = dimension or None
+    session.flush()
+    return entry
+
+
+def set_visibility(
+    *, session: Session, user: User, entry_id: int | str | None, value: str
+) -> EvidenceEntry | None:
+    """Share the user's own entry with their team, or make it private again."""
+    if value not in visibility.VISIBILITIES:
+        return None
+    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
+    if entry is None:
+        return None
+    entry.visibility = value
     session.flush()
     return entry
 
@@ -57,8 +238,224 @@ def recent_entries(*, session: Session, user: User, limit: int = 10) -> list[Evi
     return list(
         session.scalars(
             select(EvidenceEntry)
-            .where(EvidenceEntry.user_id == user.id)
+            .where(visibility.owned_by(user))
             .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which of the user's entries to list: a dimension, a period, the newest N."""
+
+    dimension: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    entries: list[EvidenceEntry]
+    total: int
+    offset: int
+
+
+def list_entries(
+    *, session: Session, user: User, where: EntryFilter, offset: int = 0, page_size: int = 15
+) -> EntryPage:
+    """One page of the user's own entries matching the filter, newest first."""
+    conditions = [visibility.owned_by(user)]
+    if where.dimension:
+        conditions.append(EvidenceEntry.dimension == where.dimension)
+    if where.start is not None:
+        conditions.append(EvidenceEntry.occurred_at >= where.start)
+    if where.end is not None:
+        conditions.append(EvidenceEntry.occurred_at < where.end)
+    total = session.scalar(select(func.count()).select_from(EvidenceEntry).where(*conditions)) or 0
+    if where.limit is not None:
+        total = min(total, where.limit)
+    offset = max(0, min(offset, max(total - 1, 0)))
+    size = max(0, min(page_size, total - offset))
+    entries = (
+        list(
+            session.scalars(
+                select(EvidenceEntry)
+                .where(*conditions)
+                .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
+                .offset(offset)
+                .limit(size)
+            )
+        )
+        if size
+        else []
+    )
+    return EntryPage(entries=entries, total=total, offset=offset)
+
+
+def entries_between(
+    *, session: Session, user: User, start: datetime, end: datetime
+) -> list[EvidenceEntry]:
+    """The user's own entries in [start, end), oldest first (for the promotion packet)."""
+    return list(
+        session.scalars(
+            select(EvidenceEntry)
+            .where(
+                visibility.owned_by(user),
+                EvidenceEntry.occurred_at >= start,
+                EvidenceEntry.occurred_at < end,
+            )
+            .order_by(EvidenceEntry.occurred_at, EvidenceEntry.id)
+        )
+    )
+
+
+def kudos_for_entries(
+    *, session: Session, user: User, entry_ids: Sequence[int]
+) -> dict[int, Kudos]:
+    """The kudos behind some of the user's own entries, by entry id."""
+    if not entry_ids:
+        return {}
+    rows = session.scalars(
+        select(Kudos).where(
+            Kudos.workspace_id == user.workspace_id,
+            Kudos.recipient_id == user.id,
+            Kudos.evidence_id.in_(list(entry_ids)),
+        )
+    )
+    return {k.evidence_id: k for k in rows if k.evidence_id is not None}
+
+
+# ── Kudos ────────────────────────────────────────────────────────────────────────────────
+
+
+class KudosRefused(Exception):
+    """A kudos we will not record; `reason` is one of the class constants."""
+
+    SELF = "self"
+    BOT = "bot"
+    INACTIVE = "inactive"
+    ELSEWHERE = "elsewhere"
+    DAILY_CAP = "daily_cap"
+
+    def __init__(self, reason: str, *, cap: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.cap = cap
+
+
+def _start_of_local_day(now: datetime, tz: str | None) -> datetime:
+    zone = user_zone(tz)
+    local = now.astimezone(zone)
+    return datetime.combine(local.date(), time.min, zone)
+
+
+def kudos_given_today(*, session: Session, giver: User, now: datetime) -> int:
+    """Kudos the giver has given since the start of their local day."""
+    since = _start_of_local_day(now, giver.tz)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Kudos)
+            .where(
+                Kudos.workspace_id == giver.workspace_id,
+                Kudos.giver_id == giver.id,
+                Kudos.created_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def check_kudos_recipient(*, giver: User, recipient_slack_id: str, profile: dict | None) -> None:
+    """Refuse kudos to oneself, to bots (and Slackbot) and to deactivated accounts."""
+    if recipient_slack_id == giver.slack_user_id:
+        raise KudosRefused(KudosRefused.SELF)
+    if recipient_slack_id == SLACKBOT_ID:
+        raise KudosRefused(KudosRefused.BOT)
+    if profile is not None:
+        if profile.get("is_bot") or profile.get("is_app_user") or profile.get("bot_id"):
+            raise KudosRefused(KudosRefused.BOT)
+        if profile.get("deleted"):
+            raise KudosRefused(KudosRefused.INACTIVE)
+
+
+def give_kudos(
+    *,
+    session: Session,
+    giver: User,
+    recipient: User,
+    text: str,
+    library: CoachingLibrary,
+    daily_cap: int,
+    now: datetime,
+) -> tuple[Kudos, EvidenceEntry]:
+    """Record kudos on the recipient's log (source kudos), the giver credited as a person."""
+    check_text(text)
+    if recipient.workspace_id != giver.workspace_id:
+        raise KudosRefused(KudosRefused.ELSEWHERE)
+    if recipient.id == giver.id:
+        raise KudosRefused(KudosRefused.SELF)
+    if recipient.is_bot or recipient.slack_user_id == SLACKBOT_ID:
+        raise KudosRefused(KudosRefused.BOT)
+    if not recipient.active:
+        raise KudosRefused(KudosRefused.INACTIVE)
+    # Serialise one giver's kudos so two at once cannot both slip under the cap (PostgreSQL;
+    # SQLite already serialises writers).
+    session.execute(select(User.id).where(User.id == giver.id).with_for_update())
+    if kudos_given_today(session=session, giver=giver, now=now) >= daily_cap:
+        raise KudosRefused(KudosRefused.DAILY_CAP, cap=daily_cap)
+    parsed = parse_evidence(text, library, author=recipient.slack_user_id)
+    people = [giver.slack_user_id, *parsed.people]
+    entry = create_entry(
+        session=session,
+        user=recipient,
+        text=text,
+        source=KUDOS,
+        dimension=parsed.dimension,
+        scope=parsed.scope,
+        people=_clean_people(people, author=recipient),
+        link=parsed.links[0] if parsed.links else None,
+        occurred_at=now,
+    )
+    kudos = Kudos(
+        workspace_id=giver.workspace_id,
+        giver_id=giver.id,
+        recipient_id=recipient.id,
+        evidence_id=entry.id,
+        text=text,
+        share_in_digest=False,
+        created_at=now,
+    )
+    session.add(kudos)
+    session.flush()
+    return kudos, entry
+
+
+def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None) -> Kudos | None:
+    """A kudos this user gave; None for anything else."""
+    try:
+        wanted = int(str(kudos_id))
+    except (TypeError, ValueError):
+        return None
+    kudos = session.scalars(
+        select(Kudos).where(
+            Kudos.id == wanted, Kudos.workspace_id == giver.workspace_id, Kudos.giver_id == giver.id
+        )
+    ).one_or_none()
+    if kudos is None or not visibility.can_change_kudos_sharing(kudos, giver):
+        return None
+    return kudos
+
+
+def set_kudos_sharing(
+    *, session: Session, giver: User, kudos_id: int | str | None, share: bool
+) -> Kudos | None:
+    """The giver allows (or withdraws) their kudos from team digests."""
+    kudos = get_given_kudos(session=session, giver=giver, kudos_id=kudos_id)
+    if kudos is None:
+        return None
+    kudos.share_in_digest = share
+    session.flush()
+    return kudos

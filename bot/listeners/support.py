@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from sqlalchemy.orm import Session
 
+from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.models import User
 from bot.ui.messages import CommandNames
@@ -32,3 +33,17 @@ def current_user(context: BoltContext) -> User:
     if not user_id:
         raise ValueError("this request carries no user")
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
+
+
+def coaching_library(context: BoltContext) -> CoachingLibrary:
+    """The validated coaching content (prompts/ plus PROMPTS_DIR overrides), loaded once."""
+    return default_library(settings(context).prompts_dir)
+
+
+def message_payload(payload: dict[str, object]) -> dict[str, object]:
+    """A respond()-style payload made fit for chat.postMessage (no response_url keys)."""
+    return {
+        k: v
+        for k, v in payload.items()
+        if k not in ("response_type", "replace_original", "delete_original")
+    }

@@ -184,6 +184,10 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
         for key, item in value.items():
             if key == "token":
                 continue
+            if key == "initial_value" and value.get("type") == "plain_text_input":
+                # The user's own text put back in their input field to edit: Slack shows it
+                # as typed and never parses it as mrkdwn, so nothing in it can broadcast.
+                continue
             yield from _strings(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):

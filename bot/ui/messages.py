@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.db.models import EvidenceEntry
 from bot.ui.blocks import Block, context, section
 from bot.ui.text import safe, truncate
 
@@ -54,31 +53,15 @@ def usage_error(message: str, typed: str, names: CommandNames) -> dict[str, Any]
     return {"response_type": "ephemeral", "text": truncate(message, 3000), "blocks": blocks}
 
 
-def evidence_logged(entry: EvidenceEntry) -> dict[str, Any]:
-    """Confirmation after /brag stored an entry."""
-    dimension = entry.dimension.replace("_", " ") if entry.dimension else "not classified yet"
-    text = f"Logged to your private evidence: {safe(entry.text, 2500)}"
-    return {
-        "response_type": "ephemeral",
-        "text": "Logged to your private evidence.",
-        "blocks": [
-            section(text),
-            context(f"Dimension: {dimension} · Visibility: {entry.visibility}"),
-        ],
-    }
-
-
 def text_too_long(typed: str, limit: int) -> dict[str, Any]:
-    """Refusal for oversized text, echoing it back so the user can copy it."""
+    """Refusal for oversized text, echoing all of it back so the user can copy it."""
+    from bot.ui.evidence import text_refused
+
     message = (
         f"That is {len(typed):,} characters; Multiplier keeps up to {limit:,} per entry. "
         "Nothing was saved — here is your text to shorten or split:"
     )
-    return {
-        "response_type": "ephemeral",
-        "text": message,
-        "blocks": [section(safe(message)), section("```" + safe(typed, 2900) + "```")],
-    }
+    return text_refused(typed, message)
 
 
 def failure_notice(text: str, *, typed: str = "") -> dict[str, Any]:

@@ -47,11 +47,11 @@ def test_brag_stores_and_confirms(running_app: RunningApp) -> None:
         assert owner.slack_user_id == "UALICE"
 
 
-def test_empty_brag_gets_usage_and_stores_nothing(running_app: RunningApp) -> None:
-    """/brag with no text explains itself and stores nothing."""
+def test_empty_brag_opens_the_form_and_stores_nothing(running_app: RunningApp) -> None:
+    """/brag with no text opens the evidence form and stores nothing until it is saved."""
     running_app.slack.slash_command("/brag", "   ", user_id="UALICE")
-    (call,) = running_app.standin.wait_for("response_url")
-    assert "Tell me what happened" in call.params["text"]
+    (call,) = running_app.standin.wait_for("views.open")
+    assert call.json("view")["callback_id"] == "evidence_entry"
     running_app.wait_idle()
     assert _count(running_app, EvidenceEntry) == 0
 

@@ -434,3 +434,17 @@ def test_bare_at_here_counts_only_with_link_names() -> None:
 def test_lookalikes_are_not_broadcasts(text: str) -> None:
     """Escaped mentions, user/channel mentions, dates and addresses are allowed."""
     assert check_payload("chat.postMessage", {"channel": "C1", "text": text}) == []
+
+
+def test_plain_text_input_initial_value_may_hold_markup_as_typed() -> None:
+    """Only a plain_text_input's initial_value (never rendered as mrkdwn) may hold <!channel>."""
+    field = {"type": "plain_text_input", "action_id": "t", "initial_value": "ping <!channel>"}
+    view = _modal([_input(field)])
+    assert check_payload("views.open", {"trigger_id": "t", "view": view}) == []
+    for elsewhere in (
+        _modal([_input(dict(field, placeholder=_plain("<!here>")))]),
+        _modal([_input(field), _section("<!channel>")]),
+        _modal([_input({"type": "rich_text_input", "action_id": "r", "initial_value": "<!here>"})]),
+    ):
+        found = find_violations("views.open", {"trigger_id": "t", "view": elsewhere})
+        assert any(v.error == "broadcast_mention" for v in found), elsewhere

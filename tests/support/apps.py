@@ -50,6 +50,9 @@ class RunningApp:
         assert self.app.executor.wait_idle(timeout), "listeners still running after timeout"
 
     def stop(self) -> None:
+        # Close Slack's keep-alive connections first: open channels keep waitress's loop
+        # (and so every teardown) waiting for its 5 s join timeout.
+        self.slack.close()
         self.server.stop()
         self.app.executor.wait_idle(10)
         self.app.close()

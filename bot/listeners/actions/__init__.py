@@ -1,4 +1,4 @@
-"""Actions: listeners are added here by the features that need them."""
+"""Actions: buttons and menus in messages and views."""
 
 from __future__ import annotations
 
@@ -6,4 +6,6 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    """Nothing yet."""
+    from bot.listeners.actions import evidence
+
+    evidence.register(registrar)

@@ -6,7 +6,9 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.commands import brag, kudos, multiplier
+    from bot.listeners.commands import brag, evidence_commands, kudos, multiplier
+
+    del evidence_commands  # imported for its @subcommand registrations
 
     s = registrar.settings
     registrar.command(s.command_brag, brag.handle_brag)

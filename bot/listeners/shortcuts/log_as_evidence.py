@@ -4,34 +4,98 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.evidence import service as evidence
-from bot.listeners.support import current_user, db
-from bot.ui import messages
+from bot.evidence.parsing import parse_evidence
+from bot.listeners.support import coaching_library, current_user, db
+from bot.ui import evidence as ui
+from bot.ui.text import link, mention
+
+
+def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
+    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
+    if not channel_id or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
 
 
 def handle_log_as_evidence(
-    ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, shortcut: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    """Open the entry form prefilled with the message, its permalink and its author.
+
+    Nothing is stored until the form is saved — except a message longer than a form can
+    hold, which is kept right away (exactly) and opened for editing.
+    """
     ack()
     message = shortcut.get("message") or {}
     channel_id = (shortcut.get("channel") or {}).get("id")
-    text = (message.get("text") or "")[: evidence.MAX_TEXT_LENGTH]
-    session = db(context)
-    entry = evidence.create_entry(
-        session=session, user=current_user(context), text=text or "(no text)", source="shortcut"
+    ts = message.get("ts") or shortcut.get("message_ts")
+    text = message.get("text") or ""
+    clicking = context.user_id or ""
+    author = message.get("user") if not message.get("bot_id") else None
+    library = coaching_library(context)
+    try:
+        evidence.check_text(text)
+    except evidence.EvidenceTextError:
+        respond(
+            **ui.notice(
+                f"That message is {len(text):,} characters, more than an entry keeps "
+                f"({evidence.MAX_TEXT_LENGTH:,}). Copy the part that matters into /brag."
+            )
+        )
+        return
+    permalink = permalink_for(client, channel_id, ts)
+    parsed = parse_evidence(text, library, author=clicking)
+    people = [author] if author and author != clicking else []
+    people += [p for p in parsed.people if p not in people]
+    source_note = "From a message"
+    if author:
+        source_note += f" by {mention(author)}"
+    if permalink:
+        source_note += f" · {link(permalink, 'open it')}"
+    notes = [source_note]
+    if not text.strip():
+        notes.append("That message has no text: say what happened in your own words.")
+    metadata: dict[str, Any] = {"src": evidence.SHORTCUT}
+    if channel_id and ts:
+        metadata.update(ch=channel_id, ts=ts)
+    if len(text) > ui.INPUT_LIMIT:
+        session = db(context)
+        user = current_user(context)
+        entry = evidence.create_entry(
+            session=session,
+            user=user,
+            text=text,
+            source=evidence.SHORTCUT,
+            dimension=parsed.dimension,
+            scope=parsed.scope,
+            people=people,
+            link=parsed.links[0] if parsed.links else None,
+            permalink=permalink,
+            source_channel_id=channel_id,
+            source_message_ts=ts,
+        )
+        session.commit()
+        notes.append(
+            f"Saved to your private evidence ({len(text):,} characters, kept exactly). "
+            "Add the details below."
+        )
+        metadata = {"entry": entry.id}
+    form = ui.EntryForm(
+        text=text,
+        dimension=parsed.dimension,
+        scope=parsed.scope,
+        people=people,
+        link=parsed.links[0] if parsed.links else None,
+        notes=notes,
+        metadata=metadata,
+        editing="entry" in metadata,
     )
-    if channel_id and message.get("ts"):
-        entry.source_channel_id = channel_id
-        entry.source_message_ts = message["ts"]
-        entry.permalink = client.chat_getPermalink(channel=channel_id, message_ts=message["ts"])[
-            "permalink"
-        ]
-    session.commit()
-    client.chat_postMessage(channel=entry_owner(context), **messages.evidence_logged(entry))
-
-
-def entry_owner(context: BoltContext) -> str:
-    return context.user_id or ""
+    client.views_open(trigger_id=shortcut["trigger_id"], view=ui.entry_modal(form, library))

@@ -1,4 +1,4 @@
-"""Views: listeners are added here by the features that need them."""
+"""Views: modal submissions."""
 
 from __future__ import annotations
 
@@ -6,4 +6,7 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    """Nothing yet."""
+    from bot.listeners.views import evidence_entry
+    from bot.ui.evidence import ENTRY_VIEW
+
+    registrar.view(ENTRY_VIEW, evidence_entry.handle_entry_submission)

@@ -1,0 +1,246 @@
+"""The promotion packet: a Markdown document grouped by promotion-case element, then dimension.
+
+Pure: entries, the coaching library and a few names in, Markdown out. An entry is listed
+under every element it is evidence for (`PromotionElement.feeds`, from
+`prompts/promotion_case.yaml`); entries that feed no element are listed under "Other
+evidence", so every entry of the period appears at least once. Elements with no automatic
+evidence (a sponsor) show their questions for the engineer to answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import PromotionElement
+from bot.db.models import EvidenceEntry
+from bot.evidence.periods import Period, user_zone
+from bot.ui.text import unescape
+
+OTHER_GROUP = "other"
+UNCLASSIFIED = "unclassified"
+
+_ENTITY = re.compile(r"<([^<>\n]*)>")
+_USER = re.compile(r"^@([UW][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
+_CHANNEL = re.compile(r"^#([CG][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
+_SPECIAL = re.compile(r"^!([a-z_]+)(?:\^[^|]*)?(?:\|(.*))?$", re.IGNORECASE | re.DOTALL)
+_URL = re.compile(r"^((?:https?://|mailto:)[^\s|<>]+)(?:\|(.*))?$", re.DOTALL)
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]]+$")
+
+
+@dataclass(frozen=True)
+class PacketEntry:
+    """One entry as the packet needs it."""
+
+    entry: EvidenceEntry
+    kudos_from: str | None = None
+
+
+def person(slack_id: str, names: Mapping[str, str]) -> str:
+    name = names.get(slack_id)
+    return f"@{name}" if name else f"@{slack_id}"
+
+
+def _entity(inner: str, names: Mapping[str, str]) -> str:
+    """One Slack <…> entity as Markdown text."""
+    if m := _USER.match(inner):
+        user_id, label = m.group(1), m.group(2)
+        return "@" + unescape(label) if label and user_id not in names else person(user_id, names)
+    if m := _CHANNEL.match(inner):
+        return "#" + unescape(m.group(2) or m.group(1))
+    if m := _SPECIAL.match(inner):
+        word, label = m.group(1).lower(), m.group(2)
+        return "@" + word if word in ("here", "channel", "everyone") else unescape(label or word)
+    if m := _URL.match(inner):
+        url, label = unescape(m.group(1)), m.group(2)
+        return md_link(unescape(label), url) if label else url
+    return unescape(f"<{inner}>")
+
+
+def readable(text: str, names: Mapping[str, str]) -> str:
+    """Slack markup as plain Markdown: @names, #channels, [label](url)."""
+    parts: list[str] = []
+    position = 0
+    for match in _ENTITY.finditer(text):
+        parts.append(unescape(text[position : match.start()]))
+        parts.append(_entity(match.group(1), names))
+        position = match.end()
+    parts.append(unescape(text[position:]))
+    return "".join(parts)
+
+
+def md_link(label: str, url: str) -> str:
+    """[label](url) for a clean http(s) URL; otherwise the two as text."""
+    url = url.strip()
+    label = " ".join(label.split()).replace("[", "(").replace("]", ")") or url
+    if _SAFE_URL.match(url):
+        return f"[{label}]({url})"
+    return f"{label} ({url})" if label != url else url
+
+
+def _indent(text: str, prefix: str) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return ("\n" + prefix).join(line.rstrip() for line in lines)
+
+
+def _day(instant: datetime, tz: str | None) -> str:
+    return instant.astimezone(user_zone(tz)).date().isoformat()
+
+
+def groups_for(entry: EvidenceEntry, library: CoachingLibrary) -> list[str]:
+    """The element ids an entry is listed under (OTHER_GROUP when it feeds none)."""
+    elements = library.elements_for(
+        dimension=entry.dimension, scope=entry.scope, source=entry.source
+    )
+    return [element.id for element in elements] or [OTHER_GROUP]
+
+
+def _dimension_name(dimension_id: str | None, library: CoachingLibrary) -> str:
+    if dimension_id and dimension_id in library.dimension_ids:
+        return library.dimension(dimension_id).name
+    return "Not classified"
+
+
+def _scope_name(scope_id: str | None, library: CoachingLibrary) -> str | None:
+    if scope_id and scope_id in library.scope_ids:
+        return library.scope(scope_id).name
+    return None
+
+
+def _entry_markdown(
+    item: PacketEntry, library: CoachingLibrary, names: Mapping[str, str], tz: str | None
+) -> str:
+    entry = item.entry
+    head = [f"**{_day(entry.occurred_at, tz)}**"]
+    scope = _scope_name(entry.scope, library)
+    if scope:
+        head.append(scope)
+    if entry.visibility == "team":
+        head.append("shared with team")
+    lines = [f"- {' · '.join(head)} — {_indent(readable(entry.text, names), '  ')}"]
+    if item.kudos_from:
+        lines.append(f"  - Kudos from {person(item.kudos_from, names)}")
+    if entry.impact:
+        lines.append(f"  - Impact: {_indent(readable(entry.impact, names), '    ')}")
+    if entry.people:
+        lines.append("  - People: " + ", ".join(person(p, names) for p in entry.people))
+    links: list[str] = []
+    if entry.link:
+        links.append(md_link("link", unescape(entry.link)))
+    if entry.permalink:
+        links.append(md_link("Slack message", entry.permalink))
+    if links:
+        lines.append("  - Links: " + " · ".join(links))
+    return "\n".join(lines)
+
+
+def _by_dimension(
+    items: Sequence[PacketEntry], library: CoachingLibrary
+) -> list[tuple[str, list[PacketEntry]]]:
+    order = {dimension_id: i for i, dimension_id in enumerate(library.dimension_ids)}
+    grouped: dict[str, list[PacketEntry]] = {}
+    for item in items:
+        key = item.entry.dimension if item.entry.dimension in order else UNCLASSIFIED
+        grouped.setdefault(key, []).append(item)
+    return sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))
+
+
+def _element_section(
+    number: int,
+    element: PromotionElement | None,
+    items: Sequence[PacketEntry],
+    library: CoachingLibrary,
+    names: Mapping[str, str],
+    tz: str | None,
+) -> list[str]:
+    title = element.name if element else "Other evidence"
+    out = [f"## {number}. {title} ({len(items)})", ""]
+    if element is not None:
+        out += [f"*{element.description.strip()}*", "", f"> {element.guidance.strip()}", ""]
+    else:
+        out += ["Entries that feed none of the elements above, by dimension.", ""]
+    if element is not None and not element.has_feeds:
+        out += ["No entry is filed here automatically: answer in your own words.", ""]
+    elif not items:
+        out += ["_Nothing logged for this element in this period._", ""]
+    for dimension_id, group in _by_dimension(items, library):
+        out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
+        out += [_entry_markdown(item, library, names, tz) for item in group]
+        out.append("")
+    if element is not None and element.questions and (not items or not element.has_feeds):
+        out += ["Questions to answer:", ""]
+        out += [f"- {question}" for question in element.questions]
+        out.append("")
+    return out
+
+
+def build_packet(
+    *,
+    entries: Sequence[PacketEntry],
+    library: CoachingLibrary,
+    period: Period,
+    owner_name: str,
+    workspace_name: str | None,
+    names: Mapping[str, str],
+    tz: str | None,
+    generated_at: datetime,
+) -> str:
+    """The packet as Markdown."""
+    grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
+    grouped[OTHER_GROUP] = []
+    for item in entries:
+        for group in groups_for(item.entry, library):
+            grouped[group].append(item)
+    multiplier = {d.id for d in library.multiplier_dimensions}
+    people = {p for item in entries for p in item.entry.people}
+    broad = sum(1 for item in entries if item.entry.scope in ("cross_team", "org"))
+    counted = sum(1 for item in entries if item.entry.dimension in multiplier)
+    kudos = sum(1 for item in entries if item.kudos_from)
+    out = [
+        f"# Promotion evidence: {owner_name}",
+        "",
+        f"**Period:** {period.label} ({period.first_day.isoformat()} to "
+        f"{period.last_day.isoformat()})"
+        + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
+        "",
+        f"**{len(entries)} entries** · multiplier work: {counted} · people helped: "
+        f"{len(people)} · across teams or org-wide: {broad} · kudos received: {kudos}",
+        "",
+        f"_Exported from Multiplier on {_day(generated_at, tz)}. Everything here comes from "
+        "your private evidence log: trim it, add numbers, and share it with the people you "
+        "choose._",
+        "",
+        "## Contents",
+        "",
+    ]
+    sections: list[tuple[PromotionElement | None, list[PacketEntry]]] = [
+        (element, grouped[element.id]) for element in library.promotion_elements
+    ]
+    if grouped[OTHER_GROUP]:
+        sections.append((None, grouped[OTHER_GROUP]))
+    for number, (element, items) in enumerate(sections, start=1):
+        out.append(f"{number}. {element.name if element else 'Other evidence'} ({len(items)})")
+    out.append("")
+    if not entries:
+        out += [f"_No evidence logged in {period.label}._", ""]
+    for number, (element, items) in enumerate(sections, start=1):
+        out += _element_section(number, element, items, library, names, tz)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def people_in(entries: Sequence[PacketEntry]) -> list[str]:
+    """Slack ids the packet names (people, mentions, kudos givers), to look their names up."""
+    seen: dict[str, None] = {}
+    for item in entries:
+        for p in item.entry.people:
+            seen.setdefault(p, None)
+        for text in (item.entry.text, item.entry.impact or ""):
+            for match in _ENTITY.finditer(text):
+                if m := _USER.match(match.group(1)):
+                    seen.setdefault(m.group(1), None)
+        if item.kudos_from:
+            seen.setdefault(item.kudos_from, None)
+    return list(seen)

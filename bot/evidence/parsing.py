@@ -1,0 +1,78 @@
+"""Read a typed evidence text: people, links, dimension and scope, and malformed mentions.
+
+Slash-command text arrives escaped (`should_escape: true` in the manifest): Slack writes a
+person as ``<@U123|bob>``, a channel as ``<#C1|general>`` and escapes ``& < >``. A mention
+Slack could not resolve stays as typed: ``@dana``. Those, and broken ``<@…`` markup, are
+"malformed mentions": the text is still kept, but the user is told which people could not
+be recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.coaching.classify import extract_links, extract_mentions, suggest_dimension, suggest_scope
+from bot.coaching.library import CoachingLibrary
+
+_WELL_FORMED = re.compile(r"<@[UW][A-Z0-9]{2,31}(?:\|[^<>\n]*)?>")
+_BROKEN_MARKUP = re.compile(r"<@[^>\s]*>?")
+# "@dana" at the start or after a space (not an e-mail address); Slack's own broadcast words
+# are not people.
+_BARE_AT = re.compile(r"(?:(?<=\s)|^)@([\w.\-]{1,80})", re.UNICODE)
+_NOT_PEOPLE = {"here", "channel", "everyone"}
+_LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
+
+
+@dataclass(frozen=True)
+class ParsedEvidence:
+    """What a typed text says about itself."""
+
+    text: str
+    people: tuple[str, ...]
+    links: tuple[str, ...]
+    dimension: str | None
+    dimension_source: str | None
+    matched: tuple[str, ...]
+    scope: str | None
+    malformed_mentions: tuple[str, ...]
+
+
+def malformed_mentions(text: str) -> list[str]:
+    """Mentions that did not become a Slack user id: ``@dana`` or broken ``<@…`` markup."""
+    found: list[str] = []
+    without_good = _WELL_FORMED.sub(" ", text)
+    found.extend(m.group(0) for m in _BROKEN_MARKUP.finditer(without_good))
+    stripped = _BROKEN_MARKUP.sub(" ", without_good)
+    for match in _BARE_AT.finditer(stripped):
+        word = match.group(1).rstrip(".-")
+        if word and word.lower() not in _NOT_PEOPLE:
+            found.append("@" + word)
+    return list(dict.fromkeys(found))
+
+
+def leading_mention(text: str) -> tuple[str, str] | None:
+    """The Slack id of a mention that starts the text, and the text after it."""
+    match = _LEADING_MENTION.match(text)
+    if match is None:
+        return None
+    return match.group(1), text[match.end() :]
+
+
+def parse_evidence(
+    text: str, library: CoachingLibrary, *, author: str | None = None
+) -> ParsedEvidence:
+    """Read people, links, dimension and scope out of a typed text (never changes it)."""
+    suggestion = suggest_dimension(text, library)
+    scope = suggest_scope(text, library)
+    people = tuple(p for p in extract_mentions(text) if p != author)
+    return ParsedEvidence(
+        text=text,
+        people=people,
+        links=tuple(extract_links(text)),
+        dimension=suggestion.dimension_id if suggestion else None,
+        dimension_source=suggestion.source if suggestion else None,
+        matched=suggestion.matched if suggestion else (),
+        scope=scope.scope_id if scope else None,
+        malformed_mentions=tuple(malformed_mentions(text)),
+    )

@@ -1,0 +1,1 @@
+"""Data rights: export everything about a user, forget them everywhere."""

@@ -1,0 +1,600 @@
+"""Block Kit for the evidence log: confirmations, the entry modal, lists, kudos, data rights.
+
+Pure builders. User text goes through `display()` (readable, escaped, cut for display) or
+`safe()` for verbatim echoes; button values and private_metadata carry ids only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import EvidenceEntry, Kudos
+from bot.evidence.periods import user_zone
+from bot.evidence.visibility import PRIVATE, TEAM
+from bot.ui.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    VIEW_BLOCK_LIMIT,
+    Block,
+    actions,
+    button,
+    context,
+    fit,
+    plain,
+    section,
+)
+from bot.ui.text import chunks, display, link, mention, safe, truncate
+
+# Action ids, view callback ids and block id prefixes: the listeners register these.
+EDIT = "evidence_edit"
+DELETE = "evidence_delete"
+SHARE = "evidence_share"
+DIMENSION = "evidence_dimension"
+PAGE = "evidence_page"
+PAGE_NEWER = "evidence_page_newer"
+KUDOS_SHARE = "kudos_share"
+FORGET_CONFIRM = "forget_me_confirm"
+FORGET_CANCEL = "forget_me_cancel"
+ENTRY_VIEW = "evidence_entry"
+ACTION_IDS = (
+    EDIT,
+    DELETE,
+    SHARE,
+    DIMENSION,
+    PAGE,
+    PAGE_NEWER,
+    KUDOS_SHARE,
+    FORGET_CONFIRM,
+    FORGET_CANCEL,
+)
+
+CONFIRMATION_BLOCK = "evc"
+KUDOS_RECEIVED_BLOCK = "evk"
+KUDOS_GIVEN_BLOCK = "evg"
+LIST_BLOCK = "evl"
+NAV_BLOCK = "evn"
+
+# Block Kit's plain_text_input holds at most 3000 characters.
+INPUT_LIMIT = 3000
+PAGE_SIZE = 15
+MAX_ECHO_BLOCKS = 40
+MAX_PEOPLE_SHOWN = 10
+MAX_INITIAL_USERS = 50
+
+Payload = dict[str, Any]
+
+
+def dimension_label(dimension_id: str | None, library: CoachingLibrary) -> str:
+    if dimension_id and dimension_id in library.dimension_ids:
+        return library.dimension(dimension_id).label
+    return "no dimension yet"
+
+
+def scope_label(scope_id: str | None, library: CoachingLibrary) -> str | None:
+    if scope_id and scope_id in library.scope_ids:
+        return library.scope(scope_id).name
+    return None
+
+
+def _people(people: Sequence[str]) -> str:
+    shown = [mention(p) for p in people[:MAX_PEOPLE_SHOWN]]
+    extra = len(people) - len(shown)
+    return ", ".join(shown) + (f" and {extra} more" if extra > 0 else "")
+
+
+def _when(instant: datetime, tz: str | None) -> str:
+    return f"{instant.astimezone(user_zone(tz)):%a %d %b %Y}"
+
+
+def entry_meta(
+    entry: EvidenceEntry, library: CoachingLibrary, tz: str | None = None, *, limit: int = 2500
+) -> str:
+    """One line about an entry: dimension, scope, people, link, when, visibility.
+
+    Parts are dropped, never cut, when the line would pass `limit` (a cut link or mention
+    would break the markup).
+    """
+    parts = [safe(dimension_label(entry.dimension, library), 100)]
+    scope = scope_label(entry.scope, library)
+    if scope:
+        parts.append(safe(scope, 100))
+    parts.append(_when(entry.occurred_at, tz))
+    parts.append("shared with your team" if entry.visibility == TEAM else "private")
+    optional: list[str] = []
+    if entry.people:
+        optional.append("with " + _people(entry.people))
+    if entry.link:
+        optional.append(link(entry.link, "link"))
+    if entry.permalink:
+        optional.append(link(entry.permalink, "message"))
+    line = " · ".join(parts)
+    for extra in optional:
+        if len(line) + 3 + len(extra) <= limit:
+            line += " · " + extra
+    return line
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, 75), "value": value}
+
+
+def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[dict[str, Any]]:
+    return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
+
+
+def _delete_button(entry_id: int) -> dict[str, Any]:
+    element = button("Delete", DELETE, str(entry_id), style="danger")
+    element["confirm"] = {
+        "title": plain("Delete this entry?", 100),
+        "text": plain("It is removed from your evidence log for good.", 300),
+        "confirm": plain("Delete", 30),
+        "deny": plain("Keep it", 30),
+        "style": "danger",
+    }
+    return element
+
+
+def _share_button(entry: EvidenceEntry) -> dict[str, Any]:
+    if entry.visibility == TEAM:
+        return button("Make private", SHARE, f"{entry.id}:{PRIVATE}")
+    return button("Share with my team", SHARE, f"{entry.id}:{TEAM}")
+
+
+def _dimension_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[str, Any]:
+    options = [
+        *_dimension_options(library, f"{entry.id}:"),
+        _option("No dimension", f"{entry.id}:"),
+    ]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": DIMENSION,
+        "placeholder": plain("Change dimension", 150),
+        "options": options,
+    }
+    current = f"{entry.id}:{entry.dimension or ''}"
+    for option in options:
+        if option["value"] == current and entry.dimension:
+            element["initial_option"] = option
+    return element
+
+
+def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str) -> Block:
+    """Change dimension, Edit, Share/Make private and Delete for one entry."""
+    return actions(
+        _dimension_select(entry, library),
+        button("Edit", EDIT, str(entry.id)),
+        _share_button(entry),
+        _delete_button(entry.id),
+        block_id=block_id,
+    )
+
+
+def entry_confirmation(
+    entry: EvidenceEntry,
+    library: CoachingLibrary,
+    *,
+    tz: str | None = None,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+    how: str | None = None,
+    replace: bool = False,
+) -> Payload:
+    """The ephemeral confirmation after logging, with one-click changes."""
+    if title is None:
+        title = (
+            "Logged and shared with your team."
+            if entry.visibility == TEAM
+            else "Logged to your private evidence."
+        )
+    blocks: list[Block] = [
+        section(f"*{safe(title, 200)}*\n{display(entry.text, 2700)}"),
+        context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
+    ]
+    blocks.extend(context(note) for note in notes[:3])
+    blocks.append(entry_actions(entry, library, CONFIRMATION_BLOCK))
+    return {
+        "response_type": "ephemeral",
+        "replace_original": replace,
+        "text": truncate(title, 300),
+        "blocks": blocks,
+    }
+
+
+def reframe_note(staff: str) -> str:
+    """The coach's staff-level version of a piece of glue work, as a one-line suggestion."""
+    return f":bulb: *The staff-level version:* {safe(staff, 600)}"
+
+
+def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
+    """Why a dimension was chosen, in a few words."""
+    if not source:
+        return None
+    words = ", ".join(matched[:3])
+    if source == "hashtag":
+        return f"dimension from {words}"
+    return f"dimension guessed from “{words}”" if words else "dimension guessed from keywords"
+
+
+def deleted() -> Payload:
+    text = "Deleted. That entry is gone from your evidence log."
+    return {
+        "response_type": "ephemeral",
+        "replace_original": True,
+        "text": text,
+        "blocks": [section(text)],
+    }
+
+
+def not_yours() -> Payload:
+    """A refusal for an id that is not the clicking user's: nothing changed."""
+    text = "I couldn't find that among your entries (it may have been deleted), so nothing changed."
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": text,
+        "blocks": [section(text)],
+    }
+
+
+def notice(text: str, *, replace: bool = False) -> Payload:
+    """A short ephemeral notice (text written by us, not by the user)."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": replace,
+        "text": truncate(text, 3000),
+        "blocks": [section(safe(text, 3000))],
+    }
+
+
+def echo_blocks(typed: str, *, intro: str) -> list[Block]:
+    """What the user typed, verbatim and escaped, in as many sections as it takes."""
+    blocks: list[Block] = [section(safe(intro, 3000))]
+    parts = chunks(typed, 2990)
+    room = MAX_ECHO_BLOCKS
+    for part in parts[:room]:
+        blocks.append(section(f"```{part}```"))
+    if len(parts) > room:
+        blocks.append(context("(The rest is too long to show here.)"))
+    return blocks
+
+
+def text_refused(typed: str, reason: str) -> Payload:
+    """Refuse to store text, echoing all of it back so nothing is lost."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": truncate(reason, 3000),
+        "blocks": fit(echo_blocks(typed, intro=reason), MESSAGE_BLOCK_LIMIT),
+    }
+
+
+# ── The entry modal ──────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class EntryForm:
+    """What the modal shows: the values, plus notes and ids to carry."""
+
+    text: str = ""
+    dimension: str | None = None
+    scope: str | None = None
+    people: list[str] = field(default_factory=list)
+    link: str | None = None
+    impact: str | None = None
+    visibility: str = PRIVATE
+    notes: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    editing: bool = False
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    value: str | None,
+    *,
+    multiline: bool,
+    optional: bool,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": block_id,
+        "multiline": multiline,
+        "max_length": INPUT_LIMIT,
+    }
+    if value:
+        # Raw, as stored: editing must give back exactly what was kept.
+        element["initial_value"] = value
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "optional": optional,
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _read_only(label: str, value: str) -> list[Block]:
+    return [
+        section(f"*{safe(label, 100)}*\n{display(value, 2800)}"),
+        context(
+            f"This is {len(value):,} characters, more than a form can hold, so it is kept "
+            "exactly as it is and can't be edited here."
+        ),
+    ]
+
+
+def _select(block_id: str, label: str, options: list[dict[str, Any]], current: str | None) -> Block:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": block_id,
+        "placeholder": plain("Choose…", 150),
+        "options": options,
+    }
+    for option in options:
+        if option["value"] == current:
+            element["initial_option"] = option
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "optional": True,
+        "element": element,
+    }
+
+
+def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
+    """The modal for a new or edited entry (callback `evidence_entry`)."""
+    blocks: list[Block] = [context(note) for note in form.notes[:3]]
+    if len(form.text) <= INPUT_LIMIT:
+        blocks.append(
+            _text_input(
+                "text",
+                "What happened?",
+                form.text,
+                multiline=True,
+                optional=False,
+                placeholder="Unblocked the payments team on the rate-limit bug",
+                hint="#hashtags set the dimension, e.g. #unblock, #review, #rfc, #mentoring.",
+            )
+        )
+    else:
+        blocks.extend(_read_only("What happened", form.text))
+    blocks.append(_select("dimension", "Dimension", _dimension_options(library), form.dimension))
+    scopes = [_option(s.name, s.id) for s in library.scopes]
+    blocks.append(_select("scope", "Scope", scopes, form.scope))
+    people: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": "people",
+        "placeholder": plain("Who benefited?", 150),
+    }
+    initial = [p for p in form.people if p][:MAX_INITIAL_USERS]
+    if initial:
+        people["initial_users"] = initial
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "people",
+            "label": plain("People", 2000),
+            "optional": True,
+            "element": people,
+        }
+    )
+    for block_id, label, value, multiline, hint in (
+        ("link", "Link", form.link, False, "A doc, PR, RFC or thread that shows it."),
+        (
+            "impact",
+            "Impact",
+            form.impact,
+            True,
+            "Who benefited? What would have happened otherwise? Can you put a number on it?",
+        ),
+    ):
+        if value and len(value) > INPUT_LIMIT:
+            blocks.extend(_read_only(label, value))
+        else:
+            blocks.append(
+                _text_input(block_id, label, value, multiline=multiline, optional=True, hint=hint)
+            )
+    options = [
+        {"text": plain("Private — only me"), "value": PRIVATE},
+        {"text": plain("Share with my team (may appear in team digests)"), "value": TEAM},
+    ]
+    visibility: dict[str, Any] = {
+        "type": "radio_buttons",
+        "action_id": "visibility",
+        "options": options,
+    }
+    visibility["initial_option"] = options[1] if form.visibility == TEAM else options[0]
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "visibility",
+            "label": plain("Who can see it", 2000),
+            "element": visibility,
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ENTRY_VIEW,
+        "title": plain("Edit evidence" if form.editing else "Log evidence", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps(form.metadata, separators=(",", ":"))[:3000],
+        "blocks": fit(blocks, VIEW_BLOCK_LIMIT),
+    }
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says something (e.g. a refused edit)."""
+    return {
+        "type": "modal",
+        "title": plain(title, 24),
+        "close": plain("Close", 24),
+        "blocks": [section(safe(text, 3000))],
+    }
+
+
+# ── Lists ────────────────────────────────────────────────────────────────────────────────
+
+
+def entry_list(
+    *,
+    entries: Sequence[EvidenceEntry],
+    total: int,
+    offset: int,
+    label: str,
+    spec_at: Any,
+    library: CoachingLibrary,
+    tz: str | None,
+    command: str,
+    note: str | None = None,
+    replace: bool = False,
+) -> Payload:
+    """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
+    here = spec_at(offset)
+    blocks: list[Block] = [
+        section(
+            f"*Your evidence* ({safe(label, 200)}) — {total} entr{'y' if total == 1 else 'ies'}"
+        )
+    ]
+    if note:
+        blocks.append(context(safe(note, 500)))
+    if not entries:
+        blocks.append(section(f"_Nothing here yet._ Log something with `{safe(command, 40)}`."))
+    for entry in entries:
+        meta = entry_meta(entry, library, tz, limit=1500)
+        blocks.append(section(f"{display(entry.text, 1200)}\n{meta}"))
+        blocks.append(
+            actions(
+                button("Edit", EDIT, str(entry.id)),
+                _delete_button(entry.id),
+                block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
+            )
+        )
+    nav = []
+    if offset > 0:
+        nav.append(button("← Newer", PAGE_NEWER, spec_at(max(0, offset - PAGE_SIZE))))
+    if offset + len(entries) < total:
+        nav.append(button("Older →", PAGE, spec_at(offset + PAGE_SIZE)))
+    if entries:
+        blocks.append(context(f"Showing {offset + 1}–{offset + len(entries)} of {total}."))
+    if nav:
+        blocks.append(actions(*nav, block_id=f"{NAV_BLOCK}|{here}"[:255]))
+    return {
+        "response_type": "ephemeral",
+        "replace_original": replace,
+        "text": f"Your evidence: {total} entries",
+        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+    }
+
+
+# ── Kudos ────────────────────────────────────────────────────────────────────────────────
+
+
+def kudos_given(
+    kudos: Kudos, recipient_slack_id: str, *, daily_left: int | None = None, replace: bool = False
+) -> Payload:
+    """The giver's ephemeral confirmation, with the digest choice (default: not shared)."""
+    shared = kudos.share_in_digest
+    lines = [
+        f"*Kudos sent to {mention(recipient_slack_id)}* — it's on their evidence log as peer "
+        "recognition, and I've told them.",
+        display(kudos.text, 2500),
+    ]
+    where = (
+        "May appear in your team's digest."
+        if shared
+        else "Not shown in team digests unless you allow it."
+    )
+    toggle = (
+        button("Keep out of digests", KUDOS_SHARE, f"{kudos.id}:off")
+        if shared
+        else button("Allow in team digest", KUDOS_SHARE, f"{kudos.id}:on")
+    )
+    notes = [where]
+    if daily_left is not None:
+        notes.append(f"{daily_left} more kudos today.")
+    return {
+        "response_type": "ephemeral",
+        "replace_original": replace,
+        "text": "Kudos sent.",
+        "blocks": [
+            section("\n".join(lines)),
+            context(" ".join(notes)),
+            actions(toggle, block_id=KUDOS_GIVEN_BLOCK),
+        ],
+    }
+
+
+def kudos_received(
+    entry: EvidenceEntry, giver_slack_id: str, library: CoachingLibrary, tz: str | None = None
+) -> Payload:
+    """The DM telling someone they received kudos (their entry, their buttons)."""
+    return {
+        "text": "You received kudos.",
+        "blocks": [
+            section(
+                f":tada: {mention(giver_slack_id)} gave you kudos:\n{display(entry.text, 2600)}"
+            ),
+            context(
+                "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
+            ),
+            entry_actions(entry, library, KUDOS_RECEIVED_BLOCK),
+        ],
+    }
+
+
+# ── Export and forget-me ─────────────────────────────────────────────────────────────────
+
+
+def preparing(what: str) -> Payload:
+    return notice(f"Preparing {what}… I'll send it to you in a DM in a moment.")
+
+
+def export_comment(what: str, detail: str) -> str:
+    return truncate(f"Here is {what}. {detail}", 1000)
+
+
+def forget_me_prompt(user_pk: int) -> Payload:
+    text = (
+        "*Delete everything Multiplier stores about you?*\n"
+        "Your evidence entries, check-ins and answers, kudos you gave and received, the "
+        "messages you sent me, your summaries and your settings are deleted from every "
+        "table, in this workspace. This can't be undone — export first if you want a copy "
+        "(`/multiplier export json`)."
+    )
+    confirm = button("Delete everything", FORGET_CONFIRM, str(user_pk), style="danger")
+    confirm["confirm"] = {
+        "title": plain("Really delete everything?", 100),
+        "text": plain("Everything Multiplier stores about you is deleted for good.", 300),
+        "confirm": plain("Delete everything", 30),
+        "deny": plain("Cancel", 30),
+        "style": "danger",
+    }
+    return {
+        "response_type": "ephemeral",
+        "text": "Delete everything Multiplier stores about you?",
+        "blocks": [
+            section(text),
+            actions(confirm, button("Cancel", FORGET_CANCEL, str(user_pk))),
+        ],
+    }
+
+
+def forgotten(total: int) -> Payload:
+    text = (
+        f"Done. I deleted everything I stored about you ({total:,} records). If you use "
+        "Multiplier again, it starts from a clean slate."
+    )
+    return notice(text, replace=True)
