@@ -19,6 +19,24 @@ _CODE = re.compile(r"(```.*?```|`[^`\n]+`)", re.S)
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
+_EMOJI = re.compile(r":([a-z0-9_+-]+):")
+# The emoji codes Slack apps use most; any other `:code:` is shown as typed.
+EMOJI = {
+    "alarm_clock": "⏰", "arrow_down": "⬇️", "arrow_right": "➡️", "arrow_up": "⬆️",
+    "bar_chart": "📊", "bell": "🔔", "books": "📚", "bulb": "💡", "calendar": "📅",
+    "chart_with_downwards_trend": "📉", "chart_with_upwards_trend": "📈", "clap": "👏",
+    "coffee": "☕", "compass": "🧭", "dart": "🎯", "eyes": "👀", "fire": "🔥", "gear": "⚙️",
+    "globe_with_meridians": "🌐", "hammer_and_wrench": "🛠️", "handshake": "🤝",
+    "heavy_check_mark": "✔️", "hourglass": "⏳", "house": "🏠", "inbox_tray": "📥",
+    "information_source": "ℹ️", "link": "🔗", "lock": "🔒", "mag": "🔍", "mailbox": "📫",
+    "memo": "📝", "muscle": "💪", "no_entry": "🚫", "outbox_tray": "📤", "package": "📦",
+    "page_facing_up": "📄", "paperclip": "📎", "pause_button": "⏸️", "pencil": "📝",
+    "pencil2": "✏️", "raised_hands": "🙌", "rocket": "🚀", "seedling": "🌱",
+    "slightly_smiling_face": "🙂", "smile": "😄", "sparkles": "✨", "speech_balloon": "💬",
+    "star": "⭐", "sunny": "☀️", "tada": "🎉", "telescope": "🔭", "thinking_face": "🤔",
+    "thumbsup": "👍", "+1": "👍", "trophy": "🏆", "unlock": "🔓", "warning": "⚠️",
+    "wave": "👋", "white_check_mark": "✅", "x": "❌", "zzz": "💤",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,8 +110,13 @@ def _angle(match: re.Match[str], names: Names) -> str:  # noqa: PLR0911 - one pe
     return url.removeprefix("mailto:")
 
 
+def emoji(text: str) -> str:
+    """Known `:emoji:` codes as the characters Slack shows."""
+    return _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
+
+
 def _inline(text: str, names: Names) -> str:
-    text = _ANGLE.sub(lambda m: _angle(m, names), text)
+    text = emoji(_ANGLE.sub(lambda m: _angle(m, names), text))
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     return _STRIKE.sub(r"\1", text)
@@ -125,7 +148,7 @@ def text_object(obj: Any, names: Names = NO_NAMES) -> str:
     text = str(obj.get("text") or "")
     if obj.get("type") == "mrkdwn":
         return mrkdwn(text, names)
-    return text
+    return emoji(text) if obj.get("emoji", True) else text
 
 
 def element_options(element: Mapping[str, Any]) -> list[dict[str, Any]]:

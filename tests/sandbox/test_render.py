@@ -9,6 +9,7 @@ from bot.sandbox.render import (
     mrkdwn,
     render_message,
     render_view,
+    text_object,
 )
 from bot.sandbox.slacktext import as_slack_sends
 
@@ -230,3 +231,12 @@ def test_transcript_sections_split_what_arrived() -> None:
         ("[multiplier → alice · DM]", "  Got it\n  [1] Ok"),
         ("[x]", ""),
     ]
+
+
+def test_common_emoji_codes_are_drawn() -> None:
+    """Known emoji codes become characters, in mrkdwn and plain text; others stay as typed."""
+    assert mrkdwn(":tada: done :not_an_emoji: `:tada:`") == "🎉 done :not_an_emoji: `:tada:`"
+    assert text_object({"type": "plain_text", "text": ":memo: Writing", "emoji": True}) == (
+        "📝 Writing"
+    )
+    assert text_object({"type": "plain_text", "text": ":memo:", "emoji": False}) == ":memo:"

@@ -72,6 +72,12 @@ def test_scripted_week_evidence_time_and_home(monday: Session) -> None:
     assert "Logged to your private evidence" in out
     assert "bob> /kudos @alice thanks for the fast review" in out
     assert "[multiplier → bob · only visible to you]" in out
+    kudos = [
+        body
+        for header, body in sections(out)
+        if header.startswith("[multiplier → alice · DM") and "thanks for the fast review" in body
+    ]
+    assert kudos, "the kudos from bob never reached alice"
     assert re.search(r"Now Mon \d\d \w{3} 10:00 for alice", out)
     home = out.split("alice> :home", 1)[1]
     assert "[Home tab · alice]" in home
