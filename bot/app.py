@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
+from bot.home.service import HomeRefresher, install_refresher, make_publisher, uninstall_refresher
 from bot.listeners import Registrar, register_all
 from bot.middleware import SessionClosingExecutor, database_session, deduplicate_events
 from bot.slack.client import build_web_client
@@ -24,9 +25,13 @@ class MultiplierApp:
     database: Database
     registrar: Registrar
     executor: SessionClosingExecutor
+    home_refresher: HomeRefresher | None = None
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=False)
+        if self.home_refresher is not None:
+            self.home_refresher.close()
+            uninstall_refresher(self.database.engine, self.home_refresher)
 
 
 def create_app(
@@ -57,6 +62,32 @@ def create_app(
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
     register_all(registrar)
+    home_refresher = _home_refresher(settings, database, web_client)
     return MultiplierApp(
-        bolt=bolt, settings=settings, database=database, registrar=registrar, executor=executor
+        bolt=bolt,
+        settings=settings,
+        database=database,
+        registrar=registrar,
+        executor=executor,
+        home_refresher=home_refresher,
     )
+
+
+def _home_refresher(settings: Settings, database: Database, client: WebClient) -> HomeRefresher:
+    """Republish Home tabs after data changes, coalesced (see bot.home.service)."""
+    from bot.coaching.library import default_library
+    from bot.ui.messages import CommandNames
+
+    publish = make_publisher(
+        database=database,
+        client=client,
+        library=lambda: default_library(settings.prompts_dir),
+        names=CommandNames(
+            brag=settings.command_brag,
+            kudos=settings.command_kudos,
+            multiplier=settings.command_multiplier,
+        ),
+    )
+    refresher = HomeRefresher(publish, delay=settings.home_refresh_delay_seconds)
+    install_refresher(database.engine, refresher)
+    return refresher

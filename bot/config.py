@@ -52,12 +52,58 @@ class Settings(BaseSettings):
     # Kudos one person may give per day (their local day): keeps kudos meaningful.
     kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
+    # The weekly personal summary: sent on this local day and time about the week that ended,
+    # or late within the grace window (after downtime), never twice.
+    summary_day: str = "monday"
+    summary_time: str = "09:00"
+    summary_grace_hours: int = Field(default=48, ge=1, le=144)
+    # Team digests show aggregates only when at least this many people took part.
+    digest_min_group_size: int = Field(default=3, ge=1, le=1000)
+    # A digest missed during downtime is still posted within this many hours of its slot.
+    digest_grace_hours: int = Field(default=24, ge=1, le=144)
+    # The Home tab is republished this long after the last change to a user's data, so a
+    # burst of changes publishes once.
+    home_refresh_delay_seconds: float = Field(default=2.0, ge=0, le=60)
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url_ends_with_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("summary_day")
+    @classmethod
+    def _known_day(cls, value: str) -> str:
+        from bot.summaries.periods import day_name, parse_weekday
+
+        day = parse_weekday(value)
+        if day is None:
+            raise ValueError("must be a day of the week such as monday")
+        return day_name(day).lower()
+
+    @field_validator("summary_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        from bot.summaries.periods import hhmm, parse_hhmm
+
+        minute = parse_hhmm(value)
+        if minute is None:
+            raise ValueError("must be a 24-hour time such as 09:00")
+        return hhmm(minute)
+
+    @property
+    def summary_weekday(self) -> int:
+        """Monday is 0."""
+        from bot.summaries.periods import parse_weekday
+
+        return parse_weekday(self.summary_day) or 0
+
+    @property
+    def summary_minute(self) -> int:
+        from bot.summaries.periods import parse_hhmm
+
+        return parse_hhmm(self.summary_time) or 0
 
     @field_validator("log_level", mode="before")
     @classmethod

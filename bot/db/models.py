@@ -179,7 +179,11 @@ class Kudos(Base):
     """Peer recognition: recorded as evidence on the recipient's log."""
 
     __tablename__ = "kudos"
-    __table_args__ = (Index("ix_kudos_giver_created", "giver_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_kudos_giver_created", "giver_id", "created_at"),
+        # Kudos received in a week: summaries, the Home tab and digests.
+        Index("ix_kudos_recipient_created", "recipient_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -205,13 +209,33 @@ class DigestChannel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(SlackId)
+    # The channel's name when the digest was set up or its members last refreshed.
+    channel_name: Mapped[str | None] = mapped_column(String(255))
     weekday: Mapped[int] = mapped_column(SmallInteger, default=0)
     minute_of_day: Mapped[int] = mapped_column(SmallInteger, default=9 * 60)
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     next_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    members_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestChannelMember(Base):
+    """A member of a digest channel: the team a digest covers, and a team people can reach."""
+
+    __tablename__ = "digest_channel_members"
+    __table_args__ = (
+        UniqueConstraint("digest_channel_id", "slack_user_id"),
+        Index("ix_digest_channel_members_workspace_user", "workspace_id", "slack_user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    digest_channel_id: Mapped[int] = mapped_column(
+        ForeignKey("digest_channels.id", ondelete="CASCADE")
+    )
+    slack_user_id: Mapped[str] = mapped_column(SlackId)
 
 
 class DigestPost(Base):
@@ -230,6 +254,8 @@ class DigestPost(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
     message_ts: Mapped[str | None] = mapped_column(SlackId)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -239,17 +265,26 @@ class SummaryPost(Base):
     """One weekly personal summary: unique per user and week."""
 
     __tablename__ = "summary_posts"
-    __table_args__ = (UniqueConstraint("user_id", "period_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "period_key"),
+        # Claims look for the few pending rows among a year of sent ones.
+        Index("ix_summary_posts_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
+    # pending → claimed → sent; or skipped / failed / unknown (outcome could not be checked).
     status: Mapped[str] = mapped_column(String(16), default="pending")
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(SlackId)
+    # The nudge this summary showed, so the next ones do not repeat it week after week.
+    nudge_id: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -107,3 +107,8 @@ def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
         except Exception:
             logger.exception("job failed", extra={"job": spec.name})
     return results
+
+
+# Feature jobs register themselves on import (kept at the bottom: they import this module).
+from bot.digests import jobs as _digest_jobs  # noqa: E402, F401
+from bot.summaries import jobs as _summary_jobs  # noqa: E402, F401

@@ -1,32 +1,146 @@
-"""The App Home tab."""
+"""The App Home tab: this week, the trend, the current nudge, recent entries, settings, export.
+
+Never more than 100 blocks whatever the data: every list is capped here, and `fit` is the
+last line of defence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from bot.db.models import EvidenceEntry
-from bot.ui.blocks import VIEW_BLOCK_LIMIT, Block, context, divider, fit, header, section
-from bot.ui.text import safe
+from bot.coaching.library import CoachingLibrary
+from bot.home.service import HomeData, HomeSettings
+from bot.summaries.periods import day_name, hhmm, zone
+from bot.ui.blocks import (
+    VIEW_BLOCK_LIMIT,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    fit,
+    header,
+    section,
+)
+from bot.ui.messages import CommandNames
+from bot.ui.summary import (
+    dimension_label,
+    dimension_line,
+    display_text,
+    headline,
+    nudge_blocks,
+    reframe_blocks,
+    scope_line,
+    streak_line,
+    trend_line,
+)
+from bot.ui.text import safe, truncate
+
+ACTION_SUMMARY_TOGGLE = "home_summary_toggle"
+ACTION_EXPORT = "home_export_json"
+ACTION_PACKET = "home_export_packet"
+# Room the welcome section (bot/ui/welcome.py, check-ins) may take at the top.
+WELCOME_BLOCK_LIMIT = 12
+RECENT_LIMIT = 10
+ENTRY_TEXT_LIMIT = 600
 
 
-def home_view(*, entries: Sequence[EvidenceEntry], brag_command: str) -> dict[str, Any]:
-    """The Home tab: recent evidence at a glance."""
+def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]:
+    summary_state = "on" if settings.summary_enabled else "off"
+    toggle = button(
+        "Turn off" if settings.summary_enabled else "Turn on",
+        ACTION_SUMMARY_TOGGLE,
+        "off" if settings.summary_enabled else "on",
+    )
+    if not settings.checkins_enabled:
+        checkins = f"off — `{names.multiplier} checkins on` starts them"
+    else:
+        checkins = (
+            f"{settings.cadence.replace('_', ' ')}, {day_name(settings.checkin_weekday)} "
+            f"{hhmm(settings.checkin_minute)} ({safe(settings.tz, 64)})"
+        )
+        if settings.paused_until is not None:
+            checkins += f", paused until {settings.paused_until:%a %d %b}"
+    return [
+        header("Settings"),
+        section(f"*Weekly summary DM:* {summary_state}", accessory=toggle),
+        section(f"*Check-ins:* {checkins}"),
+        context(f"`{names.multiplier} settings` changes day, time, cadence and quiet hours."),
+        actions(
+            button("Promotion packet (6 months)", ACTION_PACKET, "packet", style="primary"),
+            button("Export all my data (JSON)", ACTION_EXPORT, "json"),
+            block_id="home_export",
+        ),
+        context("Both arrive as files in your DM with Multiplier."),
+    ]
+
+
+def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames) -> list[Block]:
+    blocks: list[Block] = [header("Recent entries")]
+    if not data.recent:
+        blocks.append(
+            section(
+                f"_No evidence yet._ Log the next person you unblock: "
+                f"`{names.brag} unblocked @dana on the release #unblocking`"
+            )
+        )
+        return blocks
+    tz = zone(data.settings.tz)
+    for entry in list(data.recent)[:RECENT_LIMIT]:
+        blocks.append(section(display_text(entry.text, ENTRY_TEXT_LIMIT)))
+        shared = "shared with team" if entry.visibility == "team" else "private"
+        blocks.append(
+            context(
+                f"{dimension_label(library, entry.dimension)} · "
+                f"{entry.occurred_at.astimezone(tz):%a %d %b %Y} · {shared}"
+            )
+        )
+    blocks.append(context(f"All of it: `{names.multiplier} evidence` or the export below."))
+    return blocks
+
+
+def _this_week_blocks(data: HomeData, library: CoachingLibrary) -> list[Block]:
+    summary = data.summary
+    blocks: list[Block] = [header(f"This week so far · {summary.week.label()}")]
+    if summary.current.active:
+        blocks.append(section(headline(summary.current)))
+    else:
+        blocks.append(section("Nothing logged yet this week."))
+    blocks.append(context(trend_line(summary), streak_line(summary)))
+    for line in (dimension_line(summary.current, library), scope_line(summary, library)):
+        if line:
+            blocks.append(context(truncate(line, 2900)))
+    coaching = [*nudge_blocks(summary, library), *reframe_blocks(summary)]
+    if coaching:
+        blocks.append(divider())
+        blocks.extend(coaching)
+    return blocks
+
+
+def home_view(
+    data: HomeData,
+    *,
+    library: CoachingLibrary,
+    names: CommandNames,
+    welcome: Sequence[Block] = (),
+) -> dict[str, Any]:
+    """The whole Home tab for one person."""
     blocks: list[Block] = [
         header("Your multiplier log"),
-        section(
+        context(
             "What you *enable* is what counts at staff level: people unblocked, decisions "
-            f"improved, writing that travels. Log it as it happens with `{brag_command}`."
+            f"improved, writing that travels. Log it as it happens with `{names.brag}`. "
+            "Everything here is private to you."
         ),
-        divider(),
     ]
-    if not entries:
-        blocks.append(section("_No evidence yet._ Try `" + brag_command + " unblocked …`"))
-    for entry in entries:
-        dimension = entry.dimension.replace("_", " ") if entry.dimension else "unclassified"
-        blocks.append(section(safe(entry.text, 600)))
-        blocks.append(context(f"{dimension} · {entry.occurred_at:%a %d %b %Y} · {entry.source}"))
+    blocks.extend(list(welcome)[:WELCOME_BLOCK_LIMIT])
+    blocks.extend(_this_week_blocks(data, library))
+    blocks.append(divider())
+    blocks.extend(_recent_blocks(data, library, names))
+    blocks.append(divider())
+    blocks.extend(_settings_blocks(data.settings, names))
     return {
         "type": "home",
-        "blocks": fit(blocks, VIEW_BLOCK_LIMIT, overflow_note="Older entries are in your export."),
+        "blocks": fit(blocks, VIEW_BLOCK_LIMIT, overflow_note="More is in your export."),
     }

@@ -27,13 +27,15 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         f"• `{names.brag} <what happened>` — log evidence now (`#unblocking`, `#writing`… set "
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
         f"• `{names.kudos} @someone <what they did>` — recognise a peer; it lands on their log.",
-        f"• `{m} summary` — your multiplier summary for this week.",
+        f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
+        "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
         f"• `{m} checkins on [day] [HH:MM]` / `{m} checkins off` — weekly reflection DMs.",
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
         f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
         f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",
-        f"• `{m} digest add #channel` — (admins) a weekly team digest in a channel.",
+        f"• `{m} digest add #channel [weekly <day> <HH:MM> [tz]]`, `{m} digest list`, "
+        f"`{m} digest remove #channel` — (admins) a weekly team digest in a channel.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
     ]
     text = "\n".join(lines)

@@ -6,6 +6,8 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import evidence
+    from bot.listeners.actions import evidence, home
 
     evidence.register(registrar)
+    for action_id, handler in home.ACTIONS.items():
+        registrar.action(action_id, handler)

@@ -6,9 +6,9 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.commands import brag, evidence_commands, kudos, multiplier
+    from bot.listeners.commands import brag, digest, evidence_commands, kudos, multiplier, summary
 
-    del evidence_commands  # imported for its @subcommand registrations
+    del evidence_commands, digest, summary  # imported for their @subcommand registrations
 
     s = registrar.settings
     registrar.command(s.command_brag, brag.handle_brag)

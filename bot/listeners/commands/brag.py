@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.coaching.nudges import find_reframe
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
+from bot.home.service import request_home_refresh
 from bot.listeners.support import coaching_library, current_user, db
 from bot.ui import evidence as ui
 from bot.ui.text import safe
@@ -73,8 +74,9 @@ def handle_brag(
         respond(
             **ui.text_refused(
                 typed,
-                f"I couldn't tell who {who} is, so I opened the form to finish logging this. "
-                "Nothing is saved until you press Save; here is your text, just in case:",
+                f"I couldn't tell who {safe(who, 300)} is, so I opened the form to finish "
+                "logging this. Nothing is saved until you press Save; here is your text, just "
+                "in case:",
             )
         )
         return
@@ -83,6 +85,7 @@ def handle_brag(
     entry, parsed = evidence.log_text(
         session=session, user=user, text=typed, source=evidence.BRAG, library=library
     )
+    request_home_refresh(session=session, user=user)
     session.commit()
     notes = []
     reframe = find_reframe(typed, library)

@@ -1,0 +1,1 @@
+"""Benchmarks: a large generated dataset and timings of summaries, Home and digests."""

@@ -1,0 +1,1 @@
+"""Team digests: weekly aggregates and shared highlights posted to a channel."""

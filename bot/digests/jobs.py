@@ -1,0 +1,164 @@
+"""The `digests` job: each digest channel's weekly post, once per channel and period."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.coaching.library import default_library
+from bot.db.models import DigestChannel, DigestPost, Workspace
+from bot.digests import service, slack
+from bot.scheduling.jobs import JobContext, JobResult, job
+from bot.summaries import delivery
+from bot.summaries.delivery import SendFailed
+from bot.ui.digest import digest_message
+from bot.ui.messages import CommandNames
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPE = "multiplier_digest"
+MAX_ATTEMPTS = 5
+# One run delivers for about this long, so a busy Monday cannot hold up the worker's other
+# jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
+RUN_BUDGET_SECONDS = 40
+CLAIM_BATCH = 10
+# Errors that mean this channel can never receive a digest again until someone acts.
+CHANNEL_GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+
+
+@dataclass
+class _Tally:
+    posted: int = 0
+    failed: int = 0
+    retry: int = 0
+
+
+def _key(post: DigestPost) -> str:
+    return f"{post.digest_channel_id}:{post.period_key}"
+
+
+def _names(ctx: JobContext) -> CommandNames:
+    s = ctx.settings
+    return CommandNames(brag=s.command_brag, kudos=s.command_kudos, multiplier=s.command_multiplier)
+
+
+@job("digests", "Post each team digest channel's weekly digest when its slot comes.")
+def run_digests(ctx: JobContext, now: datetime) -> JobResult:
+    with ctx.database.session() as session:
+        queued, too_late = service.enqueue_due(
+            session=session, now=now, grace=timedelta(hours=ctx.settings.digest_grace_hours)
+        )
+    recovered = _recover_stale(ctx, now)
+    tally = _Tally()
+    deadline = time.monotonic() + RUN_BUDGET_SECONDS
+    while time.monotonic() < deadline:
+        with ctx.database.session() as session:
+            ids = service.claim(
+                session=session, worker_id=ctx.worker_id, now=now, limit=CLAIM_BATCH
+            )
+        if not ids:
+            break
+        for post_id in ids:
+            _deliver(ctx, post_id, now, tally)
+    return JobResult(
+        "digests",
+        f"queued {queued}, posted {tally.posted}, failed {tally.failed}, will retry "
+        f"{tally.retry}, skipped {too_late} too late, recovered {recovered}",
+    )
+
+
+def _recover_stale(ctx: JobContext, now: datetime) -> int:
+    """Settle claims whose worker died: posted if the channel has it, else (if unknown) stop."""
+    recovered = 0
+    with ctx.database.session() as session:
+        for post in service.stale_claims(session=session, now=now):
+            digest = session.get(DigestChannel, post.digest_channel_id)
+            if digest is None:
+                continue
+            client = ctx.client_for(digest_team(session, digest))
+            try:
+                ts = delivery.find_posted(
+                    client,
+                    channel=digest.channel_id,
+                    event_type=EVENT_TYPE,
+                    key=_key(post),
+                )
+            except SendFailed as error:
+                post.status, post.last_error = "unknown", error.error[:255]
+                continue
+            if ts is not None:
+                post.status, post.message_ts, post.posted_at = "posted", ts, now
+            else:
+                post.status = "pending"
+            recovered += 1
+    return recovered
+
+
+def digest_team(session: Session, digest: DigestChannel) -> str:
+    """The Slack team id of the digest's workspace (for its Web API client)."""
+    workspace = session.get(Workspace, digest.workspace_id)
+    return workspace.team_id if workspace is not None else ""
+
+
+def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> None:
+    library = default_library(ctx.settings.prompts_dir)
+    with ctx.database.session() as session:
+        post = session.get(DigestPost, post_id)
+        if post is None or post.status != "claimed":
+            return
+        digest = session.get(DigestChannel, post.digest_channel_id)
+        if digest is None or not digest.active:
+            post.status = "skipped"
+            return
+        client = ctx.client_for(digest_team(session, digest))
+        post.attempts += 1
+        try:
+            # The team is the channel's membership now; the cached one if Slack won't say.
+            members = slack.channel_members(client, digest.channel_id)
+            service.replace_members(session=session, digest=digest, members=members, now=now)
+        except SendFailed as error:
+            logger.info("using cached members: %s", error.error)
+        team = service.build_digest(
+            session=session,
+            digest=digest,
+            period_start=post.period_start,
+            period_end=post.period_end,
+            library=library,
+            min_group_size=ctx.settings.digest_min_group_size,
+        )
+        message = digest_message(
+            team,
+            channel_name=digest.channel_name,
+            tz_name=digest.tz,
+            library=library,
+            names=_names(ctx),
+        )
+        session.commit()
+        try:
+            posted = delivery.post_message(
+                client,
+                channel=digest.channel_id,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": _key(post)}},
+            )
+        except SendFailed as error:
+            post.last_error = error.error[:255]
+            if error.error in CHANNEL_GONE:
+                digest.active = False
+                digest.next_post_at = None
+            if error.permanent or post.attempts >= MAX_ATTEMPTS:
+                post.status = "failed"
+                tally.failed += 1
+                logger.warning("digest not posted: %s", error.error)
+            else:
+                post.status = "pending"
+                tally.retry += 1
+            return
+        post.status, post.message_ts, post.posted_at = "posted", posted.ts, now
+        post.last_error = None
+        tally.posted += 1

@@ -1,0 +1,309 @@
+"""The App Home: what it shows, and republishing it (coalesced) after a user's data changes.
+
+Any flush that adds, changes or deletes one of a person's evidence entries, kudos (given or
+received), check-ins or answers, or the settings the Home shows, marks that person's Home
+stale; features can also say so explicitly with `request_home_refresh(session=..., user=...)`
+(e.g. after a bulk statement the ORM does not see). Nothing happens until the session commits
+(a rollback forgets it); then the Home is republished once, `HOME_REFRESH_DELAY_SECONDS`
+after the last change, however many changes came in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
+from bot.summaries import metrics
+from bot.summaries import service as summaries
+
+logger = logging.getLogger(__name__)
+
+RECENT_ENTRIES = 10
+_PENDING_KEY = "multiplier.home_refresh"
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    summary_enabled: bool
+    checkins_enabled: bool
+    cadence: str
+    checkin_weekday: int
+    checkin_minute: int
+    tz: str
+    paused_until: date | None
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the Home tab shows for one person."""
+
+    summary: metrics.MultiplierSummary
+    recent: Sequence[metrics.EntryRow]
+    settings: HomeSettings
+
+
+def load_home(*, session: Session, user: User, now: datetime, library: CoachingLibrary) -> HomeData:
+    """This week so far, the trend, the current nudge, recent entries and settings."""
+    week = summaries.current_week(user, now)
+    summary = summaries.build_summary(
+        session=session, user=user, week=week, library=library, in_progress=True
+    )
+    rows = session.execute(
+        select(
+            EvidenceEntry.id,
+            EvidenceEntry.occurred_at,
+            EvidenceEntry.dimension,
+            EvidenceEntry.scope,
+            EvidenceEntry.text,
+            EvidenceEntry.source,
+            EvidenceEntry.visibility,
+        )
+        .where(EvidenceEntry.user_id == user.id)
+        .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
+        .limit(RECENT_ENTRIES)
+    ).all()
+    recent = [
+        metrics.EntryRow(
+            id=r[0],
+            occurred_at=r[1],
+            dimension=r[2],
+            scope=r[3],
+            text=r[4],
+            source=r[5],
+            visibility=r[6],
+        )
+        for r in rows
+    ]
+    return HomeData(
+        summary=summary,
+        recent=recent,
+        settings=HomeSettings(
+            summary_enabled=user.summary_enabled,
+            checkins_enabled=user.checkins_enabled,
+            cadence=user.cadence,
+            checkin_weekday=user.checkin_weekday,
+            checkin_minute=user.checkin_minute,
+            tz=user.tz,
+            paused_until=user.paused_until,
+        ),
+    )
+
+
+# ── Coalesced republishing ─────────────────────────────────────────────────────────────────
+
+# Publishes one user's Home, given the user's row id.
+Publish = Callable[[int], None]
+
+
+class HomeRefresher:
+    """Republishes Home tabs on a background thread, once per user per burst of changes."""
+
+    def __init__(self, publish: Publish, *, delay: float) -> None:
+        self._publish = publish
+        self._delay = delay
+        self._due: dict[int, float] = {}
+        self._busy = 0
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def request(self, user_id: int) -> None:
+        """Publish this user's Home `delay` seconds from now (pushing back a pending one)."""
+        with self._cond:
+            if self._closed:
+                return
+            self._due[user_id] = time.monotonic() + self._delay
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="home-refresh", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def cancel(self, user_id: int) -> None:
+        """Forget a pending refresh (the Home was just published fresh)."""
+        with self._cond:
+            self._due.pop(user_id, None)
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until nothing is pending or publishing (tests, shutdown)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._due and not self._busy, timeout)
+
+    def close(self, *, flush: bool = True, timeout: float = 10.0) -> None:
+        """Stop; with `flush`, publish what is pending first."""
+        if flush:
+            with self._cond:
+                for key in self._due:
+                    self._due[key] = 0.0
+                self._cond.notify_all()
+            self.wait_idle(timeout)
+        with self._cond:
+            self._closed = True
+            self._due.clear()
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _next_batch(self) -> list[int] | None:
+        with self._cond:
+            while True:
+                if self._closed:
+                    return None
+                now = time.monotonic()
+                ready = [key for key, due in self._due.items() if due <= now]
+                if ready:
+                    for key in ready:
+                        del self._due[key]
+                    self._busy += len(ready)
+                    return ready
+                wait = min(self._due.values(), default=now + 60) - now
+                self._cond.wait(timeout=max(wait, 0.01))
+
+    def _run(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            for user_id in batch:
+                try:
+                    self._publish(user_id)
+                except Exception:
+                    logger.exception("home refresh failed", extra={"user_row": user_id})
+                finally:
+                    with self._cond:
+                        self._busy -= 1
+                        self._cond.notify_all()
+
+
+_refreshers: dict[Engine, HomeRefresher] = {}
+_registry_lock = threading.Lock()
+
+
+def install_refresher(engine: Engine, refresher: HomeRefresher) -> None:
+    """Route refresh requests from sessions on this engine to `refresher`."""
+    with _registry_lock:
+        _refreshers[engine] = refresher
+
+
+def uninstall_refresher(engine: Engine, refresher: HomeRefresher) -> None:
+    with _registry_lock:
+        if _refreshers.get(engine) is refresher:
+            del _refreshers[engine]
+
+
+def _pending(session: Session) -> set[int]:
+    return session.info.setdefault(_PENDING_KEY, set())
+
+
+def request_home_refresh(*, session: Session, user: User) -> None:
+    """Republish this user's Home once the session commits (coalesced with other changes)."""
+    if user.id is not None:
+        _pending(session).add(user.id)
+
+
+# Which rows belong to whose Home: the model and the columns naming the users concerned.
+_OWNERS: dict[type, tuple[str, ...]] = {
+    EvidenceEntry: ("user_id",),
+    Kudos: ("giver_id", "recipient_id"),
+    CheckIn: ("user_id",),
+    Answer: ("user_id",),
+}
+# The User columns the Home shows (a tz refresh or a scheduling timestamp does not count).
+_HOME_SETTINGS = (
+    "summary_enabled",
+    "checkins_enabled",
+    "cadence",
+    "checkin_weekday",
+    "checkin_minute",
+    "tz",
+    "paused_until",
+)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
+    """Note whose Home a flush changed (new, dirty and deleted still hold the flushed rows)."""
+    touched: set[int] = set()
+    for row in (*session.new, *session.dirty, *session.deleted):
+        columns = _OWNERS.get(type(row))
+        if columns is not None:
+            touched.update(getattr(row, column) for column in columns)
+    for row in session.dirty:  # a person met for the first time has no Home to refresh yet
+        if isinstance(row, User) and row.id is not None:
+            state = inspect(row)
+            if any(state.attrs[name].history.has_changes() for name in _HOME_SETTINGS):
+                touched.add(row.id)
+    touched.discard(None)  # type: ignore[arg-type]
+    if touched:
+        _pending(session).update(touched)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    pending: set[int] | None = session.info.pop(_PENDING_KEY, None)
+    if not pending:
+        return
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+    with _registry_lock:
+        refresher = _refreshers.get(engine) if engine is not None else None
+    if refresher is None:
+        return  # no app in this process (CLI, worker): the next app_home_opened rebuilds it
+    for user_id in pending:
+        refresher.request(user_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def home_view_for(
+    *, session: Session, user: User, now: datetime, library: CoachingLibrary, names: Any
+) -> dict[str, Any]:
+    """The Home view for one user (Block Kit built in bot.ui.home)."""
+    from bot.ui.home import home_view
+
+    data = load_home(session=session, user=user, now=now, library=library)
+    return home_view(data, library=library, names=names, welcome=_welcome_blocks(user))
+
+
+def _welcome_blocks(user: User) -> list[dict[str, Any]]:
+    """The check-ins feature's welcome section (bot/ui/welcome.py) hooks in here: one call."""
+    del user
+    return []
+
+
+def cancel_pending_refresh(*, user_id: int) -> None:
+    """The Home was just published fresh: a queued refresh for it would only repeat it."""
+    with _registry_lock:
+        refreshers = list(_refreshers.values())
+    for refresher in refreshers:
+        refresher.cancel(user_id)
+
+
+def make_publisher(
+    *, database: Any, client: Any, library: Callable[[], CoachingLibrary], names: Any
+) -> Publish:
+    """A publish function for HomeRefresher: its own session, then views.publish."""
+    from bot import clock
+
+    def publish(user_id: int) -> None:
+        with database.session() as session:
+            user = session.get(User, user_id)
+            if user is None or not user.active or user.is_bot or not user.workspace.active:
+                return
+            slack_user_id = user.slack_user_id
+            view = home_view_for(
+                session=session, user=user, now=clock.now(), library=library(), names=names
+            )
+        client.views_publish(user_id=slack_user_id, view=view)
+
+    return publish

@@ -1,0 +1,67 @@
+"""Buttons on the App Home: the weekly summary switch and the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import clock
+from bot.home import service as home
+from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.summaries import service as summaries
+from bot.ui import home as home_ui
+
+
+def handle_summary_toggle(
+    ack: Ack, action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Turn the weekly summary DM on or off for the person who clicked, then republish."""
+    ack()
+    value = action.get("value")
+    if value not in ("on", "off"):
+        return  # a tampered value changes nothing
+    session = db(context)
+    user = current_user(context)
+    summaries.set_summary_enabled(session=session, user=user, enabled=value == "on")
+    view = home.home_view_for(
+        session=session,
+        user=user,
+        now=clock.now(),
+        library=coaching_library(context),
+        names=command_names(context),
+    )
+    session.commit()
+    client.views_publish(user_id=user.slack_user_id, view=view)
+    # Published fresh just now: the refresh the commit queued would only repeat it.
+    home.cancel_pending_refresh(user_id=user.id)
+
+
+def handle_export_json(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    """Send everything stored about the clicker as a JSON file in their DM."""
+    ack()
+    from bot.listeners.commands.evidence_commands import send_json_export
+
+    send_json_export(client=client, session=db(context), user=current_user(context))
+
+
+def handle_export_packet(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    """Send the clicker's promotion packet for the last six months as Markdown in their DM."""
+    ack()
+    from bot.listeners.commands.evidence_commands import send_packet
+
+    send_packet(
+        client=client,
+        session=db(context),
+        user=current_user(context),
+        period_text="",
+        context=context,
+    )
+
+
+ACTIONS = {
+    home_ui.ACTION_SUMMARY_TOGGLE: handle_summary_toggle,
+    home_ui.ACTION_EXPORT: handle_export_json,
+    home_ui.ACTION_PACKET: handle_export_packet,
+}

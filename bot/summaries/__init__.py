@@ -1,0 +1,1 @@
+"""Multiplier-effect summaries: metrics, the weekly personal summary, its chart and job."""

@@ -1,0 +1,209 @@
+"""The `summaries` job: the weekly personal summary DM, once per person and week."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.coaching.library import default_library
+from bot.db.models import SummaryPost, User
+from bot.scheduling.jobs import JobContext, JobResult, job
+from bot.summaries import chart, delivery, service
+from bot.summaries.delivery import SendFailed
+from bot.ui import summary as summary_ui
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPE = "multiplier_summary"
+MAX_ATTEMPTS = 5
+# One run delivers for about this long, so a busy Monday cannot hold up the worker's other
+# jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
+RUN_BUDGET_SECONDS = 40
+CLAIM_BATCH = 10
+# Errors that mean the person cannot receive anything any more.
+GONE_ERRORS = frozenset({"account_inactive", "user_disabled", "user_not_found", "cannot_dm_bot"})
+
+
+@dataclass
+class _Tally:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry: int = 0
+    charts_failed: int = 0
+
+
+def _key(post: SummaryPost) -> str:
+    return f"{post.user_id}:{post.period_key}"
+
+
+@job("summaries", "Send the weekly personal summary DM to everyone whose week just ended.")
+def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
+    settings = ctx.settings
+    with ctx.database.session() as session:
+        queued = service.enqueue_due(
+            session=session,
+            now=now,
+            weekday=settings.summary_weekday,
+            minute=settings.summary_minute,
+            grace=timedelta(hours=settings.summary_grace_hours),
+        )
+    recovered = _recover_stale(ctx, now)
+    tally = _Tally()
+    deadline = time.monotonic() + RUN_BUDGET_SECONDS
+    while time.monotonic() < deadline:
+        with ctx.database.session() as session:
+            ids = service.claim(
+                session=session, worker_id=ctx.worker_id, now=now, limit=CLAIM_BATCH
+            )
+        if not ids:
+            break
+        for post_id in ids:
+            _deliver(ctx, post_id, now, tally)
+    return JobResult(
+        "summaries",
+        f"queued {queued}, sent {tally.sent}, skipped {tally.skipped}, failed {tally.failed}, "
+        f"will retry {tally.retry}, chart fallbacks {tally.charts_failed}, "
+        f"recovered {recovered}",
+    )
+
+
+def _recover_stale(ctx: JobContext, now: datetime) -> int:
+    """Settle claims whose worker died: sent if Slack has the message, else pending again."""
+    recovered = 0
+    with ctx.database.session() as session:
+        for post in service.stale_claims(session=session, now=now):
+            user = session.get(User, post.user_id)
+            if user is None:
+                continue
+            if post.channel_id is None:
+                post.status = "pending"  # it never got as far as posting
+                recovered += 1
+                continue
+            try:
+                ts = delivery.find_posted(
+                    ctx.client_for(user.workspace.team_id),
+                    channel=post.channel_id,
+                    event_type=EVENT_TYPE,
+                    key=_key(post),
+                )
+            except SendFailed as error:
+                # Unknown outcome and no way to check: never risk a second copy.
+                post.status = "unknown"
+                post.last_error = error.error[:255]
+                continue
+            if ts is not None:
+                post.status, post.message_ts, post.sent_at = "sent", ts, now
+            else:
+                post.status = "pending"
+            recovered += 1
+    return recovered
+
+
+def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> None:
+    library = default_library(ctx.settings.prompts_dir)
+    with ctx.database.session() as session:
+        post = session.get(SummaryPost, post_id)
+        if post is None or post.status != "claimed":
+            return
+        user = session.scalars(select(User).where(User.id == post.user_id)).one()
+        if not (user.active and user.summary_enabled and user.workspace.active):
+            post.status = "skipped"
+            tally.skipped += 1
+            return
+        week = service.period_week(post.period_key, user.tz)
+        summary = service.build_summary(
+            session=session,
+            user=user,
+            week=week,
+            library=library,
+            recently_shown_nudges=service.recent_nudges(
+                session=session, user=user, before_key=post.period_key
+            ),
+        )
+        post.nudge_id = summary.nudge.id if summary.nudge else None
+        message = summary_ui.weekly_summary_message(
+            summary, library, multiplier_command=ctx.settings.command_multiplier
+        )
+        rows = summary_ui.chart_rows(summary, library)
+        client = ctx.client_for(user.workspace.team_id)
+        post.attempts += 1
+        try:
+            if post.attempts > 1 and post.channel_id:
+                # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
+                ts = delivery.find_posted(
+                    client, channel=post.channel_id, event_type=EVENT_TYPE, key=_key(post)
+                )
+                if ts is not None:
+                    post.status, post.message_ts, post.sent_at = "sent", ts, now
+                    tally.sent += 1
+                    return
+            channel = user.dm_channel_id or delivery.open_dm(client, user.slack_user_id)
+            user.dm_channel_id = channel
+            post.channel_id = channel
+            # Record where we are about to post before posting: a crash after this point is
+            # settled by looking for the message, never by posting blindly again.
+            session.commit()
+            posted = delivery.post_message(
+                client,
+                channel=channel,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": _key(post)}},
+            )
+        except SendFailed as error:
+            _failed(post, user, error, tally)
+            return
+        post.status, post.message_ts, post.sent_at = "sent", posted.ts, now
+        post.last_error = None
+        session.commit()
+        tally.sent += 1
+        channel_id = posted.channel
+    if not _send_chart(client, channel_id, rows, summary.week.label()):
+        tally.charts_failed += 1
+
+
+def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> None:
+    post.last_error = error.error[:255]
+    if error.error in GONE_ERRORS:
+        user.active = False
+        user.inactive_reason = error.error[:64]
+    if error.permanent or post.attempts >= MAX_ATTEMPTS:
+        post.status = "failed"
+        tally.failed += 1
+        logger.warning("summary not sent: %s", error.error, extra={"user_id": user.id})
+    else:
+        post.status = "pending"  # claimed_at (this run's instant) defers it to a later run
+        tally.retry += 1
+
+
+def _send_chart(
+    client: WebClient, channel: str, rows: list[chart.ChartRow], week_label: str
+) -> bool:
+    """Upload the chart; on failure post the same comparison as text. True if the PNG went."""
+    if not rows:
+        return True
+    png = chart.render_png(rows, title=f"This week against your 4-week average · {week_label}")
+    alt = "; ".join(f"{r.label}: {r.this_week} this week, {r.average:.1f} average" for r in rows)
+    if delivery.upload_png(
+        client,
+        channel=channel,
+        content=png,
+        filename=chart.FILENAME,
+        title=f"Your multiplier week · {week_label}",
+        alt_text=alt[:1000],
+    ):
+        return True
+    fallback = summary_ui.chart_fallback_message(rows)
+    try:
+        delivery.post_message(
+            client, channel=channel, text=fallback["text"], blocks=fallback["blocks"]
+        )
+    except SendFailed:
+        logger.warning("chart fallback not sent")
+    return False

@@ -1,0 +1,537 @@
+"""Multiplier-effect metrics: pure functions over plain rows (no Slack, no SQL sessions).
+
+Everything a personal summary, the App Home and a team digest show is computed here from
+frozen dataclasses the services load, so each number can be checked by hand in a test.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import Nudge, Reframe
+from bot.coaching.nudges import WeeklyStats, find_reframe, pick_nudge
+from bot.summaries.periods import Week
+
+UNCLASSIFIED = "unclassified"
+UNSCOPED = "unscoped"
+TRAILING_PERIODS = 4
+
+
+# ── Inputs ─────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One evidence entry, as the metrics need it."""
+
+    id: int
+    occurred_at: datetime
+    dimension: str | None = None
+    scope: str | None = None
+    people: tuple[str, ...] = ()
+    text: str = ""
+    source: str = "brag"
+    visibility: str = "private"
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class KudosRow:
+    """A kudos the person received (`received=True`) or gave."""
+
+    created_at: datetime
+    received: bool
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What one person logged around a week: the input of `summarise`."""
+
+    slack_user_id: str
+    entries: Sequence[EntryRow]
+    kudos: Sequence[KudosRow] = ()
+    answered_checkins: Sequence[datetime] = ()
+    # Instants with an entry or an answered check-in, further back (for the streak).
+    active_instants: Sequence[datetime] = ()
+    # Slack user id → the teams (digest channels) they belong to.
+    teams_of: Mapping[str, Iterable[str]] = field(default_factory=dict)
+
+
+# ── One period ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class PeriodMetrics:
+    """The numbers for one person and one period."""
+
+    entries: int = 0
+    by_dimension: Mapping[str, int] = field(default_factory=dict)
+    multiplier_entries: int = 0
+    people_helped: int = 0
+    teams_reached: int = 0
+    teams: tuple[str, ...] = ()
+    scope_mix: Mapping[str, int] = field(default_factory=dict)
+    written_artefacts: int = 0
+    kudos_received: int = 0
+    kudos_given: int = 0
+    checkins_answered: int = 0
+
+    @property
+    def active(self) -> bool:
+        """Logged evidence or answered a check-in in the period."""
+        return self.entries > 0 or self.checkins_answered > 0
+
+    def stats(self, week_start: date) -> WeeklyStats:
+        """The view the nudge rules (bot.coaching.nudges) take of this period."""
+        return WeeklyStats(
+            week_start=week_start,
+            dimension_counts={k: v for k, v in self.by_dimension.items() if k != UNCLASSIFIED},
+            scope_counts={k: v for k, v in self.scope_mix.items() if k != UNSCOPED},
+            written_artefacts=self.written_artefacts,
+            entries=self.entries,
+            kudos_received=self.kudos_received,
+            people_helped=self.people_helped,
+            teams_reached=self.teams_reached,
+        )
+
+
+def period_metrics(
+    *,
+    entries: Iterable[EntryRow],
+    library: CoachingLibrary,
+    slack_user_id: str = "",
+    kudos: Iterable[KudosRow] = (),
+    answered_checkins: int = 0,
+    teams_of: Mapping[str, Iterable[str]] | None = None,
+) -> PeriodMetrics:
+    """Counts for the rows of one period (the caller picks the rows in the period)."""
+    dimensions = {d.id: d for d in library.dimensions}
+    by_dimension: Counter[str] = Counter()
+    scopes: Counter[str] = Counter()
+    people: set[str] = set()
+    multiplier = written = total = 0
+    for entry in entries:
+        total += 1
+        by_dimension[entry.dimension or UNCLASSIFIED] += 1
+        scopes[entry.scope or UNSCOPED] += 1
+        known = dimensions.get(entry.dimension or "")
+        if known is not None and known.multiplier:
+            multiplier += 1
+        if known is not None and known.written_artefact:
+            written += 1
+        if entry.source != "kudos":  # on a kudos entry, `people` is who gave it
+            people.update(p for p in entry.people if p and p != slack_user_id)
+    teams: set[str] = set()
+    for person in people:
+        teams.update((teams_of or {}).get(person, ()))
+    received = given = 0
+    for item in kudos:
+        if item.received:
+            received += 1
+        else:
+            given += 1
+    return PeriodMetrics(
+        entries=total,
+        by_dimension=dict(by_dimension),
+        multiplier_entries=multiplier,
+        people_helped=len(people),
+        teams_reached=len(teams),
+        teams=tuple(sorted(teams)),
+        scope_mix=dict(scopes),
+        written_artefacts=written,
+        kudos_received=received,
+        kudos_given=given,
+        checkins_answered=answered_checkins,
+    )
+
+
+def weekly_metrics(
+    activity: Activity, weeks: Sequence[Week], library: CoachingLibrary
+) -> list[PeriodMetrics]:
+    """One PeriodMetrics per week (oldest first), each over the rows that fall in it."""
+    result = []
+    for week in weeks:
+        result.append(
+            period_metrics(
+                entries=[e for e in activity.entries if week.contains(e.occurred_at)],
+                library=library,
+                slack_user_id=activity.slack_user_id,
+                kudos=[k for k in activity.kudos if week.contains(k.created_at)],
+                answered_checkins=sum(1 for c in activity.answered_checkins if week.contains(c)),
+                teams_of=activity.teams_of,
+            )
+        )
+    return result
+
+
+# ── Over time ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Trend:
+    """This period against the average of the trailing periods."""
+
+    periods: int
+    average_entries: float
+    average_multiplier: float
+    average_by_dimension: Mapping[str, float]
+    change_multiplier: float
+    change_percent: float | None
+
+    @property
+    def direction(self) -> str:
+        if self.change_multiplier > 0:
+            return "up"
+        if self.change_multiplier < 0:
+            return "down"
+        return "flat"
+
+
+def trend(current: PeriodMetrics, trailing: Sequence[PeriodMetrics]) -> Trend | None:
+    """Change of multiplier entries against the average of the trailing periods (None if none).
+
+    Only periods the person had history in are passed, so a newcomer is not compared with
+    weeks before they started.
+    """
+    if not trailing:
+        return None
+    n = len(trailing)
+    dims: Counter[str] = Counter()
+    for period in trailing:
+        dims.update(period.by_dimension)
+    average_multiplier = sum(p.multiplier_entries for p in trailing) / n
+    change = current.multiplier_entries - average_multiplier
+    percent = None if average_multiplier == 0 else change / average_multiplier
+    return Trend(
+        periods=n,
+        average_entries=sum(p.entries for p in trailing) / n,
+        average_multiplier=average_multiplier,
+        average_by_dimension={key: value / n for key, value in dims.items()},
+        change_multiplier=change,
+        change_percent=percent,
+    )
+
+
+def streak(active: Sequence[bool], *, current_in_progress: bool = False) -> int:
+    """Consecutive active periods ending with the last one (oldest first).
+
+    While the last period is still in progress and empty, the streak is the one that ended
+    with the period before: nobody loses a streak on a Monday morning.
+    """
+    flags = list(active)
+    if current_in_progress and flags and not flags[-1]:
+        flags.pop()
+    count = 0
+    for flag in reversed(flags):
+        if not flag:
+            break
+        count += 1
+    return count
+
+
+def active_weeks(instants: Iterable[datetime], weeks: Sequence[Week]) -> list[bool]:
+    """For each consecutive week (oldest first), whether any instant falls in it."""
+    if not weeks:
+        return []
+    flags = [False] * len(weeks)
+    starts = [w.start for w in weeks]
+    end = weeks[-1].end
+    for instant in instants:
+        if instant < starts[0] or instant >= end:
+            continue
+        low, high = 0, len(starts) - 1
+        while low < high:  # the last week whose start is <= instant
+            mid = (low + high + 1) // 2
+            if starts[mid] <= instant:
+                low = mid
+            else:
+                high = mid - 1
+        flags[low] = True
+    return flags
+
+
+def history_weeks(instants: Iterable[datetime], weeks: Sequence[Week]) -> int:
+    """How many of the trailing `weeks` lie on or after the week of the first activity."""
+    flags = active_weeks(instants, weeks)
+    for index, flag in enumerate(flags):
+        if flag:
+            return len(flags) - index
+    return 0
+
+
+# ── The summary ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class ReframeSuggestion:
+    """A glue-work entry and the staff-level version of it."""
+
+    entry_id: int
+    entry_text: str
+    reframe: Reframe
+
+
+@dataclass(frozen=True)
+class MultiplierSummary:
+    """Everything one person's weekly summary (and Home) shows about a week."""
+
+    week: Week
+    current: PeriodMetrics
+    trailing: tuple[PeriodMetrics, ...]
+    trend: Trend | None
+    streak: int
+    streak_capped: bool
+    nudge: Nudge | None
+    reframe: ReframeSuggestion | None
+    in_progress: bool = False
+
+
+def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
+    """The most recent entry that looks like glue work, with its staff-level version."""
+    for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
+        if entry.source == "kudos":
+            continue  # someone else's words about you: not yours to reframe
+        reframe = find_reframe(entry.text, library)
+        if reframe is not None:
+            return ReframeSuggestion(entry.id, entry.text, reframe)
+    return None
+
+
+def summarise(
+    activity: Activity,
+    *,
+    weeks: Sequence[Week],
+    streak_weeks: Sequence[Week],
+    library: CoachingLibrary,
+    in_progress: bool = False,
+    recently_shown_nudges: Iterable[str] = (),
+) -> MultiplierSummary:
+    """The summary of the last of `weeks` (consecutive, oldest first).
+
+    `weeks` spans the nudge window (at least the trailing four periods plus this one);
+    `streak_weeks` the longer span the streak is counted over.
+    """
+    per_week = weekly_metrics(activity, weeks, library)
+    current = per_week[-1]
+    instants = [*activity.active_instants, *(e.occurred_at for e in activity.entries)]
+    instants.extend(activity.answered_checkins)
+    history = history_weeks(instants, streak_weeks)
+    # Weeks the person has history in, within the window (this week always counts).
+    known = max(1, min(history, len(weeks)))
+    trailing = per_week[:-1][-min(TRAILING_PERIODS, known - 1) :] if known > 1 else []
+    flags = active_weeks(instants, streak_weeks)
+    run = streak(flags, current_in_progress=in_progress)
+    nudge_history = [
+        stats.stats(week.monday)
+        for stats, week in zip(per_week[-known:], weeks[-known:], strict=True)
+    ]
+    this_week = [e for e in activity.entries if weeks[-1].contains(e.occurred_at)]
+    return MultiplierSummary(
+        week=weeks[-1],
+        current=current,
+        trailing=tuple(trailing),
+        trend=trend(current, trailing),
+        streak=run,
+        streak_capped=run >= len(streak_weeks),
+        nudge=pick_nudge(nudge_history, library, recently_shown=tuple(recently_shown_nudges)),
+        reframe=pick_reframe(this_week, library),
+        in_progress=in_progress,
+    )
+
+
+# ── Team digests ───────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class TeamEntryRow:
+    """A team member's entry for a digest. `text` is None unless its author shared it."""
+
+    id: int
+    author: str
+    occurred_at: datetime
+    created_at: datetime
+    dimension: str | None = None
+    scope: str | None = None
+    people: tuple[str, ...] = ()
+    shared_text: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamKudosRow:
+    """A kudos whose giver allowed it in digests."""
+
+    id: int
+    giver: str
+    recipient: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Highlight:
+    author: str
+    text: str
+    dimension: str | None
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """Aggregates: only ever built for a group of at least the minimum size."""
+
+    participants: int
+    members: int
+    entries: int
+    multiplier_entries: int
+    by_dimension: Mapping[str, int]
+    people_helped: int
+    cross_team_entries: int
+    written_artefacts: int
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    """What a team digest shows for one period."""
+
+    period_start: datetime
+    period_end: datetime
+    members: int
+    totals: TeamTotals | None
+    highlights: tuple[Highlight, ...]
+    highlights_more: int
+    kudos: tuple[TeamKudosRow, ...]
+    kudos_more: int
+    late_totals: TeamTotals | None
+    late_highlights: tuple[Highlight, ...]
+    min_group_size: int
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.totals is None
+            and not self.highlights
+            and not self.kudos
+            and self.late_totals is None
+            and not self.late_highlights
+        )
+
+
+def _totals(
+    entries: Sequence[TeamEntryRow],
+    participants: set[str],
+    members: int,
+    library: CoachingLibrary,
+    min_group_size: int,
+) -> TeamTotals | None:
+    if len(participants) < min_group_size:
+        return None
+    dimensions = {d.id: d for d in library.dimensions}
+    by_dimension: Counter[str] = Counter(e.dimension or UNCLASSIFIED for e in entries)
+    helped = {p for e in entries for p in e.people if p != e.author}
+    multiplier = sum(
+        1 for e in entries if (d := dimensions.get(e.dimension or "")) is not None and d.multiplier
+    )
+    written = sum(
+        1
+        for e in entries
+        if (d := dimensions.get(e.dimension or "")) is not None and d.written_artefact
+    )
+    return TeamTotals(
+        participants=len(participants),
+        members=members,
+        entries=len(entries),
+        multiplier_entries=multiplier,
+        by_dimension=dict(by_dimension),
+        people_helped=len(helped),
+        cross_team_entries=sum(1 for e in entries if e.scope in ("cross_team", "org")),
+        written_artefacts=written,
+    )
+
+
+def _highlights(entries: Iterable[TeamEntryRow]) -> list[Highlight]:
+    shared = [e for e in entries if e.shared_text is not None and e.shared_text.strip()]
+    shared.sort(key=lambda e: (e.occurred_at, e.id))
+    return [Highlight(e.author, e.shared_text or "", e.dimension, e.occurred_at) for e in shared]
+
+
+def team_digest(
+    *,
+    period_start: datetime,
+    period_end: datetime,
+    members: Iterable[str],
+    entries: Sequence[TeamEntryRow],
+    answered_checkins: Iterable[tuple[str, datetime]],
+    kudos: Sequence[TeamKudosRow],
+    library: CoachingLibrary,
+    min_group_size: int,
+    highlight_limit: int = 10,
+    kudos_limit: int = 10,
+) -> TeamDigest:
+    """A digest for [period_start, period_end).
+
+    `entries` may include entries of the previous period: those created at or after
+    `period_start` (logged after the previous digest was cut) make the "also from last week"
+    section. An entry counts in a period only if it was created before that period's end, so
+    the same rows give the same digest however late the job runs.
+    """
+    member_set = set(members)
+    previous_start = period_start - (period_end - period_start)
+    current = [
+        e
+        for e in entries
+        if e.author in member_set
+        and period_start <= e.occurred_at < period_end
+        and e.created_at < period_end
+    ]
+    late = [
+        e
+        for e in entries
+        if e.author in member_set
+        and previous_start <= e.occurred_at < period_start <= e.created_at < period_end
+    ]
+    checkins = list(answered_checkins)
+    participants = {e.author for e in current}
+    participants.update(
+        who for who, at in checkins if who in member_set and period_start <= at < period_end
+    )
+    # Last week's group, as it stands now: on time or late, for the late section's threshold.
+    previous_group = {
+        e.author
+        for e in entries
+        if e.author in member_set and previous_start <= e.occurred_at < period_start
+    }
+    previous_group.update(
+        who for who, at in checkins if who in member_set and previous_start <= at < period_start
+    )
+    highlights = _highlights(current)
+    late_highlights = _highlights(late)
+    shown_kudos = sorted(
+        (
+            k
+            for k in kudos
+            if period_start <= k.created_at < period_end and k.recipient in member_set
+        ),
+        key=lambda k: (k.created_at, k.id),
+    )
+    late_totals = None
+    if late and len(previous_group) >= min_group_size:
+        late_totals = _totals(
+            late, {e.author for e in late}, len(member_set), library, min_group_size=1
+        )
+    return TeamDigest(
+        period_start=period_start,
+        period_end=period_end,
+        members=len(member_set),
+        totals=_totals(current, participants, len(member_set), library, min_group_size),
+        highlights=tuple(highlights[:highlight_limit]),
+        highlights_more=max(0, len(highlights) - highlight_limit),
+        kudos=tuple(shown_kudos[:kudos_limit]),
+        kudos_more=max(0, len(shown_kudos) - kudos_limit),
+        late_totals=late_totals,
+        late_highlights=tuple(late_highlights[:highlight_limit]),
+        min_group_size=min_group_size,
+    )

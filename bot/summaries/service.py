@@ -1,0 +1,351 @@
+"""Personal summaries: load a person's rows around a week, compute, and deliver once per week.
+
+The number of SQL statements a summary issues is fixed (it never grows with the size of
+the log): one for the entries in the window, one for older activity (the streak), one for
+kudos, one for the teams of the people helped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all, update
+from sqlalchemy.orm import Session
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import (
+    CheckIn,
+    DigestChannel,
+    DigestChannelMember,
+    EvidenceEntry,
+    Kudos,
+    SummaryPost,
+    User,
+    Workspace,
+)
+from bot.summaries import metrics, periods
+
+logger = logging.getLogger(__name__)
+
+# The streak is counted over at most this many weeks ("52+ weeks" beyond).
+STREAK_WEEKS = 52
+# A claimed summary whose sender vanished (crash) is looked at again after this long.
+STALE_CLAIM = timedelta(minutes=15)
+CLAIM_BATCH = 50
+# PostgreSQL advisory lock key: one worker at a time queues summaries (no insert deadlocks).
+ENQUEUE_LOCK = 0x5EED_0005
+
+
+def window_weeks(library: CoachingLibrary) -> int:
+    """Weeks loaded for a summary: this one, the trailing four, and the longest nudge window."""
+    longest_rule = max((nudge.rule.weeks for nudge in library.nudges), default=1)
+    return max(metrics.TRAILING_PERIODS + 1, longest_rule)
+
+
+@dataclass(frozen=True)
+class SummaryWeeks:
+    """The weeks a summary is computed over, all in the person's time zone."""
+
+    window: list[periods.Week]
+    streak: list[periods.Week]
+
+    @property
+    def week(self) -> periods.Week:
+        return self.window[-1]
+
+
+def weeks_for(week: periods.Week, tz_name: str, library: CoachingLibrary) -> SummaryWeeks:
+    tz = periods.zone(tz_name)
+    return SummaryWeeks(
+        window=periods.weeks_ending_with(week, window_weeks(library), tz),
+        streak=periods.weeks_ending_with(week, STREAK_WEEKS, tz),
+    )
+
+
+def _answered(checkin: type[CheckIn]) -> object:
+    return or_(checkin.answered_at.is_not(None), checkin.status == "answered")
+
+
+def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metrics.Activity:
+    """A person's rows for a summary, in a fixed number of statements."""
+    window_start, end = weeks.window[0].start, weeks.week.end
+    this_week_start = weeks.week.start
+    entry_rows = session.execute(
+        select(
+            EvidenceEntry.id,
+            EvidenceEntry.occurred_at,
+            EvidenceEntry.dimension,
+            EvidenceEntry.scope,
+            EvidenceEntry.people,
+            # Only this week's text is read (for the reframe); older text stays in the table.
+            case((EvidenceEntry.occurred_at >= this_week_start, EvidenceEntry.text), else_=None),
+            EvidenceEntry.source,
+            EvidenceEntry.visibility,
+        ).where(
+            EvidenceEntry.user_id == user.id,
+            EvidenceEntry.occurred_at >= window_start,
+            EvidenceEntry.occurred_at < end,
+        )
+    ).all()
+    entry_rows = sorted(entry_rows, key=lambda row: (row[1], row[0]))
+    entries = [
+        metrics.EntryRow(
+            id=row[0],
+            occurred_at=row[1],
+            dimension=row[2],
+            scope=row[3],
+            people=tuple(p for p in (row[4] or ()) if isinstance(p, str)),
+            text=row[5] or "",
+            source=row[6],
+            visibility=row[7],
+        )
+        for row in entry_rows
+    ]
+    # Older entries (only their instants) and every answered check-in, in one statement.
+    older = select(EvidenceEntry.occurred_at.label("at"), literal("e").label("kind")).where(
+        EvidenceEntry.user_id == user.id,
+        EvidenceEntry.occurred_at >= weeks.streak[0].start,
+        EvidenceEntry.occurred_at < window_start,
+    )
+    checkins = select(CheckIn.slot_at.label("at"), literal("c").label("kind")).where(
+        CheckIn.user_id == user.id,
+        _answered(CheckIn),
+        CheckIn.slot_at >= weeks.streak[0].start,
+        CheckIn.slot_at < end,
+    )
+    instants: list[datetime] = []
+    answered: list[datetime] = []
+    for raw, kind in session.execute(union_all(older, checkins)).all():
+        at = _aware(raw)
+        instants.append(at)
+        if kind == "c" and at >= window_start:
+            answered.append(at)
+    received = select(Kudos.created_at.label("at"), literal(True).label("received")).where(
+        Kudos.recipient_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
+    )
+    given = select(Kudos.created_at.label("at"), literal(False).label("received")).where(
+        Kudos.giver_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
+    )
+    kudos = [
+        metrics.KudosRow(created_at=_aware(at), received=bool(flag))
+        for at, flag in session.execute(union_all(received, given)).all()
+    ]
+    people = sorted({p for e in entries for p in e.people})
+    return metrics.Activity(
+        slack_user_id=user.slack_user_id,
+        entries=entries,
+        kudos=kudos,
+        answered_checkins=answered,
+        active_instants=instants,
+        teams_of=teams_of(session=session, workspace_id=user.workspace_id, people=people),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    # union_all may lose the UTCDateTime type decorator: restore UTC if it did.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def teams_of(
+    *, session: Session, workspace_id: int, people: list[str]
+) -> dict[str, frozenset[str]]:
+    """Slack user id → the teams (digest channels, by name) they are members of."""
+    if not people:
+        return {}
+    rows = session.execute(
+        select(
+            DigestChannelMember.slack_user_id,
+            DigestChannel.channel_name,
+            DigestChannel.channel_id,
+        )
+        .join(DigestChannel, DigestChannel.id == DigestChannelMember.digest_channel_id)
+        .where(
+            DigestChannelMember.workspace_id == workspace_id,
+            DigestChannel.active.is_(True),
+            DigestChannelMember.slack_user_id.in_(people),
+        )
+    ).all()
+    found: dict[str, set[str]] = {}
+    for who, name, channel_id in rows:
+        found.setdefault(who, set()).add(f"#{name}" if name else channel_id)
+    return {who: frozenset(teams) for who, teams in found.items()}
+
+
+def build_summary(
+    *,
+    session: Session,
+    user: User,
+    week: periods.Week,
+    library: CoachingLibrary,
+    in_progress: bool = False,
+    recently_shown_nudges: tuple[str, ...] = (),
+) -> metrics.MultiplierSummary:
+    """The summary of one of the person's weeks."""
+    weeks = weeks_for(week, user.tz, library)
+    activity = load_activity(session=session, user=user, weeks=weeks)
+    return metrics.summarise(
+        activity,
+        weeks=weeks.window,
+        streak_weeks=weeks.streak,
+        library=library,
+        in_progress=in_progress,
+        recently_shown_nudges=recently_shown_nudges,
+    )
+
+
+# Weekly summaries do not repeat a nudge shown in this many previous summaries.
+NUDGE_REST_WEEKS = 2
+
+
+def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[str, ...]:
+    """Nudges shown in the person's last few summaries before this period."""
+    return tuple(
+        n
+        for n in session.scalars(
+            select(SummaryPost.nudge_id)
+            .where(
+                SummaryPost.user_id == user.id,
+                SummaryPost.period_key < before_key,
+                SummaryPost.status == "sent",
+            )
+            .order_by(SummaryPost.period_key.desc())
+            .limit(NUDGE_REST_WEEKS)
+        )
+        if n
+    )
+
+
+def current_week(user: User, now: datetime) -> periods.Week:
+    return periods.week_containing(now, periods.zone(user.tz))
+
+
+def previous_week(user: User, now: datetime) -> periods.Week:
+    tz = periods.zone(user.tz)
+    this = periods.week_containing(now, tz)
+    return periods.week_of_monday(this.monday - timedelta(weeks=1), tz)
+
+
+def set_summary_enabled(*, session: Session, user: User, enabled: bool) -> None:
+    """Turn the weekly summary DM on or off for this person."""
+    user.summary_enabled = enabled
+    session.flush()
+
+
+# ── The weekly job: enqueue, claim, deliver ───────────────────────────────────────────────
+
+
+def _eligible_users(week: periods.Week) -> object:
+    """Active humans in active workspaces with check-ins on or evidence in the week."""
+    has_evidence = exists().where(
+        EvidenceEntry.user_id == User.id,
+        EvidenceEntry.occurred_at >= week.start,
+        EvidenceEntry.occurred_at < week.end,
+    )
+    return and_(
+        User.active.is_(True),
+        User.is_bot.is_(False),
+        User.summary_enabled.is_(True),
+        or_(User.checkins_enabled.is_(True), has_evidence),
+    )
+
+
+def enqueue_due(
+    *, session: Session, now: datetime, weekday: int, minute: int, grace: timedelta
+) -> int:
+    """Create a pending summary row for everyone whose summary is due at `now`.
+
+    One statement per time zone in its window; the unique (user, period) key and ON
+    CONFLICT DO NOTHING make reruns and concurrent workers harmless.
+    """
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+        select(func.pg_try_advisory_xact_lock(ENQUEUE_LOCK))
+    ):
+        return 0  # another worker is queueing right now; its rows are as good as ours
+    zones = session.scalars(
+        select(User.tz)
+        .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))
+        .distinct()
+    ).all()
+    created = 0
+    for tz_name in zones:
+        week = periods.week_to_summarise(now, periods.zone(tz_name), weekday, minute, grace)
+        if week is None:
+            continue
+        already = exists().where(SummaryPost.user_id == User.id, SummaryPost.period_key == week.key)
+        source = (
+            select(
+                User.workspace_id,
+                User.id,
+                literal(week.key),
+                literal("pending"),
+                literal(now, SummaryPost.created_at.type),
+            )
+            .join(Workspace, Workspace.id == User.workspace_id)
+            .where(
+                User.tz == tz_name,
+                Workspace.active.is_(True),
+                _eligible_users(week),
+                ~already,
+            )
+        )
+        statement = insert_ignoring_conflicts(session, SummaryPost).from_select(
+            ["workspace_id", "user_id", "period_key", "status", "created_at"], source
+        )
+        # RETURNING counts the rows reliably (rowcount is -1 for INSERT … SELECT on psycopg).
+        inserted = session.execute(statement.on_conflict_do_nothing().returning(SummaryPost.id))
+        created += len(inserted.all())
+    return created
+
+
+def insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for this session's dialect (PostgreSQL or SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def claim(
+    *, session: Session, worker_id: str, now: datetime, limit: int = CLAIM_BATCH
+) -> list[int]:
+    """Claim pending summaries for this worker (row locks with SKIP LOCKED on PostgreSQL)."""
+    query = (
+        select(SummaryPost.id)
+        .where(
+            SummaryPost.status == "pending",
+            # A delivery that failed at this instant waits for a later run.
+            or_(SummaryPost.claimed_at.is_(None), SummaryPost.claimed_at < now),
+        )
+        .order_by(SummaryPost.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(
+            update(SummaryPost)
+            .where(SummaryPost.id.in_(ids), SummaryPost.status == "pending")
+            .values(status="claimed", claimed_by=worker_id, claimed_at=now)
+        )
+    return ids
+
+
+def stale_claims(*, session: Session, now: datetime) -> list[SummaryPost]:
+    """Claims whose worker disappeared before recording the outcome."""
+    query = select(SummaryPost).where(
+        SummaryPost.status == "claimed", SummaryPost.claimed_at < now - STALE_CLAIM
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def period_week(period_key: str, tz_name: str) -> periods.Week:
+    """The week a summary period key (ISO week) names, in the person's zone."""
+    monday = datetime.strptime(period_key + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 - a date
+    return periods.week_of_monday(monday, periods.zone(tz_name))

@@ -1,0 +1,214 @@
+"""Team digest messages and the replies to `/multiplier digest …`.
+
+A digest names only people who chose to appear (authors of shared highlights, kudos givers
+who allowed it and their recipients); aggregates appear only for a large enough group; no
+broadcast can come out of here because every piece of user text goes through `safe`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import DigestChannel
+from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
+from bot.summaries.periods import day_name, hhmm, zone
+from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.messages import CommandNames
+from bot.ui.summary import dimension_label, display_text
+from bot.ui.text import mention, safe
+
+HIGHLIGHT_TEXT_LIMIT = 500
+
+
+def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
+    start = digest.period_start.astimezone(tz)
+    last = (digest.period_end.astimezone(tz)).date()
+    return f"{start:%a %d %b} – {last:%a %d %b %Y}"
+
+
+def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
+    people = "person" if totals.participants == 1 else "people"
+    lines = [
+        f"*{totals.participants}* {people} took part · *{totals.entries}* entries, "
+        f"*{totals.multiplier_entries}* of them multiplier work · "
+        f"*{totals.people_helped}* people helped · *{totals.cross_team_entries}* beyond the team · "
+        f"*{totals.written_artefacts}* written artefacts"
+    ]
+    parts = [
+        f"{dimension_label(library, d.id)} {totals.by_dimension[d.id]}"
+        for d in library.dimensions
+        if totals.by_dimension.get(d.id)
+    ]
+    blocks = [section(lines[0])]
+    if parts:
+        blocks.append(context(" · ".join(parts)[:2900]))
+    return blocks
+
+
+def _highlight_block(item: Highlight, library: CoachingLibrary) -> Block:
+    return section(
+        f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
+        f"{display_text(item.text, HIGHLIGHT_TEXT_LIMIT)}"
+    )
+
+
+def digest_message(
+    digest: TeamDigest,
+    *,
+    channel_name: str | None,
+    tz_name: str,
+    library: CoachingLibrary,
+    names: CommandNames,
+) -> dict[str, Any]:
+    """The weekly post in a team channel."""
+    tz = zone(tz_name)
+    title = "Team multiplier digest"
+    if channel_name:
+        title += f" · #{channel_name}"
+    blocks: list[Block] = [header(title), context(_period_label(digest, tz))]
+    if digest.totals is not None:
+        blocks.extend(_totals_text(digest.totals, library))
+    else:
+        blocks.append(
+            context(
+                f"Team totals appear once at least {digest.min_group_size} people take part "
+                "in a week, so nobody's week can be singled out."
+            )
+        )
+    if digest.highlights:
+        blocks.append(divider())
+        blocks.append(section("*Highlights people chose to share*"))
+        blocks.extend(_highlight_block(item, library) for item in digest.highlights)
+        if digest.highlights_more:
+            blocks.append(context(f"…and {digest.highlights_more} more shared entries."))
+    if digest.kudos:
+        blocks.append(divider())
+        blocks.append(section("*Kudos*"))
+        for kudos in digest.kudos:
+            blocks.append(
+                section(
+                    f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
+                    f"{display_text(kudos.text, HIGHLIGHT_TEXT_LIMIT)}"
+                )
+            )
+        if digest.kudos_more:
+            blocks.append(context(f"…and {digest.kudos_more} more kudos."))
+    if digest.late_totals is not None or digest.late_highlights:
+        blocks.append(divider())
+        blocks.append(section("*Also from last week* (logged after last week's digest)"))
+        if digest.late_totals is not None:
+            entries = digest.late_totals.entries
+            blocks.append(
+                context(
+                    f"{entries} more {'entry' if entries == 1 else 'entries'}, "
+                    f"{digest.late_totals.multiplier_entries} of them multiplier work."
+                )
+            )
+        blocks.extend(_highlight_block(item, library) for item in digest.late_highlights)
+    if digest.is_empty:
+        blocks.append(section("A quiet week on the log."))
+    blocks.append(
+        context(
+            f"Log what you enabled with `{names.brag}`; entries are private unless you share "
+            "them with your team. Private reflections never appear here."
+        )
+    )
+    text = f"Team multiplier digest for {_period_label(digest, tz)}"
+    return {"text": text, "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+
+
+def _schedule(digest: DigestChannel) -> str:
+    return f"{day_name(digest.weekday)}s {hhmm(digest.minute_of_day)} ({safe(digest.tz, 64)})"
+
+
+def _channel(digest: DigestChannel) -> str:
+    return f"<#{digest.channel_id}>"
+
+
+def _when(instant: datetime | None, tz_name: str) -> str:
+    if instant is None:
+        return "not scheduled"
+    return f"{instant.astimezone(zone(tz_name)):%a %d %b %H:%M}"
+
+
+def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
+    text = (
+        f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
+        f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
+        f"team totals once at least {min_group_size} people take part, highlights their authors "
+        "shared, and kudos their givers allowed. Private entries never appear, and nobody is "
+        "named for not taking part."
+    )
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def digest_removed(channel_id: str) -> dict[str, Any]:
+    text = f"No more digests in <#{channel_id}>. Past posts stay where they are."
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def digest_not_found(channel_id: str, names: CommandNames) -> dict[str, Any]:
+    text = (
+        f"<#{channel_id}> has no digest. `{names.multiplier} digest list` shows the channels "
+        "that do."
+    )
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) -> dict[str, Any]:
+    if not rows:
+        text = (
+            f"No team digests yet. An admin can start one with "
+            f"`{names.multiplier} digest add #channel`."
+        )
+        return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    lines = [
+        f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · team of {members}"
+        for d, members in rows[:40]
+    ]
+    if len(rows) > 40:
+        lines.append(f"…and {len(rows) - 40} more.")
+    text = "*Team digests*\n" + "\n".join(lines)
+    return {
+        "response_type": "ephemeral",
+        "text": "Team digests",
+        "blocks": [section(text[:2990])],
+    }
+
+
+def admins_only(admins: Sequence[str]) -> dict[str, Any]:
+    """The polite refusal for a non-admin, naming who can do it."""
+    if admins:
+        who = ", ".join(mention(a) for a in admins[:5])
+        text = (
+            "Only workspace admins and owners can set up or remove team digests, since a digest "
+            f"posts to a whole channel. {who} can do it — ask one of them to run this command."
+        )
+    else:
+        text = (
+            "Only workspace admins and owners can set up or remove team digests, since a digest "
+            "posts to a whole channel. Ask one of your workspace admins to run this command."
+        )
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
+    messages = {
+        "not_in_channel": (
+            f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
+            "in that channel, then try again."
+        ),
+        "is_archived": f"<#{channel_id}> is archived, so a digest could never be posted there.",
+        "channel_not_found": (
+            "I can't see that channel. If it is private, invite me with `/invite @Multiplier` "
+            "first."
+        ),
+    }
+    text = messages.get(
+        reason, f"I couldn't look up <#{channel_id}> ({safe(reason, 64)}). Please try again."
+    )
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}

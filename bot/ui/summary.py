@@ -1,0 +1,280 @@
+"""The weekly personal summary: Block Kit and the chart's data, from a MultiplierSummary."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.coaching.library import CoachingLibrary
+from bot.summaries.chart import ChartRow
+from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
+from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.text import safe, truncate
+
+# <@U1|name>, <#C1|name>, <!here>, <https://x|label>: Slack markup stored inside user text.
+_ENTITY = re.compile(r"<([^<>\n]*)>")
+
+
+def _readable(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return f"@{label}" if label else "@someone"
+    if target.startswith("#"):
+        return f"#{label}" if label else "#channel"
+    if target.startswith("!"):
+        return ""
+    return label or target
+
+
+def display_text(text: str, limit: int) -> str:
+    """User text for display: Slack markup made readable, then escaped and truncated.
+
+    Mentions inside stored text become plain "@name" (nobody is pinged by a summary or a
+    digest), broadcasts vanish, and `safe` escapes whatever is left.
+    """
+    return safe(_ENTITY.sub(_readable, text), limit)
+
+
+def dimension_label(library: CoachingLibrary, dimension_id: str | None) -> str:
+    if not dimension_id or dimension_id == UNCLASSIFIED:
+        return "Unclassified"
+    try:
+        return library.dimension(dimension_id).label
+    except KeyError:
+        return dimension_id.replace("_", " ")
+
+
+def scope_label(library: CoachingLibrary, scope_id: str) -> str:
+    if scope_id == UNSCOPED:
+        return "no scope"
+    try:
+        return library.scope(scope_id).name.lower()
+    except KeyError:
+        return scope_id.replace("_", " ")
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def headline(current: PeriodMetrics) -> str:
+    """The numbers that matter, in one line of mrkdwn."""
+    parts = [
+        f"*{current.multiplier_entries}* multiplier "
+        + ("entry" if current.multiplier_entries == 1 else "entries")
+        + (
+            f" (of {current.entries} logged)"
+            if current.entries != current.multiplier_entries
+            else ""
+        ),
+        f"*{current.people_helped}* "
+        + ("person" if current.people_helped == 1 else "people")
+        + " helped",
+    ]
+    if current.teams_reached:
+        parts.append(
+            f"*{current.teams_reached}* {'team' if current.teams_reached == 1 else 'teams'} "
+            f"reached ({safe(', '.join(current.teams[:5]), 300)})"
+        )
+    parts.append(
+        f"*{current.written_artefacts}* written "
+        + ("artefact" if current.written_artefacts == 1 else "artefacts")
+    )
+    parts.append(f"*{current.kudos_received}* kudos received, *{current.kudos_given}* given")
+    return " · ".join(parts)
+
+
+def _number(value: float) -> str:
+    """2, 1.25, 0.5: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def trend_line(summary: MultiplierSummary) -> str:
+    trend = summary.trend
+    if trend is None:
+        return "First week on the log: the trend starts next week."
+    span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
+    average = _number(trend.average_multiplier)
+    if trend.direction == "flat":
+        return f"→ Level with your {span} ({average} multiplier entries a week)."
+    arrow = "↑" if trend.direction == "up" else "↓"
+    count = summary.current.multiplier_entries
+    entries = "multiplier entry" if count == 1 else "multiplier entries"
+    change = (
+        f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
+    )
+    return f"{arrow} {count} {entries} against your {span} of {average}{change}."
+
+
+def streak_line(summary: MultiplierSummary) -> str:
+    if summary.streak == 0:
+        return "No streak yet: one entry or answered check-in a week starts one."
+    weeks = f"{summary.streak}+" if summary.streak_capped else str(summary.streak)
+    return f":fire: {weeks}-week streak of reflecting or logging."
+
+
+def scope_line(summary: MultiplierSummary, library: CoachingLibrary) -> str | None:
+    mix = summary.current.scope_mix
+    if not mix:
+        return None
+    order = [*library.scope_ids[::-1], UNSCOPED]
+    parts = [f"{mix[key]} {scope_label(library, key)}" for key in order if mix.get(key)]
+    return "Scope: " + " · ".join(parts)
+
+
+def dimension_line(current: PeriodMetrics, library: CoachingLibrary) -> str | None:
+    parts = []
+    for dimension in library.dimensions:
+        count = current.by_dimension.get(dimension.id, 0)
+        if count:
+            parts.append(f"{dimension.emoji} {safe(dimension.name)} {count}")
+    if current.by_dimension.get(UNCLASSIFIED):
+        parts.append(f"unclassified {current.by_dimension[UNCLASSIFIED]}")
+    return " · ".join(parts) if parts else None
+
+
+def nudge_blocks(summary: MultiplierSummary, library: CoachingLibrary) -> list[Block]:
+    nudge = summary.nudge
+    if nudge is None:
+        return []
+    try:
+        name = library.mistake(nudge.mistake).name
+    except KeyError:
+        name = "A pattern worth a look"
+    return [
+        section(
+            f":compass: *{safe(name)}*\n{safe(nudge.message, 1200)}\n"
+            f"_Try this week:_ {safe(nudge.suggestion, 1200)}"
+        )
+    ]
+
+
+def reframe_blocks(summary: MultiplierSummary) -> list[Block]:
+    suggestion = summary.reframe
+    if suggestion is None:
+        return []
+    reframe = suggestion.reframe
+    return [
+        section(
+            f":arrows_counterclockwise: *From glue to staff work.* You logged "
+            f"“{display_text(suggestion.entry_text, 300)}”. That's _{safe(reframe.glue.lower())}_ "
+            f"— valuable, and easy for a promotion committee to overlook. The staff-level "
+            f"version: {safe(reframe.staff, 1200)}"
+        )
+    ]
+
+
+def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[ChartRow]:
+    """Per dimension, this week against the trailing average (dimensions with either)."""
+    averages = summary.trend.average_by_dimension if summary.trend else {}
+    rows = []
+    for dimension in library.dimensions:
+        this_week = summary.current.by_dimension.get(dimension.id, 0)
+        average = averages.get(dimension.id, 0.0)
+        if this_week or average:
+            rows.append(ChartRow(dimension.name, this_week, round(average, 2)))
+    return rows
+
+
+def summary_blocks(
+    summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
+) -> list[Block]:
+    """The summary's sections (without header), shared by the DM and the command."""
+    current = summary.current
+    blocks: list[Block] = []
+    if not current.active:
+        blocks.append(
+            section(
+                "Nothing logged this week. A week without evidence is usually a week whose "
+                "evidence was not written down: what did someone do better because of you?"
+            )
+        )
+    else:
+        blocks.append(section(headline(current)))
+    details = [trend_line(summary), streak_line(summary)]
+    blocks.append(context(*details))
+    for line in (dimension_line(current, library), scope_line(summary, library)):
+        if line:
+            blocks.append(context(truncate(line, 2900)))
+    nudge = nudge_blocks(summary, library)
+    reframe = reframe_blocks(summary)
+    if nudge or reframe:
+        blocks.append(divider())
+        blocks.extend(nudge)
+        blocks.extend(reframe)
+    blocks.append(
+        context(
+            "Private to you. "
+            f"`{multiplier_command} summary off` stops this weekly DM; "
+            f"`{multiplier_command} summary` shows this week so far."
+        )
+    )
+    return blocks
+
+
+def fallback_text(summary: MultiplierSummary) -> str:
+    current = summary.current
+    return (
+        f"Your multiplier week ({summary.week.label()}): "
+        f"{current.multiplier_entries} multiplier entries, {current.people_helped} people helped, "
+        f"{current.written_artefacts} written artefacts, {current.kudos_received} kudos received."
+    )
+
+
+def weekly_summary_message(
+    summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
+) -> dict[str, Any]:
+    """The Monday DM about the week that ended."""
+    blocks = [
+        header(f"Your multiplier week · {summary.week.label()}"),
+        *summary_blocks(summary, library, multiplier_command=multiplier_command),
+    ]
+    return {"text": fallback_text(summary), "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+
+
+def summary_now_response(
+    summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
+) -> dict[str, Any]:
+    """`/multiplier summary`: the summary of the chosen week, ephemeral."""
+    title = (
+        f"This week so far · {summary.week.label()}"
+        if summary.in_progress
+        else f"Your multiplier week · {summary.week.label()}"
+    )
+    blocks = [
+        header(title),
+        *summary_blocks(summary, library, multiplier_command=multiplier_command),
+    ]
+    return {
+        "response_type": "ephemeral",
+        "text": fallback_text(summary),
+        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+    }
+
+
+def chart_fallback_message(rows: list[ChartRow]) -> dict[str, Any]:
+    """Posted when the chart upload fails: the same comparison, as text."""
+    from bot.summaries.chart import text_chart
+
+    text = "This week (█) against your four-week average (░), per dimension:"
+    body = text_chart(rows) if rows else "Nothing logged in the last five weeks."
+    return {
+        "text": text,
+        "blocks": [section(text), section("```" + safe(body, 2800) + "```")],
+    }
+
+
+def summary_setting_changed(enabled: bool, multiplier_command: str, when: str) -> dict[str, Any]:
+    if enabled:
+        text = (
+            f"Your weekly summary DM is *on*: {when} your time, about the week that ended. "
+            f"`{multiplier_command} summary off` stops it."
+        )
+    else:
+        text = (
+            "Your weekly summary DM is *off*. Your log is kept, and "
+            f"`{multiplier_command} summary` still shows it any time; "
+            f"`{multiplier_command} summary on` brings the DM back."
+        )
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}

@@ -1,0 +1,259 @@
+"""The App Home: what it shows, that it stays within 100 blocks, and coalesced republishing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.coaching import default_library
+from bot.db.base import utcnow
+from bot.db.engine import Database
+from bot.db.models import User
+from bot.home import service as home
+from bot.standin.webapi import SlackStandIn
+from bot.ui.home import ACTION_EXPORT, ACTION_PACKET, ACTION_SUMMARY_TOGGLE, home_view
+from bot.ui.messages import CommandNames
+from tests.support import logbook
+from tests.support.apps import RunningApp, make_settings, start_app
+
+
+@pytest.fixture
+def quick_app(database: Database, standin: SlackStandIn) -> Iterator[RunningApp]:
+    """The app with a short Home refresh delay, so coalescing is observable quickly."""
+    settings = make_settings(
+        standin=standin, database_url=database.url, home_refresh_delay_seconds=0.4
+    )
+    running = start_app(settings=settings, database=database, standin=standin)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _open_home(app: RunningApp, user_id: str = "UALICE") -> dict:
+    app.slack.app_home_opened(user_id=user_id)
+    (call,) = app.standin.wait_for("views.publish")
+    app.wait_idle()
+    return call.params["view"]
+
+
+def test_home_shows_this_week_trend_nudge_recent_settings_and_export(
+    running_app: RunningApp,
+) -> None:
+    """The Home tab has this week's numbers, the trend, recent entries, settings and export."""
+    now = utcnow()
+    with running_app.database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        bob = logbook.user(session, "UBOB")
+        logbook.entry(
+            session,
+            alice,
+            now - timedelta(minutes=5),
+            text="Unblocked <@UBOB|bob> on the flaky test",
+            people=["UBOB"],
+        )
+        logbook.entry(
+            session,
+            alice,
+            now - timedelta(weeks=1),
+            text="Wrote the queue RFC",
+            dimension="writing",
+        )
+        logbook.entry(session, bob, now, text="bob's private reflection")
+    view = _open_home(running_app)
+    blob = str(view)
+    assert view["type"] == "home"
+    assert "This week so far" in blob
+    assert "*1* multiplier entry" in blob
+    assert "*1* person helped" in blob
+    assert "Unblocked @bob on the flaky test" in blob  # readable, and not a ping
+    assert "Wrote the queue RFC" in blob
+    assert "bob's private reflection" not in blob
+    assert "Weekly summary DM:* on" in blob
+    assert ACTION_EXPORT in blob and ACTION_SUMMARY_TOGGLE in blob
+    assert "testing strategy" in blob  # the reframe of this week's flaky test
+
+
+def test_home_never_exceeds_100_blocks_whatever_the_data() -> None:
+    """Thousands of huge entries, a nudge, a reframe and a big welcome: still at most 100 blocks."""
+    library = default_library()
+    now = utcnow()
+    from bot.summaries import metrics, periods
+
+    week = periods.week_containing(now, periods.zone("UTC"))
+    weeks = periods.weeks_ending_with(week, 6, periods.zone("UTC"))
+    entries = [
+        metrics.EntryRow(
+            id=n,
+            occurred_at=week.start + timedelta(minutes=n),
+            dimension=[d.id for d in library.dimensions][n % len(library.dimensions)],
+            scope="team",
+            people=tuple(f"U{n}_{k}" for k in range(20)),
+            text=("<!channel> fixed the flaky test " + "x" * 10_000),
+        )
+        for n in range(3000)
+    ]
+    summary = metrics.summarise(
+        metrics.Activity(slack_user_id="UALICE", entries=entries),
+        weeks=weeks,
+        streak_weeks=periods.weeks_ending_with(week, 52, periods.zone("UTC")),
+        library=library,
+        in_progress=True,
+    )
+    data = home.HomeData(
+        summary=summary,
+        recent=entries[:500],
+        settings=home.HomeSettings(True, True, "weekly", 4, 900, "x" * 500, None),
+    )
+    welcome = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}] * 500
+    view = home_view(data, library=library, names=CommandNames(), welcome=welcome)
+    assert len(view["blocks"]) <= 100
+    for block in view["blocks"]:
+        text = (block.get("text") or {}).get("text", "")
+        assert len(text) <= 3000
+        assert "<!channel>" not in text
+
+
+def test_huge_log_home_is_accepted_by_slack(running_app: RunningApp) -> None:
+    """With a big, hostile log the published Home passes the stand-in's Block Kit checks."""
+    now = utcnow()
+    with running_app.database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        logbook.bulk_history(
+            session, [alice], end=now, weeks=10, per_week=40, text="<!here> " + "é" * 9000
+        )
+    view = _open_home(running_app)
+    assert len(view["blocks"]) <= 100
+    # The stand-in fixture fails the test on any Block Kit or broadcast violation.
+
+
+def test_a_burst_of_changes_publishes_the_home_once(quick_app: RunningApp) -> None:
+    """Twelve /brag in a row republish the Home once or twice, not twelve times; the last shows."""
+    for n in range(12):
+        quick_app.slack.slash_command("/brag", f"entry number {n}", user_id="UALICE")
+    quick_app.standin.wait_for("response_url", count=12)
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher is not None
+    assert quick_app.app.home_refresher.wait_idle(10)
+    publishes = quick_app.standin.calls_to("views.publish")
+    assert 1 <= len(publishes) <= 2
+    assert "entry number 11" in str(publishes[-1].params["view"])
+    assert publishes[-1].params["user_id"] == "UALICE"
+
+
+def test_a_rolled_back_change_requests_no_refresh(database: Database) -> None:
+    """A refresh requested in a session that rolls back is forgotten."""
+    published: list[int] = []
+    refresher = home.HomeRefresher(published.append, delay=0)
+    home.install_refresher(database.engine, refresher)
+    try:
+        with database.session() as session:
+            alice_id = logbook.user(session, "UALICE").id
+        session = database.session_factory()
+        home.request_home_refresh(session=session, user=session.get(User, alice_id))
+        session.rollback()
+        session.close()
+        with database.session() as session:
+            home.request_home_refresh(session=session, user=session.get(User, alice_id))
+        assert refresher.wait_idle(5)
+        assert published == [alice_id]
+    finally:
+        refresher.close()
+        home.uninstall_refresher(database.engine, refresher)
+
+
+def test_summary_toggle_on_the_home(running_app: RunningApp) -> None:
+    """The Home's button turns the weekly summary off (and back on) for the clicker only."""
+    view = _open_home(running_app)
+    running_app.slack.block_action(ACTION_SUMMARY_TOGGLE, user_id="UALICE", view=view)
+    running_app.standin.wait_for("views.publish", count=2)
+    running_app.wait_idle()
+    with running_app.database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        assert alice.summary_enabled is False
+    latest = running_app.standin.calls_to("views.publish")[-1].params["view"]
+    assert "Weekly summary DM:* off" in str(latest)
+    running_app.slack.block_action(ACTION_SUMMARY_TOGGLE, user_id="UALICE", view=latest)
+    running_app.standin.wait_for("views.publish", count=3)
+    running_app.wait_idle()
+    with running_app.database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        assert alice.summary_enabled is True
+
+
+@pytest.mark.parametrize("value", ["", "OFF; drop table users", "x" * 1999, "<!channel>"])
+def test_a_tampered_toggle_value_changes_nothing(running_app: RunningApp, value: str) -> None:
+    """Any value but on/off is ignored."""
+    running_app.slack.block_action(ACTION_SUMMARY_TOGGLE, user_id="UALICE", value=value)
+    running_app.wait_idle()
+    with running_app.database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one_or_none()
+        assert alice is None or alice.summary_enabled is True
+    assert running_app.standin.calls_to("views.publish") == []
+
+
+def test_export_buttons_send_files_to_the_dm(running_app: RunningApp) -> None:
+    """The Home's export buttons send the JSON export and the promotion packet as DM files."""
+    running_app.slack.slash_command("/brag", "Wrote the caching RFC #writing", user_id="UALICE")
+    running_app.standin.wait_for("response_url")
+    view = _open_home(running_app)
+    running_app.slack.block_action(ACTION_EXPORT, user_id="UALICE", view=view)
+    running_app.slack.block_action(ACTION_PACKET, user_id="UALICE", view=view)
+    running_app.standin.wait_for("files.completeUploadExternal", count=2)
+    running_app.wait_idle()
+    files = {f.filename: f for f in running_app.standin.uploaded_files()}
+    assert any(name.endswith(".json") for name in files)
+    assert any(name.startswith("promotion-packet") for name in files)
+    assert {f.channel for f in files.values()} == {running_app.standin.dm_channel_for("UALICE")}
+    assert any(b"caching RFC" in f.content for f in files.values())
+
+
+def test_kudos_refresh_the_recipients_home(quick_app: RunningApp) -> None:
+    """A kudos changes the recipient's log: their Home is republished without a call from /kudos."""
+    quick_app.slack.slash_command("/kudos", "<@UBOB|bob> thanks for the review", user_id="UALICE")
+    quick_app.standin.wait_for("response_url")
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher is not None
+    assert quick_app.app.home_refresher.wait_idle(10)
+    published = {c.params["user_id"] for c in quick_app.standin.calls_to("views.publish")}
+    assert "UBOB" in published
+    bob_home = [
+        c for c in quick_app.standin.calls_to("views.publish") if c.params["user_id"] == "UBOB"
+    ]
+    assert "thanks for the review" in str(bob_home[-1].params["view"])
+
+
+def test_a_profile_refresh_without_changes_publishes_nothing(quick_app: RunningApp) -> None:
+    """A user_change that changes the zone republishes; the same profile again does not."""
+    quick_app.slack.slash_command("/multiplier", "summary", user_id="UALICE")
+    quick_app.standin.wait_for("response_url")
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher is not None
+    quick_app.slack.user_change(user_id="UALICE")  # UTC → America/New_York: a change
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher.wait_idle(10)
+    assert len(quick_app.standin.calls_to("views.publish")) == 1
+    quick_app.slack.user_change(user_id="UALICE")  # the same profile again
+    quick_app.wait_idle()
+    assert quick_app.app.home_refresher.wait_idle(10)
+    assert len(quick_app.standin.calls_to("views.publish")) == 1
+
+
+def test_a_deleted_entry_refreshes_the_home(quick_app: RunningApp, database: Database) -> None:
+    """Deleting an entry (any code path that flushes the delete) republishes the owner's Home."""
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        row = logbook.entry(session, alice, utcnow(), text="to be deleted")
+        entry_id = row.id
+    with database.session() as session:
+        from bot.db.models import EvidenceEntry
+
+        session.delete(session.get(EvidenceEntry, entry_id))
+    assert quick_app.app.home_refresher is not None
+    assert quick_app.app.home_refresher.wait_idle(10)
+    (call,) = quick_app.standin.calls_to("views.publish")
+    assert call.params["user_id"] == "UALICE"
+    assert "to be deleted" not in str(call.params["view"])

@@ -1,0 +1,270 @@
+"""The `summaries` job: who gets a weekly DM, once, with a chart through the files v2 flow."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.engine import Database
+from bot.db.models import SummaryPost, User
+from bot.scheduling.jobs import JobContext, run_job
+from bot.standin.webapi import SlackStandIn
+from bot.summaries import chart
+from tests.support import logbook
+from tests.support.apps import make_settings
+
+# Monday 23 Nov 2026, 09:00 in New York (Alice's zone in the stand-in).
+MONDAY_9_NY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+LAST_WEEK = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+
+
+def _ctx(
+    database: Database, standin: SlackStandIn, worker: str = "test", **overrides
+) -> JobContext:
+    settings = make_settings(standin=standin, database_url=database.url, **overrides)
+    return JobContext(database=database, settings=settings, worker_id=worker)
+
+
+def _alice_with_a_week(database: Database, **fields) -> None:
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE", **fields)
+        bob = logbook.user(session, "UBOB", tz="Europe/Berlin")
+        logbook.entry(
+            session, alice, LAST_WEEK, text="Unblocked <@UBOB|bob> on the deploy", people=["UBOB"]
+        )
+        logbook.entry(
+            session,
+            alice,
+            LAST_WEEK + timedelta(hours=2),
+            text="Wrote the caching RFC",
+            dimension="writing",
+            scope="org",
+        )
+        logbook.entry(
+            session,
+            alice,
+            LAST_WEEK + timedelta(hours=4),
+            text="Fixed a flaky test <!channel>",
+            dimension=None,
+            scope=None,
+        )
+        logbook.kudos(session, bob, alice, LAST_WEEK, text="thanks")
+
+
+def _png_size(content: bytes) -> tuple[int, int]:
+    assert content[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert content[12:16] == b"IHDR"
+    return struct.unpack(">II", content[16:24])
+
+
+def _summaries(database: Database) -> list[SummaryPost]:
+    with database.session() as session:
+        return list(session.scalars(select(SummaryPost)))
+
+
+def test_summary_is_sent_once_however_often_the_job_runs(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Run twice at 09:00 and again an hour later: one DM, one row, status sent."""
+    _alice_with_a_week(database)
+    ctx = _ctx(database, standin)
+    first = run_job("summaries", ctx, MONDAY_9_NY)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=1))
+    assert "sent 1" in first.summary
+    posts = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
+    assert len(posts) == 1
+    (row,) = _summaries(database)
+    assert (row.status, row.period_key) == ("sent", "2026-W47")
+    assert row.message_ts
+    message = posts[0].params
+    assert message["channel"] == standin.dm_channel_for("UALICE")
+    blob = str(message["blocks"])
+    assert "2 multiplier entries" in blob or "*2* multiplier entries" in blob
+    assert "*1* kudos received" in blob
+    assert "<!channel>" not in blob and "<@UBOB" not in blob
+    assert "testing strategy" in blob  # the reframe of the flaky test
+
+
+def test_chart_goes_through_the_files_v2_flow_as_an_800x400_png(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """conversations.open, getUploadURLExternal, the upload, completeUploadExternal: a valid PNG."""
+    _alice_with_a_week(database)
+    run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+    methods = [c.method for c in standin.calls]
+    for step in (
+        "conversations.open",
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
+    ):
+        assert step in methods, step
+    assert methods.index("conversations.open") < methods.index("files.getUploadURLExternal")
+    assert methods.index("file_upload") < methods.index("files.completeUploadExternal")
+    (uploaded,) = standin.uploaded_files()
+    assert uploaded.completed
+    assert uploaded.channel == standin.dm_channel_for("UALICE")
+    assert uploaded.filename == chart.FILENAME
+    assert _png_size(uploaded.content) == (chart.WIDTH_PX, chart.HEIGHT_PX)
+    assert uploaded.length == len(uploaded.content)
+
+
+def test_a_failed_upload_falls_back_to_a_text_chart(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """When the upload is refused, the same comparison arrives as text; the summary still counts."""
+    _alice_with_a_week(database)
+    standin.fail_next("files.getUploadURLExternal", "internal_error", times=5)
+    result = run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+    assert "chart fallbacks 1" in result.summary
+    texts = [str(c.params.get("blocks")) for c in standin.calls_to("chat.postMessage")]
+    assert any("four-week average" in t and "█" in t for t in texts)
+    assert standin.uploaded_files() == [] or not any(f.completed for f in standin.uploaded_files())
+    assert _summaries(database)[0].status == "sent"
+
+
+def test_nobody_gets_a_summary_before_nine_or_without_reason(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Before 09:00 nothing; no check-ins and no evidence, nothing; turned off, nothing."""
+    with database.session() as session:
+        quiet = logbook.user(session, "UQUIET")
+        off = logbook.user(session, "UOFF", summary_enabled=False)
+        logbook.entry(session, off, LAST_WEEK)
+        logbook.user(session, "UCHECKS", checkins_enabled=True)
+        gone = logbook.user(session, "UGONE", active=False)
+        logbook.entry(session, gone, LAST_WEEK)
+        assert quiet.id
+    for user_id in ("UQUIET", "UOFF", "UCHECKS", "UGONE"):
+        standin.add_user(user_id, name=user_id.lower(), tz="America/New_York")
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY - timedelta(minutes=1))
+    assert _summaries(database) == []
+    run_job("summaries", ctx, MONDAY_9_NY)
+    (row,) = _summaries(database)
+    with database.session() as session:
+        assert session.get(User, row.user_id).slack_user_id == "UCHECKS"
+    (post,) = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
+    assert "Nothing logged this week" in str(post.params["blocks"])
+
+
+def test_each_person_gets_theirs_at_nine_in_their_own_zone(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Bob in Berlin gets his at 08:00 UTC; Alice in New York five hours later."""
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        bob = logbook.user(session, "UBOB", tz="Europe/Berlin")
+        logbook.entry(session, alice, LAST_WEEK)
+        logbook.entry(session, bob, LAST_WEEK)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    assert [p.status for p in _summaries(database)] == ["sent"]
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert sorted(p.status for p in _summaries(database)) == ["sent", "sent"]
+    assert len(standin.uploaded_files()) == 2
+
+
+def test_a_deactivated_account_is_not_retried(database: Database, standin: SlackStandIn) -> None:
+    """account_inactive marks the summary failed and the person inactive: no retry storm."""
+    _alice_with_a_week(database)
+    standin.fail_for_user("UALICE", "account_inactive")
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
+    (row,) = _summaries(database)
+    assert row.status == "failed"
+    assert row.last_error == "account_inactive"
+    with database.session() as session:
+        assert session.get(User, row.user_id).active is False
+    assert len(standin.calls_to("conversations.open")) == 1
+
+
+def test_a_transient_failure_is_retried_on_a_later_run(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """A 5xx leaves the summary pending for the next tick, which looks first, then sends once."""
+    _alice_with_a_week(database)
+    standin.server_error_next("chat.postMessage")
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert _summaries(database)[0].status == "pending"
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
+    (row,) = _summaries(database)
+    assert row.status == "sent"
+    assert row.attempts == 2
+    assert len(standin.calls_to("conversations.history")) == 1
+    assert (
+        len([c for c in standin.calls_to("chat.postMessage") if c.ok and c.params.get("metadata")])
+        == 1
+    )
+
+
+def test_a_crashed_delivery_is_checked_before_it_is_retried(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """A stale claim whose message Slack already has is settled as sent, not posted again."""
+    _alice_with_a_week(database)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    # Pretend the worker died after posting, before recording the outcome.
+    with database.session() as session:
+        row = session.scalars(select(SummaryPost)).one()
+        row.status, row.claimed_at, row.message_ts = "claimed", MONDAY_9_NY, None
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=30))
+    (row,) = _summaries(database)
+    assert row.status == "sent" and row.message_ts
+    assert len([c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]) == 1
+
+
+@pytest.mark.postgres_only
+def test_two_workers_at_once_send_one_summary_each(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Four workers racing over 30 people: every summary row claimed and sent exactly once."""
+    with database.session() as session:
+        for n in range(30):
+            person = logbook.user(session, f"UW{n:03d}")
+            logbook.entry(session, person, LAST_WEEK)
+    for n in range(30):
+        standin.add_user(f"UW{n:03d}", name=f"w{n}", tz="America/New_York")
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            run_job("summaries", _ctx(database, standin, worker=name), MONDAY_9_NY)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    rows = _summaries(database)
+    assert len(rows) == 30 and {r.status for r in rows} == {"sent"}
+    posts = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
+    assert len(posts) == 30
+    assert len({c.params["channel"] for c in posts}) == 30
+
+
+def test_a_run_stops_at_its_time_budget_and_the_next_run_continues(
+    database: Database, standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no time left a run only queues; the rows stay pending and a later run sends them."""
+    from bot.summaries import jobs as summary_jobs
+
+    _alice_with_a_week(database)
+    ctx = _ctx(database, standin)
+    monkeypatch.setattr(summary_jobs, "RUN_BUDGET_SECONDS", 0)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert [p.status for p in _summaries(database)] == ["pending"]
+    monkeypatch.setattr(summary_jobs, "RUN_BUDGET_SECONDS", 40)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
+    assert [p.status for p in _summaries(database)] == ["sent"]
