@@ -56,7 +56,8 @@ Sandbox:
   :users                    the members, their time zones and local times
   :time +3d | +2h | +30m    move the clock forward and run every job that falls due, in order
   :time 2026-12-04 15:00    … to an instant in your local time (or `fri 15:00`, or add UTC);
-                            no argument shows the clock; -v lists each job run
+                            no argument shows the clock; -v lists each job run;
+                            --every-minute runs every job at every minute (slow)
   :home                     open the App Home tab
   :dm [n]                   the last n messages of your DM with the bot (default 5)
   :digest                   the team digest channel
@@ -344,10 +345,10 @@ class Chat:
         return parsed.astimezone(UTC)
 
     def travel(self, spec: str) -> None:
-        verbose = False
-        parts = [p for p in spec.split() if p not in ("-v", "--verbose")]
-        verbose = len(parts) != len(spec.split())
-        spec = " ".join(parts)
+        words = spec.split()
+        verbose = bool({"-v", "--verbose"} & set(words))
+        every_minute = "--every-minute" in words
+        spec = " ".join(w for w in words if w not in ("-v", "--verbose", "--every-minute"))
         if not spec:
             self.show_clock()
             return
@@ -393,7 +394,11 @@ class Chat:
             self.show_alerts()
 
         journey = fast_forward(
-            self.ctx, since=min(self._last_ticked, now), until=target, on_instant=on_instant
+            self.ctx,
+            since=min(self._last_ticked, now),
+            until=target,
+            on_instant=on_instant,
+            every_minute=every_minute,
         )
         self._last_ticked = target
         self._end_step()

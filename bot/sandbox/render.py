@@ -22,20 +22,22 @@ _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
 _EMOJI = re.compile(r":([a-z0-9_+-]+):")
 # The emoji codes Slack apps use most; any other `:code:` is shown as typed.
 EMOJI = {
-    "alarm_clock": "⏰", "arrow_down": "⬇️", "arrow_right": "➡️", "arrow_up": "⬆️",
-    "bar_chart": "📊", "bell": "🔔", "books": "📚", "bulb": "💡", "calendar": "📅",
+    "+1": "👍", "alarm_clock": "⏰", "arrow_down": "⬇️", "arrow_right": "➡️", "arrow_up": "⬆️",
+    "arrows_counterclockwise": "🔄", "bar_chart": "📊", "bell": "🔔", "books": "📚", "bulb": "💡",
+    "bust_in_silhouette": "👤", "busts_in_silhouette": "👥", "calendar": "📅",
     "chart_with_downwards_trend": "📉", "chart_with_upwards_trend": "📈", "clap": "👏",
-    "coffee": "☕", "compass": "🧭", "dart": "🎯", "eyes": "👀", "fire": "🔥", "gear": "⚙️",
+    "classical_building": "🏛️", "coffee": "☕", "compass": "🧭", "dart": "🎯",
+    "double_vertical_bar": "⏸️", "eyes": "👀", "fast_forward": "⏩", "fire": "🔥", "gear": "⚙️",
     "globe_with_meridians": "🌐", "hammer_and_wrench": "🛠️", "handshake": "🤝",
-    "heavy_check_mark": "✔️", "hourglass": "⏳", "house": "🏠", "inbox_tray": "📥",
-    "information_source": "ℹ️", "link": "🔗", "lock": "🔒", "mag": "🔍", "mailbox": "📫",
-    "memo": "📝", "muscle": "💪", "no_entry": "🚫", "outbox_tray": "📤", "package": "📦",
-    "page_facing_up": "📄", "paperclip": "📎", "pause_button": "⏸️", "pencil": "📝",
-    "pencil2": "✏️", "raised_hands": "🙌", "rocket": "🚀", "seedling": "🌱",
+    "heavy_check_mark": "✔️", "heavy_minus_sign": "➖", "hourglass": "⏳", "house": "🏠",
+    "inbox_tray": "📥", "information_source": "ℹ️", "link": "🔗", "lock": "🔒", "mag": "🔍",
+    "mailbox": "📫", "memo": "📝", "muscle": "💪", "no_entry": "🚫", "outbox_tray": "📤",
+    "package": "📦", "page_facing_up": "📄", "paperclip": "📎", "pause_button": "⏸️",
+    "pencil": "📝", "pencil2": "✏️", "raised_hands": "🙌", "rocket": "🚀", "seedling": "🌱",
     "slightly_smiling_face": "🙂", "smile": "😄", "sparkles": "✨", "speech_balloon": "💬",
     "star": "⭐", "sunny": "☀️", "tada": "🎉", "telescope": "🔭", "thinking_face": "🤔",
-    "thumbsup": "👍", "+1": "👍", "trophy": "🏆", "unlock": "🔓", "warning": "⚠️",
-    "wave": "👋", "white_check_mark": "✅", "x": "❌", "zzz": "💤",
+    "thumbsup": "👍", "trophy": "🏆", "unlock": "🔓", "warning": "⚠️", "wave": "👋",
+    "white_check_mark": "✅", "x": "❌", "zzz": "💤",
 }  # fmt: skip
 
 

@@ -8,8 +8,9 @@ take minutes, so the fast-forward visits only the minutes where a job could have
   quarter hour on longer ones — every time zone is a whole number of quarter hours from UTC,
   so a slot at a quarter hour of local time is still hit exactly — and at the final minute.
 
-At each visited minute the app's clock is set to that minute before the due jobs run, so
-whatever they store and send carries the time it would have in production.
+Every job also runs at the first minute of a jump, as a worker's first tick would. At each
+visited minute the app's clock is set to that minute before the due jobs run, so whatever
+they store and send carries the time it would have in production.
 """
 
 from __future__ import annotations
@@ -70,9 +71,17 @@ def _next_grid(after: datetime, step: timedelta) -> datetime:
     return epoch + steps * step
 
 
-def _next_for(spec: JobSpec, ctx: JobContext, after: datetime, end: datetime, step: timedelta):
+def _next_for(
+    spec: JobSpec,
+    ctx: JobContext,
+    after: datetime,
+    end: datetime,
+    step: timedelta,
+    *,
+    hints: bool = True,
+) -> datetime | None:
     """The next minute after `after` (and at most `end`) when `spec` should run, or None."""
-    if spec.next_due is not None:
+    if hints and spec.next_due is not None:
         try:
             hint = spec.next_due(ctx, after)
         except Exception:
@@ -95,21 +104,30 @@ def fast_forward(
     since: datetime,
     until: datetime,
     on_instant: Callable[[datetime, list[JobRun]], None] = lambda _at, _runs: None,
+    every_minute: bool = False,
 ) -> Journey:
     """Run every job due in (since, until], minute by minute in order; leave the clock at `until`.
 
+    Every job runs at the first minute, as a worker's first tick would: whatever people did
+    since the last jump (turned something on within a grace window) is picked up at once.
+    After that, hints and the grid decide (see the module docstring); `every_minute` ignores
+    them and runs every job at every minute, as the worker does (slow: for comparisons).
     `on_instant` is called after each visited minute with what ran there, so the caller can
     show what arrived while the clock stood at that minute.
     """
     started = time.monotonic()
     start, end = minute(since), minute(until)
     journey = Journey(start=start, end=end)
-    step = FINE_STEP if end - start <= FINE_GRID_SPAN else COARSE_STEP
+    fine = every_minute or end - start <= FINE_GRID_SPAN
+    step = FINE_STEP if fine else COARSE_STEP
     cursor = start
     while True:
         due: dict[str, datetime] = {}
         for spec in JOBS.values():
-            at = _next_for(spec, ctx, cursor, end, step)
+            if cursor == start:
+                at: datetime | None = start + FINE_STEP if start < end else None
+            else:
+                at = _next_for(spec, ctx, cursor, end, step, hints=not every_minute)
             if at is not None:
                 due[spec.name] = at
         if not due:

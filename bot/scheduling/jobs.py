@@ -76,6 +76,11 @@ def job(name: str, description: str, *, next_due: NextDue | None = None) -> Call
     return decorate
 
 
+def next_minute(after: datetime) -> datetime:
+    """The minute after `after`: a hint's answer when work may already be waiting."""
+    return after.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
 def _next_hour(_ctx: JobContext, after: datetime) -> datetime:
     return after.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 

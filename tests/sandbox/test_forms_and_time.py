@@ -140,17 +140,18 @@ def test_fast_forward_visits_hinted_and_grid_minutes_in_order(only_jobs) -> None
     clock.shift(start - clock.now())
     journey = fast_forward(_ctx(), since=start, until=start + timedelta(days=7))
 
+    first = datetime(2026, 11, 23, 9, 8, tzinfo=UTC)  # every job runs at the first minute
     checkins = [now for name, now, _ in runs if name == "checkins"]
-    assert checkins == [slot]
+    assert checkins == [first, slot]
     digests = [now for name, now, _ in runs if name == "digests"]
-    assert digests[0] == datetime(2026, 11, 23, 9, 15, tzinfo=UTC)
-    assert all(now.minute % 15 == 0 for now in digests[:-1])
+    assert digests[:2] == [first, datetime(2026, 11, 23, 9, 15, tzinfo=UTC)]
+    assert all(now.minute % 15 == 0 for now in digests[1:-1])
     assert digests[-1] == datetime(2026, 11, 30, 9, 7, tzinfo=UTC)
-    assert len(digests) == 7 * 24 * 4 + 1  # every quarter hour, and the final minute
+    assert len(digests) == 7 * 24 * 4 + 2  # the first minute, every quarter hour, the last
     assert [now for _, now, _ in runs] == sorted(now for _, now, _ in runs)
     assert all(abs(seen - now) < timedelta(seconds=5) for _, now, seen in runs)
     assert clock.now() - (start + timedelta(days=7)) < timedelta(seconds=5)
-    assert journey.counts() == {"checkins": 1, "digests": len(digests)}
+    assert journey.counts() == {"checkins": 2, "digests": len(digests)}
 
 
 def test_short_jumps_run_every_minute(only_jobs) -> None:
@@ -177,7 +178,7 @@ def test_a_week_of_cheap_ticks_is_fast(only_jobs) -> None:
     began = time.monotonic()
     journey = fast_forward(_ctx(), since=start, until=start + timedelta(days=7))
     assert time.monotonic() - began < 3
-    assert journey.counts() == {"grid": 672, "hourly": 168}
+    assert journey.counts() == {"grid": 673, "hourly": 169}  # 672 and 168, and the first minute
 
 
 def test_failing_job_and_hint_do_not_stop_the_others(only_jobs) -> None:
