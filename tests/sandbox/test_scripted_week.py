@@ -135,4 +135,10 @@ def test_scripted_week(monday: Session) -> None:
     assert [c.status for c in checkins] == ["answered"]
     slot = checkins[0].slot_at.astimezone(NEW_YORK)
     assert (slot.weekday(), slot.hour, slot.minute) == (4, 15, 0)
-    assert [s.status for s in summaries] == ["sent"]
+    # The summary of the scripted week went out (opting in on the Monday also makes the week
+    # before eligible, so an empty summary of it came at the first minute: the app's rule).
+    week = monday.sandbox.start_at.astimezone(NEW_YORK).isocalendar()  # type: ignore[union-attr]
+    sent = {s.period_key for s in summaries if s.status == "sent"}
+    assert f"{week.year}-W{week.week:02d}" in sent, sent
+    body = dict(sections(out))[summary.group(0)]
+    assert "kudos received" in body
