@@ -7,9 +7,11 @@ minute, as the worker would, delivers the same messages at the same minutes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +24,8 @@ from bot.sandbox.workspace import Sandbox
 from bot.scheduling.jobs import JOBS, JobContext
 from bot.summaries.jobs import next_summary_due
 from tests.sandbox.conftest import Session, sections
+
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 def _sunday_noon_utc() -> datetime:
@@ -36,9 +40,9 @@ def start() -> datetime:
     return _sunday_noon_utc()
 
 
-def _open(tmp_path: Path, name: str, start: datetime) -> Sandbox:
-    settings = load_settings(_env_file=None)
-    return Sandbox(db_path=tmp_path / f"{name}.db", settings=settings, start_at=start).start()
+def _open(tmp_path: Path, name: str, start: datetime, **settings: object) -> Sandbox:
+    config = load_settings(_env_file=None, **settings)
+    return Sandbox(db_path=tmp_path / f"{name}.db", settings=config, start_at=start).start()
 
 
 @pytest.fixture
@@ -56,12 +60,15 @@ def pair(tmp_path: Path, start: datetime) -> Iterator[tuple[Session, Session]]:
 class _Later:
     """The second sandbox, started only when the first is done with the shared clock."""
 
-    def __init__(self, tmp_path: Path, start: datetime, sessions: list[Session]) -> None:
+    def __init__(
+        self, tmp_path: Path, start: datetime, sessions: list[Session], **settings: object
+    ) -> None:
         self.tmp_path, self.start, self.sessions = tmp_path, start, sessions
+        self.settings = settings
 
     def begin(self) -> Session:
         self.sessions[0].sandbox.close()
-        session = Session(_open(self.tmp_path, "every-minute", self.start))
+        session = Session(_open(self.tmp_path, "every-minute", self.start, **self.settings))
         self.sessions.append(session)
         return session
 
@@ -171,3 +178,46 @@ def test_digest_hint_is_the_next_post_or_a_waiting_one(sandbox: Sandbox) -> None
             )
         )
     assert next_digest_due(ctx, after) == after + timedelta(minutes=1)
+
+
+def _friday_afternoon_new_york() -> datetime:
+    """Next Friday 13:00 in New York, at least a day away."""
+    local = (clock.now() + timedelta(days=1)).astimezone(NEW_YORK)
+    day = local.date() + timedelta(days=(4 - local.weekday()) % 7)
+    return datetime(day.year, day.month, day.day, 13, 0, tzinfo=NEW_YORK).astimezone(UTC)
+
+
+@pytest.mark.skipif(
+    not {"checkins", "checkin-reminders"} <= set(JOBS), reason="waits for issue 3's check-in jobs"
+)
+def test_checkin_hints_skip_nothing_the_worker_would_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check-in held by quiet hours, then its reminder, come at the same minutes either way."""
+    for name in [n for n in JOBS if n not in ("checkins", "checkin-reminders")]:
+        monkeypatch.delitem(JOBS, name)
+    start = _friday_afternoon_new_york()
+    settings = {"checkin_reminder_hours": 2}
+    target = f"{(start + timedelta(hours=5, minutes=30)):%Y-%m-%d %H:%M} UTC"  # 18:30 for alice
+
+    def scenario(session: Session) -> str:
+        session.feed("/multiplier checkins on fri 15:00\n")
+        with session.sandbox.database.session() as db:
+            alice = db.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+            alice.quiet_start_minute, alice.quiet_end_minute = 14 * 60 + 50, 15 * 60 + 20
+        return session.feed(f":time {target}{'' if session is hinted else ' --every-minute'}\n")
+
+    hinted = Session(_open(tmp_path, "hinted", start, **settings))
+    try:
+        fast = scenario(hinted)
+    finally:
+        hinted.sandbox.close()
+    minute_by_minute = Session(_open(tmp_path, "every-minute", start, **settings))
+    try:
+        slow = scenario(minute_by_minute)
+    finally:
+        minute_by_minute.sandbox.close()
+
+    assert _arrivals(fast) == _arrivals(slow)
+    assert re.search(r"→ alice · DM · Fri \d\d \w{3} 15:20 alice's time", fast), fast
+    assert re.search(r"→ alice · DM · Fri \d\d \w{3} 17:00 alice's time", fast), fast
