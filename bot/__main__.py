@@ -94,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
         "workers may share one PostgreSQL database; each delivery still happens once.",
     )
 
+    commands.add_parser(
+        "generate-key",
+        help="print a new TOKEN_ENCRYPTION_KEY",
+        description="Print a new random Fernet key for TOKEN_ENCRYPTION_KEY (multi-workspace "
+        "mode stores each workspace's tokens encrypted with it). Keep it secret; losing it "
+        "means every workspace must install the app again.",
+    )
+
     jobs = commands.add_parser(
         "jobs", help="run one scheduled job by hand", description="Operate scheduled jobs by hand."
     )
@@ -140,7 +148,7 @@ def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
     from bot.db.engine import Database
     from bot.db.migrate import pending_migrations, upgrade
 
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout)
     try:
         database.ping()
         if pending_migrations(database.engine):
@@ -279,6 +287,13 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_generate_key(_args: argparse.Namespace, _settings: Settings) -> int:
+    from bot.slack.crypto import generate_key
+
+    print(generate_key())
+    return 0
+
+
 HANDLERS = {
     None: cmd_start,
     "serve": cmd_serve,
@@ -286,6 +301,7 @@ HANDLERS = {
     "migrate": cmd_migrate,
     "worker": cmd_worker,
     "jobs": cmd_jobs,
+    "generate-key": cmd_generate_key,
 }
 
 

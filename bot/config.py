@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_api_url: str = SLACK_API_URL
+    # Multi-workspace OAuth: where Slack sends the installer back (default: derived by Slack
+    # from the app's single redirect URL) and the key(s) that encrypt stored tokens.
+    slack_redirect_uri: str | None = None
+    # Fernet keys, comma-separated: the first encrypts, every one decrypts (key rotation).
+    token_encryption_key: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -49,6 +54,12 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=7, ge=1)
     # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
     web_threads: int = Field(default=16, ge=1, le=256)
+    # Days a workspace's data (or a user's, after tokens_revoked) is kept after uninstall;
+    # 0 deletes it at once.
+    data_retention_days: int = Field(default=30, ge=0)
+    # Seconds to wait for a PostgreSQL connection (or a free pooled one) before giving up, so
+    # a database outage fails requests fast instead of piling them up.
+    database_connect_timeout: int = Field(default=2, ge=1, le=60)
     # Kudos one person may give per day (their local day): keeps kudos meaningful.
     kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
@@ -105,6 +116,16 @@ class Settings(BaseSettings):
 
         return parse_hhmm(self.summary_time) or 0
 
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _valid_fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from bot.slack.crypto import parse_keys
+
+        parse_keys(value.get_secret_value())
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -130,6 +151,12 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
                 "Slack app's OAuth & Permissions page into .env (README: 'Create the Slack app')."
+            )
+        if self.oauth_enabled and self.token_encryption_key is None:
+            raise SettingsError(
+                "TOKEN_ENCRYPTION_KEY is not set: multi-workspace install stores each workspace's "
+                "tokens encrypted. Generate a key with `python -m bot generate-key` and keep it "
+                "secret (README: 'Multi-workspace install')."
             )
         if self.slack_bot_token and not self.slack_bot_token.startswith("xoxb-"):
             raise SettingsError(

@@ -1,8 +1,21 @@
-"""The one global error handler: tell the user briefly, log with context."""
+"""The one global error handler: tell the user briefly, log with context.
+
+Bolt calls it for failures in listeners (after the ack: `response` is the ack, 2xx) and in
+global middleware (before the ack: `response` is a 500). What Slack and the user see:
+
+| surface | before the ack (e.g. database down) | after the ack |
+|---|---|---|
+| event | 500, so Slack retries it later; nobody is messaged | ephemeral in the channel |
+| slash command | 200 with the apology and the typed text | ephemeral via response_url |
+| button, shortcut | 200, apology via response_url or DM | via response_url or DM |
+| modal submit | 503: Slack keeps the modal open, says to try again | DM |
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
@@ -13,6 +26,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot.ui import messages
 
 logger = logging.getLogger("bot.errors")
+
+_INTERACTIVE = {"block_actions", "message_action", "shortcut", "view_submission"}
 
 
 def _user_message(error: Exception) -> str:
@@ -28,6 +43,29 @@ def _typed(body: dict[str, Any]) -> str:
     return f"{body['command']} {body.get('text') or ''}".strip()
 
 
+def _payload_type(body: dict[str, Any]) -> str | None:
+    return body.get("type") or ("command" if body.get("command") else None)
+
+
+def _tell_user(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
+    try:
+        respond = context.respond
+        if respond is not None and body.get("response_url"):
+            respond(**messages.failure_notice(text, typed=_typed(body)))
+        elif context.user_id and context.channel_id:
+            client.chat_postEphemeral(channel=context.channel_id, user=context.user_id, text=text)
+        elif context.user_id and _payload_type(body) in _INTERACTIVE:
+            # A modal or the Home tab has no channel: the user's DM with the bot.
+            client.chat_postMessage(channel=context.user_id, text=text)
+    except Exception:  # the user may not be reachable at all; the log above has the cause
+        logger.warning("could not tell the user about the failure", exc_info=True)
+
+
+def _in_background(fn: Callable[[], None]) -> None:
+    """Run off the request thread, so a slow Slack never delays the response to Slack."""
+    threading.Thread(target=fn, name="error-notice", daemon=True).start()
+
+
 def handle_error(
     error: Exception,
     body: dict[str, Any],
@@ -38,27 +76,33 @@ def handle_error(
     """Log the failure with its context and tell the user, ephemerally, where we can."""
     db = context.get("db")
     if db is not None:
-        db.rollback()
+        try:
+            db.rollback()
+        except Exception:  # the connection may be the thing that failed
+            logger.debug("rollback after failure failed", exc_info=True)
+    before_ack = response is not None and response.status >= 500
+    payload_type = _payload_type(body)
     logger.error(
-        "listener failed: %s",
+        "%s failed: %s",
+        "request" if before_ack else "listener",
         type(error).__name__,
         exc_info=error,
         extra={
             "team_id": context.team_id,
             "user_id": context.user_id,
-            "payload_type": body.get("type") or ("command" if body.get("command") else None),
+            "payload_type": payload_type,
         },
     )
     text = _user_message(error)
-    try:
-        respond = context.respond
-        if respond is not None and body.get("response_url"):
-            respond(**messages.failure_notice(text, typed=_typed(body)))
-        elif context.user_id and context.channel_id:
-            client.chat_postEphemeral(channel=context.channel_id, user=context.user_id, text=text)
-    except Exception:  # the user may not be reachable at all; the log above has the cause
-        logger.warning("could not tell the user about the failure", exc_info=True)
-    if response is not None and response.status >= 500 and body.get("command"):
-        # A slash command still acked with our apology rather than Slack's generic failure.
-        return BoltResponse(status=200, body=text)
+    if not before_ack:
+        _tell_user(body, context, client, text)
+        return response
+    if payload_type in {"event_callback", "view_submission"}:
+        # Slack retries the event later; a modal stays open with Slack's "try again".
+        return BoltResponse(status=503, body="")
+    if payload_type == "command":
+        return BoltResponse(status=200, body=messages.failure_notice(text, typed=_typed(body)))
+    if payload_type in _INTERACTIVE:
+        _in_background(lambda: _tell_user(body, context, client, text))
+        return BoltResponse(status=200, body="")
     return response

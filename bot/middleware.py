@@ -1,7 +1,9 @@
-"""Global Bolt middleware: a database session per listener, and Slack retry de-duplication."""
+"""Global Bolt middleware: request context for logs, a database session per listener, and
+Slack retry de-duplication."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from slack_bolt import BoltContext, BoltResponse
 from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
+from bot.logs import tag_request
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +43,46 @@ class SessionClosingExecutor(ThreadPoolExecutor):
 
         with self._idle:
             self._in_flight += 1
-        return super().submit(run_then_close)
+        # The listener logs with the request's context (workspace, user, request id).
+        context = contextvars.copy_context()
+        return super().submit(context.run, run_then_close)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no listener is running (tests, graceful shutdown); False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
+def describe(body: dict[str, Any]) -> str:
+    """What kind of request this is, without anything the user wrote."""
+    if body.get("command"):
+        return f"command {body['command']}"
+    kind = body.get("type") or "unknown"
+    if kind == "event_callback":
+        return f"event {(body.get('event') or {}).get('type')}"
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return f"block_actions {actions[0].get('action_id')}"
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind} {(body.get('view') or {}).get('callback_id')}"
+    if kind in ("shortcut", "message_action"):
+        return f"{kind} {body.get('callback_id')}"
+    return str(kind)
+
+
+def request_context(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+    """Tag this request's log records (and its listeners') with workspace, user and kind.
+
+    Runs before authorize. The HTTP server opened the request's log scope with its id
+    (bot.web); in Socket Mode this starts one.
+    """
+    fields = tag_request(
+        team_id=context.team_id or context.enterprise_id,
+        user_id=context.user_id,
+        request=describe(body),
+    )
+    context["request_id"] = fields["request_id"]
+    return next()
 
 
 def database_session(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,8 +13,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import __version__
 from bot.app import MultiplierApp
+from bot.logs import request_scope
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("bot.requests")
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -47,18 +50,37 @@ def create_wsgi_app(app: MultiplierApp) -> WSGIApp:
             start_response, "200 OK", {"status": "ok", "database": "ok", "version": __version__}
         )
 
+    def handle_slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Bolt, inside a log scope for this request, with one access line at the end."""
+        started = time.perf_counter()
+        status: list[str] = []
+
+        def recording_start_response(code: str, headers: Any, *args: Any) -> Any:
+            status.append(code.split(" ", 1)[0])
+            return start_response(code, headers, *args)
+
+        with request_scope() as scope:
+            try:
+                return slack(environ, recording_start_response)
+            except ValueError:
+                # A signed but unparseable body (Bolt parses before verifying the signature).
+                status.append("400")
+                return _json(start_response, "400 Bad Request", {"error": "malformed_request"})
+            finally:
+                access_logger.info(
+                    "%s %s → %s",
+                    environ.get("REQUEST_METHOD"),
+                    scope.get("request") or environ.get("PATH_INFO"),
+                    status[0] if status else "-",
+                    extra={"ms": round((time.perf_counter() - started) * 1000, 1)},
+                )
+
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return healthz(start_response)
         if path.startswith("/slack/"):
-            try:
-                return slack(environ, start_response)
-            except ValueError:
-                # Bolt parses the body before it verifies the signature; a body it cannot
-                # parse is the sender's fault, not ours.
-                logger.warning("malformed Slack request body on %s", path)
-                return _json(start_response, "400 Bad Request", {"error": "malformed_request"})
+            return handle_slack(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not_found"})
 
     return wsgi

@@ -9,6 +9,7 @@ import pytest
 from bot.app import create_app
 from bot.config import SettingsError, load_settings
 from bot.db.engine import Database
+from bot.db.migrate import upgrade
 from bot.scheduling.jobs import JobContext
 
 
@@ -73,6 +74,8 @@ def test_command_names_are_configurable(tmp_path: Path) -> None:
 def test_job_clients_use_the_configured_api_url(tmp_path: Path) -> None:
     """Clients built for scheduled jobs also go to SLACK_API_URL (GovSlack, the stand-in)."""
     settings = _settings(tmp_path)
-    ctx = JobContext(database=Database(settings.database_url), settings=settings)
+    database = Database(settings.database_url)
+    upgrade(database.engine)  # client_for checks that the workspace is still active
+    ctx = JobContext(database=database, settings=settings)
     assert ctx.client_for("T1").base_url == "http://127.0.0.1:9/api/"
     assert ctx.client_for("T1").token == "xoxb-test"

@@ -65,6 +65,8 @@ class User(Base):
     # False once Slack says the account is gone or deactivated: nothing more is sent.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(64))
+    # After the user revoked the app's access (tokens_revoked), their data is deleted then.
+    purge_after: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     dm_channel_id: Mapped[str | None] = mapped_column(SlackId)
 
     checkins_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -314,3 +316,88 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(SlackId)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# Slack's OAuth installations, with the columns of slack_sdk's SQLAlchemy installation store
+# (`build_installations_table` / `build_bots_table` / `build_oauth_states_table`) so the data
+# reads the same, but owned by our metadata and migrations, and with every secret (tokens,
+# refresh tokens, the incoming webhook URL) stored Fernet-encrypted in a Text column: the
+# ciphertext does not fit slack_sdk's String(200). bot.slack.installations reads and writes them.
+
+
+class SlackInstallation(Base):
+    """One OAuth installation (a workspace's bot, and the installing user's grant)."""
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (
+        Index(
+            "ix_slack_installations_lookup",
+            "client_id",
+            "enterprise_id",
+            "team_id",
+            "user_id",
+            "installed_at",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(32))
+    app_id: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(SlackId)
+    enterprise_name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_url: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str | None] = mapped_column(SlackId)
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    bot_token: Mapped[str | None] = mapped_column(Text)
+    bot_id: Mapped[str | None] = mapped_column(SlackId)
+    bot_user_id: Mapped[str | None] = mapped_column(SlackId)
+    bot_scopes: Mapped[str | None] = mapped_column(String(1000))
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[str] = mapped_column(SlackId)
+    user_token: Mapped[str | None] = mapped_column(Text)
+    user_scopes: Mapped[str | None] = mapped_column(String(1000))
+    user_refresh_token: Mapped[str | None] = mapped_column(Text)
+    user_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    incoming_webhook_url: Mapped[str | None] = mapped_column(Text)
+    incoming_webhook_channel: Mapped[str | None] = mapped_column(String(200))
+    incoming_webhook_channel_id: Mapped[str | None] = mapped_column(String(200))
+    incoming_webhook_configuration_url: Mapped[str | None] = mapped_column(String(200))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_type: Mapped[str | None] = mapped_column(String(32))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlackBot(Base):
+    """The bot token of a workspace's latest installation (what jobs and listeners use)."""
+
+    __tablename__ = "slack_bots"
+    __table_args__ = (
+        Index("ix_slack_bots_lookup", "client_id", "enterprise_id", "team_id", "installed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(32))
+    app_id: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(SlackId)
+    enterprise_name: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str | None] = mapped_column(SlackId)
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    bot_token: Mapped[str | None] = mapped_column(Text)
+    bot_id: Mapped[str | None] = mapped_column(SlackId)
+    bot_user_id: Mapped[str | None] = mapped_column(SlackId)
+    bot_scopes: Mapped[str | None] = mapped_column(String(1000))
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlackOAuthState(Base):
+    """An OAuth `state` issued at /slack/install, consumed once at the redirect."""
+
+    __tablename__ = "slack_oauth_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(200), unique=True)
+    expire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

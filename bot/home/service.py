@@ -290,9 +290,17 @@ def cancel_pending_refresh(*, user_id: int) -> None:
 
 
 def make_publisher(
-    *, database: Any, client: Any, library: Callable[[], CoachingLibrary], names: Any
+    *,
+    database: Any,
+    client_for: Callable[[str], Any],
+    library: Callable[[], CoachingLibrary],
+    names: Any,
 ) -> Publish:
-    """A publish function for HomeRefresher: its own session, then views.publish."""
+    """A publish function for HomeRefresher: its own session, then views.publish.
+
+    `client_for(team_id)` gives the Web API client for the user's workspace (its own bot
+    token in multi-workspace mode) and refuses workspaces that uninstalled the app.
+    """
     from bot import clock
 
     def publish(user_id: int) -> None:
@@ -301,9 +309,16 @@ def make_publisher(
             if user is None or not user.active or user.is_bot or not user.workspace.active:
                 return
             slack_user_id = user.slack_user_id
+            team_id = user.workspace.team_id
             view = home_view_for(
                 session=session, user=user, now=clock.now(), library=library(), names=names
             )
+        from bot.workspaces.service import WorkspaceInactive
+
+        try:
+            client = client_for(team_id)
+        except WorkspaceInactive:
+            return  # uninstalled or revoked: nothing more goes to that workspace
         client.views_publish(user_id=slack_user_id, view=view)
 
     return publish

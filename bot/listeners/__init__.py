@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.config import Settings
 
@@ -14,6 +16,47 @@ Handler = Callable[..., Any]
 
 # Manifest event names that Bolt receives as a `message` event in a given channel type.
 _MESSAGE_EVENTS = {"message.im": "im", "message.channels": "channel", "message.groups": "group"}
+
+
+def guard_after_ack(handler: Handler) -> Handler:
+    """Hand a failure after ack() to the global error handler ourselves.
+
+    Bolt's thread runner, when a listener that acks itself raises after acking, resets the
+    ack it has not yet sent (`ack.response = None`) and, if that happens within its 10 ms
+    polling of the ack, answers Slack 404 after 3 s as if the listener never acked. Catching
+    the failure here keeps the ack; errors before the ack still go through Bolt.
+    """
+    from bot.errors import handle_error
+
+    names = get_arg_names_of_callable(handler)
+    wanted = list(dict.fromkeys([*names, "ack", "body", "context", "client"]))
+
+    def guarded(**kwargs: Any) -> Any:
+        try:
+            return handler(**{name: kwargs[name] for name in names})
+        except Exception as error:
+            if kwargs["ack"].response is None:
+                raise
+            return handle_error(
+                error=error,
+                body=kwargs["body"],
+                context=kwargs["context"],
+                client=kwargs["client"],
+                response=kwargs["ack"].response,
+            )
+
+    return _named_like(guarded, handler, wanted)
+
+
+def _named_like(wrapper: Handler, handler: Handler, parameters: list[str]) -> Handler:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, kind) for name in parameters]
+    )
+    wrapper.__name__ = getattr(handler, "__name__", "listener")
+    wrapper.__qualname__ = getattr(handler, "__qualname__", wrapper.__name__)
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
 
 
 @dataclass
@@ -34,7 +77,7 @@ class Registrar:
 
     def command(self, name: str, handler: Handler) -> None:
         self.commands.add(name)
-        self.app.command(name)(handler)
+        self.app.command(name)(guard_after_ack(handler))
 
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
@@ -51,17 +94,17 @@ class Registrar:
 
     def shortcut(self, callback_id: str, handler: Handler) -> None:
         self.shortcuts.add(callback_id)
-        self.app.shortcut(callback_id)(handler)
+        self.app.shortcut(callback_id)(guard_after_ack(handler))
 
     def action(self, action_id: str, handler: Handler) -> None:
         self.actions.add(action_id)
-        self.app.action(action_id)(handler)
+        self.app.action(action_id)(guard_after_ack(handler))
 
     def view(self, callback_id: str, handler: Handler, *, on_close: Handler | None = None) -> None:
         self.views.add(callback_id)
-        self.app.view(callback_id)(handler)
+        self.app.view(callback_id)(guard_after_ack(handler))
         if on_close is not None:
-            self.app.view_closed(callback_id)(on_close)
+            self.app.view_closed(callback_id)(guard_after_ack(on_close))
 
 
 def register_all(registrar: Registrar) -> None:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
@@ -13,6 +14,11 @@ from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.slack.client import build_web_client
+from bot.workspaces import service as workspaces
+from bot.workspaces.service import WorkspaceInactive
+
+if TYPE_CHECKING:
+    from bot.slack.tokens import TokenRefresher
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +31,45 @@ class JobContext:
     settings: Settings
     worker_id: str = "cli"
     _clients: dict[str, WebClient] = field(default_factory=dict)
+    _refresher: TokenRefresher | None = None
+
+    @property
+    def refresher(self) -> TokenRefresher | None:
+        """Multi-workspace mode: bot tokens per installation, refreshed before they expire."""
+        if self._refresher is None and self.settings.oauth_enabled:
+            from bot.slack.oauth import installation_store
+            from bot.slack.tokens import TokenRefresher
+
+            store = installation_store(self.settings, self.database)
+            self._refresher = TokenRefresher(
+                database=self.database, store=store, settings=self.settings
+            )
+        return self._refresher
 
     def client_for(self, team_id: str | None = None) -> WebClient:
-        """A Web API client carrying the bot token that may act in that workspace."""
-        key = team_id or ""
+        """A Web API client carrying the bot token that may act in that workspace.
+
+        Every job that sends gets its client here, so this is where sending stops for a
+        workspace that uninstalled the app or revoked its token: WorkspaceInactive. In
+        multi-workspace mode the token is the installation's, refreshed first if it is about
+        to expire.
+        """
+        with self.database.read_session() as session:
+            if not workspaces.is_active(session=session, team_id=team_id):
+                raise WorkspaceInactive(team_id)
+        refresher = self.refresher
+        if refresher is None:
+            token = self.settings.slack_bot_token
+        else:
+            from bot.slack.tokens import REFRESH_AHEAD
+
+            bot = refresher.bot(enterprise_id=None, team_id=team_id, margin=REFRESH_AHEAD)
+            if bot is None or not bot.bot_token:
+                raise WorkspaceInactive(team_id)
+            token = bot.bot_token
+        key = token or ""
         if key not in self._clients:
-            self._clients[key] = build_web_client(
-                self.settings, token=self.settings.slack_bot_token
-            )
+            self._clients[key] = build_web_client(self.settings, token=token)
         return self._clients[key]
 
 
@@ -117,3 +154,6 @@ def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
 # Feature jobs register themselves on import (kept at the bottom: they import this module).
 from bot.digests import jobs as _digest_jobs  # noqa: E402, F401
 from bot.summaries import jobs as _summary_jobs  # noqa: E402, F401
+
+# Feature modules register their jobs on import (see @job above).
+from bot.workspaces import jobs as _workspace_jobs  # noqa: E402, F401

@@ -25,9 +25,17 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain(text, HEADER_LIMIT)}
 
 
+EMPTY_TEXT = "_(no text)_"
+
+
+def _non_empty(mrkdwn: str) -> str:
+    # Slack rejects a text object with nothing in it; user text can render to nothing.
+    return mrkdwn if mrkdwn.strip() else EMPTY_TEXT
+
+
 def section(mrkdwn: str, *, accessory: dict[str, Any] | None = None) -> Block:
     """A section of already-escaped mrkdwn."""
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": _non_empty(mrkdwn)}}
     if accessory is not None:
         block["accessory"] = accessory
     return block
@@ -36,7 +44,7 @@ def section(mrkdwn: str, *, accessory: dict[str, Any] | None = None) -> Block:
 def context(*mrkdwn: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": text} for text in mrkdwn[:10]],
+        "elements": [{"type": "mrkdwn", "text": _non_empty(text)} for text in mrkdwn[:10]],
     }
 
 

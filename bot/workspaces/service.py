@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import User, Workspace
+from bot.db.base import utcnow
+from bot.db.models import ProcessedEvent, SlackBot, SlackInstallation, User, Workspace
+
+REVOKED = "tokens_revoked"
+
+
+class WorkspaceInactive(Exception):
+    """The app was uninstalled from this workspace (or lost its token): send nothing there."""
+
+    def __init__(self, team_id: str | None) -> None:
+        super().__init__(f"workspace {team_id} is not active")
+        self.team_id = team_id
 
 
 def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
@@ -41,6 +54,9 @@ def ensure_user(*, session: Session, team_id: str, slack_user_id: str) -> User:
     workspace = ensure_workspace(session=session, team_id=team_id)
     user = get_user(session=session, workspace_id=workspace.id, slack_user_id=slack_user_id)
     if user is not None:
+        if not user.active and user.inactive_reason == REVOKED:
+            # They revoked the app's access and are back: keep their data, stop the purge.
+            user.active, user.inactive_reason, user.purge_after = True, None, None
         return user
     try:
         with session.begin_nested():
@@ -77,3 +93,106 @@ def apply_profile(user: User, profile: dict[str, object]) -> None:
     if profile.get("deleted"):
         user.active = False
         user.inactive_reason = "deactivated"
+
+
+def is_active(*, session: Session, team_id: str | None) -> bool:
+    """False only for a workspace we know and that uninstalled the app (or lost its token)."""
+    if not team_id:
+        return True
+    active = session.scalar(select(Workspace.active).where(Workspace.team_id == team_id))
+    return active is None or bool(active)
+
+
+def mark_installed(
+    *, session: Session, team_id: str, enterprise_id: str | None = None, name: str | None = None
+) -> Workspace:
+    """A (re)install: the workspace is active again and nothing is scheduled for deletion."""
+    workspace = ensure_workspace(session=session, team_id=team_id, name=name)
+    workspace.active = True
+    workspace.enterprise_id = enterprise_id or workspace.enterprise_id
+    workspace.name = name or workspace.name
+    workspace.installed_at = utcnow()
+    workspace.uninstalled_at = None
+    workspace.purge_after = None
+    return workspace
+
+
+def mark_uninstalled(
+    *, session: Session, team_id: str, now: datetime, retention: timedelta
+) -> Workspace:
+    """Stop all sending to the workspace and schedule its data for deletion."""
+    workspace = ensure_workspace(session=session, team_id=team_id)
+    workspace.active = False
+    workspace.uninstalled_at = now
+    workspace.purge_after = now + retention
+    return workspace
+
+
+def revoke_users(
+    *,
+    session: Session,
+    team_id: str,
+    slack_user_ids: list[str],
+    now: datetime,
+    retention: timedelta,
+) -> int:
+    """Users who revoked the app's access: nothing more is sent to them; data deleted later."""
+    workspace = get_workspace(session=session, team_id=team_id)
+    if workspace is None or not slack_user_ids:
+        return 0
+    result = session.execute(
+        update(User)
+        .where(User.workspace_id == workspace.id, User.slack_user_id.in_(slack_user_ids))
+        .values(active=False, inactive_reason=REVOKED, purge_after=now + retention)
+    )
+    return result.rowcount or 0
+
+
+def purge_workspace(*, session: Session, workspace_id: int) -> None:
+    """Delete a workspace and, through ON DELETE CASCADE, every row that belongs to it."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        return
+    team_id = workspace.team_id
+    session.expunge(workspace)
+    session.execute(delete(ProcessedEvent).where(ProcessedEvent.team_id == team_id))
+    session.execute(delete(SlackInstallation).where(SlackInstallation.team_id == team_id))
+    session.execute(delete(SlackBot).where(SlackBot.team_id == team_id))
+    session.execute(delete(Workspace).where(Workspace.id == workspace_id))
+
+
+def purge_user(*, session: Session, user_id: int) -> None:
+    """Delete everything about a user, as `/multiplier forget-me` does (bot.privacy)."""
+    from bot.privacy.service import forget_user
+
+    user = session.get(User, user_id)
+    if user is not None:
+        forget_user(session=session, user=user)
+
+
+def purge_due(*, session: Session, now: datetime) -> tuple[int, int]:
+    """Delete workspaces and users whose retention after uninstall/revocation has passed."""
+    workspace_ids = list(
+        session.scalars(
+            select(Workspace.id).where(
+                Workspace.active.is_(False),
+                Workspace.purge_after.is_not(None),
+                Workspace.purge_after <= now,
+            )
+        )
+    )
+    for workspace_id in workspace_ids:
+        purge_workspace(session=session, workspace_id=workspace_id)
+    user_ids = list(
+        session.scalars(
+            select(User.id).where(
+                User.active.is_(False),
+                User.inactive_reason == REVOKED,
+                User.purge_after.is_not(None),
+                User.purge_after <= now,
+            )
+        )
+    )
+    for user_id in user_ids:
+        purge_user(session=session, user_id=user_id)
+    return len(workspace_ids), len(user_ids)

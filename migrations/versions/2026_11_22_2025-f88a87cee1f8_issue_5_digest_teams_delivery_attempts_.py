@@ -1,7 +1,7 @@
 """issue 5: digest teams, delivery attempts, kudos received index
 
 Revision ID: f88a87cee1f8
-Revises: 06abc0ad52e5
+Revises: 4ac31217afd4
 Create Date: 2026-11-22 20:25:38.220023+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "f88a87cee1f8"
-down_revision: str | Sequence[str] | None = "06abc0ad52e5"
+down_revision: str | Sequence[str] | None = "4ac31217afd4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -39,3 +39,12 @@ def test_truncate_marks_the_cut() -> None:
     """Truncated display text ends with an ellipsis; short text is unchanged."""
     assert truncate("abc", 5) == "abc"
     assert truncate("abcdefgh", 5) == "abcd…"
+
+
+def test_blocks_never_carry_empty_text() -> None:
+    """User text that renders to nothing still yields a valid section and context."""
+    from bot.ui.blocks import EMPTY_TEXT, context, section
+
+    assert section("   ")["text"]["text"] == EMPTY_TEXT
+    assert context("", "ok")["elements"][0]["text"] == EMPTY_TEXT
+    assert section("hi")["text"]["text"] == "hi"

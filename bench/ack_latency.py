@@ -1,0 +1,424 @@
+"""How fast Multiplier acks /brag, beside a bare Bolt app, and how much memory it holds.
+
+Starts, each as its own process:
+- the Slack Web API stand-in (bench/standin_server.py);
+- Multiplier's web process exactly as the Procfile runs it (`python -m bot serve --http`),
+  in single-workspace token mode, on SQLite (default) or the PostgreSQL of --database-url;
+- a bare Bolt app whose /brag only acks (bench/bare_app.py), on the same waitress settings.
+
+Seeds 10,000 enrolled users, then sends signed /brag requests from those users at the given
+concurrency to both apps in alternating rounds, and reports p50/p99/max ack latency and
+errors. For Multiplier an error is a non-200 ack, an ack slower than Slack's 3 s, or a /brag
+whose after-ack work did not store its entry (e.g. "database is locked"), counted from the
+database and from ERROR lines in the web process's log. Finally it measures the resident
+memory (VmRSS) of the web process after the load and of `python -m bot worker` after its
+first tick over the same 10,000 users.
+
+    .venv/bin/python bench/ack_latency.py                      # SQLite
+    .venv/bin/python bench/ack_latency.py --database-url postgresql://postgres@127.0.0.1/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from slack_sdk.signature import SignatureVerifier  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+
+from bot.config import normalise_database_url  # noqa: E402
+from bot.db.engine import Database  # noqa: E402
+from bot.db.models import EvidenceEntry, User, Workspace  # noqa: E402
+
+SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - a local run against the stand-in
+TEAM_ID = "T0001"
+USERS = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def env_for(database_url: str, standin: dict) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN=standin["bot_token"],
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin["base_url"],
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+    )
+    return env
+
+
+def with_schema(url: str, schema: str) -> str:
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/healthz") -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"process on port {port} exited early (code {process.returncode})")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: serving
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing served on port {port} within 60 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def seed_users(database_url: str) -> None:
+    """10,000 enrolled engineers in one workspace, inserted in bulk."""
+    database = Database(database_url)
+    with database.session() as session:
+        session.execute(text("DELETE FROM evidence_entries"))
+        session.execute(text("DELETE FROM users"))
+        session.execute(text("DELETE FROM workspaces"))
+        workspace = Workspace(team_id=TEAM_ID, name="Bench", settings={})
+        session.add(workspace)
+        session.flush()
+        session.execute(
+            insert(User),
+            [
+                {
+                    "workspace_id": workspace.id,
+                    "slack_user_id": f"U{n:07d}",
+                    "tz": "Europe/Berlin",
+                    "checkins_enabled": True,
+                }
+                for n in range(USERS)
+            ],
+        )
+    database.dispose()
+
+
+def stored_entries(database_url: str) -> int:
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            return session.scalar(select(func.count()).select_from(EvidenceEntry)) or 0
+    finally:
+        database.dispose()
+
+
+class Load:
+    """Signed /brag requests over keep-alive connections, one per sending thread."""
+
+    def __init__(self, port: int, urls: list[str]) -> None:
+        self.port = port
+        self.urls = urls
+        self.verifier = SignatureVerifier(SIGNING_SECRET)
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def _body(self, n: int) -> bytes:
+        with self._lock:
+            url = self.urls[self._next % len(self.urls)]
+            self._next += 1
+        user = f"U{n % USERS:07d}"
+        return urlencode(
+            {
+                "token": "x",
+                "team_id": TEAM_ID,
+                "team_domain": "bench",
+                "channel_id": "C0GENERAL",
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/brag",
+                "text": f"Unblocked the platform team on the rate limiter, request {n}",
+                "api_app_id": "A0001",
+                "is_enterprise_install": "false",
+                "response_url": url,
+                "trigger_id": f"{n}.1.abc",
+            }
+        ).encode()
+
+    def run(self, requests: int, concurrency: int, offset: int) -> tuple[list[float], int]:
+        import http.client
+
+        latencies: list[float] = []
+        errors = 0
+        guard = threading.Lock()
+        counter = iter(range(offset, offset + requests))
+
+        def worker() -> None:
+            nonlocal errors
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            while True:
+                with guard:
+                    n = next(counter, None)
+                if n is None:
+                    break
+                body = self._body(n)
+                stamp = str(int(time.time()))
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Slack-Request-Timestamp": stamp,
+                    "X-Slack-Signature": self.verifier.generate_signature(
+                        timestamp=stamp, body=body
+                    ),
+                }
+                started = time.perf_counter()
+                try:
+                    conn.request("POST", "/slack/events", body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                except OSError:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                    status = 0
+                elapsed = time.perf_counter() - started
+                with guard:
+                    latencies.append(elapsed)
+                    if status != 200 or elapsed >= 3.0:
+                        errors += 1
+            conn.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return latencies, errors
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(latencies: list[float], errors: int) -> dict[str, float]:
+    return {
+        "requests": len(latencies),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round(max(latencies) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1),
+        "errors": errors,
+    }
+
+
+def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bottom
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="per app (default 2000)")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per app")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="multiplier-bench-"))
+    print(f"working in {workdir}", file=sys.stderr)
+    database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    schema = None
+    if args.database_url:
+        # A schema of its own on the shared server, dropped at the end.
+        schema = f"bench_{os.getpid()}"
+        database_url = with_schema(normalise_database_url(args.database_url), schema)
+    processes: list[subprocess.Popen] = []
+    try:
+        standin_file = workdir / "standin.json"
+        url_count = args.requests * 2 // 5 + 500  # each response_url takes five posts
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "standin_server.py"),
+                    str(standin_file),
+                    str(url_count),
+                ],
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+        )
+        while not standin_file.exists() or not standin_file.read_text():
+            time.sleep(0.05)
+        time.sleep(0.1)
+        standin = json.loads(standin_file.read_text())
+        env = env_for(database_url, standin)
+
+        subprocess.run(
+            [sys.executable, "-m", "bot", "migrate"],
+            env=env,
+            cwd=workdir,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        seed_users(database_url)
+
+        web_port, bare_port = free_port(), free_port()
+        web_log = (workdir / "web.log").open("w")
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "serve",
+                "--http",
+                "--port",
+                str(web_port),
+                "--host",
+                "127.0.0.1",
+            ],
+            env=env,
+            cwd=workdir,
+            stderr=web_log,
+            stdout=web_log,
+        )
+        processes.append(web)
+        bare = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "bare_app.py"), "--port", str(bare_port)],
+            env=env,
+            cwd=workdir,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(bare)
+        wait_until_serving(web_port, web)
+        wait_until_serving(bare_port, bare, "/slack/events")
+
+        loads = {
+            "multiplier": Load(web_port, standin["urls"]),
+            "bare": Load(bare_port, standin["urls"]),
+        }
+        warm = max(100, args.concurrency * 5)
+        for load in loads.values():
+            load.run(warm, args.concurrency, 0)
+        results: dict[str, tuple[list[float], int]] = {name: ([], 0) for name in loads}
+        cpu_before = {"multiplier": cpu_seconds(web.pid), "bare": cpu_seconds(bare.pid)}
+        per_round = args.requests // args.rounds
+        offset = warm
+        for _ in range(args.rounds):
+            for name, load in loads.items():
+                latencies, errors = load.run(per_round, args.concurrency, offset)
+                offset += per_round
+                results[name] = (results[name][0] + latencies, results[name][1] + errors)
+        sent = warm + per_round * args.rounds
+
+        # Wait for Multiplier's after-ack work to finish, then count what it stored.
+        deadline = time.monotonic() + 120
+        stored = stored_entries(database_url)
+        while stored < sent and time.monotonic() < deadline:
+            time.sleep(0.5)
+            stored = stored_entries(database_url)
+        web_rss = rss_mib(web.pid)
+        measured = per_round * args.rounds
+        cpu_ms = {
+            name: round((cpu_seconds(process.pid) - cpu_before[name]) * 1000 / measured, 2)
+            for name, process in (("multiplier", web), ("bare", bare))
+        }
+        web_log.flush()
+        log_text = (workdir / "web.log").read_text()
+        error_lines = [line for line in log_text.splitlines() if '"level": "ERROR"' in line]
+        locked = log_text.count("database is locked")
+        latencies, ack_errors = results["multiplier"]
+        multiplier = summary(latencies, ack_errors)
+        multiplier["after_ack_failures"] = (sent - stored) + len(error_lines)
+        multiplier["database_is_locked"] = locked
+        multiplier["errors"] = ack_errors + multiplier["after_ack_failures"]
+        bare_summary = summary(*results["bare"])
+
+        worker_log = (workdir / "worker.log").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"],
+            env=env,
+            cwd=workdir,
+            stderr=worker_log,
+            stdout=worker_log,
+        )
+        processes.append(worker)
+        deadline = time.monotonic() + 60
+        while (
+            time.monotonic() < deadline
+            and "refresh-tokens" not in (workdir / "worker.log").read_text()
+        ):
+            time.sleep(0.2)
+        time.sleep(1)
+        worker_rss = rss_mib(worker.pid)
+
+        report = {
+            "database": "postgresql" if args.database_url else "sqlite",
+            "requests_per_app": len(latencies),
+            "concurrency": args.concurrency,
+            "multiplier": multiplier,
+            "bare_bolt": bare_summary,
+            "p99_ratio": round(multiplier["p99_ms"] / bare_summary["p99_ms"], 2),
+            "rss_mib": {"web": round(web_rss, 1), "worker": round(worker_rss, 1)},
+            "server_cpu_ms_per_request": cpu_ms,
+            "users": USERS,
+            "machine": (
+                f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+            ),
+        }
+        print(json.dumps(report, indent=2))
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(report, indent=2))
+        ok = (
+            multiplier["errors"] == 0
+            and multiplier["p99_ms"] < 50
+            and multiplier["p99_ms"] <= 1.5 * bare_summary["p99_ms"]
+        )
+        print("targets met" if ok else "targets NOT met", file=sys.stderr)
+        return 0 if ok else 1
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if schema is not None:
+            drop_schema(normalise_database_url(args.database_url), schema)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

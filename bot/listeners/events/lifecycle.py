@@ -1,0 +1,88 @@
+"""Uninstall and token revocation: stop sending, forget tokens, schedule the data's deletion.
+
+Bolt's `enable_token_revocation_listeners()` registers its own listeners for these two
+events, and Bolt runs only the first listener that matches an event, so ours would never run
+beside them. These listeners do our clean-up and then call the same built-in handlers
+(`TokenRevocationListeners`) that remove the installation's tokens from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.listener.builtins import TokenRevocationListeners
+
+from bot.db.base import utcnow
+from bot.listeners.support import db, settings
+from bot.workspaces import service as workspaces
+
+logger = logging.getLogger(__name__)
+
+
+def _retention(context: BoltContext) -> timedelta:
+    return timedelta(days=settings(context).data_retention_days)
+
+
+def _store_listeners(app: App) -> TokenRevocationListeners | None:
+    store = app.installation_store
+    return TokenRevocationListeners(store) if store is not None else None
+
+
+def app_uninstalled(app: App):
+    builtin = _store_listeners(app)
+
+    def handle_app_uninstalled(context: BoltContext) -> None:
+        """Nothing more goes to this workspace; its data goes after the retention period."""
+        team_id = context.team_id or context.enterprise_id
+        if not team_id:
+            return
+        session = db(context)
+        retention = _retention(context)
+        workspace = workspaces.mark_uninstalled(
+            session=session, team_id=team_id, now=utcnow(), retention=retention
+        )
+        session.flush()
+        if not retention:
+            workspaces.purge_workspace(session=session, workspace_id=workspace.id)
+        session.commit()
+        logger.info("uninstalled; data kept for %s day(s)", retention.days)
+        if builtin is not None:
+            builtin.handle_app_uninstalled_events(context)
+
+    return handle_app_uninstalled
+
+
+def tokens_revoked(app: App):
+    builtin = _store_listeners(app)
+
+    def handle_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+        """Users who revoked access get nothing more; a revoked bot token stops the workspace."""
+        team_id = context.team_id or context.enterprise_id
+        if not team_id:
+            return
+        tokens = event.get("tokens") or {}
+        user_ids = [str(u) for u in tokens.get("oauth") or []]
+        session = db(context)
+        retention = _retention(context)
+        now = utcnow()
+        revoked = workspaces.revoke_users(
+            session=session, team_id=team_id, slack_user_ids=user_ids, now=now, retention=retention
+        )
+        if tokens.get("bot"):
+            workspace = workspaces.mark_uninstalled(
+                session=session, team_id=team_id, now=now, retention=retention
+            )
+            session.flush()
+            if not retention:
+                workspaces.purge_workspace(session=session, workspace_id=workspace.id)
+        if not retention:
+            workspaces.purge_due(session=session, now=now)
+        session.commit()
+        logger.info("tokens revoked for %d user(s), bot: %s", revoked, bool(tokens.get("bot")))
+        if builtin is not None:
+            builtin.handle_tokens_revoked_events(event, context)
+
+    return handle_tokens_revoked
