@@ -104,6 +104,8 @@ def sandbox_settings(
             "slack_app_token": None,
             "slack_client_id": None,
             "slack_client_secret": None,
+            "slack_redirect_uri": None,
+            "token_encryption_key": None,
             "slack_api_url": api_url,
             "database_url": db_url,
             "web_threads": min(base.web_threads, 8),
