@@ -154,3 +154,23 @@ def test_messages_that_look_like_commands_are_still_messages(session: Session) -
         texts = db.scalars(select(DirectMessage.text).order_by(DirectMessage.id)).all()
     assert texts == ["3 people unblocked today", ":tada: shipped it"]
     assert "There is no button [3]. No buttons are shown." in out
+
+
+def test_never_uses_the_users_slack_credentials(tmp_path) -> None:
+    """Given real-looking Slack settings, the sandbox runs on its own token and secret only."""
+    from bot.config import load_settings
+
+    real = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-real-token",
+        slack_signing_secret="real-secret",
+        slack_app_token="xapp-real",
+        slack_api_url="https://slack.com/api/",
+    )
+    with Sandbox(db_path=tmp_path / "s.db", settings=real) as sandbox:
+        config = sandbox.config
+        assert config.slack_bot_token.startswith("xoxb-sandbox-")
+        assert config.slack_signing_secret not in (None, "real-secret")
+        assert config.slack_app_token is None
+        assert config.slack_api_url == sandbox.standin.base_url
+        assert {c.token for c in sandbox.standin.calls} <= {config.slack_bot_token, None}
