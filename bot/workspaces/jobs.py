@@ -5,12 +5,40 @@ from __future__ import annotations
 from datetime import datetime
 
 from slack_sdk.errors import SlackTokenRotationError
+from sqlalchemy import func, select
 
-from bot.scheduling.jobs import JobContext, JobResult, job
+from bot.db.models import User, Workspace
+from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.workspaces import service as workspaces
 
 
-@job("purge", "Delete data of workspaces uninstalled (users revoked) DATA_RETENTION_DAYS ago.")
+def next_purge_due(ctx: JobContext, after: datetime) -> datetime | None:
+    """When `purge` could next act (the sandbox's fast-forward hint): the earliest purge_after."""
+    with ctx.database.session() as session:
+        dates = [
+            session.scalar(
+                select(func.min(Workspace.purge_after)).where(Workspace.active.is_(False))
+            ),
+            session.scalar(
+                select(func.min(User.purge_after)).where(
+                    User.active.is_(False), User.inactive_reason == workspaces.REVOKED
+                )
+            ),
+        ]
+    due = [d for d in dates if d is not None]
+    return max(min(due), next_minute(after)) if due else None
+
+
+def next_refresh_due(ctx: JobContext, after: datetime) -> datetime | None:
+    """Single-workspace tokens never need refreshing; installations are checked each minute."""
+    return None if ctx.refresher is None else next_minute(after)
+
+
+@job(
+    "purge",
+    "Delete data of workspaces uninstalled (users revoked) DATA_RETENTION_DAYS ago.",
+    next_due=next_purge_due,
+)
 def purge(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         removed_workspaces, removed_users = workspaces.purge_due(session=session, now=now)
@@ -19,7 +47,11 @@ def purge(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-@job("refresh-tokens", "Refresh bot tokens that expire within two hours (token rotation).")
+@job(
+    "refresh-tokens",
+    "Refresh bot tokens that expire within two hours (token rotation).",
+    next_due=next_refresh_due,
+)
 def refresh_tokens(ctx: JobContext, now: datetime) -> JobResult:
     refresher = ctx.refresher
     if refresher is None:

@@ -221,3 +221,18 @@ def test_checkin_hints_skip_nothing_the_worker_would_do(
     assert _arrivals(fast) == _arrivals(slow)
     assert re.search(r"→ alice · DM · Fri \d\d \w{3} 15:20 alice's time", fast), fast
     assert re.search(r"→ alice · DM · Fri \d\d \w{3} 17:00 alice's time", fast), fast
+
+
+def test_purge_and_refresh_hints(sandbox: Sandbox) -> None:
+    """Purge wakes at the earliest purge_after; single-workspace tokens never need a refresh."""
+    from bot.workspaces.jobs import next_purge_due, next_refresh_due
+
+    ctx = _ctx(sandbox)
+    after = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    assert next_purge_due(ctx, after) is None
+    assert next_refresh_due(ctx, after) is None
+    later = after + timedelta(days=30)
+    with sandbox.database.session() as session:
+        session.add(Workspace(team_id="T0GONE", settings={}, active=False, purge_after=later))
+    assert next_purge_due(ctx, after) == later
+    assert next_purge_due(ctx, later + timedelta(hours=1)) == later + timedelta(hours=1, minutes=1)
