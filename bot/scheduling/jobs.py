@@ -118,14 +118,15 @@ def next_minute(after: datetime) -> datetime:
     return after.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def _next_hour(_ctx: JobContext, after: datetime) -> datetime:
-    return after.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+def _next_midnight(_ctx: JobContext, after: datetime) -> datetime:
+    """Pruning once a day is as good as every minute: nothing shows the difference."""
+    return after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 @job(
     "prune-events",
     "Forget processed Slack event ids older than EVENT_RETENTION_DAYS.",
-    next_due=_next_hour,
+    next_due=_next_midnight,
 )
 def prune_events(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
