@@ -8,7 +8,7 @@ minute, as the worker would, delivers the same messages at the same minutes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,50 +35,9 @@ def _sunday_noon_utc() -> datetime:
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def start() -> datetime:
-    return _sunday_noon_utc()
-
-
 def _open(tmp_path: Path, name: str, start: datetime, **settings: object) -> Sandbox:
     config = load_settings(_env_file=None, **settings)
     return Sandbox(db_path=tmp_path / f"{name}.db", settings=config, start_at=start).start()
-
-
-@pytest.fixture
-def pair(tmp_path: Path, start: datetime) -> Iterator[tuple[Session, Session]]:
-    """Two sandboxes with the same start; only one runs at a time (they share the clock)."""
-    first = _open(tmp_path, "hinted", start)
-    sessions = [Session(first)]
-    try:
-        yield sessions[0], _Later(tmp_path, start, sessions)  # type: ignore[misc]
-    finally:
-        for session in sessions:
-            session.sandbox.close()
-
-
-class _Later:
-    """The second sandbox, started only when the first is done with the shared clock."""
-
-    def __init__(
-        self, tmp_path: Path, start: datetime, sessions: list[Session], **settings: object
-    ) -> None:
-        self.tmp_path, self.start, self.sessions = tmp_path, start, sessions
-        self.settings = settings
-
-    def begin(self) -> Session:
-        self.sessions[0].sandbox.close()
-        session = Session(_open(self.tmp_path, "every-minute", self.start, **self.settings))
-        self.sessions.append(session)
-        return session
-
-
-SCENARIO = (
-    "/brag Unblocked the payments team on the rate limiter #unblocking\n"
-    ":as bob\n/brag Reviewed the caching RFC and caught the stampede #review\n"
-    ":as carol\n/multiplier digest add #team\n/brag Mentored bob on the migration plan\n"
-    ":as alice\n:time 2001-01-01 00:00 UTC\n"  # refused (the past): the clock stays put
-)
 
 
 def _arrivals(transcript: str) -> list[str]:
@@ -90,23 +49,55 @@ def _arrivals(transcript: str) -> list[str]:
     ]
 
 
-@pytest.mark.skipif(
-    not {"summaries", "digests"} <= set(JOBS), reason="needs the summaries and digests jobs"
-)
-def test_hints_skip_nothing_the_worker_would_do(pair, start: datetime) -> None:
-    """Summaries and the digest arrive at the same minutes with hints as minute by minute."""
-    hinted, later = pair
-    hinted.feed(SCENARIO)
-    target = f"{(start + timedelta(hours=22)):%Y-%m-%d %H:%M} UTC"  # Monday 10:00 UTC
-    fast = hinted.feed(f":time {target}\n")
-    every_minute_session = later.begin()
-    every_minute_session.feed(SCENARIO)
-    slow = every_minute_session.feed(f":time {target} --every-minute\n")
+def _both_ways(
+    tmp_path: Path,
+    start: datetime,
+    scenario: Callable[[Session], None],
+    target: datetime,
+    **settings: object,
+) -> tuple[str, str]:
+    """The :time transcript to `target` with hints, then (in a twin sandbox) minute by minute.
 
+    The two sandboxes run one after the other: they share the app's one clock.
+    """
+    transcripts = []
+    for name, flag in (("hinted", ""), ("every-minute", " --every-minute")):
+        session = Session(_open(tmp_path, name, start, **settings))
+        try:
+            scenario(session)
+            transcripts.append(session.feed(f":time {target:%Y-%m-%d %H:%M} UTC{flag}\n"))
+        finally:
+            session.sandbox.close()
+    return transcripts[0], transcripts[1]
+
+
+def _only_jobs(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Keep just these jobs registered (minute-by-minute runs of the others cost time)."""
+    for name in [n for n in JOBS if n not in names]:
+        monkeypatch.delitem(JOBS, name)
+
+
+def test_summary_and_digest_hints_skip_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Summaries and the digest arrive at the same minutes with hints as minute by minute."""
+    _only_jobs(monkeypatch, "summaries", "digests")
+    start = _sunday_noon_utc()
+
+    def scenario(session: Session) -> None:
+        session.feed(
+            "/brag Unblocked the payments team on the rate limiter #unblocking\n"
+            ":as bob\n/brag Reviewed the caching RFC and caught the stampede #review\n"
+            ":as carol\n/multiplier digest add #team\n/brag Mentored bob on the plan\n"
+            f":time {start + timedelta(hours=14):%Y-%m-%d %H:%M} UTC\n"  # Monday 02:00 UTC
+        )
+
+    # Monday 02:00-09:00 UTC: carol's digest and summary (09:00 in Kolkata), bob's (Berlin).
+    fast, slow = _both_ways(tmp_path, start, scenario, start + timedelta(hours=21))
     assert _arrivals(fast) == _arrivals(slow)
     assert any("in #team" in header for header in _arrivals(fast)), fast
-    assert sum("· DM ·" in header for header in _arrivals(fast)) >= 1, fast
-    assert "at 1320 instants" in slow  # every minute of the 22 hours
+    assert sum("· DM ·" in header for header in _arrivals(fast)) >= 2, fast
+    assert "at 420 instants" in slow  # every minute of the 7 hours
 
 
 def _ctx(sandbox: Sandbox) -> JobContext:
@@ -187,37 +178,22 @@ def _friday_afternoon_new_york() -> datetime:
     return datetime(day.year, day.month, day.day, 13, 0, tzinfo=NEW_YORK).astimezone(UTC)
 
 
-@pytest.mark.skipif(
-    not {"checkins", "checkin-reminders"} <= set(JOBS), reason="waits for issue 3's check-in jobs"
-)
 def test_checkin_hints_skip_nothing_the_worker_would_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A check-in held by quiet hours, then its reminder, come at the same minutes either way."""
-    for name in [n for n in JOBS if n not in ("checkins", "checkin-reminders")]:
-        monkeypatch.delitem(JOBS, name)
+    _only_jobs(monkeypatch, "checkins", "checkin-reminders")
     start = _friday_afternoon_new_york()
-    settings = {"checkin_reminder_hours": 2}
-    target = f"{(start + timedelta(hours=5, minutes=30)):%Y-%m-%d %H:%M} UTC"  # 18:30 for alice
 
-    def scenario(session: Session) -> str:
+    def scenario(session: Session) -> None:
         session.feed("/multiplier checkins on fri 15:00\n")
         with session.sandbox.database.session() as db:
             alice = db.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
             alice.quiet_start_minute, alice.quiet_end_minute = 14 * 60 + 50, 15 * 60 + 20
-        return session.feed(f":time {target}{'' if session is hinted else ' --every-minute'}\n")
 
-    hinted = Session(_open(tmp_path, "hinted", start, **settings))
-    try:
-        fast = scenario(hinted)
-    finally:
-        hinted.sandbox.close()
-    minute_by_minute = Session(_open(tmp_path, "every-minute", start, **settings))
-    try:
-        slow = scenario(minute_by_minute)
-    finally:
-        minute_by_minute.sandbox.close()
-
+    fast, slow = _both_ways(
+        tmp_path, start, scenario, start + timedelta(hours=5, minutes=30), checkin_reminder_hours=2
+    )
     assert _arrivals(fast) == _arrivals(slow)
     assert re.search(r"→ alice · DM · Fri \d\d \w{3} 15:20 alice's time", fast), fast
     assert re.search(r"→ alice · DM · Fri \d\d \w{3} 17:00 alice's time", fast), fast

@@ -1,9 +1,4 @@
-"""Acceptance: a scripted week in the sandbox, asserted on the rendered transcript.
-
-The whole week needs the check-ins (issue 3: the `checkins` job, its DM and answer modal) and
-the weekly summary (issue 5: the `summaries` job, Monday 09:00 local by default); until both
-jobs are registered the full scenario is skipped, and the part that exists runs on its own.
-"""
+"""Acceptance: a scripted week in the sandbox, asserted on the rendered transcript."""
 
 from __future__ import annotations
 
@@ -20,18 +15,9 @@ from bot import clock
 from bot.config import load_settings
 from bot.db.models import CheckIn, EvidenceEntry, SummaryPost, User
 from bot.sandbox.workspace import Sandbox
-from bot.scheduling.jobs import JOBS
 from tests.sandbox.conftest import Session, sections
 
 NEW_YORK = ZoneInfo("America/New_York")
-WEEK_FEATURES_MISSING = [
-    need
-    for need, job in (
-        ("issue 3's `checkins` job", "checkins"),
-        ("issue 5's `summaries`", "summaries"),
-    )
-    if job not in JOBS
-]
 
 
 def _next_monday_morning() -> datetime:
@@ -88,9 +74,6 @@ def test_scripted_week_evidence_time_and_home(monday: Session) -> None:
     assert any("Wrote the caching RFC" in text for text in texts)
 
 
-@pytest.mark.skipif(
-    bool(WEEK_FEATURES_MISSING), reason=f"waits for {' and '.join(WEEK_FEATURES_MISSING)}"
-)
 def test_scripted_week(monday: Session) -> None:
     """Opt in, /brag, kudos from bob, :time +7d: the check-in comes Fri 15:00 alice's time and
     is answered, the weekly summary arrives Monday 09:00, and :home renders the week."""
