@@ -77,6 +77,7 @@ def _only_jobs(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
         monkeypatch.delitem(JOBS, name)
 
 
+@pytest.mark.slow
 def test_summary_and_digest_hints_skip_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +179,7 @@ def _friday_afternoon_new_york() -> datetime:
     return datetime(day.year, day.month, day.day, 13, 0, tzinfo=NEW_YORK).astimezone(UTC)
 
 
+@pytest.mark.slow
 def test_checkin_hints_skip_nothing_the_worker_would_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
