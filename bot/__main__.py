@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot import clock
 from bot.config import Settings, SettingsError, get_settings
@@ -15,18 +16,11 @@ logger = logging.getLogger("bot")
 
 EXIT_USAGE = 2
 
-CREATE_APP_HELP = """\
-Multiplier needs a Slack app to talk to. To create one (about two minutes):
-
-  1. Open https://api.slack.com/apps, choose "Create New App" → "From a manifest",
-     pick your workspace and paste the contents of manifest.yml.
-  2. Install the app to your workspace.
-  3. Put these in .env (see .env.example) or in the environment:
-       SLACK_BOT_TOKEN=xoxb-…       OAuth & Permissions → Bot User OAuth Token
-       SLACK_SIGNING_SECRET=…       Basic Information → Signing Secret
-       SLACK_APP_TOKEN=xapp-…       Basic Information → App-Level Tokens (connections:write),
-                                    for Socket Mode on your machine (no public URL needed)
-  4. Run the same command again.
+SANDBOX_NOTICE = """\
+No Slack settings found, so this is the local sandbox: the real app with a stand-in for Slack
+and sample users, in this terminal (:help inside; :quit leaves). To connect to real Slack,
+create the app from manifest.yml and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (plus
+SLACK_APP_TOKEN for Socket Mode) in .env: README, "Create the Slack app".
 """
 
 
@@ -61,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="multiplier",
         description="Multiplier: a Slack app that coaches engineers toward staff-level impact. "
-        "With no command it starts the app: connected to Slack when Slack credentials are set, "
-        "otherwise it explains how to create the Slack app.",
+        "With no command it starts the app: connected to Slack when Slack settings are present, "
+        "otherwise the local sandbox (a stand-in Slack workspace in the terminal).",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -77,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
     serve.add_argument("--port", type=_port, help="HTTP port (default: PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")  # noqa: S104
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="try the app in the terminal, with no Slack workspace",
+        description="Start the local sandbox: the real app over HTTP, a local stand-in for "
+        "Slack with sample users (alice, bob, carol) and a terminal chat. Type /brag, /kudos, "
+        "/multiplier or a DM; :help lists the rest. Reads a script from standard input when it "
+        "is not a terminal.",
+    )
+    _sandbox_arguments(sandbox)
 
     commands.add_parser(
         "migrate",
@@ -116,6 +120,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="the instant to run for, ISO-8601 (e.g. 2026-11-20T15:00:00Z); no offset means UTC",
     )
     return parser
+
+
+def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path("sandbox.db"),
+        metavar="PATH",
+        help="the sandbox's SQLite file (default: sandbox.db here); its data is kept",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the sandbox's data first and start over"
+    )
+    parser.add_argument(
+        "--as",
+        dest="user",
+        default="alice",
+        choices=("alice", "bob", "carol"),
+        help="who you are at first (default: alice)",
+    )
 
 
 def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
@@ -182,15 +206,42 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _slack_configured(settings: Settings) -> bool:
+    """Whether any Slack setting is present (a partial set gets a message naming the gap)."""
+    return any(
+        (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_id,
+            settings.slack_client_secret,
+        )
+    )
+
+
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    """The README's run command: connect to Slack if configured, else explain how."""
-    if settings.has_slack_credentials or settings.slack_app_token:
+    """The README's run command: serve Slack when configured, else the local sandbox."""
+    if _slack_configured(settings):
         args.http = args.socket = False
         args.port = None
         args.host = "0.0.0.0"  # noqa: S104
         return cmd_serve(args, settings)
-    print(CREATE_APP_HELP, file=sys.stderr)
-    return EXIT_USAGE
+    print(SANDBOX_NOTICE, file=sys.stderr, flush=True)
+    args.db, args.fresh, args.user = Path("sandbox.db"), False, "alice"
+    return cmd_sandbox(args, settings)
+
+
+def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    """The local sandbox: the app against a stand-in Slack, in this terminal."""
+    from bot.sandbox import SandboxStartError, run_sandbox
+
+    try:
+        return run_sandbox(db_path=args.db, fresh=args.fresh, user=args.user, settings=settings)
+    except SandboxStartError as error:
+        raise CliError(
+            f"The sandbox could not start ({error}). `python -m bot sandbox --fresh` starts over "
+            f"with a new {args.db}."
+        ) from None
 
 
 def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
@@ -259,6 +310,7 @@ def cmd_generate_key(_args: argparse.Namespace, _settings: Settings) -> int:
 HANDLERS = {
     None: cmd_start,
     "serve": cmd_serve,
+    "sandbox": cmd_sandbox,
     "migrate": cmd_migrate,
     "worker": cmd_worker,
     "jobs": cmd_jobs,

@@ -7,12 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.process import run_cli
+from tests.support.process import ROOT, run_cli
 
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["serve"], ["migrate"], ["worker"], ["jobs"], ["jobs", "run"], ["jobs", "list"]],
+    [
+        [],
+        ["serve"],
+        ["sandbox"],
+        ["migrate"],
+        ["worker"],
+        ["jobs"],
+        ["jobs", "run"],
+        ["jobs", "list"],
+    ],
 )
 def test_every_command_has_help(args: list[str], tmp_path: Path) -> None:
     """`--help` works on every command and subcommand and exits 0."""
@@ -21,13 +30,53 @@ def test_every_command_has_help(args: list[str], tmp_path: Path) -> None:
     assert "usage:" in result.stdout
 
 
-def test_start_without_credentials_explains_setup(tmp_path: Path) -> None:
-    """With no Slack credentials, the run command explains manifest.yml and the variables."""
-    result = run_cli(cwd=tmp_path)
-    assert result.returncode == 2
+def test_start_without_credentials_starts_the_sandbox(tmp_path: Path) -> None:
+    """With no Slack settings, the README's run command starts the local sandbox.
+
+    It says first that this is the sandbox and how to connect to real Slack, then chats with
+    the real app: a scripted `/multiplier help` is answered, and `:quit` exits 0.
+    """
+    result = run_cli(cwd=tmp_path, stdin="/multiplier help\n:quit\n/brag never read\n")
+    assert result.returncode == 0, result.stderr
+    assert "local sandbox" in result.stderr
     assert "manifest.yml" in result.stderr
     for variable in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         assert variable in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "Multiplier local sandbox" in result.stdout
+    assert "alice> /multiplier help" in result.stdout
+    assert "/kudos @someone" in result.stdout
+    assert "never read" not in result.stdout
+    assert (tmp_path / "sandbox.db").exists()
+
+
+def test_readme_run_command_is_python_m_bot() -> None:
+    """The README's run command is `python3 dev.py start`, which runs `python -m bot`."""
+    readme = (ROOT / "README.md").read_text()
+    assert "python3 dev.py start" in readme
+    dev = (ROOT / "dev.py").read_text()
+    assert 'args = [str(PYTHON), "-m", "bot", *rest]' in dev
+
+
+def test_sandbox_reads_a_script_and_exits_at_its_end(tmp_path: Path) -> None:
+    """`sandbox` with a piped script echoes each line, runs it, and exits 0 at end of input."""
+    script = "/brag Wrote the caching RFC\n:home\n"
+    result = run_cli("sandbox", "--db", "week.db", cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "alice> /brag Wrote the caching RFC" in result.stdout
+    assert "Logged to your private evidence" in result.stdout
+    assert "[Home tab · alice]" in result.stdout
+    assert result.stdout.rstrip().endswith("--fresh starts over.)")
+    assert (tmp_path / "week.db").exists()
+    again = run_cli("sandbox", "--db", "week.db", "--fresh", cwd=tmp_path, stdin=":home\n")
+    assert "Wrote the caching RFC" not in again.stdout
+
+
+def test_partial_slack_settings_name_what_is_missing(tmp_path: Path) -> None:
+    """A bot token without a signing secret is a mistake to point out, not a sandbox."""
+    result = run_cli(cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1-2-3")
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET is not set" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -90,6 +139,16 @@ def test_unreachable_database_is_one_clear_sentence(tmp_path: Path) -> None:
     assert "Cannot reach the database" in result.stderr
     assert "DATABASE_URL" in result.stderr
     assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sandbox_on_a_broken_file_suggests_fresh(tmp_path: Path) -> None:
+    """A sandbox database that is not SQLite is one clear sentence pointing at --fresh."""
+    (tmp_path / "sandbox.db").write_text("not a database")
+    result = run_cli("sandbox", cwd=tmp_path, stdin=":quit\n")
+    assert result.returncode == 2
+    assert "The sandbox could not start" in result.stderr
+    assert "--fresh" in result.stderr
     assert "Traceback" not in result.stderr
 
 

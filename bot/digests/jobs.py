@@ -7,12 +7,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.digests import service, slack
-from bot.scheduling.jobs import JobContext, JobResult, job
+from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.summaries import delivery
 from bot.summaries.delivery import SendFailed
 from bot.ui.digest import digest_message
@@ -46,7 +47,28 @@ def _names(ctx: JobContext) -> CommandNames:
     return CommandNames(brag=s.command_brag, kudos=s.command_kudos, multiplier=s.command_multiplier)
 
 
-@job("digests", "Post each team digest channel's weekly digest when its slot comes.")
+def next_digest_due(ctx: JobContext, after: datetime) -> datetime | None:
+    """When `digests` could next act (the sandbox's fast-forward hint, see NextDue).
+
+    A post still pending or claimed wakes it every minute; otherwise the earliest
+    `next_post_at` of an active digest channel.
+    """
+    with ctx.database.session() as session:
+        if session.scalar(select(exists().where(DigestPost.status.in_(("pending", "claimed"))))):
+            return next_minute(after)
+        slot = session.scalar(
+            select(func.min(DigestChannel.next_post_at)).where(DigestChannel.active.is_(True))
+        )
+    if slot is None:
+        return None
+    return max(slot, next_minute(after))
+
+
+@job(
+    "digests",
+    "Post each team digest channel's weekly digest when its slot comes.",
+    next_due=next_digest_due,
+)
 def run_digests(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         queued, too_late = service.enqueue_due(

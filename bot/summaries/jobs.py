@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
-from bot.scheduling.jobs import JobContext, JobResult, job
-from bot.summaries import chart, delivery, service
+from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.summaries import chart, delivery, periods, service
 from bot.summaries.delivery import SendFailed
 from bot.ui import summary as summary_ui
 
@@ -42,7 +42,40 @@ def _key(post: SummaryPost) -> str:
     return f"{post.user_id}:{post.period_key}"
 
 
-@job("summaries", "Send the weekly personal summary DM to everyone whose week just ended.")
+def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
+    """When `summaries` could next act (the sandbox's fast-forward hint, see NextDue).
+
+    A row still pending or claimed (a retry, a claim to recover) wakes it every minute;
+    otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone.
+    """
+    settings = ctx.settings
+    with ctx.database.session() as session:
+        if session.scalar(select(exists().where(SummaryPost.status.in_(("pending", "claimed"))))):
+            return next_minute(after)
+        zones = session.scalars(
+            select(User.tz)
+            .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))
+            .distinct()
+        ).all()
+    slots = []
+    for name in zones:
+        tz = periods.zone(name)
+        current = periods.week_containing(after, tz)
+        for week in (periods.week_of_monday(current.monday - timedelta(weeks=1), tz), current):
+            due = periods.summary_due_at(
+                week, tz, settings.summary_weekday, settings.summary_minute
+            )
+            if due > after:
+                slots.append(due)
+                break
+    return min(slots, default=None)
+
+
+@job(
+    "summaries",
+    "Send the weekly personal summary DM to everyone whose week just ended.",
+    next_due=next_summary_due,
+)
 def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     settings = ctx.settings
     with ctx.database.session() as session:

@@ -32,13 +32,14 @@ def clean_env(**values: str) -> dict[str, str]:
 
 
 def run_cli(
-    *args: str, cwd: Path, timeout: float = 60, **env: str
+    *args: str, cwd: Path, timeout: float = 60, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI to completion in `cwd` (away from the repository's .env)."""
+    """Run the CLI to completion in `cwd` (away from the repository's .env), `stdin` piped in."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env=clean_env(**env),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -1,0 +1,48 @@
+"""The local sandbox: try the whole app in a terminal, with no Slack workspace.
+
+`python -m bot sandbox` (and the run command when no Slack settings are present) starts, in
+one process, a stand-in for the Slack Web API with a sample workspace, the real app serving
+HTTP on a local port against a SQLite file, and a chat on the terminal in which everything
+reaches the app as Slack-signed HTTP requests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings
+
+DEFAULT_DB = Path("sandbox.db")
+
+
+class SandboxStartError(Exception):
+    """The sandbox could not start (its database file, a port); the message says why."""
+
+
+HISTORY_FILE = Path.home() / ".multiplier_sandbox_history"
+
+
+def run_sandbox(
+    *,
+    db_path: Path = DEFAULT_DB,
+    fresh: bool = False,
+    user: str = "alice",
+    settings: Settings | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Start the sandbox, chat until :quit or the end of input, stop everything; exit status."""
+    from bot.sandbox.chat import run_chat
+    from bot.sandbox.workspace import Sandbox
+
+    sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
+    try:
+        sandbox.start()
+    except Exception as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise SandboxStartError(f"{type(error).__name__}: {reason[0] if reason else ''}") from error
+    try:
+        return run_chat(sandbox, stdin=stdin, stdout=stdout, user=user, history=HISTORY_FILE)
+    finally:
+        sandbox.close()

@@ -1,0 +1,1155 @@
+"""The terminal chat: read a line, send it to the app as Slack would, show what comes back."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import clock
+from bot.sandbox import forms
+from bot.sandbox.render import (
+    Control,
+    element_options,
+    indent,
+    mrkdwn,
+    option_text,
+    render_message,
+    render_view,
+    text_object,
+)
+from bot.sandbox.slacktext import as_slack_sends
+from bot.sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
+from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
+
+logger = logging.getLogger(__name__)
+
+PROMPT_INDENT = "  "
+# `3` presses button [3]; `3 2` picks option 2 of menu [3]. Anything longer is a message.
+_BARE_PRESS = re.compile(r"^(\d+)(?:\s+(\d+))?$")
+_PRESS = re.compile(r"^(\d+)(?:\s+(.+))?$")
+_EMOJI_START = re.compile(r"^:[a-z0-9_+-]+:")
+_RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$")
+_RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+HELP = """\
+As {user} in the sample workspace:
+  /brag <text>              log evidence (@bob, #team and links reach the app as Slack sends them)
+  /kudos @bob <text>        recognise a peer
+  /multiplier <command>     help, checkins on fri 15:00, settings, summary, evidence, export …
+  <any other text>          a direct message to the bot
+  :reply <text>             reply in the thread of the bot's latest DM to you
+  :edit <text>              edit your latest DM to the bot
+  1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
+  :press <label>            press the first button shown with that label, e.g. :press Answer
+Sandbox:
+  :as <user>                act as alice, bob or carol
+  :users                    the members, their time zones and local times
+  :time +3d | +2h | +30m    move the clock forward and run every job that falls due, in order
+  :time 2026-12-04 15:00    … to an instant in your local time (or `fri 15:00`, or add UTC);
+                            no argument shows the clock; -v lists each job run;
+                            --every-minute runs every job at every minute (slow)
+  :home                     open the App Home tab
+  :dm [n]                   the last n messages of your DM with the bot (default 5)
+  :digest                   the team digest channel
+  :modal, :close            go on filling your open modal, or close it
+  :help, :quit
+In a modal, answer each field in turn: Enter keeps the value in [ ], :none clears it,
+:submit sends the modal now, :cancel closes it, :later leaves it open for :modal."""
+
+
+class LineSource:
+    """Where lines come from: a terminal (with history) or a script on standard input."""
+
+    interactive = False
+
+    def read(self, prompt: str) -> str | None:
+        raise NotImplementedError
+
+
+class ScriptSource(LineSource):
+    """Lines from a pipe or file, each echoed after its prompt so the transcript reads well."""
+
+    def __init__(self, stream: TextIO, echo: Callable[[str], None]) -> None:
+        self._stream = stream
+        self._echo = echo
+
+    def read(self, prompt: str) -> str | None:
+        line = self._stream.readline()
+        if not line:
+            return None
+        line = line.rstrip("\r\n")
+        self._echo(f"{prompt}{line}")
+        return line
+
+
+class TerminalSource(LineSource):
+    """input() with readline history and completion of commands and names."""
+
+    interactive = True
+
+    def __init__(self, words: list[str], history: Path | None) -> None:
+        self._history = history
+        try:
+            import readline
+        except ImportError:  # Windows without pyreadline: plain input() still works
+            self._readline = None
+            return
+        self._readline = readline
+        self._words = sorted(set(words))
+        readline.set_completer(self._complete)
+        readline.set_completer_delims(" \t")
+        readline.parse_and_bind("tab: complete")
+        if history is not None:
+            with contextlib.suppress(OSError):
+                readline.read_history_file(history)
+
+    def _complete(self, text: str, state: int) -> str | None:
+        matches = [w for w in self._words if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    def read(self, prompt: str) -> str | None:
+        while True:
+            try:
+                return input(prompt)
+            except EOFError:
+                print()
+                return None
+            except KeyboardInterrupt:
+                print("\n(:quit leaves the sandbox)")
+
+    def close(self) -> None:
+        if self._readline is not None and self._history is not None:
+            try:
+                self._readline.set_history_length(1000)
+                self._readline.write_history_file(self._history)
+            except OSError:
+                pass
+
+
+@dataclass
+class Target:
+    """What a numbered control belongs to, so pressing it sends the right container."""
+
+    control: Control
+    kind: str  # message | ephemeral | view
+    owner: SampleUser | None
+    channel: str | None = None
+    ts: str | None = None
+    view_id: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class Chat:
+    """One sandbox session: the current user, the numbered buttons, the open modal."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        source: LineSource,
+        out: TextIO,
+        *,
+        user: str = "alice",
+    ) -> None:
+        from bot.scheduling.jobs import JobContext
+
+        self.sb = sandbox
+        self.source = source
+        self._out = out
+        self.user = sandbox.user(user) or sandbox.users[0]
+        self.controls: dict[int, Target] = {}
+        self._pending: dict[int, Target] = {}
+        self._shown_views: set[tuple[str, str]] = set()
+        self._replaced: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._origin: Target | None = None
+        self._home_request = False
+        self._violations_seen = 0
+        self._repeats: dict[str, int] = {}
+        self._last_ticked = clock.now()
+        s = sandbox.config
+        self.ctx = JobContext(database=sandbox.database, settings=s, worker_id="sandbox")
+        self.commands = (s.command_brag, s.command_kudos, s.command_multiplier)
+
+    # ------------------------------------------------------------------ output
+
+    def say(self, line: str = "") -> None:
+        self._out.write(line + "\n")
+        self._out.flush()
+
+    def say_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.say(line)
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.user.name}> "
+
+    # ------------------------------------------------------------------ main loop
+
+    def run(self) -> int:
+        """Read and handle lines until :quit or the end of input; the exit status is 0."""
+        self.sb.alerts.take()  # start-up chatter is in the log file
+        self.banner()
+        while True:
+            line = self.source.read(self.prompt)
+            if line is None:
+                break
+            try:
+                if self.handle(line) is False:
+                    break
+            except KeyboardInterrupt:
+                self.say("(Interrupted.)")
+            except Exception as error:  # a sandbox bug must not end the session
+                logger.exception("sandbox: the chat failed on %r", line)
+                self.say(f"⚠ sandbox error: {type(error).__name__}: {error}")
+        self.say("Bye. (The data stays in " + str(self.sb.db_path) + "; --fresh starts over.)")
+        return 0
+
+    def banner(self) -> None:
+        people = ", ".join(
+            f"{u.name} ({u.tz}{', admin' if u.is_admin else ''})" for u in self.sb.users
+        )
+        channels = ", ".join("#" + name for name in self.sb.channels().values())
+        now = clock.now()
+        self.say(
+            "Multiplier local sandbox: the real app and a stand-in for Slack, in this terminal."
+        )
+        self.say(f"Workspace {TEAM_NAME!r}: {people}; channels {channels}.")
+        self.say(
+            f"Data in {self.sb.db_path} (--fresh starts over), app log in {self.sb.log_path}. "
+            f"Clock: {now:%a %d %b %Y %H:%M} UTC."
+        )
+        self.say(
+            "For real Slack: README, 'Create the Slack app' (manifest.yml, SLACK_BOT_TOKEN, "
+            "SLACK_SIGNING_SECRET)."
+        )
+        self.say(f"Type {', '.join(self.commands)}, or a message to the bot; :help for more.")
+        self.say(f"You are {self.user.name}.")
+
+    def handle(self, line: str) -> bool | None:
+        """Handle one line; False ends the session."""
+        text = line.strip()
+        if not text:
+            return None
+        press = _BARE_PRESS.match(text)
+        if press:
+            self.press(int(press.group(1)), press.group(2))
+            return None
+        if text.startswith(":") and not _EMOJI_START.match(text):
+            return self.sandbox_command(text)
+        if text.startswith("/"):
+            self.slash(text)
+            return None
+        self.dm(text)
+        return None
+
+    def sandbox_command(self, text: str) -> bool | None:  # noqa: PLR0912 - a command table
+        word, _, rest = text.partition(" ")
+        rest = rest.strip()
+        word = word.lower()
+        if word in (":quit", ":exit", ":q"):
+            return False
+        if word in (":help", ":h", ":?"):
+            self.say(HELP.format(user=self.user.name))
+        elif word == ":as":
+            self.switch_user(rest)
+        elif word in (":users", ":who"):
+            self.show_users()
+        elif word == ":time":
+            self.travel(rest)
+        elif word == ":home":
+            self.home()
+        elif word == ":dm":
+            self.show_dm(rest)
+        elif word == ":digest":
+            self.digest()
+        elif word == ":press":
+            self.press_label(rest)
+        elif word == ":reply":
+            self.reply(rest)
+        elif word == ":edit":
+            self.edit(rest)
+        elif word == ":modal":
+            self.resume_modal()
+        elif word == ":close":
+            self.close_modals()
+        elif word in forms.FORM_WORDS:
+            self.say(f"{word} works inside a modal; no modal is being filled.")
+        else:
+            self.say(f"{word} is not a sandbox command; :help lists them.")
+        return None
+
+    # ------------------------------------------------------------------ users and clock
+
+    def switch_user(self, name: str) -> None:
+        user = self.sb.user(name) if name else None
+        if user is None:
+            names = ", ".join(u.name for u in self.sb.users)
+            self.say(f"Who? The members are {names}.")
+            return
+        self.user = user
+        self.say(
+            f"You are {user.name} ({user.tz}, {local_label(user, clock.now())} there). "
+            ":dm shows your DM with the bot."
+        )
+
+    def show_users(self) -> None:
+        now = clock.now()
+        for user in self.sb.users:
+            admin = ", admin" if user.is_admin else ""
+            me = "  ← you" if user is self.user else ""
+            self.say(f"  @{user.name:6} {user.tz:18} {local_label(user, now)}{admin}{me}")
+
+    def show_clock(self) -> None:
+        now = clock.now()
+        here = ", ".join(f"{u.name} {u.local(now):%a %H:%M}" for u in self.sb.users)
+        self.say(f"It is {now:%a %d %b %Y %H:%M} UTC ({here}).")
+
+    def parse_time(self, spec: str) -> datetime:
+        """`+3d`, `+2h30m`, `2026-12-04 15:00` (local to you, or UTC), `fri 15:00`."""
+        now = clock.now()
+        relative = _RELATIVE.match(spec)
+        if relative:
+            delta = timedelta()
+            for amount, unit in _RELATIVE_PART.findall(relative.group(1)):
+                delta += timedelta(**{_UNITS[unit]: int(amount)})
+            return now + delta
+        words = spec.split()
+        zone = self.user.zone
+        if words and words[-1].upper() in ("UTC", "Z"):
+            zone, words = UTC, words[:-1]  # type: ignore[assignment]
+        if len(words) == 2 and words[0].lower()[:3] in _WEEKDAYS:
+            hour, _, mins = words[1].partition(":")
+            local_now = now.astimezone(zone)
+            wanted = _WEEKDAYS.index(words[0].lower()[:3])
+            day = local_now.date() + timedelta(days=(wanted - local_now.weekday()) % 7)
+            candidate = datetime(
+                day.year, day.month, day.day, int(hour), int(mins or 0), tzinfo=zone
+            )
+            if candidate <= now:
+                candidate += timedelta(days=7)
+            return candidate.astimezone(UTC)
+        stamp = " ".join(words).replace("T", " ")
+        parsed = datetime.fromisoformat(stamp)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(UTC)
+
+    def travel(self, spec: str) -> None:
+        words = spec.split()
+        verbose = bool({"-v", "--verbose"} & set(words))
+        every_minute = "--every-minute" in words
+        spec = " ".join(w for w in words if w not in ("-v", "--verbose", "--every-minute"))
+        if not spec:
+            self.show_clock()
+            return
+        try:
+            target = self.parse_time(spec)
+        except (ValueError, IndexError):
+            self.say(
+                f"{spec!r} is not a time I understand: +3d, +2h, +30m, +1w2d, "
+                "2026-12-04 15:00 (your local time; add UTC for UTC) or fri 15:00."
+            )
+            return
+        now = clock.now()
+        if target <= now:
+            self.say(
+                f"The clock only moves forward: it is already {local_label(self.user, now)} "
+                f"for {self.user.name}."
+            )
+            return
+        if target - now > MAX_JUMP:
+            self.say(f"That is more than {MAX_JUMP.days} days ahead; jump in smaller steps.")
+            return
+        self.say(
+            f"⏩ {local_label(self.user, now)} → {local_label(self.user, target)} "
+            f"({self.user.name}'s time)"
+        )
+        self._begin_step()
+
+        last_summary: dict[str, str] = {}
+
+        def on_instant(at: datetime, runs: list[JobRun]) -> None:
+            # Jobs run in this thread and are done when they return: nothing to wait for.
+            self.show_calls(self.sb.new_calls(), at=at)
+            for run in runs:
+                if run.failed:
+                    line = f"⚠ job {run.job} failed at {at:%a %d %b %H:%M} UTC: {run.summary}"
+                    key = f"⚠ job {run.job} failed: {run.summary}"
+                    if key not in self._repeats:
+                        self.say(f"{line} (details in {self.sb.log_path})")
+                    self._say_once(key, quiet=True)
+                elif verbose and last_summary.get(run.job) != run.summary:
+                    self.say(f"  · {at:%a %d %b %H:%M} UTC  {run.job}: {run.summary}")
+                last_summary[run.job] = run.summary
+            self.show_alerts()
+
+        journey = fast_forward(
+            self.ctx,
+            since=min(self._last_ticked, now),
+            until=target,
+            on_instant=on_instant,
+            every_minute=every_minute,
+        )
+        self._last_ticked = target
+        self._end_step()
+        self._repeats_note()
+        counts = ", ".join(f"{name} ×{n}" for name, n in journey.counts().items())
+        self.say(
+            f"Now {local_label(self.user, target)} for {self.user.name} "
+            f"({target:%a %d %b %H:%M} UTC). Jobs run: {counts or 'none'} "
+            f"at {journey.instants} instants, in {journey.seconds:.1f} s."
+        )
+        self.sb.save_clock()
+
+    # ------------------------------------------------------------------ Slack input
+
+    def _to_slack(self, text: str, *, command: bool) -> str:
+        def user_id(name: str) -> str | None:
+            user = self.sb.user(name)
+            return user.id if user else None
+
+        return as_slack_sends(text, user_id=user_id, channel_id=self.sb.channel, command=command)
+
+    def slash(self, text: str) -> None:
+        command, _, rest = text.partition(" ")
+        if command not in self.commands:
+            self.say(
+                f"{command} is not a command in this workspace; the app's are "
+                f"{', '.join(self.commands)}."
+            )
+            return
+        self._begin_step()
+        reply = self.sb.slack.slash_command(
+            command,
+            self._to_slack(rest.strip(), command=True),
+            user_id=self.user.id,
+            channel_id=self.sb.dm_channel(self.user),
+            channel_name="directmessage",
+        )
+        self._show_ack(reply)
+        self.after_step()
+
+    def dm(self, text: str, *, thread_ts: str | None = None) -> None:
+        self._begin_step()
+        reply = self.sb.slack.dm_message(
+            self._to_slack(text, command=False), user_id=self.user.id, thread_ts=thread_ts
+        )
+        self._check_status(reply)
+        self.after_step()
+
+    def reply(self, text: str) -> None:
+        if not text:
+            self.say("Usage: :reply <text> (answers in the thread of the bot's latest DM)")
+            return
+        top_level = [
+            m
+            for m in self.sb.standin.dm_messages(self.user.id)
+            if m.get("bot_id") and m.get("thread_ts", m["ts"]) == m["ts"]
+        ]
+        if not top_level:
+            self.say("The bot has not sent you a message yet; type your text to DM it.")
+            return
+        self.dm(text, thread_ts=top_level[-1]["ts"])
+
+    def edit(self, text: str) -> None:
+        mine = [
+            m for m in self.sb.standin.dm_messages(self.user.id) if m.get("user") == self.user.id
+        ]
+        if not text or not mine:
+            self.say("Usage: :edit <new text> (changes your latest DM to the bot)")
+            return
+        self._begin_step()
+        reply = self.sb.slack.message_changed(
+            user_id=self.user.id, ts=mine[-1]["ts"], text=self._to_slack(text, command=False)
+        )
+        self._check_status(reply)
+        self.after_step()
+
+    def home(self) -> None:
+        self._begin_step()
+        self._home_request = True
+        try:
+            reply = self.sb.slack.app_home_opened(self.user.id)
+            self._check_status(reply)
+            self.after_step(end=False)
+        finally:
+            self._home_request = False
+        view = self.sb.standin.home_view(self.user.id)
+        if view is None:
+            self.say("(The app has not published a Home tab for you.)")
+        else:
+            self.say(f"[Home tab · {self.user.name}]")
+            numbers = self._numberer(kind="view", owner=self.user, view_id=view["id"])
+            self.say_lines(indent(render_view(view, self.sb.names(), numbers)))
+        self._end_step()
+
+    def digest(self) -> None:
+        channels = self._digest_channels()
+        names = self.sb.names()
+        if not channels:
+            self.say(
+                "No digest channel is set up yet. An admin sets one, e.g. as carol: "
+                "/multiplier digest add #team"
+            )
+            return
+        self._begin_step()
+        for channel in channels:
+            posts = [m for m in self.sb.standin.messages(channel) if m.get("bot_id")]
+            label = "#" + (names.channel(channel) or channel)
+            if not posts:
+                self.say(f"{label}: no digest posted yet (they arrive with :time).")
+                continue
+            self.say(f"{label}: {len(posts)} post(s) from multiplier; the latest:")
+            for message in posts[-3:]:
+                self._show_message(message, channel, at=self._ts_time(message))
+        self._end_step()
+
+    def _digest_channels(self) -> list[str]:
+        from sqlalchemy import select
+
+        from bot.db.models import DigestChannel, Workspace
+
+        with self.sb.database.session() as session:
+            rows = session.scalars(
+                select(DigestChannel.channel_id)
+                .join(Workspace, Workspace.id == DigestChannel.workspace_id)
+                .where(Workspace.team_id == TEAM_ID, DigestChannel.active.is_(True))
+                .order_by(DigestChannel.id)
+            ).all()
+        return list(dict.fromkeys(rows))
+
+    def show_dm(self, count: str) -> None:
+        try:
+            wanted = int(count) if count else 5
+        except ValueError:
+            self.say("Usage: :dm [how many messages]")
+            return
+        messages = self.sb.standin.dm_messages(self.user.id)[-wanted:]
+        if not messages:
+            self.say("Your DM with the bot is empty.")
+            return
+        self._begin_step()
+        channel = self.sb.dm_channel(self.user)
+        for message in messages:
+            if message.get("bot_id"):
+                self._show_message(message, channel, at=self._ts_time(message))
+            else:
+                self.say(f"[{self.user.name} · {local_label(self.user, self._ts_time(message))}]")
+                self.say_lines(indent(render_message(message, self.sb.names())))
+        self._end_step()
+
+    @staticmethod
+    def _ts_time(message: Mapping[str, Any]) -> datetime:
+        return datetime.fromtimestamp(float(message.get("ts") or 0), UTC)
+
+    # ------------------------------------------------------------------ buttons
+
+    def press(self, number: int, option: str | None) -> None:
+        target = self.controls.get(number)
+        if target is None:
+            shown = ", ".join(f"[{n}] {t.control.label}" for n, t in sorted(self.controls.items()))
+            self.say(
+                f"There is no button [{number}]. "
+                + (f"Shown last: {shown}" if shown else "No buttons are shown.")
+            )
+            return
+        self._press(target, option)
+
+    def press_label(self, label: str) -> None:
+        if not label:
+            self.say("Usage: :press <number> [option] or :press <label>")
+            return
+        press = _PRESS.match(label)
+        if press:
+            self.press(int(press.group(1)), press.group(2))
+            return
+        wanted = label.lower()
+        for matches in (str.__eq__, str.startswith):
+            for number in sorted(self.controls):
+                if matches(self.controls[number].control.label.lower(), wanted):
+                    self._press(self.controls[number], None)
+                    return
+        self.say(f"No button labelled {label!r} is shown.")
+
+    def _press(self, target: Target, option: str | None) -> None:
+        if target.owner is not None and target.owner.id != self.user.id:
+            self.say(f"That is {target.owner.name}'s; :as {target.owner.name} to press it.")
+            return
+        element = target.control.element
+        confirm = element.get("confirm")
+        if isinstance(confirm, Mapping) and not self._confirmed(confirm):
+            self.say("(Not pressed.)")
+            return
+        try:
+            extra = self._choice(element, option)
+        except forms.Invalid as problem:
+            self.say(f"✗ {problem}")
+            return
+        if extra is None:
+            return
+        if element.get("url"):
+            self.say(f"(Slack opens {element['url']} in the browser.)")
+        self._begin_step()
+        self._origin = target
+        try:
+            reply = self._send_action(target, extra)
+        except AssertionError as gone:
+            self.say(f"That button is no longer there ({gone}).")
+            self._origin = None
+            return
+        if reply is not None:
+            self._check_status(reply)
+        self.after_step()
+        self._origin = None
+
+    def _confirmed(self, confirm: Mapping[str, Any]) -> bool:
+        names = self.sb.names()
+        title = text_object(confirm.get("title"), names)
+        body = text_object(confirm.get("text"), names)
+        yes = text_object(confirm.get("confirm"), names) or "Yes"
+        self.say(f"{title}: {body}" if title else body)
+        answer = self.source.read(f"{PROMPT_INDENT}{yes}? [y/N] ")
+        return (answer or "").strip().lower() in ("y", "yes", yes.lower())
+
+    def _choice(self, element: Mapping[str, Any], option: str | None) -> dict[str, Any] | None:
+        """What the press carries besides the button value: the option, user or date picked."""
+        kind = element.get("type")
+        if kind == "button":
+            return {}
+        if kind in ("static_select", "overflow", "radio_buttons"):
+            options = element_options(element)
+            if option is None:
+                listing = " · ".join(f"{i} {option_text(o)}" for i, o in enumerate(options, 1))
+                self.say(f"{listing}")
+                option = self.source.read(f"{PROMPT_INDENT}which? ")
+                if not option:
+                    return None
+            field = forms.Field("b", "a", "", dict(element), optional=False)
+            state = forms.parse(field, option.strip(), self._lookup())
+            return {"selected_option": state["selected_option"]}
+        if kind in (
+            "users_select",
+            "multi_users_select",
+            "datepicker",
+            "timepicker",
+            "checkboxes",
+            "multi_static_select",
+            "conversations_select",
+            "channels_select",
+        ):
+            if option is None:
+                option = self.source.read(
+                    f"{PROMPT_INDENT}{forms.describe_input(element, self.sb.names())}? "
+                )
+                if not option:
+                    return None
+            field = forms.Field("b", "a", "", dict(element), optional=False)
+            state = forms.parse(field, option.strip(), self._lookup())
+            state.pop("type", None)
+            return state
+        raise forms.Invalid(f"the sandbox cannot operate a {kind} element")
+
+    def _send_action(self, target: Target, extra: dict[str, Any]) -> Any:
+        control = target.control
+        selected = extra.pop("selected_option", None)
+        common: dict[str, Any] = {
+            "user_id": self.user.id,
+            "block_id": control.block_id,
+            "action_type": control.kind,
+            "selected_option": selected,
+            "action_extra": extra or None,
+        }
+        slack = self.sb.slack
+        if target.kind == "view":
+            view = self.sb.standin.view(target.view_id) if target.view_id else None
+            if view is None or not self._view_is_live(view):
+                raise AssertionError("its view was closed")
+            return slack.block_action(control.action_id, view=view, **common)
+        if target.kind == "ephemeral":
+            message = {
+                **(target.payload or {}),
+                "message_ts": target.ts or "",
+                "channel": target.channel,
+            }
+            message.pop("ts", None)
+            return slack.block_action(
+                control.action_id, message=message, channel_id=target.channel, **common
+            )
+        key = (target.channel or "", target.ts or "")
+        if key in self._replaced:
+            replaced = self._replaced[key]
+            if replaced is None:
+                raise AssertionError("the message was deleted")
+            current = {**replaced, "ts": target.ts}
+        else:
+            current = next(
+                (m for m in self.sb.standin.messages(target.channel) if m.get("ts") == target.ts),
+                None,
+            )
+            if current is None:
+                raise AssertionError("the message was deleted")
+        current = {**current, "channel": target.channel}
+        return slack.block_action(
+            control.action_id, message=current, channel_id=target.channel, **common
+        )
+
+    def _view_is_live(self, view: Mapping[str, Any]) -> bool:
+        if view.get("type") == "home":
+            return True
+        return any(v["id"] == view["id"] for v in self.sb.standin.open_views(self.user.id))
+
+    # ------------------------------------------------------------------ after each step
+
+    def _begin_step(self) -> None:
+        self._pending = {}
+        self._repeats = {}
+
+    def _end_step(self) -> None:
+        if self._pending:
+            self.controls = self._pending
+            self._pending = {}
+
+    def _numberer(
+        self,
+        *,
+        kind: str,
+        owner: SampleUser | None,
+        channel: str | None = None,
+        ts: str | None = None,
+        view_id: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Callable[[Control], int | None]:
+        def number(control: Control) -> int | None:
+            if owner is not None and owner.id != self.user.id:
+                return None
+            n = len(self._pending) + 1
+            self._pending[n] = Target(control, kind, owner, channel, ts, view_id, payload)
+            return n
+
+        return number
+
+    def after_step(self, *, end: bool = True) -> None:
+        """Wait for the app to finish, show what it sent, then fill any modal it opened."""
+        if not self.sb.settle():
+            self.say("⚠ the app is still busy after 15 s; showing what arrived so far.")
+        self.show_calls(self.sb.new_calls())
+        self.show_alerts()
+        self._repeats_note()
+        if end:
+            self._end_step()
+        self.handle_modal()
+
+    def _check_status(self, reply: Any) -> None:
+        if reply.status != 200:
+            body = reply.body.strip()[:300]
+            self.say(f"⚠ the app answered HTTP {reply.status}" + (f": {body}" if body else ""))
+
+    def _show_ack(self, reply: Any) -> None:
+        """A slash command's immediate answer (the ack body), shown like an ephemeral."""
+        self._check_status(reply)
+        if reply.status != 200 or not reply.body.strip():
+            return
+        try:
+            body = reply.json()
+        except ValueError:
+            body = {"text": reply.body}
+        if not isinstance(body, Mapping):
+            return
+        self.say(f"[multiplier → {self.user.name} · only visible to you]")
+        numbers = self._numberer(
+            kind="ephemeral", owner=self.user, channel=self.sb.dm_channel(self.user),
+            ts=f"{clock.now().timestamp():.6f}", payload=dict(body),
+        )  # fmt: skip
+        self.say_lines(indent(render_message(body, self.sb.names(), numbers)))
+
+    def show_alerts(self) -> None:
+        """The app's warnings and errors since the last look, each kind shown once a step."""
+        for record in self.sb.alerts.take():
+            if record.name.startswith("bot.sandbox"):
+                continue  # the chat reports its own findings (a failed job) itself
+            detail = ""
+            if record.exc_info and record.exc_info[1] is not None:
+                error = record.exc_info[1]
+                detail = f" ({type(error).__name__}: {str(error)[:200]})"
+            line = (
+                f"⚠ app {record.levelname.lower()}: {record.getMessage()[:300]}{detail} "
+                f"— details in {self.sb.log_path}"
+            )
+            self._say_once(line)
+        violations = self.sb.standin.violations
+        for violation in violations[self._violations_seen :]:
+            self._say_once(f"⚠ Slack would reject this: {violation}")
+        self._violations_seen = len(violations)
+
+    def _say_once(self, line: str, *, quiet: bool = False) -> None:
+        """Say a warning the first time in this step; count repeats for `_repeats_note`."""
+        if line in self._repeats:
+            self._repeats[line] += 1
+            return
+        self._repeats[line] = 0
+        if not quiet:
+            self.say(line)
+
+    def _repeats_note(self) -> None:
+        for line, count in self._repeats.items():
+            if count and line.startswith("⚠"):
+                self.say(f"  (and {count} more time(s): {line.removeprefix('⚠ ')[:120]})")
+        self._repeats = {}
+
+    def show_calls(self, calls: list[Any], *, at: datetime | None = None) -> None:  # noqa: PLR0912
+        for call in calls:
+            method = call.method
+            if not call.ok:
+                if method not in ("views.publish",) or self._home_request:
+                    self.say(f"⚠ the app's {method} call failed: {call.error or call.status}")
+                continue
+            response = call.response if isinstance(call.response, Mapping) else {}
+            data = call.data
+            if method == "chat.postMessage":
+                message = dict(response.get("message") or data)
+                self._show_message(message, str(response.get("channel")), at=at)
+            elif method == "chat.update":
+                message = dict(response.get("message") or data)
+                self._show_message(message, str(response.get("channel")), at=at, verb="updated")
+            elif method == "chat.delete":
+                self.say(
+                    f"[multiplier deleted a message in {self._where(str(data.get('channel')))}]"
+                )
+            elif method == "chat.postEphemeral":
+                self._show_ephemeral(data, str(response.get("message_ts")))
+            elif method == "response_url":
+                self._show_response(data)
+            elif method == "chat.scheduleMessage":
+                when = datetime.fromtimestamp(int(response.get("post_at") or 0), UTC)
+                where = self._where(str(response.get("channel")))
+                self.say(
+                    f"[multiplier scheduled a message for {when:%a %d %b %H:%M} UTC in {where}]"
+                )
+                self.say_lines(indent(render_message(data, self.sb.names())))
+            elif method == "files.completeUploadExternal":
+                self._show_files(data, response)
+            elif method == "views.publish":
+                user = self.sb.user_by_id(str(data.get("user_id")))
+                if user is self.user and not self._home_request:
+                    self._say_once("[multiplier updated your Home tab · :home shows it]")
+            elif method in ("views.open", "views.push", "views.update"):
+                view = response.get("view") or {}
+                owner = self._view_owner(view)
+                if owner is not None and owner is not self.user:
+                    self.say(f"[a modal opened for {owner.name}]")
+
+    def _view_owner(self, view: Mapping[str, Any]) -> SampleUser | None:
+        for user in self.sb.users:
+            if any(v["id"] == view.get("id") for v in self.sb.standin.open_views(user.id)):
+                return user
+        return None
+
+    def _where(self, channel: str) -> str:
+        if channel.startswith("D"):
+            owner = self.sb.user_by_id(channel[1:])
+            return f"the DM with {owner.name}" if owner else channel
+        return "#" + (self.sb.names().channel(channel) or channel)
+
+    def _show_message(
+        self, message: Mapping[str, Any], channel: str, *, at: datetime | None, verb: str = ""
+    ) -> None:
+        names = self.sb.names()
+        owner = self.sb.user_by_id(channel[1:]) if channel.startswith("D") else None
+        if owner is not None:
+            where = f"multiplier → {owner.name} · DM"
+        else:
+            where = f"multiplier in #{names.channel(channel) or channel}"
+        if message.get("thread_ts") and message.get("thread_ts") != message.get("ts"):
+            where += " · in thread"
+        if verb:
+            where += f" · {verb}"
+        if at is not None:
+            if owner is not None:
+                where += f" · {local_label(owner, at)} {owner.name}'s time"
+            else:
+                where += f" · {at:%a %d %b %H:%M} UTC"
+        self.say(f"[{where}]")
+        numbers = self._numberer(
+            kind="message", owner=owner, channel=channel, ts=str(message.get("ts") or "")
+        )
+        self.say_lines(indent(render_message(message, names, numbers)))
+
+    def _show_ephemeral(self, data: Mapping[str, Any], message_ts: str) -> None:
+        user = self.sb.user_by_id(str(data.get("user")))
+        name = user.name if user else str(data.get("user"))
+        channel = str(data.get("channel") or "")
+        self.say(f"[multiplier → {name} · only visible to {'you' if user is self.user else name}]")
+        numbers = self._numberer(
+            kind="ephemeral", owner=user, channel=channel, ts=message_ts, payload=dict(data)
+        )
+        self.say_lines(indent(render_message(data, self.sb.names(), numbers)))
+
+    def _show_response(self, payload: Mapping[str, Any]) -> None:
+        """A response_url post: it answers the current user's command or button press."""
+        origin = self._origin
+        channel = (origin.channel if origin else None) or self.sb.dm_channel(self.user)
+        key = (origin.channel or "", origin.ts or "") if origin else ("", "")
+        if payload.get("delete_original"):
+            self.say("[multiplier deleted the message you acted on]")
+            if origin is not None and origin.kind == "message":
+                self._replaced[key] = None
+            return
+        replaces = bool(payload.get("replace_original")) and origin is not None
+        if replaces and origin is not None and origin.kind == "message":
+            # Slack replaces the message itself, for everyone who sees it.
+            self._replaced[key] = dict(payload)
+            self.say(f"[multiplier in {self._where(channel)} · replaced the message you acted on]")
+            numbers = self._numberer(
+                kind="message", owner=origin.owner, channel=origin.channel, ts=origin.ts
+            )
+        else:
+            if payload.get("response_type") == "in_channel":
+                label = f"multiplier in {self._where(channel)}"
+            else:
+                label = f"multiplier → {self.user.name} · only visible to you"
+            if replaces:
+                label += " · replaced the message you acted on"
+            self.say(f"[{label}]")
+            numbers = self._numberer(
+                kind="ephemeral", owner=self.user, channel=channel,
+                ts=f"{clock.now().timestamp():.6f}", payload=dict(payload),
+            )  # fmt: skip
+        self.say_lines(indent(render_message(payload, self.sb.names(), numbers)))
+
+    def _show_files(self, data: Mapping[str, Any], response: Mapping[str, Any]) -> None:
+        uploads = {f.file_id: f for f in self.sb.standin.uploaded_files()}
+        channel = str(data.get("channel_id") or str(data.get("channels") or "").split(",")[0])
+        where = self._where(channel) if channel else "nowhere (not shared)"
+        self.say(f"[multiplier shared a file in {where}]")
+        comment = data.get("initial_comment")
+        if comment:
+            self.say_lines(indent(mrkdwn(str(comment), self.sb.names()).split("\n")))
+        for entry in response.get("files") or []:
+            upload = uploads.get(str(entry.get("id")))
+            size = f", {len(upload.content):,} bytes" if upload else ""
+            self.say(f"  📎 {entry.get('name')} ({entry.get('title') or entry.get('name')}{size})")
+
+    # ------------------------------------------------------------------ modals
+
+    def _lookup(self) -> forms.Lookup:
+        def user_id(name: str) -> str | None:
+            user = self.sb.user(name)
+            return user.id if user else None
+
+        return forms.Lookup(
+            user_id=user_id,
+            channel_id=self.sb.channel,
+            today=lambda: clock.now().astimezone(self.user.zone).date(),
+            names=self.sb.names(),
+        )
+
+    def _top_view(self) -> dict[str, Any] | None:
+        views = self.sb.standin.open_views(self.user.id)
+        return views[-1] if views else None
+
+    def handle_modal(self) -> None:
+        view = self._top_view()
+        if view is None:
+            return
+        key = (view["id"], view["hash"])
+        if key in self._shown_views:
+            return
+        self._shown_views.add(key)
+        self.fill(view)
+
+    def resume_modal(self) -> None:
+        view = self._top_view()
+        if view is None:
+            self.say("You have no open modal.")
+            return
+        self._shown_views.add((view["id"], view["hash"]))
+        self.fill(view)
+
+    def close_modals(self) -> None:
+        views = self.sb.standin.open_views(self.user.id)
+        if not views:
+            self.say("You have no open modal.")
+            return
+        self._begin_step()
+        self._close(views[-1], clear=True)
+        self.after_step()
+
+    def _close(self, view: Mapping[str, Any], *, clear: bool = False) -> None:
+        if view.get("notify_on_close"):
+            self.sb.slack.view_closed(
+                str(view.get("callback_id") or ""), user_id=self.user.id,
+                view_id=view["id"], is_cleared=clear,
+            )  # fmt: skip
+        elif clear:
+            self.sb.standin.clear_views(self.user.id)
+        else:
+            self.sb.standin.close_view(view["id"])
+        self.say("(Modal closed.)")
+
+    def fill(self, view: dict[str, Any]) -> None:
+        """Show a modal, ask for each field, submit it; re-ask fields the app rejects."""
+        names = self.sb.names()
+        self._begin_step()
+        title = text_object(view.get("title"), names) or "Modal"
+        self.say(f"[modal · {title}]")
+        numbers = self._numberer(kind="view", owner=self.user, view_id=view["id"])
+        self.say_lines(indent(render_view({**view, "title": None}, names, numbers)))
+        self._end_step()
+        form = forms.Form.of(view, names)
+        submit_label = text_object(view.get("submit"), names) or "Submit"
+        if not form.fields and not view.get("submit"):
+            self.say("(The modal stays open; :close closes it.)")
+            return
+        if not form.fields:
+            answer = self.source.read(f"{PROMPT_INDENT}Enter to {submit_label}, :cancel to close: ")
+            pending: list[forms.Field] = []
+            outcome = "cancel" if answer is None or answer.strip() == forms.CANCEL else "submit"
+        else:
+            self.say(
+                "Fill in the fields: Enter keeps [ ], :none clears, :submit sends now, "
+                ":cancel closes, :later leaves the modal open."
+            )
+            pending = list(form.fields)
+            outcome = ""
+        while True:
+            if pending:
+                outcome = self._ask(form, pending)
+            if outcome in ("cancel", "eof"):
+                self._begin_step()
+                self._close(view)
+                self.after_step()
+                return
+            if outcome == "later":
+                self.say("(The modal stays open: :modal goes on filling it, :close closes it.)")
+                return
+            pending = [f for f in form.fields if not f.optional and forms.is_empty(form.state(f))]
+            if pending:
+                self.say("✗ Required: " + ", ".join(f.label for f in pending))
+                continue
+            pending = self._submit(view, form, submit_label)
+            if not pending:
+                return
+
+    def _submit(
+        self, view: Mapping[str, Any], form: forms.Form, submit_label: str
+    ) -> list[forms.Field]:
+        """Send the view_submission; the fields the app rejected, to ask again (or none)."""
+        self._begin_step()
+        try:
+            reply = self.sb.slack.view_submission(
+                str(view.get("callback_id") or ""),
+                user_id=self.user.id,
+                values=form.values,
+                view_id=view["id"],
+            )
+        except AssertionError as problem:
+            self.say(f"⚠ the sandbox could not submit this modal: {problem}")
+            return []
+        self._check_status(reply)
+        ack = _json(reply.body) if reply.status == 200 else None
+        if not (isinstance(ack, Mapping) and ack.get("response_action") == "errors"):
+            self.say(f"({submit_label}: sent.)")
+            self._shown_views.add((view["id"], view["hash"]))
+            self.after_step()
+            return []
+        self.after_step()
+        rejected = []
+        for block_id, message in (ack.get("errors") or {}).items():
+            found = form.by_block(str(block_id))
+            label = found.label if found else str(block_id)
+            self.say(f"✗ {label}: {mrkdwn(str(message), self.sb.names())}")
+            if found is not None:
+                rejected.append(found)
+        return rejected
+
+    def _ask(self, form: forms.Form, fields: list[forms.Field]) -> str:
+        """Ask each field; 'submit', 'cancel', 'later' or 'eof' when the person says so."""
+        names = self.sb.names()
+        lookup = self._lookup()
+        for f in fields:
+            while True:
+                current = forms.describe_state(form.state(f), names)
+                shown = f" [{current}]" if current else ""
+                self.say(f"{PROMPT_INDENT}{forms.prompt_text(f, names)}{shown}")
+                typed = self.source.read(f"{PROMPT_INDENT}> ")
+                if typed is None:
+                    return "eof"
+                word = typed.strip()
+                if word == forms.CANCEL:
+                    return "cancel"
+                if word == forms.LATER:
+                    return "later"
+                if word == forms.SUBMIT:
+                    return "submit"
+                if word == "":
+                    break
+                if word == forms.CLEAR:
+                    form.set(f, forms.initial_state({"type": f.kind}))
+                    break
+                try:
+                    form.set(f, forms.parse(f, word, lookup))
+                except forms.Invalid as problem:
+                    self.say(f"{PROMPT_INDENT}✗ {problem}")
+                    continue
+                break
+        return "submit"
+
+
+def _json(body: str) -> Any:
+    try:
+        return json.loads(body) if body.strip() else None
+    except ValueError:
+        return None
+
+
+def completion_words(sandbox: Sandbox) -> list[str]:
+    commands = [
+        ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
+        ":edit", ":modal", ":close", ":quit", *forms.FORM_WORDS,
+    ]  # fmt: skip
+    s = sandbox.config
+    commands += [s.command_brag, s.command_kudos, s.command_multiplier]
+    commands += [u.name for u in sandbox.users] + ["@" + u.name for u in sandbox.users]
+    commands += ["#" + name for name in sandbox.channels().values()]
+    return commands
+
+
+def run_chat(
+    sandbox: Sandbox,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    user: str = "alice",
+    history: Path | None = None,
+) -> int:
+    """Run the chat on a started sandbox: a terminal prompt, or a script from a pipe."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+
+    def echo(line: str) -> None:
+        stdout.write(line + "\n")
+        stdout.flush()
+
+    interactive = stdin.isatty()
+    source: LineSource
+    if interactive:
+        source = TerminalSource(completion_words(sandbox), history)
+    else:
+        source = ScriptSource(stdin, echo)
+    chat = Chat(sandbox, source, stdout, user=user)
+    try:
+        return chat.run()
+    finally:
+        if isinstance(source, TerminalSource):
+            source.close()
+        sandbox.save_clock()
