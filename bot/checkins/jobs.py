@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.checkins.dispatch import Dispatcher
+from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.checkins.reminders import send_reminders
 from bot.coaching.library import default_library
 from bot.scheduling.jobs import JobContext, JobResult, job
@@ -16,7 +17,11 @@ def _token_for(ctx: JobContext):
     return lambda team_id: ctx.client_for(team_id).token
 
 
-@job("checkins", "Send the check-ins that are due: one per user and period, exactly once.")
+@job(
+    "checkins",
+    "Send the check-ins that are due: one per user and period, exactly once.",
+    next_due=next_checkins_due,
+)
 def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     dispatcher = Dispatcher(
         database=ctx.database,
@@ -31,7 +36,11 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     return JobResult("checkins", dispatcher.run(now, budget_seconds=budget).summary())
 
 
-@job("checkin-reminders", "Remind once about unanswered check-ins, outside quiet hours.")
+@job(
+    "checkin-reminders",
+    "Remind once about unanswered check-ins, outside quiet hours.",
+    next_due=next_reminders_due,
+)
 def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:
     report = send_reminders(
         database=ctx.database, settings=ctx.settings, token_for=_token_for(ctx), now=now

@@ -190,12 +190,6 @@ def _friday_afternoon_new_york() -> datetime:
 @pytest.mark.skipif(
     not {"checkins", "checkin-reminders"} <= set(JOBS), reason="waits for issue 3's check-in jobs"
 )
-@pytest.mark.xfail(
-    reason="Known sandbox gap: the check-in jobs have no next_due hint yet, so on jumps over "
-    "three hours the sandbox visits a 15-minute grid and a check-in held by quiet hours shows "
-    "up to 15 minutes late in the sandbox (the worker itself ticks every minute).",
-    strict=False,
-)
 def test_checkin_hints_skip_nothing_the_worker_would_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
