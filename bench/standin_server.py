@@ -1,6 +1,9 @@
 """The Slack Web API stand-in in a process of its own, so the load generator does not share a
-GIL with it. Writes {base_url, bot_token, response_urls} as JSON to the path given, then
-serves until terminated."""
+GIL with it. Knows the bench's users (U0000000…, for views.publish); writes {base_url,
+bot_token, response_urls} as JSON to the path given, then serves until terminated.
+
+    python bench/standin_server.py OUT.json RESPONSE_URLS USERS
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ from bot.standin.webapi import SlackStandIn
 
 
 def main() -> None:
-    out_path, count = sys.argv[1], int(sys.argv[2])
+    out_path, count, users = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     standin = SlackStandIn(trigger_ttl=None).start()
+    for n in range(users):
+        standin.add_user(f"U{n:07d}", name=f"u{n:07d}", tz="Europe/Berlin")
     urls = [standin.response_url("brag") for _ in range(count)]
     with open(out_path, "w") as out:
         json.dump({"base_url": standin.base_url, "bot_token": standin.bot_token, "urls": urls}, out)

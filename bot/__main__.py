@@ -71,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
     serve.add_argument("--port", type=_port, help="HTTP port (default: PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")  # noqa: S104
+    serve.add_argument(
+        "--defer-to-worker",
+        action="store_true",
+        help="leave the work requests queue for after their ack (storing /brag texts and "
+        "answering them) to `python -m bot worker`, so this process only answers Slack "
+        "(the Procfile's web process does this; without a worker running, nothing is stored)",
+    )
 
     sandbox = commands.add_parser(
         "sandbox",
@@ -183,7 +190,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _load_coaching(settings)
     database = _open_database(settings)
     try:
-        app = create_app(settings=settings, database=database, socket_mode=socket_mode)
+        app = create_app(
+            settings=settings,
+            database=database,
+            socket_mode=socket_mode,
+            run_queue=not getattr(args, "defer_to_worker", False),
+        )
     except Exception as error:  # Bolt checks the token with auth.test at start-up
         raise CliError(
             f"Slack did not accept the bot token ({error}). Check SLACK_BOT_TOKEN."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -12,16 +13,21 @@ from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
-from bot.home.service import HomeRefresher, install_refresher, make_publisher, uninstall_refresher
+from bot.evidence.queued import tell_not_queued
+from bot.home.service import HomeRefresher, start_home_refresher, uninstall_refresher
 from bot.listeners import Registrar, register_all
 from bot.middleware import (
+    PlainMiddleware,
     SessionClosingExecutor,
     database_session,
     deduplicate_events,
     request_context,
 )
+from bot.scheduling.jobs import JobContext
 from bot.slack.client import build_web_client
 from bot.slack.oauth import OAuthComponents, build_oauth
+from bot.workqueue.runner import QueueRunner
+from bot.workqueue.writer import QueueWriter
 
 
 @dataclass
@@ -37,9 +43,30 @@ class MultiplierApp:
     home_refresher: HomeRefresher | None = None
     # Multi-workspace mode (SLACK_CLIENT_ID/SECRET): the installation store, token refresher.
     oauth: OAuthComponents | None = None
+    # Writes the work requests queue for after their ack (bot/workqueue).
+    queue_writer: QueueWriter | None = None
+    # Does queued work here; None when the worker process does it (serve --defer-to-worker).
+    queue_runner: QueueRunner | None = None
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until listeners, queued work and Home republishing are done (tests, sandbox)."""
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            return max(deadline - time.monotonic(), 0.0)
+
+        if not self.executor.wait_idle(left()):
+            return False
+        if self.queue_writer is not None and not self.queue_writer.wait_idle(left()):
+            return False
+        return self.queue_runner is None or self.queue_runner.wait_idle(left())
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=False)
+        if self.queue_writer is not None:
+            self.queue_writer.close()
+        if self.queue_runner is not None:
+            self.queue_runner.close()
         if self.home_refresher is not None:
             self.home_refresher.close()
             uninstall_refresher(self.database.engine, self.home_refresher)
@@ -52,12 +79,16 @@ def create_app(
     client: WebClient | None = None,
     verify_token: bool = True,
     socket_mode: bool = False,
+    run_queue: bool = True,
 ) -> MultiplierApp:
     """Build the Bolt app for HTTP mode or Socket Mode.
 
     With SLACK_CLIENT_ID/SECRET set the app is multi-workspace: Bolt's OAuth flow serves
     /slack/install and /slack/oauth_redirect, and each request's bot token comes from the
     installation store. Otherwise SLACK_BOT_TOKEN serves one workspace.
+
+    Work that requests queue for after their ack (bot/workqueue) is done on this process's
+    threads unless `run_queue` is False: then `python -m bot worker` does it.
     """
     settings.require_slack(socket_mode=socket_mode)
     # Validated before anything else: a broken prompt file stops start-up with a
@@ -78,17 +109,34 @@ def create_app(
         token_verification_enabled=verify_token,
         oauth_settings=oauth.settings if oauth else None,
         authorize=oauth.authorize if oauth else None,
-        before_authorize=request_context,
+        before_authorize=PlainMiddleware(request_context),
         listener_executor=executor,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    bolt.use(database_session(database, settings))
+    queue_runner = (
+        QueueRunner(
+            JobContext(database=database, settings=settings, worker_id="web"),
+            threads=settings.work_queue_threads,
+        )
+        if run_queue
+        else None
+    )
+    queue_writer = QueueWriter(
+        database,
+        on_written=queue_runner.notify if queue_runner is not None else None,
+        on_failed=tell_not_queued,
+    )
+    bolt.use(database_session(database, settings, queue_writer=queue_writer))
     bolt.use(deduplicate_events(database))
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
     register_all(registrar)
-    home_refresher = _home_refresher(settings, database, client)
+    home_refresher = start_home_refresher(
+        JobContext(database=database, settings=settings, worker_id="web"), client=client
+    )
+    if queue_runner is not None:
+        queue_runner.start()
     if token and verify_token:
         _reactivate_token_workspace(web_client, token, database)
     return MultiplierApp(
@@ -100,37 +148,9 @@ def create_app(
         library=library,
         home_refresher=home_refresher,
         oauth=oauth,
+        queue_writer=queue_writer,
+        queue_runner=queue_runner,
     )
-
-
-def _home_refresher(
-    settings: Settings, database: Database, client: WebClient | None
-) -> HomeRefresher:
-    """Republish Home tabs after data changes, coalesced (see bot.home.service)."""
-    from bot.coaching.library import default_library
-    from bot.scheduling.jobs import JobContext
-    from bot.ui.messages import CommandNames
-
-    clients = JobContext(database=database, settings=settings, worker_id="web")
-
-    def client_for(team_id: str) -> WebClient:
-        # An injected client (tests, the sandbox) serves every workspace; otherwise each
-        # workspace's own token, and nothing for a workspace that uninstalled the app.
-        return client if client is not None else clients.client_for(team_id)
-
-    publish = make_publisher(
-        database=database,
-        client_for=client_for,
-        library=lambda: default_library(settings.prompts_dir),
-        names=CommandNames(
-            brag=settings.command_brag,
-            kudos=settings.command_kudos,
-            multiplier=settings.command_multiplier,
-        ),
-    )
-    refresher = HomeRefresher(publish, delay=settings.home_refresh_delay_seconds)
-    install_refresher(database.engine, refresher)
-    return refresher
 
 
 def _reactivate_token_workspace(client: WebClient, token: str, database: Database) -> None:

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # The Home tab is republished this long after the last change to a user's data, so a
     # burst of changes publishes once.
     home_refresh_delay_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Threads doing work that requests queued for after their ack (storing /brag texts and
+    # answering): in the worker, or in the web process unless it defers to the worker.
+    work_queue_threads: int = Field(default=4, ge=1, le=32)
 
     @field_validator("slack_api_url")
     @classmethod

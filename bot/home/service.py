@@ -323,3 +323,32 @@ def make_publisher(
         client.views_publish(user_id=slack_user_id, view=view)
 
     return publish
+
+
+def start_home_refresher(ctx: Any, *, client: Any = None) -> HomeRefresher:
+    """A HomeRefresher for this process's engine: Homes republish after commits here.
+
+    `ctx` is a JobContext (its `client_for` gives each workspace's client and refuses
+    uninstalled ones); an injected `client` (tests, the sandbox) serves every workspace.
+    """
+    from bot.coaching.library import default_library
+    from bot.ui.messages import CommandNames
+
+    settings = ctx.settings
+
+    def client_for(team_id: str) -> Any:
+        return client if client is not None else ctx.client_for(team_id)
+
+    publish = make_publisher(
+        database=ctx.database,
+        client_for=client_for,
+        library=lambda: default_library(settings.prompts_dir),
+        names=CommandNames(
+            brag=settings.command_brag,
+            kudos=settings.command_kudos,
+            multiplier=settings.command_multiplier,
+        ),
+    )
+    refresher = HomeRefresher(publish, delay=settings.home_refresh_delay_seconds)
+    install_refresher(ctx.database.engine, refresher)
+    return refresher

@@ -16,9 +16,8 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User, Workspace
 from bot.listeners import Registrar
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, divider, fit, section
-from bot.ui.text import truncate
-from bot.ui.welcome import welcome_blocks
+from bot.middleware import PlainMiddleware
+from bot.ui.welcome import with_welcome
 from bot.workspaces import service as workspaces
 
 logger = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ _CHECKIN_WORDS = {"checkins", "checkin", "check-ins", "settings", "preferences",
 
 
 def register(registrar: Registrar) -> None:
-    registrar.app.use(welcome_on_first_command)
+    registrar.app.use(PlainMiddleware(welcome_on_first_command))
 
 
 def welcome_on_first_command(
@@ -37,7 +36,8 @@ def welcome_on_first_command(
     """On someone's first slash command, add the welcome to that command's own reply.
 
     The welcome rides on the first ephemeral `respond()` of the command (no extra message,
-    so nothing else the command sends is disturbed). Nothing is looked up before the ack:
+    so nothing else the command sends is disturbed); a `/brag` whose storing is queued gets
+    it from bot/evidence/queued.py instead. Nothing is looked up before the ack:
     the check happens in the listener, when it answers, with a read that never waits for
     SQLite's write lock; the welcome is recorded afterwards in the background.
     """
@@ -54,7 +54,7 @@ def welcome_on_first_command(
         if not about_checkins:
             context["respond"] = _WithWelcome(
                 context.respond,
-                welcome_blocks(multiplier_command=settings.command_multiplier),
+                settings.command_multiplier,
                 lambda: _needs_welcome(context["database"], team_id, context.user_id),
                 lambda: executor.submit(_record, context["database"], team_id, context.user_id),
             )
@@ -98,12 +98,12 @@ class _WithWelcome:
     def __init__(
         self,
         respond: Respond,
-        blocks: list[dict[str, Any]],
+        multiplier_command: str,
         needed: Callable[[], bool],
         record: Callable[[], Any],
     ) -> None:
         self._respond = respond
-        self._blocks = blocks
+        self._multiplier = multiplier_command
         self._needed = needed
         self._record = record
         self._done = False
@@ -117,9 +117,7 @@ class _WithWelcome:
             self._done = True
             welcome = self._needed()
         if welcome:
-            # Our own reply's text is already mrkdwn: shown as it would have been without blocks.
-            own = list(blocks) if blocks else ([section(truncate(text, 3000))] if text else [])
-            blocks = fit([*own, divider(), *self._blocks], MESSAGE_BLOCK_LIMIT)
+            blocks = with_welcome(text, blocks, multiplier_command=self._multiplier)
         response = self._respond(text=text, blocks=blocks, **kwargs)
         if welcome:
             self._record()

@@ -346,11 +346,11 @@ class Sandbox:
         """Wait until the app has finished what the last request set off; False on timeout."""
         deadline = time.monotonic() + timeout
         while True:
-            idle = self.app.executor.wait_idle(max(deadline - time.monotonic(), 0.01))
+            idle = self.app.wait_idle(max(deadline - time.monotonic(), 0.01))
             before = len(self.standin.calls)
             # A listener may hand work to another thread of the pool just as it finishes.
             time.sleep(0.02)
-            if idle and self.app.executor.wait_idle(0) and len(self.standin.calls) == before:
+            if idle and self.app.wait_idle(0) and len(self.standin.calls) == before:
                 return True
             if time.monotonic() > deadline:
                 return False

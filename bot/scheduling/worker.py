@@ -1,4 +1,5 @@
-"""The worker process: APScheduler ticks once a minute and runs every job for that instant.
+"""The worker process: APScheduler ticks once a minute and runs every job for that instant;
+beside it, threads do the work requests queued for after their ack (bot/workqueue).
 
 APScheduler keeps its jobs in memory, one scheduler per replica: exactly-once delivery comes
 from unique delivery rows and row claims in the database, not from a shared job store.
@@ -31,9 +32,17 @@ def tick(ctx: JobContext, now: datetime | None = None) -> None:
 
 
 def run_worker(ctx: JobContext) -> None:
-    """Block, ticking every minute on the minute, until interrupted."""
+    """Block, ticking every minute on the minute and draining the work queue, until
+    interrupted."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
+
+    from bot.home.service import start_home_refresher, uninstall_refresher
+    from bot.workqueue.runner import QueueRunner
+
+    # Work done here changes people's data: their Homes are republished from here too.
+    home_refresher = start_home_refresher(ctx)
+    queue_runner = QueueRunner(ctx, threads=ctx.settings.work_queue_threads).start()
 
     scheduler = BlockingScheduler(timezone=UTC)
     scheduler.add_job(
@@ -52,3 +61,7 @@ def run_worker(ctx: JobContext) -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         logger.info("worker stopping")
+    finally:
+        queue_runner.close()
+        home_refresher.close()
+        uninstall_refresher(ctx.database.engine, home_refresher)

@@ -31,3 +31,20 @@ def welcome_blocks(*, multiplier_command: str, first_time: bool = True) -> list[
             f" to pick another · answers are private · `{multiplier_command} help`"
         ),
     ]
+
+
+def with_welcome(
+    text: str | None, blocks: list[Block] | None, *, multiplier_command: str
+) -> list[Block]:
+    """A reply's blocks with the first-time welcome appended (within Slack's block limit).
+
+    A reply without blocks shows its text: that text (already mrkdwn) becomes a section.
+    """
+    from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, divider, fit
+    from bot.ui.text import truncate
+
+    own = list(blocks) if blocks else ([section(truncate(text, 3000))] if text else [])
+    return fit(
+        [*own, divider(), *welcome_blocks(multiplier_command=multiplier_command)],
+        MESSAGE_BLOCK_LIMIT,
+    )

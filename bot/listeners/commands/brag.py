@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.coaching.nudges import find_reframe
+from bot import clock
 from bot.evidence import service as evidence
-from bot.evidence.parsing import parse_evidence
-from bot.home.service import request_home_refresh
-from bot.listeners.support import coaching_library, current_user, db
+from bot.evidence.parsing import malformed_mentions, parse_evidence
+from bot.evidence.queued import pending_brag
+from bot.listeners.support import coaching_library, queue_work
 from bot.ui import evidence as ui
 from bot.ui.text import safe
 
@@ -55,8 +55,8 @@ def handle_brag(
     except evidence.EvidenceTextError as error:
         respond(**ui.text_refused(typed, refusal_reason(typed, error)))
         return
-    parsed = parse_evidence(typed, library, author=context.user_id)
-    if parsed.malformed_mentions and len(typed) <= ui.INPUT_LIMIT:
+    if malformed_mentions(typed) and len(typed) <= ui.INPUT_LIMIT:
+        parsed = parse_evidence(typed, library, author=context.user_id)
         who = ", ".join(parsed.malformed_mentions[:5])
         form = ui.EntryForm(
             text=typed,
@@ -80,26 +80,16 @@ def handle_brag(
             )
         )
         return
-    session = db(context)
-    user = current_user(context)
-    entry, parsed = evidence.log_text(
-        session=session, user=user, text=typed, source=evidence.BRAG, library=library
-    )
-    request_home_refresh(session=session, user=user)
-    session.commit()
-    notes = []
-    reframe = find_reframe(typed, library)
-    if reframe is not None:
-        notes.append(ui.reframe_note(reframe.staff))
-    if parsed.malformed_mentions:
-        who = ", ".join(parsed.malformed_mentions[:5])
-        notes.append(f"I couldn't match {safe(who, 300)} to a person: use Edit to pick people.")
-    respond(
-        **ui.entry_confirmation(
-            entry,
-            library,
-            tz=user.tz,
-            notes=notes,
-            how=ui.dimension_how(parsed.dimension_source, parsed.matched),
-        )
+    # Storing it and answering takes several milliseconds of CPU: queued, so that other
+    # requests' acks never wait behind it (bot/evidence/queued.py does the rest).
+    queue_work(
+        context,
+        pending_brag(
+            team_id=context.team_id or context.enterprise_id or "",
+            slack_user_id=context.user_id or "",
+            command=command.get("command") or "/brag",
+            text=typed,
+            response_url=command["response_url"],
+            now=clock.now(),
+        ),
     )

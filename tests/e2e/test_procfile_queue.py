@@ -1,0 +1,84 @@
+"""The Procfile's arrangement: the web process (serve --defer-to-worker) only queues a /brag;
+the worker process stores it and answers. Both real processes, the stand-in as Slack."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.db.engine import Database
+from bot.db.models import EvidenceEntry, QueuedWork
+from bot.standin.signing import SlackClientSimulator
+from bot.standin.webapi import SlackStandIn
+from tests.e2e.test_http_process import _wait_healthy
+from tests.support.apps import SIGNING_SECRET
+from tests.support.databases import MigratedDatabase
+from tests.support.process import free_port, start_cli
+from tests.support.waiting import poll_until
+
+
+def _env(standin: SlackStandIn, url: str) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.base_url,
+        "DATABASE_URL": url,
+    }
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_web_queues_and_the_worker_stores_and_answers(
+    test_database: MigratedDatabase, database: Database, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """With no worker running the text waits in the queue (nothing lost, nothing answered);
+    once the worker starts it is stored exactly as typed and the confirmation arrives."""
+    port = free_port()
+    env = _env(standin, test_database.url)
+    web = start_cli(
+        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
+        cwd=tmp_path, **env,
+    )  # fmt: skip
+    worker = None
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, web)
+        slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
+        typed = "Paired with <@U0BOB|bob> on the flaky test — 🚀 <!here>"
+        reply = slack.slash_command("/brag", typed, user_id="UALICE")
+        assert reply.status == 200
+
+        def queued_texts() -> list[str]:
+            with database.session() as session:
+                return [q.payload["text"] for q in session.scalars(select(QueuedWork))]
+
+        # The ack comes first; the web process commits the queued text just after it.
+        assert poll_until(queued_texts, what="the queued /brag") == [typed]
+        with database.session() as session:
+            assert session.scalars(select(EvidenceEntry)).all() == []
+        assert standin.calls_to("response_url") == []
+
+        worker = start_cli("worker", cwd=tmp_path, **env)
+        (post,) = standin.wait_for("response_url", timeout=30)
+        assert "Logged to your private evidence" in str(post.params)
+        with database.session() as session:
+            (entry,) = session.scalars(select(EvidenceEntry)).all()
+            assert entry.text == typed
+            assert entry.people == ["U0BOB"]
+            assert session.scalars(select(QueuedWork)).all() == []
+        # The worker republishes her Home as well, as the web process would have.
+        standin.wait_for(
+            "views.publish", predicate=lambda c: c.params.get("user_id") == "UALICE", timeout=30
+        )
+    finally:
+        if worker is not None:
+            _stop(worker)
+        _stop(web)
