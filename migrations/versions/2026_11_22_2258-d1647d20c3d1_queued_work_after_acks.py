@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "d1647d20c3d1"
 down_revision: str | Sequence[str] | None = "288f35404de4"
 branch_labels: str | Sequence[str] | None = None
