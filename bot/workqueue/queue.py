@@ -182,8 +182,3 @@ def _giving_up(ctx: JobContext, spec: WorkKind | None, item: QueuedItem) -> Afte
         return None
     give_up = spec.give_up
     return lambda: give_up(ctx, item)
-
-
-def next_due(session: Session) -> datetime | None:
-    """When the earliest queued work falls due (None when the queue is empty)."""
-    return session.scalar(select(QueuedWork.due_at).order_by(QueuedWork.due_at).limit(1))
