@@ -21,6 +21,7 @@ from bot.middleware import (
     SessionClosingExecutor,
     database_session,
     deduplicate_events,
+    prompt_acks,
     request_context,
 )
 from bot.scheduling.jobs import JobContext
@@ -127,6 +128,7 @@ def create_app(
         on_written=queue_runner.notify if queue_runner is not None else None,
         on_failed=tell_not_queued,
     )
+    bolt.use(PlainMiddleware(prompt_acks))
     bolt.use(database_session(database, settings, queue_writer=queue_writer))
     bolt.use(deduplicate_events(database))
     bolt.error(handle_error)
