@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.middleware import Middleware
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.config import Settings
@@ -75,9 +76,12 @@ class Registrar:
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
 
-    def command(self, name: str, handler: Handler) -> None:
+    def command(
+        self, name: str, handler: Handler, *, middleware: Sequence[Middleware] = ()
+    ) -> None:
+        """Register a slash command; `middleware` runs first, in the request's thread."""
         self.commands.add(name)
-        self.app.command(name)(guard_after_ack(handler))
+        self.app.command(name, middleware=list(middleware))(guard_after_ack(handler))
 
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""

@@ -213,3 +213,13 @@ def test_glue_work_gets_the_staff_level_version(running_app: RunningApp) -> None
     payload = brag(running_app, "fixed a flaky test in the payments suite")
     assert "staff-level version" in str(payload["blocks"])
     assert "testing strategy" in str(payload["blocks"])
+
+
+def test_a_brag_that_only_needs_storing_is_acked_empty(running_app: RunningApp) -> None:
+    """The quick path's ack is an empty 200 (Slack shows nothing); the confirmation follows."""
+    reply = running_app.slack.slash_command("/brag", "Wrote the migration plan", user_id="UALICE")
+    assert reply.status == 200
+    assert reply.body == ""
+    assert "Logged to your private evidence" in str(last_response(running_app))
+    running_app.wait_idle()
+    assert [e.text for e in entries(running_app)] == ["Wrote the migration plan"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.listeners import Registrar
+from bot.middleware import PlainMiddleware
 
 
 def register(registrar: Registrar) -> None:
@@ -22,6 +23,8 @@ def register(registrar: Registrar) -> None:
     welcome.register(registrar)
 
     s = registrar.settings
-    registrar.command(s.command_brag, brag.handle_brag)
+    registrar.command(
+        s.command_brag, brag.handle_brag, middleware=[PlainMiddleware(brag.ack_quick_brag)]
+    )
     registrar.command(s.command_kudos, kudos.handle_kudos)
     registrar.command(s.command_multiplier, multiplier.handle_multiplier)

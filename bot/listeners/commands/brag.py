@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot import clock
@@ -27,6 +28,47 @@ def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
     return (
         "That text contains a character I can't store (a NUL character). Nothing was saved "
         "— here is your text:"
+    )
+
+
+def is_quick(typed: str) -> bool:
+    """Whether storing this text needs nothing but queueing (no form, no refusal)."""
+    if not typed.strip() or malformed_mentions(typed):
+        return False
+    try:
+        evidence.check_text(typed)
+    except evidence.EvidenceTextError:
+        return False
+    return True
+
+
+def ack_quick_brag(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    """Queue a `/brag <text>` that needs nothing else and ack it from the request's thread.
+
+    Most /brag commands are this case, and under load it is the cheapest ack we can give:
+    no listener thread to hand over to and wake from. Anything else (the form, a refusal)
+    goes on to `handle_brag`.
+    """
+    if not is_quick(body.get("text") or ""):
+        return next()
+    queue_brag(context, body)
+    return BoltResponse(status=200, body="")
+
+
+def queue_brag(context: BoltContext, command: dict[str, Any]) -> None:
+    """Hand the text to the work queue, to be stored and answered after the ack."""
+    queue_work(
+        context,
+        pending_brag(
+            team_id=context.team_id or context.enterprise_id or "",
+            slack_user_id=context.user_id or "",
+            command=command.get("command") or "/brag",
+            text=command.get("text") or "",
+            response_url=command["response_url"],
+            now=clock.now(),
+        ),
     )
 
 
@@ -80,16 +122,6 @@ def handle_brag(
             )
         )
         return
-    # Storing it and answering takes several milliseconds of CPU: queued, so that other
-    # requests' acks never wait behind it (bot/evidence/queued.py does the rest).
-    queue_work(
-        context,
-        pending_brag(
-            team_id=context.team_id or context.enterprise_id or "",
-            slack_user_id=context.user_id or "",
-            command=command.get("command") or "/brag",
-            text=typed,
-            response_url=command["response_url"],
-            now=clock.now(),
-        ),
-    )
+    # Registered with ack_quick_brag, which takes this case before a listener thread is
+    # involved; kept so that this listener stays complete on its own.
+    queue_brag(context, command)
