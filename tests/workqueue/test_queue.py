@@ -322,3 +322,42 @@ def test_when_the_database_refuses_a_batch_each_person_gets_their_text_back(
     assert all("can't reach its database" in body for body in bodies)
     assert "typed by UALICE" in bodies[0] and "typed by UBOB" in bodies[1]
     assert _count(database, QueuedWork) == 0
+
+
+def test_rows_handed_over_together_are_written_in_one_transaction(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Rows that arrive while the first one lingers go into the same batch (one commit)."""
+    batches: list[int] = []
+    writer = QueueWriter(database, on_written=lambda: batches.append(1), linger=30.0)
+    for n in range(5):
+        writer.put(
+            pending_brag(
+                team_id=standin.team_id, slack_user_id=f"U{n:04d}", command="/brag",
+                text=f"together {n}", response_url=standin.response_url(), now=NOW,
+            )
+        )  # fmt: skip
+    # Closing ends the linger at once: the gathered rows are written, as one batch.
+    writer.close()
+    assert batches == [1]
+    assert _count(database, QueuedWork) == 5
+
+
+def test_a_lone_row_is_written_once_its_linger_is_over(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """With nothing else arriving, a row waits no longer than the linger to be written."""
+    written = threading.Event()
+    writer = QueueWriter(database, on_written=written.set, linger=0.01)
+    try:
+        writer.put(
+            pending_brag(
+                team_id=standin.team_id, slack_user_id="UALICE", command="/brag",
+                text="on its own", response_url=standin.response_url(), now=NOW,
+            )
+        )  # fmt: skip
+        assert written.wait(10)
+        assert writer.wait_idle(10)
+    finally:
+        writer.close()
+    assert _count(database, QueuedWork) == 1
