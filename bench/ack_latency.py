@@ -106,6 +106,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def niceness(pid: int) -> int:
+    """The nice value a process runs at."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -281,8 +286,8 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
     parser.add_argument(
         "--worker-nice",
         type=int,
-        default=0,
-        help="run the worker at this niceness (e.g. 10: it stands for a dyno of its own)",
+        default=None,
+        help="the worker's WORKER_NICE (default: the app's own default, 10)",
     )
     args = parser.parse_args()
 
@@ -347,15 +352,15 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
             stdout=web_log,
         )
         processes.append(web)
-        # The Procfile's worker does the queued work (storing each /brag, answering it). On
-        # Heroku it has a dyno of its own; here it shares the cores, so --worker-nice lets
-        # the request path go first, as separate machines would.
+        # The Procfile's worker does the queued work (storing each /brag, answering it). It
+        # lowers its own priority (WORKER_NICE) so that, sharing these cores, acks go first.
         worker_log = (workdir / "worker.log").open("w")
         worker_command = [sys.executable, "-m", "bot", "worker"]
-        if args.worker_nice:
-            worker_command = ["nice", "-n", str(args.worker_nice), *worker_command]
+        worker_env = dict(env)
+        if args.worker_nice is not None:
+            worker_env["WORKER_NICE"] = str(args.worker_nice)
         worker = subprocess.Popen(
-            worker_command, env=env, cwd=workdir, stderr=worker_log, stdout=worker_log
+            worker_command, env=worker_env, cwd=workdir, stderr=worker_log, stdout=worker_log
         )
         processes.append(worker)
         bare = subprocess.Popen(
@@ -440,7 +445,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
             "stored_after_ms": stored_delays,
             "load_seconds": round(load_seconds, 1),
             "queue_drained_after_seconds": round(drained_after, 1),
-            "worker_nice": args.worker_nice,
+            "worker_nice": niceness(worker.pid),
             "server_cpu_ms_per_request": cpu_ms,
             "users": USERS,
             "machine": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -208,6 +209,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from bot.web import WebServer
 
+    settle_memory()
     port = args.port or settings.port
     server = WebServer(app, host=args.host, port=port, threads=settings.web_threads)
     logger.info("serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)", port)
@@ -216,6 +218,30 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except KeyboardInterrupt:
         logger.info("stopping")
     return 0
+
+
+def settle_memory() -> None:
+    """Move everything built at start-up out of the garbage collector's sight.
+
+    A long-running process keeps its modules, app and coaching content for life, yet each
+    full collection walks them all again: about 40 ms with every request thread stopped,
+    which with 20 requests in flight is the slowest 1 % of acks. Frozen, a full collection
+    walks only what was made since.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def yield_cpu_to_requests(niceness: int) -> None:
+    """Lower this process's CPU priority, so that a web process beside it acks first."""
+    if niceness <= 0 or not hasattr(os, "nice"):
+        return
+    try:
+        os.nice(niceness)
+    except OSError as error:  # not allowed here: run at the priority we have
+        logger.warning("could not lower the worker's priority (%s)", error)
 
 
 def _slack_configured(settings: Settings) -> bool:
@@ -295,7 +321,10 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.scheduling.worker import run_worker, worker_id
 
     settings.require_bot_token()
-    run_worker(_job_context(settings, worker_id()))
+    ctx = _job_context(settings, worker_id())
+    yield_cpu_to_requests(settings.worker_nice)
+    settle_memory()
+    run_worker(ctx)
     return 0
 
 

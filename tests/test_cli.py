@@ -183,3 +183,45 @@ def test_worker_without_token_exits_2(tmp_path: Path) -> None:
     result = run_cli("worker", cwd=tmp_path)
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr
+
+
+def _python(code: str) -> str:
+    """Run `code` in a fresh interpreter (process-wide changes stay there); its stdout."""
+    import subprocess
+    import sys
+
+    from tests.support.process import clean_env
+
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_worker_lowers_its_own_cpu_priority() -> None:
+    """WORKER_NICE is added to the worker's niceness (capped at 19, as Unix does)."""
+    moved = _python(
+        "import os; from bot.__main__ import yield_cpu_to_requests; before = os.nice(0); "
+        "yield_cpu_to_requests(7); print(before, os.nice(0))"
+    )
+    before, after = map(int, moved.split())
+    assert after == min(19, before + 7)
+    unmoved = _python(
+        "import os; from bot.__main__ import yield_cpu_to_requests; before = os.nice(0); "
+        "yield_cpu_to_requests(0); print(os.nice(0) - before)"
+    )
+    assert unmoved == "0"
+
+
+def test_start_up_objects_are_frozen_out_of_the_collectors_sight() -> None:
+    """After settle_memory, full collections skip what start-up built (gc.freeze)."""
+    frozen = _python(
+        "import gc; import bot.app; from bot.__main__ import settle_memory; "
+        "settle_memory(); print(gc.get_freeze_count())"
+    )
+    assert int(frozen) > 10_000

@@ -28,6 +28,10 @@ def _env(standin: SlackStandIn, url: str) -> dict[str, str]:
     }
 
 
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def _stop(process: subprocess.Popen[str]) -> None:
     process.terminate()
     try:
@@ -67,6 +71,12 @@ def test_web_queues_and_the_worker_stores_and_answers(
         assert standin.calls_to("response_url") == []
 
         worker = start_cli("worker", cwd=tmp_path, **env)
+        # The worker lowers its own priority (WORKER_NICE, default 10); the web keeps its own.
+        poll_until(
+            lambda: _niceness(worker.pid) == min(19, _niceness(web.pid) + 10),
+            what="the worker's lowered priority",
+            timeout=30,
+        )
         (post,) = standin.wait_for("response_url", timeout=30)
         assert "Logged to your private evidence" in str(post.params)
         with database.session() as session:
