@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.digests import service, slack
+from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.summaries import delivery
 from bot.summaries.delivery import SendFailed
@@ -79,8 +80,12 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
     while time.monotonic() < deadline:
         with ctx.database.session() as session:
-            ids = service.claim(
-                session=session, worker_id=ctx.worker_id, now=now, limit=CLAIM_BATCH
+            ids = outbox.claim(
+                session=session,
+                model=DigestPost,
+                worker_id=ctx.worker_id,
+                now=now,
+                limit=CLAIM_BATCH,
             )
         if not ids:
             break
@@ -97,7 +102,10 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
     """Settle claims whose worker died: posted if the channel has it, else (if unknown) stop."""
     recovered = 0
     with ctx.database.session() as session:
-        for post in service.stale_claims(session=session, now=now):
+        stale = outbox.stale_claims(
+            session=session, model=DigestPost, now=now, older_than=service.STALE_CLAIM
+        )
+        for post in stale:
             digest = session.get(DigestChannel, post.digest_channel_id)
             if digest is None:
                 continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.coaching.library import CoachingLibrary
@@ -31,7 +31,6 @@ from bot.summaries import metrics, periods
 from bot.summaries.service import insert_ignoring_conflicts
 
 STALE_CLAIM = timedelta(minutes=15)
-CLAIM_BATCH = 20
 DEFAULT_WEEKDAY = 0  # Monday
 DEFAULT_MINUTE = 9 * 60
 
@@ -241,40 +240,6 @@ def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[i
         )
         queued += len(result.all())
     return queued, skipped
-
-
-def claim(
-    *, session: Session, worker_id: str, now: datetime, limit: int = CLAIM_BATCH
-) -> list[int]:
-    """Claim pending digests for this worker (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
-    query = (
-        select(DigestPost.id)
-        .where(
-            DigestPost.status == "pending",
-            or_(DigestPost.claimed_at.is_(None), DigestPost.claimed_at < now),
-        )
-        .order_by(DigestPost.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if ids:
-        session.execute(
-            update(DigestPost)
-            .where(DigestPost.id.in_(ids), DigestPost.status == "pending")
-            .values(status="claimed", claimed_by=worker_id, claimed_at=now)
-        )
-    return ids
-
-
-def stale_claims(*, session: Session, now: datetime) -> list[DigestPost]:
-    query = select(DigestPost).where(
-        DigestPost.status == "claimed", DigestPost.claimed_at < now - STALE_CLAIM
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
 
 
 # ── Building a digest ──────────────────────────────────────────────────────────────────────

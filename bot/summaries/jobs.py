@@ -12,6 +12,7 @@ from sqlalchemy import exists, select
 
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
+from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.summaries import chart, delivery, periods, service
 from bot.summaries.delivery import SendFailed
@@ -91,8 +92,12 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
     while time.monotonic() < deadline:
         with ctx.database.session() as session:
-            ids = service.claim(
-                session=session, worker_id=ctx.worker_id, now=now, limit=CLAIM_BATCH
+            ids = outbox.claim(
+                session=session,
+                model=SummaryPost,
+                worker_id=ctx.worker_id,
+                now=now,
+                limit=CLAIM_BATCH,
             )
         if not ids:
             break
@@ -110,7 +115,10 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
     """Settle claims whose worker died: sent if Slack has the message, else pending again."""
     recovered = 0
     with ctx.database.session() as session:
-        for post in service.stale_claims(session=session, now=now):
+        stale = outbox.stale_claims(
+            session=session, model=SummaryPost, now=now, older_than=service.STALE_CLAIM
+        )
+        for post in stale:
             user = session.get(User, post.user_id)
             if user is None:
                 continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 STREAK_WEEKS = 52
 # A claimed summary whose sender vanished (crash) is looked at again after this long.
 STALE_CLAIM = timedelta(minutes=15)
-CLAIM_BATCH = 50
 # PostgreSQL advisory lock key: one worker at a time queues summaries (no insert deadlocks).
 ENQUEUE_LOCK = 0x5EED_0005
 
@@ -307,42 +306,6 @@ def insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model)
-
-
-def claim(
-    *, session: Session, worker_id: str, now: datetime, limit: int = CLAIM_BATCH
-) -> list[int]:
-    """Claim pending summaries for this worker (row locks with SKIP LOCKED on PostgreSQL)."""
-    query = (
-        select(SummaryPost.id)
-        .where(
-            SummaryPost.status == "pending",
-            # A delivery that failed at this instant waits for a later run.
-            or_(SummaryPost.claimed_at.is_(None), SummaryPost.claimed_at < now),
-        )
-        .order_by(SummaryPost.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if ids:
-        session.execute(
-            update(SummaryPost)
-            .where(SummaryPost.id.in_(ids), SummaryPost.status == "pending")
-            .values(status="claimed", claimed_by=worker_id, claimed_at=now)
-        )
-    return ids
-
-
-def stale_claims(*, session: Session, now: datetime) -> list[SummaryPost]:
-    """Claims whose worker disappeared before recording the outcome."""
-    query = select(SummaryPost).where(
-        SummaryPost.status == "claimed", SummaryPost.claimed_at < now - STALE_CLAIM
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
 
 
 def period_week(period_key: str, tz_name: str) -> periods.Week:
