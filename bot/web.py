@@ -112,8 +112,10 @@ class WebServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def serve_forever(self) -> None:
-        self._server.run()
+    @property
+    def running(self) -> bool:
+        """Whether the server thread that start() began is still serving."""
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> WebServer:
         self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)

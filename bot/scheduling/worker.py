@@ -56,8 +56,8 @@ def run_worker(ctx: JobContext) -> None:
         misfire_grace_time=TICK_SECONDS,
     )
     logger.info("worker %s started; ticking every minute", ctx.worker_id)
-    tick(ctx)
     try:
+        tick(ctx)
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         logger.info("worker stopping")

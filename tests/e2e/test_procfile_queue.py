@@ -92,3 +92,53 @@ def test_web_queues_and_the_worker_stores_and_answers(
         if worker is not None:
             _stop(worker)
         _stop(web)
+
+
+def test_sigterm_answers_what_is_in_hand_and_writes_what_was_queued(
+    test_database: MigratedDatabase, database: Database, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """On SIGTERM (every deploy and daily restart on Heroku) the web process writes the texts
+    it has acked but not yet committed, then exits 0; nothing acked is lost."""
+    port = free_port()
+    env = _env(standin, test_database.url)
+    web = start_cli(
+        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
+        cwd=tmp_path, **env,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, web)
+        slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
+        typed = [f"acked just before the restart {n} ✨" for n in range(5)]
+        for text in typed:
+            assert slack.slash_command("/brag", text, user_id="UALICE").status == 200
+        web.terminate()  # SIGTERM, at once after the acks
+        output, _ = web.communicate(timeout=30)
+    finally:
+        if web.poll() is None:
+            web.kill()
+    assert web.returncode == 0, output
+    assert "stopping" in output
+    with database.session() as session:
+        queued = sorted(q.payload["text"] for q in session.scalars(select(QueuedWork)))
+    assert queued == sorted(typed)
+
+
+def test_sigterm_stops_the_worker_cleanly(
+    test_database: MigratedDatabase, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """The worker ends on SIGTERM as on Ctrl-C: it says so and exits 0."""
+    worker = start_cli("worker", cwd=tmp_path, **_env(standin, test_database.url))
+    try:
+        lines: list[str] = []
+        for line in worker.stdout:
+            lines.append(line)
+            if "started" in line:
+                break
+        worker.terminate()
+        rest, _ = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, "".join(lines) + rest
+    assert "worker stopping" in rest
