@@ -48,6 +48,7 @@ from bot.db.models import EvidenceEntry, User, Workspace  # noqa: E402
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - a local run against the stand-in
 TEAM_ID = "T0001"
 USERS = 10_000
+STANDIN_NICE = 10
 
 
 def free_port() -> int:
@@ -209,48 +210,58 @@ class Load:
             }
         ).encode()
 
-    def run(self, requests: int, concurrency: int, offset: int) -> tuple[list[float], int]:
-        import http.client
+    def _request(self, n: int) -> bytes:
+        """The whole signed HTTP request for request number n, ready to send."""
+        body = self._body(n)
+        stamp = str(int(time.time()))
+        signature = self.verifier.generate_signature(timestamp=stamp, body=body)
+        head = (
+            "POST /slack/events HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{self.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            f"X-Slack-Request-Timestamp: {stamp}\r\n"
+            f"X-Slack-Signature: {signature}\r\n\r\n"
+        )
+        return head.encode() + body
 
+    def run(self, requests: int, concurrency: int, offset: int) -> tuple[list[float], int]:
+        """Send `requests` requests, `concurrency` at a time; (latencies, errors).
+
+        Every request is built and signed before the clock starts, and the client reads
+        responses with a minimal HTTP/1.1 parser: the load generator shares the machine's
+        two cores and one GIL, and with http.client and signing inside the loop its own CPU
+        showed up in the measured latencies, the more so the faster the server answered.
+        """
+        prepared = [(n, self._request(n)) for n in range(offset, offset + requests)]
         latencies: list[float] = []
         errors = 0
         guard = threading.Lock()
-        counter = iter(range(offset, offset + requests))
+        queue = iter(prepared)
 
         def worker() -> None:
             nonlocal errors
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            connection = _Connection(self.port)
             while True:
                 with guard:
-                    n = next(counter, None)
-                if n is None:
+                    item = next(queue, None)
+                if item is None:
                     break
-                body = self._body(n)
-                stamp = str(int(time.time()))
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-Slack-Request-Timestamp": stamp,
-                    "X-Slack-Signature": self.verifier.generate_signature(
-                        timestamp=stamp, body=body
-                    ),
-                }
+                n, request = item
                 self.sent_at[n] = time.time()
                 started = time.perf_counter()
                 try:
-                    conn.request("POST", "/slack/events", body=body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    status = response.status
+                    status = connection.exchange(request)
                 except OSError:
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                    connection.close()
+                    connection = _Connection(self.port)
                     status = 0
                 elapsed = time.perf_counter() - started
                 with guard:
                     latencies.append(elapsed)
                     if status != 200 or elapsed >= 3.0:
                         errors += 1
-            conn.close()
+            connection.close()
 
         threads = [threading.Thread(target=worker) for _ in range(concurrency)]
         for thread in threads:
@@ -258,6 +269,45 @@ class Load:
         for thread in threads:
             thread.join()
         return latencies, errors
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection: send a prepared request, read one response."""
+
+    def __init__(self, port: int) -> None:
+        self._socket = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._buffer = b""
+
+    def exchange(self, request: bytes) -> int:
+        """Send the request; return the response's status once all of it has arrived."""
+        self._socket.sendall(request)
+        while b"\r\n\r\n" not in self._buffer:
+            self._receive()
+        head, _, rest = self._buffer.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(rest) < length:
+            rest += self._receive_more()
+        self._buffer = rest[length:]
+        return status
+
+    def _receive(self) -> None:
+        self._buffer += self._receive_more()
+
+    def _receive_more(self) -> bytes:
+        chunk = self._socket.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        return chunk
+
+    def close(self) -> None:
+        self._socket.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -303,18 +353,22 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
     try:
         standin_file = workdir / "standin.json"
         url_count = args.requests * 2 // 5 + 500  # each response_url takes five posts
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    str(ROOT / "bench" / "standin_server.py"),
-                    str(standin_file),
-                    str(url_count),
-                    str(USERS),
-                ],
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-            )
+        # The stand-in plays Slack's servers, which are not on the machine under test: it
+        # yields the cores to the processes measured (its work is the worker's posts).
+        standin_process = subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                str(STANDIN_NICE),
+                sys.executable,
+                str(ROOT / "bench" / "standin_server.py"),
+                str(standin_file),
+                str(url_count),
+                str(USERS),
+            ],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
+        processes.append(standin_process)
         while not standin_file.exists() or not standin_file.read_text():
             time.sleep(0.05)
         time.sleep(0.1)
@@ -392,6 +446,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
             "multiplier": cpu_seconds(web.pid),
             "bare": cpu_seconds(bare.pid),
             "worker": cpu_seconds(worker.pid),
+            "standin": cpu_seconds(standin_process.pid),
         }
         load_started = time.monotonic()
         per_round = args.requests // args.rounds
@@ -415,7 +470,12 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script, read top to bo
         measured = per_round * args.rounds
         cpu_ms = {
             name: round((cpu_seconds(process.pid) - cpu_before[name]) * 1000 / measured, 2)
-            for name, process in (("multiplier", web), ("bare", bare), ("worker", worker))
+            for name, process in (
+                ("multiplier", web),
+                ("bare", bare),
+                ("worker", worker),
+                ("standin", standin_process),
+            )
         }
         web_log.flush()
         worker_log.flush()
