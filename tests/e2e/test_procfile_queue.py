@@ -28,6 +28,16 @@ def _env(standin: SlackStandIn, url: str) -> dict[str, str]:
     }
 
 
+def _start_web(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """The Procfile's web process (it leaves the queue to a worker), and its URL."""
+    port = free_port()
+    web = start_cli(
+        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
+        cwd=cwd, **env,
+    )  # fmt: skip
+    return web, f"http://127.0.0.1:{port}"
+
+
 def _niceness(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
@@ -45,15 +55,10 @@ def test_web_queues_and_the_worker_stores_and_answers(
 ) -> None:
     """With no worker running the text waits in the queue (nothing lost, nothing answered);
     once the worker starts it is stored exactly as typed and the confirmation arrives."""
-    port = free_port()
     env = _env(standin, test_database.url)
-    web = start_cli(
-        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
-        cwd=tmp_path, **env,
-    )  # fmt: skip
+    web, url = _start_web(env, tmp_path)
     worker = None
     try:
-        url = f"http://127.0.0.1:{port}"
         _wait_healthy(url, web)
         slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
         typed = "Paired with <@U0BOB|bob> on the flaky test — 🚀 <!here>"
@@ -99,14 +104,8 @@ def test_sigterm_answers_what_is_in_hand_and_writes_what_was_queued(
 ) -> None:
     """On SIGTERM (every deploy and daily restart on Heroku) the web process writes the texts
     it has acked but not yet committed, then exits 0; nothing acked is lost."""
-    port = free_port()
-    env = _env(standin, test_database.url)
-    web = start_cli(
-        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
-        cwd=tmp_path, **env,
-    )  # fmt: skip
+    web, url = _start_web(_env(standin, test_database.url), tmp_path)
     try:
-        url = f"http://127.0.0.1:{port}"
         _wait_healthy(url, web)
         slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
         typed = [f"acked just before the restart {n} ✨" for n in range(5)]
