@@ -55,8 +55,8 @@ def run_worker(ctx: JobContext) -> None:
         # A tick that starts late still runs: missed slots are caught up by the jobs themselves.
         misfire_grace_time=TICK_SECONDS,
     )
-    logger.info("worker %s started; ticking every minute", ctx.worker_id)
     try:
+        logger.info("worker %s started; ticking every minute", ctx.worker_id)
         tick(ctx)
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

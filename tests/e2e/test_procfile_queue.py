@@ -140,4 +140,4 @@ def test_sigterm_stops_the_worker_cleanly(
         if worker.poll() is None:
             worker.kill()
     assert worker.returncode == 0, "".join(lines) + rest
-    assert "worker stopping" in rest
+    assert "worker stopping" in rest, "".join(lines) + rest
