@@ -222,7 +222,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     server = WebServer(app, host=args.host, port=port, threads=settings.web_threads).start()
     logger.info("serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)", port)
     try:
-        wait_for_stop(until_false=lambda: server.running)
+        wait_for_stop(while_true=lambda: server.running)
     finally:
         # Heroku sends SIGTERM on every deploy and daily restart: answer the requests in
         # hand, then write what they queued, before exiting.
@@ -232,12 +232,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def wait_for_stop(*, until_false: Callable[[], bool] = lambda: True) -> None:
-    """Block until SIGTERM or Ctrl-C (or until `until_false()` turns false)."""
+def wait_for_stop(*, while_true: Callable[[], bool] = lambda: True) -> None:
+    """Block until SIGTERM or Ctrl-C, or for as long as `while_true()` holds."""
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        while not stop.wait(0.5) and until_false():
+        while not stop.wait(0.5) and while_true():
             pass
     except KeyboardInterrupt:
         pass

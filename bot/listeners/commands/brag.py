@@ -122,6 +122,6 @@ def handle_brag(
             )
         )
         return
-    # Registered with ack_quick_brag, which takes this case before a listener thread is
-    # involved; kept so that this listener stays complete on its own.
+    # Plain texts never get here (ack_quick_brag queues them before a listener thread is
+    # involved); a text too long for the form with an unresolved @name does.
     queue_brag(context, command)
