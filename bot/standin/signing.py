@@ -324,15 +324,31 @@ class SlackClientSimulator:
         return "acme"
 
     def _user(self, user_id: str, team_id: str) -> dict[str, Any]:
+        """The `user` of an interactive payload: in Grid its team_id is the *home* team."""
         name = user_id.lower()
+        home = team_id
         if self.standin is not None:
             known = self.standin.user(user_id)
             if known:
-                name = known["name"]
-        return {"id": user_id, "username": name, "name": name, "team_id": team_id}
+                name, home = known["name"], known["team_id"]
+        return {"id": user_id, "username": name, "name": name, "team_id": home}
+
+    def _enterprise(self, team_id: str) -> tuple[str | None, str | None]:
+        if self.standin is None:
+            return None, None
+        return self.standin.enterprise_of(team_id)
 
     def _team_obj(self, team_id: str) -> dict[str, Any]:
-        return {"id": team_id, "domain": self._domain(team_id)}
+        team: dict[str, Any] = {"id": team_id, "domain": self._domain(team_id)}
+        enterprise_id, enterprise_name = self._enterprise(team_id)
+        if enterprise_id:
+            team["enterprise_id"] = enterprise_id
+            team["enterprise_name"] = enterprise_name
+        return team
+
+    def _enterprise_obj(self, team_id: str) -> dict[str, Any] | None:
+        enterprise_id, enterprise_name = self._enterprise(team_id)
+        return {"id": enterprise_id, "name": enterprise_name} if enterprise_id else None
 
     def _trigger_id(self, user_id: str, team_id: str) -> str:
         if self.standin is not None:
@@ -404,6 +420,10 @@ class SlackClientSimulator:
             "response_url": response_url or self._response_url(command.lstrip("/")),
             "trigger_id": trigger_id or self._trigger_id(user_id, team),
         }
+        enterprise_id, enterprise_name = self._enterprise(team)
+        if enterprise_id:
+            fields["enterprise_id"] = enterprise_id
+            fields["enterprise_name"] = enterprise_name or enterprise_id
         reply = self._send_form(fields)
         self._audit_ack(f"ack:{command}", reply)
         return reply
@@ -428,10 +448,11 @@ class SlackClientSimulator:
         """Send an `event_callback` envelope around `event` (JSON, like Slack)."""
         team = self._team(team_id)
         event_id = event_id or self.new_event_id()
+        enterprise_id = self._enterprise(team)[0]
         if authorizations is None:
             authorizations = [
                 {
-                    "enterprise_id": None,
+                    "enterprise_id": enterprise_id,
                     "team_id": team,
                     "user_id": self._bot_user_id(team),
                     "is_bot": True,
@@ -441,7 +462,7 @@ class SlackClientSimulator:
         envelope = {
             "token": self.verification_token,
             "team_id": team,
-            "enterprise_id": None,
+            "enterprise_id": enterprise_id,
             "api_app_id": self.api_app_id,
             "event": dict(event),
             "type": "event_callback",
@@ -658,7 +679,12 @@ class SlackClientSimulator:
             "cache_ts": int(time.time()),
             "event_ts": f"{time.time():.6f}",
         }
-        return self.event(event, team_id=team_id or (user or {}).get("team_id"))
+        # Slack sends it to the installation: in Grid the profile's team_id is the user's
+        # home workspace, which need not be the one the app is installed in.
+        installed = None
+        if team_id is None and self.standin is not None and user.get("id"):
+            installed = self.standin.installation_for(str(user["id"]))
+        return self.event(event, team_id=team_id or installed or user.get("team_id"))
 
     def app_uninstalled(self, *, team_id: str | None = None) -> Reply:
         """Uninstall: the stand-in revokes the team's tokens, then Slack sends the event."""
@@ -752,7 +778,7 @@ class SlackClientSimulator:
             "token": self.verification_token,
             "trigger_id": self._trigger_id(user_id, team),
             "team": self._team_obj(team),
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "is_enterprise_install": False,
             "actions": [action],
         }
@@ -912,7 +938,7 @@ class SlackClientSimulator:
             "view": submitted,
             "response_urls": [],
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
         }
         reply = self._send_payload(payload)
         if known is not None and self.standin is not None and reply.status == 200:
@@ -973,7 +999,7 @@ class SlackClientSimulator:
             "view": view,
             "is_cleared": is_cleared,
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
         }
         reply = self._send_payload(payload)
         if known is not None and self.standin is not None:
@@ -1005,7 +1031,7 @@ class SlackClientSimulator:
             "user": self._user(user_id, team),
             "channel": {"id": channel, "name": self._channel_name(channel)},
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "callback_id": callback_id,
             "trigger_id": self._trigger_id(user_id, team),
             "response_url": self._response_url(callback_id),
@@ -1026,7 +1052,7 @@ class SlackClientSimulator:
             "team": self._team_obj(team),
             "user": self._user(user_id, team),
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "callback_id": callback_id,
             "trigger_id": self._trigger_id(user_id, team),
         }

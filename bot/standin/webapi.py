@@ -163,6 +163,9 @@ class _Team:
     bot_user_id: str
     bot_id: str
     app_id: str
+    # The Enterprise Grid org this workspace belongs to (E…), if any.
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -322,6 +325,12 @@ def _parse_body(
     return params, files
 
 
+def _user_teams(user: Mapping[str, Any]) -> list[str]:
+    """Every workspace a user belongs to: the home team, and in Grid the org's others."""
+    grid = user.get("enterprise_user") or {}
+    return list(dict.fromkeys([user["team_id"], *(grid.get("teams") or [])]))
+
+
 def _tz_fields(tz: str) -> tuple[int, str]:
     now = datetime.now(ZoneInfo(tz))
     offset = now.utcoffset()
@@ -396,6 +405,8 @@ class SlackStandIn:
         app_id: str = "A0001",
         trigger_ttl: float | None = 3.0,
         sdk_validation: bool = True,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -477,7 +488,14 @@ class SlackStandIn:
         }
         self._no_auth_methods = {"oauth.v2.access", "api.test"}
 
-        self.add_team(team_id, team_name, bot_token, bot_user_id)
+        self.add_team(
+            team_id,
+            team_name,
+            bot_token,
+            bot_user_id,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+        )
         self.add_channel("C0GENERAL", "general", members=[], team_id=team_id)
         self._channels["C0GENERAL"]["auto_join"] = True
 
@@ -544,8 +562,15 @@ class SlackStandIn:
         *,
         bot_id: str | None = None,
         domain: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
     ) -> None:
-        """Add a workspace whose bot token is `bot_token` (the bot user is created too)."""
+        """Add a workspace whose bot token is `bot_token` (the bot user is created too).
+
+        With `enterprise_id` the workspace is part of an Enterprise Grid org: auth.test and
+        team.info say so, and the org's users from other workspaces can be added to it
+        (`add_user(..., enterprise_teams=[...])`).
+        """
         with self._lock:
             team = _Team(
                 id=team_id,
@@ -554,6 +579,8 @@ class SlackStandIn:
                 bot_user_id=bot_user_id,
                 bot_id=bot_id or f"B{bot_user_id.removeprefix('U')}",
                 app_id=self.app_id,
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name or (enterprise_id and f"{name} Org"),
             )
             self._teams[team_id] = team
             self._tokens[bot_token] = _Token(team_id, bot_user_id, is_bot=True)
@@ -610,6 +637,25 @@ class SlackStandIn:
         """The bot id (B...) of a team."""
         return self._teams[team_id or self.default_team_id].bot_id
 
+    def enterprise_of(self, team_id: str | None = None) -> tuple[str | None, str | None]:
+        """(enterprise_id, enterprise_name) of a team's Grid org; (None, None) outside Grid."""
+        team = self._teams.get(team_id or self.default_team_id)
+        return (team.enterprise_id, team.enterprise_name) if team else (None, None)
+
+    def home_team_of(self, user_id: str) -> str | None:
+        """The team_id users.info gives a user: in Grid, their *home* workspace."""
+        with self._lock:
+            user = self._users.get(user_id)
+            return user["team_id"] if user else None
+
+    def installation_for(self, user_id: str) -> str | None:
+        """A workspace with the app installed that this user belongs to (home team first)."""
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is None:
+                return None
+            return next((t for t in _user_teams(user) if t in self._teams), None)
+
     def add_user(
         self,
         user_id: str,
@@ -624,8 +670,15 @@ class SlackStandIn:
         is_admin: bool = False,
         team_id: str | None = None,
         email: str | None = None,
+        enterprise_teams: Iterable[str] | None = None,
+        enterprise_id: str | None = None,
     ) -> dict[str, Any]:
-        """Add a workspace member; tz_offset/tz_label default to the zone's values now."""
+        """Add a workspace member; tz_offset/tz_label default to the zone's values now.
+
+        A Grid user (`enterprise_teams` given) has `team_id` as their *home* workspace, which
+        need not be one the app is installed in, an `enterprise_user` with the org's id and
+        every workspace they belong to, and usually a `W` id: like Slack's users.info.
+        """
         team = team_id or self.default_team_id
         offset, label = _tz_fields(tz)
         user = {
@@ -655,13 +708,37 @@ class SlackStandIn:
             },
         }
         with self._lock:
-            if team not in self._teams:
+            if enterprise_teams is not None:
+                teams = list(dict.fromkeys([team, *enterprise_teams]))
+                org = enterprise_id or next(
+                    (self._teams[t].enterprise_id for t in teams if t in self._teams),
+                    self._teams[self.default_team_id].enterprise_id,
+                )
+                if org is None:
+                    raise KeyError("a Grid user needs an enterprise_id or a team in a Grid org")
+                user["enterprise_user"] = {
+                    "id": user_id,
+                    "enterprise_id": org,
+                    "enterprise_name": next(
+                        (
+                            self._teams[t].enterprise_name
+                            for t in teams
+                            if t in self._teams and self._teams[t].enterprise_id == org
+                        ),
+                        org,
+                    ),
+                    "is_admin": False,
+                    "is_owner": False,
+                    "is_primary_owner": False,
+                    "teams": teams,
+                }
+            elif team not in self._teams:
                 raise KeyError(f"unknown team {team!r}; add_team() first")
             self._users[user_id] = user
             general = self._channels.get("C0GENERAL")
             if (
                 general is not None
-                and general.get("team_id") == team
+                and general.get("team_id") in _user_teams(user)
                 and user_id not in general["members"]
             ):
                 general["members"].append(user_id)
@@ -734,7 +811,8 @@ class SlackStandIn:
             if channel_id not in self._channels:
                 owner = self._users.get(user)
                 if channel_id.startswith("D"):
-                    self._ensure_dm(channel_id[1:], (owner or {}).get("team_id"))
+                    installed = self.installation_for(user) if owner else None
+                    self._ensure_dm(channel_id[1:], installed)
                 else:
                     raise KeyError(f"unknown channel {channel!r}")
             team = self._channels[channel_id]["team_id"]
@@ -1436,9 +1514,21 @@ class SlackStandIn:
 
     def _user_in_team(self, user_id: str, team: _Team) -> dict[str, Any]:
         user = self._users.get(user_id)
-        if user is None or user["team_id"] != team.id:
+        if user is None or team.id not in _user_teams(user):
             raise SlackApiFailure("user_not_found")
         return user
+
+    def _visible_user(self, user_id: str, team: _Team) -> dict[str, Any]:
+        """A user users.info shows this team: its members, and in Grid anyone in the org."""
+        user = self._users.get(user_id)
+        org = (user or {}).get("enterprise_user") or {}
+        if (
+            user is not None
+            and team.enterprise_id
+            and org.get("enterprise_id") == team.enterprise_id
+        ):
+            return user
+        return self._user_in_team(user_id, team)
 
     def _channel_for_post(self, req: _Request, *, allow_user: bool) -> dict[str, Any]:
         """Resolve `channel` (a channel id or, for DMs, a user id) within the caller's team."""
@@ -1453,7 +1543,7 @@ class SlackStandIn:
             if failure:
                 raise SlackApiFailure(failure)
             user = self._users.get(raw)
-            if user is None or user["team_id"] != req.team.id:
+            if user is None or req.team.id not in _user_teams(user):
                 raise SlackApiFailure("channel_not_found")
             self._check_dm_target(user)
             return self._ensure_dm(raw, req.team.id)
@@ -1551,7 +1641,7 @@ class SlackStandIn:
         channel = self._channels.get(channel_id)
         if channel is None and channel_id.startswith("D"):
             user = self._users.get(channel_id[1:])
-            if user is not None and user["team_id"] == team.id:
+            if user is not None and team.id in _user_teams(user):
                 channel = self._ensure_dm(user["id"], team.id)
         if channel is None or channel["team_id"] != team.id:
             raise SlackApiFailure("channel_not_found")
@@ -1603,6 +1693,8 @@ class SlackStandIn:
             "user_id": info.user_id,
             "is_enterprise_install": False,
         }
+        if team.enterprise_id:
+            result["enterprise_id"] = team.enterprise_id
         if info.is_bot:
             result["bot_id"] = team.bot_id
         return result
@@ -1630,7 +1722,7 @@ class SlackStandIn:
             raise SlackApiFailure(failure)
         if user_id == SLACKBOT_ID:
             return {"ok": True, "user": self._slackbot(req.team)}
-        user = copy.deepcopy(self._user_in_team(user_id, req.team))
+        user = copy.deepcopy(self._visible_user(user_id, req.team))
         if _truthy(req.data.get("include_locale")):
             user["locale"] = "en-US"
         return {"ok": True, "user": user}
@@ -1656,7 +1748,7 @@ class SlackStandIn:
 
     def _users_list(self, req: _Request) -> dict[str, Any]:
         members = [self._slackbot(req.team)] + [
-            copy.deepcopy(u) for u in self._users.values() if u["team_id"] == req.team.id
+            copy.deepcopy(u) for u in self._users.values() if req.team.id in _user_teams(u)
         ]
         page, cursor = _page(members, req.data.get("cursor"), _int(req.data.get("limit"), 0))
         return {
@@ -1680,6 +1772,11 @@ class SlackStandIn:
                 "email_domain": "",
                 "icon": {"image_default": True},
                 "url": f"https://{team.domain}.slack.com/",
+                **(
+                    {"enterprise_id": team.enterprise_id, "enterprise_name": team.enterprise_name}
+                    if team.enterprise_id
+                    else {}
+                ),
             },
         }
 
