@@ -8,6 +8,7 @@ are stored in it, submitted modals close, and ack bodies are audited for Block K
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import http.client
 import itertools
@@ -559,6 +560,56 @@ class SlackClientSimulator:
             event_id=event_id,
         )
 
+    def message_changed_event(
+        self,
+        *,
+        user_id: str,
+        ts: str,
+        text: str,
+        previous_text: str | None = None,
+        channel_id: str | None = None,
+        channel_type: str = "im",
+        thread_ts: str | None = None,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """The `message_changed` event of a user editing a message, built but not sent.
+
+        The stand-in's copy is edited now, so `edited.ts` is the moment of this edit; send
+        several with `event()` in any order to deliver them out of order, as Slack may.
+        """
+        team = self._team(team_id)
+        channel = channel_id or self._dm_channel(user_id)
+        edited_ts = f"{time.time():.6f}"
+        if self.standin is not None:
+            try:
+                old = self.standin.edit_message(channel, ts, text=text)
+            except KeyError:
+                old = None
+            if old is not None:
+                previous_text = old.get("text") if previous_text is None else previous_text
+                thread_ts = thread_ts or old.get("thread_ts")
+                now = self.standin.message(channel, ts) or {}
+                edited_ts = (now.get("edited") or {}).get("ts") or edited_ts
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": user_id,
+            "text": text,
+            "ts": ts,
+            "team": team,
+            "edited": {"user": user_id, "ts": edited_ts},
+            "blocks": _rich_text(text),
+        }
+        previous: dict[str, Any] = {
+            "type": "message",
+            "user": user_id,
+            "text": previous_text or "",
+            "ts": ts,
+        }
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+            previous["thread_ts"] = thread_ts
+        return self._changed(channel, channel_type, message, previous)
+
     def message_changed(
         self,
         *,
@@ -572,36 +623,26 @@ class SlackClientSimulator:
         team_id: str | None = None,
     ) -> Reply:
         """The `message_changed` event Slack sends when a user edits a message."""
-        team = self._team(team_id)
-        channel = channel_id or self._dm_channel(user_id)
-        if self.standin is not None:
-            try:
-                old = self.standin.edit_message(channel, ts, text=text)
-            except KeyError:
-                old = None
-            if old is not None:
-                previous_text = old.get("text") if previous_text is None else previous_text
-                thread_ts = thread_ts or old.get("thread_ts")
+        event = self.message_changed_event(
+            user_id=user_id,
+            ts=ts,
+            text=text,
+            previous_text=previous_text,
+            channel_id=channel_id,
+            channel_type=channel_type,
+            thread_ts=thread_ts,
+            team_id=team_id,
+        )
+        return self.event(event, team_id=team_id)
+
+    @staticmethod
+    def _changed(
+        channel: str, channel_type: str, message: dict[str, Any], previous: dict[str, Any]
+    ) -> dict[str, Any]:
         now = f"{time.time():.6f}"
-        message: dict[str, Any] = {
-            "type": "message",
-            "user": user_id,
-            "text": text,
-            "ts": ts,
-            "team": team,
-            "edited": {"user": user_id, "ts": now},
-            "blocks": _rich_text(text),
-        }
-        previous: dict[str, Any] = {
-            "type": "message",
-            "user": user_id,
-            "text": previous_text or "",
-            "ts": ts,
-        }
-        if thread_ts:
-            message["thread_ts"] = thread_ts
-            previous["thread_ts"] = thread_ts
-        event = {
+        message.pop("channel", None)
+        previous.pop("channel", None)
+        return {
             "type": "message",
             "subtype": "message_changed",
             "hidden": True,
@@ -612,7 +653,75 @@ class SlackClientSimulator:
             "message": message,
             "previous_message": previous,
         }
-        return self.event(event, team_id=team)
+
+    def _stored(self, channel: str, ts: str) -> dict[str, Any]:
+        if self.standin is None:
+            raise ValueError("needs a stand-in that holds the message")
+        message = self.standin.message(channel, ts)
+        if message is None:
+            raise KeyError(f"no message {ts} in {channel}")
+        return message
+
+    def unfurl_event(
+        self,
+        *,
+        channel_id: str,
+        ts: str,
+        channel_type: str = "im",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The `message_changed` Slack sends after unfurling a message's links, built not sent.
+
+        The whole message comes again with `attachments` added; an `edited` it already had
+        is repeated unchanged (an unfurl is not an edit).
+        """
+        if self.standin is None:
+            raise ValueError("needs a stand-in that holds the message")
+        before, after = self.standin.unfurl_message(channel_id, ts, attachments=attachments)
+        return self._changed(channel_id, channel_type, after, before)
+
+    def unfurl(self, *, channel_id: str, ts: str, channel_type: str = "im") -> Reply:
+        """Send the unfurl `message_changed` of a stored message."""
+        return self.event(
+            self.unfurl_event(channel_id=channel_id, ts=ts, channel_type=channel_type)
+        )
+
+    def thread_bump_event(
+        self, *, channel_id: str, thread_ts: str, channel_type: str = "im"
+    ) -> dict[str, Any]:
+        """The `message_changed` for a thread's parent after a reply, built but not sent.
+
+        The parent comes again with reply_count, latest_reply and reply_users (and any
+        `edited` it had, unchanged); previous_message has the counts before the last reply.
+        """
+        after = self._stored(channel_id, thread_ts)
+        before = copy.deepcopy(after)
+        count = int(after.get("reply_count") or 0)
+        if count <= 1:
+            for key in ("reply_count", "latest_reply", "reply_users", "reply_users_count"):
+                before.pop(key, None)
+        else:
+            before["reply_count"] = count - 1
+        after.setdefault("thread_ts", thread_ts)
+        after["reply_users_count"] = len(after.get("reply_users") or [])
+        return self._changed(channel_id, channel_type, after, before)
+
+    def thread_bump(self, *, channel_id: str, thread_ts: str, channel_type: str = "im") -> Reply:
+        """Send the thread-bump `message_changed` of a stored thread parent."""
+        event = self.thread_bump_event(
+            channel_id=channel_id, thread_ts=thread_ts, channel_type=channel_type
+        )
+        return self.event(event)
+
+    def bot_edit_event(
+        self, *, channel_id: str, ts: str, channel_type: str = "im"
+    ) -> dict[str, Any]:
+        """The `message_changed` Slack sends after the bot's own chat.update, built not sent."""
+        after = self._stored(channel_id, ts)
+        if not after.get("bot_id"):
+            raise ValueError(f"message {ts} is not the bot's")
+        before = {k: v for k, v in after.items() if k != "edited"}
+        return self._changed(channel_id, channel_type, after, before)
 
     def message_deleted(
         self,

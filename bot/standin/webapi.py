@@ -834,6 +834,43 @@ class SlackStandIn:
             self._cond.notify_all()
             return previous
 
+    def unfurl_message(
+        self, channel: str, ts: str, *, attachments: list[dict[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Slack unfurling the links of a stored message: attachments added, no `edited`.
+
+        Returns (before, after) copies; `after` keeps any earlier `edited` as it was.
+        """
+        with self._cond:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            if message is None:
+                raise KeyError(f"no message {ts} in {channel}")
+            previous = self._public_message(message)
+            if attachments is None:
+                url = next(iter(re.findall(r"<(https?://[^>|]+)", message.get("text", ""))), None)
+                url = url or "https://example.com/"
+                attachments = [
+                    {
+                        "id": 1,
+                        "from_url": url,
+                        "original_url": url,
+                        "title": "Example page",
+                        "title_link": url,
+                        "text": "A page the message links to.",
+                        "service_name": "example.com",
+                        "fallback": "example.com: Example page",
+                    }
+                ]
+            message["attachments"] = copy.deepcopy(attachments)
+            self._cond.notify_all()
+            return previous, self._public_message(message)
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A copy of one stored message (None if there is none)."""
+        with self._lock:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            return self._public_message(message) if message else None
+
     def delete_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """Remove a stored message (as its author deleting it would); returns it."""
         with self._cond:
