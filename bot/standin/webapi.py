@@ -55,6 +55,44 @@ STORED_MESSAGE_FIELDS = (
 )
 MAX_TRIGGERS = 20_000  # beyond this, used and stale triggers are forgotten
 SCHEDULE_MAX_SECONDS = 120 * 24 * 3600
+# The bot scopes Slack asks of each method (any one of them will do), for the optional scope
+# checks (`scopes=` / `set_scopes`); methods not listed need none.
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.scheduleMessage": ("chat:write",),
+    "chat.deleteScheduledMessage": ("chat:write",),
+    "conversations.open": ("im:write", "mpim:write", "channels:manage", "groups:write"),
+    "conversations.join": ("channels:join",),
+    "conversations.list": ("channels:read", "groups:read", "im:read", "mpim:read"),
+    "users.info": ("users:read",),
+    "users.list": ("users:read",),
+    "team.info": ("team:read",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+    "files.info": ("files:read",),
+    "reactions.add": ("reactions:write",),
+}
+# Reading a conversation needs the scope for its kind: a DM, a group DM, a public or a
+# private channel.
+CONVERSATION_SCOPES: dict[str, dict[str, str]] = {
+    "conversations.history": {
+        "im": "im:history",
+        "mpim": "mpim:history",
+        "public": "channels:history",
+        "private": "groups:history",
+    },
+    "conversations.info": {
+        "im": "im:read",
+        "mpim": "mpim:read",
+        "public": "channels:read",
+        "private": "groups:read",
+    },
+}
+CONVERSATION_SCOPES["conversations.replies"] = CONVERSATION_SCOPES["conversations.history"]
+CONVERSATION_SCOPES["conversations.members"] = CONVERSATION_SCOPES["conversations.info"]
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.I)
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.I)
 _DISPOSITION_PARAM = re.compile(r'(\w+)="([^"]*)"')
@@ -166,6 +204,8 @@ class _Team:
     # The Enterprise Grid org this workspace belongs to (E…), if any.
     enterprise_id: str | None = None
     enterprise_name: str | None = None
+    # The bot scopes granted; None means every method is allowed (no scope checks).
+    scopes: frozenset[str] | None = None
 
 
 @dataclass
@@ -407,6 +447,7 @@ class SlackStandIn:
         sdk_validation: bool = True,
         enterprise_id: str | None = None,
         enterprise_name: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -495,6 +536,7 @@ class SlackStandIn:
             bot_user_id,
             enterprise_id=enterprise_id,
             enterprise_name=enterprise_name,
+            scopes=scopes,
         )
         self.add_channel("C0GENERAL", "general", members=[], team_id=team_id)
         self._channels["C0GENERAL"]["auto_join"] = True
@@ -564,12 +606,13 @@ class SlackStandIn:
         domain: str | None = None,
         enterprise_id: str | None = None,
         enterprise_name: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         """Add a workspace whose bot token is `bot_token` (the bot user is created too).
 
         With `enterprise_id` the workspace is part of an Enterprise Grid org: auth.test and
         team.info say so, and the org's users from other workspaces can be added to it
-        (`add_user(..., enterprise_teams=[...])`).
+        (`add_user(..., enterprise_teams=[...])`). `scopes`: see `set_scopes`.
         """
         with self._lock:
             team = _Team(
@@ -581,6 +624,7 @@ class SlackStandIn:
                 app_id=self.app_id,
                 enterprise_id=enterprise_id,
                 enterprise_name=enterprise_name or (enterprise_id and f"{name} Org"),
+                scopes=frozenset(scopes) if scopes is not None else None,
             )
             self._teams[team_id] = team
             self._tokens[bot_token] = _Token(team_id, bot_user_id, is_bot=True)
@@ -624,6 +668,17 @@ class SlackStandIn:
             for token, info in self._tokens.items():
                 if info.team_id == team_id and info.user_id in wanted:
                     self._revoked.add(token)
+
+    def set_scopes(self, scopes: Iterable[str] | None, team_id: str | None = None) -> None:
+        """Grant a team's bot exactly these scopes (None: no scope checks, the default).
+
+        A method whose scope is missing answers `missing_scope` (with `needed`), as Slack
+        does; without `chat:write.public` a post to a public channel the bot is not in
+        answers `not_in_channel`.
+        """
+        with self._lock:
+            team = self._teams[team_id or self.default_team_id]
+            team.scopes = frozenset(scopes) if scopes is not None else None
 
     def team_domain(self, team_id: str | None = None) -> str:
         """The workspace's domain (`acme` for `acme.slack.com`)."""
@@ -790,6 +845,19 @@ class SlackStandIn:
                 "created": int(time.time()),
             }
             self._messages.setdefault(channel_id, [])
+
+    def remove_from_channel(self, channel_id: str, user_id: str) -> None:
+        """Take someone (the bot too) out of a channel, as a member removing them would."""
+        with self._cond:
+            members = self._channels[channel_id]["members"]
+            if user_id in members:
+                members.remove(user_id)
+            self._cond.notify_all()
+
+    def channel_members(self, channel_id: str) -> list[str]:
+        """A channel's members as the stand-in holds them."""
+        with self._lock:
+            return list(self._channels[channel_id]["members"])
 
     def dm_channel_for(self, user_id: str) -> str:
         """The stable DM channel id between the bot and a user."""
@@ -1388,6 +1456,8 @@ class SlackStandIn:
             return _Reply(200, body), team.id if team else None
         request = _Request(method, params, data, token, team, info, files, headers)
         try:
+            if team is not None and info is not None and info.is_bot:
+                self._require_scope(team, METHOD_SCOPES.get(method, ()))
             result = self._handlers[method](request)
         except SlackApiFailure as exc:
             result = {"ok": False, "error": exc.error, **exc.extra}
@@ -1592,8 +1662,47 @@ class SlackStandIn:
             self._check_dm_target(self._users.get(channel["user"]) or {})
         elif channel.get("is_private") and req.team.bot_user_id not in channel["members"]:
             raise SlackApiFailure("channel_not_found")
+        elif (
+            req.team.scopes is not None
+            and "chat:write.public" not in req.team.scopes
+            and req.token_info.is_bot
+            and req.team.bot_user_id not in channel["members"]
+        ):
+            raise SlackApiFailure("not_in_channel")
         if channel.get("is_archived"):
             raise SlackApiFailure("is_archived")
+        return channel
+
+    @staticmethod
+    def _require_scope(team: _Team, any_of: Iterable[str]) -> None:
+        needed = tuple(any_of)
+        if team.scopes is None or not needed or team.scopes & set(needed):
+            return
+        raise SlackApiFailure(
+            "missing_scope", needed=",".join(needed), provided=",".join(sorted(team.scopes))
+        )
+
+    @staticmethod
+    def _conversation_kind(channel: Mapping[str, Any]) -> str:
+        if channel.get("is_im"):
+            return "im"
+        if channel.get("is_mpim"):
+            return "mpim"
+        return "private" if channel.get("is_private") else "public"
+
+    def _readable_channel(self, req: _Request) -> dict[str, Any]:
+        """A conversation the bot may read (history, replies, info, members), as in Slack.
+
+        Needs the scope for its kind; and the bot must be in it: a public channel it never
+        joined answers `not_in_channel` (posting there with chat:write.public is no
+        membership), a private one it was not invited to `channel_not_found`.
+        """
+        channel = self._known_channel(req)
+        kind = self._conversation_kind(channel)
+        if req.token_info.is_bot:
+            self._require_scope(req.team, (CONVERSATION_SCOPES[req.method][kind],))
+            if kind in ("public", "private") and req.team.bot_user_id not in channel["members"]:
+                raise SlackApiFailure("not_in_channel" if kind == "public" else "channel_not_found")
         return channel
 
     @staticmethod
@@ -1859,11 +1968,11 @@ class SlackStandIn:
         return body
 
     def _conversations_info(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         return {"ok": True, "channel": self._channel_object(channel, req.team)}
 
     def _conversations_members(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         page, cursor = _page(
             list(channel["members"]), req.data.get("cursor"), _int(req.data.get("limit"), 100)
         )
@@ -1891,11 +2000,20 @@ class SlackStandIn:
 
     def _conversations_join(self, req: _Request) -> dict[str, Any]:
         channel = self._known_channel(req)
-        if channel.get("is_private") or channel.get("is_im"):
+        if channel.get("is_private") and req.team.bot_user_id not in channel["members"]:
+            raise SlackApiFailure("channel_not_found")  # it cannot see a private channel
+        if channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"):
             raise SlackApiFailure("method_not_supported_for_channel_type")
-        if req.team.bot_user_id not in channel["members"]:
+        if channel.get("is_archived"):
+            raise SlackApiFailure("is_archived")
+        body: dict[str, Any] = {"ok": True}
+        if req.team.bot_user_id in channel["members"]:
+            body["warning"] = "already_in_channel"
+            body["response_metadata"] = {"warnings": ["already_in_channel"]}
+        else:
             channel["members"].append(req.team.bot_user_id)
-        return {"ok": True, "channel": self._channel_object(channel, req.team)}
+        body["channel"] = self._channel_object(channel, req.team)
+        return body
 
     def _history_filter(
         self, req: _Request, messages: list[dict[str, Any]]
@@ -1925,7 +2043,7 @@ class SlackStandIn:
         return shaped
 
     def _conversations_history(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         top_level = [
             m
             for m in self._messages.get(channel["id"], [])
@@ -1942,7 +2060,7 @@ class SlackStandIn:
         }
 
     def _conversations_replies(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         parent = self._message_index.get((channel["id"], str(req.data.get("ts") or "")))
         if parent is None:
             raise SlackApiFailure("thread_not_found")

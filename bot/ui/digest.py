@@ -135,7 +135,9 @@ def _when(instant: datetime | None, tz_name: str) -> str:
     return f"{instant.astimezone(zone(tz_name)):%a %d %b %H:%M}"
 
 
-def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
+def digest_added(
+    digest: DigestChannel, min_group_size: int, *, joined: bool = False
+) -> dict[str, Any]:
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
         f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
@@ -143,7 +145,16 @@ def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
         "shared, and kudos their givers allowed. Private entries never appear, and nobody is "
         "named for not taking part."
     )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    blocks = [section(text)]
+    if joined:
+        note = (
+            f"I joined {_channel(digest)} to post there: Slack lets me read back my own posts "
+            "only in channels I'm in, and that is how an interrupted digest is never posted "
+            "twice. If I'm removed from the channel, its digest stops."
+        )
+        blocks.append(context(note))
+        text = f"{text}\n{note}"
+    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
 def digest_removed(channel_id: str) -> dict[str, Any]:
@@ -197,10 +208,15 @@ def admins_only(admins: Sequence[str]) -> dict[str, Any]:
 
 
 def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
+    invite = (
+        f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
+        "in that channel, then try again."
+    )
     messages = {
-        "not_in_channel": (
-            f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
-            "in that channel, then try again."
+        "not_in_channel": invite,
+        "private_not_invited": (
+            "I can't see that channel: it is private, or it does not exist. If it is private, "
+            "invite me with `/invite @Multiplier` in that channel first, then try again."
         ),
         "is_archived": f"<#{channel_id}> is archived, so a digest could never be posted there.",
         "channel_not_found": (

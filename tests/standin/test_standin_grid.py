@@ -66,6 +66,7 @@ def test_grid_members_can_be_messaged_and_listed(grid: SlackStandIn, client: Web
     assert client.conversations_open(users="WDANA")["channel"]["id"] == "DWDANA"
     listed = {m["id"] for m in client.users_list()["members"]}
     assert {"UALICE", "WDANA"} <= listed and "WERIN" not in listed
+    client.conversations_join(channel="C0GENERAL")
     assert "WDANA" in client.conversations_members(channel="C0GENERAL")["members"]
 
 
