@@ -118,7 +118,12 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
                     key=_key(post),
                 )
             except SendFailed as error:
-                post.status, post.last_error = "unknown", error.error[:255]
+                post.last_error = error.error[:255]
+                if not error.permanent:
+                    # Throttled or unreachable: the claim stays stale and is checked again
+                    # on a later run; the next look-ups would be refused alike.
+                    break
+                post.status = "unknown"  # no way to check: never risk a second copy
                 continue
             if ts is not None:
                 post.status, post.message_ts, post.posted_at = "posted", ts, now

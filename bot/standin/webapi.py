@@ -491,6 +491,7 @@ class SlackStandIn:
         self._delays: dict[str, float] = {}
         self._user_failures: dict[str, str] = {}
         self._per_minute: dict[str, int] | None = None
+        self._history_page_cap: int | None = None
         self._per_channel: float | None = None
         self._method_windows: dict[tuple[str, str], deque[float]] = {}
         self._channel_windows: dict[tuple[str, str], deque[float]] = {}
@@ -1027,6 +1028,11 @@ class SlackStandIn:
         """Answer the next `times` calls to `method` with an HTTP 5xx."""
         self._add_fault(method, _Fault("server_error", times, status=status))
 
+    def clear_faults(self) -> None:
+        """Forget every injected fault still waiting (fail_next, rate_limit_next, …)."""
+        with self._lock:
+            self._faults.clear()
+
     def set_delay(self, method: str, seconds: float) -> None:
         """Make `method` (or "*" for all) answer after `seconds`; 0 removes the delay."""
         with self._lock:
@@ -1051,6 +1057,20 @@ class SlackStandIn:
             self._per_channel = per_second_per_channel
             self._method_windows.clear()
             self._channel_windows.clear()
+
+    def limit_history_like_non_marketplace_apps(self, enabled: bool = True) -> None:
+        """Slack's limits since 2025 for commercially distributed apps outside the Marketplace:
+        conversations.history and .replies one call a minute, at most 15 messages a page."""
+        with self._lock:
+            self._history_page_cap = 15 if enabled else None
+            limits = dict(self._per_minute or {})
+            for method in ("conversations.history", "conversations.replies"):
+                if enabled:
+                    limits[method] = 1
+                else:
+                    limits.pop(method, None)
+            self._per_minute = limits or None
+            self._method_windows.clear()
 
     def _add_fault(self, method: str, fault: _Fault) -> None:
         if fault.remaining < 1:
@@ -2050,7 +2070,10 @@ class SlackStandIn:
             if not m.get("thread_ts") or m["thread_ts"] == m["ts"] or m.get("reply_broadcast")
         ]
         newest_first = list(reversed(self._history_filter(req, top_level)))
-        page, cursor = _page(newest_first, req.data.get("cursor"), _int(req.data.get("limit"), 100))
+        limit = _int(req.data.get("limit"), 100)
+        if self._history_page_cap is not None:
+            limit = min(limit or self._history_page_cap, self._history_page_cap)
+        page, cursor = _page(newest_first, req.data.get("cursor"), limit)
         return {
             "ok": True,
             "messages": self._shape_for_history(req, page),

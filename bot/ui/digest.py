@@ -16,10 +16,18 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import DigestChannel
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import day_name, hhmm, zone
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.blocks import (
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    context,
+    divider,
+    fit_message,
+    header,
+    section,
+)
 from bot.ui.messages import CommandNames
 from bot.ui.summary import dimension_label, display_text
-from bot.ui.text import mention, safe
+from bot.ui.text import mention, safe, truncate
 
 HIGHLIGHT_TEXT_LIMIT = 500
 
@@ -45,15 +53,22 @@ def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
     ]
     blocks = [section(lines[0])]
     if parts:
-        blocks.append(context(" · ".join(parts)[:2900]))
+        blocks.append(context(truncate(" · ".join(parts), 2900)))
     return blocks
 
 
-def _highlight_block(item: Highlight, library: CoachingLibrary) -> Block:
+def _highlight_block(item: Highlight, library: CoachingLibrary, limit: int) -> Block:
     return section(
         f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
-        f"{display_text(item.text, HIGHLIGHT_TEXT_LIMIT)}"
+        f"{display_text(item.text, limit)}"
     )
+
+
+def _item_limit(digest: TeamDigest) -> int:
+    """How much of each highlight or kudos fits, so that the whole digest fits one message."""
+    items = len(digest.highlights) + len(digest.kudos) + len(digest.late_highlights)
+    share = (MESSAGE_TEXT_BUDGET - 3_000) // max(items, 1)
+    return max(120, min(HIGHLIGHT_TEXT_LIMIT, share))
 
 
 def digest_message(
@@ -66,6 +81,7 @@ def digest_message(
 ) -> dict[str, Any]:
     """The weekly post in a team channel."""
     tz = zone(tz_name)
+    limit = _item_limit(digest)
     title = "Team multiplier digest"
     if channel_name:
         title += f" · #{channel_name}"
@@ -82,7 +98,7 @@ def digest_message(
     if digest.highlights:
         blocks.append(divider())
         blocks.append(section("*Highlights people chose to share*"))
-        blocks.extend(_highlight_block(item, library) for item in digest.highlights)
+        blocks.extend(_highlight_block(item, library, limit) for item in digest.highlights)
         if digest.highlights_more:
             blocks.append(context(f"…and {digest.highlights_more} more shared entries."))
     if digest.kudos:
@@ -92,7 +108,7 @@ def digest_message(
             blocks.append(
                 section(
                     f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
-                    f"{display_text(kudos.text, HIGHLIGHT_TEXT_LIMIT)}"
+                    f"{display_text(kudos.text, limit)}"
                 )
             )
         if digest.kudos_more:
@@ -108,7 +124,7 @@ def digest_message(
                     f"{digest.late_totals.multiplier_entries} of them multiplier work."
                 )
             )
-        blocks.extend(_highlight_block(item, library) for item in digest.late_highlights)
+        blocks.extend(_highlight_block(item, library, limit) for item in digest.late_highlights)
     if digest.is_empty:
         blocks.append(section("A quiet week on the log."))
     blocks.append(
@@ -118,7 +134,7 @@ def digest_message(
         )
     )
     text = f"Team multiplier digest for {_period_label(digest, tz)}"
-    return {"text": text, "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+    return {"text": text, "blocks": fit_message(blocks)}
 
 
 def _schedule(digest: DigestChannel) -> str:
@@ -187,7 +203,7 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
     return {
         "response_type": "ephemeral",
         "text": "Team digests",
-        "blocks": [section(text[:2990])],
+        "blocks": [section(truncate(text, 2990))],
     }
 
 

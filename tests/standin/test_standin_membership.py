@@ -107,3 +107,20 @@ def test_granted_scopes_are_checked_when_set(standin: SlackStandIn, client: WebC
     assert client.conversations_history(channel="DUALICE")["ok"]
     standin.set_scopes(None)
     assert client.users_info(user="UALICE")["ok"]
+
+
+def test_history_on_the_non_marketplace_limits(standin: SlackStandIn, client: WebClient) -> None:
+    """One history call a minute (then 429 with Retry-After), 15 messages a page at most."""
+    client.conversations_join(channel="CPUBLIC")
+    for n in range(20):
+        standin.add_message("CPUBLIC", user="UALICE", text=str(n))
+    standin.limit_history_like_non_marketplace_apps()
+    quiet = WebClient(base_url=standin.base_url, token=TOKEN, retry_handlers=[])
+    page = quiet.conversations_history(channel="CPUBLIC", limit=100)
+    assert len(page["messages"]) == 15 and page["has_more"] is True
+    with pytest.raises(SlackApiError) as exc:
+        quiet.conversations_history(channel="CPUBLIC")
+    assert exc.value.response.status_code == 429
+    assert int(exc.value.response.headers["Retry-After"]) >= 1
+    standin.limit_history_like_non_marketplace_apps(False)
+    assert len(quiet.conversations_history(channel="CPUBLIC")["messages"]) == 20
