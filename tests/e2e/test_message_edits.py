@@ -37,9 +37,9 @@ def running_app(database: Database, standin: SlackStandIn) -> Iterator[RunningAp
 
 
 def _settle(app: RunningApp) -> None:
-    app.wait_idle()
+    app.wait_idle(timeout=30)  # generous: the machine running the tests may be busy
     refresher = app.app.home_refresher
-    assert refresher is None or refresher.wait_idle(), "Home republishing still pending"
+    assert refresher is None or refresher.wait_idle(30), "Home republishing still pending"
 
 
 def _answer_in_dm(app: RunningApp, text: str = ORIGINAL) -> str:
