@@ -582,7 +582,7 @@ class SlackClientSimulator:
         edited_ts = f"{time.time():.6f}"
         if self.standin is not None:
             try:
-                old = self.standin.edit_message(channel, ts, text=text)
+                old = self.standin.edit_message(channel, ts, text=text, blocks=_rich_text(text))
             except KeyError:
                 old = None
             if old is not None:

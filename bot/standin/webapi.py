@@ -891,14 +891,21 @@ class SlackStandIn:
             stored = self._store_message(channel_id, message, ts=ts)
             return self._public_message(stored)
 
-    def edit_message(self, channel: str, ts: str, *, text: str) -> dict[str, Any]:
-        """Change a stored message's text as its author editing it would; returns the old copy."""
+    def edit_message(
+        self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Change a stored message's text (and its blocks, which Slack rebuilds from the new
+        text) as its author editing it would; returns the old copy."""
         with self._cond:
             message = self._message_index.get((self._resolve_channel_id(channel), ts))
             if message is None:
                 raise KeyError(f"no message {ts} in {channel}")
             previous = self._public_message(message)
             message["text"] = text
+            if blocks is not None:
+                message["blocks"] = copy.deepcopy(blocks)
+            else:
+                message.pop("blocks", None)
             message["edited"] = {"user": message.get("user"), "ts": self._next_ts()}
             self._cond.notify_all()
             return previous
