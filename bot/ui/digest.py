@@ -230,6 +230,11 @@ def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
     )
     messages = {
         "not_in_channel": invite,
+        "missing_scope": (
+            f"I need Slack's permission to join <#{channel_id}> (`channels:join`), which this "
+            "installation does not have yet. Ask whoever installed Multiplier to install it "
+            "again (the manifest asks for it), then try again."
+        ),
         "private_not_invited": (
             "I can't see that channel: it is private, or it does not exist. If it is private, "
             "invite me with `/invite @Multiplier` in that channel first, then try again."

@@ -119,3 +119,15 @@ def test_removed_from_the_channel_the_digest_stops(running_app: RunningApp) -> N
         post = session.scalars(select(DigestPost)).one()
         assert (post.status, post.last_error) == ("failed", "not_in_channel")
     assert _digest(running_app).active is False
+
+
+def test_an_install_without_channels_join_says_to_reinstall(running_app: RunningApp) -> None:
+    """An installation made before channels:join was needed is told how to get it."""
+    running_app.standin.set_scopes(
+        {"chat:write", "commands", "users:read", "channels:read", "groups:read"}
+    )
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    assert "channels:join" in reply["text"] and "install it again" in reply["text"]
+    with running_app.database.session() as session:
+        assert session.scalars(select(DigestChannel)).all() == []
