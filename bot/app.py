@@ -103,7 +103,8 @@ def create_app(
     web_client = client or build_web_client(settings, token=token)
     bolt = App(
         client=web_client,
-        token=token,
+        # Bolt takes the token from the client; given both, it warns at every start.
+        token=None if web_client.token == token else token,
         # Socket Mode payloads arrive over an authenticated websocket and carry no signature.
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,
