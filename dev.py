@@ -44,17 +44,36 @@ def ensure_installed() -> None:
     STAMP.write_text(_wanted_stamp())
 
 
+def run(args: list[str]) -> int:
+    """Run the command to its end and return its exit status.
+
+    Ctrl-C reaches the command as well (the terminal signals the whole process group): the
+    command stops in its own way (the sandbox says goodbye, pytest prints its summary), and
+    this process waits for it instead of killing it and printing a traceback.
+    """
+    process = subprocess.Popen(args, cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("start", "test"):
         print(USAGE, file=sys.stderr)
         return 2
-    ensure_installed()
+    try:
+        ensure_installed()
+    except KeyboardInterrupt:
+        print("\nInterrupted; the install runs again next time.", file=sys.stderr)
+        return 130
     command, rest = argv[0], argv[1:]
     if command == "start":
         args = [str(PYTHON), "-m", "bot", *rest]
     else:
         args = [str(PYTHON), "-m", "pytest", *rest]
-    return subprocess.call(args, cwd=ROOT)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,18 @@ def test_partial_slack_settings_name_what_is_missing(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_sandbox_options_with_slack_settings_are_refused(tmp_path: Path) -> None:
+    """With Slack settings present, `--fresh` is pointed out as a sandbox option instead of
+    being ignored by a server that starts anyway."""
+    result = run_cli(
+        "--fresh", "--as", "bob", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1-2-3",
+        SLACK_SIGNING_SECRET="s",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--fresh and --as are for the local sandbox" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_migrate_creates_the_sqlite_schema(tmp_path: Path) -> None:
     """`migrate` brings a new SQLite file to the newest revision, and is idempotent."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
