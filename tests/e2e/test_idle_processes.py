@@ -34,12 +34,12 @@ def _wait_for_line(process: subprocess.Popen[str], text: str) -> None:
     raise AssertionError(f"the process ended before saying {text!r}:\n{''.join(seen)}")
 
 
-def test_an_idle_worker_and_an_idle_web_process_sleep(
+def test_an_idle_worker_and_an_idle_web_process_start_quietly_and_sleep(
     test_database: MigratedDatabase, standin: SlackStandIn, tmp_path: Path
 ) -> None:
-    """Started and left alone for 10 s, `worker` and `serve` (which drains the work queue
-    itself) each use under 3 % of a core; their work-queue threads no longer wake each
-    other in a loop."""
+    """Started as an operator starts them (settings in the environment), `worker` and
+    `serve` (which drains the work queue itself) log no warning, and left alone for 10 s
+    each use under 3 % of a core: their work-queue threads no longer wake each other."""
     env = _env(standin, test_database.url)
     port = free_port()
     worker = start_cli("worker", cwd=tmp_path, **env)
@@ -66,3 +66,7 @@ def test_an_idle_worker_and_an_idle_web_process_sleep(
         _stop(web)
     assert percent["worker"] < MOST_PERCENT, percent
     assert percent["serve"] < MOST_PERCENT, percent
+    for name, process in processes.items():
+        logged = process.stdout.read()
+        warnings = [line for line in logged.splitlines() if '"level": "WARNING"' in line]
+        assert warnings == [], f"{name}:\n{logged}"
