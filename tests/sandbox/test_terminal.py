@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.process import clean_env
+from tests.support.process import clean_env, dev_py_uses_this_venv
 
 pty = pytest.importorskip("pty")
 
@@ -36,6 +36,9 @@ class Terminal:
             env=clean_env(HOME=str(home), TERM="dumb", **env),
             close_fds=True,
             start_new_session=True,
+            # As a shell starts a foreground job: Ctrl-C acts (a test runner's worker may
+            # have it ignored, and an ignored signal stays ignored across exec).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(slave)
         self.screen = ""
@@ -94,23 +97,12 @@ def test_terminal_session_prompts_and_keeps_history(tmp_path: Path) -> None:
     assert "/multiplier help" in history
 
 
-def _venv_is_current() -> bool:
-    """Whether dev.py would use this virtualenv as it is (no install first)."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        import dev
-    finally:
-        sys.path.remove(str(ROOT))
-    stamp = Path(sys.prefix) / ".multiplier-install-stamp"
-    return stamp.exists() and stamp.read_text() == dev._wanted_stamp()
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_dev_start_with_sandbox_options_and_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
     """`python3 dev.py start --fresh --as bob` starts the sandbox over (a broken database
     file is replaced) as bob, as the banner promises; Ctrl-C at the prompt says goodbye and
     everything exits 0, without a traceback from dev.py or the app."""
-    if not _venv_is_current():
+    if not dev_py_uses_this_venv():
         pytest.skip("this virtualenv predates pyproject.toml: dev.py would reinstall first")
     home = tmp_path / "home"
     home.mkdir()
