@@ -18,6 +18,12 @@ pty = pytest.importorskip("pty")
 
 
 ROOT = Path(__file__).resolve().parents[2]
+# Runs the command as a shell starts a foreground job, with Ctrl-C acting: a test runner's
+# worker may ignore SIGINT, and an ignored signal stays ignored across exec.
+_AS_A_FOREGROUND_JOB = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 class Terminal:
@@ -27,8 +33,9 @@ class Terminal:
     def __init__(self, cwd: Path, home: Path, command: list[str] | None = None, **env: str) -> None:
         master, slave = pty.openpty()
         self.master = master
+        command = command or [sys.executable, "-m", "bot", "sandbox"]
         self.process = subprocess.Popen(
-            command or [sys.executable, "-m", "bot", "sandbox"],
+            [sys.executable, "-c", _AS_A_FOREGROUND_JOB, *command],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -36,9 +43,6 @@ class Terminal:
             env=clean_env(HOME=str(home), TERM="dumb", **env),
             close_fds=True,
             start_new_session=True,
-            # As a shell starts a foreground job: Ctrl-C acts (a test runner's worker may
-            # have it ignored, and an ignored signal stays ignored across exec).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(slave)
         self.screen = ""
