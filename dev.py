@@ -21,7 +21,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".multiplier-install-stamp"
 
 USAGE = """usage: python3 dev.py start [ARGS]   start the app (python -m bot ARGS)
-       python3 dev.py test [ARGS]    run the whole test suite (pytest ARGS)"""
+       python3 dev.py test [ARGS]    run the whole test suite on every core (pytest ARGS;
+                                     -n 0 for one process)"""
 
 
 def _wanted_stamp() -> str:
@@ -42,6 +43,22 @@ def ensure_installed() -> None:
     subprocess.run([*pip, "install", "-U", "pip"], check=True)
     subprocess.run([*pip, "install", "-e", f"{ROOT}[dev]"], check=True, cwd=ROOT)
     STAMP.write_text(_wanted_stamp())
+
+
+# `test` uses every core unless told otherwise: pytest-xdist, one worker per CPU, each with
+# its own SQLite file and PostgreSQL schema; an idle worker takes tests from a busy one, so
+# one long file does not hold up the end. `-n 0` runs everything in one process.
+PARALLEL = ["-n", "auto", "--dist", "worksteal"]
+
+
+def pytest_arguments(given: list[str]) -> list[str]:
+    """The arguments for pytest: the parallel defaults, unless the caller chose workers."""
+    chooses = any(
+        arg in ("-n", "--numprocesses", "--dist", "no:xdist")
+        or arg.startswith(("-n", "--numprocesses=", "--dist="))
+        for arg in given
+    )
+    return given if chooses else [*PARALLEL, *given]
 
 
 def run(args: list[str]) -> int:
@@ -72,7 +89,7 @@ def main(argv: list[str]) -> int:
     if command == "start":
         args = [str(PYTHON), "-m", "bot", *rest]
     else:
-        args = [str(PYTHON), "-m", "pytest", *rest]
+        args = [str(PYTHON), "-m", "pytest", *pytest_arguments(rest)]
     return run(args)
 
 

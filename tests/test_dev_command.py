@@ -1,11 +1,17 @@
-"""The README's two commands (`dev.py`): the install is quiet."""
+"""The README's two commands (`dev.py`): the install is quiet; the test command uses every
+core and shows one readable progress line."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.support.process import clean_env, dev_py_uses_this_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,3 +41,39 @@ def test_building_the_project_for_install_emits_no_setuptools_warning(tmp_path: 
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(found.read_text()) == []
     assert [p.name for p in wheel_dir.glob("multiplier-*.whl")]
+
+
+def test_the_test_command_runs_on_every_core_unless_told_otherwise() -> None:
+    """`dev.py test` adds pytest-xdist's one-worker-per-CPU, work-stealing defaults to
+    whatever it is given, except when the caller chooses the workers (or none)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import dev
+    finally:
+        sys.path.remove(str(ROOT))
+    assert dev.pytest_arguments([]) == ["-n", "auto", "--dist", "worksteal"]
+    assert dev.pytest_arguments(["tests/e2e", "-x"])[-2:] == ["tests/e2e", "-x"]
+    assert "auto" in dev.pytest_arguments(["tests/e2e", "-x"])
+    for chosen in (["-n", "0"], ["-n2"], ["--numprocesses=3"], ["-p", "no:xdist"]):
+        assert dev.pytest_arguments(chosen) == chosen
+
+
+@pytest.mark.timeout(300)
+def test_the_test_command_shows_one_progress_line(tmp_path: Path) -> None:
+    """`python3 dev.py test FILE` on an xdist worker (one, to keep this test light) reports
+    "N of M tests" progress lines and a final "N tests in m:ss", not a screen of dots."""
+    if not dev_py_uses_this_venv():
+        pytest.skip("this virtualenv predates pyproject.toml: dev.py would reinstall first")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "test", "tests/ui/test_text.py",
+         "-p", "no:cacheprovider", "-n", "1"],
+        cwd=tmp_path, env=clean_env(MULTIPLIER_VENV=sys.prefix), capture_output=True,
+        text=True, timeout=300, check=False,
+    )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert re.search(r"^\d+ workers? \[\d+ items?\]", out, re.MULTILINE), out
+    passed = int(re.search(r"(\d+) passed", out).group(1))
+    assert re.search(rf"^  \[ *\d+%\] \d+ of {passed} tests · ", out, re.MULTILINE), out
+    assert re.search(rf"^  {passed} tests in \d+:\d\d$", out, re.MULTILINE), out
+    assert not re.search(r"^[.sF]+( *\[ *\d+%\])?$", out, re.MULTILINE), out
