@@ -413,6 +413,7 @@ class SettingsForm:
     reminder: bool
     paused_until: date | None
     tz: str
+    workdays: Sequence[int] = (0, 1, 2, 3, 4)
 
 
 CADENCE_OPTIONS = (
@@ -477,6 +478,22 @@ def settings_modal(form: SettingsForm) -> dict[str, Any]:
     if form.reminder:
         reminder["initial_options"] = [_option(remind)]
     blocks.append(_input("reminder", "Reminder", reminder, optional=True))
+    workdays: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": "workdays",
+        "options": [_option(day) for day in days],
+    }
+    chosen_days = [_option(day) for day in days if int(day.value) in form.workdays]
+    if chosen_days:
+        workdays["initial_options"] = chosen_days
+    blocks.append(
+        _input(
+            "workdays",
+            "Work days",
+            workdays,
+            hint="Reminders and snoozes wait for your next work day: never on your weekend.",
+        )
+    )
     pause: dict[str, Any] = {"type": "datepicker", "action_id": "pause_until"}
     if form.paused_until is not None:
         pause["initial_date"] = form.paused_until.isoformat()

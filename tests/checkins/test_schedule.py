@@ -209,11 +209,14 @@ def test_quiet_hours_end_is_the_next_allowed_instant() -> None:
 
 
 def test_snooze_is_tomorrow_at_the_checkin_time() -> None:
-    """Snooze until tomorrow means tomorrow at the user's check-in time in their zone."""
+    """Snooze until tomorrow means tomorrow at the user's check-in time in their zone.
+
+    (On a Friday, "tomorrow" is the next work day: see test_weekends.py.)
+    """
     prefs = fri_1500("Pacific/Auckland")
-    now = utc(2026, 11, 20, 2, 10)  # Fri 15:10 in Auckland
+    now = utc(2026, 11, 18, 2, 10)  # Wed 15:10 in Auckland
     until = schedule.snooze_until(prefs, now)
-    assert until.astimezone(prefs.zone).strftime("%a %H:%M") == "Sat 15:00"
+    assert until.astimezone(prefs.zone).strftime("%a %H:%M") == "Thu 15:00"
 
 
 def test_unknown_time_zone_falls_back_to_utc() -> None:
