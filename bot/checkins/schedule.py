@@ -13,6 +13,11 @@ Daylight saving is handled explicitly:
 Every-two-weeks slots fall in the even weeks counted from a fixed Monday, so the rhythm is
 the same for everyone, deterministic, and does not stumble at ISO years with 53 weeks.
 
+A check-in early in the week (a slot on Monday or Tuesday) asks about the week that ended:
+its period is that week, and answers to it are dated inside that week (its last work day),
+so they count there however late they come. Later in the week a check-in asks about the
+week it is in.
+
 Reminders and snoozes never land on the person's weekend: `workdays` (Monday to Friday
 unless the person chose otherwise) moves them to the next work day at the same local time.
 """
@@ -37,6 +42,8 @@ BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
 # Work days as a bit mask, bit n for weekday n (Monday is bit 0): Monday to Friday.
 DEFAULT_WORKDAYS = 0b0011111
 ALL_DAYS = 0b1111111
+# A check-in on these local weekdays (Monday, Tuesday) asks about the week that ended.
+EARLY_WEEKDAYS = (0, 1)
 MINUTES_PER_DAY = 24 * 60
 # Slots are searched at most this far ahead (a pause is at most a year).
 _SEARCH_DAYS = 400
@@ -160,9 +167,40 @@ def workday_list(mask: int) -> list[int]:
     return [day for day in range(7) if mask >> day & 1]
 
 
+def asks_about_previous_week(day: date) -> bool:
+    """Whether a check-in on this local date asks about the week that ended."""
+    return day.weekday() in EARLY_WEEKDAYS
+
+
+def reflected_monday(day: date) -> date:
+    """The Monday of the week a check-in on this local date asks about."""
+    monday = day - timedelta(days=day.weekday())
+    return monday - timedelta(weeks=1) if asks_about_previous_week(day) else monday
+
+
+def answer_instant(prefs: Preferences, slot_at: datetime) -> datetime:
+    """When an answer to the check-in of `slot_at` is dated: inside the week it asks about.
+
+    A check-in about its own week dates answers at its slot. One about the week that ended
+    dates them on that week's last work day, at the check-in's local time.
+    """
+    zone = prefs.zone
+    local = slot_at.astimezone(zone)
+    if not asks_about_previous_week(local.date()):
+        return slot_at
+    monday = reflected_monday(local.date())
+    days = [monday + timedelta(days=n) for n in range(7)]
+    day = next((d for d in reversed(days) if prefs.is_workday(d)), days[-1])
+    return local_instant(day, local.hour * 60 + local.minute, zone).astimezone(UTC)
+
+
 def period_key(prefs: Preferences, day: date) -> str:
-    """The ISO week of the slot's local date; the second slot of a week gets ".2"."""
-    year, week, _ = day.isocalendar()
+    """The ISO week the check-in asks about; the second slot of a week gets ".2".
+
+    That is the week of the slot's local date, or the week before for a slot early in the
+    week, so a user gets at most one check-in about any week even when moving their day.
+    """
+    year, week, _ = reflected_monday(day).isocalendar()
     key = f"{year}-W{week:02d}"
     days = prefs.weekdays
     if len(days) > 1 and day.weekday() == days[-1]:

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.checkins import schedule
+from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import (
     CheckIn,
@@ -109,19 +111,26 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         EvidenceEntry.occurred_at >= weeks.streak[0].start,
         EvidenceEntry.occurred_at < window_start,
     )
+    # A check-in early in a week asks about the week before: it counts for that week, so
+    # check-ins sent up to a week after the summary's week are read too.
     checkins = select(CheckIn.slot_at.label("at"), literal("c").label("kind")).where(
         CheckIn.user_id == user.id,
         _answered(CheckIn),
         CheckIn.slot_at >= weeks.streak[0].start,
-        CheckIn.slot_at < end,
+        CheckIn.slot_at < end + timedelta(weeks=1),
     )
+    prefs = Preferences.of(user)
     instants: list[datetime] = []
     answered: list[datetime] = []
     for raw, kind in session.execute(union_all(older, checkins)).all():
         at = _aware(raw)
+        if kind == "c":
+            at = schedule.answer_instant(prefs, at)
+            if not weeks.streak[0].start <= at < end:
+                continue
+            if at >= window_start:
+                answered.append(at)
         instants.append(at)
-        if kind == "c" and at >= window_start:
-            answered.append(at)
     received = select(Kudos.created_at.label("at"), literal(True).label("received")).where(
         Kudos.recipient_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
     )

@@ -141,11 +141,14 @@ def test_off_or_disabled_has_no_slots() -> None:
 
 
 def test_twice_weekly_has_two_periods_a_week() -> None:
-    """Twice a week: two slots per ISO week with distinct period keys; default second day is 3 days earlier."""
+    """Twice a week: two slots per ISO week with distinct period keys; default second day is 3 days earlier.
+
+    Tuesday's check-in, early in the week, is about the week that ended (its key names it).
+    """
     prefs = fri_1500("UTC", cadence="twice_weekly")
     slots = schedule.slots_between(prefs, utc(2026, 11, 16), utc(2026, 11, 30))
     assert [s.local.strftime("%a %d") for s in slots] == ["Tue 17", "Fri 20", "Tue 24", "Fri 27"]
-    assert [s.period_key for s in slots] == ["2026-W47", "2026-W47.2", "2026-W48", "2026-W48.2"]
+    assert [s.period_key for s in slots] == ["2026-W46", "2026-W47.2", "2026-W47", "2026-W48.2"]
     chosen = fri_1500("UTC", cadence="twice_weekly", second_weekday=0)
     days = [
         s.local.strftime("%a")
