@@ -41,9 +41,13 @@ ENQUEUE_LOCK = 0x5EED_0005
 
 
 def window_weeks(library: CoachingLibrary) -> int:
-    """Weeks loaded for a summary: this one, the trailing four, and the longest nudge window."""
+    """Weeks loaded for a summary: the longest nudge window or the trailing four, complete.
+
+    That is one more than either needs: while a week is in progress, the trend and the
+    nudges look at the complete weeks before it.
+    """
     longest_rule = max((nudge.rule.weeks for nudge in library.nudges), default=1)
-    return max(metrics.TRAILING_PERIODS + 1, longest_rule)
+    return max(metrics.TRAILING_PERIODS + 1, longest_rule) + 1
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,10 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         )
         for row in entry_rows
     ]
-    # Older entries (only their instants) and every answered check-in, in one statement.
+    # Older own entries (only their instants) and every answered check-in, in one statement.
     older = select(EvidenceEntry.occurred_at.label("at"), literal("e").label("kind")).where(
         EvidenceEntry.user_id == user.id,
+        EvidenceEntry.source != "kudos",
         EvidenceEntry.occurred_at >= weeks.streak[0].start,
         EvidenceEntry.occurred_at < window_start,
     )
@@ -131,24 +136,26 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
             if at >= window_start:
                 answered.append(at)
         instants.append(at)
-    received = select(Kudos.created_at.label("at"), literal(True).label("received")).where(
-        Kudos.recipient_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
-    )
-    given = select(Kudos.created_at.label("at"), literal(False).label("received")).where(
-        Kudos.giver_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
-    )
-    kudos = [
-        metrics.KudosRow(created_at=_aware(at), received=bool(flag))
-        for at, flag in session.execute(union_all(received, given)).all()
+    kudos_given = [
+        _aware(at)
+        for at in session.scalars(
+            select(Kudos.created_at).where(
+                Kudos.giver_id == user.id,
+                Kudos.created_at >= this_week_start,
+                Kudos.created_at < end,
+            )
+        )
     ]
-    people = sorted({p for e in entries for p in e.people})
+    people = sorted({p for e in entries for p in e.people} | {user.slack_user_id})
+    teams = teams_of(session=session, workspace_id=user.workspace_id, people=people)
     return metrics.Activity(
         slack_user_id=user.slack_user_id,
         entries=entries,
-        kudos=kudos,
+        kudos_given=kudos_given,
         answered_checkins=answered,
         active_instants=instants,
-        teams_of=teams_of(session=session, workspace_id=user.workspace_id, people=people),
+        teams_of=teams,
+        own_teams=frozenset(teams.get(user.slack_user_id, ())),
     )
 
 
