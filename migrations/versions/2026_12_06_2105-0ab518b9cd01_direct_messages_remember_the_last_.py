@@ -1,7 +1,7 @@
 """direct messages remember the last applied edit
 
 Revision ID: 0ab518b9cd01
-Revises: d1647d20c3d1
+Revises: 00a43985e5ed
 Create Date: 2026-12-06 21:05:03.680457+00:00
 """
 
@@ -10,9 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0ab518b9cd01"
-down_revision: str | Sequence[str] | None = "d1647d20c3d1"
+down_revision: str | Sequence[str] | None = "00a43985e5ed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
