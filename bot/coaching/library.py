@@ -129,12 +129,12 @@ class CoachingLibrary:
             grouped[item.dimension].append(item)
         return {key: tuple(value) for key, value in grouped.items()}
 
-    @property
+    @cached_property
     def dimension_ids(self) -> tuple[str, ...]:
         """Dimension ids in display order."""
         return tuple(item.id for item in self.dimensions)
 
-    @property
+    @cached_property
     def scope_ids(self) -> tuple[str, ...]:
         """Scope ids, narrowest first."""
         return tuple(item.id for item in self.scopes)
@@ -193,14 +193,27 @@ class CoachingLibrary:
 
     @cached_property
     def dimension_matcher(self) -> textmatch.KeywordMatcher:
-        """Keyword matcher over dimension keywords, in dimension order."""
-        return textmatch.KeywordMatcher.build((d.id, d.keywords) for d in self.dimensions)
+        """Matcher over dimension activities and keywords; ties go by evidence, not order."""
+        return textmatch.KeywordMatcher.build(
+            (
+                d.id,
+                [
+                    *(textmatch.Term.of_activity(a) for a in d.activities),
+                    *(textmatch.Term.keyword(k) for k in d.keywords),
+                ],
+            )
+            for d in self.dimensions
+        )
 
     @cached_property
     def scope_matcher(self) -> textmatch.KeywordMatcher:
         """Keyword matcher over scope keywords, broadest scope first on ties."""
         ordered = sorted(self.scopes, key=lambda s: -s.weight)
-        return textmatch.KeywordMatcher.build((s.id, s.keywords) for s in ordered)
+        return textmatch.KeywordMatcher.build(((s.id, s.keywords) for s in ordered), by_order=True)
+
+    def scope_rank(self, scope_id: str | None) -> float:
+        """How broad a scope is (its weight); 0 for none or an unknown id."""
+        return self._scopes[scope_id].weight if scope_id in self._scopes else 0.0
 
     @cached_property
     def reframe_matcher(self) -> textmatch.KeywordMatcher:
@@ -556,6 +569,8 @@ class _Loader:
             written_artefact=e.boolean("written_artefact", required=False),
             seed=e.ref("seed", refs.seeds, "seed file"),
             seed_quote=e.text("seed_quote", max_len=300),
+            activities=e.keywords("activities", required=False),
+            default_scope=e.opt_ref("default_scope", refs.scopes, "scope"),
         )
 
     def _mistake(self, e: _Entry, refs: _Refs) -> Mistake:
@@ -604,6 +619,8 @@ class _Loader:
             scope=e.ref("scope", refs.scopes, "scope"),
             seed=e.ref("seed", refs.seeds, "seed file"),
             seed_quote=e.opt_text("seed_quote", max_len=300),
+            acknowledge=e.text("acknowledge", max_len=_SHORT_TEXT_LEN),
+            glue_dimensions=e.ref_list("glue_dimensions", refs.dimensions, "dimension"),
         )
 
     def _element(self, e: _Entry, refs: _Refs) -> PromotionElement:
@@ -645,7 +662,7 @@ class _Loader:
     ) -> None:
         owner: dict[str, str] = {}
         for item in items:
-            for keyword in item.keywords:
+            for keyword in (*getattr(item, "activities", ()), *item.keywords):
                 folded = keyword.rstrip("*")
                 if folded in owner and owner[folded] != item.id:
                     self.problems.append(
@@ -1034,6 +1051,15 @@ class _Entry:
 
     def ref(self, name: str, known: set[str] | None, what: str) -> str:
         value = self.text(name)
+        if value and known is not None and value not in known:
+            self.problem(
+                f"field '{self.field_name(name)}' names unknown {what} '{value}'"
+                f"{_did_you_mean(value, known)}"
+            )
+        return value
+
+    def opt_ref(self, name: str, known: set[str] | None, what: str) -> str | None:
+        value = self.opt_text(name)
         if value and known is not None and value not in known:
             self.problem(
                 f"field '{self.field_name(name)}' names unknown {what} '{value}'"

@@ -32,6 +32,11 @@ class Dimension:
     written_artefact: bool
     seed: str
     seed_quote: str
+    # Verb phrases for the activity itself ("reviewed", "gave feedback on"): they outweigh
+    # keywords, which mostly name artefacts and context.
+    activities: tuple[str, ...] = ()
+    # The scope an entry of this dimension gets when its text says nothing about reach.
+    default_scope: str | None = None
 
     @property
     def label(self) -> str:
@@ -188,6 +193,11 @@ class Reframe:
     scope: str
     seed: str
     seed_quote: str | None = None
+    # What the work is worth as it stands, said before the staff-level version.
+    acknowledge: str = ""
+    # The dimensions the glue activity itself is filed under; a text classified under any
+    # other (mentoring someone through on-call) is not this glue work. Empty: any.
+    glue_dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Protocol
 
-from bot.coaching import text as textmatch
+from bot.coaching.classify import classify
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import (
     AbsentForWeeks,
@@ -196,12 +196,7 @@ def pick_nudge(
 def find_reframe(text: str, library: CoachingLibrary) -> Reframe | None:
     """The staff-level reframe for glue work described in `text`, or None.
 
-    The reframe whose triggers match most specifically wins (phrases beat single words;
-    ties go to the one listed first); a reframe is skipped when one of its `unless`
-    phrases shows the staff version is already under way.
+    Dimension and scope are inferred from the text; for a stored entry, whose dimension and
+    scope a person may have changed, call `bot.coaching.classify.reframe_for` with them.
     """
-    prepared = textmatch.prepare(text)
-    for scored in library.reframe_matcher.rank(prepared):
-        if not library.reframe_guards[scored.key].matches_any(prepared):
-            return library.reframe(scored.key)
-    return None
+    return classify(text, library).reframe
