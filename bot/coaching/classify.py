@@ -344,8 +344,8 @@ _NOT_PEOPLE = frozenset(
 )
 
 
-def _person(text: str) -> str | None:
-    """A colleague the text names or mentions, as shown (e.g. "Marco", "@U123"), or None."""
+def person_named(text: str) -> str | None:
+    """A colleague the text names or mentions, as shown (e.g. "Marco", "<@U123>"), or None."""
     mentions = extract_mentions(text)
     if mentions:
         return f"<@{mentions[0]}>"
@@ -385,7 +385,7 @@ def _scope(
     if ranked:
         best = ranked[0]
         return ScopeSuggestion(library.scope(best.key), best.keywords, best.score)
-    person = _person(text)
+    person = person_named(text)
     if person is not None and "team" in library.scope_ids:
         return ScopeSuggestion(library.scope("team"), (person,), 0, "person")
     known = _known_dimension(library, dimension)

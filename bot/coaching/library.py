@@ -77,6 +77,8 @@ _SLACK_CONTROL = re.compile(r"<[!@#]")
 _T = TypeVar("_T")
 
 MAX_WEEKS = 52
+# In a rule, `numerator: multiplier` (or denominator) means every multiplier dimension.
+MULTIPLIER_DIMENSIONS = "multiplier"
 _NAME_LEN = 80
 _SHORT_TEXT_LEN = 200
 _LONG_TEXT_LEN = 400
@@ -501,6 +503,7 @@ class _Loader:
         seeds = self._parse_all(merged["seeds"], self._seed)
         scopes = self._parse_all(merged["scopes"], lambda e: self._scope(e, refs))
         dimensions = self._parse_all(merged["dimensions"], lambda e: self._dimension(e, refs))
+        refs = replace(refs, multiplier=tuple(d.id for d in dimensions if d.multiplier))
         mistakes = self._parse_all(merged["mistakes"], lambda e: self._mistake(e, refs))
         prompts = self._parse_all(merged["prompts"], lambda e: self._prompt(e, refs))
         nudges = self._parse_all(merged["nudges"], lambda e: self._nudge(e, refs))
@@ -606,7 +609,9 @@ class _Loader:
         if rule is None:
             return None
         message = e.render("message", template, rule) if template else ""
-        return Nudge(nudge_id, mistake, rule, message, suggestion, priority, seed, seed_quote)
+        return Nudge(
+            nudge_id, mistake, rule, message, suggestion, priority, seed, seed_quote, template
+        )
 
     def _reframe(self, e: _Entry, refs: _Refs) -> Reframe:
         return Reframe(
@@ -745,6 +750,7 @@ class _Refs:
     dimensions: set[str] | None
     scopes: set[str] | None
     mistakes: set[str] | None
+    multiplier: tuple[str, ...] = ()
 
 
 def _parse_rule(e: _Entry, refs: _Refs) -> Rule | None:
@@ -776,10 +782,18 @@ def _absent_for_weeks(e: _Entry, refs: _Refs, weeks: int) -> Rule:
     return rule
 
 
+def _dimension_list(e: _Entry, refs: _Refs, name: str) -> tuple[str, ...]:
+    """A list of dimension ids, or `multiplier`: every multiplier dimension."""
+    if e.data.get(name) == MULTIPLIER_DIMENSIONS:
+        e._read.add(name)
+        return refs.multiplier
+    return e.ref_list(name, refs.dimensions, "dimension", required=True)
+
+
 def _ratio_above(e: _Entry, refs: _Refs, weeks: int) -> Rule:
     rule = RatioAbove(
-        numerator=e.ref_list("numerator", refs.dimensions, "dimension", required=True),
-        denominator=e.ref_list("denominator", refs.dimensions, "dimension", required=True),
+        numerator=_dimension_list(e, refs, "numerator"),
+        denominator=_dimension_list(e, refs, "denominator"),
         ratio=e.number("ratio", minimum=0, exclusive=True),
         min_numerator=e.integer("min_numerator", minimum=1),
         weeks=weeks,

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Nudge, Reframe
-from bot.coaching.nudges import WeeklyStats, find_reframe, pick_nudge
+from bot.coaching.nudges import ShownNudge, WeeklyStats, pick_nudge, what_went_well
 from bot.summaries.periods import Week
 
 UNCLASSIFIED = "unclassified"
@@ -59,6 +60,9 @@ class Activity:
     active_instants: Sequence[datetime] = ()
     # Slack user id → the teams (digest channels) they belong to.
     teams_of: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    # Mondays of the weeks whose check-in the person skipped or paused (coaching does not
+    # critique a paused week with nothing logged, nor count it).
+    paused_weeks: frozenset[date] = frozenset()
 
 
 # ── One period ─────────────────────────────────────────────────────────────────────────────
@@ -79,23 +83,30 @@ class PeriodMetrics:
     kudos_received: int = 0
     kudos_given: int = 0
     checkins_answered: int = 0
+    # The person's own entries (kudos they received left out): what coaching judges.
+    own_entries: int = 0
+    own_by_dimension: Mapping[str, int] = field(default_factory=dict)
+    own_scope_mix: Mapping[str, int] = field(default_factory=dict)
+    own_written_artefacts: int = 0
 
     @property
     def active(self) -> bool:
         """Logged evidence or answered a check-in in the period."""
         return self.entries > 0 or self.checkins_answered > 0
 
-    def stats(self, week_start: date) -> WeeklyStats:
-        """The view the nudge rules (bot.coaching.nudges) take of this period."""
+    def stats(self, week_start: date, *, paused: bool = False) -> WeeklyStats:
+        """The view the nudge rules (bot.coaching.nudges) take of this period: own entries."""
         return WeeklyStats(
             week_start=week_start,
-            dimension_counts={k: v for k, v in self.by_dimension.items() if k != UNCLASSIFIED},
-            scope_counts={k: v for k, v in self.scope_mix.items() if k != UNSCOPED},
-            written_artefacts=self.written_artefacts,
-            entries=self.entries,
+            dimension_counts={k: v for k, v in self.own_by_dimension.items() if k != UNCLASSIFIED},
+            scope_counts={k: v for k, v in self.own_scope_mix.items() if k != UNSCOPED},
+            written_artefacts=self.own_written_artefacts,
+            entries=self.own_entries,
             kudos_received=self.kudos_received,
             people_helped=self.people_helped,
             teams_reached=self.teams_reached,
+            checkins_answered=self.checkins_answered,
+            paused=paused,
         )
 
 
@@ -112,8 +123,10 @@ def period_metrics(
     dimensions = {d.id: d for d in library.dimensions}
     by_dimension: Counter[str] = Counter()
     scopes: Counter[str] = Counter()
+    own_dimensions: Counter[str] = Counter()
+    own_scopes: Counter[str] = Counter()
     people: set[str] = set()
-    multiplier = written = total = 0
+    multiplier = written = total = own_written = 0
     for entry in entries:
         total += 1
         by_dimension[entry.dimension or UNCLASSIFIED] += 1
@@ -125,6 +138,9 @@ def period_metrics(
             written += 1
         if entry.source != "kudos":  # on a kudos entry, `people` is who gave it
             people.update(p for p in entry.people if p and p != slack_user_id)
+            own_dimensions[entry.dimension or UNCLASSIFIED] += 1
+            own_scopes[entry.scope or UNSCOPED] += 1
+            own_written += bool(known is not None and known.written_artefact)
     teams: set[str] = set()
     for person in people:
         teams.update((teams_of or {}).get(person, ()))
@@ -146,6 +162,10 @@ def period_metrics(
         kudos_received=received,
         kudos_given=given,
         checkins_answered=answered_checkins,
+        own_entries=own_dimensions.total(),
+        own_by_dimension=dict(own_dimensions),
+        own_scope_mix=dict(own_scopes),
+        own_written_artefacts=own_written,
     )
 
 
@@ -288,14 +308,19 @@ class MultiplierSummary:
     nudge: Nudge | None
     reframe: ReframeSuggestion | None
     in_progress: bool = False
+    # One true sentence about what the log shows went well (said beside any nudge).
+    went_well: str | None = None
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
-    """The most recent entry that looks like glue work, with its staff-level version."""
+    """The most recent entry that is glue work, with its staff-level version.
+
+    The entry's dimension and scope as filed count (a person may have corrected them).
+    """
     for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
         if entry.source == "kudos":
             continue  # someone else's words about you: not yours to reframe
-        reframe = find_reframe(entry.text, library)
+        reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
         if reframe is not None:
             return ReframeSuggestion(entry.id, entry.text, reframe)
     return None
@@ -308,7 +333,7 @@ def summarise(
     streak_weeks: Sequence[Week],
     library: CoachingLibrary,
     in_progress: bool = False,
-    recently_shown_nudges: Iterable[str] = (),
+    recently_shown_nudges: Iterable[ShownNudge] = (),
 ) -> MultiplierSummary:
     """The summary of the last of `weeks` (consecutive, oldest first).
 
@@ -326,7 +351,7 @@ def summarise(
     flags = active_weeks(instants, streak_weeks)
     run = streak(flags, current_in_progress=in_progress)
     nudge_history = [
-        stats.stats(week.monday)
+        stats.stats(week.monday, paused=week.monday in activity.paused_weeks)
         for stats, week in zip(per_week[-known:], weeks[-known:], strict=True)
     ]
     this_week = [e for e in activity.entries if weeks[-1].contains(e.occurred_at)]
@@ -337,9 +362,10 @@ def summarise(
         trend=trend(current, trailing),
         streak=run,
         streak_capped=run >= len(streak_weeks),
-        nudge=pick_nudge(nudge_history, library, recently_shown=tuple(recently_shown_nudges)),
+        nudge=pick_nudge(nudge_history, library, shown=tuple(recently_shown_nudges)),
         reframe=pick_reframe(this_week, library),
         in_progress=in_progress,
+        went_well=what_went_well(nudge_history[-1], library) if current.active else None,
     )
 
 

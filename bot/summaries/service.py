@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.nudges import ShownNudge
 from bot.db.models import (
     CheckIn,
     DigestChannel,
@@ -115,13 +116,28 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         CheckIn.slot_at >= weeks.streak[0].start,
         CheckIn.slot_at < end,
     )
+    # Check-ins skipped, or cancelled by a pause: weeks coaching does not critique if empty.
+    skipped = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
+        CheckIn.user_id == user.id,
+        CheckIn.status.in_(("skipped", "cancelled")),
+        CheckIn.slot_at >= window_start,
+        CheckIn.slot_at < end,
+    )
     instants: list[datetime] = []
     answered: list[datetime] = []
-    for raw, kind in session.execute(union_all(older, checkins)).all():
+    paused: set[date] = set()
+    for raw, kind in session.execute(union_all(older, checkins, skipped)).all():
         at = _aware(raw)
+        if kind == "p":
+            index = periods.week_index(at, weeks.window)
+            if index is not None:
+                paused.add(weeks.window[index].monday)
+            continue
         instants.append(at)
         if kind == "c" and at >= window_start:
             answered.append(at)
+    if user.paused_until is not None and user.paused_until > weeks.week.monday:
+        paused.add(weeks.week.monday)  # paused now: the week being summarised included
     received = select(Kudos.created_at.label("at"), literal(True).label("received")).where(
         Kudos.recipient_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
     )
@@ -140,6 +156,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         answered_checkins=answered,
         active_instants=instants,
         teams_of=teams_of(session=session, workspace_id=user.workspace_id, people=people),
+        paused_weeks=frozenset(paused),
     )
 
 
@@ -180,7 +197,7 @@ def build_summary(
     week: periods.Week,
     library: CoachingLibrary,
     in_progress: bool = False,
-    recently_shown_nudges: tuple[str, ...] = (),
+    recently_shown_nudges: tuple[ShownNudge, ...] = (),
 ) -> metrics.MultiplierSummary:
     """The summary of one of the person's weeks."""
     weeks = weeks_for(week, user.tz, library)
@@ -195,26 +212,31 @@ def build_summary(
     )
 
 
-# Weekly summaries do not repeat a nudge shown in this many previous summaries.
-NUDGE_REST_WEEKS = 2
+# Nudges shown in this many previous summaries are looked at (coaching decides what to do).
+NUDGE_MEMORY_WEEKS = 8
 
 
-def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[str, ...]:
-    """Nudges shown in the person's last few summaries before this period."""
-    return tuple(
-        n
-        for n in session.scalars(
-            select(SummaryPost.nudge_id)
-            .where(
-                SummaryPost.user_id == user.id,
-                SummaryPost.period_key < before_key,
-                SummaryPost.status == "sent",
-            )
-            .order_by(SummaryPost.period_key.desc())
-            .limit(NUDGE_REST_WEEKS)
+def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[ShownNudge, ...]:
+    """Nudges shown in the person's summaries before this period, with their weeks."""
+    rows = session.execute(
+        select(SummaryPost.period_key, SummaryPost.nudge_id)
+        .where(
+            SummaryPost.user_id == user.id,
+            SummaryPost.period_key < before_key,
+            SummaryPost.status == "sent",
+            SummaryPost.nudge_id.is_not(None),
         )
-        if n
-    )
+        .order_by(SummaryPost.period_key.desc())
+        .limit(NUDGE_MEMORY_WEEKS)
+    ).all()
+    shown = []
+    for key, nudge_id in rows:
+        try:
+            monday = datetime.strptime(key + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+        shown.append(ShownNudge(monday, nudge_id))
+    return tuple(shown)
 
 
 def current_week(user: User, now: datetime) -> periods.Week:

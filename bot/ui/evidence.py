@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.periods import user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
@@ -204,9 +205,12 @@ def entry_confirmation(
     }
 
 
-def reframe_note(staff: str) -> str:
-    """The coach's staff-level version of a piece of glue work, as a one-line suggestion."""
-    return f":bulb: *The staff-level version:* {safe(staff, 600)}"
+def reframe_note(reframe: Reframe) -> str:
+    """Glue work acknowledged first, then its staff-level version, as a short suggestion."""
+    return (
+        f":bulb: {safe(reframe.acknowledge, 300)} *The staff-level version:*"
+        f" {safe(reframe.staff, 600)}"
+    )
 
 
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
