@@ -88,6 +88,9 @@ class DimensionSuggestion:
     source: Literal["hashtag", "keyword", "example"]
     matched: tuple[str, ...]
     score: int
+    # For keywords: the words of the text they matched, strongest first ("debugged the
+    # cache issue with"); what a person is shown as the reason. Never an example's text.
+    phrases: tuple[str, ...] = ()
 
     @property
     def dimension_id(self) -> str:
@@ -257,13 +260,16 @@ def _dimension(
     if example is not None:
         known = _known_dimension(library, example.dimension)
         if known is not None:
-            return DimensionSuggestion(known, "example", (example.text,), 0), [], example
+            return DimensionSuggestion(known, "example", (), 0), [], example
     ranked = library.dimension_matcher.rank(prepared)
     if not ranked:
         return None, ranked, example
     best = ranked[0]
     found = library.dimension(best.key)
-    return DimensionSuggestion(found, "keyword", best.keywords, best.score), ranked, example
+    strongest = sorted(best.hits, key=lambda hit: (-hit.weight, hit.start))
+    phrases = tuple(dict.fromkeys(prepared[hit.start : hit.end] for hit in strongest))
+    suggestion = DimensionSuggestion(found, "keyword", best.keywords, best.score, phrases)
+    return suggestion, ranked, example
 
 
 # A colleague named where a person would be: "with Marco", "Priya's PR", "Tom was stuck".
@@ -380,7 +386,7 @@ def _scope(
     example: LabelledExample | None,
 ) -> ScopeSuggestion | None:
     if example is not None and example.scope in library.scope_ids:
-        return ScopeSuggestion(library.scope(example.scope), (example.text,), 0, "example")
+        return ScopeSuggestion(library.scope(example.scope), (), 0, "example")
     ranked = library.scope_matcher.rank(prepared)
     if ranked:
         best = ranked[0]
@@ -487,8 +493,7 @@ def _dimension_why(
     if suggestion.source == "hashtag":
         return f"{', '.join(suggestion.matched)} names {suggestion.dimension_id}"
     if suggestion.source == "example":
-        quoted = textmatch.normalise(suggestion.matched[0])[:60]
-        return f'{suggestion.dimension_id}: like a labelled example, "{quoted}"'
+        return f"{suggestion.dimension_id}: like a text someone in the workspace filed so"
     best = ranked[0]
     why = f"{best.key} {best.score}: {_phrases(best)}"
     if len(ranked) > 1:
@@ -515,7 +520,7 @@ def _scope_why(suggestion: ScopeSuggestion | None) -> str:
     if suggestion.source == "default":
         return f"scope {suggestion.scope_id}: usual for {suggestion.matched[0]}"
     if suggestion.source == "example":
-        return f"scope {suggestion.scope_id}: like a labelled example"
+        return f"scope {suggestion.scope_id}: like a text someone in the workspace filed so"
     said = ", ".join(f'"{k}"' for k in suggestion.matched[:3])
     return f"scope {suggestion.scope_id}: {said}"
 

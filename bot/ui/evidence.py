@@ -35,6 +35,7 @@ EDIT = "evidence_edit"
 DELETE = "evidence_delete"
 SHARE = "evidence_share"
 DIMENSION = "evidence_dimension"
+SCOPE = "evidence_scope"
 PAGE = "evidence_page"
 PAGE_NEWER = "evidence_page_newer"
 KUDOS_SHARE = "kudos_share"
@@ -46,6 +47,7 @@ ACTION_IDS = (
     DELETE,
     SHARE,
     DIMENSION,
+    SCOPE,
     PAGE,
     PAGE_NEWER,
     KUDOS_SHARE,
@@ -163,10 +165,28 @@ def _dimension_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[st
     return element
 
 
+def _scope_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[str, Any]:
+    options = [
+        *(_option(s.name, f"{entry.id}:{s.id}") for s in library.scopes),
+        _option("No scope", f"{entry.id}:"),
+    ][:100]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": SCOPE,
+        "placeholder": plain("Change scope", 150),
+        "options": options,
+    }
+    for option in options:
+        if entry.scope and option["value"] == f"{entry.id}:{entry.scope}":
+            element["initial_option"] = option
+    return element
+
+
 def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str) -> Block:
-    """Change dimension, Edit, Share/Make private and Delete for one entry."""
+    """Change dimension or scope, Edit, Share/Make private and Delete for one entry."""
     return actions(
         _dimension_select(entry, library),
+        _scope_select(entry, library),
         button("Edit", EDIT, str(entry.id)),
         _share_button(entry),
         _delete_button(entry.id),
@@ -217,6 +237,8 @@ def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words."""
     if not source:
         return None
+    if source == "example":
+        return "dimension as your workspace filed texts like this"
     words = ", ".join(matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"
