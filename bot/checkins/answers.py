@@ -275,11 +275,14 @@ def _dimension_for(
     prompt_id: str | None,
     learned: classify.ExampleIndex = classify.NO_EXAMPLES,
 ) -> tuple[str | None, str | None]:
-    """The entry's dimension and its label: a #hashtag or the workspace's own correction of
-    a text like it wins, then the question's dimension, then keywords."""
+    """The entry's dimension and its label: a #hashtag, the workspace's own correction of a
+    text like it, or an activity the answer names ("reviewed", "mentored") wins; then the
+    question's dimension; then other keywords."""
     suggestion = classify.suggest_dimension(text, library, learned)
     dimension_id = _dimension_of_prompt(library, prompt_id)
-    decisive = suggestion is not None and suggestion.source in ("hashtag", "example")
+    decisive = suggestion is not None and (
+        suggestion.source in ("hashtag", "example") or suggestion.activity > 0
+    )
     if suggestion is not None and (decisive or dimension_id is None):
         dimension_id = suggestion.dimension_id
     if dimension_id is None:

@@ -91,6 +91,8 @@ class DimensionSuggestion:
     # For keywords: the words of the text they matched, strongest first ("debugged the
     # cache issue with"); what a person is shown as the reason. Never an example's text.
     phrases: tuple[str, ...] = ()
+    # For keywords: the points that came from activities (what someone did), not nouns.
+    activity: int = 0
 
     @property
     def dimension_id(self) -> str:
@@ -268,7 +270,9 @@ def _dimension(
     found = library.dimension(best.key)
     strongest = sorted(best.hits, key=lambda hit: (-hit.weight, hit.start))
     phrases = tuple(dict.fromkeys(prepared[hit.start : hit.end] for hit in strongest))
-    suggestion = DimensionSuggestion(found, "keyword", best.keywords, best.score, phrases)
+    suggestion = DimensionSuggestion(
+        found, "keyword", best.keywords, best.score, phrases, best.activity
+    )
     return suggestion, ranked, example
 
 

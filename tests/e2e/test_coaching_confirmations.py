@@ -208,3 +208,26 @@ def test_someone_elses_answer_cannot_be_relabelled(running_app: RunningApp) -> N
     running_app.wait_idle()
     assert entries(running_app)[0].scope != "org"
     assert _examples(running_app) == []
+
+
+def test_an_answer_is_filed_by_the_activity_it_names_else_by_its_question(
+    running_app: RunningApp,
+) -> None:
+    """ "Reviewed …" is a review whatever was asked; an answer naming no activity takes the
+    dimension of the question it answers."""
+    row, message = send_checkin(running_app)
+    for n, text in enumerate(
+        (
+            "Reviewed Tom's design doc and flagged the double charge",
+            "A good week with the payments folks",
+        ),
+        start=1,
+    ):
+        running_app.slack.dm_message(text, user_id="UALICE", thread_ts=message["ts"])
+        running_app.standin.wait_for(
+            "chat.postMessage", predicate=lambda c: "Saved" in str(c.params.get("text")), count=n
+        )
+        running_app.wait_idle()
+    first, second = entries(running_app)
+    assert first.dimension == "reviews"
+    assert second.dimension == LIBRARY.prompt(row.prompt_ids[1]).dimension
