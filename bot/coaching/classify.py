@@ -392,12 +392,15 @@ def _scope(
     if example is not None and example.scope in library.scope_ids:
         return ScopeSuggestion(library.scope(example.scope), (), 0, "example")
     ranked = library.scope_matcher.rank(prepared)
+    person = person_named(text)
+    # A colleague named is reach to at least the team ("… instead of doing it myself").
+    if person is not None and "team" in library.scope_ids:
+        said = library.scope(ranked[0].key) if ranked else None
+        if said is None or said.weight < library.scope("team").weight:
+            return ScopeSuggestion(library.scope("team"), (person,), 0, "person")
     if ranked:
         best = ranked[0]
         return ScopeSuggestion(library.scope(best.key), best.keywords, best.score)
-    person = person_named(text)
-    if person is not None and "team" in library.scope_ids:
-        return ScopeSuggestion(library.scope("team"), (person,), 0, "person")
     known = _known_dimension(library, dimension)
     if known is not None and known.default_scope in library.scope_ids:
         return ScopeSuggestion(library.scope(known.default_scope), (known.id,), 0, "default")

@@ -13,7 +13,8 @@ small and documented in `prompts/README.md`:
   ``...`` between words lets up to six other words stand in between ("debugged ... with");
 * when keywords overlap in the text, the longest match wins ("incident review" is not
   also counted as "review"); a phrase scores one point per word, two per placeholder, and
-  an activity (a verb phrase: what someone did) two more than its words.
+  an activity (a verb phrase: what someone did) two more than its words (a hyphenated
+  word such as "off-by-one" is one word).
 """
 
 from __future__ import annotations
@@ -145,9 +146,8 @@ def keyword_weight(keyword: str) -> int:
     core = keyword.rstrip("*")
     placeholders = len(_PLACEHOLDER.findall(core))
     words = _PLACEHOLDER.sub(" ", _GAP.sub(" ", core))
-    return len([part for part in _SEPARATOR.split(words) if part.strip()]) + (
-        PLACEHOLDER_WEIGHT * placeholders
-    )
+    # "off-by-one" and "sign-off" are one word each: a hyphen joins, it does not add weight.
+    return len(words.split()) + PLACEHOLDER_WEIGHT * placeholders
 
 
 def compile_keyword(keyword: str) -> re.Pattern[str]:

@@ -70,8 +70,8 @@ def test_common_phrasings_count(text: str, dimension: str) -> None:
 
 def test_ties_are_broken_by_which_activity_comes_first_not_file_order() -> None:
     """Two activities of equal weight: the one the sentence leads with wins, in any file order."""
-    first = "Reviewed Sam's PR and mentored him on the locking"
-    second = "Mentored Sam on the locking and reviewed his PR"
+    first = "Reviewed Sam's change and mentored him on the locking"
+    second = "Mentored Sam on the locking and reviewed his change"
     flipped = replace(LIB, dimensions=tuple(reversed(LIB.dimensions)))
     for library in (LIB, flipped):
         one, two = classify(first, library), classify(second, library)
