@@ -276,3 +276,11 @@ def test_classify_command_reads_the_team_override_from_prompts_dir(tmp_path: Pat
         assert done.returncode == 0, done.stderr.decode()
         runs[name] = json.loads(done.stdout)["dimension"]
     assert runs["team"] == "alignment" != runs["shipped"]
+
+
+def test_the_readme_example_is_what_the_command_prints() -> None:
+    """The README's `classify` example shows the real output, why included."""
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    (index,) = [n for n, line in enumerate(lines) if "| python -m bot.coaching classify" in line]
+    typed = lines[index].split('"')[1]
+    assert json.loads(lines[index + 1]) == classify(typed, LIB).as_json()
