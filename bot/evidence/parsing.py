@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.coaching.classify import extract_links, extract_mentions, suggest_dimension, suggest_scope
+from bot.coaching.classify import (
+    NO_EXAMPLES,
+    ExampleIndex,
+    classify,
+    extract_links,
+    extract_mentions,
+)
 from bot.coaching.library import CoachingLibrary
 
 _WELL_FORMED = re.compile(r"<@[UW][A-Z0-9]{2,31}(?:\|[^<>\n]*)?>")
@@ -60,11 +66,15 @@ def leading_mention(text: str) -> tuple[str, str] | None:
 
 
 def parse_evidence(
-    text: str, library: CoachingLibrary, *, author: str | None = None
+    text: str,
+    library: CoachingLibrary,
+    *,
+    author: str | None = None,
+    examples: ExampleIndex = NO_EXAMPLES,
 ) -> ParsedEvidence:
     """Read people, links, dimension and scope out of a typed text (never changes it)."""
-    suggestion = suggest_dimension(text, library)
-    scope = suggest_scope(text, library)
+    understood = classify(text, library, examples)
+    suggestion, scope = understood.dimension, understood.scope
     people = tuple(p for p in extract_mentions(text) if p != author)
     return ParsedEvidence(
         text=text,
@@ -72,7 +82,7 @@ def parse_evidence(
         links=tuple(extract_links(text)),
         dimension=suggestion.dimension_id if suggestion else None,
         dimension_source=suggestion.source if suggestion else None,
-        matched=suggestion.matched if suggestion else (),
+        matched=(suggestion.phrases or suggestion.matched) if suggestion else (),
         scope=scope.scope_id if scope else None,
         malformed_mentions=tuple(malformed_mentions(text)),
     )

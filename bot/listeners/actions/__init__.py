@@ -22,5 +22,7 @@ def register(registrar: Registrar) -> None:
     registrar.action(ui.PAUSE, checkins.handle_pause)
     registrar.action(ui.EDIT_ANSWER, checkins.handle_edit_answer)
     registrar.action(ui.UNDO_ANSWER, checkins.handle_undo_answer)
+    registrar.action(ui.ANSWER_DIMENSION, checkins.handle_answer_dimension)
+    registrar.action(ui.ANSWER_SCOPE, checkins.handle_answer_scope)
     registrar.action(ui.START, checkins.handle_start)
     registrar.action(ui.OPEN_SETTINGS, checkins.handle_open_settings)

@@ -1,4 +1,4 @@
-"""Buttons and menus on evidence: Edit, Delete, Share, dimension, pages, kudos, forget-me.
+"""Buttons and menus on evidence: Edit, Delete, Share, dimension, scope, pages, kudos, forget-me.
 
 Every value is an id (or an id and a choice); the service re-checks it against the clicking
 user, and anything that is not theirs is refused with nothing changed.
@@ -203,6 +203,31 @@ def handle_dimension(
     )
 
 
+def handle_scope(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Set how far an entry reached."""
+    ack()
+    entry_id, _, scope = _value(action).partition(":")
+    session = db(context)
+    user = current_user(context)
+    library = coaching_library(context)
+    entry = evidence.set_scope(
+        session=session, user=user, entry_id=entry_id, scope=scope or None, library=library
+    )
+    session.commit()
+    if entry is None:
+        respond(**ui.not_yours())
+        return
+    respond(
+        **_rerender(
+            session=session,
+            user=user,
+            entry=entry,
+            library=library,
+            block_id=str(action.get("block_id") or ""),
+        )
+    )
+
+
 def handle_page(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Another page of the user's own entries (the value holds the filter, never a user id)."""
     ack()
@@ -283,6 +308,7 @@ def register(registrar: Registrar) -> None:
     registrar.action(ui.DELETE, handle_delete)
     registrar.action(ui.SHARE, handle_share)
     registrar.action(ui.DIMENSION, handle_dimension)
+    registrar.action(ui.SCOPE, handle_scope)
     registrar.action(ui.PAGE, handle_page)
     registrar.action(ui.PAGE_NEWER, handle_page)
     registrar.action(ui.KUDOS_SHARE, handle_kudos_share)

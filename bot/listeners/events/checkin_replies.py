@@ -6,7 +6,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.checkins import answers
+from bot.checkins import answers, present
 from bot.db.base import utcnow
 from bot.db.models import User
 from bot.listeners.actions.checkins import refresh_checkin_message
@@ -42,6 +42,7 @@ def take_answer(
     if not reply.new:
         return True
     first = reply.answers[0]
+    library = coaching_library(context)
     client.chat_postMessage(
         channel=channel_id,
         thread_ts=thread_ts or ts,
@@ -52,6 +53,7 @@ def take_answer(
             people=reply.entry.people if reply.entry else [],
             visibility=reply.entry.visibility if reply.entry else "private",
             kind=reply.kind,
+            understood=present.understood(library, reply.entry, first.prompt_id),
         ),
     )
     refresh_checkin_message(

@@ -12,8 +12,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
-from bot.checkins import answers, schedule, service
+from bot.checkins import answers, present, schedule, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
 from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
@@ -125,6 +126,24 @@ def handle_answer_submission(
         refresh_checkin_message(
             client=client, session=session, context=context, checkin=change.checkin, user=user
         )
+        _confirm_in_thread(client=client, session=session, context=context, change=change)
+
+
+def _confirm_in_thread(
+    *, client: WebClient, session: Session, context: BoltContext, change: answers.Change
+) -> None:
+    """Confirm a form answer in the check-in's thread: what was understood, one-click
+    changes, and the follow-ups the answer could still use."""
+    checkin, answer = change.checkin, change.answer
+    if answer is None or not checkin.channel_id or not checkin.message_ts:
+        return
+    _, entry = answers.answer_entry(
+        session=session, user=current_user(context), answer_id=answer.id
+    )
+    message = present.answer_confirmation(
+        library=coaching_library(context), answer=answer, entry=entry
+    )
+    client.chat_postMessage(channel=checkin.channel_id, thread_ts=checkin.message_ts, **message)
 
 
 def handle_edit_submission(

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.coaching.nudges import find_reframe
+from bot.coaching.classify import reframe_for
 from bot.evidence import service as evidence
 from bot.listeners.shortcuts.log_as_evidence import permalink_for
 from bot.listeners.support import coaching_library, current_user, db, message_payload
@@ -156,7 +156,7 @@ def handle_entry_submission(
     if meta.channel_id and meta.message_ts:
         entry.permalink = permalink_for(client, meta.channel_id, meta.message_ts)
         session.commit()
-    reframe = find_reframe(entry.text, library)
-    notes = [ui.reframe_note(reframe.staff)] if reframe is not None else []
+    reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
+    notes = [ui.reframe_note(reframe)] if reframe is not None else []
     confirmation = ui.entry_confirmation(entry, library, tz=user.tz, notes=notes)
     client.chat_postMessage(channel=user.slack_user_id, **message_payload(confirmation))
