@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.coaching.text import normalise
 
@@ -81,8 +81,7 @@ _UNICODE_EMOJI = {
 }
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: a 40,000-character message makes ~10,000 of them
     kind: str  # word, mention, group, entity, emoji, url, punct, break
     value: str  # the folded word, the Slack id, the emoji name, the character(s)
 
@@ -169,11 +168,12 @@ def _sentences(tokens: Sequence[_Token]) -> list[_Sentence]:
 
 # ── Vocabulary ────────────────────────────────────────────────────────────────────────────
 
-_THANKS_WORD = re.compile(
-    r"^(?:th+a+n+k+s+|thx+|thnx|thanx|tnx|thks|tks|tysm|tyvm|thankyou|thanku|danke|dankeschön"
+_THANKS_WORDS = (
+    r"th+a+n+k+s+|thx+|thnx|thanx|tnx|thks|tks|tysm|tyvm|thankyou|thanku|danke|dankeschön"
     r"|merci|gracias|grazie|obrigad[oa]|dziękuję|dziekuje|спасибо|bedankt|kiitos|mahalo"
-    r"|arigato|arigatou|teşekkürler|köszönöm|dhanyavaad|dhanyavad|shukriya)$"
+    r"|arigato|arigatou|teşekkürler|köszönöm|dhanyavaad|dhanyavad|shukriya"
 )
+_THANKS_WORD = re.compile(f"^(?:{_THANKS_WORDS})$")
 _THANKS_PREFIXES = ("ありがとう", "谢谢", "多谢", "감사합니다", "고맙습니다", "धन्यवाद")
 # Words that thank only when a mention stands right beside them ("ty <@A>", "cheers <@A>").
 _WEAK_THANKS = frozenset({"ty", "cheers", "tack", "takk"})
@@ -252,6 +252,31 @@ _SARCASTIC_REASONS = frozenset(
     }
 )
 _SARCASTIC_OPENERS = frozenset({"gee", "yeah", "sure", "wow"})
+
+# Words any thanks phrase starts with, or holds (pairs count by both their words).
+_CUE_WORDS = (
+    frozenset({"thank", "dank", "grateful"})
+    | _WEAK_THANKS
+    | _RECOGNITION
+    | _APPRECIATE
+    | _PRAISE_WORDS
+    | {word for pair in _PRAISE_PAIRS | _RECOGNITION_PAIRS for word in pair}
+)
+_CUE_MARKS = (
+    *(f":{name}:" for name in _THANKS_EMOJI),
+    *(char for char, name in _UNICODE_EMOJI.items() if name in _THANKS_EMOJI),
+    *_THANKS_PREFIXES,
+)
+_WORDS = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
+
+
+def _might_thank(folded: str) -> bool:
+    """Whether a folded text could hold a thanks phrase at all: most messages cannot."""
+    if any(mark in folded for mark in _CUE_MARKS):
+        return True
+    words = set(_WORDS.findall(folded))
+    return bool(words & _CUE_WORDS) or any(_THANKS_WORD.match(word) for word in words)
+
 
 # Between a thanks phrase and the mention list after it.
 _AFTER_FILLER = frozenset(
@@ -835,6 +860,8 @@ def detect_thanks(
         refusal = "written by a bot"
     if refusal is not None:
         return _nobody(refusal)
+    if not _might_thank(normalise(text)):
+        return _nobody("no thanks phrase")
     sentences = _sentences(_tokens(_strip_unread(text)))
     emoji = (t.value for s in sentences for t in s.tokens if t.kind == "emoji")
     sarcastic = next((name for name in emoji if name in _SARCASM_EMOJI), None)
