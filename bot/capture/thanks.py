@@ -470,6 +470,7 @@ _OBJECT_TAKERS = frozenset(
 _DETERMINERS = frozenset({"the", "your", "all", "my", "our", "this", "that", "some"})
 _ESPECIALLY = frozenset({"especially", "esp", "particularly", "notably", "including", "incl"})
 _SECOND_PERSON = frozenset({"you", "u", "your", "you're", "y'all", "yall"})
+_ADDRESSING = _SECOND_PERSON | _REQUEST_WORDS | _MODALS
 
 
 # ── Cues ──────────────────────────────────────────────────────────────────────────────────
@@ -862,11 +863,10 @@ def detect_thanks(
         return _nobody(refusal)
     if not _might_thank(normalise(text)):
         return _nobody("no thanks phrase")
-    sentences = _sentences(_tokens(_strip_unread(text)))
-    emoji = (t.value for s in sentences for t in s.tokens if t.kind == "emoji")
-    sarcastic = next((name for name in emoji if name in _SARCASM_EMOJI), None)
+    sarcastic = _sarcasm_mark(normalise(_strip_unread(text)))
     if sarcastic is not None:
         return _nobody(f":{sarcastic}: marks the message as sarcasm")
+    sentences = _read_sentences(text)
 
     found: dict[str, str] = {}  # person → why
     voided: list[str] = []
@@ -889,6 +889,49 @@ def detect_thanks(
     if people:
         return ThanksVerdict(tuple(people), "; ".join(found[p] for p in people))
     return _nobody(_why_nobody(found, asked=asked, author=author, voided=voided, cues=cues))
+
+
+# Where a sentence surely ends (the tokens see the same ends, and maybe more).
+# ("&amp;" is an escaped "&", not a semicolon.)
+_ROUGH_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|(?<=;)(?<!&amp;)(?<!&lt;)(?<!&gt;)\s+|\n")
+# A stand-in for sentences that cannot matter: no thanks, no one named, nothing asked.
+_NEUTRAL = _Sentence([_Token("word", "…")], question=False)
+
+
+def _read_sentences(text: str) -> list[_Sentence]:
+    """The sentences of what the author wrote, tokenised only where they can matter.
+
+    A long message is mostly sentences with no thanks, mention or request in them; each
+    run of those becomes one neutral sentence, so a 40,000-character message costs little.
+    """
+    sentences: list[_Sentence] = []
+    for chunk in _ROUGH_BREAK.split(_strip_unread(text)):
+        if not chunk.strip():
+            continue
+        if _might_matter(chunk):
+            sentences.extend(_sentences(_tokens(chunk)))
+        elif not sentences or sentences[-1] is not _NEUTRAL:
+            sentences.append(_NEUTRAL)
+    return sentences
+
+
+def _might_matter(chunk: str) -> bool:
+    """Whether a rough sentence could thank, name or ask anyone."""
+    if "<" in chunk or "?" in chunk:
+        return True
+    folded = normalise(chunk)
+    return _might_thank(folded) or bool(set(_WORDS.findall(folded)) & _ADDRESSING)
+
+
+_SARCASM_MARKS = (
+    *((f":{name}:", name) for name in _SARCASM_EMOJI),
+    *((char, name) for char, name in _UNICODE_EMOJI.items() if name in _SARCASM_EMOJI),
+)
+
+
+def _sarcasm_mark(folded: str) -> str | None:
+    """The name of an eye-roll-like emoji anywhere in the text: it undoes any thanks."""
+    return next((name for mark, name in _SARCASM_MARKS if mark in folded), None)
 
 
 def _not_read_because(text: str, *, channel_type: str, is_bot: bool) -> str | None:

@@ -101,6 +101,7 @@ def test_a_thanks_names_the_people_it_thanks(text: str, expected: tuple[str, ...
         f"Thanks for nothing <@{ALICE}>",
         f"thanks <@{ALICE}> 🙄",
         f"thanks <@{ALICE}> :upside_down_face:",
+        f"thanks a lot, <@{ALICE}>. now prod is down :roll_eyes:",
         f"thanks <@{ALICE}> /s",
         f"gee, thanks <@{ALICE}>",
         f"Remember to thank <@{ALICE}>",
@@ -231,6 +232,14 @@ def test_a_huge_message_is_read_whole_and_quickly() -> None:
     elapsed = time.process_time() - started
     assert verdict.people == (ALICE,)
     assert elapsed < 0.05
+
+
+def test_a_long_message_still_sees_a_far_request_to_the_person_thanked() -> None:
+    """Sentences far apart in a long message still count: a later request voids an earlier thanks."""
+    filler = " The rollout went fine." * 1_000
+    assert thanked(f"Thanks <@{ALICE}>!{filler} <@{ALICE}> could you update the docs?") == ()
+    assert thanked(f"Thanks <@{ALICE}>!{filler} Could you update the docs?") == ()
+    assert thanked(f"Thanks <@{ALICE}>!{filler} The docs are updated.") == (ALICE,)
 
 
 def test_a_message_of_many_mentions_stays_linear() -> None:
