@@ -35,6 +35,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from bot.capture.emoji import UNICODE_NAMES
 from bot.coaching.text import normalise
 
 # Only public channels are read; private channels, DMs and group DMs never are.
@@ -64,21 +65,6 @@ _PLAIN_TOKEN = re.compile(
 )
 # Skin tones, variation selectors and joiners change nothing about what an emoji says.
 _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d]")
-_UNICODE_EMOJI = {
-    "🙏": "pray",
-    "🙌": "raised_hands",
-    "👏": "clap",
-    "🙇": "bow",
-    "🏆": "trophy",
-    "🙄": "roll_eyes",
-    "🙃": "upside_down_face",
-    "😒": "unamused",
-    "❤": "heart",
-    "🎉": "tada",
-    "💪": "muscle",
-    "🔥": "fire",
-    "👍": "+1",
-}
 
 
 class _Token(NamedTuple):  # a tuple: a 40,000-character message makes ~10,000 of them
@@ -112,8 +98,8 @@ def _plain_tokens(plain: str) -> list[_Token]:
         elif kind == "sym":
             if _EMOJI_MODIFIERS.fullmatch(value):
                 continue
-            if value in _UNICODE_EMOJI:
-                tokens.append(_Token("emoji", _UNICODE_EMOJI[value]))
+            if value in UNICODE_NAMES:
+                tokens.append(_Token("emoji", UNICODE_NAMES[value]))
             elif unicodedata.category(value) == "So":
                 tokens.append(_Token("emoji", "other"))
             else:
@@ -264,7 +250,7 @@ _CUE_WORDS = (
 )
 _CUE_MARKS = (
     *(f":{name}:" for name in _THANKS_EMOJI),
-    *(char for char, name in _UNICODE_EMOJI.items() if name in _THANKS_EMOJI),
+    *(char for char, name in UNICODE_NAMES.items() if name in _THANKS_EMOJI),
     *_THANKS_PREFIXES,
 )
 _WORDS = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
@@ -925,7 +911,7 @@ def _might_matter(chunk: str) -> bool:
 
 _SARCASM_MARKS = (
     *((f":{name}:", name) for name in _SARCASM_EMOJI),
-    *((char, name) for char, name in _UNICODE_EMOJI.items() if name in _SARCASM_EMOJI),
+    *((char, name) for char, name in UNICODE_NAMES.items() if name in _SARCASM_EMOJI),
 )
 
 

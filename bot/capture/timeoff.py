@@ -25,7 +25,6 @@ A span covers a local date when it covers that date's midday in the person's tim
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -34,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.capture.emoji import emoji_in, emoji_name, is_emoji_name
 from bot.checkins.schedule import Preferences, is_paused, local_instant, workday_list
 from bot.coaching.text import compile_keyword, keyword_problem, normalise, unescape_slack
 
@@ -78,24 +78,6 @@ DEFAULT_AWAY_EMOJI = (
     "baby_bottle",
     "luggage",
 )
-# Emoji people type into a status text rather than pick as its emoji.
-_UNICODE_EMOJI = {
-    "🌴": "palm_tree",
-    "🏝": "desert_island",
-    "🏖": "beach_with_umbrella",
-    "⛱": "umbrella_on_ground",
-    "✈": "airplane",
-    "🛫": "airplane_departure",
-    "🤒": "face_with_thermometer",
-    "🤕": "face_with_head_bandage",
-    "🤧": "sneezing_face",
-    "🤢": "nauseated_face",
-    "🍼": "baby_bottle",
-    "🧳": "luggage",
-}
-_SHORTCODE = re.compile(r":([a-z0-9_+\-']+):")
-_SKIN_TONE = re.compile(r"::skin-tone-[2-6]:?$")
-_EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']{1,100}$")
 # Words among the two before an away word that say the person is not away (any more, or
 # yet): "back from vacation", "not OOO", "planning my holiday".
 _NOT_AWAY_BEFORE = frozenset(
@@ -129,7 +111,7 @@ class AwayRules:
         problems += [
             f"away emoji {name!r} is not an emoji name (like palm_tree)"
             for name in self.emoji
-            if not _EMOJI_NAME.match(name)
+            if not is_emoji_name(name)
         ]
         if problems:
             raise AwayRulesError("; ".join(problems))
@@ -147,7 +129,7 @@ class AwayRules:
             chosen_words = tuple(w.strip().lower() for w in words.split(",") if w.strip())
         chosen_emoji = DEFAULT_AWAY_EMOJI
         if emoji is not None:
-            chosen_emoji = tuple(normalise_emoji(e) for e in emoji.split(",") if e.strip())
+            chosen_emoji = tuple(emoji_name(e) for e in emoji.split(",") if e.strip())
         return cls(words=chosen_words, emoji=chosen_emoji)
 
     def word_hit(self, text: str) -> str | None:
@@ -164,20 +146,9 @@ class AwayRules:
 
     def emoji_hit(self, status_emoji: str | None, text: str) -> str | None:
         """The first away emoji in the status emoji or the text, or None."""
-        names = [normalise_emoji(status_emoji)] if status_emoji else []
-        names += [_SKIN_TONE.sub("", name) for name in _SHORTCODE.findall(text.casefold())]
-        names += [name for char, name in _UNICODE_EMOJI.items() if char in text]
+        names = [emoji_name(status_emoji)] if status_emoji else []
+        names += emoji_in(text)
         return next((name for name in names if name in self.emoji), None)
-
-
-def normalise_emoji(emoji: str) -> str:
-    """ ":Palm_Tree:", "palm_tree", "🌴", ":+1::skin-tone-2:" → "palm_tree", "+1"."""
-    value = emoji.strip()
-    value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn" and ch != "\ufe0f")
-    if value in _UNICODE_EMOJI:
-        return _UNICODE_EMOJI[value]
-    value = _SKIN_TONE.sub("", value.casefold().strip(":"))
-    return value.strip(":")
 
 
 DEFAULT_RULES = AwayRules()

@@ -27,7 +27,6 @@ from bot.capture.timeoff import (
     holiday_calendar,
     is_away_day,
     is_away_week,
-    normalise_emoji,
     public_holiday,
     span_from_status,
     status_away,
@@ -253,23 +252,6 @@ def test_unusable_rules_are_refused_with_the_reason(
     with pytest.raises(AwayRulesError, match="away") as raised:
         AwayRules.parse(words, emoji)
     assert problem in str(raised.value)
-
-
-@pytest.mark.parametrize(
-    ("typed", "name"),
-    [
-        (":palm_tree:", "palm_tree"),
-        ("Palm_Tree", "palm_tree"),
-        ("🌴", "palm_tree"),
-        ("✈️", "airplane"),
-        (":+1::skin-tone-2:", "+1"),
-        ("thumbsup::skin-tone-6", "thumbsup"),
-        ("  :airplane:  ", "airplane"),
-    ],
-)
-def test_emoji_are_normalised_to_slack_names(typed: str, name: str) -> None:
-    """Colons, case, skin tones and unicode all reduce to Slack's emoji name."""
-    assert normalise_emoji(typed) == name
 
 
 # ── Holiday calendars ────────────────────────────────────────────────────────────────────
