@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.capture.thanks import detect_thanks, thanks_in_event
 
@@ -272,3 +274,61 @@ def test_malformed_input_is_harmless(text: str) -> None:
     verdict = detect_thanks(text, author=AUTHOR)
     assert verdict.people == ()
     assert verdict.why
+
+
+# ── Properties ───────────────────────────────────────────────────────────────────────────
+
+_FRAGMENTS = [
+    "thanks",
+    "thank you",
+    "kudos to",
+    ":pray:",
+    "🙏🏽",
+    "no",
+    "but",
+    "in advance",
+    "please",
+    "can you",
+    "for the fix",
+    "you're a star",
+    "&amp;",
+    "&gt;",
+    "`",
+    "```",
+    "?",
+    "!",
+    ".",
+    ",",
+    "\n",
+    "<!channel>",
+    "<#C0TEAM123|team>",
+    "🙄",
+    "and",
+    f"<@{ALICE}>",
+    f"<@{BOB}|bob>",
+    f"<@{DANA}>",
+    f"<@{AUTHOR}>",
+    f"<@{BOT}>",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25))
+def test_only_people_mentioned_in_the_text_are_suggested(parts: list[str]) -> None:
+    """Whatever the text, suggestions are people mentioned in it, never the author or a bot."""
+    text = " ".join(parts)
+    verdict = detect_thanks(text, author=AUTHOR, bots={BOT})
+    assert verdict.why
+    assert len(set(verdict.people)) == len(verdict.people)
+    for person in verdict.people:
+        assert f"<@{person}" in text
+        assert person not in {AUTHOR, BOT}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_verdict(text: str) -> None:
+    """Arbitrary unicode never raises and never suggests anyone without a mention."""
+    verdict = detect_thanks(text, author=AUTHOR)
+    assert verdict.why
+    assert all(f"<@{person}" in text for person in verdict.people)
