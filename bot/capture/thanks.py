@@ -849,10 +849,13 @@ def detect_thanks(
         return _nobody(refusal)
     if not _might_thank(normalise(text)):
         return _nobody("no thanks phrase")
-    sarcastic = _sarcasm_mark(normalise(_strip_unread(text)))
+    said = _strip_unread(text)
+    if _SARCASM_TAG.search(said):
+        return _nobody('"/s" or "jk" marks the message as sarcasm')
+    sarcastic = _sarcasm_mark(normalise(said))
     if sarcastic is not None:
         return _nobody(f":{sarcastic}: marks the message as sarcasm")
-    sentences = _read_sentences(text)
+    sentences = _read_sentences(said)
 
     found: dict[str, str] = {}  # person → why
     voided: list[str] = []
@@ -884,14 +887,15 @@ _ROUGH_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|(?<=;)(?<!&amp;)(?<!&lt;)(?<!&gt
 _NEUTRAL = _Sentence([_Token("word", "…")], question=False)
 
 
-def _read_sentences(text: str) -> list[_Sentence]:
-    """The sentences of what the author wrote, tokenised only where they can matter.
+def _read_sentences(said: str) -> list[_Sentence]:
+    """The sentences of what the author wrote (quotes and code already dropped), tokenised
+    only where they can matter.
 
     A long message is mostly sentences with no thanks, mention or request in them; each
     run of those becomes one neutral sentence, so a 40,000-character message costs little.
     """
     sentences: list[_Sentence] = []
-    for chunk in _ROUGH_BREAK.split(_strip_unread(text)):
+    for chunk in _ROUGH_BREAK.split(said):
         if not chunk.strip():
             continue
         if _might_matter(chunk):
@@ -928,8 +932,6 @@ def _not_read_because(text: str, *, channel_type: str, is_bot: bool) -> str | No
         return "written by a bot"
     if not text or not text.strip():
         return "empty message"
-    if _SARCASM_TAG.search(text):
-        return '"/s" or "jk" marks the message as sarcasm'
     return None
 
 

@@ -133,6 +133,12 @@ def test_a_message_that_thanks_nobody_yields_nobody(text: str) -> None:
     assert verdict.why
 
 
+def test_sarcasm_marks_in_quotes_or_code_do_not_void_the_thanks() -> None:
+    """An eye-roll or "/s" someone else wrote (quoted) or in code is not the author's."""
+    assert thanked(f"&gt; this is fine :roll_eyes:\nThanks <@{ALICE}> for fixing it") == (ALICE,)
+    assert thanked(f"Thanks <@{ALICE}>, `grep -r /s` works now") == (ALICE,)
+
+
 def test_a_person_also_asked_something_is_not_suggested() -> None:
     """ "Thanks <@A>! Could you also …?" asks A for more, so A gets no suggestion; B still does."""
     text = f"Thanks <@{ALICE}> and <@{BOB}>! <@{ALICE}> can you also update the docs?"
