@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -106,16 +107,24 @@ def test_the_kudos_text_keeps_slack_markup_verbatim() -> None:
     assert split_channel_target(typed).text == typed[: typed.index(" in <#")]
 
 
+def best_cpu_seconds(call: Callable[[], object], runs: int = 3) -> float:
+    """The least CPU time of a few runs: noise (a collector pass, a busy core) only adds."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        call()
+        times.append(time.process_time() - started)
+    return min(times)
+
+
 def test_a_huge_text_is_split_quickly() -> None:
     """A 40,000-character kudos is split in well under 10 ms, keeping its text."""
     body = f"{BOB} " + "thanks for everything " * 1_800
     typed = body + "in <#C0TEAM123|team>"
-    started = time.process_time()
     result = split_channel_target(typed)
-    assert time.process_time() - started < 0.01
     assert result.text == body.rstrip()
     assert result.channel == ChannelTarget("C0TEAM123", "team", explicit=False)
+    assert best_cpu_seconds(lambda: split_channel_target(typed)) < 0.01
     spaces = " " * 40_000 + "x"
-    started = time.process_time()
     assert split_channel_target(spaces) == KudosText(spaces, None)
-    assert time.process_time() - started < 0.01
+    assert best_cpu_seconds(lambda: split_channel_target(spaces)) < 0.01

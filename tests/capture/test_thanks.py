@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -231,15 +232,22 @@ def test_a_message_event_is_read_with_its_own_fields() -> None:
 # ── Size and speed ───────────────────────────────────────────────────────────────────────
 
 
+def best_cpu_seconds(call: Callable[[], object], runs: int = 3) -> float:
+    """The least CPU time of a few runs: noise (a collector pass, a busy core) only adds."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        call()
+        times.append(time.process_time() - started)
+    return min(times)
+
+
 def test_a_huge_message_is_read_whole_and_quickly() -> None:
     """A 40,000-character message (Slack's limit) with the thanks at its end takes well under 50 ms."""
     text = "Release notes. " * 2_600 + f"\nThanks <@{ALICE}> for all of it"
     assert len(text) > 39_000
-    started = time.process_time()
-    verdict = detect_thanks(text, author=AUTHOR)
-    elapsed = time.process_time() - started
-    assert verdict.people == (ALICE,)
-    assert elapsed < 0.05
+    assert detect_thanks(text, author=AUTHOR).people == (ALICE,)
+    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < 0.05
 
 
 def test_a_long_message_still_sees_a_far_request_to_the_person_thanked() -> None:
@@ -254,10 +262,8 @@ def test_a_message_of_many_mentions_stays_linear() -> None:
     """Thanks to 2,000 people is read in well under 50 ms and names each once."""
     people = [f"U{n:08d}" for n in range(2_000)]
     text = "thanks " + " ".join(f"<@{p}>" for p in people)
-    started = time.process_time()
-    verdict = detect_thanks(text, author=AUTHOR)
-    assert time.process_time() - started < 0.05
-    assert verdict.people == tuple(people)
+    assert detect_thanks(text, author=AUTHOR).people == tuple(people)
+    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < 0.05
 
 
 @pytest.mark.parametrize(
