@@ -531,11 +531,24 @@ def _thanks_word_cue(tokens: Sequence[_Token], i: int) -> _Cue | None:
 
 def _recognition_cue(tokens: Sequence[_Token], i: int) -> _Cue | None:
     """ "kudos", "props", "shout-out", "hats off", "credit to", "much love"."""
+    return _listed_cue(tokens, i, _RECOGNITION, _RECOGNITION_PAIRS, "recognition", weak=False)
+
+
+def _listed_cue(
+    tokens: Sequence[_Token],
+    i: int,
+    words: frozenset[str],
+    pairs: frozenset[tuple[str, str]],
+    family: str,
+    *,
+    weak: bool,
+) -> _Cue | None:
+    """A cue that is one of `words`, or one of the two-word `pairs`, at token `i`."""
     word, following = tokens[i].value, _word(tokens, i + 1)
-    if word in _RECOGNITION:
-        return _Cue(i, i + 1, "recognition", weak=False, phrase=word)
-    if (word, following) in _RECOGNITION_PAIRS:
-        return _Cue(i, i + 2, "recognition", weak=False, phrase=f"{word} {following}")
+    if word in words:
+        return _Cue(i, i + 1, family, weak=weak, phrase=word)
+    if (word, following) in pairs:
+        return _Cue(i, i + 2, family, weak=weak, phrase=f"{word} {following}")
     return None
 
 
@@ -556,12 +569,7 @@ def _appreciation_cue(tokens: Sequence[_Token], i: int) -> _Cue | None:
 
 def _praise_cue(tokens: Sequence[_Token], i: int) -> _Cue | None:
     """ "lifesaver", "you rock", "nice catch": thanks only right beside a mention."""
-    word, following = tokens[i].value, _word(tokens, i + 1)
-    if word in _PRAISE_WORDS:
-        return _Cue(i, i + 1, "praise", weak=True, phrase=word)
-    if (word, following) in _PRAISE_PAIRS:
-        return _Cue(i, i + 2, "praise", weak=True, phrase=f"{word} {following}")
-    return None
+    return _listed_cue(tokens, i, _PRAISE_WORDS, _PRAISE_PAIRS, "praise", weak=True)
 
 
 def _cues(sentence: _Sentence) -> list[_Cue]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 
 from bot.capture.kudos import ChannelTarget, KudosText, split_channel_target
+from tests.capture._support import best_cpu_seconds
 
 BOB, CAROL = "<@U04B0B777|bob>", "<@U05CAROL1>"
 
@@ -105,16 +103,6 @@ def test_the_kudos_text_keeps_slack_markup_verbatim() -> None:
     """Mentions, escapes and broadcasts in the kudos text are not altered by the split."""
     typed = f"{BOB} &amp; {CAROL} <!here> fixed <https://x.example/a|the bug> in <#C0TEAM123|team>"
     assert split_channel_target(typed).text == typed[: typed.index(" in <#")]
-
-
-def best_cpu_seconds(call: Callable[[], object], runs: int = 3) -> float:
-    """The least CPU time of a few runs: noise (a collector pass, a busy core) only adds."""
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        call()
-        times.append(time.process_time() - started)
-    return min(times)
 
 
 def test_a_huge_text_is_split_quickly() -> None:

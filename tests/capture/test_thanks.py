@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.capture.thanks import detect_thanks, thanks_in_event
+from tests.capture._support import best_cpu_seconds
 
 ALICE, BOB, CAROL, DANA = "U04ALICE9", "U04B0B777", "U05CAROL1", "W012DANA3"
 AUTHOR = "U09AUTHOR"
@@ -230,16 +228,6 @@ def test_a_message_event_is_read_with_its_own_fields() -> None:
 
 
 # ── Size and speed ───────────────────────────────────────────────────────────────────────
-
-
-def best_cpu_seconds(call: Callable[[], object], runs: int = 3) -> float:
-    """The least CPU time of a few runs: noise (a collector pass, a busy core) only adds."""
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        call()
-        times.append(time.process_time() - started)
-    return min(times)
 
 
 def test_a_huge_message_is_read_whole_and_quickly() -> None:
