@@ -2,7 +2,8 @@
 
 A digest names only people who chose to appear (authors of shared highlights, kudos givers
 who allowed it and their recipients); aggregates appear only for a large enough group; no
-broadcast can come out of here because every piece of user text goes through `safe`.
+broadcast or ping can come out of here: shared text goes through `render(…, CHANNEL)`, ours
+through `safe`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import day_name, hhmm, zone
 from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
 from bot.ui.messages import CommandNames
-from bot.ui.summary import dimension_label, display_text
-from bot.ui.text import mention, safe
+from bot.ui.summary import dimension_label
+from bot.ui.text import NO_NAMES, Names, TextMode, mention, noun, plural, render, safe
 
 HIGHLIGHT_TEXT_LIMIT = 500
 
@@ -31,12 +32,13 @@ def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
 
 
 def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
-    people = "person" if totals.participants == 1 else "people"
     lines = [
-        f"*{totals.participants}* {people} took part · *{totals.entries}* entries, "
+        f"*{totals.participants}* {noun(totals.participants, 'person')} took part · "
+        f"*{totals.entries}* {noun(totals.entries, 'entry')}, "
         f"*{totals.multiplier_entries}* of them multiplier work · "
-        f"*{totals.people_helped}* people helped · *{totals.cross_team_entries}* beyond the team · "
-        f"*{totals.written_artefacts}* written artefacts"
+        f"*{totals.people_helped}* {noun(totals.people_helped, 'person')} helped · "
+        f"*{totals.cross_team_entries}* beyond the team · "
+        f"*{totals.written_artefacts}* {noun(totals.written_artefacts, 'written artefact')}"
     ]
     parts = [
         f"{dimension_label(library, d.id)} {totals.by_dimension[d.id]}"
@@ -49,10 +51,15 @@ def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
     return blocks
 
 
-def _highlight_block(item: Highlight, library: CoachingLibrary) -> Block:
+def _shared_text(text: str, people: Names) -> str:
+    """What someone shared, for the whole channel: people by name, never pinged."""
+    return render(text, TextMode.CHANNEL, limit=HIGHLIGHT_TEXT_LIMIT, names=people)
+
+
+def _highlight_block(item: Highlight, library: CoachingLibrary, people: Names) -> Block:
     return section(
         f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
-        f"{display_text(item.text, HIGHLIGHT_TEXT_LIMIT)}"
+        f"{_shared_text(item.text, people)}"
     )
 
 
@@ -63,8 +70,9 @@ def digest_message(
     tz_name: str,
     library: CoachingLibrary,
     names: CommandNames,
+    people: Names = NO_NAMES,
 ) -> dict[str, Any]:
-    """The weekly post in a team channel."""
+    """The weekly post in a team channel (`people` names those its texts mention by id)."""
     tz = zone(tz_name)
     title = "Team multiplier digest"
     if channel_name:
@@ -75,16 +83,17 @@ def digest_message(
     else:
         blocks.append(
             context(
-                f"Team totals appear once at least {digest.min_group_size} people take part "
-                "in a week, so nobody's week can be singled out."
+                f"Team totals appear once at least {plural(digest.min_group_size, 'person')} "
+                "take part in a week, so nobody's week can be singled out."
             )
         )
     if digest.highlights:
         blocks.append(divider())
         blocks.append(section("*Highlights people chose to share*"))
-        blocks.extend(_highlight_block(item, library) for item in digest.highlights)
+        blocks.extend(_highlight_block(item, library, people) for item in digest.highlights)
         if digest.highlights_more:
-            blocks.append(context(f"…and {digest.highlights_more} more shared entries."))
+            more = plural(digest.highlights_more, "more shared entry", "more shared entries")
+            blocks.append(context(f"…and {more}."))
     if digest.kudos:
         blocks.append(divider())
         blocks.append(section("*Kudos*"))
@@ -92,7 +101,7 @@ def digest_message(
             blocks.append(
                 section(
                     f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
-                    f"{display_text(kudos.text, HIGHLIGHT_TEXT_LIMIT)}"
+                    f"{_shared_text(kudos.text, people)}"
                 )
             )
         if digest.kudos_more:
@@ -104,11 +113,11 @@ def digest_message(
             entries = digest.late_totals.entries
             blocks.append(
                 context(
-                    f"{entries} more {'entry' if entries == 1 else 'entries'}, "
+                    f"{plural(entries, 'more entry', 'more entries')}, "
                     f"{digest.late_totals.multiplier_entries} of them multiplier work."
                 )
             )
-        blocks.extend(_highlight_block(item, library) for item in digest.late_highlights)
+        blocks.extend(_highlight_block(item, library, people) for item in digest.late_highlights)
     if digest.is_empty:
         blocks.append(section("A quiet week on the log."))
     blocks.append(
@@ -139,9 +148,9 @@ def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
         f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
-        f"team totals once at least {min_group_size} people take part, highlights their authors "
-        "shared, and kudos their givers allowed. Private entries never appear, and nobody is "
-        "named for not taking part."
+        f"team totals once at least {plural(min_group_size, 'person')} take part, highlights "
+        "their authors shared, and kudos their givers allowed. Private entries never appear, "
+        "and nobody is named for not taking part."
     )
     return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
 
@@ -167,7 +176,8 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
         )
         return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
     lines = [
-        f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · team of {members}"
+        f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · "
+        f"team of {plural(members, 'person')}"
         for d, members in rows[:40]
     ]
     if len(rows) > 40:

@@ -27,7 +27,7 @@ from bot.ui.blocks import (
     plain,
     section,
 )
-from bot.ui.text import chunks, display, link, mention, safe, truncate
+from bot.ui.text import chunks, display, link, mention, plural, readable, safe, truncate
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -251,9 +251,9 @@ def notice(text: str, *, replace: bool = False) -> Payload:
 
 
 def echo_blocks(typed: str, *, intro: str) -> list[Block]:
-    """What the user typed, verbatim and escaped, in as many sections as it takes."""
+    """Slack text as the user typed it (`readable`), escaped, in as many sections as it takes."""
     blocks: list[Block] = [section(safe(intro, 3000))]
-    parts = chunks(typed, 2990)
+    parts = chunks(readable(typed), 2990)
     room = MAX_ECHO_BLOCKS
     for part in parts[:room]:
         blocks.append(section(f"```{part}```"))
@@ -277,7 +277,11 @@ def text_refused(typed: str, reason: str) -> Payload:
 
 @dataclass
 class EntryForm:
-    """What the modal shows: the values, plus notes and ids to carry."""
+    """What the modal shows: the values (stored Slack text), plus notes and ids to carry.
+
+    `names` names the people and channels the text mentions without a name (`<@U1>`), so the
+    prefill reads as typed (`readable`); the save turns it back with `from_typed`.
+    """
 
     text: str = ""
     dimension: str | None = None
@@ -289,6 +293,7 @@ class EntryForm:
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     editing: bool = False
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def _text_input(
@@ -308,7 +313,7 @@ def _text_input(
         "max_length": INPUT_LIMIT,
     }
     if value:
-        # Raw, as stored: editing must give back exactly what was kept.
+        # As the person typed it (`readable`); saved unchanged it gives back what was stored.
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
@@ -356,12 +361,13 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], current: s
 def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
     """The modal for a new or edited entry (callback `evidence_entry`)."""
     blocks: list[Block] = [context(note) for note in form.notes[:3]]
-    if len(form.text) <= INPUT_LIMIT:
+    shown = readable(form.text, form.names)
+    if len(shown) <= INPUT_LIMIT:
         blocks.append(
             _text_input(
                 "text",
                 "What happened?",
-                form.text,
+                shown,
                 multiline=True,
                 optional=False,
                 placeholder="Unblocked the payments team on the rate-limit bug",
@@ -395,7 +401,7 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
         (
             "impact",
             "Impact",
-            form.impact,
+            readable(form.impact, form.names) if form.impact else None,
             True,
             "Who benefited? What would have happened otherwise? Can you put a number on it?",
         ),
@@ -464,9 +470,7 @@ def entry_list(
     """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
     here = spec_at(offset)
     blocks: list[Block] = [
-        section(
-            f"*Your evidence* ({safe(label, 200)}) — {total} entr{'y' if total == 1 else 'ies'}"
-        )
+        section(f"*Your evidence* ({safe(label, 200)}) — {plural(total, 'entry')}")
     ]
     if note:
         blocks.append(context(safe(note, 500)))
@@ -494,7 +498,7 @@ def entry_list(
     return {
         "response_type": "ephemeral",
         "replace_original": replace,
-        "text": f"Your evidence: {total} entries",
+        "text": f"Your evidence: {plural(total, 'entry')}",
         "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
     }
 

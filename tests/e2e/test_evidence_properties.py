@@ -15,7 +15,7 @@ from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.service import MAX_TEXT_LENGTH
 from bot.standin.webapi import SlackStandIn
-from bot.ui.text import escape
+from bot.ui.text import escape, readable
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.ui.test_display import MARKUP
 
@@ -70,7 +70,7 @@ def _check_outcome(app: RunningApp, typed: str, before_calls: int, before_rows: 
         assert rows[-1] == typed
         return "stored"
     assert rows == before_rows
-    assert _echoed(first["blocks"]) == escape(typed), first["text"]
+    assert _echoed(first["blocks"]) == escape(readable(typed)), first["text"]
     if "\x00" in typed or len(typed) > MAX_TEXT_LENGTH:
         return "refused: unstorable or too long"
     return "not stored yet: echoed (and form opened)"
