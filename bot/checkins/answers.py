@@ -28,7 +28,17 @@ OPEN_FOR = timedelta(days=7)
 ANSWERABLE = ("sent", "answered", "snoozed", "skipped", "expired")
 # Replies that mean "nothing this week", compared case- and punctuation-insensitively.
 NOTHING_PHRASES = frozenset(
-    {"nothing", "nothing this week", "nothing to report", "none", "nope", "n/a", "na", "skip"}
+    {
+        "nothing",
+        "nothing this week",
+        "nothing last week",
+        "nothing to report",
+        "none",
+        "nope",
+        "n/a",
+        "na",
+        "skip",
+    }
 )
 _PUNCTUATION = re.compile(r"[^\w/ ]+")
 
@@ -127,7 +137,7 @@ def answer_with_form(
         link=form.link,
         impact=form.impact,
         visibility=form.visibility,
-        occurred_at=checkin.slot_at,
+        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at),
         checkin_id=checkin.id,
     )
     answer = Answer(
@@ -332,7 +342,7 @@ def answer_from_dm(
         scope=parsed.scope.scope_id if parsed.scope else None,
         people=list(parsed.people),
         link=parsed.links[0] if parsed.links else None,
-        occurred_at=checkin.slot_at,
+        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at),
         source_channel_id=channel_id,
         source_message_ts=ts,
         checkin_id=checkin.id,

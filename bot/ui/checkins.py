@@ -6,25 +6,26 @@ Button values and private_metadata carry ids only; stored user text goes through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.ui.blocks import (
-    MESSAGE_BLOCK_LIMIT,
     VIEW_TITLE_LIMIT,
     Block,
     actions,
     button,
     context,
     divider,
-    fit,
+    fit_message,
     header,
     plain,
     section,
 )
 from bot.ui.text import display, mention, plural, readable, safe, truncate
+from bot.ui.utf16 import utf16_len, utf16_prefix
 
 METADATA_EVENT = "multiplier_checkin"
 
@@ -92,13 +93,33 @@ def _date_label(day: date | datetime) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def _question_blocks(checkin_id: int, question: Question, *, open_: bool) -> list[Block]:
+_THIS_WEEK = re.compile(r"\b([Tt])his week\b")
+
+
+def about_last_week(text: str) -> str:
+    """A question written for "this week", asked on Monday about the week that ended."""
+    return _THIS_WEEK.sub(lambda m: ("L" if m.group(1) == "T" else "l") + "ast week", text)
+
+
+def _week_label(slot_local: datetime, last_week: bool) -> str:
+    """ "this week (7–13 Dec)" or "last week (30 Nov–6 Dec)": the week a check-in is about."""
+    day = slot_local.date()
+    monday = day - timedelta(days=day.weekday() + (7 if last_week else 0))
+    sunday = monday + timedelta(days=6)
+    start = f"{monday.day}" if monday.month == sunday.month else f"{monday.day} {monday:%b}"
+    return f"{'last' if last_week else 'this'} week ({start}–{sunday.day} {sunday:%b})"
+
+
+def _question_blocks(
+    checkin_id: int, question: Question, *, open_: bool, last_week: bool = False
+) -> list[Block]:
     number = question.index + 1
+    nothing = "Nothing last week" if last_week else "Nothing this week"
     blocks: list[Block] = [section(f"*{number}. {safe(question.text, 2000)}*")]
     if question.answer_kind == "answer":
         blocks.append(context(f":white_check_mark: {display(question.answer_text or '', 2800)}"))
     elif question.answer_kind == "nothing":
-        blocks.append(context(":heavy_minus_sign: Nothing this week"))
+        blocks.append(context(f":heavy_minus_sign: {nothing}"))
     elif open_:
         if question.follow_ups:
             blocks.append(context(safe(" · ".join(question.follow_ups), 2900)))
@@ -106,7 +127,7 @@ def _question_blocks(checkin_id: int, question: Question, *, open_: bool) -> lis
         blocks.append(
             actions(
                 button("Answer", ANSWER, value, style="primary"),
-                button("Nothing this week", NOTHING, value),
+                button(nothing, NOTHING, value),
                 block_id=question_block_id(question.index),
             )
         )
@@ -120,21 +141,23 @@ def checkin_message(
     status: str,
     slot_local: datetime,
     note: str | None = None,
+    last_week: bool = False,
 ) -> dict[str, Any]:
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
+    `last_week`: the check-in (sent early in the week) asks about the week that ended.
     """
     open_ = status in ("pending", "claimed", "sent", "answered")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
-        f"Your reflection for the week of {_date_label(slot_local)}. A minute now saves an "
+        f"Your reflection on {_week_label(slot_local, last_week)}. A minute now saves an "
         "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
         "your answers stay private unless you share them."
     )
     blocks: list[Block] = [header("Weekly reflection"), section(intro)]
     for question in questions:
-        blocks.extend(_question_blocks(checkin_id, question, open_=open_))
+        blocks.extend(_question_blocks(checkin_id, question, open_=open_, last_week=last_week))
     blocks.append(divider())
     if note:
         blocks.append(context(note))
@@ -161,7 +184,7 @@ def checkin_message(
     first = questions[0].text if questions else "What did you multiply this week?"
     return {
         "text": truncate(f"Weekly reflection: {first}", 300),
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(blocks),
     }
 
 
@@ -337,7 +360,7 @@ def answer_modal(
     }
     if form.text:
         # As the person typed it; saved unchanged, `from_typed` gives back the stored text.
-        what["initial_value"] = readable(form.text, form.names)[:ANSWER_TEXT_LIMIT]
+        what["initial_value"] = utf16_prefix(readable(form.text, form.names), ANSWER_TEXT_LIMIT)
     blocks.append(_input("what", "What happened", what))
     people: dict[str, Any] = {
         "type": "multi_users_select",
@@ -364,7 +387,7 @@ def answer_modal(
         )
     )
     link: dict[str, Any] = {"type": "url_text_input", "action_id": "link"}
-    if form.link and form.link.startswith(("http://", "https://")) and len(form.link) <= 3000:
+    if form.link and form.link.startswith(("http://", "https://")) and utf16_len(form.link) <= 3000:
         link["initial_value"] = form.link
     blocks.append(_input("link", "Link", link, optional=True, hint="A doc, PR, thread…"))
     impact: dict[str, Any] = {
@@ -374,7 +397,7 @@ def answer_modal(
         "placeholder": plain("What would have happened otherwise? A number helps.", 150),
     }
     if form.impact:
-        impact["initial_value"] = readable(form.impact, form.names)[:ANSWER_TEXT_LIMIT]
+        impact["initial_value"] = utf16_prefix(readable(form.impact, form.names), ANSWER_TEXT_LIMIT)
     blocks.append(_input("impact", "Impact", impact, optional=True))
     visibility_options = [
         Option("private", "Only me"),
@@ -416,6 +439,7 @@ class SettingsForm:
     reminder: bool
     paused_until: date | None
     tz: str
+    workdays: Sequence[int] = (0, 1, 2, 3, 4)
 
 
 CADENCE_OPTIONS = (
@@ -480,6 +504,22 @@ def settings_modal(form: SettingsForm) -> dict[str, Any]:
     if form.reminder:
         reminder["initial_options"] = [_option(remind)]
     blocks.append(_input("reminder", "Reminder", reminder, optional=True))
+    workdays: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": "workdays",
+        "options": [_option(day) for day in days],
+    }
+    chosen_days = [_option(day) for day in days if int(day.value) in form.workdays]
+    if chosen_days:
+        workdays["initial_options"] = chosen_days
+    blocks.append(
+        _input(
+            "workdays",
+            "Work days",
+            workdays,
+            hint="Reminders and snoozes wait for your next work day: never on your weekend.",
+        )
+    )
     pause: dict[str, Any] = {"type": "datepicker", "action_id": "pause_until"}
     if form.paused_until is not None:
         pause["initial_date"] = form.paused_until.isoformat()

@@ -28,6 +28,7 @@ from bot.ui.summary import (
     dimension_label,
     dimension_line,
     headline,
+    kudos_received_line,
     nudge_blocks,
     reframe_blocks,
     scope_line,
@@ -106,6 +107,9 @@ def _this_week_blocks(data: HomeData, library: CoachingLibrary) -> list[Block]:
         blocks.append(section(headline(summary.current)))
     else:
         blocks.append(section("Nothing logged yet this week."))
+        received = kudos_received_line(summary.current)
+        if received:
+            blocks.append(context(received))
     blocks.append(context(trend_line(summary), streak_line(summary)))
     for line in (dimension_line(summary.current, library), scope_line(summary, library)):
         if line:

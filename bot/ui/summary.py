@@ -7,7 +7,7 @@ from typing import Any
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.blocks import Block, context, divider, fit_message, header, section
 from bot.ui.text import display, noun, plural, safe, truncate
 
 
@@ -52,26 +52,44 @@ def headline(current: PeriodMetrics) -> str:
     return " · ".join(parts)
 
 
+def kudos_received_line(current: PeriodMetrics) -> str | None:
+    """For a week with nothing of your own logged: the kudos that came in anyway."""
+    count = current.kudos_received
+    if not count:
+        return None
+    return f":tada: {count} kudos received — on your log as peer recognition."
+
+
 def _number(value: float) -> str:
     """2, 1.25, 0.5: at most two decimals, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def trend_line(summary: MultiplierSummary) -> str:
+    """The change in multiplier entries, always between complete weeks.
+
+    While the summary's week is in progress (Home, `summary`), the line is about last week,
+    so an empty Monday morning never reads as a fall.
+    """
     trend = summary.trend
-    if trend is None:
+    compared = summary.trend_metrics
+    if trend is None or compared is None:
+        if summary.in_progress:
+            return "The trend compares complete weeks: it starts once two are on your log."
         return "First week on the log: the trend starts next week."
+    prefix = "Last week: " if summary.in_progress else ""
     span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
     average = _number(trend.average_multiplier)
     if trend.direction == "flat":
+        level = "level" if prefix else "Level"
         each = noun(float(average), "multiplier entry")
-        return f"→ Level with your {span} ({average} {each} a week)."
+        return f"{prefix}→ {level} with your {span} ({average} {each} a week)."
     arrow = "↑" if trend.direction == "up" else "↓"
-    entries = plural(summary.current.multiplier_entries, "multiplier entry")
+    entries = plural(compared.multiplier_entries, "multiplier entry")
     change = (
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
-    return f"{arrow} {entries} against your {span} of {average}{change}."
+    return f"{prefix}{arrow} {entries} against your {span} of {average}{change}."
 
 
 def streak_line(summary: MultiplierSummary) -> str:
@@ -157,6 +175,9 @@ def summary_blocks(
                 "evidence was not written down: what did someone do better because of you?"
             )
         )
+        received = kudos_received_line(current)
+        if received:
+            blocks.append(context(received))
     else:
         blocks.append(section(headline(current)))
     details = [trend_line(summary), streak_line(summary)]
@@ -199,7 +220,7 @@ def weekly_summary_message(
         header(f"Your multiplier week · {summary.week.label()}"),
         *summary_blocks(summary, library, multiplier_command=multiplier_command),
     ]
-    return {"text": fallback_text(summary), "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+    return {"text": fallback_text(summary), "blocks": fit_message(blocks)}
 
 
 def summary_now_response(
@@ -218,7 +239,7 @@ def summary_now_response(
     return {
         "response_type": "ephemeral",
         "text": fallback_text(summary),
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(blocks),
     }
 
 

@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 
+from bot.ui.utf16 import utf16_len, utf16_prefix
+
+# Limits are in UTF-16 code units, as Slack counts them (bot/ui/utf16.py).
 SECTION_TEXT_LIMIT = 3000
 ELLIPSIS = "…"
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -18,18 +21,18 @@ def escape(text: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     """Cut text for display (never for storage) so it fits a Block Kit limit."""
-    if len(text) <= limit:
+    if utf16_len(text) <= limit:
         return text
-    return text[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+    return utf16_prefix(text, max(limit - len(ELLIPSIS), 0)) + ELLIPSIS
 
 
 def safe(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
     """Raw text (ours, or a form value) for mrkdwn: escaped, then cut without splitting an
     escape. Stored Slack text is escaped already: show it with `display()`/`render()`."""
     escaped = escape(text)
-    if len(escaped) <= limit:
+    if utf16_len(escaped) <= limit:
         return escaped
-    cut = escaped[: limit - len(ELLIPSIS)]
+    cut = utf16_prefix(escaped, limit - len(ELLIPSIS))
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
@@ -230,7 +233,7 @@ def _pieces(text: str, mode: TextMode, names: Names) -> list[tuple[str, bool]]:
 
 def _cut_escaped(text: str, room: int) -> str:
     """The longest prefix of escaped text within `room` that splits no &entity; or joiner."""
-    cut = text[:room]
+    cut = utf16_prefix(text, room)
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
@@ -248,24 +251,25 @@ def render(
 ) -> str:
     """Stored Slack text as a person should see it on a surface of `mode`.
 
-    `limit` cuts it (for display, never for storage) without splitting a mention, a link or an
-    escape, ending with "…". `names` fills in mentions Slack sent without a name (PLAIN,
-    MARKDOWN and CHANNEL; in MRKDWN Slack shows the name itself).
+    `limit` (UTF-16 units, as Slack counts) cuts it, for display, never for storage, without
+    splitting a mention, a link or an escape, ending with "…". `names` fills in mentions
+    Slack sent without a name (PLAIN, MARKDOWN and CHANNEL; in MRKDWN Slack shows the name).
     """
     pieces = _pieces(stored, mode, names)
-    total = sum(len(rendered) for rendered, _ in pieces)
+    total = sum(utf16_len(rendered) for rendered, _ in pieces)
     if limit is None or total <= limit:
         return "".join(rendered for rendered, _ in pieces)
     room = max(limit - len(ELLIPSIS), 0)
     out: list[str] = []
     for rendered, can_cut in pieces:
-        if len(rendered) <= room:
+        size = utf16_len(rendered)
+        if size <= room:
             out.append(rendered)
-            room -= len(rendered)
+            room -= size
             continue
         if can_cut:
             plain = mode in (TextMode.PLAIN, TextMode.MARKDOWN)
-            out.append(rendered[:room] if plain else _cut_escaped(rendered, room))
+            out.append(utf16_prefix(rendered, room) if plain else _cut_escaped(rendered, room))
         break
     return "".join(out) + ELLIPSIS
 
@@ -330,14 +334,14 @@ def from_typed(typed: str, *, original: str | None = None, names: Names = NO_NAM
 
 
 def chunks(text: str, size: int) -> list[str]:
-    """Escaped `text` in pieces of at most `size` characters, never splitting an entity."""
+    """Escaped `text` in pieces of at most `size` UTF-16 units, never splitting an entity."""
     escaped = escape(text)
     parts: list[str] = []
     while escaped:
-        if len(escaped) <= size:
+        if utf16_len(escaped) <= size:
             parts.append(escaped)
             break
-        cut = escaped[:size]
+        cut = utf16_prefix(escaped, size) or escaped[:1]  # always progress
         amp = cut.rfind("&")
         if amp > 0 and ";" not in cut[amp:]:
             cut = cut[:amp]

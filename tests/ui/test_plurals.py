@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.coaching.library import default_library
 from bot.evidence.periods import parse_period
 from bot.privacy.service import row_noun
-from bot.summaries.metrics import PeriodMetrics, TeamDigest, TeamTotals, Trend
+from bot.summaries.metrics import MultiplierSummary, PeriodMetrics, TeamDigest, TeamTotals, Trend
+from bot.summaries.periods import week_of_monday
 from bot.ui import checkins as checkin_ui
 from bot.ui import digest as digest_ui
 from bot.ui import evidence as evidence_ui
@@ -75,15 +76,15 @@ def _metrics(n: int) -> PeriodMetrics:
     )  # fmt: skip
 
 
-def _summaries(n: int) -> list[Any]:
-    """A summary with an upward trend and one level with the average, for count n."""
-    week = SimpleNamespace(label=lambda: "16–22 Nov 2026")
+def _summaries(n: int) -> list[MultiplierSummary]:
+    """Summaries with an upward trend and one level with the average, for count n, both for a
+    week that ended and one in progress."""
+    week = week_of_monday(date(2026, 11, 16), ZoneInfo("UTC"))
     return [
-        SimpleNamespace(
-            current=_metrics(n),
-            streak=n,
-            streak_capped=False,
+        MultiplierSummary(
             week=week,
+            current=_metrics(n),
+            trailing=(_metrics(n),),
             trend=Trend(
                 periods=max(n, 1),
                 average_entries=float(n),
@@ -92,8 +93,16 @@ def _summaries(n: int) -> list[Any]:
                 change_multiplier=change,
                 change_percent=0.5 if change else None,
             ),
+            streak=n,
+            streak_capped=False,
+            nudge=None,
+            reframe=None,
+            in_progress=in_progress,
+            trend_week=week,
+            trend_metrics=_metrics(n),
         )
         for change in (1.0, 0.0)
+        for in_progress in (False, True)
     ]
 
 
@@ -184,7 +193,8 @@ def test_every_count_goes_through_the_plural_helper() -> None:
             offenders.append(f"{where}:{number}: {line.strip()}")
         for match in _COUNTED.finditer(line):
             inside_code = line[: match.start()].count("`") % 2 == 1
-            if inside_code or _NEVER_ONE.match(match.group(1).strip()):
+            words = re.search(r"['\"]", match.group(1))  # `{'last' if … else 'this'} week`
+            if inside_code or words or _NEVER_ONE.match(match.group(1).strip()):
                 continue
             offenders.append(f"{where}:{number}: {line.strip()}")
     assert offenders == []

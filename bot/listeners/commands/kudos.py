@@ -23,6 +23,7 @@ from bot.listeners.support import (
 from bot.ui import evidence as ui
 from bot.ui import messages
 from bot.workspaces import service as workspaces
+from bot.workspaces.membership import is_member
 
 _REFUSALS = {
     evidence.KudosRefused.SELF: (
@@ -102,7 +103,7 @@ def handle_kudos(
         evidence.check_kudos_recipient(
             giver=giver, recipient_slack_id=recipient_id, profile=profile
         )
-        if profile.get("team_id") and team_id and profile["team_id"] != team_id:
+        if not is_member(profile, team_id=team_id, enterprise_id=context.enterprise_id):
             raise evidence.KudosRefused(evidence.KudosRefused.ELSEWHERE)
         recipient = workspaces.ensure_user(
             session=session, team_id=team_id, slack_user_id=recipient_id

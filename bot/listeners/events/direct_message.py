@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.conversations import edits
 from bot.conversations import service as conversations
 from bot.listeners.events import checkin_replies
 from bot.listeners.support import current_user, db
@@ -22,26 +23,25 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         return
     session = db(context)
     if subtype == "message_changed":
-        edited = event.get("message") or {}
-        if not edited.get("user"):
+        # Unfurls, thread bumps, bot edits and late deliveries change nothing (edits.py).
+        edit = edits.user_edit(event)
+        if edit is None:
             return
-        context["user_id"] = edited["user"]
+        context["user_id"] = edit.user_id
         user = current_user(context)
-        conversations.edit_direct_message(
-            session=session,
-            user=user,
-            channel_id=event["channel"],
-            ts=edited.get("ts", ""),
-            text=edited.get("text", ""),
-        )
+        if not conversations.edit_direct_message(
+            session=session, user=user, channel_id=event["channel"], edit=edit
+        ):
+            session.rollback()
+            return
         checkin_replies.apply_edit(
             session=session,
             context=context,
             client=client,
             user=user,
             channel_id=event["channel"],
-            ts=edited.get("ts", ""),
-            text=edited.get("text", ""),
+            ts=edit.ts,
+            text=edit.text,
         )
         return
     if not event.get("user"):
