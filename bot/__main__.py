@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import clock
 from bot.config import Settings, SettingsError, get_settings
+from bot.ui.text import noun
 
 logger = logging.getLogger("bot")
 
@@ -307,7 +308,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
         ]
         if given:
             raise CliError(
-                f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} for the local "
+                f"{' and '.join(given)} {noun(len(given), 'is', 'are')} for the local "
                 "sandbox, but Slack settings are present, so this would serve Slack. "
                 "`python -m bot sandbox` starts the sandbox anyway."
             )

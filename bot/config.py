@@ -108,7 +108,8 @@ class Settings(BaseSettings):
     @field_validator("summary_day")
     @classmethod
     def _known_day(cls, value: str) -> str:
-        from bot.summaries.periods import day_name, parse_weekday
+        from bot.summaries.periods import day_name
+        from bot.timetext import parse_weekday
 
         day = parse_weekday(value)
         if day is None:
@@ -118,25 +119,26 @@ class Settings(BaseSettings):
     @field_validator("summary_time")
     @classmethod
     def _hh_mm(cls, value: str) -> str:
-        from bot.summaries.periods import hhmm, parse_hhmm
+        from bot.summaries.periods import hhmm
+        from bot.timetext import parse_time_of_day
 
-        minute = parse_hhmm(value)
+        minute = parse_time_of_day(value)
         if minute is None:
-            raise ValueError("must be a 24-hour time such as 09:00")
+            raise ValueError("must be a time of day such as 09:00 or 9am")
         return hhmm(minute)
 
     @property
     def summary_weekday(self) -> int:
         """Monday is 0."""
-        from bot.summaries.periods import parse_weekday
+        from bot.timetext import parse_weekday
 
         return parse_weekday(self.summary_day) or 0
 
     @property
     def summary_minute(self) -> int:
-        from bot.summaries.periods import parse_hhmm
+        from bot.timetext import parse_time_of_day
 
-        return parse_hhmm(self.summary_time) or 0
+        return parse_time_of_day(self.summary_time) or 0
 
     @field_validator("token_encryption_key")
     @classmethod

@@ -15,8 +15,10 @@ from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.digests import service, slack
 from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.slack.people import names_in
 from bot.summaries import delivery
 from bot.summaries.delivery import SendFailed
+from bot.summaries.metrics import TeamDigest
 from bot.ui.digest import digest_message
 from bot.ui.messages import CommandNames
 
@@ -139,6 +141,11 @@ def digest_team(session: Session, digest: DigestChannel) -> str:
     return workspace.team_id if workspace is not None else ""
 
 
+def _shared_texts(team: TeamDigest) -> list[str]:
+    items = [*team.highlights, *team.late_highlights, *team.kudos]
+    return [item.text for item in items]
+
+
 def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> None:
     library = default_library(ctx.settings.prompts_dir)
     with ctx.database.session() as session:
@@ -176,6 +183,7 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
             tz_name=digest.tz,
             library=library,
             names=_names(ctx),
+            people=names_in(client, *_shared_texts(team)),
         )
         session.commit()
         try:

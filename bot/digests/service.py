@@ -29,6 +29,8 @@ from bot.db.models import (
 )
 from bot.summaries import metrics, periods
 from bot.summaries.service import insert_ignoring_conflicts
+from bot.timetext import parse_time_of_day, parse_weekday
+from bot.ui.text import readable
 
 STALE_CLAIM = timedelta(minutes=15)
 DEFAULT_WEEKDAY = 0  # Monday
@@ -67,20 +69,23 @@ def parse_channel(word: str) -> ChannelRef:
 
 
 def parse_schedule(words: list[str]) -> Schedule | None:
-    """`weekly <day> <HH:MM> [tz]` → Schedule; nothing → None (the default schedule)."""
+    """`weekly <day> <time> [tz]` → Schedule (`16:00`, `4pm`, `4 pm`…); nothing → None (the
+    default schedule)."""
     if not words:
         return None
+    if len(words) >= 4 and words[3].lower().replace(".", "") in ("am", "pm"):
+        words = [*words[:2], words[2] + words[3], *words[4:]]  # "9 am" as two words
     if words[0].lower() != "weekly" or len(words) not in (3, 4):
         raise DigestUsageError("The schedule reads `weekly <day> <HH:MM> [time zone]`.")
-    weekday = periods.parse_weekday(words[1])
+    weekday = parse_weekday(words[1])
     if weekday is None:
-        raise DigestUsageError(f"“{words[1]}” is not a day of the week.")
-    minute = periods.parse_hhmm(words[2])
+        raise DigestUsageError(f"“{readable(words[1])}” is not a day of the week.")
+    minute = parse_time_of_day(words[2])
     if minute is None:
-        raise DigestUsageError(f"“{words[2]}” is not a 24-hour time such as 09:00.")
+        raise DigestUsageError(f"“{readable(words[2])}” is not a time of day such as 09:00 or 9am.")
     tz = words[3] if len(words) == 4 else None
     if tz is not None and not periods.is_known_zone(tz):
-        raise DigestUsageError(f"“{tz}” is not a time zone I know (try Europe/Berlin).")
+        raise DigestUsageError(f"“{readable(tz)}” is not a time zone I know (try Europe/Berlin).")
     return Schedule(weekday, minute, tz)
 
 

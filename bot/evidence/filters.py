@@ -10,13 +10,17 @@ from datetime import UTC, datetime, timedelta
 from bot.coaching.library import CoachingLibrary
 from bot.evidence.periods import PeriodError, parse_period
 from bot.evidence.service import EntryFilter
+from bot.ui.text import readable
 
 MAX_LAST = 500
 _LAST_N = re.compile(r"^(?:last|latest|newest)\s+(\d{1,6})$", re.IGNORECASE)
 _N = re.compile(r"^\d{1,6}$")
 _SPEC = re.compile(r"^([a-z_]{0,32})\|(\d{0,12})\|(\d{0,12})\|(\d{0,6})\|(\d{1,6})$")
 
-FILTER_HELP = "`last 20`, `this quarter`, `2026-Q3`, `last 90 days`, `#writing` (or a mix)"
+FILTER_HELP = (
+    "`last 20`, `last week`, `december`, `this quarter`, `2026-Q3`, `last 90 days`, `#writing` "
+    "(or a mix)"
+)
 
 
 class FilterError(ValueError):
@@ -53,7 +57,7 @@ def parse_filter(
         if word.startswith("#"):
             found = _dimension_for(word, library)
             if found is None:
-                raise FilterError(f"I don't know the dimension {word}.")
+                raise FilterError(f"I don't know the dimension {readable(word)}.")
             dimension = found
         else:
             rest.append(word)

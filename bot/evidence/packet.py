@@ -9,7 +9,6 @@ evidence (a sponsor) show their questions for the engineer to answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,17 +17,10 @@ from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import PromotionElement
 from bot.db.models import EvidenceEntry
 from bot.evidence.periods import Period, user_zone
-from bot.ui.text import unescape
+from bot.ui.text import TextMode, md_link, mentioned_ids, plural, render, unescape
 
 OTHER_GROUP = "other"
 UNCLASSIFIED = "unclassified"
-
-_ENTITY = re.compile(r"<([^<>\n]*)>")
-_USER = re.compile(r"^@([UW][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
-_CHANNEL = re.compile(r"^#([CG][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
-_SPECIAL = re.compile(r"^!([a-z_]+)(?:\^[^|]*)?(?:\|(.*))?$", re.IGNORECASE | re.DOTALL)
-_URL = re.compile(r"^((?:https?://|mailto:)[^\s|<>]+)(?:\|(.*))?$", re.DOTALL)
-_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]]+$")
 
 
 @dataclass(frozen=True)
@@ -44,41 +36,9 @@ def person(slack_id: str, names: Mapping[str, str]) -> str:
     return f"@{name}" if name else f"@{slack_id}"
 
 
-def _entity(inner: str, names: Mapping[str, str]) -> str:
-    """One Slack <…> entity as Markdown text."""
-    if m := _USER.match(inner):
-        user_id, label = m.group(1), m.group(2)
-        return "@" + unescape(label) if label and user_id not in names else person(user_id, names)
-    if m := _CHANNEL.match(inner):
-        return "#" + unescape(m.group(2) or m.group(1))
-    if m := _SPECIAL.match(inner):
-        word, label = m.group(1).lower(), m.group(2)
-        return "@" + word if word in ("here", "channel", "everyone") else unescape(label or word)
-    if m := _URL.match(inner):
-        url, label = unescape(m.group(1)), m.group(2)
-        return md_link(unescape(label), url) if label else url
-    return unescape(f"<{inner}>")
-
-
 def readable(text: str, names: Mapping[str, str]) -> str:
-    """Slack markup as plain Markdown: @names, #channels, [label](url)."""
-    parts: list[str] = []
-    position = 0
-    for match in _ENTITY.finditer(text):
-        parts.append(unescape(text[position : match.start()]))
-        parts.append(_entity(match.group(1), names))
-        position = match.end()
-    parts.append(unescape(text[position:]))
-    return "".join(parts)
-
-
-def md_link(label: str, url: str) -> str:
-    """[label](url) for a clean http(s) URL; otherwise the two as text."""
-    url = url.strip()
-    label = " ".join(label.split()).replace("[", "(").replace("]", ")") or url
-    if _SAFE_URL.match(url):
-        return f"[{label}]({url})"
-    return f"{label} ({url})" if label != url else url
+    """Stored Slack text as Markdown: @names, #channels, [label](url), `&` as typed."""
+    return render(text, TextMode.MARKDOWN, names=names)
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -209,8 +169,8 @@ def build_packet(
         f"{period.last_day.isoformat()})"
         + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
         "",
-        f"**{len(own)} {'entry' if len(own) == 1 else 'entries'} of your own** · multiplier "
-        f"work: {counted} · people helped: {len(people)} · across teams or org-wide: {broad} · "
+        f"**{plural(len(own), 'entry')} of your own** · multiplier work: {counted} · "
+        f"people helped: {len(people)} · across teams or org-wide: {broad} · "
         f"kudos received: {kudos}",
         "",
         f"_Exported from Multiplier on {_day(generated_at, tz)}. Everything here comes from "
@@ -241,10 +201,9 @@ def people_in(entries: Sequence[PacketEntry]) -> list[str]:
     for item in entries:
         for p in item.entry.people:
             seen.setdefault(p, None)
-        for text in (item.entry.text, item.entry.impact or ""):
-            for match in _ENTITY.finditer(text):
-                if m := _USER.match(match.group(1)):
-                    seen.setdefault(m.group(1), None)
+        for slack_id in mentioned_ids(item.entry.text, item.entry.impact):
+            if slack_id.startswith(("U", "W")):
+                seen.setdefault(slack_id, None)
         if item.kudos_from:
             seen.setdefault(item.kudos_from, None)
     return list(seen)

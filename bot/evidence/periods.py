@@ -1,7 +1,10 @@
-"""Periods people type: `2026-Q3`, `last 90 days`, `this quarter`, `2026-01-01..2026-06-30`.
+"""Periods people type: `last week`, `december`, `dec 2026`, `2026-Q3`, `last 90 days`,
+`this quarter`, `2026-01-01..2026-06-30`: the one period parser.
 
 Dates are read in the user's time zone; a period is a half-open range of instants
-[start, end) in UTC, with a label for people.
+[start, end) in UTC, with a label for people. A week is the summaries' week (Monday to
+Sunday, `bot.summaries.periods`), so "this week" here is the week a summary is about; month
+and day names are read by `bot.timetext`.
 """
 
 from __future__ import annotations
@@ -10,12 +13,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from bot.summaries.periods import week_containing
+from bot.summaries.periods import zone as user_zone
+from bot.timetext import COUNT_WORDS, parse_count, parse_month
+from bot.ui.text import plural
 
 MAX_DAYS = 366 * 20
 
 _QUARTER = re.compile(r"^(\d{4})[-\s]?q([1-4])$|^q([1-4])[-\s]?(\d{4})$", re.IGNORECASE)
-_LAST = re.compile(r"^(?:the\s+)?(?:last|past)\s+(\d{1,5})\s+(day|week|month|year)s?$", re.I)
+_LAST = re.compile(
+    rf"^(?:the\s+)?(?:last|past)\s+(\d{{1,5}}|{COUNT_WORDS})\s+(day|week|month|year)s?$", re.I
+)
+# `december`, `dec 2026`, `December, 2026`, `2026 dec`
+_MONTH_NAME = re.compile(r"^([a-z]{3,9})\.?,?(?:\s+(\d{4}))?$|^(\d{4})\s+([a-z]{3,9})\.?$", re.I)
 _RANGE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|–|—|\bto\b|\s-\s)\s*(\d{4}-\d{2}-\d{2})$", re.IGNORECASE
 )
@@ -25,8 +37,9 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
 
 PERIOD_HELP = (
-    "a quarter (`2026-Q3`, `this quarter`, `last quarter`), `last 90 days`, `last 6 months`, "
-    "a year (`2026`, `this year`), a month (`2026-05`), `since 2026-01-01`, or dates "
+    "`this week`, `last week`, a month (`this month`, `last month`, `december`, `dec 2026`, "
+    "`2026-05`), a quarter (`2026-Q3`, `this quarter`, `last quarter`), `last 90 days`, "
+    "`last 6 months`, a year (`2026`, `this year`), `since 2026-01-01`, or dates "
     "`2026-01-01..2026-06-30`"
 )
 
@@ -47,14 +60,6 @@ class Period:
 
     def contains(self, instant: datetime) -> bool:
         return self.start <= instant < self.end
-
-
-def user_zone(tz: str | None) -> ZoneInfo:
-    """The user's zone, or UTC when Slack's name is unknown here."""
-    try:
-        return ZoneInfo(tz or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _add_months(day: date, months: int) -> date:
@@ -108,7 +113,8 @@ def _fixed(today: date, zone: ZoneInfo) -> dict[str, Callable[[], Period]]:
     this_q = (today.month - 1) // 3 + 1
     previous_q = (today.year, this_q - 1) if this_q > 1 else (today.year - 1, 4)
     month_start = today.replace(day=1)
-    week_start = today - timedelta(days=today.weekday())
+    week_start = week_containing(datetime.combine(today, time(12), zone), zone).monday
+    last_week_start = week_start - timedelta(weeks=1)
     last_month_start = _add_months(month_start, -1)
     y = today.year
     return {
@@ -128,6 +134,12 @@ def _fixed(today: date, zone: ZoneInfo) -> dict[str, Callable[[], Period]]:
         "this week": lambda: _make(
             week_start, week_start + timedelta(days=6), zone, f"the week of {week_start}"
         ),
+        "last week": lambda: _make(
+            last_week_start,
+            last_week_start + timedelta(days=6),
+            zone,
+            f"the week of {last_week_start}",
+        ),
     }
 
 
@@ -140,6 +152,9 @@ _SYNONYMS = {
     "month": "this month",
     "previous month": "last month",
     "week": "this week",
+    "current week": "this week",
+    "previous week": "last week",
+    "current month": "this month",
 }
 
 
@@ -153,8 +168,7 @@ def _last(count: int, unit: str, today: date, zone: ZoneInfo) -> Period:
     else:
         months = count if unit == "month" else 12 * count
         first = _add_months(today, -min(months, 12 * 21)) + timedelta(days=1)
-    plural = "s" if count != 1 else ""
-    return _make(first, today, zone, f"the last {count} {unit}{plural}")
+    return _make(first, today, zone, f"the last {plural(count, unit)}")
 
 
 def _month(year: int, month: int, zone: ZoneInfo, typed: str) -> Period:
@@ -178,7 +192,7 @@ def _patterns(typed: str, today: date, zone: ZoneInfo) -> Period | None:
     """Periods written with numbers: quarters, ranges, `last N units`, years, months, days."""
     builders: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period]]] = [
         (_QUARTER, lambda m: quarter(int(m[1] or m[4]), int(m[2] or m[3]), zone)),
-        (_LAST, lambda m: _last(int(m[1]), m[2].lower(), today, zone)),
+        (_LAST, lambda m: _last(parse_count(m[1]) or 0, m[2].lower(), today, zone)),
         (_RANGE, lambda m: _range(_date(m[1]), _date(m[2]), zone)),
         (_SINCE, lambda m: _make(_date(m[1]), max(today, _date(m[1])), zone, f"since {m[1]}")),
         (_MONTH, lambda m: _month(int(m[1]), int(m[2]), zone, typed)),
@@ -189,6 +203,21 @@ def _patterns(typed: str, today: date, zone: ZoneInfo) -> Period | None:
         if m := pattern.match(typed):
             return build(m)
     return None
+
+
+def _named_month(typed: str, today: date, zone: ZoneInfo) -> Period | None:
+    """`december` (the latest December that has begun), `dec 2026`, `2026 december`."""
+    match = _MONTH_NAME.match(typed)
+    if match is None:
+        return None
+    month = parse_month(match[1] or match[4])
+    if month is None:
+        return None
+    year_text = match[2] or match[3]
+    if year_text:
+        return _month(int(year_text), month, zone, typed)
+    year = today.year if month <= today.month else today.year - 1
+    return _month(year, month, zone, typed)
 
 
 def parse_period(text: str, *, now: datetime, tz: str | None) -> Period:
@@ -202,7 +231,7 @@ def parse_period(text: str, *, now: datetime, tz: str | None) -> Period:
     named = _fixed(today, zone).get(_SYNONYMS.get(lowered, lowered))
     if named is not None:
         return named()
-    found = _patterns(typed, today, zone)
+    found = _patterns(typed, today, zone) or _named_month(typed, today, zone)
     if found is None:
         raise PeriodError(f"I can't read that period. Try {PERIOD_HELP}.")
     return found

@@ -25,7 +25,7 @@ from bot.home.service import request_home_refresh
 from bot.scheduling.jobs import JobContext
 from bot.ui import evidence as ui
 from bot.ui import messages
-from bot.ui.text import safe
+from bot.ui.text import display
 from bot.ui.welcome import with_welcome
 from bot.workqueue.queue import AfterCommit, QueuedItem, handler
 from bot.workqueue.writer import PendingWork
@@ -114,7 +114,7 @@ def store_brag(ctx: JobContext, session: Session, work: QueuedWork) -> AfterComm
         notes.append(ui.reframe_note(reframe))
     if parsed.malformed_mentions:
         who = ", ".join(parsed.malformed_mentions[:5])
-        notes.append(f"I couldn't match {safe(who, 300)} to a person: use Edit to pick people.")
+        notes.append(f"I couldn't match {display(who, 300)} to a person: use Edit to pick people.")
     confirmation = ui.entry_confirmation(
         entry,
         library,

@@ -18,7 +18,7 @@ its words, without the structured reference.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.base import Base, utcnow
 from bot.db.models import User, Workspace
+from bot.ui.text import NO_NAMES, mentioned_ids, readable
 
 EXPORT_FORMAT = "multiplier-export"
 EXPORT_VERSION = 1
@@ -168,8 +169,56 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
         # Rows per table, e.g. how many corrections ("classifier_examples") taught the
         # workspace's classifier: the file says what it holds before anyone reads the rows.
         "counts": {name: len(rows) for name, rows in tables.items()},
-        "tables": tables,
+        "tables": add_readable_fields(tables),
     }
+
+
+# Columns that hold text as Slack sent it (`&amp;`, `<@U1|bob>`); each exported row that has
+# one also gets `"readable": {column: text as typed}` next to the stored value.
+SLACK_TEXT_COLUMNS = ("text", "impact")
+READABLE_KEY = "readable"
+
+
+def add_readable_fields(
+    tables: dict[str, list[dict[str, Any]]], names: Mapping[str, str] = NO_NAMES
+) -> dict[str, list[dict[str, Any]]]:
+    """Give every exported row with Slack text its readable version (`@bob`, `Q&A`), in place.
+
+    The stored values stay as they are, so `rows_from_export` reads back the same rows.
+    """
+    for rows in tables.values():
+        for row in rows:
+            shown = {
+                column: readable(row[column], names)
+                for column in SLACK_TEXT_COLUMNS
+                if isinstance(row.get(column), str)
+            }
+            if shown:
+                row[READABLE_KEY] = shown
+    return tables
+
+
+def row_noun(table_name: str) -> str:
+    """What one row of a table is, for people: `evidence entry`, `check-in`, `kudos`."""
+    words = table_name.replace("checkin", "check-in").split("_")
+    last = words[-1]
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith("s") and last != "kudos":
+        last = last[:-1]
+    return " ".join([*words[:-1], last])
+
+
+def unnamed_in_export(data: dict[str, Any]) -> list[str]:
+    """Ids the export's Slack text mentions without a name (`<@U1>`), to look them up."""
+    texts = [
+        row.get(column)
+        for rows in data.get("tables", {}).values()
+        for row in rows
+        for column in SLACK_TEXT_COLUMNS
+        if isinstance(row.get(column), str)
+    ]
+    return mentioned_ids(*texts, unnamed_only=True)
 
 
 def rows_from_export(data: dict[str, Any], table_name: str) -> list[dict[str, Any]]:

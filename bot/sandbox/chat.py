@@ -28,6 +28,8 @@ from bot.sandbox.render import (
 from bot.sandbox.slacktext import as_slack_sends
 from bot.sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
 from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
+from bot.timetext import parse_time_of_day, parse_weekday
+from bot.ui.text import plural
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +40,6 @@ _PRESS = re.compile(r"^(\d+)(?:\s+(.+))?$")
 _EMOJI_START = re.compile(r"^:[a-z0-9_+-]+:")
 _RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$")
 _RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 # :shortcut lists this many of the messages shown last, each cut to this many characters.
 SHORTCUT_CHOICES = 9
@@ -328,7 +329,7 @@ class Chat:
         self.say(f"It is {now:%a %d %b %Y %H:%M} UTC ({here}).")
 
     def parse_time(self, spec: str) -> datetime:
-        """`+3d`, `+2h30m`, `2026-12-04 15:00` (local to you, or UTC), `fri 15:00`."""
+        """`+3d`, `+2h30m`, `2026-12-04 15:00` (local to you, or UTC), `fri 15:00`, `fri 4pm`."""
         now = clock.now()
         relative = _RELATIVE.match(spec)
         if relative:
@@ -340,13 +341,15 @@ class Chat:
         zone = self.user.zone
         if words and words[-1].upper() in ("UTC", "Z"):
             zone, words = UTC, words[:-1]  # type: ignore[assignment]
-        if len(words) == 2 and words[0].lower()[:3] in _WEEKDAYS:
-            hour, _, mins = words[1].partition(":")
+        wanted = parse_weekday(words[0]) if words else None
+        if wanted is not None and len(words) in (2, 3):
+            minute = parse_time_of_day(" ".join(words[1:]))
+            if minute is None:
+                raise ValueError(spec)
             local_now = now.astimezone(zone)
-            wanted = _WEEKDAYS.index(words[0].lower()[:3])
             day = local_now.date() + timedelta(days=(wanted - local_now.weekday()) % 7)
             candidate = datetime(
-                day.year, day.month, day.day, int(hour), int(mins or 0), tzinfo=zone
+                day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=zone
             )
             if candidate <= now:
                 candidate += timedelta(days=7)
@@ -527,7 +530,7 @@ class Chat:
             if not posts:
                 self.say(f"{label}: no digest posted yet (they arrive with :time).")
                 continue
-            self.say(f"{label}: {len(posts)} post(s) from multiplier; the latest:")
+            self.say(f"{label}: {plural(len(posts), 'post')} from multiplier; the latest:")
             for message in posts[-3:]:
                 self._show_message(message, channel, at=self._ts_time(message))
         self._end_step()
@@ -930,7 +933,8 @@ class Chat:
     def _repeats_note(self) -> None:
         for line, count in self._repeats.items():
             if count and line.startswith("⚠"):
-                self.say(f"  (and {count} more time(s): {line.removeprefix('⚠ ')[:120]})")
+                again = plural(count, "more time")
+                self.say(f"  (and {again}: {line.removeprefix('⚠ ')[:120]})")
         self._repeats = {}
 
     def show_calls(self, calls: list[Any], *, at: datetime | None = None) -> None:  # noqa: PLR0912

@@ -14,6 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.sandbox.render import Names, describe_input, element_options, option_text, text_object
+from bot.summaries.periods import hhmm
+from bot.timetext import parse_time_of_day
+from bot.ui.text import plural
 
 CANCEL = ":cancel"
 SUBMIT = ":submit"
@@ -24,7 +27,6 @@ FORM_WORDS = (CANCEL, SUBMIT, LATER, CLEAR)
 _URL = re.compile(r"^https?://[^\s/$.?#].\S*$", re.I)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RELATIVE_DAYS = re.compile(r"^\+(\d{1,4})d$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class Invalid(ValueError):
@@ -208,7 +210,7 @@ def parse(f: Field, typed: str, lookup: Lookup) -> dict[str, Any]:  # noqa: PLR0
         people = _people(typed, lookup, single=False)
         limit = element.get("max_selected_items")
         if limit is not None and len(people) > int(limit):
-            raise Invalid(f"at most {limit} people")
+            raise Invalid(f"at most {plural(int(limit), 'person')}")
         return {"type": kind, "selected_users": people}
     if kind in ("conversations_select", "channels_select"):
         (channel,) = _channels(typed, lookup, single=True)
@@ -322,10 +324,11 @@ def _date(typed: str, lookup: Lookup) -> date:
 
 
 def _time(typed: str) -> str:
-    match = _TIME.match(typed.strip())
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise Invalid("a time of day, HH:MM (24-hour)")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    """What a timepicker sends (`HH:mm`), from a time typed as anywhere else (`4pm`, `16:00`)."""
+    minute = parse_time_of_day(typed)
+    if minute is None:
+        raise Invalid("a time of day: 16:00, 4pm or 4:30pm")
+    return hhmm(minute)
 
 
 def _rich_text_value(typed: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 _TOKEN = re.compile(
-    r"(?P<url>https?://[^\s<>]+[^\s<>.,;:!?)\]'\"])"
+    r"(?P<url>https?://[^\s<>|]+[^\s<>|.,;:!?)\]'\"])"
     r"|(?<![\w@#&])(?P<sigil>[@#])(?P<name>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)"
 )
 BROADCASTS = ("here", "channel", "everyone")
@@ -33,7 +33,7 @@ def as_slack_sends(
 
     def replace(match: re.Match[str]) -> str:
         if match.group("url"):
-            return f"<{match.group('url')}>"
+            return f"<{escape(match.group('url'))}>"
         sigil, name = match.group("sigil"), match.group("name")
         if sigil == "@":
             if name.lower() in BROADCASTS:
@@ -45,4 +45,13 @@ def as_slack_sends(
         found = channel_id(name)
         return f"<#{found}|{name}>" if found else match.group(0)
 
-    return _TOKEN.sub(replace, escape(text))
+    # Links and names are found in the text as typed (a URL may end with `&`), and
+    # everything around them is escaped.
+    out: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(replace(match))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return "".join(out)

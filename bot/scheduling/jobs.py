@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.slack.client import build_web_client
+from bot.ui.text import plural
 from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
 
@@ -133,7 +134,7 @@ def prune_events(ctx: JobContext, now: datetime) -> JobResult:
         removed = conversations.prune_processed_events(
             session=session, now=now, keep=timedelta(days=ctx.settings.event_retention_days)
         )
-    return JobResult("prune-events", f"forgot {removed} processed event id(s)")
+    return JobResult("prune-events", f"forgot {plural(removed, 'processed event id')}")
 
 
 def run_job(name: str, ctx: JobContext, now: datetime) -> JobResult:

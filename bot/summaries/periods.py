@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.timetext import weekday_name
+
 DAYS_PER_WEEK = 7
 
 
@@ -157,31 +158,9 @@ def digest_period(slot: datetime, tz: ZoneInfo) -> DigestPeriod:
     return DigestPeriod(start=start_local.astimezone(UTC), end=slot, key=f"{slot:%Y-%m-%dT%H:%MZ}")
 
 
-def parse_weekday(word: str) -> int | None:
-    word = word.strip().lower()
-    for index, name in enumerate(WEEKDAYS):
-        if len(word) >= 3 and name.startswith(word[:3]) and _full_day(index).startswith(word):
-            return index
-    return None
-
-
-def _full_day(index: int) -> str:
-    return ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")[index]
-
-
 def day_name(index: int) -> str:
-    return _full_day(index).capitalize()
-
-
-def parse_hhmm(text: str) -> int | None:
-    """Minutes after midnight for 'HH:MM' (24-hour), or None."""
-    hours, colon, minutes = text.strip().partition(":")
-    if not colon or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        return None
-    h, m = int(hours), int(minutes)
-    if 0 <= h < 24 and 0 <= m < 60:
-        return h * 60 + m
-    return None
+    """`Monday` for 0 (days are read with `bot.timetext.parse_weekday`)."""
+    return weekday_name(index)
 
 
 def hhmm(minute_of_day: int) -> str:

@@ -1,13 +1,14 @@
 """Block Kit for check-ins: the DM, its answer and settings modals, confirmations, reminders.
 
-Button values and private_metadata carry ids only; user text goes through `safe()`.
+Button values and private_metadata carry ids only; stored user text goes through `display()`
+(it is Slack-escaped already), text of ours through `safe()`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from bot.ui.blocks import (
     plain,
     section,
 )
-from bot.ui.text import mention, safe, truncate
+from bot.ui.text import display, mention, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
 
 METADATA_EVENT = "multiplier_checkin"
@@ -119,7 +120,7 @@ def _question_blocks(
     nothing = "Nothing last week" if last_week else "Nothing this week"
     blocks: list[Block] = [section(f"*{number}. {safe(question.text, 2000)}*")]
     if question.answer_kind == "answer":
-        blocks.append(context(f":white_check_mark: {safe(question.answer_text or '', 2800)}"))
+        blocks.append(context(f":white_check_mark: {display(question.answer_text or '', 2800)}"))
     elif question.answer_kind == "nothing":
         blocks.append(context(f":heavy_minus_sign: {nothing}"))
     elif open_:
@@ -174,7 +175,7 @@ def checkin_message(
                     "action_id": PAUSE,
                     "options": [
                         {
-                            "text": plain(f"Pause for {w} week{'s' if w > 1 else ''}", 75),
+                            "text": plain(f"Pause for {plural(w, 'week')}", 75),
                             "value": f"{checkin_id}:{w}",
                         }
                         for w in PAUSE_WEEKS
@@ -377,6 +378,7 @@ class AnswerForm:
     link: str | None = None
     impact: str | None = None
     visibility: str = "private"
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 def answer_modal(
@@ -403,7 +405,8 @@ def answer_modal(
         "placeholder": plain("What happened? Who was it for?", 150),
     }
     if form.text:
-        what["initial_value"] = utf16_prefix(form.text, ANSWER_TEXT_LIMIT)
+        # As the person typed it; saved unchanged, `from_typed` gives back the stored text.
+        what["initial_value"] = utf16_prefix(readable(form.text, form.names), ANSWER_TEXT_LIMIT)
     blocks.append(_input("what", "What happened", what))
     people: dict[str, Any] = {
         "type": "multi_users_select",
@@ -440,7 +443,7 @@ def answer_modal(
         "placeholder": plain("What would have happened otherwise? A number helps.", 150),
     }
     if form.impact:
-        impact["initial_value"] = utf16_prefix(form.impact, ANSWER_TEXT_LIMIT)
+        impact["initial_value"] = utf16_prefix(readable(form.impact, form.names), ANSWER_TEXT_LIMIT)
     blocks.append(_input("impact", "Impact", impact, optional=True))
     visibility_options = [
         Option("private", "Only me"),

@@ -2,7 +2,8 @@
 
 A digest names only people who chose to appear (authors of shared highlights, kudos givers
 who allowed it and their recipients); aggregates appear only for a large enough group; no
-broadcast can come out of here because every piece of user text goes through `safe`.
+broadcast or ping can come out of here: shared text goes through `render(…, CHANNEL)`, ours
+through `safe`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from bot.ui.blocks import (
     section,
 )
 from bot.ui.messages import CommandNames
-from bot.ui.summary import dimension_label, display_text
-from bot.ui.text import mention, safe, truncate
+from bot.ui.summary import dimension_label
+from bot.ui.text import NO_NAMES, Names, TextMode, mention, noun, plural, render, safe, truncate
 
 HIGHLIGHT_TEXT_LIMIT = 500
 
@@ -38,21 +39,21 @@ def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
     return f"{start:%a %d %b} – {last:%a %d %b %Y}"
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"*{number}* {one if number == 1 else many}"
+def _count(number: int, one: str) -> str:
+    return f"*{number}* {noun(number, one)}"
 
 
 def totals_lines(totals: TeamTotals) -> tuple[str, str]:
     """Two lines that never run people and entries together: who, then what was logged."""
     people = (
-        f"{_count(totals.participants, 'person', 'people')} took part · "
-        f"{_count(totals.people_helped, 'person', 'people')} helped by their work"
+        f"{_count(totals.participants, 'person')} took part · "
+        f"{_count(totals.people_helped, 'person')} helped by their work"
     )
     entries = (
-        f"{_count(totals.entries, 'entry', 'entries')} logged: "
+        f"{_count(totals.entries, 'entry')} logged: "
         f"*{totals.multiplier_entries}* multiplier work · "
         f"*{totals.cross_team_entries}* beyond the team · "
-        f"{_count(totals.written_artefacts, 'written artefact', 'written artefacts')}"
+        f"{_count(totals.written_artefacts, 'written artefact')}"
     )
     return people, entries
 
@@ -70,10 +71,15 @@ def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
     return blocks
 
 
-def _highlight_block(item: Highlight, library: CoachingLibrary, limit: int) -> Block:
+def _shared_text(text: str, limit: int, people: Names) -> str:
+    """What someone shared, for the whole channel: people by name, never pinged."""
+    return render(text, TextMode.CHANNEL, limit=limit, names=people)
+
+
+def _highlight_block(item: Highlight, library: CoachingLibrary, limit: int, people: Names) -> Block:
     return section(
         f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
-        f"{display_text(item.text, limit)}"
+        f"{_shared_text(item.text, limit, people)}"
     )
 
 
@@ -91,8 +97,9 @@ def digest_message(
     tz_name: str,
     library: CoachingLibrary,
     names: CommandNames,
+    people: Names = NO_NAMES,
 ) -> dict[str, Any]:
-    """The weekly post in a team channel."""
+    """The weekly post in a team channel (`people` names those its texts mention by id)."""
     tz = zone(tz_name)
     limit = _item_limit(digest)
     title = "Team multiplier digest"
@@ -104,16 +111,17 @@ def digest_message(
     else:
         blocks.append(
             context(
-                f"Team totals appear once at least {digest.min_group_size} people take part "
-                "in a week, so nobody's week can be singled out."
+                f"Team totals appear once at least {plural(digest.min_group_size, 'person')} "
+                "take part in a week, so nobody's week can be singled out."
             )
         )
     if digest.highlights:
         blocks.append(divider())
         blocks.append(section("*Highlights people chose to share*"))
-        blocks.extend(_highlight_block(item, library, limit) for item in digest.highlights)
+        blocks.extend(_highlight_block(item, library, limit, people) for item in digest.highlights)
         if digest.highlights_more:
-            blocks.append(context(f"…and {digest.highlights_more} more shared entries."))
+            more = plural(digest.highlights_more, "more shared entry", "more shared entries")
+            blocks.append(context(f"…and {more}."))
     if digest.kudos:
         blocks.append(divider())
         blocks.append(section("*Kudos*"))
@@ -121,7 +129,7 @@ def digest_message(
             blocks.append(
                 section(
                     f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
-                    f"{display_text(kudos.text, limit)}"
+                    f"{_shared_text(kudos.text, limit, people)}"
                 )
             )
         if digest.kudos_more:
@@ -133,11 +141,13 @@ def digest_message(
             entries = digest.late_totals.entries
             blocks.append(
                 context(
-                    f"{entries} more {'entry' if entries == 1 else 'entries'}, "
+                    f"{plural(entries, 'more entry', 'more entries')}, "
                     f"{digest.late_totals.multiplier_entries} of them multiplier work."
                 )
             )
-        blocks.extend(_highlight_block(item, library, limit) for item in digest.late_highlights)
+        blocks.extend(
+            _highlight_block(item, library, limit, people) for item in digest.late_highlights
+        )
     if digest.is_empty:
         blocks.append(section("A quiet week on the log."))
     blocks.append(
@@ -170,9 +180,9 @@ def digest_added(
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
         f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
-        f"team totals once at least {min_group_size} people take part, highlights their authors "
-        "shared, and kudos their givers allowed. Private entries never appear, and nobody is "
-        "named for not taking part."
+        f"team totals once at least {plural(min_group_size, 'person')} take part, highlights "
+        "their authors shared, and kudos their givers allowed. Private entries never appear, "
+        "and nobody is named for not taking part."
     )
     blocks = [section(text)]
     if joined:
@@ -207,7 +217,8 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
         )
         return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
     lines = [
-        f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · team of {members}"
+        f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · "
+        f"team of {plural(members, 'person')}"
         for d, members in rows[:40]
     ]
     if len(rows) > 40:

@@ -29,7 +29,18 @@ from bot.ui.blocks import (
     plain,
     section,
 )
-from bot.ui.text import chunks, display, link, mention, safe, truncate
+from bot.ui.text import (
+    NO_NAMES,
+    Names,
+    chunks,
+    display,
+    link,
+    mention,
+    plural,
+    readable,
+    safe,
+    truncate,
+)
 from bot.ui.utf16 import utf16_len
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
@@ -279,9 +290,9 @@ def notice(text: str, *, replace: bool = False) -> Payload:
 
 
 def echo_blocks(typed: str, *, intro: str) -> list[Block]:
-    """What the user typed, verbatim and escaped, in as many sections as it takes."""
+    """Slack text as the user typed it (`readable`), escaped, in as many sections as it takes."""
     blocks: list[Block] = [section(safe(intro, 3000))]
-    parts = chunks(typed, 2990)
+    parts = chunks(readable(typed), 2990)
     room = MAX_ECHO_BLOCKS
     for part in parts[:room]:
         blocks.append(section(f"```{part}```"))
@@ -308,7 +319,11 @@ def text_refused(typed: str, reason: str) -> Payload:
 
 @dataclass
 class EntryForm:
-    """What the modal shows: the values, plus notes and ids to carry."""
+    """What the modal shows: the values (stored Slack text), plus notes and ids to carry.
+
+    `names` names the people and channels the text mentions without a name (`<@U1>`), so the
+    prefill reads as typed (`readable`); the save turns it back with `from_typed`.
+    """
 
     text: str = ""
     dimension: str | None = None
@@ -320,6 +335,7 @@ class EntryForm:
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     editing: bool = False
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def _text_input(
@@ -339,7 +355,7 @@ def _text_input(
         "max_length": INPUT_LIMIT,
     }
     if value:
-        # Raw, as stored: editing must give back exactly what was kept.
+        # As the person typed it (`readable`); saved unchanged it gives back what was stored.
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
@@ -355,9 +371,10 @@ def _text_input(
     return block
 
 
-def fits_form(text: str) -> bool:
-    """Whether a form's text field can hold `text` (Slack counts UTF-16 units: 🚀 is two)."""
-    return utf16_len(text) <= INPUT_LIMIT
+def fits_form(stored: str, names: Names = NO_NAMES) -> bool:
+    """Whether a form's text field can hold stored text, shown as typed (`readable`; Slack
+    counts UTF-16 units: 🚀 is two)."""
+    return utf16_len(readable(stored, names)) <= INPUT_LIMIT
 
 
 def _read_only(label: str, value: str) -> list[Block]:
@@ -392,12 +409,13 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], current: s
 def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
     """The modal for a new or edited entry (callback `evidence_entry`)."""
     blocks: list[Block] = [context(note) for note in form.notes[:3]]
-    if fits_form(form.text):
+    shown = readable(form.text, form.names)
+    if fits_form(form.text, form.names):
         blocks.append(
             _text_input(
                 "text",
                 "What happened?",
-                form.text,
+                shown,
                 multiline=True,
                 optional=False,
                 placeholder="Unblocked the payments team on the rate-limit bug",
@@ -436,11 +454,13 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             "Who benefited? What would have happened otherwise? Can you put a number on it?",
         ),
     ):
-        if value and not fits_form(value):
+        if value and not fits_form(value, form.names):
             blocks.extend(_read_only(label, value))
         else:
+            # The impact is Slack text like the entry's; the link is a URL, kept as it is.
+            shown = readable(value, form.names) if value and block_id == "impact" else value
             blocks.append(
-                _text_input(block_id, label, value, multiline=multiline, optional=True, hint=hint)
+                _text_input(block_id, label, shown, multiline=multiline, optional=True, hint=hint)
             )
     options = [
         {"text": plain("Private — only me"), "value": PRIVATE},
@@ -500,9 +520,7 @@ def entry_list(
     """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
     here = spec_at(offset)
     blocks: list[Block] = [
-        section(
-            f"*Your evidence* ({safe(label, 200)}) — {total} entr{'y' if total == 1 else 'ies'}"
-        )
+        section(f"*Your evidence* ({safe(label, 200)}) — {plural(total, 'entry')}")
     ]
     if note:
         blocks.append(context(safe(note, 500)))
@@ -535,7 +553,7 @@ def entry_list(
     return {
         "response_type": "ephemeral",
         "replace_original": replace,
-        "text": f"Your evidence: {total} entries",
+        "text": f"Your evidence: {plural(total, 'entry')}",
         "blocks": fit_message(
             blocks, see_more="…more than one Slack message can show: Edit shows an entry whole."
         ),

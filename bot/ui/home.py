@@ -27,7 +27,6 @@ from bot.ui.messages import CommandNames
 from bot.ui.summary import (
     dimension_label,
     dimension_line,
-    display_text,
     headline,
     kudos_received_line,
     nudge_blocks,
@@ -36,7 +35,7 @@ from bot.ui.summary import (
     streak_line,
     trend_line,
 )
-from bot.ui.text import safe, truncate
+from bot.ui.text import display, safe, truncate
 
 ACTION_SUMMARY_TOGGLE = "home_summary_toggle"
 ACTION_EXPORT = "home_export_json"
@@ -89,7 +88,7 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
         return blocks
     tz = zone(data.settings.tz)
     for entry in list(data.recent)[:RECENT_LIMIT]:
-        blocks.append(section(display_text(entry.text, ENTRY_TEXT_LIMIT)))
+        blocks.append(section(display(entry.text, ENTRY_TEXT_LIMIT)))
         shared = "shared with team" if entry.visibility == "team" else "private"
         blocks.append(
             context(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.ui.blocks import Block, context, section
-from bot.ui.text import safe, truncate
+from bot.ui.text import readable, safe, truncate
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,16 @@ def help_message(names: CommandNames) -> dict[str, Any]:
     }
 
 
+def you_typed(typed: str) -> Block:
+    """The command text Slack sent, echoed as the person typed it (`@bob`, `Q&A`)."""
+    return section("You typed:\n```" + safe(readable(typed), 2900) + "```")
+
+
 def usage_error(message: str, typed: str, names: CommandNames) -> dict[str, Any]:
     """A short usage message that echoes back what was typed so nothing is lost."""
     blocks: list[Block] = [section(safe(message))]
     if typed:
-        blocks.append(section("You typed:\n```" + safe(typed, 2900) + "```"))
+        blocks.append(you_typed(typed))
     blocks.append(context(f"`{names.multiplier} help` lists every command."))
     return {"response_type": "ephemeral", "text": truncate(message, 3000), "blocks": blocks}
 
@@ -70,7 +75,7 @@ def failure_notice(text: str, *, typed: str = "") -> dict[str, Any]:
     """An apology; for commands, with what the user typed so they can send it again."""
     blocks: list[Block] = [section(safe(text))]
     if typed:
-        blocks.append(section("You typed:\n```" + safe(typed, 2900) + "```"))
+        blocks.append(you_typed(typed))
     return {
         "response_type": "ephemeral",
         "replace_original": False,

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
 from bot.ui.blocks import Block, context, divider, fit_message, header, section
-from bot.ui.text import safe, truncate
-
-# <@U1|name>, <#C1|name>, <!here>, <https://x|label>: Slack markup stored inside user text.
-_ENTITY = re.compile(r"<([^<>\n]*)>")
-
-
-def _readable(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    target, _, label = inner.partition("|")
-    if target.startswith("@"):
-        return f"@{label}" if label else "@someone"
-    if target.startswith("#"):
-        return f"#{label}" if label else "#channel"
-    if target.startswith("!"):
-        return ""
-    return label or target
-
-
-def display_text(text: str, limit: int) -> str:
-    """User text for display: Slack markup made readable, then escaped and truncated.
-
-    Mentions inside stored text become plain "@name" (nobody is pinged by a summary or a
-    digest), broadcasts vanish, and `safe` escapes whatever is left.
-    """
-    return safe(_ENTITY.sub(_readable, text), limit)
+from bot.ui.text import display, noun, plural, safe, truncate
 
 
 def dimension_label(library: CoachingLibrary, dimension_id: str | None) -> str:
@@ -54,32 +29,24 @@ def scope_label(library: CoachingLibrary, scope_id: str) -> str:
         return scope_id.replace("_", " ")
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def headline(current: PeriodMetrics) -> str:
     """The numbers that matter, in one line of mrkdwn."""
     parts = [
-        f"*{current.multiplier_entries}* multiplier "
-        + ("entry" if current.multiplier_entries == 1 else "entries")
+        f"*{current.multiplier_entries}* {noun(current.multiplier_entries, 'multiplier entry')}"
         + (
             f" (of {current.entries} logged)"
             if current.entries != current.multiplier_entries
             else ""
         ),
-        f"*{current.people_helped}* "
-        + ("person" if current.people_helped == 1 else "people")
-        + " helped",
+        f"*{current.people_helped}* {noun(current.people_helped, 'person')} helped",
     ]
     if current.teams_reached:
         parts.append(
-            f"*{current.teams_reached}* {'team' if current.teams_reached == 1 else 'teams'} "
+            f"*{current.teams_reached}* {noun(current.teams_reached, 'team')} "
             f"reached ({safe(', '.join(current.teams[:5]), 300)})"
         )
     parts.append(
-        f"*{current.written_artefacts}* written "
-        + ("artefact" if current.written_artefacts == 1 else "artefacts")
+        f"*{current.written_artefacts}* {noun(current.written_artefacts, 'written artefact')}"
     )
     parts.append(f"*{current.kudos_received}* kudos received, *{current.kudos_given}* given")
     return " · ".join(parts)
@@ -115,15 +82,14 @@ def trend_line(summary: MultiplierSummary) -> str:
     average = _number(trend.average_multiplier)
     if trend.direction == "flat":
         level = "level" if prefix else "Level"
-        entries = "multiplier entry" if average == "1" else "multiplier entries"
-        return f"{prefix}→ {level} with your {span} ({average} {entries} a week)."
+        each = noun(float(average), "multiplier entry")
+        return f"{prefix}→ {level} with your {span} ({average} {each} a week)."
     arrow = "↑" if trend.direction == "up" else "↓"
-    count = compared.multiplier_entries
-    entries = "multiplier entry" if count == 1 else "multiplier entries"
+    entries = plural(compared.multiplier_entries, "multiplier entry")
     change = (
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
-    return f"{prefix}{arrow} {count} {entries} against your {span} of {average}{change}."
+    return f"{prefix}{arrow} {entries} against your {span} of {average}{change}."
 
 
 def streak_line(summary: MultiplierSummary) -> str:
@@ -177,7 +143,7 @@ def reframe_blocks(summary: MultiplierSummary) -> list[Block]:
     return [
         section(
             f":arrows_counterclockwise: *From glue to staff work.* You logged "
-            f"“{display_text(suggestion.entry_text, 300)}”. {safe(reframe.acknowledge, 300)} "
+            f"“{display(suggestion.entry_text, 300)}”. {safe(reframe.acknowledge, 300)} "
             f"It is also _{safe(reframe.glue.lower())}_, which a promotion committee easily "
             f"overlooks. The staff-level version: {safe(reframe.staff, 1200)}"
         )
@@ -246,13 +212,11 @@ def summary_blocks(
 
 def fallback_text(summary: MultiplierSummary) -> str:
     current = summary.current
-    entries = "entry" if current.multiplier_entries == 1 else "entries"
-    people = "person" if current.people_helped == 1 else "people"
-    artefacts = "artefact" if current.written_artefacts == 1 else "artefacts"
     return (
         f"Your multiplier week ({summary.week.label()}): "
-        f"{current.multiplier_entries} multiplier {entries}, {current.people_helped} {people} "
-        f"helped, {current.written_artefacts} written {artefacts}, "
+        f"{plural(current.multiplier_entries, 'multiplier entry')}, "
+        f"{plural(current.people_helped, 'person')} helped, "
+        f"{plural(current.written_artefacts, 'written artefact')}, "
         f"{current.kudos_received} kudos received."
     )
 

@@ -1,8 +1,10 @@
-"""Rendering user text safely in Slack mrkdwn."""
+"""Text for people: stored Slack text rendered per surface, our own text escaped, plurals."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from enum import Enum
 
 from bot.ui.utf16 import utf16_len, utf16_prefix
 
@@ -25,7 +27,8 @@ def truncate(text: str, limit: int) -> str:
 
 
 def safe(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
-    """Escape, then truncate without splitting an escape sequence."""
+    """Raw text (ours, or a form value) for mrkdwn: escaped, then cut without splitting an
+    escape. Stored Slack text is escaped already: show it with `display()`/`render()`."""
     escaped = escape(text)
     if utf16_len(escaped) <= limit:
         return escaped
@@ -43,19 +46,49 @@ def mention(slack_user_id: str) -> str:
     return f"<@{slack_user_id}>"
 
 
-# ── Slack markup made readable ─────────────────────────────────────────────────────────────
-# Text that came from Slack (slash commands, messages) carries markup: <@U1|bob>, <#C1|gen>,
-# <https://x|label>, <!here>, and &amp; &lt; &gt;. `display()` renders it for people: user
-# mentions through `mention()` (Slack shows the real name, so a forged label cannot mislead),
-# links re-built from validated URLs, channels and broadcasts as inert text, and every other
-# character escaped. Storage keeps the text exactly as received; this is display only.
+# ── Stored Slack text, shown to people ─────────────────────────────────────────────────────
+# Everything people write is stored as Slack sends it: `&`, `<` and `>` escaped (`&amp;`),
+# people as <@U1|bob> (slash commands) or <@U1> (messages), channels as <#C1|team>, links as
+# <https://x|label>, broadcasts as <!here>. Text typed into a form is escaped the same way
+# before it is stored (`from_typed`), so stored text always has one format. `render()` is the
+# one way to show it, in the mode of the surface:
+#
+#   MRKDWN    Block Kit mrkdwn (sections, contexts, message text). User mentions go through
+#             `mention()` (Slack shows the real name, so a forged label cannot mislead), links
+#             are rebuilt from validated URLs, `&`, `<` and `>` are escaped exactly once (so
+#             Slack shows them once), broadcasts come out inert.
+#   CHANNEL   mrkdwn for a post a whole channel reads (the team digest): as MRKDWN, but people
+#             are written `@bob`, so nobody is pinged by what someone else wrote.
+#   PLAIN     plain_text objects, form prefills, JSON fields: what the person typed, with
+#             `@bob`, `#team`, `label (https://…)` and plain `&`, `<`, `>`. Slack shows
+#             plain_text literally, so nothing in it can mention or broadcast.
+#   MARKDOWN  Markdown files (the promotion packet): as PLAIN, links as [label](url).
+#
+# Storage keeps the text exactly as received; rendering is for display only.
+
+
+class TextMode(Enum):
+    """How a surface shows text: see the comment above."""
+
+    MRKDWN = "mrkdwn"
+    CHANNEL = "channel"
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+
+
+Names = Mapping[str, str]
+"""Slack user or channel id → name, for mentions Slack sent without one (`<@U1>`)."""
+
+NO_NAMES: Names = {}
 
 _ENTITY = re.compile(r"<([^<>\n]*)>")
-_USER_ENTITY = re.compile(r"^@([UW][A-Z0-9]{2,31})(?:\|[^<>]*)?$")
+_USER_ENTITY = re.compile(r"^@([UW][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
 _CHANNEL_ENTITY = re.compile(r"^#([CG][A-Z0-9]{2,31})(?:\|([^<>]*))?$")
 _SPECIAL_ENTITY = re.compile(r"^!([a-z_]+)(?:\^[^|]*)?(?:\|(.*))?$", re.IGNORECASE | re.DOTALL)
 _LINK_ENTITY = re.compile(r"^((?:https?://|mailto:)[^\s|<>]+)(?:\|(.*))?$", re.DOTALL)
 _SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+_MARKDOWN_URL = re.compile(r"^https?://[^\s<>()\[\]]+$")
+BROADCASTS = ("here", "channel", "everyone")
 # A word joiner after "@" keeps a typed "@here" readable but never a broadcast, even where a
 # payload asks Slack to link names.
 _DEFUSE = "@\u2060"
@@ -63,7 +96,7 @@ MAX_LINK_URL = 1000
 
 
 def unescape(text: str) -> str:
-    """Undo Slack's three escapes (&amp; &lt; &gt;)."""
+    """Undo Slack's three escapes (in this order, so `&amp;lt;` stays `&lt;`)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -89,9 +122,13 @@ def link(url: str, label: str | None = None) -> str:
     return f"<{escape(target)}|{shown}>" if shown else f"<{escape(target)}>"
 
 
-def _plain(segment: str) -> str:
-    """A run of plain text: Slack's escapes undone, then escaped again, broadcasts defused."""
-    return _defuse_at_words(escape(unescape(segment)))
+def md_link(label: str, url: str) -> str:
+    """[label](url) for a clean http(s) URL; otherwise the two as text."""
+    url = url.strip()
+    label = " ".join(label.split()).replace("[", "(").replace("]", ")") or url
+    if _MARKDOWN_URL.match(url):
+        return f"[{label}]({url})"
+    return f"{label} ({url})" if label != url else url
 
 
 _AT_BROADCAST_WORD = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
@@ -101,18 +138,22 @@ def _defuse_at_words(text: str) -> str:
     return _AT_BROADCAST_WORD.sub(_DEFUSE, text)
 
 
-def _special(word: str, label: str | None) -> str:
+def _mrkdwn_plain(segment: str) -> str:
+    """A run of plain text for mrkdwn: Slack's escapes undone, escaped once, broadcasts inert."""
+    return _defuse_at_words(escape(unescape(segment)))
+
+
+def _mrkdwn_special(word: str, label: str | None) -> str:
     """<!here>, <!subteam^S1|@team>, <!date^…|fallback>: never a broadcast."""
-    if word in ("here", "channel", "everyone"):
+    if word in BROADCASTS:
         return _DEFUSE + word
     if word == "subteam":
         return _DEFUSE + escape(unescape(label or "group").lstrip("@"))
-    shown = label if label else f"<!{word}>"
-    return _defuse_at_words(escape(unescape(shown)))
+    return _defuse_at_words(escape(unescape(label if label else f"<!{word}>")))
 
 
-def _entity(inner: str) -> str:
-    """Render one <…> entity."""
+def _mrkdwn_entity(inner: str) -> str:
+    """One <…> entity as mrkdwn."""
     if m := _USER_ENTITY.match(inner):
         return mention(m.group(1))
     if m := _CHANNEL_ENTITY.match(inner):
@@ -121,23 +162,72 @@ def _entity(inner: str) -> str:
             return "#" + _defuse_at_words(escape(unescape(label)))
         return channel_link(m.group(1))
     if m := _SPECIAL_ENTITY.match(inner):
-        return _special(m.group(1).lower(), m.group(2))
+        return _mrkdwn_special(m.group(1).lower(), m.group(2))
     if m := _LINK_ENTITY.match(inner):
         return link(m.group(1), m.group(2))
     return _defuse_at_words(escape("<" + unescape(inner) + ">"))
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """(rendered, can_be_cut) pieces of a Slack text, in order."""
+def _plain_entity(inner: str, mode: TextMode, names: Names) -> str:
+    """One <…> entity as the person wrote it: @name, #channel, a link with its URL."""
+    if m := _USER_ENTITY.match(inner):
+        user_id, label = m.group(1), m.group(2)
+        return "@" + (names.get(user_id) or unescape(label or "").lstrip("@") or user_id)
+    if m := _CHANNEL_ENTITY.match(inner):
+        channel_id, label = m.group(1), m.group(2)
+        return "#" + (names.get(channel_id) or unescape(label or "").lstrip("#") or channel_id)
+    if m := _SPECIAL_ENTITY.match(inner):
+        return _plain_special(m.group(1).lower(), m.group(2))
+    if m := _LINK_ENTITY.match(inner):
+        return _plain_link(unescape(m.group(1)), unescape(m.group(2) or ""), mode)
+    return unescape(f"<{inner}>")
+
+
+def _plain_special(word: str, label: str | None) -> str:
+    if word in BROADCASTS or word == "subteam":
+        return "@" + (word if word in BROADCASTS else unescape(label or "group").lstrip("@"))
+    return unescape(label) if label else f"<!{word}>"
+
+
+def _plain_link(url: str, label: str, mode: TextMode) -> str:
+    if not label or label in (url, url.removeprefix("mailto:")):
+        return url.removeprefix("mailto:")
+    return md_link(label, url) if mode is TextMode.MARKDOWN else f"{label} ({url})"
+
+
+def _channel_entity(inner: str, names: Names) -> str:
+    """One <…> entity for a channel post: a person by name, never a ping."""
+    if m := _USER_ENTITY.match(inner):
+        label = names.get(m.group(1)) or unescape(m.group(2) or "").lstrip("@") or "someone"
+        return _defuse_at_words(escape("@" + label))
+    return _mrkdwn_entity(inner)
+
+
+def _pieces(text: str, mode: TextMode, names: Names) -> list[tuple[str, bool]]:
+    """(rendered, can_be_cut) pieces of a stored Slack text, in order."""
+    if mode is TextMode.MRKDWN:
+        plain, entity = _mrkdwn_plain, _mrkdwn_entity
+    elif mode is TextMode.CHANNEL:
+        plain = _mrkdwn_plain
+
+        def entity(inner: str) -> str:
+            return _channel_entity(inner, names)
+
+    else:
+        plain = unescape
+
+        def entity(inner: str) -> str:
+            return _plain_entity(inner, mode, names)
+
     pieces: list[tuple[str, bool]] = []
     position = 0
     for match in _ENTITY.finditer(text):
         if match.start() > position:
-            pieces.append((_plain(text[position : match.start()]), True))
-        pieces.append((_entity(match.group(1)), False))
+            pieces.append((plain(text[position : match.start()]), True))
+        pieces.append((entity(match.group(1)), False))
         position = match.end()
     if position < len(text):
-        pieces.append((_plain(text[position:]), True))
+        pieces.append((plain(text[position:]), True))
     return pieces
 
 
@@ -152,11 +242,22 @@ def _cut_escaped(text: str, room: int) -> str:
     return cut
 
 
-def display(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
-    """Slack text rendered readable and safe for mrkdwn, cut (for display) to `limit`."""
-    pieces = _tokens(text)
+def render(
+    stored: str,
+    mode: TextMode = TextMode.MRKDWN,
+    *,
+    limit: int | None = None,
+    names: Names = NO_NAMES,
+) -> str:
+    """Stored Slack text as a person should see it on a surface of `mode`.
+
+    `limit` (UTF-16 units, as Slack counts) cuts it, for display, never for storage, without
+    splitting a mention, a link or an escape, ending with "…". `names` fills in mentions
+    Slack sent without a name (PLAIN, MARKDOWN and CHANNEL; in MRKDWN Slack shows the name).
+    """
+    pieces = _pieces(stored, mode, names)
     total = sum(utf16_len(rendered) for rendered, _ in pieces)
-    if total <= limit:
+    if limit is None or total <= limit:
         return "".join(rendered for rendered, _ in pieces)
     room = max(limit - len(ELLIPSIS), 0)
     out: list[str] = []
@@ -167,9 +268,69 @@ def display(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
             room -= size
             continue
         if can_cut:
-            out.append(_cut_escaped(rendered, room))
+            plain = mode in (TextMode.PLAIN, TextMode.MARKDOWN)
+            out.append(utf16_prefix(rendered, room) if plain else _cut_escaped(rendered, room))
         break
     return "".join(out) + ELLIPSIS
+
+
+def display(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """Stored Slack text for mrkdwn, cut to `limit`: `render(text, TextMode.MRKDWN, …)`."""
+    return render(text, TextMode.MRKDWN, limit=limit)
+
+
+def readable(text: str, names: Names = NO_NAMES, *, limit: int | None = None) -> str:
+    """Stored Slack text as typed, for plain_text, prefills and files: `render(…, PLAIN)`."""
+    return render(text, TextMode.PLAIN, limit=limit, names=names)
+
+
+def mentioned_ids(*texts: str | None, unnamed_only: bool = False) -> list[str]:
+    """Ids of the people and channels the texts mention (only those Slack sent without a
+    name, `<@U1>`, with `unnamed_only`), in order, to look their names up."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in _ENTITY.finditer(text or ""):
+            inner = match.group(1)
+            m = _USER_ENTITY.match(inner) or _CHANNEL_ENTITY.match(inner)
+            if m and not (unnamed_only and m.group(2)):
+                found[m.group(1)] = None
+    return list(found)
+
+
+_AFTER_WORD = r"(?![\w])"
+_BEFORE_WORD = r"(?<![\w@#])"
+
+
+def from_typed(typed: str, *, original: str | None = None, names: Names = NO_NAMES) -> str:
+    """What a person typed into a plain_text_input, as stored text (Slack-escaped).
+
+    Editing stored text: a form prefilled with `readable(original, names)` and saved unchanged
+    gives back `original` exactly; saved with changes, the mentions, channels and links of the
+    original that are still written as they were shown become Slack markup again.
+    """
+    escaped = escape(typed)
+    if original is None:
+        return escaped
+    if typed == readable(original, names):
+        return original
+    markup: dict[str, str] = {}
+    for match in _ENTITY.finditer(original):
+        inner = match.group(1)
+        if not (
+            _USER_ENTITY.match(inner)
+            or _CHANNEL_ENTITY.match(inner)
+            or _SPECIAL_ENTITY.match(inner)
+            or _LINK_ENTITY.match(inner)
+        ):
+            continue
+        shown = escape(_plain_entity(inner, TextMode.PLAIN, names))
+        if len(shown) > 1:
+            markup.setdefault(shown, match.group(0))
+    if not markup:
+        return escaped
+    alternatives = "|".join(re.escape(shown) for shown in sorted(markup, key=len, reverse=True))
+    pattern = re.compile(f"{_BEFORE_WORD}({alternatives}){_AFTER_WORD}")
+    return pattern.sub(lambda m: markup[m.group(1)], escaped)
 
 
 def chunks(text: str, size: int) -> list[str]:
@@ -187,3 +348,33 @@ def chunks(text: str, size: int) -> list[str]:
         parts.append(cut)
         escaped = escaped[len(cut) :]
     return parts
+
+
+# ── Counts ──────────────────────────────────────────────────────────────────────────────────
+
+_IRREGULAR = {"person": "people", "kudos": "kudos"}
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 entry`, `2 entries`, `0 people`: the count and the noun that goes with it."""
+    return f"{count:,} {noun(count, one, many)}"
+
+
+def noun(count: float, one: str, many: str | None = None) -> str:
+    """The noun alone in the form that goes with `count` (`entry` / `entries`)."""
+    if count == 1:
+        return one
+    if many is not None:
+        return many
+    head, _, last = one.rpartition(" ")
+    return (head + " " if head else "") + _plural_word(last)
+
+
+def _plural_word(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import User, Workspace
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.ui.text import plural
 from bot.workspaces import service as workspaces
 
 
@@ -43,7 +44,8 @@ def purge(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         removed_workspaces, removed_users = workspaces.purge_due(session=session, now=now)
     return JobResult(
-        "purge", f"deleted {removed_workspaces} workspace(s) and {removed_users} user(s)"
+        "purge",
+        f"deleted {plural(removed_workspaces, 'workspace')} and {plural(removed_users, 'user')}",
     )
 
 
@@ -67,4 +69,4 @@ def refresh_tokens(ctx: JobContext, now: datetime) -> JobResult:
             failed += 1
             continue
         refreshed += refresher.refreshes - before
-    return JobResult("refresh-tokens", f"refreshed {refreshed} token(s), {failed} failed")
+    return JobResult("refresh-tokens", f"refreshed {plural(refreshed, 'token')}, {failed} failed")

@@ -58,6 +58,20 @@ def test_admin_sets_a_schedule_and_zone(running_app: RunningApp, team_channel: s
     assert (digest.weekday, digest.minute_of_day, digest.tz) == (1, 480, "Asia/Kolkata")
 
 
+@pytest.mark.parametrize(
+    ("typed", "minute"),
+    [("4pm", 960), ("4:30pm", 990), ("4.30pm", 990), ("9am", 540), ("4 pm", 960), ("16:00", 960)],
+)
+def test_digest_times_read_like_every_other_time(
+    running_app: RunningApp, team_channel: str, typed: str, minute: int
+) -> None:
+    """`digest add … weekly fri 4pm` reads times as the check-in commands do (failed before:
+    only HH:MM)."""
+    _reply(running_app, f"digest add {team_channel} weekly fri {typed}", "UCAROL")
+    (digest,) = _digests(running_app)
+    assert (digest.weekday, digest.minute_of_day) == (4, minute)
+
+
 def test_list_and_remove(running_app: RunningApp, team_channel: str) -> None:
     """`digest list` shows the channel and schedule; `digest remove` stops it and forgets the team."""
     _reply(running_app, f"digest add {team_channel}", "UCAROL")
@@ -119,7 +133,7 @@ def test_admin_rights_are_checked_fresh(running_app: RunningApp, team_channel: s
         ("digest add <@UBOB|bob>", "Pick the channel with #"),
         ("digest add <#CTEAM|team-payments> daily 09:00", "weekly <day>"),
         ("digest add <#CTEAM|team-payments> weekly someday 09:00", "not a day"),
-        ("digest add <#CTEAM|team-payments> weekly mon 25:00", "24-hour"),
+        ("digest add <#CTEAM|team-payments> weekly mon 25:00", "time of day"),
         ("digest add <#CTEAM|team-payments> weekly mon 09:00 Mars/Base", "time zone"),
         ("digest remove <#CTEAM|team-payments> now", "just the channel"),
         ("digest add <#CTEAM|team-payments> " + "ü" * 5000, "weekly <day>"),

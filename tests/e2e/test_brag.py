@@ -66,7 +66,8 @@ def test_delete_from_the_confirmation(running_app: RunningApp) -> None:
 
 
 def test_edit_opens_the_form_and_saves_changes(running_app: RunningApp) -> None:
-    """Edit opens the form with the stored values; saving changes the entry in place."""
+    """Edit opens the form with the text as typed; saving it untouched keeps the stored text
+    exactly, while the other fields change in place."""
     text = "fixed <!channel> flakiness &amp; more <@UBOB|bob>"
     payload = brag(running_app, text)
     click(running_app, payload, "evidence_edit")
@@ -74,12 +75,12 @@ def test_edit_opens_the_form_and_saves_changes(running_app: RunningApp) -> None:
     view = opened.json("view")
     assert view["callback_id"] == "evidence_entry"
     _, text_input = element(view, "text")
-    assert text_input["initial_value"] == text  # raw, so an untouched save changes nothing
+    assert text_input["initial_value"] == "fixed @channel flakiness & more @bob"
     reply = running_app.slack.view_submission(
         "evidence_entry",
         user_id="UALICE",
         values={
-            "text": {"text": Input.plain_text(text)},
+            "text": {"text": Input.plain_text(text_input["initial_value"])},
             "dimension": {"dimension": Input.static_select("cross_team")},
             "scope": {"scope": Input.static_select("org")},
             "people": {"people": Input.multi_users_select(["UBOB", "UCAROL"])},

@@ -85,7 +85,8 @@ def test_answer_button_modal_stores_evidence_and_closes_the_question(
         entry = session.scalars(select(EvidenceEntry)).one()
         answer = session.scalars(select(Answer)).one()
         checkin = session.get(CheckIn, row.id)
-    assert entry.text == "Paired with <@UBOB> on the flaky deploy <!channel>"
+    # Typed into a form: stored Slack-escaped, so the markup typed stays text, never a mention.
+    assert entry.text == "Paired with &lt;@UBOB&gt; on the flaky deploy &lt;!channel&gt;"
     assert entry.source == "checkin" and entry.checkin_id == row.id
     assert entry.people == ["UBOB", "UCAROL"]
     assert (entry.dimension, entry.scope, entry.visibility) == ("unblocking", "cross_team", "team")

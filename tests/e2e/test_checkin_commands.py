@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,8 +11,9 @@ from sqlalchemy import select
 from bot import clock
 from bot.checkins import schedule
 from bot.db.models import User
-from bot.listeners.commands.checkins import Unparsed, parse_on, parse_pause, parse_time
+from bot.listeners.commands.checkins import Unparsed, parse_on, parse_pause
 from bot.standin.signing import Input
+from bot.timetext import parse_time_of_day
 from tests.checkins.support import user
 from tests.support.apps import RunningApp
 
@@ -83,6 +85,17 @@ def test_pause_and_resume(running_app: RunningApp) -> None:
     assert who.paused_until is None and who.next_checkin_at == before
     reply = command(running_app, "pause until 2001-01-01")
     assert "after today" in reply["text"]
+
+
+def test_pause_error_suggests_a_future_date(running_app: RunningApp) -> None:
+    """The pause usage error's example date is after today (failed before: a fixed
+    2026-12-01, in the past by December 2026)."""
+    command(running_app, "checkins on fri 15:00")
+    for typed in ("pause until 2001-01-01", "pause forever"):
+        reply = command(running_app, typed)
+        suggested = re.findall(r"pause until (\d{4}-\d{2}-\d{2})", reply["text"])
+        assert suggested, reply["text"]
+        assert all(date.fromisoformat(day) > clock.now().date() for day in suggested)
 
 
 def test_settings_modal_saves_preferences_and_rejects_conflicts(running_app: RunningApp) -> None:
@@ -209,6 +222,9 @@ def test_user_change_moves_the_next_checkin_to_the_new_time_zone(running_app: Ru
         ("sun", (6, None)),
         ("", (None, None)),
         ("wed 3 pm", (2, 900)),
+        ("thu 4.30pm", (3, 990)),
+        ("mon 4:30 p.m.", (0, 990)),
+        ("tues 16:00", (1, 960)),
     ],
 )
 def test_day_and_time_parsing(text: str, expected: tuple) -> None:
@@ -229,7 +245,19 @@ def test_pause_parsing() -> None:
     assert parse_pause("", today) == date(2026, 11, 27)
     assert parse_pause("3", today) == parse_pause("3 weeks", today) == date(2026, 12, 11)
     assert parse_pause("until 2027-01-04", today) == date(2027, 1, 4)
-    for bad in ("forever", "0 weeks", "99 weeks", "2027-13-01"):
+    for bad in ("forever", "0 weeks", "99 weeks", "2027-13-01", "zero weeks"):
         with pytest.raises(Unparsed):
             parse_pause(bad, today)
-    assert parse_time("07:45") == 465 and parse_time("7") == 420 and parse_time("x") is None
+    assert parse_time_of_day("07:45") == 465 and parse_time_of_day("7") == 420
+    assert parse_time_of_day("x") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "weeks"),
+    [("two weeks", 2), ("for two weeks", 2), ("a week", 1), ("one week", 1), ("a fortnight", 2),
+     ("Three  Weeks", 3), ("2w", 2), ("twelve weeks", 12)],
+)  # fmt: skip
+def test_pause_lengths_in_words(typed: str, weeks: int) -> None:
+    """`pause two weeks` and friends read as people say them (failed before: only digits)."""
+    today = date(2026, 11, 20)
+    assert parse_pause(typed, today) == today + timedelta(weeks=weeks)

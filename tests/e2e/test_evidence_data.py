@@ -46,7 +46,7 @@ def test_evidence_filters(running_app: RunningApp) -> None:
     old = multiplier(running_app, "evidence 2020-Q1", n=8)
     assert "0 entries" in str(old["blocks"])
     bad = multiplier(running_app, "evidence sometime <!here>", n=9)
-    assert "Usage" in bad["text"] and "sometime &lt;!here&gt;" in str(bad["blocks"])
+    assert "Usage" in bad["text"] and "sometime @here" in str(bad["blocks"])
 
 
 def test_evidence_pages_and_deletes_in_place(running_app: RunningApp) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import EvidenceEntry, Kudos, User
+from bot.ui.text import readable
 from tests.e2e.evidence_helpers import click, count, entries, last_response
 from tests.support.apps import RunningApp, make_settings, start_app
 
@@ -106,10 +107,8 @@ def test_usage_for_missing_recipient_or_text(running_app: RunningApp) -> None:
     for n, typed in enumerate(cases, 1):
         payload = kudos(running_app, typed, n=n)
         assert "Usage" in payload["text"], typed
-        if typed.strip():
-            assert typed.strip().split()[0].replace("<", "&lt;").replace(">", "&gt;") in str(
-                payload["blocks"]
-            )
+        if typed.strip():  # echoed as typed: `@bob`, not Slack's `<@UBOB|bob>`
+            assert readable(typed).split()[0] in str(payload["blocks"])
     assert "@dana" in last_response(running_app, 3)["text"]
     assert count(running_app, Kudos) == 0
 

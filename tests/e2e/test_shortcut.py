@@ -21,7 +21,8 @@ def test_shortcut_prefills_text_permalink_and_author(running_app: RunningApp) ->
     (opened,) = running_app.standin.wait_for("views.open")
     view = opened.json("view")
     _, text_input = element(view, "text")
-    assert text_input["initial_value"] == text
+    shown = "Thanks @alice — your review caught the double-charge bug before launch! @here"
+    assert text_input["initial_value"] == shown  # people by name (users.info), as Slack shows
     _, people = element(view, "people")
     assert people["initial_users"] == ["UBOB"]
     permalink = running_app.standin.wait_for("chat.getPermalink")[0].response["permalink"]
@@ -35,7 +36,7 @@ def test_shortcut_prefills_text_permalink_and_author(running_app: RunningApp) ->
         "evidence_entry",
         user_id="UALICE",
         values={
-            "text": {"text": Input.plain_text(text)},
+            "text": {"text": Input.plain_text(shown + " & more")},
             "dimension": {"dimension": Input.static_select("reviews")},
             "people": {"people": Input.multi_users_select(["UBOB"])},
             "visibility": {"visibility": Input.radio("private")},
@@ -43,7 +44,8 @@ def test_shortcut_prefills_text_permalink_and_author(running_app: RunningApp) ->
     )
     running_app.wait_idle()
     (entry,) = entries(running_app, "UALICE")
-    assert entry.text == text and entry.source == "shortcut"
+    # What was typed in the form, Slack-escaped like every stored text.
+    assert entry.text == shown + " &amp; more" and entry.source == "shortcut"
     assert entry.source_channel_id == "C0GENERAL" and entry.source_message_ts == message["ts"]
     assert entry.permalink == permalink
     assert entry.people == ["UBOB"]

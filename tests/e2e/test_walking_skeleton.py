@@ -28,7 +28,8 @@ def test_unknown_subcommand_echoes_what_was_typed(running_app: RunningApp) -> No
     (call,) = running_app.standin.wait_for("response_url")
     blob = str(call.params["blocks"])
     assert "frobnicate" in call.params["text"]
-    assert "frobnicate &lt;!channel&gt; now" in blob
+    # As the person typed it (Slack sent `<!channel>` for their @channel), never a broadcast.
+    assert "frobnicate @channel now" in blob and "<!channel>" not in blob
 
 
 def test_brag_stores_and_confirms(running_app: RunningApp) -> None:

@@ -41,6 +41,41 @@ def test_periods_people_type(typed: str, first: date, last: date) -> None:
     assert period.start < period.end
 
 
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("last week", date(2026, 8, 3), date(2026, 8, 9)),
+        ("this week", date(2026, 8, 10), date(2026, 8, 16)),
+        ("previous week", date(2026, 8, 3), date(2026, 8, 9)),
+        ("this month", date(2026, 8, 1), date(2026, 8, 31)),
+        ("last month", date(2026, 7, 1), date(2026, 7, 31)),
+        ("december", date(2025, 12, 1), date(2025, 12, 31)),
+        ("August", date(2026, 8, 1), date(2026, 8, 31)),
+        ("sept", date(2025, 9, 1), date(2025, 9, 30)),
+        ("dec 2026", date(2026, 12, 1), date(2026, 12, 31)),
+        ("Dec. 2025", date(2025, 12, 1), date(2025, 12, 31)),
+        ("December, 2024", date(2024, 12, 1), date(2024, 12, 31)),
+        ("2026 march", date(2026, 3, 1), date(2026, 3, 31)),
+        ("last two weeks", date(2026, 8, 1), date(2026, 8, 14)),
+    ],
+)
+def test_weeks_and_month_names(typed: str, first: date, last: date) -> None:
+    """`last week`, `this week`, month names with or without a year (a bare name is the
+    latest such month that has begun) and counts in words (failed before: all refused)."""
+    period = parse_period(typed, now=NOW, tz="UTC")
+    assert (period.first_day, period.last_day) == (first, last)
+
+
+def test_a_week_is_the_summaries_week() -> None:
+    """ "this week" is the local Monday-to-Sunday week the weekly summary is about."""
+    from bot.summaries.periods import week_containing, zone
+
+    tz = "Asia/Kolkata"
+    period = parse_period("this week", now=NOW, tz=tz)
+    week = week_containing(NOW, zone(tz))
+    assert (period.start, period.end) == (week.start, week.end)
+
+
 def test_default_is_the_last_six_months() -> None:
     """No period means the six months up to and including today."""
     period = parse_period("", now=NOW, tz="UTC")
@@ -70,6 +105,9 @@ def test_dates_are_read_in_the_users_zone() -> None:
         "<!channel>",
         "1900",
         "last 99999 years",
+        "decembre",
+        "ma",
+        "dec 20266",
     ],
 )
 def test_unreadable_periods_say_what_works(typed: str) -> None:

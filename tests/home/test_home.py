@@ -77,7 +77,8 @@ def test_home_shows_this_week_trend_nudge_recent_settings_and_export(
     assert "This week so far" in blob
     assert "*1* multiplier entry" in blob
     assert "*1* person helped" in blob
-    assert "Unblocked @bob on the flaky test" in blob  # readable, and not a ping
+    # A mention, which Slack shows as @bob (a Home tab notifies nobody).
+    assert "Unblocked <@UBOB> on the flaky test" in blob
     assert "Wrote the queue RFC" in blob
     assert "bob's private reflection" not in blob
     assert "Weekly summary DM:* on" in blob

@@ -87,9 +87,13 @@ def test_people_channels_dates_and_times() -> None:
         forms.parse(picker, t, LOOKUP)["selected_date"] for t in ("today", "+7d", "2027-01-02")
     ]
     assert dates == ["2026-11-23", "2026-11-30", "2027-01-02"]
-    assert forms.parse(_field({"type": "timepicker"}), "9:05", LOOKUP)["selected_time"] == "09:05"
+    time_picker = _field({"type": "timepicker"})
+    times = [
+        forms.parse(time_picker, t, LOOKUP)["selected_time"] for t in ("9:05", "4pm", "4.30pm")
+    ]
+    assert times == ["09:05", "16:00", "16:30"]  # typed as anywhere else; sent as Slack does
     with pytest.raises(forms.Invalid):
-        forms.parse(_field({"type": "timepicker"}), "25:00", LOOKUP)
+        forms.parse(time_picker, "25:00", LOOKUP)
 
 
 def test_initial_state_is_what_slack_reports_untouched() -> None:

@@ -255,7 +255,7 @@ def test_job_failures_are_shown_and_others_still_run(session: Session, demo, mon
     monkeypatch.setitem(JOBS, "broken", JobSpec("broken", "fails", broken))
     out = session.feed(":time +2h\n")
     assert "⚠ job broken failed at" in out and "RuntimeError: boom" in out
-    assert "(and 119 more time(s): job broken failed: RuntimeError: boom)" in out
+    assert "(and 119 more times: job broken failed: RuntimeError: boom)" in out
     assert "Time to reflect" in out
 
 

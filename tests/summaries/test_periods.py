@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.summaries import periods
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -65,24 +63,6 @@ def test_digest_period_across_dst_is_local_days() -> None:
     period = periods.digest_period(slot, BERLIN)
     assert period.start == datetime(2026, 10, 19, 7, tzinfo=UTC)  # Mon 09:00 CEST
     assert period.end - period.start == timedelta(hours=169)
-
-
-@pytest.mark.parametrize(
-    ("word", "day"),
-    [("mon", 0), ("Monday", 0), ("TUE", 1), ("thurs", 3), ("sun", 6), ("mo", None), ("x", None)],
-)
-def test_parse_weekday(word: str, day: int | None) -> None:
-    """Days parse from three letters up to the full name, any case."""
-    assert periods.parse_weekday(word) == day
-
-
-@pytest.mark.parametrize(
-    ("text", "minute"),
-    [("09:00", 540), ("9:30", 570), ("23:59", 1439), ("24:00", None), ("9", None), ("9:5", None)],
-)
-def test_parse_hhmm(text: str, minute: int | None) -> None:
-    """24-hour times with two-digit minutes."""
-    assert periods.parse_hhmm(text) == minute
 
 
 def test_unknown_zone_falls_back_to_utc() -> None:

@@ -19,6 +19,7 @@ from bot.db.base import utcnow
 from bot.db.models import CheckIn, User
 from bot.listeners.commands.checkins import _schedule_reply, ensure_timezone, settings_view
 from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.slack.people import names_in
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
@@ -240,6 +241,7 @@ def handle_edit_answer(
             link=form.link,
             impact=form.impact,
             visibility=form.visibility,
+            names=names_in(client, form.text, form.impact),
         ),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -19,6 +19,7 @@ from bot.evidence import service as evidence
 from bot.listeners import Registrar
 from bot.listeners.support import coaching_library, current_user, db, settings
 from bot.privacy import service as privacy
+from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.workspaces import service as workspaces
 
@@ -114,6 +115,7 @@ def handle_edit(
         visibility=entry.visibility,
         metadata={"entry": entry.id},
         editing=True,
+        names=names_in(client, entry.text, entry.impact),
     )
     client.views_open(
         trigger_id=body["trigger_id"], view=ui.entry_modal(form, coaching_library(context))

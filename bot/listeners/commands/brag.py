@@ -13,8 +13,9 @@ from bot.evidence import service as evidence
 from bot.evidence.parsing import malformed_mentions, parse_evidence
 from bot.evidence.queued import pending_brag
 from bot.listeners.support import coaching_library, queue_work
+from bot.slack.people import names_in
 from bot.ui import evidence as ui
-from bot.ui.text import safe
+from bot.ui.text import display
 
 
 def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
@@ -107,16 +108,17 @@ def handle_brag(
             people=list(parsed.people),
             link=parsed.links[0] if parsed.links else None,
             notes=[
-                f"I couldn't match {safe(who, 300)} to a person in this workspace. Pick the "
+                f"I couldn't match {display(who, 300)} to a person in this workspace. Pick the "
                 "people below and Save — or Cancel, and nothing is kept."
             ],
             metadata={"src": evidence.BRAG},
+            names=names_in(client, typed),
         )
         client.views_open(trigger_id=command["trigger_id"], view=ui.entry_modal(form, library))
         respond(
             **ui.text_refused(
                 typed,
-                f"I couldn't tell who {safe(who, 300)} is, so I opened the form to finish "
+                f"I couldn't tell who {display(who, 300)} is, so I opened the form to finish "
                 "logging this. Nothing is saved until you press Save; here is your text, just "
                 "in case:",
             )

@@ -13,60 +13,33 @@ from bot.db.base import utcnow
 from bot.db.models import User
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import command_names, current_user, db
+from bot.timetext import COUNT_WORDS, parse_count, parse_time_of_day, parse_weekday
 from bot.ui import checkins as ui
 from bot.ui import messages
 from bot.ui.blocks import context, section
 
-_DAYS = {
-    "mon": 0, "monday": 0,
-    "tue": 1, "tues": 1, "tuesday": 1,
-    "wed": 2, "weds": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
-    "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5,
-    "sun": 6, "sunday": 6,
-}  # fmt: skip
-_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
-_WEEKS = re.compile(r"^(\d{1,2})\s*(?:w|wk|wks|week|weeks)?$")
+_WEEKS = re.compile(rf"^({COUNT_WORDS})?\s*(w|wk|wks|weeks?|fortnights?)?$")
 MAX_PAUSE_WEEKS = 52
 _FILLER = {"at", "on", "every", "each", "weekly"}
+_HALF_DAY = {"am", "pm", "a.m.", "p.m."}
 
 
 class Unparsed(ValueError):
     """The arguments did not make sense; the message says what was expected."""
 
 
-def parse_day(word: str) -> int | None:
-    return _DAYS.get(word.lower().rstrip(".,"))
-
-
-def parse_time(text: str) -> int | None:
-    """Minutes after midnight from 15:00, 15.00, 9, 9am, 3:30pm, 15h30; None if not a time."""
-    match = _TIME.match(text.strip().lower())
-    if not match:
-        return None
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return hour * 60 + minute
-
-
 def parse_on(args: str) -> tuple[int | None, int | None]:
-    """(weekday, minute) from "fri 15:00", "15:00 fri", "3pm", "tuesday" or ""."""
+    """(weekday, minute) from "fri 15:00", "15:00 fri", "4pm", "4:30 pm", "tuesday" or ""."""
     weekday = minute = None
     words = [w for w in args.split() if w.lower() not in _FILLER]
     index = 0
     while index < len(words):
         word = words[index]
-        day = parse_day(word)
+        day = parse_weekday(word)
         # "3 pm" as two words
-        if index + 1 < len(words) and words[index + 1].lower() in ("am", "pm"):
+        if index + 1 < len(words) and words[index + 1].lower() in _HALF_DAY:
             word, index = word + words[index + 1], index + 1
-        time = parse_time(word)
+        time = parse_time_of_day(word)
         if day is not None and weekday is None:
             weekday = day
         elif time is not None and minute is None:
@@ -78,14 +51,17 @@ def parse_on(args: str) -> tuple[int | None, int | None]:
 
 
 def parse_pause(args: str, today: date) -> date:
-    """The date check-ins resume from "", "2", "2 weeks", "until 2026-12-01", "2026-12-01"."""
-    text = args.strip().lower()
+    """The date check-ins resume from "", "2", "2 weeks", "two weeks", "a fortnight",
+    "until 2026-12-01", "2026-12-01"."""
+    text = " ".join(args.strip().lower().split())
     if not text:
         return today + timedelta(weeks=1)
     text = text.removeprefix("until").removeprefix("for").strip()
     weeks = _WEEKS.match(text)
-    if weeks:
-        count = int(weeks.group(1))
+    if weeks and (weeks.group(1) or weeks.group(2)):
+        count = parse_count(weeks.group(1) or "1") or 0
+        if (weeks.group(2) or "").startswith("fortnight"):
+            count *= 2
         if not 1 <= count <= MAX_PAUSE_WEEKS:
             raise Unparsed(f"between 1 and {MAX_PAUSE_WEEKS} weeks")
         return today + timedelta(weeks=count)
@@ -223,7 +199,8 @@ def pause(request: SubcommandRequest) -> None:
         _usage(
             request,
             (detail + " " if detail else "")
-            + f"Try `{multiplier} pause 2 weeks` or `{multiplier} pause until 2026-12-01`.",
+            + f"Try `{multiplier} pause 2 weeks` or `{multiplier} pause until "
+            f"{service.local_today(user, now) + timedelta(weeks=2):%Y-%m-%d}`.",
         )
         return
     session.commit()

@@ -10,6 +10,7 @@ from bot.listeners.support import command_names, current_user, db, settings
 from bot.summaries.delivery import SendFailed
 from bot.ui import digest as digest_ui
 from bot.ui import messages
+from bot.ui.text import readable
 from bot.workspaces import service as workspaces
 
 
@@ -34,7 +35,7 @@ def handle_digest(request: SubcommandRequest) -> None:
         _list(request)
         return
     if action not in ("add", "remove", "rm", "delete"):
-        _usage(request, f"I don't know `digest {words[0]}`.")
+        _usage(request, f"I don't know `digest {readable(words[0])}`.")
         return
     if len(words) < 2:
         _usage(request, "Which channel?")

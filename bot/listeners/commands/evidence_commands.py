@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,10 +19,10 @@ from bot.listeners.actions.evidence import show_page
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.privacy import service as privacy
+from bot.slack.people import lookup_names
 from bot.ui import evidence as ui
 from bot.ui import messages
-
-MAX_NAME_LOOKUPS = 50
+from bot.ui.text import plural
 
 
 @subcommand("evidence", "entries", "log")
@@ -59,32 +58,6 @@ def open_dm(client: WebClient, session: Session, user: User) -> str:
     return channel
 
 
-def _display_name(profile: dict[str, Any]) -> str | None:
-    inner = profile.get("profile") or {}
-    for candidate in (
-        inner.get("display_name"),
-        inner.get("real_name"),
-        profile.get("real_name"),
-        profile.get("name"),
-    ):
-        if isinstance(candidate, str) and candidate.strip():
-            return candidate.strip()
-    return None
-
-
-def lookup_names(client: WebClient, slack_ids: list[str]) -> dict[str, str]:
-    """Display names for up to MAX_NAME_LOOKUPS people; unknown ones are left out."""
-    names: dict[str, str] = {}
-    for slack_id in slack_ids[:MAX_NAME_LOOKUPS]:
-        try:
-            found = _display_name(client.users_info(user=slack_id)["user"])
-        except SlackApiError:
-            continue
-        if found:
-            names[slack_id] = found
-    return names
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
@@ -93,12 +66,17 @@ def send_json_export(*, client: WebClient, session: Session, user: User) -> str:
     """Upload everything stored about the user as a JSON file in their DM; the file name."""
     data = privacy.export_user_data(session=session, user=user)
     session.commit()
+    names = lookup_names(client, privacy.unnamed_in_export(data))
+    if names:
+        privacy.add_readable_fields(data["tables"], names)
     content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     filename = f"multiplier-export-{user.slack_user_id}-{utcnow():%Y-%m-%d}.json".lower()
     channel = open_dm(client, session, user)
     counts = (
         ", ".join(
-            f"{len(rows)} {name.replace('_', ' ')}" for name, rows in data["tables"].items() if rows
+            plural(len(rows), privacy.row_noun(name))
+            for name, rows in data["tables"].items()
+            if rows
         )
         or "no rows yet"
     )
@@ -161,7 +139,7 @@ def send_packet(
         title=f"Promotion packet: {period.label}"[:250],
         initial_comment=ui.export_comment(
             f"your promotion packet for {period.label}",
-            f"{len(items)} entries, grouped by promotion-case element and dimension.",
+            f"{plural(len(items), 'entry')}, grouped by promotion-case element and dimension.",
         ),
     )
     return filename

@@ -7,9 +7,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.commands.subcommands import SubcommandRequest, resolve, subcommand
+from bot.listeners.commands.subcommands import (
+    SubcommandRequest,
+    did_you_mean,
+    resolve,
+    subcommand,
+)
 from bot.listeners.support import command_names
 from bot.ui import messages
+from bot.ui.text import readable
 
 
 @subcommand("help", "?", "usage")
@@ -34,11 +40,11 @@ def handle_multiplier(
     handler = resolve(name)
     names = command_names(context)
     if handler is None:
-        respond(
-            **messages.usage_error(
-                f"`{names.multiplier} {name}` is not a command I know.", typed, names
-            )
-        )
+        message = f"`{names.multiplier} {readable(name)}` is not a command I know."
+        suggestion = did_you_mean(name)
+        if suggestion is not None:
+            message += f" Did you mean `{names.multiplier} {suggestion}`?"
+        respond(**messages.usage_error(message, typed, names))
         return
     handler(
         SubcommandRequest(

@@ -48,3 +48,39 @@ def subcommand(name: str, *aliases: str) -> Callable[[Subcommand], Subcommand]:
 def resolve(word: str) -> Subcommand | None:
     word = word.lower()
     return SUBCOMMANDS.get(ALIASES.get(word, word))
+
+
+MAX_TYPO_DISTANCE = 2
+_MIN_SUGGESTED_LENGTH = 3
+
+
+def did_you_mean(word: str) -> str | None:
+    """The subcommand a mistyped word is closest to, within MAX_TYPO_DISTANCE edits (a swap
+    of two neighbouring letters is one edit); None when nothing is that close."""
+    word = word.lower()
+    if len(word) < _MIN_SUGGESTED_LENGTH:
+        return None
+    best: tuple[int, str] | None = None
+    for candidate in [*SUBCOMMANDS, *ALIASES]:
+        if len(candidate) < _MIN_SUGGESTED_LENGTH:
+            continue
+        distance = edit_distance(word, candidate)
+        if distance <= MAX_TYPO_DISTANCE and (best is None or distance < best[0]):
+            best = (distance, ALIASES.get(candidate, candidate))
+    return best[1] if best else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours needed to turn a into b."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]

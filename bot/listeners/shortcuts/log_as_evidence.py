@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
 from bot.listeners.support import coaching_library, current_user, db
+from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import link, mention
 
@@ -97,5 +98,6 @@ def handle_log_as_evidence(
         notes=notes,
         metadata=metadata,
         editing="entry" in metadata,
+        names=names_in(client, text),
     )
     client.views_open(trigger_id=shortcut["trigger_id"], view=ui.entry_modal(form, library))

@@ -7,6 +7,7 @@ after it. private_metadata carries ids only and is re-checked against the submit
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,10 @@ from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
 from bot.listeners.actions.checkins import refresh_checkin_message
 from bot.listeners.commands.checkins import _schedule_reply
 from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.slack.people import names_in
+from bot.timetext import parse_time_of_day
 from bot.ui import checkins as ui
+from bot.ui.text import Names, from_typed
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +44,8 @@ def _selected(values: dict, block: str, action: str) -> str | None:
 
 
 def _minute(text: str | None) -> int | None:
-    if not text:
-        return None
-    hour, _, minute = text.partition(":")
-    if not (hour.isdigit() and minute.isdigit()):
-        return None
-    value = int(hour) * 60 + int(minute)
-    return value if 0 <= value < 24 * 60 else None
+    """A timepicker's `HH:mm` (read like every typed time, see bot.timetext)."""
+    return parse_time_of_day(text) if text else None
 
 
 def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[AnswerForm, dict]:
@@ -95,6 +94,20 @@ def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[Answe
     return form, errors
 
 
+def stored_form(form: AnswerForm, *, original: AnswerForm | None, names: Names) -> AnswerForm:
+    """The typed answer as stored text (Slack-escaped, see `from_typed`); an edit left as it
+    was prefilled keeps the stored text exactly."""
+    before_text = original.text if original is not None else None
+    before_impact = original.impact if original is not None else None
+    return replace(
+        form,
+        text=from_typed(form.text, original=before_text, names=names),
+        impact=from_typed(form.impact, original=before_impact, names=names)
+        if form.impact
+        else None,
+    )
+
+
 def handle_answer_submission(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
@@ -106,6 +119,7 @@ def handle_answer_submission(
     ack()
     session = db(context)
     user = current_user(context)
+    form = stored_form(form, original=None, names={})
     checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
     try:
         change = answers.answer_with_form(
@@ -157,12 +171,15 @@ def handle_edit_submission(
     ack()
     session = db(context)
     user = current_user(context)
+    answer_id = service.parse_id(view.get("private_metadata"))
     try:
+        _, before = answers.answer_form_of(session=session, user=user, answer_id=answer_id)
+        names = names_in(client, before.text, before.impact)
         change = answers.edit_answer(
             session=session,
             user=user,
-            answer_id=service.parse_id(view.get("private_metadata")),
-            form=form,
+            answer_id=answer_id,
+            form=stored_form(form, original=before, names=names),
         )
     except NotYours:
         session.rollback()

@@ -11,10 +11,13 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.classify import reframe_for
+from bot.db.models import EvidenceEntry
 from bot.evidence import service as evidence
 from bot.listeners.shortcuts.log_as_evidence import permalink_for
 from bot.listeners.support import coaching_library, current_user, db, message_payload
+from bot.slack.people import names_in
 from bot.ui import evidence as ui
+from bot.ui.text import from_typed
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
 _TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
@@ -76,6 +79,27 @@ def _value(values: dict[str, Any], block_id: str) -> Any:
     return state.get("value")
 
 
+def _stored_texts(
+    client: WebClient, original: EvidenceEntry | None, text: Any, impact: Any
+) -> tuple[str | None, str | None, dict[str, str]]:
+    """The form's text and impact as stored text (Slack-escaped, see `from_typed`), and the
+    errors to show; an edit left as it was prefilled keeps the entry's text exactly."""
+    names = names_in(client, original.text, original.impact) if original is not None else {}
+    stored: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for block_id, typed, before in (
+        ("text", text, original.text if original else None),
+        ("impact", impact, original.impact if original else None),
+    ):
+        value = from_typed(typed, original=before, names=names) if isinstance(typed, str) else None
+        try:
+            evidence.check_text(value or "")
+        except evidence.EvidenceTextError as error:  # escaping `&`, `<`, `>` made it longer
+            errors[block_id] = str(error)[:150]
+        stored[block_id] = value
+    return stored["text"], stored["impact"], errors
+
+
 def _refused(ack: Ack) -> None:
     ack(
         response_action="update",
@@ -118,17 +142,27 @@ def handle_entry_submission(
         return
     library = coaching_library(context)
     people = _value(values, "people") or []
+    session = db(context)
+    user = current_user(context)
+    original = (
+        evidence.get_own_entry(session=session, user=user, entry_id=meta.entry_id)
+        if meta.entry_id is not None
+        else None
+    )
+    text, impact, errors = _stored_texts(client, original, text, _value(values, "impact"))
+    if errors:
+        session.rollback()
+        ack(response_action="errors", errors=errors)
+        return
     changes = evidence.EntryChanges(
         text=text,
         dimension=_value(values, "dimension"),
         scope=_value(values, "scope"),
         people=[p for p in people if isinstance(p, str)],
         link=_value(values, "link"),
-        impact=_value(values, "impact"),
+        impact=impact,
         visibility=_value(values, "visibility") or "private",
     )
-    session = db(context)
-    user = current_user(context)
     if meta.entry_id is not None:
         entry = evidence.update_entry(
             session=session, user=user, entry_id=meta.entry_id, changes=changes, library=library

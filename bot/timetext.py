@@ -1,0 +1,91 @@
+"""Times, weekdays and counts as people type them: one parser for each, used everywhere.
+
+Commands (`checkins on fri 4pm`, `digest add #team weekly mon 9am`, `pause two weeks`), the
+settings modal, the configuration (SUMMARY_TIME) and the sandbox read times and days here,
+so `16:00`, `4pm`, `4:30pm`, `4.30pm`, `4 pm`, `15h30` and `9am` mean the same thing
+wherever they are typed. Periods (`last week`, `december`, `2026-Q3`) are read by
+`bot.evidence.periods.parse_period`, which uses these. Pure functions, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+
+MINUTES_PER_DAY = 24 * 60
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m?\.?$|^(\d{1,2})(?:[:.h](\d{2}))?$")
+_NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Besides the full names: any prefix of at least three letters ("tues", "thur", "wed").
+_WEEKDAY_EXTRA = {"weds": 2, "thurs": 3, "thur": 3, "tues": 1}
+
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_EXTRA = {"sept": 9}
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+
+def parse_time_of_day(text: str) -> int | None:
+    """Minutes after midnight from `16:00`, `4pm`, `4:30pm`, `4.30pm`, `4 pm`, `9am`, `9 a.m.`,
+    `15h30`, `9` or `noon`; None when it is not a time of day."""
+    typed = " ".join(text.strip().lower().split())
+    if typed in _NAMED_TIMES:
+        return _NAMED_TIMES[typed]
+    match = _TIME.match(typed)
+    if match is None:
+        return None
+    if match.group(3):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match.group(3) == "p" else 0)
+    else:
+        hour, minute = int(match.group(4)), int(match.group(5) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return hour * 60 + minute
+
+
+def _by_name(word: str, names: tuple[str, ...], extra: dict[str, int], first: int) -> int | None:
+    """The position (from `first`) of the name `word` is, or starts with (three letters or
+    more), or an extra spelling of."""
+    typed = word.strip().lower().rstrip(".,")
+    if typed in extra:
+        return extra[typed]
+    if len(typed) < 3:
+        return None
+    return next((n for n, name in enumerate(names, first) if name.startswith(typed)), None)
+
+
+def parse_weekday(word: str) -> int | None:
+    """Monday is 0: from `mon`, `Monday`, `tues`, `thur`, `weds.`; None otherwise."""
+    return _by_name(word, WEEKDAY_NAMES, _WEEKDAY_EXTRA, 0)
+
+
+def weekday_name(index: int) -> str:
+    """`Monday` for 0."""
+    return WEEKDAY_NAMES[index].capitalize()
+
+
+def parse_month(word: str) -> int | None:
+    """1–12 from `dec`, `December`, `sept`; None otherwise."""
+    return _by_name(word, MONTH_NAMES, _MONTH_EXTRA, 1)
+
+
+def parse_count(text: str) -> int | None:
+    """A small count as typed: `2`, `two`, `a`; None otherwise."""
+    typed = " ".join(text.strip().lower().split())
+    if typed.isdigit():
+        return int(typed)
+    return _NUMBER_WORDS.get(typed)
+
+
+COUNT_WORDS = r"\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+"""A regex alternative matching what `parse_count` reads."""

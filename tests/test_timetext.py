@@ -1,0 +1,54 @@
+"""Times, weekdays, months and counts as people type them: one parser each."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.timetext import parse_count, parse_month, parse_time_of_day, parse_weekday
+
+
+@pytest.mark.parametrize(
+    ("typed", "minute"),
+    [
+        ("16:00", 960), ("4pm", 960), ("4:30pm", 990), ("4.30pm", 990), ("9am", 540),
+        ("4 pm", 960), ("4:30 PM", 990), ("9 a.m.", 540), ("15h30", 930), ("16.00", 960),
+        ("9", 540), ("09:00", 540), ("23:59", 1439), ("12am", 0), ("12pm", 720),
+        ("noon", 720), ("midnight", 0), ("  7:05pm ", 1145),
+    ],
+)  # fmt: skip
+def test_times_in_the_usual_spellings(typed: str, minute: int) -> None:
+    """24-hour and am/pm times, with `:`, `.` or `h`, mean the same minute everywhere."""
+    assert parse_time_of_day(typed) == minute
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["24:00", "13pm", "0am", "9:5", "4.5", "9:60", "", "pm", "four", "4pmm", "<!here>", "1" * 50],
+)
+def test_not_times(typed: str) -> None:
+    """Anything else is not a time, rather than a guess."""
+    assert parse_time_of_day(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "day"),
+    [("mon", 0), ("Monday", 0), ("TUE", 1), ("tues", 1), ("weds", 2), ("thurs", 3),
+     ("thur", 3), ("fri.", 4), ("sun", 6), ("mo", None), ("x", None), ("fridays", None)],
+)  # fmt: skip
+def test_weekdays(word: str, day: int | None) -> None:
+    """Days parse from three letters up to the full name, any case."""
+    assert parse_weekday(word) == day
+
+
+@pytest.mark.parametrize(
+    ("word", "month"),
+    [("dec", 12), ("December", 12), ("sept", 9), ("may", 5), ("ma", None), ("jun", 6)],
+)
+def test_months(word: str, month: int | None) -> None:
+    """Months parse from three letters up to the full name."""
+    assert parse_month(word) == month
+
+
+def test_counts_in_words() -> None:
+    """Small counts read as digits or words."""
+    assert [parse_count(w) for w in ("2", "two", "a", "Twelve", "many")] == [2, 2, 1, 12, None]
