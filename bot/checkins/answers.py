@@ -8,7 +8,6 @@ check-in; late answers count for the check-in's week.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,11 +25,9 @@ from bot.evidence import service as evidence
 OPEN_FOR = timedelta(days=7)
 # Statuses of a check-in whose message the user has (or had): answers are welcome.
 ANSWERABLE = ("sent", "answered", "snoozed", "skipped", "expired")
-# Replies that mean "nothing this week", compared case- and punctuation-insensitively.
-NOTHING_PHRASES = frozenset(
-    {"nothing", "nothing this week", "nothing to report", "none", "nope", "n/a", "na", "skip"}
-)
-_PUNCTUATION = re.compile(r"[^\w/ ]+")
+# Statuses in which a top-level DM (not in the check-in's thread) can answer it: a snoozed
+# check-in is still the open one, just coming back tomorrow.
+OPEN_AT_TOP_LEVEL = ("sent", "answered", "snoozed")
 
 
 class NotYours(Exception):
@@ -214,27 +211,25 @@ def pause_from_checkin(
 # ── Free-text replies in the DM ─────────────────────────────────────────────────────────
 
 
-def is_nothing(text: str) -> bool:
-    folded = _PUNCTUATION.sub("", text.casefold()).strip()
-    return " ".join(folded.split()) in NOTHING_PHRASES
-
-
 def checkin_for_reply(
-    *, session: Session, user: User, channel_id: str, thread_ts: str | None, now: datetime
+    *,
+    session: Session,
+    user: User,
+    channel_id: str,
+    thread_ts: str | None,
+    now: datetime,
+    lock: bool = True,
 ) -> CheckIn | None:
     """The check-in a DM answers: the one whose thread it is in, else the open one."""
     if thread_ts:
-        return session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.user_id == user.id,
-                CheckIn.workspace_id == user.workspace_id,
-                CheckIn.message_ts == thread_ts,
-                CheckIn.status.in_(ANSWERABLE),
-            )
-            .with_for_update()
-        ).first()
-    latest = session.scalars(
+        query = select(CheckIn).where(
+            CheckIn.user_id == user.id,
+            CheckIn.workspace_id == user.workspace_id,
+            CheckIn.message_ts == thread_ts,
+            CheckIn.status.in_(ANSWERABLE),
+        )
+        return session.scalars(query.with_for_update() if lock else query).first()
+    query = (
         select(CheckIn)
         .where(
             CheckIn.user_id == user.id,
@@ -243,9 +238,9 @@ def checkin_for_reply(
         )
         .order_by(CheckIn.slot_at.desc(), CheckIn.id.desc())
         .limit(1)
-        .with_for_update()
-    ).first()
-    if latest is None or latest.status not in ("sent", "answered"):
+    )
+    latest = session.scalars(query.with_for_update() if lock else query).first()
+    if latest is None or latest.status not in OPEN_AT_TOP_LEVEL:
         return None
     if latest.sent_at is not None and latest.sent_at < now - OPEN_FOR:
         return None
@@ -294,8 +289,12 @@ def answer_from_dm(
     thread_ts: str | None,
     text: str,
     now: datetime,
+    as_nothing: bool = False,
 ) -> Reply | None:
-    """Store a DM as an answer when it replies to a check-in; None when it does not."""
+    """Store a DM as an answer when it replies to a check-in; None when it does not.
+
+    `as_nothing`: the text says "nothing this week" (bot.checkins.replies decides).
+    """
     stripped = text.strip()
     if not stripped:
         return None
@@ -314,7 +313,7 @@ def answer_from_dm(
         return None
     answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
     open_prompts = [p for p in checkin.prompt_ids or [] if p not in answered]
-    if is_nothing(stripped):
+    if as_nothing:
         return _nothing_from_dm(session, user, checkin, open_prompts, channel_id, ts, text, now)
     try:
         evidence.check_text(text)

@@ -123,8 +123,10 @@ def checkin_message(
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
+    A snoozed check-in keeps its Answer buttons (it is still open, only coming back
+    tomorrow); once a question is answered, Snooze/Skip/Pause give way to a line saying so.
     """
-    open_ = status in ("pending", "claimed", "sent", "answered")
+    open_ = status in ("pending", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
         f"Your reflection for the week of {_date_label(slot_local)}. A minute now saves an "
@@ -134,12 +136,14 @@ def checkin_message(
     blocks: list[Block] = [header("Weekly reflection"), section(intro)]
     for question in questions:
         blocks.extend(_question_blocks(checkin_id, question, open_=open_))
-    blocks.append(divider())
+    footer: list[Block] = []
     if note:
-        blocks.append(context(note))
-    if open_ and unanswered and status != "answered":
+        footer.append(context(note))
+    if status == "answered":
+        footer.append(context(answered_note(open_questions=len(unanswered))))
+    elif open_ and unanswered and status != "snoozed":
         value = str(checkin_id)
-        blocks.append(
+        footer.append(
             actions(
                 button("Snooze until tomorrow", SNOOZE, value),
                 button("Skip this week", SKIP, value),
@@ -157,11 +161,27 @@ def checkin_message(
                 block_id="checkin_controls",
             )
         )
+    if footer:  # a divider only where something follows it
+        blocks.append(divider())
+        blocks.extend(footer)
     first = questions[0].text if questions else "What did you multiply this week?"
     return {
         "text": truncate(f"Weekly reflection: {first}", 300),
         "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
     }
+
+
+def answered_note(*, open_questions: int) -> str:
+    """The line under a check-in once it has an answer."""
+    if open_questions:
+        return (
+            ":white_check_mark: Answered — thank you. The open question above can still be "
+            "answered, here or in this thread."
+            if open_questions == 1
+            else ":white_check_mark: Answered — thank you. The open questions above can still "
+            "be answered, here or in this thread."
+        )
+    return ":white_check_mark: All answered — thank you. See you at the next one."
 
 
 def status_note(status: str, *, until: datetime | date | None = None) -> str | None:
@@ -215,6 +235,19 @@ def answer_confirmation(
 def answer_removed() -> dict[str, Any]:
     text = "Removed — that message is not stored as an answer. (I still keep your DM as typed.)"
     return {"text": text, "blocks": [section(text)]}
+
+
+def not_saved_as_answer(*, question: bool, in_thread: bool) -> dict[str, Any]:
+    """One line for a DM that was kept but not taken as an answer, and how to answer."""
+    if question:
+        text = (
+            "Not saved as an answer — that reads like a question. Say `help` to see what I "
+            "can do; to answer, tell me what happened"
+            + (" here." if in_thread else " in the check-in's thread.")
+        )
+    else:
+        text = "Not saved — reply in the check-in's thread to answer, or say `help`."
+    return {"text": text, "blocks": [context(text)]}
 
 
 def reminder_message(*, slot_local: datetime) -> dict[str, Any]:
