@@ -435,6 +435,29 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
     }
 
 
+def entry_saved_modal(
+    entry: EvidenceEntry,
+    library: CoachingLibrary,
+    *,
+    multiplier_command: str,
+    tz: str | None = None,
+) -> dict[str, Any]:
+    """The edit form, once saved: the entry as it now reads, and where to change it again."""
+    return {
+        "type": "modal",
+        "title": plain("Saved", 24),
+        "close": plain("Close", 24),
+        "blocks": [
+            section(f"*Saved your changes.*\n{display(entry.text, 2800)}"),
+            context(entry_meta(entry, library, tz)),
+            context(
+                "Lists and confirmations you opened before show the old version until you "
+                f"open them again (`{safe(multiplier_command, 40)} evidence`)."
+            ),
+        ],
+    }
+
+
 def notice_modal(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something (e.g. a refused edit)."""
     return {

@@ -13,7 +13,13 @@ from slack_sdk import WebClient
 from bot.coaching.nudges import find_reframe
 from bot.evidence import service as evidence
 from bot.listeners.shortcuts.log_as_evidence import permalink_for
-from bot.listeners.support import coaching_library, current_user, db, message_payload
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    message_payload,
+)
 from bot.ui import evidence as ui
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
@@ -138,7 +144,11 @@ def handle_entry_submission(
             _refused(ack)
             return
         session.commit()
-        ack()
+        # The form turns into what was saved: the edit is confirmed where it was made.
+        saved = ui.entry_saved_modal(
+            entry, library, multiplier_command=command_names(context).multiplier, tz=user.tz
+        )
+        ack(response_action="update", view=saved)
         return
     entry = evidence.create_entry(
         session=session,
