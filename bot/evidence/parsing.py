@@ -21,6 +21,8 @@ _BROKEN_MARKUP = re.compile(r"<@[^>\s]*>?")
 # are not people.
 _BARE_AT = re.compile(r"(?:(?<=\s)|^)@([\w.\-]{1,80})", re.UNICODE)
 _NOT_PEOPLE = {"here", "channel", "everyone"}
+# People one /kudos may name; beyond this each is told, none is looked up.
+MAX_KUDOS_RECIPIENTS = 20
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
 
 
@@ -57,6 +59,49 @@ def leading_mention(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match.group(1), text[match.end() :]
+
+
+@dataclass(frozen=True)
+class LeadingPeople:
+    """The people a text starts with (`/kudos @bob @carol …`) and the text after them."""
+
+    slack_ids: tuple[str, ...]
+    # Names at the start that Slack did not turn into a person: ``@dana``, broken ``<@…``.
+    unresolved: tuple[str, ...]
+    rest: str
+
+
+# Between two names: spaces, commas, "and", "&" (escaped by Slack as &amp;), "+".
+_NAME_SEPARATOR = re.compile(r"(?:\s|,|&amp;|&|\+|\band\b)*", re.IGNORECASE)
+_LEADING_BARE = re.compile(r"@([\w.\-]{1,80})", re.UNICODE)
+_MENTION_HERE = re.compile(r"<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
+
+
+def leading_people(text: str) -> LeadingPeople:
+    """Every person named at the start of the text, in order, each once.
+
+    A run of mentions separated by spaces, commas, "and", "&" or "+"; it ends at the first
+    word that is not a name. Unresolved names in that run are reported, not dropped.
+    """
+    ids: dict[str, None] = {}
+    unresolved: dict[str, None] = {}
+    position = 0
+    while True:
+        start = _NAME_SEPARATOR.match(text, position).end()  # type: ignore[union-attr]
+        if start == position and position > 0:
+            break  # names must be separated
+        if match := _MENTION_HERE.match(text, start):
+            ids.setdefault(match.group(1), None)
+        elif (match := _BROKEN_MARKUP.match(text, start)) and not _WELL_FORMED.match(text, start):
+            unresolved.setdefault(match.group(0), None)
+        elif (match := _LEADING_BARE.match(text, start)) and match.group(1).lower().rstrip(
+            ".-"
+        ) not in _NOT_PEOPLE:
+            unresolved.setdefault("@" + match.group(1).rstrip(".-"), None)
+        else:
+            break
+        position = match.end()
+    return LeadingPeople(tuple(ids), tuple(unresolved), text[position:])
 
 
 def parse_evidence(

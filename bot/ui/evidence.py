@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, Kudos
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
 from bot.ui.blocks import (
@@ -525,25 +526,43 @@ def entry_list(
 # ── Kudos ────────────────────────────────────────────────────────────────────────────────
 
 
+def _and_list(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def kudos_given(
-    kudos: Kudos, recipient_slack_id: str, *, daily_left: int | None = None, replace: bool = False
+    kudos: Sequence[Kudos],
+    recipient_slack_ids: Sequence[str],
+    *,
+    daily_left: int | None = None,
+    replace: bool = False,
 ) -> Payload:
-    """The giver's ephemeral confirmation, with the digest choice (default: not shared)."""
-    shared = kudos.share_in_digest
+    """The giver's ephemeral confirmation naming who got it, with the digest choice (one
+    switch for all of them; default: not shared)."""
+    shared = all(k.share_in_digest for k in kudos)
+    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
+    if extra > 0:
+        who += f" and {extra} more"
+    logs = "their evidence log" if len(recipient_slack_ids) == 1 else "each of their evidence logs"
     lines = [
-        f"*Kudos sent to {mention(recipient_slack_id)}* — it's on their evidence log as peer "
-        "recognition, and I've told them.",
-        display(kudos.text, 2500),
+        f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
+        + ("them." if len(recipient_slack_ids) == 1 else "each of them."),
+        display(kudos[0].text, 2500) if kudos else "",
     ]
     where = (
         "May appear in your team's digest."
         if shared
         else "Not shown in team digests unless you allow it."
     )
+    ids = ",".join(str(k.id) for k in kudos)
     toggle = (
-        button("Keep out of digests", KUDOS_SHARE, f"{kudos.id}:off")
+        button("Keep out of digests", KUDOS_SHARE, f"{ids}:off")
         if shared
-        else button("Allow in team digest", KUDOS_SHARE, f"{kudos.id}:on")
+        else button("Allow in team digest", KUDOS_SHARE, f"{ids}:on")
     )
     notes = [where]
     if daily_left is not None:
@@ -553,10 +572,110 @@ def kudos_given(
         "replace_original": replace,
         "text": "Kudos sent.",
         "blocks": [
-            section("\n".join(lines)),
+            section("\n".join(line for line in lines if line)),
             context(" ".join(notes)),
             actions(toggle, block_id=KUDOS_GIVEN_BLOCK),
         ],
+    }
+
+
+@dataclass(frozen=True)
+class KudosNotSent:
+    """Someone named in a /kudos who did not receive it (reason: a KudosRefused constant)."""
+
+    who: str
+    reason: str
+    resolved: bool = True
+
+
+# Why one person got no kudos, when they were the only one named (the whole message).
+_REFUSED_ALONE = {
+    "self": (
+        "Kudos are for someone else — log your own work with {brag}. Nothing was saved; "
+        "here is your text:"
+    ),
+    "bot": "Kudos go to people, not bots. Nothing was saved; here is your text:",
+    "inactive": (
+        "That account is deactivated, so there is no log to add kudos to. Nothing was saved; "
+        "here is your text:"
+    ),
+    "elsewhere": (
+        "That person isn't in this workspace, so I can't add kudos to their log here. Nothing "
+        "was saved; here is your text:"
+    ),
+    "daily_cap": (
+        "You've given {cap} kudos today — the daily limit that keeps kudos meaningful. Try "
+        "again tomorrow; here is your text:"
+    ),
+    "not_found": "I couldn't find that person in this workspace. Nothing was saved; here is "
+    "your text:",
+    "unresolved": (
+        "I couldn't tell who that is — pick people from Slack's list as you type @. Nothing "
+        "was saved; here is your text:"
+    ),
+}
+# Why one of several named people got no kudos (one line each).
+_REFUSED_ONE_OF_SEVERAL = {
+    "self": "that's you — log your own work with `{brag}`",
+    "bot": "kudos go to people, not bots",
+    "inactive": "their account is deactivated",
+    "elsewhere": "they aren't in this workspace",
+    "daily_cap": "you've reached today's limit of {cap} kudos",
+    "not_found": "I couldn't find them in this workspace",
+    "unresolved": "Slack didn't match that name to a person — pick people from the list as "
+    "you type @",
+    "too_many": "one kudos names at most {most} people",
+}
+
+
+def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> str:
+    lines = []
+    for refusal in refusals[:MAX_ECHO_BLOCKS]:
+        who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
+        why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
+        lines.append(f"• {who}: {why.format(cap=cap, brag=brag, most=MAX_KUDOS_RECIPIENTS)}")
+    return "\n".join(lines)
+
+
+def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+    """Nobody named could receive the kudos: who and why, and the text echoed back."""
+    if len(refusals) == 1 and refusals[0].reason in _REFUSED_ALONE:
+        reason = _REFUSED_ALONE[refusals[0].reason].format(cap=cap, brag=brag)
+        return text_refused(typed, reason)
+    intro = "No kudos sent. Nothing was saved; here is your text:"
+    blocks = [
+        section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
+        *echo_blocks(typed, intro=intro)[1:],
+    ]
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": truncate(intro, 3000),
+        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+    }
+
+
+def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+    """Beside a confirmation: the people named who did not receive the kudos, and why."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": "Not everyone named received the kudos.",
+        "blocks": [
+            section(f"*Not sent to:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
+        ],
+    }
+
+
+def kudos_dm_failed(recipient_slack_ids: Sequence[str]) -> Payload:
+    """The kudos is on their logs, but telling them failed."""
+    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    text = f"I couldn't send {who} a DM just now, but the kudos is on their evidence log."
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": text,
+        "blocks": [section(text)],
     }
 
 

@@ -26,7 +26,8 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         "a staff-level promotion case is built on.",
         f"• `{names.brag} <what happened>` — log evidence now (`#unblocking`, `#writing`… set "
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
-        f"• `{names.kudos} @someone <what they did>` — recognise a peer; it lands on their log.",
+        f"• `{names.kudos} @someone [@someone-else …] <what they did>` — recognise peers; it "
+        "lands on each of their logs.",
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",

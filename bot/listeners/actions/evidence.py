@@ -230,22 +230,24 @@ def handle_kudos_share(
 ) -> None:
     """The giver allows their kudos in team digests, or takes it back out."""
     ack()
-    kudos_id, _, choice = _value(action).partition(":")
+    ids, _, choice = _value(action).rpartition(":")
     session = db(context)
     user = current_user(context)
-    kudos = (
-        evidence.set_kudos_sharing(
-            session=session, giver=user, kudos_id=kudos_id, share=choice == "on"
+    chosen = (
+        evidence.set_kudos_sharing_all(
+            session=session, giver=user, kudos_ids=ids.split(","), share=choice == "on"
         )
         if choice in ("on", "off")
         else None
     )
     session.commit()
-    if kudos is None:
+    if chosen is None:
         respond(**ui.notice("That kudos isn't one you gave, so nothing changed."))
         return
-    recipient = session.get(User, kudos.recipient_id)
-    respond(**ui.kudos_given(kudos, recipient.slack_user_id if recipient else "", replace=True))
+    recipients = [session.get(User, kudos.recipient_id) for kudos in chosen]
+    respond(
+        **ui.kudos_given(chosen, [r.slack_user_id if r else "" for r in recipients], replace=True)
+    )
 
 
 def handle_forget_confirm(
