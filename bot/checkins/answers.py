@@ -8,7 +8,8 @@ check-in; late answers count for the check-in's week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence import service as evidence
+from bot.evidence.parsing import FormChoices, form_choices
 
 # A check-in stays open for top-level replies this long after it was sent.
 OPEN_FOR = timedelta(days=7)
@@ -55,6 +57,8 @@ class Change:
     changed: bool
     answer: Answer | None = None
     until: datetime | None = None
+    # @names typed in a form's text that matched no one.
+    unresolved: tuple[str, ...] = ()
 
 
 def _checkin(session: Session, user: User, checkin_id: int | None) -> CheckIn:
@@ -98,6 +102,32 @@ def _dimension_of_prompt(library: CoachingLibrary, prompt_id: str | None) -> str
         return None
 
 
+def read_form_text(
+    form: AnswerForm,
+    library: CoachingLibrary,
+    *,
+    prefilled_dimension: str | None,
+    prefilled_people: tuple[str, ...] = (),
+    named: Mapping[str, str] | None = None,
+    author: str | None = None,
+    guess: bool = True,
+) -> tuple[AnswerForm, FormChoices]:
+    """The form with its text read as the command line reads it (#hashtags, @mentions);
+    the fields' own choices win as `bot.evidence.parsing.form_choices` says."""
+    choices = form_choices(
+        form.text,
+        library,
+        field_dimension=form.dimension,
+        field_people=form.people,
+        prefilled_dimension=prefilled_dimension,
+        prefilled_people=prefilled_people,
+        named=dict(named or {}),
+        author=author,
+        guess=guess,
+    )
+    return replace(form, dimension=choices.dimension, people=choices.people), choices
+
+
 def answer_with_form(
     *,
     session: Session,
@@ -106,13 +136,26 @@ def answer_with_form(
     index: int | None,
     form: AnswerForm,
     now: datetime,
+    library: CoachingLibrary,
+    named: Mapping[str, str] | None = None,
 ) -> Change:
-    """Store the modal's answer to one question, once."""
+    """Store the modal's answer to one question, once.
+
+    The form came filled with the question's dimension: a #hashtag in the text overrides
+    it, a dimension picked in the form overrides both; @mentions in the text add people.
+    """
     checkin = _checkin(session, user, checkin_id)
     prompt_id = _prompt_at(checkin, index)
     existing = _answered(session, checkin, prompt_id)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
+    form, choices = read_form_text(
+        form,
+        library,
+        prefilled_dimension=_dimension_of_prompt(library, prompt_id),
+        named=named,
+        author=user.slack_user_id,
+    )
     entry = evidence.create_entry(
         session=session,
         user=user,
@@ -140,7 +183,7 @@ def answer_with_form(
     session.add(answer)
     _mark_answered(checkin, now)
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    return Change(checkin, changed=True, answer=answer, unresolved=choices.unresolved)
 
 
 def answer_nothing(
@@ -457,15 +500,34 @@ def answer_form_of(
     )
 
 
-def edit_answer(*, session: Session, user: User, answer_id: int | None, form: AnswerForm) -> Change:
-    """Save the edit modal over an answer and its evidence entry."""
+def edit_answer(
+    *,
+    session: Session,
+    user: User,
+    answer_id: int | None,
+    form: AnswerForm,
+    library: CoachingLibrary,
+    named: Mapping[str, str] | None = None,
+) -> Change:
+    """Save the edit modal over an answer and its evidence entry (text read as in
+    `answer_with_form`, against what the form was filled with: the entry as stored)."""
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
     checkin = session.get(CheckIn, answer.checkin_id)
     answer.text = form.text
     entry = _own_entry(session, user, answer.evidence_id)
+    choices = None
     if entry is not None:
+        form, choices = read_form_text(
+            form,
+            library,
+            prefilled_dimension=entry.dimension,
+            prefilled_people=tuple(entry.people or ()),
+            named=named,
+            author=user.slack_user_id,
+            guess=False,
+        )
         entry.text = form.text
         entry.people = list(form.people)
         entry.dimension = form.dimension
@@ -474,7 +536,8 @@ def edit_answer(*, session: Session, user: User, answer_id: int | None, form: An
         entry.impact = form.impact
         entry.visibility = form.visibility
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    unresolved = choices.unresolved if choices is not None else ()
+    return Change(checkin, changed=True, answer=answer, unresolved=unresolved)
 
 
 def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Change:

@@ -121,3 +121,88 @@ def parse_evidence(
         scope=scope.scope_id if scope else None,
         malformed_mentions=tuple(malformed_mentions(text)),
     )
+
+
+def bare_names(text: str) -> list[str]:
+    """``@name``s typed as text (not Slack mentions), as typed, each once, in order."""
+    return [name for name in malformed_mentions(text) if not name.startswith("<")]
+
+
+_ONLY_TAGS = re.compile(r"\s*(?:#[^\W\d_][\w\-]*[\s,]*)+", re.UNICODE)
+
+
+def only_hashtags(text: str) -> bool:
+    """True for a text that is nothing but #hashtags (`/brag #review`): a tag, no story."""
+    return _ONLY_TAGS.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What a submitted form means once its text is read as the command line reads it."""
+
+    dimension: str | None
+    # Where the dimension came from: "field", "hashtag", "keyword" (or None: none chosen).
+    dimension_source: str | None
+    matched: tuple[str, ...]
+    people: tuple[str, ...]
+    # @names in the text that matched nobody (or more than one person).
+    unresolved: tuple[str, ...]
+
+
+def form_choices(
+    text: str,
+    library: CoachingLibrary,
+    *,
+    field_dimension: str | None,
+    field_people: tuple[str, ...] | list[str],
+    prefilled_dimension: str | None = None,
+    prefilled_people: tuple[str, ...] | list[str] = (),
+    named: dict[str, str] | None = None,
+    author: str | None = None,
+    guess: bool = True,
+) -> FormChoices:
+    """The dimension and people of a form (the /brag form, the check-in answer form).
+
+    The text counts as on the command line — a ``#hashtag`` sets the dimension, mentions
+    become people — with the form's own fields on top:
+
+    - dimension: one *picked* in the Dimension field (different from what the form was
+      filled with) wins; one the form came filled with gives way to a ``#hashtag`` in the
+      text; with neither, a ``#hashtag``, then (with `guess`) keywords;
+    - people: everyone picked in the People field, plus everyone the text mentions
+      (``<@U…>``, or an ``@name`` that `named` maps to a Slack id), except anyone the person
+      took out of the People field after the form was filled with them.
+    """
+    picked = field_dimension if field_dimension in library.dimension_ids else None
+    suggestion = suggest_dimension(text, library)
+    dimension, source, matched = None, None, ()
+    if picked is not None and picked != prefilled_dimension:
+        dimension, source = picked, "field"
+    elif suggestion is not None and suggestion.source == "hashtag":
+        dimension, source, matched = suggestion.dimension_id, "hashtag", suggestion.matched
+    elif picked is not None:
+        dimension, source = picked, "field"
+    elif suggestion is not None and guess:
+        dimension, source, matched = suggestion.dimension_id, "keyword", suggestion.matched
+    named = {name.casefold(): slack_id for name, slack_id in (named or {}).items()}
+    typed_names = bare_names(text)
+    mentioned = [*extract_mentions(text)]
+    unresolved = []
+    for name in typed_names:
+        found = named.get(name.casefold())
+        if found:
+            mentioned.append(found)
+        else:
+            unresolved.append(name)
+    removed = set(prefilled_people) - set(field_people)
+    people: dict[str, None] = dict.fromkeys(field_people)
+    for person in mentioned:
+        if person not in removed and person != author:
+            people.setdefault(person, None)
+    return FormChoices(
+        dimension=dimension,
+        dimension_source=source,
+        matched=tuple(matched),
+        people=tuple(people),
+        unresolved=tuple(unresolved),
+    )

@@ -232,6 +232,22 @@ def answer_confirmation(
     }
 
 
+def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:
+    """Saved, but some @names in the answer matched no one: Edit picks them."""
+    who = safe(", ".join(names[:5]), 300)
+    text = f"Saved your answer. I couldn't match {who} to one person: pick them with Edit."
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            actions(
+                button("Edit", EDIT_ANSWER, str(answer_id)),
+                block_id="checkin_answer_unresolved",
+            ),
+        ],
+    }
+
+
 def answer_removed() -> dict[str, Any]:
     text = "Removed — that message is not stored as an answer. (I still keep your DM as typed.)"
     return {"text": text, "blocks": [section(text)]}

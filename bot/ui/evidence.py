@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
@@ -292,6 +293,24 @@ class EntryForm:
     editing: bool = False
 
 
+def tagged_form(typed: str, library: CoachingLibrary, *, src: str) -> EntryForm:
+    """The form for a command that was only #hashtags: filed under the first known one."""
+    tags = extract_hashtags(typed)
+    known = [library.hashtag_index[t] for t in tags if t in library.hashtag_index]
+    dimension = known[0] if known else None
+    if dimension is not None:
+        note = (
+            f"Filed under *{safe(dimension_label(dimension, library), 100)}* "
+            f"({safe(' '.join(tags), 200)}). Tell me what happened."
+        )
+    else:
+        note = (
+            f"{safe(' '.join(tags), 200)} isn't a dimension tag I know — pick a dimension "
+            "below, and tell me what happened."
+        )
+    return EntryForm(dimension=dimension, notes=[note], metadata={"src": src})
+
+
 def _text_input(
     block_id: str,
     label: str,
@@ -425,13 +444,21 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             "element": visibility,
         }
     )
+    metadata = dict(form.metadata)
+    if "entry" not in metadata:
+        # What the form came filled with (ids only), so that on Save a field the person
+        # changed can be told from one they left as it was (see parsing.form_choices).
+        if form.dimension:
+            metadata["dim"] = form.dimension
+        if initial:
+            metadata["ppl"] = initial
     return {
         "type": "modal",
         "callback_id": ENTRY_VIEW,
         "title": plain("Edit evidence" if form.editing else "Log evidence", 24),
         "submit": plain("Save", 24),
         "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(form.metadata, separators=(",", ":"))[:3000],
+        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
         "blocks": fit(blocks, VIEW_BLOCK_LIMIT),
     }
 
@@ -442,6 +469,8 @@ def entry_saved_modal(
     *,
     multiplier_command: str,
     tz: str | None = None,
+    notes: Sequence[str] = (),
+    how: str | None = None,
 ) -> dict[str, Any]:
     """The edit form, once saved: the entry as it now reads, and where to change it again."""
     return {
@@ -450,7 +479,8 @@ def entry_saved_modal(
         "close": plain("Close", 24),
         "blocks": [
             section(f"*Saved your changes.*\n{display(entry.text, 2800)}"),
-            context(entry_meta(entry, library, tz)),
+            context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
+            *(context(note) for note in notes[:3]),
             context(
                 "Lists and confirmations you opened before show the old version until you "
                 f"open them again (`{safe(multiplier_command, 40)} evidence`)."

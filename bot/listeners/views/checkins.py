@@ -16,10 +16,18 @@ from slack_sdk import WebClient
 from bot.checkins import answers, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
+from bot.db.models import User
+from bot.evidence.parsing import bare_names
 from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
 from bot.listeners.actions.checkins import refresh_checkin_message
 from bot.listeners.commands.checkins import _schedule_reply
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    people_named,
+)
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
@@ -106,6 +114,7 @@ def handle_answer_submission(
     session = db(context)
     user = current_user(context)
     checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
+    named = people_named(context, client, user, bare_names(form.text))
     try:
         change = answers.answer_with_form(
             session=session,
@@ -114,6 +123,8 @@ def handle_answer_submission(
             index=service.parse_id(index_text),
             form=form,
             now=utcnow(),
+            library=coaching_library(context),
+            named=named,
         )
     except NotYours:
         session.rollback()
@@ -124,6 +135,16 @@ def handle_answer_submission(
     if change.changed:
         refresh_checkin_message(
             client=client, session=session, context=context, checkin=change.checkin, user=user
+        )
+    _tell_unresolved(client, user, change)
+
+
+def _tell_unresolved(client: WebClient, user: User, change: answers.Change) -> None:
+    """@names in the answer that matched no one: say so, so they can be picked with Edit."""
+    if change.unresolved and change.answer is not None:
+        client.chat_postMessage(
+            channel=user.slack_user_id,
+            **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id),
         )
 
 
@@ -138,12 +159,15 @@ def handle_edit_submission(
     ack()
     session = db(context)
     user = current_user(context)
+    named = people_named(context, client, user, bare_names(form.text))
     try:
         change = answers.edit_answer(
             session=session,
             user=user,
             answer_id=service.parse_id(view.get("private_metadata")),
             form=form,
+            library=coaching_library(context),
+            named=named,
         )
     except NotYours:
         session.rollback()
@@ -155,6 +179,7 @@ def handle_edit_submission(
         refresh_checkin_message(
             client=client, session=session, context=context, checkin=change.checkin, user=user
         )
+    _tell_unresolved(client, user, change)
 
 
 def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
