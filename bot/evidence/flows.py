@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import EvidenceEntry, Kudos, User
+from bot.db.models import EvidenceEntry, Kudos, User, Workspace
 from bot.evidence import service as evidence
+from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
+from bot.evidence.periods import Period
 from bot.workspaces import service as workspaces
 
 
@@ -132,3 +135,38 @@ def _give_one(
         co_recipients=co_recipients,
     )
     return KudosGiven(kudos, entry, recipient)
+
+
+@dataclass(frozen=True)
+class PacketContent:
+    """What a promotion packet for a period holds (empty: there is nothing to export)."""
+
+    items: list[PacketEntry]
+    workspace_name: str | None
+
+
+def packet_content(*, session: Session, user: User, period: Period) -> PacketContent:
+    """The user's entries in the period, each with the kudos behind it (giver or former)."""
+    entries = evidence.entries_between(
+        session=session, user=user, start=period.start, end=period.end
+    )
+    kudos = evidence.kudos_for_entries(
+        session=session, user=user, entry_ids=[e.id for e in entries]
+    )
+    giver_ids = [k.giver_id for k in kudos.values() if k.giver_id is not None]
+    givers = (
+        {
+            row.id: row.slack_user_id
+            for row in session.scalars(select(User).where(User.id.in_(giver_ids)))
+        }
+        if giver_ids
+        else {}
+    )
+    items = []
+    for entry in entries:
+        behind = kudos.get(entry.id)
+        giver = givers.get(behind.giver_id) if behind and behind.giver_id is not None else None
+        items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
+    workspace = session.get(Workspace, user.workspace_id)
+    session.commit()
+    return PacketContent(items, workspace.name if workspace else None)

@@ -371,6 +371,18 @@ def kudos_given_today(*, session: Session, giver: User, now: datetime) -> int:
     )
 
 
+def count_kudos_given(*, session: Session, giver: User) -> int:
+    """Every kudos this person has given (on other people's logs)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Kudos)
+            .where(Kudos.workspace_id == giver.workspace_id, Kudos.giver_id == giver.id)
+        )
+        or 0
+    )
+
+
 def check_kudos_recipient(*, giver: User, recipient_slack_id: str, profile: dict | None) -> None:
     """Refuse kudos to oneself, to bots (and Slackbot) and to deactivated accounts."""
     if recipient_slack_id == giver.slack_user_id:

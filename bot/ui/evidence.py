@@ -16,7 +16,7 @@ from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
-from bot.evidence.periods import user_zone
+from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
@@ -709,16 +709,23 @@ def kudos_dm_failed(recipient_slack_ids: Sequence[str]) -> Payload:
     }
 
 
+# Who gave a kudos whose giver has since used forget-me.
+FORMER_COLLEAGUE = "A former colleague"
+
+
 def kudos_received(
-    entry: EvidenceEntry, giver_slack_id: str, library: CoachingLibrary, tz: str | None = None
+    entry: EvidenceEntry,
+    giver_slack_id: str | None,
+    library: CoachingLibrary,
+    tz: str | None = None,
 ) -> Payload:
-    """The DM telling someone they received kudos (their entry, their buttons)."""
+    """The DM telling someone they received kudos (their entry, their buttons); with no
+    giver (they used forget-me) it is from "a former colleague"."""
+    giver = mention(giver_slack_id) if giver_slack_id else FORMER_COLLEAGUE
     return {
         "text": "You received kudos.",
         "blocks": [
-            section(
-                f":tada: {mention(giver_slack_id)} gave you kudos:\n{display(entry.text, 2600)}"
-            ),
+            section(f":tada: {giver} gave you kudos:\n{display(entry.text, 2600)}"),
             context(
                 "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
             ),
@@ -734,22 +741,48 @@ def preparing(what: str) -> Payload:
     return notice(f"Preparing {what}… I'll send it to you in a DM in a moment.")
 
 
+def nothing_to_export(period: Period, *, brag: str, replace: bool = False) -> Payload:
+    """An export of a period with no evidence: said plainly, instead of an empty file."""
+    text = (
+        f"Nothing to export: there is no evidence in {period.label} "
+        f"({period.first_day:%-d %b %Y} – {period.last_day:%-d %b %Y}). Log some with "
+        f"`{brag}`, or ask for another period (e.g. `last 6 months`, `2026`)."
+    )
+    return notice(text, replace=replace)
+
+
 def export_comment(what: str, detail: str) -> str:
     return truncate(f"Here is {what}. {detail}", 1000)
 
 
-def forget_me_prompt(user_pk: int) -> Payload:
+def forget_me_prompt(
+    user_pk: int, *, kudos_given: int = 0, multiplier: str = "/multiplier"
+) -> Payload:
+    """Ask before forget-me, saying what goes and what stays (kudos given are others' now)."""
     text = (
         "*Delete everything Multiplier stores about you?*\n"
-        "Your evidence entries, check-ins and answers, kudos you gave and received, the "
-        "messages you sent me, your summaries and your settings are deleted from every "
-        "table, in this workspace. This can't be undone — export first if you want a copy "
-        "(`/multiplier export json`)."
+        "Your evidence entries, check-ins and answers, kudos you received, the messages you "
+        "sent me, your summaries and your settings are deleted from every table, in this "
+        "workspace. This can't be undone — export first if you want a copy "
+        f"(`{safe(multiplier, 40)} export json`)."
     )
+    if kudos_given == 1:
+        text += (
+            "\nThe kudos you gave stays on its recipient's log — it is their evidence — with "
+            'your name removed: it will read "from a former colleague".'
+        )
+    elif kudos_given > 1:
+        text += (
+            f"\nThe {kudos_given:,} kudos you gave stay on the recipients' logs — they are "
+            'their evidence — with your name removed: they will read "from a former colleague".'
+        )
+    dialog = "Everything Multiplier stores about you is deleted for good."
+    if kudos_given:
+        dialog += " Kudos you gave stay with their recipients, without your name."
     confirm = button("Delete everything", FORGET_CONFIRM, str(user_pk), style="danger")
     confirm["confirm"] = {
         "title": plain("Really delete everything?", 100),
-        "text": plain("Everything Multiplier stores about you is deleted for good.", 300),
+        "text": plain(dialog, 300),
         "confirm": plain("Delete everything", 30),
         "deny": plain("Cancel", 30),
         "style": "danger",

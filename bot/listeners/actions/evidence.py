@@ -16,7 +16,6 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, User
 from bot.evidence import filters
 from bot.evidence import service as evidence
-from bot.listeners import Registrar
 from bot.listeners.support import coaching_library, current_user, db, settings
 from bot.privacy import service as privacy
 from bot.ui import evidence as ui
@@ -40,9 +39,11 @@ def _rerender(
     """The message the action came from, drawn again with the entry's new state."""
     if block_id == ui.KUDOS_RECEIVED_BLOCK:
         kudos = evidence.kudos_for_entries(session=session, user=user, entry_ids=[entry.id])
-        giver = session.get(User, kudos[entry.id].giver_id) if entry.id in kudos else None
-        if giver is not None:
-            payload = ui.kudos_received(entry, giver.slack_user_id, library, user.tz)
+        if entry.id in kudos:
+            giver_id = kudos[entry.id].giver_id
+            giver = session.get(User, giver_id) if giver_id is not None else None
+            giver_slack_id = giver.slack_user_id if giver is not None else None
+            payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
             return {**payload, "replace_original": True}
     return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
 
@@ -280,13 +281,14 @@ def handle_forget_cancel(ack: Ack, respond: Respond) -> None:
     respond(**ui.notice("Nothing was deleted.", replace=True))
 
 
-def register(registrar: Registrar) -> None:
-    registrar.action(ui.EDIT, handle_edit)
-    registrar.action(ui.DELETE, handle_delete)
-    registrar.action(ui.SHARE, handle_share)
-    registrar.action(ui.DIMENSION, handle_dimension)
-    registrar.action(ui.PAGE, handle_page)
-    registrar.action(ui.PAGE_NEWER, handle_page)
-    registrar.action(ui.KUDOS_SHARE, handle_kudos_share)
-    registrar.action(ui.FORGET_CONFIRM, handle_forget_confirm)
-    registrar.action(ui.FORGET_CANCEL, handle_forget_cancel)
+ACTIONS = {
+    ui.EDIT: handle_edit,
+    ui.DELETE: handle_delete,
+    ui.SHARE: handle_share,
+    ui.DIMENSION: handle_dimension,
+    ui.PAGE: handle_page,
+    ui.PAGE_NEWER: handle_page,
+    ui.KUDOS_SHARE: handle_kudos_share,
+    ui.FORGET_CONFIRM: handle_forget_confirm,
+    ui.FORGET_CANCEL: handle_forget_cancel,
+}
