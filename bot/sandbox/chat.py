@@ -44,9 +44,9 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 HELP = """\
 As {user} in the sample workspace:
   /brag <text>              log evidence (@bob, #team and links reach the app as Slack sends them)
-  /kudos @bob <text>        recognise a peer
+  /kudos @bob <text>        recognise a peer (or several: /kudos @bob @carol <text>)
   /multiplier <command>     help, checkins on fri 15:00, settings, summary, evidence, export …
-  <any other text>          a direct message to the bot
+  <any other text>          a direct message to the bot (only answers become evidence)
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`

@@ -212,8 +212,8 @@ def reframe_note(staff: str) -> str:
 
 
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
-    """Why a dimension was chosen, in a few words."""
-    if not source:
+    """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
+    if source not in ("hashtag", "keyword"):
         return None
     words = ", ".join(matched[:3])
     if source == "hashtag":
