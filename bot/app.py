@@ -110,7 +110,7 @@ def create_app(
         token_verification_enabled=verify_token,
         oauth_settings=oauth.settings if oauth else None,
         authorize=oauth.authorize if oauth else None,
-        before_authorize=PlainMiddleware(request_context),
+        before_authorize=request_context(settings),
         listener_executor=executor,
         process_before_response=False,
         raise_error_for_unhandled_request=False,

@@ -1,7 +1,9 @@
 """The one global error handler: tell the user briefly, log with context.
 
 Bolt calls it for failures in listeners (after the ack: `response` is the ack, 2xx) and in
-global middleware (before the ack: `response` is a 500). What Slack and the user see:
+global middleware (before the ack: `response` is a 500). A failure before the request was
+verified (see `bot.slack.verification`) gets 401 and contacts nobody. What Slack and the
+user see for a verified request:
 
 | surface | before the ack (e.g. database down) | after the ack |
 |---|---|---|
@@ -23,6 +25,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.slack.verification import VERIFIED
 from bot.ui import messages
 
 logger = logging.getLogger("bot.errors")
@@ -74,6 +77,11 @@ def handle_error(
     response: BoltResponse | None,
 ) -> BoltResponse | None:
     """Log the failure with its context and tell the user, ephemerally, where we can."""
+    if not context.get(VERIFIED):
+        # The failure came before the request was verified (Bolt's signature check raises
+        # on some malformed headers): its body is not Slack's, so nobody is contacted.
+        logger.warning("refused a request that could not be verified (%s)", type(error).__name__)
+        return BoltResponse(status=401, body={"error": "invalid request"})
     db = context.get("db")
     if db is not None:
         try:

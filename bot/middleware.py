@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.logs import tag_request
+from bot.slack.verification import VERIFIED, trusted_response_url
 from bot.workqueue.writer import QueueWriter
 
 logger = logging.getLogger(__name__)
@@ -126,19 +127,43 @@ def describe(body: dict[str, Any]) -> str:
     return str(kind)
 
 
-def request_context(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+def _response_urls(body: dict[str, Any]) -> list[object]:
+    """Every response URL a payload offers: commands and actions, and modal submissions'."""
+    urls: list[object] = []
+    if "response_url" in body:
+        urls.append(body["response_url"])
+    for item in body.get("response_urls") or []:
+        urls.append(item.get("response_url") if isinstance(item, dict) else item)
+    return urls
+
+
+def request_context(settings: Settings) -> PlainMiddleware:
     """Tag this request's log records (and its listeners') with workspace, user and kind.
 
-    Runs before authorize. The HTTP server opened the request's log scope with its id
-    (bot.web); in Socket Mode this starts one.
+    Runs right after Bolt's signature check (as `before_authorize`), so reaching it means
+    the request is verified: it marks the context so. A request whose response_url points
+    anywhere but Slack's hooks (or our configured Web API host) is refused here, so no
+    listener, queued job or error notice can ever post to it. The HTTP server opened the
+    request's log scope with its id (bot.web); in Socket Mode this starts one.
     """
-    fields = tag_request(
-        team_id=context.team_id or context.enterprise_id,
-        user_id=context.user_id,
-        request=describe(body),
-    )
-    context["request_id"] = fields["request_id"]
-    return next()
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+        fields = tag_request(
+            team_id=context.team_id or context.enterprise_id,
+            user_id=context.user_id,
+            request=describe(body),
+        )
+        context["request_id"] = fields["request_id"]
+        if not all(
+            trusted_response_url(url, api_url=settings.slack_api_url)
+            for url in _response_urls(body)
+        ):
+            logger.warning("refused a request whose response_url is not Slack's")
+            return BoltResponse(status=400, body={"error": "untrusted_response_url"})
+        context[VERIFIED] = True
+        return next()
+
+    return PlainMiddleware(middleware)
 
 
 def prompt_acks(_body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -14,6 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot import __version__
 from bot.app import MultiplierApp
 from bot.logs import request_scope
+from bot.slack.verification import signature_problem
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("bot.requests")
@@ -50,10 +52,30 @@ def create_wsgi_app(app: MultiplierApp) -> WSGIApp:
             start_response, "200 OK", {"status": "ok", "database": "ok", "version": __version__}
         )
 
+    def refuse_unverified(environ: dict[str, Any]) -> str | None:
+        """Why Slack's signature does not hold for this request, or None when it does.
+
+        Checked before Bolt sees the request, so an unverified body never reaches a
+        listener, a middleware or the error handler. The body is read here and handed on.
+        """
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return "malformed content length"
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return signature_problem(
+            signing_secret=app.settings.slack_signing_secret or "",
+            body=body,
+            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+        )
+
     def handle_slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Bolt, inside a log scope for this request, with one access line at the end."""
         started = time.perf_counter()
         status: list[str] = []
+        refused: str | None = None
 
         def recording_start_response(code: str, headers: Any, *args: Any) -> Any:
             status.append(code.split(" ", 1)[0])
@@ -61,17 +83,27 @@ def create_wsgi_app(app: MultiplierApp) -> WSGIApp:
 
         with request_scope() as scope:
             try:
+                if environ.get("PATH_INFO") == SLACK_EVENTS_PATH:
+                    refused = refuse_unverified(environ)
+                    if refused is not None:
+                        status.append("401")
+                        return _json(
+                            start_response, "401 Unauthorized", {"error": "invalid request"}
+                        )
                 return slack(environ, recording_start_response)
             except ValueError:
-                # A signed but unparseable body (Bolt parses before verifying the signature).
+                # A signed but unparseable body.
                 status.append("400")
                 return _json(start_response, "400 Bad Request", {"error": "malformed_request"})
             finally:
-                access_logger.info(
-                    "%s %s → %s",
+                # The one record of a refused request: a warning, without a traceback.
+                access_logger.log(
+                    logging.WARNING if refused else logging.INFO,
+                    "%s %s → %s%s",
                     environ.get("REQUEST_METHOD"),
                     scope.get("request") or environ.get("PATH_INFO"),
                     status[0] if status else "-",
+                    f" (refused: {refused})" if refused else "",
                     extra={"ms": round((time.perf_counter() - started) * 1000, 1)},
                 )
 
