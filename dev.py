@@ -21,7 +21,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".multiplier-install-stamp"
 
 USAGE = """usage: python3 dev.py start [ARGS]   start the app (python -m bot ARGS)
-       python3 dev.py test [ARGS]    run the whole test suite (pytest ARGS)"""
+       python3 dev.py test [ARGS]    run the whole test suite on every core (pytest ARGS;
+                                     -n 0 for one process)"""
 
 
 def _wanted_stamp() -> str:
@@ -44,17 +45,52 @@ def ensure_installed() -> None:
     STAMP.write_text(_wanted_stamp())
 
 
+# `test` uses every core unless told otherwise: pytest-xdist, one worker per CPU, each with
+# its own SQLite file and PostgreSQL schema; an idle worker takes tests from a busy one, so
+# one long file does not hold up the end. `-n 0` runs everything in one process.
+PARALLEL = ["-n", "auto", "--dist", "worksteal"]
+
+
+def pytest_arguments(given: list[str]) -> list[str]:
+    """The arguments for pytest: the parallel defaults, unless the caller chose workers."""
+    chooses = any(
+        arg in ("-n", "--numprocesses", "--dist", "no:xdist")
+        or arg.startswith(("-n", "--numprocesses=", "--dist="))
+        for arg in given
+    )
+    return given if chooses else [*PARALLEL, *given]
+
+
+def run(args: list[str]) -> int:
+    """Run the command to its end and return its exit status.
+
+    Ctrl-C reaches the command as well (the terminal signals the whole process group): the
+    command stops in its own way (the sandbox says goodbye, pytest prints its summary), and
+    this process waits for it instead of killing it and printing a traceback.
+    """
+    process = subprocess.Popen(args, cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("start", "test"):
         print(USAGE, file=sys.stderr)
         return 2
-    ensure_installed()
+    try:
+        ensure_installed()
+    except KeyboardInterrupt:
+        print("\nInterrupted; the install runs again next time.", file=sys.stderr)
+        return 130
     command, rest = argv[0], argv[1:]
     if command == "start":
         args = [str(PYTHON), "-m", "bot", *rest]
     else:
-        args = [str(PYTHON), "-m", "pytest", *rest]
-    return subprocess.call(args, cwd=ROOT)
+        args = [str(PYTHON), "-m", "pytest", *pytest_arguments(rest)]
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,12 @@ logger = logging.getLogger("bot")
 WEB_SWITCH_INTERVAL_SECONDS = 0.001
 
 EXIT_USAGE = 2
+# What a shell reports for a process ended by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 SANDBOX_NOTICE = """\
 No Slack settings found, so this is the local sandbox: the real app with a stand-in for Slack
-and sample users, in this terminal (:help inside; :quit leaves). To connect to real Slack,
+and sample users, in this terminal (:help inside; :quit or Ctrl-C leaves). To connect to real Slack,
 create the app from manifest.yml and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (plus
 SLACK_APP_TOKEN for Socket Mode) in .env: README, "Create the Slack app".
 """
@@ -63,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command it starts the app: connected to Slack when Slack settings are present, "
         "otherwise the local sandbox (a stand-in Slack workspace in the terminal).",
     )
+    # With no command, the sandbox's options start the sandbox that way (no Slack settings).
+    _sandbox_arguments(parser.add_argument_group("with no command, in the sandbox"), start=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser(
@@ -134,11 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+SANDBOX_DB = Path("sandbox.db")
+SANDBOX_USER = "alice"
+
+
+def _sandbox_arguments(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, start: bool = False
+) -> None:
+    """--db, --fresh, --as; for the bare command (`start`) unset unless given."""
     parser.add_argument(
         "--db",
         type=Path,
-        default=Path("sandbox.db"),
+        default=None if start else SANDBOX_DB,
         metavar="PATH",
         help="the sandbox's SQLite file (default: sandbox.db here); its data is kept",
     )
@@ -148,7 +159,7 @@ def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as",
         dest="user",
-        default="alice",
+        default=None if start else SANDBOX_USER,
         choices=("alice", "bob", "carol"),
         help="who you are at first (default: alice)",
     )
@@ -289,12 +300,24 @@ def _slack_configured(settings: Settings) -> bool:
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     """The README's run command: serve Slack when configured, else the local sandbox."""
     if _slack_configured(settings):
+        given = [
+            option
+            for option, value in (("--db", args.db), ("--fresh", args.fresh), ("--as", args.user))
+            if value
+        ]
+        if given:
+            raise CliError(
+                f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} for the local "
+                "sandbox, but Slack settings are present, so this would serve Slack. "
+                "`python -m bot sandbox` starts the sandbox anyway."
+            )
         args.http = args.socket = False
         args.port = None
         args.host = "0.0.0.0"  # noqa: S104
         return cmd_serve(args, settings)
     print(SANDBOX_NOTICE, file=sys.stderr, flush=True)
-    args.db, args.fresh, args.user = Path("sandbox.db"), False, "alice"
+    args.db = args.db or SANDBOX_DB
+    args.user = args.user or SANDBOX_USER
     return cmd_sandbox(args, settings)
 
 
@@ -402,6 +425,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, CliError) as error:
         print(f"multiplier: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Ctrl-C before a command's own handling of it (during start-up): no traceback.
+        print("\nmultiplier: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

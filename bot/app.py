@@ -101,6 +101,7 @@ def create_app(
     oauth = build_oauth(settings, database) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
     web_client = client or build_web_client(settings, token=token)
+    quiet_bolt_token_notice()
     bolt = App(
         client=web_client,
         token=token,
@@ -153,6 +154,31 @@ def create_app(
         queue_writer=queue_writer,
         queue_runner=queue_runner,
     )
+
+
+class _DropMessage(logging.Filter):
+    """Drops log records with exactly this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.message
+
+
+def quiet_bolt_token_notice() -> None:
+    """Drop Bolt's "As you gave `client` as well, `token` will be unused" (idempotent).
+
+    Our client carries that very token; and given none, Bolt reads SLACK_BOT_TOKEN from the
+    environment and says it anyway, at every start. Only that one message is dropped.
+    """
+    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    message = warning_client_prioritized_and_token_skipped()
+    if not any(isinstance(f, _DropMessage) and f.message == message for f in bolt_logger.filters):
+        bolt_logger.addFilter(_DropMessage(message))
 
 
 def _reactivate_token_workspace(client: WebClient, token: str, database: Database) -> None:

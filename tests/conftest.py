@@ -22,12 +22,16 @@ from tests.support.databases import (
     drop_postgres,
     postgres_problem,
 )
+from tests.support.progress import ProgressLine
+from tests.support.progress import wanted as progress_line_wanted
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _postgres_skip_reason: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if progress_line_wanted(config):
+        config.pluginmanager.register(ProgressLine(config), "multiplier-progress-line")
     problem = postgres_problem()
     if problem is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,20 @@ def test_job_clients_use_the_configured_api_url(tmp_path: Path) -> None:
     ctx = JobContext(database=database, settings=settings)
     assert ctx.client_for("T1").base_url == "http://127.0.0.1:9/api/"
     assert ctx.client_for("T1").token == "xoxb-test"
+
+
+def test_building_the_app_is_quiet(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A normal start logs no warning (Bolt's "`token` will be unused" came at every start),
+    and the bot token is still the one the app calls Slack with."""
+    # As in production, where Bolt also reads it from the environment.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    settings = _settings(tmp_path, slack_signing_secret="s")
+    database = Database(settings.database_url)
+    upgrade(database.engine)
+    with caplog.at_level(logging.WARNING):
+        app = create_app(settings=settings, database=database, verify_token=False)
+        app.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert app.bolt.client.token == "xoxb-test"

@@ -48,11 +48,12 @@ def test_bot_events_match(manifest: dict, registrar) -> None:
 
 
 def test_shortcuts_match(manifest: dict, registrar) -> None:
-    """The message shortcut's callback id is the one the app handles."""
+    """The message shortcut's callback id is the one the app handles, under the same name."""
     declared = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
     assert declared == registrar.shortcuts == {"log_as_evidence"}
-    names = {s["name"] for s in manifest["features"]["shortcuts"]}
-    assert "Log as evidence" in names
+    names = {s["callback_id"]: s["name"] for s in manifest["features"]["shortcuts"]}
+    assert names == registrar.shortcut_names == {"log_as_evidence": "Log as evidence"}
+    assert {s["type"] for s in manifest["features"]["shortcuts"]} == {"message"}
 
 
 def test_surfaces_enabled(manifest: dict) -> None:

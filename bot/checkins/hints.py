@@ -3,7 +3,7 @@
 The worker ignores these (it runs every job every minute). The sandbox jumps from one
 hinted instant to the next, so a hint must never be later than the first minute at which
 the job would do something: a slot coming due, a row held by quiet hours until they end, a
-snooze ending, a reminder coming due (or held by quiet hours).
+snooze ending, a reminder coming due (or held by quiet hours or the weekend).
 """
 
 from __future__ import annotations
@@ -69,10 +69,11 @@ def next_reminders_due(ctx: JobContext, after: datetime) -> datetime | None:
             )
         )
         for checkin, user in open_:
-            due = (checkin.snoozed_until or checkin.slot_at) + delay
+            prefs = Preferences.of(user)
+            due = schedule.reminder_due(prefs, checkin.snoozed_until or checkin.slot_at, delay)
             if due + grace < soonest:
                 continue
-            at = _deliverable(Preferences.of(user), max(due, soonest))
+            at = schedule.first_moment_to_remind(prefs, max(due, soonest))
             if at <= due + grace:
                 candidates.append(at)
     return max(min(candidates), soonest) if candidates else None

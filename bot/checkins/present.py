@@ -12,10 +12,24 @@ from bot.db.models import Answer, CheckIn
 from bot.ui import checkins as ui
 
 
+def about_last_week(slot_at: datetime, tz: str | None = None) -> bool:
+    """Whether the check-in of this slot (in the user's zone) asks about the week that ended."""
+    local = slot_at.astimezone(schedule.zone_for(tz)) if tz is not None else slot_at
+    return schedule.asks_about_previous_week(local.date())
+
+
 def questions(
-    library: CoachingLibrary, prompt_ids: Sequence[str], answers: Sequence[Answer] = ()
+    library: CoachingLibrary,
+    prompt_ids: Sequence[str],
+    answers: Sequence[Answer] = (),
+    *,
+    last_week: bool = False,
 ) -> list[ui.Question]:
-    """The check-in's questions in order, each with its answer (prompts since removed skip)."""
+    """The check-in's questions in order, each with its answer (prompts since removed skip).
+
+    For a check-in about the week that ended, "this week" in a question reads "last week".
+    """
+    period = ui.about_last_week if last_week else str
     by_prompt = {a.prompt_id: a for a in answers if a.prompt_id}
     found = []
     for index, prompt_id in enumerate(prompt_ids):
@@ -32,8 +46,8 @@ def questions(
             ui.Question(
                 index=index,
                 prompt_id=prompt_id,
-                text=prompt.text,
-                follow_ups=tuple(prompt.follow_ups),
+                text=period(prompt.text),
+                follow_ups=tuple(period(text) for text in prompt.follow_ups),
                 dimension=dimension,
                 answer_kind=answer.kind if answer else None,
                 answer_text=answer.text if answer else None,
@@ -46,11 +60,13 @@ def new_message(
     *, library: CoachingLibrary, checkin_id: int, prompt_ids: Sequence[str], slot_local: datetime
 ) -> dict[str, Any]:
     """The check-in as first posted: every question open."""
+    last_week = about_last_week(slot_local)
     return ui.checkin_message(
         checkin_id=checkin_id,
-        questions=questions(library, prompt_ids),
+        questions=questions(library, prompt_ids, last_week=last_week),
         status="sent",
         slot_local=slot_local,
+        last_week=last_week,
     )
 
 
@@ -63,11 +79,13 @@ def current_message(
     note: str | None = None,
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
-    zone = schedule.zone_for(tz)
+    slot_local = checkin.slot_at.astimezone(schedule.zone_for(tz))
+    last_week = about_last_week(slot_local)
     return ui.checkin_message(
         checkin_id=checkin.id,
-        questions=questions(library, checkin.prompt_ids or [], answers),
+        questions=questions(library, checkin.prompt_ids or [], answers, last_week=last_week),
         status=checkin.status,
-        slot_local=checkin.slot_at.astimezone(zone),
+        slot_local=slot_local,
         note=note,
+        last_week=last_week,
     )

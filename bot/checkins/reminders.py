@@ -1,9 +1,10 @@
-"""At most one reminder per check-in: only if unanswered, never in quiet hours.
+"""At most one reminder per check-in: only if unanswered, never in quiet hours or on a weekend.
 
 A reminder is due `checkin_reminder_hours` after the check-in's slot (or after its snooze
-ended) and may go out until the grace window after that has passed. It is claimed by
-setting `reminded_at` and committing *before* posting, so a crash can lose a reminder but
-never send two.
+ended) — past quiet hours, and when that falls on the person's weekend, at the same local
+time on their next work day — and may go out until the grace window after that has passed.
+It is claimed by setting `reminded_at` and committing *before* posting, so a crash can lose
+a reminder but never send two.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from bot.workspaces.service import WorkspaceInactive
 logger = logging.getLogger(__name__)
 
 BATCH = 200
-# A snooze moves a check-in by about a day; reminders look this far back for candidates.
-_SNOOZE_SLACK = timedelta(days=3)
+# A snooze moves a check-in by a day or over a weekend, and a reminder due on a weekend
+# moves to the next work day: reminders look this far back for candidates.
+_SNOOZE_SLACK = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def claim_reminders(
             CheckIn.reminded_at.is_(None),
             CheckIn.answered_at.is_(None),
             CheckIn.message_ts.is_not(None),
+            User.reminder_enabled.is_(True),
             CheckIn.slot_at <= now - delay,
             CheckIn.slot_at >= now - delay - grace - _SNOOZE_SLACK,
         )
@@ -89,7 +92,7 @@ def claim_reminders(
         seen += 1
         last_id = checkin.id
         prefs = Preferences.of(user)
-        due = (checkin.snoozed_until or checkin.slot_at) + delay
+        due = schedule.reminder_due(prefs, checkin.snoozed_until or checkin.slot_at, delay)
         if not (due <= now <= due + grace):
             continue
         local_today = now.astimezone(prefs.zone).date()
@@ -101,8 +104,8 @@ def claim_reminders(
             and not schedule.is_paused(prefs, local_today)
         ):
             continue
-        if schedule.in_quiet_hours(prefs, now):
-            deferred += 1
+        if not schedule.may_remind(prefs, now):
+            deferred += 1  # quiet hours, or the weekend, began inside the grace window
             continue
         checkin.reminded_at = real_now
         reminders.append(

@@ -30,7 +30,17 @@ class ReplyKind(StrEnum):
 
 # Replies that mean "nothing this week", compared case- and punctuation-insensitively.
 NOTHING_PHRASES = frozenset(
-    {"nothing", "nothing this week", "nothing to report", "none", "nope", "n/a", "na", "skip"}
+    {
+        "nothing",
+        "nothing this week",
+        "nothing last week",
+        "nothing to report",
+        "none",
+        "nope",
+        "n/a",
+        "na",
+        "skip",
+    }
 )
 HELP_PHRASES = frozenset(
     {

@@ -12,11 +12,19 @@ Daylight saving is handled explicitly:
 
 Every-two-weeks slots fall in the even weeks counted from a fixed Monday, so the rhythm is
 the same for everyone, deterministic, and does not stumble at ISO years with 53 weeks.
+
+A check-in early in the week (a slot on Monday or Tuesday) asks about the week that ended:
+its period is that week, and answers to it are dated inside that week (its last work day),
+so they count there however late they come. Later in the week a check-in asks about the
+week it is in.
+
+Reminders and snoozes never land on the person's weekend: `workdays` (Monday to Friday
+unless the person chose otherwise) moves them to the next work day at the same local time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -31,6 +39,11 @@ CADENCE_LABELS = {
 }
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
+# Work days as a bit mask, bit n for weekday n (Monday is bit 0): Monday to Friday.
+DEFAULT_WORKDAYS = 0b0011111
+ALL_DAYS = 0b1111111
+# A check-in on these local weekdays (Monday, Tuesday) asks about the week that ended.
+EARLY_WEEKDAYS = (0, 1)
 MINUTES_PER_DAY = 24 * 60
 # Slots are searched at most this far ahead (a pause is at most a year).
 _SEARCH_DAYS = 400
@@ -62,6 +75,7 @@ class Preferences:
     quiet_end: int | None = None
     paused_until: date | None = None
     enabled: bool = True
+    workdays: int = DEFAULT_WORKDAYS
 
     @classmethod
     def of(cls, user: Any) -> Preferences:
@@ -76,6 +90,7 @@ class Preferences:
             quiet_end=user.quiet_end_minute,
             paused_until=user.paused_until,
             enabled=bool(user.checkins_enabled),
+            workdays=valid_workdays(getattr(user, "workdays", None)),
         )
 
     @property
@@ -95,6 +110,10 @@ class Preferences:
         if second is None or second == self.weekday:
             second = default_second_weekday(self.weekday)
         return tuple(sorted({self.weekday, second}))
+
+    def is_workday(self, day: date) -> bool:
+        """Whether a local date is one of the person's work days (not their weekend)."""
+        return bool(self.workdays >> day.weekday() & 1)
 
     @property
     def has_quiet_hours(self) -> bool:
@@ -127,9 +146,61 @@ def local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone)
 
 
+def valid_workdays(mask: int | None) -> int:
+    """A usable work-day mask: the default when unset or when it names no day at all."""
+    if mask is None or not 0 < mask <= ALL_DAYS:
+        return DEFAULT_WORKDAYS
+    return mask
+
+
+def workdays_mask(days: Iterable[int]) -> int:
+    """The mask of these weekdays (Monday is 0)."""
+    mask = 0
+    for day in days:
+        if 0 <= day <= 6:
+            mask |= 1 << day
+    return mask
+
+
+def workday_list(mask: int) -> list[int]:
+    """The weekdays (Monday is 0) in a mask, in order."""
+    return [day for day in range(7) if mask >> day & 1]
+
+
+def asks_about_previous_week(day: date) -> bool:
+    """Whether a check-in on this local date asks about the week that ended."""
+    return day.weekday() in EARLY_WEEKDAYS
+
+
+def reflected_monday(day: date) -> date:
+    """The Monday of the week a check-in on this local date asks about."""
+    monday = day - timedelta(days=day.weekday())
+    return monday - timedelta(weeks=1) if asks_about_previous_week(day) else monday
+
+
+def answer_instant(prefs: Preferences, slot_at: datetime) -> datetime:
+    """When an answer to the check-in of `slot_at` is dated: inside the week it asks about.
+
+    A check-in about its own week dates answers at its slot. One about the week that ended
+    dates them on that week's last work day, at the check-in's local time.
+    """
+    zone = prefs.zone
+    local = slot_at.astimezone(zone)
+    if not asks_about_previous_week(local.date()):
+        return slot_at
+    monday = reflected_monday(local.date())
+    days = [monday + timedelta(days=n) for n in range(7)]
+    day = next((d for d in reversed(days) if prefs.is_workday(d)), days[-1])
+    return local_instant(day, local.hour * 60 + local.minute, zone).astimezone(UTC)
+
+
 def period_key(prefs: Preferences, day: date) -> str:
-    """The ISO week of the slot's local date; the second slot of a week gets ".2"."""
-    year, week, _ = day.isocalendar()
+    """The ISO week the check-in asks about; the second slot of a week gets ".2".
+
+    That is the week of the slot's local date, or the week before for a slot early in the
+    week, so a user gets at most one check-in about any week even when moving their day.
+    """
+    year, week, _ = reflected_monday(day).isocalendar()
     key = f"{year}-W{week:02d}"
     days = prefs.weekdays
     if len(days) > 1 and day.weekday() == days[-1]:
@@ -222,11 +293,62 @@ def quiet_hours_end(prefs: Preferences, instant: datetime) -> datetime:
     return local_instant(day, prefs.quiet_end, zone).astimezone(UTC)
 
 
-def snooze_until(prefs: Preferences, now: datetime) -> datetime:
-    """ "Until tomorrow": tomorrow at the user's check-in time, in their time zone."""
+def next_workday(prefs: Preferences, day: date) -> date:
+    """The first of the person's work days on or after a local date."""
+    for offset in range(7):
+        candidate = day + timedelta(days=offset)
+        if prefs.is_workday(candidate):
+            return candidate
+    return day  # unreachable: a valid mask names at least one day
+
+
+def on_a_workday(prefs: Preferences, instant: datetime) -> datetime:
+    """`instant`, or when it falls on the person's weekend, the same local time on the next
+    work day (a wall time that does not exist that day moves forward by the gap)."""
     zone = prefs.zone
-    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-    return local_instant(tomorrow, prefs.minute, zone).astimezone(UTC)
+    local = instant.astimezone(zone)
+    day = next_workday(prefs, local.date())
+    if day == local.date():
+        return instant
+    return local_instant(day, local.hour * 60 + local.minute, zone).astimezone(UTC)
+
+
+def snooze_until(prefs: Preferences, now: datetime) -> datetime:
+    """ "Until tomorrow": the next work day after today, at the user's check-in time.
+
+    A snooze on Friday (or over the weekend) brings the check-in back on Monday, not on a
+    Saturday.
+    """
+    zone = prefs.zone
+    day = next_workday(prefs, now.astimezone(zone).date() + timedelta(days=1))
+    return local_instant(day, prefs.minute, zone).astimezone(UTC)
+
+
+def reminder_due(prefs: Preferences, since: datetime, delay: timedelta) -> datetime:
+    """When the one reminder is due: `delay` after the check-in (or its snooze's end), past
+    quiet hours, and off the person's weekend (the same local time on their next work day)."""
+    return on_a_workday(prefs, quiet_hours_end(prefs, since + delay))
+
+
+def may_remind(prefs: Preferences, instant: datetime) -> bool:
+    """Whether a reminder may go out at an instant: a work day, outside quiet hours."""
+    return prefs.is_workday(instant.astimezone(prefs.zone).date()) and not in_quiet_hours(
+        prefs, instant
+    )
+
+
+def first_moment_to_remind(prefs: Preferences, instant: datetime) -> datetime:
+    """The first instant at or after `instant` at which `may_remind` holds."""
+    zone = prefs.zone
+    for _ in range(8):  # quiet hours can end on a weekend day: then on to the work day
+        local = instant.astimezone(zone)
+        day = next_workday(prefs, local.date())
+        if day != local.date():
+            instant = local_instant(day, 0, zone).astimezone(UTC)
+        instant = quiet_hours_end(prefs, instant)
+        if may_remind(prefs, instant):
+            break
+    return instant
 
 
 def format_minute(minute: int) -> str:

@@ -221,6 +221,8 @@ class NewPreferences:
     quiet_end: int | None
     reminder: bool
     paused_until: date | None
+    # Work-day mask (Monday is bit 0); None keeps the stored one.
+    workdays: int | None = None
 
 
 def validate(prefs: NewPreferences, *, today: date) -> dict[str, str]:
@@ -242,6 +244,8 @@ def validate(prefs: NewPreferences, *, today: date) -> dict[str, str]:
             _check_quiet(prefs.minute, prefs.quiet_start, prefs.quiet_end)
         except PreferenceError as error:
             errors["time"] = str(error)
+    if prefs.workdays is not None and not 0 < prefs.workdays <= schedule.ALL_DAYS:
+        errors["workdays"] = "Pick at least one work day."
     if prefs.paused_until is not None:
         if prefs.paused_until <= today:
             errors["pause_until"] = "Pick a date after today, or leave it empty."
@@ -267,6 +271,8 @@ def update_preferences(
     user.quiet_end_minute = prefs.quiet_end
     user.reminder_enabled = prefs.reminder
     user.paused_until = prefs.paused_until
+    if prefs.workdays is not None:
+        user.workdays = prefs.workdays
     if not user.checkins_enabled or prefs.paused_until is not None:
         _cancel_unsent(session, user)
     if user.checkins_enabled:

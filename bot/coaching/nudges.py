@@ -29,7 +29,11 @@ _WEEK = timedelta(days=7)
 class WeeklyStats:
     """One person's evidence for one week: the input to the nudge rules and summaries.
 
-    `entries` is the number of evidence entries; when it is left at 0 it is taken to be
+    Every count but `kudos_received` is over the person's *own* entries: a kudos someone
+    gave them is recognition received, so it never counts as something they did (the rules
+    about their own behaviour never see it), only in `kudos_received`.
+
+    `entries` is the number of own evidence entries; when it is left at 0 it is taken to be
     the sum of `dimension_counts`. `written_artefacts` counts documents (design docs,
     RFCs, write-ups); entries in a dimension marked `written_artefact` always count too.
     """
@@ -97,23 +101,23 @@ class EntryFacts(Protocol):
 def build_weekly_stats(
     *, week_start: date, entries: Iterable[EntryFacts], library: CoachingLibrary
 ) -> WeeklyStats:
-    """Count one week's entries by dimension and scope; kudos count as received recognition."""
+    """Count one week's own entries by dimension and scope; kudos only as received."""
     dimensions: Counter[str] = Counter()
     scopes: Counter[str] = Counter()
     people: set[str] = set()
     total = kudos = written = 0
     written_dims = {d.id for d in library.dimensions if d.written_artefact}
     for entry in entries:
-        total += 1
         if entry.source == "kudos":
             kudos += 1
+            continue
+        total += 1
         if entry.dimension:
             dimensions[entry.dimension] += 1
             written += entry.dimension in written_dims
         if entry.scope:
             scopes[entry.scope] += 1
-        if entry.source != "kudos":
-            people.update(entry.people)
+        people.update(entry.people)
     return WeeklyStats(
         week_start=week_start,
         dimension_counts=dict(dimensions),

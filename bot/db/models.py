@@ -23,6 +23,8 @@ from bot.db.base import Base, UTCDateTime, utcnow
 
 FRIDAY = 4
 DEFAULT_CHECKIN_MINUTE = 15 * 60
+# Work days as a bit mask, bit n for weekday n (Monday is bit 0): Monday to Friday.
+MONDAY_TO_FRIDAY = 0b0011111
 
 SlackId = String(32)
 
@@ -79,6 +81,10 @@ class User(Base):
     quiet_end_minute: Mapped[int | None] = mapped_column(SmallInteger)
     reminder_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Reminders and snoozes never land on other days (the person's weekend).
+    workdays: Mapped[int] = mapped_column(
+        SmallInteger, default=MONDAY_TO_FRIDAY, server_default=str(MONDAY_TO_FRIDAY)
+    )
     summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # The next check-in slot in UTC, precomputed so "who is due" is one indexed range query.
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -285,6 +285,7 @@ def build_digest(
             EvidenceEntry.people,
             EvidenceEntry.visibility,
             EvidenceEntry.text,
+            EvidenceEntry.source,
         )
         .where(
             EvidenceEntry.workspace_id == digest.workspace_id,
@@ -306,6 +307,7 @@ def build_digest(
             people=tuple(p for p in (row.people or ()) if isinstance(p, str)),
             # Private text never leaves this function: only shared entries keep theirs.
             shared_text=row.text if row.visibility == "team" else None,
+            source=row.source,
         )
         for row in entry_rows
     ]

@@ -47,7 +47,7 @@ class PacketEntry:
 
     @property
     def from_kudos(self) -> bool:
-        return self.is_kudos or self.kudos_from is not None
+        return self.is_kudos or self.kudos_from is not None or self.entry.source == "kudos"
 
 
 def person(slack_id: str, names: Mapping[str, str]) -> str:
@@ -208,10 +208,13 @@ def build_packet(
         for group in groups_for(item.entry, library):
             grouped[group].append(item)
     multiplier = {d.id for d in library.multiplier_dimensions}
-    people = {p for item in entries for p in item.entry.people}
-    broad = sum(1 for item in entries if item.entry.scope in ("cross_team", "org"))
-    counted = sum(1 for item in entries if item.entry.dimension in multiplier)
-    kudos = sum(1 for item in entries if item.from_kudos)
+    # A kudos is listed where it is evidence (peer recognition) but counted only as a kudos
+    # received: it is not the person's own entry, and its `people` is who gave it.
+    own = [item.entry for item in entries if item.entry.source != "kudos"]
+    people = {p for entry in own for p in entry.people}
+    broad = sum(1 for entry in own if entry.scope in ("cross_team", "org"))
+    counted = sum(1 for entry in own if entry.dimension in multiplier)
+    kudos = len(entries) - len(own)
     out = [
         f"# Promotion evidence: {owner_name}",
         "",
@@ -219,8 +222,9 @@ def build_packet(
         f"{period.last_day.isoformat()})"
         + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
         "",
-        f"**{len(entries)} entries** · multiplier work: {counted} · people helped: "
-        f"{len(people)} · across teams or org-wide: {broad} · kudos received: {kudos}",
+        f"**{len(own)} {'entry' if len(own) == 1 else 'entries'} of your own** · multiplier "
+        f"work: {counted} · people helped: {len(people)} · across teams or org-wide: {broad} · "
+        f"kudos received: {kudos}",
         "",
         f"_Exported from Multiplier on {_day(generated_at, tz)}. Everything here comes from "
         "your private evidence log: trim it, add numbers, and share it with the people you "

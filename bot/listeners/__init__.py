@@ -79,6 +79,8 @@ class Registrar:
     commands: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
     shortcuts: set[str] = field(default_factory=set)
+    # Message shortcuts: callback id → the name Slack shows in a message's "⋯" menu.
+    shortcut_names: dict[str, str] = field(default_factory=dict)
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
 
@@ -102,8 +104,10 @@ class Registrar:
 
         self.app.event("message", matchers=[in_channel_type])(handler)
 
-    def shortcut(self, callback_id: str, handler: Handler) -> None:
+    def shortcut(self, callback_id: str, handler: Handler, *, name: str) -> None:
+        """Register a message shortcut; `name` is the manifest's (the sandbox shows it)."""
         self.shortcuts.add(callback_id)
+        self.shortcut_names[callback_id] = name
         self.app.shortcut(callback_id)(guard_after_ack(handler))
 
     def action(self, action_id: str, handler: Handler) -> None:

@@ -40,6 +40,9 @@ _RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$")
 _RELATIVE_PART = re.compile(r"(\d+)([wdhm])")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+# :shortcut lists this many of the messages shown last, each cut to this many characters.
+SHORTCUT_CHOICES = 9
+SHORTCUT_PREVIEW = 70
 
 HELP = """\
 As {user} in the sample workspace:
@@ -49,6 +52,10 @@ As {user} in the sample workspace:
   <any other text>          a direct message to the bot (only answers become evidence)
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
+  :post #team <text>        post a message in a channel (as people do; the bot only sees it
+                            when someone runs a shortcut on it)
+  :shortcut [n]             run a message shortcut ("Log as evidence") on a message shown:
+                            with no n, the messages shown last are listed to pick from
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
   :press <label>            press the first button shown with that label, e.g. :press Answer
 Sandbox:
@@ -62,7 +69,8 @@ Sandbox:
   :dm [n]                   the last n messages of your DM with the bot (default 5)
   :digest                   the team digest channel
   :modal, :close            go on filling your open modal, or close it
-  :help, :quit
+  :help, :quit (or Ctrl-C, Ctrl-D)
+Files the app shares (exports, packets, charts) are saved under sandbox-files/.
 In a modal, answer each field in turn: Enter keeps the value in [ ], :none clears it,
 :submit sends the modal now, :cancel closes it, :later leaves it open for :modal."""
 
@@ -118,14 +126,13 @@ class TerminalSource(LineSource):
         return matches[state] if state < len(matches) else None
 
     def read(self, prompt: str) -> str | None:
-        while True:
-            try:
-                return input(prompt)
-            except EOFError:
-                print()
-                return None
-            except KeyboardInterrupt:
-                print("\n(:quit leaves the sandbox)")
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            # Ctrl-D or Ctrl-C at a prompt leaves it: a modal's field closes the modal, the
+            # chat's own prompt ends the session as :quit does.
+            print()
+            return None
 
     def close(self) -> None:
         if self._readline is not None and self._history is not None:
@@ -175,6 +182,8 @@ class Chat:
         self._violations_seen = 0
         self._repeats: dict[str, int] = {}
         self._last_ticked = clock.now()
+        # Messages shown, oldest first, as (channel, ts): what :shortcut can act on.
+        self._shown_messages: dict[tuple[str, str], None] = {}
         s = sandbox.config
         self.ctx = JobContext(database=sandbox.database, settings=s, worker_id="sandbox")
         self.commands = (s.command_brag, s.command_kudos, s.command_multiplier)
@@ -278,6 +287,10 @@ class Chat:
             self.reply(rest)
         elif word == ":edit":
             self.edit(rest)
+        elif word == ":post":
+            self.post(rest)
+        elif word == ":shortcut":
+            self.shortcut(rest)
         elif word == ":modal":
             self.resume_modal()
         elif word == ":close":
@@ -445,6 +458,11 @@ class Chat:
             self._to_slack(text, command=False), user_id=self.user.id, thread_ts=thread_ts
         )
         self._check_status(reply)
+        mine = [
+            m for m in self.sb.standin.dm_messages(self.user.id) if m.get("user") == self.user.id
+        ]
+        if mine:
+            self._remember_shown(self.sb.dm_channel(self.user), mine[-1])
         self.after_step()
 
     def reply(self, text: str) -> None:
@@ -546,11 +564,120 @@ class Chat:
             else:
                 self.say(f"[{self.user.name} · {local_label(self.user, self._ts_time(message))}]")
                 self.say_lines(indent(render_message(message, self.sb.names())))
+                self._remember_shown(channel, message)
         self._end_step()
 
     @staticmethod
     def _ts_time(message: Mapping[str, Any]) -> datetime:
         return datetime.fromtimestamp(float(message.get("ts") or 0), UTC)
+
+    # ------------------------------------------------------------------ channels, shortcuts
+
+    def post(self, rest: str) -> None:
+        """Post a message in a channel as the current user (the app is not told: Slack sends
+        it no event for channel messages it does not subscribe to)."""
+        where, _, text = rest.partition(" ")
+        channel = self.sb.channel(where) if where.startswith("#") else None
+        if channel is None or not text.strip():
+            channels = ", ".join("#" + name for name in self.sb.channels().values())
+            self.say(f"Usage: :post #channel <text> (the channels are {channels})")
+            return
+        message = self.sb.standin.add_message(
+            channel, user=self.user.id, text=self._to_slack(text.strip(), command=False)
+        )
+        self.say(f"[{self.user.name} in {self._where(channel)}]")
+        self.say_lines(indent(render_message(message, self.sb.names())))
+        self._remember_shown(channel, message)
+
+    def _remember_shown(self, channel: str, message: Mapping[str, Any]) -> None:
+        ts = str(message.get("ts") or "")
+        if channel and ts:
+            key = (channel, ts)
+            self._shown_messages.pop(key, None)
+            self._shown_messages[key] = None
+
+    def _shortcut_candidates(self) -> list[tuple[str, dict[str, Any]]]:
+        """The messages shown that this user can see now, oldest first, at most nine."""
+        mine = self.sb.dm_channel(self.user)
+        found: list[tuple[str, dict[str, Any]]] = []
+        for channel, ts in reversed(self._shown_messages):
+            if channel.startswith("D") and channel != mine:
+                continue  # someone else's DM with the bot
+            current = next(
+                (m for m in self.sb.standin.messages(channel) if m.get("ts") == ts), None
+            )
+            if current is not None:
+                found.append((channel, current))
+            if len(found) == SHORTCUT_CHOICES:
+                break
+        return found[::-1]
+
+    def _describe(self, channel: str, message: Mapping[str, Any]) -> str:
+        """`bob in #team: Thanks @alice, …`: who wrote a message, where, how it begins."""
+        names = self.sb.names()
+        if message.get("bot_id"):
+            author = "multiplier"
+        elif message.get("user") == self.user.id:
+            author = "you"
+        else:
+            author = names.user(str(message.get("user"))) or str(message.get("user"))
+        where = "your DM" if channel == self.sb.dm_channel(self.user) else self._where(channel)
+        lines = [line.strip() for line in render_message(message, names) if line.strip()]
+        first = lines[0] if lines else ""
+        if len(first) > SHORTCUT_PREVIEW:
+            first = first[: SHORTCUT_PREVIEW - 1] + "…"
+        return f"{author} in {where}: {first}"
+
+    def shortcut(self, rest: str) -> None:
+        """Run a message shortcut on a message shown, as its "⋯" menu does in Slack."""
+        shortcuts = self.sb.app.registrar.shortcut_names
+        candidates = self._shortcut_candidates()
+        if not candidates:
+            self.say(
+                "No message is shown that you can see: :dm shows your DM with the bot, "
+                ":post #team <text> posts one."
+            )
+            return
+        words = rest.split()
+        pick = words[0] if words else None
+        if pick is None:
+            for n, (channel, message) in enumerate(candidates, 1):
+                self.say(f"  {n} {self._describe(channel, message)}")
+            pick = self.source.read(f"{PROMPT_INDENT}which message? [{len(candidates)}] ")
+            if pick is None:
+                return
+            pick = pick.strip() or str(len(candidates))
+        if not pick.isdigit() or not 1 <= int(pick) <= len(candidates):
+            self.say(f"✗ a message number from 1 to {len(candidates)}, please")
+            return
+        channel, message = candidates[int(pick) - 1]
+        callback_id = self._pick_shortcut(shortcuts, " ".join(words[1:]))
+        if callback_id is None:
+            return
+        self.say(f"({shortcuts[callback_id]} · {self._describe(channel, message)})")
+        self._begin_step()
+        reply = self.sb.slack.message_shortcut(
+            callback_id, user_id=self.user.id, message=message, channel_id=channel
+        )
+        self._check_status(reply)
+        self.after_step()
+
+    def _pick_shortcut(self, shortcuts: Mapping[str, str], typed: str) -> str | None:
+        if not shortcuts:
+            self.say("The app has no message shortcuts.")
+            return None
+        if len(shortcuts) == 1 and not typed:
+            return next(iter(shortcuts))
+        choices = list(shortcuts.items())
+        if not typed:
+            listing = " · ".join(f"{n} {name}" for n, (_, name) in enumerate(choices, 1))
+            self.say(listing)
+            typed = (self.source.read(f"{PROMPT_INDENT}which shortcut? ") or "").strip()
+        for n, (callback_id, name) in enumerate(choices, 1):
+            if typed in (str(n), callback_id) or name.lower().startswith(typed.lower()):
+                return callback_id
+        self.say(f"✗ no shortcut {typed!r}; the app's are {', '.join(shortcuts.values())}")
+        return None
 
     # ------------------------------------------------------------------ buttons
 
@@ -883,6 +1010,7 @@ class Chat:
             kind="message", owner=owner, channel=channel, ts=str(message.get("ts") or "")
         )
         self.say_lines(indent(render_message(message, names, numbers)))
+        self._remember_shown(channel, message)
 
     def _show_ephemeral(self, data: Mapping[str, Any], message_ts: str) -> None:
         user = self.sb.user_by_id(str(data.get("user")))
@@ -936,8 +1064,12 @@ class Chat:
             self.say_lines(indent(mrkdwn(str(comment), self.sb.names()).split("\n")))
         for entry in response.get("files") or []:
             upload = uploads.get(str(entry.get("id")))
+            name = str(entry.get("name"))
             size = f", {len(upload.content):,} bytes" if upload else ""
-            self.say(f"  📎 {entry.get('name')} ({entry.get('title') or entry.get('name')}{size})")
+            self.say(f"  📎 {name} ({entry.get('title') or name}{size})")
+            if upload is not None:
+                saved = self.sb.save_file(name, upload.content)
+                self.say(f"     saved as {_shown_path(saved)}")
 
     # ------------------------------------------------------------------ modals
 
@@ -1105,6 +1237,14 @@ class Chat:
         return "submit"
 
 
+def _shown_path(path: Path) -> str:
+    """A path as short as it can be said: relative to here when it is below here."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _json(body: str) -> Any:
     try:
         return json.loads(body) if body.strip() else None
@@ -1115,7 +1255,7 @@ def _json(body: str) -> Any:
 def completion_words(sandbox: Sandbox) -> list[str]:
     commands = [
         ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
-        ":edit", ":modal", ":close", ":quit", *forms.FORM_WORDS,
+        ":edit", ":post", ":shortcut", ":modal", ":close", ":quit", *forms.FORM_WORDS,
     ]  # fmt: skip
     s = sandbox.config
     commands += [s.command_brag, s.command_kudos, s.command_multiplier]

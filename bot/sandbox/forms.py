@@ -193,7 +193,7 @@ def parse(f: Field, typed: str, lookup: Lookup) -> dict[str, Any]:  # noqa: PLR0
         return {"type": kind, "value": typed}
     if kind == "number_input":
         return {"type": kind, "value": _number(element, typed)}
-    if kind in ("static_select", "radio_buttons"):
+    if kind in ("static_select", "radio_buttons", "overflow"):
         return {"type": kind, "selected_option": _pick(element, typed)}
     if kind in ("multi_static_select", "checkboxes"):
         chosen = [_pick(element, part) for part in _items(typed)]

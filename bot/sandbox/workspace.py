@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -25,6 +26,9 @@ from bot.config import Settings, load_settings
 from bot.sandbox.render import Names
 
 logger = logging.getLogger(__name__)
+
+# Characters kept in the names of shared files written to disk.
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 TEAM_ID = "T0SANDBOX"
 TEAM_NAME = "Sandbox"
@@ -153,6 +157,24 @@ class Sandbox:
     @property
     def clock_path(self) -> Path:
         return Path(str(self.db_path) + ".clock")
+
+    @property
+    def files_dir(self) -> Path:
+        """Where the files the app shares are written (beside the database)."""
+        return self.db_path.parent / "sandbox-files"
+
+    def save_file(self, filename: str, content: bytes) -> Path:
+        """Write a shared file under `files_dir`, never over an earlier one; its path."""
+        name = _SAFE_NAME.sub("_", Path(filename).name).strip("._") or "file"
+        stem, suffix = Path(name).stem, Path(name).suffix
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / name
+        n = 1
+        while path.exists():
+            n += 1
+            path = self.files_dir / f"{stem}-{n}{suffix}"
+        path.write_bytes(content)
+        return path
 
     def start(self) -> Sandbox:
         try:

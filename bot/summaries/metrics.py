@@ -40,25 +40,30 @@ class EntryRow:
 
 
 @dataclass(frozen=True)
-class KudosRow:
-    """A kudos the person received (`received=True`) or gave."""
-
-    created_at: datetime
-    received: bool
-
-
-@dataclass(frozen=True)
 class Activity:
-    """What one person logged around a week: the input of `summarise`."""
+    """What one person logged around a week: the input of `summarise`.
+
+    `entries` holds everything on the person's log, kudos others gave them included (source
+    "kudos"); those count as kudos received, never as the person's own entries.
+    """
 
     slack_user_id: str
     entries: Sequence[EntryRow]
-    kudos: Sequence[KudosRow] = ()
+    # When the person gave kudos (to others).
+    kudos_given: Sequence[datetime] = ()
+    # Answered check-ins, each at an instant inside the week it asked about.
     answered_checkins: Sequence[datetime] = ()
-    # Instants with an entry or an answered check-in, further back (for the streak).
+    # Instants of own entries or answered check-ins, further back (for the streak).
     active_instants: Sequence[datetime] = ()
     # Slack user id → the teams (digest channels) they belong to.
     teams_of: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    # The person's own teams: helping a teammate reaches no other team.
+    own_teams: frozenset[str] = frozenset()
+
+
+def is_kudos(entry: EntryRow) -> bool:
+    """A kudos someone gave the person: recognition received, not the person's own entry."""
+    return entry.source == "kudos"
 
 
 # ── One period ─────────────────────────────────────────────────────────────────────────────
@@ -66,7 +71,11 @@ class Activity:
 
 @dataclass(frozen=True)
 class PeriodMetrics:
-    """The numbers for one person and one period."""
+    """The numbers for one person and one period.
+
+    Every count but `kudos_received` and `kudos_given` is over the person's own entries:
+    a kudos on their log is recognition received, not something they logged.
+    """
 
     entries: int = 0
     by_dimension: Mapping[str, int] = field(default_factory=dict)
@@ -82,7 +91,7 @@ class PeriodMetrics:
 
     @property
     def active(self) -> bool:
-        """Logged evidence or answered a check-in in the period."""
+        """Logged evidence of their own or answered a check-in in the period."""
         return self.entries > 0 or self.checkins_answered > 0
 
     def stats(self, week_start: date) -> WeeklyStats:
@@ -104,17 +113,21 @@ def period_metrics(
     entries: Iterable[EntryRow],
     library: CoachingLibrary,
     slack_user_id: str = "",
-    kudos: Iterable[KudosRow] = (),
+    kudos_given: int = 0,
     answered_checkins: int = 0,
     teams_of: Mapping[str, Iterable[str]] | None = None,
+    own_teams: Iterable[str] = (),
 ) -> PeriodMetrics:
     """Counts for the rows of one period (the caller picks the rows in the period)."""
     dimensions = {d.id: d for d in library.dimensions}
     by_dimension: Counter[str] = Counter()
     scopes: Counter[str] = Counter()
     people: set[str] = set()
-    multiplier = written = total = 0
+    multiplier = written = total = received = 0
     for entry in entries:
+        if is_kudos(entry):
+            received += 1
+            continue
         total += 1
         by_dimension[entry.dimension or UNCLASSIFIED] += 1
         scopes[entry.scope or UNSCOPED] += 1
@@ -123,17 +136,11 @@ def period_metrics(
             multiplier += 1
         if known is not None and known.written_artefact:
             written += 1
-        if entry.source != "kudos":  # on a kudos entry, `people` is who gave it
-            people.update(p for p in entry.people if p and p != slack_user_id)
+        people.update(p for p in entry.people if p and p != slack_user_id)
     teams: set[str] = set()
     for person in people:
         teams.update((teams_of or {}).get(person, ()))
-    received = given = 0
-    for item in kudos:
-        if item.received:
-            received += 1
-        else:
-            given += 1
+    teams.difference_update(own_teams)
     return PeriodMetrics(
         entries=total,
         by_dimension=dict(by_dimension),
@@ -144,7 +151,7 @@ def period_metrics(
         scope_mix=dict(scopes),
         written_artefacts=written,
         kudos_received=received,
-        kudos_given=given,
+        kudos_given=kudos_given,
         checkins_answered=answered_checkins,
     )
 
@@ -160,9 +167,10 @@ def weekly_metrics(
                 entries=[e for e in activity.entries if week.contains(e.occurred_at)],
                 library=library,
                 slack_user_id=activity.slack_user_id,
-                kudos=[k for k in activity.kudos if week.contains(k.created_at)],
+                kudos_given=sum(1 for at in activity.kudos_given if week.contains(at)),
                 answered_checkins=sum(1 for c in activity.answered_checkins if week.contains(c)),
                 teams_of=activity.teams_of,
+                own_teams=activity.own_teams,
             )
         )
     return result
@@ -277,7 +285,12 @@ class ReframeSuggestion:
 
 @dataclass(frozen=True)
 class MultiplierSummary:
-    """Everything one person's weekly summary (and Home) shows about a week."""
+    """Everything one person's weekly summary (and Home) shows about a week.
+
+    The trend always compares complete weeks: `trend_week` is the week it is about (the
+    summary's week once it has ended; while it is in progress, the week before), and
+    `trailing` the weeks it is compared with.
+    """
 
     week: Week
     current: PeriodMetrics
@@ -288,12 +301,14 @@ class MultiplierSummary:
     nudge: Nudge | None
     reframe: ReframeSuggestion | None
     in_progress: bool = False
+    trend_week: Week | None = None
+    trend_metrics: PeriodMetrics | None = None
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
     """The most recent entry that looks like glue work, with its staff-level version."""
     for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
-        if entry.source == "kudos":
+        if is_kudos(entry):
             continue  # someone else's words about you: not yours to reframe
         reframe = find_reframe(entry.text, library)
         if reframe is not None:
@@ -312,34 +327,50 @@ def summarise(
 ) -> MultiplierSummary:
     """The summary of the last of `weeks` (consecutive, oldest first).
 
-    `weeks` spans the nudge window (at least the trailing four periods plus this one);
-    `streak_weeks` the longer span the streak is counted over.
+    `weeks` spans the nudge window (the trailing four periods plus this one, and one more
+    while this one is in progress); `streak_weeks` the longer span the streak is counted
+    over. Only what the person did themselves (own entries, answered check-ins) makes a
+    week active, starts their history, or feeds the nudges; kudos they received never do.
+    While the last week is in progress, the trend and the nudges look at complete weeks only,
+    so an empty Monday morning reads as neither a fall nor a pattern.
     """
     per_week = weekly_metrics(activity, weeks, library)
     current = per_week[-1]
-    instants = [*activity.active_instants, *(e.occurred_at for e in activity.entries)]
-    instants.extend(activity.answered_checkins)
+    own = [e.occurred_at for e in activity.entries if not is_kudos(e)]
+    instants = [*activity.active_instants, *own, *activity.answered_checkins]
     history = history_weeks(instants, streak_weeks)
     # Weeks the person has history in, within the window (this week always counts).
     known = max(1, min(history, len(weeks)))
-    trailing = per_week[:-1][-min(TRAILING_PERIODS, known - 1) :] if known > 1 else []
+    # The complete weeks: all of them, or all but the one in progress.
+    complete = len(weeks) - 1 if in_progress else len(weeks)
+    known_complete = known - 1 if in_progress else known
+    trend_week = weeks[complete - 1] if complete >= 1 and known_complete >= 1 else None
+    trend_metrics = per_week[complete - 1] if trend_week is not None else None
+    earlier = min(TRAILING_PERIODS, known_complete - 1)
+    trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
     flags = active_weeks(instants, streak_weeks)
     run = streak(flags, current_in_progress=in_progress)
     nudge_history = [
         stats.stats(week.monday)
-        for stats, week in zip(per_week[-known:], weeks[-known:], strict=True)
+        for stats, week in zip(
+            per_week[complete - known_complete : complete],
+            weeks[complete - known_complete : complete],
+            strict=True,
+        )
     ]
     this_week = [e for e in activity.entries if weeks[-1].contains(e.occurred_at)]
     return MultiplierSummary(
         week=weeks[-1],
         current=current,
         trailing=tuple(trailing),
-        trend=trend(current, trailing),
+        trend=trend(trend_metrics, trailing) if trend_metrics is not None else None,
         streak=run,
         streak_capped=run >= len(streak_weeks),
         nudge=pick_nudge(nudge_history, library, recently_shown=tuple(recently_shown_nudges)),
         reframe=pick_reframe(this_week, library),
         in_progress=in_progress,
+        trend_week=trend_week,
+        trend_metrics=trend_metrics,
     )
 
 
@@ -358,6 +389,7 @@ class TeamEntryRow:
     scope: str | None = None
     people: tuple[str, ...] = ()
     shared_text: str | None = None
+    source: str = "brag"
 
 
 @dataclass(frozen=True)
@@ -493,6 +525,13 @@ def team_digest(
         if e.author in member_set
         and previous_start <= e.occurred_at < period_start <= e.created_at < period_end
     ]
+    # Highlights are whatever authors shared; the numbers count only what members logged
+    # themselves: a kudos on a member's log is recognition received (the Kudos section shows
+    # the ones their givers allowed), so it neither counts as an entry nor as taking part.
+    highlights = _highlights(current)
+    late_highlights = _highlights(late)
+    current = [e for e in current if e.source != "kudos"]
+    late = [e for e in late if e.source != "kudos"]
     checkins = list(answered_checkins)
     participants = {e.author for e in current}
     participants.update(
@@ -502,13 +541,13 @@ def team_digest(
     previous_group = {
         e.author
         for e in entries
-        if e.author in member_set and previous_start <= e.occurred_at < period_start
+        if e.author in member_set
+        and e.source != "kudos"
+        and previous_start <= e.occurred_at < period_start
     }
     previous_group.update(
         who for who, at in checkins if who in member_set and previous_start <= at < period_start
     )
-    highlights = _highlights(current)
-    late_highlights = _highlights(late)
     shown_kudos = sorted(
         (
             k

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.checkins import schedule
+from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import (
     CheckIn,
@@ -39,9 +41,13 @@ ENQUEUE_LOCK = 0x5EED_0005
 
 
 def window_weeks(library: CoachingLibrary) -> int:
-    """Weeks loaded for a summary: this one, the trailing four, and the longest nudge window."""
+    """Weeks loaded for a summary: the longest nudge window or the trailing four, complete.
+
+    That is one more than either needs: while a week is in progress, the trend and the
+    nudges look at the complete weeks before it.
+    """
     longest_rule = max((nudge.rule.weeks for nudge in library.nudges), default=1)
-    return max(metrics.TRAILING_PERIODS + 1, longest_rule)
+    return max(metrics.TRAILING_PERIODS + 1, longest_rule) + 1
 
 
 @dataclass(frozen=True)
@@ -103,43 +109,53 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         )
         for row in entry_rows
     ]
-    # Older entries (only their instants) and every answered check-in, in one statement.
+    # Older own entries (only their instants) and every answered check-in, in one statement.
     older = select(EvidenceEntry.occurred_at.label("at"), literal("e").label("kind")).where(
         EvidenceEntry.user_id == user.id,
+        EvidenceEntry.source != "kudos",
         EvidenceEntry.occurred_at >= weeks.streak[0].start,
         EvidenceEntry.occurred_at < window_start,
     )
+    # A check-in early in a week asks about the week before: it counts for that week, so
+    # check-ins sent up to a week after the summary's week are read too.
     checkins = select(CheckIn.slot_at.label("at"), literal("c").label("kind")).where(
         CheckIn.user_id == user.id,
         _answered(CheckIn),
         CheckIn.slot_at >= weeks.streak[0].start,
-        CheckIn.slot_at < end,
+        CheckIn.slot_at < end + timedelta(weeks=1),
     )
+    prefs = Preferences.of(user)
     instants: list[datetime] = []
     answered: list[datetime] = []
     for raw, kind in session.execute(union_all(older, checkins)).all():
         at = _aware(raw)
+        if kind == "c":
+            at = schedule.answer_instant(prefs, at)
+            if not weeks.streak[0].start <= at < end:
+                continue
+            if at >= window_start:
+                answered.append(at)
         instants.append(at)
-        if kind == "c" and at >= window_start:
-            answered.append(at)
-    received = select(Kudos.created_at.label("at"), literal(True).label("received")).where(
-        Kudos.recipient_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
-    )
-    given = select(Kudos.created_at.label("at"), literal(False).label("received")).where(
-        Kudos.giver_id == user.id, Kudos.created_at >= this_week_start, Kudos.created_at < end
-    )
-    kudos = [
-        metrics.KudosRow(created_at=_aware(at), received=bool(flag))
-        for at, flag in session.execute(union_all(received, given)).all()
+    kudos_given = [
+        _aware(at)
+        for at in session.scalars(
+            select(Kudos.created_at).where(
+                Kudos.giver_id == user.id,
+                Kudos.created_at >= this_week_start,
+                Kudos.created_at < end,
+            )
+        )
     ]
-    people = sorted({p for e in entries for p in e.people})
+    people = sorted({p for e in entries for p in e.people} | {user.slack_user_id})
+    teams = teams_of(session=session, workspace_id=user.workspace_id, people=people)
     return metrics.Activity(
         slack_user_id=user.slack_user_id,
         entries=entries,
-        kudos=kudos,
+        kudos_given=kudos_given,
         answered_checkins=answered,
         active_instants=instants,
-        teams_of=teams_of(session=session, workspace_id=user.workspace_id, people=people),
+        teams_of=teams,
+        own_teams=frozenset(teams.get(user.slack_user_id, ())),
     )
 
 

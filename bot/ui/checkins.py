@@ -5,9 +5,10 @@ Button values and private_metadata carry ids only; user text goes through `safe(
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.ui.blocks import (
@@ -91,13 +92,33 @@ def _date_label(day: date | datetime) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def _question_blocks(checkin_id: int, question: Question, *, open_: bool) -> list[Block]:
+_THIS_WEEK = re.compile(r"\b([Tt])his week\b")
+
+
+def about_last_week(text: str) -> str:
+    """A question written for "this week", asked on Monday about the week that ended."""
+    return _THIS_WEEK.sub(lambda m: ("L" if m.group(1) == "T" else "l") + "ast week", text)
+
+
+def _week_label(slot_local: datetime, last_week: bool) -> str:
+    """ "this week (7–13 Dec)" or "last week (30 Nov–6 Dec)": the week a check-in is about."""
+    day = slot_local.date()
+    monday = day - timedelta(days=day.weekday() + (7 if last_week else 0))
+    sunday = monday + timedelta(days=6)
+    start = f"{monday.day}" if monday.month == sunday.month else f"{monday.day} {monday:%b}"
+    return f"{'last' if last_week else 'this'} week ({start}–{sunday.day} {sunday:%b})"
+
+
+def _question_blocks(
+    checkin_id: int, question: Question, *, open_: bool, last_week: bool = False
+) -> list[Block]:
     number = question.index + 1
+    nothing = "Nothing last week" if last_week else "Nothing this week"
     blocks: list[Block] = [section(f"*{number}. {safe(question.text, 2000)}*")]
     if question.answer_kind == "answer":
         blocks.append(context(f":white_check_mark: {safe(question.answer_text or '', 2800)}"))
     elif question.answer_kind == "nothing":
-        blocks.append(context(":heavy_minus_sign: Nothing this week"))
+        blocks.append(context(f":heavy_minus_sign: {nothing}"))
     elif open_:
         if question.follow_ups:
             blocks.append(context(safe(" · ".join(question.follow_ups), 2900)))
@@ -105,7 +126,7 @@ def _question_blocks(checkin_id: int, question: Question, *, open_: bool) -> lis
         blocks.append(
             actions(
                 button("Answer", ANSWER, value, style="primary"),
-                button("Nothing this week", NOTHING, value),
+                button(nothing, NOTHING, value),
                 block_id=question_block_id(question.index),
             )
         )
@@ -119,23 +140,25 @@ def checkin_message(
     status: str,
     slot_local: datetime,
     note: str | None = None,
+    last_week: bool = False,
 ) -> dict[str, Any]:
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
     A snoozed check-in keeps its Answer buttons (it is still open, only coming back
     tomorrow); once a question is answered, Snooze/Skip/Pause give way to a line saying so.
+    `last_week`: the check-in (sent early in the week) asks about the week that ended.
     """
     open_ = status in ("pending", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
-        f"Your reflection for the week of {_date_label(slot_local)}. A minute now saves an "
+        f"Your reflection on {_week_label(slot_local, last_week)}. A minute now saves an "
         "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
         "your answers stay private unless you share them."
     )
     blocks: list[Block] = [header("Weekly reflection"), section(intro)]
     for question in questions:
-        blocks.extend(_question_blocks(checkin_id, question, open_=open_))
+        blocks.extend(_question_blocks(checkin_id, question, open_=open_, last_week=last_week))
     footer: list[Block] = []
     if note:
         footer.append(context(note))
@@ -462,6 +485,7 @@ class SettingsForm:
     reminder: bool
     paused_until: date | None
     tz: str
+    workdays: Sequence[int] = (0, 1, 2, 3, 4)
 
 
 CADENCE_OPTIONS = (
@@ -526,6 +550,22 @@ def settings_modal(form: SettingsForm) -> dict[str, Any]:
     if form.reminder:
         reminder["initial_options"] = [_option(remind)]
     blocks.append(_input("reminder", "Reminder", reminder, optional=True))
+    workdays: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": "workdays",
+        "options": [_option(day) for day in days],
+    }
+    chosen_days = [_option(day) for day in days if int(day.value) in form.workdays]
+    if chosen_days:
+        workdays["initial_options"] = chosen_days
+    blocks.append(
+        _input(
+            "workdays",
+            "Work days",
+            workdays,
+            hint="Reminders and snoozes wait for your next work day: never on your weekend.",
+        )
+    )
     pause: dict[str, Any] = {"type": "datepicker", "action_id": "pause_until"}
     if form.paused_until is not None:
         pause["initial_date"] = form.paused_until.isoformat()

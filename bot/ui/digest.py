@@ -30,20 +30,33 @@ def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
     return f"{start:%a %d %b} – {last:%a %d %b %Y}"
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"*{number}* {one if number == 1 else many}"
+
+
+def totals_lines(totals: TeamTotals) -> tuple[str, str]:
+    """Two lines that never run people and entries together: who, then what was logged."""
+    people = (
+        f"{_count(totals.participants, 'person', 'people')} took part · "
+        f"{_count(totals.people_helped, 'person', 'people')} helped by their work"
+    )
+    entries = (
+        f"{_count(totals.entries, 'entry', 'entries')} logged: "
+        f"*{totals.multiplier_entries}* multiplier work · "
+        f"*{totals.cross_team_entries}* beyond the team · "
+        f"{_count(totals.written_artefacts, 'written artefact', 'written artefacts')}"
+    )
+    return people, entries
+
+
 def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
-    people = "person" if totals.participants == 1 else "people"
-    lines = [
-        f"*{totals.participants}* {people} took part · *{totals.entries}* entries, "
-        f"*{totals.multiplier_entries}* of them multiplier work · "
-        f"*{totals.people_helped}* people helped · *{totals.cross_team_entries}* beyond the team · "
-        f"*{totals.written_artefacts}* written artefacts"
-    ]
+    people, entries = totals_lines(totals)
     parts = [
         f"{dimension_label(library, d.id)} {totals.by_dimension[d.id]}"
         for d in library.dimensions
         if totals.by_dimension.get(d.id)
     ]
-    blocks = [section(lines[0])]
+    blocks = [section(people), section(entries)]
     if parts:
         blocks.append(context(" · ".join(parts)[:2900]))
     return blocks

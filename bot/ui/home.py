@@ -29,6 +29,7 @@ from bot.ui.summary import (
     dimension_line,
     display_text,
     headline,
+    kudos_received_line,
     nudge_blocks,
     reframe_blocks,
     scope_line,
@@ -107,6 +108,9 @@ def _this_week_blocks(data: HomeData, library: CoachingLibrary) -> list[Block]:
         blocks.append(section(headline(summary.current)))
     else:
         blocks.append(section("Nothing logged yet this week."))
+        received = kudos_received_line(summary.current)
+        if received:
+            blocks.append(context(received))
     blocks.append(context(trend_line(summary), streak_line(summary)))
     for line in (dimension_line(summary.current, library), scope_line(summary, library)):
         if line:

@@ -85,26 +85,45 @@ def headline(current: PeriodMetrics) -> str:
     return " · ".join(parts)
 
 
+def kudos_received_line(current: PeriodMetrics) -> str | None:
+    """For a week with nothing of your own logged: the kudos that came in anyway."""
+    count = current.kudos_received
+    if not count:
+        return None
+    return f":tada: {count} kudos received — on your log as peer recognition."
+
+
 def _number(value: float) -> str:
     """2, 1.25, 0.5: at most two decimals, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def trend_line(summary: MultiplierSummary) -> str:
+    """The change in multiplier entries, always between complete weeks.
+
+    While the summary's week is in progress (Home, `summary`), the line is about last week,
+    so an empty Monday morning never reads as a fall.
+    """
     trend = summary.trend
-    if trend is None:
+    compared = summary.trend_metrics
+    if trend is None or compared is None:
+        if summary.in_progress:
+            return "The trend compares complete weeks: it starts once two are on your log."
         return "First week on the log: the trend starts next week."
+    prefix = "Last week: " if summary.in_progress else ""
     span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
     average = _number(trend.average_multiplier)
     if trend.direction == "flat":
-        return f"→ Level with your {span} ({average} multiplier entries a week)."
+        level = "level" if prefix else "Level"
+        entries = "multiplier entry" if average == "1" else "multiplier entries"
+        return f"{prefix}→ {level} with your {span} ({average} {entries} a week)."
     arrow = "↑" if trend.direction == "up" else "↓"
-    count = summary.current.multiplier_entries
+    count = compared.multiplier_entries
     entries = "multiplier entry" if count == 1 else "multiplier entries"
     change = (
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
-    return f"{arrow} {count} {entries} against your {span} of {average}{change}."
+    return f"{prefix}{arrow} {count} {entries} against your {span} of {average}{change}."
 
 
 def streak_line(summary: MultiplierSummary) -> str:
@@ -190,6 +209,9 @@ def summary_blocks(
                 "evidence was not written down: what did someone do better because of you?"
             )
         )
+        received = kudos_received_line(current)
+        if received:
+            blocks.append(context(received))
     else:
         blocks.append(section(headline(current)))
     details = [trend_line(summary), streak_line(summary)]
@@ -215,10 +237,14 @@ def summary_blocks(
 
 def fallback_text(summary: MultiplierSummary) -> str:
     current = summary.current
+    entries = "entry" if current.multiplier_entries == 1 else "entries"
+    people = "person" if current.people_helped == 1 else "people"
+    artefacts = "artefact" if current.written_artefacts == 1 else "artefacts"
     return (
         f"Your multiplier week ({summary.week.label()}): "
-        f"{current.multiplier_entries} multiplier entries, {current.people_helped} people helped, "
-        f"{current.written_artefacts} written artefacts, {current.kudos_received} kudos received."
+        f"{current.multiplier_entries} multiplier {entries}, {current.people_helped} {people} "
+        f"helped, {current.written_artefacts} written {artefacts}, "
+        f"{current.kudos_received} kudos received."
     )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, insert, select, tuple_
 
 from bot.db.engine import Database
 from bot.db.models import QueuedWork, User, Workspace
+from bot.workqueue.wakeups import announce_queued_work
 from bot.workspaces import service as workspaces
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ _INSERT = insert(QueuedWork)
 
 
 def write_batch(database: Database, batch: list[PendingWork]) -> None:
-    """Queue these rows in one transaction (people met for the first time are created)."""
+    """Queue these rows in one transaction (people met for the first time are created),
+    and wake the runners listening for work (PostgreSQL)."""
     wanted = list({(p.team_id, p.slack_user_id) for p in batch})
     with database.session() as session:
         connection = session.connection()
@@ -87,6 +89,7 @@ def write_batch(database: Database, batch: list[PendingWork]) -> None:
                 }
             )
         connection.execute(_INSERT, rows)
+        announce_queued_work(connection)
 
 
 class QueueWriter:

@@ -232,7 +232,7 @@ def test_moving_the_day_after_this_weeks_checkin_waits_for_next_week(
 
 
 def test_snooze_brings_the_checkin_back_once(database: Database, standin: SlackStandIn) -> None:
-    """Snoozed until tomorrow: reposted once at tomorrow's check-in time, with a new delivery key."""
+    """Snoozed on a Friday: reposted once on Monday (never the weekend) at the check-in time."""
     friday = utc(2026, 11, 20, 15)
     add_users(database, ["UA"], now=friday - timedelta(days=1), standin=standin)
     run = dispatcher(standin, database)
@@ -241,12 +241,13 @@ def test_snooze_brings_the_checkin_back_once(database: Database, standin: SlackS
         row = session.scalars(select(User)).one()
         (checkin,) = session.scalars(select(CheckIn)).all()
         change = answers.snooze(session=session, user=row, checkin_id=checkin.id, now=friday)
-        assert change.until == utc(2026, 11, 21, 15)
+        assert change.until == utc(2026, 11, 23, 15)
         again = answers.snooze(session=session, user=row, checkin_id=checkin.id, now=friday)
         assert not again.changed
-    assert run.run(utc(2026, 11, 21, 14, 59)).sent == 0
-    assert run.run(utc(2026, 11, 21, 15)).sent == 1
-    assert run.run(utc(2026, 11, 21, 16)).sent == 0
+    assert run.run(utc(2026, 11, 21, 15)).sent == 0  # Saturday
+    assert run.run(utc(2026, 11, 23, 14, 59)).sent == 0
+    assert run.run(utc(2026, 11, 23, 15)).sent == 1
+    assert run.run(utc(2026, 11, 23, 16)).sent == 0
     posted = checkin_messages(standin, "UA")
     assert len(posted) == 2
     deliveries = {m["metadata"]["event_payload"]["delivery"] for m in posted}

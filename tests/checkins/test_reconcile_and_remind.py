@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot import clock
-from bot.checkins import answers
+from bot.checkins import answers, schedule
 from bot.checkins.reminders import send_reminders
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User
@@ -120,6 +120,9 @@ def test_failed_history_lookup_sends_nothing(database: Database, standin: SlackS
 
 
 def deliver(database: Database, standin: SlackStandIn, slack_ids: list[str], **prefs) -> None:
+    """Friday's check-in to people who work every day: these tests are about reminders as
+    such; weekends, which move reminders to Monday, are in test_weekends.py."""
+    prefs.setdefault("workdays", schedule.ALL_DAYS)
     add_users(database, slack_ids, now=SLOT - timedelta(days=1), standin=standin, **prefs)
     dispatcher(standin, database).run(SLOT)
 

@@ -141,11 +141,14 @@ def test_off_or_disabled_has_no_slots() -> None:
 
 
 def test_twice_weekly_has_two_periods_a_week() -> None:
-    """Twice a week: two slots per ISO week with distinct period keys; default second day is 3 days earlier."""
+    """Twice a week: two slots per ISO week with distinct period keys; default second day is 3 days earlier.
+
+    Tuesday's check-in, early in the week, is about the week that ended (its key names it).
+    """
     prefs = fri_1500("UTC", cadence="twice_weekly")
     slots = schedule.slots_between(prefs, utc(2026, 11, 16), utc(2026, 11, 30))
     assert [s.local.strftime("%a %d") for s in slots] == ["Tue 17", "Fri 20", "Tue 24", "Fri 27"]
-    assert [s.period_key for s in slots] == ["2026-W47", "2026-W47.2", "2026-W48", "2026-W48.2"]
+    assert [s.period_key for s in slots] == ["2026-W46", "2026-W47.2", "2026-W47", "2026-W48.2"]
     chosen = fri_1500("UTC", cadence="twice_weekly", second_weekday=0)
     days = [
         s.local.strftime("%a")
@@ -209,11 +212,14 @@ def test_quiet_hours_end_is_the_next_allowed_instant() -> None:
 
 
 def test_snooze_is_tomorrow_at_the_checkin_time() -> None:
-    """Snooze until tomorrow means tomorrow at the user's check-in time in their zone."""
+    """Snooze until tomorrow means tomorrow at the user's check-in time in their zone.
+
+    (On a Friday, "tomorrow" is the next work day: see test_weekends.py.)
+    """
     prefs = fri_1500("Pacific/Auckland")
-    now = utc(2026, 11, 20, 2, 10)  # Fri 15:10 in Auckland
+    now = utc(2026, 11, 18, 2, 10)  # Wed 15:10 in Auckland
     until = schedule.snooze_until(prefs, now)
-    assert until.astimezone(prefs.zone).strftime("%a %H:%M") == "Sat 15:00"
+    assert until.astimezone(prefs.zone).strftime("%a %H:%M") == "Thu 15:00"
 
 
 def test_unknown_time_zone_falls_back_to_utc() -> None:

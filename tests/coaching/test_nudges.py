@@ -239,7 +239,7 @@ class _Entry:
 
 
 def test_build_weekly_stats_counts_entries() -> None:
-    """build_weekly_stats counts dimensions, scopes, written artefacts, kudos and people."""
+    """Own entries count by dimension, scope, artefact and people; a kudos only as received."""
     entries = [
         _Entry("writing", "cross_team", "brag", ["U1"]),
         _Entry("unblocking", "team", "checkin", ["U1", "U2"]),
@@ -247,9 +247,9 @@ def test_build_weekly_stats_counts_entries() -> None:
         _Entry("mentoring", "team", "kudos", ["U9"]),
     ]
     stats = build_weekly_stats(week_start=MONDAY, entries=entries, library=LIB)
-    assert stats.entries == 4
-    assert dict(stats.dimension_counts) == {"writing": 1, "unblocking": 1, "mentoring": 1}
-    assert dict(stats.scope_counts) == {"cross_team": 1, "team": 2}
+    assert stats.entries == 3
+    assert dict(stats.dimension_counts) == {"writing": 1, "unblocking": 1}
+    assert dict(stats.scope_counts) == {"cross_team": 1, "team": 1}
     assert stats.written_artefacts == 1
     assert stats.kudos_received == 1
     assert stats.people_helped == 2

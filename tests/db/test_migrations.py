@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from bot.db.base import Base
 from bot.db.engine import Database
@@ -63,3 +64,85 @@ def test_migration_files_are_dated() -> None:
     assert names
     for name in names:
         assert name[:4].isdigit() and name[4] == "_", name
+
+
+WORK_DAYS_REVISION = "00a43985e5ed"
+
+
+def test_early_week_checkins_are_rekeyed_to_the_week_they_ask_about(
+    fresh_database: Database,
+) -> None:
+    """Monday/Tuesday check-ins move to last week's key (down again on downgrade); a key
+    already taken (the person moved their day) stays; users get Monday–Friday work days."""
+    script = ScriptDirectory.from_config(alembic_config(str(fresh_database.engine.url)))
+    before = script.get_revision(WORK_DAYS_REVISION).down_revision
+    upgrade(fresh_database.engine, before)
+    now = "2026-12-01 00:00:00"
+    rows = [
+        # (user, period_key, slot_at UTC): bob in Berlin, weekly on Mondays at 09:30.
+        (1, "2026-W48", "2026-11-23 08:30:00"),
+        (1, "2026-W49", "2026-11-30 08:30:00"),
+        # alice in New York, twice a week (Tuesday and Friday).
+        (2, "2026-W49", "2026-12-01 14:00:00"),
+        (2, "2026-W49.2", "2026-12-04 20:00:00"),
+        # carol in Kolkata moved from Friday to Monday: last week already has its check-in.
+        (3, "2026-W48", "2026-11-27 09:30:00"),
+        (3, "2026-W49", "2026-11-30 04:00:00"),
+        # dana in Kolkata on Mondays at 00:30, still Sunday in UTC: judged by her local day.
+        (4, "2026-W50", "2026-12-06 19:00:00"),
+    ]
+    with fresh_database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, team_id, active, installed_at, settings) "
+                "VALUES (1, 'T1', true, :now, '{}')"
+            ),
+            {"now": now},
+        )
+        zones = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kolkata")
+        for user_id, tz in enumerate(zones, start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, workspace_id, slack_user_id, tz, is_admin, is_bot, "
+                    "active, checkins_enabled, cadence, checkin_weekday, checkin_minute, "
+                    "reminder_enabled, summary_enabled, created_at, updated_at) VALUES (:id, 1, "
+                    ":slack, :tz, false, false, true, true, 'weekly', 0, 570, true, true, :now, "
+                    ":now)"
+                ),
+                {"id": user_id, "slack": f"U{user_id}", "tz": tz, "now": now},
+            )
+        for user_id, key, slot in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO checkins (workspace_id, user_id, period_key, slot_at, status, "
+                    "prompt_ids, attempts, created_at) VALUES (1, :user, :key, :slot, 'sent', "
+                    "'[]', 0, :now)"
+                ),
+                {"user": user_id, "key": key, "slot": slot, "now": now},
+            )
+
+    def keys() -> list[tuple[int, str]]:
+        with fresh_database.engine.connect() as connection:
+            return [
+                tuple(row)
+                for row in connection.execute(
+                    text("SELECT user_id, period_key FROM checkins ORDER BY id")
+                )
+            ]
+
+    original = keys()
+    upgrade(fresh_database.engine, WORK_DAYS_REVISION)
+    assert keys() == [
+        (1, "2026-W47"),
+        (1, "2026-W48"),
+        (2, "2026-W48"),
+        (2, "2026-W49.2"),
+        (3, "2026-W48"),
+        (3, "2026-W49"),  # 2026-W48 is Friday's: this one keeps its key
+        (4, "2026-W49"),
+    ]
+    with fresh_database.engine.connect() as connection:
+        workdays = connection.execute(text("SELECT DISTINCT workdays FROM users")).scalars().all()
+    assert workdays == [0b0011111]
+    downgrade(fresh_database.engine, before)
+    assert keys() == original

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, DigestPost
+from bot.sandbox.render import Names, render_message
 from bot.scheduling.jobs import JobContext, run_job
 from bot.standin.webapi import SlackStandIn
 from tests.support import logbook
@@ -293,3 +294,38 @@ def test_racing_workers_post_each_digest_once(
     assert sorted(channels) == sorted(["CTEAM", *(f"CRACE{n}" for n in range(5))])
     with database.session() as session:
         assert {p.status for p in session.scalars(select(DigestPost))} == {"posted"}
+
+
+def test_digest_numbers_count_what_members_logged_in_lines_of_their_own(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """Golden text: kudos received are no entries and no participation; people and entries
+    are counted on separate lines, never run together."""
+    with database.session() as session:
+        alice, bob, carol, dan = (_user(session, u) for u in MEMBERS)
+        logbook.entry(session, alice, IN_PERIOD, people=["UERIN"])
+        logbook.entry(session, alice, IN_PERIOD, dimension="writing", scope="org")
+        logbook.entry(session, bob, IN_PERIOD, dimension="delivery", scope="self")
+        logbook.entry(
+            session, carol, IN_PERIOD, dimension="reviews", scope="cross_team", people=["UDAN"]
+        )
+        # Dan only received a kudos: on his log as recognition, not something he logged.
+        logbook.kudos(session, alice, dan, IN_PERIOD, text="Thanks for the pairing", share=True)
+        logbook.entry(
+            session, dan, IN_PERIOD, text="Thanks for the pairing", source="kudos",
+            dimension="mentoring", people=["UALICE"],
+        )  # fmt: skip
+    run_job("digests", _ctx(database, standin), SLOT)
+    (post,) = _posts(standin)
+    names = Names.of({"UALICE": "alice", "UDAN": "dan"}, {})
+    assert render_message(post, names)[:7] == [
+        "Team multiplier digest · #team-payments",
+        "═══════════════════════════════════════",
+        "  Mon 16 Nov – Mon 23 Nov 2026",
+        "3 people took part · 2 people helped by their work",
+        "4 entries logged: 3 multiplier work · 2 beyond the team · 1 written artefact",
+        "  🔓 Unblocking people 1 · 🔍 Reviews that caught problems 1 · 📝 Writing that travels 1 "
+        "· 📦 Own delivery 1",
+        "────────────────────────────────────────",
+    ]
+    assert "🙌 @alice → @dan: Thanks for the pairing" in render_message(post, names)

@@ -8,11 +8,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from bot.db.engine import Database
 from bot.standin.signing import SlackClientSimulator
 from bot.standin.webapi import SlackStandIn
 from tests.support.apps import SIGNING_SECRET
@@ -25,6 +25,7 @@ class ServedApp:
     url: str
     slack: SlackClientSimulator
     standin: SlackStandIn
+    database: Database
 
 
 def _wait_healthy(url: str, process, timeout: float = 30) -> None:
@@ -42,35 +43,47 @@ def _wait_healthy(url: str, process, timeout: float = 30) -> None:
     pytest.fail("server did not become healthy in time")
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServedApp, MigratedDatabase]]:
+    """One `serve --http` process per backend for this module's tests: starting one costs
+    seconds, and what these tests check (signatures, health, routing) needs no fresh one."""
+    fixture = "postgres_database" if request.param == "postgresql" else "sqlite_database"
+    test_database: MigratedDatabase = request.getfixturevalue(fixture)
+    database = test_database.open()
+    with SlackStandIn() as standin:
+        for user_id, name, tz in (
+            ("UALICE", "alice", "America/New_York"),
+            ("UBOB", "bob", "Europe/Berlin"),
+        ):
+            standin.add_user(user_id, name=name, tz=tz)
+        port = free_port()
+        process = start_cli(
+            "serve", "--http", "--port", str(port), "--host", "127.0.0.1",
+            cwd=tmp_path_factory.mktemp("serve"), SLACK_BOT_TOKEN=standin.bot_token,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=standin.base_url,
+            DATABASE_URL=test_database.url,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process)
+            slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
+            yield ServedApp(url=url, slack=slack, standin=standin, database=database), test_database
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            database.dispose()
+
+
 @pytest.fixture
-def served_app(
-    test_database: MigratedDatabase, database, standin: SlackStandIn, tmp_path: Path
-) -> Iterator[ServedApp]:
-    port = free_port()
-    process = start_cli(
-        "serve",
-        "--http",
-        "--port",
-        str(port),
-        "--host",
-        "127.0.0.1",
-        cwd=tmp_path,
-        SLACK_BOT_TOKEN=standin.bot_token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=standin.base_url,
-        DATABASE_URL=test_database.url,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield ServedApp(
-            url=url,
-            slack=SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin),
-            standin=standin,
-        )
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def served_app(served: tuple[ServedApp, MigratedDatabase]) -> Iterator[ServedApp]:
+    """The module's served app, with empty tables and no calls recorded yet."""
+    app, test_database = served
+    test_database.clean(app.database)
+    app.standin.clear()
+    yield app
+    assert app.standin.violations == [], app.standin.violations
 
 
 def test_signed_help_is_answered_fast(served_app: ServedApp) -> None:
@@ -85,7 +98,7 @@ def test_signed_help_is_answered_fast(served_app: ServedApp) -> None:
 
 
 @pytest.mark.parametrize("forgery", ["unsigned", "wrong_signature", "six_minutes_old"])
-def test_forged_requests_are_rejected(served_app: ServedApp, database, forgery: str) -> None:
+def test_forged_requests_are_rejected(served_app: ServedApp, forgery: str) -> None:
     """Unsigned, wrongly signed and stale requests get 401 and change nothing."""
     body = urlencode(
         {
@@ -115,7 +128,7 @@ def test_forged_requests_are_rejected(served_app: ServedApp, database, forgery: 
 
     from bot.db.models import EvidenceEntry
 
-    with database.session() as session:
+    with served_app.database.session() as session:
         assert session.scalar(select(func.count()).select_from(EvidenceEntry)) == 0
 
 

@@ -50,7 +50,7 @@ def _sections(markdown: str) -> dict[tuple[str, str], str]:
 
 
 def test_packet_for_a_seeded_quarter(database: Database) -> None:
-    """Each entry of 2026-Q3 appears under every element it feeds, by dimension; others don't."""
+    """Each entry of 2026-Q3 appears under every element it feeds; kudos count only as kudos."""
     with database.session() as session:
         user = workspaces.ensure_user(session=session, team_id="T0001", slack_user_id="UALICE")
         user.tz = TZ
@@ -108,6 +108,11 @@ def test_packet_for_a_seeded_quarter(database: Database) -> None:
     assert "[Slack message](https://acme.slack.com/archives/C1/p1)" in markdown
     assert "**Period:** 2026-Q3 (2026-07-01 to 2026-09-30)" in markdown
     assert "## 4. A sponsor (0)" in markdown and "Questions to answer" in markdown
+    # The counts are of alice's own entries; the two kudos are counted as kudos received.
+    assert (
+        "**7 entries of your own** · multiplier work: 5 · people helped: 1 · across teams or "
+        "org-wide: 3 · kudos received: 2"
+    ) in markdown.splitlines()
     # The groups: M05 (business impact, self) is not "the right opportunity" (needs broad
     # scope); M07 (no dimension, from a DM) and M05 land in "Other evidence" only if they
     # feed nothing.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -11,28 +12,44 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.process import clean_env
+from tests.support.process import clean_env, dev_py_uses_this_venv
 
 pty = pytest.importorskip("pty")
 
 
-class Terminal:
-    """`python -m bot sandbox` attached to a pseudo-terminal."""
+ROOT = Path(__file__).resolve().parents[2]
+# Runs the command as a shell starts a foreground job, with Ctrl-C acting: a test runner's
+# worker may ignore SIGINT, and an ignored signal stays ignored across exec.
+_AS_A_FOREGROUND_JOB = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
-    def __init__(self, cwd: Path, home: Path) -> None:
+
+class Terminal:
+    """A command (default `python -m bot sandbox`) attached to a pseudo-terminal, in a
+    session of its own, as a shell runs it in the foreground."""
+
+    def __init__(self, cwd: Path, home: Path, command: list[str] | None = None, **env: str) -> None:
         master, slave = pty.openpty()
         self.master = master
+        command = command or [sys.executable, "-m", "bot", "sandbox"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox"],
+            [sys.executable, "-c", _AS_A_FOREGROUND_JOB, *command],
             stdin=slave,
             stdout=slave,
             stderr=slave,
             cwd=cwd,
-            env=clean_env(HOME=str(home), TERM="dumb"),
+            env=clean_env(HOME=str(home), TERM="dumb", **env),
             close_fds=True,
+            start_new_session=True,
         )
         os.close(slave)
         self.screen = ""
+
+    def ctrl_c(self) -> None:
+        """What the terminal does on Ctrl-C: SIGINT to every process of the foreground job."""
+        os.killpg(self.process.pid, signal.SIGINT)
 
     def read_until(self, text: str, timeout: float = 30) -> str:
         """Read what the terminal shows until `text` appears after what was read before."""
@@ -82,3 +99,40 @@ def test_terminal_session_prompts_and_keeps_history(tmp_path: Path) -> None:
     assert status == 0
     history = (home / ".multiplier_sandbox_history").read_text()
     assert "/multiplier help" in history
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_dev_start_with_sandbox_options_and_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
+    """`python3 dev.py start --fresh --as bob` starts the sandbox over (a broken database
+    file is replaced) as bob, as the banner promises; Ctrl-C at the prompt says goodbye and
+    everything exits 0, without a traceback from dev.py or the app."""
+    if not dev_py_uses_this_venv():
+        pytest.skip("this virtualenv predates pyproject.toml: dev.py would reinstall first")
+    home = tmp_path / "home"
+    home.mkdir()
+    database = tmp_path / "mine.db"
+    database.write_text("not a database")
+    terminal = Terminal(
+        tmp_path,
+        home,
+        [
+            sys.executable,
+            str(ROOT / "dev.py"),
+            "start",
+            "--fresh",
+            "--as",
+            "bob",
+            "--db",
+            str(database),
+        ],
+        MULTIPLIER_VENV=sys.prefix,
+    )
+    try:
+        terminal.read_until("bob> ")
+        terminal.ctrl_c()
+        terminal.read_until("Bye.")
+    finally:
+        status = terminal.close()
+    assert status == 0, terminal.screen
+    assert "Traceback" not in terminal.screen
+    assert "You are bob." in terminal.screen

@@ -9,7 +9,7 @@ import pytest
 
 from bot.coaching import default_library
 from bot.summaries import metrics, periods
-from bot.summaries.metrics import Activity, EntryRow, KudosRow
+from bot.summaries.metrics import Activity, EntryRow
 
 LIB = default_library()
 UTCZ = ZoneInfo("UTC")
@@ -57,8 +57,10 @@ THIS_WEEK = [
     e(4, at(19), "writing", "cross_team", ("UBOB",), "Migration plan for the queue"),
     e(5, at(20), "delivery", "self", (), "Shipped the retry logic"),
     e(6, at(21), None, None, ("UERIN", "UALICE"), "Fixed a flaky test in CI"),
-    # A kudos on Alice's log: `people` is the giver, who is not someone Alice helped.
+    # Kudos on Alice's log: received recognition, not her own entries; `people` is the giver,
+    # who is not someone Alice helped.
     e(7, at(22, hour=23), "mentoring", "team", ("UFRED",), "Thanks for pairing with me", "kudos"),
+    e(8, at(17), "reviews", "org", ("UGINA",), "Your review saved the launch", "kudos"),
 ]
 # The trailing weeks: Oct 12 (window start), Oct 19, Oct 26 (no entry; a check-in), Nov 2, Nov 9.
 EARLIER = [
@@ -72,17 +74,13 @@ EARLIER = [
     e(17, at(11), "delivery", "self"),
 ]
 TEAMS = {
+    "UALICE": {"#payments"},  # Alice's own team: helping a teammate reaches no other team
     "UBOB": {"#payments"},
     "UCAROL": {"#payments", "#search"},
     "UDAN": {"#infra"},
     "UZED": {"#other"},  # never helped: not reached
 }
-KUDOS = [
-    KudosRow(at(17), received=True),
-    KudosRow(at(22), received=True),
-    KudosRow(at(18), received=False),
-    KudosRow(at(10), received=True),  # the week before: not this week's
-]
+KUDOS_GIVEN = [at(18), at(10)]  # the second, the week before, is not this week's
 CHECKINS = [at(27, 10), at(20)]  # Oct 27 (keeps Oct 26 active) and this week
 OLDER = [at(28, 9)]  # Sep 28; Oct 5 has nothing, so the streak starts Oct 12
 
@@ -91,10 +89,11 @@ def activity() -> Activity:
     return Activity(
         slack_user_id="UALICE",
         entries=[*EARLIER, *THIS_WEEK],
-        kudos=KUDOS,
+        kudos_given=KUDOS_GIVEN,
         answered_checkins=CHECKINS,
         active_instants=OLDER,
         teams_of=TEAMS,
+        own_teams=frozenset(TEAMS["UALICE"]),
     )
 
 
@@ -111,19 +110,21 @@ def test_the_fixture_window_is_the_six_weeks_ending_with_the_week() -> None:
 
 
 def test_counts_per_dimension() -> None:
-    """Each dimension counts its entries; an entry without one counts as unclassified."""
+    """Each dimension counts Alice's own entries; one without a dimension is unclassified.
+
+    The two kudos she received (mentoring, reviews) are not her entries and count nowhere here.
+    """
     current = summary().current
-    assert current.entries == 7
+    assert current.entries == 6
     assert dict(current.by_dimension) == {
         "unblocking": 1,
         "reviews": 1,
         "writing": 2,
         "delivery": 1,
-        "mentoring": 1,
         "unclassified": 1,
     }
-    # Own delivery and unclassified entries are not multiplier work: 7 - 2.
-    assert current.multiplier_entries == 5
+    # Own delivery and unclassified entries are not multiplier work: 6 - 2.
+    assert current.multiplier_entries == 4
 
 
 def test_people_helped_are_distinct_and_exclude_self_and_kudos_givers() -> None:
@@ -132,16 +133,16 @@ def test_people_helped_are_distinct_and_exclude_self_and_kudos_givers() -> None:
 
 
 def test_teams_reached_come_from_digest_channel_membership() -> None:
-    """Bob and Carol's #payments (once), Carol's #search and Dan's #infra: three teams."""
+    """Carol's #search and Dan's #infra: two teams; #payments is Alice's own, reaching nothing."""
     current = summary().current
-    assert current.teams_reached == 3
-    assert current.teams == ("#infra", "#payments", "#search")
+    assert current.teams_reached == 2
+    assert current.teams == ("#infra", "#search")
 
 
 def test_scope_mix() -> None:
-    """Scopes as logged, with the unscoped entry counted apart."""
+    """Scopes of own entries as logged, with the unscoped entry counted apart."""
     assert dict(summary().current.scope_mix) == {
-        "team": 2,
+        "team": 1,
         "cross_team": 2,
         "org": 1,
         "self": 1,
@@ -155,7 +156,7 @@ def test_written_artefacts() -> None:
 
 
 def test_kudos_received_and_given() -> None:
-    """Two received and one given this week; the one from the week before is not counted."""
+    """Two kudos entries received and one given this week; last week's given is not counted."""
     current = summary().current
     assert (current.kudos_received, current.kudos_given) == (2, 1)
 
@@ -173,16 +174,17 @@ def test_streak() -> None:
 
 
 def test_change_against_the_trailing_four_weeks() -> None:
-    """Trailing multiplier entries 1, 0, 3, 1 average 1.25; this week's 5 is +3.75 (+300%)."""
+    """Trailing multiplier entries 1, 0, 3, 1 average 1.25; this week's 4 is +2.75 (+220%)."""
     result = summary()
     assert [p.multiplier_entries for p in result.trailing] == [1, 0, 3, 1]
+    assert result.trend_week == WEEK
     trend = result.trend
     assert trend is not None
     assert trend.periods == 4
     assert trend.average_multiplier == pytest.approx(1.25)
     assert trend.average_entries == pytest.approx(1.75)
-    assert trend.change_multiplier == pytest.approx(3.75)
-    assert trend.change_percent == pytest.approx(3.0)
+    assert trend.change_multiplier == pytest.approx(2.75)
+    assert trend.change_percent == pytest.approx(2.2)
     assert trend.direction == "up"
     assert dict(trend.average_by_dimension) == pytest.approx(
         {"unblocking": 0.5, "delivery": 0.5, "reviews": 0.25, "mentoring": 0.25, "writing": 0.25}
@@ -190,10 +192,10 @@ def test_change_against_the_trailing_four_weeks() -> None:
 
 
 def test_the_nudge_that_fires() -> None:
-    """Fifteen entries in six weeks, none framing a problem: "waiting for permission" (55).
+    """Fourteen own entries in six weeks, none framing a problem: "waiting for permission".
 
     "Ignoring organisational dynamics" (45) fires too but ranks lower; the narrow-scope rule
-    does not: 3 of 14 scoped entries reach beyond the team, 21% against a 20% threshold.
+    does not: 3 of 13 scoped own entries reach beyond the team, 23% against a 20% threshold.
     """
     nudge = summary().nudge
     assert nudge is not None

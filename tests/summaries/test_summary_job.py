@@ -52,7 +52,12 @@ def _alice_with_a_week(database: Database, **fields) -> None:
             dimension=None,
             scope=None,
         )
+        # As /kudos stores it: the kudos, and its entry on alice's log (not her own entry).
         logbook.kudos(session, bob, alice, LAST_WEEK, text="thanks")
+        logbook.entry(
+            session, alice, LAST_WEEK, text="thanks", source="kudos", dimension="mentoring",
+            people=["UBOB"],
+        )  # fmt: skip
 
 
 def _png_size(content: bytes) -> tuple[int, int]:

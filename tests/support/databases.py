@@ -31,6 +31,18 @@ def postgres_problem() -> str | None:
     return None
 
 
+_TABLES_CHILDREN_FIRST = [t.name for t in reversed(Base.metadata.sorted_tables)]
+_POSTGRES_CLEAN = "; ".join(
+    [
+        *(f'DELETE FROM "{name}"' for name in _TABLES_CHILDREN_FIRST),  # noqa: S608
+        "DO $$ DECLARE s record; BEGIN"
+        " FOR s IN SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+        " LOOP EXECUTE format('ALTER SEQUENCE %I RESTART', s.sequencename); END LOOP;"
+        " END $$",
+    ]
+)
+
+
 @dataclass
 class MigratedDatabase:
     """A migrated database for one backend, reused by every test of this process."""
@@ -44,13 +56,14 @@ class MigratedDatabase:
 
     def clean(self, database: Database) -> None:
         """Delete every row, so the next test starts from an empty, migrated schema."""
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         with database.engine.begin() as connection:
             if self.backend == "postgresql":
-                quoted = ", ".join(f'"{name}"' for name in tables)
-                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+                # One round trip. DELETE, not TRUNCATE: on tables this small TRUNCATE costs
+                # ~100 ms (it replaces each table's files), twice per test; the sequences
+                # restart as TRUNCATE … RESTART IDENTITY made them.
+                connection.execute(text(_POSTGRES_CLEAN))
             else:
-                for name in tables:
+                for name in _TABLES_CHILDREN_FIRST:
                     connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
 
 

@@ -62,3 +62,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def dev_py_uses_this_venv() -> bool:
+    """Whether `dev.py` (with MULTIPLIER_VENV=sys.prefix) would run in this virtualenv as it
+    is, without installing first (it reinstalls when pyproject.toml has changed since)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import dev
+    finally:
+        sys.path.remove(str(ROOT))
+    stamp = Path(sys.prefix) / ".multiplier-install-stamp"
+    return stamp.exists() and stamp.read_text() == dev._wanted_stamp()

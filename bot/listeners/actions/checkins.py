@@ -94,7 +94,8 @@ def handle_answer(
         _tell(respond, body, client, user, ui.already_done())
         return
     lib = coaching_library(context)
-    (question,) = present.questions(lib, [prompt_id]) or (None,)
+    last_week = present.about_last_week(checkin.slot_at, user.tz)
+    (question,) = present.questions(lib, [prompt_id], last_week=last_week) or (None,)
     dimension = lib.prompt(prompt_id).dimension if question else None
     view = ui.answer_modal(
         callback_id=ui.ANSWER_VIEW,

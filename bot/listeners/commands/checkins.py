@@ -196,6 +196,7 @@ def settings_view(user: User) -> dict:
             reminder=user.reminder_enabled,
             paused_until=user.paused_until,
             tz=user.tz,
+            workdays=schedule.workday_list(schedule.valid_workdays(user.workdays)),
         )
     )
 

@@ -10,4 +10,6 @@ LOG_AS_EVIDENCE = "log_as_evidence"
 def register(registrar: Registrar) -> None:
     from bot.listeners.shortcuts import log_as_evidence
 
-    registrar.shortcut(LOG_AS_EVIDENCE, log_as_evidence.handle_log_as_evidence)
+    registrar.shortcut(
+        LOG_AS_EVIDENCE, log_as_evidence.handle_log_as_evidence, name="Log as evidence"
+    )

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import answers, service
+from bot.checkins import answers, schedule, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
 from bot.db.models import User
@@ -193,6 +193,7 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
         paused_until = date.min
     reminder = _value(values, "reminder", "reminder").get("selected_options") or []
     minute = _minute(_value(values, "time", "time").get("selected_time"))
+    workdays = _value(values, "workdays", "workdays")
     return service.NewPreferences(
         cadence=_selected(values, "cadence", "cadence") or "weekly",
         weekday=int(day) if day and day.isdigit() else -1,
@@ -202,7 +203,22 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
         quiet_end=_minute(_value(values, "quiet_end", "quiet_end").get("selected_time")),
         reminder=any(o.get("value") == "remind" for o in reminder),
         paused_until=paused_until,
+        # A form opened before work days existed has no such field: keep what is stored.
+        workdays=_days(workdays.get("selected_options") or []) if workdays else None,
     )
+
+
+def _days(options: list[Any]) -> int:
+    """The work-day mask of checked day options (values "0" for Monday … "6")."""
+    days = [
+        int(value)
+        for option in options
+        if isinstance(option, dict)
+        and isinstance(value := option.get("value"), str)
+        and value.isdigit()
+        and len(value) == 1
+    ]
+    return schedule.workdays_mask(days)
 
 
 def handle_settings_submission(

@@ -1,0 +1,155 @@
+"""A check-in early in the week (Monday, Tuesday) asks about the week that ended.
+
+Its period key names that week, its wording says so, and answers to it are dated inside
+that week (its last work day), so they count there however late they come.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.checkins import answers, present, schedule
+from bot.checkins.schedule import Preferences
+from bot.coaching.library import default_library
+from bot.db.engine import Database
+from bot.db.models import CheckIn, EvidenceEntry, User
+from bot.sandbox.render import render_message
+from bot.standin.webapi import SlackStandIn
+from bot.summaries import service as summaries
+from tests.checkins.support import add_users, dispatcher, utc
+
+LIB = default_library(None)
+MONDAY, TUESDAY, WEDNESDAY, FRIDAY, SUNDAY = 0, 1, 2, 4, 6
+# The people of the sandbox: alice in New York, bob in Berlin, carol in Kolkata.
+ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata"]
+PROMPT = "unblock-who-was-stuck"  # "Who was stuck this week until you stepped in?"
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize(
+    ("weekday", "key"),
+    [(MONDAY, "2026-W49"), (TUESDAY, "2026-W49"), (WEDNESDAY, "2026-W50"), (FRIDAY, "2026-W50")],
+)
+def test_the_period_of_a_slot_is_the_week_it_asks_about(tz: str, weekday: int, key: str) -> None:
+    """In week 50 (7–13 Dec 2026) a Monday or Tuesday slot is about week 49, later ones week 50."""
+    prefs = Preferences(tz=tz, weekday=weekday, minute=9 * 60 + 30)
+    (slot,) = schedule.slots_between(prefs, utc(2026, 12, 6, 12), utc(2026, 12, 13, 12))
+    assert slot.period_key == key
+
+
+def test_the_period_key_across_new_year() -> None:
+    """Monday 4 Jan 2027 asks about 28 Dec 2026 – 3 Jan 2027: ISO week 2026-W53."""
+    prefs = Preferences(tz="Europe/Berlin", weekday=MONDAY, minute=9 * 60)
+    slot = schedule.next_slot(prefs, utc(2027, 1, 2))
+    assert slot is not None and slot.local.date() == date(2027, 1, 4)
+    assert slot.period_key == "2026-W53"
+
+
+@pytest.mark.parametrize(
+    ("tz", "workdays", "slot", "dated"),
+    [
+        # bob, Berlin, Monday 09:30 (08:30 UTC): dated Friday 09:30 Berlin.
+        ("Europe/Berlin", None, utc(2026, 12, 7, 8, 30), utc(2026, 12, 4, 8, 30)),
+        # alice, New York, Tuesday 09:00 after the fall-back night: Friday 30 Oct was EDT.
+        ("America/New_York", None, utc(2026, 11, 3, 14), utc(2026, 10, 30, 13)),
+        # carol, Kolkata (+05:30), works Monday to Saturday: dated Saturday.
+        ("Asia/Kolkata", 0b0111111, utc(2026, 12, 7, 4), utc(2026, 12, 5, 4)),
+        # A Friday check-in asks about its own week: dated at its slot.
+        ("Europe/Berlin", None, utc(2026, 12, 4, 14), utc(2026, 12, 4, 14)),
+    ],
+)
+def test_answers_are_dated_in_the_week_asked_about(
+    tz: str, workdays: int | None, slot: datetime, dated: datetime
+) -> None:
+    """An answer to a Monday/Tuesday check-in is dated on the ended week's last work day."""
+    prefs = Preferences(tz=tz, workdays=schedule.valid_workdays(workdays))
+    assert schedule.answer_instant(prefs, slot) == dated
+
+
+def _lines(slot_local: datetime) -> list[str]:
+    message = present.new_message(
+        library=LIB, checkin_id=7, prompt_ids=[PROMPT], slot_local=slot_local
+    )
+    return render_message(message)
+
+
+def test_a_monday_checkin_says_it_is_about_last_week() -> None:
+    """Golden text: the intro names last week's dates; the question and button say "last week"."""
+    monday = utc(2026, 12, 7, 8, 30).astimezone(schedule.zone_for("Europe/Berlin"))
+    lines = _lines(monday)
+    assert lines[2].startswith("Your reflection on last week (30 Nov–6 Dec). A minute now")
+    assert lines[3] == "1. Who was stuck last week until you stepped in?"
+    assert lines[5] == "[-] Answer  [-] Nothing last week"
+
+
+def test_a_friday_checkin_says_it_is_about_this_week() -> None:
+    """Golden text: a Friday check-in is about this week, dates and words alike."""
+    friday = utc(2026, 12, 11, 20).astimezone(schedule.zone_for("America/New_York"))
+    lines = _lines(friday)
+    assert lines[2].startswith("Your reflection on this week (7–13 Dec). A minute now")
+    assert lines[3] == "1. Who was stuck this week until you stepped in?"
+    assert lines[5] == "[-] Answer  [-] Nothing this week"
+
+
+def test_a_late_answer_to_a_monday_checkin_counts_for_the_week_that_ended(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """bob answers Monday's check-in on Wednesday: the entry counts in last week's summary."""
+    monday = utc(2026, 12, 7, 8, 30)  # 09:30 in Berlin
+    add_users(
+        database, ["UBOB"], now=monday - timedelta(days=1), tz="Europe/Berlin", standin=standin,
+        checkin_weekday=MONDAY, checkin_minute=9 * 60 + 30,
+    )  # fmt: skip
+    assert dispatcher(standin, database).run(monday).sent == 1
+    with database.session() as session:
+        bob = session.scalars(select(User)).one()
+        checkin = session.scalars(select(CheckIn)).one()
+        assert checkin.period_key == "2026-W49"
+        answers.answer_with_form(
+            session=session, user=bob, checkin_id=checkin.id, index=0,
+            form=answers.AnswerForm(text="Paired with dana on the flaky deploy"),
+            now=monday + timedelta(days=2), library=LIB,
+        )  # fmt: skip
+    with database.session() as session:
+        bob = session.scalars(select(User)).one()
+        entry = session.scalars(select(EvidenceEntry)).one()
+        assert entry.occurred_at == utc(2026, 12, 4, 8, 30)  # Friday 09:30 in Berlin
+        last_week = summaries.previous_week(bob, monday)
+        summary = summaries.build_summary(session=session, user=bob, week=last_week, library=LIB)
+        this_week = summaries.build_summary(
+            session=session,
+            user=bob,
+            week=summaries.current_week(bob, monday),
+            library=LIB,
+            in_progress=True,
+        )
+    assert summary.current.entries == 1
+    assert summary.current.checkins_answered == 1
+    assert this_week.current.entries == 0 and this_week.current.checkins_answered == 0
+
+
+def test_moving_from_friday_to_monday_does_not_ask_about_a_week_twice(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Friday's check-in was about this week; Monday's would be about the same week: skipped."""
+    friday = utc(2026, 12, 4, 14)  # 15:00 in Berlin
+    add_users(
+        database, ["UBOB"], now=friday - timedelta(days=1), tz="Europe/Berlin", standin=standin
+    )
+    run = dispatcher(standin, database)
+    assert run.run(friday).sent == 1
+    with database.session() as session:
+        from bot.checkins import service
+
+        bob = session.scalars(select(User)).one()
+        service.enable(session=session, user=bob, now=friday + timedelta(hours=1), weekday=MONDAY)
+        # Monday 7 Dec would ask about 30 Nov – 6 Dec, already asked on Friday: the next is 14 Dec.
+        assert bob.next_checkin_at == utc(2026, 12, 14, 14)
+    assert run.run(utc(2026, 12, 7, 14)).sent == 0
+    assert run.run(utc(2026, 12, 14, 14)).sent == 1
+    with database.session() as session:
+        keys = sorted(session.scalars(select(CheckIn.period_key)))
+    assert keys == ["2026-W49", "2026-W50"]
