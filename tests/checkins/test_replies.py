@@ -43,6 +43,7 @@ TABLE = [
     # "Nothing this week" and friends.
     ("nothing", NOTHING),
     ("Nothing this week.", NOTHING),
+    ("Nothing last week!", NOTHING),
     ("n/a", NOTHING),
     ("nothing this week 🙂", NOTHING),
     (":shrug: nothing", NOTHING),
