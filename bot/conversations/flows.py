@@ -18,6 +18,7 @@ from bot.checkins import answers
 from bot.checkins.replies import ReplyKind, classify_reply, is_answer_in_thread
 from bot.coaching.library import CoachingLibrary
 from bot.conversations import service as conversations
+from bot.conversations.edits import UserEdit
 from bot.db.models import CheckIn, User
 
 
@@ -104,18 +105,25 @@ def edit_direct_message(
     user: User,
     library: CoachingLibrary,
     channel_id: str,
-    ts: str,
-    text: str,
+    edit: UserEdit,
 ) -> CheckIn | None:
     """Apply an edit made in Slack to the stored DM and, if it was an answer, to the answer.
 
+    An edit no newer than the one already applied (a late delivery) changes nothing.
     Returns the check-in whose message should be redrawn, if any.
     """
-    conversations.edit_direct_message(
-        session=session, user=user, channel_id=channel_id, ts=ts, text=text
-    )
+    if not conversations.edit_direct_message(
+        session=session, user=user, channel_id=channel_id, edit=edit
+    ):
+        session.rollback()
+        return None
     checkin = answers.edit_dm_answer(
-        session=session, user=user, library=library, channel_id=channel_id, ts=ts, text=text
+        session=session,
+        user=user,
+        library=library,
+        channel_id=channel_id,
+        ts=edit.ts,
+        text=edit.text,
     )
     session.commit()
     return checkin

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.conversations.edits import UserEdit, edit_stamp
 from bot.db.base import utcnow
 from bot.db.models import DirectMessage, ProcessedEvent, User
 
@@ -52,18 +53,23 @@ def store_direct_message(
     return message
 
 
-def edit_direct_message(
-    *, session: Session, user: User, channel_id: str, ts: str, text: str
-) -> DirectMessage | None:
-    """Apply an edit the user made in Slack to the stored copy of their message."""
-    message = session.scalars(
-        select(DirectMessage).where(
+def edit_direct_message(*, session: Session, user: User, channel_id: str, edit: UserEdit) -> bool:
+    """Apply an edit the user made in Slack to the stored copy of their message.
+
+    True only if the edit was applied: one no newer than the edit already applied (a late
+    delivery, or an unfurl repeating it) changes nothing. The check and the write are one
+    conditional UPDATE, so two deliveries handled at once cannot both win.
+    """
+    stamp = edit_stamp(edit.edited_ts)
+    result = session.execute(
+        update(DirectMessage)
+        .where(
             DirectMessage.channel_id == channel_id,
-            DirectMessage.ts == ts,
+            DirectMessage.ts == edit.ts,
             DirectMessage.user_id == user.id,
+            or_(DirectMessage.edited_ts.is_(None), DirectMessage.edited_ts < stamp),
         )
-    ).one_or_none()
-    if message is not None:
-        message.text = text
-        message.edited_at = utcnow()
-    return message
+        .values(text=edit.text, edited_ts=stamp, edited_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)

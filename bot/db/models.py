@@ -315,6 +315,9 @@ class DirectMessage(Base):
     thread_ts: Mapped[str | None] = mapped_column(SlackId)
     text: Mapped[str] = mapped_column(Text)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Slack's `edited.ts` of the edit applied last: edits arrive out of order, and an older
+    # one (or an unfurl or thread bump repeating it) must not undo a newer one.
+    edited_ts: Mapped[str | None] = mapped_column(SlackId)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

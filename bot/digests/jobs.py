@@ -118,7 +118,12 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
                     key=_key(post),
                 )
             except SendFailed as error:
-                post.status, post.last_error = "unknown", error.error[:255]
+                post.last_error = error.error[:255]
+                if not error.permanent:
+                    # Throttled or unreachable: the claim stays stale and is checked again
+                    # on a later run; the next look-ups would be refused alike.
+                    break
+                post.status = "unknown"  # no way to check: never risk a second copy
                 continue
             if ts is not None:
                 post.status, post.message_ts, post.posted_at = "posted", ts, now
@@ -151,6 +156,11 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
             members = slack.channel_members(client, digest.channel_id)
             service.replace_members(session=session, digest=digest, members=members, now=now)
         except SendFailed as error:
+            if error.error in CHANNEL_GONE:
+                # Removed from the channel (or it is gone): Slack lets the bot read it no
+                # more, so it could never check for a post of its own. Stop, as for a post.
+                _not_posted(post, digest, error, tally)
+                return
             logger.info("using cached members: %s", error.error)
         team = service.build_digest(
             session=session,
@@ -177,18 +187,23 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"key": _key(post)}},
             )
         except SendFailed as error:
-            post.last_error = error.error[:255]
-            if error.error in CHANNEL_GONE:
-                digest.active = False
-                digest.next_post_at = None
-            if error.permanent or post.attempts >= MAX_ATTEMPTS:
-                post.status = "failed"
-                tally.failed += 1
-                logger.warning("digest not posted: %s", error.error)
-            else:
-                post.status = "pending"
-                tally.retry += 1
+            _not_posted(post, digest, error, tally)
             return
         post.status, post.message_ts, post.posted_at = "posted", posted.ts, now
         post.last_error = None
         tally.posted += 1
+
+
+def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tally: _Tally) -> None:
+    """Record a failed delivery: retried later unless it is permanent or out of attempts."""
+    post.last_error = error.error[:255]
+    if error.error in CHANNEL_GONE:
+        digest.active = False
+        digest.next_post_at = None
+    if error.permanent or post.attempts >= MAX_ATTEMPTS:
+        post.status = "failed"
+        tally.failed += 1
+        logger.warning("digest not posted: %s", error.error)
+    else:
+        post.status = "pending"
+        tally.retry += 1

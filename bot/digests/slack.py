@@ -45,6 +45,32 @@ def channel_info(client: WebClient, channel_id: str) -> ChannelInfo:
     )
 
 
+def join_channel(client: WebClient, channel_id: str) -> tuple[ChannelInfo, bool]:
+    """Join a public channel (conversations.join, channels:join); its info, and whether the
+    bot joined just now (False: it was a member already).
+
+    Slack lets a bot read a channel's history, info and members only once it is in it, and
+    reading back our own digest posts is how an interrupted digest is never posted twice.
+    A private channel cannot be joined: it answers `channel_not_found` until someone invites
+    the bot (`method_not_supported_for_channel_type` once it is in).
+    """
+    try:
+        response = client.conversations_join(channel=channel_id)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        raise _failed(error) from error
+    channel: dict[str, Any] = response.get("channel") or {}
+    warnings = (response.get("response_metadata") or {}).get("warnings") or []
+    already = response.get("warning") == "already_in_channel" or "already_in_channel" in warnings
+    info = ChannelInfo(
+        id=channel_id,
+        name=channel.get("name"),
+        is_private=bool(channel.get("is_private")),
+        is_archived=bool(channel.get("is_archived")),
+        is_member=True,
+    )
+    return info, not already
+
+
 def channel_members(client: WebClient, channel_id: str) -> list[str]:
     """Every member of a channel (paginated, capped at MAX_MEMBERS)."""
     members: list[str] = []

@@ -21,6 +21,7 @@ from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
 from bot.workspaces import service as workspaces
+from bot.workspaces.membership import is_member
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def give_kudos(
     session: Session,
     giver: User,
     team_id: str,
+    enterprise_id: str | None = None,
     recipients: Sequence[str],
     profiles: Mapping[str, dict[str, Any] | None],
     unresolved: Sequence[str],
@@ -84,6 +86,7 @@ def give_kudos(
                         session=session,
                         giver=giver,
                         team_id=team_id,
+                        enterprise_id=enterprise_id,
                         slack_id=slack_id,
                         profile=profiles.get(slack_id),
                         co_recipients=[r for r in recipients if r != slack_id],
@@ -106,6 +109,7 @@ def _give_one(
     session: Session,
     giver: User,
     team_id: str,
+    enterprise_id: str | None,
     slack_id: str,
     profile: dict[str, Any] | None,
     co_recipients: Sequence[str],
@@ -119,8 +123,7 @@ def _give_one(
     if profile is None and slack_id != evidence.SLACKBOT_ID:
         raise evidence.KudosRefused(evidence.KudosRefused.NOT_FOUND)
     evidence.check_kudos_recipient(giver=giver, recipient_slack_id=slack_id, profile=profile)
-    home_team = (profile or {}).get("team_id")
-    if home_team and team_id and home_team != team_id:
+    if not is_member(profile or {}, team_id=team_id, enterprise_id=enterprise_id):
         raise evidence.KudosRefused(evidence.KudosRefused.ELSEWHERE)
     recipient = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_id)
     workspaces.apply_profile(recipient, profile or {})

@@ -54,6 +54,9 @@ MAX_CONFIRM_TITLE = 100
 MAX_CONFIRM_TEXT = 300
 MAX_CONFIRM_BUTTON = 30
 MAX_MARKDOWN_BLOCK_TEXT = 12_000
+# Slack answers msg_blocks_too_long when a message's blocks hold more text than about this in
+# all (undocumented; reported between ~11,000 and ~13,200), whatever each block's own limit.
+MAX_MESSAGE_BLOCKS_TEXT = 12_000
 
 MESSAGE_METHODS = frozenset(
     {
@@ -200,6 +203,24 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
+def slack_length(text: str) -> int:
+    """A string's length as Slack counts it for its limits: UTF-16 code units (🚀 is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def blocks_text_length(value: Any) -> int:
+    """All the `text` strings inside blocks, in UTF-16 units (what msg_blocks_too_long sums)."""
+    if isinstance(value, list):
+        return sum(blocks_text_length(item) for item in value)
+    if isinstance(value, Mapping):
+        return sum(
+            slack_length(item) if key == "text" and isinstance(item, str)
+            else blocks_text_length(item)
+            for key, item in value.items()
+        )  # fmt: skip
+    return 0
+
+
 class _Checker:
     """Collects violations for one payload."""
 
@@ -212,11 +233,11 @@ class _Checker:
         self.violations.append(Violation(self.method, rule, error, message))
 
     def limit(self, rule: str, path: str, value: Any, limit: int) -> None:
-        if isinstance(value, str) and len(value) > limit:
+        if isinstance(value, str) and slack_length(value) > limit:
             self.add(
                 rule,
                 "invalid_blocks",
-                f"{path} is {len(value)} characters (limit {limit})",
+                f"{path} is {slack_length(value)} characters (limit {limit})",
             )
 
     # -- decoding -----------------------------------------------------------------------
@@ -246,11 +267,11 @@ class _Checker:
         attachments = payload.get("attachments")
         if text is not None and not isinstance(text, str):
             self.add("text.type", "invalid_arguments", "text must be a string")
-        elif isinstance(text, str) and len(text) > MAX_MESSAGE_TEXT:
+        elif isinstance(text, str) and slack_length(text) > MAX_MESSAGE_TEXT:
             self.add(
                 "text.max_length",
-                "invalid_blocks",
-                f"text is {len(text)} characters (limit {MAX_MESSAGE_TEXT})",
+                "msg_too_long",
+                f"text is {slack_length(text)} characters (limit {MAX_MESSAGE_TEXT})",
             )
         needs_content = self.method in MESSAGE_METHODS and not _truthy(
             payload.get("delete_original")
@@ -259,6 +280,14 @@ class _Checker:
             self.add("message.no_text", "no_text", "message has no text, blocks or attachments")
         if blocks is not None:
             self.blocks(blocks, "blocks", MAX_MESSAGE_BLOCKS)
+            total = blocks_text_length(blocks) if isinstance(blocks, list) else 0
+            if total > MAX_MESSAGE_BLOCKS_TEXT:
+                self.add(
+                    "blocks.total_text",
+                    "msg_blocks_too_long",
+                    f"blocks hold {total} characters of text in all "
+                    f"(limit about {MAX_MESSAGE_BLOCKS_TEXT})",
+                )
         if attachments is not None:
             self.attachments(attachments)
         metadata = payload.get("metadata")
@@ -575,6 +604,18 @@ class _Checker:
             initial,
             MAX_PLAIN_TEXT_INPUT_VALUE,
         )
+        maximum = element.get("max_length")
+        if (
+            isinstance(initial, str)
+            and isinstance(maximum, int)
+            and slack_length(initial) > maximum
+        ):
+            self.add(
+                "plain_text_input.initial_value.max_length",
+                "invalid_blocks",
+                f"{path} initial_value is {slack_length(initial)} characters, more than its "
+                f"max_length {maximum}",
+            )
         for key in ("max_length", "min_length"):
             value = element.get(key)
             if value is None:
@@ -690,11 +731,11 @@ class _Checker:
         if not isinstance(text, str) or not text:
             self.add(f"{rule}.empty", "invalid_blocks", f"{path} must be at least 1 character")
             return
-        if len(text) > limit:
+        if slack_length(text) > limit:
             self.add(
                 f"{rule}.max_length",
                 "invalid_blocks",
-                f"{path} is {len(text)} characters (limit {limit})",
+                f"{path} is {slack_length(text)} characters (limit {limit})",
             )
 
     # -- safety -------------------------------------------------------------------------

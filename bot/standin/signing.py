@@ -8,6 +8,7 @@ are stored in it, submitted modals close, and ack bodies are audited for Block K
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import http.client
 import itertools
@@ -324,15 +325,31 @@ class SlackClientSimulator:
         return "acme"
 
     def _user(self, user_id: str, team_id: str) -> dict[str, Any]:
+        """The `user` of an interactive payload: in Grid its team_id is the *home* team."""
         name = user_id.lower()
+        home = team_id
         if self.standin is not None:
             known = self.standin.user(user_id)
             if known:
-                name = known["name"]
-        return {"id": user_id, "username": name, "name": name, "team_id": team_id}
+                name, home = known["name"], known["team_id"]
+        return {"id": user_id, "username": name, "name": name, "team_id": home}
+
+    def _enterprise(self, team_id: str) -> tuple[str | None, str | None]:
+        if self.standin is None:
+            return None, None
+        return self.standin.enterprise_of(team_id)
 
     def _team_obj(self, team_id: str) -> dict[str, Any]:
-        return {"id": team_id, "domain": self._domain(team_id)}
+        team: dict[str, Any] = {"id": team_id, "domain": self._domain(team_id)}
+        enterprise_id, enterprise_name = self._enterprise(team_id)
+        if enterprise_id:
+            team["enterprise_id"] = enterprise_id
+            team["enterprise_name"] = enterprise_name
+        return team
+
+    def _enterprise_obj(self, team_id: str) -> dict[str, Any] | None:
+        enterprise_id, enterprise_name = self._enterprise(team_id)
+        return {"id": enterprise_id, "name": enterprise_name} if enterprise_id else None
 
     def _trigger_id(self, user_id: str, team_id: str) -> str:
         if self.standin is not None:
@@ -404,6 +421,10 @@ class SlackClientSimulator:
             "response_url": response_url or self._response_url(command.lstrip("/")),
             "trigger_id": trigger_id or self._trigger_id(user_id, team),
         }
+        enterprise_id, enterprise_name = self._enterprise(team)
+        if enterprise_id:
+            fields["enterprise_id"] = enterprise_id
+            fields["enterprise_name"] = enterprise_name or enterprise_id
         reply = self._send_form(fields)
         self._audit_ack(f"ack:{command}", reply)
         return reply
@@ -428,10 +449,11 @@ class SlackClientSimulator:
         """Send an `event_callback` envelope around `event` (JSON, like Slack)."""
         team = self._team(team_id)
         event_id = event_id or self.new_event_id()
+        enterprise_id = self._enterprise(team)[0]
         if authorizations is None:
             authorizations = [
                 {
-                    "enterprise_id": None,
+                    "enterprise_id": enterprise_id,
                     "team_id": team,
                     "user_id": self._bot_user_id(team),
                     "is_bot": True,
@@ -441,7 +463,7 @@ class SlackClientSimulator:
         envelope = {
             "token": self.verification_token,
             "team_id": team,
-            "enterprise_id": None,
+            "enterprise_id": enterprise_id,
             "api_app_id": self.api_app_id,
             "event": dict(event),
             "type": "event_callback",
@@ -538,6 +560,56 @@ class SlackClientSimulator:
             event_id=event_id,
         )
 
+    def message_changed_event(
+        self,
+        *,
+        user_id: str,
+        ts: str,
+        text: str,
+        previous_text: str | None = None,
+        channel_id: str | None = None,
+        channel_type: str = "im",
+        thread_ts: str | None = None,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """The `message_changed` event of a user editing a message, built but not sent.
+
+        The stand-in's copy is edited now, so `edited.ts` is the moment of this edit; send
+        several with `event()` in any order to deliver them out of order, as Slack may.
+        """
+        team = self._team(team_id)
+        channel = channel_id or self._dm_channel(user_id)
+        edited_ts = f"{time.time():.6f}"
+        if self.standin is not None:
+            try:
+                old = self.standin.edit_message(channel, ts, text=text, blocks=_rich_text(text))
+            except KeyError:
+                old = None
+            if old is not None:
+                previous_text = old.get("text") if previous_text is None else previous_text
+                thread_ts = thread_ts or old.get("thread_ts")
+                now = self.standin.message(channel, ts) or {}
+                edited_ts = (now.get("edited") or {}).get("ts") or edited_ts
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": user_id,
+            "text": text,
+            "ts": ts,
+            "team": team,
+            "edited": {"user": user_id, "ts": edited_ts},
+            "blocks": _rich_text(text),
+        }
+        previous: dict[str, Any] = {
+            "type": "message",
+            "user": user_id,
+            "text": previous_text or "",
+            "ts": ts,
+        }
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+            previous["thread_ts"] = thread_ts
+        return self._changed(channel, channel_type, message, previous)
+
     def message_changed(
         self,
         *,
@@ -551,36 +623,26 @@ class SlackClientSimulator:
         team_id: str | None = None,
     ) -> Reply:
         """The `message_changed` event Slack sends when a user edits a message."""
-        team = self._team(team_id)
-        channel = channel_id or self._dm_channel(user_id)
-        if self.standin is not None:
-            try:
-                old = self.standin.edit_message(channel, ts, text=text)
-            except KeyError:
-                old = None
-            if old is not None:
-                previous_text = old.get("text") if previous_text is None else previous_text
-                thread_ts = thread_ts or old.get("thread_ts")
+        event = self.message_changed_event(
+            user_id=user_id,
+            ts=ts,
+            text=text,
+            previous_text=previous_text,
+            channel_id=channel_id,
+            channel_type=channel_type,
+            thread_ts=thread_ts,
+            team_id=team_id,
+        )
+        return self.event(event, team_id=team_id)
+
+    @staticmethod
+    def _changed(
+        channel: str, channel_type: str, message: dict[str, Any], previous: dict[str, Any]
+    ) -> dict[str, Any]:
         now = f"{time.time():.6f}"
-        message: dict[str, Any] = {
-            "type": "message",
-            "user": user_id,
-            "text": text,
-            "ts": ts,
-            "team": team,
-            "edited": {"user": user_id, "ts": now},
-            "blocks": _rich_text(text),
-        }
-        previous: dict[str, Any] = {
-            "type": "message",
-            "user": user_id,
-            "text": previous_text or "",
-            "ts": ts,
-        }
-        if thread_ts:
-            message["thread_ts"] = thread_ts
-            previous["thread_ts"] = thread_ts
-        event = {
+        message.pop("channel", None)
+        previous.pop("channel", None)
+        return {
             "type": "message",
             "subtype": "message_changed",
             "hidden": True,
@@ -591,7 +653,75 @@ class SlackClientSimulator:
             "message": message,
             "previous_message": previous,
         }
-        return self.event(event, team_id=team)
+
+    def _stored(self, channel: str, ts: str) -> dict[str, Any]:
+        if self.standin is None:
+            raise ValueError("needs a stand-in that holds the message")
+        message = self.standin.message(channel, ts)
+        if message is None:
+            raise KeyError(f"no message {ts} in {channel}")
+        return message
+
+    def unfurl_event(
+        self,
+        *,
+        channel_id: str,
+        ts: str,
+        channel_type: str = "im",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The `message_changed` Slack sends after unfurling a message's links, built not sent.
+
+        The whole message comes again with `attachments` added; an `edited` it already had
+        is repeated unchanged (an unfurl is not an edit).
+        """
+        if self.standin is None:
+            raise ValueError("needs a stand-in that holds the message")
+        before, after = self.standin.unfurl_message(channel_id, ts, attachments=attachments)
+        return self._changed(channel_id, channel_type, after, before)
+
+    def unfurl(self, *, channel_id: str, ts: str, channel_type: str = "im") -> Reply:
+        """Send the unfurl `message_changed` of a stored message."""
+        return self.event(
+            self.unfurl_event(channel_id=channel_id, ts=ts, channel_type=channel_type)
+        )
+
+    def thread_bump_event(
+        self, *, channel_id: str, thread_ts: str, channel_type: str = "im"
+    ) -> dict[str, Any]:
+        """The `message_changed` for a thread's parent after a reply, built but not sent.
+
+        The parent comes again with reply_count, latest_reply and reply_users (and any
+        `edited` it had, unchanged); previous_message has the counts before the last reply.
+        """
+        after = self._stored(channel_id, thread_ts)
+        before = copy.deepcopy(after)
+        count = int(after.get("reply_count") or 0)
+        if count <= 1:
+            for key in ("reply_count", "latest_reply", "reply_users", "reply_users_count"):
+                before.pop(key, None)
+        else:
+            before["reply_count"] = count - 1
+        after.setdefault("thread_ts", thread_ts)
+        after["reply_users_count"] = len(after.get("reply_users") or [])
+        return self._changed(channel_id, channel_type, after, before)
+
+    def thread_bump(self, *, channel_id: str, thread_ts: str, channel_type: str = "im") -> Reply:
+        """Send the thread-bump `message_changed` of a stored thread parent."""
+        event = self.thread_bump_event(
+            channel_id=channel_id, thread_ts=thread_ts, channel_type=channel_type
+        )
+        return self.event(event)
+
+    def bot_edit_event(
+        self, *, channel_id: str, ts: str, channel_type: str = "im"
+    ) -> dict[str, Any]:
+        """The `message_changed` Slack sends after the bot's own chat.update, built not sent."""
+        after = self._stored(channel_id, ts)
+        if not after.get("bot_id"):
+            raise ValueError(f"message {ts} is not the bot's")
+        before = {k: v for k, v in after.items() if k != "edited"}
+        return self._changed(channel_id, channel_type, after, before)
 
     def message_deleted(
         self,
@@ -658,7 +788,12 @@ class SlackClientSimulator:
             "cache_ts": int(time.time()),
             "event_ts": f"{time.time():.6f}",
         }
-        return self.event(event, team_id=team_id or (user or {}).get("team_id"))
+        # Slack sends it to the installation: in Grid the profile's team_id is the user's
+        # home workspace, which need not be the one the app is installed in.
+        installed = None
+        if team_id is None and self.standin is not None and user.get("id"):
+            installed = self.standin.installation_for(str(user["id"]))
+        return self.event(event, team_id=team_id or installed or user.get("team_id"))
 
     def app_uninstalled(self, *, team_id: str | None = None) -> Reply:
         """Uninstall: the stand-in revokes the team's tokens, then Slack sends the event."""
@@ -752,7 +887,7 @@ class SlackClientSimulator:
             "token": self.verification_token,
             "trigger_id": self._trigger_id(user_id, team),
             "team": self._team_obj(team),
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "is_enterprise_install": False,
             "actions": [action],
         }
@@ -912,7 +1047,7 @@ class SlackClientSimulator:
             "view": submitted,
             "response_urls": [],
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
         }
         reply = self._send_payload(payload)
         if known is not None and self.standin is not None and reply.status == 200:
@@ -973,7 +1108,7 @@ class SlackClientSimulator:
             "view": view,
             "is_cleared": is_cleared,
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
         }
         reply = self._send_payload(payload)
         if known is not None and self.standin is not None:
@@ -1005,7 +1140,7 @@ class SlackClientSimulator:
             "user": self._user(user_id, team),
             "channel": {"id": channel, "name": self._channel_name(channel)},
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "callback_id": callback_id,
             "trigger_id": self._trigger_id(user_id, team),
             "response_url": self._response_url(callback_id),
@@ -1026,7 +1161,7 @@ class SlackClientSimulator:
             "team": self._team_obj(team),
             "user": self._user(user_id, team),
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": self._enterprise_obj(team),
             "callback_id": callback_id,
             "trigger_id": self._trigger_id(user_id, team),
         }

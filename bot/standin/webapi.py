@@ -55,6 +55,44 @@ STORED_MESSAGE_FIELDS = (
 )
 MAX_TRIGGERS = 20_000  # beyond this, used and stale triggers are forgotten
 SCHEDULE_MAX_SECONDS = 120 * 24 * 3600
+# The bot scopes Slack asks of each method (any one of them will do), for the optional scope
+# checks (`scopes=` / `set_scopes`); methods not listed need none.
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.scheduleMessage": ("chat:write",),
+    "chat.deleteScheduledMessage": ("chat:write",),
+    "conversations.open": ("im:write", "mpim:write", "channels:manage", "groups:write"),
+    "conversations.join": ("channels:join",),
+    "conversations.list": ("channels:read", "groups:read", "im:read", "mpim:read"),
+    "users.info": ("users:read",),
+    "users.list": ("users:read",),
+    "team.info": ("team:read",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+    "files.info": ("files:read",),
+    "reactions.add": ("reactions:write",),
+}
+# Reading a conversation needs the scope for its kind: a DM, a group DM, a public or a
+# private channel.
+CONVERSATION_SCOPES: dict[str, dict[str, str]] = {
+    "conversations.history": {
+        "im": "im:history",
+        "mpim": "mpim:history",
+        "public": "channels:history",
+        "private": "groups:history",
+    },
+    "conversations.info": {
+        "im": "im:read",
+        "mpim": "mpim:read",
+        "public": "channels:read",
+        "private": "groups:read",
+    },
+}
+CONVERSATION_SCOPES["conversations.replies"] = CONVERSATION_SCOPES["conversations.history"]
+CONVERSATION_SCOPES["conversations.members"] = CONVERSATION_SCOPES["conversations.info"]
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.I)
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.I)
 _DISPOSITION_PARAM = re.compile(r'(\w+)="([^"]*)"')
@@ -163,6 +201,11 @@ class _Team:
     bot_user_id: str
     bot_id: str
     app_id: str
+    # The Enterprise Grid org this workspace belongs to (E…), if any.
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    # The bot scopes granted; None means every method is allowed (no scope checks).
+    scopes: frozenset[str] | None = None
 
 
 @dataclass
@@ -322,6 +365,12 @@ def _parse_body(
     return params, files
 
 
+def _user_teams(user: Mapping[str, Any]) -> list[str]:
+    """Every workspace a user belongs to: the home team, and in Grid the org's others."""
+    grid = user.get("enterprise_user") or {}
+    return list(dict.fromkeys([user["team_id"], *(grid.get("teams") or [])]))
+
+
 def _tz_fields(tz: str) -> tuple[int, str]:
     now = datetime.now(ZoneInfo(tz))
     offset = now.utcoffset()
@@ -396,6 +445,9 @@ class SlackStandIn:
         app_id: str = "A0001",
         trigger_ttl: float | None = 3.0,
         sdk_validation: bool = True,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -439,6 +491,7 @@ class SlackStandIn:
         self._delays: dict[str, float] = {}
         self._user_failures: dict[str, str] = {}
         self._per_minute: dict[str, int] | None = None
+        self._history_page_cap: int | None = None
         self._per_channel: float | None = None
         self._method_windows: dict[tuple[str, str], deque[float]] = {}
         self._channel_windows: dict[tuple[str, str], deque[float]] = {}
@@ -477,7 +530,15 @@ class SlackStandIn:
         }
         self._no_auth_methods = {"oauth.v2.access", "api.test"}
 
-        self.add_team(team_id, team_name, bot_token, bot_user_id)
+        self.add_team(
+            team_id,
+            team_name,
+            bot_token,
+            bot_user_id,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+            scopes=scopes,
+        )
         self.add_channel("C0GENERAL", "general", members=[], team_id=team_id)
         self._channels["C0GENERAL"]["auto_join"] = True
 
@@ -544,8 +605,16 @@ class SlackStandIn:
         *,
         bot_id: str | None = None,
         domain: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_name: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
-        """Add a workspace whose bot token is `bot_token` (the bot user is created too)."""
+        """Add a workspace whose bot token is `bot_token` (the bot user is created too).
+
+        With `enterprise_id` the workspace is part of an Enterprise Grid org: auth.test and
+        team.info say so, and the org's users from other workspaces can be added to it
+        (`add_user(..., enterprise_teams=[...])`). `scopes`: see `set_scopes`.
+        """
         with self._lock:
             team = _Team(
                 id=team_id,
@@ -554,6 +623,9 @@ class SlackStandIn:
                 bot_user_id=bot_user_id,
                 bot_id=bot_id or f"B{bot_user_id.removeprefix('U')}",
                 app_id=self.app_id,
+                enterprise_id=enterprise_id,
+                enterprise_name=enterprise_name or (enterprise_id and f"{name} Org"),
+                scopes=frozenset(scopes) if scopes is not None else None,
             )
             self._teams[team_id] = team
             self._tokens[bot_token] = _Token(team_id, bot_user_id, is_bot=True)
@@ -598,6 +670,17 @@ class SlackStandIn:
                 if info.team_id == team_id and info.user_id in wanted:
                     self._revoked.add(token)
 
+    def set_scopes(self, scopes: Iterable[str] | None, team_id: str | None = None) -> None:
+        """Grant a team's bot exactly these scopes (None: no scope checks, the default).
+
+        A method whose scope is missing answers `missing_scope` (with `needed`), as Slack
+        does; without `chat:write.public` a post to a public channel the bot is not in
+        answers `not_in_channel`.
+        """
+        with self._lock:
+            team = self._teams[team_id or self.default_team_id]
+            team.scopes = frozenset(scopes) if scopes is not None else None
+
     def team_domain(self, team_id: str | None = None) -> str:
         """The workspace's domain (`acme` for `acme.slack.com`)."""
         return self._teams[team_id or self.default_team_id].domain
@@ -609,6 +692,25 @@ class SlackStandIn:
     def bot_id(self, team_id: str | None = None) -> str:
         """The bot id (B...) of a team."""
         return self._teams[team_id or self.default_team_id].bot_id
+
+    def enterprise_of(self, team_id: str | None = None) -> tuple[str | None, str | None]:
+        """(enterprise_id, enterprise_name) of a team's Grid org; (None, None) outside Grid."""
+        team = self._teams.get(team_id or self.default_team_id)
+        return (team.enterprise_id, team.enterprise_name) if team else (None, None)
+
+    def home_team_of(self, user_id: str) -> str | None:
+        """The team_id users.info gives a user: in Grid, their *home* workspace."""
+        with self._lock:
+            user = self._users.get(user_id)
+            return user["team_id"] if user else None
+
+    def installation_for(self, user_id: str) -> str | None:
+        """A workspace with the app installed that this user belongs to (home team first)."""
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is None:
+                return None
+            return next((t for t in _user_teams(user) if t in self._teams), None)
 
     def add_user(
         self,
@@ -624,8 +726,15 @@ class SlackStandIn:
         is_admin: bool = False,
         team_id: str | None = None,
         email: str | None = None,
+        enterprise_teams: Iterable[str] | None = None,
+        enterprise_id: str | None = None,
     ) -> dict[str, Any]:
-        """Add a workspace member; tz_offset/tz_label default to the zone's values now."""
+        """Add a workspace member; tz_offset/tz_label default to the zone's values now.
+
+        A Grid user (`enterprise_teams` given) has `team_id` as their *home* workspace, which
+        need not be one the app is installed in, an `enterprise_user` with the org's id and
+        every workspace they belong to, and usually a `W` id: like Slack's users.info.
+        """
         team = team_id or self.default_team_id
         offset, label = _tz_fields(tz)
         user = {
@@ -655,13 +764,37 @@ class SlackStandIn:
             },
         }
         with self._lock:
-            if team not in self._teams:
+            if enterprise_teams is not None:
+                teams = list(dict.fromkeys([team, *enterprise_teams]))
+                org = enterprise_id or next(
+                    (self._teams[t].enterprise_id for t in teams if t in self._teams),
+                    self._teams[self.default_team_id].enterprise_id,
+                )
+                if org is None:
+                    raise KeyError("a Grid user needs an enterprise_id or a team in a Grid org")
+                user["enterprise_user"] = {
+                    "id": user_id,
+                    "enterprise_id": org,
+                    "enterprise_name": next(
+                        (
+                            self._teams[t].enterprise_name
+                            for t in teams
+                            if t in self._teams and self._teams[t].enterprise_id == org
+                        ),
+                        org,
+                    ),
+                    "is_admin": False,
+                    "is_owner": False,
+                    "is_primary_owner": False,
+                    "teams": teams,
+                }
+            elif team not in self._teams:
                 raise KeyError(f"unknown team {team!r}; add_team() first")
             self._users[user_id] = user
             general = self._channels.get("C0GENERAL")
             if (
                 general is not None
-                and general.get("team_id") == team
+                and general.get("team_id") in _user_teams(user)
                 and user_id not in general["members"]
             ):
                 general["members"].append(user_id)
@@ -714,6 +847,19 @@ class SlackStandIn:
             }
             self._messages.setdefault(channel_id, [])
 
+    def remove_from_channel(self, channel_id: str, user_id: str) -> None:
+        """Take someone (the bot too) out of a channel, as a member removing them would."""
+        with self._cond:
+            members = self._channels[channel_id]["members"]
+            if user_id in members:
+                members.remove(user_id)
+            self._cond.notify_all()
+
+    def channel_members(self, channel_id: str) -> list[str]:
+        """A channel's members as the stand-in holds them."""
+        with self._lock:
+            return list(self._channels[channel_id]["members"])
+
     def dm_channel_for(self, user_id: str) -> str:
         """The stable DM channel id between the bot and a user."""
         return f"D{user_id}"
@@ -734,7 +880,8 @@ class SlackStandIn:
             if channel_id not in self._channels:
                 owner = self._users.get(user)
                 if channel_id.startswith("D"):
-                    self._ensure_dm(channel_id[1:], (owner or {}).get("team_id"))
+                    installed = self.installation_for(user) if owner else None
+                    self._ensure_dm(channel_id[1:], installed)
                 else:
                     raise KeyError(f"unknown channel {channel!r}")
             team = self._channels[channel_id]["team_id"]
@@ -744,17 +891,61 @@ class SlackStandIn:
             stored = self._store_message(channel_id, message, ts=ts)
             return self._public_message(stored)
 
-    def edit_message(self, channel: str, ts: str, *, text: str) -> dict[str, Any]:
-        """Change a stored message's text as its author editing it would; returns the old copy."""
+    def edit_message(
+        self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Change a stored message's text (and its blocks, which Slack rebuilds from the new
+        text) as its author editing it would; returns the old copy."""
         with self._cond:
             message = self._message_index.get((self._resolve_channel_id(channel), ts))
             if message is None:
                 raise KeyError(f"no message {ts} in {channel}")
             previous = self._public_message(message)
             message["text"] = text
+            if blocks is not None:
+                message["blocks"] = copy.deepcopy(blocks)
+            else:
+                message.pop("blocks", None)
             message["edited"] = {"user": message.get("user"), "ts": self._next_ts()}
             self._cond.notify_all()
             return previous
+
+    def unfurl_message(
+        self, channel: str, ts: str, *, attachments: list[dict[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Slack unfurling the links of a stored message: attachments added, no `edited`.
+
+        Returns (before, after) copies; `after` keeps any earlier `edited` as it was.
+        """
+        with self._cond:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            if message is None:
+                raise KeyError(f"no message {ts} in {channel}")
+            previous = self._public_message(message)
+            if attachments is None:
+                url = next(iter(re.findall(r"<(https?://[^>|]+)", message.get("text", ""))), None)
+                url = url or "https://example.com/"
+                attachments = [
+                    {
+                        "id": 1,
+                        "from_url": url,
+                        "original_url": url,
+                        "title": "Example page",
+                        "title_link": url,
+                        "text": "A page the message links to.",
+                        "service_name": "example.com",
+                        "fallback": "example.com: Example page",
+                    }
+                ]
+            message["attachments"] = copy.deepcopy(attachments)
+            self._cond.notify_all()
+            return previous, self._public_message(message)
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A copy of one stored message (None if there is none)."""
+        with self._lock:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            return self._public_message(message) if message else None
 
     def delete_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """Remove a stored message (as its author deleting it would); returns it."""
@@ -844,6 +1035,11 @@ class SlackStandIn:
         """Answer the next `times` calls to `method` with an HTTP 5xx."""
         self._add_fault(method, _Fault("server_error", times, status=status))
 
+    def clear_faults(self) -> None:
+        """Forget every injected fault still waiting (fail_next, rate_limit_next, …)."""
+        with self._lock:
+            self._faults.clear()
+
     def set_delay(self, method: str, seconds: float) -> None:
         """Make `method` (or "*" for all) answer after `seconds`; 0 removes the delay."""
         with self._lock:
@@ -868,6 +1064,20 @@ class SlackStandIn:
             self._per_channel = per_second_per_channel
             self._method_windows.clear()
             self._channel_windows.clear()
+
+    def limit_history_like_non_marketplace_apps(self, enabled: bool = True) -> None:
+        """Slack's limits since 2025 for commercially distributed apps outside the Marketplace:
+        conversations.history and .replies one call a minute, at most 15 messages a page."""
+        with self._lock:
+            self._history_page_cap = 15 if enabled else None
+            limits = dict(self._per_minute or {})
+            for method in ("conversations.history", "conversations.replies"):
+                if enabled:
+                    limits[method] = 1
+                else:
+                    limits.pop(method, None)
+            self._per_minute = limits or None
+            self._method_windows.clear()
 
     def _add_fault(self, method: str, fault: _Fault) -> None:
         if fault.remaining < 1:
@@ -1273,6 +1483,8 @@ class SlackStandIn:
             return _Reply(200, body), team.id if team else None
         request = _Request(method, params, data, token, team, info, files, headers)
         try:
+            if team is not None and info is not None and info.is_bot:
+                self._require_scope(team, METHOD_SCOPES.get(method, ()))
             result = self._handlers[method](request)
         except SlackApiFailure as exc:
             result = {"ok": False, "error": exc.error, **exc.extra}
@@ -1436,9 +1648,21 @@ class SlackStandIn:
 
     def _user_in_team(self, user_id: str, team: _Team) -> dict[str, Any]:
         user = self._users.get(user_id)
-        if user is None or user["team_id"] != team.id:
+        if user is None or team.id not in _user_teams(user):
             raise SlackApiFailure("user_not_found")
         return user
+
+    def _visible_user(self, user_id: str, team: _Team) -> dict[str, Any]:
+        """A user users.info shows this team: its members, and in Grid anyone in the org."""
+        user = self._users.get(user_id)
+        org = (user or {}).get("enterprise_user") or {}
+        if (
+            user is not None
+            and team.enterprise_id
+            and org.get("enterprise_id") == team.enterprise_id
+        ):
+            return user
+        return self._user_in_team(user_id, team)
 
     def _channel_for_post(self, req: _Request, *, allow_user: bool) -> dict[str, Any]:
         """Resolve `channel` (a channel id or, for DMs, a user id) within the caller's team."""
@@ -1453,7 +1677,7 @@ class SlackStandIn:
             if failure:
                 raise SlackApiFailure(failure)
             user = self._users.get(raw)
-            if user is None or user["team_id"] != req.team.id:
+            if user is None or req.team.id not in _user_teams(user):
                 raise SlackApiFailure("channel_not_found")
             self._check_dm_target(user)
             return self._ensure_dm(raw, req.team.id)
@@ -1465,8 +1689,47 @@ class SlackStandIn:
             self._check_dm_target(self._users.get(channel["user"]) or {})
         elif channel.get("is_private") and req.team.bot_user_id not in channel["members"]:
             raise SlackApiFailure("channel_not_found")
+        elif (
+            req.team.scopes is not None
+            and "chat:write.public" not in req.team.scopes
+            and req.token_info.is_bot
+            and req.team.bot_user_id not in channel["members"]
+        ):
+            raise SlackApiFailure("not_in_channel")
         if channel.get("is_archived"):
             raise SlackApiFailure("is_archived")
+        return channel
+
+    @staticmethod
+    def _require_scope(team: _Team, any_of: Iterable[str]) -> None:
+        needed = tuple(any_of)
+        if team.scopes is None or not needed or team.scopes & set(needed):
+            return
+        raise SlackApiFailure(
+            "missing_scope", needed=",".join(needed), provided=",".join(sorted(team.scopes))
+        )
+
+    @staticmethod
+    def _conversation_kind(channel: Mapping[str, Any]) -> str:
+        if channel.get("is_im"):
+            return "im"
+        if channel.get("is_mpim"):
+            return "mpim"
+        return "private" if channel.get("is_private") else "public"
+
+    def _readable_channel(self, req: _Request) -> dict[str, Any]:
+        """A conversation the bot may read (history, replies, info, members), as in Slack.
+
+        Needs the scope for its kind; and the bot must be in it: a public channel it never
+        joined answers `not_in_channel` (posting there with chat:write.public is no
+        membership), a private one it was not invited to `channel_not_found`.
+        """
+        channel = self._known_channel(req)
+        kind = self._conversation_kind(channel)
+        if req.token_info.is_bot:
+            self._require_scope(req.team, (CONVERSATION_SCOPES[req.method][kind],))
+            if kind in ("public", "private") and req.team.bot_user_id not in channel["members"]:
+                raise SlackApiFailure("not_in_channel" if kind == "public" else "channel_not_found")
         return channel
 
     @staticmethod
@@ -1551,7 +1814,7 @@ class SlackStandIn:
         channel = self._channels.get(channel_id)
         if channel is None and channel_id.startswith("D"):
             user = self._users.get(channel_id[1:])
-            if user is not None and user["team_id"] == team.id:
+            if user is not None and team.id in _user_teams(user):
                 channel = self._ensure_dm(user["id"], team.id)
         if channel is None or channel["team_id"] != team.id:
             raise SlackApiFailure("channel_not_found")
@@ -1603,6 +1866,8 @@ class SlackStandIn:
             "user_id": info.user_id,
             "is_enterprise_install": False,
         }
+        if team.enterprise_id:
+            result["enterprise_id"] = team.enterprise_id
         if info.is_bot:
             result["bot_id"] = team.bot_id
         return result
@@ -1630,7 +1895,7 @@ class SlackStandIn:
             raise SlackApiFailure(failure)
         if user_id == SLACKBOT_ID:
             return {"ok": True, "user": self._slackbot(req.team)}
-        user = copy.deepcopy(self._user_in_team(user_id, req.team))
+        user = copy.deepcopy(self._visible_user(user_id, req.team))
         if _truthy(req.data.get("include_locale")):
             user["locale"] = "en-US"
         return {"ok": True, "user": user}
@@ -1656,7 +1921,7 @@ class SlackStandIn:
 
     def _users_list(self, req: _Request) -> dict[str, Any]:
         members = [self._slackbot(req.team)] + [
-            copy.deepcopy(u) for u in self._users.values() if u["team_id"] == req.team.id
+            copy.deepcopy(u) for u in self._users.values() if req.team.id in _user_teams(u)
         ]
         page, cursor = _page(members, req.data.get("cursor"), _int(req.data.get("limit"), 0))
         return {
@@ -1680,6 +1945,11 @@ class SlackStandIn:
                 "email_domain": "",
                 "icon": {"image_default": True},
                 "url": f"https://{team.domain}.slack.com/",
+                **(
+                    {"enterprise_id": team.enterprise_id, "enterprise_name": team.enterprise_name}
+                    if team.enterprise_id
+                    else {}
+                ),
             },
         }
 
@@ -1725,11 +1995,11 @@ class SlackStandIn:
         return body
 
     def _conversations_info(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         return {"ok": True, "channel": self._channel_object(channel, req.team)}
 
     def _conversations_members(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         page, cursor = _page(
             list(channel["members"]), req.data.get("cursor"), _int(req.data.get("limit"), 100)
         )
@@ -1757,11 +2027,20 @@ class SlackStandIn:
 
     def _conversations_join(self, req: _Request) -> dict[str, Any]:
         channel = self._known_channel(req)
-        if channel.get("is_private") or channel.get("is_im"):
+        if channel.get("is_private") and req.team.bot_user_id not in channel["members"]:
+            raise SlackApiFailure("channel_not_found")  # it cannot see a private channel
+        if channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"):
             raise SlackApiFailure("method_not_supported_for_channel_type")
-        if req.team.bot_user_id not in channel["members"]:
+        if channel.get("is_archived"):
+            raise SlackApiFailure("is_archived")
+        body: dict[str, Any] = {"ok": True}
+        if req.team.bot_user_id in channel["members"]:
+            body["warning"] = "already_in_channel"
+            body["response_metadata"] = {"warnings": ["already_in_channel"]}
+        else:
             channel["members"].append(req.team.bot_user_id)
-        return {"ok": True, "channel": self._channel_object(channel, req.team)}
+        body["channel"] = self._channel_object(channel, req.team)
+        return body
 
     def _history_filter(
         self, req: _Request, messages: list[dict[str, Any]]
@@ -1791,14 +2070,17 @@ class SlackStandIn:
         return shaped
 
     def _conversations_history(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         top_level = [
             m
             for m in self._messages.get(channel["id"], [])
             if not m.get("thread_ts") or m["thread_ts"] == m["ts"] or m.get("reply_broadcast")
         ]
         newest_first = list(reversed(self._history_filter(req, top_level)))
-        page, cursor = _page(newest_first, req.data.get("cursor"), _int(req.data.get("limit"), 100))
+        limit = _int(req.data.get("limit"), 100)
+        if self._history_page_cap is not None:
+            limit = min(limit or self._history_page_cap, self._history_page_cap)
+        page, cursor = _page(newest_first, req.data.get("cursor"), limit)
         return {
             "ok": True,
             "messages": self._shape_for_history(req, page),
@@ -1808,7 +2090,7 @@ class SlackStandIn:
         }
 
     def _conversations_replies(self, req: _Request) -> dict[str, Any]:
-        channel = self._known_channel(req)
+        channel = self._readable_channel(req)
         parent = self._message_index.get((channel["id"], str(req.data.get("ts") or "")))
         if parent is None:
             raise SlackApiFailure("thread_not_found")

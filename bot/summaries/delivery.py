@@ -15,6 +15,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.slack.client import without_rate_limit_waits
+
 logger = logging.getLogger(__name__)
 
 # Errors after which the same call can never succeed: stop, do not retry.
@@ -131,17 +133,23 @@ def find_posted(client: WebClient, *, channel: str, event_type: str, key: str) -
     """The ts of a message we posted with this metadata among the channel's latest, if any.
 
     Used before retrying a delivery whose outcome is unknown (the sender crashed between
-    posting and recording), so the retry never posts twice.
+    posting and recording), so the retry never posts twice. Throttled (conversations.history
+    may allow one call a minute), it fails at once with `ratelimited`, not permanent.
     """
     try:
-        response = client.conversations_history(
+        response = without_rate_limit_waits(client).conversations_history(
             channel=channel, include_all_metadata=True, limit=HISTORY_LOOKBACK
         )
     except (SlackApiError, SlackClientError, OSError) as error:
         raise _failure(error) from error
-    for message in response.get("messages") or []:
+    messages = response.get("messages") or []
+    for message in messages:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
         if metadata.get("event_type") == event_type and payload.get("key") == key:
             return str(message.get("ts"))
+    if response.get("has_more") and len(messages) < HISTORY_LOOKBACK:
+        # Slack cut the page short (15 messages for apps on the reduced limits) and there is
+        # more: the message may be further back, so it cannot be said that it is not there.
+        raise SendFailed("history_page_too_short", permanent=True)
     return None

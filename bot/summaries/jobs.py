@@ -134,9 +134,13 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
                     key=_key(post),
                 )
             except SendFailed as error:
+                post.last_error = error.error[:255]
+                if not error.permanent:
+                    # Throttled or unreachable: the claim stays stale and is checked again
+                    # on a later run; the next look-ups would be refused alike.
+                    break
                 # Unknown outcome and no way to check: never risk a second copy.
                 post.status = "unknown"
-                post.last_error = error.error[:255]
                 continue
             if ts is not None:
                 post.status, post.message_ts, post.sent_at = "sent", ts, now

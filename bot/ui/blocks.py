@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.ui.text import SECTION_TEXT_LIMIT, truncate
+from bot.ui.utf16 import utf16_len
 
 Block = dict[str, Any]
 
 MESSAGE_BLOCK_LIMIT = 50
+# Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+# (msg_blocks_too_long; undocumented, and the block structure seems to count too), whatever
+# each block's own limit. Messages keep their block text within this, with room to spare.
+MESSAGE_TEXT_BUDGET = 11_000
+SEE_MORE = "…there is more than one Slack message can show."
 VIEW_BLOCK_LIMIT = 100
 HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
@@ -83,4 +89,49 @@ def fit(blocks: list[Block], limit: int, *, overflow_note: str | None = None) ->
     kept = blocks[: limit - 1] if overflow_note else blocks[:limit]
     if overflow_note:
         kept.append(context(overflow_note))
+    return kept
+
+
+def block_text_length(blocks: Any) -> int:
+    """The text in blocks as Slack totals it for msg_blocks_too_long: every `text` string
+    (sections, contexts, headers, buttons, options…), in UTF-16 units."""
+    if isinstance(blocks, list):
+        return sum(block_text_length(item) for item in blocks)
+    if not isinstance(blocks, dict):
+        return 0
+    total = 0
+    for key, value in blocks.items():
+        if key == "text" and isinstance(value, str):
+            total += utf16_len(value)
+        elif isinstance(value, dict | list):
+            total += block_text_length(value)
+    return total
+
+
+_KEPT_AFTER_A_CUT = frozenset({"actions", "input"})
+
+
+def fit_message(blocks: list[Block], *, see_more: str = SEE_MORE) -> list[Block]:
+    """Keep a message's blocks within Slack's limits: 50 blocks, MESSAGE_TEXT_BUDGET of text.
+
+    What does not fit is cut where it stops fitting, with a `see_more` pointer there (say
+    where the rest can be found); buttons after the cut are kept, so nothing stops working.
+    """
+    if len(blocks) <= MESSAGE_BLOCK_LIMIT and block_text_length(blocks) <= MESSAGE_TEXT_BUDGET:
+        return blocks
+    pointer = context(see_more)
+    room = MESSAGE_TEXT_BUDGET - block_text_length(pointer)
+    slots = MESSAGE_BLOCK_LIMIT - 1
+    kept: list[Block] = []
+    cut_at: int | None = None
+    for block in blocks:
+        if cut_at is not None and block.get("type") not in _KEPT_AFTER_A_CUT:
+            continue
+        size = block_text_length(block)
+        if size <= room and len(kept) < slots:
+            kept.append(block)
+            room -= size
+        elif cut_at is None:
+            cut_at = len(kept)
+    kept.insert(len(kept) if cut_at is None else cut_at, pointer)
     return kept

@@ -12,19 +12,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.ui.blocks import (
-    MESSAGE_BLOCK_LIMIT,
     VIEW_TITLE_LIMIT,
     Block,
     actions,
     button,
     context,
     divider,
-    fit,
+    fit_message,
     header,
     plain,
     section,
 )
 from bot.ui.text import mention, safe, truncate
+from bot.ui.utf16 import utf16_len, utf16_prefix
 
 METADATA_EVENT = "multiplier_checkin"
 
@@ -190,7 +190,7 @@ def checkin_message(
     first = questions[0].text if questions else "What did you multiply this week?"
     return {
         "text": truncate(f"Weekly reflection: {first}", 300),
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(blocks),
     }
 
 
@@ -406,7 +406,7 @@ def answer_modal(
         "placeholder": plain("What happened? Who was it for?", 150),
     }
     if form.text:
-        what["initial_value"] = form.text[:ANSWER_TEXT_LIMIT]
+        what["initial_value"] = utf16_prefix(form.text, ANSWER_TEXT_LIMIT)
     blocks.append(_input("what", "What happened", what))
     people: dict[str, Any] = {
         "type": "multi_users_select",
@@ -433,7 +433,7 @@ def answer_modal(
         )
     )
     link: dict[str, Any] = {"type": "url_text_input", "action_id": "link"}
-    if form.link and form.link.startswith(("http://", "https://")) and len(form.link) <= 3000:
+    if form.link and form.link.startswith(("http://", "https://")) and utf16_len(form.link) <= 3000:
         link["initial_value"] = form.link
     blocks.append(_input("link", "Link", link, optional=True, hint="A doc, PR, thread…"))
     impact: dict[str, Any] = {
@@ -443,7 +443,7 @@ def answer_modal(
         "placeholder": plain("What would have happened otherwise? A number helps.", 150),
     }
     if form.impact:
-        impact["initial_value"] = form.impact[:ANSWER_TEXT_LIMIT]
+        impact["initial_value"] = utf16_prefix(form.impact, ANSWER_TEXT_LIMIT)
     blocks.append(_input("impact", "Impact", impact, optional=True))
     visibility_options = [
         Option("private", "Only me"),

@@ -16,10 +16,18 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import DigestChannel
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import day_name, hhmm, zone
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.blocks import (
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    context,
+    divider,
+    fit_message,
+    header,
+    section,
+)
 from bot.ui.messages import CommandNames
 from bot.ui.summary import dimension_label, display_text
-from bot.ui.text import mention, safe
+from bot.ui.text import mention, safe, truncate
 
 HIGHLIGHT_TEXT_LIMIT = 500
 
@@ -58,15 +66,22 @@ def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
     ]
     blocks = [section(people), section(entries)]
     if parts:
-        blocks.append(context(" · ".join(parts)[:2900]))
+        blocks.append(context(truncate(" · ".join(parts), 2900)))
     return blocks
 
 
-def _highlight_block(item: Highlight, library: CoachingLibrary) -> Block:
+def _highlight_block(item: Highlight, library: CoachingLibrary, limit: int) -> Block:
     return section(
         f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
-        f"{display_text(item.text, HIGHLIGHT_TEXT_LIMIT)}"
+        f"{display_text(item.text, limit)}"
     )
+
+
+def _item_limit(digest: TeamDigest) -> int:
+    """How much of each highlight or kudos fits, so that the whole digest fits one message."""
+    items = len(digest.highlights) + len(digest.kudos) + len(digest.late_highlights)
+    share = (MESSAGE_TEXT_BUDGET - 3_000) // max(items, 1)
+    return max(120, min(HIGHLIGHT_TEXT_LIMIT, share))
 
 
 def digest_message(
@@ -79,6 +94,7 @@ def digest_message(
 ) -> dict[str, Any]:
     """The weekly post in a team channel."""
     tz = zone(tz_name)
+    limit = _item_limit(digest)
     title = "Team multiplier digest"
     if channel_name:
         title += f" · #{channel_name}"
@@ -95,7 +111,7 @@ def digest_message(
     if digest.highlights:
         blocks.append(divider())
         blocks.append(section("*Highlights people chose to share*"))
-        blocks.extend(_highlight_block(item, library) for item in digest.highlights)
+        blocks.extend(_highlight_block(item, library, limit) for item in digest.highlights)
         if digest.highlights_more:
             blocks.append(context(f"…and {digest.highlights_more} more shared entries."))
     if digest.kudos:
@@ -105,7 +121,7 @@ def digest_message(
             blocks.append(
                 section(
                     f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
-                    f"{display_text(kudos.text, HIGHLIGHT_TEXT_LIMIT)}"
+                    f"{display_text(kudos.text, limit)}"
                 )
             )
         if digest.kudos_more:
@@ -121,7 +137,7 @@ def digest_message(
                     f"{digest.late_totals.multiplier_entries} of them multiplier work."
                 )
             )
-        blocks.extend(_highlight_block(item, library) for item in digest.late_highlights)
+        blocks.extend(_highlight_block(item, library, limit) for item in digest.late_highlights)
     if digest.is_empty:
         blocks.append(section("A quiet week on the log."))
     blocks.append(
@@ -131,7 +147,7 @@ def digest_message(
         )
     )
     text = f"Team multiplier digest for {_period_label(digest, tz)}"
-    return {"text": text, "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+    return {"text": text, "blocks": fit_message(blocks)}
 
 
 def _schedule(digest: DigestChannel) -> str:
@@ -148,7 +164,9 @@ def _when(instant: datetime | None, tz_name: str) -> str:
     return f"{instant.astimezone(zone(tz_name)):%a %d %b %H:%M}"
 
 
-def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
+def digest_added(
+    digest: DigestChannel, min_group_size: int, *, joined: bool = False
+) -> dict[str, Any]:
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
         f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
@@ -156,7 +174,16 @@ def digest_added(digest: DigestChannel, min_group_size: int) -> dict[str, Any]:
         "shared, and kudos their givers allowed. Private entries never appear, and nobody is "
         "named for not taking part."
     )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    blocks = [section(text)]
+    if joined:
+        note = (
+            f"I joined {_channel(digest)} to post there: Slack lets me read back my own posts "
+            "only in channels I'm in, and that is how an interrupted digest is never posted "
+            "twice. If I'm removed from the channel, its digest stops."
+        )
+        blocks.append(context(note))
+        text = f"{text}\n{note}"
+    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
 def digest_removed(channel_id: str) -> dict[str, Any]:
@@ -189,7 +216,7 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
     return {
         "response_type": "ephemeral",
         "text": "Team digests",
-        "blocks": [section(text[:2990])],
+        "blocks": [section(truncate(text, 2990))],
     }
 
 
@@ -210,10 +237,20 @@ def admins_only(admins: Sequence[str]) -> dict[str, Any]:
 
 
 def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
+    invite = (
+        f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
+        "in that channel, then try again."
+    )
     messages = {
-        "not_in_channel": (
-            f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
-            "in that channel, then try again."
+        "not_in_channel": invite,
+        "missing_scope": (
+            f"I need Slack's permission to join <#{channel_id}> (`channels:join`), which this "
+            "installation does not have yet. Ask whoever installed Multiplier to install it "
+            "again (the manifest asks for it), then try again."
+        ),
+        "private_not_invited": (
+            "I can't see that channel: it is private, or it does not exist. If it is private, "
+            "invite me with `/invite @Multiplier` in that channel first, then try again."
         ),
         "is_archived": f"<#{channel_id}> is archived, so a digest could never be posted there.",
         "channel_not_found": (

@@ -19,17 +19,19 @@ from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
 from bot.ui.blocks import (
-    MESSAGE_BLOCK_LIMIT,
+    MESSAGE_TEXT_BUDGET,
     VIEW_BLOCK_LIMIT,
     Block,
     actions,
     button,
     context,
     fit,
+    fit_message,
     plain,
     section,
 )
 from bot.ui.text import chunks, display, link, mention, safe, truncate
+from bot.ui.utf16 import utf16_len
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -60,7 +62,7 @@ KUDOS_GIVEN_BLOCK = "evg"
 LIST_BLOCK = "evl"
 NAV_BLOCK = "evn"
 
-# Block Kit's plain_text_input holds at most 3000 characters.
+# Block Kit's plain_text_input holds at most 3000 characters (UTF-16 units, as Slack counts).
 INPUT_LIMIT = 3000
 PAGE_SIZE = 15
 MAX_ECHO_BLOCKS = 40
@@ -270,7 +272,10 @@ def text_refused(typed: str, reason: str) -> Payload:
         "response_type": "ephemeral",
         "replace_original": False,
         "text": truncate(reason, 3000),
-        "blocks": fit(echo_blocks(typed, intro=reason), MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(
+            echo_blocks(typed, intro=reason),
+            see_more="(The rest of your text is more than one Slack message can show.)",
+        ),
     }
 
 
@@ -344,12 +349,17 @@ def _text_input(
     return block
 
 
+def fits_form(text: str) -> bool:
+    """Whether a form's text field can hold `text` (Slack counts UTF-16 units: 🚀 is two)."""
+    return utf16_len(text) <= INPUT_LIMIT
+
+
 def _read_only(label: str, value: str) -> list[Block]:
     return [
         section(f"*{safe(label, 100)}*\n{display(value, 2800)}"),
         context(
-            f"This is {len(value):,} characters, more than a form can hold, so it is kept "
-            "exactly as it is and can't be edited here."
+            f"This is longer than a form can hold ({INPUT_LIMIT:,} characters as Slack counts "
+            "them, emoji as two), so it is kept exactly as it is and can't be edited here."
         ),
     ]
 
@@ -376,7 +386,7 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], current: s
 def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
     """The modal for a new or edited entry (callback `evidence_entry`)."""
     blocks: list[Block] = [context(note) for note in form.notes[:3]]
-    if len(form.text) <= INPUT_LIMIT:
+    if fits_form(form.text):
         blocks.append(
             _text_input(
                 "text",
@@ -420,7 +430,7 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             "Who benefited? What would have happened otherwise? Can you put a number on it?",
         ),
     ):
-        if value and len(value) > INPUT_LIMIT:
+        if value and not fits_form(value):
             blocks.extend(_read_only(label, value))
         else:
             blocks.append(
@@ -526,9 +536,14 @@ def entry_list(
         blocks.append(context(safe(note, 500)))
     if not entries:
         blocks.append(section(f"_Nothing here yet._ Log something with `{safe(command, 40)}`."))
+    # Each entry gets its share of the message's text budget, so a page of long entries
+    # still fits one message (Edit shows an entry whole).
+    # (2,000 left for the header, the navigation and a first-time welcome.)
+    share = (MESSAGE_TEXT_BUDGET - 2_000) // max(len(entries), 1)
     for entry in entries:
-        meta = entry_meta(entry, library, tz, limit=1500)
-        blocks.append(section(f"{display(entry.text, 1200)}\n{meta}"))
+        meta = entry_meta(entry, library, tz, limit=min(1500, share // 2))
+        room = max(100, min(1200, share - utf16_len(meta) - 50))
+        blocks.append(section(f"{display(entry.text, room)}\n{meta}"))
         blocks.append(
             actions(
                 button("Edit", EDIT, str(entry.id)),
@@ -549,7 +564,9 @@ def entry_list(
         "response_type": "ephemeral",
         "replace_original": replace,
         "text": f"Your evidence: {total} entries",
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(
+            blocks, see_more="…more than one Slack message can show: Edit shows an entry whole."
+        ),
     }
 
 
@@ -681,7 +698,9 @@ def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, bra
         "response_type": "ephemeral",
         "replace_original": False,
         "text": truncate(intro, 3000),
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(
+            blocks, see_more="(The rest of your text is more than one Slack message can show.)"
+        ),
     }
 
 

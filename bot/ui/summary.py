@@ -8,7 +8,7 @@ from typing import Any
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
-from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, Block, context, divider, fit, header, section
+from bot.ui.blocks import Block, context, divider, fit_message, header, section
 from bot.ui.text import safe, truncate
 
 # <@U1|name>, <#C1|name>, <!here>, <https://x|label>: Slack markup stored inside user text.
@@ -256,7 +256,7 @@ def weekly_summary_message(
         header(f"Your multiplier week · {summary.week.label()}"),
         *summary_blocks(summary, library, multiplier_command=multiplier_command),
     ]
-    return {"text": fallback_text(summary), "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT)}
+    return {"text": fallback_text(summary), "blocks": fit_message(blocks)}
 
 
 def summary_now_response(
@@ -275,7 +275,7 @@ def summary_now_response(
     return {
         "response_type": "ephemeral",
         "text": fallback_text(summary),
-        "blocks": fit(blocks, MESSAGE_BLOCK_LIMIT),
+        "blocks": fit_message(blocks),
     }
 
 

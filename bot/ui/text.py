@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.ui.utf16 import utf16_len, utf16_prefix
+
+# Limits are in UTF-16 code units, as Slack counts them (bot/ui/utf16.py).
 SECTION_TEXT_LIMIT = 3000
 ELLIPSIS = "…"
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -16,17 +19,17 @@ def escape(text: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     """Cut text for display (never for storage) so it fits a Block Kit limit."""
-    if len(text) <= limit:
+    if utf16_len(text) <= limit:
         return text
-    return text[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+    return utf16_prefix(text, max(limit - len(ELLIPSIS), 0)) + ELLIPSIS
 
 
 def safe(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
     """Escape, then truncate without splitting an escape sequence."""
     escaped = escape(text)
-    if len(escaped) <= limit:
+    if utf16_len(escaped) <= limit:
         return escaped
-    cut = escaped[: limit - len(ELLIPSIS)]
+    cut = utf16_prefix(escaped, limit - len(ELLIPSIS))
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
@@ -140,7 +143,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 def _cut_escaped(text: str, room: int) -> str:
     """The longest prefix of escaped text within `room` that splits no &entity; or joiner."""
-    cut = text[:room]
+    cut = utf16_prefix(text, room)
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
@@ -152,15 +155,16 @@ def _cut_escaped(text: str, room: int) -> str:
 def display(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
     """Slack text rendered readable and safe for mrkdwn, cut (for display) to `limit`."""
     pieces = _tokens(text)
-    total = sum(len(rendered) for rendered, _ in pieces)
+    total = sum(utf16_len(rendered) for rendered, _ in pieces)
     if total <= limit:
         return "".join(rendered for rendered, _ in pieces)
     room = max(limit - len(ELLIPSIS), 0)
     out: list[str] = []
     for rendered, can_cut in pieces:
-        if len(rendered) <= room:
+        size = utf16_len(rendered)
+        if size <= room:
             out.append(rendered)
-            room -= len(rendered)
+            room -= size
             continue
         if can_cut:
             out.append(_cut_escaped(rendered, room))
@@ -169,14 +173,14 @@ def display(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
 
 
 def chunks(text: str, size: int) -> list[str]:
-    """Escaped `text` in pieces of at most `size` characters, never splitting an entity."""
+    """Escaped `text` in pieces of at most `size` UTF-16 units, never splitting an entity."""
     escaped = escape(text)
     parts: list[str] = []
     while escaped:
-        if len(escaped) <= size:
+        if utf16_len(escaped) <= size:
             parts.append(escaped)
             break
-        cut = escaped[:size]
+        cut = utf16_prefix(escaped, size) or escaped[:1]  # always progress
         amp = cut.rfind("&")
         if amp > 0 and ";" not in cut[amp:]:
             cut = cut[:amp]

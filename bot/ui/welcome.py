@@ -40,11 +40,8 @@ def with_welcome(
 
     A reply without blocks shows its text: that text (already mrkdwn) becomes a section.
     """
-    from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, divider, fit
+    from bot.ui.blocks import divider, fit_message
     from bot.ui.text import truncate
 
     own = list(blocks) if blocks else ([section(truncate(text, 3000))] if text else [])
-    return fit(
-        [*own, divider(), *welcome_blocks(multiplier_command=multiplier_command)],
-        MESSAGE_BLOCK_LIMIT,
-    )
+    return fit_message([*own, divider(), *welcome_blocks(multiplier_command=multiplier_command)])

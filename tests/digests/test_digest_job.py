@@ -219,7 +219,7 @@ def test_the_team_is_the_channel_membership_at_posting_time(
     database: Database, standin: SlackStandIn, team: dict
 ) -> None:
     """Erin joined the channel since the digest was set up: her shared entry counts now."""
-    standin.add_channel("CTEAM", "team-payments", [*MEMBERS, "UERIN"])
+    standin.add_channel("CTEAM", "team-payments", [*MEMBERS, "UERIN", "UBOT"])
     with database.session() as session:
         logbook.entry(
             session, _user(session, "UERIN"), IN_PERIOD, text="erin joined", visibility="team"
@@ -272,7 +272,7 @@ def test_racing_workers_post_each_digest_once(
     with database.session() as session:
         for n in range(5):
             channel = f"CRACE{n}"
-            standin.add_channel(channel, f"race-{n}", MEMBERS)
+            standin.add_channel(channel, f"race-{n}", [*MEMBERS, "UBOT"])
             logbook.digest_channel(session, channel, f"race-{n}", MEMBERS, next_post_at=SLOT)
     errors: list[BaseException] = []
 

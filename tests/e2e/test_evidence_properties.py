@@ -16,6 +16,7 @@ from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.service import MAX_TEXT_LENGTH
 from bot.standin.webapi import SlackStandIn
 from bot.ui.text import escape
+from bot.ui.utf16 import utf16_len
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.ui.test_display import MARKUP
 
@@ -70,7 +71,12 @@ def _check_outcome(app: RunningApp, typed: str, before_calls: int, before_rows: 
         assert rows[-1] == typed
         return "stored"
     assert rows == before_rows
-    assert _echoed(first["blocks"]) == escape(typed), first["text"]
+    echoed = _echoed(first["blocks"])
+    if echoed != escape(typed):
+        # One message holds about 12,000 characters of block text (msg_blocks_too_long): a
+        # longer echo shows what fits and says so. (Issue 12 splits it over messages.)
+        assert escape(typed).startswith(echoed) and utf16_len(echoed) > 8_000, first["text"]
+        assert "more than one Slack message can show" in str(first["blocks"])
     if "\x00" in typed or len(typed) > MAX_TEXT_LENGTH:
         return "refused: unstorable or too long"
     return "not stored yet: echoed (and form opened)"

@@ -89,6 +89,7 @@ def test_history_is_newest_first_and_replies_follow_the_thread(
 ) -> None:
     """History is newest first with limit/oldest/latest; replies are parent then oldest first."""
     metadata = {"event_type": "checkin", "event_payload": {"period": "2024-W01"}}
+    client.conversations_join(channel="C0GENERAL")  # history needs membership
     ts = [client.chat_postMessage(channel="C0GENERAL", text=f"m{n}")["ts"] for n in range(4)]
     client.chat_postMessage(channel="C0GENERAL", text="tagged", metadata=metadata)
     client.chat_postMessage(channel="C0GENERAL", text="r1", thread_ts=ts[0])
@@ -269,10 +270,10 @@ def test_file_upload_rules(standin: SlackStandIn, client: WebClient) -> None:
 
 def test_conversations_info_and_members(standin: SlackStandIn, client: WebClient) -> None:
     """conversations.info/members describe channels and DMs of the token's team."""
-    standin.add_channel("CTEAM", "team-digest", members=["UALICE", "UBOB"])
+    standin.add_channel("CTEAM", "team-digest", members=["UALICE", "UBOB", "UBOT"])
     info = client.conversations_info(channel="CTEAM")["channel"]
-    assert (info["name"], info["is_channel"], info["num_members"]) == ("team-digest", True, 2)
-    assert client.conversations_members(channel="CTEAM")["members"] == ["UALICE", "UBOB"]
+    assert (info["name"], info["is_channel"], info["num_members"]) == ("team-digest", True, 3)
+    assert client.conversations_members(channel="CTEAM")["members"] == ["UALICE", "UBOB", "UBOT"]
     dm = client.conversations_info(channel="DUBOB")["channel"]
     assert (dm["is_im"], dm["user"]) == (True, "UBOB")
     with pytest.raises(SlackApiError) as exc:

@@ -106,7 +106,7 @@ def handle_brag(
     except evidence.EvidenceTextError as error:
         respond(**ui.text_refused(typed, refusal_reason(typed, error)))
         return
-    if malformed_mentions(typed) and len(typed) <= ui.INPUT_LIMIT:
+    if malformed_mentions(typed) and ui.fits_form(typed):
         parsed = parse_evidence(typed, library, author=context.user_id)
         who = ", ".join(parsed.malformed_mentions[:5])
         form = ui.EntryForm(

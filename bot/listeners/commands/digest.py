@@ -80,14 +80,14 @@ def _add(
     request: SubcommandRequest, channel: digests.ChannelRef, schedule: digests.Schedule | None
 ) -> None:
     try:
-        info = digest_slack.channel_info(request.client, channel.id)
+        info, joined = _join_or_look_up(request, channel.id)
     except SendFailed as error:
         request.respond(**digest_ui.channel_problem(channel.id, error.error))
         return
     if info.is_archived:
         request.respond(**digest_ui.channel_problem(channel.id, "is_archived"))
         return
-    if info.is_private and not info.is_member:
+    if not info.is_member:
         request.respond(**digest_ui.channel_problem(channel.id, "not_in_channel"))
         return
     try:
@@ -106,8 +106,31 @@ def _add(
     )
     session.commit()
     request.respond(
-        **digest_ui.digest_added(digest, settings(request.context).digest_min_group_size)
+        **digest_ui.digest_added(
+            digest, settings(request.context).digest_min_group_size, joined=joined
+        )
     )
+
+
+def _join_or_look_up(
+    request: SubcommandRequest, channel_id: str
+) -> tuple[digest_slack.ChannelInfo, bool]:
+    """The bot in the channel: a public one is joined, a private one must have invited it.
+
+    (info, joined just now). Raises SendFailed with the reason to tell the admin.
+    """
+    try:
+        return digest_slack.join_channel(request.client, channel_id)
+    except SendFailed as error:
+        if error.error not in ("method_not_supported_for_channel_type", "channel_not_found"):
+            raise
+    # A private channel: readable only if the bot was invited.
+    try:
+        return digest_slack.channel_info(request.client, channel_id), False
+    except SendFailed as error:
+        if error.error in ("channel_not_found", "not_in_channel"):
+            raise SendFailed("private_not_invited", permanent=True) from error
+        raise
 
 
 def _remove(request: SubcommandRequest, channel: digests.ChannelRef) -> None:

@@ -80,6 +80,7 @@ def handle_kudos(
         session=session,
         giver=giver,
         team_id=context.team_id or "",
+        enterprise_id=context.enterprise_id,
         recipients=named.slack_ids,
         profiles=profiles,
         unresolved=named.unresolved,

@@ -8,7 +8,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.checkins.replies import ReplyKind
-from bot.conversations import flows
+from bot.conversations import edits, flows
 from bot.conversations.flows import Said
 from bot.db.base import utcnow
 from bot.listeners.events import checkin_replies
@@ -32,18 +32,18 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         return
     session = db(context)
     if subtype == "message_changed":
-        edited = event.get("message") or {}
-        if not edited.get("user"):
+        # Unfurls, thread bumps, bot edits and late deliveries change nothing (edits.py).
+        edit = edits.user_edit(event)
+        if edit is None:
             return
-        context["user_id"] = edited["user"]
+        context["user_id"] = edit.user_id
         user = current_user(context)
         checkin = flows.edit_direct_message(
             session=session,
             user=user,
             library=coaching_library(context),
             channel_id=event["channel"],
-            ts=edited.get("ts", ""),
-            text=edited.get("text", ""),
+            edit=edit,
         )
         if checkin is not None:
             checkin_replies.redraw(client=client, context=context, checkin=checkin, user=user)

@@ -10,12 +10,17 @@ from bot.checkins import service as checkins
 from bot.db.base import utcnow
 from bot.listeners.support import db
 from bot.workspaces import service as workspaces
+from bot.workspaces.membership import is_member
 
 
 def handle_user_change(event: dict[str, Any], context: BoltContext) -> None:
     profile = event.get("user") or {}
-    team_id = profile.get("team_id") or context.team_id
+    # The workspace the event came to; in Enterprise Grid the profile's team_id is the
+    # user's home workspace, which may be another one of the org.
+    team_id = context.team_id or context.enterprise_id
     if not profile.get("id") or not team_id:
+        return
+    if not is_member(profile, team_id=context.team_id, enterprise_id=context.enterprise_id):
         return
     session = db(context)
     workspace = workspaces.get_workspace(session=session, team_id=team_id)

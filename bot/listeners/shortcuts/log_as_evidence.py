@@ -66,7 +66,7 @@ def handle_log_as_evidence(
     metadata: dict[str, Any] = {"src": evidence.SHORTCUT}
     if channel_id and ts:
         metadata.update(ch=channel_id, ts=ts)
-    if len(text) > ui.INPUT_LIMIT:
+    if not ui.fits_form(text):
         session = db(context)
         user = current_user(context)
         entry = evidence.create_entry(

@@ -1,0 +1,133 @@
+"""Digests in channels the bot must be in: Slack lets it read a channel only as a member.
+
+Posting with chat:write.public needs no membership, but conversations.history, .info and
+.members do (a public channel answers not_in_channel, a private one channel_not_found), and
+reading back its own post is how an interrupted digest is never posted twice. So `digest
+add` joins a public channel (channels:join) and says so; a private one needs an invitation.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bot.db.models import DigestChannel, DigestPost
+from bot.digests.service import STALE_CLAIM
+from bot.scheduling.jobs import JobContext, run_job
+from tests.support.apps import RunningApp
+
+
+def _reply(app: RunningApp, text: str, user_id: str = "UCAROL") -> dict:
+    before = len(app.standin.calls_to("response_url"))
+    app.slack.slash_command("/multiplier", text, user_id=user_id)
+    calls = app.standin.wait_for("response_url", count=before + 1)
+    app.wait_idle()
+    return calls[-1].params
+
+
+def _digest(app: RunningApp) -> DigestChannel:
+    with app.database.session() as session:
+        found = session.scalars(select(DigestChannel)).one()
+        session.expunge_all()
+        return found
+
+
+def _posts(app: RunningApp, channel: str = "CTEAM") -> list:
+    return [c for c in app.standin.calls_to("chat.postMessage") if c.params["channel"] == channel]
+
+
+def _ctx(app: RunningApp) -> JobContext:
+    return JobContext(database=app.database, settings=app.app.settings, worker_id="test")
+
+
+def test_digest_add_joins_a_public_channel_and_tells_the_admin(running_app: RunningApp) -> None:
+    """The bot joins a public channel it is not in, reads its members, and says why.
+
+    Failed before: conversations.info on a channel the bot never joined answers
+    not_in_channel, and the admin was told the channel was private.
+    """
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UBOB", "UCAROL"])
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    assert "is set" in reply["text"]
+    assert "I joined <#CTEAM>" in str(reply["blocks"])
+    (join,) = running_app.standin.calls_to("conversations.join")
+    assert join.ok and join.params["channel"] == "CTEAM"
+    assert "UBOT" in running_app.standin.channel_members("CTEAM")
+    digest = _digest(running_app)
+    assert (digest.channel_id, digest.active) == ("CTEAM", True)
+
+
+def test_adding_again_does_not_say_it_joined(running_app: RunningApp) -> None:
+    """A channel the bot is already in is joined without a word about it."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UBOT"])
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    assert "is set" in reply["text"] and "I joined" not in str(reply["blocks"])
+
+
+def test_a_private_channel_works_once_the_bot_is_invited(running_app: RunningApp) -> None:
+    """A private channel cannot be joined: with the bot invited it is set up, without it the
+    admin is told to invite it."""
+    running_app.standin.add_channel("GSECRET", "secret", ["UALICE", "UCAROL"], is_private=True)
+    refused = _reply(running_app, "digest add <#GSECRET|secret>")
+    assert "/invite @Multiplier" in refused["text"]
+    assert running_app.standin.channel_members("GSECRET") == ["UALICE", "UCAROL"]
+    running_app.standin.add_channel(
+        "GINVITED", "invited", ["UALICE", "UCAROL", "UBOT"], is_private=True
+    )
+    reply = _reply(running_app, "digest add <#GINVITED|invited>")
+    assert "is set" in reply["text"] and "I joined" not in str(reply["blocks"])
+    assert _digest(running_app).channel_id == "GINVITED"
+
+
+def test_an_interrupted_digest_is_found_in_the_channel_it_joined(running_app: RunningApp) -> None:
+    """A worker that died after posting: the next run finds the post and never posts twice.
+
+    Failed before: the bot never joined, so conversations.history answered not_in_channel
+    and the post was marked unknown for ever (and, in Slack, that week's digest was lost).
+    """
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UBOB", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    assert slot is not None
+    ctx = _ctx(running_app)
+    run_job("digests", ctx, slot)
+    (posted,) = _posts(running_app)
+    with running_app.database.session() as session:
+        # As if the worker died between Slack's answer and recording it.
+        session.execute(
+            update(DigestPost).values(status="claimed", message_ts=None, claimed_at=slot)
+        )
+    result = run_job("digests", ctx, slot + STALE_CLAIM + timedelta(minutes=1))
+    assert "recovered 1" in result.summary
+    assert len(_posts(running_app)) == 1
+    with running_app.database.session() as session:
+        post = session.scalars(select(DigestPost)).one()
+    assert (post.status, post.message_ts) == ("posted", posted.response["ts"])
+
+
+def test_removed_from_the_channel_the_digest_stops(running_app: RunningApp) -> None:
+    """Once someone removes the bot, the channel cannot be read: nothing is posted, the
+    digest is switched off."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UBOB", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    running_app.standin.remove_from_channel("CTEAM", "UBOT")
+    run_job("digests", _ctx(running_app), slot)
+    assert _posts(running_app) == []
+    with running_app.database.session() as session:
+        post = session.scalars(select(DigestPost)).one()
+        assert (post.status, post.last_error) == ("failed", "not_in_channel")
+    assert _digest(running_app).active is False
+
+
+def test_an_install_without_channels_join_says_to_reinstall(running_app: RunningApp) -> None:
+    """An installation made before channels:join was needed is told how to get it."""
+    running_app.standin.set_scopes(
+        {"chat:write", "commands", "users:read", "channels:read", "groups:read"}
+    )
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    assert "channels:join" in reply["text"] and "install it again" in reply["text"]
+    with running_app.database.session() as session:
+        assert session.scalars(select(DigestChannel)).all() == []
