@@ -20,6 +20,7 @@ from bot.checkins.schedule import Preferences
 from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
+from bot.evidence import examples
 from bot.evidence import service as evidence
 from bot.evidence.parsing import FormChoices, form_choices
 
@@ -111,6 +112,7 @@ def read_form_text(
     named: Mapping[str, str] | None = None,
     author: str | None = None,
     guess: bool = True,
+    learned: classify.ExampleIndex = classify.NO_EXAMPLES,
 ) -> tuple[AnswerForm, FormChoices]:
     """The form with its text read as the command line reads it (#hashtags, @mentions);
     the fields' own choices win as `bot.evidence.parsing.form_choices` says."""
@@ -124,6 +126,7 @@ def read_form_text(
         named=dict(named or {}),
         author=author,
         guess=guess,
+        examples=learned,
     )
     return replace(form, dimension=choices.dimension, people=choices.people), choices
 
@@ -155,6 +158,7 @@ def answer_with_form(
         prefilled_dimension=_dimension_of_prompt(library, prompt_id),
         named=named,
         author=user.slack_user_id,
+        learned=examples.workspace_examples(session=session, workspace_id=user.workspace_id),
     )
     entry = evidence.create_entry(
         session=session,
@@ -307,12 +311,20 @@ class Reply:
 
 
 def _dimension_for(
-    text: str, library: CoachingLibrary, prompt_id: str | None
+    text: str,
+    library: CoachingLibrary,
+    prompt_id: str | None,
+    learned: classify.ExampleIndex = classify.NO_EXAMPLES,
 ) -> tuple[str | None, str | None]:
-    """The entry's dimension and its label: a #hashtag wins, then the question's, then keywords."""
-    suggestion = classify.suggest_dimension(text, library)
+    """The entry's dimension and its label: a #hashtag, the workspace's own correction of a
+    text like it, or an activity the answer names ("reviewed", "mentored") wins; then the
+    question's dimension; then other keywords."""
+    suggestion = classify.suggest_dimension(text, library, learned)
     dimension_id = _dimension_of_prompt(library, prompt_id)
-    if suggestion is not None and (suggestion.source == "hashtag" or dimension_id is None):
+    decisive = suggestion is not None and (
+        suggestion.source in ("hashtag", "example") or suggestion.activity > 0
+    )
+    if suggestion is not None and (decisive or dimension_id is None):
         dimension_id = suggestion.dimension_id
     if dimension_id is None:
         return None, None
@@ -363,8 +375,9 @@ def answer_from_dm(
     except evidence.EvidenceTextError:
         return None  # kept as a DM, exactly as typed; too long or unstorable as evidence
     prompt_id = open_prompts[0] if open_prompts else None
-    parsed = classify.parse_text(text, library)
-    dimension, label = _dimension_for(text, library, prompt_id)
+    learned = examples.workspace_examples(session=session, workspace_id=user.workspace_id)
+    parsed = classify.parse_text(text, library, learned)
+    dimension, label = _dimension_for(text, library, prompt_id, learned)
     entry = evidence.create_entry(
         session=session,
         user=user,
@@ -538,6 +551,44 @@ def edit_answer(
     session.flush()
     unresolved = choices.unresolved if choices is not None else ()
     return Change(checkin, changed=True, answer=answer, unresolved=unresolved)
+
+
+def answer_entry(
+    *, session: Session, user: User, answer_id: int | None
+) -> tuple[Answer, EvidenceEntry | None]:
+    """One of the user's answers and its evidence entry (NotYours for anything else)."""
+    answer = service.own_answer(session=session, user=user, answer_id=answer_id)
+    if answer is None:
+        raise NotYours(answer_id)
+    return answer, _own_entry(session, user, answer.evidence_id)
+
+
+def relabel(
+    *,
+    session: Session,
+    user: User,
+    answer_id: int | None,
+    library: CoachingLibrary,
+    dimension: str | None = None,
+    scope: str | None = None,
+    change: str,
+) -> tuple[Answer, EvidenceEntry]:
+    """Change the dimension or the scope (`change`) of an answer's evidence in one click;
+    the workspace's classifier remembers it as a labelled example."""
+    answer, entry = answer_entry(session=session, user=user, answer_id=answer_id)
+    if entry is None or change not in ("dimension", "scope"):
+        raise NotYours(answer_id)
+    if change == "dimension":
+        changed = evidence.set_dimension(
+            session=session, user=user, entry_id=entry.id, dimension=dimension, library=library
+        )
+    else:
+        changed = evidence.set_scope(
+            session=session, user=user, entry_id=entry.id, scope=scope, library=library
+        )
+    if changed is None:
+        raise NotYours(answer_id)
+    return answer, changed
 
 
 def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Change:

@@ -32,7 +32,7 @@ from bot.checkins.schedule import Preferences
 from bot.checkins.service import AMBIGUOUS, SEND_FAILURE_PREFIX
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.selection import choose_prompts
-from bot.db.models import CheckIn, EvidenceEntry, User, Workspace
+from bot.db.models import Answer, CheckIn, EvidenceEntry, User, Workspace
 
 EVIDENCE_WINDOW = timedelta(weeks=6)
 NO_REPEAT_WINDOW = timedelta(weeks=4)
@@ -175,6 +175,25 @@ def _recent_prompts(session: Session, user_ids: Sequence[int], now: datetime) ->
     return asked
 
 
+def _recent_answers(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
+    """Per user, (prompt id, kind) of their answers in the evidence window, newest first."""
+    answers: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if not user_ids:
+        return answers
+    rows = session.execute(
+        select(Answer.user_id, Answer.prompt_id, Answer.kind)
+        .where(
+            Answer.user_id.in_(user_ids),
+            Answer.prompt_id.is_not(None),
+            Answer.created_at >= now - EVIDENCE_WINDOW,
+        )
+        .order_by(Answer.created_at.desc(), Answer.id.desc())
+    )
+    for user_id, prompt_id, kind in rows:
+        answers[user_id].append((prompt_id, kind))
+    return answers
+
+
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> int:
     """INSERT … ON CONFLICT (user_id, period_key) DO NOTHING; the number of rows inserted."""
     if not rows:
@@ -228,6 +247,7 @@ def create_due(
     user_ids = [user.id for user, _, _ in plans]
     counts = _evidence_counts(session, user_ids, now)
     asked = _recent_prompts(session, user_ids, now)
+    answered = _recent_answers(session, user_ids, now)
     rows = []
     for user, team_id, slot in plans:
         count = PROMPTS_TWICE_WEEKLY if user.cadence == "twice_weekly" else PROMPTS_PER_CHECKIN
@@ -238,6 +258,7 @@ def create_due(
             evidence_counts=counts.get(user.id, {}),
             recently_asked=asked.get(user.id, set()),
             count=count,
+            recent_answers=answered.get(user.id, ()),
         )
         rows.append(
             {

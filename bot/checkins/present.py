@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.checkins import schedule
+from bot.coaching import followups
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import Answer, CheckIn
+from bot.db.models import Answer, CheckIn, EvidenceEntry
 from bot.ui import checkins as ui
 
 
@@ -88,4 +89,47 @@ def current_message(
         slot_local=slot_local,
         note=note,
         last_week=last_week,
+    )
+
+
+def understood(
+    library: CoachingLibrary, entry: EvidenceEntry | None, prompt_id: str | None
+) -> ui.Understood:
+    """Dimension, scope and their choices for an answer's confirmation, and what it lacks."""
+    if entry is None:
+        return ui.Understood()
+    missing: tuple[str, ...] = ()
+    try:
+        prompt = library.prompt(prompt_id) if prompt_id else None
+    except KeyError:
+        prompt = None
+    if prompt is not None:
+        missing = followups.after_answer(
+            prompt, entry.text, people=entry.people or (), impact=entry.impact
+        )
+    return ui.Understood(
+        dimension=entry.dimension,
+        scope=entry.scope,
+        dimensions=[ui.Option(d.id, d.label) for d in library.dimensions],
+        scopes=[ui.Option(s.id, s.name) for s in library.scopes],
+        missing=missing,
+    )
+
+
+def answer_confirmation(
+    *, library: CoachingLibrary, answer: Answer, entry: EvidenceEntry | None
+) -> dict[str, Any]:
+    """The confirmation of an answer with content, as it stands now."""
+    question = None
+    if answer.prompt_id:
+        found = questions(library, [answer.prompt_id])
+        question = found[0].text if found else None
+    return ui.answer_confirmation(
+        answer_id=answer.id,
+        question=question,
+        dimension_label=None,
+        people=(entry.people or []) if entry else [],
+        visibility=entry.visibility if entry else "private",
+        kind=answer.kind,
+        understood=understood(library, entry, answer.prompt_id),
     )

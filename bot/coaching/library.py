@@ -77,6 +77,8 @@ _SLACK_CONTROL = re.compile(r"<[!@#]")
 _T = TypeVar("_T")
 
 MAX_WEEKS = 52
+# In a rule, `numerator: multiplier` (or denominator) means every multiplier dimension.
+MULTIPLIER_DIMENSIONS = "multiplier"
 _NAME_LEN = 80
 _SHORT_TEXT_LEN = 200
 _LONG_TEXT_LEN = 400
@@ -129,12 +131,12 @@ class CoachingLibrary:
             grouped[item.dimension].append(item)
         return {key: tuple(value) for key, value in grouped.items()}
 
-    @property
+    @cached_property
     def dimension_ids(self) -> tuple[str, ...]:
         """Dimension ids in display order."""
         return tuple(item.id for item in self.dimensions)
 
-    @property
+    @cached_property
     def scope_ids(self) -> tuple[str, ...]:
         """Scope ids, narrowest first."""
         return tuple(item.id for item in self.scopes)
@@ -193,14 +195,27 @@ class CoachingLibrary:
 
     @cached_property
     def dimension_matcher(self) -> textmatch.KeywordMatcher:
-        """Keyword matcher over dimension keywords, in dimension order."""
-        return textmatch.KeywordMatcher.build((d.id, d.keywords) for d in self.dimensions)
+        """Matcher over dimension activities and keywords; ties go by evidence, not order."""
+        return textmatch.KeywordMatcher.build(
+            (
+                d.id,
+                [
+                    *(textmatch.Term.of_activity(a) for a in d.activities),
+                    *(textmatch.Term.keyword(k) for k in d.keywords),
+                ],
+            )
+            for d in self.dimensions
+        )
 
     @cached_property
     def scope_matcher(self) -> textmatch.KeywordMatcher:
         """Keyword matcher over scope keywords, broadest scope first on ties."""
         ordered = sorted(self.scopes, key=lambda s: -s.weight)
-        return textmatch.KeywordMatcher.build((s.id, s.keywords) for s in ordered)
+        return textmatch.KeywordMatcher.build(((s.id, s.keywords) for s in ordered), by_order=True)
+
+    def scope_rank(self, scope_id: str | None) -> float:
+        """How broad a scope is (its weight); 0 for none or an unknown id."""
+        return self._scopes[scope_id].weight if scope_id in self._scopes else 0.0
 
     @cached_property
     def reframe_matcher(self) -> textmatch.KeywordMatcher:
@@ -488,6 +503,7 @@ class _Loader:
         seeds = self._parse_all(merged["seeds"], self._seed)
         scopes = self._parse_all(merged["scopes"], lambda e: self._scope(e, refs))
         dimensions = self._parse_all(merged["dimensions"], lambda e: self._dimension(e, refs))
+        refs = replace(refs, multiplier=tuple(d.id for d in dimensions if d.multiplier))
         mistakes = self._parse_all(merged["mistakes"], lambda e: self._mistake(e, refs))
         prompts = self._parse_all(merged["prompts"], lambda e: self._prompt(e, refs))
         nudges = self._parse_all(merged["nudges"], lambda e: self._nudge(e, refs))
@@ -556,6 +572,8 @@ class _Loader:
             written_artefact=e.boolean("written_artefact", required=False),
             seed=e.ref("seed", refs.seeds, "seed file"),
             seed_quote=e.text("seed_quote", max_len=300),
+            activities=e.keywords("activities", required=False),
+            default_scope=e.opt_ref("default_scope", refs.scopes, "scope"),
         )
 
     def _mistake(self, e: _Entry, refs: _Refs) -> Mistake:
@@ -591,7 +609,9 @@ class _Loader:
         if rule is None:
             return None
         message = e.render("message", template, rule) if template else ""
-        return Nudge(nudge_id, mistake, rule, message, suggestion, priority, seed, seed_quote)
+        return Nudge(
+            nudge_id, mistake, rule, message, suggestion, priority, seed, seed_quote, template
+        )
 
     def _reframe(self, e: _Entry, refs: _Refs) -> Reframe:
         return Reframe(
@@ -604,6 +624,8 @@ class _Loader:
             scope=e.ref("scope", refs.scopes, "scope"),
             seed=e.ref("seed", refs.seeds, "seed file"),
             seed_quote=e.opt_text("seed_quote", max_len=300),
+            acknowledge=e.text("acknowledge", max_len=_SHORT_TEXT_LEN),
+            glue_dimensions=e.ref_list("glue_dimensions", refs.dimensions, "dimension"),
         )
 
     def _element(self, e: _Entry, refs: _Refs) -> PromotionElement:
@@ -645,7 +667,7 @@ class _Loader:
     ) -> None:
         owner: dict[str, str] = {}
         for item in items:
-            for keyword in item.keywords:
+            for keyword in (*getattr(item, "activities", ()), *item.keywords):
                 folded = keyword.rstrip("*")
                 if folded in owner and owner[folded] != item.id:
                     self.problems.append(
@@ -728,6 +750,7 @@ class _Refs:
     dimensions: set[str] | None
     scopes: set[str] | None
     mistakes: set[str] | None
+    multiplier: tuple[str, ...] = ()
 
 
 def _parse_rule(e: _Entry, refs: _Refs) -> Rule | None:
@@ -759,10 +782,18 @@ def _absent_for_weeks(e: _Entry, refs: _Refs, weeks: int) -> Rule:
     return rule
 
 
+def _dimension_list(e: _Entry, refs: _Refs, name: str) -> tuple[str, ...]:
+    """A list of dimension ids, or `multiplier`: every multiplier dimension."""
+    if e.data.get(name) == MULTIPLIER_DIMENSIONS:
+        e._read.add(name)
+        return refs.multiplier
+    return e.ref_list(name, refs.dimensions, "dimension", required=True)
+
+
 def _ratio_above(e: _Entry, refs: _Refs, weeks: int) -> Rule:
     rule = RatioAbove(
-        numerator=e.ref_list("numerator", refs.dimensions, "dimension", required=True),
-        denominator=e.ref_list("denominator", refs.dimensions, "dimension", required=True),
+        numerator=_dimension_list(e, refs, "numerator"),
+        denominator=_dimension_list(e, refs, "denominator"),
         ratio=e.number("ratio", minimum=0, exclusive=True),
         min_numerator=e.integer("min_numerator", minimum=1),
         weeks=weeks,
@@ -1034,6 +1065,15 @@ class _Entry:
 
     def ref(self, name: str, known: set[str] | None, what: str) -> str:
         value = self.text(name)
+        if value and known is not None and value not in known:
+            self.problem(
+                f"field '{self.field_name(name)}' names unknown {what} '{value}'"
+                f"{_did_you_mean(value, known)}"
+            )
+        return value
+
+    def opt_ref(self, name: str, known: set[str] | None, what: str) -> str | None:
+        value = self.opt_text(name)
         if value and known is not None and value not in known:
             self.problem(
                 f"field '{self.field_name(name)}' names unknown {what} '{value}'"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 # How an evidence entry was logged (the `source` column of evidence entries).
@@ -32,6 +33,11 @@ class Dimension:
     written_artefact: bool
     seed: str
     seed_quote: str
+    # Verb phrases for the activity itself ("reviewed", "gave feedback on"): they outweigh
+    # keywords, which mostly name artefacts and context.
+    activities: tuple[str, ...] = ()
+    # The scope an entry of this dimension gets when its text says nothing about reach.
+    default_scope: str | None = None
 
     @property
     def label(self) -> str:
@@ -77,23 +83,30 @@ class Mistake:
     seed_quote: str | None = None
 
 
+def _counts(names: tuple[str, ...], found: Mapping[str, int] | None) -> dict[str, int]:
+    """The counts a rule found in the log; zeros when validating a message before any log."""
+    return {name: int((found or {}).get(name, 0)) for name in names}
+
+
 @dataclass(frozen=True)
 class AbsentForWeeks:
     """Fires when an active window holds no entry in the given dimensions or scopes."""
 
     kind: ClassVar[str] = "absent_for_weeks"
+    counts: ClassVar[tuple[str, ...]] = ("entries",)
     weeks: int
     dimensions: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     min_entries: int = 1
 
-    def params(self) -> dict[str, Any]:
-        """The rule's values, for use in a nudge message."""
+    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The rule's values and the counts it found, for use in a nudge message."""
         return {
             "weeks": self.weeks,
             "min_entries": self.min_entries,
             "dimensions": ", ".join(self.dimensions),
             "scopes": ", ".join(self.scopes),
+            **_counts(self.counts, counts),
         }
 
 
@@ -102,20 +115,22 @@ class RatioAbove:
     """Fires when numerator dimensions outweigh denominator dimensions by more than `ratio`."""
 
     kind: ClassVar[str] = "ratio_above"
+    counts: ClassVar[tuple[str, ...]] = ("numerator_count", "denominator_count")
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
     ratio: float
     min_numerator: int
     weeks: int
 
-    def params(self) -> dict[str, Any]:
-        """The rule's values, for use in a nudge message."""
+    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The rule's values and the counts it found, for use in a nudge message."""
         return {
             "weeks": self.weeks,
             "ratio": self.ratio,
             "min_numerator": self.min_numerator,
             "numerator": ", ".join(self.numerator),
             "denominator": ", ".join(self.denominator),
+            **_counts(self.counts, counts),
         }
 
 
@@ -124,12 +139,17 @@ class NoWrittenArtefactForWeeks:
     """Fires when an active window holds no written artefact."""
 
     kind: ClassVar[str] = "no_written_artefact_for_weeks"
+    counts: ClassVar[tuple[str, ...]] = ("entries",)
     weeks: int
     min_entries: int = 1
 
-    def params(self) -> dict[str, Any]:
-        """The rule's values, for use in a nudge message."""
-        return {"weeks": self.weeks, "min_entries": self.min_entries}
+    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The rule's values and the counts it found, for use in a nudge message."""
+        return {
+            "weeks": self.weeks,
+            "min_entries": self.min_entries,
+            **_counts(self.counts, counts),
+        }
 
 
 @dataclass(frozen=True)
@@ -137,18 +157,20 @@ class ScopeShareBelow:
     """Fires when the given scopes make up less than `share` of the scoped entries."""
 
     kind: ClassVar[str] = "scope_share_below"
+    counts: ClassVar[tuple[str, ...]] = ("inside", "scoped")
     scopes: tuple[str, ...]
     share: float
     weeks: int
     min_entries: int
 
-    def params(self) -> dict[str, Any]:
-        """The rule's values, for use in a nudge message."""
+    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The rule's values and the counts it found, for use in a nudge message."""
         return {
             "weeks": self.weeks,
             "share": self.share,
             "min_entries": self.min_entries,
             "scopes": ", ".join(self.scopes),
+            **_counts(self.counts, counts),
         }
 
 
@@ -173,6 +195,15 @@ class Nudge:
     priority: int
     seed: str
     seed_quote: str | None = None
+    # The message as written, with placeholders for the counts a rule finds ({entries}…);
+    # `message` is it filled in (with zeros until a log fills it, see `nudges.pick_nudge`).
+    template: str = ""
+
+    def with_counts(self, counts: Mapping[str, int]) -> Nudge:
+        """This nudge with its message filled in from the counts its rule found."""
+        if not self.template:
+            return self
+        return replace(self, message=self.template.format(**self.rule.params(counts)))
 
 
 @dataclass(frozen=True)
@@ -188,6 +219,11 @@ class Reframe:
     scope: str
     seed: str
     seed_quote: str | None = None
+    # What the work is worth as it stands, said before the staff-level version.
+    acknowledge: str = ""
+    # The dimensions the glue activity itself is filed under; a text classified under any
+    # other (mentoring someone through on-call) is not this glue work. Empty: any.
+    glue_dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,29 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class ClassifierExample(Base):
+    """A correction: the dimension and scope a person gave one of their entries by hand.
+
+    The workspace's classifier learns from these (a text much like a corrected one gets its
+    labels). The text is the entry's, read through `entry_id`, so editing or deleting the
+    entry edits or deletes the example; one example per entry, the latest correction.
+    """
+
+    __tablename__ = "classifier_examples"
+    __table_args__ = (Index("ix_classifier_examples_workspace", "workspace_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="CASCADE"), unique=True
+    )
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    scope: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Kudos(Base):
     """Peer recognition: recorded as evidence on the recipient's log."""
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.coaching.classify import extract_links, extract_mentions, suggest_dimension, suggest_scope
+from bot.coaching.classify import (
+    NO_EXAMPLES,
+    ExampleIndex,
+    classify,
+    extract_links,
+    extract_mentions,
+    suggest_dimension,
+)
 from bot.coaching.library import CoachingLibrary
 
 _WELL_FORMED = re.compile(r"<@[UW][A-Z0-9]{2,31}(?:\|[^<>\n]*)?>")
@@ -105,11 +112,15 @@ def leading_people(text: str) -> LeadingPeople:
 
 
 def parse_evidence(
-    text: str, library: CoachingLibrary, *, author: str | None = None
+    text: str,
+    library: CoachingLibrary,
+    *,
+    author: str | None = None,
+    examples: ExampleIndex = NO_EXAMPLES,
 ) -> ParsedEvidence:
     """Read people, links, dimension and scope out of a typed text (never changes it)."""
-    suggestion = suggest_dimension(text, library)
-    scope = suggest_scope(text, library)
+    understood = classify(text, library, examples)
+    suggestion, scope = understood.dimension, understood.scope
     people = tuple(p for p in extract_mentions(text) if p != author)
     return ParsedEvidence(
         text=text,
@@ -117,7 +128,7 @@ def parse_evidence(
         links=tuple(extract_links(text)),
         dimension=suggestion.dimension_id if suggestion else None,
         dimension_source=suggestion.source if suggestion else None,
-        matched=suggestion.matched if suggestion else (),
+        matched=(suggestion.phrases or suggestion.matched) if suggestion else (),
         scope=scope.scope_id if scope else None,
         malformed_mentions=tuple(malformed_mentions(text)),
     )
@@ -160,6 +171,7 @@ def form_choices(
     named: dict[str, str] | None = None,
     author: str | None = None,
     guess: bool = True,
+    examples: ExampleIndex = NO_EXAMPLES,
 ) -> FormChoices:
     """The dimension and people of a form (the /brag form, the check-in answer form).
 
@@ -168,14 +180,17 @@ def form_choices(
 
     - dimension: one *picked* in the Dimension field (different from what the form was
       filled with) wins; one the form came filled with gives way to a ``#hashtag`` in the
-      text; with neither, a ``#hashtag``, then (with `guess`) keywords;
+      text; with neither, a ``#hashtag``, then (with `guess`) what the workspace's
+      classifier suggests (its labelled `examples`, then keywords);
     - people: everyone picked in the People field, plus everyone the text mentions
       (``<@U…>``, or an ``@name`` that `named` maps to a Slack id), except anyone the person
       took out of the People field after the form was filled with them.
     """
     picked = field_dimension if field_dimension in library.dimension_ids else None
-    suggestion = suggest_dimension(text, library)
-    dimension, source, matched = None, None, ()
+    suggestion = suggest_dimension(text, library, examples)
+    dimension: str | None = None
+    source: str | None = None
+    matched: tuple[str, ...] = ()
     if picked is not None and picked != prefilled_dimension:
         dimension, source = picked, "field"
     elif suggestion is not None and suggestion.source == "hashtag":
@@ -183,7 +198,9 @@ def form_choices(
     elif picked is not None:
         dimension, source = picked, "field"
     elif suggestion is not None and guess:
-        dimension, source, matched = suggestion.dimension_id, "keyword", suggestion.matched
+        # As on the command line: the workspace's own examples, then keywords.
+        dimension, source = suggestion.dimension_id, suggestion.source
+        matched = suggestion.phrases or suggestion.matched
     named = {name.casefold(): slack_id for name, slack_id in (named or {}).items()}
     typed_names = bare_names(text)
     mentioned = [*extract_mentions(text)]

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.checkins import service as checkins
+from bot.coaching.classify import reframe_for
 from bot.coaching.library import default_library
-from bot.coaching.nudges import find_reframe
 from bot.db.models import QueuedWork, User, Workspace
 from bot.evidence import service as evidence
 from bot.home.service import request_home_refresh
@@ -109,9 +109,9 @@ def store_brag(ctx: JobContext, session: Session, work: QueuedWork) -> AfterComm
     request_home_refresh(session=session, user=user)
     session.flush()
     notes = []
-    reframe = find_reframe(typed, library)
+    reframe, _ = reframe_for(typed, library, dimension=entry.dimension, scope=entry.scope)
     if reframe is not None:
-        notes.append(ui.reframe_note(reframe.staff))
+        notes.append(ui.reframe_note(reframe))
     if parsed.malformed_mentions:
         who = ", ".join(parsed.malformed_mentions[:5])
         notes.append(f"I couldn't match {safe(who, 300)} to a person: use Edit to pick people.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.coaching.library import CoachingLibrary
 from bot.db.base import utcnow
 from bot.db.models import EvidenceEntry, Kudos, User
-from bot.evidence import visibility
+from bot.evidence import examples, visibility
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, ParsedEvidence, parse_evidence
 from bot.evidence.periods import user_zone
 
@@ -114,9 +114,11 @@ def _visibility(value: str | None) -> str:
 def log_text(
     *, session: Session, user: User, text: str, source: str, library: CoachingLibrary
 ) -> tuple[EvidenceEntry, ParsedEvidence]:
-    """Log a typed text: stored as is, with people, first link, dimension and scope read out."""
+    """Log a typed text: stored as is, with people, first link, dimension and scope read out
+    (by the workspace's classifier: its people's corrections count)."""
     check_text(text)
-    parsed = parse_evidence(text, library, author=user.slack_user_id)
+    learned = examples.workspace_examples(session=session, workspace_id=user.workspace_id)
+    parsed = parse_evidence(text, library, author=user.slack_user_id, examples=learned)
     entry = create_entry(
         session=session,
         user=user,
@@ -208,7 +210,8 @@ def set_dimension(
     dimension: str | None,
     library: CoachingLibrary,
 ) -> EvidenceEntry | None:
-    """Re-file the user's own entry under another dimension (or none)."""
+    """Re-file the user's own entry under another dimension (or none): a correction the
+    workspace's classifier remembers."""
     if dimension and dimension not in library.dimension_ids:
         return None
     entry = get_own_entry(session=session, user=user, entry_id=entry_id)
@@ -216,6 +219,27 @@ def set_dimension(
         return None
     entry.dimension = dimension or None
     session.flush()
+    examples.remember_correction(session=session, user=user, entry=entry)
+    return entry
+
+
+def set_scope(
+    *,
+    session: Session,
+    user: User,
+    entry_id: int | str | None,
+    scope: str | None,
+    library: CoachingLibrary,
+) -> EvidenceEntry | None:
+    """Set how far the user's own entry reached (or none): a correction, remembered too."""
+    if scope and scope not in library.scope_ids:
+        return None
+    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
+    if entry is None:
+        return None
+    entry.scope = scope or None
+    session.flush()
+    examples.remember_correction(session=session, user=user, entry=entry)
     return entry
 
 

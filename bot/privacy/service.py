@@ -166,6 +166,9 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
             "name": workspace.name if workspace else None,
         },
         "user": user_row,
+        # Rows per table, e.g. how many corrections ("classifier_examples") taught the
+        # workspace's classifier: the file says what it holds before anyone reads the rows.
+        "counts": {name: len(rows) for name, rows in tables.items()},
         "tables": tables,
     }
 

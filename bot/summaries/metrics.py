@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Nudge, Reframe
-from bot.coaching.nudges import WeeklyStats, find_reframe, pick_nudge
+from bot.coaching.nudges import ShownNudge, WeeklyStats, pick_nudge, what_went_well
 from bot.summaries.periods import Week
 
 UNCLASSIFIED = "unclassified"
@@ -59,6 +60,9 @@ class Activity:
     teams_of: Mapping[str, Iterable[str]] = field(default_factory=dict)
     # The person's own teams: helping a teammate reaches no other team.
     own_teams: frozenset[str] = frozenset()
+    # Mondays of the weeks whose check-in the person skipped or paused (coaching does not
+    # critique a paused week with nothing logged, nor count it).
+    paused_weeks: frozenset[date] = frozenset()
 
 
 def is_kudos(entry: EntryRow) -> bool:
@@ -94,8 +98,8 @@ class PeriodMetrics:
         """Logged evidence of their own or answered a check-in in the period."""
         return self.entries > 0 or self.checkins_answered > 0
 
-    def stats(self, week_start: date) -> WeeklyStats:
-        """The view the nudge rules (bot.coaching.nudges) take of this period."""
+    def stats(self, week_start: date, *, paused: bool = False) -> WeeklyStats:
+        """The view the nudge rules (bot.coaching.nudges) take of this period: own entries."""
         return WeeklyStats(
             week_start=week_start,
             dimension_counts={k: v for k, v in self.by_dimension.items() if k != UNCLASSIFIED},
@@ -105,6 +109,8 @@ class PeriodMetrics:
             kudos_received=self.kudos_received,
             people_helped=self.people_helped,
             teams_reached=self.teams_reached,
+            checkins_answered=self.checkins_answered,
+            paused=paused,
         )
 
 
@@ -303,14 +309,19 @@ class MultiplierSummary:
     in_progress: bool = False
     trend_week: Week | None = None
     trend_metrics: PeriodMetrics | None = None
+    # One true sentence about what the log shows went well (said beside any nudge).
+    went_well: str | None = None
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
-    """The most recent entry that looks like glue work, with its staff-level version."""
+    """The most recent entry that is glue work, with its staff-level version.
+
+    The entry's dimension and scope as filed count (a person may have corrected them).
+    """
     for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
         if is_kudos(entry):
             continue  # someone else's words about you: not yours to reframe
-        reframe = find_reframe(entry.text, library)
+        reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
         if reframe is not None:
             return ReframeSuggestion(entry.id, entry.text, reframe)
     return None
@@ -323,7 +334,7 @@ def summarise(
     streak_weeks: Sequence[Week],
     library: CoachingLibrary,
     in_progress: bool = False,
-    recently_shown_nudges: Iterable[str] = (),
+    recently_shown_nudges: Iterable[ShownNudge] = (),
 ) -> MultiplierSummary:
     """The summary of the last of `weeks` (consecutive, oldest first).
 
@@ -351,7 +362,7 @@ def summarise(
     flags = active_weeks(instants, streak_weeks)
     run = streak(flags, current_in_progress=in_progress)
     nudge_history = [
-        stats.stats(week.monday)
+        stats.stats(week.monday, paused=week.monday in activity.paused_weeks)
         for stats, week in zip(
             per_week[complete - known_complete : complete],
             weeks[complete - known_complete : complete],
@@ -366,11 +377,19 @@ def summarise(
         trend=trend(trend_metrics, trailing) if trend_metrics is not None else None,
         streak=run,
         streak_capped=run >= len(streak_weeks),
-        nudge=pick_nudge(nudge_history, library, recently_shown=tuple(recently_shown_nudges)),
+        nudge=pick_nudge(nudge_history, library, shown=tuple(recently_shown_nudges)),
         reframe=pick_reframe(this_week, library),
         in_progress=in_progress,
         trend_week=trend_week,
         trend_metrics=trend_metrics,
+        went_well=(
+            what_went_well(
+                current.stats(weeks[-1].monday, paused=weeks[-1].monday in activity.paused_weeks),
+                library,
+            )
+            if current.active
+            else None
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.nudges import ShownNudge
 from bot.db.models import (
     CheckIn,
     DigestChannel,
@@ -125,10 +126,24 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         CheckIn.slot_at < end + timedelta(weeks=1),
     )
     prefs = Preferences.of(user)
+    # Check-ins skipped, or cancelled by a pause: weeks coaching does not critique if empty.
+    skipped = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
+        CheckIn.user_id == user.id,
+        CheckIn.status.in_(("skipped", "cancelled")),
+        CheckIn.slot_at >= window_start,
+        CheckIn.slot_at < end + timedelta(weeks=1),
+    )
     instants: list[datetime] = []
     answered: list[datetime] = []
-    for raw, kind in session.execute(union_all(older, checkins)).all():
+    paused: set[date] = set()
+    for raw, kind in session.execute(union_all(older, checkins, skipped)).all():
         at = _aware(raw)
+        if kind == "p":
+            # A skipped check-in marks the week it asked about (last week, early in a week).
+            index = periods.week_index(schedule.answer_instant(prefs, at), weeks.window)
+            if index is not None:
+                paused.add(weeks.window[index].monday)
+            continue
         if kind == "c":
             at = schedule.answer_instant(prefs, at)
             if not weeks.streak[0].start <= at < end:
@@ -136,6 +151,8 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
             if at >= window_start:
                 answered.append(at)
         instants.append(at)
+    if user.paused_until is not None and user.paused_until > weeks.week.monday:
+        paused.add(weeks.week.monday)  # paused now: the week being summarised included
     kudos_given = [
         _aware(at)
         for at in session.scalars(
@@ -156,6 +173,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         active_instants=instants,
         teams_of=teams,
         own_teams=frozenset(teams.get(user.slack_user_id, ())),
+        paused_weeks=frozenset(paused),
     )
 
 
@@ -196,7 +214,7 @@ def build_summary(
     week: periods.Week,
     library: CoachingLibrary,
     in_progress: bool = False,
-    recently_shown_nudges: tuple[str, ...] = (),
+    recently_shown_nudges: tuple[ShownNudge, ...] = (),
 ) -> metrics.MultiplierSummary:
     """The summary of one of the person's weeks."""
     weeks = weeks_for(week, user.tz, library)
@@ -211,26 +229,31 @@ def build_summary(
     )
 
 
-# Weekly summaries do not repeat a nudge shown in this many previous summaries.
-NUDGE_REST_WEEKS = 2
+# Nudges shown in this many previous summaries are looked at (coaching decides what to do).
+NUDGE_MEMORY_WEEKS = 8
 
 
-def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[str, ...]:
-    """Nudges shown in the person's last few summaries before this period."""
-    return tuple(
-        n
-        for n in session.scalars(
-            select(SummaryPost.nudge_id)
-            .where(
-                SummaryPost.user_id == user.id,
-                SummaryPost.period_key < before_key,
-                SummaryPost.status == "sent",
-            )
-            .order_by(SummaryPost.period_key.desc())
-            .limit(NUDGE_REST_WEEKS)
+def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[ShownNudge, ...]:
+    """Nudges shown in the person's summaries before this period, with their weeks."""
+    rows = session.execute(
+        select(SummaryPost.period_key, SummaryPost.nudge_id)
+        .where(
+            SummaryPost.user_id == user.id,
+            SummaryPost.period_key < before_key,
+            SummaryPost.status == "sent",
+            SummaryPost.nudge_id.is_not(None),
         )
-        if n
-    )
+        .order_by(SummaryPost.period_key.desc())
+        .limit(NUDGE_MEMORY_WEEKS)
+    ).all()
+    shown = []
+    for key, nudge_id in rows:
+        try:
+            monday = datetime.strptime(key + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+        shown.append(ShownNudge(monday, nudge_id))
+    return tuple(shown)
 
 
 def current_week(user: User, now: datetime) -> periods.Week:

@@ -35,6 +35,9 @@ SKIP = "checkin_skip"
 PAUSE = "checkin_pause"
 EDIT_ANSWER = "checkin_answer_edit"
 UNDO_ANSWER = "checkin_answer_undo"
+ANSWER_DIMENSION = "checkin_answer_dimension"
+ANSWER_SCOPE = "checkin_answer_scope"
+ANSWER_CONFIRMATION_BLOCK = "checkin_answer_confirmation"
 START = "checkins_start"
 OPEN_SETTINGS = "checkin_settings_open"
 
@@ -120,8 +123,8 @@ def _question_blocks(
     elif question.answer_kind == "nothing":
         blocks.append(context(f":heavy_minus_sign: {nothing}"))
     elif open_:
-        if question.follow_ups:
-            blocks.append(context(safe(" · ".join(question.follow_ups), 2900)))
+        if question.follow_ups:  # one: the rest come after the answer, for what it lacks
+            blocks.append(context(safe(question.follow_ups[0], 2900)))
         value = str(checkin_id)
         blocks.append(
             actions(
@@ -220,6 +223,32 @@ def status_note(status: str, *, until: datetime | date | None = None) -> str | N
     return None
 
 
+@dataclass(frozen=True)
+class Understood:
+    """What the bot read out of an answer, with the choices to change it in one click."""
+
+    dimension: str | None = None
+    scope: str | None = None
+    dimensions: Sequence[Option] = ()
+    scopes: Sequence[Option] = ()
+    # The prompt's follow-ups the answer does not cover yet (who, otherwise, a number).
+    missing: Sequence[str] = ()
+
+
+def _label(options: Sequence[Option], value: str | None) -> str | None:
+    return next((o.label for o in options if o.value == value), None)
+
+
+def _relabel_select(
+    action_id: str, answer_id: int, options: Sequence[Option], current: str | None, what: str
+) -> dict[str, Any]:
+    choices = [Option(f"{answer_id}:{o.value}", o.label) for o in options[:99]]
+    choices.append(Option(f"{answer_id}:", f"No {what}"))
+    return _select(
+        action_id, choices, f"{answer_id}:{current}" if current else None, f"Change {what}"
+    )
+
+
 def answer_confirmation(
     *,
     answer_id: int,
@@ -228,31 +257,48 @@ def answer_confirmation(
     people: Sequence[str],
     visibility: str,
     kind: str = "answer",
+    understood: Understood | None = None,
 ) -> dict[str, Any]:
-    """What the bot understood from a free-text reply, with Edit and Undo."""
+    """What the bot understood from an answer: dimension and scope with one-click changes,
+    what the answer could still say (the remaining follow-ups), Edit and Not an answer."""
     if kind == "nothing":
         text = "Noted: nothing this week. That's fine — some weeks are heads-down."
         return {"text": text, "blocks": [section(text)]}
     lines = ["Saved to your private evidence log."]
     if question:
         lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
-    details = [f"*Dimension:* {safe(dimension_label) if dimension_label else 'not classified'}"]
+    seen = understood or Understood()
+    dimension = _label(seen.dimensions, seen.dimension) or dimension_label
+    details = [f"*Dimension:* {safe(dimension) if dimension else 'not classified'}"]
+    if seen.scopes:
+        scope = _label(seen.scopes, seen.scope)
+        details.append(f"*Scope:* {safe(scope) if scope else 'not set'}")
     if people:
         details.append("*People:* " + ", ".join(mention(p) for p in people[:20]))
     details.append(f"*Visibility:* {'your team' if visibility == 'team' else 'only you'}")
+    blocks: list[Block] = [section("\n".join(lines)), context(" · ".join(details))]
+    if seen.missing:
+        blocks.append(
+            context(
+                "_To make it evidence, it could still say:_ "
+                + safe(" · ".join(seen.missing), 2500)
+                + " _(Edit to add it.)_"
+            )
+        )
     value = str(answer_id)
-    return {
-        "text": "Saved your answer.",
-        "blocks": [
-            section("\n".join(lines)),
-            context(" · ".join(details)),
-            actions(
-                button("Edit", EDIT_ANSWER, value),
-                button("Not an answer", UNDO_ANSWER, value),
-                block_id="checkin_answer_confirmation",
-            ),
-        ],
-    }
+    elements: list[dict[str, Any]] = []
+    if seen.dimensions:
+        elements.append(
+            _relabel_select(
+                ANSWER_DIMENSION, answer_id, seen.dimensions, seen.dimension, "dimension"
+            )
+        )
+    if seen.scopes:
+        elements.append(_relabel_select(ANSWER_SCOPE, answer_id, seen.scopes, seen.scope, "scope"))
+    elements.append(button("Edit", EDIT_ANSWER, value))
+    elements.append(button("Not an answer", UNDO_ANSWER, value))
+    blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
+    return {"text": "Saved your answer.", "blocks": blocks}
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:

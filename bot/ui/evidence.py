@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period, user_zone
@@ -38,6 +39,7 @@ EDIT = "evidence_edit"
 DELETE = "evidence_delete"
 SHARE = "evidence_share"
 DIMENSION = "evidence_dimension"
+SCOPE = "evidence_scope"
 PAGE = "evidence_page"
 PAGE_NEWER = "evidence_page_newer"
 KUDOS_SHARE = "kudos_share"
@@ -49,6 +51,7 @@ ACTION_IDS = (
     DELETE,
     SHARE,
     DIMENSION,
+    SCOPE,
     PAGE,
     PAGE_NEWER,
     KUDOS_SHARE,
@@ -166,10 +169,28 @@ def _dimension_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[st
     return element
 
 
+def _scope_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[str, Any]:
+    options = [
+        *(_option(s.name, f"{entry.id}:{s.id}") for s in library.scopes),
+        _option("No scope", f"{entry.id}:"),
+    ][:100]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": SCOPE,
+        "placeholder": plain("Change scope", 150),
+        "options": options,
+    }
+    for option in options:
+        if entry.scope and option["value"] == f"{entry.id}:{entry.scope}":
+            element["initial_option"] = option
+    return element
+
+
 def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str) -> Block:
-    """Change dimension, Edit, Share/Make private and Delete for one entry."""
+    """Change dimension or scope, Edit, Share/Make private and Delete for one entry."""
     return actions(
         _dimension_select(entry, library),
+        _scope_select(entry, library),
         button("Edit", EDIT, str(entry.id)),
         _share_button(entry),
         _delete_button(entry.id),
@@ -208,15 +229,20 @@ def entry_confirmation(
     }
 
 
-def reframe_note(staff: str) -> str:
-    """The coach's staff-level version of a piece of glue work, as a one-line suggestion."""
-    return f":bulb: *The staff-level version:* {safe(staff, 600)}"
+def reframe_note(reframe: Reframe) -> str:
+    """Glue work acknowledged first, then its staff-level version, as a short suggestion."""
+    return (
+        f":bulb: {safe(reframe.acknowledge, 300)} *The staff-level version:*"
+        f" {safe(reframe.staff, 600)}"
+    )
 
 
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
-    if source not in ("hashtag", "keyword"):
+    if source not in ("hashtag", "keyword", "example"):
         return None
+    if source == "example":
+        return "dimension as your workspace filed texts like this"
     words = ", ".join(matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"

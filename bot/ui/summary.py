@@ -177,11 +177,18 @@ def reframe_blocks(summary: MultiplierSummary) -> list[Block]:
     return [
         section(
             f":arrows_counterclockwise: *From glue to staff work.* You logged "
-            f"“{display_text(suggestion.entry_text, 300)}”. That's _{safe(reframe.glue.lower())}_ "
-            f"— valuable, and easy for a promotion committee to overlook. The staff-level "
-            f"version: {safe(reframe.staff, 1200)}"
+            f"“{display_text(suggestion.entry_text, 300)}”. {safe(reframe.acknowledge, 300)} "
+            f"It is also _{safe(reframe.glue.lower())}_, which a promotion committee easily "
+            f"overlooks. The staff-level version: {safe(reframe.staff, 1200)}"
         )
     ]
+
+
+def went_well_blocks(summary: MultiplierSummary) -> list[Block]:
+    """What the log shows went well: said in every summary that has something to say."""
+    if not summary.went_well:
+        return []
+    return [section(f":sparkles: *What went well.* {safe(summary.went_well, 600)}")]
 
 
 def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[ChartRow]:
@@ -219,12 +226,14 @@ def summary_blocks(
     for line in (dimension_line(current, library), scope_line(summary, library)):
         if line:
             blocks.append(context(truncate(line, 2900)))
-    nudge = nudge_blocks(summary, library)
-    reframe = reframe_blocks(summary)
-    if nudge or reframe:
+    coaching = [
+        *went_well_blocks(summary),
+        *nudge_blocks(summary, library),
+        *reframe_blocks(summary),
+    ]
+    if coaching:
         blocks.append(divider())
-        blocks.extend(nudge)
-        blocks.extend(reframe)
+        blocks.extend(coaching)
     blocks.append(
         context(
             "Private to you. "

@@ -1,7 +1,7 @@
 """kudos outlive their giver's forget-me (giver_id nullable, ON DELETE SET NULL)
 
 Revision ID: 5b1f0c7e9a2d
-Revises: 0ab518b9cd01
+Revises: a66d807abeb5
 Create Date: 2026-12-06 22:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1f0c7e9a2d"
-down_revision: str | Sequence[str] | None = "0ab518b9cd01"
+down_revision: str | Sequence[str] | None = "a66d807abeb5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

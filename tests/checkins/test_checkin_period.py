@@ -25,7 +25,7 @@ LIB = default_library(None)
 MONDAY, TUESDAY, WEDNESDAY, FRIDAY, SUNDAY = 0, 1, 2, 4, 6
 # The people of the sandbox: alice in New York, bob in Berlin, carol in Kolkata.
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata"]
-PROMPT = "unblock-who-was-stuck"  # "Who was stuck this week until you stepped in?"
+PROMPT = "unblock-who-was-stuck"  # "Who, if anyone, was stuck this week until you stepped in?"
 
 
 @pytest.mark.parametrize("tz", ZONES)
@@ -81,7 +81,7 @@ def test_a_monday_checkin_says_it_is_about_last_week() -> None:
     monday = utc(2026, 12, 7, 8, 30).astimezone(schedule.zone_for("Europe/Berlin"))
     lines = _lines(monday)
     assert lines[2].startswith("Your reflection on last week (30 Nov–6 Dec). A minute now")
-    assert lines[3] == "1. Who was stuck last week until you stepped in?"
+    assert lines[3] == "1. Who, if anyone, was stuck last week until you stepped in?"
     assert lines[5] == "[-] Answer  [-] Nothing last week"
 
 
@@ -90,7 +90,7 @@ def test_a_friday_checkin_says_it_is_about_this_week() -> None:
     friday = utc(2026, 12, 11, 20).astimezone(schedule.zone_for("America/New_York"))
     lines = _lines(friday)
     assert lines[2].startswith("Your reflection on this week (7–13 Dec). A minute now")
-    assert lines[3] == "1. Who was stuck this week until you stepped in?"
+    assert lines[3] == "1. Who, if anyone, was stuck this week until you stepped in?"
     assert lines[5] == "[-] Answer  [-] Nothing this week"
 
 

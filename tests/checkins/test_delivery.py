@@ -402,3 +402,40 @@ def test_a_worker_run_stops_at_its_budget_and_the_next_run_continues(
     run = dispatcher(standin, database)
     assert run.run(now, budget_seconds=0).sent == 0
     assert run.run(now + timedelta(minutes=1), budget_seconds=30).sent == 2
+
+
+def test_nothing_this_week_counts_as_asked_and_an_empty_dimension_rests(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Answered "nothing", a week's dimensions are not asked first the next week; a
+    dimension answered "nothing" twice is not asked at all while it rests."""
+    from bot.coaching.library import default_library
+
+    library = default_library(None)
+    start = utc(2026, 11, 1)
+    add_users(database, ["UA"], now=start, standin=standin)
+    run = dispatcher(standin, database)
+    asked_dimensions: list[list[str]] = []
+    nothing_twice: set[str] = set()
+    said_nothing: dict[str, int] = defaultdict(int)
+    for week in range(4):
+        friday = utc(2026, 11, 6, 15) + timedelta(weeks=week)
+        run.run(friday)
+        row = checkins(database, "UA")[-1]
+        dimensions = [library.prompt(p).dimension for p in row.prompt_ids]
+        assert not set(dimensions) & nothing_twice, "a resting dimension was asked"
+        if asked_dimensions:
+            assert dimensions[0] not in asked_dimensions[-1]
+        asked_dimensions.append(dimensions)
+        with database.session() as session:
+            alice = session.scalars(select(User).where(User.slack_user_id == "UA")).one()
+            for index in range(len(row.prompt_ids)):
+                answers.answer_nothing(
+                    session=session, user=alice, checkin_id=row.id, index=index,
+                    now=friday + timedelta(hours=1),
+                )  # fmt: skip
+        for dimension in dimensions:
+            said_nothing[dimension] += 1
+            if said_nothing[dimension] >= 2:
+                nothing_twice.add(dimension)
+    assert nothing_twice, "four weeks of nothing: some dimension came round twice"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.coaching import (
@@ -164,11 +166,13 @@ def test_longest_keyword_wins_where_keywords_overlap() -> None:
     assert suggestion.matched == ("incident review*",)
 
 
-def test_keyword_ties_break_by_file_order() -> None:
-    """Equal keyword scores resolve to the dimension listed first, every time."""
-    text = "caught it, then shipped it"  # reviews: caught (1) vs delivery: shipped (1)
+def test_named_activity_beats_plain_keywords_in_any_file_order() -> None:
+    """An activity ("caught") outweighs a delivery keyword, whatever order the dimensions have."""
+    text = "caught it, then shipped it"  # reviews: caught (activity); delivery: shipped
     results = {suggest_dimension(text, LIB).dimension_id for _ in range(5)}  # type: ignore[union-attr]
     assert results == {"reviews"}
+    flipped = replace(LIB, dimensions=tuple(reversed(LIB.dimensions)))
+    assert suggest_dimension(text, flipped).dimension_id == "reviews"  # type: ignore[union-attr]
 
 
 def test_keywords_do_not_match_inside_words_or_markup() -> None:

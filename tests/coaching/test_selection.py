@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coaching import Prompt, choose_prompts, default_library, stable_rank
+from bot.coaching.selection import asks_delivery
 
 LIB = default_library()
 MULTIPLIER_IDS = [d.id for d in LIB.multiplier_dimensions]
@@ -29,6 +30,7 @@ def _choose(
     counts: dict[str, int] | None = None,
     recent: Sequence[str] | None = None,
     count: int = 3,
+    answers: Sequence[tuple[str, str]] = (),
 ) -> list[Prompt]:
     return choose_prompts(
         library=LIB,
@@ -37,6 +39,7 @@ def _choose(
         evidence_counts=counts or {},
         recently_asked=recent or [],
         count=count,
+        recent_answers=answers,
     )
 
 
@@ -94,11 +97,52 @@ def test_missing_counts_mean_no_evidence() -> None:
     assert _choose(counts=counts)[0].dimension == "long_horizon"
 
 
-def test_delivery_is_never_asked_about() -> None:
-    """Own delivery is not a multiplier, so check-ins never pick its prompts."""
-    for n in range(50):
-        prompts = _choose(user=f"U{n}", counts={"delivery": 0})
+def test_delivery_is_asked_now_and_then_through_its_best_prompt() -> None:
+    """About one check-in in four asks about own delivery, last, with the "enable" prompt."""
+    asked = 0
+    for n in range(400):
+        prompts = _choose(user=f"U{n}", period="2025-W10", counts={"delivery": 0})
+        delivery = [p for p in prompts if p.dimension == "delivery"]
+        assert delivery in ([], [prompts[-1]])
+        if delivery:
+            asked += 1
+            assert delivery[0].id == "delivery-could-have-enabled"
+            assert prompts[0].dimension in MULTIPLIER_IDS
+    assert 60 <= asked <= 140
+    assert "could have enabled someone else" in LIB.prompt("delivery-could-have-enabled").text
+
+
+def test_delivery_is_not_asked_again_within_four_weeks() -> None:
+    """The delivery prompt follows the same no-repeat rule as every other prompt."""
+    users = [f"U{n}" for n in range(400) if asks_delivery(f"U{n}", "2025-W10")]
+    assert users
+    for user in users[:20]:
+        prompts = _choose(user=user, period="2025-W10", recent=["delivery-could-have-enabled"])
         assert all(p.dimension != "delivery" for p in prompts)
+
+
+def test_nothing_this_week_counts_as_asked() -> None:
+    """With no evidence anywhere, a dimension just answered "nothing" is not asked first again."""
+    writing = LIB.prompts_for("writing")[0].id
+    for n in range(30):
+        user = f"U{n}"
+        chosen = _choose(user=user, counts=_even_counts(0), answers=[(writing, "nothing")])
+        assert chosen[0].dimension != "writing"
+
+
+def test_a_dimension_rests_after_two_empty_answers() -> None:
+    """Two "nothing this week" answers in a row, and the dimension is asked last, if at all."""
+    first, second = (p.id for p in LIB.prompts_for("writing")[:2])
+    counts = {**_even_counts(5), "writing": 0}
+    assert _choose(counts=counts)[0].dimension == "writing"
+    one = [(second, "nothing")]
+    assert _choose(counts=counts, answers=one)[0].dimension == "writing"  # 1 < 5: still weakest
+    two = [(second, "nothing"), (first, "nothing")]
+    for n in range(30):
+        chosen = _choose(user=f"U{n}", counts=counts, answers=two)
+        assert "writing" not in {p.dimension for p in chosen}
+    woke = [(second, "answer"), (first, "nothing")]  # the latest answer had content
+    assert _choose(counts=counts, answers=woke)[0].dimension == "writing"
 
 
 def test_recently_asked_prompts_are_avoided() -> None:
@@ -138,12 +182,12 @@ def test_count_controls_how_many_prompts() -> None:
 
 
 def test_rotation_spreads_dimensions_across_periods() -> None:
-    """Over a year of check-ins with flat evidence, every multiplier dimension gets asked."""
+    """Over a year of check-ins with flat evidence, every dimension gets asked."""
     seen: Counter[str] = Counter()
     for week in range(1, 53):
         for prompt in _choose(period=f"2025-W{week:02d}", counts=_even_counts()):
             seen[prompt.dimension] += 1
-    assert set(seen) == set(MULTIPLIER_IDS)
+    assert set(seen) == {*MULTIPLIER_IDS, "delivery"}
 
 
 def test_different_people_get_different_prompts() -> None:
@@ -176,7 +220,8 @@ def test_selection_properties(
     assert len(chosen) == count
     dimensions = [p.dimension for p in chosen]
     assert len(set(dimensions)) == len(dimensions)
-    assert set(dimensions) <= set(MULTIPLIER_IDS)
+    assert set(dimensions[:-1]) <= set(MULTIPLIER_IDS)
+    assert dimensions[-1] in {*MULTIPLIER_IDS, "delivery"}
 
     recent_set = set(recent)
 

@@ -62,6 +62,14 @@ def test_home_shows_this_week_trend_nudge_recent_settings_and_export(
             text="Wrote the queue RFC",
             dimension="writing",
         )
+        # Glue work, her own delivery (unblocking Bob on it above is not glue: no reframe).
+        logbook.entry(
+            session,
+            alice,
+            now - timedelta(minutes=1),
+            text="Fixed the flaky test in the checkout suite",
+            dimension="delivery",
+        )
         logbook.entry(session, bob, now, text="bob's private reflection")
     view = _open_home(running_app)
     blob = str(view)
@@ -74,7 +82,7 @@ def test_home_shows_this_week_trend_nudge_recent_settings_and_export(
     assert "bob's private reflection" not in blob
     assert "Weekly summary DM:* on" in blob
     assert ACTION_EXPORT in blob and ACTION_SUMMARY_TOGGLE in blob
-    assert "testing strategy" in blob  # the reframe of this week's flaky test
+    assert "testing strategy" in blob  # the reframe of this week's flaky test fix
 
 
 def test_home_never_exceeds_100_blocks_whatever_the_data() -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.coaching import default_library
+from bot.coaching.nudges import ShownNudge
 from bot.summaries import metrics, periods
 from bot.summaries.metrics import Activity, EntryRow
 
@@ -192,27 +193,49 @@ def test_change_against_the_trailing_four_weeks() -> None:
 
 
 def test_the_nudge_that_fires() -> None:
-    """Fourteen own entries in six weeks, none framing a problem: "waiting for permission".
+    """Fourteen own entries in six weeks (the kudos is not hers), no alignment work among them.
 
-    "Ignoring organisational dynamics" (45) fires too but ranks lower; the narrow-scope rule
-    does not: 3 of 13 scoped own entries reach beyond the team, 23% against a 20% threshold.
+    "Waiting for permission" stays quiet: the caching RFC reached the whole org; the
+    narrow-scope rule too: 3 of 13 scoped own entries reach beyond the team (23 % > 20 %).
     """
     nudge = summary().nudge
     assert nudge is not None
-    assert nudge.id == "waiting-for-permission"
+    assert nudge.id == "ignoring-organisational-dynamics"
+    assert nudge.message.startswith("14 entries in 6 weeks and no stakeholder")
 
 
-def test_a_recently_shown_nudge_gives_way_to_the_next() -> None:
-    """With "waiting for permission" shown lately, the next firing nudge is picked instead."""
+def test_a_nudge_last_week_means_none_this_week() -> None:
+    """At most one nudge every other week: a nudge shown for 9 Nov silences 16 Nov."""
     result = metrics.summarise(
         activity(),
         weeks=WINDOW,
         streak_weeks=STREAK,
         library=LIB,
-        recently_shown_nudges=["waiting-for-permission"],
+        recently_shown_nudges=[ShownNudge(date(2026, 11, 9), "neglecting-writing")],
     )
-    assert result.nudge is not None
-    assert result.nudge.id == "ignoring-organisational-dynamics"
+    assert result.nudge is None
+    assert result.went_well is not None
+
+
+def test_the_same_nudge_is_not_repeated_within_six_weeks() -> None:
+    """Shown for 26 Oct, the same nudge stays quiet on 16 Nov; shown in September, it may return."""
+    for shown_on, expected in ((date(2026, 10, 26), None), (date(2026, 9, 28), "ignoring")):
+        result = metrics.summarise(
+            activity(),
+            weeks=WINDOW,
+            streak_weeks=STREAK,
+            library=LIB,
+            recently_shown_nudges=[ShownNudge(shown_on, "ignoring-organisational-dynamics")],
+        )
+        found = result.nudge.id.split("-")[0] if result.nudge else None
+        assert found == expected
+
+
+def test_what_went_well() -> None:
+    """Three of this week's own entries reached beyond the team (two across teams, one org)."""
+    assert summary().went_well == (
+        "3 entries reached beyond your team: the scope staff work is judged at."
+    )
 
 
 def test_the_glue_work_reframe() -> None:

@@ -21,6 +21,8 @@ def register(registrar: Registrar) -> None:
         ui.PAUSE: checkins.handle_pause,
         ui.EDIT_ANSWER: checkins.handle_edit_answer,
         ui.UNDO_ANSWER: checkins.handle_undo_answer,
+        ui.ANSWER_DIMENSION: checkins.handle_answer_dimension,
+        ui.ANSWER_SCOPE: checkins.handle_answer_scope,
     }
     for action_id, handler in about_stored_data.items():
         registrar.action(action_id, answer_if_forgotten(handler))

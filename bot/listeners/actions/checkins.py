@@ -268,6 +268,42 @@ def handle_undo_answer(
         )
 
 
+def _relabel(change: str):
+    def handle(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        """Change what an answer was filed under, from its confirmation, in one click."""
+        ack()
+        session = db(context)
+        user = current_user(context)
+        library = coaching_library(context)
+        raw = str((_action(body).get("selected_option") or {}).get("value") or "")
+        answer_text, _, choice = raw.partition(":")
+        try:
+            answer, entry = answers.relabel(
+                session=session,
+                user=user,
+                answer_id=service.parse_id(answer_text),
+                library=library,
+                change=change,
+                **{change: choice or None},
+            )
+        except NotYours:
+            session.rollback()
+            _refuse(respond, body, client, user)
+            return
+        session.commit()
+        message = present.answer_confirmation(library=library, answer=answer, entry=entry)
+        respond(replace_original=True, **message)
+
+    handle.__name__ = f"handle_answer_{change}"
+    return handle
+
+
+handle_answer_dimension = _relabel("dimension")
+handle_answer_scope = _relabel("scope")
+
+
 def handle_start(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:

@@ -1,4 +1,4 @@
-"""Buttons and menus on evidence: Edit, Delete, Share, dimension, pages, kudos, forget-me.
+"""Buttons and menus on evidence: Edit, Delete, Share, dimension, scope, pages, kudos, forget-me.
 
 Every value is an id (or an id and a choice); the service re-checks it against the clicking
 user, and anything that is not theirs is refused with nothing changed.
@@ -204,6 +204,31 @@ def handle_dimension(
     )
 
 
+def handle_scope(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """Set how far an entry reached."""
+    ack()
+    entry_id, _, scope = _value(action).partition(":")
+    session = db(context)
+    user = current_user(context)
+    library = coaching_library(context)
+    entry = evidence.set_scope(
+        session=session, user=user, entry_id=entry_id, scope=scope or None, library=library
+    )
+    session.commit()
+    if entry is None:
+        respond(**ui.not_yours())
+        return
+    respond(
+        **_rerender(
+            session=session,
+            user=user,
+            entry=entry,
+            library=library,
+            block_id=str(action.get("block_id") or ""),
+        )
+    )
+
+
 def handle_page(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Another page of the user's own entries (the value holds the filter, never a user id)."""
     ack()
@@ -286,6 +311,7 @@ ACTIONS = {
     ui.DELETE: handle_delete,
     ui.SHARE: handle_share,
     ui.DIMENSION: handle_dimension,
+    ui.SCOPE: handle_scope,
     ui.PAGE: handle_page,
     ui.PAGE_NEWER: handle_page,
     ui.KUDOS_SHARE: handle_kudos_share,

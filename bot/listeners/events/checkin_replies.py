@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import answers
+from bot.checkins import answers, present
 from bot.db.models import CheckIn, User
 from bot.listeners.actions.checkins import refresh_checkin_message
-from bot.listeners.support import db
+from bot.listeners.support import coaching_library, db
 from bot.ui import checkins as ui
 
 
@@ -23,6 +23,7 @@ def confirm(
 ) -> None:
     """Say what the bot understood from the answer (with Edit / Not an answer), in the thread."""
     first = reply.answers[0]
+    library = coaching_library(context)
     client.chat_postMessage(
         channel=channel_id,
         thread_ts=thread_ts,
@@ -33,6 +34,7 @@ def confirm(
             people=reply.entry.people if reply.entry else [],
             visibility=reply.entry.visibility if reply.entry else "private",
             kind=reply.kind,
+            understood=present.understood(library, reply.entry, first.prompt_id),
         ),
     )
     redraw(client=client, context=context, checkin=reply.checkin, user=user)

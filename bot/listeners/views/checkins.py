@@ -12,8 +12,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
-from bot.checkins import answers, schedule, service
+from bot.checkins import answers, present, schedule, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
 from bot.db.models import User
@@ -136,16 +137,41 @@ def handle_answer_submission(
         refresh_checkin_message(
             client=client, session=session, context=context, checkin=change.checkin, user=user
         )
-    _tell_unresolved(client, user, change)
+        _confirm_in_thread(client=client, session=session, context=context, change=change)
+        _tell_unresolved(client, user, change)
+
+
+def _confirm_in_thread(
+    *, client: WebClient, session: Session, context: BoltContext, change: answers.Change
+) -> None:
+    """Confirm a form answer in the check-in's thread: what was understood, one-click
+    changes, and the follow-ups the answer could still use."""
+    checkin, answer = change.checkin, change.answer
+    if answer is None or not checkin.channel_id or not checkin.message_ts:
+        return
+    _, entry = answers.answer_entry(
+        session=session, user=current_user(context), answer_id=answer.id
+    )
+    message = present.answer_confirmation(
+        library=coaching_library(context), answer=answer, entry=entry
+    )
+    client.chat_postMessage(channel=checkin.channel_id, thread_ts=checkin.message_ts, **message)
 
 
 def _tell_unresolved(client: WebClient, user: User, change: answers.Change) -> None:
-    """@names in the answer that matched no one: say so, so they can be picked with Edit."""
-    if change.unresolved and change.answer is not None:
-        client.chat_postMessage(
-            channel=user.slack_user_id,
-            **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id),
-        )
+    """@names in the answer that matched no one: say so (in the check-in's thread), so they
+    can be picked with Edit."""
+    if not change.unresolved or change.answer is None:
+        return
+    checkin = change.checkin
+    where = (
+        {"channel": checkin.channel_id, "thread_ts": checkin.message_ts}
+        if checkin is not None and checkin.channel_id and checkin.message_ts
+        else {"channel": user.slack_user_id}
+    )
+    client.chat_postMessage(
+        **where, **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id)
+    )
 
 
 def handle_edit_submission(

@@ -10,9 +10,10 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.coaching.nudges import find_reframe
+from bot.coaching.classify import reframe_for
 from bot.db.models import EvidenceEntry, User
 from bot.evidence import service as evidence
+from bot.evidence.examples import workspace_examples as learned_examples
 from bot.evidence.parsing import FormChoices, bare_names, form_choices
 from bot.listeners.shortcuts.log_as_evidence import permalink_for
 from bot.listeners.support import (
@@ -191,9 +192,9 @@ def handle_entry_submission(
     if meta.channel_id and meta.message_ts:
         entry.permalink = permalink_for(client, meta.channel_id, meta.message_ts)
         session.commit()
-    reframe = find_reframe(entry.text, library)
+    reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
     if reframe is not None:
-        notes.insert(0, ui.reframe_note(reframe.staff))
+        notes.insert(0, ui.reframe_note(reframe))
     confirmation = ui.entry_confirmation(entry, library, tz=user.tz, notes=notes, how=how)
     client.chat_postMessage(channel=user.slack_user_id, **message_payload(confirmation))
 
@@ -239,6 +240,7 @@ def _choices(
         author=user.slack_user_id,
         # Keywords guess a dimension for a new entry only, never over an edit.
         guess=existing is None,
+        examples=learned_examples(session=db(context), workspace_id=user.workspace_id),
     )
 
 
