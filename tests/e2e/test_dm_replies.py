@@ -73,7 +73,7 @@ def test_short_reply_in_the_thread_is_an_answer(running_app: RunningApp) -> None
     _dm(running_app, "Mentored Carol", thread_ts=message["ts"])
     (confirmation,) = _bot_posts(running_app)
     assert confirmation["thread_ts"] == message["ts"]
-    assert action_ids(confirmation) == ["checkin_answer_edit", "checkin_answer_undo"]
+    assert {"checkin_answer_edit", "checkin_answer_undo"} <= set(action_ids(confirmation))
     with running_app.database.session() as session:
         (entry,) = session.scalars(select(EvidenceEntry))
     assert entry.text == "Mentored Carol"
