@@ -8,8 +8,8 @@ check-in; late answers count for the check-in's week.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -22,26 +22,15 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence import examples
 from bot.evidence import service as evidence
+from bot.evidence.parsing import FormChoices, form_choices
 
 # A check-in stays open for top-level replies this long after it was sent.
 OPEN_FOR = timedelta(days=7)
 # Statuses of a check-in whose message the user has (or had): answers are welcome.
 ANSWERABLE = ("sent", "answered", "snoozed", "skipped", "expired")
-# Replies that mean "nothing this week", compared case- and punctuation-insensitively.
-NOTHING_PHRASES = frozenset(
-    {
-        "nothing",
-        "nothing this week",
-        "nothing last week",
-        "nothing to report",
-        "none",
-        "nope",
-        "n/a",
-        "na",
-        "skip",
-    }
-)
-_PUNCTUATION = re.compile(r"[^\w/ ]+")
+# Statuses in which a top-level DM (not in the check-in's thread) can answer it: a snoozed
+# check-in is still the open one, just coming back tomorrow.
+OPEN_AT_TOP_LEVEL = ("sent", "answered", "snoozed")
 
 
 class NotYours(Exception):
@@ -69,6 +58,8 @@ class Change:
     changed: bool
     answer: Answer | None = None
     until: datetime | None = None
+    # @names typed in a form's text that matched no one.
+    unresolved: tuple[str, ...] = ()
 
 
 def _checkin(session: Session, user: User, checkin_id: int | None) -> CheckIn:
@@ -112,6 +103,34 @@ def _dimension_of_prompt(library: CoachingLibrary, prompt_id: str | None) -> str
         return None
 
 
+def read_form_text(
+    form: AnswerForm,
+    library: CoachingLibrary,
+    *,
+    prefilled_dimension: str | None,
+    prefilled_people: tuple[str, ...] = (),
+    named: Mapping[str, str] | None = None,
+    author: str | None = None,
+    guess: bool = True,
+    learned: classify.ExampleIndex = classify.NO_EXAMPLES,
+) -> tuple[AnswerForm, FormChoices]:
+    """The form with its text read as the command line reads it (#hashtags, @mentions);
+    the fields' own choices win as `bot.evidence.parsing.form_choices` says."""
+    choices = form_choices(
+        form.text,
+        library,
+        field_dimension=form.dimension,
+        field_people=form.people,
+        prefilled_dimension=prefilled_dimension,
+        prefilled_people=prefilled_people,
+        named=dict(named or {}),
+        author=author,
+        guess=guess,
+        examples=learned,
+    )
+    return replace(form, dimension=choices.dimension, people=choices.people), choices
+
+
 def answer_with_form(
     *,
     session: Session,
@@ -120,13 +139,27 @@ def answer_with_form(
     index: int | None,
     form: AnswerForm,
     now: datetime,
+    library: CoachingLibrary,
+    named: Mapping[str, str] | None = None,
 ) -> Change:
-    """Store the modal's answer to one question, once."""
+    """Store the modal's answer to one question, once.
+
+    The form came filled with the question's dimension: a #hashtag in the text overrides
+    it, a dimension picked in the form overrides both; @mentions in the text add people.
+    """
     checkin = _checkin(session, user, checkin_id)
     prompt_id = _prompt_at(checkin, index)
     existing = _answered(session, checkin, prompt_id)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
+    form, choices = read_form_text(
+        form,
+        library,
+        prefilled_dimension=_dimension_of_prompt(library, prompt_id),
+        named=named,
+        author=user.slack_user_id,
+        learned=examples.workspace_examples(session=session, workspace_id=user.workspace_id),
+    )
     entry = evidence.create_entry(
         session=session,
         user=user,
@@ -154,7 +187,7 @@ def answer_with_form(
     session.add(answer)
     _mark_answered(checkin, now)
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    return Change(checkin, changed=True, answer=answer, unresolved=choices.unresolved)
 
 
 def answer_nothing(
@@ -225,27 +258,25 @@ def pause_from_checkin(
 # ── Free-text replies in the DM ─────────────────────────────────────────────────────────
 
 
-def is_nothing(text: str) -> bool:
-    folded = _PUNCTUATION.sub("", text.casefold()).strip()
-    return " ".join(folded.split()) in NOTHING_PHRASES
-
-
 def checkin_for_reply(
-    *, session: Session, user: User, channel_id: str, thread_ts: str | None, now: datetime
+    *,
+    session: Session,
+    user: User,
+    channel_id: str,
+    thread_ts: str | None,
+    now: datetime,
+    lock: bool = True,
 ) -> CheckIn | None:
     """The check-in a DM answers: the one whose thread it is in, else the open one."""
     if thread_ts:
-        return session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.user_id == user.id,
-                CheckIn.workspace_id == user.workspace_id,
-                CheckIn.message_ts == thread_ts,
-                CheckIn.status.in_(ANSWERABLE),
-            )
-            .with_for_update()
-        ).first()
-    latest = session.scalars(
+        query = select(CheckIn).where(
+            CheckIn.user_id == user.id,
+            CheckIn.workspace_id == user.workspace_id,
+            CheckIn.message_ts == thread_ts,
+            CheckIn.status.in_(ANSWERABLE),
+        )
+        return session.scalars(query.with_for_update() if lock else query).first()
+    query = (
         select(CheckIn)
         .where(
             CheckIn.user_id == user.id,
@@ -254,9 +285,9 @@ def checkin_for_reply(
         )
         .order_by(CheckIn.slot_at.desc(), CheckIn.id.desc())
         .limit(1)
-        .with_for_update()
-    ).first()
-    if latest is None or latest.status not in ("sent", "answered"):
+    )
+    latest = session.scalars(query.with_for_update() if lock else query).first()
+    if latest is None or latest.status not in OPEN_AT_TOP_LEVEL:
         return None
     if latest.sent_at is not None and latest.sent_at < now - OPEN_FOR:
         return None
@@ -313,8 +344,12 @@ def answer_from_dm(
     thread_ts: str | None,
     text: str,
     now: datetime,
+    as_nothing: bool = False,
 ) -> Reply | None:
-    """Store a DM as an answer when it replies to a check-in; None when it does not."""
+    """Store a DM as an answer when it replies to a check-in; None when it does not.
+
+    `as_nothing`: the text says "nothing this week" (bot.checkins.replies decides).
+    """
     stripped = text.strip()
     if not stripped:
         return None
@@ -333,7 +368,7 @@ def answer_from_dm(
         return None
     answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
     open_prompts = [p for p in checkin.prompt_ids or [] if p not in answered]
-    if is_nothing(stripped):
+    if as_nothing:
         return _nothing_from_dm(session, user, checkin, open_prompts, channel_id, ts, text, now)
     try:
         evidence.check_text(text)
@@ -478,15 +513,34 @@ def answer_form_of(
     )
 
 
-def edit_answer(*, session: Session, user: User, answer_id: int | None, form: AnswerForm) -> Change:
-    """Save the edit modal over an answer and its evidence entry."""
+def edit_answer(
+    *,
+    session: Session,
+    user: User,
+    answer_id: int | None,
+    form: AnswerForm,
+    library: CoachingLibrary,
+    named: Mapping[str, str] | None = None,
+) -> Change:
+    """Save the edit modal over an answer and its evidence entry (text read as in
+    `answer_with_form`, against what the form was filled with: the entry as stored)."""
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
     checkin = session.get(CheckIn, answer.checkin_id)
     answer.text = form.text
     entry = _own_entry(session, user, answer.evidence_id)
+    choices = None
     if entry is not None:
+        form, choices = read_form_text(
+            form,
+            library,
+            prefilled_dimension=entry.dimension,
+            prefilled_people=tuple(entry.people or ()),
+            named=named,
+            author=user.slack_user_id,
+            guess=False,
+        )
         entry.text = form.text
         entry.people = list(form.people)
         entry.dimension = form.dimension
@@ -495,7 +549,8 @@ def edit_answer(*, session: Session, user: User, answer_id: int | None, form: An
         entry.impact = form.impact
         entry.visibility = form.visibility
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    unresolved = choices.unresolved if choices is not None else ()
+    return Change(checkin, changed=True, answer=answer, unresolved=unresolved)
 
 
 def answer_entry(

@@ -23,12 +23,23 @@ OTHER_GROUP = "other"
 UNCLASSIFIED = "unclassified"
 
 
+# How the packet credits a kudos whose giver has since used forget-me.
+FORMER_COLLEAGUE = "a former colleague"
+
+
 @dataclass(frozen=True)
 class PacketEntry:
     """One entry as the packet needs it."""
 
     entry: EvidenceEntry
+    # The giver's Slack id, for an entry that is a kudos received.
     kudos_from: str | None = None
+    # True for a kudos received, also when its giver is gone (forget-me): no kudos_from.
+    is_kudos: bool = False
+
+    @property
+    def from_kudos(self) -> bool:
+        return self.is_kudos or self.kudos_from is not None or self.entry.source == "kudos"
 
 
 def person(slack_id: str, names: Mapping[str, str]) -> str:
@@ -83,6 +94,8 @@ def _entry_markdown(
     lines = [f"- {' · '.join(head)} — {_indent(readable(entry.text, names), '  ')}"]
     if item.kudos_from:
         lines.append(f"  - Kudos from {person(item.kudos_from, names)}")
+    elif item.from_kudos:
+        lines.append(f"  - Kudos from {FORMER_COLLEAGUE}")
     if entry.impact:
         lines.append(f"  - Impact: {_indent(readable(entry.impact, names), '    ')}")
     if entry.people:

@@ -18,6 +18,7 @@ from bot.coaching.classify import (
     classify,
     extract_links,
     extract_mentions,
+    suggest_dimension,
 )
 from bot.coaching.library import CoachingLibrary
 
@@ -27,6 +28,8 @@ _BROKEN_MARKUP = re.compile(r"<@[^>\s]*>?")
 # are not people.
 _BARE_AT = re.compile(r"(?:(?<=\s)|^)@([\w.\-]{1,80})", re.UNICODE)
 _NOT_PEOPLE = {"here", "channel", "everyone"}
+# People one /kudos may name; beyond this each is told, none is looked up.
+MAX_KUDOS_RECIPIENTS = 20
 _LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
 
 
@@ -65,6 +68,49 @@ def leading_mention(text: str) -> tuple[str, str] | None:
     return match.group(1), text[match.end() :]
 
 
+@dataclass(frozen=True)
+class LeadingPeople:
+    """The people a text starts with (`/kudos @bob @carol …`) and the text after them."""
+
+    slack_ids: tuple[str, ...]
+    # Names at the start that Slack did not turn into a person: ``@dana``, broken ``<@…``.
+    unresolved: tuple[str, ...]
+    rest: str
+
+
+# Between two names: spaces, commas, "and", "&" (escaped by Slack as &amp;), "+".
+_NAME_SEPARATOR = re.compile(r"(?:\s|,|&amp;|&|\+|\band\b)*", re.IGNORECASE)
+_LEADING_BARE = re.compile(r"@([\w.\-]{1,80})", re.UNICODE)
+_MENTION_HERE = re.compile(r"<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
+
+
+def leading_people(text: str) -> LeadingPeople:
+    """Every person named at the start of the text, in order, each once.
+
+    A run of mentions separated by spaces, commas, "and", "&" or "+"; it ends at the first
+    word that is not a name. Unresolved names in that run are reported, not dropped.
+    """
+    ids: dict[str, None] = {}
+    unresolved: dict[str, None] = {}
+    position = 0
+    while True:
+        start = _NAME_SEPARATOR.match(text, position).end()  # type: ignore[union-attr]
+        if start == position and position > 0:
+            break  # names must be separated
+        if match := _MENTION_HERE.match(text, start):
+            ids.setdefault(match.group(1), None)
+        elif (match := _BROKEN_MARKUP.match(text, start)) and not _WELL_FORMED.match(text, start):
+            unresolved.setdefault(match.group(0), None)
+        elif (match := _LEADING_BARE.match(text, start)) and match.group(1).lower().rstrip(
+            ".-"
+        ) not in _NOT_PEOPLE:
+            unresolved.setdefault("@" + match.group(1).rstrip(".-"), None)
+        else:
+            break
+        position = match.end()
+    return LeadingPeople(tuple(ids), tuple(unresolved), text[position:])
+
+
 def parse_evidence(
     text: str,
     library: CoachingLibrary,
@@ -85,4 +131,95 @@ def parse_evidence(
         matched=(suggestion.phrases or suggestion.matched) if suggestion else (),
         scope=scope.scope_id if scope else None,
         malformed_mentions=tuple(malformed_mentions(text)),
+    )
+
+
+def bare_names(text: str) -> list[str]:
+    """``@name``s typed as text (not Slack mentions), as typed, each once, in order."""
+    return [name for name in malformed_mentions(text) if not name.startswith("<")]
+
+
+_ONLY_TAGS = re.compile(r"\s*(?:#[^\W\d_][\w\-]*[\s,]*)+", re.UNICODE)
+
+
+def only_hashtags(text: str) -> bool:
+    """True for a text that is nothing but #hashtags (`/brag #review`): a tag, no story."""
+    return _ONLY_TAGS.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What a submitted form means once its text is read as the command line reads it."""
+
+    dimension: str | None
+    # Where the dimension came from: "field", "hashtag", "keyword" (or None: none chosen).
+    dimension_source: str | None
+    matched: tuple[str, ...]
+    people: tuple[str, ...]
+    # @names in the text that matched nobody (or more than one person).
+    unresolved: tuple[str, ...]
+
+
+def form_choices(
+    text: str,
+    library: CoachingLibrary,
+    *,
+    field_dimension: str | None,
+    field_people: tuple[str, ...] | list[str],
+    prefilled_dimension: str | None = None,
+    prefilled_people: tuple[str, ...] | list[str] = (),
+    named: dict[str, str] | None = None,
+    author: str | None = None,
+    guess: bool = True,
+    examples: ExampleIndex = NO_EXAMPLES,
+) -> FormChoices:
+    """The dimension and people of a form (the /brag form, the check-in answer form).
+
+    The text counts as on the command line — a ``#hashtag`` sets the dimension, mentions
+    become people — with the form's own fields on top:
+
+    - dimension: one *picked* in the Dimension field (different from what the form was
+      filled with) wins; one the form came filled with gives way to a ``#hashtag`` in the
+      text; with neither, a ``#hashtag``, then (with `guess`) what the workspace's
+      classifier suggests (its labelled `examples`, then keywords);
+    - people: everyone picked in the People field, plus everyone the text mentions
+      (``<@U…>``, or an ``@name`` that `named` maps to a Slack id), except anyone the person
+      took out of the People field after the form was filled with them.
+    """
+    picked = field_dimension if field_dimension in library.dimension_ids else None
+    suggestion = suggest_dimension(text, library, examples)
+    dimension: str | None = None
+    source: str | None = None
+    matched: tuple[str, ...] = ()
+    if picked is not None and picked != prefilled_dimension:
+        dimension, source = picked, "field"
+    elif suggestion is not None and suggestion.source == "hashtag":
+        dimension, source, matched = suggestion.dimension_id, "hashtag", suggestion.matched
+    elif picked is not None:
+        dimension, source = picked, "field"
+    elif suggestion is not None and guess:
+        # As on the command line: the workspace's own examples, then keywords.
+        dimension, source = suggestion.dimension_id, suggestion.source
+        matched = suggestion.phrases or suggestion.matched
+    named = {name.casefold(): slack_id for name, slack_id in (named or {}).items()}
+    typed_names = bare_names(text)
+    mentioned = [*extract_mentions(text)]
+    unresolved = []
+    for name in typed_names:
+        found = named.get(name.casefold())
+        if found:
+            mentioned.append(found)
+        else:
+            unresolved.append(name)
+    removed = set(prefilled_people) - set(field_people)
+    people: dict[str, None] = dict.fromkeys(field_people)
+    for person in mentioned:
+        if person not in removed and person != author:
+            people.setdefault(person, None)
+    return FormChoices(
+        dimension=dimension,
+        dimension_source=source,
+        matched=tuple(matched),
+        people=tuple(people),
+        unresolved=tuple(unresolved),
     )

@@ -18,7 +18,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.base import utcnow
 from bot.db.models import EvidenceEntry, Kudos, User
 from bot.evidence import examples, visibility
-from bot.evidence.parsing import ParsedEvidence, parse_evidence
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, ParsedEvidence, parse_evidence
 from bot.evidence.periods import user_zone
 
 MAX_TEXT_LENGTH = 10_000
@@ -362,6 +362,9 @@ class KudosRefused(Exception):
     INACTIVE = "inactive"
     ELSEWHERE = "elsewhere"
     DAILY_CAP = "daily_cap"
+    NOT_FOUND = "not_found"  # Slack does not know the id
+    UNRESOLVED = "unresolved"  # a name Slack did not turn into a person (@dana)
+    TOO_MANY = "too_many"  # more people than one /kudos may name
 
     def __init__(self, reason: str, *, cap: int | None = None) -> None:
         super().__init__(reason)
@@ -392,6 +395,18 @@ def kudos_given_today(*, session: Session, giver: User, now: datetime) -> int:
     )
 
 
+def count_kudos_given(*, session: Session, giver: User) -> int:
+    """Every kudos this person has given (on other people's logs)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Kudos)
+            .where(Kudos.workspace_id == giver.workspace_id, Kudos.giver_id == giver.id)
+        )
+        or 0
+    )
+
+
 def check_kudos_recipient(*, giver: User, recipient_slack_id: str, profile: dict | None) -> None:
     """Refuse kudos to oneself, to bots (and Slackbot) and to deactivated accounts."""
     if recipient_slack_id == giver.slack_user_id:
@@ -414,8 +429,13 @@ def give_kudos(
     library: CoachingLibrary,
     daily_cap: int,
     now: datetime,
+    co_recipients: Sequence[str] = (),
 ) -> tuple[Kudos, EvidenceEntry]:
-    """Record kudos on the recipient's log (source kudos), the giver credited as a person."""
+    """Record kudos on the recipient's log (source kudos), the giver credited as a person.
+
+    `co_recipients` (Slack ids) received the same kudos: they are not among the people
+    this recipient helped.
+    """
     check_text(text)
     if recipient.workspace_id != giver.workspace_id:
         raise KudosRefused(KudosRefused.ELSEWHERE)
@@ -431,7 +451,7 @@ def give_kudos(
     if kudos_given_today(session=session, giver=giver, now=now) >= daily_cap:
         raise KudosRefused(KudosRefused.DAILY_CAP, cap=daily_cap)
     parsed = parse_evidence(text, library, author=recipient.slack_user_id)
-    people = [giver.slack_user_id, *parsed.people]
+    people = [giver.slack_user_id, *(p for p in parsed.people if p not in co_recipients)]
     entry = create_entry(
         session=session,
         user=recipient,
@@ -483,3 +503,20 @@ def set_kudos_sharing(
     kudos.share_in_digest = share
     session.flush()
     return kudos
+
+
+def set_kudos_sharing_all(
+    *, session: Session, giver: User, kudos_ids: Sequence[str], share: bool
+) -> list[Kudos] | None:
+    """The same switch for the kudos of one /kudos to several people; None (and nothing
+    changed) unless every id is a kudos this giver gave."""
+    if not kudos_ids or len(kudos_ids) > MAX_KUDOS_RECIPIENTS:
+        return None
+    found = [get_given_kudos(session=session, giver=giver, kudos_id=k) for k in kudos_ids]
+    if any(kudos is None for kudos in found):
+        return None
+    chosen = [kudos for kudos in found if kudos is not None]
+    for kudos in chosen:
+        kudos.share_in_digest = share
+    session.flush()
+    return chosen

@@ -46,10 +46,16 @@ def guard_after_ack(handler: Handler) -> Handler:
                 response=kwargs["ack"].response,
             )
 
-    return _named_like(guarded, handler, wanted)
+    return named_like(guarded, handler, wanted)
 
 
-def _named_like(wrapper: Handler, handler: Handler, parameters: list[str]) -> Handler:
+def arg_names(handler: Handler) -> list[str]:
+    """The arguments a listener asks Bolt for, by name."""
+    return list(get_arg_names_of_callable(handler))
+
+
+def named_like(wrapper: Handler, handler: Handler, parameters: list[str]) -> Handler:
+    """Give a wrapper the handler's name and docstring, and the arguments Bolt should pass."""
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, kind) for name in parameters]

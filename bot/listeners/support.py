@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_bolt import BoltContext
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.models import User
+from bot.slack import directory
 from bot.ui.messages import CommandNames
 from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
@@ -53,3 +57,18 @@ def message_payload(payload: dict[str, object]) -> dict[str, object]:
         for k, v in payload.items()
         if k not in ("response_type", "replace_original", "delete_original")
     }
+
+
+def people_named(
+    context: BoltContext, client: WebClient, user: User, names: Sequence[str]
+) -> dict[str, str]:
+    """``@name``s typed as text → Slack ids: people the app knows first, then Slack's list."""
+    if not names:
+        return {}
+    found = workspaces.slack_ids_by_name(
+        session=db(context), workspace_id=user.workspace_id, names=names
+    )
+    missing = [name for name in names if name not in found]
+    if missing:
+        found.update(directory.find_by_name(client, missing))
+    return found

@@ -12,7 +12,8 @@ later is covered without touching this module:
   entry naming them among "people helped") and from any other `…user_id` text column.
 
 Text other people wrote stays theirs: a teammate's entry that says "paired with <@U1>" keeps
-its words, without the structured reference.
+its words, without the structured reference. Kudos the user gave stay on the recipients'
+logs as the recipients' evidence, with the giver removed (see `forget_user`).
 """
 
 from __future__ import annotations
@@ -300,25 +301,24 @@ def _scrub_slack_id(
 
 
 def forget_user(*, session: Session, user: User) -> ForgetReport:
-    """Delete everything about the user in every table; the caller commits."""
-    from bot.db.models import EvidenceEntry, Kudos
+    """Delete everything about the user in every table; the caller commits.
+
+    Kudos they gave are the recipients' evidence: they stay on the recipients' logs with
+    the giver removed (`kudos.giver_id` is cleared by its ON DELETE SET NULL, their Slack id
+    taken out of the entries' people), credited to "a former colleague". Whether such a
+    kudos may be quoted in digests was the giver's choice, so it goes back to "no".
+    """
+    from bot.db.models import Kudos
 
     session.flush()
     report = ForgetReport()
     workspace_id, slack_user_id, user_id = user.workspace_id, user.slack_user_id, user.id
-    entries = EvidenceEntry.__table__
     kudos = Kudos.__table__
-    # The words of kudos they gave live on the recipients' logs: those go too.
-    # (Read the ids first: purging the entries deletes the kudos rows that point at them.)
-    given = list(
-        session.scalars(
-            select(kudos.c.evidence_id).where(
-                kudos.c.giver_id == user_id, kudos.c.evidence_id.is_not(None)
-            )
-        )
+    session.execute(
+        update(kudos)
+        .where(kudos.c.giver_id == user_id, kudos.c.share_in_digest.is_(True))
+        .values(share_in_digest=False)
     )
-    if given:
-        _purge(session, entries, entries.c.id.in_(given), report, 1)
     users = Base.metadata.tables[USERS_TABLE]
     _purge(session, users, users.c.id == user_id, report, 0)
     _scrub_slack_id(session, workspace_id, slack_user_id, report)

@@ -48,9 +48,9 @@ SHORTCUT_PREVIEW = 70
 HELP = """\
 As {user} in the sample workspace:
   /brag <text>              log evidence (@bob, #team and links reach the app as Slack sends them)
-  /kudos @bob <text>        recognise a peer
+  /kudos @bob <text>        recognise a peer (or several: /kudos @bob @carol <text>)
   /multiplier <command>     help, checkins on fri 15:00, settings, summary, evidence, export …
-  <any other text>          a direct message to the bot
+  <any other text>          a direct message to the bot (only answers become evidence)
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
   :post #team <text>        post a message in a channel (as people do; the bot only sees it

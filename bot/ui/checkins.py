@@ -149,9 +149,11 @@ def checkin_message(
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
+    A snoozed check-in keeps its Answer buttons (it is still open, only coming back
+    tomorrow); once a question is answered, Snooze/Skip/Pause give way to a line saying so.
     `last_week`: the check-in (sent early in the week) asks about the week that ended.
     """
-    open_ = status in ("pending", "claimed", "sent", "answered")
+    open_ = status in ("pending", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
         f"Your reflection on {_week_label(slot_local, last_week)}. A minute now saves an "
@@ -161,12 +163,14 @@ def checkin_message(
     blocks: list[Block] = [header("Weekly reflection"), section(intro)]
     for question in questions:
         blocks.extend(_question_blocks(checkin_id, question, open_=open_, last_week=last_week))
-    blocks.append(divider())
+    footer: list[Block] = []
     if note:
-        blocks.append(context(note))
-    if open_ and unanswered and status != "answered":
+        footer.append(context(note))
+    if status == "answered":
+        footer.append(context(answered_note(open_questions=len(unanswered))))
+    elif open_ and unanswered and status != "snoozed":
         value = str(checkin_id)
-        blocks.append(
+        footer.append(
             actions(
                 button("Snooze until tomorrow", SNOOZE, value),
                 button("Skip this week", SKIP, value),
@@ -184,11 +188,27 @@ def checkin_message(
                 block_id="checkin_controls",
             )
         )
+    if footer:  # a divider only where something follows it
+        blocks.append(divider())
+        blocks.extend(footer)
     first = questions[0].text if questions else "What did you multiply this week?"
     return {
         "text": truncate(f"Weekly reflection: {first}", 300),
         "blocks": fit_message(blocks),
     }
+
+
+def answered_note(*, open_questions: int) -> str:
+    """The line under a check-in once it has an answer."""
+    if open_questions:
+        return (
+            ":white_check_mark: Answered — thank you. The open question above can still be "
+            "answered, here or in this thread."
+            if open_questions == 1
+            else ":white_check_mark: Answered — thank you. The open questions above can still "
+            "be answered, here or in this thread."
+        )
+    return ":white_check_mark: All answered — thank you. See you at the next one."
 
 
 def status_note(status: str, *, until: datetime | date | None = None) -> str | None:
@@ -282,9 +302,38 @@ def answer_confirmation(
     return {"text": "Saved your answer.", "blocks": blocks}
 
 
+def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:
+    """Saved, but some @names in the answer matched no one: Edit picks them."""
+    who = safe(", ".join(names[:5]), 300)
+    text = f"Saved your answer. I couldn't match {who} to one person: pick them with Edit."
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            actions(
+                button("Edit", EDIT_ANSWER, str(answer_id)),
+                block_id="checkin_answer_unresolved",
+            ),
+        ],
+    }
+
+
 def answer_removed() -> dict[str, Any]:
     text = "Removed — that message is not stored as an answer. (I still keep your DM as typed.)"
     return {"text": text, "blocks": [section(text)]}
+
+
+def not_saved_as_answer(*, question: bool, in_thread: bool) -> dict[str, Any]:
+    """One line for a DM that was kept but not taken as an answer, and how to answer."""
+    if question:
+        text = (
+            "Not saved as an answer — that reads like a question. Say `help` to see what I "
+            "can do; to answer, tell me what happened"
+            + (" here." if in_thread else " in the check-in's thread.")
+        )
+    else:
+        text = "Not saved — reply in the check-in's thread to answer, or say `help`."
+    return {"text": text, "blocks": [context(text)]}
 
 
 def reminder_message(*, slot_local: datetime) -> dict[str, Any]:

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
-from bot.evidence.periods import user_zone
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
+from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
 from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
@@ -247,8 +249,8 @@ def reframe_note(reframe: Reframe) -> str:
 
 
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
-    """Why a dimension was chosen, in a few words."""
-    if not source:
+    """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
+    if source not in ("hashtag", "keyword", "example"):
         return None
     if source == "example":
         return "dimension as your workspace filed texts like this"
@@ -336,6 +338,24 @@ class EntryForm:
     metadata: dict[str, Any] = field(default_factory=dict)
     editing: bool = False
     names: dict[str, str] = field(default_factory=dict)
+
+
+def tagged_form(typed: str, library: CoachingLibrary, *, src: str) -> EntryForm:
+    """The form for a command that was only #hashtags: filed under the first known one."""
+    tags = extract_hashtags(typed)
+    known = [library.hashtag_index[t] for t in tags if t in library.hashtag_index]
+    dimension = known[0] if known else None
+    if dimension is not None:
+        note = (
+            f"Filed under *{safe(dimension_label(dimension, library), 100)}* "
+            f"({safe(' '.join(tags), 200)}). Tell me what happened."
+        )
+    else:
+        note = (
+            f"{safe(' '.join(tags), 200)} isn't a dimension tag I know — pick a dimension "
+            "below, and tell me what happened."
+        )
+    return EntryForm(dimension=dimension, notes=[note], metadata={"src": src})
 
 
 def _text_input(
@@ -480,14 +500,48 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             "element": visibility,
         }
     )
+    metadata = dict(form.metadata)
+    if "entry" not in metadata:
+        # What the form came filled with (ids only), so that on Save a field the person
+        # changed can be told from one they left as it was (see parsing.form_choices).
+        if form.dimension:
+            metadata["dim"] = form.dimension
+        if initial:
+            metadata["ppl"] = initial
     return {
         "type": "modal",
         "callback_id": ENTRY_VIEW,
         "title": plain("Edit evidence" if form.editing else "Log evidence", 24),
         "submit": plain("Save", 24),
         "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(form.metadata, separators=(",", ":"))[:3000],
+        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
         "blocks": fit(blocks, VIEW_BLOCK_LIMIT),
+    }
+
+
+def entry_saved_modal(
+    entry: EvidenceEntry,
+    library: CoachingLibrary,
+    *,
+    multiplier_command: str,
+    tz: str | None = None,
+    notes: Sequence[str] = (),
+    how: str | None = None,
+) -> dict[str, Any]:
+    """The edit form, once saved: the entry as it now reads, and where to change it again."""
+    return {
+        "type": "modal",
+        "title": plain("Saved", 24),
+        "close": plain("Close", 24),
+        "blocks": [
+            section(f"*Saved your changes.*\n{display(entry.text, 2800)}"),
+            context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
+            *(context(note) for note in notes[:3]),
+            context(
+                "Lists and confirmations you opened before show the old version until you "
+                f"open them again (`{safe(multiplier_command, 40)} evidence`)."
+            ),
+        ],
     }
 
 
@@ -563,25 +617,43 @@ def entry_list(
 # ── Kudos ────────────────────────────────────────────────────────────────────────────────
 
 
+def _and_list(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def kudos_given(
-    kudos: Kudos, recipient_slack_id: str, *, daily_left: int | None = None, replace: bool = False
+    kudos: Sequence[Kudos],
+    recipient_slack_ids: Sequence[str],
+    *,
+    daily_left: int | None = None,
+    replace: bool = False,
 ) -> Payload:
-    """The giver's ephemeral confirmation, with the digest choice (default: not shared)."""
-    shared = kudos.share_in_digest
+    """The giver's ephemeral confirmation naming who got it, with the digest choice (one
+    switch for all of them; default: not shared)."""
+    shared = all(k.share_in_digest for k in kudos)
+    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
+    if extra > 0:
+        who += f" and {extra} more"
+    logs = "their evidence log" if len(recipient_slack_ids) == 1 else "each of their evidence logs"
     lines = [
-        f"*Kudos sent to {mention(recipient_slack_id)}* — it's on their evidence log as peer "
-        "recognition, and I've told them.",
-        display(kudos.text, 2500),
+        f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
+        + ("them." if len(recipient_slack_ids) == 1 else "each of them."),
+        display(kudos[0].text, 2500) if kudos else "",
     ]
     where = (
         "May appear in your team's digest."
         if shared
         else "Not shown in team digests unless you allow it."
     )
+    ids = ",".join(str(k.id) for k in kudos)
     toggle = (
-        button("Keep out of digests", KUDOS_SHARE, f"{kudos.id}:off")
+        button("Keep out of digests", KUDOS_SHARE, f"{ids}:off")
         if shared
-        else button("Allow in team digest", KUDOS_SHARE, f"{kudos.id}:on")
+        else button("Allow in team digest", KUDOS_SHARE, f"{ids}:on")
     )
     notes = [where]
     if daily_left is not None:
@@ -591,23 +663,132 @@ def kudos_given(
         "replace_original": replace,
         "text": "Kudos sent.",
         "blocks": [
-            section("\n".join(lines)),
+            section("\n".join(line for line in lines if line)),
             context(" ".join(notes)),
             actions(toggle, block_id=KUDOS_GIVEN_BLOCK),
         ],
     }
 
 
+@dataclass(frozen=True)
+class KudosNotSent:
+    """Someone named in a /kudos who did not receive it (reason: a KudosRefused constant)."""
+
+    who: str
+    reason: str
+    resolved: bool = True
+
+
+# Why one person got no kudos, when they were the only one named (the whole message).
+_REFUSED_ALONE = {
+    "self": (
+        "Kudos are for someone else — log your own work with {brag}. Nothing was saved; "
+        "here is your text:"
+    ),
+    "bot": "Kudos go to people, not bots. Nothing was saved; here is your text:",
+    "inactive": (
+        "That account is deactivated, so there is no log to add kudos to. Nothing was saved; "
+        "here is your text:"
+    ),
+    "elsewhere": (
+        "That person isn't in this workspace, so I can't add kudos to their log here. Nothing "
+        "was saved; here is your text:"
+    ),
+    "daily_cap": (
+        "You've given {cap} kudos today — the daily limit that keeps kudos meaningful. Try "
+        "again tomorrow; here is your text:"
+    ),
+    "not_found": "I couldn't find that person in this workspace. Nothing was saved; here is "
+    "your text:",
+    "unresolved": (
+        "I couldn't tell who that is — pick people from Slack's list as you type @. Nothing "
+        "was saved; here is your text:"
+    ),
+}
+# Why one of several named people got no kudos (one line each).
+_REFUSED_ONE_OF_SEVERAL = {
+    "self": "that's you — log your own work with `{brag}`",
+    "bot": "kudos go to people, not bots",
+    "inactive": "their account is deactivated",
+    "elsewhere": "they aren't in this workspace",
+    "daily_cap": "you've reached today's limit of {cap} kudos",
+    "not_found": "I couldn't find them in this workspace",
+    "unresolved": "Slack didn't match that name to a person — pick people from the list as "
+    "you type @",
+    "too_many": "one kudos names at most {most} people",
+}
+
+
+def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> str:
+    lines = []
+    for refusal in refusals[:MAX_ECHO_BLOCKS]:
+        who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
+        why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
+        lines.append(f"• {who}: {why.format(cap=cap, brag=brag, most=MAX_KUDOS_RECIPIENTS)}")
+    return "\n".join(lines)
+
+
+def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+    """Nobody named could receive the kudos: who and why, and the text echoed back."""
+    if len(refusals) == 1 and refusals[0].reason in _REFUSED_ALONE:
+        reason = _REFUSED_ALONE[refusals[0].reason].format(cap=cap, brag=brag)
+        return text_refused(typed, reason)
+    intro = "No kudos sent. Nothing was saved; here is your text:"
+    blocks = [
+        section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
+        *echo_blocks(typed, intro=intro)[1:],
+    ]
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": truncate(intro, 3000),
+        "blocks": fit_message(
+            blocks, see_more="(The rest of your text is more than one Slack message can show.)"
+        ),
+    }
+
+
+def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+    """Beside a confirmation: the people named who did not receive the kudos, and why."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": "Not everyone named received the kudos.",
+        "blocks": [
+            section(f"*Not sent to:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
+        ],
+    }
+
+
+def kudos_dm_failed(recipient_slack_ids: Sequence[str]) -> Payload:
+    """The kudos is on their logs, but telling them failed."""
+    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    text = f"I couldn't send {who} a DM just now, but the kudos is on their evidence log."
+    return {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": text,
+        "blocks": [section(text)],
+    }
+
+
+# Who gave a kudos whose giver has since used forget-me.
+FORMER_COLLEAGUE = "A former colleague"
+
+
 def kudos_received(
-    entry: EvidenceEntry, giver_slack_id: str, library: CoachingLibrary, tz: str | None = None
+    entry: EvidenceEntry,
+    giver_slack_id: str | None,
+    library: CoachingLibrary,
+    tz: str | None = None,
 ) -> Payload:
-    """The DM telling someone they received kudos (their entry, their buttons)."""
+    """The DM telling someone they received kudos (their entry, their buttons); with no
+    giver (they used forget-me) it is from "a former colleague"."""
+    giver = mention(giver_slack_id) if giver_slack_id else FORMER_COLLEAGUE
     return {
         "text": "You received kudos.",
         "blocks": [
-            section(
-                f":tada: {mention(giver_slack_id)} gave you kudos:\n{display(entry.text, 2600)}"
-            ),
+            section(f":tada: {giver} gave you kudos:\n{display(entry.text, 2600)}"),
             context(
                 "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
             ),
@@ -623,22 +804,48 @@ def preparing(what: str) -> Payload:
     return notice(f"Preparing {what}… I'll send it to you in a DM in a moment.")
 
 
+def nothing_to_export(period: Period, *, brag: str, replace: bool = False) -> Payload:
+    """An export of a period with no evidence: said plainly, instead of an empty file."""
+    text = (
+        f"Nothing to export: there is no evidence in {period.label} "
+        f"({period.first_day:%-d %b %Y} – {period.last_day:%-d %b %Y}). Log some with "
+        f"`{brag}`, or ask for another period (e.g. `last 6 months`, `2026`)."
+    )
+    return notice(text, replace=replace)
+
+
 def export_comment(what: str, detail: str) -> str:
     return truncate(f"Here is {what}. {detail}", 1000)
 
 
-def forget_me_prompt(user_pk: int) -> Payload:
+def forget_me_prompt(
+    user_pk: int, *, kudos_given: int = 0, multiplier: str = "/multiplier"
+) -> Payload:
+    """Ask before forget-me, saying what goes and what stays (kudos given are others' now)."""
     text = (
         "*Delete everything Multiplier stores about you?*\n"
-        "Your evidence entries, check-ins and answers, kudos you gave and received, the "
-        "messages you sent me, your summaries and your settings are deleted from every "
-        "table, in this workspace. This can't be undone — export first if you want a copy "
-        "(`/multiplier export json`)."
+        "Your evidence entries, check-ins and answers, kudos you received, the messages you "
+        "sent me, your summaries and your settings are deleted from every table, in this "
+        "workspace. This can't be undone — export first if you want a copy "
+        f"(`{safe(multiplier, 40)} export json`)."
     )
+    if kudos_given == 1:
+        text += (
+            "\nThe kudos you gave stays on its recipient's log — it is their evidence — with "
+            'your name removed: it will read "from a former colleague".'
+        )
+    elif kudos_given > 1:
+        text += (
+            f"\nThe {kudos_given:,} kudos you gave stay on the recipients' logs — they are "
+            'their evidence — with your name removed: they will read "from a former colleague".'
+        )
+    dialog = "Everything Multiplier stores about you is deleted for good."
+    if kudos_given:
+        dialog += " Kudos you gave stay with their recipients, without your name."
     confirm = button("Delete everything", FORGET_CONFIRM, str(user_pk), style="danger")
     confirm["confirm"] = {
         "title": plain("Really delete everything?", 100),
-        "text": plain("Everything Multiplier stores about you is deleted for good.", 300),
+        "text": plain(dialog, 300),
         "confirm": plain("Delete everything", 30),
         "deny": plain("Cancel", 30),
         "style": "danger",

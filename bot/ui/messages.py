@@ -26,7 +26,8 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         "a staff-level promotion case is built on.",
         f"• `{names.brag} <what happened>` — log evidence now (`#unblocking`, `#writing`… set "
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
-        f"• `{names.kudos} @someone <what they did>` — recognise a peer; it lands on their log.",
+        f"• `{names.kudos} @someone [@someone-else …] <what they did>` — recognise peers; it "
+        "lands on each of their logs.",
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
@@ -37,6 +38,8 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         f"• `{m} digest add #channel [weekly <day> <HH:MM> [tz]]`, `{m} digest list`, "
         f"`{m} digest remove #channel` — (admins) a weekly team digest in a channel.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
+        "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
+        "is kept as you typed it, but only answers become evidence.",
     ]
     text = "\n".join(lines)
     return {
@@ -84,10 +87,11 @@ def failure_notice(text: str, *, typed: str = "") -> dict[str, Any]:
     }
 
 
-def dm_received() -> dict[str, Any]:
+def dm_received(names: CommandNames) -> dict[str, Any]:
+    """The reply to a DM that answers no check-in: kept, and where evidence goes instead."""
     text = (
         "Got it — I keep what you send me here. To log evidence with a dimension and the "
-        "people you helped, use `/brag`."
+        f"people you helped, use `{names.brag}`; say `help` for everything I can do."
     )
     return {"text": text, "blocks": [section(text)]}
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,6 +89,11 @@ def apply_profile(user: User, profile: dict[str, object]) -> None:
     if isinstance(tz, str) and tz:
         user.tz = tz
         user.tz_refreshed_at = utcnow()
+    inner = profile.get("profile")
+    handle = (inner.get("display_name") if isinstance(inner, dict) else None) or profile.get("name")
+    if isinstance(handle, str) and handle.strip():
+        # What people type after "@" for them (forms resolve typed @names by it).
+        user.display_name = handle.strip()[:255]
     user.is_admin = bool(profile.get("is_admin") or profile.get("is_owner"))
     user.is_bot = bool(profile.get("is_bot"))
     if profile.get("deleted"):
@@ -196,3 +202,25 @@ def purge_due(*, session: Session, now: datetime) -> tuple[int, int]:
     for user_id in user_ids:
         purge_user(session=session, user_id=user_id)
     return len(workspace_ids), len(user_ids)
+
+
+def slack_ids_by_name(
+    *, session: Session, workspace_id: int, names: Iterable[str]
+) -> dict[str, str]:
+    """``@name`` → Slack id among people the app knows in this workspace (by display name);
+    names that fit nobody or several people are left out."""
+    wanted = {name.lstrip("@").lower(): name for name in names}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(User.slack_user_id, User.display_name).where(
+            User.workspace_id == workspace_id,
+            User.active.is_(True),
+            User.is_bot.is_(False),
+            func.lower(User.display_name).in_(list(wanted)),
+        )
+    ).all()
+    hits: dict[str, set[str]] = {}
+    for slack_id, display_name in rows:
+        hits.setdefault((display_name or "").lower(), set()).add(slack_id)
+    return {wanted[h]: next(iter(ids)) for h, ids in hits.items() if len(ids) == 1 and h in wanted}

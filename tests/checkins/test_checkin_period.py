@@ -111,7 +111,7 @@ def test_a_late_answer_to_a_monday_checkin_counts_for_the_week_that_ended(
         answers.answer_with_form(
             session=session, user=bob, checkin_id=checkin.id, index=0,
             form=answers.AnswerForm(text="Paired with dana on the flaky deploy"),
-            now=monday + timedelta(days=2),
+            now=monday + timedelta(days=2), library=LIB,
         )  # fmt: skip
     with database.session() as session:
         bob = session.scalars(select(User)).one()

@@ -152,7 +152,10 @@ def test_empty_answer_is_refused_in_the_modal(running_app: RunningApp) -> None:
 def test_snooze_and_skip_buttons(
     running_app: RunningApp, action: str, status: str, note: str
 ) -> None:
-    """Snooze/skip change the check-in once and replace its buttons with a note."""
+    """Snooze/skip change the check-in once and replace its controls with a note.
+
+    A snoozed check-in keeps its Answer buttons: it can still be answered.
+    """
     _row, message = send_checkin(running_app)
     running_app.slack.block_action(action, user_id="UALICE", message=message)
     running_app.standin.wait_for("chat.update")
@@ -162,7 +165,8 @@ def test_snooze_and_skip_buttons(
     (after,) = checkins(running_app.database, "UALICE")
     assert after.status == status
     updated = latest(running_app)
-    assert note in str(updated["blocks"]) and action_ids(updated) == []
+    still_open = ["checkin_answer", "checkin_nothing"] * 3 if status == "snoozed" else []
+    assert note in str(updated["blocks"]) and action_ids(updated) == still_open
     if status == "snoozed":  # tomorrow at 15:00 in New York, from the real clock
         local = after.snoozed_until.astimezone(schedule.zone_for("America/New_York"))
         tomorrow = clock.now().astimezone(local.tzinfo).date() + timedelta(days=1)
@@ -218,7 +222,7 @@ def test_reply_in_thread_is_an_answer_with_people_and_dimension(running_app: Run
 
 def test_top_level_reply_while_open_and_plain_dm_otherwise(running_app: RunningApp) -> None:
     """A top-level DM while a check-in is open answers it; with none open it is just stored."""
-    running_app.slack.dm_message("hello there", user_id="UBOB")
+    running_app.slack.dm_message("Remember the design review on Tuesday", user_id="UBOB")
     (plain,) = running_app.standin.wait_for("chat.postMessage")
     assert "Got it" in plain.params["text"]
     running_app.wait_idle()

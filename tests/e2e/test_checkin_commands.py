@@ -164,7 +164,7 @@ def test_first_command_brings_a_welcome_with_one_click_start(running_app: Runnin
     running_app.slack.block_action("checkins_start", user_id="UCAROL", message=ephemeral)
     calls = running_app.standin.wait_for("response_url", count=3)
     running_app.wait_idle()
-    assert calls[-1].params["replace_original"] is True
+    assert calls[-1].params["replace_original"] is False  # the help it rode on stays
     assert "every Friday at 15:00 (Asia/Kolkata)" in calls[-1].params["text"]
     who = user(running_app.database, "UCAROL")
     assert who.checkins_enabled and who.welcomed_at is not None and who.tz == "Asia/Kolkata"

@@ -163,8 +163,12 @@ def test_forget_me_asks_then_deletes_everything(running_app: RunningApp) -> None
             session=session, workspace_id=workspace_id, user_id=alice_id, slack_user_id="UALICE"
         )
     assert left == {}
-    assert [e.text for e in entries(running_app)] == ["paired with <@UALICE|alice> on the outage"]
-    assert count(running_app, Kudos) == 0
+    # The kudos she gave stays on bob's log, as his evidence, without her.
+    assert [e.text for e in entries(running_app)] == [
+        "<@UBOB|bob> fixed CI",
+        "paired with <@UALICE|alice> on the outage",
+    ]
+    assert count(running_app, Kudos) == 1
 
 
 def test_forget_me_with_extra_words_gets_usage(running_app: RunningApp) -> None:

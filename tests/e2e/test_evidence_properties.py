@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos
+from bot.evidence.parsing import leading_people, only_hashtags
 from bot.evidence.service import MAX_TEXT_LENGTH
 from bot.standin.webapi import SlackStandIn
 from bot.ui.text import escape, readable
@@ -65,6 +66,10 @@ def _check_outcome(app: RunningApp, typed: str, before_calls: int, before_rows: 
     if model is EvidenceEntry and typed.strip() == "":
         assert rows == before_rows and app.standin.calls_to("views.open")
         return "blank: form opened"
+    if model is EvidenceEntry and only_hashtags(typed):
+        # A tag and no story (`/brag #review`): the form opens, filed under the tag.
+        assert rows == before_rows and app.standin.calls_to("views.open")
+        return "only tags: form opened"
     assert responses, "every command gets an answer"
     first = responses[0].params
     if len(rows) == len(before_rows) + 1:
@@ -112,7 +117,8 @@ def test_kudos_any_text(app: RunningApp, typed: str) -> None:
     before, rows = len(app.standin.calls_to("response_url")), _rows(app.database, Kudos)
     app.slack.slash_command("/kudos", text, user_id="UALICE")
     app.wait_idle()
-    if not typed.strip():
+    if not leading_people(text).rest.strip():
+        # Nothing said after the people named (`@bob`, `@bob @dana`): usage, with an echo.
         assert "Usage" in app.standin.calls_to("response_url")[before].params["text"]
         event("blank: usage")
     else:

@@ -134,5 +134,80 @@ def test_dm_failure_still_keeps_the_kudos(running_app: RunningApp) -> None:
     running_app.standin.fail_next("chat.postMessage", error="cannot_dm_bot")
     kudos(running_app, "<@UBOB|bob> reviewed my design doc and caught a race")
     note = last_response(running_app, 2)
-    assert "couldn't send them a DM" in note["text"]
+    assert "couldn't send <@UBOB> a DM" in note["text"]
     assert len(entries(running_app, "UBOB")) == 1
+
+
+def _sections(payload: dict) -> str:
+    return "\n".join(b["text"]["text"] for b in payload["blocks"] if b["type"] == "section")
+
+
+def test_kudos_to_several_people_reaches_each_of_them(running_app: RunningApp) -> None:
+    """/kudos @bob @carol: one kudos each (their own entry and DM), the giver told who by name."""
+    text = "<@UBOB|bob>, <@UCAROL|carol> paired through the payments migration with <@UDAN|dan>"
+    running_app.standin.add_user("UDAN", name="dan")
+    payload = kudos(running_app, text)
+    assert _sections(payload).startswith("*Kudos sent to <@UBOB> and <@UCAROL>*")
+    rows = _kudos_rows(running_app)
+    assert len(rows) == 2
+    (bobs,), (carols,) = entries(running_app, "UBOB"), entries(running_app, "UCAROL")
+    assert bobs.text == carols.text == text
+    # Each was helped by the giver (and dan), not by the other recipient.
+    assert bobs.people == ["UALICE", "UDAN"] and carols.people == ["UALICE", "UDAN"]
+    dms = running_app.standin.wait_for("chat.postMessage", count=2)
+    assert sorted(dm.params["channel"] for dm in dms) == ["UBOB", "UCAROL"]
+    assert "3 more kudos today" in str(payload["blocks"])
+    click(running_app, payload, "kudos_share")
+    assert all(row.share_in_digest for row in _kudos_rows(running_app))
+
+
+def test_kudos_never_drops_anyone_silently(running_app: RunningApp) -> None:
+    """Everyone named who can't receive it is listed with the reason; the others get it."""
+    running_app.standin.add_user("UHELPER", name="helperbot", is_bot=True)
+    running_app.standin.add_user("UGONE", name="gone", deleted=True)
+    text = (
+        "<@UBOB|bob> <@UHELPER|helperbot> <@UGONE|gone> @dana <@UALICE|alice> "
+        "<@UNOBODY1> ran a great launch"
+    )
+    confirmation = kudos(running_app, text)
+    assert _sections(confirmation).startswith("*Kudos sent to <@UBOB>*")
+    not_sent = last_response(running_app, 2)
+    lines = _sections(not_sent).splitlines()
+    assert lines[0] == "*Not sent to:*"
+    assert sorted(lines[1:]) == sorted(
+        [
+            "• @dana: Slack didn't match that name to a person — pick people from the list as "
+            "you type @",
+            "• <@UHELPER>: kudos go to people, not bots",
+            "• <@UGONE>: their account is deactivated",
+            "• <@UALICE>: that's you — log your own work with `/brag`",
+            "• <@UNOBODY1>: I couldn't find them in this workspace",
+        ]
+    )
+    assert len(_kudos_rows(running_app)) == 1
+
+
+def test_nobody_can_receive_it_lists_each_and_echoes_the_text(running_app: RunningApp) -> None:
+    """When none of several named people can receive it, each is listed and the text echoed."""
+    running_app.standin.add_user("UGONE", name="gone", deleted=True)
+    payload = kudos(running_app, "<@UGONE|gone> <@UALICE|alice> shipped the & fix")
+    blocks = str(payload["blocks"])
+    assert "*No kudos sent:*" in blocks and "<@UGONE>: their account is deactivated" in blocks
+    assert "shipped the &amp; fix" in blocks  # the text, echoed safely
+    assert count(running_app, Kudos) == 0 and count(running_app, EvidenceEntry) == 0
+
+
+def test_each_recipient_counts_against_the_daily_cap(database, standin) -> None:
+    """With 2 left today, /kudos to three people reaches two and says who was over the cap."""
+    settings = make_settings(standin=standin, database_url=database.url, kudos_daily_cap=2)
+    running = start_app(settings=settings, database=database, standin=standin)
+    try:
+        standin.add_user("UDAN", name="dan")
+        payload = kudos(running, "<@UBOB|bob> <@UCAROL|carol> <@UDAN|dan> fixed the build")
+        assert _sections(payload).startswith("*Kudos sent to <@UBOB> and <@UCAROL>*")
+        assert "0 more kudos today" in str(payload["blocks"])
+        not_sent = last_response(running, 2)
+        assert "<@UDAN>: you've reached today's limit of 2 kudos" in _sections(not_sent)
+        assert len(_kudos_rows(running)) == 2
+    finally:
+        running.stop()

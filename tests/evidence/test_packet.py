@@ -142,3 +142,19 @@ def test_readable_markdown_from_slack_markup() -> None:
         occurred_at=NOW, visibility="private",
     )  # fmt: skip
     assert packet.people_in([packet.PacketEntry(entry, "U0009")]) == ["U0001", "U0009"]
+
+
+def test_kudos_from_a_former_colleague_is_still_kudos() -> None:
+    """A kudos whose giver used forget-me is credited to "a former colleague" and counted."""
+    period = parse_period("2026-Q3", now=NOW, tz="UTC")
+    entry = EvidenceEntry(
+        id=1, text="<@UBOB> fixed CI", dimension="unblocking", scope="team", source="kudos",
+        people=[], visibility="private", occurred_at=datetime(2026, 8, 3, tzinfo=UTC),
+    )  # fmt: skip
+    markdown = packet.build_packet(
+        entries=[packet.PacketEntry(entry, kudos_from=None, is_kudos=True)], library=LIBRARY,
+        period=period, owner_name="bob", workspace_name=None, names={"UBOB": "bob"}, tz="UTC",
+        generated_at=NOW,
+    )  # fmt: skip
+    assert "  - Kudos from a former colleague" in markdown
+    assert "kudos received: 1" in markdown

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.coaching.library import default_library
-from bot.evidence.parsing import leading_mention, malformed_mentions, parse_evidence
+from bot.evidence.parsing import (
+    bare_names,
+    form_choices,
+    leading_mention,
+    leading_people,
+    malformed_mentions,
+    only_hashtags,
+    parse_evidence,
+)
 
 
 def test_people_links_and_hashtag() -> None:
@@ -44,3 +52,105 @@ def test_leading_mention() -> None:
     assert leading_mention("  <@UBOB> x") == ("UBOB", " x")
     assert leading_mention("great job <@UBOB>") is None
     assert leading_mention("@bob great") is None
+
+
+# ── What a submitted form means (#hashtags and @names in its text) ───────────────────────
+
+LIBRARY = default_library()
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "prefilled", "guess", "expected"),
+    [
+        # Nothing picked: a #hashtag, else keywords (new entries only).
+        ("Reviewed the RFC #review", None, None, True, ("reviews", "hashtag")),
+        ("Reviewed the RFC #REVIEW.", None, None, True, ("reviews", "hashtag")),
+        ("Mentored two new hires through on-call", None, None, True, ("mentoring", "keyword")),
+        ("Mentored two new hires through on-call", None, None, False, (None, None)),
+        ("Nothing in particular", None, None, True, (None, None)),
+        # A dimension picked in the form (not what it came with) wins over a #hashtag.
+        ("Reviewed the RFC #review", "writing", None, True, ("writing", "field")),
+        ("Reviewed the RFC #review", "writing", "mentoring", True, ("writing", "field")),
+        # What the form came filled with gives way to a #hashtag typed in the text …
+        ("Reviewed the RFC #review", "mentoring", "mentoring", True, ("reviews", "hashtag")),
+        # … and stays when the text has none (keywords never override a filled field).
+        ("Mentored a new hire", "writing", "writing", True, ("writing", "field")),
+        # An unknown tag or a tampered field value is no choice at all.
+        ("Did a thing #nosuchtag", "not-a-dimension", None, False, (None, None)),
+    ],
+)
+def test_form_dimension(text, field, prefilled, guess, expected) -> None:
+    """The form's dimension: a picked field, else a #hashtag, else what it came with."""
+    choices = form_choices(
+        text,
+        LIBRARY,
+        field_dimension=field,
+        field_people=(),
+        prefilled_dimension=prefilled,
+        guess=guess,
+    )
+    assert (choices.dimension, choices.dimension_source) == expected
+
+
+def test_form_people_add_mentions_and_respect_removals() -> None:
+    """People: the field, plus mentions and matched @names in the text, minus anyone the
+    person removed from the field; the author is never their own beneficiary."""
+    choices = form_choices(
+        "Paired with @bob, <@UCAROL|carol>, @Dan and @dana on it; thanks @alice <@UEVE>",
+        LIBRARY,
+        field_dimension=None,
+        field_people=("UZED",),
+        prefilled_people=("UZED", "UEVE"),
+        named={"@bob": "UBOB", "@dan": "UDAN", "@alice": "UALICE"},
+        author="UALICE",
+    )
+    assert choices.people == ("UZED", "UCAROL", "UBOB", "UDAN")
+    assert choices.unresolved == ("@dana",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#review", True),
+        ("  #review #rfc ", True),
+        ("#review, #rfc", True),
+        ("#design-doc", True),
+        ("#review done", False),
+        ("Reviewed #review", False),
+        ("#1", False),
+        ("", False),
+        ("<#C0TEAM|team>", False),
+    ],
+)
+def test_only_hashtags(text: str, expected: bool) -> None:
+    """`/brag #review` is a tag with no story (it opens the form); any word makes it a story."""
+    assert only_hashtags(text) is expected
+
+
+def test_bare_names_are_the_typed_at_names() -> None:
+    """Typed @names are found (Slack mentions, broken markup and e-mail are not)."""
+    assert bare_names("@bob and <@UCAROL> and <@broken and ops@example.com @dana.") == [
+        "@bob",
+        "@dana",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "unresolved", "rest"),
+    [
+        ("<@UBOB|bob> <@UCAROL|carol> great pairing", ("UBOB", "UCAROL"), (), " great pairing"),
+        ("<@UBOB|bob>, <@UCAROL> and <@UDAN> did X", ("UBOB", "UCAROL", "UDAN"), (), " did X"),
+        ("<@UBOB|bob>&amp;<@UCAROL> fixed it", ("UBOB", "UCAROL"), (), " fixed it"),
+        ("<@UBOB|bob> <@UBOB|bob> twice", ("UBOB",), (), " twice"),
+        ("<@UBOB|bob> and team shipped", ("UBOB",), (), " and team shipped"),
+        ("<@UBOB|bob> anderson helped", ("UBOB",), (), " anderson helped"),
+        ("@dana <@UBOB|bob> thanks", ("UBOB",), ("@dana",), " thanks"),
+        ("<@broken> <@UBOB> hi", ("UBOB",), ("<@broken>",), " hi"),
+        ("<@UBOB|bob> @here thanks", ("UBOB",), (), " @here thanks"),
+        ("great job <@UBOB>", (), (), "great job <@UBOB>"),
+    ],
+)
+def test_leading_people(text, ids, unresolved, rest) -> None:
+    """Every person a /kudos starts with, each once, unresolved names kept, then the text."""
+    named = leading_people(text)
+    assert (named.slack_ids, named.unresolved, named.rest) == (ids, unresolved, rest)

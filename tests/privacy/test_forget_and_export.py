@@ -40,6 +40,7 @@ from bot.db.models import (
     DigestChannel,
     DigestPost,
     DirectMessage,
+    Kudos,
     SummaryPost,
     User,
 )
@@ -235,11 +236,18 @@ def test_forget_me_leaves_no_row_referring_to_the_user(database: Database) -> No
             slack_user_id="UALICE",
         )  # fmt: skip
         assert left == {}
-        # Bob keeps his own rows, minus the kudos Alice gave him (her words) and gave… to her.
+        # Bob keeps his own rows, minus the kudos he gave her (it was on her log); the kudos
+        # she gave him stays his evidence, with her removed.
         after_bob = _rows_about(session, ids["bob"])
         assert after_bob["users"] == 1
-        assert after_bob["kudos"] == before_bob["kudos"] - 2
-        assert after_bob["evidence_entries"] == before_bob["evidence_entries"] - 1
+        assert after_bob["kudos"] == before_bob["kudos"] - 1
+        assert after_bob["evidence_entries"] == before_bob["evidence_entries"]
+        from_her = session.scalars(
+            select(Kudos).where(Kudos.recipient_id == ids["bob"], Kudos.giver_id.is_(None))
+        ).one()
+        assert from_her.text == "<@UBOB> fixed CI" and from_her.share_in_digest is False
+        kept = session.get(evidence.EvidenceEntry, from_her.evidence_id)
+        assert kept.user_id == ids["bob"] and kept.source == "kudos" and kept.people == []
         assert _rows_about(session, ids["twin"]) == before_twin  # another workspace: untouched
         bob_note = session.scalars(
             select(evidence.EvidenceEntry).where(

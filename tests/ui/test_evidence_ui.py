@@ -70,8 +70,21 @@ def test_every_evidence_surface_is_valid(text, impact, link, people, dim, visibi
     kudos = Kudos(
         id=7, workspace_id=1, giver_id=1, recipient_id=2, text=text, share_in_digest=False
     )
-    _check("response_url", ui.kudos_given(kudos, "UBOB", daily_left=3))
+    _check("response_url", ui.kudos_given([kudos], ["UBOB"], daily_left=3))
     _check("chat.postMessage", {"channel": "UBOB", **ui.kudos_received(entry, "UALICE", LIBRARY)})
+    refused = [
+        ui.KudosNotSent("UBOB", "inactive"),
+        ui.KudosNotSent("@" + text[:90], "unresolved", resolved=False),
+        ui.KudosNotSent("UCAROL", "daily_cap"),
+    ]
+    _check("response_url", ui.kudos_refused(text, refused, cap=5, brag="/brag"))
+    _check("response_url", ui.kudos_not_sent(refused, cap=5, brag="/brag"))
+    saved = ui.entry_saved_modal(
+        entry, LIBRARY, multiplier_command="/multiplier", notes=["note"], how="from #x"
+    )
+    _check("views.update", {"view_id": "V1", "view": saved})
+    tagged = ui.tagged_form("#review #" + "x" * 50, LIBRARY, src="brag")
+    _check("views.open", {"trigger_id": "t", "view": ui.entry_modal(tagged, LIBRARY)})
     _check("response_url", ui.text_refused(text, "Nothing was saved; here is your text:"))
     _check("response_url", usage_error("Usage: /brag", text, CommandNames()))
 

@@ -6,23 +6,28 @@ from bot.listeners import Registrar
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import evidence, home
-
-    evidence.register(registrar)
-    for action_id, handler in home.ACTIONS.items():
-        registrar.action(action_id, handler)
-
-    from bot.listeners.actions import checkins
+    from bot.listeners.actions import checkins, evidence, home
+    from bot.listeners.forgotten import answer_if_forgotten
     from bot.ui import checkins as ui
 
-    registrar.action(ui.ANSWER, checkins.handle_answer)
-    registrar.action(ui.NOTHING, checkins.handle_nothing)
-    registrar.action(ui.SNOOZE, checkins.handle_snooze)
-    registrar.action(ui.SKIP, checkins.handle_skip)
-    registrar.action(ui.PAUSE, checkins.handle_pause)
-    registrar.action(ui.EDIT_ANSWER, checkins.handle_edit_answer)
-    registrar.action(ui.UNDO_ANSWER, checkins.handle_undo_answer)
-    registrar.action(ui.ANSWER_DIMENSION, checkins.handle_answer_dimension)
-    registrar.action(ui.ANSWER_SCOPE, checkins.handle_answer_scope)
+    # Buttons that act on something stored for the person: on an older message of someone
+    # who has since used forget-me they answer "this was deleted with forget-me".
+    about_stored_data = {
+        **evidence.ACTIONS,
+        ui.ANSWER: checkins.handle_answer,
+        ui.NOTHING: checkins.handle_nothing,
+        ui.SNOOZE: checkins.handle_snooze,
+        ui.SKIP: checkins.handle_skip,
+        ui.PAUSE: checkins.handle_pause,
+        ui.EDIT_ANSWER: checkins.handle_edit_answer,
+        ui.UNDO_ANSWER: checkins.handle_undo_answer,
+        ui.ANSWER_DIMENSION: checkins.handle_answer_dimension,
+        ui.ANSWER_SCOPE: checkins.handle_answer_scope,
+    }
+    for action_id, handler in about_stored_data.items():
+        registrar.action(action_id, answer_if_forgotten(handler))
+    # These start something new (check-ins, settings, an export): anyone may press them.
+    for action_id, handler in home.ACTIONS.items():
+        registrar.action(action_id, handler)
     registrar.action(ui.START, checkins.handle_start)
     registrar.action(ui.OPEN_SETTINGS, checkins.handle_open_settings)

@@ -309,7 +309,12 @@ handle_answer_scope = _relabel("scope")
 def handle_start(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """ "Start weekly check-ins" on the welcome: opt in with the defaults, in one click."""
+    """ "Start weekly check-ins" on the welcome: opt in with the defaults, in one click.
+
+    The welcome always rides on another reply (a /brag confirmation with its Edit, Share
+    and Delete, the help…), so the answer is a new message: replacing the one clicked would
+    take that reply and its buttons away.
+    """
     ack()
     session = db(context)
     user = current_user(context)
@@ -321,7 +326,7 @@ def handle_start(
     reply = _schedule_reply(described, command_names(context).multiplier)
     reply.pop("response_type")
     if body.get("response_url") and (body.get("container") or {}).get("type") == "message":
-        respond(replace_original=True, **reply)
+        respond(response_type="ephemeral", replace_original=False, **reply)
     else:
         client.chat_postMessage(channel=user.slack_user_id, **reply)
 

@@ -16,7 +16,6 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, User
 from bot.evidence import filters
 from bot.evidence import service as evidence
-from bot.listeners import Registrar
 from bot.listeners.support import coaching_library, current_user, db, settings
 from bot.privacy import service as privacy
 from bot.slack.people import names_in
@@ -41,9 +40,11 @@ def _rerender(
     """The message the action came from, drawn again with the entry's new state."""
     if block_id == ui.KUDOS_RECEIVED_BLOCK:
         kudos = evidence.kudos_for_entries(session=session, user=user, entry_ids=[entry.id])
-        giver = session.get(User, kudos[entry.id].giver_id) if entry.id in kudos else None
-        if giver is not None:
-            payload = ui.kudos_received(entry, giver.slack_user_id, library, user.tz)
+        if entry.id in kudos:
+            giver_id = kudos[entry.id].giver_id
+            giver = session.get(User, giver_id) if giver_id is not None else None
+            giver_slack_id = giver.slack_user_id if giver is not None else None
+            payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
             return {**payload, "replace_original": True}
     return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
 
@@ -257,22 +258,24 @@ def handle_kudos_share(
 ) -> None:
     """The giver allows their kudos in team digests, or takes it back out."""
     ack()
-    kudos_id, _, choice = _value(action).partition(":")
+    ids, _, choice = _value(action).rpartition(":")
     session = db(context)
     user = current_user(context)
-    kudos = (
-        evidence.set_kudos_sharing(
-            session=session, giver=user, kudos_id=kudos_id, share=choice == "on"
+    chosen = (
+        evidence.set_kudos_sharing_all(
+            session=session, giver=user, kudos_ids=ids.split(","), share=choice == "on"
         )
         if choice in ("on", "off")
         else None
     )
     session.commit()
-    if kudos is None:
+    if chosen is None:
         respond(**ui.notice("That kudos isn't one you gave, so nothing changed."))
         return
-    recipient = session.get(User, kudos.recipient_id)
-    respond(**ui.kudos_given(kudos, recipient.slack_user_id if recipient else "", replace=True))
+    recipients = [session.get(User, kudos.recipient_id) for kudos in chosen]
+    respond(
+        **ui.kudos_given(chosen, [r.slack_user_id if r else "" for r in recipients], replace=True)
+    )
 
 
 def handle_forget_confirm(
@@ -305,14 +308,15 @@ def handle_forget_cancel(ack: Ack, respond: Respond) -> None:
     respond(**ui.notice("Nothing was deleted.", replace=True))
 
 
-def register(registrar: Registrar) -> None:
-    registrar.action(ui.EDIT, handle_edit)
-    registrar.action(ui.DELETE, handle_delete)
-    registrar.action(ui.SHARE, handle_share)
-    registrar.action(ui.DIMENSION, handle_dimension)
-    registrar.action(ui.SCOPE, handle_scope)
-    registrar.action(ui.PAGE, handle_page)
-    registrar.action(ui.PAGE_NEWER, handle_page)
-    registrar.action(ui.KUDOS_SHARE, handle_kudos_share)
-    registrar.action(ui.FORGET_CONFIRM, handle_forget_confirm)
-    registrar.action(ui.FORGET_CANCEL, handle_forget_cancel)
+ACTIONS = {
+    ui.EDIT: handle_edit,
+    ui.DELETE: handle_delete,
+    ui.SHARE: handle_share,
+    ui.DIMENSION: handle_dimension,
+    ui.SCOPE: handle_scope,
+    ui.PAGE: handle_page,
+    ui.PAGE_NEWER: handle_page,
+    ui.KUDOS_SHARE: handle_kudos_share,
+    ui.FORGET_CONFIRM: handle_forget_confirm,
+    ui.FORGET_CANCEL: handle_forget_cancel,
+}

@@ -9,7 +9,13 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.home import service as home
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    message_payload,
+)
 from bot.summaries import service as summaries
 from bot.ui import home as home_ui
 
@@ -47,17 +53,21 @@ def handle_export_json(ack: Ack, context: BoltContext, client: WebClient) -> Non
 
 
 def handle_export_packet(ack: Ack, context: BoltContext, client: WebClient) -> None:
-    """Send the clicker's promotion packet for the last six months as Markdown in their DM."""
+    """Send the clicker's promotion packet for the last six months as Markdown in their DM
+    (or say there is nothing to export yet)."""
     ack()
+    from bot.evidence.periods import parse_period
     from bot.listeners.commands.evidence_commands import send_packet
+    from bot.ui import evidence as evidence_ui
 
-    send_packet(
-        client=client,
-        session=db(context),
-        user=current_user(context),
-        period_text="",
-        context=context,
+    user = current_user(context)
+    period = parse_period("", now=clock.now(), tz=user.tz)
+    filename = send_packet(
+        client=client, session=db(context), user=user, period=period, context=context
     )
+    if filename is None:
+        nothing = evidence_ui.nothing_to_export(period, brag=command_names(context).brag)
+        client.chat_postMessage(channel=user.slack_user_id, **message_payload(nothing))
 
 
 ACTIONS = {

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.evidence import service as evidence
-from bot.evidence.parsing import malformed_mentions, parse_evidence
+from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
 from bot.evidence.queued import pending_brag
 from bot.listeners.support import coaching_library, queue_work
 from bot.slack.people import names_in
@@ -34,7 +34,7 @@ def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
 
 def is_quick(typed: str) -> bool:
     """Whether storing this text needs nothing but queueing (no form, no refusal)."""
-    if not typed.strip() or malformed_mentions(typed):
+    if not typed.strip() or only_hashtags(typed) or malformed_mentions(typed):
         return False
     try:
         evidence.check_text(typed)
@@ -82,6 +82,8 @@ def handle_brag(
 ) -> None:
     """Store the text exactly as typed as a private entry, and confirm with one-click changes.
 
+    No text, or only #hashtags, opens the form (filed under the tag's dimension).
+
     Malformed mentions (``@dana`` that Slack could not resolve, broken ``<@…``) do not lose
     the text: the form opens prefilled so the user can pick the people and save, and the
     text is echoed back in case they close it.
@@ -92,6 +94,13 @@ def handle_brag(
     if not typed.strip():
         form = ui.EntryForm(metadata={"src": evidence.MODAL})
         client.views_open(trigger_id=command["trigger_id"], view=ui.entry_modal(form, library))
+        return
+    if only_hashtags(typed):
+        # A tag and no story (`/brag #review`): the form, filed under the tag's dimension.
+        client.views_open(
+            trigger_id=command["trigger_id"],
+            view=ui.entry_modal(ui.tagged_form(typed, library, src=evidence.BRAG), library),
+        )
         return
     try:
         evidence.check_text(typed)

@@ -7,14 +7,13 @@ import re
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.base import utcnow
-from bot.db.models import User, Workspace
-from bot.evidence import filters, packet
+from bot.db.models import User
+from bot.evidence import filters, flows, packet
 from bot.evidence import service as evidence
-from bot.evidence.periods import PERIOD_HELP, PeriodError, parse_period
+from bot.evidence.periods import PERIOD_HELP, Period, PeriodError, parse_period
 from bot.listeners.actions.evidence import show_page
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import coaching_library, command_names, current_user, db
@@ -93,31 +92,18 @@ def send_json_export(*, client: WebClient, session: Session, user: User) -> str:
 
 
 def send_packet(
-    *, client: WebClient, session: Session, user: User, period_text: str, context: Any
-) -> str:
-    """Upload the promotion packet for a period as Markdown in the user's DM; the file name."""
+    *, client: WebClient, session: Session, user: User, period: Period, context: Any
+) -> str | None:
+    """Upload the promotion packet for a period as Markdown in the user's DM; the file name.
+
+    None, and no file, when the period holds no evidence: there is nothing to export.
+    """
     library = coaching_library(context)
     now = utcnow()
-    period = parse_period(period_text, now=now, tz=user.tz)
-    entries = evidence.entries_between(
-        session=session, user=user, start=period.start, end=period.end
-    )
-    kudos = evidence.kudos_for_entries(
-        session=session, user=user, entry_ids=[e.id for e in entries]
-    )
-    giver_ids = [k.giver_id for k in kudos.values()]
-    givers = {
-        row.id: row.slack_user_id
-        for row in session.scalars(select(User).where(User.id.in_(giver_ids)))
-    }
-    items = [
-        packet.PacketEntry(
-            entry, givers.get(kudos[entry.id].giver_id) if entry.id in kudos else None
-        )
-        for entry in entries
-    ]
-    workspace = session.get(Workspace, user.workspace_id)
-    session.commit()
+    content = flows.packet_content(session=session, user=user, period=period)
+    if not content.items:
+        return None
+    items = content.items
     names = lookup_names(client, [user.slack_user_id, *packet.people_in(items)])
     owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
     markdown = packet.build_packet(
@@ -125,7 +111,7 @@ def send_packet(
         library=library,
         period=period,
         owner_name=owner,
-        workspace_name=workspace.name if workspace else None,
+        workspace_name=content.workspace_name,
         names=names,
         tz=user.tz,
         generated_at=now,
@@ -169,8 +155,11 @@ def export(request: SubcommandRequest) -> None:
             return
         request.respond(**ui.preparing(f"your promotion packet for {period.label}"))
         filename = send_packet(
-            client=request.client, session=session, user=user, period_text=rest, context=context
+            client=request.client, session=session, user=user, period=period, context=context
         )
+        if filename is None:
+            request.respond(**ui.nothing_to_export(period, brag=names.brag, replace=True))
+            return
     else:
         request.respond(**ui.preparing("everything I store about you"))
         filename = send_json_export(client=request.client, session=session, user=user)
@@ -193,5 +182,10 @@ def forget_me(request: SubcommandRequest) -> None:
         return
     session = db(context)
     user = current_user(context)
+    given = evidence.count_kudos_given(session=session, giver=user)
     session.commit()
-    request.respond(**ui.forget_me_prompt(user.id))
+    request.respond(
+        **ui.forget_me_prompt(
+            user.id, kudos_given=given, multiplier=command_names(context).multiplier
+        )
+    )

@@ -1,4 +1,4 @@
-"""Messages a user sends the bot in its DM: stored, never lost."""
+"""Messages a user sends the bot in its DM: stored, never lost; only answers become evidence."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.conversations import edits
-from bot.conversations import service as conversations
+from bot.checkins.replies import ReplyKind
+from bot.conversations import edits, flows
+from bot.conversations.flows import Said
+from bot.db.base import utcnow
 from bot.listeners.events import checkin_replies
-from bot.listeners.support import current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    message_payload,
+)
+from bot.ui import checkins as checkins_ui
 from bot.ui import messages
 
 # Subtypes that are housekeeping rather than something the user wrote.
@@ -29,45 +38,48 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
             return
         context["user_id"] = edit.user_id
         user = current_user(context)
-        if not conversations.edit_direct_message(
-            session=session, user=user, channel_id=event["channel"], edit=edit
-        ):
-            session.rollback()
-            return
-        checkin_replies.apply_edit(
+        checkin = flows.edit_direct_message(
             session=session,
-            context=context,
-            client=client,
             user=user,
+            library=coaching_library(context),
             channel_id=event["channel"],
-            ts=edit.ts,
-            text=edit.text,
+            edit=edit,
         )
+        if checkin is not None:
+            checkin_replies.redraw(client=client, context=context, checkin=checkin, user=user)
         return
     if not event.get("user"):
         return
     user = current_user(context)
-    conversations.store_direct_message(
+    channel, thread_ts = event["channel"], event.get("thread_ts")
+    outcome = flows.receive_direct_message(
         session=session,
         user=user,
-        channel_id=event["channel"],
+        library=coaching_library(context),
+        channel_id=channel,
         ts=event["ts"],
+        thread_ts=thread_ts,
         text=event.get("text") or "",
-        thread_ts=event.get("thread_ts"),
+        now=utcnow(),
     )
-    session.commit()
-    answered = checkin_replies.take_answer(
-        session=session,
-        context=context,
-        client=client,
-        user=user,
-        channel_id=event["channel"],
-        ts=event["ts"],
-        thread_ts=event.get("thread_ts"),
-        text=event.get("text") or "",
-    )
-    if answered:
+    if outcome.said is Said.ANSWERED and outcome.reply is not None:
+        checkin_replies.confirm(
+            client=client,
+            context=context,
+            user=user,
+            channel_id=channel,
+            thread_ts=thread_ts or event["ts"],
+            reply=outcome.reply,
+        )
         return
-    client.chat_postMessage(
-        channel=event["channel"], thread_ts=event.get("thread_ts"), **messages.dm_received()
-    )
+    if outcome.said is Said.NOTHING:
+        return
+    if outcome.said is Said.HELP:
+        payload = message_payload(messages.help_message(command_names(context)))
+    elif outcome.said is Said.NOT_SAVED:
+        payload = checkins_ui.not_saved_as_answer(
+            question=outcome.kind is ReplyKind.QUESTION, in_thread=outcome.in_thread
+        )
+    else:
+        payload = messages.dm_received(command_names(context))
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)

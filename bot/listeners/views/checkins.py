@@ -18,10 +18,18 @@ from sqlalchemy.orm import Session
 from bot.checkins import answers, present, schedule, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.db.base import utcnow
+from bot.db.models import User
+from bot.evidence.parsing import bare_names
 from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
 from bot.listeners.actions.checkins import refresh_checkin_message
 from bot.listeners.commands.checkins import _schedule_reply
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    people_named,
+)
 from bot.slack.people import names_in
 from bot.timetext import parse_time_of_day
 from bot.ui import checkins as ui
@@ -121,6 +129,7 @@ def handle_answer_submission(
     user = current_user(context)
     form = stored_form(form, original=None, names={})
     checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
+    named = people_named(context, client, user, bare_names(form.text))
     try:
         change = answers.answer_with_form(
             session=session,
@@ -129,6 +138,8 @@ def handle_answer_submission(
             index=service.parse_id(index_text),
             form=form,
             now=utcnow(),
+            library=coaching_library(context),
+            named=named,
         )
     except NotYours:
         session.rollback()
@@ -141,6 +152,7 @@ def handle_answer_submission(
             client=client, session=session, context=context, checkin=change.checkin, user=user
         )
         _confirm_in_thread(client=client, session=session, context=context, change=change)
+        _tell_unresolved(client, user, change)
 
 
 def _confirm_in_thread(
@@ -160,6 +172,22 @@ def _confirm_in_thread(
     client.chat_postMessage(channel=checkin.channel_id, thread_ts=checkin.message_ts, **message)
 
 
+def _tell_unresolved(client: WebClient, user: User, change: answers.Change) -> None:
+    """@names in the answer that matched no one: say so (in the check-in's thread), so they
+    can be picked with Edit."""
+    if not change.unresolved or change.answer is None:
+        return
+    checkin = change.checkin
+    where = (
+        {"channel": checkin.channel_id, "thread_ts": checkin.message_ts}
+        if checkin is not None and checkin.channel_id and checkin.message_ts
+        else {"channel": user.slack_user_id}
+    )
+    client.chat_postMessage(
+        **where, **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id)
+    )
+
+
 def handle_edit_submission(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
@@ -175,11 +203,15 @@ def handle_edit_submission(
     try:
         _, before = answers.answer_form_of(session=session, user=user, answer_id=answer_id)
         names = names_in(client, before.text, before.impact)
+        form = stored_form(form, original=before, names=names)
+        named = people_named(context, client, user, bare_names(form.text))
         change = answers.edit_answer(
             session=session,
             user=user,
             answer_id=answer_id,
-            form=stored_form(form, original=before, names=names),
+            form=form,
+            library=coaching_library(context),
+            named=named,
         )
     except NotYours:
         session.rollback()
@@ -191,6 +223,7 @@ def handle_edit_submission(
         refresh_checkin_message(
             client=client, session=session, context=context, checkin=change.checkin, user=user
         )
+    _tell_unresolved(client, user, change)
 
 
 def parse_settings(view: dict[str, Any]) -> service.NewPreferences:

@@ -11,16 +11,26 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.classify import reframe_for
-from bot.db.models import EvidenceEntry
+from bot.db.models import EvidenceEntry, User
 from bot.evidence import service as evidence
+from bot.evidence.examples import workspace_examples as learned_examples
+from bot.evidence.parsing import FormChoices, bare_names, form_choices
 from bot.listeners.shortcuts.log_as_evidence import permalink_for
-from bot.listeners.support import coaching_library, current_user, db, message_payload
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    message_payload,
+    people_named,
+)
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
-from bot.ui.text import from_typed
+from bot.ui.text import display, from_typed
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
 _TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _NEW_SOURCES = (evidence.MODAL, evidence.BRAG, evidence.SHORTCUT)
 
 
@@ -32,6 +42,9 @@ class FormMetadata:
     source: str = evidence.MODAL
     channel_id: str | None = None
     message_ts: str | None = None
+    # What a new entry's form came filled with (a dimension id, Slack user ids).
+    prefilled_dimension: str | None = None
+    prefilled_people: tuple[str, ...] = ()
 
 
 def _entry_metadata(entry_id: object) -> FormMetadata | None:
@@ -40,20 +53,35 @@ def _entry_metadata(entry_id: object) -> FormMetadata | None:
     return FormMetadata(entry_id=entry_id)
 
 
+def _prefilled(data: dict[str, Any]) -> dict[str, Any]:
+    """The prefill a form recorded; anything malformed counts as no prefill."""
+    dimension = data.get("dim")
+    people = data.get("ppl")
+    well_formed_people = isinstance(people, list) and all(
+        isinstance(p, str) and _SLACK_USER.match(p) for p in people
+    )
+    return {
+        "prefilled_dimension": dimension if isinstance(dimension, str) else None,
+        "prefilled_people": tuple(people[:50]) if well_formed_people else (),
+    }
+
+
 def _new_metadata(data: dict[str, Any]) -> FormMetadata | None:
     source = data.get("src", evidence.MODAL)
     channel, ts = data.get("ch"), data.get("ts")
     if source not in _NEW_SOURCES or (channel is None) != (ts is None):
         return None
     if channel is None:
-        return FormMetadata(source=source)
+        return FormMetadata(source=source, **_prefilled(data))
     well_formed = (
         isinstance(channel, str)
         and _CHANNEL.match(channel) is not None
         and isinstance(ts, str)
         and _TS.match(ts) is not None
     )
-    return FormMetadata(source=source, channel_id=channel, message_ts=ts) if well_formed else None
+    if not well_formed:
+        return None
+    return FormMetadata(source=source, channel_id=channel, message_ts=ts, **_prefilled(data))
 
 
 def read_metadata(raw: str | None) -> FormMetadata | None:
@@ -121,58 +149,60 @@ def handle_entry_submission(
         return
     values = (view.get("state") or {}).get("values") or {}
     text = _value(values, "text") if "text" in values else None
-    errors: dict[str, str] = {}
-    if "text" in values and not (text or "").strip():
-        errors["text"] = "Tell me what happened."
     if meta.entry_id is None and "text" not in values:
         _refused(ack)
         return
-    for block_id, value in (
-        ("text", text),
-        ("link", _value(values, "link")),
-        ("impact", _value(values, "impact")),
-    ):
-        if isinstance(value, str):
-            try:
-                evidence.check_text(value)
-            except evidence.EvidenceTextError as error:
-                errors[block_id] = str(error)[:150]
+    errors = _form_errors(values, text)
     if errors:
         ack(response_action="errors", errors=errors)
         return
     library = coaching_library(context)
-    people = _value(values, "people") or []
     session = db(context)
     user = current_user(context)
-    original = (
-        evidence.get_own_entry(session=session, user=user, entry_id=meta.entry_id)
-        if meta.entry_id is not None
-        else None
-    )
-    text, impact, errors = _stored_texts(client, original, text, _value(values, "impact"))
-    if errors:
+    existing = None
+    if meta.entry_id is not None:
+        existing = evidence.get_own_entry(session=session, user=user, entry_id=meta.entry_id)
+    # As stored (Slack-escaped, see `from_typed`): what the parsers below read, as they
+    # read a /brag command's text.
+    text, impact, errors = _stored_texts(client, existing, text, _value(values, "impact"))
+    if (meta.entry_id is not None and existing is None) or errors:
         session.rollback()
-        ack(response_action="errors", errors=errors)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            _refused(ack)
         return
+    choices = _choices(context, client, user, meta, existing, values, text)
     changes = evidence.EntryChanges(
         text=text,
-        dimension=_value(values, "dimension"),
+        dimension=choices.dimension,
         scope=_value(values, "scope"),
-        people=[p for p in people if isinstance(p, str)],
+        people=list(choices.people),
         link=_value(values, "link"),
         impact=impact,
         visibility=_value(values, "visibility") or "private",
     )
-    if meta.entry_id is not None:
+    notes = _unresolved_notes(choices.unresolved)
+    how = ui.dimension_how(choices.dimension_source, choices.matched)
+    if existing is not None:
         entry = evidence.update_entry(
-            session=session, user=user, entry_id=meta.entry_id, changes=changes, library=library
+            session=session, user=user, entry_id=existing.id, changes=changes, library=library
         )
         if entry is None:
             session.rollback()
             _refused(ack)
             return
         session.commit()
-        ack()
+        # The form turns into what was saved: the edit is confirmed where it was made.
+        saved = ui.entry_saved_modal(
+            entry,
+            library,
+            multiplier_command=command_names(context).multiplier,
+            tz=user.tz,
+            notes=notes,
+            how=how,
+        )
+        ack(response_action="update", view=saved)
         return
     entry = evidence.create_entry(
         session=session,
@@ -191,6 +221,59 @@ def handle_entry_submission(
         entry.permalink = permalink_for(client, meta.channel_id, meta.message_ts)
         session.commit()
     reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
-    notes = [ui.reframe_note(reframe)] if reframe is not None else []
-    confirmation = ui.entry_confirmation(entry, library, tz=user.tz, notes=notes)
+    if reframe is not None:
+        notes.insert(0, ui.reframe_note(reframe))
+    confirmation = ui.entry_confirmation(entry, library, tz=user.tz, notes=notes, how=how)
     client.chat_postMessage(channel=user.slack_user_id, **message_payload(confirmation))
+
+
+def _form_errors(values: dict[str, Any], text: str | None) -> dict[str, str]:
+    """Field errors to show in the form (it stays open)."""
+    errors: dict[str, str] = {}
+    if "text" in values and not (text or "").strip():
+        errors["text"] = "Tell me what happened."
+    for block_id, value in (
+        ("text", text),
+        ("link", _value(values, "link")),
+        ("impact", _value(values, "impact")),
+    ):
+        if isinstance(value, str):
+            try:
+                evidence.check_text(value)
+            except evidence.EvidenceTextError as error:
+                errors[block_id] = str(error)[:150]
+    return errors
+
+
+def _choices(
+    context: BoltContext,
+    client: WebClient,
+    user: User,
+    meta: FormMetadata,
+    existing: EvidenceEntry | None,
+    values: dict[str, Any],
+    text: str | None,
+) -> FormChoices:
+    """Dimension and people from the form's fields and what its text says (#tags, @names)."""
+    typed = text if text is not None else (existing.text if existing else "")
+    names = bare_names(typed)
+    return form_choices(
+        typed,
+        coaching_library(context),
+        field_dimension=_value(values, "dimension"),
+        field_people=[p for p in _value(values, "people") or [] if isinstance(p, str)],
+        prefilled_dimension=existing.dimension if existing else meta.prefilled_dimension,
+        prefilled_people=tuple(existing.people or ()) if existing else meta.prefilled_people,
+        named=people_named(context, client, user, names) if names else {},
+        author=user.slack_user_id,
+        # Keywords guess a dimension for a new entry only, never over an edit.
+        guess=existing is None,
+        examples=learned_examples(session=db(context), workspace_id=user.workspace_id),
+    )
+
+
+def _unresolved_notes(unresolved: tuple[str, ...]) -> list[str]:
+    if not unresolved:
+        return []
+    who = display(", ".join(unresolved[:5]), 300)
+    return [f"I couldn't match {who} to one person: use Edit to pick people."]

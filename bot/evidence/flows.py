@@ -1,0 +1,175 @@
+"""Evidence actions that span several rows or people: each owns its unit of work.
+
+The listener does the Slack side (reading profiles, answering, DMs); these functions take
+plain data, call the services and commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import EvidenceEntry, Kudos, User, Workspace
+from bot.evidence import service as evidence
+from bot.evidence.packet import PacketEntry
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
+from bot.evidence.periods import Period
+from bot.workspaces import service as workspaces
+from bot.workspaces.membership import is_member
+
+
+@dataclass(frozen=True)
+class KudosGiven:
+    """One person who received the kudos: their new entry and user row."""
+
+    kudos: Kudos
+    entry: EvidenceEntry
+    recipient: User
+
+
+@dataclass(frozen=True)
+class KudosRefusal:
+    """Someone named who did not receive it, and why (a KudosRefused reason)."""
+
+    who: str  # a Slack id, or the name as typed when Slack did not resolve it
+    reason: str
+    resolved: bool = True
+
+
+@dataclass
+class KudosOutcome:
+    """What one /kudos did: who got it, who did not and why, and what is left today."""
+
+    given: list[KudosGiven] = field(default_factory=list)
+    refused: list[KudosRefusal] = field(default_factory=list)
+    daily_left: int = 0
+    cap: int = 0
+
+
+def give_kudos(
+    *,
+    session: Session,
+    giver: User,
+    team_id: str,
+    enterprise_id: str | None = None,
+    recipients: Sequence[str],
+    profiles: Mapping[str, dict[str, Any] | None],
+    unresolved: Sequence[str],
+    text: str,
+    library: CoachingLibrary,
+    daily_cap: int,
+    now: datetime,
+) -> KudosOutcome:
+    """Give the same kudos to each named person, each counted against the giver's daily cap.
+
+    `profiles` holds Slack's user object for each id (None when Slack does not know it).
+    Everyone named ends up in `given` or in `refused`: nobody is dropped.
+    """
+    outcome = KudosOutcome(cap=daily_cap)
+    outcome.refused.extend(
+        KudosRefusal(name, evidence.KudosRefused.UNRESOLVED, resolved=False) for name in unresolved
+    )
+    for index, slack_id in enumerate(recipients):
+        if index >= MAX_KUDOS_RECIPIENTS:
+            outcome.refused.append(KudosRefusal(slack_id, evidence.KudosRefused.TOO_MANY))
+            continue
+        try:
+            with session.begin_nested():
+                outcome.given.append(
+                    _give_one(
+                        session=session,
+                        giver=giver,
+                        team_id=team_id,
+                        enterprise_id=enterprise_id,
+                        slack_id=slack_id,
+                        profile=profiles.get(slack_id),
+                        co_recipients=[r for r in recipients if r != slack_id],
+                        text=text,
+                        library=library,
+                        daily_cap=daily_cap,
+                        now=now,
+                    )
+                )
+        except evidence.KudosRefused as refused:
+            outcome.refused.append(KudosRefusal(slack_id, refused.reason))
+    session.commit()
+    given_today = evidence.kudos_given_today(session=session, giver=giver, now=now)
+    outcome.daily_left = max(0, daily_cap - given_today)
+    return outcome
+
+
+def _give_one(
+    *,
+    session: Session,
+    giver: User,
+    team_id: str,
+    enterprise_id: str | None,
+    slack_id: str,
+    profile: dict[str, Any] | None,
+    co_recipients: Sequence[str],
+    text: str,
+    library: CoachingLibrary,
+    daily_cap: int,
+    now: datetime,
+) -> KudosGiven:
+    if slack_id == giver.slack_user_id:
+        raise evidence.KudosRefused(evidence.KudosRefused.SELF)
+    if profile is None and slack_id != evidence.SLACKBOT_ID:
+        raise evidence.KudosRefused(evidence.KudosRefused.NOT_FOUND)
+    evidence.check_kudos_recipient(giver=giver, recipient_slack_id=slack_id, profile=profile)
+    if not is_member(profile or {}, team_id=team_id, enterprise_id=enterprise_id):
+        raise evidence.KudosRefused(evidence.KudosRefused.ELSEWHERE)
+    recipient = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_id)
+    workspaces.apply_profile(recipient, profile or {})
+    kudos, entry = evidence.give_kudos(
+        session=session,
+        giver=giver,
+        recipient=recipient,
+        text=text,
+        library=library,
+        daily_cap=daily_cap,
+        now=now,
+        co_recipients=co_recipients,
+    )
+    return KudosGiven(kudos, entry, recipient)
+
+
+@dataclass(frozen=True)
+class PacketContent:
+    """What a promotion packet for a period holds (empty: there is nothing to export)."""
+
+    items: list[PacketEntry]
+    workspace_name: str | None
+
+
+def packet_content(*, session: Session, user: User, period: Period) -> PacketContent:
+    """The user's entries in the period, each with the kudos behind it (giver or former)."""
+    entries = evidence.entries_between(
+        session=session, user=user, start=period.start, end=period.end
+    )
+    kudos = evidence.kudos_for_entries(
+        session=session, user=user, entry_ids=[e.id for e in entries]
+    )
+    giver_ids = [k.giver_id for k in kudos.values() if k.giver_id is not None]
+    givers = (
+        {
+            row.id: row.slack_user_id
+            for row in session.scalars(select(User).where(User.id.in_(giver_ids)))
+        }
+        if giver_ids
+        else {}
+    )
+    items = []
+    for entry in entries:
+        behind = kudos.get(entry.id)
+        giver = givers.get(behind.giver_id) if behind and behind.giver_id is not None else None
+        items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
+    workspace = session.get(Workspace, user.workspace_id)
+    session.commit()
+    return PacketContent(items, workspace.name if workspace else None)

@@ -1,0 +1,77 @@
+"""Buttons on messages of someone who has since used forget-me: "this was deleted".
+
+Every message with our buttons was sent to someone the app had a row for. If, when a
+button on an older message is pressed, the workspace is known but the person has no row,
+their data went with forget-me (or the purge after they revoked the app): whatever the
+button points at is gone. Saying so beats "not found", and no row is made for them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot import clock
+from bot.listeners import Handler, arg_names, named_like
+from bot.listeners.support import db
+from bot.ui.evidence import notice
+from bot.workspaces import service as workspaces
+
+# A message this fresh may be answering the very request that is creating the person's row.
+MIN_AGE = timedelta(seconds=60)
+
+
+def _seconds(ts: object) -> float | None:
+    """A Slack message ts ("1700000000.000100") as seconds; None when it is not one."""
+    try:
+        return float(str(ts)) if ts else None
+    except ValueError:
+        return None
+
+
+def was_forgotten(body: dict[str, Any], context: BoltContext) -> bool:
+    """True for a press on an older message by someone the app no longer has a row for."""
+    container = body.get("container") or {}
+    sent = _seconds(container.get("message_ts"))
+    if container.get("type") != "message" or sent is None:
+        return False
+    if clock.now().timestamp() - sent < MIN_AGE.total_seconds():
+        return False
+    team_id = context.team_id or context.enterprise_id or ""
+    session = db(context)
+    workspace = workspaces.get_workspace(session=session, team_id=team_id)
+    if workspace is None:
+        return False
+    user = workspaces.get_user(
+        session=session, workspace_id=workspace.id, slack_user_id=context.user_id or ""
+    )
+    session.rollback()
+    return user is None
+
+
+def answer_if_forgotten(handler: Handler) -> Handler:
+    """Wrap an action listener: a forgotten person's press is answered and goes no further."""
+    names = arg_names(handler)
+    wanted = list(dict.fromkeys([*names, "ack", "body", "context", "respond"]))
+
+    def guarded(**kwargs: Any) -> Any:
+        body, context = kwargs["body"], kwargs["context"]
+        container = body.get("container") or {}
+        if container.get("type") == "message" and container.get("message_ts"):
+            kwargs["ack"]()  # before the database read; the handler's own ack is then a no-op
+            if was_forgotten(body, context):
+                if body.get("response_url"):
+                    kwargs["respond"](**forgotten_notice())
+                return None
+        return handler(**{name: kwargs[name] for name in names})
+
+    return named_like(guarded, handler, wanted)
+
+
+def forgotten_notice() -> dict[str, Any]:
+    return notice(
+        "This was deleted with forget-me, so nothing changed. If you use Multiplier again, "
+        "it starts from a clean slate."
+    )
