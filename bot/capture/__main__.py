@@ -21,6 +21,7 @@ from bot.capture.evaluation import (
     score,
     time_per_message,
 )
+from bot.plural import plural
 
 PRECISION_BAR = 0.95
 
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_message = time_per_message(corpus, rounds=max(1, args.rounds))
     out.append(
         f"time: {per_message * 1e6:.0f} µs per message (mean of {args.rounds} rounds over"
-        f" {len(corpus.examples)} messages; Python {platform.python_version()},"
+        f" {plural(len(corpus.examples), 'message')}; Python {platform.python_version()},"
         f" {platform.machine()})"
     )
     sys.stdout.write("\n".join(out) + "\n")

@@ -21,6 +21,7 @@ from bot.coaching.models import (
     Rule,
     ScopeShareBelow,
 )
+from bot.plural import noun, plural
 
 _WEEK = timedelta(days=7)
 
@@ -343,22 +344,22 @@ def what_went_well(week: WeeklyStats, library: CoachingLibrary) -> str | None:
     own = week.count(d.id for d in library.dimensions if not d.multiplier)
     sentences: list[str] = []
     if beyond:
-        entries = "entry" if beyond == 1 else "entries"
         sentences.append(
-            f"{beyond} {entries} reached beyond your team: the scope staff work is judged at."
+            f"{plural(beyond, 'entry')} reached beyond your team: the scope staff work is "
+            "judged at."
         )
     if counted:
         count, _, best = max(counted, key=lambda item: (item[0], item[1]))
-        times = "once" if count == 1 else f"{count} times"
+        times = noun(count, "once", plural(count, "time"))
         sentences.append(
             f"You logged {best.name.lower()} {times}: work that multiplies other people's."
         )
     if written:
         sentences.append("You wrote something down that others can use without you in the room.")
     if own:
-        things = "thing" if own == 1 else "things"
         sentences.append(
-            f"You shipped {own} {things} yourself: solid execution is what staff work stands on."
+            f"You shipped {plural(own, 'thing')} yourself: solid execution is what staff work "
+            "stands on."
         )
     if week.checkins_answered:
         sentences.append(

@@ -38,6 +38,7 @@ from bot.ui.text import (
     display,
     link,
     mention,
+    noun,
     plural,
     readable,
     safe,
@@ -638,10 +639,11 @@ def kudos_given(
     extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
     if extra > 0:
         who += f" and {extra} more"
-    logs = "their evidence log" if len(recipient_slack_ids) == 1 else "each of their evidence logs"
+    count = len(recipient_slack_ids)
+    logs = noun(count, "their evidence log", "each of their evidence logs")
     lines = [
         f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
-        + ("them." if len(recipient_slack_ids) == 1 else "each of them."),
+        + noun(count, "them.", "each of them."),
         display(kudos[0].text, 2500) if kudos else "",
     ]
     where = (
@@ -715,7 +717,7 @@ _REFUSED_ONE_OF_SEVERAL = {
     "not_found": "I couldn't find them in this workspace",
     "unresolved": "Slack didn't match that name to a person — pick people from the list as "
     "you type @",
-    "too_many": "one kudos names at most {most} people",
+    "too_many": "one kudos names at most {most}",
 }
 
 
@@ -724,7 +726,8 @@ def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> 
     for refusal in refusals[:MAX_ECHO_BLOCKS]:
         who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
         why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
-        lines.append(f"• {who}: {why.format(cap=cap, brag=brag, most=MAX_KUDOS_RECIPIENTS)}")
+        most = plural(MAX_KUDOS_RECIPIENTS, "person")
+        lines.append(f"• {who}: {why.format(cap=cap, brag=brag, most=most)}")
     return "\n".join(lines)
 
 

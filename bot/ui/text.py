@@ -6,7 +6,10 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 
+from bot.plural import noun, plural
 from bot.ui.utf16 import utf16_len, utf16_prefix
+
+__all__ = ["noun", "plural"]  # re-exported: bot.ui builds most counted text
 
 # Limits are in UTF-16 code units, as Slack counts them (bot/ui/utf16.py).
 SECTION_TEXT_LIMIT = 3000
@@ -351,30 +354,3 @@ def chunks(text: str, size: int) -> list[str]:
 
 
 # ── Counts ──────────────────────────────────────────────────────────────────────────────────
-
-_IRREGULAR = {"person": "people", "kudos": "kudos"}
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """`1 entry`, `2 entries`, `0 people`: the count and the noun that goes with it."""
-    return f"{count:,} {noun(count, one, many)}"
-
-
-def noun(count: float, one: str, many: str | None = None) -> str:
-    """The noun alone in the form that goes with `count` (`entry` / `entries`)."""
-    if count == 1:
-        return one
-    if many is not None:
-        return many
-    head, _, last = one.rpartition(" ")
-    return (head + " " if head else "") + _plural_word(last)
-
-
-def _plural_word(word: str) -> str:
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    return word + "s"

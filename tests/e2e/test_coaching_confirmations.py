@@ -75,14 +75,19 @@ def test_a_change_is_remembered_for_the_workspace(running_app: RunningApp) -> No
 
 
 def test_someone_else_cannot_change_my_entry_scope(running_app: RunningApp) -> None:
-    """Bob replaying Alice's scope menu (or garbage) is refused; nothing is stored."""
-    payload = brag(running_app, "Reviewed Tom's design doc")
-    (entry,) = entries(running_app)
-    for n, value in enumerate((f"{entry.id}:org", "abc:org", f"{entry.id}:galaxy"), start=2):
-        user = "UBOB" if n == 2 else "UALICE"
+    """Bob replaying Alice's scope menu (or garbage) is refused; nothing is stored.
+
+    Bob uses Multiplier too (a person with no row at all is told their data went with
+    forget-me, see tests/e2e/test_forget_me_and_exports.py).
+    """
+    brag(running_app, "Paired with Dana on the release checklist", user_id="UBOB")
+    payload = brag(running_app, "Reviewed Tom's design doc", n=2)
+    (entry,) = entries(running_app, "UALICE")
+    for n, value in enumerate((f"{entry.id}:org", "abc:org", f"{entry.id}:galaxy"), start=3):
+        user = "UBOB" if n == 3 else "UALICE"
         click(running_app, payload, "evidence_scope", user_id=user, selected=value)
         assert "couldn't find" in last_response(running_app, n)["text"]
-    assert entries(running_app)[0].scope == "team"
+    assert entries(running_app, "UALICE")[0].scope == "team"
     assert _examples(running_app) == []
 
 

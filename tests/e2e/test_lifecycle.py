@@ -106,7 +106,7 @@ def test_tokens_revoked_for_users_stops_them_and_purges_later(
         assert session.scalars(select(Workspace)).one().active
     ctx = JobContext(database=database, settings=running_app.app.settings)
     result = run_job("purge", ctx, purge_after + timedelta(seconds=1))
-    assert result.summary == "deleted 0 workspace(s) and 1 user(s)"
+    assert result.summary == "deleted 0 workspaces and 1 user"
     with database.session() as session:
         assert [u.slack_user_id for u in session.scalars(select(User))] == ["UALICE"]
 

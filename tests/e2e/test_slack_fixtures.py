@@ -267,7 +267,8 @@ def entry_stored(run: Replayed, app: RunningApp) -> None:
 def answer_stored(run: Replayed, app: RunningApp) -> None:
     answer = one(app.database, select(Answer))
     entry = one(app.database, select(EvidenceEntry))
-    assert answer.text == "Paired with <@UBOB> on the flaky deploy; his team ships again"
+    # Typed into a plain_text_input: `@bob` as typed (no mention markup), stored as typed.
+    assert answer.text == "Paired with @bob on the flaky deploy; his team ships again"
     assert (entry.source, entry.people, entry.visibility) == ("checkin", ["UBOB"], "team")
     assert answer.checkin_id == entry.checkin_id
     assert "chat.update" in run.methods  # the check-in's answered question loses its buttons
@@ -290,7 +291,7 @@ def form_opened(run: Replayed, app: RunningApp) -> None:
     (opened,) = [c for c in run.calls if c.method == "views.open"]
     assert opened.ok, opened.response
     assert opened.json("view")["callback_id"] == "evidence_entry"
-    assert "Thanks <@UALICE>" in str(opened.json("view")["blocks"])
+    assert "Thanks @alice" in str(opened.json("view")["blocks"])  # the prefill reads as typed
     assert run.added("evidence_entries") == 0  # nothing kept until the form is saved
 
 

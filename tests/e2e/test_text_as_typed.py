@@ -155,7 +155,7 @@ def test_every_other_surface_shows_the_text_as_typed(typed: str) -> None:
     answer_block = next(b for b in message["blocks"] if "white_check_mark" in str(b))
     assert seen(answer_block["elements"][0]["text"]) == "✅ " + typed, "a check-in answer"
 
-    reframe = SimpleNamespace(glue="glue", staff="staff")
+    reframe = SimpleNamespace(glue="glue", staff="staff", acknowledge="Useful work.")
     summary = SimpleNamespace(reframe=SimpleNamespace(entry_text=stored, reframe=reframe))
     (block,) = reframe_blocks(summary)  # type: ignore[arg-type]
     assert f"“{typed}”" in seen(block["text"]["text"]), "the weekly summary's reframe"
