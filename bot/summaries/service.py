@@ -276,7 +276,8 @@ def set_summary_enabled(*, session: Session, user: User, enabled: bool) -> None:
 
 
 def _eligible_users(week: periods.Week) -> object:
-    """Active humans in active workspaces with check-ins on or evidence in the week."""
+    """Active humans in active workspaces with evidence in the week, or with check-ins on
+    who were already using Multiplier then (nobody is told about a week before they came)."""
     has_evidence = exists().where(
         EvidenceEntry.user_id == User.id,
         EvidenceEntry.occurred_at >= week.start,
@@ -286,7 +287,7 @@ def _eligible_users(week: periods.Week) -> object:
         User.active.is_(True),
         User.is_bot.is_(False),
         User.summary_enabled.is_(True),
-        or_(User.checkins_enabled.is_(True), has_evidence),
+        or_(and_(User.checkins_enabled.is_(True), User.created_at < week.end), has_evidence),
     )
 
 

@@ -141,7 +141,7 @@ def test_nobody_gets_a_summary_before_nine_or_without_reason(
         quiet = logbook.user(session, "UQUIET")
         off = logbook.user(session, "UOFF", summary_enabled=False)
         logbook.entry(session, off, LAST_WEEK)
-        logbook.user(session, "UCHECKS", checkins_enabled=True)
+        logbook.user(session, "UCHECKS", checkins_enabled=True, created_at=LAST_WEEK)
         gone = logbook.user(session, "UGONE", active=False)
         logbook.entry(session, gone, LAST_WEEK)
         assert quiet.id
@@ -156,6 +156,21 @@ def test_nobody_gets_a_summary_before_nine_or_without_reason(
         assert session.get(User, row.user_id).slack_user_id == "UCHECKS"
     (post,) = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
     assert "Nothing logged this week" in str(post.params["blocks"])
+
+
+def test_no_summary_of_a_week_before_the_person_came(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Check-ins turned on this Monday at 00:30: the 09:00 summary does not report on the
+    week before (failed before: "Nothing logged this week" about a week they never had)."""
+    with database.session() as session:
+        logbook.user(
+            session, "UNEW", checkins_enabled=True, created_at=MONDAY_9_NY - timedelta(hours=8)
+        )
+    standin.add_user("UNEW", name="new", tz="America/New_York")
+    run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+    assert _summaries(database) == []
+    assert [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")] == []
 
 
 def test_each_person_gets_theirs_at_nine_in_their_own_zone(
