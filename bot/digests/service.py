@@ -76,7 +76,9 @@ def parse_schedule(words: list[str]) -> Schedule | None:
     if len(words) >= 4 and words[3].lower().replace(".", "") in ("am", "pm"):
         words = [*words[:2], words[2] + words[3], *words[4:]]  # "9 am" as two words
     if words[0].lower() != "weekly" or len(words) not in (3, 4):
-        raise DigestUsageError("The schedule reads `weekly <day> <HH:MM> [time zone]`.")
+        raise DigestUsageError(
+            "The schedule reads `weekly <day> <time> [time zone]`, e.g. `weekly fri 4pm`."
+        )
     weekday = parse_weekday(words[1])
     if weekday is None:
         raise DigestUsageError(f"“{readable(words[1])}” is not a day of the week.")

@@ -31,11 +31,12 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
-        f"• `{m} checkins on [day] [HH:MM]` / `{m} checkins off` — weekly reflection DMs.",
+        f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`) / `{m} checkins off` — weekly "
+        "reflection DMs.",
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
         f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
         f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",
-        f"• `{m} digest add #channel [weekly <day> <HH:MM> [tz]]`, `{m} digest list`, "
+        f"• `{m} digest add #channel [weekly <day> <time> [tz]]`, `{m} digest list`, "
         f"`{m} digest remove #channel` — (admins) a weekly team digest in a channel.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "

@@ -18,7 +18,7 @@ def _usage(request: SubcommandRequest, problem: str = "") -> None:
     names = command_names(request.context)
     m = names.multiplier
     text = (f"{problem} " if problem else "") + (
-        f"Usage: `{m} digest add #channel [weekly <day> <HH:MM> [time zone]]`, "
+        f"Usage: `{m} digest add #channel [weekly <day> <time> [time zone]]`, "
         f"`{m} digest list`, `{m} digest remove #channel`."
     )
     request.respond(**messages.usage_error(text.strip(), request.typed, names))
