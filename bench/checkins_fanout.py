@@ -36,8 +36,8 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import CheckIn, User, Workspace  # noqa: E402
-from bot.standin.webapi import SlackStandIn  # noqa: E402
 from bot.ui.checkins import METADATA_EVENT  # noqa: E402
+from standin.webapi import SlackStandIn  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 15, tzinfo=UTC)
 

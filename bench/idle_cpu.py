@@ -39,7 +39,7 @@ from bench.ack_latency import (  # noqa: E402
     with_schema,
 )
 from bot.config import normalise_database_url  # noqa: E402
-from bot.standin.webapi import SlackStandIn  # noqa: E402
+from standin.webapi import SlackStandIn  # noqa: E402
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - a local run against the stand-in
 TARGET_PERCENT = 3.0

@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 
 
 def main() -> None:

@@ -324,7 +324,7 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     """The local sandbox: the app against a stand-in Slack, in this terminal."""
-    from bot.sandbox import SandboxStartError, run_sandbox
+    from sandbox import SandboxStartError, run_sandbox
 
     try:
         return run_sandbox(db_path=args.db, fresh=args.fresh, user=args.user, settings=settings)

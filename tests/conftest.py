@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.db.engine import Database
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.support.databases import (
     POSTGRES_URL,

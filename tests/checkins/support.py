@@ -14,8 +14,8 @@ from bot.coaching.library import default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User, Workspace
-from bot.standin.webapi import SlackStandIn
 from bot.ui.checkins import METADATA_EVENT
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings
 
 TEAM = "T0001"

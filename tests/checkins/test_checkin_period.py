@@ -16,9 +16,9 @@ from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import CheckIn, EvidenceEntry, User
-from bot.sandbox.render import render_message
-from bot.standin.webapi import SlackStandIn
 from bot.summaries import service as summaries
+from sandbox.render import render_message
+from standin.webapi import SlackStandIn
 from tests.checkins.support import add_users, dispatcher, utc
 
 LIB = default_library(None)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot.checkins import answers, schedule, service
 from bot.db.engine import Database
 from bot.db.models import CheckIn, EvidenceEntry, User
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.checkins.support import (
     add_users,
     checkin_messages,

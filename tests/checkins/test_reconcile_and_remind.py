@@ -11,8 +11,8 @@ from bot.checkins import answers, schedule
 from bot.checkins.reminders import send_reminders
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User
-from bot.standin.webapi import SlackStandIn
 from bot.ui.checkins import checkin_metadata
+from standin.webapi import SlackStandIn
 from tests.checkins.support import (
     add_users,
     checkin_messages,

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.slack.sender import Outcome, RateLimiter, Sender
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings
 
 

@@ -17,8 +17,8 @@ from bot.checkins.schedule import Preferences
 from bot.db import models
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User
-from bot.standin.signing import Input
-from bot.standin.webapi import SlackStandIn
+from standin.signing import Input
+from standin.webapi import SlackStandIn
 from tests.checkins.support import add_users, dispatcher, settings_for, user, utc
 from tests.support.apps import RunningApp
 

@@ -16,7 +16,7 @@ from bot.coaching.library import LibraryError
 from bot.config import load_settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.checkins.support import add_users, posts_per_user, utc
 from tests.support.process import free_port, run_cli, start_cli
 

@@ -12,7 +12,7 @@ from bot.db.engine import Database
 from bot.db.models import DigestPost
 from bot.digests.service import STALE_CLAIM
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
 from tests.support.databases import MigratedDatabase

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, DigestPost
-from bot.sandbox.render import Names, render_message
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
+from sandbox.render import Names, render_message
+from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
 

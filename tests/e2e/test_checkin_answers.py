@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import clock
 from bot.checkins import schedule
 from bot.db.models import Answer, CheckIn, EvidenceEntry
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.checkins.support import add_users, checkin_messages, checkins, dispatcher, user, utc
 from tests.support.apps import RunningApp
 

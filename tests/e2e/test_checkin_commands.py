@@ -12,8 +12,8 @@ from bot import clock
 from bot.checkins import schedule
 from bot.db.models import User
 from bot.listeners.commands.checkins import Unparsed, parse_on, parse_pause
-from bot.standin.signing import Input
 from bot.timetext import parse_time_of_day
+from standin.signing import Input
 from tests.checkins.support import user
 from tests.support.apps import RunningApp
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.coaching.library import default_library
 from bot.db.models import Answer, ClassifierExample, EvidenceEntry
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.e2e.evidence_helpers import brag, click, element, entries, last_response
 from tests.e2e.test_checkin_answers import answer_values, send_checkin
 from tests.support.apps import RunningApp

@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from bot.db.engine import Database
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings, start_app
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=1"

@@ -19,7 +19,7 @@ from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos, SummaryPost, User, Workspace
 from bot.privacy import service as privacy
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import brag, click, count, entries, last_response
 from tests.support.apps import RunningApp, make_settings, start_app
 

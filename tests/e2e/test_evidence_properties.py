@@ -15,9 +15,9 @@ from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.parsing import leading_people, only_hashtags
 from bot.evidence.service import MAX_TEXT_LENGTH
-from bot.standin.webapi import SlackStandIn
 from bot.ui.text import escape, readable
 from bot.ui.utf16 import utf16_len
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.ui.test_display import MARKUP
 

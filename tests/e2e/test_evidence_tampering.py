@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.db.models import EvidenceEntry, Kudos, User
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.e2e.evidence_helpers import brag, click, count, entries, last_response
 from tests.support.apps import RunningApp
 

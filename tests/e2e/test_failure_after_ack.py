@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.engine import Database
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings, start_app
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=1"

@@ -12,7 +12,7 @@ from sqlalchemy import func, make_url, select
 
 from bot.db.engine import Database
 from bot.db.models import DirectMessage, EvidenceEntry
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.support.databases import MigratedDatabase
 from tests.support.oauth import install, make_oauth_settings

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import EvidenceEntry
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.e2e.evidence_helpers import count, entries
 from tests.e2e.test_checkin_answers import answer_values, send_checkin
 from tests.support.apps import RunningApp

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.db.engine import Database
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
+from standin.signing import SlackClientSimulator
+from standin.webapi import SlackStandIn
 from tests.support.apps import SIGNING_SECRET
 from tests.support.databases import MigratedDatabase
 from tests.support.process import free_port, start_cli

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.e2e.test_http_process import _wait_healthy
 from tests.e2e.test_procfile_queue import _env, _stop
 from tests.support.databases import MigratedDatabase

@@ -15,8 +15,8 @@ from bot.db.engine import Database
 from bot.db.models import User, Workspace
 from bot.scheduling.jobs import JobContext, run_job
 from bot.slack.oauth import BOT_SCOPES
-from bot.standin.webapi import SlackStandIn
 from bot.workspaces.service import WorkspaceInactive
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 from tests.test_manifest import ROOT
 

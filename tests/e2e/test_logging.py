@@ -11,7 +11,7 @@ import pytest
 
 from bot.db.engine import Database
 from bot.logs import build_handler, redact
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, start_app
 from tests.support.oauth import install, make_oauth_settings
 

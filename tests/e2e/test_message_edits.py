@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.db.engine import Database
 from bot.db.models import Answer, DirectMessage, EvidenceEntry, User
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.e2e.test_checkin_answers import send_checkin
 from tests.support.apps import RunningApp, make_settings, start_app
 

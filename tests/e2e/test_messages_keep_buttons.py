@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.checkins.support import user
 from tests.e2e.evidence_helpers import brag, click, entries, last_response
 from tests.e2e.test_checkin_answers import action_ids, latest, send_checkin

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, QueuedWork
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
+from standin.signing import SlackClientSimulator
+from standin.webapi import SlackStandIn
 from tests.e2e.test_http_process import _wait_healthy
 from tests.support.apps import SIGNING_SECRET
 from tests.support.databases import MigratedDatabase

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import EvidenceEntry
-from bot.standin.signing import Input
+from standin.signing import Input
 from tests.e2e.evidence_helpers import count, element, entries
 from tests.support.apps import RunningApp
 

@@ -24,8 +24,8 @@ from sqlalchemy import select
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import Answer, DirectMessage, EvidenceEntry, User, Workspace
-from bot.standin.signing import Reply
-from bot.standin.webapi import RecordedCall, SlackStandIn
+from standin.signing import Reply
+from standin.webapi import RecordedCall, SlackStandIn
 from tests.e2e.test_checkin_answers import send_checkin
 from tests.support import logbook
 from tests.support.apps import RunningApp, make_settings, start_app

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
 from bot.ui.blocks import MESSAGE_TEXT_BUDGET, block_text_length
 from bot.ui.utf16 import utf16_len
+from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import element, entries, last_response
 from tests.support import logbook
 from tests.support.apps import RunningApp, make_settings

@@ -21,7 +21,7 @@ from bot import clock
 from bot.db.engine import Database
 from bot.db.models import DirectMessage, EvidenceEntry, User, Workspace
 from bot.scheduling.jobs import JOBS, JobContext, run_job
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, start_app
 from tests.support.oauth import install, make_oauth_settings
 

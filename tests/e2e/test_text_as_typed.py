@@ -23,16 +23,16 @@ from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.evidence.packet import readable as packet_text
 from bot.privacy.service import add_readable_fields
-from bot.sandbox.render import Names, mrkdwn
-from bot.sandbox.slacktext import as_slack_sends
-from bot.standin.blockkit_checks import broadcast_mentions
-from bot.standin.signing import Input
-from bot.standin.webapi import SlackStandIn
 from bot.summaries.metrics import Highlight, TeamDigest
 from bot.ui import checkins as checkin_ui
 from bot.ui.digest import digest_message
 from bot.ui.messages import CommandNames, usage_error
 from bot.ui.summary import reframe_blocks
+from sandbox.render import Names, mrkdwn
+from sandbox.slacktext import as_slack_sends
+from standin.blockkit_checks import broadcast_mentions
+from standin.signing import Input
+from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import brag, click, element, entries
 from tests.support.apps import RunningApp, make_settings, start_app
 

@@ -13,9 +13,9 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.home import service as home
-from bot.standin.webapi import SlackStandIn
 from bot.ui.home import ACTION_EXPORT, ACTION_PACKET, ACTION_SUMMARY_TOGGLE, home_view
 from bot.ui.messages import CommandNames
+from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import RunningApp, make_settings, start_app
 

@@ -11,8 +11,8 @@ import pytest
 
 from bot import clock
 from bot.config import load_settings
-from bot.sandbox.chat import Chat, ScriptSource
-from bot.sandbox.workspace import Sandbox
+from sandbox.chat import Chat, ScriptSource
+from sandbox.workspace import Sandbox
 
 
 class Session:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.db.models import DirectMessage, EvidenceEntry, ProcessedEvent, User
-from bot.sandbox.workspace import Sandbox
+from sandbox.workspace import Sandbox
 from tests.sandbox.conftest import Session
 
 
@@ -136,7 +136,7 @@ def test_app_errors_are_reported_briefly(session: Session) -> None:
 
 def test_slack_timestamps_follow_the_sandbox_clock(session: Session) -> None:
     """After :time, messages at the stand-in carry the moved clock's time, as in Slack."""
-    from bot.standin import webapi
+    from standin import webapi
 
     session.feed(":time +2d\nhello from the future\n")
     (mine,) = [m for m in session.sandbox.standin.dm_messages("UALICE") if not m.get("bot_id")]

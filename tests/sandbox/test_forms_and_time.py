@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot import clock
-from bot.sandbox import forms
-from bot.sandbox.render import Names
-from bot.sandbox.timetravel import fast_forward
 from bot.scheduling.jobs import JOBS, JobContext, JobResult, JobSpec
+from sandbox import forms
+from sandbox.render import Names
+from sandbox.timetravel import fast_forward
 
 NAMES = Names.of({"UBOB": "bob"}, {"C0TEAM": "team"})
 LOOKUP = forms.Lookup(

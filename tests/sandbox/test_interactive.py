@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.workspace import Sandbox
 from bot.scheduling.jobs import JOBS, JobContext, JobResult, JobSpec
+from sandbox.workspace import Sandbox
 from tests.sandbox.conftest import Session
 
 SCOPES = [("self", "Just me"), ("team", "My team"), ("org", "The whole org")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.render import (
+from sandbox.render import (
     Control,
     Names,
     controls_of,
@@ -11,7 +11,7 @@ from bot.sandbox.render import (
     render_view,
     text_object,
 )
-from bot.sandbox.slacktext import as_slack_sends
+from sandbox.slacktext import as_slack_sends
 
 NAMES = Names.of({"UBOB": "bob", "UALICE": "alice"}, {"C0TEAM": "team"})
 USERS = {"bob": "UBOB", "alice": "UALICE"}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot import clock
 from bot.config import load_settings
 from bot.db.models import CheckIn, EvidenceEntry, SummaryPost, User
-from bot.sandbox.workspace import Sandbox
+from sandbox.workspace import Sandbox
 from tests.sandbox.conftest import Session, sections
 
 NEW_YORK = ZoneInfo("America/New_York")

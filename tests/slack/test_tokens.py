@@ -12,7 +12,7 @@ from bot.db.engine import Database
 from bot.scheduling.jobs import JobContext, run_job
 from bot.slack.oauth import installation_store
 from bot.slack.tokens import TokenRefresher
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.oauth import make_oauth_settings
 
 OLD, NEW = "xoxb-rotating-old", "xoxb-rotating-new"

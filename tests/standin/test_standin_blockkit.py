@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.standin.blockkit_checks import check_payload, find_violations
+from standin.blockkit_checks import check_payload, find_violations
 
 
 def _plain(text: str) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from slack_bolt import Ack, App, Respond, Say
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
-from bot.standin.signing import Input, SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
+from standin.signing import Input, SlackClientSimulator
+from standin.webapi import SlackStandIn
 
 SECRET = "bolt-signing-secret"
 

@@ -21,7 +21,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 
 TOKEN = "xoxb-standin"
 

@@ -8,8 +8,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
+from standin.signing import SlackClientSimulator
+from standin.webapi import SlackStandIn
 from tests.standin.test_standin_signing import SECRET, VerifyingApp
 
 TOKEN = "xoxb-standin"

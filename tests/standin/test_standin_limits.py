@@ -8,8 +8,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin.blockkit_checks import find_violations
-from bot.standin.webapi import SlackStandIn
+from standin.blockkit_checks import find_violations
+from standin.webapi import SlackStandIn
 
 ROCKET = "🚀"
 

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 
 TOKEN = "xoxb-standin"
 

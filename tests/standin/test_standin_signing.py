@@ -17,8 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin.signing import Input, SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
+from standin.signing import Input, SlackClientSimulator
+from standin.webapi import SlackStandIn
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-standin"

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 
 TOKEN = "xoxb-standin"
 

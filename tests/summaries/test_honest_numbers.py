@@ -15,11 +15,11 @@ from bot.coaching import default_library
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.home import service as home
-from bot.sandbox.render import Names, render_message, render_view
 from bot.summaries import service as summaries
 from bot.ui.home import home_view
 from bot.ui.messages import CommandNames
 from bot.ui.summary import weekly_summary_message
+from sandbox.render import Names, render_message, render_view
 from tests.support import logbook
 
 LIB = default_library()

@@ -12,9 +12,9 @@ from bot.db.models import DigestChannel, User
 from bot.digests import service as digests
 from bot.home import service as home
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
 from bot.summaries import service as summaries
 from bot.ui.messages import CommandNames
+from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import SummaryPost, User
 from bot.scheduling.jobs import JobContext, run_job
-from bot.standin.webapi import SlackStandIn
 from bot.summaries import chart
+from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
 

@@ -16,7 +16,7 @@ from bot.db.engine import Database
 from bot.db.models import DigestPost, SummaryPost
 from bot.digests.service import STALE_CLAIM as DIGEST_STALE
 from bot.scheduling.jobs import run_job
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.digests.test_digest_job import SLOT
 from tests.digests.test_digest_job import _ctx as digest_ctx
 from tests.summaries.test_summary_job import MONDAY_9_NY, _alice_with_a_week, _ctx

@@ -8,9 +8,9 @@ from typing import Any
 from bot.app import MultiplierApp, create_app
 from bot.config import Settings, load_settings
 from bot.db.engine import Database
-from bot.standin.signing import SlackClientSimulator
-from bot.standin.webapi import SlackStandIn
 from bot.web import WebServer
+from standin.signing import SlackClientSimulator
+from standin.webapi import SlackStandIn
 
 SIGNING_SECRET = "test-signing-secret"
 

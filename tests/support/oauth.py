@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bot.config import Settings
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings
 
 CLIENT_ID = "1111.2222"

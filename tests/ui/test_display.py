@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.standin.blockkit_checks import broadcast_mentions
 from bot.ui.text import chunks, display, escape
+from standin.blockkit_checks import broadcast_mentions
 
 MARKUP = [
     "<!channel>", "<!here>", "<!here|here>", "<!everyone>", "<!subteam^S123|@eng>",

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from bot.coaching.library import default_library
 from bot.db.models import EvidenceEntry, Kudos
-from bot.standin.blockkit_checks import find_violations
 from bot.ui import evidence as ui
 from bot.ui.messages import CommandNames, usage_error
+from standin.blockkit_checks import find_violations
 from tests.ui.test_display import MARKUP
 
 LIBRARY = default_library()

@@ -176,7 +176,7 @@ _NOT_FOR_USERS = ("bot/ui/text.py", "bot/coaching/library.py")
 
 def _source_lines() -> list[tuple[str, int, str]]:
     found = []
-    for path in sorted((ROOT / "bot").rglob("*.py")):
+    for path in sorted([*(ROOT / "bot").rglob("*.py"), *(ROOT / "sandbox").rglob("*.py")]):
         if path.relative_to(ROOT).as_posix() in _NOT_FOR_USERS or "standin" in path.parts:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

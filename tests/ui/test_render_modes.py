@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.sandbox.slacktext import as_slack_sends
 from bot.ui.text import TextMode, display, from_typed, mentioned_ids, readable, render
+from sandbox.slacktext import as_slack_sends
 
 USERS = {"bob": "UBOB", "carol": "UCAROL"}
 CHANNELS = {"team": "C0TEAM"}

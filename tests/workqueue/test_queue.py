@@ -13,12 +13,12 @@ from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, QueuedWork, User
 from bot.evidence.queued import pending_brag, tell_not_queued
 from bot.scheduling.jobs import JobContext
-from bot.standin.webapi import SlackStandIn
 from bot.workqueue import queue
 from bot.workqueue.queue import MAX_ATTEMPTS, RETRY_DELAYS, WorkKind, enqueue, run_next
 from bot.workqueue.runner import QueueRunner
 from bot.workqueue.writer import QueueWriter, write_batch
 from bot.workspaces import service as workspaces
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

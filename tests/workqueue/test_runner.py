@@ -14,10 +14,10 @@ import bot.workqueue.runner as runner_module
 from bot.db.engine import Database
 from bot.evidence.queued import pending_brag
 from bot.scheduling.jobs import JobContext
-from bot.standin.webapi import SlackStandIn
 from bot.workqueue import wakeups
 from bot.workqueue.runner import QueueRunner
 from bot.workqueue.writer import write_batch
+from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings
 from tests.support.databases import MigratedDatabase
 from tests.support.waiting import poll_until

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot import clock
 from bot.config import Settings, load_settings
-from bot.sandbox.render import Names
+from sandbox.render import Names
 
 logger = logging.getLogger(__name__)
 
@@ -188,10 +188,10 @@ class Sandbox:
         from bot.app import create_app
         from bot.db.engine import Database
         from bot.db.migrate import pending_migrations, upgrade
-        from bot.standin import webapi
-        from bot.standin.signing import SlackClientSimulator
-        from bot.standin.webapi import SlackStandIn
         from bot.web import WebServer
+        from standin import webapi
+        from standin.signing import SlackClientSimulator
+        from standin.webapi import SlackStandIn
 
         if self.fresh:
             for path in (self.db_path, self.clock_path, *self._sqlite_sidecars()):

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot import clock
-from bot.sandbox.workspace import ceil_minute, minute
 from bot.scheduling.jobs import JOBS, JobContext, JobSpec
+from sandbox.workspace import ceil_minute, minute
 
 logger = logging.getLogger(__name__)
 

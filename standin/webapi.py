@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.standin.blockkit_checks import (
+from standin.blockkit_checks import (
     MESSAGE_METHODS,
     VIEW_METHODS,
     decode_json_params,

@@ -25,7 +25,7 @@ from urllib.parse import urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin.webapi import SlackStandIn, real_monotonic
+from standin.webapi import SlackStandIn, real_monotonic
 
 _MENTION = re.compile(r"<(@[UW][A-Z0-9]+|#C[A-Z0-9]+(?:\|[^>]*)?|https?://[^>|]+(?:\|[^>]*)?)>")
 _RETRYABLE = (

@@ -1,4 +1,4 @@
-"""Pytest fixtures for the Slack stand-in: `pytest_plugins = ["bot.standin.pytest_plugin"]`."""
+"""Pytest fixtures for the Slack stand-in: `pytest_plugins = ["standin.pytest_plugin"]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.standin.webapi import SlackStandIn
+from standin.webapi import SlackStandIn
 
 
 @pytest.fixture

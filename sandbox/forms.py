@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.sandbox.render import Names, describe_input, element_options, option_text, text_object
 from bot.summaries.periods import hhmm
 from bot.timetext import parse_time_of_day
 from bot.ui.text import plural
+from sandbox.render import Names, describe_input, element_options, option_text, text_object
 
 CANCEL = ":cancel"
 SUBMIT = ":submit"

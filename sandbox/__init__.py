@@ -33,8 +33,8 @@ def run_sandbox(
     stdout: TextIO | None = None,
 ) -> int:
     """Start the sandbox, chat until :quit or the end of input, stop everything; exit status."""
-    from bot.sandbox.chat import run_chat
-    from bot.sandbox.workspace import Sandbox
+    from sandbox.chat import run_chat
+    from sandbox.workspace import Sandbox
 
     sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
     try:

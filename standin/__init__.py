@@ -11,9 +11,9 @@ Used by tests, the local sandbox and benchmarks; Slack itself is never reached::
         assert standin.violations == []
 """
 
-from bot.standin.blockkit_checks import Violation, check_payload, find_violations
-from bot.standin.signing import Input, Reply, SlackClientSimulator
-from bot.standin.webapi import RecordedCall, SlackStandIn, UploadedFile
+from standin.blockkit_checks import Violation, check_payload, find_violations
+from standin.signing import Input, Reply, SlackClientSimulator
+from standin.webapi import RecordedCall, SlackStandIn, UploadedFile
 
 __all__ = [
     "Input",

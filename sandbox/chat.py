@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import clock
-from bot.sandbox import forms
-from bot.sandbox.render import (
+from bot.timetext import parse_time_of_day, parse_weekday
+from bot.ui.text import plural
+from sandbox import forms
+from sandbox.render import (
     Control,
     element_options,
     indent,
@@ -25,11 +27,9 @@ from bot.sandbox.render import (
     render_view,
     text_object,
 )
-from bot.sandbox.slacktext import as_slack_sends
-from bot.sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
-from bot.sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
-from bot.timetext import parse_time_of_day, parse_weekday
-from bot.ui.text import plural
+from sandbox.slacktext import as_slack_sends
+from sandbox.timetravel import MAX_JUMP, JobRun, fast_forward
+from sandbox.workspace import TEAM_ID, TEAM_NAME, SampleUser, Sandbox, local_label
 
 logger = logging.getLogger(__name__)
 
@@ -905,7 +905,7 @@ class Chat:
     def show_alerts(self) -> None:
         """The app's warnings and errors since the last look, each kind shown once a step."""
         for record in self.sb.alerts.take():
-            if record.name.startswith("bot.sandbox"):
+            if record.name.startswith("sandbox"):
                 continue  # the chat reports its own findings (a failed job) itself
             detail = ""
             if record.exc_info and record.exc_info[1] is not None:
