@@ -271,10 +271,6 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(0)
-
-
 def yield_cpu_to_requests(niceness: int) -> None:
     """Lower this process's CPU priority, so that a web process beside it acks first."""
     if niceness <= 0 or not hasattr(os, "nice"):
@@ -377,9 +373,10 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
     ctx = _job_context(settings, worker_id())
     yield_cpu_to_requests(settings.worker_nice)
     settle_memory()
-    # SIGTERM ends the worker as Ctrl-C does: the work in hand finishes, then it exits.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    run_worker(ctx)
+    # SIGTERM ends the worker as Ctrl-C does: the job in hand finishes, then it exits.
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    run_worker(ctx, stop)
     return 0
 
 

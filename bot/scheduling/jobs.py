@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -142,10 +143,17 @@ def run_job(name: str, ctx: JobContext, now: datetime) -> JobResult:
     return JOBS[name].run(ctx, now)
 
 
-def run_all_due(ctx: JobContext, now: datetime) -> list[JobResult]:
-    """One scheduler tick: every job, in registration order; one failure does not stop others."""
+def run_all_due(
+    ctx: JobContext, now: datetime, *, stop: threading.Event | None = None
+) -> list[JobResult]:
+    """One scheduler tick: every job, in registration order; one failure does not stop others.
+
+    Once `stop` is set no further job starts: the jobs left catch up on the next start.
+    """
     results = []
     for spec in JOBS.values():
+        if stop is not None and stop.is_set():
+            break
         try:
             results.append(spec.run(ctx, now))
         except Exception:

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 from datetime import UTC, datetime
+from threading import Event
 
 from bot import clock
 from bot.scheduling.jobs import JobContext, run_all_due
@@ -24,17 +25,21 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def tick(ctx: JobContext, now: datetime | None = None) -> None:
-    """Run every job for the current minute."""
+def tick(ctx: JobContext, now: datetime | None = None, stop: Event | None = None) -> None:
+    """Run every job for the current minute (no new job starts once `stop` is set)."""
     instant = (now or clock.now()).replace(second=0, microsecond=0)
-    for result in run_all_due(ctx, instant):
+    for result in run_all_due(ctx, instant, stop=stop):
         logger.info("%s: %s", result.name, result.summary)
 
 
-def run_worker(ctx: JobContext) -> None:
-    """Block, ticking every minute on the minute and draining the work queue, until
-    interrupted."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+def run_worker(ctx: JobContext, stop: Event) -> None:
+    """Tick every minute on the minute and drain the work queue until `stop` is set (SIGTERM)
+    or Ctrl-C; then finish the job in hand and exit.
+
+    Stopping is a flag, never an exception raised into whatever code happens to run: a job
+    cut at an arbitrary line could leave a lock held or a transaction half done.
+    """
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
 
     from bot.home.service import start_home_refresher, uninstall_refresher
@@ -44,11 +49,11 @@ def run_worker(ctx: JobContext) -> None:
     home_refresher = start_home_refresher(ctx)
     queue_runner = QueueRunner(ctx, threads=ctx.settings.work_queue_threads).start()
 
-    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         tick,
         CronTrigger(second=0, timezone=UTC),
-        args=[ctx],
+        args=[ctx, None, stop],
         id="tick",
         max_instances=1,
         coalesce=True,
@@ -57,11 +62,16 @@ def run_worker(ctx: JobContext) -> None:
     )
     try:
         logger.info("worker %s started; ticking every minute", ctx.worker_id)
-        tick(ctx)
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        logger.info("worker stopping")
+        tick(ctx, stop=stop)
+        if not stop.is_set():
+            scheduler.start()
+            stop.wait()
+    except KeyboardInterrupt:
+        stop.set()
     finally:
+        logger.info("worker stopping")
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # the tick in hand stops after its current job
         queue_runner.close()
         home_refresher.close()
         uninstall_refresher(ctx.database.engine, home_refresher)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -99,8 +100,9 @@ class QueueRunner:
         with self._lock:
             self._closed = True
             self._work.notify_all()
+        deadline = time.monotonic() + timeout  # one bound for all threads, not one each
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def _take_one(self) -> bool:
         if self._one_writer is None:
