@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-
 from bot import clock
 from bot.checkins import delivery, present
 from bot.checkins.delivery import Outcome, Outgoing
 from bot.coaching.library import CoachingLibrary
 from bot.config import Settings
 from bot.db.engine import Database
-from bot.slack import sender as sending
-from bot.slack.sender import Result, Sender
+from bot.delivery import messages, reconcile
+from bot.delivery import sender as sending
+from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.sender import Result, Sender
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
 
@@ -62,14 +62,6 @@ class Report:
             f"failed {self.failed}, left for later {self.unsent}, "
             f"reconciled claims {self.released}, cancelled {self.cancelled}"
         )
-
-
-class _Lookup(Exception):
-    """Looking for an earlier attempt failed; `result` says how."""
-
-    def __init__(self, result: Result) -> None:
-        super().__init__(result.error)
-        self.result = result
 
 
 class Dispatcher:
@@ -193,16 +185,17 @@ class Dispatcher:
         token = _NO_TOKEN if skip else self._token(item.team_id)
         if token is _NO_TOKEN:
             return self._unsent(item)
-        client = self.sender.client(token)
+        slack = Slack.for_token(self.sender, token, item.team_id)
+        client = slack.client
 
         def check() -> dict[str, Any] | None:
-            return self._find_posted(client, item)
+            return self._find_posted(slack, item)
 
         if item.needs_check or item.check_only:
             try:
                 found = check()
-            except _Lookup as lookup:
-                return self._outcome(item, lookup.result)
+            except SendFailed as lookup:
+                return self._outcome(item, Result(lookup.outcome, error=lookup.error))
             if found is not None:
                 return Outcome(item, "sent", found["channel"], found["ts"], found=True)
             if item.check_only:
@@ -249,8 +242,8 @@ class Dispatcher:
     def _checked(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
         try:
             return check()
-        except _Lookup as lookup:
-            raise RuntimeError(lookup.result.error) from None
+        except SendFailed as lookup:
+            raise RuntimeError(lookup.error) from None
 
     def _unsent(self, item: Outgoing) -> Outcome:
         error = f"{delivery.AMBIGUOUS} carried over" if item.needs_check else None
@@ -290,39 +283,16 @@ class Dispatcher:
 
     # -- reconciliation ---------------------------------------------------------------
 
-    def _find_posted(self, client: WebClient, item: Outgoing) -> dict[str, Any] | None:
+    def _find_posted(self, slack: Slack, item: Outgoing) -> dict[str, Any] | None:
         """This delivery's message in the DM, found by its metadata; None if not there."""
-        channel = item.dm_channel_id
-        if not channel:
-            opened = self.sender.call(
-                lambda: client.conversations_open(users=item.slack_user_id),
-                workspace=item.team_id,
-                paced=False,
-            )
-            if not opened.ok:
-                raise _Lookup(opened)
-            channel = str(opened.data["channel"]["id"])
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            page = self.sender.call(
-                lambda c=cursor: client.conversations_history(
-                    channel=channel, limit=100, include_all_metadata=True, cursor=c
-                ),
-                workspace=item.team_id,
-                paced=False,
-            )
-            if not page.ok:
-                raise _Lookup(page)
-            for message in page.data.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if (
-                    metadata.get("event_type") == METADATA_EVENT
-                    and payload.get("checkin_id") == item.checkin_id
-                    and payload.get("delivery") == item.delivery
-                ):
-                    return {"channel": channel, "ts": message["ts"]}
-            cursor = (page.data.get("response_metadata") or {}).get("next_cursor") or None
-            if not cursor:
-                break
-        return None
+        channel = item.dm_channel_id or messages.open_dm(slack, item.slack_user_id)
+        ts = reconcile.find_posted(
+            slack,
+            channel=channel,
+            match=reconcile.metadata_matches(
+                METADATA_EVENT, checkin_id=item.checkin_id, delivery=item.delivery
+            ),
+            pages=HISTORY_PAGES,
+            wait_if_throttled=True,
+        )
+        return None if ts is None else {"channel": channel, "ts": ts}

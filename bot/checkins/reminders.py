@@ -24,7 +24,7 @@ from bot.checkins.schedule import Preferences
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User, Workspace
-from bot.slack.sender import Sender
+from bot.delivery.sender import Sender
 from bot.ui.checkins import reminder_message
 from bot.workspaces.service import WorkspaceInactive
 
@@ -119,11 +119,6 @@ def claim_reminders(
     return reminders, seen, last_id, deferred
 
 
-def _do_not_retry() -> None:
-    """After an ambiguous failure a reminder is not retried: at most one, never two."""
-    raise RuntimeError("reminders are not retried after an ambiguous failure")
-
-
 def send_reminders(
     *,
     database: Database,
@@ -166,7 +161,8 @@ def send_reminders(
                 ),
                 workspace=reminder.team_id,
                 channel=reminder.channel,
-                check=_do_not_retry,
+                # After an ambiguous failure a reminder is not retried: at most one, never two.
+                retries=0,
             )
             if result.ok:
                 report.sent += 1

@@ -12,12 +12,15 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
-from bot.digests import service, slack
+from bot.delivery import messages, reconcile
+from bot.delivery.errors import Outcome
+from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.sender import Sender
+from bot.digests import service
+from bot.digests import slack as digest_slack
 from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.slack.people import names_in
-from bot.summaries import delivery
-from bot.summaries.delivery import SendFailed
 from bot.summaries.metrics import TeamDigest
 from bot.ui.digest import digest_message
 from bot.ui.messages import CommandNames
@@ -30,8 +33,6 @@ MAX_ATTEMPTS = 5
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
 CLAIM_BATCH = 10
-# Errors that mean this channel can never receive a digest again until someone acts.
-CHANNEL_GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 
 
 @dataclass
@@ -77,7 +78,8 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         queued, too_late = service.enqueue_due(
             session=session, now=now, grace=timedelta(hours=ctx.settings.digest_grace_hours)
         )
-    recovered = _recover_stale(ctx, now)
+    sender = Sender(ctx.settings)
+    recovered = _recover_stale(ctx, sender, now)
     tally = _Tally()
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
     while time.monotonic() < deadline:
@@ -92,7 +94,7 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         if not ids:
             break
         for post_id in ids:
-            _deliver(ctx, post_id, now, tally)
+            _deliver(ctx, sender, post_id, now, tally)
     return JobResult(
         "digests",
         f"queued {queued}, posted {tally.posted}, failed {tally.failed}, will retry "
@@ -100,7 +102,7 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-def _recover_stale(ctx: JobContext, now: datetime) -> int:
+def _recover_stale(ctx: JobContext, sender: Sender, now: datetime) -> int:
     """Settle claims whose worker died: posted if the channel has it, else (if unknown) stop."""
     recovered = 0
     with ctx.database.session() as session:
@@ -111,13 +113,12 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
             digest = session.get(DigestChannel, post.digest_channel_id)
             if digest is None:
                 continue
-            client = ctx.client_for(digest_team(session, digest))
+            slack = _slack(ctx, sender, digest_team(session, digest))
             try:
-                ts = delivery.find_posted(
-                    client,
+                ts = reconcile.find_posted(
+                    slack,
                     channel=digest.channel_id,
-                    event_type=EVENT_TYPE,
-                    key=_key(post),
+                    match=reconcile.metadata_matches(EVENT_TYPE, key=_key(post)),
                 )
             except SendFailed as error:
                 post.last_error = error.error[:255]
@@ -141,12 +142,17 @@ def digest_team(session: Session, digest: DigestChannel) -> str:
     return workspace.team_id if workspace is not None else ""
 
 
+def _slack(ctx: JobContext, sender: Sender, team_id: str) -> Slack:
+    """The workspace's sending handle (WorkspaceInactive when it may not be sent to)."""
+    return Slack.for_token(sender, ctx.client_for(team_id).token, team_id)
+
+
 def _shared_texts(team: TeamDigest) -> list[str]:
     items = [*team.highlights, *team.late_highlights, *team.kudos]
     return [item.text for item in items]
 
 
-def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> None:
+def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally: _Tally) -> None:
     library = default_library(ctx.settings.prompts_dir)
     with ctx.database.session() as session:
         post = session.get(DigestPost, post_id)
@@ -156,14 +162,16 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
         if digest is None or not digest.active:
             post.status = "skipped"
             return
-        client = ctx.client_for(digest_team(session, digest))
+        team_id = digest_team(session, digest)
+        client = ctx.client_for(team_id)
+        slack = Slack.for_token(sender, client.token, team_id)
         post.attempts += 1
         try:
             # The team is the channel's membership now; the cached one if Slack won't say.
-            members = slack.channel_members(client, digest.channel_id)
+            members = digest_slack.channel_members(client, digest.channel_id)
             service.replace_members(session=session, digest=digest, members=members, now=now)
         except SendFailed as error:
-            if error.error in CHANNEL_GONE:
+            if error.outcome is Outcome.USER_GONE:
                 # Removed from the channel (or it is gone): Slack lets the bot read it no
                 # more, so it could never check for a post of its own. Stop, as for a post.
                 _not_posted(post, digest, error, tally)
@@ -187,8 +195,8 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
         )
         session.commit()
         try:
-            posted = delivery.post_message(
-                client,
+            posted = messages.post_message(
+                slack,
                 channel=digest.channel_id,
                 text=message["text"],
                 blocks=message["blocks"],
@@ -205,7 +213,7 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
 def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tally: _Tally) -> None:
     """Record a failed delivery: retried later unless it is permanent or out of attempts."""
     post.last_error = error.error[:255]
-    if error.error in CHANNEL_GONE:
+    if error.outcome is Outcome.USER_GONE:  # the channel is gone, or we are not in it
         digest.active = False
         digest.next_post_at = None
     if error.permanent or post.attempts >= MAX_ATTEMPTS:

@@ -8,7 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.summaries.delivery import SendFailed
+from bot.delivery.errors import classify
+from bot.delivery.messages import SendFailed
 
 MAX_MEMBERS = 20_000
 MEMBERS_PAGE = 1000
@@ -16,10 +17,8 @@ ADMIN_SCAN_PAGES = 5
 
 
 def _failed(error: Exception) -> SendFailed:
-    if isinstance(error, SlackApiError):
-        code = str(error.response.get("error") or "unknown_error")
-        return SendFailed(code, permanent=True)
-    return SendFailed(type(error).__name__, permanent=False)
+    outcome, code = classify(error)
+    return SendFailed(code, outcome)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def build_web_client(
     """A WebClient pointed at the configured Web API base URL, retrying 429s and drops.
 
     `retry_handlers=[]` turns slack_sdk's retries off for callers that decide themselves
-    (bot.slack.sender: a retried chat.postMessage must be checked for first, never blind).
+    (bot.delivery.sender: a retried chat.postMessage must be checked for first, never blind).
     """
     if retry_handlers is None:
         retry_handlers = [

@@ -7,15 +7,17 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
 from sqlalchemy import exists, select
 
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
+from bot.delivery import messages, reconcile
+from bot.delivery.errors import Outcome
+from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.sender import Sender
 from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
-from bot.summaries import chart, delivery, periods, service
-from bot.summaries.delivery import SendFailed
+from bot.summaries import chart, periods, service
 from bot.ui import summary as summary_ui
 
 logger = logging.getLogger(__name__)
@@ -26,8 +28,6 @@ MAX_ATTEMPTS = 5
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
 CLAIM_BATCH = 10
-# Errors that mean the person cannot receive anything any more.
-GONE_ERRORS = frozenset({"account_inactive", "user_disabled", "user_not_found", "cannot_dm_bot"})
 
 
 @dataclass
@@ -41,6 +41,17 @@ class _Tally:
 
 def _key(post: SummaryPost) -> str:
     return f"{post.user_id}:{post.period_key}"
+
+
+def _find_posted(slack: Slack, post: SummaryPost, channel: str) -> str | None:
+    return reconcile.find_posted(
+        slack, channel=channel, match=reconcile.metadata_matches(EVENT_TYPE, key=_key(post))
+    )
+
+
+def _slack(ctx: JobContext, sender: Sender, team_id: str) -> Slack:
+    """The workspace's sending handle (WorkspaceInactive when it may not be sent to)."""
+    return Slack.for_token(sender, ctx.client_for(team_id).token, team_id)
 
 
 def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -87,7 +98,8 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
             minute=settings.summary_minute,
             grace=timedelta(hours=settings.summary_grace_hours),
         )
-    recovered = _recover_stale(ctx, now)
+    sender = Sender(settings)
+    recovered = _recover_stale(ctx, sender, now)
     tally = _Tally()
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
     while time.monotonic() < deadline:
@@ -102,7 +114,7 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
         if not ids:
             break
         for post_id in ids:
-            _deliver(ctx, post_id, now, tally)
+            _deliver(ctx, sender, post_id, now, tally)
     return JobResult(
         "summaries",
         f"queued {queued}, sent {tally.sent}, skipped {tally.skipped}, failed {tally.failed}, "
@@ -111,7 +123,7 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-def _recover_stale(ctx: JobContext, now: datetime) -> int:
+def _recover_stale(ctx: JobContext, sender: Sender, now: datetime) -> int:
     """Settle claims whose worker died: sent if Slack has the message, else pending again."""
     recovered = 0
     with ctx.database.session() as session:
@@ -127,11 +139,8 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
                 recovered += 1
                 continue
             try:
-                ts = delivery.find_posted(
-                    ctx.client_for(user.workspace.team_id),
-                    channel=post.channel_id,
-                    event_type=EVENT_TYPE,
-                    key=_key(post),
+                ts = _find_posted(
+                    _slack(ctx, sender, user.workspace.team_id), post, post.channel_id
                 )
             except SendFailed as error:
                 post.last_error = error.error[:255]
@@ -150,7 +159,7 @@ def _recover_stale(ctx: JobContext, now: datetime) -> int:
     return recovered
 
 
-def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> None:
+def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally: _Tally) -> None:
     library = default_library(ctx.settings.prompts_dir)
     with ctx.database.session() as session:
         post = session.get(SummaryPost, post_id)
@@ -176,26 +185,24 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
             summary, library, multiplier_command=ctx.settings.command_multiplier
         )
         rows = summary_ui.chart_rows(summary, library)
-        client = ctx.client_for(user.workspace.team_id)
+        slack = _slack(ctx, sender, user.workspace.team_id)
         post.attempts += 1
         try:
             if post.attempts > 1 and post.channel_id:
                 # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-                ts = delivery.find_posted(
-                    client, channel=post.channel_id, event_type=EVENT_TYPE, key=_key(post)
-                )
+                ts = _find_posted(slack, post, post.channel_id)
                 if ts is not None:
                     post.status, post.message_ts, post.sent_at = "sent", ts, now
                     tally.sent += 1
                     return
-            channel = user.dm_channel_id or delivery.open_dm(client, user.slack_user_id)
+            channel = user.dm_channel_id or messages.open_dm(slack, user.slack_user_id)
             user.dm_channel_id = channel
             post.channel_id = channel
             # Record where we are about to post before posting: a crash after this point is
             # settled by looking for the message, never by posting blindly again.
             session.commit()
-            posted = delivery.post_message(
-                client,
+            posted = messages.post_message(
+                slack,
                 channel=channel,
                 text=message["text"],
                 blocks=message["blocks"],
@@ -209,15 +216,17 @@ def _deliver(ctx: JobContext, post_id: int, now: datetime, tally: _Tally) -> Non
         session.commit()
         tally.sent += 1
         channel_id = posted.channel
-    if not _send_chart(client, channel_id, rows, summary.week.label()):
+    if not _send_chart(slack, channel_id, rows, summary.week.label()):
         tally.charts_failed += 1
 
 
 def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> None:
     post.last_error = error.error[:255]
-    if error.error in GONE_ERRORS:
+    if error.outcome is Outcome.USER_GONE:
         user.active = False
         user.inactive_reason = error.error[:64]
+    if error.outcome is Outcome.WORKSPACE_GONE:  # as for check-ins: nothing more goes there
+        user.workspace.active = False
     if error.permanent or post.attempts >= MAX_ATTEMPTS:
         post.status = "failed"
         tally.failed += 1
@@ -227,16 +236,14 @@ def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> 
         tally.retry += 1
 
 
-def _send_chart(
-    client: WebClient, channel: str, rows: list[chart.ChartRow], week_label: str
-) -> bool:
+def _send_chart(slack: Slack, channel: str, rows: list[chart.ChartRow], week_label: str) -> bool:
     """Upload the chart; on failure post the same comparison as text. True if the PNG went."""
     if not rows:
         return True
     png = chart.render_png(rows, title=f"This week against your 4-week average · {week_label}")
     alt = "; ".join(f"{r.label}: {r.this_week} this week, {r.average:.1f} average" for r in rows)
-    if delivery.upload_png(
-        client,
+    if messages.upload_png(
+        slack,
         channel=channel,
         content=png,
         filename=chart.FILENAME,
@@ -246,8 +253,13 @@ def _send_chart(
         return True
     fallback = summary_ui.chart_fallback_message(rows)
     try:
-        delivery.post_message(
-            client, channel=channel, text=fallback["text"], blocks=fallback["blocks"]
+        # Not paced per channel: the summary went to this DM a moment ago.
+        messages.post_message(
+            slack,
+            channel=channel,
+            text=fallback["text"],
+            blocks=fallback["blocks"],
+            pace_channel=False,
         )
     except SendFailed:
         logger.warning("chart fallback not sent")

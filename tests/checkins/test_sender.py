@@ -7,7 +7,7 @@ import threading
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack.sender import Outcome, RateLimiter, Sender
+from bot.delivery.sender import Outcome, RateLimiter, Sender
 from standin.webapi import SlackStandIn
 from tests.support.apps import make_settings
 

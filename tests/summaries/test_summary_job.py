@@ -191,7 +191,9 @@ def test_each_person_gets_theirs_at_nine_in_their_own_zone(
 
 
 def test_a_deactivated_account_is_not_retried(database: Database, standin: SlackStandIn) -> None:
-    """account_inactive marks the summary failed and the person inactive: no retry storm."""
+    """account_inactive (the token's user or workspace is deleted: one classification for
+    every delivery, bot/delivery/errors.py) marks the summary failed and the workspace
+    inactive, as check-ins do: no retry storm."""
     _alice_with_a_week(database)
     standin.fail_for_user("UALICE", "account_inactive")
     ctx = _ctx(database, standin)
@@ -201,7 +203,7 @@ def test_a_deactivated_account_is_not_retried(database: Database, standin: Slack
     assert row.status == "failed"
     assert row.last_error == "account_inactive"
     with database.session() as session:
-        assert session.get(User, row.user_id).active is False
+        assert session.get(User, row.user_id).workspace.active is False
     assert len(standin.calls_to("conversations.open")) == 1
 
 

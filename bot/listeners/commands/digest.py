@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot import clock
+from bot.delivery.errors import Outcome
+from bot.delivery.messages import SendFailed
 from bot.digests import service as digests
 from bot.digests import slack as digest_slack
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import command_names, current_user, db, settings
-from bot.summaries.delivery import SendFailed
 from bot.ui import digest as digest_ui
 from bot.ui import messages
 from bot.ui.text import readable
@@ -130,7 +131,7 @@ def _join_or_look_up(
         return digest_slack.channel_info(request.client, channel_id), False
     except SendFailed as error:
         if error.error in ("channel_not_found", "not_in_channel"):
-            raise SendFailed("private_not_invited", permanent=True) from error
+            raise SendFailed("private_not_invited", Outcome.USER_GONE) from error
         raise
 
 

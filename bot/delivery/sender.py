@@ -8,9 +8,9 @@
 - 5xx answers and dropped connections are retried with bounded exponential backoff. They are
   *ambiguous* — Slack may have posted the message before failing — so before every retry the
   caller's `check` looks for the message (e.g. in the DM's history) instead of guessing.
-- Permanent errors end after ONE attempt: the user's (deactivated, not found, a bot) or the
-  workspace's (token revoked or invalid, workspace deleted), so the caller can mark them
-  inactive and stop.
+- Permanent errors end after ONE attempt: the recipient's (deactivated, not found, a bot, a
+  channel archived or left) or the workspace's (token revoked or invalid, workspace deleted),
+  so the caller can mark them inactive and stop. The classification is bot/delivery/errors.py.
 """
 
 from __future__ import annotations
@@ -20,66 +20,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
+from bot.delivery.errors import Outcome, classify
 from bot.slack.client import build_web_client
+
+__all__ = ["Outcome", "RateLimiter", "Result", "Sender", "shared_limiter"]
 
 logger = logging.getLogger(__name__)
 
-# The user cannot receive a DM from us, now or later.
-USER_ERRORS = frozenset(
-    {
-        "user_not_found",
-        "user_disabled",
-        "user_is_bot",
-        "cannot_dm_bot",
-        "channel_not_found",
-        "is_archived",
-        "user_not_visible",
-    }
-)
-# The token no longer works for the workspace: stop everything there.
-WORKSPACE_ERRORS = frozenset(
-    {
-        "not_authed",
-        "invalid_auth",
-        "token_revoked",
-        "token_expired",
-        "account_inactive",
-        "team_not_found",
-        "team_disabled",
-        "no_permission",
-        "missing_scope",
-        "not_allowed_token_type",
-        "ekm_access_denied",
-        "enterprise_is_restricted",
-    }
-)
-# Slack answered 200 with an error that means "try again later".
-TRANSIENT_ERRORS = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
 MAX_RATE_LIMITED_RETRIES = 8
 # How far a workspace's schedule may fall behind and then catch up in a burst, in seconds.
 CATCH_UP_SECONDS = 0.5
-
-
-class Outcome(Enum):
-    """What became of one call."""
-
-    OK = "ok"
-    # Slack kept answering 429 or 5xx: nothing is known to be posted (AMBIGUOUS: maybe).
-    RATE_LIMITED = "rate_limited"
-    AMBIGUOUS = "ambiguous"
-    USER_GONE = "user_gone"
-    WORKSPACE_GONE = "workspace_gone"
-    # Slack refused this one call (e.g. invalid_blocks): retrying would not help.
-    REJECTED = "rejected"
 
 
 @dataclass
@@ -172,24 +128,6 @@ def shared_limiter(per_minute: float, channel_per_second: float) -> RateLimiter:
         return _limiters[key]
 
 
-_RATE_LIMITED = object()
-
-
-def classify(error: SlackApiError) -> tuple[Any, str]:
-    """(Outcome or _RATE_LIMITED, Slack error code) for a failed call."""
-    status = error.response.status_code
-    code = str((error.response.data or {}).get("error") or f"http_{status}")
-    if status == 429 or code == "ratelimited":
-        return _RATE_LIMITED, code
-    if status >= 500 or code in TRANSIENT_ERRORS:
-        return Outcome.AMBIGUOUS, code
-    if code in WORKSPACE_ERRORS:
-        return Outcome.WORKSPACE_GONE, code
-    if code in USER_ERRORS:
-        return Outcome.USER_GONE, code
-    return Outcome.REJECTED, code
-
-
 def _retry_after(error: SlackApiError) -> float:
     headers = error.response.headers or {}
     for name in ("Retry-After", "retry-after"):
@@ -241,13 +179,20 @@ class Sender:
         channel: str | None = None,
         paced: bool = True,
         check: Callable[[], dict[str, Any] | None] | None = None,
+        retries: int | None = None,
+        rate_limited_retries: int = MAX_RATE_LIMITED_RETRIES,
     ) -> Result:
         """Run one Web API request until it succeeds, fails for good, or retries run out.
 
         `paced` requests wait for the workspace's sending schedule (and the channel's, when
         given). `check`, called before any retry that follows an ambiguous failure, returns
         the already-posted message's data (then nothing is sent again) or None.
+        `retries` (default: SLACK_SEND_MAX_RETRIES) bounds the retries after ambiguous
+        failures; 0 leaves the retry, and the look before it, to a later run.
+        `rate_limited_retries` bounds the waits for Retry-After; 0 fails a throttled look-up
+        at once (conversations.history may allow one call a minute: a later run retries).
         """
+        max_retries = self.max_retries if retries is None else retries
         attempts = ambiguous_failures = rate_limited = 0
         ambiguous = False
         while True:
@@ -260,23 +205,22 @@ class Sender:
             attempts += 1
             try:
                 response = request()
-            except SlackApiError as error:
+            # OSError: connection refused/reset, timeouts (URLError is one).
+            except (SlackApiError, SlackClientError, OSError) as error:
                 kind, code = classify(error)
-                if kind is _RATE_LIMITED:
+                if kind is Outcome.RATE_LIMITED and isinstance(error, SlackApiError):
                     rate_limited += 1
-                    if rate_limited > MAX_RATE_LIMITED_RETRIES:
+                    if rate_limited > rate_limited_retries:
                         return Result(Outcome.RATE_LIMITED, error=code, attempts=attempts)
                     self._wait_out(error, workspace, paced=paced)
                     continue
                 if kind is not Outcome.AMBIGUOUS:
                     return Result(kind, error=code, attempts=attempts)
-            except OSError as error:  # connection refused/reset, timeouts (URLError is one)
-                code = type(error).__name__
             else:
                 return Result(Outcome.OK, dict(response.data), attempts=attempts)
             ambiguous = True
             ambiguous_failures += 1
-            if ambiguous_failures > self.max_retries:
+            if ambiguous_failures > max_retries:
                 return Result(Outcome.AMBIGUOUS, error=code, attempts=attempts)
             delay = self.backoff * (2 ** (ambiguous_failures - 1))
             logger.info("retrying after %s in %.2fs", code, delay, extra={"workspace": workspace})
