@@ -8,14 +8,11 @@ check-in carries message metadata with its id) before sending anything.
 
 Several workers may share one PostgreSQL: due users and pending rows are taken with
 `FOR UPDATE SKIP LOCKED`, so each row is claimed by exactly one of them. On SQLite the
-engine's `BEGIN IMMEDIATE` serialises writers instead.
+engine's `BEGIN IMMEDIATE` serialises writers instead (bot/delivery/claim.py, for every outbox).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,50 +30,13 @@ from bot.checkins.service import AMBIGUOUS, SEND_FAILURE_PREFIX
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.selection import choose_prompts
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User, Workspace
+from bot.delivery import claim as claims
+from bot.delivery.claim import skip_locked
 
 EVIDENCE_WINDOW = timedelta(weeks=6)
 NO_REPEAT_WINDOW = timedelta(weeks=4)
 PROMPTS_PER_CHECKIN = 3
 PROMPTS_TWICE_WEEKLY = 2
-
-
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _skip_locked(query: Any, session: Session, *of: Any) -> Any:
-    if _is_postgres(session):
-        return query.with_for_update(skip_locked=True, of=list(of) or None)
-    return query
-
-
-# ── Claim owners ────────────────────────────────────────────────────────────────────────
-
-
-def claim_owner(worker_id: str) -> str:
-    """A name for this process's claims: `worker@host:pid:random`, at most 64 characters."""
-    host = socket.gethostname()[:24]
-    return f"{worker_id[:16]}@{host}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def owner_is_dead(owner: str | None) -> bool:
-    """True only when the claiming process ran on this host and no longer exists."""
-    if not owner or "@" not in owner:
-        return False
-    try:
-        host, pid_text, _token = owner.rsplit("@", 1)[1].rsplit(":", 2)
-        pid = int(pid_text)
-    except ValueError:
-        return False
-    if host != socket.gethostname()[:24] or pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, owned by someone else
-        return False
-    return False
 
 
 # ── Housekeeping ────────────────────────────────────────────────────────────────────────
@@ -86,7 +46,7 @@ def release_stale_claims(
     *, session: Session, real_now: datetime, lease: timedelta, owner: str
 ) -> int:
     """Return claims whose worker is gone to `pending`, marked ambiguous (maybe sent)."""
-    query = _skip_locked(
+    query = skip_locked(
         select(CheckIn.id, CheckIn.claimed_by, CheckIn.claimed_at).where(
             CheckIn.status == "claimed"
         ),
@@ -99,7 +59,7 @@ def release_stale_claims(
         and (
             row.claimed_at is None
             or row.claimed_at < real_now - lease
-            or owner_is_dead(row.claimed_by)
+            or claims.owner_is_dead(row.claimed_by)
         )
     ]
     for row in stale:
@@ -198,7 +158,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     """INSERT … ON CONFLICT (user_id, period_key) DO NOTHING; the number of rows inserted."""
     if not rows:
         return 0
-    insert = pg_insert if _is_postgres(session) else sqlite_insert
+    insert = pg_insert if claims.is_postgres(session) else sqlite_insert
     table = CheckIn.__table__
     statement = (
         insert(table)
@@ -218,7 +178,7 @@ def create_due(
     limit: int = 500,
 ) -> Created:
     """Create the pending row of every user whose slot has come, and plan their next slot."""
-    query = _skip_locked(
+    query = skip_locked(
         select(User, Workspace.team_id, Workspace.active)
         .join(Workspace, Workspace.id == User.workspace_id)
         .options(lazyload(User.workspace))
@@ -325,7 +285,7 @@ def claim(
     limit: int = 100,
 ) -> Claimed:
     """Claim up to `limit` sendable rows with id > after_id; quiet hours defer, not skip."""
-    query = _skip_locked(
+    query = skip_locked(
         select(CheckIn, User, Workspace.team_id, Workspace.active)
         .join(User, User.id == CheckIn.user_id)
         .join(Workspace, Workspace.id == CheckIn.workspace_id)

@@ -23,6 +23,7 @@ from bot.checkins.delivery import Outcome, Outgoing
 from bot.coaching.library import CoachingLibrary
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.delivery import claim as claims
 from bot.delivery import messages, reconcile
 from bot.delivery import sender as sending
 from bot.delivery.messages import SendFailed, Slack
@@ -82,7 +83,7 @@ class Dispatcher:
         self.library = library
         self.token_for = token_for
         self.sender = sender or Sender(settings)
-        self.owner = delivery.claim_owner(worker_id)
+        self.owner = claims.claim_owner(worker_id)
         self.grace = timedelta(hours=settings.checkin_grace_hours)
         self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
         self._gone_workspaces: set[str] = set()

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, lazyload
 
 from bot import clock
 from bot.checkins import schedule
-from bot.checkins.delivery import _skip_locked
 from bot.checkins.schedule import Preferences
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User, Workspace
+from bot.delivery.claim import skip_locked
 from bot.delivery.sender import Sender
 from bot.ui.checkins import reminder_message
 from bot.workspaces.service import WorkspaceInactive
@@ -66,7 +66,7 @@ def claim_reminders(
     after_id: int,
 ) -> tuple[list[Reminder], int, int, int]:
     """Claim due reminders with id > after_id: (reminders, rows seen, last id, deferred)."""
-    query = _skip_locked(
+    query = skip_locked(
         select(CheckIn, User, Workspace.team_id, Workspace.active)
         .join(User, User.id == CheckIn.user_id)
         .join(Workspace, Workspace.id == CheckIn.workspace_id)

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
+from bot.delivery import claim as outbox
 from bot.delivery import messages, reconcile
 from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
 from bot.digests import service
 from bot.digests import slack as digest_slack
-from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.slack.people import names_in
 from bot.summaries.metrics import TeamDigest

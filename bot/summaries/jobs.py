@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
+from bot.delivery import claim as outbox
 from bot.delivery import messages, reconcile
 from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
-from bot.scheduling import outbox
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.summaries import chart, periods, service
 from bot.ui import summary as summary_ui
