@@ -1,10 +1,10 @@
 """The check-in outbox: one row per user and period, claimed by one worker, sent once.
 
-The life of a row: created `pending` when its slot is due → `claimed` (committed before any
-Web API call, with the claiming process and the time) → `sent` with the message ts.
-A claim whose worker died leaves a row whose outcome is unknown: it goes back to `pending`
-marked *ambiguous*, and the next attempt looks for the message in the DM's history (each
-check-in carries message metadata with its id) before sending anything.
+The life of a row (bot/delivery/status.py): created `pending` when its slot is due →
+`claimed` (committed before any Web API call, with the claiming process and the time) →
+`sent` with the message ts. A claim whose worker died, or a send that Slack failed with a
+5xx, leaves a row whose outcome is `unknown`: the next attempt looks for the message in the
+DM's history (each check-in carries message metadata with its id) before sending anything.
 
 Several workers may share one PostgreSQL: due users and pending rows are taken with
 `FOR UPDATE SKIP LOCKED`, so each row is claimed by exactly one of them. On SQLite the
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
-from bot.checkins.service import AMBIGUOUS, SEND_FAILURE_PREFIX
+from bot.checkins.service import SEND_FAILURE_PREFIX
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.selection import choose_prompts
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User, Workspace
@@ -45,7 +45,7 @@ PROMPTS_TWICE_WEEKLY = 2
 def release_stale_claims(
     *, session: Session, real_now: datetime, lease: timedelta, owner: str
 ) -> int:
-    """Return claims whose worker is gone to `pending`, marked ambiguous (maybe sent)."""
+    """Settle claims whose worker is gone as `unknown` (maybe sent): the next claim looks."""
     query = skip_locked(
         select(CheckIn.id, CheckIn.claimed_by, CheckIn.claimed_at).where(
             CheckIn.status == "claimed"
@@ -66,9 +66,7 @@ def release_stale_claims(
         session.execute(
             update(CheckIn)
             .where(CheckIn.id == row.id, CheckIn.status == "claimed")
-            .values(
-                status="pending", last_error=f"{AMBIGUOUS} claim by {row.claimed_by} lapsed"[:255]
-            )
+            .values(status="unknown", last_error=f"claim by {row.claimed_by} lapsed"[:255])
         )
     return len(stale)
 
@@ -78,13 +76,12 @@ def _due() -> Any:
 
 
 def expire_missed(*, session: Session, now: datetime, grace: timedelta) -> int:
-    """Slots older than the grace window are not back-filled (unless possibly sent)."""
+    """Slots older than the grace window are not back-filled (`unknown` ones are looked up)."""
     result = session.execute(
         update(CheckIn)
         .where(
             CheckIn.status.in_(("pending", "snoozed")),
             _due() < now - grace,
-            or_(CheckIn.last_error.is_(None), ~CheckIn.last_error.startswith(AMBIGUOUS)),
         )
         .values(status="expired")
         .execution_options(synchronize_session=False)
@@ -294,7 +291,7 @@ def claim(
             CheckIn.id > after_id,
             CheckIn.slot_at <= now,
             or_(
-                CheckIn.status == "pending",
+                CheckIn.status.in_(("pending", "unknown")),
                 and_(CheckIn.status == "snoozed", CheckIn.snoozed_until <= now),
             ),
         )
@@ -308,7 +305,7 @@ def claim(
         result.seen += 1
         result.last_id = checkin.id
         prefs = Preferences.of(user)
-        needs_check = (checkin.last_error or "").startswith(AMBIGUOUS)
+        needs_check = checkin.status == "unknown"
         due = checkin.snoozed_until or checkin.slot_at
         local_today = now.astimezone(prefs.zone).date()
         wanted = (
@@ -361,7 +358,7 @@ class Outcome:
     """What became of one claimed row, in database terms."""
 
     item: Outgoing
-    status: str  # sent | pending | failed | expired
+    status: str  # sent | pending | unknown | failed | expired
     channel_id: str | None = None
     ts: str | None = None
     error: str | None = None

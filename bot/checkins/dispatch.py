@@ -175,7 +175,7 @@ class Dispatcher:
             return self._deliver_one(item, claimed_at)
         except Exception as error:  # never lose the batch: the row is reconciled next run
             logger.exception("check-in delivery failed", extra={"checkin_id": item.checkin_id})
-            return Outcome(item, "pending", error=f"{delivery.AMBIGUOUS} {type(error).__name__}")
+            return Outcome(item, "unknown", error=type(error).__name__)
 
     def _deliver_one(self, item: Outgoing, claimed_at: float) -> Outcome:
         with self._lock:
@@ -247,8 +247,9 @@ class Dispatcher:
             raise RuntimeError(lookup.error) from None
 
     def _unsent(self, item: Outgoing) -> Outcome:
-        error = f"{delivery.AMBIGUOUS} carried over" if item.needs_check else None
-        return Outcome(item, "pending", error=error)
+        if item.needs_check:
+            return Outcome(item, "unknown", error="carried over")
+        return Outcome(item, "pending")
 
     def _outcome(self, item: Outgoing, result: Result) -> Outcome:
         kind = result.outcome
@@ -275,11 +276,12 @@ class Dispatcher:
                 "workspace stopped accepting our token: %s", result.error,
                 extra={"team_id": item.team_id},
             )  # fmt: skip
-            return Outcome(item, "pending", error=result.error, workspace_gone=True)
+            status = "unknown" if item.needs_check else "pending"  # still maybe sent
+            return Outcome(item, status, error=result.error, workspace_gone=True)
         if kind is sending.Outcome.REJECTED:
             return Outcome(item, "failed", error=result.error)
         if kind is sending.Outcome.AMBIGUOUS or item.needs_check:
-            return Outcome(item, "pending", error=f"{delivery.AMBIGUOUS} {result.error}")
+            return Outcome(item, "unknown", error=result.error)
         return Outcome(item, "pending", error=result.error)
 
     # -- reconciliation ---------------------------------------------------------------

@@ -40,7 +40,7 @@ def next_checkins_due(ctx: JobContext, after: datetime) -> datetime | None:
             select(CheckIn, User)
             .join(User, User.id == CheckIn.user_id)
             .options(lazyload(User.workspace))
-            .where(CheckIn.status.in_(("pending", "snoozed")))
+            .where(CheckIn.status.in_(("pending", "unknown", "snoozed")))
         )
         for checkin, user in waiting:
             due = checkin.snoozed_until if checkin.status == "snoozed" else checkin.slot_at

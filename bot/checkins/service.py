@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
@@ -17,11 +17,9 @@ MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
 KEEP_DUE = timedelta(hours=1)
 # Statuses of a check-in that reached the user (or may have).
-DELIVERED = ("claimed", "sent", "answered", "snoozed", "skipped")
+DELIVERED = ("claimed", "sent", "unknown", "answered", "snoozed", "skipped")
 # Reasons the worker marks a user inactive; a later sign of life clears them.
 SEND_FAILURE_PREFIX = "slack:"
-# `last_error` of a check-in whose last send may or may not have reached Slack.
-AMBIGUOUS = "ambiguous:"
 
 
 class PreferenceError(ValueError):
@@ -167,17 +165,12 @@ def disable(*, session: Session, user: User, now: datetime) -> None:
 def _cancel_unsent(session: Session, user: User) -> None:
     """Forget check-ins created but never sent, so their periods are free again.
 
-    A row whose last send attempt had an unknown outcome stays: the worker reconciles it.
+    A row whose last send attempt had an unknown outcome (status `unknown`) stays: the
+    worker reconciles it.
     """
     if user.id is None:
         return
-    session.execute(
-        delete(CheckIn).where(
-            CheckIn.user_id == user.id,
-            CheckIn.status == "pending",
-            or_(CheckIn.last_error.is_(None), ~CheckIn.last_error.startswith(AMBIGUOUS)),
-        )
-    )
+    session.execute(delete(CheckIn).where(CheckIn.user_id == user.id, CheckIn.status == "pending"))
 
 
 def pause(*, session: Session, user: User, until: date, now: datetime) -> Schedule:

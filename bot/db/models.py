@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UTCDateTime, utcnow
+from bot.delivery.status import CheckInStatus, DeliveryStatus, StatusType, allowed
 
 FRIDAY = 4
 DEFAULT_CHECKIN_MINUTE = 15 * 60
@@ -102,6 +104,7 @@ class CheckIn(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "period_key"),
         Index("ix_checkins_status_slot", "status", "slot_at"),
+        CheckConstraint(allowed(CheckInStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,8 +112,11 @@ class CheckIn(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # pending → claimed → sent → answered; or skipped / snoozed / failed / expired.
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # pending → claimed → sent (or failed / unknown: bot/delivery/status.py) → answered; or
+    # skipped / snoozed / expired / cancelled.
+    status: Mapped[CheckInStatus] = mapped_column(
+        StatusType(CheckInStatus), default=CheckInStatus.PENDING
+    )
     prompt_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -277,7 +283,10 @@ class DigestPost(Base):
     """One digest post: unique per channel and period so reruns never post twice."""
 
     __tablename__ = "digest_posts"
-    __table_args__ = (UniqueConstraint("digest_channel_id", "period_key"),)
+    __table_args__ = (
+        UniqueConstraint("digest_channel_id", "period_key"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     digest_channel_id: Mapped[int] = mapped_column(
@@ -286,7 +295,10 @@ class DigestPost(Base):
     period_key: Mapped[str] = mapped_column(String(32))
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # bot/delivery/status.py; posted_at is the instant it became `sent`.
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -304,14 +316,17 @@ class SummaryPost(Base):
         UniqueConstraint("user_id", "period_key"),
         # Claims look for the few pending rows among a year of sent ones.
         Index("ix_summary_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
-    # pending → claimed → sent; or skipped / failed / unknown (outcome could not be checked).
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # pending → claimed → sent; or skipped / failed / unknown (bot/delivery/status.py).
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

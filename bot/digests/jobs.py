@@ -17,6 +17,7 @@ from bot.delivery import messages, reconcile
 from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
+from bot.delivery.status import DeliveryStatus
 from bot.digests import service
 from bot.digests import slack as digest_slack
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
@@ -129,7 +130,7 @@ def _recover_stale(ctx: JobContext, sender: Sender, now: datetime) -> int:
                 post.status = "unknown"  # no way to check: never risk a second copy
                 continue
             if ts is not None:
-                post.status, post.message_ts, post.posted_at = "posted", ts, now
+                post.status, post.message_ts, post.posted_at = DeliveryStatus.SENT, ts, now
             else:
                 post.status = "pending"
             recovered += 1
@@ -205,7 +206,7 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
         except SendFailed as error:
             _not_posted(post, digest, error, tally)
             return
-        post.status, post.message_ts, post.posted_at = "posted", posted.ts, now
+        post.status, post.message_ts, post.posted_at = DeliveryStatus.SENT, posted.ts, now
         post.last_error = None
         tally.posted += 1
 

@@ -153,7 +153,7 @@ def checkin_message(
     tomorrow); once a question is answered, Snooze/Skip/Pause give way to a line saying so.
     `last_week`: the check-in (sent early in the week) asks about the week that ended.
     """
-    open_ = status in ("pending", "claimed", "sent", "answered", "snoozed")
+    open_ = status in ("pending", "unknown", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
         f"Your reflection on {_week_label(slot_local, last_week)}. A minute now saves an "

@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from bot.db.base import Base
 from bot.db.engine import Database
@@ -146,3 +147,98 @@ def test_early_week_checkins_are_rekeyed_to_the_week_they_ask_about(
     assert workdays == [0b0011111]
     downgrade(fresh_database.engine, before)
     assert keys() == original
+
+
+DELIVERY_STATUS_REVISION = "7d3e1a9c4b20"
+
+
+def test_delivery_words_become_one_vocabulary_under_a_check(fresh_database: Database) -> None:
+    """A digest "posted" becomes `sent`; a check-in marked "ambiguous:" in last_error becomes
+    `unknown` (the marker leaves last_error); any other word is then refused by the database.
+    Downgrade restores the old words."""
+    script = ScriptDirectory.from_config(alembic_config(str(fresh_database.engine.url)))
+    before = script.get_revision(DELIVERY_STATUS_REVISION).down_revision
+    upgrade(fresh_database.engine, before)
+    now = "2026-12-01 00:00:00"
+    with fresh_database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, team_id, active, installed_at, settings) "
+                "VALUES (1, 'T1', true, :now, '{}')"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO users (id, workspace_id, slack_user_id, tz, is_admin, is_bot, "
+                "active, checkins_enabled, cadence, checkin_weekday, checkin_minute, "
+                "reminder_enabled, summary_enabled, created_at, updated_at) VALUES (1, 1, "
+                "'U1', 'UTC', false, false, true, true, 'weekly', 0, 570, true, true, :now, :now)"
+            ),
+            {"now": now},
+        )
+        for key, status, error in [
+            ("2026-W47", "pending", "ambiguous: claim by cli@host:1:abc lapsed"),
+            ("2026-W48", "pending", "ratelimited"),
+            ("2026-W49", "sent", None),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO checkins (workspace_id, user_id, period_key, slot_at, status, "
+                    "prompt_ids, attempts, last_error, created_at) VALUES (1, 1, :key, :now, "
+                    ":status, '[]', 1, :error, :now)"
+                ),
+                {"key": key, "status": status, "error": error, "now": now},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO digest_channels (id, workspace_id, channel_id, weekday, "
+                "minute_of_day, tz, active, created_at) VALUES (1, 1, 'C1', 0, 540, 'UTC', "
+                "true, :now)"
+            ),
+            {"now": now},
+        )
+        for key, status in [("2026-W48", "posted"), ("2026-W49", "failed")]:
+            connection.execute(
+                text(
+                    "INSERT INTO digest_posts (digest_channel_id, period_key, period_start, "
+                    "period_end, status, attempts, created_at) VALUES (1, :key, :now, :now, "
+                    ":status, 1, :now)"
+                ),
+                {"key": key, "status": status, "now": now},
+            )
+
+    def rows() -> tuple[list[tuple[str, str | None]], list[str]]:
+        with fresh_database.engine.connect() as connection:
+            checkins = [
+                (row[0], row[1])
+                for row in connection.execute(
+                    text("SELECT status, last_error FROM checkins ORDER BY id")
+                )
+            ]
+            digests = list(
+                connection.execute(text("SELECT status FROM digest_posts ORDER BY id")).scalars()
+            )
+        return checkins, digests
+
+    original = rows()
+    upgrade(fresh_database.engine, DELIVERY_STATUS_REVISION)
+    assert rows() == (
+        [
+            ("unknown", "claim by cli@host:1:abc lapsed"),
+            ("pending", "ratelimited"),
+            ("sent", None),
+        ],
+        ["sent", "failed"],
+    )
+    refused = [
+        "UPDATE checkins SET status = 'posted'",
+        "UPDATE digest_posts SET status = 'posted'",
+        "INSERT INTO summary_posts (workspace_id, user_id, period_key, status, attempts, "
+        "created_at) VALUES (1, 1, '2026-W49', 'done', 0, '2026-12-01 00:00:00')",
+    ]
+    for statement in refused:
+        with fresh_database.engine.begin() as connection, pytest.raises(IntegrityError):
+            connection.execute(text(statement))
+    downgrade(fresh_database.engine, before)
+    assert rows() == original

@@ -103,7 +103,7 @@ def test_an_interrupted_digest_is_found_in_the_channel_it_joined(running_app: Ru
     assert len(_posts(running_app)) == 1
     with running_app.database.session() as session:
         post = session.scalars(select(DigestPost)).one()
-    assert (post.status, post.message_ts) == ("posted", posted.response["ts"])
+    assert (post.status, post.message_ts) == ("sent", posted.response["ts"])
 
 
 def test_removed_from_the_channel_the_digest_stops(running_app: RunningApp) -> None:

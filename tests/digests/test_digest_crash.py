@@ -88,4 +88,4 @@ def test_killed_digest_run_posts_each_digest_once_after_restart(
     with database.session() as session:
         posts = session.scalars(select(DigestPost)).all()
         assert len(posts) == len(CHANNELS)
-        assert {p.status for p in posts} == {"posted"}
+        assert {p.status for p in posts} == {"sent"}

@@ -65,7 +65,7 @@ def test_digest_posts_once_per_period_however_often_the_job_runs(
     assert len(_posts(standin)) == 1
     with database.session() as session:
         (post,) = session.scalars(select(DigestPost)).all()
-        assert post.status == "posted" and post.message_ts
+        assert post.status == "sent" and post.message_ts
         assert (post.period_start, post.period_end) == (SLOT - timedelta(days=7), SLOT)
         assert session.scalars(select(DigestChannel)).one().next_post_at == SLOT + timedelta(days=7)
 
@@ -293,7 +293,7 @@ def test_racing_workers_post_each_digest_once(
     channels = [c.params["channel"] for c in standin.calls_to("chat.postMessage")]
     assert sorted(channels) == sorted(["CTEAM", *(f"CRACE{n}" for n in range(5))])
     with database.session() as session:
-        assert {p.status for p in session.scalars(select(DigestPost))} == {"posted"}
+        assert {p.status for p in session.scalars(select(DigestPost))} == {"sent"}
 
 
 def test_digest_numbers_count_what_members_logged_in_lines_of_their_own(

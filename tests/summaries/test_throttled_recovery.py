@@ -91,12 +91,12 @@ def test_throttled_digest_recovery_checks_one_and_leaves_the_rest(
     assert "recovered 1" in first.summary
     with database.session() as session:
         statuses = sorted(p.status for p in session.scalars(select(DigestPost)))
-    assert statuses == ["claimed", "posted"]
+    assert statuses == ["claimed", "sent"]
     standin.set_rate_limits(None)  # a minute later
     second = run_job("digests", ctx, later + timedelta(minutes=1))
     assert "recovered 1" in second.summary
     with database.session() as session:
-        assert {p.status for p in session.scalars(select(DigestPost))} == {"posted"}
+        assert {p.status for p in session.scalars(select(DigestPost))} == {"sent"}
     assert _metadata_posts(standin) == 2
 
 
