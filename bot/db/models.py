@@ -295,7 +295,7 @@ class DigestPost(Base):
     period_key: Mapped[str] = mapped_column(String(32))
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    # bot/delivery/status.py; posted_at is the instant it became `sent`.
+    # bot/delivery/status.py
     status: Mapped[DeliveryStatus] = mapped_column(
         StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
     )
@@ -304,7 +304,8 @@ class DigestPost(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))
     message_ts: Mapped[str | None] = mapped_column(SlackId)
-    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it became `sent` (the column keeps its first name, posted_at).
+    sent_at: Mapped[datetime | None] = mapped_column("posted_at", UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

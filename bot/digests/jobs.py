@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
-from bot.delivery import claim as outbox
-from bot.delivery import messages, reconcile
+from bot.delivery import messages, outbox
 from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
@@ -80,61 +79,29 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
             session=session, now=now, grace=timedelta(hours=ctx.settings.digest_grace_hours)
         )
     sender = Sender(ctx.settings)
-    recovered = _recover_stale(ctx, sender, now)
+    recovered = outbox.recover_stale(
+        database=ctx.database,
+        outbox=DIGESTS,
+        sender=sender,
+        token_for=_token_for(ctx),
+        now=now,
+        older_than=service.STALE_CLAIM,
+    )
     tally = _Tally()
-    deadline = time.monotonic() + RUN_BUDGET_SECONDS
-    while time.monotonic() < deadline:
-        with ctx.database.session() as session:
-            ids = outbox.claim(
-                session=session,
-                model=DigestPost,
-                worker_id=ctx.worker_id,
-                now=now,
-                limit=CLAIM_BATCH,
-            )
-        if not ids:
-            break
-        for post_id in ids:
-            _deliver(ctx, sender, post_id, now, tally)
+    outbox.drain(
+        database=ctx.database,
+        outbox=DIGESTS,
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda post_id: _deliver(ctx, sender, post_id, now, tally),
+        budget_seconds=RUN_BUDGET_SECONDS,
+        batch=CLAIM_BATCH,
+    )
     return JobResult(
         "digests",
         f"queued {queued}, posted {tally.posted}, failed {tally.failed}, will retry "
         f"{tally.retry}, skipped {too_late} too late, recovered {recovered}",
     )
-
-
-def _recover_stale(ctx: JobContext, sender: Sender, now: datetime) -> int:
-    """Settle claims whose worker died: posted if the channel has it, else (if unknown) stop."""
-    recovered = 0
-    with ctx.database.session() as session:
-        stale = outbox.stale_claims(
-            session=session, model=DigestPost, now=now, older_than=service.STALE_CLAIM
-        )
-        for post in stale:
-            digest = session.get(DigestChannel, post.digest_channel_id)
-            if digest is None:
-                continue
-            slack = _slack(ctx, sender, digest_team(session, digest))
-            try:
-                ts = reconcile.find_posted(
-                    slack,
-                    channel=digest.channel_id,
-                    match=reconcile.metadata_matches(EVENT_TYPE, key=_key(post)),
-                )
-            except SendFailed as error:
-                post.last_error = error.error[:255]
-                if not error.permanent:
-                    # Throttled or unreachable: the claim stays stale and is checked again
-                    # on a later run; the next look-ups would be refused alike.
-                    break
-                post.status = "unknown"  # no way to check: never risk a second copy
-                continue
-            if ts is not None:
-                post.status, post.message_ts, post.posted_at = DeliveryStatus.SENT, ts, now
-            else:
-                post.status = "pending"
-            recovered += 1
-    return recovered
 
 
 def digest_team(session: Session, digest: DigestChannel) -> str:
@@ -143,9 +110,19 @@ def digest_team(session: Session, digest: DigestChannel) -> str:
     return workspace.team_id if workspace is not None else ""
 
 
-def _slack(ctx: JobContext, sender: Sender, team_id: str) -> Slack:
-    """The workspace's sending handle (WorkspaceInactive when it may not be sent to)."""
-    return Slack.for_token(sender, ctx.client_for(team_id).token, team_id)
+def _locate(session: Session, post: DigestPost) -> outbox.Place | object | None:
+    digest = session.get(DigestChannel, post.digest_channel_id)
+    if digest is None:
+        return outbox.GONE
+    return outbox.Place(digest_team(session, digest), digest.channel_id)
+
+
+DIGESTS = outbox.Outbox(model=DigestPost, event_type=EVENT_TYPE, key=_key, locate=_locate)
+
+
+def _token_for(ctx: JobContext) -> Callable[[str], str | None]:
+    """A workspace's bot token (WorkspaceInactive when it may not be sent to)."""
+    return lambda team_id: ctx.client_for(team_id).token
 
 
 def _shared_texts(team: TeamDigest) -> list[str]:
@@ -157,11 +134,11 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
     library = default_library(ctx.settings.prompts_dir)
     with ctx.database.session() as session:
         post = session.get(DigestPost, post_id)
-        if post is None or post.status != "claimed":
+        if post is None or post.status != DeliveryStatus.CLAIMED:
             return
         digest = session.get(DigestChannel, post.digest_channel_id)
         if digest is None or not digest.active:
-            post.status = "skipped"
+            post.status = DeliveryStatus.SKIPPED
             return
         team_id = digest_team(session, digest)
         client = ctx.client_for(team_id)
@@ -201,26 +178,22 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
                 channel=digest.channel_id,
                 text=message["text"],
                 blocks=message["blocks"],
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": _key(post)}},
+                metadata=DIGESTS.metadata(post),
             )
         except SendFailed as error:
             _not_posted(post, digest, error, tally)
             return
-        post.status, post.message_ts, post.posted_at = DeliveryStatus.SENT, posted.ts, now
-        post.last_error = None
+        outbox.mark_sent(post, posted.ts, now)
         tally.posted += 1
 
 
 def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tally: _Tally) -> None:
     """Record a failed delivery: retried later unless it is permanent or out of attempts."""
-    post.last_error = error.error[:255]
     if error.outcome is Outcome.USER_GONE:  # the channel is gone, or we are not in it
         digest.active = False
         digest.next_post_at = None
-    if error.permanent or post.attempts >= MAX_ATTEMPTS:
-        post.status = "failed"
+    if outbox.settle_failure(post, error, max_attempts=MAX_ATTEMPTS):
         tally.failed += 1
         logger.warning("digest not posted: %s", error.error)
     else:
-        post.status = "pending"
         tally.retry += 1

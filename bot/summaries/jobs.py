@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
-from bot.delivery import claim as outbox
-from bot.delivery import messages, reconcile
+from bot.delivery import messages, outbox
 from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
+from bot.delivery.status import DeliveryStatus
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
 from bot.summaries import chart, periods, service
 from bot.ui import summary as summary_ui
@@ -43,15 +44,21 @@ def _key(post: SummaryPost) -> str:
     return f"{post.user_id}:{post.period_key}"
 
 
-def _find_posted(slack: Slack, post: SummaryPost, channel: str) -> str | None:
-    return reconcile.find_posted(
-        slack, channel=channel, match=reconcile.metadata_matches(EVENT_TYPE, key=_key(post))
-    )
+def _locate(session: Session, post: SummaryPost) -> outbox.Place | object | None:
+    user = session.get(User, post.user_id)
+    if user is None:
+        return outbox.GONE
+    if post.channel_id is None:
+        return None
+    return outbox.Place(user.workspace.team_id, post.channel_id)
 
 
-def _slack(ctx: JobContext, sender: Sender, team_id: str) -> Slack:
-    """The workspace's sending handle (WorkspaceInactive when it may not be sent to)."""
-    return Slack.for_token(sender, ctx.client_for(team_id).token, team_id)
+SUMMARIES = outbox.Outbox(model=SummaryPost, event_type=EVENT_TYPE, key=_key, locate=_locate)
+
+
+def _token_for(ctx: JobContext) -> Callable[[str], str | None]:
+    """A workspace's bot token (WorkspaceInactive when it may not be sent to)."""
+    return lambda team_id: ctx.client_for(team_id).token
 
 
 def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -99,22 +106,24 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
             grace=timedelta(hours=settings.summary_grace_hours),
         )
     sender = Sender(settings)
-    recovered = _recover_stale(ctx, sender, now)
+    recovered = outbox.recover_stale(
+        database=ctx.database,
+        outbox=SUMMARIES,
+        sender=sender,
+        token_for=_token_for(ctx),
+        now=now,
+        older_than=service.STALE_CLAIM,
+    )
     tally = _Tally()
-    deadline = time.monotonic() + RUN_BUDGET_SECONDS
-    while time.monotonic() < deadline:
-        with ctx.database.session() as session:
-            ids = outbox.claim(
-                session=session,
-                model=SummaryPost,
-                worker_id=ctx.worker_id,
-                now=now,
-                limit=CLAIM_BATCH,
-            )
-        if not ids:
-            break
-        for post_id in ids:
-            _deliver(ctx, sender, post_id, now, tally)
+    outbox.drain(
+        database=ctx.database,
+        outbox=SUMMARIES,
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda post_id: _deliver(ctx, sender, post_id, now, tally),
+        budget_seconds=RUN_BUDGET_SECONDS,
+        batch=CLAIM_BATCH,
+    )
     return JobResult(
         "summaries",
         f"queued {queued}, sent {tally.sent}, skipped {tally.skipped}, failed {tally.failed}, "
@@ -123,51 +132,15 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-def _recover_stale(ctx: JobContext, sender: Sender, now: datetime) -> int:
-    """Settle claims whose worker died: sent if Slack has the message, else pending again."""
-    recovered = 0
-    with ctx.database.session() as session:
-        stale = outbox.stale_claims(
-            session=session, model=SummaryPost, now=now, older_than=service.STALE_CLAIM
-        )
-        for post in stale:
-            user = session.get(User, post.user_id)
-            if user is None:
-                continue
-            if post.channel_id is None:
-                post.status = "pending"  # it never got as far as posting
-                recovered += 1
-                continue
-            try:
-                ts = _find_posted(
-                    _slack(ctx, sender, user.workspace.team_id), post, post.channel_id
-                )
-            except SendFailed as error:
-                post.last_error = error.error[:255]
-                if not error.permanent:
-                    # Throttled or unreachable: the claim stays stale and is checked again
-                    # on a later run; the next look-ups would be refused alike.
-                    break
-                # Unknown outcome and no way to check: never risk a second copy.
-                post.status = "unknown"
-                continue
-            if ts is not None:
-                post.status, post.message_ts, post.sent_at = "sent", ts, now
-            else:
-                post.status = "pending"
-            recovered += 1
-    return recovered
-
-
 def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally: _Tally) -> None:
     library = default_library(ctx.settings.prompts_dir)
     with ctx.database.session() as session:
         post = session.get(SummaryPost, post_id)
-        if post is None or post.status != "claimed":
+        if post is None or post.status != DeliveryStatus.CLAIMED:
             return
         user = session.scalars(select(User).where(User.id == post.user_id)).one()
         if not (user.active and user.summary_enabled and user.workspace.active):
-            post.status = "skipped"
+            post.status = DeliveryStatus.SKIPPED
             tally.skipped += 1
             return
         week = service.period_week(post.period_key, user.tz)
@@ -185,14 +158,14 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
             summary, library, multiplier_command=ctx.settings.command_multiplier
         )
         rows = summary_ui.chart_rows(summary, library)
-        slack = _slack(ctx, sender, user.workspace.team_id)
+        slack = outbox.slack_for(sender, _token_for(ctx), user.workspace.team_id)
         post.attempts += 1
         try:
             if post.attempts > 1 and post.channel_id:
                 # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-                ts = _find_posted(slack, post, post.channel_id)
+                ts = SUMMARIES.find_posted(slack, post, post.channel_id)
                 if ts is not None:
-                    post.status, post.message_ts, post.sent_at = "sent", ts, now
+                    outbox.mark_sent(post, ts, now)
                     tally.sent += 1
                     return
             channel = user.dm_channel_id or messages.open_dm(slack, user.slack_user_id)
@@ -206,13 +179,12 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
                 channel=channel,
                 text=message["text"],
                 blocks=message["blocks"],
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"key": _key(post)}},
+                metadata=SUMMARIES.metadata(post),
             )
         except SendFailed as error:
             _failed(post, user, error, tally)
             return
-        post.status, post.message_ts, post.sent_at = "sent", posted.ts, now
-        post.last_error = None
+        outbox.mark_sent(post, posted.ts, now)
         session.commit()
         tally.sent += 1
         channel_id = posted.channel
@@ -221,18 +193,15 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
 
 
 def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> None:
-    post.last_error = error.error[:255]
     if error.outcome is Outcome.USER_GONE:
         user.active = False
         user.inactive_reason = error.error[:64]
     if error.outcome is Outcome.WORKSPACE_GONE:  # as for check-ins: nothing more goes there
         user.workspace.active = False
-    if error.permanent or post.attempts >= MAX_ATTEMPTS:
-        post.status = "failed"
+    if outbox.settle_failure(post, error, max_attempts=MAX_ATTEMPTS):
         tally.failed += 1
         logger.warning("summary not sent: %s", error.error, extra={"user_id": user.id})
     else:
-        post.status = "pending"  # claimed_at (this run's instant) defers it to a later run
         tally.retry += 1
 
 

@@ -1,0 +1,144 @@
+"""The outbox lifecycle of a delivery that is one row and one message (summaries, digests).
+
+    pending ─claim─▶ claimed ─deliver─▶ sent | failed | pending (retry later)
+                        └─ stale (worker died) ─look up by metadata─▶ sent | pending | unknown
+
+A feature supplies only what to send and where: its table, its metadata event type and key,
+where a row's message would be (`locate`), and how to deliver one claimed row. Claiming,
+the run's time budget, settling stale claims and the failure policy live here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Generic
+
+from sqlalchemy.orm import Session
+
+from bot.db.engine import Database
+from bot.delivery import reconcile
+from bot.delivery.claim import Post, claim, stale_claims
+from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.sender import Sender
+from bot.delivery.status import DeliveryStatus
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a delivery's message went, or would have: the workspace and the channel."""
+
+    team_id: str
+    channel: str
+
+
+# `locate`'s answer when the row's recipient no longer exists: leave the claim alone.
+GONE = object()
+
+
+@dataclass(frozen=True)
+class Outbox(Generic[Post]):
+    model: type[Post]
+    event_type: str
+    key: Callable[[Post], str]
+    # Where an earlier attempt's message would be; None when it never got as far as posting.
+    locate: Callable[[Session, Post], Place | object | None]
+
+    def metadata(self, post: Post) -> dict[str, object]:
+        """The message metadata a delivery carries, so it can be found again."""
+        return {"event_type": self.event_type, "event_payload": {"key": self.key(post)}}
+
+    def find_posted(self, slack: Slack, post: Post, channel: str) -> str | None:
+        return reconcile.find_posted(
+            slack,
+            channel=channel,
+            match=reconcile.metadata_matches(self.event_type, key=self.key(post)),
+        )
+
+
+def slack_for(sender: Sender, token_for: Callable[[str], str | None], team_id: str) -> Slack:
+    return Slack.for_token(sender, token_for(team_id), team_id)
+
+
+def mark_sent(post: Post, ts: str, now: datetime) -> None:
+    post.status, post.message_ts, post.sent_at = DeliveryStatus.SENT, ts, now
+    post.last_error = None
+
+
+def settle_failure(post: Post, error: SendFailed, *, max_attempts: int) -> bool:
+    """Record a failed attempt: True when it failed for good (permanent, or out of attempts);
+    else pending again, its claimed_at (this run's instant) deferring it to a later run."""
+    post.last_error = error.error[:255]
+    if error.permanent or post.attempts >= max_attempts:
+        post.status = DeliveryStatus.FAILED
+        return True
+    post.status = DeliveryStatus.PENDING
+    return False
+
+
+def drain(
+    *,
+    database: Database,
+    outbox: Outbox[Post],
+    worker_id: str,
+    now: datetime,
+    deliver: Callable[[int], None],
+    budget_seconds: float,
+    batch: int,
+) -> None:
+    """Claim and deliver pending rows for about `budget_seconds`; the rest waits for a later
+    run, so a busy Monday cannot hold up the worker's other jobs for more than a tick."""
+    deadline = time.monotonic() + budget_seconds
+    while time.monotonic() < deadline:
+        with database.session() as session:
+            ids = claim(
+                session=session, model=outbox.model, worker_id=worker_id, now=now, limit=batch
+            )
+        if not ids:
+            return
+        for post_id in ids:
+            deliver(post_id)
+
+
+def recover_stale(
+    *,
+    database: Database,
+    outbox: Outbox[Post],
+    sender: Sender,
+    token_for: Callable[[str], str | None],
+    now: datetime,
+    older_than: timedelta,
+) -> int:
+    """Settle claims whose worker died: sent if Slack has the message, pending if it
+    certainly does not, `unknown` if there is no way to tell (never risk a second copy)."""
+    recovered = 0
+    with database.session() as session:
+        for post in stale_claims(
+            session=session, model=outbox.model, now=now, older_than=older_than
+        ):
+            place = outbox.locate(session, post)
+            if place is GONE:
+                continue
+            if not isinstance(place, Place):
+                post.status = DeliveryStatus.PENDING  # it never got as far as posting
+                recovered += 1
+                continue
+            try:
+                slack = slack_for(sender, token_for, place.team_id)
+                ts = outbox.find_posted(slack, post, place.channel)
+            except SendFailed as error:
+                post.last_error = error.error[:255]
+                if not error.permanent:
+                    # Throttled or unreachable: the claim stays stale and is checked again
+                    # on a later run; the next look-ups would be refused alike.
+                    break
+                post.status = DeliveryStatus.UNKNOWN
+                continue
+            if ts is not None:
+                mark_sent(post, ts, now)
+            else:
+                post.status = DeliveryStatus.PENDING
+            recovered += 1
+    return recovered
