@@ -42,35 +42,6 @@ PROMPTS_TWICE_WEEKLY = 2
 # ── Housekeeping ────────────────────────────────────────────────────────────────────────
 
 
-def release_stale_claims(
-    *, session: Session, real_now: datetime, lease: timedelta, owner: str
-) -> int:
-    """Settle claims whose worker is gone as `unknown` (maybe sent): the next claim looks."""
-    query = skip_locked(
-        select(CheckIn.id, CheckIn.claimed_by, CheckIn.claimed_at).where(
-            CheckIn.status == "claimed"
-        ),
-        session,
-    )
-    stale = [
-        row
-        for row in session.execute(query)
-        if row.claimed_by != owner
-        and (
-            row.claimed_at is None
-            or row.claimed_at < real_now - lease
-            or claims.owner_is_dead(row.claimed_by)
-        )
-    ]
-    for row in stale:
-        session.execute(
-            update(CheckIn)
-            .where(CheckIn.id == row.id, CheckIn.status == "claimed")
-            .values(status="unknown", last_error=f"claim by {row.claimed_by} lapsed"[:255])
-        )
-    return len(stale)
-
-
 def _due() -> Any:
     return func.coalesce(CheckIn.snoozed_until, CheckIn.slot_at)
 

@@ -23,6 +23,7 @@ from bot.checkins.delivery import Outcome, Outgoing
 from bot.coaching.library import CoachingLibrary
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.db.models import CheckIn
 from bot.delivery import claim as claims
 from bot.delivery import messages, reconcile
 from bot.delivery import sender as sending
@@ -99,8 +100,12 @@ class Dispatcher:
         deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         report = Report()
         with self.database.session() as session:
-            report.released = delivery.release_stale_claims(
-                session=session, real_now=clock.now(), lease=self.lease, owner=self.owner
+            report.released = claims.release_lapsed(
+                session=session,
+                model=CheckIn,
+                owner=self.owner,
+                lease=self.lease,
+                real_now=clock.now(),
             )
         with self.database.session() as session:
             report.expired = delivery.expire_missed(session=session, now=now, grace=self.grace)

@@ -20,9 +20,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import DigestPost, SummaryPost
+from bot.db.models import CheckIn, DigestPost, SummaryPost
 
 Post = TypeVar("Post", DigestPost, SummaryPost)
+# Any outbox row: status, claimed_by, claimed_at, last_error.
+Row = TypeVar("Row", CheckIn, DigestPost, SummaryPost)
 Q = TypeVar("Q", bound=Select[Any])
 
 
@@ -93,3 +95,32 @@ def stale_claims(
     """Rows claimed longer ago than `older_than`: their worker disappeared mid-delivery."""
     query = select(model).where(model.status == "claimed", model.claimed_at < now - older_than)
     return list(session.scalars(skip_locked(query, session)))
+
+
+def release_lapsed(
+    *, session: Session, model: type[Row], owner: str, lease: timedelta, real_now: datetime
+) -> int:
+    """Settle claims whose worker is gone as `unknown` (maybe sent: the next attempt looks
+    before sending). Gone: the lease ran out, or the owner was a process on this host that no
+    longer exists; a claim of this owner's own, or a live one within its lease, stays."""
+    query = skip_locked(
+        select(model.id, model.claimed_by, model.claimed_at).where(model.status == "claimed"),
+        session,
+    )
+    lapsed = [
+        row
+        for row in session.execute(query)
+        if row.claimed_by != owner
+        and (
+            row.claimed_at is None
+            or row.claimed_at < real_now - lease
+            or owner_is_dead(row.claimed_by)
+        )
+    ]
+    for row in lapsed:
+        session.execute(
+            update(model)
+            .where(model.id == row.id, model.status == "claimed")
+            .values(status="unknown", last_error=f"claim by {row.claimed_by} lapsed"[:255])
+        )
+    return len(lapsed)
