@@ -36,18 +36,3 @@ def build_web_client(
         timeout=WEB_API_TIMEOUT_SECONDS,
         retry_handlers=retry_handlers,
     )
-
-
-def without_rate_limit_waits(client: WebClient) -> WebClient:
-    """The same client for a look-up that may be throttled hard: a 429 fails at once.
-
-    conversations.history allows a commercially distributed app outside the Marketplace one
-    call a minute; sleeping through its Retry-After would hold up the worker's tick, and the
-    look-up can simply be tried again on a later run.
-    """
-    return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
-    )
