@@ -8,13 +8,10 @@ from bot.checkins.dispatch import Dispatcher
 from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.checkins.reminders import send_reminders
 from bot.coaching.library import default_library
+from bot.delivery.messages import token_source
 from bot.scheduling.jobs import JobContext, JobResult, job
 
 RUN_BUDGET_SECONDS = 45
-
-
-def _token_for(ctx: JobContext):
-    return lambda team_id: ctx.client_for(team_id).token
 
 
 @job(
@@ -27,7 +24,7 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
         database=ctx.database,
         settings=ctx.settings,
         library=default_library(ctx.settings.prompts_dir),
-        token_for=_token_for(ctx),
+        token_for=token_source(ctx.client_for),
         worker_id=ctx.worker_id,
     )
     # In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
@@ -43,6 +40,9 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
 )
 def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:
     report = send_reminders(
-        database=ctx.database, settings=ctx.settings, token_for=_token_for(ctx), now=now
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        now=now,
     )
     return JobResult("checkin-reminders", report.summary())

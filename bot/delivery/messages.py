@@ -7,6 +7,7 @@ no, so a job only decides what a failure means for its row: retry later, or stop
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,11 @@ class Slack:
     @classmethod
     def for_token(cls, sender: Sender, token: str | None, workspace: str) -> Slack:
         return cls(sender=sender, client=sender.client(token), workspace=workspace)
+
+
+def token_source(client_for: Callable[[str], WebClient]) -> Callable[[str], str | None]:
+    """Bot tokens by team id, from a job's `client_for` (which raises WorkspaceInactive)."""
+    return lambda team_id: client_for(team_id).token
 
 
 def open_dm(slack: Slack, slack_user_id: str) -> str:

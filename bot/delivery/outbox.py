@@ -14,14 +14,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic
+from typing import Generic, Protocol
 
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, stale_claims
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 
@@ -32,6 +34,16 @@ class Place:
 
     team_id: str
     channel: str
+
+
+class JobSource(Protocol):
+    """What a run needs of the scheduler's JobContext."""
+
+    database: Database
+    settings: Settings
+    worker_id: str
+
+    def client_for(self, team_id: str | None = None) -> WebClient: ...
 
 
 # `locate`'s answer when the row's recipient no longer exists: leave the claim alone.
@@ -45,6 +57,39 @@ class Outbox(Generic[Post]):
     key: Callable[[Post], str]
     # Where an earlier attempt's message would be; None when it never got as far as posting.
     locate: Callable[[Session, Post], Place | object | None]
+    # A claim older than this lost its worker.
+    stale_after: timedelta
+    batch: int = 10
+
+    def run(
+        self,
+        jobs: JobSource,
+        now: datetime,
+        deliver: Callable[[Sender, int], None],
+        *,
+        budget_seconds: float,
+    ) -> int:
+        """One run: settle stale claims, then claim and `deliver` rows for about
+        `budget_seconds`; the number of claims settled."""
+        sender = Sender(jobs.settings)
+        recovered = recover_stale(
+            database=jobs.database,
+            outbox=self,
+            sender=sender,
+            token_for=token_source(jobs.client_for),
+            now=now,
+            older_than=self.stale_after,
+        )
+        drain(
+            database=jobs.database,
+            outbox=self,
+            worker_id=jobs.worker_id,
+            now=now,
+            deliver=lambda post_id: deliver(sender, post_id),
+            budget_seconds=budget_seconds,
+            batch=self.batch,
+        )
+        return recovered
 
     def metadata(self, post: Post) -> dict[str, object]:
         """The message metadata a delivery carries, so it can be found again."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +31,6 @@ MAX_ATTEMPTS = 5
 # One run delivers for about this long, so a busy Monday cannot hold up the worker's other
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
-CLAIM_BATCH = 10
 
 
 @dataclass
@@ -78,24 +76,12 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         queued, too_late = service.enqueue_due(
             session=session, now=now, grace=timedelta(hours=ctx.settings.digest_grace_hours)
         )
-    sender = Sender(ctx.settings)
-    recovered = outbox.recover_stale(
-        database=ctx.database,
-        outbox=DIGESTS,
-        sender=sender,
-        token_for=_token_for(ctx),
-        now=now,
-        older_than=service.STALE_CLAIM,
-    )
     tally = _Tally()
-    outbox.drain(
-        database=ctx.database,
-        outbox=DIGESTS,
-        worker_id=ctx.worker_id,
-        now=now,
-        deliver=lambda post_id: _deliver(ctx, sender, post_id, now, tally),
+    recovered = DIGESTS.run(
+        ctx,
+        now,
+        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
         budget_seconds=RUN_BUDGET_SECONDS,
-        batch=CLAIM_BATCH,
     )
     return JobResult(
         "digests",
@@ -117,12 +103,13 @@ def _locate(session: Session, post: DigestPost) -> outbox.Place | object | None:
     return outbox.Place(digest_team(session, digest), digest.channel_id)
 
 
-DIGESTS = outbox.Outbox(model=DigestPost, event_type=EVENT_TYPE, key=_key, locate=_locate)
-
-
-def _token_for(ctx: JobContext) -> Callable[[str], str | None]:
-    """A workspace's bot token (WorkspaceInactive when it may not be sent to)."""
-    return lambda team_id: ctx.client_for(team_id).token
+DIGESTS = outbox.Outbox(
+    stale_after=service.STALE_CLAIM,
+    model=DigestPost,
+    event_type=EVENT_TYPE,
+    key=_key,
+    locate=_locate,
+)
 
 
 def _shared_texts(team: TeamDigest) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
 from bot.delivery import messages, outbox
 from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
@@ -28,7 +27,6 @@ MAX_ATTEMPTS = 5
 # One run delivers for about this long, so a busy Monday cannot hold up the worker's other
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
-CLAIM_BATCH = 10
 
 
 @dataclass
@@ -53,12 +51,13 @@ def _locate(session: Session, post: SummaryPost) -> outbox.Place | object | None
     return outbox.Place(user.workspace.team_id, post.channel_id)
 
 
-SUMMARIES = outbox.Outbox(model=SummaryPost, event_type=EVENT_TYPE, key=_key, locate=_locate)
-
-
-def _token_for(ctx: JobContext) -> Callable[[str], str | None]:
-    """A workspace's bot token (WorkspaceInactive when it may not be sent to)."""
-    return lambda team_id: ctx.client_for(team_id).token
+SUMMARIES = outbox.Outbox(
+    stale_after=service.STALE_CLAIM,
+    model=SummaryPost,
+    event_type=EVENT_TYPE,
+    key=_key,
+    locate=_locate,
+)
 
 
 def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -105,24 +104,12 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
             minute=settings.summary_minute,
             grace=timedelta(hours=settings.summary_grace_hours),
         )
-    sender = Sender(settings)
-    recovered = outbox.recover_stale(
-        database=ctx.database,
-        outbox=SUMMARIES,
-        sender=sender,
-        token_for=_token_for(ctx),
-        now=now,
-        older_than=service.STALE_CLAIM,
-    )
     tally = _Tally()
-    outbox.drain(
-        database=ctx.database,
-        outbox=SUMMARIES,
-        worker_id=ctx.worker_id,
-        now=now,
-        deliver=lambda post_id: _deliver(ctx, sender, post_id, now, tally),
+    recovered = SUMMARIES.run(
+        ctx,
+        now,
+        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
         budget_seconds=RUN_BUDGET_SECONDS,
-        batch=CLAIM_BATCH,
     )
     return JobResult(
         "summaries",
@@ -158,7 +145,7 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
             summary, library, multiplier_command=ctx.settings.command_multiplier
         )
         rows = summary_ui.chart_rows(summary, library)
-        slack = outbox.slack_for(sender, _token_for(ctx), user.workspace.team_id)
+        slack = outbox.slack_for(sender, token_source(ctx.client_for), user.workspace.team_id)
         post.attempts += 1
         try:
             if post.attempts > 1 and post.channel_id:
