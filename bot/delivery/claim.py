@@ -92,9 +92,16 @@ def claim(
 def stale_claims(
     *, session: Session, model: type[Post], now: datetime, older_than: timedelta
 ) -> list[Post]:
-    """Rows claimed longer ago than `older_than`: their worker disappeared mid-delivery."""
-    query = select(model).where(model.status == "claimed", model.claimed_at < now - older_than)
-    return list(session.scalars(skip_locked(query, session)))
+    """Rows whose worker disappeared mid-delivery: claimed longer ago than `older_than`, or
+    by a process on this host that no longer exists."""
+    query = select(model).where(model.status == "claimed")
+    return [
+        row
+        for row in session.scalars(skip_locked(query, session))
+        if row.claimed_at is None
+        or row.claimed_at < now - older_than
+        or owner_is_dead(row.claimed_by)
+    ]
 
 
 def release_lapsed(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery import reconcile
-from bot.delivery.claim import Post, claim, stale_claims
+from bot.delivery.claim import Post, claim, claim_owner, stale_claims
 from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
@@ -83,7 +83,7 @@ class Outbox(Generic[Post]):
         drain(
             database=jobs.database,
             outbox=self,
-            worker_id=jobs.worker_id,
+            worker_id=claim_owner(jobs.worker_id),
             now=now,
             deliver=lambda post_id: deliver(sender, post_id),
             budget_seconds=budget_seconds,

@@ -244,6 +244,30 @@ def test_a_crashed_delivery_is_checked_before_it_is_retried(
     assert len([c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]) == 1
 
 
+def test_a_dead_local_workers_claim_is_settled_without_waiting_out_the_lease(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """A claim a minute old whose owner was a process on this host that no longer exists is
+    looked up at once (found: sent, not posted again); a live owner's claim is left alone.
+
+    Failed before: summaries waited STALE_CLAIM (15 minutes) whoever the owner was."""
+    import socket
+
+    _alice_with_a_week(database)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    host = socket.gethostname()[:24]
+    for owner, settled in [("summaries@elsewhere:1:abc", False), (f"w@{host}:999999:abc", True)]:
+        with database.session() as session:
+            row = session.scalars(select(SummaryPost)).one()
+            row.status, row.claimed_at, row.message_ts = "claimed", MONDAY_9_NY, None
+            row.claimed_by = owner
+        run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
+        (row,) = _summaries(database)
+        assert (row.status == "sent" and row.message_ts is not None) is settled
+    assert len([c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]) == 1
+
+
 @pytest.mark.postgres_only
 def test_two_workers_at_once_send_one_summary_each(
     database: Database, standin: SlackStandIn
