@@ -110,7 +110,9 @@ def create_app(
         request_verification_enabled=not socket_mode,
         token_verification_enabled=verify_token,
         oauth_settings=oauth.settings if oauth else None,
-        authorize=oauth.authorize if oauth else None,
+        # Bolt uses an Authorize instance as it is (App.__init__ checks isinstance), and
+        # Authorize may answer None; its hint names only callables returning a result.
+        authorize=oauth.authorize if oauth else None,  # type: ignore[arg-type]
         before_authorize=request_context(settings),
         listener_executor=executor,
         process_before_response=False,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
+from bot.db.base import rowcount
 from bot.db.models import Answer, CheckIn, User
 
 MAX_PAUSE_DAYS = 366
@@ -82,9 +83,9 @@ def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
         .values(welcomed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount:
+    if rowcount(result):
         user.welcomed_at = now
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def home_welcome(*, user: User, multiplier: str) -> list[dict[str, Any]]:

@@ -215,7 +215,8 @@ class CoachingLibrary:
 
     def scope_rank(self, scope_id: str | None) -> float:
         """How broad a scope is (its weight); 0 for none or an unknown id."""
-        return self._scopes[scope_id].weight if scope_id in self._scopes else 0.0
+        scope = self._scopes.get(scope_id) if scope_id is not None else None
+        return scope.weight if scope is not None else 0.0
 
     @cached_property
     def reframe_matcher(self) -> textmatch.KeywordMatcher:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.conversations.edits import UserEdit, edit_stamp
-from bot.db.base import utcnow
+from bot.db.base import rowcount, utcnow
 from bot.db.models import DirectMessage, ProcessedEvent, User
 
 
@@ -28,7 +28,7 @@ def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool
 def prune_processed_events(*, session: Session, now: datetime, keep: timedelta) -> int:
     """Forget event ids older than `keep`; Slack never retries that late."""
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - keep))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def store_direct_message(
@@ -72,4 +72,4 @@ def edit_direct_message(*, session: Session, user: User, channel_id: str, edit: 
         .values(text=edit.text, edited_ts=stamp, edited_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))

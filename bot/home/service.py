@@ -234,13 +234,14 @@ def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
     for row in (*session.new, *session.dirty, *session.deleted):
         columns = _OWNERS.get(type(row))
         if columns is not None:
-            touched.update(getattr(row, column) for column in columns)
+            # An owner column may be unset yet (None): nobody's Home to refresh for it.
+            owners = (getattr(row, column) for column in columns)
+            touched.update(owner for owner in owners if owner is not None)
     for row in session.dirty:  # a person met for the first time has no Home to refresh yet
         if isinstance(row, User) and row.id is not None:
             state = inspect(row)
             if any(state.attrs[name].history.has_changes() for name in _HOME_SETTINGS):
                 touched.add(row.id)
-    touched.discard(None)  # type: ignore[arg-type]
     if touched:
         _pending(session).update(touched)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -50,7 +51,7 @@ def coaching_library(context: BoltContext) -> CoachingLibrary:
     return default_library(settings(context).prompts_dir)
 
 
-def message_payload(payload: dict[str, object]) -> dict[str, object]:
+def message_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """A respond()-style payload made fit for chat.postMessage (no response_url keys)."""
     return {
         k: v

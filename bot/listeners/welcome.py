@@ -45,7 +45,8 @@ def welcome_on_first_command(
     team_id = context.team_id or context.enterprise_id
     runner = context.get("listener_runner")
     executor = getattr(runner, "listener_executor", None)
-    if command and context.user_id and team_id and context.respond is not None and executor:
+    user_id = context.user_id
+    if command and user_id and team_id and context.respond is not None and executor:
         settings: Settings = context["settings"]
         words = (body.get("text") or "").strip().split(" ")
         about_checkins = command == settings.command_multiplier and words[0].lower() in (
@@ -55,8 +56,8 @@ def welcome_on_first_command(
             context["respond"] = _WithWelcome(
                 context.respond,
                 settings.command_multiplier,
-                lambda: _needs_welcome(context["database"], team_id, context.user_id),
-                lambda: executor.submit(_record, context["database"], team_id, context.user_id),
+                lambda: _needs_welcome(context["database"], team_id, user_id),
+                lambda: executor.submit(_record, context["database"], team_id, user_id),
             )
     return next()
 
@@ -109,7 +110,8 @@ class _WithWelcome:
         self._done = False
         self.response_url = getattr(respond, "response_url", None)
 
-    def __call__(self, text: str | None = None, blocks: list | None = None, **kwargs: Any):
+    # Bolt's own default for text is "" (None is refused there).
+    def __call__(self, text: str = "", blocks: list | None = None, **kwargs: Any):
         ephemeral = kwargs.get("response_type", "ephemeral") == "ephemeral"
         replacing = kwargs.get("replace_original") or kwargs.get("delete_original")
         welcome = False

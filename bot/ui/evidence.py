@@ -479,9 +479,9 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             blocks.extend(_read_only(label, value))
         else:
             # The impact is Slack text like the entry's; the link is a URL, kept as it is.
-            shown = readable(value, form.names) if value and block_id == "impact" else value
+            field = readable(value, form.names) if value and block_id == "impact" else value
             blocks.append(
-                _text_input(block_id, label, shown, multiline=multiline, optional=True, hint=hint)
+                _text_input(block_id, label, field, multiline=multiline, optional=True, hint=hint)
             )
     options = [
         {"text": plain("Private — only me"), "value": PRIVATE},

@@ -79,6 +79,9 @@ class QueuedWorkListener:
         """A psycopg connection of its own (taken out of the pool), listening; its schema."""
         pooled = self._database.engine.raw_connection()
         connection = pooled.driver_connection
+        if connection is None:  # only an invalidated pool entry has none
+            pooled.invalidate()
+            raise RuntimeError("the pool handed out a connection with no driver connection")
         pooled.detach()  # the pool forgets it (and opens another when it needs one)
         try:
             connection.rollback()
