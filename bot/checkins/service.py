@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,6 +13,9 @@ from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
 from bot.db.base import rowcount
 from bot.db.models import Answer, CheckIn, User
+
+if TYPE_CHECKING:
+    from bot.ui.blocks import Block
 
 MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
@@ -88,7 +91,7 @@ def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
     return bool(rowcount(result))
 
 
-def home_welcome(*, user: User, multiplier: str) -> list[dict[str, Any]]:
+def home_welcome(*, user: User, multiplier: str) -> list[Block]:
     """The welcome for the top of the Home tab while check-ins are off (no queries).
 
     It stays while check-ins are off; its wording is the first-time hello until the user has

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
@@ -25,6 +25,9 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
 from bot.summaries import metrics
 from bot.summaries import service as summaries
+
+if TYPE_CHECKING:
+    from bot.ui.blocks import Block
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +279,7 @@ def home_view_for(
     return home_view(data, library=library, names=names, welcome=_welcome_blocks(user, names))
 
 
-def _welcome_blocks(user: User, names: Any) -> list[dict[str, Any]]:
+def _welcome_blocks(user: User, names: Any) -> list[Block]:
     """The check-ins feature's welcome section (bot/ui/welcome.py) hooks in here: one call."""
     from bot.checkins.service import home_welcome
 

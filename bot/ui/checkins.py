@@ -15,6 +15,7 @@ from typing import Any
 from bot.ui.blocks import (
     VIEW_TITLE_LIMIT,
     Block,
+    Button,
     actions,
     button,
     context,
@@ -287,7 +288,7 @@ def answer_confirmation(
             )
         )
     value = str(answer_id)
-    elements: list[dict[str, Any]] = []
+    elements: list[Button | dict[str, Any]] = []
     if seen.dimensions:
         elements.append(
             _relabel_select(
@@ -371,7 +372,7 @@ def _input(
     optional: bool = False,
     hint: str | None = None,
 ) -> Block:
-    block: Block = {
+    block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),

@@ -23,6 +23,7 @@ from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     VIEW_BLOCK_LIMIT,
     Block,
+    Button,
     actions,
     button,
     context,
@@ -145,7 +146,7 @@ def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[dict[
     return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
 
 
-def _delete_button(entry_id: int) -> dict[str, Any]:
+def _delete_button(entry_id: int) -> Button:
     element = button("Delete", DELETE, str(entry_id), style="danger")
     element["confirm"] = {
         "title": plain("Delete this entry?", 100),
@@ -157,7 +158,7 @@ def _delete_button(entry_id: int) -> dict[str, Any]:
     return element
 
 
-def _share_button(entry: EvidenceEntry) -> dict[str, Any]:
+def _share_button(entry: EvidenceEntry) -> Button:
     if entry.visibility == TEAM:
         return button("Make private", SHARE, f"{entry.id}:{PRIVATE}")
     return button("Share with my team", SHARE, f"{entry.id}:{TEAM}")
@@ -380,7 +381,7 @@ def _text_input(
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    block: Block = {
+    block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
