@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import SummaryPost, User
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.summaries import chart
 from standin.webapi import SlackStandIn
 from tests.support import logbook
