@@ -23,8 +23,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from bot.coaching import schema
-from bot.coaching import text as textmatch
+import bot.coaching.text as textmatch
 from bot.coaching.models import (
     Dimension,
     Mistake,
@@ -35,7 +34,21 @@ from bot.coaching.models import (
     Scope,
     Seed,
 )
-from bot.coaching.schema import ContentEntry, Refs, describe, did_you_mean, type_name
+from bot.coaching.schema import (
+    ContentEntry,
+    DimensionEntry,
+    ElementEntry,
+    MistakeEntry,
+    NudgeEntry,
+    PromptEntry,
+    ReframeEntry,
+    Refs,
+    ScopeEntry,
+    SeedEntry,
+    describe,
+    did_you_mean,
+    type_name,
+)
 
 SEEDS_FILE = "seeds.yaml"
 DIMENSIONS_FILE = "dimensions.yaml"
@@ -485,15 +498,15 @@ class _Loader:
             scopes=known("scopes"),
             mistakes=known("mistakes"),
         )
-        seeds = self._parse_all(merged["seeds"], schema.SeedEntry, refs)
-        scopes = self._parse_all(merged["scopes"], schema.ScopeEntry, refs)
-        dimensions = self._parse_all(merged["dimensions"], schema.DimensionEntry, refs)
+        seeds = self._parse_all(merged["seeds"], SeedEntry, refs)
+        scopes = self._parse_all(merged["scopes"], ScopeEntry, refs)
+        dimensions = self._parse_all(merged["dimensions"], DimensionEntry, refs)
         refs = replace(refs, multiplier=tuple(d.id for d in dimensions if d.multiplier))
-        mistakes = self._parse_all(merged["mistakes"], schema.MistakeEntry, refs)
-        prompts = self._parse_all(merged["prompts"], schema.PromptEntry, refs)
-        nudges = self._parse_all(merged["nudges"], schema.NudgeEntry, refs)
-        reframes = self._parse_all(merged["reframes"], schema.ReframeEntry, refs)
-        elements = self._parse_all(merged["elements"], schema.ElementEntry, refs)
+        mistakes = self._parse_all(merged["mistakes"], MistakeEntry, refs)
+        prompts = self._parse_all(merged["prompts"], PromptEntry, refs)
+        nudges = self._parse_all(merged["nudges"], NudgeEntry, refs)
+        reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
+        elements = self._parse_all(merged["elements"], ElementEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")

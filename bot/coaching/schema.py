@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from bot.coaching import text as textmatch
+import bot.coaching.text as textmatch
 from bot.coaching.models import (
     EVIDENCE_SOURCES,
     RULE_KINDS,
