@@ -59,8 +59,32 @@ class ActionsBlock(TypedDict):
     block_id: NotRequired[str]
 
 
-# Any block: the common ones typed, the rest (inputs, images, rich text…) as plain dicts.
-Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock | dict[str, Any]
+class InputBlock(TypedDict):
+    type: Literal["input"]
+    block_id: str
+    label: PlainText
+    element: dict[str, Any]
+    optional: bool
+    hint: NotRequired[PlainText]
+
+
+class OptionObject(TypedDict):
+    """One choice of a select or checkbox group."""
+
+    text: PlainText
+    value: str
+
+
+# Any block: the common ones typed, the rest (images, rich text…) as plain dicts.
+Block = (
+    HeaderBlock
+    | SectionBlock
+    | ContextBlock
+    | DividerBlock
+    | ActionsBlock
+    | InputBlock
+    | dict[str, Any]
+)
 
 MESSAGE_BLOCK_LIMIT = 50
 # Slack refuses a message whose blocks hold more than about 12,000 characters of text in all

@@ -16,6 +16,8 @@ from bot.ui.blocks import (
     VIEW_TITLE_LIMIT,
     Block,
     Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -371,8 +373,8 @@ def _input(
     *,
     optional: bool = False,
     hint: str | None = None,
-) -> Block:
-    block: dict[str, Any] = {
+) -> InputBlock:
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -384,7 +386,7 @@ def _input(
     return block
 
 
-def _option(option: Option) -> dict[str, Any]:
+def _option(option: Option) -> OptionObject:
     return {"text": plain(option.label, 75), "value": option.value}
 
 

@@ -25,6 +25,8 @@ from bot.ui.blocks import (
     VIEW_BLOCK_LIMIT,
     Block,
     Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -139,11 +141,11 @@ def entry_meta(
     return line
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
+def _option(text: str, value: str) -> OptionObject:
     return {"text": plain(text, 75), "value": value}
 
 
-def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[dict[str, Any]]:
+def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[OptionObject]:
     return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
 
 
@@ -375,7 +377,7 @@ def _text_input(
     optional: bool,
     placeholder: str | None = None,
     hint: str | None = None,
-) -> Block:
+) -> InputBlock:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": block_id,
@@ -387,7 +389,7 @@ def _text_input(
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    block: dict[str, Any] = {
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -415,7 +417,7 @@ def _read_only(label: str, value: str) -> list[Block]:
     ]
 
 
-def _select(block_id: str, label: str, options: list[dict[str, Any]], current: str | None) -> Block:
+def _select(block_id: str, label: str, options: list[OptionObject], current: str | None) -> Block:
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": block_id,
