@@ -34,8 +34,8 @@ def on_first_command(handler: Handler, settings: Settings) -> Handler:
 
     The welcome rides on the first ephemeral `respond()` of the command (no extra message,
     so nothing else the command sends is disturbed). The listener runs after the ack, so
-    the look-up (a read that never waits for SQLite's write lock) and the record cost the
-    ack nothing.
+    the look-up (a read that never waits for SQLite's write lock) costs the ack nothing; the
+    welcome is recorded once the listener is done, in a session of its own.
     """
     names = list(inspect.signature(handler).parameters)
 
@@ -45,7 +45,15 @@ def on_first_command(handler: Handler, settings: Settings) -> Handler:
         respond = _welcoming(args.body, args.context, args.respond, settings)
         if "respond" in given and respond is not None:
             given["respond"] = respond
-        return handler(**given)
+        try:
+            return handler(**given)
+        finally:
+            if respond is not None and respond.shown:
+                # The listener's session may still hold SQLite's write lock: close it first,
+                # or the record would wait for this very thread.
+                database: Database = args.context["database"]
+                database.remove_thread_session()
+                respond.record()
 
     del welcomed.__wrapped__  # Bolt is to pass `args` (see bot.slack.bolt_compat)
     return welcomed
@@ -115,8 +123,9 @@ class _WithWelcome:
         self._respond = respond
         self._multiplier = multiplier_command
         self._needed = needed
-        self._record = record
         self._done = False
+        self.shown = False
+        self.record = record
         self.response_url = getattr(respond, "response_url", None)
 
     def __call__(self, text: str | None = None, blocks: list | None = None, **kwargs: Any):
@@ -129,6 +138,5 @@ class _WithWelcome:
         if welcome:
             blocks = with_welcome(text, blocks, multiplier_command=self._multiplier)
         response = self._respond(text=text, blocks=blocks, **kwargs)
-        if welcome:
-            self._record()
+        self.shown = self.shown or welcome
         return response
