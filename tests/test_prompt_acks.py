@@ -103,3 +103,18 @@ def test_events_and_buttons_are_acked_before_their_work(running_app: RunningApp)
     running_app.standin.wait_for(
         "views.publish", predicate=lambda c: c.params["user_id"] == "UALICE"
     )
+
+
+def test_an_events_retry_is_told_apart_in_one_statement_before_the_ack(
+    running_app: RunningApp,
+) -> None:
+    """The first delivery of an event id is claimed, every retry of it is not, on both
+    databases (one INSERT … ON CONFLICT DO NOTHING RETURNING: its only work before the ack)."""
+    from bot.conversations.service import claim_event
+
+    with running_app.database.session() as session:
+        claims = [
+            claim_event(session=session, event_id=event_id, team_id=team_id)
+            for event_id, team_id in (("Ev1", "T1"), ("Ev1", "T1"), ("Ev2", None), ("Ev1", "T2"))
+        ]
+    assert claims == [True, False, True, False]
