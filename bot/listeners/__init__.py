@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.middleware import Middleware
 
 from bot.config import Settings
 from bot.errors import handle_error
@@ -41,12 +39,10 @@ class Registrar:
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
 
-    def command(
-        self, name: str, handler: Handler, *, middleware: Sequence[Middleware] = ()
-    ) -> None:
-        """Register a slash command; `middleware` runs first, in the request's thread."""
+    def command(self, name: str, handler: Handler) -> None:
+        """Register a slash command: its listener acks, then does the work (plain Bolt)."""
         self.commands.add(name)
-        self.app.command(name, middleware=list(middleware))(guard_after_ack(handler))
+        self.app.command(name)(guard_after_ack(handler))
 
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
