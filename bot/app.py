@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
 from bot.home.service import HomeRefresher, start_home_refresher, uninstall_refresher
-from bot.listeners import Registrar, register_all
+from bot.listeners import Registrar
+from bot.listeners.groups import register_all
 from bot.middleware import (
     SessionClosingExecutor,
     database_session,

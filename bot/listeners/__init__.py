@@ -72,11 +72,3 @@ class Registrar:
         self.app.view(callback_id)(guard_after_ack(handler))
         if on_close is not None:
             self.app.view_closed(callback_id)(guard_after_ack(on_close))
-
-
-def register_all(registrar: Registrar) -> None:
-    """Register every listener group."""
-    from bot.listeners import actions, commands, events, shortcuts, views
-
-    for group in (commands, events, shortcuts, actions, views):
-        group.register(registrar)
