@@ -20,6 +20,7 @@ from bot.checkins.schedule import Preferences
 from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
+from bot.delivery.status import CheckInStatus
 from bot.evidence import examples
 from bot.evidence import service as evidence
 from bot.evidence.parsing import FormChoices, form_choices
@@ -89,7 +90,7 @@ def _answered(session: Session, checkin: CheckIn, prompt_id: str) -> Answer | No
 
 
 def _mark_answered(checkin: CheckIn, now: datetime) -> None:
-    checkin.status = "answered"
+    checkin.status = CheckInStatus.ANSWERED
     if checkin.answered_at is None:
         checkin.answered_at = now
 
@@ -223,7 +224,7 @@ def snooze(*, session: Session, user: User, checkin_id: int | None, now: datetim
     if not _still_open(checkin):
         return Change(checkin, changed=False, until=checkin.snoozed_until)
     until = schedule.snooze_until(Preferences.of(user), now)
-    checkin.status = "snoozed"
+    checkin.status = CheckInStatus.SNOOZED
     checkin.snoozed_until = until
     checkin.reminded_at = None
     return Change(checkin, changed=True, until=until)
@@ -234,7 +235,7 @@ def skip(*, session: Session, user: User, checkin_id: int | None, now: datetime)
     checkin = _checkin(session, user, checkin_id)
     if not _still_open(checkin):
         return Change(checkin, changed=False)
-    checkin.status = "skipped"
+    checkin.status = CheckInStatus.SKIPPED
     return Change(checkin, changed=True)
 
 
@@ -245,7 +246,7 @@ def pause_from_checkin(
     checkin = _checkin(session, user, checkin_id)
     if not _still_open(checkin) or weeks not in (1, 2, 3, 4, 6, 8):
         return Change(checkin, changed=False)
-    checkin.status = "skipped"
+    checkin.status = CheckInStatus.SKIPPED
     service.pause_weeks(session=session, user=user, weeks=weeks, now=now)
     until = user.paused_until
     return Change(
@@ -362,8 +363,9 @@ def answer_from_dm(
         session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
     )
     if existing:  # Slack delivered the same message twice
-        stored = session.get(CheckIn, existing[0].checkin_id)
-        return Reply(stored or checkin, tuple(existing), existing[0].kind, new=False)
+        # An answer's check-in is a non-null foreign key: it is there.
+        stored = session.get_one(CheckIn, existing[0].checkin_id)
+        return Reply(stored, tuple(existing), existing[0].kind, new=False)
     if checkin is None:
         return None
     answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
@@ -527,7 +529,7 @@ def edit_answer(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
-    checkin = session.get(CheckIn, answer.checkin_id)
+    checkin = session.get_one(CheckIn, answer.checkin_id)
     answer.text = form.text
     entry = _own_entry(session, user, answer.evidence_id)
     choices = None
@@ -596,13 +598,13 @@ def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Chang
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None:
         raise NotYours(answer_id)
-    checkin = session.get(CheckIn, answer.checkin_id)
+    checkin = session.get_one(CheckIn, answer.checkin_id)
     entry = _own_entry(session, user, answer.evidence_id)
     session.delete(answer)
     if entry is not None:
         session.delete(entry)
     session.flush()
-    if checkin is not None and checkin.status == "answered" and not answers_of(session, checkin):
-        checkin.status = "sent"
+    if checkin.status == "answered" and not answers_of(session, checkin):
+        checkin.status = CheckInStatus.SENT
         checkin.answered_at = None
     return Change(checkin, changed=True)

@@ -29,9 +29,11 @@ from bot.checkins.schedule import Preferences
 from bot.checkins.service import SEND_FAILURE_PREFIX
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.selection import choose_prompts
+from bot.db.base import Base, rowcount
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User, Workspace
 from bot.delivery import claim as claims
 from bot.delivery.claim import skip_locked
+from bot.delivery.status import CheckInStatus
 
 EVIDENCE_WINDOW = timedelta(weeks=6)
 NO_REPEAT_WINDOW = timedelta(weeks=4)
@@ -57,7 +59,7 @@ def expire_missed(*, session: Session, now: datetime, grace: timedelta) -> int:
         .values(status="expired")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # ── Creating due rows ───────────────────────────────────────────────────────────────────
@@ -83,7 +85,8 @@ def _evidence_counts(session: Session, user_ids: Sequence[int], now: datetime) -
         .group_by(EvidenceEntry.user_id, EvidenceEntry.dimension)
     )
     for user_id, dimension, count in rows:
-        counts[user_id][dimension] = int(count)
+        if dimension is not None:  # the query leaves NULL out; this tells the type checker
+            counts[user_id][dimension] = int(count)
     return counts
 
 
@@ -118,7 +121,8 @@ def _recent_answers(session: Session, user_ids: Sequence[int], now: datetime) ->
         .order_by(Answer.created_at.desc(), Answer.id.desc())
     )
     for user_id, prompt_id, kind in rows:
-        answers[user_id].append((prompt_id, kind))
+        if prompt_id is not None:  # the query leaves NULL out; this tells the type checker
+            answers[user_id].append((prompt_id, kind))
     return answers
 
 
@@ -127,7 +131,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     if not rows:
         return 0
     insert = pg_insert if claims.is_postgres(session) else sqlite_insert
-    table = CheckIn.__table__
+    table = Base.metadata.tables[CheckIn.__tablename__]
     statement = (
         insert(table)
         .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
@@ -289,17 +293,17 @@ def claim(
         check_only = late or not wanted
         if check_only and not needs_check:
             if late:
-                checkin.status = "expired"
+                checkin.status = CheckInStatus.EXPIRED
                 result.expired += 1
             else:
-                checkin.status = "cancelled"
+                checkin.status = CheckInStatus.CANCELLED
                 result.cancelled += 1
             continue
         if not check_only and schedule.in_quiet_hours(prefs, now):
             result.deferred += 1
             continue
         key = delivery_key(checkin)
-        checkin.status = "claimed"
+        checkin.status = CheckInStatus.CLAIMED
         checkin.claimed_by = owner
         checkin.claimed_at = real_now
         checkin.attempts = (checkin.attempts or 0) + 1

@@ -15,7 +15,7 @@ import os
 import secrets
 import socket
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
@@ -25,14 +25,14 @@ from bot.db.models import CheckIn, DigestPost, SummaryPost
 Post = TypeVar("Post", DigestPost, SummaryPost)
 # Any outbox row: status, claimed_by, claimed_at, last_error.
 Row = TypeVar("Row", CheckIn, DigestPost, SummaryPost)
-Q = TypeVar("Q", bound=Select[Any])
+Ts = TypeVarTuple("Ts")
 
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def skip_locked(query: Q, session: Session, *of: Any) -> Q:
+def skip_locked(query: Select[*Ts], session: Session, *of: Any) -> Select[*Ts]:
     """`query` FOR UPDATE SKIP LOCKED (of these tables) on PostgreSQL; as is on SQLite."""
     if is_postgres(session):
         return query.with_for_update(skip_locked=True, of=list(of) or None)

@@ -8,6 +8,7 @@ posting anything, so a retry never posts twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -46,8 +47,12 @@ def find_posted(
     cursor: str | None = None
     for _ in range(pages):
         result = slack.sender.call(
-            lambda c=cursor: slack.client.conversations_history(
-                channel=channel, limit=PAGE, include_all_metadata=True, cursor=c
+            functools.partial(
+                slack.client.conversations_history,
+                channel=channel,
+                limit=PAGE,
+                include_all_metadata=True,
+                cursor=cursor,
             ),
             workspace=slack.workspace,
             paced=False,

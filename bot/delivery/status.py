@@ -68,7 +68,7 @@ class StatusType(TypeDecorator[S], Generic[S]):
 
     def __init__(self, status: type[S]) -> None:
         super().__init__()
-        self.status = status
+        self.status: type[S] = status
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:

@@ -18,9 +18,9 @@ from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
 from bot.digests import slack as digest_slack
-from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.slack.people import names_in
-from bot.summaries.metrics import TeamDigest
+from bot.summaries.metrics import Highlight, TeamDigest, TeamKudosRow
 from bot.ui.digest import digest_message
 from bot.ui.messages import CommandNames
 
@@ -66,11 +66,6 @@ def next_digest_due(ctx: JobContext, after: datetime) -> datetime | None:
     return max(slot, next_minute(after))
 
 
-@job(
-    "digests",
-    "Post each team digest channel's weekly digest when its slot comes.",
-    next_due=next_digest_due,
-)
 def run_digests(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         queued, too_late = service.enqueue_due(
@@ -113,7 +108,7 @@ DIGESTS = outbox.Outbox(
 
 
 def _shared_texts(team: TeamDigest) -> list[str]:
-    items = [*team.highlights, *team.late_highlights, *team.kudos]
+    items: list[Highlight | TeamKudosRow] = [*team.highlights, *team.late_highlights, *team.kudos]
     return [item.text for item in items]
 
 
@@ -184,3 +179,13 @@ def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tall
         logger.warning("digest not posted: %s", error.error)
     else:
         tally.retry += 1
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "digests",
+        "Post each team digest channel's weekly digest when its slot comes.",
+        run_digests,
+    ),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -13,7 +14,6 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.slack import directory
 from bot.ui.messages import CommandNames
-from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
 
 
@@ -40,17 +40,12 @@ def current_user(context: BoltContext) -> User:
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
 
 
-def queue_work(context: BoltContext, work: PendingWork) -> None:
-    """Queue work for after the ack (bot/workqueue): handed to the writer, returns at once."""
-    context["queue_writer"].put(work)
-
-
 def coaching_library(context: BoltContext) -> CoachingLibrary:
     """The validated coaching content (prompts/ plus PROMPTS_DIR overrides), loaded once."""
     return default_library(settings(context).prompts_dir)
 
 
-def message_payload(payload: dict[str, object]) -> dict[str, object]:
+def message_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """A respond()-style payload made fit for chat.postMessage (no response_url keys)."""
     return {
         k: v

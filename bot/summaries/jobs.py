@@ -16,7 +16,7 @@ from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
-from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.summaries import chart, periods, service
 from bot.ui import summary as summary_ui
 
@@ -89,11 +89,6 @@ def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
     return min(slots, default=None)
 
 
-@job(
-    "summaries",
-    "Send the weekly personal summary DM to everyone whose week just ended.",
-    next_due=next_summary_due,
-)
 def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     settings = ctx.settings
     with ctx.database.session() as session:
@@ -220,3 +215,13 @@ def _send_chart(slack: Slack, channel: str, rows: list[chart.ChartRow], week_lab
     except SendFailed:
         logger.warning("chart fallback not sent")
     return False
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "summaries",
+        "Send the weekly personal summary DM to everyone whose week just ended.",
+        run_summaries,
+    ),
+)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
@@ -38,6 +39,8 @@ STREAK_WEEKS = 52
 # A claimed summary whose sender vanished (crash) is looked at again after this long.
 STALE_CLAIM = timedelta(minutes=15)
 # PostgreSQL advisory lock key: one worker at a time queues summaries (no insert deadlocks).
+# Advisory locks are database-wide: the key is paired with the schema's, so two deployments
+# (or two test runs) in one database, each in its own schema, never skip each other's turn.
 ENQUEUE_LOCK = 0x5EED_0005
 
 
@@ -71,7 +74,7 @@ def weeks_for(week: periods.Week, tz_name: str, library: CoachingLibrary) -> Sum
     )
 
 
-def _answered(checkin: type[CheckIn]) -> object:
+def _answered(checkin: type[CheckIn]) -> ColumnElement[bool]:
     return or_(checkin.answered_at.is_not(None), checkin.status == "answered")
 
 
@@ -248,6 +251,8 @@ def recent_nudges(*, session: Session, user: User, before_key: str) -> tuple[Sho
     ).all()
     shown = []
     for key, nudge_id in rows:
+        if nudge_id is None:  # the query leaves these out; this tells the type checker
+            continue
         try:
             monday = datetime.strptime(key + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 - a date
         except ValueError:
@@ -275,7 +280,7 @@ def set_summary_enabled(*, session: Session, user: User, enabled: bool) -> None:
 # ── The weekly job: enqueue, claim, deliver ───────────────────────────────────────────────
 
 
-def _eligible_users(week: periods.Week) -> object:
+def _eligible_users(week: periods.Week) -> ColumnElement[bool]:
     """Active humans in active workspaces with evidence in the week, or with check-ins on
     who were already using Multiplier then (nobody is told about a week before they came)."""
     has_evidence = exists().where(
@@ -291,6 +296,15 @@ def _eligible_users(week: periods.Week) -> object:
     )
 
 
+def take_enqueue_turn(session: Session) -> bool:
+    """On PostgreSQL, whether this transaction may queue summaries now (one worker at a time,
+    per schema); held until the transaction ends. SQLite has one writer anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    schema_key = func.hashtext(func.current_schema())
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(schema_key, ENQUEUE_LOCK))))
+
+
 def enqueue_due(
     *, session: Session, now: datetime, weekday: int, minute: int, grace: timedelta
 ) -> int:
@@ -299,9 +313,7 @@ def enqueue_due(
     One statement per time zone in its window; the unique (user, period) key and ON
     CONFLICT DO NOTHING make reruns and concurrent workers harmless.
     """
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        select(func.pg_try_advisory_xact_lock(ENQUEUE_LOCK))
-    ):
+    if not take_enqueue_turn(session):
         return 0  # another worker is queueing right now; its rows are as good as ours
     zones = session.scalars(
         select(User.tz)
@@ -339,13 +351,13 @@ def enqueue_due(
     return created
 
 
-def insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
+def insert_ignoring_conflicts(
+    session: Session, model: type[Any]
+) -> postgresql.Insert | sqlite.Insert:
     """INSERT … ON CONFLICT DO NOTHING for this session's dialect (PostgreSQL or SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def period_week(period_key: str, tz_name: str) -> periods.Week:

@@ -15,6 +15,9 @@ from typing import Any
 from bot.ui.blocks import (
     VIEW_TITLE_LIMIT,
     Block,
+    Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -287,7 +290,7 @@ def answer_confirmation(
             )
         )
     value = str(answer_id)
-    elements: list[dict[str, Any]] = []
+    elements: list[Button | dict[str, Any]] = []
     if seen.dimensions:
         elements.append(
             _relabel_select(
@@ -370,8 +373,8 @@ def _input(
     *,
     optional: bool = False,
     hint: str | None = None,
-) -> Block:
-    block: Block = {
+) -> InputBlock:
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -383,7 +386,7 @@ def _input(
     return block
 
 
-def _option(option: Option) -> dict[str, Any]:
+def _option(option: Option) -> OptionObject:
     return {"text": plain(option.label, 75), "value": option.value}
 
 

@@ -7,10 +7,11 @@ Pure builders. User text goes through `display()` (readable, escaped, cut for di
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
@@ -23,6 +24,9 @@ from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     VIEW_BLOCK_LIMIT,
     Block,
+    Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -45,6 +49,9 @@ from bot.ui.text import (
     truncate,
 )
 from bot.ui.utf16 import utf16_len
+
+if TYPE_CHECKING:  # a domain result rendered here; flows need nothing from ui
+    from bot.evidence.flows import Confirmation
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -137,15 +144,15 @@ def entry_meta(
     return line
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
+def _option(text: str, value: str) -> OptionObject:
     return {"text": plain(text, 75), "value": value}
 
 
-def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[dict[str, Any]]:
+def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[OptionObject]:
     return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
 
 
-def _delete_button(entry_id: int) -> dict[str, Any]:
+def _delete_button(entry_id: int) -> Button:
     element = button("Delete", DELETE, str(entry_id), style="danger")
     element["confirm"] = {
         "title": plain("Delete this entry?", 100),
@@ -157,7 +164,7 @@ def _delete_button(entry_id: int) -> dict[str, Any]:
     return element
 
 
-def _share_button(entry: EvidenceEntry) -> dict[str, Any]:
+def _share_button(entry: EvidenceEntry) -> Button:
     if entry.visibility == TEAM:
         return button("Make private", SHARE, f"{entry.id}:{PRIVATE}")
     return button("Share with my team", SHARE, f"{entry.id}:{TEAM}")
@@ -241,6 +248,23 @@ def entry_confirmation(
     }
 
 
+def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload:
+    """The answer to a stored `/brag <text>`: the entry, what to reconsider, one-click changes."""
+    notes = []
+    if result.reframe is not None:
+        notes.append(reframe_note(result.reframe))
+    if result.unmatched:
+        who = ", ".join(result.unmatched[:5])
+        notes.append(f"I couldn't match {display(who, 300)} to a person: use Edit to pick people.")
+    return entry_confirmation(
+        result.entry,
+        library,
+        tz=result.tz,
+        notes=notes,
+        how=dimension_how(result.dimension_source, result.matched),
+    )
+
+
 def reframe_note(reframe: Reframe) -> str:
     """Glue work acknowledged first, then its staff-level version, as a short suggestion."""
     return (
@@ -249,13 +273,18 @@ def reframe_note(reframe: Reframe) -> str:
     )
 
 
+_GAP = re.compile(r"\s{2,}")
+
+
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
     if source not in ("hashtag", "keyword", "example"):
         return None
     if source == "example":
         return "dimension as your workspace filed texts like this"
-    words = ", ".join(matched[:3])
+    # A matched phrase spans the blank where a mention or link stood ("paired with   on"):
+    # an ellipsis shows the gap instead of a hole.
+    words = ", ".join(_GAP.sub(" … ", phrase.strip()) for phrase in matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"
     return f"dimension guessed from “{words}”" if words else "dimension guessed from keywords"
@@ -368,7 +397,7 @@ def _text_input(
     optional: bool,
     placeholder: str | None = None,
     hint: str | None = None,
-) -> Block:
+) -> InputBlock:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": block_id,
@@ -380,7 +409,7 @@ def _text_input(
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    block: Block = {
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -408,7 +437,7 @@ def _read_only(label: str, value: str) -> list[Block]:
     ]
 
 
-def _select(block_id: str, label: str, options: list[dict[str, Any]], current: str | None) -> Block:
+def _select(block_id: str, label: str, options: list[OptionObject], current: str | None) -> Block:
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": block_id,
@@ -479,9 +508,9 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             blocks.extend(_read_only(label, value))
         else:
             # The impact is Slack text like the entry's; the link is a URL, kept as it is.
-            shown = readable(value, form.names) if value and block_id == "impact" else value
+            field = readable(value, form.names) if value and block_id == "impact" else value
             blocks.append(
-                _text_input(block_id, label, shown, multiline=multiline, optional=True, hint=hint)
+                _text_input(block_id, label, field, multiline=multiline, optional=True, hint=hint)
             )
     options = [
         {"text": plain("Private — only me"), "value": PRIVATE},

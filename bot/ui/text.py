@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 
 from bot.plural import noun, plural
@@ -208,6 +208,8 @@ def _channel_entity(inner: str, names: Names) -> str:
 
 def _pieces(text: str, mode: TextMode, names: Names) -> list[tuple[str, bool]]:
     """(rendered, can_be_cut) pieces of a stored Slack text, in order."""
+    plain: Callable[[str], str]
+    entity: Callable[[str], str]
     if mode is TextMode.MRKDWN:
         plain, entity = _mrkdwn_plain, _mrkdwn_entity
     elif mode is TextMode.CHANNEL:

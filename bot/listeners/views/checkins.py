@@ -178,13 +178,14 @@ def _tell_unresolved(client: WebClient, user: User, change: answers.Change) -> N
     if not change.unresolved or change.answer is None:
         return
     checkin = change.checkin
-    where = (
-        {"channel": checkin.channel_id, "thread_ts": checkin.message_ts}
-        if checkin is not None and checkin.channel_id and checkin.message_ts
-        else {"channel": user.slack_user_id}
-    )
+    if checkin is not None and checkin.channel_id and checkin.message_ts:
+        channel, thread_ts = checkin.channel_id, checkin.message_ts
+    else:
+        channel, thread_ts = user.slack_user_id, None  # slack_sdk leaves a None out
     client.chat_postMessage(
-        **where, **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id)
+        channel=channel,
+        thread_ts=thread_ts,
+        **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id),
     )
 
 

@@ -57,12 +57,13 @@ def _prefilled(data: dict[str, Any]) -> dict[str, Any]:
     """The prefill a form recorded; anything malformed counts as no prefill."""
     dimension = data.get("dim")
     people = data.get("ppl")
-    well_formed_people = isinstance(people, list) and all(
+    if not isinstance(people, list) or not all(
         isinstance(p, str) and _SLACK_USER.match(p) for p in people
-    )
+    ):
+        people = []
     return {
         "prefilled_dimension": dimension if isinstance(dimension, str) else None,
-        "prefilled_people": tuple(people[:50]) if well_formed_people else (),
+        "prefilled_people": tuple(people[:50]),
     }
 
 

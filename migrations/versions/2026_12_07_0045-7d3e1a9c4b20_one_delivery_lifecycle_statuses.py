@@ -2,8 +2,8 @@
 the shared words (sent, unknown)
 
 Revision ID: 7d3e1a9c4b20
-Revises: 5b1f0c7e9a2d
-Create Date: 2026-12-07 00:30:00+00:00
+Revises: 7c2e4b9d1f30
+Create Date: 2026-12-07 00:45:00+00:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "7d3e1a9c4b20"
-down_revision: str | Sequence[str] | None = "5b1f0c7e9a2d"
+down_revision: str | Sequence[str] | None = "7c2e4b9d1f30"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
