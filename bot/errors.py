@@ -25,6 +25,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.middleware import release_claimed_event
 from bot.slack.verification import VERIFIED
 from bot.ui import messages
 
@@ -88,6 +89,8 @@ def handle_error(
             db.rollback()
         except Exception:  # the connection may be the thing that failed
             logger.debug("rollback after failure failed", exc_info=True)
+    # An event that failed is not done: Slack's retry of it must be handled, not skipped.
+    release_claimed_event(context)
     before_ack = response is not None and response.status >= 500
     payload_type = _payload_type(body)
     logger.error(

@@ -37,16 +37,13 @@ class EvidenceTooLong(EvidenceTextError):
     """The text is longer than we store."""
 
 
-class EvidenceUnstorable(EvidenceTextError):
-    """The text holds a character the database cannot keep (NUL)."""
-
-
 def check_text(text: str, *, limit: int = MAX_TEXT_LENGTH) -> None:
-    """Raise EvidenceTextError when `text` cannot be stored exactly as typed."""
+    """Raise EvidenceTextError when `text` is too long to store.
+
+    Any character is stored exactly as typed, NUL included (bot.db.base.UserText).
+    """
     if len(text) > limit:
         raise EvidenceTooLong(f"{len(text)} characters; the limit is {limit}")
-    if "\x00" in text:
-        raise EvidenceUnstorable("the text contains a NUL character")
 
 
 def _known(value: str | None, allowed: Sequence[str]) -> str | None:

@@ -20,15 +20,10 @@ from bot.ui.text import display
 
 def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
     """Why a text was not stored, in one sentence for people."""
-    if isinstance(error, evidence.EvidenceTooLong):
-        return (
-            f"That is {len(typed):,} characters; Multiplier keeps up to "
-            f"{evidence.MAX_TEXT_LENGTH:,} per entry. Nothing was saved — here is your text "
-            "to shorten or split:"
-        )
     return (
-        "That text contains a character I can't store (a NUL character). Nothing was saved "
-        "— here is your text:"
+        f"That is {len(typed):,} characters; Multiplier keeps up to "
+        f"{evidence.MAX_TEXT_LENGTH:,} per entry. Nothing was saved — here is your text "
+        "to shorten or split:"
     )
 
 
