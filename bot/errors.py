@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.middleware import release_claimed_event
+from bot.slack.replies import RESPONSE_URL_POSTS, send_in_turn, to_dm
 from bot.slack.verification import VERIFIED
 from bot.ui import messages
 
@@ -51,11 +52,28 @@ def _payload_type(body: dict[str, Any]) -> str | None:
     return body.get("type") or ("command" if body.get("command") else None)
 
 
+def _respond_all(
+    context: BoltContext, client: WebClient, notices: list[dict[str, Any]], *, posts_left: int
+) -> None:
+    """The notices through the response_url, past Slack's five posts in the person's DM."""
+    respond = context.respond
+    if respond is None:
+        return
+    user_id = context.user_id
+    send_in_turn(
+        notices,
+        lambda message: respond(**message),
+        posts_left=posts_left,
+        overflow=to_dm(client, user_id) if user_id else None,
+    )
+
+
 def _tell_user(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
     try:
         respond = context.respond
         if respond is not None and body.get("response_url"):
-            respond(**messages.failure_notice(text, typed=_typed(body)))
+            notices = messages.failure_notice(text, typed=_typed(body))
+            _respond_all(context, client, notices, posts_left=RESPONSE_URL_POSTS)
         elif context.user_id and context.channel_id:
             client.chat_postEphemeral(channel=context.channel_id, user=context.user_id, text=text)
         elif context.user_id and _payload_type(body) in _INTERACTIVE:
@@ -63,6 +81,13 @@ def _tell_user(body: dict[str, Any], context: BoltContext, client: WebClient, te
             client.chat_postMessage(channel=context.user_id, text=text)
     except Exception:  # the user may not be reachable at all; the log above has the cause
         logger.warning("could not tell the user about the failure", exc_info=True)
+
+
+def _send_rest(context: BoltContext, client: WebClient, rest: list[dict[str, Any]]) -> None:
+    try:
+        _respond_all(context, client, rest, posts_left=RESPONSE_URL_POSTS)
+    except Exception:  # Slack unreachable too: the log above has the failure
+        logger.warning("could not send the rest of the failure notice", exc_info=True)
 
 
 def _in_background(fn: Callable[[], None]) -> None:
@@ -112,7 +137,11 @@ def handle_error(
         # Slack retries the event later; a modal stays open with Slack's "try again".
         return BoltResponse(status=503, body="")
     if payload_type == "command":
-        return BoltResponse(status=200, body=messages.failure_notice(text, typed=_typed(body)))
+        # The first message is the response; a long echo continues through the response_url.
+        first, *rest = messages.failure_notice(text, typed=_typed(body))
+        if rest and body.get("response_url"):
+            _in_background(lambda: _send_rest(context, client, rest))
+        return BoltResponse(status=200, body=first)
     if payload_type in _INTERACTIVE:
         _in_background(lambda: _tell_user(body, context, client, text))
         return BoltResponse(status=200, body="")

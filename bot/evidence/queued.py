@@ -23,6 +23,7 @@ from bot.db.models import QueuedWork, User, Workspace
 from bot.evidence import service as evidence
 from bot.home.service import request_home_refresh
 from bot.scheduling.jobs import JobContext
+from bot.slack.replies import send_in_turn
 from bot.ui import evidence as ui
 from bot.ui import messages
 from bot.ui.text import display
@@ -63,7 +64,7 @@ def tell_not_queued(batch: list[PendingWork], error: Exception) -> None:
             continue
         typed = f"{work.payload.get('command', '')} {work.payload.get('text', '')}".strip()
         try:
-            _post(url, messages.failure_notice(text, typed=typed))
+            _post_all(url, messages.failure_notice(text, typed=typed))
         except Exception:  # Slack unreachable too: the log has the failure
             logger.warning("could not tell the user their work was not queued", exc_info=True)
 
@@ -75,9 +76,15 @@ def _post(response_url: str, payload: dict[str, Any]) -> None:
         logger.warning("response_url answered %s", response.status_code)
 
 
+def _post_all(response_url: str, notices: list[dict[str, Any]]) -> None:
+    """A reply of several messages (a long echo). A queued /brag is at most 10,000
+    characters, so its echo fits the five posts a response_url takes."""
+    send_in_turn(notices, lambda message: _post(response_url, message))
+
+
 def _give_up(_ctx: JobContext, item: QueuedItem) -> None:
     typed = f"{item.payload.get('command', '/brag')} {item.payload.get('text', '')}".strip()
-    _post(
+    _post_all(
         item.payload["response_url"],
         messages.failure_notice(
             "Sorry — Multiplier could not save this entry (it has been logged). Nothing was "

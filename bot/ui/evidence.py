@@ -31,10 +31,10 @@ from bot.ui.blocks import (
     plain,
     section,
 )
+from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
     Names,
-    chunks,
     display,
     link,
     mention,
@@ -292,29 +292,9 @@ def notice(text: str, *, replace: bool = False) -> Payload:
     }
 
 
-def echo_blocks(typed: str, *, intro: str) -> list[Block]:
-    """Slack text as the user typed it (`readable`), escaped, in as many sections as it takes."""
-    blocks: list[Block] = [section(safe(intro, 3000))]
-    parts = chunks(readable(typed), 2990)
-    room = MAX_ECHO_BLOCKS
-    for part in parts[:room]:
-        blocks.append(section(f"```{part}```"))
-    if len(parts) > room:
-        blocks.append(context("(The rest is too long to show here.)"))
-    return blocks
-
-
-def text_refused(typed: str, reason: str) -> Payload:
-    """Refuse to store text, echoing all of it back so nothing is lost."""
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(reason, 3000),
-        "blocks": fit_message(
-            echo_blocks(typed, intro=reason),
-            see_more="(The rest of your text is more than one Slack message can show.)",
-        ),
-    }
+def text_refused(typed: str, reason: str) -> list[Payload]:
+    """Refuse to store text, echoing all of it back (over several messages if need be)."""
+    return echo_messages([section(safe(reason, 3000))], typed, text=reason, label="")
 
 
 # ── The entry modal ──────────────────────────────────────────────────────────────────────
@@ -731,24 +711,16 @@ def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> 
     return "\n".join(lines)
 
 
-def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+def kudos_refused(
+    typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str
+) -> list[Payload]:
     """Nobody named could receive the kudos: who and why, and the text echoed back."""
     if len(refusals) == 1 and refusals[0].reason in _REFUSED_ALONE:
         reason = _REFUSED_ALONE[refusals[0].reason].format(cap=cap, brag=brag)
         return text_refused(typed, reason)
     intro = "No kudos sent. Nothing was saved; here is your text:"
-    blocks = [
-        section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
-        *echo_blocks(typed, intro=intro)[1:],
-    ]
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(intro, 3000),
-        "blocks": fit_message(
-            blocks, see_more="(The rest of your text is more than one Slack message can show.)"
-        ),
-    }
+    lead = [section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}")]
+    return echo_messages(lead, typed, text=intro, label="")
 
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:

@@ -12,7 +12,7 @@ from bot import clock
 from bot.evidence import service as evidence
 from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
 from bot.evidence.queued import pending_brag
-from bot.listeners.support import coaching_library, queue_work
+from bot.listeners.support import coaching_library, queue_work, respond_all
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display
@@ -100,7 +100,12 @@ def handle_brag(
     try:
         evidence.check_text(typed)
     except evidence.EvidenceTextError as error:
-        respond(**ui.text_refused(typed, refusal_reason(typed, error)))
+        respond_all(
+            respond,
+            ui.text_refused(typed, refusal_reason(typed, error)),
+            client=client,
+            user_id=context.user_id,
+        )
         return
     if malformed_mentions(typed) and ui.fits_form(typed):
         parsed = parse_evidence(typed, library, author=context.user_id)
@@ -119,13 +124,16 @@ def handle_brag(
             names=names_in(client, typed),
         )
         client.views_open(trigger_id=command["trigger_id"], view=ui.entry_modal(form, library))
-        respond(
-            **ui.text_refused(
+        respond_all(
+            respond,
+            ui.text_refused(
                 typed,
                 f"I couldn't tell who {display(who, 300)} is, so I opened the form to finish "
                 "logging this. Nothing is saved until you press Save; here is your text, just "
                 "in case:",
-            )
+            ),
+            client=client,
+            user_id=context.user_id,
         )
         return
     # Plain texts never get here (ack_quick_brag queues them before a listener thread is

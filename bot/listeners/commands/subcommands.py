@@ -26,6 +26,12 @@ class SubcommandRequest:
     def trigger_id(self) -> str | None:
         return self.body.get("trigger_id")
 
+    def reply(self, messages: list[dict[str, Any]]) -> None:
+        """Send a reply of one or several messages (a long echo takes several)."""
+        from bot.listeners.support import respond_all
+
+        respond_all(self.respond, messages, client=self.client, user_id=self.context.user_id)
+
 
 Subcommand = Callable[[SubcommandRequest], None]
 
