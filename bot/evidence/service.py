@@ -20,6 +20,7 @@ from bot.db.models import EvidenceEntry, Kudos, User
 from bot.evidence import examples, visibility
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, ParsedEvidence, parse_evidence
 from bot.evidence.periods import user_zone
+from bot.values import parse_id
 
 MAX_TEXT_LENGTH = 10_000
 MAX_PEOPLE = 50
@@ -133,11 +134,8 @@ def get_own_entry(
     *, session: Session, user: User, entry_id: int | str | None
 ) -> EvidenceEntry | None:
     """The entry with this id if `user` owns it; None for anything else (tampered ids too)."""
-    try:
-        wanted = int(str(entry_id))
-    except (TypeError, ValueError):
-        return None
-    if wanted <= 0 or wanted > 2**62:
+    wanted = parse_id(entry_id)
+    if wanted is None:
         return None
     entry = session.scalars(
         select(EvidenceEntry).where(EvidenceEntry.id == wanted, visibility.owned_by(user))
@@ -476,9 +474,8 @@ def give_kudos(
 
 def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None) -> Kudos | None:
     """A kudos this user gave; None for anything else."""
-    try:
-        wanted = int(str(kudos_id))
-    except (TypeError, ValueError):
+    wanted = parse_id(kudos_id)
+    if wanted is None:
         return None
     kudos = session.scalars(
         select(Kudos).where(
