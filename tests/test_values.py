@@ -49,3 +49,14 @@ def test_callers_refuse_crafted_values() -> None:
     assert decode("|٠|0||0", library=library) is None
     assert ts_key("1700000000.000100") == (1700000000, 100)
     assert ts_key("²².1") == (0, 0) and ts_key("1.²") == (0, 0)
+
+
+def test_a_refusal_is_logged_without_the_value(caplog: pytest.LogCaptureFixture) -> None:
+    """A crafted value leaves one warning naming its type and length, not its content; an
+    absent one (an option nobody chose) leaves none."""
+    with caplog.at_level("WARNING", logger="bot.values"):
+        assert parse_id(None) is None and parse_id("") is None
+        assert caplog.records == []
+        assert parse_id("secret²") is None
+    (record,) = caplog.records
+    assert record.getMessage() == "refused a crafted value (str, length 7)"
