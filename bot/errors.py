@@ -29,6 +29,7 @@ from bot.middleware import release_claimed_event
 from bot.slack.replies import RESPONSE_URL_POSTS, send_in_turn, to_dm
 from bot.slack.verification import VERIFIED
 from bot.ui import messages
+from bot.ui.text import escape
 
 logger = logging.getLogger("bot.errors")
 
@@ -41,11 +42,30 @@ def _user_message(error: Exception) -> str:
     return messages.something_went_wrong()
 
 
+# Inputs whose value is what the person typed into a modal.
+_TYPED_INPUTS = {"plain_text_input", "url_text_input", "email_text_input", "number_input"}
+
+
 def _typed(body: dict[str, Any]) -> str:
-    """What the user typed in a slash command, echoed back so a failure loses nothing."""
-    if not body.get("command"):
+    """What the user typed (a slash command, or a modal's text fields), as Slack text,
+    echoed back so a failure loses nothing."""
+    if body.get("command"):
+        return f"{body['command']} {body.get('text') or ''}".strip()
+    if body.get("type") != "view_submission":
         return ""
-    return f"{body['command']} {body.get('text') or ''}".strip()
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    typed = [
+        action["value"]
+        for block in values.values()
+        if isinstance(block, dict)
+        for action in block.values()
+        if isinstance(action, dict)
+        and action.get("type") in _TYPED_INPUTS
+        and isinstance(action.get("value"), str)
+        and action["value"].strip()
+    ]
+    # Form values arrive as typed; the echo reads Slack-escaped text, as commands send it.
+    return escape("\n\n".join(typed))
 
 
 def _payload_type(body: dict[str, Any]) -> str | None:
@@ -77,8 +97,10 @@ def _tell_user(body: dict[str, Any], context: BoltContext, client: WebClient, te
         elif context.user_id and context.channel_id:
             client.chat_postEphemeral(channel=context.channel_id, user=context.user_id, text=text)
         elif context.user_id and _payload_type(body) in _INTERACTIVE:
-            # A modal or the Home tab has no channel: the user's DM with the bot.
-            client.chat_postMessage(channel=context.user_id, text=text)
+            # A modal or the Home tab has no channel: the user's DM with the bot, with what
+            # they typed into the modal (it has closed).
+            notices = messages.failure_notice(text, typed=_typed(body))
+            send_in_turn(notices, to_dm(client, context.user_id), posts_left=len(notices))
     except Exception:  # the user may not be reachable at all; the log above has the cause
         logger.warning("could not tell the user about the failure", exc_info=True)
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.db.engine import Database
 from bot.ui.text import escape, readable
+from standin.signing import Input
 from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, make_settings, start_app
 
@@ -99,3 +100,26 @@ def test_an_echo_longer_than_five_posts_continues_in_the_dm(running_app: Running
     assert dms > 5
     echoed = _echoed(running_app, responses=5, dms=dms)
     assert echoed == escape(readable(text))
+
+
+def test_a_form_that_fails_after_it_closed_echoes_what_was_typed(
+    app_without_database: RunningApp,
+) -> None:
+    """A check-in answer form closes at once (its ack), then the database fails: the DM
+    apology carries everything typed into it, as typed, so nothing is lost."""
+    what = "Paired with Dana on the flaky deploy & wrote <the> runbook 🚀 " * 60
+    app_without_database.slack.view_submission(
+        "checkin_answer",
+        user_id="UALICE",
+        private_metadata="1:0",
+        values={
+            "what": {"text": Input.plain_text(what)},
+            "impact": {"impact": Input.plain_text("Saved two days")},
+        },
+    )
+    (dm,) = app_without_database.standin.wait_for("chat.postMessage")
+    app_without_database.wait_idle()
+    assert dm.params["channel"] == "UALICE"
+    assert "can't reach its database" in dm.params["text"]
+    echoed = "".join(_pieces([{"blocks": dm.json("blocks")}]))
+    assert echoed == escape(what + "\n\nSaved two days")
