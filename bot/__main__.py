@@ -60,7 +60,7 @@ def _port(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.scheduling.jobs import JOBS
+    from bot.scheduling.catalog import JOBS
 
     parser = argparse.ArgumentParser(
         prog="multiplier",
@@ -385,7 +385,7 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.scheduling.jobs import JOBS, run_job
+    from bot.scheduling.catalog import JOBS, run_job
 
     if args.jobs_command == "list":
         for spec in JOBS.values():

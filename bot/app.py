@@ -70,7 +70,7 @@ class MultiplierApp:
             self.queue_runner.close()
         if self.home_refresher is not None:
             self.home_refresher.close()
-            uninstall_refresher(self.database.engine, self.home_refresher)
+            uninstall_refresher(self.database, self.home_refresher)
 
 
 def create_app(

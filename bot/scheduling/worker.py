@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from threading import Event
 
 from bot import clock
-from bot.scheduling.jobs import JobContext, run_all_due
+from bot.scheduling.catalog import run_all_due
+from bot.scheduling.jobs import JobContext
 
 logger = logging.getLogger(__name__)
 
@@ -74,4 +75,4 @@ def run_worker(ctx: JobContext, stop: Event) -> None:
             scheduler.shutdown(wait=True)  # the tick in hand stops after its current job
         queue_runner.close()
         home_refresher.close()
-        uninstall_refresher(ctx.database.engine, home_refresher)
+        uninstall_refresher(ctx.database, home_refresher)

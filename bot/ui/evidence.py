@@ -7,6 +7,7 @@ Pure builders. User text goes through `display()` (readable, escaped, cut for di
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -249,13 +250,18 @@ def reframe_note(reframe: Reframe) -> str:
     )
 
 
+_GAP = re.compile(r"\s{2,}")
+
+
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
     if source not in ("hashtag", "keyword", "example"):
         return None
     if source == "example":
         return "dimension as your workspace filed texts like this"
-    words = ", ".join(matched[:3])
+    # A matched phrase spans the blank where a mention or link stood ("paired with   on"):
+    # an ellipsis shows the gap instead of a hole.
+    words = ", ".join(_GAP.sub(" … ", phrase.strip()) for phrase in matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"
     return f"dimension guessed from “{words}”" if words else "dimension guessed from keywords"
