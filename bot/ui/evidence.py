@@ -1,7 +1,8 @@
 """Block Kit for the evidence log: confirmations, the entry modal, lists, kudos, data rights.
 
-Pure builders. User text goes through `display()` (readable, escaped, cut for display) or
-`safe()` for verbatim echoes; button values and private_metadata carry ids only.
+Pure builders. User text goes through `display()` (readable, escaped, cut for display);
+echoes of what was typed go through `bot.ui.messages.echo_messages` (whole, never cut);
+button values and private_metadata carry ids only.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ NAV_BLOCK = "evn"
 # Block Kit's plain_text_input holds at most 3000 characters (UTF-16 units, as Slack counts).
 INPUT_LIMIT = 3000
 PAGE_SIZE = 15
-MAX_ECHO_BLOCKS = 40
+# One line per person named in a refused /kudos (at most MAX_KUDOS_RECIPIENTS anyway).
+MAX_REFUSAL_LINES = 40
 MAX_PEOPLE_SHOWN = 10
 MAX_INITIAL_USERS = 50
 
@@ -709,7 +711,7 @@ _REFUSED_ONE_OF_SEVERAL = {
 
 def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> str:
     lines = []
-    for refusal in refusals[:MAX_ECHO_BLOCKS]:
+    for refusal in refusals[:MAX_REFUSAL_LINES]:
         who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
         why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
         most = plural(MAX_KUDOS_RECIPIENTS, "person")
