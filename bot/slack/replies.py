@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.ui.blocks import context
+from bot.ui.messages import rest_follows_in_dm
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,6 @@ Payload = dict[str, Any]
 Post = Callable[[Payload], Any]
 
 RESPONSE_URL_POSTS = 5
-REST_IN_DM = "The rest of your text follows in your DM with Multiplier."
 _RESPONSE_URL_KEYS = ("response_type", "replace_original", "delete_original")
 
 
@@ -46,7 +45,7 @@ def send_in_turn(
     spill = overflow is not None and len(messages) > posts_left
     for n, message in enumerate(messages):
         if spill and n == posts_left - 1:
-            post({**message, "blocks": [*message.get("blocks", []), context(REST_IN_DM)]})
+            post(rest_follows_in_dm(message))
         elif spill and n >= posts_left and overflow is not None:
             overflow(message)
         else:

@@ -129,6 +129,15 @@ def echo_messages(
     return messages
 
 
+REST_IN_DM = "The rest of your text follows in your DM with Multiplier."
+
+
+def rest_follows_in_dm(message: Payload) -> Payload:
+    """The last message a response_url takes, saying where the rest of the echo went
+    (echo_messages leaves room for this line)."""
+    return {**message, "blocks": [*message.get("blocks", []), context(REST_IN_DM)]}
+
+
 def usage_error(message: str, typed: str, names: CommandNames) -> list[Payload]:
     """A short usage message that echoes back all that was typed, so nothing is lost."""
     return echo_messages(

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.replies import REST_IN_DM, send_in_turn
+from bot.slack.replies import send_in_turn
 from bot.ui import evidence as ui
 from bot.ui.blocks import MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_BUDGET, block_text_length
-from bot.ui.messages import CommandNames, failure_notice, usage_error
+from bot.ui.messages import REST_IN_DM, CommandNames, failure_notice, usage_error
 from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable
 from bot.ui.utf16 import utf16_len
 from standin.blockkit_checks import broadcast_mentions, find_violations
