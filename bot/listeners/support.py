@@ -15,7 +15,6 @@ from bot.db.models import User
 from bot.slack import directory
 from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
-from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
 
 
@@ -40,11 +39,6 @@ def current_user(context: BoltContext) -> User:
     if not user_id:
         raise ValueError("this request carries no user")
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
-
-
-def queue_work(context: BoltContext, work: PendingWork) -> None:
-    """Queue work for after the ack (bot/workqueue): handed to the writer, returns at once."""
-    context["queue_writer"].put(work)
 
 
 def coaching_library(context: BoltContext) -> CoachingLibrary:

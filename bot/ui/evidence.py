@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
@@ -47,6 +47,9 @@ from bot.ui.text import (
     truncate,
 )
 from bot.ui.utf16 import utf16_len
+
+if TYPE_CHECKING:  # a domain result rendered here; flows need nothing from ui
+    from bot.evidence.flows import Confirmation
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -242,6 +245,23 @@ def entry_confirmation(
         "text": truncate(title, 300),
         "blocks": blocks,
     }
+
+
+def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload:
+    """The answer to a stored `/brag <text>`: the entry, what to reconsider, one-click changes."""
+    notes = []
+    if result.reframe is not None:
+        notes.append(reframe_note(result.reframe))
+    if result.unmatched:
+        who = ", ".join(result.unmatched[:5])
+        notes.append(f"I couldn't match {display(who, 300)} to a person: use Edit to pick people.")
+    return entry_confirmation(
+        result.entry,
+        library,
+        tz=result.tz,
+        notes=notes,
+        how=dimension_how(result.dimension_source, result.matched),
+    )
 
 
 def reframe_note(reframe: Reframe) -> str:

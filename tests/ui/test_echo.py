@@ -127,9 +127,9 @@ def test_past_five_posts_the_rest_goes_to_the_dm(count: int, posted: int, in_dm:
     assert (REST_IN_DM in json.dumps(via_url[-1])) == (in_dm > 0)
 
 
-def test_a_queued_brag_echo_always_fits_the_five_posts_of_a_response_url() -> None:
-    """A queued /brag is at most 10,000 characters, so even all `&` (the longest escape) comes
-    back whole within the five posts the queue's apology can make (it has no DM to spill to)."""
+def test_a_brag_echo_always_fits_the_five_posts_of_a_response_url() -> None:
+    """A /brag that is stored is at most 10,000 characters, so its apology, even all `&` (the
+    longest escape), comes back whole within the five posts of its response_url."""
     from bot.evidence.service import MAX_TEXT_LENGTH
     from bot.slack.replies import RESPONSE_URL_POSTS
 
