@@ -9,6 +9,8 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.support import respond_all
+
 
 @dataclass(frozen=True)
 class SubcommandRequest:
@@ -28,8 +30,6 @@ class SubcommandRequest:
 
     def reply(self, messages: list[dict[str, Any]]) -> None:
         """Send a reply of one or several messages (a long echo takes several)."""
-        from bot.listeners.support import respond_all
-
         respond_all(self.respond, messages, client=self.client, user_id=self.context.user_id)
 
 
