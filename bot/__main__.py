@@ -19,6 +19,8 @@ from bot.ui.text import noun
 logger = logging.getLogger("bot")
 
 EXIT_USAGE = 2
+# `jobs run` left due work undone (Slack kept refusing): it says what, and how to finish.
+EXIT_UNFINISHED = 3
 # What a shell reports for a process ended by Ctrl-C (128 + SIGINT).
 EXIT_INTERRUPTED = 130
 
@@ -119,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run one job once for an instant",
         description="Run one job once, as the worker would at the instant --now (default: now). "
-        "Idempotent: running it again for the same instant sends nothing twice.",
+        "Idempotent: running it again for the same instant sends nothing twice. Exits "
+        f"{EXIT_UNFINISHED} when due work is left undone (Slack kept refusing), saying how to "
+        "finish.",
     )
     run.add_argument("job", choices=sorted(JOBS), help="the job to run")
     run.add_argument(
@@ -372,6 +376,11 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     now = args.now or clock.now()
     result = run_job(args.job, _job_context(settings, "cli"), now)
     print(f"{result.name} at {now.isoformat()}: {result.summary}")
+    if result.unfinished:
+        again = f"python -m bot jobs run {result.name} --now {now.isoformat()}"
+        told = result.unfinished.replace("{again}", again)
+        print(f"multiplier: not finished: {told}", file=sys.stderr)
+        return EXIT_UNFINISHED
     return 0
 
 

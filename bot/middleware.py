@@ -163,6 +163,28 @@ def deduplicate_events(database: Database) -> PlainMiddleware:
         if not first_time:
             logger.info("skipping retried event", extra={"event_id": event_id})
             return BoltResponse(status=200, body="")
+        # The claim is this request's: if handling the event fails, the global error handler
+        # releases it (release_claimed_event), so a retry from Slack is handled, not skipped.
+        context[CLAIMED_EVENT] = event_id
         return next()
 
     return PlainMiddleware(middleware)
+
+
+CLAIMED_EVENT = "multiplier_claimed_event_id"
+
+
+def release_claimed_event(context: BoltContext) -> None:
+    """Release the event id this request claimed (its handling failed); never raises."""
+    event_id = context.get(CLAIMED_EVENT)
+    database: Database | None = context.get("database")
+    if not event_id or database is None:
+        return
+    try:
+        with database.session() as session:
+            conversations.release_event(session=session, event_id=event_id)
+    except Exception:  # the database may be what failed; the claim then stays
+        logger.warning("could not release a failed event for Slack's retry", exc_info=True)
+        return
+    context[CLAIMED_EVENT] = None
+    logger.info("released a failed event for Slack's retry", extra={"event_id": event_id})

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot import values
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
 from bot.db.base import rowcount
@@ -289,11 +290,8 @@ def timezone_changed(*, session: Session, user: User, now: datetime) -> None:
 
 
 def parse_id(value: object) -> int | None:
-    """An id from a button value or view metadata; None for anything else."""
-    text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+    """An id from a button value or view metadata; None for anything else (bot.values)."""
+    return values.parse_id(value)
 
 
 def own_checkin(

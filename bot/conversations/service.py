@@ -31,6 +31,11 @@ def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool
     return session.execute(statement).first() is not None
 
 
+def release_event(*, session: Session, event_id: str) -> None:
+    """Forget a claimed event id whose handling failed, so Slack's retry handles it again."""
+    session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id))
+
+
 def prune_processed_events(*, session: Session, now: datetime, keep: timedelta) -> int:
     """Forget event ids older than `keep`; Slack never retries that late."""
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - keep))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.models import User
 from bot.slack import directory
+from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
 from bot.workspaces import service as workspaces
 
@@ -43,6 +44,15 @@ def current_user(context: BoltContext) -> User:
 def coaching_library(context: BoltContext) -> CoachingLibrary:
     """The validated coaching content (prompts/ plus PROMPTS_DIR overrides), loaded once."""
     return default_library(settings(context).prompts_dir)
+
+
+def respond_all(
+    respond: Respond, messages: Sequence[dict[str, Any]], *, client: WebClient, user_id: str | None
+) -> None:
+    """Send every message of a reply (a long echo takes several) through the response_url;
+    past the five posts Slack takes there, in the person's DM with the bot."""
+    overflow = to_dm(client, user_id) if user_id else None
+    send_in_turn(messages, lambda message: respond(**message), overflow=overflow)
 
 
 def message_payload(payload: dict[str, Any]) -> dict[str, Any]:

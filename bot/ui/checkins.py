@@ -29,6 +29,7 @@ from bot.ui.blocks import (
 )
 from bot.ui.text import display, mention, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
+from bot.values import parse_int
 
 METADATA_EVENT = "multiplier_checkin"
 
@@ -83,8 +84,7 @@ def question_index(block_id: str | None) -> int | None:
     """The question index a button's block_id names, or None when it names none."""
     if not block_id or not block_id.startswith(QUESTION_BLOCK_PREFIX):
         return None
-    digits = block_id[len(QUESTION_BLOCK_PREFIX) :]
-    return int(digits) if digits.isdigit() and len(digits) < 3 else None
+    return parse_int(block_id[len(QUESTION_BLOCK_PREFIX) :], high=99)
 
 
 def checkin_metadata(checkin_id: int, delivery: str) -> dict[str, Any]:

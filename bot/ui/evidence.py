@@ -1,7 +1,8 @@
 """Block Kit for the evidence log: confirmations, the entry modal, lists, kudos, data rights.
 
-Pure builders. User text goes through `display()` (readable, escaped, cut for display) or
-`safe()` for verbatim echoes; button values and private_metadata carry ids only.
+Pure builders. User text goes through `display()` (readable, escaped, cut for display);
+echoes of what was typed go through `bot.ui.messages.echo_messages` (whole, never cut);
+button values and private_metadata carry ids only.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from bot.ui.blocks import (
     plain,
     section,
 )
+from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
     Names,
-    chunks,
     display,
     link,
     mention,
@@ -87,7 +88,8 @@ NAV_BLOCK = "evn"
 # Block Kit's plain_text_input holds at most 3000 characters (UTF-16 units, as Slack counts).
 INPUT_LIMIT = 3000
 PAGE_SIZE = 15
-MAX_ECHO_BLOCKS = 40
+# One line per person named in a refused /kudos (at most MAX_KUDOS_RECIPIENTS anyway).
+MAX_REFUSAL_LINES = 40
 MAX_PEOPLE_SHOWN = 10
 MAX_INITIAL_USERS = 50
 
@@ -321,29 +323,9 @@ def notice(text: str, *, replace: bool = False) -> Payload:
     }
 
 
-def echo_blocks(typed: str, *, intro: str) -> list[Block]:
-    """Slack text as the user typed it (`readable`), escaped, in as many sections as it takes."""
-    blocks: list[Block] = [section(safe(intro, 3000))]
-    parts = chunks(readable(typed), 2990)
-    room = MAX_ECHO_BLOCKS
-    for part in parts[:room]:
-        blocks.append(section(f"```{part}```"))
-    if len(parts) > room:
-        blocks.append(context("(The rest is too long to show here.)"))
-    return blocks
-
-
-def text_refused(typed: str, reason: str) -> Payload:
-    """Refuse to store text, echoing all of it back so nothing is lost."""
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(reason, 3000),
-        "blocks": fit_message(
-            echo_blocks(typed, intro=reason),
-            see_more="(The rest of your text is more than one Slack message can show.)",
-        ),
-    }
+def text_refused(typed: str, reason: str) -> list[Payload]:
+    """Refuse to store text, echoing all of it back (over several messages if need be)."""
+    return echo_messages([section(safe(reason, 3000))], typed, text=reason, label="")
 
 
 # ── The entry modal ──────────────────────────────────────────────────────────────────────
@@ -752,7 +734,7 @@ _REFUSED_ONE_OF_SEVERAL = {
 
 def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> str:
     lines = []
-    for refusal in refusals[:MAX_ECHO_BLOCKS]:
+    for refusal in refusals[:MAX_REFUSAL_LINES]:
         who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
         why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
         most = plural(MAX_KUDOS_RECIPIENTS, "person")
@@ -760,24 +742,16 @@ def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> 
     return "\n".join(lines)
 
 
-def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+def kudos_refused(
+    typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str
+) -> list[Payload]:
     """Nobody named could receive the kudos: who and why, and the text echoed back."""
     if len(refusals) == 1 and refusals[0].reason in _REFUSED_ALONE:
         reason = _REFUSED_ALONE[refusals[0].reason].format(cap=cap, brag=brag)
         return text_refused(typed, reason)
     intro = "No kudos sent. Nothing was saved; here is your text:"
-    blocks = [
-        section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
-        *echo_blocks(typed, intro=intro)[1:],
-    ]
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(intro, 3000),
-        "blocks": fit_message(
-            blocks, see_more="(The rest of your text is more than one Slack message can show.)"
-        ),
-    }
+    lead = [section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}")]
+    return echo_messages(lead, typed, text=intro, label="")
 
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:

@@ -77,7 +77,8 @@ def test_every_evidence_surface_is_valid(text, impact, link, people, dim, visibi
         ui.KudosNotSent("@" + text[:90], "unresolved", resolved=False),
         ui.KudosNotSent("UCAROL", "daily_cap"),
     ]
-    _check("response_url", ui.kudos_refused(text, refused, cap=5, brag="/brag"))
+    for message in ui.kudos_refused(text, refused, cap=5, brag="/brag"):
+        _check("response_url", message)
     _check("response_url", ui.kudos_not_sent(refused, cap=5, brag="/brag"))
     saved = ui.entry_saved_modal(
         entry, LIBRARY, multiplier_command="/multiplier", notes=["note"], how="from #x"
@@ -85,8 +86,11 @@ def test_every_evidence_surface_is_valid(text, impact, link, people, dim, visibi
     _check("views.update", {"view_id": "V1", "view": saved})
     tagged = ui.tagged_form("#review #" + "x" * 50, LIBRARY, src="brag")
     _check("views.open", {"trigger_id": "t", "view": ui.entry_modal(tagged, LIBRARY)})
-    _check("response_url", ui.text_refused(text, "Nothing was saved; here is your text:"))
-    _check("response_url", usage_error("Usage: /brag", text, CommandNames()))
+    for message in [
+        *ui.text_refused(text, "Nothing was saved; here is your text:"),
+        *usage_error("Usage: /brag", text, CommandNames()),
+    ]:
+        _check("response_url", message)
 
 
 def test_confirmation_carries_ids_only() -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
-from bot.listeners.support import coaching_library, db
+from bot.listeners.support import coaching_library, db, respond_all
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display
@@ -18,15 +18,10 @@ from bot.ui.text import display
 
 def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
     """Why a text was not stored, in one sentence for people."""
-    if isinstance(error, evidence.EvidenceTooLong):
-        return (
-            f"That is {len(typed):,} characters; Multiplier keeps up to "
-            f"{evidence.MAX_TEXT_LENGTH:,} per entry. Nothing was saved — here is your text "
-            "to shorten or split:"
-        )
     return (
-        "That text contains a character I can't store (a NUL character). Nothing was saved "
-        "— here is your text:"
+        f"That is {len(typed):,} characters; Multiplier keeps up to "
+        f"{evidence.MAX_TEXT_LENGTH:,} per entry. Nothing was saved — here is your text "
+        "to shorten or split:"
     )
 
 
@@ -63,7 +58,12 @@ def handle_brag(
     try:
         evidence.check_text(typed)
     except evidence.EvidenceTextError as error:
-        respond(**ui.text_refused(typed, refusal_reason(typed, error)))
+        respond_all(
+            respond,
+            ui.text_refused(typed, refusal_reason(typed, error)),
+            client=client,
+            user_id=context.user_id,
+        )
         return
     if malformed_mentions(typed) and ui.fits_form(typed):
         parsed = parse_evidence(typed, library, author=context.user_id)
@@ -82,13 +82,16 @@ def handle_brag(
             names=names_in(client, typed),
         )
         client.views_open(trigger_id=command["trigger_id"], view=ui.entry_modal(form, library))
-        respond(
-            **ui.text_refused(
+        respond_all(
+            respond,
+            ui.text_refused(
                 typed,
                 f"I couldn't tell who {display(who, 300)} is, so I opened the form to finish "
                 "logging this. Nothing is saved until you press Save; here is your text, just "
                 "in case:",
-            )
+            ),
+            client=client,
+            user_id=context.user_id,
         )
         return
     # Stored as typed; an unresolved @name in a text too long for the form is kept as typed.
