@@ -172,7 +172,11 @@ def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
     from bot.db.engine import Database
     from bot.db.migrate import pending_migrations, upgrade
 
-    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout)
+    database = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=settings.database_statement_timeout,
+    )
     try:
         database.ping()
         if pending_migrations(database.engine):
@@ -337,7 +341,12 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
 
-    database = Database(settings.database_url)
+    # A migration may rewrite a big table: no statement timeout here.
+    database = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=None,
+    )
     try:
         upgrade(database.engine)
     except OperationalError as error:

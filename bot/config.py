@@ -57,9 +57,13 @@ class Settings(BaseSettings):
     # Days a workspace's data (or a user's, after tokens_revoked) is kept after uninstall;
     # 0 deletes it at once.
     data_retention_days: int = Field(default=30, ge=0)
-    # Seconds to wait for a PostgreSQL connection (or a free pooled one) before giving up, so
-    # a database outage fails requests fast instead of piling them up.
+    # Seconds to wait for a PostgreSQL connection (or a free pooled one, or a kept one's
+    # liveness check) before giving up, so a database outage fails requests fast instead of
+    # piling them up. libpq counts at least 2.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
+    # Seconds one PostgreSQL statement may take: the server cancels it then, and the client
+    # gives up a second later on a server that does not answer at all (`migrate` is exempt).
+    database_statement_timeout: float = Field(default=5.0, gt=0, le=600)
     # Kudos one person may give per day (their local day): keeps kudos meaningful.
     kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
