@@ -97,7 +97,8 @@ def create_app(
     library = default_library(settings.prompts_dir)
     # Listeners ack from this pool, so it must have a free thread even while earlier
     # listeners wait on a slow Web API after their acks (threads are started on demand).
-    executor = SessionClosingExecutor(database, max_workers=max(64, settings.web_threads * 4))
+    # The database pool is sized from the same settings (Settings.database_pool).
+    executor = SessionClosingExecutor(database, max_workers=settings.listener_threads)
     oauth = build_oauth(settings, database) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
     web_client = client or build_web_client(settings, token=token)

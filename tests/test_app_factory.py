@@ -97,3 +97,31 @@ def test_building_the_app_is_quiet(
         app.close()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert app.bolt.client.token == "xoxb-test"
+
+
+@pytest.mark.parametrize("web_threads", [1, 8, 16])
+def test_database_pool_is_sized_from_the_threads(tmp_path: Path, web_threads: int) -> None:
+    """Every thread of the web process that may use the database can hold a connection at
+    once (issue 12: 64 listener threads shared 30 connections, so a burst waited them out)."""
+    from bot.__main__ import _open_database
+
+    settings = _settings(tmp_path, slack_signing_secret="s", web_threads=web_threads)
+    database = _open_database(settings, process="web")
+    app = create_app(settings=settings, database=database, verify_token=False)
+    try:
+        listeners = app.executor._max_workers
+        assert listeners == settings.listener_threads == 4 * web_threads
+        threads = web_threads + listeners + settings.work_queue_threads
+        pool = database.engine.pool
+        assert pool.size() + pool._max_overflow >= threads  # type: ignore[attr-defined]
+        assert pool.size() + pool._max_overflow == settings.database_pool("web").most  # type: ignore[attr-defined]
+    finally:
+        app.close()
+        database.dispose()
+
+
+def test_worker_pool_covers_its_sending_threads(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, slack_send_threads=12, work_queue_threads=5)
+    pool = settings.database_pool("worker")
+    assert pool.most >= 12 + 5
+    assert 0 < pool.kept <= pool.most

@@ -52,11 +52,9 @@ def pending_brag(
 
 def tell_not_queued(batch: list[PendingWork], error: Exception) -> None:
     """The database refused these rows: tell each person, with what they typed, to retry."""
-    from sqlalchemy.exc import OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
+    from bot.errors import user_message
 
-    unavailable = isinstance(error, OperationalError | PoolTimeout)
-    text = messages.database_unavailable() if unavailable else messages.something_went_wrong()
+    text = user_message(error)
     for work in batch:
         url = work.payload.get("response_url")
         if not url:

@@ -103,3 +103,7 @@ def something_went_wrong() -> str:
 
 def database_unavailable() -> str:
     return "Multiplier can't reach its database right now. Please try again in a minute."
+
+
+def database_busy() -> str:
+    return "Multiplier is very busy right now. Please try again in a few seconds."
