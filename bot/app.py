@@ -21,6 +21,7 @@ from bot.middleware import (
     SessionClosingExecutor,
     database_session,
     deduplicate_events,
+    one_workspace,
     prompt_acks,
     request_context,
 )
@@ -130,6 +131,9 @@ def create_app(
         on_written=queue_runner.notify if queue_runner is not None else None,
         on_failed=tell_not_queued,
     )
+    if token:
+        # First: a request for another team stores nothing, not even its event id.
+        bolt.use(one_workspace(token))
     bolt.use(PlainMiddleware(prompt_acks))
     bolt.use(database_session(database, settings, queue_writer=queue_writer))
     bolt.use(deduplicate_events(database))
@@ -186,9 +190,10 @@ def _reactivate_token_workspace(client: WebClient, token: str, database: Databas
     """Single-workspace mode: a token that works means the app is installed (again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.slack.single_workspace import remember
     from bot.workspaces import service as workspaces
 
-    team_id = client.auth_test(token=token).get("team_id")
+    team_id = remember(token, client.auth_test(token=token)).team_id
     if not team_id:
         return
     try:

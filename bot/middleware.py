@@ -17,7 +17,9 @@ from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.logs import tag_request
+from bot.slack.single_workspace import request_token_workspace
 from bot.slack.verification import VERIFIED, trusted_response_url
+from bot.ui import messages
 from bot.workqueue.writer import QueueWriter
 
 logger = logging.getLogger(__name__)
@@ -215,5 +217,36 @@ def deduplicate_events(database: Database) -> PlainMiddleware:
             logger.info("skipping retried event", extra={"event_id": event_id})
             return BoltResponse(status=200, body="")
         return next()
+
+    return PlainMiddleware(middleware)
+
+
+def one_workspace(token: str) -> PlainMiddleware:
+    """Single-workspace token mode: refuse, politely and storing nothing, requests for a
+    team the token is not for (bot/slack/single_workspace.py says why).
+
+    A slash command is answered in its ack with an ephemeral sentence (no outbound call);
+    anything else gets an empty 200, so Slack does not retry, and nobody is contacted. Runs
+    before every other middleware of ours, so no event id, workspace or user is stored.
+    """
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+        team_id, enterprise_id = context.team_id, context.enterprise_id
+        if not team_id and not enterprise_id:
+            return next()  # nothing names a workspace (e.g. url_verification)
+        ours = request_token_workspace(token, context)
+        if ours is None or ours.serves(team_id=team_id, enterprise_id=enterprise_id):
+            return next()
+        logger.warning(
+            "refused a request for workspace %s: SLACK_BOT_TOKEN serves %s",
+            team_id or enterprise_id,
+            ours.team_id or ours.enterprise_id,
+        )
+        if body.get("command"):
+            return BoltResponse(
+                status=200,
+                body={"response_type": "ephemeral", "text": messages.other_workspace()},
+            )
+        return BoltResponse(status=200, body="")
 
     return PlainMiddleware(middleware)

@@ -78,8 +78,8 @@ def test_job_clients_use_the_configured_api_url(tmp_path: Path) -> None:
     database = Database(settings.database_url)
     upgrade(database.engine)  # client_for checks that the workspace is still active
     ctx = JobContext(database=database, settings=settings)
-    assert ctx.client_for("T1").base_url == "http://127.0.0.1:9/api/"
-    assert ctx.client_for("T1").token == "xoxb-test"
+    assert ctx.client_for().base_url == "http://127.0.0.1:9/api/"
+    assert ctx.client_for().token == "xoxb-test"
 
 
 def test_building_the_app_is_quiet(

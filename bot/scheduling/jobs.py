@@ -59,9 +59,12 @@ class JobContext:
         with self.database.read_session() as session:
             if not workspaces.is_active(session=session, team_id=team_id):
                 raise WorkspaceInactive(team_id)
+            enterprise_id = workspaces.enterprise_of(session=session, team_id=team_id)
         refresher = self.refresher
         if refresher is None:
             token = self.settings.slack_bot_token
+            if team_id is not None and token:
+                self._check_token_serves(token, team_id, enterprise_id)
         else:
             from bot.slack.tokens import REFRESH_AHEAD
 
@@ -73,6 +76,22 @@ class JobContext:
         if key not in self._clients:
             self._clients[key] = build_web_client(self.settings, token=token)
         return self._clients[key]
+
+    def _check_token_serves(self, token: str, team_id: str, enterprise_id: str | None) -> None:
+        """Token mode: SLACK_BOT_TOKEN acts in its own workspace (or Grid org) only. A row for
+        another team (stored before this check existed) is treated as not installed."""
+        from bot.slack.single_workspace import token_workspace
+
+        if token not in self._clients:
+            self._clients[token] = build_web_client(self.settings, token=token)
+        ours = token_workspace(self._clients[token])
+        if not ours.serves(team_id=team_id, enterprise_id=enterprise_id):
+            logger.warning(
+                "not sending to workspace %s: SLACK_BOT_TOKEN serves %s",
+                team_id,
+                ours.team_id or ours.enterprise_id,
+            )
+            raise WorkspaceInactive(team_id)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,13 @@ def apply_profile(user: User, profile: dict[str, object]) -> None:
         user.inactive_reason = "deactivated"
 
 
+def enterprise_of(*, session: Session, team_id: str | None) -> str | None:
+    """The Enterprise Grid org a known workspace belongs to (None outside Grid or unknown)."""
+    if not team_id:
+        return None
+    return session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
+
+
 def is_active(*, session: Session, team_id: str | None) -> bool:
     """False only for a workspace we know and that uninstalled the app (or lost its token)."""
     if not team_id:
