@@ -28,6 +28,7 @@ from bot.middleware import (
 from bot.scheduling.jobs import JobContext
 from bot.slack.client import build_web_client
 from bot.slack.oauth import OAuthComponents, build_oauth
+from bot.slack.single_workspace import KnownTokenWorkspace
 from bot.workqueue.runner import QueueRunner
 from bot.workqueue.writer import QueueWriter
 
@@ -131,9 +132,10 @@ def create_app(
         on_written=queue_runner.notify if queue_runner is not None else None,
         on_failed=tell_not_queued,
     )
-    if token:
+    token_workspace = KnownTokenWorkspace(token) if token else None
+    if token_workspace is not None:
         # First: a request for another team stores nothing, not even its event id.
-        bolt.use(one_workspace(token))
+        bolt.use(one_workspace(token_workspace))
     bolt.use(PlainMiddleware(prompt_acks))
     bolt.use(database_session(database, settings, queue_writer=queue_writer))
     bolt.use(deduplicate_events(database))
@@ -145,8 +147,8 @@ def create_app(
     )
     if queue_runner is not None:
         queue_runner.start()
-    if token and verify_token:
-        _reactivate_token_workspace(web_client, token, database)
+    if token_workspace is not None and verify_token:
+        _reactivate_token_workspace(web_client, token_workspace, database)
     return MultiplierApp(
         bolt=bolt,
         settings=settings,
@@ -186,14 +188,15 @@ def quiet_bolt_token_notice() -> None:
         bolt_logger.addFilter(_DropMessage(message))
 
 
-def _reactivate_token_workspace(client: WebClient, token: str, database: Database) -> None:
+def _reactivate_token_workspace(
+    client: WebClient, token_workspace: KnownTokenWorkspace, database: Database
+) -> None:
     """Single-workspace mode: a token that works means the app is installed (again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.slack.single_workspace import remember
     from bot.workspaces import service as workspaces
 
-    team_id = remember(token, client.auth_test(token=token)).team_id
+    team_id = token_workspace.remember(client.auth_test(token=token_workspace.token)).team_id
     if not team_id:
         return
     try:

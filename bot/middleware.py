@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.logs import tag_request
-from bot.slack.single_workspace import request_token_workspace
+from bot.slack.single_workspace import KnownTokenWorkspace
 from bot.slack.verification import VERIFIED, trusted_response_url
 from bot.ui import messages
 from bot.workqueue.writer import QueueWriter
@@ -221,7 +221,7 @@ def deduplicate_events(database: Database) -> PlainMiddleware:
     return PlainMiddleware(middleware)
 
 
-def one_workspace(token: str) -> PlainMiddleware:
+def one_workspace(ours: KnownTokenWorkspace) -> PlainMiddleware:
     """Single-workspace token mode: refuse, politely and storing nothing, requests for a
     team the token is not for (bot/slack/single_workspace.py says why).
 
@@ -234,13 +234,15 @@ def one_workspace(token: str) -> PlainMiddleware:
         team_id, enterprise_id = context.team_id, context.enterprise_id
         if not team_id and not enterprise_id:
             return next()  # nothing names a workspace (e.g. url_verification)
-        ours = request_token_workspace(token, context)
-        if ours is None or ours.serves(team_id=team_id, enterprise_id=enterprise_id):
+        token_workspace = ours.for_request(context)
+        if token_workspace is None or token_workspace.serves(
+            team_id=team_id, enterprise_id=enterprise_id
+        ):
             return next()
         logger.warning(
             "refused a request for workspace %s: SLACK_BOT_TOKEN serves %s",
             team_id or enterprise_id,
-            ours.team_id or ours.enterprise_id,
+            token_workspace.team_id or token_workspace.enterprise_id,
         )
         if body.get("command"):
             return BoltResponse(

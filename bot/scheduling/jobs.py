@@ -20,6 +20,7 @@ from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
 
 if TYPE_CHECKING:
+    from bot.slack.single_workspace import KnownTokenWorkspace
     from bot.slack.tokens import TokenRefresher
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class JobContext:
     worker_id: str = "cli"
     _clients: dict[str, WebClient] = field(default_factory=dict)
     _refresher: TokenRefresher | None = None
+    # Single-workspace mode: the token's own workspace, from auth.test (asked once).
+    _token_workspace: KnownTokenWorkspace | None = None
 
     @property
     def refresher(self) -> TokenRefresher | None:
@@ -80,11 +83,13 @@ class JobContext:
     def _check_token_serves(self, token: str, team_id: str, enterprise_id: str | None) -> None:
         """Token mode: SLACK_BOT_TOKEN acts in its own workspace (or Grid org) only. A row for
         another team (stored before this check existed) is treated as not installed."""
-        from bot.slack.single_workspace import token_workspace
+        from bot.slack.single_workspace import KnownTokenWorkspace
 
         if token not in self._clients:
             self._clients[token] = build_web_client(self.settings, token=token)
-        ours = token_workspace(self._clients[token])
+        if self._token_workspace is None or self._token_workspace.token != token:
+            self._token_workspace = KnownTokenWorkspace(token)
+        ours = self._token_workspace.ask(self._clients[token])
         if not ours.serves(team_id=team_id, enterprise_id=enterprise_id):
             logger.warning(
                 "not sending to workspace %s: SLACK_BOT_TOKEN serves %s",

@@ -37,52 +37,53 @@ class TokenWorkspace:
         return bool(self.enterprise_id) and enterprise_id == self.enterprise_id
 
 
-_known: dict[str, TokenWorkspace] = {}
-_lock = threading.Lock()
+class KnownTokenWorkspace:
+    """What auth.test said about one token, asked once and kept (one per app or job context,
+    so nothing carries over between apps that happen to share a token string)."""
 
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self._found: TokenWorkspace | None = None
+        self._lock = threading.Lock()
 
-def remember(token: str, auth_test: Any) -> TokenWorkspace:
-    """Keep what auth.test said about `token` (a dict or a SlackResponse)."""
-    found = TokenWorkspace(
-        team_id=auth_test.get("team_id") or None,
-        enterprise_id=auth_test.get("enterprise_id") or None,
-    )
-    with _lock:
-        _known[token] = found
-    return found
+    def remember(self, auth_test: Any) -> TokenWorkspace:
+        """Keep what auth.test said (a dict or a SlackResponse)."""
+        found = TokenWorkspace(
+            team_id=auth_test.get("team_id") or None,
+            enterprise_id=auth_test.get("enterprise_id") or None,
+        )
+        with self._lock:
+            self._found = found
+        return found
 
+    @property
+    def known(self) -> TokenWorkspace | None:
+        with self._lock:
+            return self._found
 
-def token_workspace(client: WebClient) -> TokenWorkspace:
-    """The workspace of `client`'s token: auth.test once per token, then from memory.
+    def ask(self, client: WebClient) -> TokenWorkspace:
+        """The token's workspace, asking auth.test (with this token) the first time.
 
-    Raises what the Web API raises when Slack cannot say (the caller decides).
-    """
-    token = client.token or ""
-    with _lock:
-        known = _known.get(token)
-    if known is not None:
-        return known
-    return remember(token, client.auth_test())
+        Raises what the Web API raises when Slack cannot say (the caller decides).
+        """
+        return self.known or self.remember(client.auth_test(token=self.token))
 
+    def for_request(self, context: BoltContext) -> TokenWorkspace | None:
+        """The token's workspace; None only when Slack cannot say (the request goes on).
 
-def request_token_workspace(token: str, context: BoltContext) -> TokenWorkspace | None:
-    """The token's workspace; None only when Slack cannot say (then the request goes on).
-
-    Bolt's own authorization has usually just asked auth.test with this token; its answer
-    (with the bot token set) is used. Events Bolt lets through without asking (app
-    uninstalled, tokens revoked) are checked against what this process was told before, or
-    by asking now; when the token no longer works at all, Slack itself is telling us it was
-    uninstalled, and that event must go through.
-    """
-    with _lock:
-        known = _known.get(token)
-    if known is not None:
-        return known
-    result = context.authorize_result
-    if result is not None and result.bot_token == token and result.team_id:
-        return remember(token, {"team_id": result.team_id, "enterprise_id": result.enterprise_id})
-    try:
-        return token_workspace(context.client)
-    except Exception:  # the token was revoked: only Slack's own events get this far
-        logger.info("could not confirm the token's workspace with auth.test", exc_info=True)
-        return None
+        Bolt's own authorization has usually just asked auth.test with this token; its
+        answer (with the bot token set) is used. Events Bolt lets through without asking (app
+        uninstalled, tokens revoked) are checked against what was learnt before, or by
+        asking now; when the token no longer works at all, Slack itself is telling us it was
+        uninstalled, and that event must go through.
+        """
+        if (known := self.known) is not None:
+            return known
+        result = context.authorize_result
+        if result is not None and result.bot_token == self.token and result.team_id:
+            return self.remember({"team_id": result.team_id, "enterprise_id": result.enterprise_id})
+        try:
+            return self.ask(context.client)
+        except Exception:  # the token was revoked: only Slack's own events get this far
+            logger.info("could not confirm the token's workspace with auth.test", exc_info=True)
+            return None
