@@ -10,8 +10,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
+from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.conversations import service as conversations
@@ -96,6 +97,49 @@ class SessionClosingExecutor(ThreadPoolExecutor):
         """Block until no listener is running (tests, graceful shutdown); False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
+class ReleasingWebClient(WebClient):
+    """The request's WebClient, ending the thread's read-only transaction before each call
+    (Database.release_read_transaction), so no idle connection waits on Slack."""
+
+    _database: Database | None = None
+
+    @classmethod
+    def of(cls, client: WebClient, database: Database) -> WebClient:
+        if isinstance(client, cls):
+            return client
+        releasing = cls(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            ssl=client.ssl,
+            proxy=client.proxy,
+            headers=client.headers,
+            team_id=getattr(client, "team_id", None),
+            logger=client.logger,
+            retry_handlers=client.retry_handlers,
+        )
+        releasing._database = database
+        return releasing
+
+    def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        if self._database is not None:
+            self._database.release_read_transaction()
+        return super().api_call(api_method, **kwargs)
+
+
+class ReleasingRespond:
+    """The request's `respond`, ending the thread's read-only transaction first."""
+
+    def __init__(self, respond: Respond, database: Database) -> None:
+        self._respond = respond
+        self._database = database
+        self.response_url = getattr(respond, "response_url", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._database.release_read_transaction()
+        return self._respond(*args, **kwargs)
 
 
 class PlainMiddleware(Middleware):
@@ -189,6 +233,10 @@ def database_session(
         context["database"] = database
         context["settings"] = settings
         context["queue_writer"] = queue_writer
+        # No listener holds a connection that only read while Slack answers (issue 12).
+        context["client"] = ReleasingWebClient.of(context.client, database)
+        if context.respond is not None:
+            context["respond"] = ReleasingRespond(context.respond, database)
         try:
             return next()
         finally:

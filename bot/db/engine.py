@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -143,6 +144,28 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_WROTE = "multiplier_wrote"
+
+
+def _track_writes(factory: sessionmaker) -> None:
+    """Mark a session's transaction once it writes or locks rows (see release_read_transaction)."""
+
+    @event.listens_for(factory, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        session.info[_WROTE] = True
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _executed(state: Any) -> None:
+        locks = getattr(state.statement, "_for_update_arg", None) is not None
+        if not state.is_select or locks:
+            state.session.info[_WROTE] = True
+
+    @event.listens_for(factory, "after_transaction_end")
+    def _ended(session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            session.info.pop(_WROTE, None)
+
+
 class Database:
     """An engine plus the session factories built on it."""
 
@@ -155,6 +178,7 @@ class Database:
         )
         # One session per thread for Bolt listeners; closed when the listener finishes.
         self.scoped_session = scoped_session(self.session_factory)
+        _track_writes(self.session_factory)
 
     @property
     def is_sqlite(self) -> bool:
@@ -186,6 +210,31 @@ class Database:
         finally:
             session.rollback()
             session.close()
+
+    def release_read_transaction(self) -> bool:
+        """End this thread's listener transaction if it has only read; True if it did.
+
+        Called before every Web API call and response a listener makes (bot.middleware):
+        a transaction left open by reads (a lazy load, a check after the flow's commit)
+        would otherwise keep its pooled connection, and on SQLite the write lock, for as
+        long as Slack takes to answer. Committing a transaction that wrote nothing changes
+        no data; objects stay loaded (expire_on_commit=False). One that wrote (or locked
+        rows) is left alone: its flow owns it and commits it.
+        """
+        registry = self.scoped_session.registry
+        if not registry.has():
+            return False
+        session = registry()
+        if not session.in_transaction() or session.info.get(_WROTE):
+            return False
+        if session.new or session.dirty or session.deleted:
+            return False
+        try:
+            session.commit()
+        except SQLAlchemyError:  # the database went away: the flow's next use will say so
+            session.rollback()
+            return False
+        return True
 
     def remove_thread_session(self) -> None:
         """Close this thread's listener session, rolling back anything left uncommitted."""

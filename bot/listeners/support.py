@@ -70,5 +70,8 @@ def people_named(
     )
     missing = [name for name in names if name not in found]
     if missing:
+        # What the unit of work did so far (finding or creating the person) is committed
+        # first: no connection (on SQLite, the write lock) is held while Slack answers.
+        db(context).commit()
         found.update(directory.find_by_name(client, missing))
     return found

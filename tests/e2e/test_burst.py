@@ -17,7 +17,10 @@ from sqlalchemy import func, select
 
 from bot.db.engine import Database
 from bot.db.models import User
+from bot.ui import evidence as evidence_ui
 from standin.webapi import SlackStandIn
+from tests.e2e.evidence_helpers import brag, click
+from tests.e2e.test_checkin_answers import send_checkin
 from tests.support.apps import RunningApp, make_settings, start_app
 
 PEOPLE = 45
@@ -104,3 +107,97 @@ def test_an_exhausted_pool_says_busy_not_unreachable(
             held.close()
         running.stop()
         small.dispose()
+
+
+@pytest.fixture
+def held(running_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Web API calls and responses made while the calling listener's thread had its
+    database transaction open (nothing should be: issue 12)."""
+    from slack_sdk import WebClient
+    from slack_sdk.webhook import WebhookClient
+
+    database = running_app.database
+    found: list[str] = []
+
+    def holding() -> bool:
+        registry = database.scoped_session.registry
+        return registry.has() and registry().in_transaction()
+
+    def watch(cls: type, name: str, label) -> None:
+        original = getattr(cls, name)
+
+        def watched(self, first, *args, **kwargs):
+            if holding():
+                found.append(label(first))
+            return original(self, first, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, watched)
+
+    watch(WebClient, "api_call", lambda method: method)
+    watch(WebhookClient, "send_dict", lambda _body: "response_url")
+    return found
+
+
+def test_no_listener_holds_a_transaction_while_slack_answers(
+    running_app: RunningApp, standin: SlackStandIn, held: list[str]
+) -> None:
+    """First contacts, usage errors, kudos, the Home, a DM, the evidence list and buttons."""
+    slack = running_app.slack
+    confirmation = brag(running_app, "fixed the flaky test", user_id="UALICE")
+    slack.slash_command("/multiplier", "checkins on fri 15:00", user_id="UALICE")
+    slack.slash_command("/multiplier", "checkins sometimes", user_id="UBOB")
+    slack.slash_command("/multiplier", "settings", user_id="UCAROL")
+    slack.slash_command("/kudos", "<@UALICE|alice> for the review", user_id="UBOB")
+    slack.slash_command("/brag", "shipped the thing", user_id="UCAROL")
+    slack.slash_command("/multiplier", "help", user_id="UALICE")
+    slack.app_home_opened("UBOB")
+    slack.dm_message("hello", user_id="UCAROL")
+    running_app.wait_idle(20)
+    slack.slash_command("/multiplier", "evidence", user_id="UCAROL")
+    slack.slash_command("/multiplier", "export", user_id="UCAROL")
+    click(running_app, confirmation, evidence_ui.SHARE)
+    running_app.wait_idle(20)
+    assert len(standin.calls_to("response_url")) >= 8
+    assert held == []
+
+
+def test_check_in_buttons_hold_no_transaction_while_slack_answers(
+    running_app: RunningApp, standin: SlackStandIn, held: list[str]
+) -> None:
+    """The message is redrawn (chat.update), a used button says so, a modal opens."""
+    _row, message = send_checkin(running_app, "UALICE")
+    slack = running_app.slack
+    for _ in range(2):
+        slack.block_action(
+            "checkin_nothing", user_id="UALICE", message=message, block_id="checkin_q_1"
+        )
+        running_app.wait_idle(20)
+    slack.block_action("checkin_answer", user_id="UALICE", message=message, block_id="checkin_q_0")
+    running_app.wait_idle(20)
+    assert standin.calls_to("chat.update") and standin.calls_to("views.open")
+    assert held == []
+
+
+def test_a_read_only_transaction_is_released_and_a_writing_one_is_not(
+    database: Database,
+) -> None:
+    from bot.db.models import Workspace
+
+    session = database.scoped_session()
+    try:
+        session.execute(select(func.count()).select_from(User))
+        assert session.in_transaction()
+        assert database.release_read_transaction()
+        assert not session.in_transaction()
+        session.add(Workspace(team_id="T0REL", name=None, settings={}))
+        session.flush()
+        assert not database.release_read_transaction()  # its flow commits it
+        session.commit()
+        session.execute(select(Workspace.id).with_for_update())  # a row lock is not a mere read
+        assert not database.release_read_transaction()
+        session.rollback()
+        workspace = session.scalars(select(Workspace)).one()  # reads after the commit
+        assert database.release_read_transaction()
+        assert workspace.team_id == "T0REL"  # still loaded
+    finally:
+        database.remove_thread_session()

@@ -107,6 +107,8 @@ def _schedule_reply(description: service.Schedule, multiplier: str) -> dict:
 
 
 def _usage(request: SubcommandRequest, message: str) -> None:
+    # A usage error changes nothing; and no connection is held while Slack answers.
+    db(request.context).rollback()
     request.respond(**messages.usage_error(message, request.typed, command_names(request.context)))
 
 
