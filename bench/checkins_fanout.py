@@ -3,12 +3,17 @@
     python bench/checkins_fanout.py                      # 5,000 users, 3,000/min + 1/s/channel
     python bench/checkins_fanout.py --unlimited          # no limits: the pipeline's messages/s
     python bench/checkins_fanout.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    python bench/checkins_fanout.py --replicas 2 --users 10000 --database-url …  # scale-out
 
 The stand-in enforces Slack-like limits (sliding windows: per workspace per minute for
 chat.postMessage, and per channel per second) and answers 429 with Retry-After beyond them.
 The worker runs as a subprocess, as in production; completion time is measured from its
 start to its exit and compared with the ideal, N / limit-per-minute (100 s for 5,000 at
 3,000/min). Every user must end up with exactly one check-in.
+
+With `--replicas N`, N workers start at once against the same database (as N worker dynos
+would), each pacing itself at the configured per-process send rate; completion runs until
+the last one exits, and 429s show how far their sum leans on Slack's limit.
 """
 
 from __future__ import annotations
@@ -121,14 +126,18 @@ def run(args: argparse.Namespace) -> dict:
     started = time.monotonic()
     profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
     job = ["jobs", "run", "checkins", "--now", NOW.isoformat()]
-    worker = subprocess.run(
-        [sys.executable, *profile, "-m", "bot", *job],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, *profile, "-m", "bot", *job],
+            cwd=workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(args.replicas)
+    ]
+    outputs = [replica.communicate() for replica in replicas]
     elapsed = time.monotonic() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = (children.ru_utime - children_before.ru_utime) + (
@@ -156,12 +165,13 @@ def run(args: argparse.Namespace) -> dict:
         "threads": args.threads,
         "standin_sdk_validation": not args.no_sdk_validation,
         "database": "postgresql" if args.database_url else "sqlite",
-        "worker_exit": worker.returncode,
-        "worker_summary": worker.stdout.strip(),
+        "replicas": args.replicas,
+        "worker_exit": max(replica.returncode for replica in replicas),
+        "worker_summary": [out.strip() for out, _err in outputs],
         "completion_seconds": round(elapsed, 2),
         "first_to_last_message_seconds": round(last - first, 2),
         "messages_per_second": round(len(ok_calls) / elapsed, 1) if elapsed else None,
-        "worker_cpu_seconds": round(worker_cpu, 1),
+        "worker_cpu_seconds": round(worker_cpu, 1),  # all replicas together
         "worker_cpu_ms_per_message": round(worker_cpu / max(len(ok_calls), 1) * 1000, 2),
         "delivered_users": len(per_channel),
         "duplicates": sum(n - 1 for n in per_channel.values() if n > 1),
@@ -177,8 +187,9 @@ def run(args: argparse.Namespace) -> dict:
     standin.stop()
     database.dispose()
     cleanup()
-    if worker.returncode != 0:
-        print(worker.stderr, file=sys.stderr)
+    for replica, (_out, err) in zip(replicas, outputs, strict=True):
+        if replica.returncode != 0:
+            print(err, file=sys.stderr)
     return result
 
 
@@ -193,6 +204,9 @@ def main() -> int:
         help="the worker's SLACK_SEND_RATE_PER_MINUTE (default: 98%% of --per-minute)",
     )
     parser.add_argument("--threads", type=int, default=8, help="SLACK_SEND_THREADS")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="workers started at once (default 1)"
+    )
     parser.add_argument("--unlimited", action="store_true", help="no limits at the stand-in")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
     parser.add_argument(

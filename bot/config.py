@@ -114,11 +114,8 @@ class Settings(BaseSettings):
     # The Home tab is republished this long after the last change to a user's data, so a
     # burst of changes publishes once.
     home_refresh_delay_seconds: float = Field(default=2.0, ge=0, le=60)
-    # Threads doing work that requests queued for after their ack (storing /brag texts and
-    # answering): in the worker, or in the web process unless it defers to the worker.
-    work_queue_threads: int = Field(default=4, ge=1, le=32)
     # The worker lowers its CPU priority by this much (Unix `nice`, 0-19) so that, where it
-    # shares a machine with the web process, acks (due within 3 s) go before queued work.
+    # shares a machine with the web process, acks (due within 3 s) go before scheduled work.
     worker_nice: int = Field(default=10, ge=0, le=19)
 
     @property
@@ -131,20 +128,16 @@ class Settings(BaseSettings):
         """The connections one process may open: one for every thread that can use the
         database at once, so no thread ever waits on another for a connection.
 
-        web: the HTTP threads, the listener threads, the work-queue threads, plus the queue
-        writer, the Home refresher and the queue's LISTEN connection. worker: the check-in
-        sending threads, the work-queue threads, plus the scheduler, the Home refresher and
-        the LISTEN connection. Connections are opened as threads need them; the pool keeps
-        `kept` open when idle and closes the others when they are returned.
+        web: the HTTP threads and the listener threads, plus the Home refresher. worker: the
+        check-in sending threads, plus the scheduler's and the Home refresher's. Connections
+        are opened as threads need them; the pool keeps `kept` open when idle and closes the
+        others when they are returned.
         """
-        background = self.work_queue_threads + 3
         if process == "web":
-            kept = self.web_threads + self.work_queue_threads
-            most = self.web_threads + self.listener_threads + background
-        else:
-            kept = self.work_queue_threads + 2
-            most = self.slack_send_threads + background
-        return DatabasePool(kept=kept, most=most)
+            return DatabasePool(
+                kept=self.web_threads, most=self.web_threads + self.listener_threads + 1
+            )
+        return DatabasePool(kept=2, most=self.slack_send_threads + 2)
 
     @field_validator("slack_api_url")
     @classmethod

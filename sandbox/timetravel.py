@@ -3,7 +3,7 @@
 The worker runs every job at every minute. Doing that across a week (10,080 minutes) would
 take minutes, so the fast-forward visits only the minutes where a job could have work:
 
-- a job registered with a `next_due` hint runs exactly at the instants the hint names;
+- a job with a hint in sandbox/hints.py runs exactly at the instants the hint names;
 - any other job runs on a grid: every minute on short jumps (up to three hours), every
   quarter hour on longer ones — every time zone is a whole number of quarter hours from UTC,
   so a slot at a quarter hour of local time is still hit exactly — and at the final minute.
@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot import clock
-from bot.scheduling.jobs import JOBS, JobContext, JobSpec
+from bot.scheduling.catalog import JOBS
+from bot.scheduling.jobs import JobContext, JobSpec
+from sandbox.hints import NEXT_DUE
 from sandbox.workspace import ceil_minute, minute
 
 logger = logging.getLogger(__name__)
@@ -81,9 +83,10 @@ def _next_for(
     hints: bool = True,
 ) -> datetime | None:
     """The next minute after `after` (and at most `end`) when `spec` should run, or None."""
-    if hints and spec.next_due is not None:
+    next_due = NEXT_DUE.get(spec.name) if hints else None
+    if next_due is not None:
         try:
-            hint = spec.next_due(ctx, after)
+            hint = next_due(ctx, after)
         except Exception:
             logger.exception(
                 "next_due hint failed; falling back to the grid", extra={"job": spec.name}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.checkins.dispatch import Dispatcher
-from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.checkins.reminders import send_reminders
 from bot.coaching.library import default_library
-from bot.scheduling.jobs import JobContext, JobResult, job
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 
 RUN_BUDGET_SECONDS = 45
 
@@ -17,11 +16,6 @@ def _token_for(ctx: JobContext):
     return lambda team_id: ctx.client_for(team_id).token
 
 
-@job(
-    "checkins",
-    "Send the check-ins that are due: one per user and period, exactly once.",
-    next_due=next_checkins_due,
-)
 def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     dispatcher = Dispatcher(
         database=ctx.database,
@@ -36,13 +30,23 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     return JobResult("checkins", dispatcher.run(now, budget_seconds=budget).summary())
 
 
-@job(
-    "checkin-reminders",
-    "Remind once about unanswered check-ins, outside quiet hours.",
-    next_due=next_reminders_due,
-)
 def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:
     report = send_reminders(
         database=ctx.database, settings=ctx.settings, token_for=_token_for(ctx), now=now
     )
     return JobResult("checkin-reminders", report.summary())
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "checkins",
+        "Send the check-ins that are due: one per user and period, exactly once.",
+        run_checkins,
+    ),
+    JobSpec(
+        "checkin-reminders",
+        "Remind once about unanswered check-ins, outside quiet hours.",
+        run_checkin_reminders,
+    ),
+)

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.coaching import text as textmatch
+import bot.coaching.text as textmatch
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Dimension, Reframe, Scope
 

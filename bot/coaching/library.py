@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from bot.coaching import text as textmatch
+import bot.coaching.text as textmatch
 from bot.coaching.models import (
     EVIDENCE_SOURCES,
     RULE_KINDS,

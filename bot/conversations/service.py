@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.conversations.edits import UserEdit, edit_stamp
@@ -14,15 +15,20 @@ from bot.db.models import DirectMessage, ProcessedEvent, User
 
 
 def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool:
-    """Record an event id; False when it was already recorded (a Slack retry)."""
-    if session.get(ProcessedEvent, event_id) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(event_id=event_id, team_id=team_id))
-    except IntegrityError:
-        return False
-    return True
+    """Record an event id; False when it was already recorded (a Slack retry).
+
+    One INSERT … ON CONFLICT DO NOTHING: this runs before an event's ack, so it takes one
+    round trip to the database, not a look-up, a savepoint and an insert.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedEvent)
+        .values(event_id=event_id, team_id=team_id, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ProcessedEvent.event_id)
+    )
+    # RETURNING, not rowcount: psycopg reports no rowcount here (-1).
+    return session.execute(statement).first() is not None
 
 
 def prune_processed_events(*, session: Session, now: datetime, keep: timedelta) -> int:

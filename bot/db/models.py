@@ -344,29 +344,6 @@ class DirectMessage(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class QueuedWork(Base):
-    """Work a request left for after its ack, such as storing a `/brag`, until it is done.
-
-    The request path only writes this row; a queue runner (in the worker, or in the web
-    process) does the work and deletes the row in the same transaction, so it happens once.
-    `payload` holds what the user typed until then: the row belongs to the user (forget-me
-    and the workspace purge delete it).
-    """
-
-    __tablename__ = "queued_work"
-    __table_args__ = (Index("ix_queued_work_due", "due_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Not run before this instant: now when queued, later after a failed attempt.
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-
-
 class ProcessedEvent(Base):
     """A Slack event id already handled, so Slack's retries are not processed twice."""
 

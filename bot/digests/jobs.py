@@ -14,7 +14,7 @@ from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.digests import service, slack
 from bot.scheduling import outbox
-from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.slack.people import names_in
 from bot.summaries import delivery
 from bot.summaries.delivery import SendFailed
@@ -67,11 +67,6 @@ def next_digest_due(ctx: JobContext, after: datetime) -> datetime | None:
     return max(slot, next_minute(after))
 
 
-@job(
-    "digests",
-    "Post each team digest channel's weekly digest when its slot comes.",
-    next_due=next_digest_due,
-)
 def run_digests(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         queued, too_late = service.enqueue_due(
@@ -215,3 +210,13 @@ def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tall
     else:
         post.status = "pending"
         tally.retry += 1
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "digests",
+        "Post each team digest channel's weekly digest when its slot comes.",
+        run_digests,
+    ),
+)

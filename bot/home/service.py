@@ -13,90 +13,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from bot.coaching.library import CoachingLibrary
+from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
-from bot.summaries import metrics
-from bot.summaries import service as summaries
+from bot.home.data import load_home
+from bot.ui.home import home_view
 
 logger = logging.getLogger(__name__)
 
-RECENT_ENTRIES = 10
 _PENDING_KEY = "multiplier.home_refresh"
-
-
-@dataclass(frozen=True)
-class HomeSettings:
-    summary_enabled: bool
-    checkins_enabled: bool
-    cadence: str
-    checkin_weekday: int
-    checkin_minute: int
-    tz: str
-    paused_until: date | None
-
-
-@dataclass(frozen=True)
-class HomeData:
-    """Everything the Home tab shows for one person."""
-
-    summary: metrics.MultiplierSummary
-    recent: Sequence[metrics.EntryRow]
-    settings: HomeSettings
-
-
-def load_home(*, session: Session, user: User, now: datetime, library: CoachingLibrary) -> HomeData:
-    """This week so far, the trend, the current nudge, recent entries and settings."""
-    week = summaries.current_week(user, now)
-    summary = summaries.build_summary(
-        session=session, user=user, week=week, library=library, in_progress=True
-    )
-    rows = session.execute(
-        select(
-            EvidenceEntry.id,
-            EvidenceEntry.occurred_at,
-            EvidenceEntry.dimension,
-            EvidenceEntry.scope,
-            EvidenceEntry.text,
-            EvidenceEntry.source,
-            EvidenceEntry.visibility,
-        )
-        .where(EvidenceEntry.user_id == user.id)
-        .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
-        .limit(RECENT_ENTRIES)
-    ).all()
-    recent = [
-        metrics.EntryRow(
-            id=r[0],
-            occurred_at=r[1],
-            dimension=r[2],
-            scope=r[3],
-            text=r[4],
-            source=r[5],
-            visibility=r[6],
-        )
-        for r in rows
-    ]
-    return HomeData(
-        summary=summary,
-        recent=recent,
-        settings=HomeSettings(
-            summary_enabled=user.summary_enabled,
-            checkins_enabled=user.checkins_enabled,
-            cadence=user.cadence,
-            checkin_weekday=user.checkin_weekday,
-            checkin_minute=user.checkin_minute,
-            tz=user.tz,
-            paused_until=user.paused_until,
-        ),
-    )
 
 
 # ── Coalesced republishing ─────────────────────────────────────────────────────────────────
@@ -182,20 +114,44 @@ class HomeRefresher:
                         self._cond.notify_all()
 
 
-_refreshers: dict[Engine, HomeRefresher] = {}
+# Installed refreshers, by the session factory whose commits they follow, with their hooks.
+_installed: dict[sessionmaker[Session], tuple[HomeRefresher, dict[str, Callable[..., None]]]] = {}
 _registry_lock = threading.Lock()
 
 
-def install_refresher(engine: Engine, refresher: HomeRefresher) -> None:
-    """Route refresh requests from sessions on this engine to `refresher`."""
+def install_refresher(database: Database, refresher: HomeRefresher) -> None:
+    """Republish Homes through `refresher` after commits of this database's sessions.
+
+    The hooks go on this database's session factory only, never on every Session in the
+    process: a session made elsewhere (a test, a migration) cannot reach Slack by committing.
+    """
+    factory = database.session_factory
+    hooks: dict[str, Callable[..., None]] = {
+        "after_flush": _collect_changes,
+        "after_commit": _publisher_after_commit(refresher),
+        "after_rollback": _forget_changes,
+    }
     with _registry_lock:
-        _refreshers[engine] = refresher
+        previous = _installed.pop(factory, None)
+        if previous is not None:
+            _remove_hooks(factory, previous[1])
+        for name, hook in hooks.items():
+            event.listen(factory, name, hook)
+        _installed[factory] = (refresher, hooks)
 
 
-def uninstall_refresher(engine: Engine, refresher: HomeRefresher) -> None:
+def uninstall_refresher(database: Database, refresher: HomeRefresher) -> None:
+    factory = database.session_factory
     with _registry_lock:
-        if _refreshers.get(engine) is refresher:
-            del _refreshers[engine]
+        installed = _installed.get(factory)
+        if installed is not None and installed[0] is refresher:
+            del _installed[factory]
+            _remove_hooks(factory, installed[1])
+
+
+def _remove_hooks(factory: sessionmaker[Session], hooks: dict[str, Callable[..., None]]) -> None:
+    for name, hook in hooks.items():
+        event.remove(factory, name, hook)
 
 
 def _pending(session: Session) -> set[int]:
@@ -227,7 +183,6 @@ _HOME_SETTINGS = (
 )
 
 
-@event.listens_for(Session, "after_flush")
 def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
     """Note whose Home a flush changed (new, dirty and deleted still hold the flushed rows)."""
     touched: set[int] = set()
@@ -245,23 +200,16 @@ def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
         _pending(session).update(touched)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    pending: set[int] | None = session.info.pop(_PENDING_KEY, None)
-    if not pending:
-        return
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
-    with _registry_lock:
-        refresher = _refreshers.get(engine) if engine is not None else None
-    if refresher is None:
-        return  # no app in this process (CLI, worker): the next app_home_opened rebuilds it
-    for user_id in pending:
-        refresher.request(user_id)
+def _publisher_after_commit(refresher: HomeRefresher) -> Callable[[Session], None]:
+    def after_commit(session: Session) -> None:
+        pending: set[int] | None = session.info.pop(_PENDING_KEY, None)
+        for user_id in pending or ():
+            refresher.request(user_id)
+
+    return after_commit
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def _forget_changes(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
@@ -269,8 +217,6 @@ def home_view_for(
     *, session: Session, user: User, now: datetime, library: CoachingLibrary, names: Any
 ) -> dict[str, Any]:
     """The Home view for one user (Block Kit built in bot.ui.home)."""
-    from bot.ui.home import home_view
-
     data = load_home(session=session, user=user, now=now, library=library)
     return home_view(data, library=library, names=names, welcome=_welcome_blocks(user, names))
 
@@ -285,7 +231,7 @@ def _welcome_blocks(user: User, names: Any) -> list[dict[str, Any]]:
 def cancel_pending_refresh(*, user_id: int) -> None:
     """The Home was just published fresh: a queued refresh for it would only repeat it."""
     with _registry_lock:
-        refreshers = list(_refreshers.values())
+        refreshers = [refresher for refresher, _hooks in _installed.values()]
     for refresher in refreshers:
         refresher.cancel(user_id)
 
@@ -350,5 +296,5 @@ def start_home_refresher(ctx: Any, *, client: Any = None) -> HomeRefresher:
         ),
     )
     refresher = HomeRefresher(publish, delay=settings.home_refresh_delay_seconds)
-    install_refresher(ctx.database.engine, refresher)
+    install_refresher(ctx.database, refresher)
     return refresher

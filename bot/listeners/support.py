@@ -13,7 +13,6 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.slack import directory
 from bot.ui.messages import CommandNames
-from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
 
 
@@ -38,11 +37,6 @@ def current_user(context: BoltContext) -> User:
     if not user_id:
         raise ValueError("this request carries no user")
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
-
-
-def queue_work(context: BoltContext, work: PendingWork) -> None:
-    """Queue work for after the ack (bot/workqueue): handed to the writer, returns at once."""
-    context["queue_writer"].put(work)
 
 
 def coaching_library(context: BoltContext) -> CoachingLibrary:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,10 +11,8 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.slack.client import build_web_client
-from bot.ui.text import plural
 from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
 
@@ -108,87 +105,21 @@ class JobResult:
 
 
 Job = Callable[[JobContext, datetime], JobResult]
-# The earliest instant strictly after `after` at which running the job could do anything, or
-# None when nothing is scheduled (until someone acts). The worker ignores it; the local sandbox
-# uses it to fast-forward the clock without running every job at every minute.
+# The earliest instant strictly after `after` at which running a job could do anything, or
+# None when nothing is scheduled (until someone acts). Production never asks; the local
+# sandbox uses these hints (sandbox/hints.py) to fast-forward without running every minute.
 NextDue = Callable[[JobContext, datetime], datetime | None]
 
 
 @dataclass(frozen=True)
 class JobSpec:
+    """A job the worker and `python -m bot jobs` run, listed in bot/scheduling/catalog.py."""
+
     name: str
     description: str
     run: Job
-    next_due: NextDue | None = None
-
-
-JOBS: dict[str, JobSpec] = {}
-
-
-def job(name: str, description: str, *, next_due: NextDue | None = None) -> Callable[[Job], Job]:
-    """Register a job under a name the CLI and the worker use.
-
-    `next_due` is an optional hint for the sandbox's fast-forward (see NextDue); a job without
-    it is run there on a grid of minutes (quarter hours on long jumps).
-    """
-
-    def decorate(func: Job) -> Job:
-        JOBS[name] = JobSpec(name=name, description=description, run=func, next_due=next_due)
-        return func
-
-    return decorate
 
 
 def next_minute(after: datetime) -> datetime:
     """The minute after `after`: a hint's answer when work may already be waiting."""
     return after.replace(second=0, microsecond=0) + timedelta(minutes=1)
-
-
-def _next_midnight(_ctx: JobContext, after: datetime) -> datetime:
-    """Pruning once a day is as good as every minute: nothing shows the difference."""
-    return after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-
-
-@job(
-    "prune-events",
-    "Forget processed Slack event ids older than EVENT_RETENTION_DAYS.",
-    next_due=_next_midnight,
-)
-def prune_events(ctx: JobContext, now: datetime) -> JobResult:
-    with ctx.database.session() as session:
-        removed = conversations.prune_processed_events(
-            session=session, now=now, keep=timedelta(days=ctx.settings.event_retention_days)
-        )
-    return JobResult("prune-events", f"forgot {plural(removed, 'processed event id')}")
-
-
-def run_job(name: str, ctx: JobContext, now: datetime) -> JobResult:
-    """Run one registered job for the instant `now`."""
-    return JOBS[name].run(ctx, now)
-
-
-def run_all_due(
-    ctx: JobContext, now: datetime, *, stop: threading.Event | None = None
-) -> list[JobResult]:
-    """One scheduler tick: every job, in registration order; one failure does not stop others.
-
-    Once `stop` is set no further job starts: the jobs left catch up on the next start.
-    """
-    results = []
-    for spec in JOBS.values():
-        if stop is not None and stop.is_set():
-            break
-        try:
-            results.append(spec.run(ctx, now))
-        except Exception:
-            logger.exception("job failed", extra={"job": spec.name})
-    return results
-
-
-# Feature jobs register themselves on import (kept at the bottom: they import this module).
-from bot.checkins import jobs as _checkin_jobs  # noqa: E402, F401
-from bot.digests import jobs as _digest_jobs  # noqa: E402, F401
-from bot.summaries import jobs as _summary_jobs  # noqa: E402, F401
-
-# Feature modules register their jobs on import (see @job above).
-from bot.workspaces import jobs as _workspace_jobs  # noqa: E402, F401

@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from bot.coaching.library import default_library
 from bot.db.models import SummaryPost, User
 from bot.scheduling import outbox
-from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.summaries import chart, delivery, periods, service
 from bot.summaries.delivery import SendFailed
 from bot.ui import summary as summary_ui
@@ -72,11 +72,6 @@ def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
     return min(slots, default=None)
 
 
-@job(
-    "summaries",
-    "Send the weekly personal summary DM to everyone whose week just ended.",
-    next_due=next_summary_due,
-)
 def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     settings = ctx.settings
     with ctx.database.session() as session:
@@ -252,3 +247,13 @@ def _send_chart(
     except SendFailed:
         logger.warning("chart fallback not sent")
     return False
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "summaries",
+        "Send the weekly personal summary DM to everyone whose week just ended.",
+        run_summaries,
+    ),
+)

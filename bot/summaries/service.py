@@ -38,6 +38,8 @@ STREAK_WEEKS = 52
 # A claimed summary whose sender vanished (crash) is looked at again after this long.
 STALE_CLAIM = timedelta(minutes=15)
 # PostgreSQL advisory lock key: one worker at a time queues summaries (no insert deadlocks).
+# Advisory locks are database-wide: the key is paired with the schema's, so two deployments
+# (or two test runs) in one database, each in its own schema, never skip each other's turn.
 ENQUEUE_LOCK = 0x5EED_0005
 
 
@@ -291,6 +293,15 @@ def _eligible_users(week: periods.Week) -> object:
     )
 
 
+def take_enqueue_turn(session: Session) -> bool:
+    """On PostgreSQL, whether this transaction may queue summaries now (one worker at a time,
+    per schema); held until the transaction ends. SQLite has one writer anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    schema_key = func.hashtext(func.current_schema())
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(schema_key, ENQUEUE_LOCK))))
+
+
 def enqueue_due(
     *, session: Session, now: datetime, weekday: int, minute: int, grace: timedelta
 ) -> int:
@@ -299,9 +310,7 @@ def enqueue_due(
     One statement per time zone in its window; the unique (user, period) key and ON
     CONFLICT DO NOTHING make reruns and concurrent workers harmless.
     """
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        select(func.pg_try_advisory_xact_lock(ENQUEUE_LOCK))
-    ):
+    if not take_enqueue_turn(session):
         return 0  # another worker is queueing right now; its rows are as good as ours
     zones = session.scalars(
         select(User.tz)

@@ -7,10 +7,11 @@ Pure builders. User text goes through `display()` (readable, escaped, cut for di
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
@@ -45,6 +46,9 @@ from bot.ui.text import (
     truncate,
 )
 from bot.ui.utf16 import utf16_len
+
+if TYPE_CHECKING:  # a domain result rendered here; flows need nothing from ui
+    from bot.evidence.flows import Confirmation
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -241,6 +245,23 @@ def entry_confirmation(
     }
 
 
+def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload:
+    """The answer to a stored `/brag <text>`: the entry, what to reconsider, one-click changes."""
+    notes = []
+    if result.reframe is not None:
+        notes.append(reframe_note(result.reframe))
+    if result.unmatched:
+        who = ", ".join(result.unmatched[:5])
+        notes.append(f"I couldn't match {display(who, 300)} to a person: use Edit to pick people.")
+    return entry_confirmation(
+        result.entry,
+        library,
+        tz=result.tz,
+        notes=notes,
+        how=dimension_how(result.dimension_source, result.matched),
+    )
+
+
 def reframe_note(reframe: Reframe) -> str:
     """Glue work acknowledged first, then its staff-level version, as a short suggestion."""
     return (
@@ -249,13 +270,18 @@ def reframe_note(reframe: Reframe) -> str:
     )
 
 
+_GAP = re.compile(r"\s{2,}")
+
+
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
     if source not in ("hashtag", "keyword", "example"):
         return None
     if source == "example":
         return "dimension as your workspace filed texts like this"
-    words = ", ".join(matched[:3])
+    # A matched phrase spans the blank where a mention or link stood ("paired with   on"):
+    # an ellipsis shows the gap instead of a hole.
+    words = ", ".join(_GAP.sub(" … ", phrase.strip()) for phrase in matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"
     return f"dimension guessed from “{words}”" if words else "dimension guessed from keywords"

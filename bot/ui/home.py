@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.coaching.library import CoachingLibrary
-from bot.home.service import HomeData, HomeSettings
+from bot.home.data import HomeData, HomeSettings
 from bot.summaries.periods import day_name, hhmm, zone
 from bot.ui.blocks import (
     VIEW_BLOCK_LIMIT,

@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackTokenRotationError
 from sqlalchemy import func, select
 
 from bot.db.models import User, Workspace
-from bot.scheduling.jobs import JobContext, JobResult, job, next_minute
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.ui.text import plural
 from bot.workspaces import service as workspaces
 
@@ -35,11 +35,6 @@ def next_refresh_due(ctx: JobContext, after: datetime) -> datetime | None:
     return None if ctx.refresher is None else next_minute(after)
 
 
-@job(
-    "purge",
-    "Delete data of workspaces uninstalled (users revoked) DATA_RETENTION_DAYS ago.",
-    next_due=next_purge_due,
-)
 def purge(ctx: JobContext, now: datetime) -> JobResult:
     with ctx.database.session() as session:
         removed_workspaces, removed_users = workspaces.purge_due(session=session, now=now)
@@ -49,11 +44,6 @@ def purge(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-@job(
-    "refresh-tokens",
-    "Refresh bot tokens that expire within two hours (token rotation).",
-    next_due=next_refresh_due,
-)
 def refresh_tokens(ctx: JobContext, now: datetime) -> JobResult:
     refresher = ctx.refresher
     if refresher is None:
@@ -70,3 +60,18 @@ def refresh_tokens(ctx: JobContext, now: datetime) -> JobResult:
             continue
         refreshed += refresher.refreshes - before
     return JobResult("refresh-tokens", f"refreshed {plural(refreshed, 'token')}, {failed} failed")
+
+
+# The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).
+JOBS = (
+    JobSpec(
+        "purge",
+        "Delete data of workspaces uninstalled (users revoked) DATA_RETENTION_DAYS ago.",
+        purge,
+    ),
+    JobSpec(
+        "refresh-tokens",
+        "Refresh bot tokens that expire within two hours (token rotation).",
+        refresh_tokens,
+    ),
+)

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from bot.db.models import DigestChannel, DigestPost
 from bot.digests.service import STALE_CLAIM
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from tests.support.apps import RunningApp
 
 

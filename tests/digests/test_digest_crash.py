@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import DigestPost
 from bot.digests.service import STALE_CLAIM
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, DigestPost
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from sandbox.render import Names, render_message
 from standin.webapi import SlackStandIn
 from tests.support import logbook

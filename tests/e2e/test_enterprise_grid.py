@@ -18,7 +18,8 @@ from bot.checkins import schedule
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos, SummaryPost, User, Workspace
 from bot.privacy import service as privacy
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import brag, click, count, entries, last_response
 from tests.support.apps import RunningApp, make_settings, start_app

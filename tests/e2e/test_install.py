@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, SlackBot, SlackInstallation, User, Workspace
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.workspaces.service import WorkspaceInactive
 from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, start_app

@@ -13,7 +13,8 @@ from bot.config import SettingsError, load_settings
 from bot.db.base import Base, utcnow
 from bot.db.engine import Database
 from bot.db.models import User, Workspace
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.slack.oauth import BOT_SCOPES
 from bot.workspaces.service import WorkspaceInactive
 from standin.webapi import SlackStandIn

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.ui.blocks import MESSAGE_TEXT_BUDGET, block_text_length
 from bot.ui.utf16 import utf16_len
 from standin.webapi import SlackStandIn

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from bot import clock
 from bot.db.engine import Database
 from bot.db.models import DirectMessage, EvidenceEntry, User, Workspace
-from bot.scheduling.jobs import JOBS, JobContext, run_job
+from bot.scheduling.catalog import JOBS, run_job
+from bot.scheduling.jobs import JobContext
 from standin.webapi import SlackStandIn
 from tests.support.apps import RunningApp, start_app
 from tests.support.oauth import install, make_oauth_settings

@@ -12,6 +12,7 @@ from bot.coaching import default_library
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User
+from bot.home import data as home_data
 from bot.home import service as home
 from bot.ui.home import ACTION_EXPORT, ACTION_PACKET, ACTION_SUMMARY_TOGGLE, home_view
 from bot.ui.messages import CommandNames
@@ -112,10 +113,10 @@ def test_home_never_exceeds_100_blocks_whatever_the_data() -> None:
         library=library,
         in_progress=True,
     )
-    data = home.HomeData(
+    data = home_data.HomeData(
         summary=summary,
         recent=entries[:500],
-        settings=home.HomeSettings(True, True, "weekly", 4, 900, "x" * 500, None),
+        settings=home_data.HomeSettings(True, True, "weekly", 4, 900, "x" * 500, None),
     )
     welcome = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}] * 500
     view = home_view(data, library=library, names=CommandNames(), welcome=welcome)
@@ -157,7 +158,7 @@ def test_a_rolled_back_change_requests_no_refresh(database: Database) -> None:
     """A refresh requested in a session that rolls back is forgotten."""
     published: list[int] = []
     refresher = home.HomeRefresher(published.append, delay=0)
-    home.install_refresher(database.engine, refresher)
+    home.install_refresher(database, refresher)
     try:
         with database.session() as session:
             alice_id = logbook.user(session, "UALICE").id
@@ -171,7 +172,7 @@ def test_a_rolled_back_change_requests_no_refresh(database: Database) -> None:
         assert published == [alice_id]
     finally:
         refresher.close()
-        home.uninstall_refresher(database.engine, refresher)
+        home.uninstall_refresher(database, refresher)
 
 
 def test_summary_toggle_on_the_home(running_app: RunningApp) -> None:

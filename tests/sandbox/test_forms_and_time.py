@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from bot import clock
-from bot.scheduling.jobs import JOBS, JobContext, JobResult, JobSpec
+from bot.scheduling.catalog import JOBS
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from sandbox import forms
+from sandbox.hints import NEXT_DUE
 from sandbox.render import Names
 from sandbox.timetravel import fast_forward
 
@@ -123,7 +125,9 @@ def _ctx() -> JobContext:
     return JobContext(database=None, settings=None)  # type: ignore[arg-type]
 
 
-def test_fast_forward_visits_hinted_and_grid_minutes_in_order(only_jobs) -> None:
+def test_fast_forward_visits_hinted_and_grid_minutes_in_order(
+    only_jobs, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Hinted jobs run exactly when due, others on the grid; the clock stands at each minute."""
     start = datetime(2026, 11, 23, 9, 7, 30, tzinfo=UTC)
     runs: list[tuple[str, datetime, datetime]] = []
@@ -139,7 +143,8 @@ def test_fast_forward_visits_hinted_and_grid_minutes_in_order(only_jobs) -> None
     def next_slot(_ctx: JobContext, after: datetime) -> datetime | None:
         return slot if after < slot else None
 
-    only_jobs["checkins"] = JobSpec("checkins", "", recorder("checkins"), next_slot)
+    only_jobs["checkins"] = JobSpec("checkins", "", recorder("checkins"))
+    monkeypatch.setitem(NEXT_DUE, "checkins", next_slot)
     only_jobs["digests"] = JobSpec("digests", "", recorder("digests"))
     clock.shift(start - clock.now())
     journey = fast_forward(_ctx(), since=start, until=start + timedelta(days=7))
@@ -168,14 +173,14 @@ def test_short_jumps_run_every_minute(only_jobs) -> None:
     assert seen == [start + timedelta(minutes=m) for m in range(1, 121)]
 
 
-def test_a_week_of_cheap_ticks_is_fast(only_jobs) -> None:
+def test_a_week_of_cheap_ticks_is_fast(only_jobs, monkeypatch: pytest.MonkeyPatch) -> None:
     """A week's fast-forward with an hourly-hinted job and a grid job takes well under 3 s."""
     start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     only_jobs["grid"] = JobSpec("grid", "", lambda _c, _n: JobResult("grid", ""))
-    only_jobs["hourly"] = JobSpec(
+    only_jobs["hourly"] = JobSpec("hourly", "", lambda _c, _n: JobResult("hourly", ""))
+    monkeypatch.setitem(
+        NEXT_DUE,
         "hourly",
-        "",
-        lambda _c, _n: JobResult("hourly", ""),
         lambda _c, after: after.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1),
     )
     clock.shift(start - clock.now())
@@ -185,7 +190,9 @@ def test_a_week_of_cheap_ticks_is_fast(only_jobs) -> None:
     assert journey.counts() == {"grid": 673, "hourly": 169}  # 672 and 168, and the first minute
 
 
-def test_failing_job_and_hint_do_not_stop_the_others(only_jobs) -> None:
+def test_failing_job_and_hint_do_not_stop_the_others(
+    only_jobs, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A job that raises is recorded as failed; a hint that raises falls back to the grid."""
     start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -196,7 +203,8 @@ def test_failing_job_and_hint_do_not_stop_the_others(only_jobs) -> None:
         raise RuntimeError("no hint")
 
     only_jobs["broken"] = JobSpec("broken", "", broken)
-    only_jobs["hinted"] = JobSpec("hinted", "", lambda _c, _n: JobResult("h", "ok"), broken_hint)
+    only_jobs["hinted"] = JobSpec("hinted", "", lambda _c, _n: JobResult("h", "ok"))
+    monkeypatch.setitem(NEXT_DUE, "hinted", broken_hint)
     clock.shift(start - clock.now())
     journey = fast_forward(_ctx(), since=start, until=start + timedelta(minutes=3))
     assert [r.summary for r in journey.failures] == ["RuntimeError: boom"] * 3

@@ -20,7 +20,8 @@ from bot import clock
 from bot.config import load_settings
 from bot.db.models import DigestChannel, DigestPost, SummaryPost, User, Workspace
 from bot.digests.jobs import next_digest_due
-from bot.scheduling.jobs import JOBS, JobContext
+from bot.scheduling.catalog import JOBS
+from bot.scheduling.jobs import JobContext
 from bot.summaries.jobs import next_summary_due
 from sandbox.workspace import Sandbox
 from tests.sandbox.conftest import Session, sections

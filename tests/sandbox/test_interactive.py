@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.scheduling.jobs import JOBS, JobContext, JobResult, JobSpec
+from bot.scheduling.catalog import JOBS
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec
+from sandbox.hints import NEXT_DUE
 from sandbox.workspace import Sandbox
 from tests.sandbox.conftest import Session
 
@@ -117,7 +119,8 @@ def demo(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[An
             due_at.append(after.replace(second=0, microsecond=0) + timedelta(hours=1, minutes=7))
         return due_at[0] if due_at[0] > after else None
 
-    monkeypatch.setitem(JOBS, "demo", JobSpec("demo", "a test job", post_menu, next_due))
+    monkeypatch.setitem(JOBS, "demo", JobSpec("demo", "a test job", post_menu))
+    monkeypatch.setitem(NEXT_DUE, "demo", next_due)
 
     @bolt.action("demo_open")
     def open_modal(ack, body, client) -> None:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.scheduling import jobs
-from bot.scheduling.jobs import JobContext, JobResult, run_all_due
+from bot.scheduling import catalog, jobs
+from bot.scheduling.catalog import run_all_due
+from bot.scheduling.jobs import JobContext, JobResult
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 NO_CONTEXT = JobContext(database=None, settings=None)  # type: ignore[arg-type]
@@ -34,7 +35,7 @@ def ran(monkeypatch: pytest.MonkeyPatch, stop: threading.Event) -> list[str]:
 
         return jobs.JobSpec(name=name, description=name, run=run)
 
-    monkeypatch.setattr(jobs, "JOBS", {n: job(n) for n in ("first", "second", "third")})
+    monkeypatch.setattr(catalog, "JOBS", {n: job(n) for n in ("first", "second", "third")})
     return ran
 
 

@@ -9,7 +9,8 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot.db.base import utcnow
 from bot.db.engine import Database
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.slack.oauth import installation_store
 from bot.slack.tokens import TokenRefresher
 from standin.webapi import SlackStandIn

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.coaching import default_library
 from bot.db.engine import Database
 from bot.db.models import User
-from bot.home import service as home
+from bot.home import data as home_data
 from bot.summaries import service as summaries
 from bot.ui.home import home_view
 from bot.ui.messages import CommandNames
@@ -54,7 +54,7 @@ def home_this_week(database: Database, *, now: datetime) -> list[str]:
     """The "This week so far" section of alice's Home tab at `now`, as she sees it."""
     with database.session() as session:
         alice = session.query(User).filter_by(slack_user_id="UALICE").one()
-        data = home.load_home(session=session, user=alice, now=now, library=LIB)
+        data = home_data.load_home(session=session, user=alice, now=now, library=LIB)
     lines = render_view(home_view(data, library=LIB, names=CommandNames()), NAMES)
     start = next(i for i, line in enumerate(lines) if line.startswith("This week so far"))
     end = next(i for i, line in enumerate(lines) if i > start and line.startswith("─"))

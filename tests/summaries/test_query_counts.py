@@ -11,7 +11,8 @@ from bot.db.engine import Database
 from bot.db.models import DigestChannel, User
 from bot.digests import service as digests
 from bot.home import service as home
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.summaries import service as summaries
 from bot.ui.messages import CommandNames
 from standin.webapi import SlackStandIn

@@ -7,12 +7,15 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session as OrmSession
 
 from bot.db.engine import Database
 from bot.db.models import SummaryPost, User
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.summaries import chart
+from bot.summaries import service as summaries
 from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
@@ -288,3 +291,23 @@ def test_a_run_stops_at_its_time_budget_and_the_next_run_continues(
     monkeypatch.setattr(summary_jobs, "RUN_BUDGET_SECONDS", 40)
     run_job("summaries", ctx, MONDAY_9_NY + timedelta(minutes=1))
     assert [p.status for p in _summaries(database)] == ["sent"]
+
+
+@pytest.mark.postgres_only
+def test_another_schema_queueing_at_once_does_not_skip_ours(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Advisory locks span the whole database: a deployment in another schema holding the
+    enqueue lock must not make ours skip its summaries (failed before: "queued 0")."""
+    with database.session() as session:
+        logbook.entry(session, logbook.user(session, "UALICE"), LAST_WEEK)
+    standin.add_user("UALICE", name="alice", tz="America/New_York")
+    other = create_engine(database.url.split("?")[0])  # the same database, schema "public"
+    try:
+        with OrmSession(other) as elsewhere:
+            assert summaries.take_enqueue_turn(elsewhere)  # held until its transaction ends
+            result = run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+            elsewhere.rollback()
+    finally:
+        other.dispose()
+    assert "queued 1" in result.summary and "sent 1" in result.summary

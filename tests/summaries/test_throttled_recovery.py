@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.db.engine import Database
 from bot.db.models import DigestPost, SummaryPost
 from bot.digests.service import STALE_CLAIM as DIGEST_STALE
-from bot.scheduling.jobs import run_job
+from bot.scheduling.catalog import run_job
 from standin.webapi import SlackStandIn
 from tests.digests.test_digest_job import SLOT
 from tests.digests.test_digest_job import _ctx as digest_ctx

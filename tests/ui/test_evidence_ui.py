@@ -108,3 +108,16 @@ def test_form_metadata_is_ids_only() -> None:
     form = ui.EntryForm(text="secret words", metadata={"src": "shortcut", "ch": "C1", "ts": "1.2"})
     view = ui.entry_modal(form, LIBRARY)
     assert json.loads(view["private_metadata"]) == {"src": "shortcut", "ch": "C1", "ts": "1.2"}
+
+
+def test_why_a_dimension_shows_a_gap_where_a_mention_stood() -> None:
+    """The matched phrase spans the blank left by `@bob` (failed before: “paired with   on”)."""
+    assert (
+        ui.dimension_how("keyword", ["paired with   on"])
+        == "dimension guessed from “paired with … on”"
+    )
+    assert ui.dimension_how("keyword", ["unblocked", " reviewed "]) == (
+        "dimension guessed from “unblocked, reviewed”"
+    )
+    assert ui.dimension_how("keyword", []) == "dimension guessed from keywords"
+    assert ui.dimension_how(None, ["x"]) is None

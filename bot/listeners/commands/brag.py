@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import clock
+from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
-from bot.evidence.queued import pending_brag
-from bot.listeners.support import coaching_library, queue_work
+from bot.listeners.support import coaching_library, db
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display
@@ -32,47 +30,6 @@ def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
     )
 
 
-def is_quick(typed: str) -> bool:
-    """Whether storing this text needs nothing but queueing (no form, no refusal)."""
-    if not typed.strip() or only_hashtags(typed) or malformed_mentions(typed):
-        return False
-    try:
-        evidence.check_text(typed)
-    except evidence.EvidenceTextError:
-        return False
-    return True
-
-
-def ack_quick_brag(
-    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
-) -> BoltResponse:
-    """Queue a `/brag <text>` that needs nothing else and ack it from the request's thread.
-
-    Most /brag commands are this case, and under load it is the cheapest ack we can give:
-    no listener thread to hand over to and wake from. Anything else (the form, a refusal)
-    goes on to `handle_brag`.
-    """
-    if not is_quick(body.get("text") or ""):
-        return next()
-    queue_brag(context, body)
-    return BoltResponse(status=200, body="")
-
-
-def queue_brag(context: BoltContext, command: dict[str, Any]) -> None:
-    """Hand the text to the work queue, to be stored and answered after the ack."""
-    queue_work(
-        context,
-        pending_brag(
-            team_id=context.team_id or context.enterprise_id or "",
-            slack_user_id=context.user_id or "",
-            command=command.get("command") or "/brag",
-            text=command.get("text") or "",
-            response_url=command["response_url"],
-            now=clock.now(),
-        ),
-    )
-
-
 def handle_brag(
     ack: Ack,
     command: dict[str, Any],
@@ -80,7 +37,8 @@ def handle_brag(
     respond: Respond,
     client: WebClient,
 ) -> None:
-    """Store the text exactly as typed as a private entry, and confirm with one-click changes.
+    """Ack, then store the text exactly as typed as a private entry (bot.evidence.flows) and
+    confirm through the command's response_url, with one-click changes.
 
     No text, or only #hashtags, opens the form (filed under the tag's dimension).
 
@@ -133,6 +91,12 @@ def handle_brag(
             )
         )
         return
-    # Plain texts never get here (ack_quick_brag queues them before a listener thread is
-    # involved); a text too long for the form with an unresolved @name does.
-    queue_brag(context, command)
+    # Stored as typed; an unresolved @name in a text too long for the form is kept as typed.
+    confirmation = flows.log_brag(
+        session=db(context),
+        team_id=context.team_id or context.enterprise_id or "",
+        slack_user_id=context.user_id or "",
+        text=typed,
+        library=library,
+    )
+    respond(**ui.brag_confirmation(confirmation, library))

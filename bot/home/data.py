@@ -1,0 +1,84 @@
+"""What the App Home shows for one person: read from the database, no Slack, no Block Kit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import EvidenceEntry, User
+from bot.summaries import metrics
+from bot.summaries import service as summaries
+
+RECENT_ENTRIES = 10
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    summary_enabled: bool
+    checkins_enabled: bool
+    cadence: str
+    checkin_weekday: int
+    checkin_minute: int
+    tz: str
+    paused_until: date | None
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the Home tab shows for one person."""
+
+    summary: metrics.MultiplierSummary
+    recent: Sequence[metrics.EntryRow]
+    settings: HomeSettings
+
+
+def load_home(*, session: Session, user: User, now: datetime, library: CoachingLibrary) -> HomeData:
+    """This week so far, the trend, the current nudge, recent entries and settings."""
+    week = summaries.current_week(user, now)
+    summary = summaries.build_summary(
+        session=session, user=user, week=week, library=library, in_progress=True
+    )
+    rows = session.execute(
+        select(
+            EvidenceEntry.id,
+            EvidenceEntry.occurred_at,
+            EvidenceEntry.dimension,
+            EvidenceEntry.scope,
+            EvidenceEntry.text,
+            EvidenceEntry.source,
+            EvidenceEntry.visibility,
+        )
+        .where(EvidenceEntry.user_id == user.id)
+        .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
+        .limit(RECENT_ENTRIES)
+    ).all()
+    recent = [
+        metrics.EntryRow(
+            id=r[0],
+            occurred_at=r[1],
+            dimension=r[2],
+            scope=r[3],
+            text=r[4],
+            source=r[5],
+            visibility=r[6],
+        )
+        for r in rows
+    ]
+    return HomeData(
+        summary=summary,
+        recent=recent,
+        settings=HomeSettings(
+            summary_enabled=user.summary_enabled,
+            checkins_enabled=user.checkins_enabled,
+            cadence=user.cadence,
+            checkin_weekday=user.checkin_weekday,
+            checkin_minute=user.checkin_minute,
+            tz=user.tz,
+            paused_until=user.paused_until,
+        ),
+    )

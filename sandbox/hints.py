@@ -1,0 +1,23 @@
+"""The sandbox's fast-forward hints: for each job, when it could next have work to do.
+
+Production jobs know nothing of these; the worker simply runs every job every minute.
+"""
+
+from __future__ import annotations
+
+from bot.checkins.hints import next_checkins_due, next_reminders_due
+from bot.conversations.jobs import next_prune_due
+from bot.digests.jobs import next_digest_due
+from bot.scheduling.jobs import NextDue
+from bot.summaries.jobs import next_summary_due
+from bot.workspaces.jobs import next_purge_due, next_refresh_due
+
+NEXT_DUE: dict[str, NextDue] = {
+    "prune-events": next_prune_due,
+    "checkins": next_checkins_due,
+    "checkin-reminders": next_reminders_due,
+    "digests": next_digest_due,
+    "summaries": next_summary_due,
+    "purge": next_purge_due,
+    "refresh-tokens": next_refresh_due,
+}
