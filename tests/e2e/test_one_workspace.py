@@ -17,7 +17,8 @@ from bot.checkins import service as checkins
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import ProcessedEvent, User, Workspace
-from bot.scheduling.jobs import JobContext, run_job
+from bot.scheduling.catalog import run_job
+from bot.scheduling.jobs import JobContext
 from bot.ui import checkins as checkins_ui
 from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
