@@ -21,7 +21,7 @@ DEFAULT_CONNECT_TIMEOUT = 2
 DEFAULT_STATEMENT_TIMEOUT = 5.0
 # The client's own wait beyond the server's statement timeout, for the server's cancel.
 _CLIENT_GRACE_SECONDS = 1.0
-# The pool sizes when the caller does not derive them from its threads (see pool_size_for).
+# The pool sizes when the caller does not derive them from its threads (Settings.database_pool).
 DEFAULT_POOL_SIZE = 10
 DEFAULT_MAX_OVERFLOW = 20
 
