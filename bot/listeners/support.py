@@ -36,7 +36,12 @@ def current_user(context: BoltContext) -> User:
     user_id = context.user_id
     if not user_id:
         raise ValueError("this request carries no user")
-    return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
+    return workspaces.ensure_user(
+        session=db(context),
+        team_id=team_id,
+        slack_user_id=user_id,
+        enterprise_id=context.enterprise_id,
+    )
 
 
 def coaching_library(context: BoltContext) -> CoachingLibrary:

@@ -102,9 +102,15 @@ def test_another_workspace_of_the_tokens_grid_org_is_served(database: Database) 
             standin=standin,
         )
         try:
-            running.slack.slash_command("/multiplier", "help", user_id="UALICE", team_id="T0SIB")
+            running.slack.slash_command(
+                "/multiplier", "checkins on", user_id="UALICE", team_id="T0SIB"
+            )
             (answer,) = standin.wait_for("response_url")
             assert "isn't set up" not in answer.params["text"]
+            running.wait_idle()
+            # Scheduled work reaches them too: the workspace is known to be of the org.
+            ctx = JobContext(database=database, settings=running.app.settings, worker_id="t")
+            assert ctx.client_for("T0SIB").token == standin.bot_token
         finally:
             running.stop()
 
