@@ -126,14 +126,15 @@ def held(running_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def watch(cls: type, name: str, label) -> None:
         original = getattr(cls, name)
 
-        def watched(self, first, *args, **kwargs):
+        def watched(self, *args, **kwargs):
             if holding():
-                found.append(label(first))
-            return original(self, first, *args, **kwargs)
+                found.append(label(args[0] if args else next(iter(kwargs.values()))))
+            return original(self, *args, **kwargs)
 
         monkeypatch.setattr(cls, name, watched)
 
-    watch(WebClient, "api_call", lambda method: method)
+    # Where slack_sdk sends every Web API request (after ReleasingWebClient's release).
+    watch(WebClient, "_sync_send", lambda api_url: api_url.rsplit("/", 1)[-1])
     watch(WebhookClient, "send_dict", lambda _body: "response_url")
     return found
 
