@@ -38,7 +38,12 @@ def current_user(context: BoltContext) -> User:
     user_id = context.user_id
     if not user_id:
         raise ValueError("this request carries no user")
-    return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
+    return workspaces.ensure_user(
+        session=db(context),
+        team_id=team_id,
+        slack_user_id=user_id,
+        enterprise_id=context.enterprise_id,
+    )
 
 
 def coaching_library(context: BoltContext) -> CoachingLibrary:
@@ -75,5 +80,8 @@ def people_named(
     )
     missing = [name for name in names if name not in found]
     if missing:
+        # What the unit of work did so far (finding or creating the person) is committed
+        # first: no connection (on SQLite, the write lock) is held while Slack answers.
+        db(context).commit()
         found.update(directory.find_by_name(client, missing))
     return found

@@ -72,11 +72,17 @@ def parse_pause(args: str, today: date) -> date:
 
 
 def ensure_timezone(client: WebClient, session: Session, user: User) -> None:
-    """On first contact, read the user's time zone from users.info (kept fresh by user_change)."""
+    """On first contact, read the user's time zone from users.info (kept fresh by user_change).
+
+    Commits what the unit of work did so far (finding or creating the user) first: no
+    database connection (on SQLite, the write lock) is held while Slack answers, which may
+    take seconds, so a burst of first contacts does not exhaust the pool.
+    """
     if user.tz_refreshed_at is not None:
         return
     from bot.workspaces.service import apply_profile
 
+    session.commit()
     try:
         profile = client.users_info(user=user.slack_user_id)["user"]
     except Exception:  # keep UTC; user_change will bring the zone later
@@ -101,6 +107,8 @@ def _schedule_reply(description: service.Schedule, multiplier: str) -> dict:
 
 
 def _usage(request: SubcommandRequest, message: str) -> None:
+    # A usage error changes nothing; and no connection is held while Slack answers.
+    db(request.context).rollback()
     request.reply(messages.usage_error(message, request.typed, command_names(request.context)))
 
 

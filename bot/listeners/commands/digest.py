@@ -60,6 +60,7 @@ def _caller_is_admin(request: SubcommandRequest) -> bool:
     """Check users.info now (admin rights change); refuse politely, naming the admins."""
     session = db(request.context)
     user = current_user(request.context)
+    session.commit()  # hold no connection while Slack answers
     try:
         profile = digest_slack.user_profile(request.client, user.slack_user_id)
     except SendFailed:
