@@ -6,7 +6,7 @@ and passes what it learnt; these functions store it and commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +19,12 @@ from bot.workspaces import service as workspaces
 
 
 def admins_unless_admin(
-    *, session: Session, user: User, profile: dict[str, Any]
+    *, session: Session, user: User, read_profile: Callable[[str], dict[str, Any]]
 ) -> list[str] | None:
-    """None when `profile` (users.info, read just now: admin rights change) says the user
-    is an admin or owner; otherwise the admins the app knows of, to name in the refusal
-    (may be empty). The profile is stored either way."""
+    """None when the user's profile (users.info, read now: admin rights change) says they
+    are an admin or owner; otherwise the admins the app knows of, to name in the refusal
+    (may be empty). The profile, when Slack gave one, is stored either way."""
+    profile = read_profile(user.slack_user_id)
     if profile:
         workspaces.apply_profile(user, profile)
     if profile and digest_slack.is_admin(profile):

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
-from bot.db.models import User
 from bot.slack import directory
 from bot.ui.messages import CommandNames
 from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
+
+if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
+    from sqlalchemy.orm import Session
+
+    from bot.db.models import User
 
 
 def db(context: BoltContext) -> Session:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot import clock
 from bot.digests import flows
 from bot.digests import service as digests
@@ -58,12 +60,16 @@ def handle_digest(request: SubcommandRequest) -> None:
 
 def _caller_is_admin(request: SubcommandRequest) -> bool:
     """Check users.info now (admin rights change); refuse politely, naming the admins."""
-    user = current_user(request.context)
-    try:
-        profile = digest_slack.user_profile(request.client, user.slack_user_id)
-    except SendFailed:
-        profile = {}
-    admins = flows.admins_unless_admin(session=db(request.context), user=user, profile=profile)
+
+    def read_profile(slack_user_id: str) -> dict[str, Any]:
+        try:
+            return digest_slack.user_profile(request.client, slack_user_id)
+        except SendFailed:
+            return {}
+
+    admins = flows.admins_unless_admin(
+        session=db(request.context), user=current_user(request.context), read_profile=read_profile
+    )
     if admins is None:
         return True
     if not admins:
