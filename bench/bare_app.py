@@ -1,5 +1,6 @@
-"""The baseline for bench/ack_latency.py: a bare Bolt app whose /brag is a no-op ack, served by
-waitress with the same settings as the Procfile's web process (bot/web.py)."""
+"""The baseline for bench/ack_latency.py: a bare Bolt app whose listeners only ack (/brag, the
+Home button click, app_home_opened), served by waitress with the same settings as the
+Procfile's web process (bot/web.py)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def main() -> None:
     @app.command("/brag")
     def brag(ack) -> None:
         ack()
+
+    @app.action("home_summary_toggle")
+    def click(ack) -> None:
+        ack()
+
+    @app.event("app_home_opened")
+    def home_opened() -> None:
+        pass  # events are acked by Bolt itself
 
     server = create_server(
         SlackRequestHandler(app),

@@ -4,9 +4,8 @@ Starts the Slack Web API stand-in (in this process; it is idle too), migrates a 
 fresh SQLite file, or a schema of its own on --database-url, dropped afterwards), then two
 processes as an operator runs them:
 
-- `python -m bot worker` (the scheduler, the work-queue runner and the Home refresher);
-- `python -m bot serve --http` (waitress; it drains the work queue itself, as it does when
-  no worker runs).
+- `python -m bot worker` (the scheduler and the Home refresher);
+- `python -m bot serve --http` (waitress, Bolt's listener threads and the Home refresher).
 
 Once both have started and settled (--settle seconds, so that start-up and the worker's
 first tick are over), it reads each process's user + system CPU time from /proc/PID/stat

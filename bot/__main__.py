@@ -18,9 +18,9 @@ from bot.ui.text import noun
 
 logger = logging.getLogger("bot")
 
-WEB_SWITCH_INTERVAL_SECONDS = 0.001
-
 EXIT_USAGE = 2
+# `jobs run` left due work undone (Slack kept refusing): it says what, and how to finish.
+EXIT_UNFINISHED = 3
 # What a shell reports for a process ended by Ctrl-C (128 + SIGINT).
 EXIT_INTERRUPTED = 130
 
@@ -81,13 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--socket", action="store_true", help="Socket Mode: no public URL needed")
     serve.add_argument("--port", type=_port, help="HTTP port (default: PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")  # noqa: S104
-    serve.add_argument(
-        "--defer-to-worker",
-        action="store_true",
-        help="leave the work requests queue for after their ack (storing /brag texts and "
-        "answering them) to `python -m bot worker`, so this process only answers Slack "
-        "(the Procfile's web process does this; without a worker running, nothing is stored)",
-    )
 
     sandbox = commands.add_parser(
         "sandbox",
@@ -128,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run one job once for an instant",
         description="Run one job once, as the worker would at the instant --now (default: now). "
-        "Idempotent: running it again for the same instant sends nothing twice.",
+        "Idempotent: running it again for the same instant sends nothing twice. Exits "
+        f"{EXIT_UNFINISHED} when due work is left undone (Slack kept refusing), saying how to "
+        "finish.",
     )
     run.add_argument("job", choices=sorted(JOBS), help="the job to run")
     run.add_argument(
@@ -207,12 +202,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _load_coaching(settings)
     database = _open_database(settings)
     try:
-        app = create_app(
-            settings=settings,
-            database=database,
-            socket_mode=socket_mode,
-            run_queue=not getattr(args, "defer_to_worker", False),
-        )
+        app = create_app(settings=settings, database=database, socket_mode=socket_mode)
     except Exception as error:  # Bolt checks the token with auth.test at start-up
         raise CliError(
             f"Slack did not accept the bot token ({error}). Check SLACK_BOT_TOKEN."
@@ -226,10 +216,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.web import WebServer
 
     settle_memory()
-    # A request thread woken by its socket waits for the GIL until the running thread
-    # yields, by default after 5 ms: under load that wait is most of an ack's slowest
-    # percentile. 1 ms costs a little switching overhead and takes most of that wait away.
-    sys.setswitchinterval(WEB_SWITCH_INTERVAL_SECONDS)
     port = args.port or settings.port
     server = WebServer(app, host=args.host, port=port, threads=settings.web_threads).start()
     logger.info("serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)", port)
@@ -237,8 +223,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         wait_for_stop(while_true=lambda: server.running)
     finally:
         # Heroku sends SIGTERM on every deploy and daily restart: answer the requests in
-        # hand, then write what they queued, before exiting.
-        logger.info("stopping: finishing requests in hand and writing queued work")
+        # hand, then let every acked request's listener finish its work, before exiting.
+        logger.info("stopping: finishing requests in hand and the work they acked")
         server.stop()
         app.close()
     return 0
@@ -390,6 +376,11 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     now = args.now or clock.now()
     result = run_job(args.job, _job_context(settings, "cli"), now)
     print(f"{result.name} at {now.isoformat()}: {result.summary}")
+    if result.unfinished:
+        again = f"python -m bot jobs run {result.name} --now {now.isoformat()}"
+        told = result.unfinished.replace("{again}", again)
+        print(f"multiplier: not finished: {told}", file=sys.stderr)
+        return EXIT_UNFINISHED
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -13,22 +12,18 @@ from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.errors import handle_error
-from bot.evidence.queued import tell_not_queued
 from bot.home.service import HomeRefresher, start_home_refresher, uninstall_refresher
-from bot.listeners import Registrar, register_all
+from bot.listeners import Registrar
+from bot.listeners.groups import register_all
 from bot.middleware import (
-    PlainMiddleware,
     SessionClosingExecutor,
     database_session,
     deduplicate_events,
-    prompt_acks,
     request_context,
 )
 from bot.scheduling.jobs import JobContext
 from bot.slack.client import build_web_client
 from bot.slack.oauth import OAuthComponents, build_oauth
-from bot.workqueue.runner import QueueRunner
-from bot.workqueue.writer import QueueWriter
 
 
 @dataclass
@@ -44,30 +39,14 @@ class MultiplierApp:
     home_refresher: HomeRefresher | None = None
     # Multi-workspace mode (SLACK_CLIENT_ID/SECRET): the installation store, token refresher.
     oauth: OAuthComponents | None = None
-    # Writes the work requests queue for after their ack (bot/workqueue).
-    queue_writer: QueueWriter | None = None
-    # Does queued work here; None when the worker process does it (serve --defer-to-worker).
-    queue_runner: QueueRunner | None = None
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until listeners, queued work and Home republishing are done (tests, sandbox)."""
-        deadline = time.monotonic() + timeout
-
-        def left() -> float:
-            return max(deadline - time.monotonic(), 0.0)
-
-        if not self.executor.wait_idle(left()):
-            return False
-        if self.queue_writer is not None and not self.queue_writer.wait_idle(left()):
-            return False
-        return self.queue_runner is None or self.queue_runner.wait_idle(left())
+        """Block until the listeners that run after their acks are done (tests, sandbox)."""
+        return self.executor.wait_idle(timeout)
 
     def close(self) -> None:
+        """Wait for every listener in hand (each acked request's work), then stop."""
         self.executor.shutdown(wait=True, cancel_futures=False)
-        if self.queue_writer is not None:
-            self.queue_writer.close()
-        if self.queue_runner is not None:
-            self.queue_runner.close()
         if self.home_refresher is not None:
             self.home_refresher.close()
             uninstall_refresher(self.database, self.home_refresher)
@@ -80,7 +59,6 @@ def create_app(
     client: WebClient | None = None,
     verify_token: bool = True,
     socket_mode: bool = False,
-    run_queue: bool = True,
 ) -> MultiplierApp:
     """Build the Bolt app for HTTP mode or Socket Mode.
 
@@ -88,15 +66,16 @@ def create_app(
     /slack/install and /slack/oauth_redirect, and each request's bot token comes from the
     installation store. Otherwise SLACK_BOT_TOKEN serves one workspace.
 
-    Work that requests queue for after their ack (bot/workqueue) is done on this process's
-    threads unless `run_queue` is False: then `python -m bot worker` does it.
+    Plain Bolt: each listener acks, then does its work on the listener executor; Bolt
+    answers Slack at the ack (`process_before_response=False`).
     """
     settings.require_slack(socket_mode=socket_mode)
     # Validated before anything else: a broken prompt file stops start-up with a
     # LibraryError naming the file and the entry.
     library = default_library(settings.prompts_dir)
     # Listeners ack from this pool, so it must have a free thread even while earlier
-    # listeners wait on a slow Web API after their acks (threads are started on demand).
+    # listeners wait on a slow Web API or database after their acks (threads are started
+    # on demand).
     executor = SessionClosingExecutor(database, max_workers=max(64, settings.web_threads * 4))
     oauth = build_oauth(settings, database) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
@@ -110,27 +89,15 @@ def create_app(
         request_verification_enabled=not socket_mode,
         token_verification_enabled=verify_token,
         oauth_settings=oauth.settings if oauth else None,
-        authorize=oauth.authorize if oauth else None,
+        # Bolt uses an Authorize instance as it is (App.__init__ checks isinstance), and
+        # Authorize may answer None; its hint names only callables returning a result.
+        authorize=oauth.authorize if oauth else None,  # type: ignore[arg-type]
         before_authorize=request_context(settings),
         listener_executor=executor,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    queue_runner = (
-        QueueRunner(
-            JobContext(database=database, settings=settings, worker_id="web"),
-            threads=settings.work_queue_threads,
-        )
-        if run_queue
-        else None
-    )
-    queue_writer = QueueWriter(
-        database,
-        on_written=queue_runner.notify if queue_runner is not None else None,
-        on_failed=tell_not_queued,
-    )
-    bolt.use(PlainMiddleware(prompt_acks))
-    bolt.use(database_session(database, settings, queue_writer=queue_writer))
+    bolt.use(database_session(database, settings))
     bolt.use(deduplicate_events(database))
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
@@ -138,8 +105,6 @@ def create_app(
     home_refresher = start_home_refresher(
         JobContext(database=database, settings=settings, worker_id="web"), client=client
     )
-    if queue_runner is not None:
-        queue_runner.start()
     if token and verify_token:
         _reactivate_token_workspace(web_client, token, database)
     return MultiplierApp(
@@ -151,8 +116,6 @@ def create_app(
         library=library,
         home_refresher=home_refresher,
         oauth=oauth,
-        queue_writer=queue_writer,
-        queue_runner=queue_runner,
     )
 
 

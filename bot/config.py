@@ -91,11 +91,8 @@ class Settings(BaseSettings):
     # The Home tab is republished this long after the last change to a user's data, so a
     # burst of changes publishes once.
     home_refresh_delay_seconds: float = Field(default=2.0, ge=0, le=60)
-    # Threads doing work that requests queued for after their ack (storing /brag texts and
-    # answering): in the worker, or in the web process unless it defers to the worker.
-    work_queue_threads: int = Field(default=4, ge=1, le=32)
     # The worker lowers its CPU priority by this much (Unix `nice`, 0-19) so that, where it
-    # shares a machine with the web process, acks (due within 3 s) go before queued work.
+    # shares a machine with the web process, acks (due within 3 s) go before scheduled work.
     worker_nice: int = Field(default=10, ge=0, le=19)
 
     @field_validator("slack_api_url")

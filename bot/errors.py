@@ -25,8 +25,11 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.middleware import release_claimed_event
+from bot.slack.replies import RESPONSE_URL_POSTS, send_in_turn, to_dm
 from bot.slack.verification import VERIFIED
 from bot.ui import messages
+from bot.ui.text import escape
 
 logger = logging.getLogger("bot.errors")
 
@@ -39,29 +42,74 @@ def _user_message(error: Exception) -> str:
     return messages.something_went_wrong()
 
 
+# Inputs whose value is what the person typed into a modal.
+_TYPED_INPUTS = {"plain_text_input", "url_text_input", "email_text_input", "number_input"}
+
+
 def _typed(body: dict[str, Any]) -> str:
-    """What the user typed in a slash command, echoed back so a failure loses nothing."""
-    if not body.get("command"):
+    """What the user typed (a slash command, or a modal's text fields), as Slack text,
+    echoed back so a failure loses nothing."""
+    if body.get("command"):
+        return f"{body['command']} {body.get('text') or ''}".strip()
+    if body.get("type") != "view_submission":
         return ""
-    return f"{body['command']} {body.get('text') or ''}".strip()
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    typed = [
+        action["value"]
+        for block in values.values()
+        if isinstance(block, dict)
+        for action in block.values()
+        if isinstance(action, dict)
+        and action.get("type") in _TYPED_INPUTS
+        and isinstance(action.get("value"), str)
+        and action["value"].strip()
+    ]
+    # Form values arrive as typed; the echo reads Slack-escaped text, as commands send it.
+    return escape("\n\n".join(typed))
 
 
 def _payload_type(body: dict[str, Any]) -> str | None:
     return body.get("type") or ("command" if body.get("command") else None)
 
 
+def _respond_all(
+    context: BoltContext, client: WebClient, notices: list[dict[str, Any]], *, posts_left: int
+) -> None:
+    """The notices through the response_url, past Slack's five posts in the person's DM."""
+    respond = context.respond
+    if respond is None:
+        return
+    user_id = context.user_id
+    send_in_turn(
+        notices,
+        lambda message: respond(**message),
+        posts_left=posts_left,
+        overflow=to_dm(client, user_id) if user_id else None,
+    )
+
+
 def _tell_user(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
     try:
         respond = context.respond
         if respond is not None and body.get("response_url"):
-            respond(**messages.failure_notice(text, typed=_typed(body)))
+            notices = messages.failure_notice(text, typed=_typed(body))
+            _respond_all(context, client, notices, posts_left=RESPONSE_URL_POSTS)
         elif context.user_id and context.channel_id:
             client.chat_postEphemeral(channel=context.channel_id, user=context.user_id, text=text)
         elif context.user_id and _payload_type(body) in _INTERACTIVE:
-            # A modal or the Home tab has no channel: the user's DM with the bot.
-            client.chat_postMessage(channel=context.user_id, text=text)
+            # A modal or the Home tab has no channel: the user's DM with the bot, with what
+            # they typed into the modal (it has closed).
+            notices = messages.failure_notice(text, typed=_typed(body))
+            send_in_turn(notices, to_dm(client, context.user_id), posts_left=len(notices))
     except Exception:  # the user may not be reachable at all; the log above has the cause
         logger.warning("could not tell the user about the failure", exc_info=True)
+
+
+def _send_rest(context: BoltContext, client: WebClient, rest: list[dict[str, Any]]) -> None:
+    try:
+        _respond_all(context, client, rest, posts_left=RESPONSE_URL_POSTS)
+    except Exception:  # Slack unreachable too: the log above has the failure
+        logger.warning("could not send the rest of the failure notice", exc_info=True)
 
 
 def _in_background(fn: Callable[[], None]) -> None:
@@ -88,6 +136,8 @@ def handle_error(
             db.rollback()
         except Exception:  # the connection may be the thing that failed
             logger.debug("rollback after failure failed", exc_info=True)
+    # An event that failed is not done: Slack's retry of it must be handled, not skipped.
+    release_claimed_event(context)
     before_ack = response is not None and response.status >= 500
     payload_type = _payload_type(body)
     logger.error(
@@ -109,7 +159,11 @@ def handle_error(
         # Slack retries the event later; a modal stays open with Slack's "try again".
         return BoltResponse(status=503, body="")
     if payload_type == "command":
-        return BoltResponse(status=200, body=messages.failure_notice(text, typed=_typed(body)))
+        # The first message is the response; a long echo continues through the response_url.
+        first, *rest = messages.failure_notice(text, typed=_typed(body))
+        if rest and body.get("response_url"):
+            _in_background(lambda: _send_rest(context, client, rest))
+        return BoltResponse(status=200, body=first)
     if payload_type in _INTERACTIVE:
         _in_background(lambda: _tell_user(body, context, client, text))
         return BoltResponse(status=200, body="")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.config import Settings
@@ -18,44 +18,15 @@ from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.logs import tag_request
 from bot.slack.verification import VERIFIED, trusted_response_url
-from bot.workqueue.writer import QueueWriter
 
 logger = logging.getLogger(__name__)
 
 Next = Callable[[], BoltResponse]
 
-# Bolt gives up waiting for a listener's ack() after this many seconds (Listener.ack_timeout).
-ACK_TIMEOUT_SECONDS = 3.0
-
-
-class SignallingAck(Ack):
-    """Bolt's `ack`, which also wakes the request's thread the moment a listener calls it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.done = threading.Event()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
-        try:
-            return super().__call__(*args, **kwargs)
-        finally:
-            self.done.set()
-
-
-# The ack of the request this thread is dispatching, until its listener is submitted.
-_awaited_ack: contextvars.ContextVar[SignallingAck | None] = contextvars.ContextVar(
-    "multiplier_awaited_ack", default=None
-)
-
 
 class SessionClosingExecutor(ThreadPoolExecutor):
-    """Runs Bolt listeners after the ack, closing each thread's session when one finishes.
-
-    It also answers Slack the moment a listener acks. Bolt's request thread polls for the
-    ack every 10 ms, which alone would add 5 ms on average and 10 ms at worst to every ack;
-    `submit` instead waits on the request's `SignallingAck` (see `prompt_acks`), so Bolt's
-    poll finds the ack already there.
-    """
+    """Runs Bolt's listeners (its `listener_executor`), closing each thread's session when
+    one finishes, and counting those in hand so that a stop can wait for them."""
 
     def __init__(self, database: Database, max_workers: int) -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix="listener")
@@ -64,12 +35,6 @@ class SessionClosingExecutor(ThreadPoolExecutor):
         self._idle = threading.Condition()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        awaited = _awaited_ack.get()
-        if awaited is not None:
-            # Only the first submit of a request is its listener; later ones (lazy
-            # listeners) and those of other threads have no ack to wait for.
-            _awaited_ack.set(None)
-
         def run_then_close() -> Any:
             try:
                 return fn(*args, **kwargs)
@@ -78,17 +43,12 @@ class SessionClosingExecutor(ThreadPoolExecutor):
                 with self._idle:
                     self._in_flight -= 1
                     self._idle.notify_all()
-                if awaited is not None:
-                    awaited.done.set()  # finished (or failed) without acking: stop waiting
 
         with self._idle:
             self._in_flight += 1
         # The listener logs with the request's context (workspace, user, request id).
         context = contextvars.copy_context()
-        future = super().submit(context.run, run_then_close)
-        if awaited is not None:
-            awaited.done.wait(ACK_TIMEOUT_SECONDS)
-        return future
+        return super().submit(context.run, run_then_close)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no listener is running (tests, graceful shutdown); False on timeout."""
@@ -143,7 +103,7 @@ def request_context(settings: Settings) -> PlainMiddleware:
     Runs right after Bolt's signature check (as `before_authorize`), so reaching it means
     the request is verified: it marks the context so. A request whose response_url points
     anywhere but Slack's hooks (or our configured Web API host) is refused here, so no
-    listener, queued job or error notice can ever post to it. The HTTP server opened the
+    listener or error notice can ever post to it. The HTTP server opened the
     request's log scope with its id (bot.web); in Socket Mode this starts one.
     """
 
@@ -166,27 +126,16 @@ def request_context(settings: Settings) -> PlainMiddleware:
     return PlainMiddleware(middleware)
 
 
-def prompt_acks(_body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
-    """Give the request a `SignallingAck`, so that its ack goes out the moment it is made."""
-    ack = SignallingAck()
-    context["ack"] = ack
-    _awaited_ack.set(ack)
-    return next()
-
-
-def database_session(
-    database: Database, settings: Settings, *, queue_writer: QueueWriter
-) -> PlainMiddleware:
+def database_session(database: Database, settings: Settings) -> PlainMiddleware:
     """Give every listener `context["db"]`, a session private to the thread that runs it.
 
-    Also the settings, and the writer that queues work for after the ack (bot/workqueue).
+    Also the database itself and the settings.
     """
 
     def middleware(_body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
         context["db"] = database.scoped_session
         context["database"] = database
         context["settings"] = settings
-        context["queue_writer"] = queue_writer
         try:
             return next()
         finally:
@@ -214,6 +163,28 @@ def deduplicate_events(database: Database) -> PlainMiddleware:
         if not first_time:
             logger.info("skipping retried event", extra={"event_id": event_id})
             return BoltResponse(status=200, body="")
+        # The claim is this request's: if handling the event fails, the global error handler
+        # releases it (release_claimed_event), so a retry from Slack is handled, not skipped.
+        context[CLAIMED_EVENT] = event_id
         return next()
 
     return PlainMiddleware(middleware)
+
+
+CLAIMED_EVENT = "multiplier_claimed_event_id"
+
+
+def release_claimed_event(context: BoltContext) -> None:
+    """Release the event id this request claimed (its handling failed); never raises."""
+    event_id = context.get(CLAIMED_EVENT)
+    database: Database | None = context.get("database")
+    if not event_id or database is None:
+        return
+    try:
+        with database.session() as session:
+            conversations.release_event(session=session, event_id=event_id)
+    except Exception:  # the database may be what failed; the claim then stays
+        logger.warning("could not release a failed event for Slack's retry", exc_info=True)
+        return
+    context[CLAIMED_EVENT] = None
+    logger.info("released a failed event for Slack's retry", extra={"event_id": event_id})

@@ -82,7 +82,8 @@ def parse_month(word: str) -> int | None:
 def parse_count(text: str) -> int | None:
     """A small count as typed: `2`, `two`, `a`; None otherwise."""
     typed = " ".join(text.strip().lower().split())
-    if typed.isdigit():
+    # isdecimal, not isdigit: '²'.isdigit() is true and int('²') raises.
+    if typed.isdecimal() and len(typed) <= 6:
         return int(typed)
     return _NUMBER_WORDS.get(typed)
 

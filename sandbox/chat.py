@@ -650,7 +650,7 @@ class Chat:
             if pick is None:
                 return
             pick = pick.strip() or str(len(candidates))
-        if not pick.isdigit() or not 1 <= int(pick) <= len(candidates):
+        if not pick.isdecimal() or not 1 <= int(pick) <= len(candidates):
             self.say(f"✗ a message number from 1 to {len(candidates)}, please")
             return
         channel, message = candidates[int(pick) - 1]

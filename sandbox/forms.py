@@ -250,7 +250,7 @@ def _pick(element: Mapping[str, Any], typed: str) -> dict[str, Any]:
     if not options:
         raise Invalid("this list has no options to choose from")
     wanted = typed.strip()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+    if wanted.isdecimal() and 1 <= int(wanted) <= len(options):
         return options[int(wanted) - 1]
     lowered = wanted.lower()
     exact = [

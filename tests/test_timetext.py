@@ -52,3 +52,9 @@ def test_months(word: str, month: int | None) -> None:
 def test_counts_in_words() -> None:
     """Small counts read as digits or words."""
     assert [parse_count(w) for w in ("2", "two", "a", "Twelve", "many")] == [2, 2, 1, 12, None]
+
+
+def test_a_count_in_digits_that_are_not_decimal_is_no_count() -> None:
+    """'²'.isdigit() is true but int('²') raises: it reads as no count (issue 12 item 7)."""
+    assert parse_count("²") is None and parse_count("1²") is None
+    assert parse_count("3") == 3 and parse_count("٣") == 3

@@ -39,7 +39,7 @@ from bot.coaching.text import compile_keyword, keyword_problem, normalise, unesc
 
 # ── Status ────────────────────────────────────────────────────────────────────────────────
 
-DEFAULT_AWAY_WORDS = (
+DEFAULT_AWAY_WORDS: tuple[str, ...] = (
     "vacation",
     "vacationing",
     "vacay",
@@ -64,7 +64,7 @@ DEFAULT_AWAY_WORDS = (
     "congés",
     "vacaciones",
 )
-DEFAULT_AWAY_EMOJI = (
+DEFAULT_AWAY_EMOJI: tuple[str, ...] = (
     "palm_tree",
     "desert_island",
     "beach_with_umbrella",

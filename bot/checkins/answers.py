@@ -362,8 +362,9 @@ def answer_from_dm(
         session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
     )
     if existing:  # Slack delivered the same message twice
-        stored = session.get(CheckIn, existing[0].checkin_id)
-        return Reply(stored or checkin, tuple(existing), existing[0].kind, new=False)
+        # An answer's check-in is a non-null foreign key: it is there.
+        stored = session.get_one(CheckIn, existing[0].checkin_id)
+        return Reply(stored, tuple(existing), existing[0].kind, new=False)
     if checkin is None:
         return None
     answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
@@ -527,7 +528,7 @@ def edit_answer(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
-    checkin = session.get(CheckIn, answer.checkin_id)
+    checkin = session.get_one(CheckIn, answer.checkin_id)
     answer.text = form.text
     entry = _own_entry(session, user, answer.evidence_id)
     choices = None
@@ -596,13 +597,13 @@ def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Chang
     answer = service.own_answer(session=session, user=user, answer_id=answer_id, lock=True)
     if answer is None:
         raise NotYours(answer_id)
-    checkin = session.get(CheckIn, answer.checkin_id)
+    checkin = session.get_one(CheckIn, answer.checkin_id)
     entry = _own_entry(session, user, answer.evidence_id)
     session.delete(answer)
     if entry is not None:
         session.delete(entry)
     session.flush()
-    if checkin is not None and checkin.status == "answered" and not answers_of(session, checkin):
+    if checkin.status == "answered" and not answers_of(session, checkin):
         checkin.status = "sent"
         checkin.answered_at = None
     return Change(checkin, changed=True)

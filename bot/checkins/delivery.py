@@ -32,6 +32,7 @@ from bot.checkins.schedule import Preferences
 from bot.checkins.service import AMBIGUOUS, SEND_FAILURE_PREFIX
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.selection import choose_prompts
+from bot.db.base import Base, rowcount
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User, Workspace
 
 EVIDENCE_WINDOW = timedelta(weeks=6)
@@ -129,7 +130,7 @@ def expire_missed(*, session: Session, now: datetime, grace: timedelta) -> int:
         .values(status="expired")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # ── Creating due rows ───────────────────────────────────────────────────────────────────
@@ -155,7 +156,8 @@ def _evidence_counts(session: Session, user_ids: Sequence[int], now: datetime) -
         .group_by(EvidenceEntry.user_id, EvidenceEntry.dimension)
     )
     for user_id, dimension, count in rows:
-        counts[user_id][dimension] = int(count)
+        if dimension is not None:  # the query leaves NULL out; this tells the type checker
+            counts[user_id][dimension] = int(count)
     return counts
 
 
@@ -190,7 +192,8 @@ def _recent_answers(session: Session, user_ids: Sequence[int], now: datetime) ->
         .order_by(Answer.created_at.desc(), Answer.id.desc())
     )
     for user_id, prompt_id, kind in rows:
-        answers[user_id].append((prompt_id, kind))
+        if prompt_id is not None:  # the query leaves NULL out; this tells the type checker
+            answers[user_id].append((prompt_id, kind))
     return answers
 
 
@@ -199,7 +202,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     if not rows:
         return 0
     insert = pg_insert if _is_postgres(session) else sqlite_insert
-    table = CheckIn.__table__
+    table = Base.metadata.tables[CheckIn.__tablename__]
     statement = (
         insert(table)
         .on_conflict_do_nothing(index_elements=["user_id", "period_key"])

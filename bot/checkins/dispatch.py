@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum, auto
 from typing import Any
 
 from slack_sdk import WebClient
@@ -38,7 +39,15 @@ HISTORY_PAGES = 3
 # Consecutive sends that Slack failed (after their own retries) before a workspace is left
 # for the next run: when Slack is down, a run ends in seconds instead of retrying for hours.
 FAILURES_BEFORE_GIVING_UP = 5
-_NO_TOKEN = object()
+
+
+class _NoToken(Enum):
+    """A workspace with no token (a one-member enum: `is _NO_TOKEN` narrows the type)."""
+
+    NO_TOKEN = auto()
+
+
+_NO_TOKEN = _NoToken.NO_TOKEN
 
 
 @dataclass
@@ -94,7 +103,7 @@ class Dispatcher:
         self.grace = timedelta(hours=settings.checkin_grace_hours)
         self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
         self._gone_workspaces: set[str] = set()
-        self._tokens: dict[str, str | None] = {}
+        self._tokens: dict[str, str | _NoToken | None] = {}
         # Workspaces where Slack keeps failing (5xx, timeouts) stop being tried for this run.
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -229,13 +238,13 @@ class Dispatcher:
         )
         return self._outcome(item, result)
 
-    def _token(self, team_id: str) -> Any:
+    def _token(self, team_id: str) -> str | _NoToken | None:
         """The workspace's bot token, looked up once per run; _NO_TOKEN if it has none."""
         with self._lock:
             if team_id in self._tokens:
                 return self._tokens[team_id]
         try:
-            token: Any = self.token_for(team_id)
+            token: str | _NoToken | None = self.token_for(team_id)
         except WorkspaceInactive:  # uninstalled, or its installation lost its token
             token = _NO_TOKEN
             logger.info("workspace inactive: nothing sent there", extra={"team_id": team_id})
@@ -305,8 +314,12 @@ class Dispatcher:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             page = self.sender.call(
-                lambda c=cursor: client.conversations_history(
-                    channel=channel, limit=100, include_all_metadata=True, cursor=c
+                functools.partial(
+                    client.conversations_history,
+                    channel=channel,
+                    limit=100,
+                    include_all_metadata=True,
+                    cursor=cursor,
                 ),
                 workspace=item.team_id,
                 paced=False,

@@ -43,7 +43,9 @@ def next_checkins_due(ctx: JobContext, after: datetime) -> datetime | None:
             .where(CheckIn.status.in_(("pending", "snoozed")))
         )
         for checkin, user in waiting:
-            due = checkin.snoozed_until if checkin.status == "snoozed" else checkin.slot_at
+            # A snoozed row always has its snoozed_until; the slot is the fallback, as in delivery.
+            snoozed = checkin.snoozed_until if checkin.status == "snoozed" else None
+            due = snoozed or checkin.slot_at
             candidates.append(_deliverable(Preferences.of(user), max(due, soonest)))
     if not candidates:
         return None

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.checkins.dispatch import Dispatcher
 from bot.checkins.reminders import send_reminders
 from bot.coaching.library import default_library
+from bot.plural import plural
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 
 RUN_BUDGET_SECONDS = 45
@@ -27,7 +28,18 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     # In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
     # other jobs (the rest stays pending for the next minute); `jobs run` runs to the end.
     budget = None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS
-    return JobResult("checkins", dispatcher.run(now, budget_seconds=budget).summary())
+    report = dispatcher.run(now, budget_seconds=budget)
+    unfinished = None
+    if report.unsent:
+        hours = ctx.settings.checkin_grace_hours
+        unfinished = (
+            f"{plural(report.unsent, 'check-in')} due but not sent: Slack kept "
+            "refusing (rate limited or failing; the log says which). Nothing was lost and "
+            "nothing is sent twice: run `{again}` again once Slack answers, or leave them to "
+            f"the worker, which sends them in its next runs while they are within "
+            f"CHECKIN_GRACE_HOURS ({hours} h) of their slot."
+        )
+    return JobResult("checkins", report.summary(), unfinished=unfinished)
 
 
 def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:

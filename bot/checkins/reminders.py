@@ -9,6 +9,7 @@ a reminder but never send two.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,8 +162,10 @@ def send_reminders(
                 continue
             client = sender.client(tokens[reminder.team_id])
             result = sender.call(
-                lambda r=reminder, c=client: c.chat_postMessage(
-                    channel=r.channel, **reminder_message(slot_local=r.slot_local)
+                functools.partial(
+                    client.chat_postMessage,
+                    channel=reminder.channel,
+                    **reminder_message(slot_local=reminder.slot_local),
                 ),
                 workspace=reminder.team_id,
                 channel=reminder.channel,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import values
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
+from bot.db.base import rowcount
 from bot.db.models import Answer, CheckIn, User
+
+if TYPE_CHECKING:
+    from bot.ui.blocks import Block
 
 MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
@@ -82,12 +87,12 @@ def mark_welcomed(*, session: Session, user: User, now: datetime) -> bool:
         .values(welcomed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount:
+    if rowcount(result):
         user.welcomed_at = now
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
-def home_welcome(*, user: User, multiplier: str) -> list[dict[str, Any]]:
+def home_welcome(*, user: User, multiplier: str) -> list[Block]:
     """The welcome for the top of the Home tab while check-ins are off (no queries).
 
     It stays while check-ins are off; its wording is the first-time hello until the user has
@@ -292,11 +297,8 @@ def timezone_changed(*, session: Session, user: User, now: datetime) -> None:
 
 
 def parse_id(value: object) -> int | None:
-    """An id from a button value or view metadata; None for anything else."""
-    text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+    """An id from a button value or view metadata; None for anything else (bot.values)."""
+    return values.parse_id(value)
 
 
 def own_checkin(

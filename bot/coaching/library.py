@@ -3,15 +3,17 @@
 Every problem is reported with the file (relative to its directory, e.g.
 ``prompts/reflection_prompts.yaml``), the entry (id and position) and what is wrong; all
 problems found in one pass are reported together in a single `LibraryError`.
+
+This module reads the files, merges an override and checks the library as a whole (ids,
+keywords and hashtags unique across entries); each entry's fields are the pydantic models
+in `bot/coaching/schema.py`.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
-import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -19,24 +21,33 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import ValidationError
 
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
-    EVIDENCE_SOURCES,
-    RULE_KINDS,
-    AbsentForWeeks,
     Dimension,
     Mistake,
-    NoWrittenArtefactForWeeks,
     Nudge,
     PromotionElement,
     Prompt,
-    RatioAbove,
     Reframe,
-    Rule,
     Scope,
-    ScopeShareBelow,
     Seed,
+)
+from bot.coaching.schema import (
+    ContentEntry,
+    DimensionEntry,
+    ElementEntry,
+    MistakeEntry,
+    NudgeEntry,
+    PromptEntry,
+    ReframeEntry,
+    Refs,
+    ScopeEntry,
+    SeedEntry,
+    describe,
+    did_you_mean,
+    type_name,
 )
 
 SEEDS_FILE = "seeds.yaml"
@@ -65,23 +76,9 @@ FORMAT_VERSION = 1
 
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
-# Identifier shapes. Dimension and scope ids are stored in database columns of 32 and 16
-# characters; prompt ids in one of 64.
-_SNAKE_ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEBAB_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SEED_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:txt|md)")
-_EMOJI = re.compile(r":[a-z0-9_+'\-]+:")
-_HASHTAG_BODY = re.compile(r"[^\W\d_][\w\-]*")
-_SLACK_CONTROL = re.compile(r"<[!@#]")
 
 _T = TypeVar("_T")
-
-MAX_WEEKS = 52
-# In a rule, `numerator: multiplier` (or denominator) means every multiplier dimension.
-MULTIPLIER_DIMENSIONS = "multiplier"
-_NAME_LEN = 80
-_SHORT_TEXT_LEN = 200
-_LONG_TEXT_LEN = 400
 
 
 class LibraryError(ValueError):
@@ -215,7 +212,8 @@ class CoachingLibrary:
 
     def scope_rank(self, scope_id: str | None) -> float:
         """How broad a scope is (its weight); 0 for none or an unknown id."""
-        return self._scopes[scope_id].weight if scope_id in self._scopes else 0.0
+        scope = self._scopes.get(scope_id) if scope_id is not None else None
+        return scope.weight if scope is not None else 0.0
 
     @cached_property
     def reframe_matcher(self) -> textmatch.KeywordMatcher:
@@ -327,7 +325,7 @@ class _Loader:
             if path.suffix in {".yaml", ".yml"} and path.name not in FILE_SECTIONS:
                 self.problems.append(
                     f"{label_dir}/{path.name}: unknown file"
-                    f"{_did_you_mean(path.name, FILE_NAMES)}; expected one of: "
+                    f"{did_you_mean(path.name, FILE_NAMES)}; expected one of: "
                     + ", ".join(FILE_NAMES)
                 )
         for name in FILE_NAMES:
@@ -381,7 +379,7 @@ class _Loader:
             self.problems.append(
                 f"{label}: the top level must be a mapping with "
                 + " and ".join(f"'{section}:'" for section in section_names)
-                + f", not {_type_name(document)}"
+                + f", not {type_name(document)}"
             )
             return None
         for key in document:
@@ -393,7 +391,7 @@ class _Loader:
             elif key not in section_names:
                 self.problems.append(
                     f"{label}: unknown top-level key {key!r}"
-                    f"{_did_you_mean(str(key), section_names)}; expected "
+                    f"{did_you_mean(str(key), section_names)}; expected "
                     + ", ".join(f"'{section}'" for section in section_names)
                 )
         result: dict[str, list[_Raw]] = {}
@@ -407,7 +405,7 @@ class _Loader:
                 continue
             if not isinstance(items, list):
                 self.problems.append(
-                    f"{label}: '{section}' must be a list of entries, not {_type_name(items)}"
+                    f"{label}: '{section}' must be a list of entries, not {type_name(items)}"
                 )
                 self.unreadable.add(name)
                 result[section] = []
@@ -424,7 +422,7 @@ class _Loader:
             if not isinstance(item, dict):
                 self.problems.append(
                     f"{label}, {prefix}entry #{number}: must be a mapping of fields,"
-                    f" not {_type_name(item)}"
+                    f" not {type_name(item)}"
                 )
                 continue
             key = item.get(key_field)
@@ -494,21 +492,21 @@ class _Loader:
                 return None
             return {raw.key for raw in merged[section]}
 
-        refs = _Refs(
+        refs = Refs(
             seeds=known("seeds"),
             dimensions=known("dimensions"),
             scopes=known("scopes"),
             mistakes=known("mistakes"),
         )
-        seeds = self._parse_all(merged["seeds"], self._seed)
-        scopes = self._parse_all(merged["scopes"], lambda e: self._scope(e, refs))
-        dimensions = self._parse_all(merged["dimensions"], lambda e: self._dimension(e, refs))
+        seeds = self._parse_all(merged["seeds"], SeedEntry, refs)
+        scopes = self._parse_all(merged["scopes"], ScopeEntry, refs)
+        dimensions = self._parse_all(merged["dimensions"], DimensionEntry, refs)
         refs = replace(refs, multiplier=tuple(d.id for d in dimensions if d.multiplier))
-        mistakes = self._parse_all(merged["mistakes"], lambda e: self._mistake(e, refs))
-        prompts = self._parse_all(merged["prompts"], lambda e: self._prompt(e, refs))
-        nudges = self._parse_all(merged["nudges"], lambda e: self._nudge(e, refs))
-        reframes = self._parse_all(merged["reframes"], lambda e: self._reframe(e, refs))
-        elements = self._parse_all(merged["elements"], lambda e: self._element(e, refs))
+        mistakes = self._parse_all(merged["mistakes"], MistakeEntry, refs)
+        prompts = self._parse_all(merged["prompts"], PromptEntry, refs)
+        nudges = self._parse_all(merged["nudges"], NudgeEntry, refs)
+        reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
+        elements = self._parse_all(merged["elements"], ElementEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -531,131 +529,21 @@ class _Loader:
             source_dirs=source_dirs,
         )
 
-    def _parse_all(self, raws: Iterable[_Raw], parse: Callable[[_Entry], _T | None]) -> list[_T]:
+    def _parse_all(
+        self, raws: Iterable[_Raw], model: type[ContentEntry[_T]], refs: Refs
+    ) -> list[_T]:
+        """Each entry validated by its pydantic model (references checked against `refs`)."""
         parsed: list[_T] = []
         for raw in raws:
-            entry = _Entry(raw.data, raw.where, self.problems)
-            item = parse(entry)
-            entry.finish()
-            if item is not None and entry.ok:
-                parsed.append(item)
+            # `disabled` belongs to merging (checked there), not to the entry.
+            data = {key: value for key, value in raw.data.items() if key != "disabled"}
+            try:
+                entry = model.model_validate(data, context=refs)
+            except ValidationError as exc:
+                self.problems.extend(f"{raw.where}: {p}" for p in describe(exc, model))
+                continue
+            parsed.append(entry.build())
         return parsed
-
-    def _seed(self, e: _Entry) -> Seed:
-        file = e.text("file")
-        title = e.text("title", max_len=_SHORT_TEXT_LEN)
-        summary = e.opt_text("summary", max_len=1500)
-        e.opt_text("url", max_len=500)
-        return Seed(file=file, title=title, summary=summary or "")
-
-    def _scope(self, e: _Entry, refs: _Refs) -> Scope:
-        return Scope(
-            id=e.ident("id", _SNAKE_ID, max_len=16, shape="snake_case"),
-            name=e.text("name", max_len=_NAME_LEN),
-            emoji=e.emoji("emoji", required=False),
-            description=e.text("description", max_len=_SHORT_TEXT_LEN),
-            weight=e.number("weight", minimum=0, exclusive=True),
-            keywords=e.keywords("keywords", required=False),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.opt_text("seed_quote", max_len=300),
-        )
-
-    def _dimension(self, e: _Entry, refs: _Refs) -> Dimension:
-        return Dimension(
-            id=e.ident("id", _SNAKE_ID, max_len=32, shape="snake_case"),
-            name=e.text("name", max_len=_NAME_LEN),
-            emoji=e.emoji("emoji") or "",
-            description=e.text("description", max_len=_LONG_TEXT_LEN),
-            hashtags=e.hashtags("hashtags"),
-            keywords=e.keywords("keywords", required=True),
-            multiplier=e.boolean("multiplier"),
-            written_artefact=e.boolean("written_artefact", required=False),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.text("seed_quote", max_len=300),
-            activities=e.keywords("activities", required=False),
-            default_scope=e.opt_ref("default_scope", refs.scopes, "scope"),
-        )
-
-    def _mistake(self, e: _Entry, refs: _Refs) -> Mistake:
-        return Mistake(
-            id=e.ident("id", _KEBAB_ID, max_len=64, shape="kebab-case"),
-            name=e.text("name", max_len=_NAME_LEN),
-            why=e.text("why", max_len=_SHORT_TEXT_LEN),
-            instead=e.text("instead", max_len=_SHORT_TEXT_LEN),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.opt_text("seed_quote", max_len=300),
-        )
-
-    def _prompt(self, e: _Entry, refs: _Refs) -> Prompt:
-        return Prompt(
-            id=e.ident("id", _KEBAB_ID, max_len=64, shape="kebab-case"),
-            dimension=e.ref("dimension", refs.dimensions, "dimension"),
-            text=e.text("text", max_len=_SHORT_TEXT_LEN),
-            follow_ups=e.text_list("follow_ups", min_items=2, max_items=3, max_len=_SHORT_TEXT_LEN),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.opt_text("seed_quote", max_len=300),
-        )
-
-    def _nudge(self, e: _Entry, refs: _Refs) -> Nudge | None:
-        nudge_id = e.ident("id", _KEBAB_ID, max_len=64, shape="kebab-case")
-        mistake = e.ref("mistake", refs.mistakes, "mistake")
-        rule_entry = e.mapping("rule")
-        rule = _parse_rule(rule_entry, refs) if rule_entry is not None else None
-        template = e.text("message", max_len=_LONG_TEXT_LEN)
-        suggestion = e.text("suggestion", max_len=_LONG_TEXT_LEN)
-        priority = e.integer("priority", minimum=1, maximum=1000)
-        seed = e.ref("seed", refs.seeds, "seed file")
-        seed_quote = e.opt_text("seed_quote", max_len=300)
-        if rule is None:
-            return None
-        message = e.render("message", template, rule) if template else ""
-        return Nudge(
-            nudge_id, mistake, rule, message, suggestion, priority, seed, seed_quote, template
-        )
-
-    def _reframe(self, e: _Entry, refs: _Refs) -> Reframe:
-        return Reframe(
-            id=e.ident("id", _KEBAB_ID, max_len=64, shape="kebab-case"),
-            triggers=e.keywords("triggers", required=True),
-            unless=e.keywords("unless", required=False),
-            glue=e.text("glue", max_len=_SHORT_TEXT_LEN),
-            staff=e.text("staff", max_len=_LONG_TEXT_LEN),
-            dimension=e.ref("dimension", refs.dimensions, "dimension"),
-            scope=e.ref("scope", refs.scopes, "scope"),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.opt_text("seed_quote", max_len=300),
-            acknowledge=e.text("acknowledge", max_len=_SHORT_TEXT_LEN),
-            glue_dimensions=e.ref_list("glue_dimensions", refs.dimensions, "dimension"),
-        )
-
-    def _element(self, e: _Entry, refs: _Refs) -> PromotionElement:
-        element = PromotionElement(
-            id=e.ident("id", _KEBAB_ID, max_len=64, shape="kebab-case"),
-            name=e.text("name", max_len=_NAME_LEN),
-            description=e.text("description", max_len=_LONG_TEXT_LEN),
-            guidance=e.text("guidance", max_len=1000),
-            manual=e.boolean("manual", required=False),
-            questions=e.text_list(
-                "questions", min_items=0, max_items=5, max_len=_SHORT_TEXT_LEN, required=False
-            ),
-            seed=e.ref("seed", refs.seeds, "seed file"),
-            seed_quote=e.opt_text("seed_quote", max_len=300),
-        )
-        feeds = e.mapping("feeds", required=False)
-        if feeds is not None:
-            element = replace(
-                element,
-                dimensions=feeds.ref_list("dimensions", refs.dimensions, "dimension"),
-                scopes=feeds.ref_list("scopes", refs.scopes, "scope"),
-                sources=feeds.ref_list("sources", set(EVIDENCE_SOURCES), "source"),
-            )
-            feeds.finish()
-        if e.ok and (feeds is None or feeds.ok) and not element.has_feeds and not element.manual:
-            e.problem(
-                "needs 'feeds' listing dimensions, scopes or sources, or 'manual: true' when"
-                " no logged evidence can feed it"
-            )
-        return element
 
     # -- whole-library checks --------------------------------------------------------------
 
@@ -740,405 +628,6 @@ class _Loader:
                 self.problems.append(f"{file}: no {what} are defined")
         if dimensions and not any(item.multiplier for item in dimensions):
             self.problems.append(f"{DIMENSIONS_FILE}: no dimension has 'multiplier: true'")
-
-
-@dataclass(frozen=True)
-class _Refs:
-    """The ids other entries may refer to; None when their file could not be read."""
-
-    seeds: set[str] | None
-    dimensions: set[str] | None
-    scopes: set[str] | None
-    mistakes: set[str] | None
-    multiplier: tuple[str, ...] = ()
-
-
-def _parse_rule(e: _Entry, refs: _Refs) -> Rule | None:
-    kind = e.text("kind")
-    if kind and kind not in RULE_KINDS:
-        e.problem(
-            f"field '{e.field_name('kind')}' names unknown rule kind '{kind}'"
-            f"{_did_you_mean(kind, RULE_KINDS)} (known kinds: {', '.join(RULE_KINDS)})"
-        )
-        e.finish(check_unknown=False)
-        return None
-    rule: Rule | None = None
-    if kind:
-        weeks = e.integer("weeks", minimum=1, maximum=MAX_WEEKS)
-        rule = _RULE_PARSERS[kind](e, refs, weeks)
-    e.finish()
-    return rule if e.ok else None
-
-
-def _absent_for_weeks(e: _Entry, refs: _Refs, weeks: int) -> Rule:
-    rule = AbsentForWeeks(
-        weeks=weeks,
-        dimensions=e.ref_list("dimensions", refs.dimensions, "dimension"),
-        scopes=e.ref_list("scopes", refs.scopes, "scope"),
-        min_entries=e.integer("min_entries", minimum=1, required=False, default=1),
-    )
-    if e.ok and not rule.dimensions and not rule.scopes:
-        e.problem(f"rule kind '{rule.kind}' needs 'dimensions', 'scopes' or both")
-    return rule
-
-
-def _dimension_list(e: _Entry, refs: _Refs, name: str) -> tuple[str, ...]:
-    """A list of dimension ids, or `multiplier`: every multiplier dimension."""
-    if e.data.get(name) == MULTIPLIER_DIMENSIONS:
-        e._read.add(name)
-        return refs.multiplier
-    return e.ref_list(name, refs.dimensions, "dimension", required=True)
-
-
-def _ratio_above(e: _Entry, refs: _Refs, weeks: int) -> Rule:
-    rule = RatioAbove(
-        numerator=_dimension_list(e, refs, "numerator"),
-        denominator=_dimension_list(e, refs, "denominator"),
-        ratio=e.number("ratio", minimum=0, exclusive=True),
-        min_numerator=e.integer("min_numerator", minimum=1),
-        weeks=weeks,
-    )
-    if set(rule.numerator) & set(rule.denominator):
-        e.problem(
-            f"fields '{e.field_name('numerator')}' and '{e.field_name('denominator')}'"
-            " must not share a dimension"
-        )
-    return rule
-
-
-def _no_written_artefact(e: _Entry, refs: _Refs, weeks: int) -> Rule:
-    del refs
-    min_entries = e.integer("min_entries", minimum=1, required=False, default=1)
-    return NoWrittenArtefactForWeeks(weeks=weeks, min_entries=min_entries)
-
-
-def _scope_share_below(e: _Entry, refs: _Refs, weeks: int) -> Rule:
-    return ScopeShareBelow(
-        scopes=e.ref_list("scopes", refs.scopes, "scope", required=True),
-        share=e.number("share", minimum=0, exclusive=True, maximum=1),
-        weeks=weeks,
-        min_entries=e.integer("min_entries", minimum=1),
-    )
-
-
-_RULE_PARSERS: Mapping[str, Callable[[_Entry, _Refs, int], Rule]] = MappingProxyType(
-    {
-        AbsentForWeeks.kind: _absent_for_weeks,
-        RatioAbove.kind: _ratio_above,
-        NoWrittenArtefactForWeeks.kind: _no_written_artefact,
-        ScopeShareBelow.kind: _scope_share_below,
-    }
-)
-
-
-_MISSING: Any = object()
-
-
-class _Entry:
-    """Reads one entry's fields, recording a problem for each field that is wrong.
-
-    Readers always return a value of the declared type (an empty placeholder when the
-    field is wrong) so entries can be built unconditionally; `ok` says whether to keep it.
-    """
-
-    def __init__(
-        self, data: Mapping[str, Any], where: str, problems: list[str], prefix: str = ""
-    ) -> None:
-        self.data = data
-        self.where = where
-        self.problems = problems
-        self.prefix = prefix
-        self.ok = True
-        self._read: set[str] = set() if prefix else {"disabled"}
-        self._children: list[_Entry] = []
-        self._finished = False
-
-    def field_name(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
-    def problem(self, message: str) -> None:
-        self.ok = False
-        self.problems.append(f"{self.where}: {message}")
-
-    def _get(self, name: str, *, required: bool) -> Any:
-        self._read.add(name)
-        value = self.data.get(name, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                state = "is missing" if value is _MISSING else "is empty"
-                self.problem(f"field '{self.field_name(name)}' {state}")
-            return _MISSING
-        return value
-
-    # -- text --------------------------------------------------------------------------------
-
-    def text(self, name: str, *, max_len: int | None = None) -> str:
-        value = self._get(name, required=True)
-        if value is _MISSING:
-            return ""
-        return self._check_text(self.field_name(name), value, max_len) or ""
-
-    def opt_text(self, name: str, *, max_len: int | None = None) -> str | None:
-        value = self._get(name, required=False)
-        if value is _MISSING:
-            return None
-        return self._check_text(self.field_name(name), value, max_len)
-
-    def _check_text(self, label: str, value: Any, max_len: int | None) -> str | None:
-        if not isinstance(value, str):
-            self.problem(f"field '{label}' must be text, not {_type_name(value)}")
-            return None
-        cleaned = " ".join(value.split())
-        if not cleaned:
-            self.problem(f"field '{label}' is empty")
-            return None
-        if max_len is not None and len(cleaned) > max_len:
-            self.problem(
-                f"field '{label}' is {len(cleaned)} characters long; the limit is {max_len}"
-            )
-            return None
-        if _SLACK_CONTROL.search(cleaned):
-            self.problem(
-                f"field '{label}' must not contain Slack control sequences such as"
-                " '<!channel>' or '<@U…>'"
-            )
-            return None
-        return cleaned
-
-    def ident(self, name: str, pattern: re.Pattern[str], *, max_len: int, shape: str) -> str:
-        value = self.text(name)
-        if value and (not pattern.fullmatch(value) or len(value) > max_len):
-            self.problem(
-                f"field '{self.field_name(name)}' must be {shape} (at most {max_len} characters),"
-                f" got '{value}'"
-            )
-        return value
-
-    def emoji(self, name: str, *, required: bool = True) -> str | None:
-        value = self.text(name) if required else self.opt_text(name)
-        if value and not _EMOJI.fullmatch(value):
-            self.problem(
-                f"field '{self.field_name(name)}' must be a Slack emoji shortcode such as"
-                f" ':memo:', got '{value}'"
-            )
-        return value
-
-    def render(self, name: str, template: str, rule: Rule) -> str:
-        params = rule.params()
-        try:
-            return template.format(**params)
-        except (KeyError, IndexError) as exc:
-            self.problem(
-                f"field '{self.field_name(name)}' uses {{{exc.args[0]}}}, which rule kind"
-                f" '{rule.kind}' does not have (available: "
-                + ", ".join("{" + key + "}" for key in params)
-                + "; write {{ or }} for a literal brace)"
-            )
-        except ValueError as exc:
-            self.problem(
-                f"field '{self.field_name(name)}' has a malformed {{…}} placeholder: {exc}"
-            )
-        return template
-
-    # -- scalars -----------------------------------------------------------------------------
-
-    def boolean(self, name: str, *, required: bool = True) -> bool:
-        value = self._get(name, required=required)
-        if value is _MISSING:
-            return False
-        if not isinstance(value, bool):
-            self.problem(f"field '{self.field_name(name)}' must be true or false, got {value!r}")
-            return False
-        return value
-
-    def integer(
-        self,
-        name: str,
-        *,
-        minimum: int,
-        maximum: int | None = None,
-        required: bool = True,
-        default: int = 0,
-    ) -> int:
-        value = self._get(name, required=required)
-        if value is _MISSING:
-            return default
-        limits = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-        valid = isinstance(value, int) and not isinstance(value, bool)
-        if not valid or value < minimum or (maximum is not None and value > maximum):
-            self.problem(
-                f"field '{self.field_name(name)}' must be a whole number {limits}, got {value!r}"
-            )
-            return default
-        return int(value)
-
-    def number(
-        self, name: str, *, minimum: float, exclusive: bool, maximum: float | None = None
-    ) -> float:
-        value = self._get(name, required=True)
-        if value is _MISSING:
-            return 0.0
-        low = f"greater than {minimum:g}" if exclusive else f"at least {minimum:g}"
-        limits = low if maximum is None else f"{low} and at most {maximum:g}"
-        valid = isinstance(value, int | float) and not isinstance(value, bool)
-        valid = valid and math.isfinite(value)
-        if valid:
-            too_low = value <= minimum if exclusive else value < minimum
-            valid = not too_low and (maximum is None or value <= maximum)
-        if not valid:
-            self.problem(
-                f"field '{self.field_name(name)}' must be a number {limits}, got {value!r}"
-            )
-            return 0.0
-        return float(value)
-
-    # -- lists -------------------------------------------------------------------------------
-
-    def _list(self, name: str, *, required: bool, what: str) -> list[Any]:
-        value = self._get(name, required=required)
-        if value is _MISSING:
-            return []
-        if not isinstance(value, list):
-            self.problem(f"field '{self.field_name(name)}' must be a list, not {_type_name(value)}")
-            return []
-        if required and not value:
-            self.problem(f"field '{self.field_name(name)}' needs at least one {what}")
-        return value
-
-    def text_list(
-        self, name: str, *, min_items: int, max_items: int, max_len: int, required: bool = True
-    ) -> tuple[str, ...]:
-        items = self._list(name, required=required, what="item")
-        label = self.field_name(name)
-        if items and not min_items <= len(items) <= max_items:
-            self.problem(
-                f"field '{label}' needs {min_items} to {max_items} items, it has {len(items)}"
-            )
-            return ()
-        checked = [
-            self._check_text(f"{label}[{n}]", item, max_len) for n, item in enumerate(items, 1)
-        ]
-        return tuple(item for item in checked if item is not None)
-
-    def keywords(self, name: str, *, required: bool) -> tuple[str, ...]:
-        items = self._list(name, required=required, what="keyword")
-        label = self.field_name(name)
-        result: list[str] = []
-        for number, item in enumerate(items, start=1):
-            if not isinstance(item, str):
-                self.problem(
-                    f"field '{label}' item #{number} must be text, not {_type_name(item)}"
-                    " (quote words YAML reads as something else, such as yes, no, on, off)"
-                )
-                continue
-            issue = textmatch.keyword_problem(item)
-            if issue:
-                self.problem(f"field '{label}' item #{number} '{item}' {issue}")
-            elif item in result:
-                self.problem(f"field '{label}' lists '{item}' twice")
-            else:
-                result.append(item)
-        return tuple(result)
-
-    def hashtags(self, name: str) -> tuple[str, ...]:
-        items = self._list(name, required=True, what="hashtag")
-        label = self.field_name(name)
-        result: list[str] = []
-        for number, item in enumerate(items, start=1):
-            if not isinstance(item, str):
-                self.problem(
-                    f"field '{label}' item #{number} must be text, not {_type_name(item)}"
-                    ' (an unquoted # starts a YAML comment: write "#tag" or tag)'
-                )
-                continue
-            body = textmatch.normalise(item.strip()).removeprefix("#")
-            if not _HASHTAG_BODY.fullmatch(body):
-                self.problem(
-                    f"field '{label}' item #{number} '{item}' is not a hashtag: it must start"
-                    " with a letter, then letters, digits, - or _"
-                )
-            elif f"#{body}" in result:
-                self.problem(f"field '{label}' lists '#{body}' twice")
-            else:
-                result.append(f"#{body}")
-        return tuple(result)
-
-    def ref(self, name: str, known: set[str] | None, what: str) -> str:
-        value = self.text(name)
-        if value and known is not None and value not in known:
-            self.problem(
-                f"field '{self.field_name(name)}' names unknown {what} '{value}'"
-                f"{_did_you_mean(value, known)}"
-            )
-        return value
-
-    def opt_ref(self, name: str, known: set[str] | None, what: str) -> str | None:
-        value = self.opt_text(name)
-        if value and known is not None and value not in known:
-            self.problem(
-                f"field '{self.field_name(name)}' names unknown {what} '{value}'"
-                f"{_did_you_mean(value, known)}"
-            )
-        return value
-
-    def ref_list(
-        self, name: str, known: set[str] | None, what: str, *, required: bool = False
-    ) -> tuple[str, ...]:
-        items = self._list(name, required=required, what=what)
-        label = self.field_name(name)
-        result: list[str] = []
-        for item in items:
-            if not isinstance(item, str) or (known is not None and item not in known):
-                hint = _did_you_mean(item, known or ()) if isinstance(item, str) else ""
-                self.problem(f"field '{label}' names unknown {what} {item!r}{hint}")
-            elif item in result:
-                self.problem(f"field '{label}' lists '{item}' twice")
-            else:
-                result.append(item)
-        return tuple(result)
-
-    # -- nesting -----------------------------------------------------------------------------
-
-    def mapping(self, name: str, *, required: bool = True) -> _Entry | None:
-        value = self._get(name, required=required)
-        if value is _MISSING:
-            return None
-        if not isinstance(value, dict):
-            self.problem(
-                f"field '{self.field_name(name)}' must be a mapping of fields,"
-                f" not {_type_name(value)}"
-            )
-            return None
-        child = _Entry(value, self.where, self.problems, prefix=f"{self.field_name(name)}.")
-        self._children.append(child)
-        return child
-
-    def finish(self, *, check_unknown: bool = True) -> None:
-        if self._finished:
-            return
-        self._finished = True
-        for child in self._children:
-            child.finish()
-            self.ok = self.ok and child.ok
-        if check_unknown:
-            for key in self.data:
-                if key not in self._read:
-                    self.problem(
-                        f"unknown field '{self.field_name(str(key))}'"
-                        f"{_did_you_mean(str(key), self._read)}"
-                    )
-
-
-def _did_you_mean(value: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "empty"
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number"}
-    return names.get(type(value), f"a {type(value).__name__}")
 
 
 # ── Seed quotes ──────────────────────────────────────────────────────────────────────────

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.values import parse_int
+
 
 @dataclass(frozen=True)
 class UserEdit:
@@ -48,10 +50,12 @@ def user_edit(event: Mapping[str, Any]) -> UserEdit | None:
 
 def ts_key(ts: str | None) -> tuple[int, int]:
     """A Slack ts ("1700000000.000100") as a sortable pair; (0, 0) when missing or garbled."""
-    seconds, _, fraction = str(ts or "").partition(".")
-    if not seconds.isdigit() or (fraction and not fraction.isdigit()):
+    whole, _, fraction = str(ts or "").partition(".")
+    seconds = parse_int(whole, high=10**12)
+    micros = parse_int(fraction.ljust(6, "0")[:6]) if fraction else 0
+    if seconds is None or micros is None:
         return 0, 0
-    return int(seconds), int(fraction.ljust(6, "0")[:6] or "0")
+    return seconds, micros
 
 
 def edit_stamp(ts: str) -> str:

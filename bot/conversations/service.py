@@ -5,30 +5,41 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.conversations.edits import UserEdit, edit_stamp
-from bot.db.base import utcnow
+from bot.db.base import rowcount, utcnow
 from bot.db.models import DirectMessage, ProcessedEvent, User
 
 
 def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool:
-    """Record an event id; False when it was already recorded (a Slack retry)."""
-    if session.get(ProcessedEvent, event_id) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(event_id=event_id, team_id=team_id))
-    except IntegrityError:
-        return False
-    return True
+    """Record an event id; False when it was already recorded (a Slack retry).
+
+    One INSERT … ON CONFLICT DO NOTHING: this runs before an event's ack, so it takes one
+    round trip to the database, not a look-up, a savepoint and an insert.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedEvent)
+        .values(event_id=event_id, team_id=team_id, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ProcessedEvent.event_id)
+    )
+    # RETURNING, not rowcount: psycopg reports no rowcount here (-1).
+    return session.execute(statement).first() is not None
+
+
+def release_event(*, session: Session, event_id: str) -> None:
+    """Forget a claimed event id whose handling failed, so Slack's retry handles it again."""
+    session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id))
 
 
 def prune_processed_events(*, session: Session, now: datetime, keep: timedelta) -> int:
     """Forget event ids older than `keep`; Slack never retries that late."""
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - keep))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def store_direct_message(
@@ -72,4 +83,4 @@ def edit_direct_message(*, session: Session, user: User, channel_id: str, edit: 
         .values(text=edit.text, edited_ts=stamp, edited_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))

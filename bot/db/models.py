@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db.base import Base, UTCDateTime, utcnow
+from bot.db.base import Base, UserString, UserText, UTCDateTime, utcnow
 
 FRIDAY = 4
 DEFAULT_CHECKIN_MINUTE = 15 * 60
@@ -37,7 +37,7 @@ class Workspace(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(SlackId, unique=True)
     enterprise_id: Mapped[str | None] = mapped_column(SlackId)
-    name: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(UserString(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,7 +59,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     slack_user_id: Mapped[str] = mapped_column(SlackId)
-    display_name: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(UserString(255))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     tz_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -137,18 +137,18 @@ class EvidenceEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(UserText)
     dimension: Mapped[str | None] = mapped_column(String(32))
     scope: Mapped[str | None] = mapped_column(String(16))
     # Slack user ids of the people who benefited.
     people: Mapped[list[str]] = mapped_column(JSON, default=list)
-    link: Mapped[str | None] = mapped_column(Text)
-    impact: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(UserText)
+    impact: Mapped[str | None] = mapped_column(UserText)
     # private (author only) or team (may appear in team digests).
     visibility: Mapped[str] = mapped_column(String(16), default="private")
     # brag, shortcut, modal, checkin, dm, kudos.
     source: Mapped[str] = mapped_column(String(16))
-    permalink: Mapped[str | None] = mapped_column(Text)
+    permalink: Mapped[str | None] = mapped_column(UserText)
     source_channel_id: Mapped[str | None] = mapped_column(SlackId)
     source_message_ts: Mapped[str | None] = mapped_column(SlackId)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
@@ -173,7 +173,7 @@ class Answer(Base):
     prompt_id: Mapped[str | None] = mapped_column(String(64))
     # answer or nothing.
     kind: Mapped[str] = mapped_column(String(16), default="answer")
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(UserText)
     # modal, dm or button.
     source: Mapped[str] = mapped_column(String(16))
     evidence_id: Mapped[int | None] = mapped_column(
@@ -229,7 +229,7 @@ class Kudos(Base):
     evidence_id: Mapped[int | None] = mapped_column(
         ForeignKey("evidence_entries.id", ondelete="CASCADE")
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(UserText)
     # The giver's choice: may this kudos appear in team digests?
     share_in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -245,7 +245,7 @@ class DigestChannel(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(SlackId)
     # The channel's name when the digest was set up or its members last refreshed.
-    channel_name: Mapped[str | None] = mapped_column(String(255))
+    channel_name: Mapped[str | None] = mapped_column(UserString(255))
     weekday: Mapped[int] = mapped_column(SmallInteger, default=0)
     minute_of_day: Mapped[int] = mapped_column(SmallInteger, default=9 * 60)
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -336,35 +336,12 @@ class DirectMessage(Base):
     channel_id: Mapped[str] = mapped_column(SlackId)
     ts: Mapped[str] = mapped_column(SlackId)
     thread_ts: Mapped[str | None] = mapped_column(SlackId)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(UserText)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Slack's `edited.ts` of the edit applied last: edits arrive out of order, and an older
     # one (or an unfurl or thread bump repeating it) must not undo a newer one.
     edited_ts: Mapped[str | None] = mapped_column(SlackId)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class QueuedWork(Base):
-    """Work a request left for after its ack, such as storing a `/brag`, until it is done.
-
-    The request path only writes this row; a queue runner (in the worker, or in the web
-    process) does the work and deletes the row in the same transaction, so it happens once.
-    `payload` holds what the user typed until then: the row belongs to the user (forget-me
-    and the workspace purge delete it).
-    """
-
-    __tablename__ = "queued_work"
-    __table_args__ = (Index("ix_queued_work_due", "due_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Not run before this instant: now when queued, later after a failed attempt.
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
 
 
 class ProcessedEvent(Base):

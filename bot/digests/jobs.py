@@ -18,7 +18,7 @@ from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.slack.people import names_in
 from bot.summaries import delivery
 from bot.summaries.delivery import SendFailed
-from bot.summaries.metrics import TeamDigest
+from bot.summaries.metrics import Highlight, TeamDigest, TeamKudosRow
 from bot.ui.digest import digest_message
 from bot.ui.messages import CommandNames
 
@@ -137,7 +137,7 @@ def digest_team(session: Session, digest: DigestChannel) -> str:
 
 
 def _shared_texts(team: TeamDigest) -> list[str]:
-    items = [*team.highlights, *team.late_highlights, *team.kudos]
+    items: list[Highlight | TeamKudosRow] = [*team.highlights, *team.late_highlights, *team.kudos]
     return [item.text for item in items]
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.coaching.library import CoachingLibrary
 from bot.evidence.periods import PeriodError, parse_period
 from bot.evidence.service import EntryFilter
 from bot.ui.text import readable
+from bot.values import parse_int, parse_timestamp
 
 MAX_LAST = 500
 _LAST_N = re.compile(r"^(?:last|latest|newest)\s+(\d{1,6})$", re.IGNORECASE)
 _N = re.compile(r"^\d{1,6}$")
-_SPEC = re.compile(r"^([a-z_]{0,32})\|(\d{0,12})\|(\d{0,12})\|(\d{0,6})\|(\d{1,6})$")
+_SPEC = re.compile(r"^([a-z_]{0,32})\|([0-9]{0,12})\|([0-9]{0,12})\|([0-9]{0,6})\|([0-9]{1,6})$")
 
 FILTER_HELP = (
     "`last 20`, `last week`, `december`, `this quarter`, `2026-Q3`, `last 90 days`, `#writing` "
@@ -103,13 +104,18 @@ def decode(value: str, *, library: CoachingLibrary, label: str = "") -> ListRequ
     dimension = m.group(1) or None
     if dimension is not None and dimension not in library.dimension_ids:
         return None
-    start = datetime.fromtimestamp(int(m.group(2)), UTC) if m.group(2) else None
-    end = datetime.fromtimestamp(int(m.group(3)), UTC) if m.group(3) else None
-    limit = int(m.group(4)) if m.group(4) else None
-    if limit is not None and not 1 <= limit <= MAX_LAST:
+    start = parse_timestamp(m.group(2)) if m.group(2) else None
+    end = parse_timestamp(m.group(3)) if m.group(3) else None
+    if (m.group(2) and start is None) or (m.group(3) and end is None):
+        return None  # no date holds it: written by someone else
+    limit = parse_int(m.group(4), low=1, high=MAX_LAST) if m.group(4) else None
+    if m.group(4) and limit is None:
+        return None
+    offset = parse_int(m.group(5))
+    if offset is None:
         return None
     where = EntryFilter(dimension=dimension, start=start, end=end, limit=limit)
-    return ListRequest(where, label or describe(where, library), int(m.group(5)))
+    return ListRequest(where, label or describe(where, library), offset)
 
 
 def describe(where: EntryFilter, library: CoachingLibrary) -> str:

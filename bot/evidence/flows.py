@@ -14,14 +14,57 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos, User, Workspace
 from bot.evidence import service as evidence
 from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
+from bot.home.service import request_home_refresh
 from bot.workspaces import service as workspaces
 from bot.workspaces.membership import is_member
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a `/brag <text>` stored, and what to tell its author about it."""
+
+    entry: EvidenceEntry
+    tz: str | None
+    # Why the dimension was chosen (ParsedEvidence.dimension_source) and the words behind it.
+    dimension_source: str | None
+    matched: Sequence[str]
+    reframe: Reframe | None = None
+    # Mentions Slack did not resolve (``@dana``, broken ``<@…``): the text keeps them as typed.
+    unmatched: Sequence[str] = ()
+
+
+def log_brag(
+    *, session: Session, team_id: str, slack_user_id: str, text: str, library: CoachingLibrary
+) -> Confirmation:
+    """Store a `/brag` text exactly as typed as the author's private entry, and commit.
+
+    Raises EvidenceTextError for a text that cannot be stored (the listener checks first,
+    to answer with the text echoed back). The author's Home is republished after the commit.
+    """
+    # Someone who revoked the app's access and is back (this command) becomes active again.
+    user = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_user_id)
+    entry, parsed = evidence.log_text(
+        session=session, user=user, text=text, source=evidence.BRAG, library=library
+    )
+    request_home_refresh(session=session, user=user)
+    session.commit()
+    reframe, _ = reframe_for(text, library, dimension=entry.dimension, scope=entry.scope)
+    return Confirmation(
+        entry=entry,
+        tz=user.tz,
+        dimension_source=parsed.dimension_source,
+        matched=tuple(parsed.matched),
+        reframe=reframe,
+        unmatched=tuple(parsed.malformed_mentions),
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.db.models import EvidenceEntry, Kudos, User
 from bot.evidence import examples, visibility
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, ParsedEvidence, parse_evidence
 from bot.evidence.periods import user_zone
+from bot.values import parse_id
 
 MAX_TEXT_LENGTH = 10_000
 MAX_PEOPLE = 50
@@ -37,16 +38,13 @@ class EvidenceTooLong(EvidenceTextError):
     """The text is longer than we store."""
 
 
-class EvidenceUnstorable(EvidenceTextError):
-    """The text holds a character the database cannot keep (NUL)."""
-
-
 def check_text(text: str, *, limit: int = MAX_TEXT_LENGTH) -> None:
-    """Raise EvidenceTextError when `text` cannot be stored exactly as typed."""
+    """Raise EvidenceTextError when `text` is too long to store.
+
+    Any character is stored exactly as typed, NUL included (bot.db.base.UserText).
+    """
     if len(text) > limit:
         raise EvidenceTooLong(f"{len(text)} characters; the limit is {limit}")
-    if "\x00" in text:
-        raise EvidenceUnstorable("the text contains a NUL character")
 
 
 def _known(value: str | None, allowed: Sequence[str]) -> str | None:
@@ -136,11 +134,8 @@ def get_own_entry(
     *, session: Session, user: User, entry_id: int | str | None
 ) -> EvidenceEntry | None:
     """The entry with this id if `user` owns it; None for anything else (tampered ids too)."""
-    try:
-        wanted = int(str(entry_id))
-    except (TypeError, ValueError):
-        return None
-    if wanted <= 0 or wanted > 2**62:
+    wanted = parse_id(entry_id)
+    if wanted is None:
         return None
     entry = session.scalars(
         select(EvidenceEntry).where(EvidenceEntry.id == wanted, visibility.owned_by(user))
@@ -479,9 +474,8 @@ def give_kudos(
 
 def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None) -> Kudos | None:
     """A kudos this user gave; None for anything else."""
-    try:
-        wanted = int(str(kudos_id))
-    except (TypeError, ValueError):
+    wanted = parse_id(kudos_id)
+    if wanted is None:
         return None
     kudos = session.scalars(
         select(Kudos).where(

@@ -24,6 +24,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
 from bot.home.data import load_home
+from bot.ui.blocks import Block
 from bot.ui.home import home_view
 
 logger = logging.getLogger(__name__)
@@ -189,13 +190,14 @@ def _collect_changes(session: Session, _flush: UOWTransaction) -> None:
     for row in (*session.new, *session.dirty, *session.deleted):
         columns = _OWNERS.get(type(row))
         if columns is not None:
-            touched.update(getattr(row, column) for column in columns)
+            # An owner column may be unset yet (None): nobody's Home to refresh for it.
+            owners = (getattr(row, column) for column in columns)
+            touched.update(owner for owner in owners if owner is not None)
     for row in session.dirty:  # a person met for the first time has no Home to refresh yet
         if isinstance(row, User) and row.id is not None:
             state = inspect(row)
             if any(state.attrs[name].history.has_changes() for name in _HOME_SETTINGS):
                 touched.add(row.id)
-    touched.discard(None)  # type: ignore[arg-type]
     if touched:
         _pending(session).update(touched)
 
@@ -221,7 +223,7 @@ def home_view_for(
     return home_view(data, library=library, names=names, welcome=_welcome_blocks(user, names))
 
 
-def _welcome_blocks(user: User, names: Any) -> list[dict[str, Any]]:
+def _welcome_blocks(user: User, names: Any) -> list[Block]:
     """The check-ins feature's welcome section (bot/ui/welcome.py) hooks in here: one call."""
     from bot.checkins.service import home_welcome
 

@@ -2,68 +2,23 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.middleware import Middleware
-from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.config import Settings
-
-Handler = Callable[..., Any]
-
-# Manifest event names that Bolt receives as a `message` event in a given channel type.
-_MESSAGE_EVENTS = {"message.im": "im", "message.channels": "channel", "message.groups": "group"}
+from bot.errors import handle_error
+from bot.slack.bolt_compat import Handler, keep_ack_on_failure
 
 
 def guard_after_ack(handler: Handler) -> Handler:
-    """Hand a failure after ack() to the global error handler ourselves.
-
-    Bolt's thread runner, when a listener that acks itself raises after acking, resets the
-    ack it has not yet sent (`ack.response = None`) and, if that happens within its 10 ms
-    polling of the ack, answers Slack 404 after 3 s as if the listener never acked. Catching
-    the failure here keeps the ack; errors before the ack still go through Bolt.
-    """
-    from bot.errors import handle_error
-
-    names = get_arg_names_of_callable(handler)
-    wanted = list(dict.fromkeys([*names, "ack", "body", "context", "client"]))
-
-    def guarded(**kwargs: Any) -> Any:
-        try:
-            return handler(**{name: kwargs[name] for name in names})
-        except Exception as error:
-            if kwargs["ack"].response is None:
-                raise
-            return handle_error(
-                error=error,
-                body=kwargs["body"],
-                context=kwargs["context"],
-                client=kwargs["client"],
-                response=kwargs["ack"].response,
-            )
-
-    return named_like(guarded, handler, wanted)
+    """The listener, with a failure after its ack() handed to the one error handler."""
+    return keep_ack_on_failure(handler, handle_error)
 
 
-def arg_names(handler: Handler) -> list[str]:
-    """The arguments a listener asks Bolt for, by name."""
-    return list(get_arg_names_of_callable(handler))
-
-
-def named_like(wrapper: Handler, handler: Handler, parameters: list[str]) -> Handler:
-    """Give a wrapper the handler's name and docstring, and the arguments Bolt should pass."""
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(name, kind) for name in parameters]
-    )
-    wrapper.__name__ = getattr(handler, "__name__", "listener")
-    wrapper.__qualname__ = getattr(handler, "__qualname__", wrapper.__name__)
-    wrapper.__doc__ = handler.__doc__
-    return wrapper
+# Manifest event names that Bolt receives as a `message` event in a given channel type.
+_MESSAGE_EVENTS = {"message.im": "im", "message.channels": "channel", "message.groups": "group"}
 
 
 @dataclass
@@ -84,12 +39,10 @@ class Registrar:
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
 
-    def command(
-        self, name: str, handler: Handler, *, middleware: Sequence[Middleware] = ()
-    ) -> None:
-        """Register a slash command; `middleware` runs first, in the request's thread."""
+    def command(self, name: str, handler: Handler) -> None:
+        """Register a slash command: its listener acks, then does the work (plain Bolt)."""
         self.commands.add(name)
-        self.app.command(name, middleware=list(middleware))(guard_after_ack(handler))
+        self.app.command(name)(guard_after_ack(handler))
 
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
@@ -119,11 +72,3 @@ class Registrar:
         self.app.view(callback_id)(guard_after_ack(handler))
         if on_close is not None:
             self.app.view_closed(callback_id)(guard_after_ack(on_close))
-
-
-def register_all(registrar: Registrar) -> None:
-    """Register every listener group."""
-    from bot.listeners import actions, commands, events, shortcuts, views
-
-    for group in (commands, events, shortcuts, actions, views):
-        group.register(registrar)

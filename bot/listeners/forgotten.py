@@ -8,14 +8,17 @@ button points at is gone. Saying so beats "not found", and no row is made for th
 
 from __future__ import annotations
 
+import functools
+import inspect
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt import BoltContext
+from slack_bolt.kwargs_injection.args import Args
 
 from bot import clock
-from bot.listeners import Handler, arg_names, named_like
 from bot.listeners.support import db
+from bot.slack.bolt_compat import Handler, arguments
 from bot.ui.evidence import notice
 from bot.workspaces import service as workspaces
 
@@ -53,21 +56,22 @@ def was_forgotten(body: dict[str, Any], context: BoltContext) -> bool:
 
 def answer_if_forgotten(handler: Handler) -> Handler:
     """Wrap an action listener: a forgotten person's press is answered and goes no further."""
-    names = arg_names(handler)
-    wanted = list(dict.fromkeys([*names, "ack", "body", "context", "respond"]))
+    names = list(inspect.signature(handler).parameters)
 
-    def guarded(**kwargs: Any) -> Any:
-        body, context = kwargs["body"], kwargs["context"]
+    @functools.wraps(handler)
+    def guarded(args: Args) -> Any:
+        body, context = args.body, args.context
         container = body.get("container") or {}
         if container.get("type") == "message" and container.get("message_ts"):
-            kwargs["ack"]()  # before the database read; the handler's own ack is then a no-op
+            args.ack()  # before the database read; the handler's own ack is then a no-op
             if was_forgotten(body, context):
                 if body.get("response_url"):
-                    kwargs["respond"](**forgotten_notice())
+                    args.respond(**forgotten_notice())
                 return None
-        return handler(**{name: kwargs[name] for name in names})
+        return handler(**arguments(args, names))
 
-    return named_like(guarded, handler, wanted)
+    del guarded.__wrapped__  # Bolt is to pass `args` (see bot.slack.bolt_compat)
+    return guarded
 
 
 def forgotten_notice() -> dict[str, Any]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
 from bot.slack import directory
+from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
-from bot.workqueue.writer import PendingWork
 from bot.workspaces import service as workspaces
 
 if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
@@ -44,17 +44,21 @@ def current_user(context: BoltContext) -> User:
     return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
 
 
-def queue_work(context: BoltContext, work: PendingWork) -> None:
-    """Queue work for after the ack (bot/workqueue): handed to the writer, returns at once."""
-    context["queue_writer"].put(work)
-
-
 def coaching_library(context: BoltContext) -> CoachingLibrary:
     """The validated coaching content (prompts/ plus PROMPTS_DIR overrides), loaded once."""
     return default_library(settings(context).prompts_dir)
 
 
-def message_payload(payload: dict[str, object]) -> dict[str, object]:
+def respond_all(
+    respond: Respond, messages: Sequence[dict[str, Any]], *, client: WebClient, user_id: str | None
+) -> None:
+    """Send every message of a reply (a long echo takes several) through the response_url;
+    past the five posts Slack takes there, in the person's DM with the bot."""
+    overflow = to_dm(client, user_id) if user_id else None
+    send_in_turn(messages, lambda message: respond(**message), overflow=overflow)
+
+
+def message_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """A respond()-style payload made fit for chat.postMessage (no response_url keys)."""
     return {
         k: v

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt import BoltContext, Respond
+from slack_bolt.kwargs_injection.args import Args
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,8 +18,7 @@ from bot.config import Settings
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User, Workspace
-from bot.listeners import Registrar
-from bot.middleware import PlainMiddleware
+from bot.slack.bolt_compat import Handler, arguments
 from bot.ui.welcome import with_welcome
 from bot.workspaces import service as workspaces
 
@@ -26,39 +28,55 @@ logger = logging.getLogger(__name__)
 _CHECKIN_WORDS = {"checkins", "checkin", "check-ins", "settings", "preferences", "prefs"}
 
 
-def register(registrar: Registrar) -> None:
-    registrar.app.use(PlainMiddleware(welcome_on_first_command))
-
-
-def welcome_on_first_command(
-    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
-) -> BoltResponse:
-    """On someone's first slash command, add the welcome to that command's own reply.
+def on_first_command(handler: Handler, settings: Settings) -> Handler:
+    """The command's listener, given a `respond` that adds the welcome on someone's first
+    slash command.
 
     The welcome rides on the first ephemeral `respond()` of the command (no extra message,
-    so nothing else the command sends is disturbed); a `/brag` whose storing is queued gets
-    it from bot/evidence/queued.py instead. Nothing is looked up before the ack:
-    the check happens in the listener, when it answers, with a read that never waits for
-    SQLite's write lock; the welcome is recorded afterwards in the background.
+    so nothing else the command sends is disturbed). The listener runs after the ack, so
+    the look-up (a read that never waits for SQLite's write lock) costs the ack nothing; the
+    welcome is recorded once the listener is done, in a session of its own.
     """
+    names = list(inspect.signature(handler).parameters)
+
+    @functools.wraps(handler)
+    def welcomed(args: Args) -> Any:
+        given = arguments(args, names)
+        respond = _welcoming(args.body, args.context, args.respond, settings)
+        if "respond" in given and respond is not None:
+            given["respond"] = respond
+        try:
+            return handler(**given)
+        finally:
+            if respond is not None and respond.shown:
+                # The listener's session may still hold SQLite's write lock: close it first,
+                # or the record would wait for this very thread.
+                database: Database = args.context["database"]
+                database.remove_thread_session()
+                respond.record()
+
+    del welcomed.__wrapped__  # Bolt is to pass `args` (see bot.slack.bolt_compat)
+    return welcomed
+
+
+def _welcoming(
+    body: dict[str, Any], context: BoltContext, respond: Respond | None, settings: Settings
+) -> _WithWelcome | None:
     command = body.get("command")
     team_id = context.team_id or context.enterprise_id
-    runner = context.get("listener_runner")
-    executor = getattr(runner, "listener_executor", None)
-    if command and context.user_id and team_id and context.respond is not None and executor:
-        settings: Settings = context["settings"]
-        words = (body.get("text") or "").strip().split(" ")
-        about_checkins = command == settings.command_multiplier and words[0].lower() in (
-            _CHECKIN_WORDS
-        )
-        if not about_checkins:
-            context["respond"] = _WithWelcome(
-                context.respond,
-                settings.command_multiplier,
-                lambda: _needs_welcome(context["database"], team_id, context.user_id),
-                lambda: executor.submit(_record, context["database"], team_id, context.user_id),
-            )
-    return next()
+    user_id = context.user_id
+    if not (command and user_id and team_id and respond is not None):
+        return None
+    words = (body.get("text") or "").strip().split(" ")
+    if command == settings.command_multiplier and words[0].lower() in _CHECKIN_WORDS:
+        return None
+    database: Database = context["database"]
+    return _WithWelcome(
+        respond,
+        settings.command_multiplier,
+        lambda: _needs_welcome(database, team_id, user_id),
+        lambda: _record(database, team_id, user_id),
+    )
 
 
 def _needs_welcome(database: Database, team_id: str, slack_user_id: str) -> bool:
@@ -81,7 +99,7 @@ def _needs_welcome(database: Database, team_id: str, slack_user_id: str) -> bool
 
 
 def _record(database: Database, team_id: str, slack_user_id: str) -> None:
-    """Remember the welcome was shown (in the background: it may wait for the write lock)."""
+    """Remember the welcome was shown (after the reply went: it may wait for the write lock)."""
     try:
         with database.session() as session:
             user = workspaces.ensure_user(
@@ -105,11 +123,13 @@ class _WithWelcome:
         self._respond = respond
         self._multiplier = multiplier_command
         self._needed = needed
-        self._record = record
         self._done = False
+        self.shown = False
+        self.record = record
         self.response_url = getattr(respond, "response_url", None)
 
-    def __call__(self, text: str | None = None, blocks: list | None = None, **kwargs: Any):
+    # Bolt's own default for text is "" (None is refused there).
+    def __call__(self, text: str = "", blocks: list | None = None, **kwargs: Any):
         ephemeral = kwargs.get("response_type", "ephemeral") == "ephemeral"
         replacing = kwargs.get("replace_original") or kwargs.get("delete_original")
         welcome = False
@@ -119,6 +139,5 @@ class _WithWelcome:
         if welcome:
             blocks = with_welcome(text, blocks, multiplier_command=self._multiplier)
         response = self._respond(text=text, blocks=blocks, **kwargs)
-        if welcome:
-            self._record()
+        self.shown = self.shown or welcome
         return response

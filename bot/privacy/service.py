@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.db.base import Base, utcnow
+from bot.db.base import Base, rowcount, utcnow
 from bot.db.models import User, Workspace
 from bot.ui.text import NO_NAMES, mentioned_ids, readable
 
@@ -262,11 +262,11 @@ def _purge(
             result = session.execute(
                 update(child).where(child_condition).values({fk.parent.name: None})
             )
-            report.add(report.cleared, child.name, result.rowcount or 0)
+            report.add(report.cleared, child.name, rowcount(result))
         else:
             _purge(session, child, child_condition, report, depth + 1)
     result = session.execute(delete(table).where(condition))
-    report.add(report.deleted, table.name, result.rowcount or 0)
+    report.add(report.deleted, table.name, rowcount(result))
 
 
 def _scrub_slack_id(
@@ -282,7 +282,7 @@ def _scrub_slack_id(
             matching = in_workspace & (column == slack_user_id)
             if column.nullable:
                 result = session.execute(update(table).where(matching).values({column.name: None}))
-                report.add(report.cleared, table.name, result.rowcount or 0)
+                report.add(report.cleared, table.name, rowcount(result))
             else:
                 _purge(session, table, matching, report, 1)
         primary = list(table.primary_key.columns)
@@ -313,7 +313,7 @@ def forget_user(*, session: Session, user: User) -> ForgetReport:
     session.flush()
     report = ForgetReport()
     workspace_id, slack_user_id, user_id = user.workspace_id, user.slack_user_id, user.id
-    kudos = Kudos.__table__
+    kudos = Base.metadata.tables[Kudos.__tablename__]
     session.execute(
         update(kudos)
         .where(kudos.c.giver_id == user_id, kudos.c.share_in_digest.is_(True))

@@ -75,6 +75,10 @@ class JobResult:
 
     name: str
     summary: str
+    # Set when the run left due work undone: what, and how to finish, where `{again}` stands
+    # for the command that runs it again. `jobs run` prints it and exits non-zero; the
+    # worker's next runs carry on by themselves.
+    unfinished: str | None = None
 
 
 Job = Callable[[JobContext, datetime], JobResult]

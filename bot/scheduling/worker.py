@@ -1,5 +1,4 @@
-"""The worker process: APScheduler ticks once a minute and runs every job for that instant;
-beside it, threads do the work requests queued for after their ack (bot/workqueue).
+"""The worker process: APScheduler ticks once a minute and runs every job for that instant.
 
 APScheduler keeps its jobs in memory, one scheduler per replica: exactly-once delivery comes
 from unique delivery rows and row claims in the database, not from a shared job store.
@@ -34,8 +33,8 @@ def tick(ctx: JobContext, now: datetime | None = None, stop: Event | None = None
 
 
 def run_worker(ctx: JobContext, stop: Event) -> None:
-    """Tick every minute on the minute and drain the work queue until `stop` is set (SIGTERM)
-    or Ctrl-C; then finish the job in hand and exit.
+    """Tick every minute on the minute until `stop` is set (SIGTERM) or Ctrl-C; then finish
+    the job in hand and exit.
 
     Stopping is a flag, never an exception raised into whatever code happens to run: a job
     cut at an arbitrary line could leave a lock held or a transaction half done.
@@ -44,11 +43,9 @@ def run_worker(ctx: JobContext, stop: Event) -> None:
     from apscheduler.triggers.cron import CronTrigger
 
     from bot.home.service import start_home_refresher, uninstall_refresher
-    from bot.workqueue.runner import QueueRunner
 
     # Work done here changes people's data: their Homes are republished from here too.
     home_refresher = start_home_refresher(ctx)
-    queue_runner = QueueRunner(ctx, threads=ctx.settings.work_queue_threads).start()
 
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
@@ -73,6 +70,5 @@ def run_worker(ctx: JobContext, stop: Event) -> None:
         logger.info("worker stopping")
         if scheduler.running:
             scheduler.shutdown(wait=True)  # the tick in hand stops after its current job
-        queue_runner.close()
         home_refresher.close()
         uninstall_refresher(ctx.database, home_refresher)

@@ -20,7 +20,7 @@ from slack_sdk.oauth.state_store import OAuthStateStore
 from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
-from bot.db.base import utcnow
+from bot.db.base import rowcount, utcnow
 from bot.db.engine import Database
 from bot.db.models import SlackBot, SlackInstallation, SlackOAuthState
 from bot.slack.crypto import TokenCipher
@@ -274,4 +274,4 @@ class DatabaseOAuthStateStore(OAuthStateStore):
                     SlackOAuthState.state == state, SlackOAuthState.expire_at > self._now()
                 )
             )
-            return (result.rowcount or 0) == 1
+            return rowcount(result) == 1

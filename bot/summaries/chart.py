@@ -32,6 +32,7 @@ def render_png(rows: Sequence[ChartRow], *, title: str) -> bytes:
     """A horizontal grouped bar chart as PNG bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
@@ -55,7 +56,9 @@ def render_png(rows: Sequence[ChartRow], *, title: str) -> bytes:
     axes.set_yticklabels(labels, fontsize=9)
     top = max([*this_week, *averages, 1])
     axes.set_xlim(0, top * 1.15)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    locator = axes.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default, AutoLocator, is one
+        locator.set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, fontsize=11, loc="left")
     axes.legend(loc="lower right", fontsize=8, frameon=False)

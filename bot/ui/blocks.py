@@ -1,13 +1,90 @@
-"""Small constructors for Block Kit elements that enforce Slack's limits."""
+"""Small constructors for Block Kit elements that enforce Slack's limits.
+
+The common blocks and elements are TypedDicts: mypy knows their keys (a misspelt one, or a
+button style Slack does not have, is an error), and at run time they are the plain dicts
+Slack is sent, so the payloads are unchanged.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
 from bot.ui.text import SECTION_TEXT_LIMIT, truncate
 from bot.ui.utf16 import utf16_len
 
-Block = dict[str, Any]
+
+class PlainText(TypedDict):
+    type: Literal["plain_text"]
+    text: str
+    emoji: bool
+
+
+class MrkdwnText(TypedDict):
+    type: Literal["mrkdwn"]
+    text: str
+
+
+class Button(TypedDict):
+    type: Literal["button"]
+    text: PlainText
+    action_id: str
+    value: NotRequired[str]
+    style: NotRequired[Literal["primary", "danger"]]
+    confirm: NotRequired[dict[str, Any]]
+
+
+class HeaderBlock(TypedDict):
+    type: Literal["header"]
+    text: PlainText
+
+
+class SectionBlock(TypedDict):
+    type: Literal["section"]
+    text: MrkdwnText
+    accessory: NotRequired[Button | dict[str, Any]]
+
+
+class ContextBlock(TypedDict):
+    type: Literal["context"]
+    elements: list[MrkdwnText]
+
+
+class DividerBlock(TypedDict):
+    type: Literal["divider"]
+
+
+class ActionsBlock(TypedDict):
+    type: Literal["actions"]
+    elements: list[Button | dict[str, Any]]
+    block_id: NotRequired[str]
+
+
+class InputBlock(TypedDict):
+    type: Literal["input"]
+    block_id: str
+    label: PlainText
+    element: dict[str, Any]
+    optional: bool
+    hint: NotRequired[PlainText]
+
+
+class OptionObject(TypedDict):
+    """One choice of a select or checkbox group."""
+
+    text: PlainText
+    value: str
+
+
+# Any block: the common ones typed, the rest (images, rich text…) as plain dicts.
+Block = (
+    HeaderBlock
+    | SectionBlock
+    | ContextBlock
+    | DividerBlock
+    | ActionsBlock
+    | InputBlock
+    | dict[str, Any]
+)
 
 MESSAGE_BLOCK_LIMIT = 50
 # Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
@@ -23,11 +100,11 @@ CONTEXT_TEXT_LIMIT = 3000
 VIEW_TITLE_LIMIT = 24
 
 
-def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> PlainText:
     return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
 
 
-def header(text: str) -> Block:
+def header(text: str) -> HeaderBlock:
     return {"type": "header", "text": plain(text, HEADER_LIMIT)}
 
 
@@ -39,29 +116,36 @@ def _non_empty(mrkdwn: str) -> str:
     return mrkdwn if mrkdwn.strip() else EMPTY_TEXT
 
 
-def section(mrkdwn: str, *, accessory: dict[str, Any] | None = None) -> Block:
+def section(mrkdwn: str, *, accessory: Button | dict[str, Any] | None = None) -> SectionBlock:
     """A section of already-escaped mrkdwn."""
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": _non_empty(mrkdwn)}}
+    block: SectionBlock = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": _non_empty(mrkdwn)},
+    }
     if accessory is not None:
         block["accessory"] = accessory
     return block
 
 
-def context(*mrkdwn: str) -> Block:
+def context(*mrkdwn: str) -> ContextBlock:
     return {
         "type": "context",
         "elements": [{"type": "mrkdwn", "text": _non_empty(text)} for text in mrkdwn[:10]],
     }
 
 
-def divider() -> Block:
+def divider() -> DividerBlock:
     return {"type": "divider"}
 
 
 def button(
-    text: str, action_id: str, value: str | None = None, *, style: str | None = None
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
+    text: str,
+    action_id: str,
+    value: str | None = None,
+    *,
+    style: Literal["primary", "danger"] | None = None,
+) -> Button:
+    element: Button = {
         "type": "button",
         "text": plain(text, BUTTON_TEXT_LIMIT),
         "action_id": action_id,
@@ -75,8 +159,8 @@ def button(
     return element
 
 
-def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
-    block: Block = {"type": "actions", "elements": list(elements[:25])}
+def actions(*elements: Button | dict[str, Any], block_id: str | None = None) -> ActionsBlock:
+    block: ActionsBlock = {"type": "actions", "elements": list(elements[:25])}
     if block_id is not None:
         block["block_id"] = block_id
     return block

@@ -15,6 +15,9 @@ from typing import Any
 from bot.ui.blocks import (
     VIEW_TITLE_LIMIT,
     Block,
+    Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -26,6 +29,7 @@ from bot.ui.blocks import (
 )
 from bot.ui.text import display, mention, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
+from bot.values import parse_int
 
 METADATA_EVENT = "multiplier_checkin"
 
@@ -80,8 +84,7 @@ def question_index(block_id: str | None) -> int | None:
     """The question index a button's block_id names, or None when it names none."""
     if not block_id or not block_id.startswith(QUESTION_BLOCK_PREFIX):
         return None
-    digits = block_id[len(QUESTION_BLOCK_PREFIX) :]
-    return int(digits) if digits.isdigit() and len(digits) < 3 else None
+    return parse_int(block_id[len(QUESTION_BLOCK_PREFIX) :], high=99)
 
 
 def checkin_metadata(checkin_id: int, delivery: str) -> dict[str, Any]:
@@ -287,7 +290,7 @@ def answer_confirmation(
             )
         )
     value = str(answer_id)
-    elements: list[dict[str, Any]] = []
+    elements: list[Button | dict[str, Any]] = []
     if seen.dimensions:
         elements.append(
             _relabel_select(
@@ -370,8 +373,8 @@ def _input(
     *,
     optional: bool = False,
     hint: str | None = None,
-) -> Block:
-    block: Block = {
+) -> InputBlock:
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -383,7 +386,7 @@ def _input(
     return block
 
 
-def _option(option: Option) -> dict[str, Any]:
+def _option(option: Option) -> OptionObject:
     return {"text": plain(option.label, 75), "value": option.value}
 
 

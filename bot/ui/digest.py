@@ -65,7 +65,7 @@ def _totals_text(totals: TeamTotals, library: CoachingLibrary) -> list[Block]:
         for d in library.dimensions
         if totals.by_dimension.get(d.id)
     ]
-    blocks = [section(people), section(entries)]
+    blocks: list[Block] = [section(people), section(entries)]
     if parts:
         blocks.append(context(truncate(" · ".join(parts), 2900)))
     return blocks
@@ -184,7 +184,7 @@ def digest_added(
         "their authors shared, and kudos their givers allowed. Private entries never appear, "
         "and nobody is named for not taking part."
     )
-    blocks = [section(text)]
+    blocks: list[Block] = [section(text)]
     if joined:
         note = (
             f"I joined {_channel(digest)} to post there: Slack lets me read back my own posts "

@@ -1,16 +1,18 @@
 """Block Kit for the evidence log: confirmations, the entry modal, lists, kudos, data rights.
 
-Pure builders. User text goes through `display()` (readable, escaped, cut for display) or
-`safe()` for verbatim echoes; button values and private_metadata carry ids only.
+Pure builders. User text goes through `display()` (readable, escaped, cut for display);
+echoes of what was typed go through `bot.ui.messages.echo_messages` (whole, never cut);
+button values and private_metadata carry ids only.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
@@ -23,6 +25,9 @@ from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     VIEW_BLOCK_LIMIT,
     Block,
+    Button,
+    InputBlock,
+    OptionObject,
     actions,
     button,
     context,
@@ -31,10 +36,10 @@ from bot.ui.blocks import (
     plain,
     section,
 )
+from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
     Names,
-    chunks,
     display,
     link,
     mention,
@@ -45,6 +50,9 @@ from bot.ui.text import (
     truncate,
 )
 from bot.ui.utf16 import utf16_len
+
+if TYPE_CHECKING:  # a domain result rendered here; flows need nothing from ui
+    from bot.evidence.flows import Confirmation
 
 # Action ids, view callback ids and block id prefixes: the listeners register these.
 EDIT = "evidence_edit"
@@ -80,7 +88,8 @@ NAV_BLOCK = "evn"
 # Block Kit's plain_text_input holds at most 3000 characters (UTF-16 units, as Slack counts).
 INPUT_LIMIT = 3000
 PAGE_SIZE = 15
-MAX_ECHO_BLOCKS = 40
+# One line per person named in a refused /kudos (at most MAX_KUDOS_RECIPIENTS anyway).
+MAX_REFUSAL_LINES = 40
 MAX_PEOPLE_SHOWN = 10
 MAX_INITIAL_USERS = 50
 
@@ -137,15 +146,15 @@ def entry_meta(
     return line
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
+def _option(text: str, value: str) -> OptionObject:
     return {"text": plain(text, 75), "value": value}
 
 
-def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[dict[str, Any]]:
+def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[OptionObject]:
     return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
 
 
-def _delete_button(entry_id: int) -> dict[str, Any]:
+def _delete_button(entry_id: int) -> Button:
     element = button("Delete", DELETE, str(entry_id), style="danger")
     element["confirm"] = {
         "title": plain("Delete this entry?", 100),
@@ -157,7 +166,7 @@ def _delete_button(entry_id: int) -> dict[str, Any]:
     return element
 
 
-def _share_button(entry: EvidenceEntry) -> dict[str, Any]:
+def _share_button(entry: EvidenceEntry) -> Button:
     if entry.visibility == TEAM:
         return button("Make private", SHARE, f"{entry.id}:{PRIVATE}")
     return button("Share with my team", SHARE, f"{entry.id}:{TEAM}")
@@ -241,6 +250,23 @@ def entry_confirmation(
     }
 
 
+def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload:
+    """The answer to a stored `/brag <text>`: the entry, what to reconsider, one-click changes."""
+    notes = []
+    if result.reframe is not None:
+        notes.append(reframe_note(result.reframe))
+    if result.unmatched:
+        who = ", ".join(result.unmatched[:5])
+        notes.append(f"I couldn't match {display(who, 300)} to a person: use Edit to pick people.")
+    return entry_confirmation(
+        result.entry,
+        library,
+        tz=result.tz,
+        notes=notes,
+        how=dimension_how(result.dimension_source, result.matched),
+    )
+
+
 def reframe_note(reframe: Reframe) -> str:
     """Glue work acknowledged first, then its staff-level version, as a short suggestion."""
     return (
@@ -249,13 +275,18 @@ def reframe_note(reframe: Reframe) -> str:
     )
 
 
+_GAP = re.compile(r"\s{2,}")
+
+
 def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
     """Why a dimension was chosen, in a few words (nothing when the person picked it)."""
     if source not in ("hashtag", "keyword", "example"):
         return None
     if source == "example":
         return "dimension as your workspace filed texts like this"
-    words = ", ".join(matched[:3])
+    # A matched phrase spans the blank where a mention or link stood ("paired with   on"):
+    # an ellipsis shows the gap instead of a hole.
+    words = ", ".join(_GAP.sub(" … ", phrase.strip()) for phrase in matched[:3])
     if source == "hashtag":
         return f"dimension from {words}"
     return f"dimension guessed from “{words}”" if words else "dimension guessed from keywords"
@@ -292,29 +323,9 @@ def notice(text: str, *, replace: bool = False) -> Payload:
     }
 
 
-def echo_blocks(typed: str, *, intro: str) -> list[Block]:
-    """Slack text as the user typed it (`readable`), escaped, in as many sections as it takes."""
-    blocks: list[Block] = [section(safe(intro, 3000))]
-    parts = chunks(readable(typed), 2990)
-    room = MAX_ECHO_BLOCKS
-    for part in parts[:room]:
-        blocks.append(section(f"```{part}```"))
-    if len(parts) > room:
-        blocks.append(context("(The rest is too long to show here.)"))
-    return blocks
-
-
-def text_refused(typed: str, reason: str) -> Payload:
-    """Refuse to store text, echoing all of it back so nothing is lost."""
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(reason, 3000),
-        "blocks": fit_message(
-            echo_blocks(typed, intro=reason),
-            see_more="(The rest of your text is more than one Slack message can show.)",
-        ),
-    }
+def text_refused(typed: str, reason: str) -> list[Payload]:
+    """Refuse to store text, echoing all of it back (over several messages if need be)."""
+    return echo_messages([section(safe(reason, 3000))], typed, text=reason, label="")
 
 
 # ── The entry modal ──────────────────────────────────────────────────────────────────────
@@ -368,7 +379,7 @@ def _text_input(
     optional: bool,
     placeholder: str | None = None,
     hint: str | None = None,
-) -> Block:
+) -> InputBlock:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": block_id,
@@ -380,7 +391,7 @@ def _text_input(
         element["initial_value"] = value
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    block: Block = {
+    block: InputBlock = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
@@ -408,7 +419,7 @@ def _read_only(label: str, value: str) -> list[Block]:
     ]
 
 
-def _select(block_id: str, label: str, options: list[dict[str, Any]], current: str | None) -> Block:
+def _select(block_id: str, label: str, options: list[OptionObject], current: str | None) -> Block:
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": block_id,
@@ -479,9 +490,9 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             blocks.extend(_read_only(label, value))
         else:
             # The impact is Slack text like the entry's; the link is a URL, kept as it is.
-            shown = readable(value, form.names) if value and block_id == "impact" else value
+            field = readable(value, form.names) if value and block_id == "impact" else value
             blocks.append(
-                _text_input(block_id, label, shown, multiline=multiline, optional=True, hint=hint)
+                _text_input(block_id, label, field, multiline=multiline, optional=True, hint=hint)
             )
     options = [
         {"text": plain("Private — only me"), "value": PRIVATE},
@@ -723,7 +734,7 @@ _REFUSED_ONE_OF_SEVERAL = {
 
 def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> str:
     lines = []
-    for refusal in refusals[:MAX_ECHO_BLOCKS]:
+    for refusal in refusals[:MAX_REFUSAL_LINES]:
         who = mention(refusal.who) if refusal.resolved else safe(refusal.who, 100)
         why = _REFUSED_ONE_OF_SEVERAL.get(refusal.reason, "it could not be recorded")
         most = plural(MAX_KUDOS_RECIPIENTS, "person")
@@ -731,24 +742,16 @@ def _refusal_lines(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> 
     return "\n".join(lines)
 
 
-def kudos_refused(typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
+def kudos_refused(
+    typed: str, refusals: Sequence[KudosNotSent], *, cap: int, brag: str
+) -> list[Payload]:
     """Nobody named could receive the kudos: who and why, and the text echoed back."""
     if len(refusals) == 1 and refusals[0].reason in _REFUSED_ALONE:
         reason = _REFUSED_ALONE[refusals[0].reason].format(cap=cap, brag=brag)
         return text_refused(typed, reason)
     intro = "No kudos sent. Nothing was saved; here is your text:"
-    blocks = [
-        section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
-        *echo_blocks(typed, intro=intro)[1:],
-    ]
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": truncate(intro, 3000),
-        "blocks": fit_message(
-            blocks, see_more="(The rest of your text is more than one Slack message can show.)"
-        ),
-    }
+    lead = [section(f"*No kudos sent:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}")]
+    return echo_messages(lead, typed, text=intro, label="")
 
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.ui.blocks import Block, context, section
-from bot.ui.text import readable, safe, truncate
+from bot.ui.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    block_text_length,
+    context,
+    section,
+)
+from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable, safe, take_escaped, truncate
+from bot.ui.utf16 import utf16_len
+
+Payload = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -50,42 +61,97 @@ def help_message(names: CommandNames) -> dict[str, Any]:
     }
 
 
-def you_typed(typed: str) -> Block:
-    """The command text Slack sent, echoed as the person typed it (`@bob`, `Q&A`)."""
-    return section("You typed:\n```" + safe(readable(typed), 2900) + "```")
+# ── Echoes: what the person typed, given back whole ────────────────────────────────────────
+# A refusal, a usage error or an apology gives back everything the person typed, never cut:
+# in as many sections as it takes (each within Slack's 3,000 units of section text, in
+# UTF-16 units, so an emoji is never split), over as many messages as it takes (each within
+# MESSAGE_TEXT_BUDGET). Callers send every message (bot.slack.replies.send_in_turn).
+_FENCE = "```"
+YOU_TYPED = "You typed:"
+# Starts every message after the first, so the pieces read in order: "(part 2 of 3)".
+_CONTINUED = "Your text, continued (part {n} of {total}):"
+_CONTINUED_ROOM = len(_CONTINUED.format(n=999, total=999))
+# A message also gets the note that the rest follows in the DM (bot.slack.replies).
+_NOTE_ROOM = 200
+# Below this many units of room, a piece goes to the next message rather than a sliver.
+_SMALLEST_PIECE = 500
 
 
-def usage_error(message: str, typed: str, names: CommandNames) -> dict[str, Any]:
-    """A short usage message that echoes back what was typed so nothing is lost."""
-    blocks: list[Block] = [section(safe(message))]
-    if typed:
-        blocks.append(you_typed(typed))
-    blocks.append(context(f"`{names.multiplier} help` lists every command."))
-    return {"response_type": "ephemeral", "text": truncate(message, 3000), "blocks": blocks}
+def echo_messages(
+    lead: Sequence[Block],
+    typed: str,
+    *,
+    text: str,
+    tail: list[Block] | None = None,
+    label: str = YOU_TYPED,
+) -> list[Payload]:
+    """Ephemeral messages: `lead`, then `typed` (stored Slack text) shown as typed, then `tail`.
+
+    Slack markup comes out as typed (`@channel`, `Q&A`), escaped exactly once, and inert.
+    """
+    budget = MESSAGE_TEXT_BUDGET - _NOTE_ROOM
+    slots = MESSAGE_BLOCK_LIMIT - 1  # one left for the note that the rest is in the DM
+    pages: list[list[Block]] = [list(lead)]
+    continued: set[int] = set()  # pages that start with the "continued" line
+    room = budget - block_text_length(lead)
+    rest = escape(readable(typed)) if typed else ""
+    prefix = f"{label}\n" if label else ""
+    while rest:
+        overhead = utf16_len(prefix) + 2 * len(_FENCE)
+        size = min(SECTION_TEXT_LIMIT, room) - overhead
+        if size < min(_SMALLEST_PIECE, utf16_len(rest)) or len(pages[-1]) >= slots:
+            continued.add(len(pages))
+            pages.append([context(_CONTINUED)])  # numbered below, once the count is known
+            room = budget - _CONTINUED_ROOM
+            prefix = ""
+            continue
+        piece, rest = take_escaped(rest, size)
+        block = section(f"{prefix}{_FENCE}{piece}{_FENCE}")
+        pages[-1].append(block)
+        room -= block_text_length(block)
+        prefix = ""
+    tail = tail or []
+    if tail and (block_text_length(tail) > room or len(pages[-1]) + len(tail) > slots):
+        pages.append([])
+    pages[-1].extend(tail)
+    total = len(pages)
+    messages: list[Payload] = []
+    for n, blocks in enumerate(pages, 1):
+        if n - 1 in continued:
+            blocks[0] = context(_CONTINUED.format(n=n, total=total))
+        messages.append(
+            {
+                "response_type": "ephemeral",
+                "replace_original": False,
+                "text": f"Your text, part {n} of {total}" if n > 1 else truncate(text, 3000),
+                "blocks": blocks,
+            }
+        )
+    return messages
 
 
-def text_too_long(typed: str, limit: int) -> dict[str, Any]:
-    """Refusal for oversized text, echoing all of it back so the user can copy it."""
-    from bot.ui.evidence import text_refused
+REST_IN_DM = "The rest of your text follows in your DM with Multiplier."
 
-    message = (
-        f"That is {len(typed):,} characters; Multiplier keeps up to {limit:,} per entry. "
-        "Nothing was saved — here is your text to shorten or split:"
+
+def rest_follows_in_dm(message: Payload) -> Payload:
+    """The last message a response_url takes, saying where the rest of the echo went
+    (echo_messages leaves room for this line)."""
+    return {**message, "blocks": [*message.get("blocks", []), context(REST_IN_DM)]}
+
+
+def usage_error(message: str, typed: str, names: CommandNames) -> list[Payload]:
+    """A short usage message that echoes back all that was typed, so nothing is lost."""
+    return echo_messages(
+        [section(safe(message))],
+        typed,
+        text=message,
+        tail=[context(f"`{names.multiplier} help` lists every command.")],
     )
-    return text_refused(typed, message)
 
 
-def failure_notice(text: str, *, typed: str = "") -> dict[str, Any]:
-    """An apology; for commands, with what the user typed so they can send it again."""
-    blocks: list[Block] = [section(safe(text))]
-    if typed:
-        blocks.append(you_typed(typed))
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": text,
-        "blocks": blocks,
-    }
+def failure_notice(text: str, *, typed: str = "") -> list[Payload]:
+    """An apology; for commands, with all the user typed so they can send it again."""
+    return echo_messages([section(safe(text))], typed, text=text)
 
 
 def dm_received(names: CommandNames) -> dict[str, Any]:

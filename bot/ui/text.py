@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 
 from bot.plural import noun, plural
@@ -208,6 +208,8 @@ def _channel_entity(inner: str, names: Names) -> str:
 
 def _pieces(text: str, mode: TextMode, names: Names) -> list[tuple[str, bool]]:
     """(rendered, can_be_cut) pieces of a stored Slack text, in order."""
+    plain: Callable[[str], str]
+    entity: Callable[[str], str]
     if mode is TextMode.MRKDWN:
         plain, entity = _mrkdwn_plain, _mrkdwn_entity
     elif mode is TextMode.CHANNEL:
@@ -336,20 +338,25 @@ def from_typed(typed: str, *, original: str | None = None, names: Names = NO_NAM
     return pattern.sub(lambda m: markup[m.group(1)], escaped)
 
 
+def take_escaped(escaped: str, size: int) -> tuple[str, str]:
+    """The first piece of escaped text, at most `size` UTF-16 units (at least one character,
+    so splitting always progresses), and the rest; never half an `&amp;` or a surrogate pair."""
+    if utf16_len(escaped) <= size:
+        return escaped, ""
+    cut = utf16_prefix(escaped, size) or escaped[:1]
+    amp = cut.rfind("&")
+    if amp > 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut, escaped[len(cut) :]
+
+
 def chunks(text: str, size: int) -> list[str]:
     """Escaped `text` in pieces of at most `size` UTF-16 units, never splitting an entity."""
     escaped = escape(text)
     parts: list[str] = []
     while escaped:
-        if utf16_len(escaped) <= size:
-            parts.append(escaped)
-            break
-        cut = utf16_prefix(escaped, size) or escaped[:1]  # always progress
-        amp = cut.rfind("&")
-        if amp > 0 and ";" not in cut[amp:]:
-            cut = cut[:amp]
-        parts.append(cut)
-        escaped = escaped[len(cut) :]
+        part, escaped = take_escaped(escaped, size)
+        parts.append(part)
     return parts
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.base import utcnow
+from bot.db.base import rowcount, utcnow
 from bot.db.models import ProcessedEvent, SlackBot, SlackInstallation, User, Workspace
 
 REVOKED = "tokens_revoked"
@@ -151,7 +151,7 @@ def revoke_users(
         .where(User.workspace_id == workspace.id, User.slack_user_id.in_(slack_user_ids))
         .values(active=False, inactive_reason=REVOKED, purge_after=now + retention)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def purge_workspace(*, session: Session, workspace_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.capture.kudos import ChannelTarget, KudosText, split_channel_target
-from tests.capture._support import best_cpu_seconds
+from tests.capture._support import BACKTRACKING, best_cpu_seconds
 
 BOB, CAROL = "<@U04B0B777|bob>", "<@U05CAROL1>"
 
@@ -106,13 +106,13 @@ def test_the_kudos_text_keeps_slack_markup_verbatim() -> None:
 
 
 def test_a_huge_text_is_split_quickly() -> None:
-    """A 40,000-character kudos is split in well under 10 ms, keeping its text."""
+    """A 40,000-character kudos is split, keeping its text, in linear time (no regex backtracking)."""
     body = f"{BOB} " + "thanks for everything " * 1_800
     typed = body + "in <#C0TEAM123|team>"
     result = split_channel_target(typed)
     assert result.text == body.rstrip()
     assert result.channel == ChannelTarget("C0TEAM123", "team", explicit=False)
-    assert best_cpu_seconds(lambda: split_channel_target(typed)) < 0.01
+    assert best_cpu_seconds(lambda: split_channel_target(typed)) < BACKTRACKING
     spaces = " " * 40_000 + "x"
     assert split_channel_target(spaces) == KudosText(spaces, None)
-    assert best_cpu_seconds(lambda: split_channel_target(spaces)) < 0.01
+    assert best_cpu_seconds(lambda: split_channel_target(spaces)) < BACKTRACKING

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.capture.thanks import detect_thanks, thanks_in_event
-from tests.capture._support import best_cpu_seconds
+from tests.capture._support import BACKTRACKING, best_cpu_seconds
 
 ALICE, BOB, CAROL, DANA = "U04ALICE9", "U04B0B777", "U05CAROL1", "W012DANA3"
 AUTHOR = "U09AUTHOR"
@@ -231,11 +231,11 @@ def test_a_message_event_is_read_with_its_own_fields() -> None:
 
 
 def test_a_huge_message_is_read_whole_and_quickly() -> None:
-    """A 40,000-character message (Slack's limit) with the thanks at its end takes well under 50 ms."""
+    """A 40,000-character message (Slack's limit) with the thanks at its end is read in linear time."""
     text = "Release notes. " * 2_600 + f"\nThanks <@{ALICE}> for all of it"
     assert len(text) > 39_000
     assert detect_thanks(text, author=AUTHOR).people == (ALICE,)
-    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < 0.05
+    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < BACKTRACKING
 
 
 def test_a_long_message_still_sees_a_far_request_to_the_person_thanked() -> None:
@@ -247,11 +247,11 @@ def test_a_long_message_still_sees_a_far_request_to_the_person_thanked() -> None
 
 
 def test_a_message_of_many_mentions_stays_linear() -> None:
-    """Thanks to 2,000 people is read in well under 50 ms and names each once."""
+    """Thanks to 2,000 people is read in linear time and names each once."""
     people = [f"U{n:08d}" for n in range(2_000)]
     text = "thanks " + " ".join(f"<@{p}>" for p in people)
     assert detect_thanks(text, author=AUTHOR).people == tuple(people)
-    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < 0.05
+    assert best_cpu_seconds(lambda: detect_thanks(text, author=AUTHOR)) < BACKTRACKING
 
 
 @pytest.mark.parametrize(

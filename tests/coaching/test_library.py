@@ -449,6 +449,42 @@ BROKEN = [
         id="zero-weight",
     ),
     pytest.param(
+        "nudges.yaml",
+        _set(["nudges", 0, "rule", "kind"], 3),
+        f"nudges entry '{NUDGE_1}' (#1): field 'rule.kind' must be text, not a number",
+        id="rule-kind-not-text",
+    ),
+    pytest.param(
+        "nudges.yaml",
+        _set(["nudges", 0, "rule"], None),
+        f"nudges entry '{NUDGE_1}' (#1): field 'rule' is empty",
+        id="empty-rule",
+    ),
+    pytest.param(
+        "nudges.yaml",
+        _set(["nudges", 0, "rule"], ["ratio_above"]),
+        "field 'rule' must be a mapping of fields, not a list",
+        id="rule-not-a-mapping",
+    ),
+    pytest.param(
+        "reflection_prompts.yaml",
+        _set(["prompts", 2, "follow_ups"], ["Who benefited?", 4]),
+        f"entry '{PROMPT_3}' (#3): field 'follow_ups[2]' must be text, not a number",
+        id="follow-up-not-text",
+    ),
+    pytest.param(
+        "promotion_case.yaml",
+        _set(["elements", 2, "feeds", "sorces"], ["kudos"]),
+        "entry 'peer-recognition' (#3): unknown field 'feeds.sorces' (did you mean 'sources'?)",
+        id="feeds-unknown-field",
+    ),
+    pytest.param(
+        "dimensions.yaml",
+        _set(["dimensions", 0, "keywords"], ["unblock*", "unblock*"]),
+        f"entry '{DIMENSION_1}' (#1): field 'keywords' lists 'unblock*' twice",
+        id="keyword-twice",
+    ),
+    pytest.param(
         "reflection_prompts.yaml",
         _set(["promts"], []),
         "prompts/reflection_prompts.yaml: unknown top-level key 'promts' (did you mean 'prompts'?)",

@@ -146,3 +146,54 @@ def test_early_week_checkins_are_rekeyed_to_the_week_they_ask_about(
     assert workdays == [0b0011111]
     downgrade(fresh_database.engine, before)
     assert keys() == original
+
+
+DROP_QUEUE_REVISION = "7c2e4b9d1f30"
+
+
+def test_the_work_queue_is_dropped_only_once_every_queued_brag_is_stored(
+    fresh_database: Database,
+) -> None:
+    """A /brag still in queued_work was acked: the migration refuses (changing nothing) until
+    the previous version's worker has stored it, then drops the table."""
+    script = ScriptDirectory.from_config(alembic_config(str(fresh_database.engine.url)))
+    before = script.get_revision(DROP_QUEUE_REVISION).down_revision
+    upgrade(fresh_database.engine, before)
+    now = "2026-12-01 00:00:00"
+    with fresh_database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, team_id, active, installed_at, settings) "
+                "VALUES (1, 'T1', true, :now, '{}')"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO users (id, workspace_id, slack_user_id, tz, is_admin, is_bot, "
+                "active, checkins_enabled, cadence, checkin_weekday, checkin_minute, "
+                "reminder_enabled, summary_enabled, created_at, updated_at) VALUES (1, 1, "
+                "'U1', 'UTC', false, false, true, false, 'weekly', 0, 570, true, true, :now, "
+                ":now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO queued_work (kind, workspace_id, user_id, payload, enqueued_at, "
+                "due_at, attempts) VALUES ('brag', 1, 1, :payload, :now, :now, 0)"
+            ),
+            {"payload": '{"text": "acked before the deploy"}', "now": now},
+        )
+
+    with pytest.raises(RuntimeError, match=r"queued_work still holds 1 /brag"):
+        upgrade(fresh_database.engine)
+    assert "queued_work" in _tables(fresh_database)
+    with fresh_database.engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM queued_work")).scalar_one() == 1
+
+    with fresh_database.engine.begin() as connection:
+        connection.execute(text("DELETE FROM queued_work"))
+    upgrade(fresh_database.engine)
+    assert "queued_work" not in _tables(fresh_database)
+    assert not pending_migrations(fresh_database.engine)

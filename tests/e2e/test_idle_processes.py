@@ -10,7 +10,7 @@ from pathlib import Path
 
 from standin.webapi import SlackStandIn
 from tests.e2e.test_http_process import _wait_healthy
-from tests.e2e.test_procfile_queue import _env, _stop
+from tests.e2e.test_procfile import _env, _stop
 from tests.support.databases import MigratedDatabase
 from tests.support.process import free_port, start_cli
 
@@ -38,8 +38,7 @@ def test_an_idle_worker_and_an_idle_web_process_start_quietly_and_sleep(
     test_database: MigratedDatabase, standin: SlackStandIn, tmp_path: Path
 ) -> None:
     """Started as an operator starts them (settings in the environment), `worker` and
-    `serve` (which drains the work queue itself) log no warning, and left alone for 10 s
-    each use under 3 % of a core: their work-queue threads no longer wake each other."""
+    `serve` log no warning, and left alone for 10 s each use under 3 % of a core."""
     env = _env(standin, test_database.url)
     port = free_port()
     worker = start_cli("worker", cwd=tmp_path, **env)

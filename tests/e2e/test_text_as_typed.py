@@ -178,7 +178,7 @@ def test_every_other_surface_shows_the_text_as_typed(typed: str) -> None:
     assert re.findall(r"<@(U\w+)>", json.dumps(post)) == ["UALICE"], "the digest pings nobody"
     assert broadcast_mentions(post, link_names=True) == []
 
-    echo = usage_error("Usage.", stored, CommandNames())
+    (echo,) = usage_error("Usage.", stored, CommandNames())
     code = next(t for t in _section_texts(echo["blocks"]) if t.startswith("You typed"))
     assert seen(code) == "You typed:\n  " + typed, "the echo of a command"
 

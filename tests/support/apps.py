@@ -46,8 +46,8 @@ class RunningApp:
         return self.server.url
 
     def wait_idle(self, timeout: float = 10.0) -> None:
-        """Wait until every listener that runs after its ack, and the work it queued, is done."""
-        assert self.app.wait_idle(timeout), "listeners or queued work still running after timeout"
+        """Wait until every listener that runs after its ack is done."""
+        assert self.app.wait_idle(timeout), "listeners still running after timeout"
 
     def stop(self) -> None:
         # Close Slack's keep-alive connections first: open channels keep waitress's loop

@@ -77,7 +77,8 @@ def test_every_evidence_surface_is_valid(text, impact, link, people, dim, visibi
         ui.KudosNotSent("@" + text[:90], "unresolved", resolved=False),
         ui.KudosNotSent("UCAROL", "daily_cap"),
     ]
-    _check("response_url", ui.kudos_refused(text, refused, cap=5, brag="/brag"))
+    for message in ui.kudos_refused(text, refused, cap=5, brag="/brag"):
+        _check("response_url", message)
     _check("response_url", ui.kudos_not_sent(refused, cap=5, brag="/brag"))
     saved = ui.entry_saved_modal(
         entry, LIBRARY, multiplier_command="/multiplier", notes=["note"], how="from #x"
@@ -85,8 +86,11 @@ def test_every_evidence_surface_is_valid(text, impact, link, people, dim, visibi
     _check("views.update", {"view_id": "V1", "view": saved})
     tagged = ui.tagged_form("#review #" + "x" * 50, LIBRARY, src="brag")
     _check("views.open", {"trigger_id": "t", "view": ui.entry_modal(tagged, LIBRARY)})
-    _check("response_url", ui.text_refused(text, "Nothing was saved; here is your text:"))
-    _check("response_url", usage_error("Usage: /brag", text, CommandNames()))
+    for message in [
+        *ui.text_refused(text, "Nothing was saved; here is your text:"),
+        *usage_error("Usage: /brag", text, CommandNames()),
+    ]:
+        _check("response_url", message)
 
 
 def test_confirmation_carries_ids_only() -> None:
@@ -108,3 +112,16 @@ def test_form_metadata_is_ids_only() -> None:
     form = ui.EntryForm(text="secret words", metadata={"src": "shortcut", "ch": "C1", "ts": "1.2"})
     view = ui.entry_modal(form, LIBRARY)
     assert json.loads(view["private_metadata"]) == {"src": "shortcut", "ch": "C1", "ts": "1.2"}
+
+
+def test_why_a_dimension_shows_a_gap_where_a_mention_stood() -> None:
+    """The matched phrase spans the blank left by `@bob` (failed before: “paired with   on”)."""
+    assert (
+        ui.dimension_how("keyword", ["paired with   on"])
+        == "dimension guessed from “paired with … on”"
+    )
+    assert ui.dimension_how("keyword", ["unblocked", " reviewed "]) == (
+        "dimension guessed from “unblocked, reviewed”"
+    )
+    assert ui.dimension_how("keyword", []) == "dimension guessed from keywords"
+    assert ui.dimension_how(None, ["x"]) is None

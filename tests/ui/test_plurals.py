@@ -171,7 +171,7 @@ _NEVER_ONE = re.compile(r"^[A-Z_][A-Z0-9_.]*$|^MAX_JUMP\.days$")
 
 # The helper itself, and the coaching library's validation messages (for content authors,
 # at start-up; nobody using the app reads them).
-_NOT_FOR_USERS = ("bot/ui/text.py", "bot/coaching/library.py")
+_NOT_FOR_USERS = ("bot/ui/text.py", "bot/coaching/library.py", "bot/coaching/schema.py")
 
 
 def _source_lines() -> list[tuple[str, int, str]]:

@@ -7,7 +7,6 @@ person who clicked, in their workspace. Anything else is refused and changes not
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -22,8 +21,6 @@ from bot.slack.people import names_in, profile_or_none
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
-
-Listener = Callable[[Ack, dict[str, Any], BoltContext, WebClient, Respond], None]
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +108,7 @@ def handle_nothing(
     _redraw(client, redraw)
 
 
-def _checkin_control(name: str) -> Listener:
+def _checkin_control(name: str):  # untyped: the handlers mix into dicts of other listeners
     def handle(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
@@ -202,7 +199,7 @@ def handle_undo_answer(
     _redraw(client, redraw)
 
 
-def _relabel(change: str) -> Listener:
+def _relabel(change: str):  # untyped, as _checkin_control
     def handle(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -65,7 +66,7 @@ def handle_export_packet(ack: Ack, context: BoltContext, client: WebClient) -> N
         client.chat_postMessage(channel=user.slack_user_id, **message_payload(nothing))
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., None]] = {
     home_ui.ACTION_SUMMARY_TOGGLE: handle_summary_toggle,
     home_ui.ACTION_EXPORT: handle_export_json,
     home_ui.ACTION_PACKET: handle_export_packet,

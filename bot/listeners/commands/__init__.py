@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.listeners import Registrar
-from bot.middleware import PlainMiddleware
 
 
 def register(registrar: Registrar) -> None:
@@ -20,11 +19,12 @@ def register(registrar: Registrar) -> None:
 
     # Imported for their @subcommand registrations.
     del checkins, evidence_commands, digest, summary
-    welcome.register(registrar)
 
     s = registrar.settings
-    registrar.command(
-        s.command_brag, brag.handle_brag, middleware=[PlainMiddleware(brag.ack_quick_brag)]
-    )
-    registrar.command(s.command_kudos, kudos.handle_kudos)
-    registrar.command(s.command_multiplier, multiplier.handle_multiplier)
+    # Someone's first command brings the welcome with its reply (bot/listeners/welcome.py).
+    for name, handler in (
+        (s.command_brag, brag.handle_brag),
+        (s.command_kudos, kudos.handle_kudos),
+        (s.command_multiplier, multiplier.handle_multiplier),
+    ):
+        registrar.command(name, welcome.on_first_command(handler, s))

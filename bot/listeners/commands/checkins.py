@@ -81,7 +81,7 @@ def _schedule_reply(described: service.Schedule, multiplier: str) -> dict[str, A
 
 
 def _usage(request: SubcommandRequest, message: str) -> None:
-    request.respond(**messages.usage_error(message, request.typed, command_names(request.context)))
+    request.reply(messages.usage_error(message, request.typed, command_names(request.context)))
 
 
 @subcommand("checkins", "checkin", "check-ins")

@@ -23,7 +23,7 @@ def _usage(request: SubcommandRequest, problem: str = "") -> None:
         f"Usage: `{m} digest add #channel [weekly <day> <time> [time zone]]`, "
         f"`{m} digest list`, `{m} digest remove #channel`."
     )
-    request.respond(**messages.usage_error(text.strip(), request.typed, names))
+    request.reply(messages.usage_error(text.strip(), request.typed, names))
 
 
 @subcommand("digest", "digests")

@@ -39,7 +39,7 @@ def show_evidence(request: SubcommandRequest) -> None:
             f"{error} Usage: `{names.multiplier} evidence [last N | this quarter | #dimension]`"
             f" — for example {filters.FILTER_HELP}."
         )
-        request.respond(**messages.usage_error(usage, request.typed, names))
+        request.reply(messages.usage_error(usage, request.typed, names))
         return
     payload = show_page(
         session=session, user=user, request=wanted, library=library, command=names.brag
@@ -143,7 +143,7 @@ def export(request: SubcommandRequest) -> None:
         f"[period]` — a period is {PERIOD_HELP}; the default is the last six months."
     )
     if kind not in ("json", "packet") or (kind == "json" and rest.strip()):
-        request.respond(**messages.usage_error(usage, request.typed, names))
+        request.reply(messages.usage_error(usage, request.typed, names))
         return
     session = db(context)
     user = current_user(context)
@@ -151,7 +151,7 @@ def export(request: SubcommandRequest) -> None:
         try:
             period = parse_period(rest, now=utcnow(), tz=user.tz)
         except PeriodError as error:
-            request.respond(**messages.usage_error(f"{error} {usage}", request.typed, names))
+            request.reply(messages.usage_error(f"{error} {usage}", request.typed, names))
             return
         request.respond(**ui.preparing(f"your promotion packet for {period.label}"))
         filename = send_packet(
@@ -172,8 +172,8 @@ def forget_me(request: SubcommandRequest) -> None:
     context = request.context
     if request.args.strip():
         names = command_names(context)
-        request.respond(
-            **messages.usage_error(
+        request.reply(
+            messages.usage_error(
                 f"Usage: `{names.multiplier} forget-me` (it asks before deleting anything).",
                 request.typed,
                 names,

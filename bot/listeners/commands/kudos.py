@@ -19,6 +19,7 @@ from bot.listeners.support import (
     current_user,
     db,
     message_payload,
+    respond_all,
     settings,
 )
 from bot.ui import evidence as ui
@@ -46,6 +47,10 @@ def handle_kudos(
     ack()
     typed = command.get("text") or ""
     names = command_names(context)
+
+    def reply(messages: list[dict[str, Any]]) -> None:
+        respond_all(respond, messages, client=client, user_id=context.user_id)
+
     usage = f"Usage: `{names.kudos} @someone [@someone-else …] what they did`."
     named = leading_people(typed)
     if not named.slack_ids:
@@ -56,11 +61,11 @@ def handle_kudos(
             if broken
             else "Start with the person you want to recognise."
         )
-        respond(**messages.usage_error(f"{first} {usage}", typed, names))
+        reply(messages.usage_error(f"{first} {usage}", typed, names))
         return
     if not named.rest.strip():
-        respond(
-            **messages.usage_error(
+        reply(
+            messages.usage_error(
                 f"Say what they did, so it means something on their log. {usage}", typed, names
             )
         )
@@ -68,7 +73,7 @@ def handle_kudos(
     try:
         evidence.check_text(typed)
     except evidence.EvidenceTextError as error:
-        respond(**ui.text_refused(typed, refusal_reason(typed, error)))
+        reply(ui.text_refused(typed, refusal_reason(typed, error)))
         return
     session = db(context)
     giver = current_user(context)
@@ -91,7 +96,7 @@ def handle_kudos(
     )
     refusals = [ui.KudosNotSent(r.who, r.reason, r.resolved) for r in outcome.refused]
     if not outcome.given:
-        respond(**ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))
+        reply(ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))
         return
     respond(
         **ui.kudos_given(

@@ -13,7 +13,7 @@ from bot.listeners.commands.subcommands import (
     resolve,
     subcommand,
 )
-from bot.listeners.support import command_names
+from bot.listeners.support import command_names, respond_all
 from bot.ui import messages
 from bot.ui.text import readable
 
@@ -44,7 +44,12 @@ def handle_multiplier(
         suggestion = did_you_mean(name)
         if suggestion is not None:
             message += f" Did you mean `{names.multiplier} {suggestion}`?"
-        respond(**messages.usage_error(message, typed, names))
+        respond_all(
+            respond,
+            messages.usage_error(message, typed, names),
+            client=client,
+            user_id=context.user_id,
+        )
         return
     handler(
         SubcommandRequest(

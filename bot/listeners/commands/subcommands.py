@@ -9,6 +9,8 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.support import respond_all
+
 
 @dataclass(frozen=True)
 class SubcommandRequest:
@@ -25,6 +27,10 @@ class SubcommandRequest:
     @property
     def trigger_id(self) -> str | None:
         return self.body.get("trigger_id")
+
+    def reply(self, messages: list[dict[str, Any]]) -> None:
+        """Send a reply of one or several messages (a long echo takes several)."""
+        respond_all(self.respond, messages, client=self.client, user_id=self.context.user_id)
 
 
 Subcommand = Callable[[SubcommandRequest], None]

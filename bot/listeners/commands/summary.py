@@ -17,8 +17,8 @@ def show_summary(request: SubcommandRequest) -> None:
     names = command_names(request.context)
     word = request.args.strip().lower()
     if word not in ("", "now", "this", "last", "on", "off"):
-        request.respond(
-            **messages.usage_error(
+        request.reply(
+            messages.usage_error(
                 f"Usage: `{names.multiplier} summary` (this week so far), "
                 f"`{names.multiplier} summary last` (the week that ended), "
                 f"`{names.multiplier} summary off` / `on` (the weekly DM).",

@@ -2,8 +2,8 @@
 
 Bolt's `enable_token_revocation_listeners()` registers its own listeners for these two
 events, and Bolt runs only the first listener that matches an event, so ours would never run
-beside them. These listeners do our clean-up and then call the same built-in handlers
-(`TokenRevocationListeners`) that remove the installation's tokens from the store.
+beside them. These listeners do our clean-up and then remove the installation's tokens
+through the installation store's public API, as Bolt's built-in listeners would.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_bolt.listener.builtins import TokenRevocationListeners
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.db.base import utcnow
 from bot.listeners.support import db, settings
@@ -26,13 +26,28 @@ def _retention(context: BoltContext) -> timedelta:
     return timedelta(days=settings(context).data_retention_days)
 
 
-def _store_listeners(app: App) -> TokenRevocationListeners | None:
-    store = app.installation_store
-    return TokenRevocationListeners(store) if store is not None else None
+def _forget_installation(store: InstallationStore | None, context: BoltContext) -> None:
+    """The workspace uninstalled the app: every token it gave goes."""
+    if store is not None:
+        store.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
+
+
+def _forget_tokens(
+    store: InstallationStore | None, context: BoltContext, tokens: dict[str, Any]
+) -> None:
+    """Revoked tokens go: each user's, and the bot's when it was revoked."""
+    if store is None:
+        return
+    for user_id in tokens.get("oauth") or []:
+        store.delete_installation(
+            enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
+        )
+    if tokens.get("bot"):
+        store.delete_bot(enterprise_id=context.enterprise_id, team_id=context.team_id)
 
 
 def app_uninstalled(app: App):
-    builtin = _store_listeners(app)
+    store = app.installation_store
 
     def handle_app_uninstalled(context: BoltContext) -> None:
         """Nothing more goes to this workspace; its data goes after the retention period."""
@@ -49,14 +64,13 @@ def app_uninstalled(app: App):
             workspaces.purge_workspace(session=session, workspace_id=workspace.id)
         session.commit()
         logger.info("uninstalled; data kept for %s day(s)", retention.days)
-        if builtin is not None:
-            builtin.handle_app_uninstalled_events(context)
+        _forget_installation(store, context)
 
     return handle_app_uninstalled
 
 
 def tokens_revoked(app: App):
-    builtin = _store_listeners(app)
+    store = app.installation_store
 
     def handle_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         """Users who revoked access get nothing more; a revoked bot token stops the workspace."""
@@ -82,7 +96,6 @@ def tokens_revoked(app: App):
             workspaces.purge_due(session=session, now=now)
         session.commit()
         logger.info("tokens revoked for %d user(s), bot: %s", revoked, bool(tokens.get("bot")))
-        if builtin is not None:
-            builtin.handle_tokens_revoked_events(event, context)
+        _forget_tokens(store, context, tokens)
 
     return handle_tokens_revoked

@@ -31,6 +31,7 @@ from bot.slack.people import names_in
 from bot.timetext import parse_time_of_day
 from bot.ui import checkins as ui
 from bot.ui.text import Names, from_typed
+from bot.values import parse_int
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +46,13 @@ def _value(values: dict, block: str, action: str) -> dict[str, Any]:
 
 def _selected(values: dict, block: str, action: str) -> str | None:
     option = _value(values, block, action).get("selected_option") or {}
-    return option.get("value")
+    value = option.get("value") if isinstance(option, dict) else None
+    return value if isinstance(value, str) else None
 
 
-def _minute(text: str | None) -> int | None:
+def _minute(text: object) -> int | None:
     """A timepicker's `HH:mm` (read like every typed time, see bot.timetext)."""
-    return parse_time_of_day(text) if text else None
+    return parse_time_of_day(text) if isinstance(text, str) and text else None
 
 
 def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[AnswerForm, dict]:
@@ -190,15 +192,15 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
     pause = _value(values, "pause_until", "pause_until").get("selected_date")
     try:
         paused_until = date.fromisoformat(pause) if pause else None
-    except ValueError:
+    except (TypeError, ValueError):  # not a date: refused as out of range below
         paused_until = date.min
     reminder = _value(values, "reminder", "reminder").get("selected_options") or []
     minute = _minute(_value(values, "time", "time").get("selected_time"))
     workdays = _value(values, "workdays", "workdays")
     return service.NewPreferences(
         cadence=_selected(values, "cadence", "cadence") or "weekly",
-        weekday=int(day) if day and day.isdigit() else -1,
-        second_weekday=int(second) if second and second.isdigit() else None,
+        weekday=_weekday(day),
+        second_weekday=_second_weekday(second),
         minute=-1 if minute is None else minute,
         quiet_start=_minute(_value(values, "quiet_start", "quiet_start").get("selected_time")),
         quiet_end=_minute(_value(values, "quiet_end", "quiet_end").get("selected_time")),
@@ -209,15 +211,23 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
     )
 
 
+def _weekday(value: object) -> int:
+    """A day option's value ("0" for Monday … "6"); -1 (refused later) for anything else."""
+    day = parse_int(value, high=6)
+    return -1 if day is None else day
+
+
+def _second_weekday(value: object) -> int | None:
+    """The optional second day: None when none (or no day) was chosen."""
+    return parse_int(value, high=6)
+
+
 def _days(options: list[Any]) -> int:
     """The work-day mask of checked day options (values "0" for Monday … "6")."""
     days = [
-        int(value)
+        day
         for option in options
-        if isinstance(option, dict)
-        and isinstance(value := option.get("value"), str)
-        and value.isdigit()
-        and len(value) == 1
+        if isinstance(option, dict) and (day := parse_int(option.get("value"), high=6)) is not None
     ]
     return schedule.workdays_mask(days)
 

@@ -27,9 +27,10 @@ from bot.listeners.support import (
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display, from_typed
+from bot.values import parse_int
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
-_TS = re.compile(r"^\d{1,12}\.\d{1,9}$")
+_TS = re.compile(r"^[0-9]{1,12}\.[0-9]{1,9}$")
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _NEW_SOURCES = (evidence.MODAL, evidence.BRAG, evidence.SHORTCUT)
 
@@ -48,21 +49,21 @@ class FormMetadata:
 
 
 def _entry_metadata(entry_id: object) -> FormMetadata | None:
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool) or entry_id <= 0:
-        return None
-    return FormMetadata(entry_id=entry_id)
+    wanted = parse_int(entry_id, low=1) if isinstance(entry_id, int) else None
+    return None if wanted is None else FormMetadata(entry_id=wanted)
 
 
 def _prefilled(data: dict[str, Any]) -> dict[str, Any]:
     """The prefill a form recorded; anything malformed counts as no prefill."""
     dimension = data.get("dim")
     people = data.get("ppl")
-    well_formed_people = isinstance(people, list) and all(
+    if not isinstance(people, list) or not all(
         isinstance(p, str) and _SLACK_USER.match(p) for p in people
-    )
+    ):
+        people = []
     return {
         "prefilled_dimension": dimension if isinstance(dimension, str) else None,
-        "prefilled_people": tuple(people[:50]) if well_formed_people else (),
+        "prefilled_people": tuple(people[:50]),
     }
 
 

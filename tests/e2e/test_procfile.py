@@ -1,5 +1,5 @@
-"""The Procfile's arrangement: the web process (serve --defer-to-worker) only queues a /brag;
-the worker process stores it and answers. Both real processes, the stand-in as Slack."""
+"""The Procfile's processes: the web process (serve --http) acks a /brag, then stores and
+answers it; the worker runs the schedule beside it. Real processes, the stand-in as Slack."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.db.models import EvidenceEntry, QueuedWork
+from bot.db.models import EvidenceEntry
 from standin.signing import SlackClientSimulator
 from standin.webapi import SlackStandIn
 from tests.e2e.test_http_process import _wait_healthy
@@ -29,12 +29,9 @@ def _env(standin: SlackStandIn, url: str) -> dict[str, str]:
 
 
 def _start_web(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    """The Procfile's web process (it leaves the queue to a worker), and its URL."""
+    """The Procfile's web process, and its URL."""
     port = free_port()
-    web = start_cli(
-        "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--defer-to-worker",
-        cwd=cwd, **env,
-    )  # fmt: skip
+    web = start_cli("serve", "--http", "--port", str(port), "--host", "127.0.0.1", cwd=cwd, **env)
     return web, f"http://127.0.0.1:{port}"
 
 
@@ -50,60 +47,47 @@ def _stop(process: subprocess.Popen[str]) -> None:
         process.kill()
 
 
-def test_web_queues_and_the_worker_stores_and_answers(
+def test_web_stores_and_answers_a_brag_with_the_worker_beside_it(
     test_database: MigratedDatabase, database: Database, standin: SlackStandIn, tmp_path: Path
 ) -> None:
-    """With no worker running the text waits in the queue (nothing lost, nothing answered);
-    once the worker starts it is stored exactly as typed and the confirmation arrives."""
+    """The web process acks a /brag, then stores it exactly as typed, answers through its
+    response_url and republishes the Home; the worker beside it lowers its own priority."""
     env = _env(standin, test_database.url)
     web, url = _start_web(env, tmp_path)
-    worker = None
+    worker = start_cli("worker", cwd=tmp_path, **env)
     try:
         _wait_healthy(url, web)
-        slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
-        typed = "Paired with <@U0BOB|bob> on the flaky test — 🚀 <!here>"
-        reply = slack.slash_command("/brag", typed, user_id="UALICE")
-        assert reply.status == 200
-
-        def queued_texts() -> list[str]:
-            with database.session() as session:
-                return [q.payload["text"] for q in session.scalars(select(QueuedWork))]
-
-        # The ack comes first; the web process commits the queued text just after it.
-        assert poll_until(queued_texts, what="the queued /brag") == [typed]
-        with database.session() as session:
-            assert session.scalars(select(EvidenceEntry)).all() == []
-        assert standin.calls_to("response_url") == []
-
-        worker = start_cli("worker", cwd=tmp_path, **env)
         # The worker lowers its own priority (WORKER_NICE, default 10); the web keeps its own.
         poll_until(
             lambda: _niceness(worker.pid) == min(19, _niceness(web.pid) + 10),
             what="the worker's lowered priority",
             timeout=30,
         )
+        slack = SlackClientSimulator(f"{url}/slack/events", SIGNING_SECRET, standin=standin)
+        typed = "Paired with <@U0BOB|bob> on the flaky test — 🚀 <!here>"
+        reply = slack.slash_command("/brag", typed, user_id="UALICE")
+        assert reply.status == 200
         (post,) = standin.wait_for("response_url", timeout=30)
         assert "Logged to your private evidence" in str(post.params)
         with database.session() as session:
             (entry,) = session.scalars(select(EvidenceEntry)).all()
             assert entry.text == typed
             assert entry.people == ["U0BOB"]
-            assert session.scalars(select(QueuedWork)).all() == []
-        # The worker republishes her Home as well, as the web process would have.
         standin.wait_for(
             "views.publish", predicate=lambda c: c.params.get("user_id") == "UALICE", timeout=30
         )
     finally:
-        if worker is not None:
-            _stop(worker)
+        _stop(worker)
         _stop(web)
 
 
-def test_sigterm_answers_what_is_in_hand_and_writes_what_was_queued(
+def test_sigterm_answers_what_is_in_hand_and_stores_what_was_acked(
     test_database: MigratedDatabase, database: Database, standin: SlackStandIn, tmp_path: Path
 ) -> None:
-    """On SIGTERM (every deploy and daily restart on Heroku) the web process writes the texts
-    it has acked but not yet committed, then exits 0; nothing acked is lost."""
+    """On SIGTERM (every deploy and daily restart on Heroku) the web process lets every
+    acked /brag's listener finish (stored, answered), then exits 0; nothing acked is lost."""
+    # Confirmations are slow to land, so the listeners are still in hand at SIGTERM.
+    standin.set_delay("response_url", 1.0)
     web, url = _start_web(_env(standin, test_database.url), tmp_path)
     try:
         _wait_healthy(url, web)
@@ -119,8 +103,11 @@ def test_sigterm_answers_what_is_in_hand_and_writes_what_was_queued(
     assert web.returncode == 0, output
     assert "stopping" in output
     with database.session() as session:
-        queued = sorted(q.payload["text"] for q in session.scalars(select(QueuedWork)))
-    assert queued == sorted(typed)
+        stored = sorted(e.text for e in session.scalars(select(EvidenceEntry)))
+    assert stored == sorted(typed)
+    confirmations = standin.calls_to("response_url")
+    assert len(confirmations) == 5
+    assert all("Logged to your private evidence" in str(c.params) for c in confirmations)
 
 
 def test_sigterm_stops_the_worker_cleanly(
