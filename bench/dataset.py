@@ -265,7 +265,8 @@ def _executemany(
 
 def generate(url: str) -> dict[str, int]:
     """Create the schema and load the dataset; returns row counts per table."""
-    database = Database(url)
+    # Bulk loading may take a while per statement: no statement timeout here.
+    database = Database(url, statement_timeout=None)
     upgrade(database.engine)
     rng = random.Random(5)
     channels, members = _digest_channels()

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from bot import clock
 from bot.config import Settings, SettingsError, get_settings
@@ -161,13 +162,28 @@ def _sandbox_arguments(
     )
 
 
-def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
+def _open_database(
+    settings: Settings, *, migrate_sqlite: bool = True, process: Literal["web", "worker"] = "worker"
+):
     from sqlalchemy.exc import OperationalError
 
     from bot.db.engine import Database
     from bot.db.migrate import pending_migrations, upgrade
 
-    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout)
+    pool = settings.database_pool(process)
+    database = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=settings.database_statement_timeout,
+        # An in-memory SQLite database is one connection per thread: nothing to size.
+        **({} if _in_memory(settings.database_url) else pool.engine_kwargs),
+    )
+    if not database.is_sqlite:
+        logger.info(
+            "database: at most %d connections from this process (%d kept open)",
+            pool.most,
+            pool.kept,
+        )
     try:
         database.ping()
         if pending_migrations(database.engine):
@@ -181,6 +197,10 @@ def _open_database(settings: Settings, *, migrate_sqlite: bool = True):
     except OperationalError as error:
         raise CliError(_database_unreachable(settings, error)) from None
     return database
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:")
 
 
 def _database_unreachable(settings: Settings, error: Exception) -> str:
@@ -200,7 +220,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     socket_mode = args.socket or (not args.http and bool(settings.slack_app_token))
     settings.require_slack(socket_mode=socket_mode)
     _load_coaching(settings)
-    database = _open_database(settings)
+    database = _open_database(settings, process="web")
     try:
         app = create_app(settings=settings, database=database, socket_mode=socket_mode)
     except Exception as error:  # Bolt checks the token with auth.test at start-up
@@ -323,7 +343,12 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
 
-    database = Database(settings.database_url)
+    # A migration may rewrite a big table: no statement timeout here.
+    database = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=None,
+    )
     try:
         upgrade(database.engine)
     except OperationalError as error:

@@ -19,11 +19,13 @@ from bot.middleware import (
     SessionClosingExecutor,
     database_session,
     deduplicate_events,
+    one_workspace,
     request_context,
 )
 from bot.scheduling.jobs import JobContext
 from bot.slack.client import build_web_client
 from bot.slack.oauth import OAuthComponents, build_oauth
+from bot.slack.single_workspace import KnownTokenWorkspace
 
 
 @dataclass
@@ -75,8 +77,8 @@ def create_app(
     library = default_library(settings.prompts_dir)
     # Listeners ack from this pool, so it must have a free thread even while earlier
     # listeners wait on a slow Web API or database after their acks (threads are started
-    # on demand).
-    executor = SessionClosingExecutor(database, max_workers=max(64, settings.web_threads * 4))
+    # on demand). The database pool is sized from the same settings (Settings.database_pool).
+    executor = SessionClosingExecutor(database, max_workers=settings.listener_threads)
     oauth = build_oauth(settings, database) if settings.oauth_enabled else None
     token = None if oauth else settings.slack_bot_token
     web_client = client or build_web_client(settings, token=token)
@@ -97,6 +99,10 @@ def create_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
+    token_workspace = KnownTokenWorkspace(token) if token else None
+    if token_workspace is not None:
+        # First: a request for another team stores nothing, not even its event id.
+        bolt.use(one_workspace(token_workspace))
     bolt.use(database_session(database, settings))
     bolt.use(deduplicate_events(database))
     bolt.error(handle_error)
@@ -105,8 +111,8 @@ def create_app(
     home_refresher = start_home_refresher(
         JobContext(database=database, settings=settings, worker_id="web"), client=client
     )
-    if token and verify_token:
-        _reactivate_token_workspace(web_client, token, database)
+    if token_workspace is not None and verify_token:
+        _reactivate_token_workspace(web_client, token_workspace, database)
     return MultiplierApp(
         bolt=bolt,
         settings=settings,
@@ -144,13 +150,15 @@ def quiet_bolt_token_notice() -> None:
         bolt_logger.addFilter(_DropMessage(message))
 
 
-def _reactivate_token_workspace(client: WebClient, token: str, database: Database) -> None:
+def _reactivate_token_workspace(
+    client: WebClient, token_workspace: KnownTokenWorkspace, database: Database
+) -> None:
     """Single-workspace mode: a token that works means the app is installed (again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.workspaces import service as workspaces
 
-    team_id = client.auth_test(token=token).get("team_id")
+    team_id = token_workspace.remember(client.auth_test(token=token_workspace.token)).team_id
     if not team_id:
         return
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///multiplier.db"
+
+
+# Listener threads per HTTP thread (bot.app): listeners ack from that pool.
+LISTENERS_PER_WEB_THREAD = 4
+
+
+@dataclass(frozen=True)
+class DatabasePool:
+    """How many database connections a process keeps open when idle, and opens at most."""
+
+    kept: int
+    most: int
+
+    @property
+    def engine_kwargs(self) -> dict[str, int]:
+        return {"pool_size": self.kept, "max_overflow": self.most - self.kept}
 
 
 class SettingsError(Exception):
@@ -53,13 +70,19 @@ class Settings(BaseSettings):
     # How long processed Slack event ids are kept for retry de-duplication.
     event_retention_days: int = Field(default=7, ge=1)
     # Threads in the HTTP server; Slack requests are short, Web API work happens after the ack.
+    # The listener threads and the database pool are sized from it (see listener_threads and
+    # database_pool), so threads never outnumber connections.
     web_threads: int = Field(default=16, ge=1, le=256)
     # Days a workspace's data (or a user's, after tokens_revoked) is kept after uninstall;
     # 0 deletes it at once.
     data_retention_days: int = Field(default=30, ge=0)
-    # Seconds to wait for a PostgreSQL connection (or a free pooled one) before giving up, so
-    # a database outage fails requests fast instead of piling them up.
+    # Seconds to wait for a PostgreSQL connection (or a free pooled one, or a kept one's
+    # liveness check) before giving up, so a database outage fails requests fast instead of
+    # piling them up. libpq counts at least 2.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
+    # Seconds one PostgreSQL statement may take: the server cancels it then, and the client
+    # gives up a second later on a server that does not answer at all (`migrate` is exempt).
+    database_statement_timeout: float = Field(default=5.0, gt=0, le=600)
     # Kudos one person may give per day (their local day): keeps kudos meaningful.
     kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
 
@@ -94,6 +117,27 @@ class Settings(BaseSettings):
     # The worker lowers its CPU priority by this much (Unix `nice`, 0-19) so that, where it
     # shares a machine with the web process, acks (due within 3 s) go before scheduled work.
     worker_nice: int = Field(default=10, ge=0, le=19)
+
+    @property
+    def listener_threads(self) -> int:
+        """Threads running Bolt listeners after their ack: LISTENERS_PER_WEB_THREAD per HTTP
+        thread, so that a free one can ack while earlier listeners wait on a slow Web API."""
+        return LISTENERS_PER_WEB_THREAD * self.web_threads
+
+    def database_pool(self, process: Literal["web", "worker"]) -> DatabasePool:
+        """The connections one process may open: one for every thread that can use the
+        database at once, so no thread ever waits on another for a connection.
+
+        web: the HTTP threads and the listener threads, plus the Home refresher. worker: the
+        check-in sending threads, plus the scheduler's and the Home refresher's. Connections
+        are opened as threads need them; the pool keeps `kept` open when idle and closes the
+        others when they are returned.
+        """
+        if process == "web":
+            return DatabasePool(
+                kept=self.web_threads, most=self.web_threads + self.listener_threads + 1
+            )
+        return DatabasePool(kept=2, most=self.slack_send_threads + 2)
 
     @field_validator("slack_api_url")
     @classmethod

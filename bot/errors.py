@@ -22,9 +22,8 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.db.failures import availability
 from bot.middleware import release_claimed_event
 from bot.slack.replies import RESPONSE_URL_POSTS, send_in_turn, to_dm
 from bot.slack.verification import VERIFIED
@@ -36,8 +35,12 @@ logger = logging.getLogger("bot.errors")
 _INTERACTIVE = {"block_actions", "message_action", "shortcut", "view_submission"}
 
 
-def _user_message(error: Exception) -> str:
-    if isinstance(error, OperationalError | PoolTimeout):
+def user_message(error: BaseException) -> str:
+    """What the person is told: busy (try again now), database down, or our fault."""
+    state = availability(error)
+    if state == "busy":
+        return messages.database_busy()
+    if state == "unreachable":
         return messages.database_unavailable()
     return messages.something_went_wrong()
 
@@ -140,18 +143,19 @@ def handle_error(
     release_claimed_event(context)
     before_ack = response is not None and response.status >= 500
     payload_type = _payload_type(body)
-    logger.error(
-        "%s failed: %s",
-        "request" if before_ack else "listener",
-        type(error).__name__,
-        exc_info=error,
-        extra={
-            "team_id": context.team_id,
-            "user_id": context.user_id,
-            "payload_type": payload_type,
-        },
-    )
-    text = _user_message(error)
+    where = "request" if before_ack else "listener"
+    extra = {"team_id": context.team_id, "user_id": context.user_id, "payload_type": payload_type}
+    if availability(error) == "busy":
+        # Capacity, not a bug and not an outage: one line, no traceback.
+        logger.warning(
+            "%s refused: database busy (%s)",
+            where,
+            str(getattr(error, "orig", None) or error).strip().splitlines()[0],
+            extra=extra,
+        )
+    else:
+        logger.error("%s failed: %s", where, type(error).__name__, exc_info=error, extra=extra)
+    text = user_message(error)
     if not before_ack:
         _tell_user(body, context, client, text)
         return response

@@ -10,14 +10,17 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
+from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.conversations import service as conversations
 from bot.db.engine import Database
 from bot.logs import tag_request
+from bot.slack.single_workspace import KnownTokenWorkspace
 from bot.slack.verification import VERIFIED, trusted_response_url
+from bot.ui import messages
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,50 @@ class SessionClosingExecutor(ThreadPoolExecutor):
         """Block until no listener is running (tests, graceful shutdown); False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
+class ReleasingWebClient(WebClient):
+    """The request's WebClient, ending the thread's read-only transaction before each call
+    (Database.release_read_transaction), so no idle connection waits on Slack."""
+
+    _database: Database | None = None
+
+    @classmethod
+    def of(cls, client: WebClient, database: Database) -> WebClient:
+        if isinstance(client, cls):
+            return client
+        releasing = cls(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            ssl=client.ssl,
+            proxy=client.proxy,
+            headers=client.headers,
+            team_id=getattr(client, "team_id", None),
+            logger=client.logger,
+            retry_handlers=client.retry_handlers,
+        )
+        releasing._database = database
+        return releasing
+
+    def api_call(self, api_method: str, **kwargs: Any) -> Any:
+        # Every Web API method of WebClient calls this public entry point.
+        if self._database is not None:
+            self._database.release_read_transaction()
+        return super().api_call(api_method, **kwargs)
+
+
+class ReleasingRespond:
+    """The request's `respond`, ending the thread's read-only transaction first."""
+
+    def __init__(self, respond: Respond, database: Database) -> None:
+        self._respond = respond
+        self._database = database
+        self.response_url = getattr(respond, "response_url", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._database.release_read_transaction()
+        return self._respond(*args, **kwargs)
 
 
 class PlainMiddleware(Middleware):
@@ -136,6 +183,10 @@ def database_session(database: Database, settings: Settings) -> PlainMiddleware:
         context["db"] = database.scoped_session
         context["database"] = database
         context["settings"] = settings
+        # No listener holds a connection that only read while Slack answers (issue 12).
+        context["client"] = ReleasingWebClient.of(context.client, database)
+        if context.respond is not None:
+            context["respond"] = ReleasingRespond(context.respond, database)
         try:
             return next()
         finally:
@@ -188,3 +239,36 @@ def release_claimed_event(context: BoltContext) -> None:
         return
     context[CLAIMED_EVENT] = None
     logger.info("released a failed event for Slack's retry", extra={"event_id": event_id})
+
+
+def one_workspace(ours: KnownTokenWorkspace) -> PlainMiddleware:
+    """Single-workspace token mode: refuse, politely and storing nothing, requests for a
+    team the token is not for (bot/slack/single_workspace.py says why).
+
+    A slash command is answered in its ack with an ephemeral sentence (no outbound call);
+    anything else gets an empty 200, so Slack does not retry, and nobody is contacted. Runs
+    before every other middleware of ours, so no event id, workspace or user is stored.
+    """
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+        team_id, enterprise_id = context.team_id, context.enterprise_id
+        if not team_id and not enterprise_id:
+            return next()  # nothing names a workspace (e.g. url_verification)
+        token_workspace = ours.for_request(context)
+        if token_workspace is None or token_workspace.serves(
+            team_id=team_id, enterprise_id=enterprise_id
+        ):
+            return next()
+        logger.warning(
+            "refused a request for workspace %s: SLACK_BOT_TOKEN serves %s",
+            team_id or enterprise_id,
+            token_workspace.team_id or token_workspace.enterprise_id,
+        )
+        if body.get("command"):
+            return BoltResponse(
+                status=200,
+                body={"response_type": "ephemeral", "text": messages.other_workspace()},
+            )
+        return BoltResponse(status=200, body="")
+
+    return PlainMiddleware(middleware)

@@ -78,8 +78,8 @@ def test_job_clients_use_the_configured_api_url(tmp_path: Path) -> None:
     database = Database(settings.database_url)
     upgrade(database.engine)  # client_for checks that the workspace is still active
     ctx = JobContext(database=database, settings=settings)
-    assert ctx.client_for("T1").base_url == "http://127.0.0.1:9/api/"
-    assert ctx.client_for("T1").token == "xoxb-test"
+    assert ctx.client_for().base_url == "http://127.0.0.1:9/api/"
+    assert ctx.client_for().token == "xoxb-test"
 
 
 def test_building_the_app_is_quiet(
@@ -97,3 +97,31 @@ def test_building_the_app_is_quiet(
         app.close()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert app.bolt.client.token == "xoxb-test"
+
+
+@pytest.mark.parametrize("web_threads", [1, 8, 16])
+def test_database_pool_is_sized_from_the_threads(tmp_path: Path, web_threads: int) -> None:
+    """Every thread of the web process that may use the database can hold a connection at
+    once (issue 12: 64 listener threads shared 30 connections, so a burst waited them out)."""
+    from bot.__main__ import _open_database
+
+    settings = _settings(tmp_path, slack_signing_secret="s", web_threads=web_threads)
+    database = _open_database(settings, process="web")
+    app = create_app(settings=settings, database=database, verify_token=False)
+    try:
+        listeners = app.executor._max_workers
+        assert listeners == settings.listener_threads == 4 * web_threads
+        threads = web_threads + listeners
+        pool = database.engine.pool
+        assert pool.size() + pool._max_overflow >= threads  # type: ignore[attr-defined]
+        assert pool.size() + pool._max_overflow == settings.database_pool("web").most  # type: ignore[attr-defined]
+    finally:
+        app.close()
+        database.dispose()
+
+
+def test_worker_pool_covers_its_sending_threads(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, slack_send_threads=12)
+    pool = settings.database_pool("worker")
+    assert pool.most >= 12 + 1  # and the scheduler's
+    assert 0 < pool.kept <= pool.most

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.checkins import schedule
+from bot.checkins.answers import AnswerForm, Reply
 from bot.coaching import followups
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import Answer, CheckIn, EvidenceEntry
+from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.ui import checkins as ui
 
 
@@ -132,4 +133,70 @@ def answer_confirmation(
         visibility=entry.visibility if entry else "private",
         kind=answer.kind,
         understood=understood(library, entry, answer.prompt_id),
+    )
+
+
+def answer_view(
+    library: CoachingLibrary,
+    *,
+    callback_id: str,
+    metadata: str,
+    question: ui.Question | None,
+    form: ui.AnswerForm,
+) -> dict[str, Any]:
+    """The answer modal for one question (a new answer, or an edit of one), with the
+    library's dimensions and scopes to choose from."""
+    return ui.answer_modal(
+        callback_id=callback_id,
+        metadata=metadata,
+        question=question.text if question else None,
+        follow_ups=question.follow_ups if question else (),
+        dimensions=[ui.Option(d.id, d.name) for d in library.dimensions],
+        scopes=[ui.Option(s.id, s.name) for s in library.scopes],
+        form=form,
+    )
+
+
+def filled_form(form: AnswerForm, names: dict[str, str]) -> ui.AnswerForm:
+    """The answer modal's fields filled in with a stored answer (`names`: its mentions)."""
+    return ui.AnswerForm(
+        text=form.text,
+        people=form.people,
+        dimension=form.dimension,
+        scope=form.scope,
+        link=form.link,
+        impact=form.impact,
+        visibility=form.visibility,
+        names=names,
+    )
+
+
+def settings_form(user: User) -> ui.SettingsForm:
+    """The settings modal's fields as the user's preferences stand."""
+    cadence = user.cadence if user.checkins_enabled else "off"
+    return ui.SettingsForm(
+        cadence=cadence if cadence in schedule.CADENCES else "weekly",
+        weekday=user.checkin_weekday,
+        second_weekday=user.second_weekday,
+        minute=user.checkin_minute,
+        quiet_start=user.quiet_start_minute,
+        quiet_end=user.quiet_end_minute,
+        reminder=user.reminder_enabled,
+        paused_until=user.paused_until,
+        tz=user.tz,
+        workdays=schedule.workday_list(schedule.valid_workdays(user.workdays)),
+    )
+
+
+def reply_confirmation(library: CoachingLibrary, reply: Reply) -> dict[str, Any]:
+    """What the bot understood from a DM answer (with Edit / Not an answer), for its thread."""
+    first = reply.answers[0]
+    return ui.answer_confirmation(
+        answer_id=first.id,
+        question=reply.question,
+        dimension_label=reply.dimension_label,
+        people=reply.entry.people if reply.entry else [],
+        visibility=reply.entry.visibility if reply.entry else "private",
+        kind=reply.kind,
+        understood=understood(library, reply.entry, first.prompt_id),
     )

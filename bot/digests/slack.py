@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery.errors import classify
+from bot.delivery.errors import Outcome, classify
 from bot.delivery.messages import SendFailed
 
 MAX_MEMBERS = 20_000
@@ -120,3 +120,22 @@ def find_admins(client: WebClient, limit: int = 5) -> list[str]:
     except (SlackApiError, SlackClientError, OSError):
         return found
     return found
+
+
+def join_or_look_up(client: WebClient, channel_id: str) -> tuple[ChannelInfo, bool]:
+    """The bot in the channel: a public one is joined, a private one must have invited it.
+
+    (info, joined just now). Raises SendFailed with the reason to tell the admin.
+    """
+    try:
+        return join_channel(client, channel_id)
+    except SendFailed as error:
+        if error.error not in ("method_not_supported_for_channel_type", "channel_not_found"):
+            raise
+    # A private channel: readable only if the bot was invited.
+    try:
+        return channel_info(client, channel_id), False
+    except SendFailed as error:
+        if error.error in ("channel_not_found", "not_in_channel"):
+            raise SendFailed("private_not_invited", Outcome.USER_GONE) from error
+        raise

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
-from bot.db.models import User
 from bot.slack import directory
 from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
+from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
+
+if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
+    from sqlalchemy.orm import Session
+
+    from bot.db.models import User
 
 
 def db(context: BoltContext) -> Session:
@@ -38,7 +43,12 @@ def current_user(context: BoltContext) -> User:
     user_id = context.user_id
     if not user_id:
         raise ValueError("this request carries no user")
-    return workspaces.ensure_user(session=db(context), team_id=team_id, slack_user_id=user_id)
+    return workspaces.ensure_user(
+        session=db(context),
+        team_id=team_id,
+        slack_user_id=user_id,
+        enterprise_id=context.enterprise_id,
+    )
 
 
 def coaching_library(context: BoltContext) -> CoachingLibrary:
@@ -70,10 +80,9 @@ def people_named(
     """``@name``s typed as text → Slack ids: people the app knows first, then Slack's list."""
     if not names:
         return {}
-    found = workspaces.slack_ids_by_name(
-        session=db(context), workspace_id=user.workspace_id, names=names
+    return workspace_flows.people_by_name(
+        session=db(context),
+        user=user,
+        names=names,
+        look_up_in_slack=partial(directory.find_by_name, client),
     )
-    missing = [name for name in names if name not in found]
-    if missing:
-        found.update(directory.find_by_name(client, missing))
-    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,7 +17,10 @@ from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
 
 if TYPE_CHECKING:
+    from bot.slack.single_workspace import KnownTokenWorkspace
     from bot.slack.tokens import TokenRefresher
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,6 +32,8 @@ class JobContext:
     worker_id: str = "cli"
     _clients: dict[str, WebClient] = field(default_factory=dict)
     _refresher: TokenRefresher | None = None
+    # Single-workspace mode: the token's own workspace, from auth.test (asked once).
+    _token_workspace: KnownTokenWorkspace | None = None
 
     @property
     def refresher(self) -> TokenRefresher | None:
@@ -53,9 +59,12 @@ class JobContext:
         with self.database.read_session() as session:
             if not workspaces.is_active(session=session, team_id=team_id):
                 raise WorkspaceInactive(team_id)
+            enterprise_id = workspaces.enterprise_of(session=session, team_id=team_id)
         refresher = self.refresher
         if refresher is None:
             token = self.settings.slack_bot_token
+            if team_id is not None and token:
+                self._check_token_serves(token, team_id, enterprise_id)
         else:
             from bot.slack.tokens import REFRESH_AHEAD
 
@@ -67,6 +76,24 @@ class JobContext:
         if key not in self._clients:
             self._clients[key] = build_web_client(self.settings, token=token)
         return self._clients[key]
+
+    def _check_token_serves(self, token: str, team_id: str, enterprise_id: str | None) -> None:
+        """Token mode: SLACK_BOT_TOKEN acts in its own workspace (or Grid org) only. A row for
+        another team (stored before this check existed) is treated as not installed."""
+        from bot.slack.single_workspace import KnownTokenWorkspace
+
+        if token not in self._clients:
+            self._clients[token] = build_web_client(self.settings, token=token)
+        if self._token_workspace is None or self._token_workspace.token != token:
+            self._token_workspace = KnownTokenWorkspace(token)
+        ours = self._token_workspace.ask(self._clients[token])
+        if not ours.serves(team_id=team_id, enterprise_id=enterprise_id):
+            logger.warning(
+                "not sending to workspace %s: SLACK_BOT_TOKEN serves %s",
+                team_id,
+                ours.team_id or ours.enterprise_id,
+            )
+            raise WorkspaceInactive(team_id)
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,11 @@ def names_in(client: WebClient, *texts: str | None) -> dict[str, str]:
     """Names for the people and channels stored texts mention without one (`<@U1>`), so they
     can be shown as typed (`@bob`); no Web API call when there are none."""
     return lookup_names(client, mentioned_ids(*texts, unnamed_only=True))
+
+
+def profile_or_none(client: WebClient, slack_user_id: str) -> dict[str, Any] | None:
+    """users.info's user object, or None when Slack cannot say (keep what is stored)."""
+    try:
+        return client.users_info(user=slack_user_id)["user"]
+    except Exception:  # a nicety: anything Slack does wrong leaves the stored profile
+        return None

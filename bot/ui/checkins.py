@@ -640,3 +640,20 @@ def summary_line(description: str, next_local: datetime | None) -> str:
     if next_local is not None:
         text += f" Next: {_date_label(next_local)} {next_local:%H:%M}."
     return text
+
+
+def schedule_reply(
+    description: str, next_local: datetime | None, *, multiplier: str
+) -> dict[str, Any]:
+    """The check-in schedule as it stands, with the commands that change it."""
+    text = summary_line(description, next_local)
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            context(
+                f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
+                f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
+            ),
+        ],
+    }

@@ -169,3 +169,14 @@ def something_went_wrong() -> str:
 
 def database_unavailable() -> str:
     return "Multiplier can't reach its database right now. Please try again in a minute."
+
+
+def other_workspace() -> str:
+    return (
+        "Multiplier isn't set up for this workspace, so nothing was done or saved. "
+        "Ask an admin to install it here."
+    )
+
+
+def database_busy() -> str:
+    return "Multiplier is very busy right now. Please try again in a few seconds."

@@ -27,14 +27,24 @@ def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
     return session.scalars(select(Workspace).where(Workspace.team_id == team_id)).one_or_none()
 
 
-def ensure_workspace(*, session: Session, team_id: str, name: str | None = None) -> Workspace:
-    """Return the workspace for a Slack team id, creating it on first contact."""
+def ensure_workspace(
+    *, session: Session, team_id: str, name: str | None = None, enterprise_id: str | None = None
+) -> Workspace:
+    """Return the workspace for a Slack team id, creating it on first contact.
+
+    `enterprise_id` (a request's Enterprise Grid org) is kept when first known: single-token
+    mode sends to another workspace of the token's org only by it (bot.scheduling.jobs).
+    """
     workspace = get_workspace(session=session, team_id=team_id)
     if workspace is not None:
+        if enterprise_id and workspace.enterprise_id is None:
+            workspace.enterprise_id = enterprise_id
         return workspace
     try:
         with session.begin_nested():
-            workspace = Workspace(team_id=team_id, name=name, settings={})
+            workspace = Workspace(
+                team_id=team_id, name=name, settings={}, enterprise_id=enterprise_id
+            )
             session.add(workspace)
     except IntegrityError:
         # Another request created it between our read and our insert.
@@ -50,9 +60,11 @@ def get_user(*, session: Session, workspace_id: int, slack_user_id: str) -> User
     ).one_or_none()
 
 
-def ensure_user(*, session: Session, team_id: str, slack_user_id: str) -> User:
+def ensure_user(
+    *, session: Session, team_id: str, slack_user_id: str, enterprise_id: str | None = None
+) -> User:
     """Return the user for a Slack user id in a team, creating both on first contact."""
-    workspace = ensure_workspace(session=session, team_id=team_id)
+    workspace = ensure_workspace(session=session, team_id=team_id, enterprise_id=enterprise_id)
     user = get_user(session=session, workspace_id=workspace.id, slack_user_id=slack_user_id)
     if user is not None:
         if not user.active and user.inactive_reason == REVOKED:
@@ -99,6 +111,13 @@ def apply_profile(user: User, profile: dict[str, object]) -> None:
     if profile.get("deleted"):
         user.active = False
         user.inactive_reason = "deactivated"
+
+
+def enterprise_of(*, session: Session, team_id: str | None) -> str | None:
+    """The Enterprise Grid org a known workspace belongs to (None outside Grid or unknown)."""
+    if not team_id:
+        return None
+    return session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
 
 
 def is_active(*, session: Session, team_id: str | None) -> bool:

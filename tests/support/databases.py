@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from bot.db.base import Base
 from bot.db.engine import Database
@@ -55,7 +56,21 @@ class MigratedDatabase:
         return Database(self.url)
 
     def clean(self, database: Database) -> None:
-        """Delete every row, so the next test starts from an empty, migrated schema."""
+        """Delete every row, so the next test starts from an empty, migrated schema.
+
+        A process the previous test started (a web app, a worker) may still be finishing a
+        write as it exits; PostgreSQL then picks one side of the deadlock to abort. That side
+        is ours: we try again once the other has ended.
+        """
+        for attempt in range(5):
+            try:
+                self._clean_once(database)
+                return
+            except OperationalError as error:
+                if "deadlock detected" not in str(error) or attempt == 4:
+                    raise
+
+    def _clean_once(self, database: Database) -> None:
         with database.engine.begin() as connection:
             if self.backend == "postgresql":
                 # One round trip. DELETE, not TRUNCATE: on tables this small TRUNCATE costs

@@ -9,7 +9,12 @@ import threading
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a target; stop() is an outage (connections reset, port
-    closed), start() brings the same port back."""
+    closed), start() brings the same port back.
+
+    blackhole() is the nastier outage: connections stay open and new ones are accepted, but
+    every byte either way is swallowed, with no reset (a stuck load balancer, a frozen host);
+    forward() ends it.
+    """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
@@ -17,6 +22,16 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._forwarding = threading.Event()
+        self._forwarding.set()
+
+    def blackhole(self) -> None:
+        """Swallow everything from now on, resetting nothing."""
+        self._forwarding.clear()
+
+    def forward(self) -> None:
+        """Forward again (bytes swallowed meanwhile stay lost, as on a real network)."""
+        self._forwarding.set()
 
     def start(self) -> TcpProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -66,7 +81,8 @@ class TcpProxy:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if self._forwarding.is_set():
+                    sink.sendall(data)
         except OSError:
             pass
         finally:

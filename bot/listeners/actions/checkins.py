@@ -1,25 +1,23 @@
 """Buttons on a check-in, on an answer's confirmation, and on the welcome.
 
-Values carry ids only; the services re-check that the check-in or answer belongs to the
+Values carry ids only; the flows re-check that the check-in or answer belongs to the
 person who clicked, in their workspace. Anything else is refused and changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-from bot.checkins import answers, present, service
-from bot.checkins.answers import NotYours
-from bot.db.base import utcnow
-from bot.db.models import CheckIn, User
-from bot.listeners.commands.checkins import _schedule_reply, ensure_timezone, settings_view
+from bot import clock
+from bot.checkins import flows, present
+from bot.checkins.service import parse_id
 from bot.listeners.support import coaching_library, command_names, current_user, db
-from bot.slack.people import names_in
+from bot.slack.people import names_in, profile_or_none
 from bot.ui import checkins as ui
 
 logger = logging.getLogger(__name__)
@@ -29,44 +27,31 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
     return (body.get("actions") or [{}])[0]
 
 
-def _refuse(respond: Respond, body: dict[str, Any], client: WebClient, user: User) -> None:
+def _refuse(respond: Respond, body: dict[str, Any], client: WebClient, slack_user_id: str) -> None:
     logger.warning(
         "refused a check-in action that is not the user's",
-        extra={"user_id": user.slack_user_id, "action": _action(body).get("action_id")},
+        extra={"user_id": slack_user_id, "action": _action(body).get("action_id")},
     )
-    _tell(respond, body, client, user, ui.refusal())
+    _tell(respond, body, client, slack_user_id, ui.refusal())
 
 
 def _tell(
-    respond: Respond, body: dict[str, Any], client: WebClient, user: User, message: dict
+    respond: Respond,
+    body: dict[str, Any],
+    client: WebClient,
+    slack_user_id: str,
+    message: dict[str, Any],
 ) -> None:
     """An ephemeral note where the click happened, or a DM when there is no response_url."""
     if body.get("response_url"):
         respond(response_type="ephemeral", replace_original=False, **message)
     else:
-        client.chat_postMessage(channel=user.slack_user_id, **message)
+        client.chat_postMessage(channel=slack_user_id, **message)
 
 
-def refresh_checkin_message(
-    *,
-    client: WebClient,
-    session: Session,
-    context: BoltContext,
-    checkin: CheckIn,
-    user: User,
-    note: str | None = None,
-) -> None:
-    """chat.update the check-in so that used buttons are gone (from stored channel/ts only)."""
-    if not checkin.channel_id or not checkin.message_ts:
-        return
-    message = present.current_message(
-        library=coaching_library(context),
-        checkin=checkin,
-        answers=answers.answers_of(session, checkin),
-        tz=user.tz,
-        note=note,
-    )
-    client.chat_update(channel=checkin.channel_id, ts=checkin.message_ts, **message)
+def _redraw(client: WebClient, redraw: flows.Redraw | None) -> None:
+    if redraw is not None:
+        client.chat_update(**redraw.arguments())
 
 
 def handle_answer(
@@ -74,48 +59,31 @@ def handle_answer(
 ) -> None:
     """ "Answer" on a question: open the short answer modal."""
     ack()
-    session = db(context)
     user = current_user(context)
     action = _action(body)
-    checkin = service.own_checkin(
-        session=session, user=user, checkin_id=service.parse_id(action.get("value"))
-    )
-    index = ui.question_index(action.get("block_id"))
-    session.commit()
-    if (
-        checkin is None
-        or checkin.status not in answers.ANSWERABLE
-        or index is None
-        or index >= len(checkin.prompt_ids or [])
-    ):
-        _refuse(respond, body, client, user)
+    library = coaching_library(context)
+    try:
+        opening = flows.open_answer(
+            session=db(context),
+            user=user,
+            library=library,
+            checkin_id=parse_id(action.get("value")),
+            index=ui.question_index(action.get("block_id")),
+        )
+    except flows.NotYours:
+        _refuse(respond, body, client, user.slack_user_id)
         return
-    prompt_id = checkin.prompt_ids[index]
-    if any(a.prompt_id == prompt_id for a in answers.answers_of(session, checkin)):
-        _tell(respond, body, client, user, ui.already_done())
+    if opening.answered:
+        _tell(respond, body, client, user.slack_user_id, ui.already_done())
         return
-    lib = coaching_library(context)
-    last_week = present.about_last_week(checkin.slot_at, user.tz)
-    (question,) = present.questions(lib, [prompt_id], last_week=last_week) or (None,)
-    dimension = lib.prompt(prompt_id).dimension if question else None
-    view = ui.answer_modal(
+    view = present.answer_view(
+        library,
         callback_id=ui.ANSWER_VIEW,
-        metadata=f"{checkin.id}:{index}",
-        question=question.text if question else None,
-        follow_ups=question.follow_ups if question else (),
-        dimensions=_dimension_options(context),
-        scopes=_scope_options(context),
-        form=ui.AnswerForm(dimension=dimension),
+        metadata=opening.metadata,
+        question=opening.question,
+        form=ui.AnswerForm(dimension=opening.dimension),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _dimension_options(context: BoltContext) -> list[ui.Option]:
-    return [ui.Option(d.id, d.name) for d in coaching_library(context).dimensions]
-
-
-def _scope_options(context: BoltContext) -> list[ui.Option]:
-    return [ui.Option(s.id, s.name) for s in coaching_library(context).scopes]
 
 
 def handle_nothing(
@@ -123,82 +91,59 @@ def handle_nothing(
 ) -> None:
     """ "Nothing this week" on a question."""
     ack()
-    session = db(context)
     user = current_user(context)
     action = _action(body)
     try:
-        change = answers.answer_nothing(
-            session=session,
+        redraw = flows.answer_nothing(
+            session=db(context),
             user=user,
-            checkin_id=service.parse_id(action.get("value")),
+            library=coaching_library(context),
+            checkin_id=parse_id(action.get("value")),
             index=ui.question_index(action.get("block_id")),
-            now=utcnow(),
+            now=clock.now(),
         )
-    except NotYours:
-        session.rollback()
-        _refuse(respond, body, client, user)
+    except flows.NotYours:
+        _refuse(respond, body, client, user.slack_user_id)
         return
-    session.commit()
-    if change.changed:
-        refresh_checkin_message(
-            client=client, session=session, context=context, checkin=change.checkin, user=user
-        )
+    _redraw(client, redraw)
 
 
-def _checkin_control(name: str):
+def _checkin_control(name: str):  # untyped: the handlers mix into dicts of other listeners
     def handle(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         ack()
-        session = db(context)
         user = current_user(context)
         action = _action(body)
-        now = utcnow()
+        session, library, now = db(context), coaching_library(context), clock.now()
         try:
             if name == "pause":
                 raw = str((action.get("selected_option") or {}).get("value") or "")
                 checkin_text, _, weeks = raw.partition(":")
-                change = answers.pause_from_checkin(
+                redraw = flows.pause_from_checkin(
                     session=session,
                     user=user,
-                    checkin_id=service.parse_id(checkin_text),
-                    weeks=service.parse_id(weeks) or 0,
+                    library=library,
+                    checkin_id=parse_id(checkin_text),
+                    weeks=parse_id(weeks) or 0,
                     now=now,
                 )
-                note = ui.status_note("paused", until=user.paused_until)
             else:
-                act = answers.snooze if name == "snooze" else answers.skip
-                change = act(
+                redraw = flows.postpone(
                     session=session,
                     user=user,
-                    checkin_id=service.parse_id(action.get("value")),
+                    library=library,
+                    checkin_id=parse_id(action.get("value")),
                     now=now,
+                    skip=name == "skip",
                 )
-                until = change.until.astimezone(_zone(user)) if change.until else None
-                note = ui.status_note(change.checkin.status, until=until)
-        except NotYours:
-            session.rollback()
-            _refuse(respond, body, client, user)
+        except flows.NotYours:
+            _refuse(respond, body, client, user.slack_user_id)
             return
-        session.commit()
-        if change.changed:
-            refresh_checkin_message(
-                client=client,
-                session=session,
-                context=context,
-                checkin=change.checkin,
-                user=user,
-                note=note,
-            )
+        _redraw(client, redraw)
 
     handle.__name__ = f"handle_{name}"
     return handle
-
-
-def _zone(user: User):
-    from bot.checkins.schedule import zone_for
-
-    return zone_for(user.tz)
 
 
 handle_snooze = _checkin_control("snooze")
@@ -211,38 +156,25 @@ def handle_edit_answer(
 ) -> None:
     """ "Edit" on an answer's confirmation: the answer modal, filled in."""
     ack()
-    session = db(context)
     user = current_user(context)
+    library = coaching_library(context)
     try:
-        answer, form = answers.answer_form_of(
-            session=session, user=user, answer_id=service.parse_id(_action(body).get("value"))
+        editing = flows.open_edit(
+            session=db(context),
+            user=user,
+            library=library,
+            answer_id=parse_id(_action(body).get("value")),
         )
-    except NotYours:
-        session.rollback()
-        _refuse(respond, body, client, user)
+    except flows.NotYours:
+        _refuse(respond, body, client, user.slack_user_id)
         return
-    session.commit()
-    question = None
-    if answer.prompt_id:
-        found = present.questions(coaching_library(context), [answer.prompt_id])
-        question = found[0] if found else None
-    view = ui.answer_modal(
+    form = editing.form
+    view = present.answer_view(
+        library,
         callback_id=ui.EDIT_VIEW,
-        metadata=str(answer.id),
-        question=question.text if question else None,
-        follow_ups=question.follow_ups if question else (),
-        dimensions=_dimension_options(context),
-        scopes=_scope_options(context),
-        form=ui.AnswerForm(
-            text=form.text,
-            people=form.people,
-            dimension=form.dimension,
-            scope=form.scope,
-            link=form.link,
-            impact=form.impact,
-            visibility=form.visibility,
-            names=names_in(client, form.text, form.impact),
-        ),
+        metadata=str(editing.answer_id),
+        question=editing.question,
+        form=present.filled_form(form, names_in(client, form.text, form.impact)),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -252,50 +184,44 @@ def handle_undo_answer(
 ) -> None:
     """ "Not an answer": forget the answer and its evidence entry."""
     ack()
-    session = db(context)
     user = current_user(context)
     try:
-        change = answers.undo_answer(
-            session=session, user=user, answer_id=service.parse_id(_action(body).get("value"))
+        redraw = flows.undo_answer(
+            session=db(context),
+            user=user,
+            library=coaching_library(context),
+            answer_id=parse_id(_action(body).get("value")),
         )
-    except NotYours:
-        session.rollback()
-        _refuse(respond, body, client, user)
+    except flows.NotYours:
+        _refuse(respond, body, client, user.slack_user_id)
         return
-    session.commit()
     respond(replace_original=True, **ui.answer_removed())
-    if change.checkin is not None:
-        refresh_checkin_message(
-            client=client, session=session, context=context, checkin=change.checkin, user=user
-        )
+    _redraw(client, redraw)
 
 
-def _relabel(change: str):
+def _relabel(change: str):  # untyped, as _checkin_control
     def handle(
         ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         """Change what an answer was filed under, from its confirmation, in one click."""
         ack()
-        session = db(context)
         user = current_user(context)
         library = coaching_library(context)
         raw = str((_action(body).get("selected_option") or {}).get("value") or "")
         answer_text, _, choice = raw.partition(":")
         try:
-            answer, entry = answers.relabel(
-                session=session,
+            done = flows.relabel(
+                session=db(context),
                 user=user,
-                answer_id=service.parse_id(answer_text),
                 library=library,
+                answer_id=parse_id(answer_text),
                 change=change,
-                **{change: choice or None},
+                choice=choice or None,
             )
-        except NotYours:
-            session.rollback()
-            _refuse(respond, body, client, user)
+        except flows.NotYours:
+            _refuse(respond, body, client, user.slack_user_id)
             return
-        session.commit()
-        message = present.answer_confirmation(library=library, answer=answer, entry=entry)
+        message = present.answer_confirmation(library=library, answer=done.answer, entry=done.entry)
         respond(replace_original=True, **message)
 
     handle.__name__ = f"handle_answer_{change}"
@@ -316,15 +242,16 @@ def handle_start(
     take that reply and its buttons away.
     """
     ack()
-    session = db(context)
     user = current_user(context)
-    ensure_timezone(client, session, user)
-    described = service.enable(session=session, user=user, now=utcnow())
-    if user.welcomed_at is None:
-        service.mark_welcomed(session=session, user=user, now=utcnow())
-    session.commit()
-    reply = _schedule_reply(described, command_names(context).multiplier)
-    reply.pop("response_type")
+    described = flows.start_from_welcome(
+        session=db(context),
+        user=user,
+        now=clock.now(),
+        read_profile=partial(profile_or_none, client),
+    )
+    reply = ui.schedule_reply(
+        described.description, described.next_local, multiplier=command_names(context).multiplier
+    )
     if body.get("response_url") and (body.get("container") or {}).get("type") == "message":
         respond(response_type="ephemeral", replace_original=False, **reply)
     else:
@@ -336,8 +263,9 @@ def handle_open_settings(
 ) -> None:
     """ "Choose day & time": the settings modal."""
     ack()
-    session = db(context)
-    user = current_user(context)
-    ensure_timezone(client, session, user)
-    session.commit()
-    client.views_open(trigger_id=body["trigger_id"], view=settings_view(user))
+    form = flows.settings_form(
+        session=db(context),
+        user=current_user(context),
+        read_profile=partial(profile_or_none, client),
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=ui.settings_modal(form))

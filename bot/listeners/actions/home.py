@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.home import service as home
+from bot.home import flows as home_flows
 from bot.listeners.support import (
     coaching_library,
     command_names,
@@ -17,7 +17,6 @@ from bot.listeners.support import (
     db,
     message_payload,
 )
-from bot.summaries import service as summaries
 from bot.ui import home as home_ui
 
 
@@ -29,20 +28,16 @@ def handle_summary_toggle(
     value = action.get("value")
     if value not in ("on", "off"):
         return  # a tampered value changes nothing
-    session = db(context)
     user = current_user(context)
-    summaries.set_summary_enabled(session=session, user=user, enabled=value == "on")
-    view = home.home_view_for(
-        session=session,
+    home_flows.switch_weekly_summary(
+        session=db(context),
         user=user,
+        enabled=value == "on",
         now=clock.now(),
         library=coaching_library(context),
         names=command_names(context),
+        publish=lambda view: client.views_publish(user_id=user.slack_user_id, view=view),
     )
-    session.commit()
-    client.views_publish(user_id=user.slack_user_id, view=view)
-    # Published fresh just now: the refresh the commit queued would only repeat it.
-    home.cancel_pending_refresh(user_id=user.id)
 
 
 def handle_export_json(ack: Ack, context: BoltContext, client: WebClient) -> None:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session
-
-from bot.checkins import schedule, service
-from bot.db.base import utcnow
-from bot.db.models import User
+from bot import clock
+from bot.checkins import flows, service
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import command_names, current_user, db
+from bot.slack.people import profile_or_none
 from bot.timetext import COUNT_WORDS, parse_count, parse_time_of_day, parse_weekday
 from bot.ui import checkins as ui
 from bot.ui import messages
-from bot.ui.blocks import context, section
 
 _WEEKS = re.compile(rf"^({COUNT_WORDS})?\s*(w|wk|wks|weeks?|fortnights?)?$")
 MAX_PAUSE_WEEKS = 52
@@ -71,36 +69,19 @@ def parse_pause(args: str, today: date) -> date:
         raise Unparsed(text) from None
 
 
-def ensure_timezone(client: WebClient, session: Session, user: User) -> None:
-    """On first contact, read the user's time zone from users.info (kept fresh by user_change)."""
-    if user.tz_refreshed_at is not None:
-        return
-    from bot.workspaces.service import apply_profile
-
-    try:
-        profile = client.users_info(user=user.slack_user_id)["user"]
-    except Exception:  # keep UTC; user_change will bring the zone later
-        return
-    apply_profile(user, profile)
-    session.flush()
+def _read_profile(request: SubcommandRequest) -> flows.ProfileReader:
+    return partial(profile_or_none, request.client)
 
 
-def _schedule_reply(description: service.Schedule, multiplier: str) -> dict:
-    text = ui.summary_line(description.description, description.next_local)
+def _schedule_reply(described: service.Schedule, multiplier: str) -> dict[str, Any]:
     return {
         "response_type": "ephemeral",
-        "text": text,
-        "blocks": [
-            section(text),
-            context(
-                f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
-                f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
-            ),
-        ],
+        **ui.schedule_reply(described.description, described.next_local, multiplier=multiplier),
     }
 
 
 def _usage(request: SubcommandRequest, message: str) -> None:
+    flows.discard(session=db(request.context))
     request.reply(messages.usage_error(message, request.typed, command_names(request.context)))
 
 
@@ -112,13 +93,12 @@ def checkins(request: SubcommandRequest) -> None:
     action = action.lower()
     session = db(request.context)
     user = current_user(request.context)
-    now = utcnow()
+    now = clock.now()
     if action in ("", "status"):
         request.respond(**_schedule_reply(service.describe(user), multiplier))
         return
     if action in ("off", "stop", "disable"):
-        service.disable(session=session, user=user, now=now)
-        session.commit()
+        flows.turn_off(session=session, user=user, now=now)
         request.respond(
             response_type="ephemeral",
             **ui.notice(f"Check-ins are off. `{multiplier} checkins on` brings them back."),
@@ -136,45 +116,30 @@ def checkins(request: SubcommandRequest) -> None:
             "(a weekday and a 24-hour or am/pm time, both optional).",
         )
         return
-    ensure_timezone(request.client, session, user)
     try:
-        described = service.enable(
-            session=session, user=user, now=now, weekday=weekday, minute=minute
+        described = flows.turn_on(
+            session=session,
+            user=user,
+            now=now,
+            weekday=weekday,
+            minute=minute,
+            read_profile=_read_profile(request),
         )
     except service.PreferenceError as error:
-        session.rollback()
         _usage(request, str(error))
         return
-    session.commit()
     request.respond(**_schedule_reply(described, multiplier))
 
 
 @subcommand("settings", "preferences", "prefs")
 def settings(request: SubcommandRequest) -> None:
     """Open the check-in settings modal."""
-    session = db(request.context)
-    user = current_user(request.context)
-    ensure_timezone(request.client, session, user)
-    session.commit()
-    request.client.views_open(trigger_id=request.trigger_id, view=settings_view(user))
-
-
-def settings_view(user: User) -> dict:
-    cadence = user.cadence if user.checkins_enabled else "off"
-    return ui.settings_modal(
-        ui.SettingsForm(
-            cadence=cadence if cadence in schedule.CADENCES else "weekly",
-            weekday=user.checkin_weekday,
-            second_weekday=user.second_weekday,
-            minute=user.checkin_minute,
-            quiet_start=user.quiet_start_minute,
-            quiet_end=user.quiet_end_minute,
-            reminder=user.reminder_enabled,
-            paused_until=user.paused_until,
-            tz=user.tz,
-            workdays=schedule.workday_list(schedule.valid_workdays(user.workdays)),
-        )
+    form = flows.settings_form(
+        session=db(request.context),
+        user=current_user(request.context),
+        read_profile=_read_profile(request),
     )
+    request.client.views_open(trigger_id=request.trigger_id, view=ui.settings_modal(form))
 
 
 @subcommand("pause")
@@ -183,7 +148,7 @@ def pause(request: SubcommandRequest) -> None:
     multiplier = command_names(request.context).multiplier
     session = db(request.context)
     user = current_user(request.context)
-    now = utcnow()
+    now = clock.now()
     if not user.checkins_enabled:
         request.respond(
             response_type="ephemeral",
@@ -192,9 +157,8 @@ def pause(request: SubcommandRequest) -> None:
         return
     try:
         until = parse_pause(request.args, service.local_today(user, now))
-        described = service.pause(session=session, user=user, until=until, now=now)
+        described = flows.pause_until(session=session, user=user, until=until, now=now)
     except (Unparsed, service.PreferenceError) as error:
-        session.rollback()
         detail = str(error) if isinstance(error, service.PreferenceError) else ""
         _usage(
             request,
@@ -203,7 +167,6 @@ def pause(request: SubcommandRequest) -> None:
             f"{service.local_today(user, now) + timedelta(weeks=2):%Y-%m-%d}`.",
         )
         return
-    session.commit()
     request.respond(**_schedule_reply(described, multiplier))
 
 
@@ -211,7 +174,6 @@ def pause(request: SubcommandRequest) -> None:
 def resume(request: SubcommandRequest) -> None:
     """End a pause now."""
     multiplier = command_names(request.context).multiplier
-    session = db(request.context)
     user = current_user(request.context)
     if not user.checkins_enabled:
         request.respond(
@@ -219,6 +181,5 @@ def resume(request: SubcommandRequest) -> None:
             **ui.notice(f"Check-ins are off. `{multiplier} checkins on` starts them."),
         )
         return
-    described = service.resume(session=session, user=user, now=utcnow())
-    session.commit()
+    described = flows.resume(session=db(request.context), user=user, now=clock.now())
     request.respond(**_schedule_reply(described, multiplier))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot import clock
-from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed
+from bot.digests import flows
 from bot.digests import service as digests
 from bot.digests import slack as digest_slack
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
@@ -12,7 +14,6 @@ from bot.listeners.support import command_names, current_user, db, settings
 from bot.ui import digest as digest_ui
 from bot.ui import messages
 from bot.ui.text import readable
-from bot.workspaces import service as workspaces
 
 
 def _usage(request: SubcommandRequest, problem: str = "") -> None:
@@ -59,19 +60,18 @@ def handle_digest(request: SubcommandRequest) -> None:
 
 def _caller_is_admin(request: SubcommandRequest) -> bool:
     """Check users.info now (admin rights change); refuse politely, naming the admins."""
-    session = db(request.context)
-    user = current_user(request.context)
-    try:
-        profile = digest_slack.user_profile(request.client, user.slack_user_id)
-    except SendFailed:
-        profile = {}
-    if profile:
-        workspaces.apply_profile(user, profile)
-    if profile and digest_slack.is_admin(profile):
-        session.commit()
+
+    def read_profile(slack_user_id: str) -> dict[str, Any]:
+        try:
+            return digest_slack.user_profile(request.client, slack_user_id)
+        except SendFailed:
+            return {}
+
+    admins = flows.admins_unless_admin(
+        session=db(request.context), user=current_user(request.context), read_profile=read_profile
+    )
+    if admins is None:
         return True
-    admins = digests.known_admins(session=session, workspace_id=user.workspace_id)
-    session.commit()
     if not admins:
         admins = digest_slack.find_admins(request.client)
     request.respond(**digest_ui.admins_only(admins))
@@ -82,7 +82,7 @@ def _add(
     request: SubcommandRequest, channel: digests.ChannelRef, schedule: digests.Schedule | None
 ) -> None:
     try:
-        info, joined = _join_or_look_up(request, channel.id)
+        info, joined = digest_slack.join_or_look_up(request.client, channel.id)
     except SendFailed as error:
         request.respond(**digest_ui.channel_problem(channel.id, error.error))
         return
@@ -96,17 +96,14 @@ def _add(
         members = digest_slack.channel_members(request.client, channel.id)
     except SendFailed:
         members = None  # refreshed before each digest anyway
-    session = db(request.context)
-    admin = current_user(request.context)
-    digest = digests.add_digest(
-        session=session,
-        admin=admin,
+    digest = flows.add_digest(
+        session=db(request.context),
+        admin=current_user(request.context),
         channel=digests.ChannelRef(channel.id, info.name or channel.name),
         schedule=schedule,
         members=members,
         now=clock.now(),
     )
-    session.commit()
     request.respond(
         **digest_ui.digest_added(
             digest, settings(request.context).digest_min_group_size, joined=joined
@@ -114,44 +111,16 @@ def _add(
     )
 
 
-def _join_or_look_up(
-    request: SubcommandRequest, channel_id: str
-) -> tuple[digest_slack.ChannelInfo, bool]:
-    """The bot in the channel: a public one is joined, a private one must have invited it.
-
-    (info, joined just now). Raises SendFailed with the reason to tell the admin.
-    """
-    try:
-        return digest_slack.join_channel(request.client, channel_id)
-    except SendFailed as error:
-        if error.error not in ("method_not_supported_for_channel_type", "channel_not_found"):
-            raise
-    # A private channel: readable only if the bot was invited.
-    try:
-        return digest_slack.channel_info(request.client, channel_id), False
-    except SendFailed as error:
-        if error.error in ("channel_not_found", "not_in_channel"):
-            raise SendFailed("private_not_invited", Outcome.USER_GONE) from error
-        raise
-
-
 def _remove(request: SubcommandRequest, channel: digests.ChannelRef) -> None:
-    session = db(request.context)
-    user = current_user(request.context)
-    removed = digests.remove_digest(
-        session=session, workspace_id=user.workspace_id, channel_id=channel.id
+    removed = flows.remove_digest(
+        session=db(request.context), user=current_user(request.context), channel_id=channel.id
     )
-    session.commit()
-    names = command_names(request.context)
-    if removed is None:
-        request.respond(**digest_ui.digest_not_found(channel.id, names))
-    else:
+    if removed:
         request.respond(**digest_ui.digest_removed(channel.id))
+    else:
+        request.respond(**digest_ui.digest_not_found(channel.id, command_names(request.context)))
 
 
 def _list(request: SubcommandRequest) -> None:
-    session = db(request.context)
-    user = current_user(request.context)
-    rows = digests.list_digests(session=session, workspace_id=user.workspace_id)
-    session.commit()
+    rows = flows.list_digests(session=db(request.context), user=current_user(request.context))
     request.respond(**digest_ui.digest_list(rows, command_names(request.context)))

@@ -94,6 +94,7 @@ def handle_kudos(
         daily_cap=settings(context).kudos_daily_cap,
         now=utcnow(),
     )
+    session.commit()  # end the read transaction: hold no connection while Slack answers
     refusals = [ui.KudosNotSent(r.who, r.reason, r.resolved) for r in outcome.refused]
     if not outcome.given:
         reply(ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))

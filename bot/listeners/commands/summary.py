@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot import clock
-from bot.home.service import request_home_refresh
 from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
 from bot.listeners.support import coaching_library, command_names, current_user, db, settings
-from bot.summaries import service as summaries
+from bot.summaries import flows
 from bot.summaries.periods import day_name
 from bot.ui import messages
 from bot.ui import summary as summary_ui
@@ -32,20 +31,14 @@ def show_summary(request: SubcommandRequest) -> None:
     user = current_user(request.context)
     config = settings(request.context)
     if word in ("on", "off"):
-        summaries.set_summary_enabled(session=session, user=user, enabled=word == "on")
-        request_home_refresh(session=session, user=user)
-        session.commit()
+        flows.set_weekly_summary(session=session, user=user, enabled=word == "on")
         when = f"{day_name(config.summary_weekday)}s {config.summary_time}"
         request.respond(**summary_ui.summary_setting_changed(word == "on", names.multiplier, when))
         return
     library = coaching_library(request.context)
-    now = clock.now()
-    last = word == "last"
-    week = summaries.previous_week(user, now) if last else summaries.current_week(user, now)
-    summary = summaries.build_summary(
-        session=session, user=user, week=week, library=library, in_progress=not last
+    summary = flows.summary_now(
+        session=session, user=user, library=library, now=clock.now(), last=word == "last"
     )
-    session.commit()
     request.respond(
         **summary_ui.summary_now_response(summary, library, multiplier_command=names.multiplier)
     )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.checkins import flows as checkin_flows
+from bot.checkins import present
 from bot.checkins.replies import ReplyKind
 from bot.conversations import edits, flows
 from bot.conversations.flows import Said
 from bot.db.base import utcnow
-from bot.listeners.events import checkin_replies
 from bot.listeners.support import (
     coaching_library,
     command_names,
@@ -21,6 +22,9 @@ from bot.listeners.support import (
 )
 from bot.ui import checkins as checkins_ui
 from bot.ui import messages
+
+if TYPE_CHECKING:  # names for annotations only: listeners hold rows, never query them
+    from bot.db.models import CheckIn, User
 
 # Subtypes that are housekeeping rather than something the user wrote.
 _IGNORED_SUBTYPES = {"bot_message", "message_deleted", "channel_join", "message_replied"}
@@ -46,7 +50,7 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
             edit=edit,
         )
         if checkin is not None:
-            checkin_replies.redraw(client=client, context=context, checkin=checkin, user=user)
+            _redraw(client, context, user, checkin)
         return
     if not event.get("user"):
         return
@@ -63,14 +67,14 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         now=utcnow(),
     )
     if outcome.said is Said.ANSWERED and outcome.reply is not None:
-        checkin_replies.confirm(
-            client=client,
-            context=context,
-            user=user,
-            channel_id=channel,
+        # What the bot understood (with Edit / Not an answer), in the thread; then the
+        # check-in drawn again with its answers.
+        client.chat_postMessage(
+            channel=channel,
             thread_ts=thread_ts or event["ts"],
-            reply=outcome.reply,
+            **present.reply_confirmation(coaching_library(context), outcome.reply),
         )
+        _redraw(client, context, user, outcome.reply.checkin)
         return
     if outcome.said is Said.NOTHING:
         return
@@ -83,3 +87,12 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
     else:
         payload = messages.dm_received(command_names(context))
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
+
+
+def _redraw(client: WebClient, context: BoltContext, user: User, checkin: CheckIn) -> None:
+    """Draw the check-in message again with its answers."""
+    redraw = checkin_flows.redraw(
+        session=db(context), user=user, library=coaching_library(context), checkin=checkin
+    )
+    if redraw is not None:
+        client.chat_update(**redraw.arguments())

@@ -6,10 +6,9 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.checkins import service as checkins
-from bot.db.base import utcnow
+from bot import clock
 from bot.listeners.support import db
-from bot.workspaces import service as workspaces
+from bot.workspaces import flows
 from bot.workspaces.membership import is_member
 
 
@@ -22,21 +21,4 @@ def handle_user_change(event: dict[str, Any], context: BoltContext) -> None:
         return
     if not is_member(profile, team_id=context.team_id, enterprise_id=context.enterprise_id):
         return
-    session = db(context)
-    workspace = workspaces.get_workspace(session=session, team_id=team_id)
-    user = (
-        workspaces.get_user(
-            session=session, workspace_id=workspace.id, slack_user_id=str(profile["id"])
-        )
-        if workspace is not None
-        else None
-    )
-    before = (user.tz, user.active) if user is not None else None
-    workspaces.refresh_user_profile(session=session, team_id=team_id, profile=profile)
-    if user is not None:
-        if not profile.get("deleted"):
-            checkins.revive(user, deactivated_too=True)
-        if (user.tz, user.active) != before:
-            # A new zone moves the next check-in; a revived user gets one again.
-            checkins.timezone_changed(session=session, user=user, now=utcnow())
-    session.commit()
+    flows.profile_changed(session=db(context), team_id=team_id, profile=profile, now=clock.now())

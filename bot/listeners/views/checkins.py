@@ -9,20 +9,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-from bot.checkins import answers, present, schedule, service
-from bot.checkins.answers import AnswerForm, NotYours
-from bot.db.base import utcnow
-from bot.db.models import User
-from bot.evidence.parsing import bare_names
+from bot import clock
+from bot.checkins import flows, schedule, service
+from bot.checkins.answers import AnswerForm
+from bot.checkins.service import parse_id
 from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
-from bot.listeners.actions.checkins import refresh_checkin_message
-from bot.listeners.commands.checkins import _schedule_reply
 from bot.listeners.support import (
     coaching_library,
     command_names,
@@ -118,6 +115,15 @@ def stored_form(form: AnswerForm, *, original: AnswerForm | None, names: Names) 
     )
 
 
+def _send(client: WebClient, saved: flows.AnswerSaved) -> None:
+    """The check-in redrawn, then the answer's confirmation and any unresolved @names."""
+    if saved.redraw is not None:
+        client.chat_update(**saved.redraw.arguments())
+    for post in (saved.confirmation, saved.unresolved):
+        if post is not None:
+            client.chat_postMessage(**post.arguments())
+
+
 def handle_answer_submission(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
@@ -127,68 +133,25 @@ def handle_answer_submission(
         ack(response_action="errors", errors=errors)
         return
     ack()
-    session = db(context)
     user = current_user(context)
     form = stored_form(form, original=None, names={})
     checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
-    named = people_named(context, client, user, bare_names(form.text))
     try:
-        change = answers.answer_with_form(
-            session=session,
+        saved = flows.submit_answer(
+            session=db(context),
             user=user,
-            checkin_id=service.parse_id(checkin_text),
-            index=service.parse_id(index_text),
-            form=form,
-            now=utcnow(),
             library=coaching_library(context),
-            named=named,
+            checkin_id=parse_id(checkin_text),
+            index=parse_id(index_text),
+            form=form,
+            people=partial(people_named, context, client, user),
+            now=clock.now(),
         )
-    except NotYours:
-        session.rollback()
+    except flows.NotYours:
         logger.warning("refused an answer to a check-in that is not the user's")
         client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
         return
-    session.commit()
-    if change.changed:
-        refresh_checkin_message(
-            client=client, session=session, context=context, checkin=change.checkin, user=user
-        )
-        _confirm_in_thread(client=client, session=session, context=context, change=change)
-        _tell_unresolved(client, user, change)
-
-
-def _confirm_in_thread(
-    *, client: WebClient, session: Session, context: BoltContext, change: answers.Change
-) -> None:
-    """Confirm a form answer in the check-in's thread: what was understood, one-click
-    changes, and the follow-ups the answer could still use."""
-    checkin, answer = change.checkin, change.answer
-    if answer is None or not checkin.channel_id or not checkin.message_ts:
-        return
-    _, entry = answers.answer_entry(
-        session=session, user=current_user(context), answer_id=answer.id
-    )
-    message = present.answer_confirmation(
-        library=coaching_library(context), answer=answer, entry=entry
-    )
-    client.chat_postMessage(channel=checkin.channel_id, thread_ts=checkin.message_ts, **message)
-
-
-def _tell_unresolved(client: WebClient, user: User, change: answers.Change) -> None:
-    """@names in the answer that matched no one: say so (in the check-in's thread), so they
-    can be picked with Edit."""
-    if not change.unresolved or change.answer is None:
-        return
-    checkin = change.checkin
-    if checkin is not None and checkin.channel_id and checkin.message_ts:
-        channel, thread_ts = checkin.channel_id, checkin.message_ts
-    else:
-        channel, thread_ts = user.slack_user_id, None  # slack_sdk leaves a None out
-    client.chat_postMessage(
-        channel=channel,
-        thread_ts=thread_ts,
-        **ui.unresolved_people(names=change.unresolved, answer_id=change.answer.id),
-    )
+    _send(client, saved)
 
 
 def handle_edit_submission(
@@ -200,33 +163,26 @@ def handle_edit_submission(
         ack(response_action="errors", errors=errors)
         return
     ack()
-    session = db(context)
     user = current_user(context)
-    answer_id = service.parse_id(view.get("private_metadata"))
-    try:
-        _, before = answers.answer_form_of(session=session, user=user, answer_id=answer_id)
+
+    def restate(before: AnswerForm) -> AnswerForm:
         names = names_in(client, before.text, before.impact)
-        form = stored_form(form, original=before, names=names)
-        named = people_named(context, client, user, bare_names(form.text))
-        change = answers.edit_answer(
-            session=session,
+        return stored_form(form, original=before, names=names)
+
+    try:
+        saved = flows.save_edit(
+            session=db(context),
             user=user,
-            answer_id=answer_id,
-            form=form,
             library=coaching_library(context),
-            named=named,
+            answer_id=parse_id(view.get("private_metadata")),
+            restate=restate,
+            people=partial(people_named, context, client, user),
         )
-    except NotYours:
-        session.rollback()
+    except flows.NotYours:
         logger.warning("refused an edit of an answer that is not the user's")
         client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
         return
-    session.commit()
-    if change.checkin is not None:
-        refresh_checkin_message(
-            client=client, session=session, context=context, checkin=change.checkin, user=user
-        )
-    _tell_unresolved(client, user, change)
+    _send(client, saved)
 
 
 def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
@@ -283,17 +239,14 @@ def handle_settings_submission(
     prefs = parse_settings(view)
     session = db(context)
     user = current_user(context)
-    now = utcnow()
-    errors = service.validate(prefs, today=service.local_today(user, now))
-    if prefs.minute < 0:
-        errors["time"] = "Pick a time."
+    now = clock.now()
+    errors = flows.settings_problems(session=session, user=user, prefs=prefs, now=now)
     if errors:
-        session.rollback()
         ack(response_action="errors", errors=errors)
         return
     ack()
-    described = service.update_preferences(session=session, user=user, prefs=prefs, now=now)
-    session.commit()
-    reply = _schedule_reply(described, command_names(context).multiplier)
-    reply.pop("response_type")
+    described = flows.apply_settings(session=session, user=user, prefs=prefs, now=now)
+    reply = ui.schedule_reply(
+        described.description, described.next_local, multiplier=command_names(context).multiplier
+    )
     client.chat_postMessage(channel=user.slack_user_id, **reply)

@@ -1,0 +1,74 @@
+"""What an admin does with team digests from `/multiplier digest`: each owns its unit of work.
+
+The listener does the Slack side (users.info, joining the channel, reading its members)
+and passes what it learnt; these functions store it and commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import DigestChannel, User
+from bot.digests import service as digests
+from bot.digests import slack as digest_slack
+from bot.workspaces import service as workspaces
+
+
+def admins_unless_admin(
+    *, session: Session, user: User, read_profile: Callable[[str], dict[str, Any]]
+) -> list[str] | None:
+    """None when the user's profile (users.info, read now: admin rights change) says they
+    are an admin or owner; otherwise the admins the app knows of, to name in the refusal
+    (may be empty). The profile, when Slack gave one, is stored either way."""
+    session.commit()  # hold no connection while Slack answers
+    profile = read_profile(user.slack_user_id)
+    if profile:
+        workspaces.apply_profile(user, profile)
+    if profile and digest_slack.is_admin(profile):
+        session.commit()
+        return None
+    admins = digests.known_admins(session=session, workspace_id=user.workspace_id)
+    session.commit()
+    return admins
+
+
+def add_digest(
+    *,
+    session: Session,
+    admin: User,
+    channel: digests.ChannelRef,
+    schedule: digests.Schedule | None,
+    members: Sequence[str] | None,
+    now: datetime,
+) -> DigestChannel:
+    """Set up (or re-schedule) a channel's weekly digest, with its team when known."""
+    digest = digests.add_digest(
+        session=session,
+        admin=admin,
+        channel=channel,
+        schedule=schedule,
+        members=members,
+        now=now,
+    )
+    session.commit()
+    return digest
+
+
+def remove_digest(*, session: Session, user: User, channel_id: str) -> bool:
+    """Stop a channel's digest in the user's workspace; False when there was none."""
+    removed = digests.remove_digest(
+        session=session, workspace_id=user.workspace_id, channel_id=channel_id
+    )
+    session.commit()
+    return removed is not None
+
+
+def list_digests(*, session: Session, user: User) -> list[tuple[DigestChannel, int]]:
+    """The workspace's active digests, each with its team size."""
+    rows = digests.list_digests(session=session, workspace_id=user.workspace_id)
+    session.commit()
+    return rows

@@ -1,0 +1,59 @@
+"""The App Home from a person's clicks: each function owns its unit of work and the
+publishing of the Home it changes.
+
+`publish` is the Slack side (views.publish of the view for this user), handed in by the
+listener: it runs after the commit, and a refresh the commit queued is dropped once the
+Home is fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.coaching.library import CoachingLibrary
+from bot.db.models import User
+from bot.home import service as home
+from bot.summaries import service as summaries
+from bot.ui.messages import CommandNames
+
+Publish = Callable[[dict[str, Any]], object]
+
+
+def open_home(
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    library: CoachingLibrary,
+    names: CommandNames,
+    publish: Publish,
+) -> None:
+    """Build the Home from the user's own data and publish it."""
+    # Publishing fresh now makes a queued refresh redundant; changes after this re-queue one.
+    home.cancel_pending_refresh(user_id=user.id)
+    view = home.home_view_for(session=session, user=user, now=now, library=library, names=names)
+    session.commit()
+    publish(view)
+
+
+def switch_weekly_summary(
+    *,
+    session: Session,
+    user: User,
+    enabled: bool,
+    now: datetime,
+    library: CoachingLibrary,
+    names: CommandNames,
+    publish: Publish,
+) -> None:
+    """Turn the weekly summary DM on or off from the Home, and publish the Home so changed."""
+    summaries.set_summary_enabled(session=session, user=user, enabled=enabled)
+    view = home.home_view_for(session=session, user=user, now=now, library=library, names=names)
+    session.commit()
+    publish(view)
+    # Published fresh just now: the refresh the commit queued would only repeat it.
+    home.cancel_pending_refresh(user_id=user.id)

@@ -1,0 +1,70 @@
+"""The digest flows: who may set digests up, and what is committed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.db.engine import Database
+from bot.db.models import User
+from bot.digests import flows
+from bot.digests import service as digests
+from bot.workspaces.service import ensure_user
+
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+
+
+def test_an_admin_passes_and_the_profile_is_kept(database: Database) -> None:
+    """An admin per users.info (read inside the flow) passes; the flag is stored."""
+    with database.session_factory() as session:
+        user = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        read: list[str] = []
+
+        def profile(slack_user_id: str) -> dict[str, object]:
+            read.append(slack_user_id)
+            return {"is_admin": True, "tz": "Europe/Oslo"}
+
+        assert flows.admins_unless_admin(session=session, user=user, read_profile=profile) is None
+    assert read == ["UADMIN"]
+    with database.session() as other:
+        stored = other.query(User).filter_by(slack_user_id="UADMIN").one()
+        assert (stored.is_admin, stored.tz) == (True, "Europe/Oslo")
+
+
+def test_anyone_else_is_told_the_known_admins(database: Database) -> None:
+    """A member is refused with the admins the app knows of; an unknown profile counts as
+    a member and changes nothing stored."""
+    with database.session_factory() as session:
+        admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        admin.is_admin = True
+        member = ensure_user(session=session, team_id="T1", slack_user_id="UMEMBER")
+        session.commit()
+        assert flows.admins_unless_admin(
+            session=session, user=member, read_profile=lambda _id: {}
+        ) == ["UADMIN"]
+        assert flows.admins_unless_admin(
+            session=session, user=member, read_profile=lambda _id: {"is_admin": False}
+        ) == ["UADMIN"]
+
+
+def test_add_list_remove_are_committed(database: Database) -> None:
+    """A digest added is listed with its team from another session; removing it twice
+    says the second time that there was none."""
+    with database.session_factory() as session:
+        admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        flows.add_digest(
+            session=session,
+            admin=admin,
+            channel=digests.ChannelRef("C1", "team"),
+            schedule=None,
+            members=["U1", "U2", "U2"],
+            now=NOW,
+        )
+    with database.session_factory() as session:
+        admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        rows = flows.list_digests(session=session, user=admin)
+        assert [(digest.channel_id, size) for digest, size in rows] == [("C1", 2)]
+        assert flows.remove_digest(session=session, user=admin, channel_id="C1") is True
+        assert flows.remove_digest(session=session, user=admin, channel_id="C1") is False
+    with database.session_factory() as session:
+        admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        assert flows.list_digests(session=session, user=admin) == []
