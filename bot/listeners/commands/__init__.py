@@ -16,15 +16,22 @@ def register(registrar: Registrar) -> None:
         multiplier,
         summary,
     )
+    from bot.listeners.commands.subcommands import SubcommandTable
 
-    # Imported for their @subcommand registrations.
-    del checkins, evidence_commands, digest, summary
-
+    table = SubcommandTable(
+        [
+            *multiplier.SUBCOMMANDS,
+            *checkins.SUBCOMMANDS,
+            *summary.SUBCOMMANDS,
+            *evidence_commands.SUBCOMMANDS,
+            *digest.SUBCOMMANDS,
+        ]
+    )
     s = registrar.settings
     # Someone's first command brings the welcome with its reply (bot/listeners/welcome.py).
     for name, handler in (
         (s.command_brag, brag.handle_brag),
         (s.command_kudos, kudos.handle_kudos),
-        (s.command_multiplier, multiplier.handle_multiplier),
+        (s.command_multiplier, multiplier.router(table)),
     ):
         registrar.command(name, welcome.on_first_command(handler, s))

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import clock
 from bot.checkins import flows, service
-from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
+from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import command_names, current_user, db
 from bot.slack.people import profile_or_none
 from bot.timetext import COUNT_WORDS, parse_count, parse_time_of_day, parse_weekday
@@ -85,7 +85,6 @@ def _usage(request: SubcommandRequest, message: str) -> None:
     request.reply(messages.usage_error(message, request.typed, command_names(request.context)))
 
 
-@subcommand("checkins", "checkin", "check-ins")
 def checkins(request: SubcommandRequest) -> None:
     """checkins on [day] [HH:MM] · checkins off · checkins (shows the schedule)."""
     multiplier = command_names(request.context).multiplier
@@ -131,7 +130,6 @@ def checkins(request: SubcommandRequest) -> None:
     request.respond(**_schedule_reply(described, multiplier))
 
 
-@subcommand("settings", "preferences", "prefs")
 def settings(request: SubcommandRequest) -> None:
     """Open the check-in settings modal."""
     form = flows.settings_form(
@@ -142,7 +140,6 @@ def settings(request: SubcommandRequest) -> None:
     request.client.views_open(trigger_id=request.trigger_id, view=ui.settings_modal(form))
 
 
-@subcommand("pause")
 def pause(request: SubcommandRequest) -> None:
     """pause [N weeks | until YYYY-MM-DD] (default one week)."""
     multiplier = command_names(request.context).multiplier
@@ -170,7 +167,6 @@ def pause(request: SubcommandRequest) -> None:
     request.respond(**_schedule_reply(described, multiplier))
 
 
-@subcommand("resume", "unpause")
 def resume(request: SubcommandRequest) -> None:
     """End a pause now."""
     multiplier = command_names(request.context).multiplier
@@ -183,3 +179,12 @@ def resume(request: SubcommandRequest) -> None:
         return
     described = flows.resume(session=db(request.context), user=user, now=clock.now())
     request.respond(**_schedule_reply(described, multiplier))
+
+
+# The /multiplier subcommands this module answers (the table is built in __init__.py).
+SUBCOMMANDS = (
+    Subcommand("checkins", checkins, aliases=("checkin", "check-ins")),
+    Subcommand("settings", settings, aliases=("preferences", "prefs")),
+    Subcommand("pause", pause),
+    Subcommand("resume", resume, aliases=("unpause",)),
+)

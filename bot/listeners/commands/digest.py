@@ -9,7 +9,7 @@ from bot.delivery.messages import SendFailed
 from bot.digests import flows
 from bot.digests import service as digests
 from bot.digests import slack as digest_slack
-from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
+from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import command_names, current_user, db, settings
 from bot.ui import digest as digest_ui
 from bot.ui import messages
@@ -26,7 +26,6 @@ def _usage(request: SubcommandRequest, problem: str = "") -> None:
     request.reply(messages.usage_error(text.strip(), request.typed, names))
 
 
-@subcommand("digest", "digests")
 def handle_digest(request: SubcommandRequest) -> None:
     words = request.args.split()
     if not words:
@@ -124,3 +123,7 @@ def _remove(request: SubcommandRequest, channel: digests.ChannelRef) -> None:
 def _list(request: SubcommandRequest) -> None:
     rows = flows.list_digests(session=db(request.context), user=current_user(request.context))
     request.respond(**digest_ui.digest_list(rows, command_names(request.context)))
+
+
+# The /multiplier subcommands this module answers (the table is built in __init__.py).
+SUBCOMMANDS = (Subcommand("digest", handle_digest, aliases=("digests",)),)

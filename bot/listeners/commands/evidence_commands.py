@@ -15,7 +15,7 @@ from bot.evidence import filters, flows, packet
 from bot.evidence import service as evidence
 from bot.evidence.periods import PERIOD_HELP, Period, PeriodError, parse_period
 from bot.listeners.actions.evidence import show_page
-from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
+from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.privacy import service as privacy
 from bot.slack.people import lookup_names
@@ -24,7 +24,6 @@ from bot.ui import messages
 from bot.ui.text import plural
 
 
-@subcommand("evidence", "entries", "log")
 def show_evidence(request: SubcommandRequest) -> None:
     """Your entries, newest first, with Edit and Delete: `last N`, a period, `#dimension`."""
     context = request.context
@@ -131,7 +130,6 @@ def send_packet(
     return filename
 
 
-@subcommand("export")
 def export(request: SubcommandRequest) -> None:
     """`export json` (everything about you) or `export packet [period]` (default: 6 months)."""
     context = request.context
@@ -166,7 +164,6 @@ def export(request: SubcommandRequest) -> None:
     request.respond(**ui.notice(f"Sent {filename} to your DM with Multiplier.", replace=True))
 
 
-@subcommand("forget-me", "forgetme", "forget")
 def forget_me(request: SubcommandRequest) -> None:
     """Ask for confirmation before deleting everything about the user."""
     context = request.context
@@ -189,3 +186,11 @@ def forget_me(request: SubcommandRequest) -> None:
             user.id, kudos_given=given, multiplier=command_names(context).multiplier
         )
     )
+
+
+# The /multiplier subcommands this module answers (the table is built in __init__.py).
+SUBCOMMANDS = (
+    Subcommand("evidence", show_evidence, aliases=("entries", "log")),
+    Subcommand("export", export),
+    Subcommand("forget-me", forget_me, aliases=("forgetme", "forget")),
+)

@@ -1,8 +1,9 @@
-"""The /multiplier subcommand table. Feature modules add their subcommands with @subcommand."""
+"""The /multiplier subcommand table: each command module lists its subcommands (SUBCOMMANDS),
+and bot/listeners/commands/__init__.py builds the one table from those lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,47 +34,54 @@ class SubcommandRequest:
         respond_all(self.respond, messages, client=self.client, user_id=self.context.user_id)
 
 
-Subcommand = Callable[[SubcommandRequest], None]
-
-SUBCOMMANDS: dict[str, Subcommand] = {}
-ALIASES: dict[str, str] = {}
+Handler = Callable[[SubcommandRequest], None]
 
 
-def subcommand(name: str, *aliases: str) -> Callable[[Subcommand], Subcommand]:
-    """Register a /multiplier subcommand under its name and aliases."""
+@dataclass(frozen=True)
+class Subcommand:
+    """One /multiplier subcommand: its name, the other words that reach it, its handler."""
 
-    def decorate(func: Subcommand) -> Subcommand:
-        SUBCOMMANDS[name] = func
-        for alias in aliases:
-            ALIASES[alias] = name
-        return func
-
-    return decorate
+    name: str
+    run: Handler
+    aliases: tuple[str, ...] = ()
 
 
-def resolve(word: str) -> Subcommand | None:
-    word = word.lower()
-    return SUBCOMMANDS.get(ALIASES.get(word, word))
+class SubcommandTable:
+    """Every /multiplier subcommand, by name and alias."""
+
+    def __init__(self, subcommands: Iterable[Subcommand]) -> None:
+        self._by_word: dict[str, Subcommand] = {}
+        for entry in subcommands:
+            for word in (entry.name, *entry.aliases):
+                if word in self._by_word:
+                    raise ValueError(f"two /multiplier subcommands answer to {word!r}")
+                self._by_word[word] = entry
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({entry.name for entry in self._by_word.values()})
+
+    def resolve(self, word: str) -> Subcommand | None:
+        return self._by_word.get(word.lower())
+
+    def did_you_mean(self, word: str) -> str | None:
+        """The subcommand a mistyped word is closest to, within MAX_TYPO_DISTANCE edits (a
+        swap of two neighbouring letters is one edit); None when nothing is that close."""
+        word = word.lower()
+        if len(word) < _MIN_SUGGESTED_LENGTH:
+            return None
+        best: tuple[int, str] | None = None
+        for candidate, entry in self._by_word.items():
+            if len(candidate) < _MIN_SUGGESTED_LENGTH:
+                continue
+            distance = edit_distance(word, candidate)
+            if distance <= MAX_TYPO_DISTANCE and (best is None or distance < best[0]):
+                best = (distance, entry.name)
+        return best[1] if best else None
 
 
 MAX_TYPO_DISTANCE = 2
 _MIN_SUGGESTED_LENGTH = 3
-
-
-def did_you_mean(word: str) -> str | None:
-    """The subcommand a mistyped word is closest to, within MAX_TYPO_DISTANCE edits (a swap
-    of two neighbouring letters is one edit); None when nothing is that close."""
-    word = word.lower()
-    if len(word) < _MIN_SUGGESTED_LENGTH:
-        return None
-    best: tuple[int, str] | None = None
-    for candidate in [*SUBCOMMANDS, *ALIASES]:
-        if len(candidate) < _MIN_SUGGESTED_LENGTH:
-            continue
-        distance = edit_distance(word, candidate)
-        if distance <= MAX_TYPO_DISTANCE and (best is None or distance < best[0]):
-            best = (distance, ALIASES.get(candidate, candidate))
-    return best[1] if best else None
 
 
 def edit_distance(a: str, b: str) -> int:

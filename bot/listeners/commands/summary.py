@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import clock
-from bot.listeners.commands.subcommands import SubcommandRequest, subcommand
+from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import coaching_library, command_names, current_user, db, settings
 from bot.summaries import flows
 from bot.summaries.periods import day_name
@@ -11,7 +11,6 @@ from bot.ui import messages
 from bot.ui import summary as summary_ui
 
 
-@subcommand("summary", "week", "stats")
 def show_summary(request: SubcommandRequest) -> None:
     """This week so far (or `last` week); `on`/`off` switch the weekly summary DM."""
     names = command_names(request.context)
@@ -42,3 +41,7 @@ def show_summary(request: SubcommandRequest) -> None:
     request.respond(
         **summary_ui.summary_now_response(summary, library, multiplier_command=names.multiplier)
     )
+
+
+# The /multiplier subcommands this module answers (the table is built in __init__.py).
+SUBCOMMANDS = (Subcommand("summary", show_summary, aliases=("week", "stats")),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.listeners.commands.subcommands import did_you_mean, edit_distance
+from bot.listeners.commands.subcommands import Subcommand, SubcommandTable, edit_distance
 from tests.support.apps import RunningApp
 
 
@@ -45,4 +45,17 @@ def test_edit_distance_counts_a_swap_as_one() -> None:
     assert edit_distance("chekcins", "checkins") == 1
     assert edit_distance("sumary", "summary") == 1
     assert edit_distance("kitten", "sitting") == 3
-    assert did_you_mean("ab") is None  # too short to guess from
+    table = SubcommandTable([Subcommand("about", lambda _request: None, aliases=("ab",))])
+    assert table.did_you_mean("ab") is None  # too short to guess from
+    assert table.did_you_mean("abuot") == "about"
+
+
+def test_two_subcommands_may_not_answer_to_one_word() -> None:
+    """The table is built explicitly; a clash is refused at start-up, not settled by order."""
+    with pytest.raises(ValueError, match="'stats'"):
+        SubcommandTable(
+            [
+                Subcommand("summary", lambda _request: None, aliases=("stats",)),
+                Subcommand("stats", lambda _request: None),
+            ]
+        )
