@@ -23,6 +23,9 @@ FILTER_HELP = (
     "(or a mix)"
 )
 
+# The label of a list with no filter: everything, newest first.
+UNFILTERED_LABEL = "newest first"
+
 
 class FilterError(ValueError):
     """The filter could not be read."""
@@ -83,7 +86,7 @@ def parse_filter(
             labels.append(period.label)
     if dimension is not None:
         labels.append(library.dimension(dimension).name.lower())
-    label = ", ".join(labels) if labels else "newest first"
+    label = ", ".join(labels) if labels else UNFILTERED_LABEL
     return ListRequest(EntryFilter(dimension=dimension, start=start, end=end, limit=limit), label)
 
 
@@ -129,4 +132,4 @@ def describe(where: EntryFilter, library: CoachingLibrary) -> str:
         labels.append(f"{first} to {last}")
     if where.dimension:
         labels.append(library.dimension(where.dimension).name.lower())
-    return ", ".join(labels) if labels else "newest first"
+    return ", ".join(labels) if labels else UNFILTERED_LABEL

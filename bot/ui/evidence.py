@@ -18,6 +18,7 @@ from bot.coaching.classify import extract_hashtags
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
+from bot.evidence.filters import UNFILTERED_LABEL
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
@@ -582,6 +583,7 @@ def entry_list(
     command: str,
     note: str | None = None,
     replace: bool = False,
+    evidence_command: str = "/multiplier evidence",
 ) -> Payload:
     """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
     here = spec_at(offset)
@@ -590,7 +592,14 @@ def entry_list(
     ]
     if note:
         blocks.append(context(safe(note, 500)))
-    if not entries:
+    if not entries and label != UNFILTERED_LABEL:
+        blocks.append(
+            section(
+                f"_None of your entries match ({safe(label, 200)})._ "
+                f"`{safe(evidence_command, 60)}` lists them all."
+            )
+        )
+    elif not entries:
         blocks.append(section(f"_Nothing here yet._ Log something with `{safe(command, 40)}`."))
     # Each entry gets its share of the message's text budget, so a page of long entries
     # still fits one message (Edit shows an entry whole).
@@ -670,7 +679,11 @@ def kudos_given(
     )
     notes = [where]
     if daily_left is not None:
-        notes.append(f"{daily_left} more kudos today.")
+        notes.append(
+            f"{daily_left} more kudos today."
+            if daily_left
+            else "That was your last kudos for today."
+        )
     return {
         "response_type": "ephemeral",
         "replace_original": replace,

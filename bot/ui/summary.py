@@ -22,7 +22,7 @@ def dimension_label(library: CoachingLibrary, dimension_id: str | None) -> str:
 
 def scope_label(library: CoachingLibrary, scope_id: str) -> str:
     if scope_id == UNSCOPED:
-        return "no scope"
+        return "without a scope"
     try:
         return library.scope(scope_id).name.lower()
     except KeyError:

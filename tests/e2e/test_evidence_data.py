@@ -45,6 +45,10 @@ def test_evidence_filters(running_app: RunningApp) -> None:
     assert "4 entries" in str(quarter["blocks"])
     old = multiplier(running_app, "evidence 2020-Q1", n=8)
     assert "0 entries" in str(old["blocks"])
+    # Nothing matched, yet there are entries: the list says so (failed before: "Nothing here
+    # yet. Log something with /brag").
+    assert "None of your entries match" in old["blocks"][1]["text"]["text"]
+    assert "Nothing here yet" not in str(old["blocks"])
     bad = multiplier(running_app, "evidence sometime <!here>", n=9)
     assert "Usage" in bad["text"] and "sometime @here" in str(bad["blocks"])
 

@@ -205,7 +205,7 @@ def test_each_recipient_counts_against_the_daily_cap(database, standin) -> None:
         standin.add_user("UDAN", name="dan")
         payload = kudos(running, "<@UBOB|bob> <@UCAROL|carol> <@UDAN|dan> fixed the build")
         assert _sections(payload).startswith("*Kudos sent to <@UBOB> and <@UCAROL>*")
-        assert "0 more kudos today" in str(payload["blocks"])
+        assert "That was your last kudos for today." in str(payload["blocks"])
         not_sent = last_response(running, 2)
         assert "<@UDAN>: you've reached today's limit of 2 kudos" in _sections(not_sent)
         assert len(_kudos_rows(running)) == 2
