@@ -106,8 +106,15 @@ def _this_week_blocks(data: HomeData, library: CoachingLibrary) -> list[Block]:
     if summary.current.active:
         blocks.append(section(headline(summary.current)))
     else:
-        blocks.append(section("Nothing logged yet this week."))
         received = kudos_received_line(summary.current)
+        # Kudos from others are on the log too: "nothing logged" alone would deny them.
+        blocks.append(
+            section(
+                "Nothing logged by you yet this week."
+                if received
+                else "Nothing logged yet this week."
+            )
+        )
         if received:
             blocks.append(context(received))
     blocks.append(context(trend_line(summary), streak_line(summary)))

@@ -190,3 +190,19 @@ def test_teams_reached_names_only_teams_other_than_your_own(database: Database) 
         "2 multiplier entries · 2 people helped · 1 team reached (#infra) · 0 written artefacts "
         "· 0 kudos received, 0 given"
     )
+
+
+def test_home_with_only_kudos_received_does_not_say_nothing_was_logged(
+    database: Database,
+) -> None:
+    """Two kudos this week and nothing of one's own: the Home says nothing was logged *by
+    you* and counts the kudos (failed before: "Nothing logged yet this week." above "🎉 2
+    kudos received" and a Recent entries list holding them)."""
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE")
+        bob = logbook.user(session, "UBOB")
+        for hours in (0, 5):
+            received(session, bob, alice, day(23) + timedelta(hours=hours))
+    lines = home_this_week(database, now=day(23) + timedelta(hours=12))
+    assert lines[2] == "Nothing logged by you yet this week."
+    assert "2 kudos received" in lines[3]
