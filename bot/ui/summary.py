@@ -76,7 +76,9 @@ def trend_line(summary: MultiplierSummary) -> str:
     if trend is None or compared is None:
         if summary.in_progress:
             return "The trend compares complete weeks: it starts once two are on your log."
-        return "First week on the log: the trend starts next week."
+        # Not "first week": kudos received or a quiet start can leave weeks with nothing of
+        # one's own, and the trend needs two that have something.
+        return "No trend yet: it starts once two weeks hold entries of your own."
     prefix = "Last week: " if summary.in_progress else ""
     span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
     average = _number(trend.average_multiplier)

@@ -78,8 +78,8 @@ def test_kudos_received_are_counted_as_kudos_never_as_own_entries(database: Data
         "Your multiplier week · 16–22 Nov 2026",
         "═════════════════════════════════════",
         "1 multiplier entry · 1 person helped · 0 written artefacts · 2 kudos received, 1 given",
-        "  First week on the log: the trend starts next week. · 🔥 1-week streak of reflecting "
-        "or logging.",
+        "  No trend yet: it starts once two weeks hold entries of your own. · 🔥 1-week streak "
+        "of reflecting or logging.",
         "  🔓 Unblocking people 1",
     ]
     assert lines[5] == "  Scope: 1 my team"
@@ -96,8 +96,8 @@ def test_a_week_with_only_kudos_received_says_nothing_was_logged(database: Datab
         "Nothing logged this week. A week without evidence is usually a week whose evidence was "
         "not written down: what did someone do better because of you?",
         "  🎉 1 kudos received — on your log as peer recognition.",
-        "  First week on the log: the trend starts next week. · No streak yet: one entry or "
-        "answered check-in a week starts one.",
+        "  No trend yet: it starts once two weeks hold entries of your own. · No streak yet: one "
+        "entry or answered check-in a week starts one.",
     ]
 
 
