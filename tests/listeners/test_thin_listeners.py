@@ -19,8 +19,6 @@ NOT_YET_FLOWS = {
     "actions/evidence.py",
     "commands/evidence_commands.py",
     "commands/kudos.py",
-    "events/lifecycle.py",
-    "forgotten.py",
     "shortcuts/log_as_evidence.py",
     "views/evidence_entry.py",
 }
