@@ -6,7 +6,7 @@ plain data, call the services and commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -144,6 +144,46 @@ def give_kudos(
     session.commit()
     given_today = evidence.kudos_given_today(session=session, giver=giver, now=now)
     outcome.daily_left = max(0, daily_cap - given_today)
+    return outcome
+
+
+def give_kudos_asking_slack(
+    *,
+    session: Session,
+    giver: User,
+    profile_of: Callable[[str], dict[str, Any] | None],
+    team_id: str,
+    enterprise_id: str | None = None,
+    recipients: Sequence[str],
+    unresolved: Sequence[str],
+    text: str,
+    library: CoachingLibrary,
+    daily_cap: int,
+    now: datetime,
+) -> KudosOutcome:
+    """give_kudos, with the recipients' Slack profiles fetched through `profile_of`.
+
+    The giver's row is committed before Slack is asked, and the read that counts what is
+    left today is ended before returning: no connection (on SQLite, the write lock) is held
+    while Slack answers.
+    """
+    session.commit()
+    wanted = [s for s in recipients[:MAX_KUDOS_RECIPIENTS] if s != giver.slack_user_id]
+    profiles = {slack_id: profile_of(slack_id) for slack_id in wanted}
+    outcome = give_kudos(
+        session=session,
+        giver=giver,
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        recipients=recipients,
+        profiles=profiles,
+        unresolved=unresolved,
+        text=text,
+        library=library,
+        daily_cap=daily_cap,
+        now=now,
+    )
+    session.commit()
     return outcome
 
 

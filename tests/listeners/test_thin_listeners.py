@@ -18,7 +18,6 @@ LISTENERS = Path(bot.listeners.__file__).parent
 NOT_YET_FLOWS = {
     "actions/evidence.py",
     "commands/evidence_commands.py",
-    "commands/kudos.py",
     "shortcuts/log_as_evidence.py",
     "views/evidence_entry.py",
 }
