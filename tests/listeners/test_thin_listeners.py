@@ -16,8 +16,6 @@ LISTENERS = Path(bot.listeners.__file__).parent
 
 # Debt (issue 14, item 3): listeners that still end their own unit of work.
 NOT_YET_FLOWS = {
-    "actions/evidence.py",
-    "commands/evidence_commands.py",
     "shortcuts/log_as_evidence.py",
     "views/evidence_entry.py",
 }
