@@ -21,6 +21,7 @@ from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos, User, Workspace
 from bot.evidence import filters, packet
 from bot.evidence import service as evidence
+from bot.evidence.examples import ExampleIndex, workspace_examples
 from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
@@ -497,3 +498,107 @@ def share_kudos(*, session: Session, user: User, value: str) -> dict[str, Any]:
     )
     session.commit()
     return payload
+
+
+def discard(*, session: Session) -> None:
+    """A refused form changes nothing: what the unit of work did so far is dropped, and its
+    transaction ends before the answer goes to Slack."""
+    session.rollback()
+
+
+def own_entry_for_form(*, session: Session, user: User, entry_id: int) -> EvidenceEntry | None:
+    """The entry a submitted edit form is about, if it is the user's (the unit of work goes
+    on: save_edit or discard ends it)."""
+    return evidence.get_own_entry(session=session, user=user, entry_id=entry_id)
+
+
+def examples(*, session: Session, user: User) -> ExampleIndex:
+    """The user's workspace's learned examples, to guess a new entry's dimension."""
+    return workspace_examples(session=session, workspace_id=user.workspace_id)
+
+
+def save_edit(
+    *,
+    session: Session,
+    user: User,
+    entry_id: int,
+    changes: evidence.EntryChanges,
+    library: CoachingLibrary,
+) -> EvidenceEntry | None:
+    """Save an edit of one of the user's entries and commit; None (nothing kept) when it is
+    not theirs any more."""
+    entry = evidence.update_entry(
+        session=session, user=user, entry_id=entry_id, changes=changes, library=library
+    )
+    if entry is None:
+        session.rollback()
+        return None
+    session.commit()
+    return entry
+
+
+def save_new(
+    *,
+    session: Session,
+    user: User,
+    text: str,
+    source: str,
+    channel_id: str | None,
+    message_ts: str | None,
+    changes: evidence.EntryChanges,
+    library: CoachingLibrary,
+) -> EvidenceEntry:
+    """Store a new entry from the form and commit."""
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source=source,
+        source_channel_id=channel_id,
+        source_message_ts=message_ts,
+    )
+    evidence.update_entry(
+        session=session, user=user, entry_id=entry.id, changes=changes, library=library
+    )
+    session.commit()
+    return entry
+
+
+def add_permalink(
+    *, session: Session, entry: EvidenceEntry, permalink_of: Callable[[], str | None]
+) -> None:
+    """Record the permalink of the message an entry came from (Slack is asked before any
+    row is touched: no connection is held while it answers)."""
+    entry.permalink = permalink_of()
+    session.commit()
+
+
+def keep_message(
+    *,
+    session: Session,
+    user: User,
+    text: str,
+    dimension: str | None,
+    scope: str | None,
+    people: list[str],
+    link: str | None,
+    permalink: str | None,
+    channel_id: str | None,
+    message_ts: str | None,
+) -> EvidenceEntry:
+    """Keep a message too long for the form right away (exactly as sent), and commit."""
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source=evidence.SHORTCUT,
+        dimension=dimension,
+        scope=scope,
+        people=people,
+        link=link,
+        permalink=permalink,
+        source_channel_id=channel_id,
+        source_message_ts=message_ts,
+    )
+    session.commit()
+    return entry

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import clock
 from bot.coaching.library import CoachingLibrary, default_library
@@ -141,3 +142,13 @@ def send_packet(client: WebClient, context: BoltContext, user: User, period: Per
         now=clock.now(),
     )
     return send_to_dm(client, context, user, file) if file is not None else None
+
+
+def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
+    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
+    if not channel_id or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
