@@ -8,6 +8,9 @@ reaches the app as Slack-signed HTTP requests.
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +24,26 @@ class SandboxStartError(Exception):
 
 
 HISTORY_FILE = Path.home() / ".multiplier_sandbox_history"
+
+
+@contextmanager
+def _interrupts_for_this_thread_only() -> Iterator[None]:
+    """Threads started inside the block never receive Ctrl-C's SIGINT.
+
+    The kernel hands a process's SIGINT to any thread that does not block it. Taken by one of
+    the app's background threads (its servers, the Home refresher), it would wait unnoticed
+    while the main thread sits in input() at the prompt: Ctrl-C would do nothing. Threads
+    inherit the mask of the thread that starts them, so the sandbox's threads start with
+    SIGINT blocked, and only the chat's thread takes it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: signals go to the main thread
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run_sandbox(
@@ -38,7 +61,8 @@ def run_sandbox(
 
     sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
     try:
-        sandbox.start()
+        with _interrupts_for_this_thread_only():
+            sandbox.start()
     except Exception as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()
         raise SandboxStartError(f"{type(error).__name__}: {reason[0] if reason else ''}") from error

@@ -29,7 +29,9 @@ from bot.home.service import request_home_refresh
 from bot.privacy.flows import DmFile
 from bot.ui import evidence as ui
 from bot.ui.text import plural
+from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
+from bot.workspaces.flows import ProfileReader, no_profile
 from bot.workspaces.membership import is_member
 
 
@@ -48,15 +50,28 @@ class Confirmation:
 
 
 def log_brag(
-    *, session: Session, team_id: str, slack_user_id: str, text: str, library: CoachingLibrary
+    *,
+    session: Session,
+    team_id: str,
+    slack_user_id: str,
+    text: str,
+    library: CoachingLibrary,
+    read_profile: ProfileReader = no_profile,
 ) -> Confirmation:
     """Store a `/brag` text exactly as typed as the author's private entry, and commit.
 
     Raises EvidenceTextError for a text that cannot be stored (the listener checks first,
     to answer with the text echoed back). The author's Home is republished after the commit.
     """
-    # Someone who revoked the app's access and is back (this command) becomes active again.
-    user = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_user_id)
+    # Someone who revoked the app's access and is back (this command) becomes active again;
+    # someone new is dated in their own zone (`read_profile`: Slack's users.info) from now on.
+    user = workspace_flows.meet(
+        session=session,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        enterprise_id=None,
+        read_profile=read_profile,
+    )
     entry, parsed = evidence.log_text(
         session=session, user=user, text=text, source=evidence.BRAG, library=library
     )

@@ -16,11 +16,10 @@ from bot.config import Settings
 from bot.evidence import flows as evidence_flows
 from bot.privacy import flows as privacy_flows
 from bot.slack import directory
-from bot.slack.people import lookup_names
+from bot.slack.people import lookup_names, profile_or_none
 from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
 from bot.workspaces import flows as workspace_flows
-from bot.workspaces import service as workspaces
 
 if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
     from sqlalchemy.orm import Session
@@ -49,11 +48,12 @@ def current_user(context: BoltContext) -> User:
     user_id = context.user_id
     if not user_id:
         raise ValueError("this request carries no user")
-    return workspaces.ensure_user(
+    return workspace_flows.meet(
         session=db(context),
         team_id=team_id,
         slack_user_id=user_id,
         enterprise_id=context.enterprise_id,
+        read_profile=partial(profile_or_none, context.client),
     )
 
 

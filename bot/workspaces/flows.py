@@ -115,3 +115,39 @@ def is_forgotten(*, session: Session, team_id: str, slack_user_id: str) -> bool:
     )
     session.rollback()
     return user is None
+
+
+# users.info for a Slack user id: their profile, or None when Slack cannot say.
+ProfileReader = Callable[[str], dict[str, Any] | None]
+
+
+def no_profile(_slack_user_id: str) -> None:
+    """A ProfileReader for callers with no Slack at hand: the zone stays as stored."""
+    return
+
+
+def meet(
+    *,
+    session: Session,
+    team_id: str,
+    slack_user_id: str,
+    enterprise_id: str | None,
+    read_profile: ProfileReader,
+) -> User:
+    """The person behind a request, created on first contact with their Slack profile.
+
+    Their time zone dates everything they log ("today", "this week"): without it, a first
+    /brag on a Sunday evening in New York would be filed under Monday, in UTC. The person's
+    row is committed before Slack is asked, so no connection is held while Slack answers;
+    when Slack cannot say, the zone stays UTC until user_change brings it.
+    """
+    user, first_contact = workspaces.meet_user(
+        session=session, team_id=team_id, slack_user_id=slack_user_id, enterprise_id=enterprise_id
+    )
+    if first_contact and user.tz_refreshed_at is None:
+        session.commit()
+        profile = read_profile(slack_user_id)
+        if profile:
+            workspaces.apply_profile(user, dict(profile))
+            session.flush()
+    return user

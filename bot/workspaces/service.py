@@ -73,13 +73,23 @@ def ensure_user(
     *, session: Session, team_id: str, slack_user_id: str, enterprise_id: str | None = None
 ) -> User:
     """Return the user for a Slack user id in a team, creating both on first contact."""
+    return meet_user(
+        session=session, team_id=team_id, slack_user_id=slack_user_id, enterprise_id=enterprise_id
+    )[0]
+
+
+def meet_user(
+    *, session: Session, team_id: str, slack_user_id: str, enterprise_id: str | None = None
+) -> tuple[User, bool]:
+    """The user for a Slack user id in a team, and whether this is the first contact (the
+    user was created just now); creates the workspace too when it is new."""
     workspace = ensure_workspace(session=session, team_id=team_id, enterprise_id=enterprise_id)
     user = get_user(session=session, workspace_id=workspace.id, slack_user_id=slack_user_id)
     if user is not None:
         if not user.active and user.inactive_reason == REVOKED:
             # They revoked the app's access and are back: keep their data, stop the purge.
             user.active, user.inactive_reason, user.purge_after = True, None, None
-        return user
+        return user, False
     try:
         with session.begin_nested():
             user = User(workspace_id=workspace.id, slack_user_id=slack_user_id)
@@ -88,7 +98,8 @@ def ensure_user(
         user = get_user(session=session, workspace_id=workspace.id, slack_user_id=slack_user_id)
         if user is None:
             raise
-    return user
+        return user, False
+    return user, True
 
 
 def refresh_user_profile(*, session: Session, team_id: str, profile: dict[str, object]) -> None:

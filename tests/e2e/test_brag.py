@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.db.models import EvidenceEntry
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot import clock
+from bot.db.models import EvidenceEntry, User
 from standin.signing import Input
 from tests.e2e.evidence_helpers import brag, click, count, element, entries, last_response
 from tests.support.apps import RunningApp
@@ -223,3 +229,25 @@ def test_a_brag_that_only_needs_storing_is_acked_empty(running_app: RunningApp) 
     assert "Logged to your private evidence" in str(last_response(running_app))
     running_app.wait_idle()
     assert [e.text for e in entries(running_app)] == ["Wrote the migration plan"]
+
+
+def test_a_first_brag_is_dated_in_the_persons_own_zone(running_app: RunningApp) -> None:
+    """Sunday 21:00 in New York is Monday in UTC: a first /brag, before anything else, is
+    filed under Sunday (failed before: Monday, and "this week" the UTC week, until check-ins
+    were turned on and the zone was learned)."""
+    now = clock.now()
+    monday_2am = (now + timedelta(days=7 - now.weekday())).replace(
+        hour=2, minute=0, second=0, microsecond=0
+    )
+    clock.shift(monday_2am - now)
+    try:
+        payload = brag(running_app, "Reviewed the caching RFC and caught the stampede")
+    finally:
+        clock.reset()
+    with running_app.database.session() as session:
+        user = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        (entry,) = session.scalars(select(EvidenceEntry)).all()
+        assert user.tz == "America/New_York"
+        local = entry.occurred_at.astimezone(ZoneInfo(user.tz))
+    assert local.strftime("%a") == "Sun"
+    assert f"Sun {local:%d %b %Y}" in str(payload["blocks"])

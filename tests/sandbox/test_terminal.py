@@ -7,6 +7,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -136,3 +137,29 @@ def test_dev_start_with_sandbox_options_and_ctrl_c_leaves_cleanly(tmp_path: Path
     assert status == 0, terminal.screen
     assert "Traceback" not in terminal.screen
     assert "You are bob." in terminal.screen
+
+
+def _blocks_sigint(native_id: int) -> bool:
+    """Whether the thread with this kernel id blocks SIGINT (Linux: /proc's SigBlk mask)."""
+    status = Path(f"/proc/self/task/{native_id}/status").read_text()
+    (mask,) = [line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")]
+    return bool(int(mask, 16) & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc")
+def test_only_the_chat_thread_takes_ctrl_c() -> None:
+    """Threads the sandbox starts block SIGINT, so Ctrl-C reaches the prompt's thread (failed
+    before, under load: the kernel gave SIGINT to a server thread and the prompt never left)."""
+    from sandbox import _interrupts_for_this_thread_only
+
+    release = threading.Event()
+    with _interrupts_for_this_thread_only():
+        worker = threading.Thread(target=release.wait)
+        worker.start()
+    try:
+        assert worker.native_id is not None
+        assert _blocks_sigint(worker.native_id)
+        assert not _blocks_sigint(threading.get_native_id())
+    finally:
+        release.set()
+        worker.join()

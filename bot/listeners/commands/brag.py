@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -11,7 +12,7 @@ from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
 from bot.listeners.support import coaching_library, db, respond_all
-from bot.slack.people import names_in
+from bot.slack.people import names_in, profile_or_none
 from bot.ui import evidence as ui
 from bot.ui.text import display
 
@@ -92,5 +93,6 @@ def handle_brag(
         slack_user_id=context.user_id or "",
         text=typed,
         library=library,
+        read_profile=partial(profile_or_none, client),
     )
     respond(**ui.brag_confirmation(confirmation, library))
