@@ -144,13 +144,19 @@ class Input:
         return {"type": "number_input", "value": None if value is None else str(value)}
 
 
+def _unescaped(text: str) -> str:
+    """A message text's characters as typed: rich-text elements carry `&`, `<` and `>`
+    themselves, where the message's `text` has Slack's `&amp;`, `&lt;` and `&gt;`."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _rich_text(text: str) -> list[dict[str, Any]]:
     """Rich-text blocks like the Slack client sends with a typed message."""
     elements: list[dict[str, Any]] = []
     position = 0
     for match in _MENTION.finditer(text):
         if match.start() > position:
-            elements.append({"type": "text", "text": text[position : match.start()]})
+            elements.append({"type": "text", "text": _unescaped(text[position : match.start()])})
         token = match.group(1)
         if token.startswith("@"):
             elements.append({"type": "user", "user_id": token[1:]})
@@ -164,7 +170,7 @@ def _rich_text(text: str) -> list[dict[str, Any]]:
             elements.append(link)
         position = match.end()
     if position < len(text):
-        elements.append({"type": "text", "text": text[position:]})
+        elements.append({"type": "text", "text": _unescaped(text[position:])})
     return [
         {
             "type": "rich_text",

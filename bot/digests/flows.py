@@ -67,8 +67,15 @@ def remove_digest(*, session: Session, user: User, channel_id: str) -> bool:
     return removed is not None
 
 
-def list_digests(*, session: Session, user: User) -> list[tuple[DigestChannel, int]]:
-    """The workspace's active digests, each with its team size."""
-    rows = digests.list_digests(session=session, workspace_id=user.workspace_id)
+def list_digests(
+    *, session: Session, user: User, app_user_id: str | None = None
+) -> list[tuple[DigestChannel, int]]:
+    """The workspace's active digests, each with its team size (the app itself, a member of
+    each digest channel, is not counted)."""
+    rows = digests.list_digests(
+        session=session,
+        workspace_id=user.workspace_id,
+        not_counting=(app_user_id,) if app_user_id else (),
+    )
     session.commit()
     return rows

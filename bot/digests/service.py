@@ -9,7 +9,7 @@ fixed number of statements, whatever the size of the team's log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -144,10 +144,20 @@ def remove_digest(*, session: Session, workspace_id: int, channel_id: str) -> Di
     return digest
 
 
-def list_digests(*, session: Session, workspace_id: int) -> list[tuple[DigestChannel, int]]:
-    """Active digests of a workspace with their team sizes."""
+def list_digests(
+    *, session: Session, workspace_id: int, not_counting: Sequence[str] = ()
+) -> list[tuple[DigestChannel, int]]:
+    """Active digests of a workspace with their team sizes: channel members, except the
+    known bots and the ids in `not_counting` (the app's own user)."""
+    bots = select(User.slack_user_id).where(
+        User.workspace_id == workspace_id, User.is_bot.is_(True)
+    )
     counts = (
         select(DigestChannelMember.digest_channel_id, func.count().label("n"))
+        .where(
+            DigestChannelMember.slack_user_id.not_in(bots),
+            DigestChannelMember.slack_user_id.not_in(list(not_counting) or [""]),
+        )
         .group_by(DigestChannelMember.digest_channel_id)
         .subquery()
     )

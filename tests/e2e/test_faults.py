@@ -165,7 +165,9 @@ def test_slow_web_api_never_delays_an_ack(
             replies[f"/brag {n}"] = slack.slash_command("/brag", f"more {n}", user_id="UBOB")
         for name, reply in replies.items():
             assert reply.status == 200, (name, reply)
-            assert reply.elapsed < 1.0, (name, reply.elapsed)
+            # Well inside Slack's 3 s, and far from the 5 s one Web API call takes: an ack
+            # that waited for Slack would show; a busy test machine's second would not.
+            assert reply.elapsed < 2.5, (name, reply.elapsed)
         # The work still happened, after the acks.
         standin.wait_for("views.publish", timeout=15)
         standin.wait_for("response_url", count=2, timeout=15)

@@ -448,3 +448,14 @@ def test_plain_text_input_initial_value_may_hold_markup_as_typed() -> None:
     ):
         found = find_violations("views.open", {"trigger_id": "t", "view": elsewhere})
         assert any(v.error == "broadcast_mention" for v in found), elsewhere
+
+
+def test_a_typed_message_carries_its_characters_in_rich_text() -> None:
+    """Slack escapes `&`, `<`, `>` in a message's text but not in its rich-text elements
+    (the sandbox's :dm showed `Kafka &amp; SQS` for a typed `Kafka & SQS`)."""
+    from standin.signing import _rich_text
+
+    (block,) = _rich_text("Kafka &amp; SQS &lt;b&gt; with <@UBOB>")
+    elements = block["elements"][0]["elements"]
+    assert elements[0] == {"type": "text", "text": "Kafka & SQS <b> with "}
+    assert elements[1] == {"type": "user", "user_id": "UBOB"}

@@ -92,7 +92,11 @@ def _add(
         request.respond(**digest_ui.channel_problem(channel.id, "not_in_channel"))
         return
     try:
-        members = digest_slack.channel_members(request.client, channel.id)
+        members = [
+            member
+            for member in digest_slack.channel_members(request.client, channel.id)
+            if member != request.context.bot_user_id  # the app joined; it is not the team
+        ]
     except SendFailed:
         members = None  # refreshed before each digest anyway
     digest = flows.add_digest(
@@ -121,7 +125,11 @@ def _remove(request: SubcommandRequest, channel: digests.ChannelRef) -> None:
 
 
 def _list(request: SubcommandRequest) -> None:
-    rows = flows.list_digests(session=db(request.context), user=current_user(request.context))
+    rows = flows.list_digests(
+        session=db(request.context),
+        user=current_user(request.context),
+        app_user_id=request.context.bot_user_id,
+    )
     request.respond(**digest_ui.digest_list(rows, command_names(request.context)))
 
 
