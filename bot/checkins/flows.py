@@ -8,20 +8,27 @@ redraw or post. A check-in's buttons and answers are redrawn from what was commi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.checkins import answers, present, schedule, service
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.coaching.library import CoachingLibrary
+from bot.db.base import utcnow
+from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence.parsing import bare_names
 from bot.ui import checkins as ui
+from bot.workspaces import service as workspaces
 from bot.workspaces.service import apply_profile
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["NotYours"]
 
@@ -498,3 +505,32 @@ def _unresolved(user: User, change: answers.Change) -> Post | None:
     if checkin is not None and checkin.channel_id and checkin.message_ts:
         return Post(checkin.channel_id, message, thread_ts=checkin.message_ts)
     return Post(user.slack_user_id, message)
+
+
+def needs_welcome(*, database: Database, team_id: str, slack_user_id: str) -> bool:
+    """True for someone never welcomed whose check-ins are off (a read; no lock taken).
+
+    The welcome is a nicety: if the database cannot answer, the command goes ahead without
+    it (and reports the outage itself).
+    """
+    try:
+        with database.read_session() as session:
+            user = workspaces.find_user(
+                session=session, team_id=team_id, slack_user_id=slack_user_id
+            )
+            return user is None or (user.welcomed_at is None and not user.checkins_enabled)
+    except SQLAlchemyError:
+        logger.warning("welcome skipped: database unavailable", exc_info=True)
+        return False
+
+
+def record_welcome(*, database: Database, team_id: str, slack_user_id: str) -> None:
+    """Remember the welcome was shown (after the reply went: it may wait for the write lock)."""
+    try:
+        with database.session() as session:
+            user = workspaces.ensure_user(
+                session=session, team_id=team_id, slack_user_id=slack_user_id
+            )
+            service.mark_welcomed(session=session, user=user, now=utcnow())
+    except SQLAlchemyError:
+        logger.warning("could not record the welcome", exc_info=True)

@@ -6,7 +6,8 @@ plain data, call the services and commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,11 +19,16 @@ from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos, User, Workspace
+from bot.evidence import filters, packet
 from bot.evidence import service as evidence
+from bot.evidence.examples import ExampleIndex, workspace_examples
 from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
 from bot.home.service import request_home_refresh
+from bot.privacy.flows import DmFile
+from bot.ui import evidence as ui
+from bot.ui.text import plural
 from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
 from bot.workspaces.flows import ProfileReader, no_profile
@@ -162,6 +168,46 @@ def give_kudos(
     return outcome
 
 
+def give_kudos_asking_slack(
+    *,
+    session: Session,
+    giver: User,
+    profile_of: Callable[[str], dict[str, Any] | None],
+    team_id: str,
+    enterprise_id: str | None = None,
+    recipients: Sequence[str],
+    unresolved: Sequence[str],
+    text: str,
+    library: CoachingLibrary,
+    daily_cap: int,
+    now: datetime,
+) -> KudosOutcome:
+    """give_kudos, with the recipients' Slack profiles fetched through `profile_of`.
+
+    The giver's row is committed before Slack is asked, and the read that counts what is
+    left today is ended before returning: no connection (on SQLite, the write lock) is held
+    while Slack answers.
+    """
+    session.commit()
+    wanted = [s for s in recipients[:MAX_KUDOS_RECIPIENTS] if s != giver.slack_user_id]
+    profiles = {slack_id: profile_of(slack_id) for slack_id in wanted}
+    outcome = give_kudos(
+        session=session,
+        giver=giver,
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        recipients=recipients,
+        profiles=profiles,
+        unresolved=unresolved,
+        text=text,
+        library=library,
+        daily_cap=daily_cap,
+        now=now,
+    )
+    session.commit()
+    return outcome
+
+
 def _give_one(
     *,
     session: Session,
@@ -231,3 +277,343 @@ def packet_content(*, session: Session, user: User, period: Period) -> PacketCon
     workspace = session.get(Workspace, user.workspace_id)
     session.commit()
     return PacketContent(items, workspace.name if workspace else None)
+
+
+def packet_file(
+    *,
+    session: Session,
+    user: User,
+    period: Period,
+    library: CoachingLibrary,
+    look_up_names: Callable[[list[str]], dict[str, str]],
+    now: datetime,
+) -> DmFile | None:
+    """The promotion packet for a period as a Markdown file (names read from Slack after the
+    commit); None when the period holds no evidence: there is nothing to export."""
+    content = packet_content(session=session, user=user, period=period)
+    if not content.items:
+        return None
+    items = content.items
+    names = look_up_names([user.slack_user_id, *packet.people_in(items)])
+    owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
+    markdown = packet.build_packet(
+        entries=items,
+        library=library,
+        period=period,
+        owner_name=owner,
+        workspace_name=content.workspace_name,
+        names=names,
+        tz=user.tz,
+        generated_at=now,
+    )
+    return DmFile(
+        content=markdown,
+        filename=f"promotion-packet-{_slug(period.label)}.md",
+        title=f"Promotion packet: {period.label}"[:250],
+        comment=ui.export_comment(
+            f"your promotion packet for {period.label}",
+            f"{plural(len(items), 'entry')}, grouped by promotion-case element and dimension.",
+        ),
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
+
+
+def _page(
+    *,
+    session: Session,
+    user: User,
+    request: filters.ListRequest,
+    library: CoachingLibrary,
+    command: str,
+    note: str | None = None,
+    replace: bool = False,
+) -> dict[str, Any]:
+    page = evidence.list_entries(
+        session=session,
+        user=user,
+        where=request.where,
+        offset=request.offset,
+        page_size=ui.PAGE_SIZE,
+    )
+    return ui.entry_list(
+        entries=page.entries,
+        total=page.total,
+        offset=page.offset,
+        label=request.label,
+        spec_at=lambda offset: filters.encode(request, offset),
+        library=library,
+        tz=user.tz,
+        command=command,
+        note=note,
+        replace=replace,
+    )
+
+
+def entry_page(
+    *,
+    session: Session,
+    user: User,
+    request: filters.ListRequest,
+    library: CoachingLibrary,
+    command: str,
+    replace: bool = False,
+) -> dict[str, Any]:
+    """One page of the user's entries as a message payload (the read ended before Slack)."""
+    payload = _page(
+        session=session,
+        user=user,
+        request=request,
+        library=library,
+        command=command,
+        replace=replace,
+    )
+    session.commit()
+    return payload
+
+
+def own_entry(*, session: Session, user: User, entry_id: str) -> EvidenceEntry | None:
+    """One of the user's own entries (None for anything else), to open in the form."""
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=entry_id)
+    session.commit()
+    return entry
+
+
+def delete_entry(
+    *,
+    session: Session,
+    user: User,
+    entry_id: str,
+    shown_in: filters.ListRequest | None,
+    library: CoachingLibrary,
+    command: str,
+) -> dict[str, Any]:
+    """Delete one of the user's own entries; what to draw where the button was (the list it
+    was shown in, when it was in one)."""
+    if not evidence.delete_entry(session=session, user=user, entry_id=entry_id):
+        session.commit()
+        return ui.not_yours()
+    session.commit()
+    if shown_in is None:
+        return ui.deleted()
+    payload = _page(
+        session=session,
+        user=user,
+        request=shown_in,
+        library=library,
+        command=command,
+        note="Deleted.",
+        replace=True,
+    )
+    session.commit()
+    return payload
+
+
+def set_visibility(
+    *,
+    session: Session,
+    user: User,
+    entry_id: str,
+    value: str,
+    block_id: str,
+    library: CoachingLibrary,
+) -> dict[str, Any]:
+    """Share an entry with the team, or make it private again; the message redrawn."""
+    entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
+    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
+
+
+def set_dimension(
+    *,
+    session: Session,
+    user: User,
+    entry_id: str,
+    dimension: str | None,
+    block_id: str,
+    library: CoachingLibrary,
+) -> dict[str, Any]:
+    """File an entry under another dimension; the message redrawn."""
+    entry = evidence.set_dimension(
+        session=session, user=user, entry_id=entry_id, dimension=dimension, library=library
+    )
+    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
+
+
+def set_scope(
+    *,
+    session: Session,
+    user: User,
+    entry_id: str,
+    scope: str | None,
+    block_id: str,
+    library: CoachingLibrary,
+) -> dict[str, Any]:
+    """Set how far an entry reached; the message redrawn."""
+    entry = evidence.set_scope(
+        session=session, user=user, entry_id=entry_id, scope=scope, library=library
+    )
+    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
+
+
+def _changed(
+    *,
+    session: Session,
+    user: User,
+    entry: EvidenceEntry | None,
+    block_id: str,
+    library: CoachingLibrary,
+) -> dict[str, Any]:
+    """Commit one change (None: the entry is not the user's) and redraw where it was made."""
+    session.commit()
+    if entry is None:
+        return ui.not_yours()
+    payload = _rerender(session=session, user=user, entry=entry, block_id=block_id, library=library)
+    session.commit()
+    return payload
+
+
+def _rerender(
+    *,
+    session: Session,
+    user: User,
+    entry: EvidenceEntry,
+    block_id: str,
+    library: CoachingLibrary,
+) -> dict[str, Any]:
+    """The message the action came from, drawn again with the entry's new state."""
+    if block_id == ui.KUDOS_RECEIVED_BLOCK:
+        kudos = evidence.kudos_for_entries(session=session, user=user, entry_ids=[entry.id])
+        if entry.id in kudos:
+            giver_id = kudos[entry.id].giver_id
+            giver = session.get(User, giver_id) if giver_id is not None else None
+            giver_slack_id = giver.slack_user_id if giver is not None else None
+            payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
+            return {**payload, "replace_original": True}
+    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
+
+
+def share_kudos(*, session: Session, user: User, value: str) -> dict[str, Any]:
+    """The giver allows their kudos (`<ids>:on|off`) in team digests, or takes it back out."""
+    ids, _, choice = value.rpartition(":")
+    chosen = (
+        evidence.set_kudos_sharing_all(
+            session=session, giver=user, kudos_ids=ids.split(","), share=choice == "on"
+        )
+        if choice in ("on", "off")
+        else None
+    )
+    session.commit()
+    if chosen is None:
+        return ui.notice("That kudos isn't one you gave, so nothing changed.")
+    recipients = [session.get(User, kudos.recipient_id) for kudos in chosen]
+    payload = ui.kudos_given(
+        chosen, [r.slack_user_id if r else "" for r in recipients], replace=True
+    )
+    session.commit()
+    return payload
+
+
+def discard(*, session: Session) -> None:
+    """A refused form changes nothing: what the unit of work did so far is dropped, and its
+    transaction ends before the answer goes to Slack."""
+    session.rollback()
+
+
+def own_entry_for_form(*, session: Session, user: User, entry_id: int) -> EvidenceEntry | None:
+    """The entry a submitted edit form is about, if it is the user's (the unit of work goes
+    on: save_edit or discard ends it)."""
+    return evidence.get_own_entry(session=session, user=user, entry_id=entry_id)
+
+
+def examples(*, session: Session, user: User) -> ExampleIndex:
+    """The user's workspace's learned examples, to guess a new entry's dimension."""
+    return workspace_examples(session=session, workspace_id=user.workspace_id)
+
+
+def save_edit(
+    *,
+    session: Session,
+    user: User,
+    entry_id: int,
+    changes: evidence.EntryChanges,
+    library: CoachingLibrary,
+) -> EvidenceEntry | None:
+    """Save an edit of one of the user's entries and commit; None (nothing kept) when it is
+    not theirs any more."""
+    entry = evidence.update_entry(
+        session=session, user=user, entry_id=entry_id, changes=changes, library=library
+    )
+    if entry is None:
+        session.rollback()
+        return None
+    session.commit()
+    return entry
+
+
+def save_new(
+    *,
+    session: Session,
+    user: User,
+    text: str,
+    source: str,
+    channel_id: str | None,
+    message_ts: str | None,
+    changes: evidence.EntryChanges,
+    library: CoachingLibrary,
+) -> EvidenceEntry:
+    """Store a new entry from the form and commit."""
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source=source,
+        source_channel_id=channel_id,
+        source_message_ts=message_ts,
+    )
+    evidence.update_entry(
+        session=session, user=user, entry_id=entry.id, changes=changes, library=library
+    )
+    session.commit()
+    return entry
+
+
+def add_permalink(
+    *, session: Session, entry: EvidenceEntry, permalink_of: Callable[[], str | None]
+) -> None:
+    """Record the permalink of the message an entry came from (Slack is asked before any
+    row is touched: no connection is held while it answers)."""
+    entry.permalink = permalink_of()
+    session.commit()
+
+
+def keep_message(
+    *,
+    session: Session,
+    user: User,
+    text: str,
+    dimension: str | None,
+    scope: str | None,
+    people: list[str],
+    link: str | None,
+    permalink: str | None,
+    channel_id: str | None,
+    message_ts: str | None,
+) -> EvidenceEntry:
+    """Keep a message too long for the form right away (exactly as sent), and commit."""
+    entry = evidence.create_entry(
+        session=session,
+        user=user,
+        text=text,
+        source=evidence.SHORTCUT,
+        dimension=dimension,
+        scope=scope,
+        people=people,
+        link=link,
+        permalink=permalink,
+        source_channel_id=channel_id,
+        source_message_ts=message_ts,
+    )
+    session.commit()
+    return entry

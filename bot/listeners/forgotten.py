@@ -20,7 +20,7 @@ from bot import clock
 from bot.listeners.support import db
 from bot.slack.bolt_compat import Handler, arguments
 from bot.ui.evidence import notice
-from bot.workspaces import service as workspaces
+from bot.workspaces import flows
 
 # A message this fresh may be answering the very request that is creating the person's row.
 MIN_AGE = timedelta(seconds=60)
@@ -42,16 +42,11 @@ def was_forgotten(body: dict[str, Any], context: BoltContext) -> bool:
         return False
     if clock.now().timestamp() - sent < MIN_AGE.total_seconds():
         return False
-    team_id = context.team_id or context.enterprise_id or ""
-    session = db(context)
-    workspace = workspaces.get_workspace(session=session, team_id=team_id)
-    if workspace is None:
-        return False
-    user = workspaces.get_user(
-        session=session, workspace_id=workspace.id, slack_user_id=context.user_id or ""
+    return flows.is_forgotten(
+        session=db(context),
+        team_id=context.team_id or context.enterprise_id or "",
+        slack_user_id=context.user_id or "",
     )
-    session.rollback()
-    return user is None
 
 
 def answer_if_forgotten(handler: Handler) -> Handler:

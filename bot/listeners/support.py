@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot import clock
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
+from bot.evidence import flows as evidence_flows
+from bot.privacy import flows as privacy_flows
 from bot.slack import directory
-from bot.slack.people import profile_or_none
+from bot.slack.people import lookup_names, profile_or_none
 from bot.slack.replies import send_in_turn, to_dm
 from bot.ui.messages import CommandNames
 from bot.workspaces import flows as workspace_flows
@@ -21,6 +25,7 @@ if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never 
     from sqlalchemy.orm import Session
 
     from bot.db.models import User
+    from bot.evidence.periods import Period
 
 
 def db(context: BoltContext) -> Session:
@@ -87,3 +92,63 @@ def people_named(
         names=names,
         look_up_in_slack=partial(directory.find_by_name, client),
     )
+
+
+def send_to_dm(
+    client: WebClient, context: BoltContext, user: User, file: privacy_flows.DmFile
+) -> str:
+    """Upload a file in the user's DM with the bot; its name."""
+
+    def upload(channel: str, file: privacy_flows.DmFile) -> None:
+        client.files_upload_v2(
+            channel=channel,
+            content=file.content,
+            filename=file.filename,
+            title=file.title,
+            initial_comment=file.comment,
+        )
+
+    return privacy_flows.send_to_dm(
+        session=db(context),
+        user=user,
+        file=file,
+        open_dm=lambda: client.conversations_open(users=user.slack_user_id)["channel"]["id"],
+        upload=upload,
+    )
+
+
+def send_json_export(client: WebClient, context: BoltContext, user: User) -> str:
+    """Upload everything stored about the user as a JSON file in their DM; the file name."""
+    file = privacy_flows.json_export(
+        session=db(context),
+        user=user,
+        look_up_names=partial(lookup_names, client),
+        now=clock.now(),
+    )
+    return send_to_dm(client, context, user, file)
+
+
+def send_packet(client: WebClient, context: BoltContext, user: User, period: Period) -> str | None:
+    """Upload the promotion packet for a period as Markdown in the user's DM; the file name.
+
+    None, and no file, when the period holds no evidence: there is nothing to export.
+    """
+    file = evidence_flows.packet_file(
+        session=db(context),
+        user=user,
+        period=period,
+        library=coaching_library(context),
+        look_up_names=partial(lookup_names, client),
+        now=clock.now(),
+    )
+    return send_to_dm(client, context, user, file) if file is not None else None
+
+
+def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
+    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
+    if not channel_id or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None

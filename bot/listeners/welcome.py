@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
 from slack_bolt.kwargs_injection.args import Args
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.checkins import service
+from bot.checkins import flows
 from bot.config import Settings
-from bot.db.base import utcnow
 from bot.db.engine import Database
-from bot.db.models import User, Workspace
 from bot.slack.bolt_compat import Handler, arguments
 from bot.ui.welcome import with_welcome
-from bot.workspaces import service as workspaces
-
-logger = logging.getLogger(__name__)
 
 # /multiplier subcommands that already deal with check-ins: welcomed, without the pitch.
 _CHECKIN_WORDS = {"checkins", "checkin", "check-ins", "settings", "preferences", "prefs"}
@@ -74,40 +66,9 @@ def _welcoming(
     return _WithWelcome(
         respond,
         settings.command_multiplier,
-        lambda: _needs_welcome(database, team_id, user_id),
-        lambda: _record(database, team_id, user_id),
+        lambda: flows.needs_welcome(database=database, team_id=team_id, slack_user_id=user_id),
+        lambda: flows.record_welcome(database=database, team_id=team_id, slack_user_id=user_id),
     )
-
-
-def _needs_welcome(database: Database, team_id: str, slack_user_id: str) -> bool:
-    """True for someone never welcomed whose check-ins are off (a read; no lock taken).
-
-    The welcome is a nicety: if the database cannot answer, the command goes ahead without
-    it (and reports the outage itself).
-    """
-    try:
-        with database.read_session() as session:
-            user = session.scalars(
-                select(User)
-                .join(Workspace, Workspace.id == User.workspace_id)
-                .where(Workspace.team_id == team_id, User.slack_user_id == slack_user_id)
-            ).one_or_none()
-            return user is None or (user.welcomed_at is None and not user.checkins_enabled)
-    except SQLAlchemyError:
-        logger.warning("welcome skipped: database unavailable", exc_info=True)
-        return False
-
-
-def _record(database: Database, team_id: str, slack_user_id: str) -> None:
-    """Remember the welcome was shown (after the reply went: it may wait for the write lock)."""
-    try:
-        with database.session() as session:
-            user = workspaces.ensure_user(
-                session=session, team_id=team_id, slack_user_id=slack_user_id
-            )
-            service.mark_welcomed(session=session, user=user, now=utcnow())
-    except SQLAlchemyError:
-        logger.warning("could not record the welcome", exc_info=True)
 
 
 class _WithWelcome:

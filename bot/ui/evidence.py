@@ -324,6 +324,15 @@ def notice(text: str, *, replace: bool = False) -> Payload:
     }
 
 
+def too_long(typed: str, limit: int) -> str:
+    """Why a text was not stored (it is over `limit` characters), in one sentence for people."""
+    return (
+        f"That is {len(typed):,} characters; Multiplier keeps up to "
+        f"{limit:,} per entry. Nothing was saved — here is your text "
+        "to shorten or split:"
+    )
+
+
 def text_refused(typed: str, reason: str) -> list[Payload]:
     """Refuse to store text, echoing all of it back (over several messages if need be)."""
     return echo_messages([section(safe(reason, 3000))], typed, text=reason, label="")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -57,6 +57,64 @@ def people_by_name(
         session.commit()
         found.update(look_up_in_slack(missing))
     return found
+
+
+def uninstalled(*, session: Session, team_id: str, now: datetime, retention: timedelta) -> None:
+    """The workspace uninstalled the app: nothing more goes to it; its data goes after the
+    retention period (at once when it is zero)."""
+    workspace = workspaces.mark_uninstalled(
+        session=session, team_id=team_id, now=now, retention=retention
+    )
+    session.flush()
+    if not retention:
+        workspaces.purge_workspace(session=session, workspace_id=workspace.id)
+    session.commit()
+
+
+def tokens_revoked(
+    *,
+    session: Session,
+    team_id: str,
+    slack_user_ids: Sequence[str],
+    bot: bool,
+    now: datetime,
+    retention: timedelta,
+) -> int:
+    """Users who revoked access get nothing more; a revoked bot token stops the workspace.
+    How many users were revoked."""
+    revoked = workspaces.revoke_users(
+        session=session,
+        team_id=team_id,
+        slack_user_ids=list(slack_user_ids),
+        now=now,
+        retention=retention,
+    )
+    if bot:
+        workspace = workspaces.mark_uninstalled(
+            session=session, team_id=team_id, now=now, retention=retention
+        )
+        session.flush()
+        if not retention:
+            workspaces.purge_workspace(session=session, workspace_id=workspace.id)
+    if not retention:
+        workspaces.purge_due(session=session, now=now)
+    session.commit()
+    return revoked
+
+
+def is_forgotten(*, session: Session, team_id: str, slack_user_id: str) -> bool:
+    """True when the workspace is known but the person has no row (forget-me took it).
+
+    A read only: it is rolled back, so no connection is held while the listener answers.
+    """
+    workspace = workspaces.get_workspace(session=session, team_id=team_id)
+    if workspace is None:
+        return False
+    user = workspaces.get_user(
+        session=session, workspace_id=workspace.id, slack_user_id=slack_user_id
+    )
+    session.rollback()
+    return user is None
 
 
 # users.info for a Slack user id: their profile, or None when Slack cannot say.

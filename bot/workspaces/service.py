@@ -60,6 +60,15 @@ def get_user(*, session: Session, workspace_id: int, slack_user_id: str) -> User
     ).one_or_none()
 
 
+def find_user(*, session: Session, team_id: str, slack_user_id: str) -> User | None:
+    """The user with this Slack id in the workspace `team_id`, if the app has them."""
+    return session.scalars(
+        select(User)
+        .join(Workspace, Workspace.id == User.workspace_id)
+        .where(Workspace.team_id == team_id, User.slack_user_id == slack_user_id)
+    ).one_or_none()
+
+
 def ensure_user(
     *, session: Session, team_id: str, slack_user_id: str, enterprise_id: str | None = None
 ) -> User:

@@ -10,75 +10,19 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import EvidenceEntry, User
-from bot.evidence import filters
-from bot.evidence import service as evidence
+from bot.evidence import filters, flows
 from bot.listeners.support import coaching_library, current_user, db, settings
-from bot.privacy import service as privacy
+from bot.privacy import flows as privacy_flows
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
-from bot.workspaces import service as workspaces
 
 
 def _value(action: dict[str, Any]) -> str:
     if action.get("type") == "static_select":
         return str((action.get("selected_option") or {}).get("value") or "")
     return str(action.get("value") or "")
-
-
-def _rerender(
-    *,
-    session: Session,
-    user: User,
-    entry: EvidenceEntry,
-    block_id: str,
-    library: CoachingLibrary,
-) -> dict[str, Any]:
-    """The message the action came from, drawn again with the entry's new state."""
-    if block_id == ui.KUDOS_RECEIVED_BLOCK:
-        kudos = evidence.kudos_for_entries(session=session, user=user, entry_ids=[entry.id])
-        if entry.id in kudos:
-            giver_id = kudos[entry.id].giver_id
-            giver = session.get(User, giver_id) if giver_id is not None else None
-            giver_slack_id = giver.slack_user_id if giver is not None else None
-            payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
-            return {**payload, "replace_original": True}
-    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
-
-
-def show_page(
-    *,
-    session: Session,
-    user: User,
-    request: filters.ListRequest,
-    library: CoachingLibrary,
-    command: str,
-    note: str | None = None,
-    replace: bool = False,
-) -> dict[str, Any]:
-    """One page of the user's entries as a message payload."""
-    page = evidence.list_entries(
-        session=session,
-        user=user,
-        where=request.where,
-        offset=request.offset,
-        page_size=ui.PAGE_SIZE,
-    )
-    return ui.entry_list(
-        entries=page.entries,
-        total=page.total,
-        offset=page.offset,
-        label=request.label,
-        spec_at=lambda offset: filters.encode(request, offset),
-        library=library,
-        tz=user.tz,
-        command=command,
-        note=note,
-        replace=replace,
-    )
 
 
 def _list_request(block_id: str, library: CoachingLibrary) -> filters.ListRequest | None:
@@ -101,8 +45,7 @@ def handle_edit(
     """Open the form on one of the user's own entries."""
     ack()
     user = current_user(context)
-    entry = evidence.get_own_entry(session=db(context), user=user, entry_id=_value(action))
-    db(context).commit()
+    entry = flows.own_entry(session=db(context), user=user, entry_id=_value(action))
     if entry is None:
         respond(**ui.not_yours())
         return
@@ -126,28 +69,16 @@ def handle_edit(
 def handle_delete(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Delete one of the user's own entries, and redraw where the button was."""
     ack()
-    session = db(context)
     user = current_user(context)
-    if not evidence.delete_entry(session=session, user=user, entry_id=_value(action)):
-        session.commit()
-        respond(**ui.not_yours())
-        return
-    session.commit()
     library = coaching_library(context)
-    request = _list_request(str(action.get("block_id") or ""), library)
-    if request is None:
-        respond(**ui.deleted())
-        return
-    command = settings(context).command_brag
     respond(
-        **show_page(
-            session=session,
+        **flows.delete_entry(
+            session=db(context),
             user=user,
-            request=request,
+            entry_id=_value(action),
+            shown_in=_list_request(str(action.get("block_id") or ""), library),
             library=library,
-            command=command,
-            note="Deleted.",
-            replace=True,
+            command=settings(context).command_brag,
         )
     )
 
@@ -156,21 +87,14 @@ def handle_share(ack: Ack, action: dict[str, Any], context: BoltContext, respond
     """Share an entry with the team, or make it private again."""
     ack()
     entry_id, _, value = _value(action).partition(":")
-    session = db(context)
-    user = current_user(context)
-    entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
-    session.commit()
-    if entry is None:
-        respond(**ui.not_yours())
-        return
-    library = coaching_library(context)
     respond(
-        **_rerender(
-            session=session,
-            user=user,
-            entry=entry,
-            library=library,
+        **flows.set_visibility(
+            session=db(context),
+            user=current_user(context),
+            entry_id=entry_id,
+            value=value,
             block_id=str(action.get("block_id") or ""),
+            library=coaching_library(context),
         )
     )
 
@@ -181,27 +105,15 @@ def handle_dimension(
     """File an entry under another dimension."""
     ack()
     entry_id, _, dimension = _value(action).partition(":")
-    session = db(context)
     user = current_user(context)
-    library = coaching_library(context)
-    entry = evidence.set_dimension(
-        session=session,
-        user=user,
-        entry_id=entry_id,
-        dimension=dimension or None,
-        library=library,
-    )
-    session.commit()
-    if entry is None:
-        respond(**ui.not_yours())
-        return
     respond(
-        **_rerender(
-            session=session,
+        **flows.set_dimension(
+            session=db(context),
             user=user,
-            entry=entry,
-            library=library,
+            entry_id=entry_id,
+            dimension=dimension or None,
             block_id=str(action.get("block_id") or ""),
+            library=coaching_library(context),
         )
     )
 
@@ -210,23 +122,15 @@ def handle_scope(ack: Ack, action: dict[str, Any], context: BoltContext, respond
     """Set how far an entry reached."""
     ack()
     entry_id, _, scope = _value(action).partition(":")
-    session = db(context)
     user = current_user(context)
-    library = coaching_library(context)
-    entry = evidence.set_scope(
-        session=session, user=user, entry_id=entry_id, scope=scope or None, library=library
-    )
-    session.commit()
-    if entry is None:
-        respond(**ui.not_yours())
-        return
     respond(
-        **_rerender(
-            session=session,
+        **flows.set_scope(
+            session=db(context),
             user=user,
-            entry=entry,
-            library=library,
+            entry_id=entry_id,
+            scope=scope or None,
             block_id=str(action.get("block_id") or ""),
+            library=coaching_library(context),
         )
     )
 
@@ -239,17 +143,15 @@ def handle_page(ack: Ack, action: dict[str, Any], context: BoltContext, respond:
     if request is None:
         respond(**ui.notice("That list is out of date; ask again with /multiplier evidence."))
         return
-    session = db(context)
     user = current_user(context)
-    payload = show_page(
-        session=session,
+    payload = flows.entry_page(
+        session=db(context),
         user=user,
         request=request,
         library=library,
         command=settings(context).command_brag,
         replace=True,
     )
-    session.commit()
     respond(**payload)
 
 
@@ -258,24 +160,8 @@ def handle_kudos_share(
 ) -> None:
     """The giver allows their kudos in team digests, or takes it back out."""
     ack()
-    ids, _, choice = _value(action).rpartition(":")
-    session = db(context)
     user = current_user(context)
-    chosen = (
-        evidence.set_kudos_sharing_all(
-            session=session, giver=user, kudos_ids=ids.split(","), share=choice == "on"
-        )
-        if choice in ("on", "off")
-        else None
-    )
-    session.commit()
-    if chosen is None:
-        respond(**ui.notice("That kudos isn't one you gave, so nothing changed."))
-        return
-    recipients = [session.get(User, kudos.recipient_id) for kudos in chosen]
-    respond(
-        **ui.kudos_given(chosen, [r.slack_user_id if r else "" for r in recipients], replace=True)
-    )
+    respond(**flows.share_kudos(session=db(context), user=user, value=_value(action)))
 
 
 def handle_forget_confirm(
@@ -283,24 +169,18 @@ def handle_forget_confirm(
 ) -> None:
     """Delete everything about the clicking user — only if the button names them."""
     ack()
-    session = db(context)
-    workspace = workspaces.get_workspace(session=session, team_id=context.team_id or "")
-    user = (
-        workspaces.get_user(
-            session=session, workspace_id=workspace.id, slack_user_id=context.user_id or ""
-        )
-        if workspace is not None
-        else None
+    forgotten = privacy_flows.forget(
+        session=db(context),
+        team_id=context.team_id or "",
+        slack_user_id=context.user_id or "",
+        confirmed_for=_value(action),
     )
-    if user is None:
+    if forgotten.nothing_stored:
         respond(**ui.notice("There is nothing stored about you.", replace=True))
-        return
-    if _value(action) != str(user.id):
+    elif forgotten.not_theirs:
         respond(**ui.notice("That button isn't yours, so nothing was deleted."))
-        return
-    report = privacy.forget_user(session=session, user=user)
-    session.commit()
-    respond(**ui.forgotten(report.total_deleted))
+    else:
+        respond(**ui.forgotten(forgotten.deleted))
 
 
 def handle_forget_cancel(ack: Ack, respond: Respond) -> None:

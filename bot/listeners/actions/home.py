@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
+from bot.evidence.periods import parse_period
 from bot.home import flows as home_flows
 from bot.listeners.support import (
     coaching_library,
@@ -16,7 +17,10 @@ from bot.listeners.support import (
     current_user,
     db,
     message_payload,
+    send_json_export,
+    send_packet,
 )
+from bot.ui import evidence as evidence_ui
 from bot.ui import home as home_ui
 
 
@@ -43,24 +47,16 @@ def handle_summary_toggle(
 def handle_export_json(ack: Ack, context: BoltContext, client: WebClient) -> None:
     """Send everything stored about the clicker as a JSON file in their DM."""
     ack()
-    from bot.listeners.commands.evidence_commands import send_json_export
-
-    send_json_export(client=client, session=db(context), user=current_user(context))
+    send_json_export(client, context, current_user(context))
 
 
 def handle_export_packet(ack: Ack, context: BoltContext, client: WebClient) -> None:
     """Send the clicker's promotion packet for the last six months as Markdown in their DM
     (or say there is nothing to export yet)."""
     ack()
-    from bot.evidence.periods import parse_period
-    from bot.listeners.commands.evidence_commands import send_packet
-    from bot.ui import evidence as evidence_ui
-
     user = current_user(context)
     period = parse_period("", now=clock.now(), tz=user.tz)
-    filename = send_packet(
-        client=client, session=db(context), user=user, period=period, context=context
-    )
+    filename = send_packet(client, context, user, period)
     if filename is None:
         nothing = evidence_ui.nothing_to_export(period, brag=command_names(context).brag)
         client.chat_postMessage(channel=user.slack_user_id, **message_payload(nothing))

@@ -17,15 +17,6 @@ from bot.ui import evidence as ui
 from bot.ui.text import display
 
 
-def refusal_reason(typed: str, error: evidence.EvidenceTextError) -> str:
-    """Why a text was not stored, in one sentence for people."""
-    return (
-        f"That is {len(typed):,} characters; Multiplier keeps up to "
-        f"{evidence.MAX_TEXT_LENGTH:,} per entry. Nothing was saved — here is your text "
-        "to shorten or split:"
-    )
-
-
 def handle_brag(
     ack: Ack,
     command: dict[str, Any],
@@ -58,10 +49,10 @@ def handle_brag(
         return
     try:
         evidence.check_text(typed)
-    except evidence.EvidenceTextError as error:
+    except evidence.EvidenceTextError:
         respond_all(
             respond,
-            ui.text_refused(typed, refusal_reason(typed, error)),
+            ui.text_refused(typed, ui.too_long(typed, evidence.MAX_TEXT_LENGTH)),
             client=client,
             user_id=context.user_id,
         )

@@ -11,8 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.db.base import utcnow
 from bot.evidence import flows
 from bot.evidence import service as evidence
-from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, leading_people, malformed_mentions
-from bot.listeners.commands.brag import refusal_reason
+from bot.evidence.parsing import leading_people, malformed_mentions
 from bot.listeners.support import (
     coaching_library,
     command_names,
@@ -72,29 +71,24 @@ def handle_kudos(
         return
     try:
         evidence.check_text(typed)
-    except evidence.EvidenceTextError as error:
-        reply(ui.text_refused(typed, refusal_reason(typed, error)))
+    except evidence.EvidenceTextError:
+        reply(ui.text_refused(typed, ui.too_long(typed, evidence.MAX_TEXT_LENGTH)))
         return
-    session = db(context)
     giver = current_user(context)
-    session.commit()
-    wanted = [s for s in named.slack_ids[:MAX_KUDOS_RECIPIENTS] if s != giver.slack_user_id]
-    profiles = {slack_id: _profile(client, slack_id) for slack_id in wanted}
     library = coaching_library(context)
-    outcome = flows.give_kudos(
-        session=session,
+    outcome = flows.give_kudos_asking_slack(
+        session=db(context),
         giver=giver,
+        profile_of=lambda slack_id: _profile(client, slack_id),
         team_id=context.team_id or "",
         enterprise_id=context.enterprise_id,
         recipients=named.slack_ids,
-        profiles=profiles,
         unresolved=named.unresolved,
         text=typed,
         library=library,
         daily_cap=settings(context).kudos_daily_cap,
         now=utcnow(),
     )
-    session.commit()  # end the read transaction: hold no connection while Slack answers
     refusals = [ui.KudosNotSent(r.who, r.reason, r.resolved) for r in outcome.refused]
     if not outcome.given:
         reply(ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.db.base import utcnow
 from bot.listeners.support import db, settings
-from bot.workspaces import service as workspaces
+from bot.workspaces import flows
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +54,8 @@ def app_uninstalled(app: App):
         team_id = context.team_id or context.enterprise_id
         if not team_id:
             return
-        session = db(context)
         retention = _retention(context)
-        workspace = workspaces.mark_uninstalled(
-            session=session, team_id=team_id, now=utcnow(), retention=retention
-        )
-        session.flush()
-        if not retention:
-            workspaces.purge_workspace(session=session, workspace_id=workspace.id)
-        session.commit()
+        flows.uninstalled(session=db(context), team_id=team_id, now=utcnow(), retention=retention)
         logger.info("uninstalled; data kept for %s day(s)", retention.days)
         _forget_installation(store, context)
 
@@ -79,22 +72,14 @@ def tokens_revoked(app: App):
             return
         tokens = event.get("tokens") or {}
         user_ids = [str(u) for u in tokens.get("oauth") or []]
-        session = db(context)
-        retention = _retention(context)
-        now = utcnow()
-        revoked = workspaces.revoke_users(
-            session=session, team_id=team_id, slack_user_ids=user_ids, now=now, retention=retention
+        revoked = flows.tokens_revoked(
+            session=db(context),
+            team_id=team_id,
+            slack_user_ids=user_ids,
+            bot=bool(tokens.get("bot")),
+            now=utcnow(),
+            retention=_retention(context),
         )
-        if tokens.get("bot"):
-            workspace = workspaces.mark_uninstalled(
-                session=session, team_id=team_id, now=now, retention=retention
-            )
-            session.flush()
-            if not retention:
-                workspaces.purge_workspace(session=session, workspace_id=workspace.id)
-        if not retention:
-            workspaces.purge_due(session=session, now=now)
-        session.commit()
         logger.info("tokens revoked for %d user(s), bot: %s", revoked, bool(tokens.get("bot")))
         _forget_tokens(store, context, tokens)
 

@@ -6,24 +6,14 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
-from bot.listeners.support import coaching_library, current_user, db
+from bot.listeners.support import coaching_library, current_user, db, permalink_for
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import link, mention
-
-
-def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
-    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
-    if not channel_id or not ts:
-        return None
-    try:
-        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
-    except SlackApiError:
-        return None
 
 
 def handle_log_as_evidence(
@@ -68,22 +58,18 @@ def handle_log_as_evidence(
     if channel_id and ts:
         metadata.update(ch=channel_id, ts=ts)
     if not ui.fits_form(text):
-        session = db(context)
-        user = current_user(context)
-        entry = evidence.create_entry(
-            session=session,
-            user=user,
+        entry = flows.keep_message(
+            session=db(context),
+            user=current_user(context),
             text=text,
-            source=evidence.SHORTCUT,
             dimension=parsed.dimension,
             scope=parsed.scope,
             people=people,
             link=parsed.links[0] if parsed.links else None,
             permalink=permalink,
-            source_channel_id=channel_id,
-            source_message_ts=ts,
+            channel_id=channel_id,
+            message_ts=ts,
         )
-        session.commit()
         notes.append(
             f"Saved to your private evidence ({len(text):,} characters, kept exactly). "
             "Add the details below."

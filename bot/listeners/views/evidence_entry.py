@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.classify import reframe_for
-from bot.db.models import EvidenceEntry, User
+from bot.evidence import flows
 from bot.evidence import service as evidence
-from bot.evidence.examples import workspace_examples as learned_examples
 from bot.evidence.parsing import FormChoices, bare_names, form_choices
-from bot.listeners.shortcuts.log_as_evidence import permalink_for
 from bot.listeners.support import (
     coaching_library,
     command_names,
@@ -23,11 +21,15 @@ from bot.listeners.support import (
     db,
     message_payload,
     people_named,
+    permalink_for,
 )
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display, from_typed
 from bot.values import parse_int
+
+if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
+    from bot.db.models import EvidenceEntry, User
 
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
 _TS = re.compile(r"^[0-9]{1,12}\.[0-9]{1,9}$")
@@ -162,12 +164,12 @@ def handle_entry_submission(
     user = current_user(context)
     existing = None
     if meta.entry_id is not None:
-        existing = evidence.get_own_entry(session=session, user=user, entry_id=meta.entry_id)
+        existing = flows.own_entry_for_form(session=session, user=user, entry_id=meta.entry_id)
     # As stored (Slack-escaped, see `from_typed`): what the parsers below read, as they
     # read a /brag command's text.
     text, impact, errors = _stored_texts(client, existing, text, _value(values, "impact"))
     if (meta.entry_id is not None and existing is None) or errors:
-        session.rollback()
+        flows.discard(session=session)
         if errors:
             ack(response_action="errors", errors=errors)
         else:
@@ -186,14 +188,12 @@ def handle_entry_submission(
     notes = _unresolved_notes(choices.unresolved)
     how = ui.dimension_how(choices.dimension_source, choices.matched)
     if existing is not None:
-        entry = evidence.update_entry(
+        entry = flows.save_edit(
             session=session, user=user, entry_id=existing.id, changes=changes, library=library
         )
         if entry is None:
-            session.rollback()
             _refused(ack)
             return
-        session.commit()
         # The form turns into what was saved: the edit is confirmed where it was made.
         saved = ui.entry_saved_modal(
             entry,
@@ -205,22 +205,24 @@ def handle_entry_submission(
         )
         ack(response_action="update", view=saved)
         return
-    entry = evidence.create_entry(
+    entry = flows.save_new(
         session=session,
         user=user,
         text=text or "",
         source=meta.source,
-        source_channel_id=meta.channel_id,
-        source_message_ts=meta.message_ts,
+        channel_id=meta.channel_id,
+        message_ts=meta.message_ts,
+        changes=changes,
+        library=library,
     )
-    evidence.update_entry(
-        session=session, user=user, entry_id=entry.id, changes=changes, library=library
-    )
-    session.commit()
     ack()
     if meta.channel_id and meta.message_ts:
-        entry.permalink = permalink_for(client, meta.channel_id, meta.message_ts)
-        session.commit()
+        channel_id, message_ts = meta.channel_id, meta.message_ts
+        flows.add_permalink(
+            session=session,
+            entry=entry,
+            permalink_of=lambda: permalink_for(client, channel_id, message_ts),
+        )
     reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
     if reframe is not None:
         notes.insert(0, ui.reframe_note(reframe))
@@ -269,7 +271,7 @@ def _choices(
         author=user.slack_user_id,
         # Keywords guess a dimension for a new entry only, never over an edit.
         guess=existing is None,
-        examples=learned_examples(session=db(context), workspace_id=user.workspace_id),
+        examples=flows.examples(session=db(context), user=user),
     )
 
 
