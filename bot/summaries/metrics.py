@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.coaching.classify import reframe_for
@@ -420,6 +420,25 @@ class TeamKudosRow:
     recipient: str
     text: str
     created_at: datetime
+    # Everyone one /kudos named (a row per recipient is stored): shown as one line.
+    also_to: tuple[str, ...] = ()
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return (self.recipient, *self.also_to)
+
+
+def _one_line_per_kudos(rows: Sequence[TeamKudosRow]) -> list[TeamKudosRow]:
+    """Rows of one /kudos to several people (same giver, text and instant) as one row."""
+    merged: dict[tuple[str, str, datetime], TeamKudosRow] = {}
+    for row in rows:
+        key = (row.giver, row.text, row.created_at)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = row
+        elif row.recipient not in first.recipients:
+            merged[key] = replace(first, also_to=(*first.also_to, row.recipient))
+    return list(merged.values())
 
 
 @dataclass(frozen=True)
@@ -567,13 +586,15 @@ def team_digest(
     previous_group.update(
         who for who, at in checkins if who in member_set and previous_start <= at < period_start
     )
-    shown_kudos = sorted(
-        (
-            k
-            for k in kudos
-            if period_start <= k.created_at < period_end and k.recipient in member_set
-        ),
-        key=lambda k: (k.created_at, k.id),
+    shown_kudos = _one_line_per_kudos(
+        sorted(
+            (
+                k
+                for k in kudos
+                if period_start <= k.created_at < period_end and k.recipient in member_set
+            ),
+            key=lambda k: (k.created_at, k.id),
+        )
     )
     late_totals = None
     if late and len(previous_group) >= min_group_size:

@@ -128,7 +128,8 @@ def digest_message(
         for kudos in digest.kudos:
             blocks.append(
                 section(
-                    f":raised_hands: {mention(kudos.giver)} → {mention(kudos.recipient)}: "
+                    f":raised_hands: {mention(kudos.giver)} → "
+                    f"{', '.join(mention(r) for r in kudos.recipients)}: "
                     f"{_shared_text(kudos.text, limit, people)}"
                 )
             )

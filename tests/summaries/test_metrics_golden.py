@@ -414,3 +414,26 @@ def test_no_aggregates_below_the_minimum_group() -> None:
     assert result.late_totals is None
     # What authors chose to share is still theirs to show.
     assert [h.text for h in result.highlights] == ["Wrote the on-call RFC"]
+
+
+def test_one_kudos_to_several_people_is_one_line() -> None:
+    """/kudos @UA @UC stores a row per recipient; the digest shows it once, naming both
+    (failed before: the same text twice, once per recipient)."""
+    result = metrics.team_digest(
+        period_start=START,
+        period_end=END,
+        members=["UA", "UB", "UC"],
+        entries=[],
+        answered_checkins=[],
+        kudos=[
+            metrics.TeamKudosRow(1, "UB", "UA", "Great incident review", at(18)),
+            metrics.TeamKudosRow(2, "UB", "UC", "Great incident review", at(18)),
+            metrics.TeamKudosRow(3, "UB", "UC", "Great incident review", at(19)),  # another one
+        ],
+        library=LIB,
+        min_group_size=3,
+    )
+    assert [(k.giver, k.recipients, k.created_at) for k in result.kudos] == [
+        ("UB", ("UA", "UC"), at(18)),
+        ("UB", ("UC",), at(19)),
+    ]
