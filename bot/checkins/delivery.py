@@ -225,6 +225,9 @@ class Outgoing:
     slot_local: datetime
     # The metadata key of this delivery: its due instant (the slot, or the snooze's end).
     delivery: str
+    # When it goes out, in the person's zone (a snoozed one: after its slot, maybe in a new
+    # week, which changes how the message names the week it is about).
+    due_local: datetime
     # An earlier attempt may have posted it: look in the DM's history before sending.
     needs_check: bool
     # Too late, or no longer wanted: only find out whether an earlier attempt posted it.
@@ -318,6 +321,7 @@ def claim(
                 prompt_ids=tuple(checkin.prompt_ids or ()),
                 slot_local=checkin.slot_at.astimezone(prefs.zone),
                 delivery=key,
+                due_local=(checkin.snoozed_until or checkin.slot_at).astimezone(prefs.zone),
                 needs_check=needs_check,
                 check_only=check_only,
             )

@@ -223,6 +223,7 @@ class Dispatcher:
             checkin_id=item.checkin_id,
             prompt_ids=item.prompt_ids,
             slot_local=item.slot_local,
+            read_on=item.due_local.date(),
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(

@@ -253,7 +253,7 @@ def open_answer(
     prompt_id = checkin.prompt_ids[index]
     if any(a.prompt_id == prompt_id for a in answers.answers_of(session, checkin)):
         return AnswerOpening(checkin.id, index, answered=True)
-    last_week = present.about_last_week(checkin.slot_at, user.tz)
+    last_week = present.reads_as_last_week(checkin, user.tz)
     (question,) = present.questions(library, [prompt_id], last_week=last_week) or (None,)
     dimension = library.prompt(prompt_id).dimension if question else None
     return AnswerOpening(checkin.id, index, question, dimension)

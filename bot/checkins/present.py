@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.checkins import schedule
@@ -58,17 +58,45 @@ def questions(
     return found
 
 
+def week_about(slot_local: datetime) -> date:
+    """The Monday of the week a check-in is about (the week before, for one sent early in a
+    week: see about_last_week)."""
+    day = slot_local.date()
+    return day - timedelta(days=day.weekday() + (7 if about_last_week(slot_local) else 0))
+
+
+def is_past(week_start: date, read_on: date) -> bool:
+    """Whether the week has ended by the day the message is read: it is "last week" then."""
+    return read_on > week_start + timedelta(days=6)
+
+
+def reads_as_last_week(checkin: CheckIn, tz: str | None) -> bool:
+    """Whether the check-in on screen (posted at its slot, or again when a snooze ended)
+    arrived after the week it is about had ended."""
+    zone = schedule.zone_for(tz)
+    shown = checkin.snoozed_until or checkin.slot_at
+    return is_past(week_about(checkin.slot_at.astimezone(zone)), shown.astimezone(zone).date())
+
+
 def new_message(
-    *, library: CoachingLibrary, checkin_id: int, prompt_ids: Sequence[str], slot_local: datetime
+    *,
+    library: CoachingLibrary,
+    checkin_id: int,
+    prompt_ids: Sequence[str],
+    slot_local: datetime,
+    read_on: date | None = None,
 ) -> dict[str, Any]:
-    """The check-in as first posted: every question open."""
-    last_week = about_last_week(slot_local)
+    """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
+    every question open, the week named as it is on the day it arrives."""
+    week_start = week_about(slot_local)
+    last_week = is_past(week_start, read_on or slot_local.date())
     return ui.checkin_message(
         checkin_id=checkin_id,
         questions=questions(library, prompt_ids, last_week=last_week),
         status="sent",
         slot_local=slot_local,
         last_week=last_week,
+        week_start=week_start,
     )
 
 
@@ -82,7 +110,8 @@ def current_message(
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
     slot_local = checkin.slot_at.astimezone(schedule.zone_for(tz))
-    last_week = about_last_week(slot_local)
+    week_start = week_about(slot_local)
+    last_week = reads_as_last_week(checkin, tz)
     return ui.checkin_message(
         checkin_id=checkin.id,
         questions=questions(library, checkin.prompt_ids or [], answers, last_week=last_week),
@@ -90,6 +119,7 @@ def current_message(
         slot_local=slot_local,
         note=note,
         last_week=last_week,
+        week_start=week_start,
     )
 
 

@@ -107,10 +107,11 @@ def about_last_week(text: str) -> str:
     return _THIS_WEEK.sub(lambda m: ("L" if m.group(1) == "T" else "l") + "ast week", text)
 
 
-def _week_label(slot_local: datetime, last_week: bool) -> str:
-    """ "this week (7–13 Dec)" or "last week (30 Nov–6 Dec)": the week a check-in is about."""
+def _week_label(slot_local: datetime, last_week: bool, week_start: date | None = None) -> str:
+    """ "this week (7–13 Dec)" or "last week (30 Nov–6 Dec)": the week a check-in is about
+    (`week_start`, its Monday), named as it is when the message arrives (`last_week`)."""
     day = slot_local.date()
-    monday = day - timedelta(days=day.weekday() + (7 if last_week else 0))
+    monday = week_start or day - timedelta(days=day.weekday() + (7 if last_week else 0))
     sunday = monday + timedelta(days=6)
     start = f"{monday.day}" if monday.month == sunday.month else f"{monday.day} {monday:%b}"
     return f"{'last' if last_week else 'this'} week ({start}–{sunday.day} {sunday:%b})"
@@ -148,6 +149,7 @@ def checkin_message(
     slot_local: datetime,
     note: str | None = None,
     last_week: bool = False,
+    week_start: date | None = None,
 ) -> dict[str, Any]:
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
@@ -159,7 +161,8 @@ def checkin_message(
     open_ = status in ("pending", "unknown", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
-        f"Your reflection on {_week_label(slot_local, last_week)}. A minute now saves an "
+        f"Your reflection on {_week_label(slot_local, last_week, week_start)}. A minute now "
+        "saves an "
         "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
         "your answers stay private unless you share them."
     )
@@ -175,7 +178,7 @@ def checkin_message(
         value = str(checkin_id)
         footer.append(
             actions(
-                button("Snooze until tomorrow", SNOOZE, value),
+                button("Snooze to next work day", SNOOZE, value),
                 button("Skip this week", SKIP, value),
                 {
                     "type": "overflow",
