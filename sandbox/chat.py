@@ -1035,11 +1035,17 @@ class Chat:
             self.say("[multiplier deleted the message you acted on]")
             if origin is not None and origin.kind == "message":
                 self._replaced[key] = None
+                self.sb.standin.delete_message(*key)  # gone from the DM's history too
             return
         replaces = bool(payload.get("replace_original")) and origin is not None
         if replaces and origin is not None and origin.kind == "message":
-            # Slack replaces the message itself, for everyone who sees it.
+            # Slack replaces the message itself, for everyone who sees it: `:dm` and the
+            # channel's history show the new version from now on.
             self._replaced[key] = dict(payload)
+            with contextlib.suppress(KeyError):
+                self.sb.standin.edit_message(
+                    *key, text=str(payload.get("text") or ""), blocks=payload.get("blocks") or []
+                )
             self.say(f"[multiplier in {self._where(channel)} · replaced the message you acted on]")
             numbers = self._numberer(
                 kind="message", owner=origin.owner, channel=origin.channel, ts=origin.ts
