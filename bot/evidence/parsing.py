@@ -139,12 +139,15 @@ def bare_names(text: str) -> list[str]:
     return [name for name in malformed_mentions(text) if not name.startswith("<")]
 
 
-_ONLY_TAGS = re.compile(r"\s*(?:#[^\W\d_][\w\-]*[\s,]*)+", re.UNICODE)
+_ONLY_TAGS_AND_MENTIONS = re.compile(
+    r"\s*(?:(?:#[^\W\d_][\w\-]*|<@[UW][A-Z0-9]+(?:\|[^>]*)?>)[\s,]*)+", re.UNICODE
+)
 
 
-def only_hashtags(text: str) -> bool:
-    """True for a text that is nothing but #hashtags (`/brag #review`): a tag, no story."""
-    return _ONLY_TAGS.fullmatch(text) is not None
+def no_story(text: str) -> bool:
+    """True for a text of only #hashtags and @mentions (`/brag @bob`, `/brag #review @bob`):
+    who and what kind, but not what happened."""
+    return _ONLY_TAGS_AND_MENTIONS.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.coaching.classify import extract_hashtags
+from bot.coaching.classify import extract_hashtags, extract_mentions
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
@@ -363,11 +363,15 @@ class EntryForm:
 
 
 def tagged_form(typed: str, library: CoachingLibrary, *, src: str) -> EntryForm:
-    """The form for a command that was only #hashtags: filed under the first known one."""
+    """The form for a command that was only #hashtags and @mentions: filed under the first
+    known tag, with the people named, asking what happened."""
     tags = extract_hashtags(typed)
+    people = extract_mentions(typed)
     known = [library.hashtag_index[t] for t in tags if t in library.hashtag_index]
     dimension = known[0] if known else None
-    if dimension is not None:
+    if not tags:
+        note = "The people you named are filled in below: tell me what happened."
+    elif dimension is not None:
         note = (
             f"Filed under *{safe(dimension_label(dimension, library), 100)}* "
             f"({safe(' '.join(tags), 200)}). Tell me what happened."
@@ -377,7 +381,7 @@ def tagged_form(typed: str, library: CoachingLibrary, *, src: str) -> EntryForm:
             f"{safe(' '.join(tags), 200)} isn't a dimension tag I know — pick a dimension "
             "below, and tell me what happened."
         )
-    return EntryForm(dimension=dimension, notes=[note], metadata={"src": src})
+    return EntryForm(dimension=dimension, people=people, notes=[note], metadata={"src": src})
 
 
 def _text_input(

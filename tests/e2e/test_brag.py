@@ -251,3 +251,16 @@ def test_a_first_brag_is_dated_in_the_persons_own_zone(running_app: RunningApp) 
         local = entry.occurred_at.astimezone(ZoneInfo(user.tz))
     assert local.strftime("%a") == "Sun"
     assert f"Sun {local:%d %b %Y}" in str(payload["blocks"])
+
+
+def test_a_brag_of_only_a_mention_asks_what_happened(running_app: RunningApp) -> None:
+    """`/brag @bob` opens the form with bob chosen and asks what happened (failed before: an
+    entry whose whole text was "@bob")."""
+    running_app.slack.slash_command("/brag", "<@UBOB|bob>", user_id="UALICE")
+    (opened,) = running_app.standin.wait_for("views.open")
+    running_app.wait_idle()
+    assert count(running_app, EvidenceEntry) == 0
+    view = opened.params["view"]
+    people = next(block["element"] for block in view["blocks"] if block.get("block_id") == "people")
+    assert people["initial_users"] == ["UBOB"]
+    assert "tell me what happened" in str(view["blocks"])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos
-from bot.evidence.parsing import leading_people, only_hashtags
+from bot.evidence.parsing import leading_people, no_story
 from bot.evidence.service import MAX_TEXT_LENGTH
 from bot.ui.text import escape, readable
 from standin.webapi import SlackStandIn
@@ -66,8 +66,8 @@ def _check_outcome(app: RunningApp, typed: str, before_calls: int, before_rows: 
     if model is EvidenceEntry and typed.strip() == "":
         assert rows == before_rows and app.standin.calls_to("views.open")
         return "blank: form opened"
-    if model is EvidenceEntry and only_hashtags(typed):
-        # A tag and no story (`/brag #review`): the form opens, filed under the tag.
+    if model is EvidenceEntry and no_story(typed):
+        # Tags or people and no story (`/brag #review`, `/brag @bob`): the form opens.
         assert rows == before_rows and app.standin.calls_to("views.open")
         return "only tags: form opened"
     assert responses, "every command gets an answer"

@@ -11,7 +11,7 @@ from bot.evidence.parsing import (
     leading_mention,
     leading_people,
     malformed_mentions,
-    only_hashtags,
+    no_story,
     parse_evidence,
 )
 
@@ -120,11 +120,16 @@ def test_form_people_add_mentions_and_respect_removals() -> None:
         ("#1", False),
         ("", False),
         ("<#C0TEAM|team>", False),
+        ("<@UBOB>", True),
+        ("<@UBOB|bob> <@W0CAROL> #review", True),
+        ("<@UBOB> thanks", False),
+        ("@bob", False),  # typed as text, not a mention Slack resolved: a story of one word
     ],
 )
-def test_only_hashtags(text: str, expected: bool) -> None:
-    """`/brag #review` is a tag with no story (it opens the form); any word makes it a story."""
-    assert only_hashtags(text) is expected
+def test_no_story(text: str, expected: bool) -> None:
+    """`/brag #review` or `/brag @bob` names a kind or a person but no story (it opens the
+    form); any word makes it a story."""
+    assert no_story(text) is expected
 
 
 def test_bare_names_are_the_typed_at_names() -> None:

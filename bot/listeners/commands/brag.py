@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.evidence import flows
 from bot.evidence import service as evidence
-from bot.evidence.parsing import malformed_mentions, only_hashtags, parse_evidence
+from bot.evidence.parsing import malformed_mentions, no_story, parse_evidence
 from bot.listeners.support import coaching_library, db, respond_all
 from bot.slack.people import names_in, profile_or_none
 from bot.ui import evidence as ui
@@ -40,8 +40,9 @@ def handle_brag(
         form = ui.EntryForm(metadata={"src": evidence.MODAL})
         client.views_open(trigger_id=command["trigger_id"], view=ui.entry_modal(form, library))
         return
-    if only_hashtags(typed):
-        # A tag and no story (`/brag #review`): the form, filed under the tag's dimension.
+    if no_story(typed):
+        # Tags or people and no story (`/brag #review`, `/brag @bob`): the form, filed under
+        # the tag's dimension with the people chosen, asking what happened.
         client.views_open(
             trigger_id=command["trigger_id"],
             view=ui.entry_modal(ui.tagged_form(typed, library, src=evidence.BRAG), library),
