@@ -279,8 +279,10 @@ class Sandbox:
         for instant in (self._saved_clock(), self.start_at):
             if instant is not None and instant > clock.now():
                 clock.shift(instant - clock.now())
-        self._closers.append(self.save_clock)
+        # Closers run newest first: the clock is saved, then put back (the other order saved
+        # the wall clock, and a restarted sandbox lost the time it had been moved to).
         self._closers.append(clock.reset)
+        self._closers.append(self.save_clock)
 
     def _saved_clock(self) -> datetime | None:
         try:
