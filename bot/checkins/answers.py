@@ -172,7 +172,7 @@ def answer_with_form(
         link=form.link,
         impact=form.impact,
         visibility=form.visibility,
-        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at),
+        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at, now),
         checkin_id=checkin.id,
     )
     answer = Answer(
@@ -389,7 +389,7 @@ def answer_from_dm(
         scope=parsed.scope.scope_id if parsed.scope else None,
         people=list(parsed.people),
         link=parsed.links[0] if parsed.links else None,
-        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at),
+        occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at, now),
         source_channel_id=channel_id,
         source_message_ts=ts,
         checkin_id=checkin.id,

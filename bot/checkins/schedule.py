@@ -178,16 +178,24 @@ def reflected_monday(day: date) -> date:
     return monday - timedelta(weeks=1) if asks_about_previous_week(day) else monday
 
 
-def answer_instant(prefs: Preferences, slot_at: datetime) -> datetime:
+def answer_instant(
+    prefs: Preferences, slot_at: datetime, answered_at: datetime | None = None
+) -> datetime:
     """When an answer to the check-in of `slot_at` is dated: inside the week it asks about.
 
-    A check-in about its own week dates answers at its slot. One about the week that ended
-    dates them on that week's last work day, at the check-in's local time.
+    A check-in about its own week dates an answer when it was given (`answered_at`), but
+    never past that week's end: a Friday check-in answered on Sunday is Sunday's evidence,
+    answered the next Tuesday it is still the week's. One about the week that ended dates
+    answers on that week's last work day, at the check-in's local time.
     """
     zone = prefs.zone
     local = slot_at.astimezone(zone)
     if not asks_about_previous_week(local.date()):
-        return slot_at
+        if answered_at is None or answered_at <= slot_at:
+            return slot_at
+        next_monday = local.date() + timedelta(days=7 - local.weekday())
+        week_end = local_instant(next_monday, 0, zone).astimezone(UTC) - timedelta(seconds=1)
+        return min(answered_at, week_end)
     monday = reflected_monday(local.date())
     days = [monday + timedelta(days=n) for n in range(7)]
     day = next((d for d in reversed(days) if prefs.is_workday(d)), days[-1])

@@ -237,3 +237,17 @@ def test_describe_reads_naturally() -> None:
     )
     assert "Tuesday and Friday" in schedule.describe(fri_1500("UTC", cadence="twice_weekly"))
     assert schedule.describe(Preferences(cadence="off")) == "off"
+
+
+def test_an_answer_given_later_in_the_week_is_dated_when_given() -> None:
+    """A Friday check-in answered on Sunday is Sunday's evidence; answered on the next
+    Tuesday, it stays in its week (its last second). Failed before: always Friday 15:00."""
+    prefs = fri_1500("America/New_York")
+    slot = utc(2026, 12, 11, 20)  # Fri 11 Dec 15:00 in New York
+    sunday = utc(2026, 12, 13, 18)  # Sun 13 Dec 13:00 there
+    assert schedule.answer_instant(prefs, slot, sunday) == sunday
+    tuesday = utc(2026, 12, 15, 14)
+    week_end = schedule.answer_instant(prefs, slot, tuesday)
+    assert week_end.astimezone(prefs.zone).strftime("%a %d %H:%M:%S") == "Sun 13 23:59:59"
+    assert schedule.answer_instant(prefs, slot, slot - timedelta(hours=1)) == slot
+    assert schedule.answer_instant(prefs, slot) == slot

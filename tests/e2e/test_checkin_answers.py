@@ -91,7 +91,9 @@ def test_answer_button_modal_stores_evidence_and_closes_the_question(
     assert entry.people == ["UBOB", "UCAROL"]
     assert (entry.dimension, entry.scope, entry.visibility) == ("unblocking", "cross_team", "team")
     assert (entry.link, entry.impact) == ("https://example.com/pr/1", "Saved two days")
-    assert entry.occurred_at == row.slot_at  # a late answer still counts for its week
+    # A late answer still counts for its week: dated at its very end, not when given.
+    assert row.slot_at <= entry.occurred_at < row.slot_at + timedelta(days=7)
+    assert entry.occurred_at < clock.now() - timedelta(days=1)
     assert answer.prompt_id == row.prompt_ids[0] and answer.evidence_id == entry.id
     assert checkin.status == "answered" and checkin.answered_at is not None
     updated = latest(running_app)
