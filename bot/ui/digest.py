@@ -34,9 +34,11 @@ HIGHLIGHT_TEXT_LIMIT = 500
 
 
 def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
+    """The seven days a digest covers, up to its slot: "Mon 16 Nov 09:00 – Mon 23 Nov 2026
+    09:00" (the times show it is seven days, not eight, from slot to slot)."""
     start = digest.period_start.astimezone(tz)
-    last = (digest.period_end.astimezone(tz)).date()
-    return f"{start:%a %d %b} – {last:%a %d %b %Y}"
+    end = digest.period_end.astimezone(tz)
+    return f"{start:%a %d %b %H:%M} – {end:%a %d %b %Y %H:%M}"
 
 
 def _count(number: int, one: str) -> str:

@@ -322,7 +322,7 @@ def test_digest_numbers_count_what_members_logged_in_lines_of_their_own(
     assert render_message(post, names)[:7] == [
         "Team multiplier digest · #team-payments",
         "═══════════════════════════════════════",
-        "  Mon 16 Nov – Mon 23 Nov 2026",
+        "  Mon 16 Nov 09:00 – Mon 23 Nov 2026 09:00",
         "3 people took part · 2 people helped by their work",
         "4 entries logged: 3 multiplier work · 2 beyond the team · 1 written artefact",
         "  🔓 Unblocking people 1 · 🔍 Reviews that caught problems 1 · 📝 Writing that travels 1 "
