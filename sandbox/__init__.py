@@ -9,6 +9,7 @@ reaches the app as Slack-signed HTTP requests.
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,23 +27,49 @@ class SandboxStartError(Exception):
 HISTORY_FILE = Path.home() / ".multiplier_sandbox_history"
 
 
-@contextmanager
-def _interrupts_for_this_thread_only() -> Iterator[None]:
-    """Threads started inside the block never receive Ctrl-C's SIGINT.
+def _interrupt_main(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
-    The kernel hands a process's SIGINT to any thread that does not block it. Taken by one of
-    the app's background threads (its servers, the Home refresher), it would wait unnoticed
-    while the main thread sits in input() at the prompt: Ctrl-C would do nothing. Threads
-    inherit the mask of the thread that starts them, so the sandbox's threads start with
-    SIGINT blocked, and only the chat's thread takes it.
+
+@contextmanager
+def ctrl_c_reaches_the_chat() -> Iterator[None]:
+    """Inside the block, Ctrl-C always interrupts the main thread, even in input().
+
+    The kernel hands a process's SIGINT to any thread that does not block it. Taken by one
+    of the app's threads (its servers, the Home refresher, a sender pool), it would wait
+    unnoticed while the main thread sits in input() at the prompt: Ctrl-C would do nothing.
+    So SIGINT is blocked in every thread (threads inherit the mask of the one that starts
+    them), one small thread waits for it with sigwait, and hands it to the main thread as
+    SIGUSR1, whose handler raises KeyboardInterrupt there: in input() or in a command.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: signals go to the main thread
+    if (
+        not hasattr(signal, "pthread_sigmask")  # Windows: signals go to the main thread
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
+    main = threading.get_ident()  # the main thread's: checked above
+    stop = threading.Event()
+
+    def forward() -> None:
+        while True:
+            signal.sigwait({signal.SIGINT})
+            if stop.is_set():
+                return
+            signal.pthread_kill(main, signal.SIGUSR1)
+
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGUSR1, _interrupt_main)
+    forwarder = threading.Thread(target=forward, name="ctrl-c", daemon=True)
+    forwarder.start()
     try:
         yield
     finally:
+        stop.set()
+        if forwarder.ident is not None:
+            signal.pthread_kill(forwarder.ident, signal.SIGINT)  # ends its sigwait
+        forwarder.join(5)
+        signal.signal(signal.SIGUSR1, previous)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
@@ -59,14 +86,16 @@ def run_sandbox(
     from sandbox.chat import run_chat
     from sandbox.workspace import Sandbox
 
-    sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
-    try:
-        with _interrupts_for_this_thread_only():
+    with ctrl_c_reaches_the_chat():
+        sandbox = Sandbox(db_path=db_path, fresh=fresh, settings=settings)
+        try:
             sandbox.start()
-    except Exception as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        raise SandboxStartError(f"{type(error).__name__}: {reason[0] if reason else ''}") from error
-    try:
-        return run_chat(sandbox, stdin=stdin, stdout=stdout, user=user, history=HISTORY_FILE)
-    finally:
-        sandbox.close()
+        except Exception as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+            raise SandboxStartError(
+                f"{type(error).__name__}: {reason[0] if reason else ''}"
+            ) from error
+        try:
+            return run_chat(sandbox, stdin=stdin, stdout=stdout, user=user, history=HISTORY_FILE)
+        finally:
+            sandbox.close()
