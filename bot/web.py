@@ -155,8 +155,15 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        """Stop accepting, finish running requests, close kept-alive connections, return."""
-        socket_map = getattr(self._server, "_map", None) or self._server.map
+        """Stop accepting, finish running requests, close kept-alive connections, return.
+
+        Stopping a stopped server does nothing.
+        """
+        if not self.running:
+            return
+        socket_map = getattr(self._server, "_map", None)
+        if socket_map is None:  # waitress keeps its socket map under one name or the other
+            socket_map = self._server.map
 
         def close_everything() -> None:
             # Runs inside the server's loop: once its socket map is empty the loop returns.
@@ -164,6 +171,11 @@ class WebServer:
                 dispatcher.close()
 
         self._server.task_dispatcher.shutdown(timeout=5)
-        self._server.trigger.pull_trigger(close_everything)
+        try:
+            self._server.trigger.pull_trigger(close_everything)
+        except OSError:
+            # The trigger is closed: the loop already closed everything (a second stop, or
+            # the loop ended on its own). Nothing is left to wake.
+            logger.debug("web server already stopped", exc_info=True)
         if self._thread is not None:
             self._thread.join(timeout=5)

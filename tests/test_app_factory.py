@@ -12,6 +12,7 @@ from bot.config import SettingsError, load_settings
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.scheduling.jobs import JobContext
+from tests.support.apps import RunningApp
 
 
 def _settings(tmp_path: Path, **values: object):
@@ -125,3 +126,12 @@ def test_worker_pool_covers_its_sending_threads(tmp_path: Path) -> None:
     pool = settings.database_pool("worker")
     assert pool.most >= 12 + 1  # and the scheduler's
     assert 0 < pool.kept <= pool.most
+
+
+def test_stopping_the_web_server_twice_is_harmless(running_app: RunningApp) -> None:
+    """A second stop (a shutdown path and a test's teardown both stopping) finds the loop
+    closed and returns (failed before, now and then: OSError, bad file descriptor)."""
+    running_app.server.stop()
+    assert not running_app.server.running
+    running_app.server.stop()
+    assert not running_app.server.running
