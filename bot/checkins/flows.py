@@ -9,7 +9,7 @@ redraw or post. A check-in's buttons and answers are redrawn from what was commi
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -25,15 +25,14 @@ from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence.parsing import bare_names
 from bot.ui import checkins as ui
+from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
-from bot.workspaces.service import apply_profile
+from bot.workspaces.flows import ProfileReader
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["NotYours"]
 
-# users.info's user object for a Slack id, or None when Slack cannot say.
-ProfileReader = Callable[[str], Mapping[str, Any] | None]
 # `@name`s typed as text → the Slack ids they name (those found).
 PeopleFinder = Callable[[Sequence[str]], dict[str, str]]
 
@@ -83,21 +82,8 @@ def discard(*, session: Session) -> None:
 
 
 def ensure_timezone(*, session: Session, user: User, read_profile: ProfileReader) -> None:
-    """On first contact, take the user's time zone from Slack (kept fresh by user_change).
-
-    When Slack cannot say, the zone stays UTC until user_change brings it. Commits what the
-    unit of work did so far (finding or creating the user) first: no connection (on SQLite,
-    the write lock) is held while Slack answers, so a burst of first contacts does not
-    exhaust the pool.
-    """
-    if user.tz_refreshed_at is not None:
-        return
-    session.commit()
-    profile = read_profile(user.slack_user_id)
-    if profile is None:
-        return
-    apply_profile(user, dict(profile))
-    session.flush()
+    """Before scheduling, the user's own zone (see bot.workspaces.flows.learn_zone)."""
+    workspace_flows.learn_zone(session=session, user=user, read_profile=read_profile)
 
 
 def redraw(

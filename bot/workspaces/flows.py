@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -117,8 +117,8 @@ def is_forgotten(*, session: Session, team_id: str, slack_user_id: str) -> bool:
     return user is None
 
 
-# users.info for a Slack user id: their profile, or None when Slack cannot say.
-ProfileReader = Callable[[str], dict[str, Any] | None]
+# users.info's user object for a Slack id, or None when Slack cannot say.
+ProfileReader = Callable[[str], Mapping[str, Any] | None]
 
 
 def no_profile(_slack_user_id: str) -> None:
@@ -144,10 +144,20 @@ def meet(
     user, first_contact = workspaces.meet_user(
         session=session, team_id=team_id, slack_user_id=slack_user_id, enterprise_id=enterprise_id
     )
-    if first_contact and user.tz_refreshed_at is None:
-        session.commit()
-        profile = read_profile(slack_user_id)
-        if profile:
-            workspaces.apply_profile(user, dict(profile))
-            session.flush()
+    if first_contact:
+        learn_zone(session=session, user=user, read_profile=read_profile)
     return user
+
+
+def learn_zone(*, session: Session, user: User, read_profile: ProfileReader) -> None:
+    """Take the user's time zone (and profile) from Slack, unless already known (user_change
+    keeps it fresh). Commits what the unit of work did so far first: no connection (on
+    SQLite, the write lock) is held while Slack answers, so a burst of first contacts does
+    not exhaust the pool. When Slack cannot say, the zone stays as stored (UTC)."""
+    if user.tz_refreshed_at is not None:
+        return
+    session.commit()
+    profile = read_profile(user.slack_user_id)
+    if profile:
+        workspaces.apply_profile(user, dict(profile))
+        session.flush()
