@@ -11,6 +11,7 @@ from bot.checkins.answers import AnswerForm, Reply
 from bot.coaching import followups
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
+from bot.delivery.status import CheckInStatus
 from bot.ui import checkins as ui
 
 
@@ -74,7 +75,10 @@ def reads_as_last_week(checkin: CheckIn, tz: str | None) -> bool:
     """Whether the check-in on screen (posted at its slot, or again when a snooze ended)
     arrived after the week it is about had ended."""
     zone = schedule.zone_for(tz)
-    shown = checkin.snoozed_until or checkin.slot_at
+    # While snoozed, the message on screen is still the one posted at the slot; once the
+    # snooze has ended it was posted again, at snoozed_until.
+    reposted = checkin.snoozed_until is not None and checkin.status != CheckInStatus.SNOOZED
+    shown = checkin.snoozed_until if reposted and checkin.snoozed_until else checkin.slot_at
     return is_past(week_about(checkin.slot_at.astimezone(zone)), shown.astimezone(zone).date())
 
 

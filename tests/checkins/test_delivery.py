@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.checkins import answers, schedule, service
+from bot.checkins import answers, present, schedule, service
+from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import CheckIn, EvidenceEntry, User
 from standin.webapi import SlackStandIn
@@ -244,6 +245,12 @@ def test_snooze_brings_the_checkin_back_once(database: Database, standin: SlackS
         assert change.until == utc(2026, 11, 23, 15)
         again = answers.snooze(session=session, user=row, checkin_id=checkin.id, now=friday)
         assert not again.changed
+        # Redrawn on Friday as snoozed, the message still names this week (failed once: the
+        # snooze's Monday made it "last week" while the person was looking at it on Friday).
+        snoozed = present.current_message(
+            library=default_library(), checkin=checkin, answers=[], tz=row.tz
+        )
+        assert "this week (16–22 Nov)" in str(snoozed["blocks"])
     assert run.run(utc(2026, 11, 21, 15)).sent == 0  # Saturday
     assert run.run(utc(2026, 11, 23, 14, 59)).sent == 0
     assert run.run(utc(2026, 11, 23, 15)).sent == 1
