@@ -27,10 +27,6 @@ class SandboxStartError(Exception):
 HISTORY_FILE = Path.home() / ".multiplier_sandbox_history"
 
 
-def _interrupt_main(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @contextmanager
 def ctrl_c_reaches_the_chat() -> Iterator[None]:
     """Inside the block, Ctrl-C always interrupts the main thread, even in input().
@@ -40,7 +36,9 @@ def ctrl_c_reaches_the_chat() -> Iterator[None]:
     unnoticed while the main thread sits in input() at the prompt: Ctrl-C would do nothing.
     So SIGINT is blocked in every thread (threads inherit the mask of the one that starts
     them), one small thread waits for it with sigwait, and hands it to the main thread as
-    SIGUSR1, whose handler raises KeyboardInterrupt there: in input() or in a command.
+    SIGUSR1, whose handler raises KeyboardInterrupt there: in input() or in a command. It is
+    handed again until the handler has run: one landing in the instant before input()
+    starts waiting would otherwise be noted and never acted on.
     """
     if (
         not hasattr(signal, "pthread_sigmask")  # Windows: signals go to the main thread
@@ -50,16 +48,26 @@ def ctrl_c_reaches_the_chat() -> Iterator[None]:
         return
     main = threading.get_ident()  # the main thread's: checked above
     stop = threading.Event()
+    handled = threading.Event()
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        handled.set()
+        raise KeyboardInterrupt
 
     def forward() -> None:
         while True:
             signal.sigwait({signal.SIGINT})
             if stop.is_set():
                 return
-            signal.pthread_kill(main, signal.SIGUSR1)
+            handled.clear()
+            # A signal landing just before input() starts waiting is noted but wakes nothing
+            # (the prompt would sit there): send it again until the main thread has acted.
+            while not handled.is_set() and not stop.is_set():
+                signal.pthread_kill(main, signal.SIGUSR1)
+                handled.wait(0.2)
 
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    previous = signal.signal(signal.SIGUSR1, _interrupt_main)
+    previous = signal.signal(signal.SIGUSR1, interrupt)
     forwarder = threading.Thread(target=forward, name="ctrl-c", daemon=True)
     forwarder.start()
     try:
