@@ -8,7 +8,7 @@ check-in; late answers count for the check-in's week.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -175,19 +175,9 @@ def answer_with_form(
         occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at, now),
         checkin_id=checkin.id,
     )
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="answer",
-        text=form.text,
-        source="modal",
-        evidence_id=entry.id,
+    (answer,) = _add_answers(
+        session, user, checkin, now, [prompt_id], "answer", "modal", form.text, entry.id
     )
-    session.add(answer)
-    _mark_answered(checkin, now)
-    session.flush()
     return Change(checkin, changed=True, answer=answer, unresolved=choices.unresolved)
 
 
@@ -200,18 +190,44 @@ def answer_nothing(
     existing = _answered(session, checkin, prompt_id)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="nothing",
-        source="button",
+    (answer,) = _add_answers(session, user, checkin, now, [prompt_id], "nothing", "button")
+    return Change(checkin, changed=True, answer=answer)
+
+
+def _add_answers(
+    session: Session,
+    user: User,
+    checkin: CheckIn,
+    now: datetime,
+    prompt_ids: Sequence[str | None],
+    kind: str,
+    source: str,
+    text: str | None = None,
+    evidence_id: int | None = None,
+    message: tuple[str, str] | None = None,
+) -> tuple[Answer, ...]:
+    """Store answers to a check-in's questions (one a prompt id) and mark it answered.
+    `message`: the DM they came in (channel, ts)."""
+    channel_id, message_ts = message or (None, None)
+    made = tuple(
+        Answer(
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            checkin_id=checkin.id,
+            prompt_id=prompt_id,
+            kind=kind,
+            text=text,
+            source=source,
+            evidence_id=evidence_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+        )
+        for prompt_id in prompt_ids
     )
-    session.add(answer)
+    session.add_all(made)
     _mark_answered(checkin, now)
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    return made
 
 
 def _still_open(checkin: CheckIn) -> bool:
@@ -394,22 +410,10 @@ def answer_from_dm(
         source_message_ts=ts,
         checkin_id=checkin.id,
     )
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="answer",
-        text=text,
-        source="dm",
-        evidence_id=entry.id,
-        channel_id=channel_id,
-        message_ts=ts,
+    made = _add_answers(
+        session, user, checkin, now, [prompt_id], "answer", "dm", text, entry.id, (channel_id, ts)
     )
-    session.add(answer)
-    _mark_answered(checkin, now)
-    session.flush()
-    return Reply(checkin, (answer,), "answer", _question_text(library, prompt_id), label, entry)
+    return Reply(checkin, made, "answer", _question_text(library, prompt_id), label, entry)
 
 
 def _question_text(library: CoachingLibrary, prompt_id: str | None) -> str | None:
@@ -432,24 +436,10 @@ def _nothing_from_dm(
     """ "Nothing this week" typed as a reply: every open question answered with nothing."""
     if not open_prompts:
         return None
-    made = []
-    for prompt_id in open_prompts:
-        answer = Answer(
-            workspace_id=user.workspace_id,
-            user_id=user.id,
-            checkin_id=checkin.id,
-            prompt_id=prompt_id,
-            kind="nothing",
-            text=text,
-            source="dm",
-            channel_id=channel_id,
-            message_ts=ts,
-        )
-        session.add(answer)
-        made.append(answer)
-    _mark_answered(checkin, now)
-    session.flush()
-    return Reply(checkin, tuple(made), "nothing")
+    made = _add_answers(
+        session, user, checkin, now, open_prompts, "nothing", "dm", text, None, (channel_id, ts)
+    )
+    return Reply(checkin, made, "nothing")
 
 
 def edit_dm_answer(
@@ -580,14 +570,14 @@ def relabel(
     answer, entry = answer_entry(session=session, user=user, answer_id=answer_id)
     if entry is None or change not in ("dimension", "scope"):
         raise NotYours(answer_id)
-    if change == "dimension":
-        changed = evidence.set_dimension(
-            session=session, user=user, entry_id=entry.id, dimension=dimension, library=library
-        )
-    else:
-        changed = evidence.set_scope(
-            session=session, user=user, entry_id=entry.id, scope=scope, library=library
-        )
+    changed = evidence.relabel(
+        session=session,
+        user=user,
+        entry_id=entry.id,
+        label="dimension" if change == "dimension" else "scope",
+        value=dimension if change == "dimension" else scope,
+        library=library,
+    )
     if changed is None:
         raise NotYours(answer_id)
     return answer, changed

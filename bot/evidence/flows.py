@@ -411,49 +411,31 @@ def delete_entry(
     return payload
 
 
-def set_visibility(
+def change_entry(
     *,
     session: Session,
     user: User,
     entry_id: str,
+    change: str,
     value: str,
     block_id: str,
     library: CoachingLibrary,
 ) -> dict[str, Any]:
-    """Share an entry with the team, or make it private again; the message redrawn."""
-    entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
-    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
-
-
-def set_dimension(
-    *,
-    session: Session,
-    user: User,
-    entry_id: str,
-    dimension: str | None,
-    block_id: str,
-    library: CoachingLibrary,
-) -> dict[str, Any]:
-    """File an entry under another dimension; the message redrawn."""
-    entry = evidence.set_dimension(
-        session=session, user=user, entry_id=entry_id, dimension=dimension, library=library
-    )
-    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
-
-
-def set_scope(
-    *,
-    session: Session,
-    user: User,
-    entry_id: str,
-    scope: str | None,
-    block_id: str,
-    library: CoachingLibrary,
-) -> dict[str, Any]:
-    """Set how far an entry reached; the message redrawn."""
-    entry = evidence.set_scope(
-        session=session, user=user, entry_id=entry_id, scope=scope, library=library
-    )
+    """Share an entry with the team or make it private again (`change` "visibility"), or
+    file it under another dimension or scope; the message redrawn."""
+    if change == "visibility":
+        entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
+    elif change in ("dimension", "scope"):
+        entry = evidence.relabel(
+            session=session,
+            user=user,
+            entry_id=entry_id,
+            label="dimension" if change == "dimension" else "scope",
+            value=value,
+            library=library,
+        )
+    else:
+        entry = None
     return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
 
 

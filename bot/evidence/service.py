@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -197,42 +198,24 @@ def delete_entry(*, session: Session, user: User, entry_id: int | str | None) ->
     return True
 
 
-def set_dimension(
+def relabel(
     *,
     session: Session,
     user: User,
     entry_id: int | str | None,
-    dimension: str | None,
+    label: Literal["dimension", "scope"],
+    value: str | None,
     library: CoachingLibrary,
 ) -> EvidenceEntry | None:
-    """Re-file the user's own entry under another dimension (or none): a correction the
-    workspace's classifier remembers."""
-    if dimension and dimension not in library.dimension_ids:
+    """Re-file the user's own entry under another dimension, or set how far it reached
+    (`label`; an empty value: none): a correction the workspace's classifier remembers."""
+    known = library.dimension_ids if label == "dimension" else library.scope_ids
+    if value and value not in known:
         return None
     entry = get_own_entry(session=session, user=user, entry_id=entry_id)
     if entry is None:
         return None
-    entry.dimension = dimension or None
-    session.flush()
-    examples.remember_correction(session=session, user=user, entry=entry)
-    return entry
-
-
-def set_scope(
-    *,
-    session: Session,
-    user: User,
-    entry_id: int | str | None,
-    scope: str | None,
-    library: CoachingLibrary,
-) -> EvidenceEntry | None:
-    """Set how far the user's own entry reached (or none): a correction, remembered too."""
-    if scope and scope not in library.scope_ids:
-        return None
-    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
-    if entry is None:
-        return None
-    entry.scope = scope or None
+    setattr(entry, label, value or None)
     session.flush()
     examples.remember_correction(session=session, user=user, entry=entry)
     return entry
