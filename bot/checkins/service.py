@@ -22,8 +22,6 @@ _Owned = TypeVar("_Owned", CheckIn, Answer)
 MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
 KEEP_DUE = timedelta(hours=1)
-# Statuses of a check-in that reached the user (or may have).
-DELIVERED = ("claimed", "sent", "unknown", "answered", "snoozed", "skipped")
 # Reasons the worker marks a user inactive; a later sign of life clears them.
 SEND_FAILURE_PREFIX = "slack:"
 

@@ -235,18 +235,6 @@ def set_visibility(
     return entry
 
 
-def recent_entries(*, session: Session, user: User, limit: int = 10) -> list[EvidenceEntry]:
-    """The user's own most recent entries, newest first."""
-    return list(
-        session.scalars(
-            select(EvidenceEntry)
-            .where(visibility.owned_by(user))
-            .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
-            .limit(limit)
-        )
-    )
-
-
 @dataclass(frozen=True)
 class EntryFilter:
     """Which of the user's entries to list: a dimension, a period, the newest N."""
@@ -467,18 +455,6 @@ def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None
     ).one_or_none()
     if kudos is None or not visibility.can_change_kudos_sharing(kudos, giver):
         return None
-    return kudos
-
-
-def set_kudos_sharing(
-    *, session: Session, giver: User, kudos_id: int | str | None, share: bool
-) -> Kudos | None:
-    """The giver allows (or withdraws) their kudos from team digests."""
-    kudos = get_given_kudos(session=session, giver=giver, kudos_id=kudos_id)
-    if kudos is None:
-        return None
-    kudos.share_in_digest = share
-    session.flush()
     return kudos
 
 

@@ -67,18 +67,6 @@ KUDOS_SHARE = "kudos_share"
 FORGET_CONFIRM = "forget_me_confirm"
 FORGET_CANCEL = "forget_me_cancel"
 ENTRY_VIEW = "evidence_entry"
-ACTION_IDS = (
-    EDIT,
-    DELETE,
-    SHARE,
-    DIMENSION,
-    SCOPE,
-    PAGE,
-    PAGE_NEWER,
-    KUDOS_SHARE,
-    FORGET_CONFIRM,
-    FORGET_CANCEL,
-)
 
 CONFIRMATION_BLOCK = "evc"
 KUDOS_RECEIVED_BLOCK = "evk"
