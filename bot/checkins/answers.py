@@ -24,6 +24,7 @@ from bot.delivery.status import CheckInStatus
 from bot.evidence import examples
 from bot.evidence import service as evidence
 from bot.evidence.parsing import FormChoices, form_choices
+from bot.ui.checkins import AnswerForm
 
 # A check-in stays open for top-level replies this long after it was sent.
 OPEN_FOR = timedelta(days=7)
@@ -36,19 +37,6 @@ OPEN_AT_TOP_LEVEL = ("sent", "answered", "snoozed")
 
 class NotYours(Exception):
     """The id names no check-in or answer of this user in this workspace."""
-
-
-@dataclass(frozen=True)
-class AnswerForm:
-    """What the answer modal submitted, already validated by the listener."""
-
-    text: str
-    people: tuple[str, ...] = ()
-    dimension: str | None = None
-    scope: str | None = None
-    link: str | None = None
-    impact: str | None = None
-    visibility: str = "private"
 
 
 @dataclass(frozen=True)

@@ -424,7 +424,8 @@ def _modal(
 
 @dataclass(frozen=True)
 class AnswerForm:
-    """Initial values of the answer modal (empty for a new answer)."""
+    """The answer modal's values: what it opens with (empty for a new answer; `names`
+    names the mentions in a stored text), and what it submitted once checked."""
 
     text: str = ""
     people: tuple[str, ...] = ()
