@@ -267,24 +267,14 @@ def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
 
 
 def deleted() -> Payload:
-    text = "Deleted. That entry is gone from your evidence log."
-    return {
-        "response_type": "ephemeral",
-        "replace_original": True,
-        "text": text,
-        "blocks": [section(text)],
-    }
+    return notice("Deleted. That entry is gone from your evidence log.", replace=True)
 
 
 def not_yours() -> Payload:
     """A refusal for an id that is not the clicking user's: nothing changed."""
-    text = "I couldn't find that among your entries (it may have been deleted), so nothing changed."
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": text,
-        "blocks": [section(text)],
-    }
+    return notice(
+        "I couldn't find that among your entries (it may have been deleted), so nothing changed."
+    )
 
 
 def notice(text: str, *, replace: bool = False) -> Payload:
