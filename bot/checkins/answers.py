@@ -450,7 +450,7 @@ def edit_dm_answer(
         return None
     for answer in answers:
         answer.text = text
-        entry = _own_entry(session, user, answer.evidence_id)
+        entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
         if entry is None:
             continue
         parsed = classify.parse_text(text, library)
@@ -463,15 +463,6 @@ def edit_dm_answer(
     return session.get(CheckIn, answers[0].checkin_id)
 
 
-def _own_entry(session: Session, user: User, entry_id: int | None) -> EvidenceEntry | None:
-    if entry_id is None:
-        return None
-    entry = session.get(EvidenceEntry, entry_id)
-    if entry is None or entry.user_id != user.id or entry.workspace_id != user.workspace_id:
-        return None
-    return entry
-
-
 def answer_form_of(
     *, session: Session, user: User, answer_id: int | None
 ) -> tuple[Answer, AnswerForm]:
@@ -479,7 +470,7 @@ def answer_form_of(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     if entry is None:
         return answer, AnswerForm(text=answer.text or "")
     return answer, AnswerForm(
@@ -509,7 +500,7 @@ def edit_answer(
         raise NotYours(answer_id)
     checkin = session.get_one(CheckIn, answer.checkin_id)
     answer.text = form.text
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     choices = None
     if entry is not None:
         form, choices = read_form_text(
@@ -540,7 +531,7 @@ def answer_entry(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id)
     if answer is None:
         raise NotYours(answer_id)
-    return answer, _own_entry(session, user, answer.evidence_id)
+    return answer, evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
 
 
 def relabel(
@@ -577,7 +568,7 @@ def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Chang
     if answer is None:
         raise NotYours(answer_id)
     checkin = session.get_one(CheckIn, answer.checkin_id)
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     session.delete(answer)
     if entry is not None:
         session.delete(entry)
