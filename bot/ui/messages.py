@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
     Block,
+    Payload,
     block_text_length,
     context,
+    message,
     section,
 )
 from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable, safe, take_escaped, truncate
 from bot.ui.utf16 import utf16_len
-
-Payload = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class CommandNames:
     multiplier: str = "/multiplier"
 
 
-def help_message(names: CommandNames) -> dict[str, Any]:
+def help_message(names: CommandNames) -> Payload:
     """Usage for every command, short enough to read in one glance."""
     m = names.multiplier
     lines = [
@@ -54,11 +53,8 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         "is kept as you typed it, but only answers become evidence.",
     ]
     text = "\n".join(lines)
-    return {
-        "response_type": "ephemeral",
-        "text": truncate(text, 3000),
-        "blocks": [section(text), context("Everything you log is private unless you share it.")],
-    }
+    private = context("Everything you log is private unless you share it.")
+    return message(truncate(text, 3000), section(text), private, ephemeral=True)
 
 
 # ── Echoes: what the person typed, given back whole ────────────────────────────────────────
@@ -119,14 +115,8 @@ def echo_messages(
     for n, blocks in enumerate(pages, 1):
         if n - 1 in continued:
             blocks[0] = context(_CONTINUED.format(n=n, total=total))
-        messages.append(
-            {
-                "response_type": "ephemeral",
-                "replace_original": False,
-                "text": f"Your text, part {n} of {total}" if n > 1 else truncate(text, 3000),
-                "blocks": blocks,
-            }
-        )
+        part = f"Your text, part {n} of {total}" if n > 1 else truncate(text, 3000)
+        messages.append(message(part, *blocks, ephemeral=True, replace_original=False))
     return messages
 
 
@@ -154,13 +144,13 @@ def failure_notice(text: str, *, typed: str = "") -> list[Payload]:
     return echo_messages([section(safe(text))], typed, text=text)
 
 
-def dm_received(names: CommandNames) -> dict[str, Any]:
+def dm_received(names: CommandNames) -> Payload:
     """The reply to a DM that answers no check-in: kept, and where evidence goes instead."""
     text = (
         "Got it — I keep what you send me here. To log evidence with a dimension and the "
         f"people you helped, use `{names.brag}`; say `help` for everything I can do."
     )
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
 def something_went_wrong() -> str:
