@@ -419,11 +419,12 @@ Share = Annotated[float, BeforeValidator(_number(0, 1))]
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def _as(self, made: Callable[..., _Made]) -> _Made:
-        """`made` (a frozen dataclass) from this entry's fields of the same names; a rule's
-        `kind` is its class's, not a field."""
-        fields = type(self).model_fields
-        return made(**{name: getattr(self, name) for name in fields if name != "kind"})
+    def _as(self, made: Callable[..., _Made], leave_out: str = "kind", **given: object) -> _Made:
+        """`made` (a frozen dataclass) from this entry's fields of the same names, but
+        `leave_out` (a rule's `kind` is its class's), and the fields `given` instead."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.pop(leave_out, None)
+        return made(**(fields | given))
 
 
 class ContentEntry(_Entry, Generic[_Built]):
@@ -601,17 +602,8 @@ class NudgeEntry(ContentEntry[Nudge]):
 
     def build(self) -> Nudge:
         rule = self.rule.build()
-        return Nudge(
-            id=self.id,
-            mistake=self.mistake,
-            rule=rule,
-            message=self.message.format(**rule.params()),
-            suggestion=self.suggestion,
-            priority=self.priority,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-            template=self.message,
-        )
+        message = self.message.format(**rule.params())
+        return self._as(Nudge, rule=rule, message=message, template=self.message)
 
 
 class ReframeEntry(ContentEntry[Reframe]):
@@ -660,18 +652,12 @@ class ElementEntry(ContentEntry[PromotionElement]):
 
     def build(self) -> PromotionElement:
         feeds = self.feeds or Feeds()
-        return PromotionElement(
-            id=self.id,
-            name=self.name,
-            description=self.description,
-            guidance=self.guidance,
-            seed=self.seed,
+        return self._as(
+            PromotionElement,
+            leave_out="feeds",
             dimensions=feeds.dimensions,
             scopes=feeds.scopes,
             sources=feeds.sources,
-            manual=self.manual,
-            questions=self.questions,
-            seed_quote=self.seed_quote,
         )
 
 
