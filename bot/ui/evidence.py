@@ -610,7 +610,7 @@ def kudos_given(
 class KudosNotSent:
     """Someone named in a /kudos who did not receive it (reason: a KudosRefused constant)."""
 
-    who: str
+    who: str  # a Slack id, or the name as typed when Slack did not resolve it
     reason: str
     resolved: bool = True
 

@@ -89,9 +89,8 @@ def handle_kudos(
         daily_cap=settings(context).kudos_daily_cap,
         now=utcnow(),
     )
-    refusals = [ui.KudosNotSent(r.who, r.reason, r.resolved) for r in outcome.refused]
     if not outcome.given:
-        reply(ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))
+        reply(ui.kudos_refused(typed, outcome.refused, cap=outcome.cap, brag=names.brag))
         return
     respond(
         **ui.kudos_given(
@@ -100,8 +99,8 @@ def handle_kudos(
             daily_left=outcome.daily_left,
         )
     )
-    if refusals:
-        respond(**ui.kudos_not_sent(refusals, cap=outcome.cap, brag=names.brag))
+    if outcome.refused:
+        respond(**ui.kudos_not_sent(outcome.refused, cap=outcome.cap, brag=names.brag))
     undelivered = []
     for given in outcome.given:
         received = ui.kudos_received(given.entry, giver.slack_user_id, library, given.recipient.tz)
