@@ -1,29 +1,33 @@
-"""The outbox lifecycle of a delivery that is one row and one message (summaries, digests).
+"""The outbox lifecycle of everything the app sends on its own.
 
     pending ─claim─▶ claimed ─deliver─▶ sent | failed | pending (retry later)
                         └─ stale (worker died) ─look up by metadata─▶ sent | pending | unknown
 
-A feature supplies only what to send and where: its table, its metadata event type and key,
-where a row's message would be (`locate`), and how to deliver one claimed row. Claiming,
-the run's time budget, settling stale claims and the failure policy live here.
+`drain` is the one delivery loop: claim a batch (committed before any Web API call), deliver
+its items (on several threads for the check-in fan-out), record their outcomes, until nothing
+is left or the run's time budget is spent. `Outbox` is that loop for a delivery that is one
+row and one message (summaries, digests, reminders): a feature supplies only what to send and
+where: its table, its metadata event type and key, where a row's message would be
+(`locate`), and how to deliver one claimed row. Claiming, the budget, settling stale claims
+and the failure policy live here.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, Protocol
+from typing import Generic, TypeVar
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, claim_owner, stale_claims
-from bot.delivery.messages import SendFailed, Slack, token_source
+from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 
@@ -34,16 +38,6 @@ class Place:
 
     team_id: str
     channel: str
-
-
-class JobSource(Protocol):
-    """What a run needs of the scheduler's JobContext."""
-
-    database: Database
-    settings: Settings
-    worker_id: str
-
-    def client_for(self, team_id: str | None = None) -> WebClient: ...
 
 
 # `locate`'s answer when the row's recipient no longer exists: leave the claim alone.
@@ -63,31 +57,39 @@ class Outbox(Generic[Post]):
 
     def run(
         self,
-        jobs: JobSource,
+        *,
+        database: Database,
+        settings: Settings,
+        token_for: Callable[[str], str | None],
+        worker_id: str,
         now: datetime,
         deliver: Callable[[Sender, int], None],
-        *,
-        budget_seconds: float,
+        budget_seconds: float | None,
     ) -> int:
         """One run: settle stale claims, then claim and `deliver` rows for about
-        `budget_seconds`; the number of claims settled."""
-        sender = Sender(jobs.settings)
+        `budget_seconds` (None: until none is left); the number of claims settled."""
+        sender = Sender(settings)
         recovered = recover_stale(
-            database=jobs.database,
+            database=database,
             outbox=self,
             sender=sender,
-            token_for=token_source(jobs.client_for),
+            token_for=token_for,
             now=now,
             older_than=self.stale_after,
         )
+        owner = claim_owner(worker_id)
+
+        def claim_batch() -> list[int] | None:
+            with database.session() as session:
+                ids = claim(
+                    session=session, model=self.model, worker_id=owner, now=now, limit=self.batch
+                )
+            return ids or None
+
         drain(
-            database=jobs.database,
-            outbox=self,
-            worker_id=claim_owner(jobs.worker_id),
-            now=now,
+            claim=claim_batch,
             deliver=lambda post_id: deliver(sender, post_id),
             budget_seconds=budget_seconds,
-            batch=self.batch,
         )
         return recovered
 
@@ -123,28 +125,32 @@ def settle_failure(post: Post, error: SendFailed, *, max_attempts: int) -> bool:
     return False
 
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
 def drain(
     *,
-    database: Database,
-    outbox: Outbox[Post],
-    worker_id: str,
-    now: datetime,
-    deliver: Callable[[int], None],
-    budget_seconds: float,
-    batch: int,
+    claim: Callable[[], Sequence[Item] | None],
+    deliver: Callable[[Item], Result],
+    record: Callable[[list[Result]], None] | None = None,
+    budget_seconds: float | None,
+    threads: int = 1,
 ) -> None:
-    """Claim and deliver pending rows for about `budget_seconds`; the rest waits for a later
-    run, so a busy Monday cannot hold up the worker's other jobs for more than a tick."""
-    deadline = time.monotonic() + budget_seconds
-    while time.monotonic() < deadline:
-        with database.session() as session:
-            ids = claim(
-                session=session, model=outbox.model, worker_id=worker_id, now=now, limit=batch
-            )
-        if not ids:
-            return
-        for post_id in ids:
-            deliver(post_id)
+    """The one delivery loop: `claim` a batch and commit it (None: nothing is left; empty:
+    nothing to send in this one, look further), `deliver` each item (on `threads` threads),
+    `record` the results; for about `budget_seconds` (None: to the end). The rest waits for a
+    later run, so a busy Monday cannot hold up the worker's other jobs for more than a tick."""
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    with ThreadPoolExecutor(threads, thread_name_prefix="delivery") as pool:
+        while deadline is None or time.monotonic() < deadline:
+            items = claim()
+            if items is None:
+                return
+            # One thread: deliver here, so a feature's per-row session stays on this thread.
+            results = list(pool.map(deliver, items) if threads > 1 else map(deliver, items))
+            if record is not None and results:
+                record(results)
 
 
 def recover_stale(

@@ -13,7 +13,7 @@ from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.delivery import messages, outbox
 from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
@@ -73,9 +73,12 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         )
     tally = _Tally()
     recovered = DIGESTS.run(
-        ctx,
-        now,
-        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
         budget_seconds=RUN_BUDGET_SECONDS,
     )
     return JobResult(

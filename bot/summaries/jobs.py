@@ -101,9 +101,12 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
         )
     tally = _Tally()
     recovered = SUMMARIES.run(
-        ctx,
-        now,
-        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
         budget_seconds=RUN_BUDGET_SECONDS,
     )
     return JobResult(

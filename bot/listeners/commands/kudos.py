@@ -9,6 +9,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db.base import utcnow
+from bot.delivery import messages as delivery
+from bot.delivery.messages import Slack
+from bot.delivery.sender import Sender
 from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import leading_people, malformed_mentions
@@ -17,7 +20,6 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
-    message_payload,
     respond_all,
     settings,
 )
@@ -102,14 +104,18 @@ def handle_kudos(
     )
     if refusals:
         respond(**ui.kudos_not_sent(refusals, cap=outcome.cap, brag=names.brag))
-    undelivered = []
-    for given in outcome.given:
-        received = ui.kudos_received(given.entry, giver.slack_user_id, library, given.recipient.tz)
-        try:
-            client.chat_postMessage(
-                channel=given.recipient.slack_user_id, **message_payload(received)
+    # Through the delivery core (pacing, Retry-After, the one error classification), at once:
+    # the kudos is already on each log, so this DM is a notice, not a record to keep safe.
+    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
+    undelivered = delivery.notify(
+        slack,
+        [
+            (
+                g.recipient.slack_user_id,
+                ui.kudos_received(g.entry, giver.slack_user_id, library, g.recipient.tz),
             )
-        except SlackApiError:
-            undelivered.append(given.recipient.slack_user_id)
+            for g in outcome.given
+        ],
+    )
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))
