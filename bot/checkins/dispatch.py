@@ -163,10 +163,6 @@ class Dispatcher:
             delivery.record(
                 session=session, owner=self.owner, outcomes=outcomes, real_now=clock.now()
             )
-        self._count(report, outcomes)
-
-    @staticmethod
-    def _count(report: Report, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             if outcome.status == "sent":
                 report.sent += 1
@@ -198,9 +194,7 @@ class Dispatcher:
         slack = Slack.for_token(self.sender, token, item.team_id)
         client = slack.client
 
-        def check() -> dict[str, Any] | None:
-            return self._find_posted(slack, item)
-
+        check = functools.partial(self._find_posted, slack, item)
         if item.needs_check or item.check_only:
             try:
                 found = check()
@@ -229,7 +223,7 @@ class Dispatcher:
             ),
             workspace=item.team_id,
             channel=item.slack_user_id,
-            check=lambda: self._checked(check),
+            check=check,  # a failed look-up counts as ambiguous: nothing is resent
         )
         return self._outcome(item, result)
 
@@ -248,13 +242,6 @@ class Dispatcher:
         with self._lock:
             self._tokens[team_id] = token
         return token
-
-    @staticmethod
-    def _checked(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
-        try:
-            return check()
-        except SendFailed as lookup:
-            raise RuntimeError(lookup.error) from None
 
     def _unsent(self, item: Outgoing) -> Outcome:
         if item.needs_check:

@@ -10,7 +10,6 @@ message metadata, so a retry after a crash or a 5xx looks for it in the DM and n
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,29 +23,25 @@ from bot.checkins.schedule import Preferences
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, ReminderPost, User, Workspace
-from bot.delivery import messages, outbox
+from bot.delivery import outbox
 from bot.delivery.claim import skip_locked
+from bot.delivery.errors import Outcome
 from bot.delivery.messages import SendFailed
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.ui.checkins import reminder_message
 from bot.workspaces.service import WorkspaceInactive
 
-logger = logging.getLogger(__name__)
-
 BATCH = 200
 EVENT_TYPE = "multiplier_reminder"
-MAX_ATTEMPTS = 3
 # A snooze moves a check-in by a day or over a weekend, and a reminder due on a weekend
 # moves to the next work day: reminders look this far back for candidates.
 _SNOOZE_SLACK = timedelta(days=14)
 
 
 @dataclass
-class RemindReport:
-    sent: int = 0
+class RemindReport(outbox.Tally):
     deferred: int = 0
-    failed: int = 0
 
     def summary(self) -> str:
         return (
@@ -103,19 +98,6 @@ def _queue_batch(
     return seen, last_id, deferred
 
 
-def queue_due(*, database: Database, now: datetime, delay: timedelta, grace: timedelta) -> int:
-    """Queue every reminder due at `now`, once; the number deferred for quiet hours."""
-    deferred = after_id = 0
-    while True:
-        with database.session() as session:
-            seen, after_id, held = _queue_batch(
-                session, now=now, delay=delay, grace=grace, after_id=after_id
-            )
-        deferred += held
-        if seen < BATCH:
-            return deferred
-
-
 def _locate(session: Session, post: ReminderPost) -> outbox.Place | object | None:
     team_id = session.scalar(
         select(Workspace.team_id)
@@ -131,6 +113,7 @@ REMINDERS = outbox.Outbox(
     key=lambda post: str(post.checkin_id),
     locate=_locate,
     stale_after=timedelta(minutes=15),
+    max_attempts=3,
 )
 
 
@@ -145,63 +128,45 @@ def send_reminders(
 ) -> RemindReport:
     """Queue every due reminder once, and post what is queued."""
     report = RemindReport()
-    report.deferred = queue_due(
-        database=database,
-        now=now,
-        delay=timedelta(hours=settings.checkin_reminder_hours),
-        grace=timedelta(hours=settings.checkin_grace_hours),
-    )
+    delay = timedelta(hours=settings.checkin_reminder_hours)
+    grace = timedelta(hours=settings.checkin_grace_hours)
+    after_id, seen = 0, BATCH
+    while seen == BATCH:
+        with database.session() as session:
+            seen, after_id, deferred = _queue_batch(
+                session, now=now, delay=delay, grace=grace, after_id=after_id
+            )
+        report.deferred += deferred
     REMINDERS.run(
         database=database,
         settings=settings,
         token_for=token_for,
         worker_id=worker_id,
         now=now,
-        deliver=lambda sender, post_id: _deliver(database, token_for, sender, post_id, now, report),
+        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post),
+        tally=report,
         budget_seconds=budget_seconds,
     )
     return report
 
 
 def _deliver(
-    database: Database,
-    token_for: Callable[[str], str | None],
-    sender: Sender,
-    post_id: int,
-    now: datetime,
-    report: RemindReport,
-) -> None:
-    with database.session() as session:
-        post = session.get(ReminderPost, post_id)
-        if post is None or post.status != DeliveryStatus.CLAIMED:
-            return
-        checkin = session.get_one(CheckIn, post.checkin_id)
-        user = session.get_one(User, checkin.user_id)
-        if checkin.answered_at is not None:  # answered while it waited
-            post.status = DeliveryStatus.SKIPPED
-            return
-        post.attempts += 1
-        try:
-            slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-            # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-            ts = REMINDERS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-            if ts is None:
-                message = reminder_message(
-                    slot_local=checkin.slot_at.astimezone(Preferences.of(user).zone)
-                )
-                ts = messages.post_message(
-                    slack, channel=post.channel_id, metadata=REMINDERS.metadata(post), **message
-                ).ts
-        except WorkspaceInactive:
-            post.status, post.last_error = DeliveryStatus.FAILED, "workspace inactive"
-            report.failed += 1
-            return
-        except SendFailed as error:
-            if outbox.settle_failure(post, error, max_attempts=MAX_ATTEMPTS):
-                report.failed += 1
-                logger.warning(
-                    "reminder not sent: %s", error.error, extra={"checkin_id": checkin.id}
-                )
-            return
-        outbox.mark_sent(post, ts, now)
-        report.sent += 1
+    session: Session, token_for: Callable[[str], str | None], sender: Sender, post: ReminderPost
+) -> str | None:
+    checkin = session.get_one(CheckIn, post.checkin_id)
+    user = session.get_one(User, checkin.user_id)
+    if checkin.answered_at is not None:  # answered while it waited
+        post.status = DeliveryStatus.SKIPPED
+        return None
+    post.attempts += 1
+    try:
+        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
+    except WorkspaceInactive:
+        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
+    # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
+    ts = REMINDERS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
+    slot_local = checkin.slot_at.astimezone(Preferences.of(user).zone)
+    return (
+        ts
+        or REMINDERS.post(slack, post, post.channel_id, reminder_message(slot_local=slot_local)).ts
+    )

@@ -24,7 +24,7 @@ from bot.db.models import CheckIn, OutboxRow
 
 Post = TypeVar("Post", bound=OutboxRow)
 # Any outbox row: status, claimed_by, claimed_at, last_error.
-Row = TypeVar("Row", CheckIn, OutboxRow)
+Row = TypeVar("Row", bound=CheckIn | OutboxRow)
 Ts = TypeVarTuple("Ts")
 
 
@@ -96,8 +96,8 @@ def lapsed(claimed_by: str | None, claimed_at: datetime | None, *, before: datet
 
 
 def stale_claims(
-    *, session: Session, model: type[Post], now: datetime, older_than: timedelta
-) -> list[Post]:
+    *, session: Session, model: type[Row], now: datetime, older_than: timedelta
+) -> list[Row]:
     """Rows whose worker disappeared mid-delivery (see `lapsed`)."""
     query = skip_locked(select(model).where(model.status == "claimed"), session)
     return [
@@ -112,16 +112,8 @@ def release_lapsed(
 ) -> int:
     """Settle lapsed claims (see `lapsed`) as `unknown` (maybe sent: the next attempt looks
     before sending); this owner's own claims stay."""
-    query = skip_locked(
-        select(model.id, model.claimed_by, model.claimed_at).where(model.status == "claimed"),
-        session,
-    )
-    gone = [
-        row
-        for row in session.execute(query)
-        if row.claimed_by != owner
-        and lapsed(row.claimed_by, row.claimed_at, before=real_now - lease)
-    ]
+    stale = stale_claims(session=session, model=model, now=real_now, older_than=lease)
+    gone = [row for row in stale if row.claimed_by != owner]
     for row in gone:
         session.execute(
             update(model)

@@ -7,7 +7,7 @@ no, so a job only decides what a failure means for its row: retry later, or stop
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,20 +102,6 @@ def post_message(
     if not result.ok:
         raise SendFailed.of(result)
     return Posted(channel=str(result.data["channel"]), ts=str(result.data["ts"]))
-
-
-def notify(slack: Slack, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
-    """Post each (channel or user id, {text, blocks}) at once, paced and classified like every
-    delivery; the channels Slack refused. For a notice whose record is already stored (a
-    kudos is on its recipient's log): a crash loses the notice, never the record."""
-    refused = []
-    for channel, message in messages:
-        try:
-            post_message(slack, channel=channel, text=message["text"], blocks=message["blocks"])
-        except SendFailed as error:
-            logger.info("notice not sent: %s", error.error)
-            refused.append(channel)
-    return refused
 
 
 def upload_png(

@@ -14,12 +14,13 @@ and the failure policy live here.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,11 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, claim_owner, stale_claims
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import Posted, SendFailed, Slack, post_message
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ class Place:
 GONE = object()
 
 
+@dataclass
+class Tally:
+    """What one run delivered (summaries, digests and reminders add their own counts)."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry: int = 0
+
+
 @dataclass(frozen=True)
 class Outbox(Generic[Post]):
     model: type[Post]
@@ -54,6 +67,7 @@ class Outbox(Generic[Post]):
     # A claim older than this lost its worker.
     stale_after: timedelta
     batch: int = 10
+    max_attempts: int = 5
 
     def run(
         self,
@@ -63,11 +77,13 @@ class Outbox(Generic[Post]):
         token_for: Callable[[str], str | None],
         worker_id: str,
         now: datetime,
-        deliver: Callable[[Sender, int], None],
+        deliver: Callable[[Session, Sender, Post], str | None],
+        tally: Tally,
         budget_seconds: float | None,
     ) -> int:
-        """One run: settle stale claims, then claim and `deliver` rows for about
-        `budget_seconds` (None: until none is left); the number of claims settled."""
+        """One run: settle stale claims, then claim rows and `deliver` each (its message's ts;
+        None when it set another status) for about `budget_seconds` (None: until none is
+        left), recording and counting the outcome in `tally`; the number of claims settled."""
         sender = Sender(settings)
         recovered = recover_stale(
             database=database,
@@ -86,16 +102,46 @@ class Outbox(Generic[Post]):
                 )
             return ids or None
 
-        drain(
-            claim=claim_batch,
-            deliver=lambda post_id: deliver(sender, post_id),
-            budget_seconds=budget_seconds,
-        )
+        def deliver_one(post_id: int) -> None:
+            with database.session() as session:
+                post = session.get(self.model, post_id)
+                if post is None or post.status != DeliveryStatus.CLAIMED:
+                    return
+                try:
+                    ts = deliver(session, sender, post)
+                except SendFailed as error:
+                    self.settle(post, error, tally)
+                    return
+                if ts is None:  # the feature decided not to send it (it says why)
+                    tally.skipped += 1
+                else:
+                    mark_sent(post, ts, now)
+                    tally.sent += 1
+
+        drain(claim=claim_batch, deliver=deliver_one, budget_seconds=budget_seconds)
         return recovered
+
+    def post(self, slack: Slack, post: Post, channel: str, message: dict[str, Any]) -> Posted:
+        """Post a row's {text, blocks} with the metadata that finds it again."""
+        return post_message(
+            slack,
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata=self.metadata(post),
+        )
 
     def metadata(self, post: Post) -> dict[str, object]:
         """The message metadata a delivery carries, so it can be found again."""
         return {"event_type": self.event_type, "event_payload": {"key": self.key(post)}}
+
+    def settle(self, post: Post, error: SendFailed, tally: Tally) -> None:
+        """Record and count a failed attempt: failed for good, or pending for a later run."""
+        if settle_failure(post, error, max_attempts=self.max_attempts):
+            tally.failed += 1
+            logger.warning("%s not sent: %s", self.event_type, error.error)
+        else:
+            tally.retry += 1
 
     def find_posted(self, slack: Slack, post: Post, channel: str) -> str | None:
         return reconcile.find_posted(

@@ -9,8 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db.base import utcnow
-from bot.delivery import messages as delivery
-from bot.delivery.messages import Slack
+from bot.delivery.messages import SendFailed, Slack, post_message
 from bot.delivery.sender import Sender
 from bot.evidence import flows
 from bot.evidence import service as evidence
@@ -107,15 +106,12 @@ def handle_kudos(
     # Through the delivery core (pacing, Retry-After, the one error classification), at once:
     # the kudos is already on each log, so this DM is a notice, not a record to keep safe.
     slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
-    undelivered = delivery.notify(
-        slack,
-        [
-            (
-                g.recipient.slack_user_id,
-                ui.kudos_received(g.entry, giver.slack_user_id, library, g.recipient.tz),
-            )
-            for g in outcome.given
-        ],
-    )
+    undelivered = []
+    for given in outcome.given:
+        received = ui.kudos_received(given.entry, giver.slack_user_id, library, given.recipient.tz)
+        try:
+            post_message(slack, channel=given.recipient.slack_user_id, **received)
+        except SendFailed:
+            undelivered.append(given.recipient.slack_user_id)
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))
