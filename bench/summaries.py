@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from bench.dataset import BENCH_CHANNEL, NOW, USERS, postgres_schema_url, slack_id
-from bot.coaching import default_library
+from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, EvidenceEntry, User
 from bot.digests import service as digests

@@ -62,10 +62,6 @@ def tag_request(**fields: str | None) -> dict[str, str]:
     return scope
 
 
-def current_request() -> dict[str, str]:
-    return dict(_request.get() or {})
-
-
 class ContextFilter(logging.Filter):
     """Adds the request's fields to a record, and scrubs tokens and request bodies."""
 

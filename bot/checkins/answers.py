@@ -8,7 +8,7 @@ check-in; late answers count for the check-in's week.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -24,6 +24,7 @@ from bot.delivery.status import CheckInStatus
 from bot.evidence import examples
 from bot.evidence import service as evidence
 from bot.evidence.parsing import FormChoices, form_choices
+from bot.ui.checkins import AnswerForm
 
 # A check-in stays open for top-level replies this long after it was sent.
 OPEN_FOR = timedelta(days=7)
@@ -36,19 +37,6 @@ OPEN_AT_TOP_LEVEL = ("sent", "answered", "snoozed")
 
 class NotYours(Exception):
     """The id names no check-in or answer of this user in this workspace."""
-
-
-@dataclass(frozen=True)
-class AnswerForm:
-    """What the answer modal submitted, already validated by the listener."""
-
-    text: str
-    people: tuple[str, ...] = ()
-    dimension: str | None = None
-    scope: str | None = None
-    link: str | None = None
-    impact: str | None = None
-    visibility: str = "private"
 
 
 @dataclass(frozen=True)
@@ -175,19 +163,9 @@ def answer_with_form(
         occurred_at=schedule.answer_instant(Preferences.of(user), checkin.slot_at, now),
         checkin_id=checkin.id,
     )
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="answer",
-        text=form.text,
-        source="modal",
-        evidence_id=entry.id,
+    (answer,) = _add_answers(
+        session, user, checkin, now, [prompt_id], "answer", "modal", form.text, entry.id
     )
-    session.add(answer)
-    _mark_answered(checkin, now)
-    session.flush()
     return Change(checkin, changed=True, answer=answer, unresolved=choices.unresolved)
 
 
@@ -200,18 +178,44 @@ def answer_nothing(
     existing = _answered(session, checkin, prompt_id)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="nothing",
-        source="button",
+    (answer,) = _add_answers(session, user, checkin, now, [prompt_id], "nothing", "button")
+    return Change(checkin, changed=True, answer=answer)
+
+
+def _add_answers(
+    session: Session,
+    user: User,
+    checkin: CheckIn,
+    now: datetime,
+    prompt_ids: Sequence[str | None],
+    kind: str,
+    source: str,
+    text: str | None = None,
+    evidence_id: int | None = None,
+    message: tuple[str, str] | None = None,
+) -> tuple[Answer, ...]:
+    """Store answers to a check-in's questions (one a prompt id) and mark it answered.
+    `message`: the DM they came in (channel, ts)."""
+    channel_id, message_ts = message or (None, None)
+    made = tuple(
+        Answer(
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            checkin_id=checkin.id,
+            prompt_id=prompt_id,
+            kind=kind,
+            text=text,
+            source=source,
+            evidence_id=evidence_id,
+            channel_id=channel_id,
+            message_ts=message_ts,
+        )
+        for prompt_id in prompt_ids
     )
-    session.add(answer)
+    session.add_all(made)
     _mark_answered(checkin, now)
     session.flush()
-    return Change(checkin, changed=True, answer=answer)
+    return made
 
 
 def _still_open(checkin: CheckIn) -> bool:
@@ -394,22 +398,10 @@ def answer_from_dm(
         source_message_ts=ts,
         checkin_id=checkin.id,
     )
-    answer = Answer(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        checkin_id=checkin.id,
-        prompt_id=prompt_id,
-        kind="answer",
-        text=text,
-        source="dm",
-        evidence_id=entry.id,
-        channel_id=channel_id,
-        message_ts=ts,
+    made = _add_answers(
+        session, user, checkin, now, [prompt_id], "answer", "dm", text, entry.id, (channel_id, ts)
     )
-    session.add(answer)
-    _mark_answered(checkin, now)
-    session.flush()
-    return Reply(checkin, (answer,), "answer", _question_text(library, prompt_id), label, entry)
+    return Reply(checkin, made, "answer", _question_text(library, prompt_id), label, entry)
 
 
 def _question_text(library: CoachingLibrary, prompt_id: str | None) -> str | None:
@@ -432,24 +424,10 @@ def _nothing_from_dm(
     """ "Nothing this week" typed as a reply: every open question answered with nothing."""
     if not open_prompts:
         return None
-    made = []
-    for prompt_id in open_prompts:
-        answer = Answer(
-            workspace_id=user.workspace_id,
-            user_id=user.id,
-            checkin_id=checkin.id,
-            prompt_id=prompt_id,
-            kind="nothing",
-            text=text,
-            source="dm",
-            channel_id=channel_id,
-            message_ts=ts,
-        )
-        session.add(answer)
-        made.append(answer)
-    _mark_answered(checkin, now)
-    session.flush()
-    return Reply(checkin, tuple(made), "nothing")
+    made = _add_answers(
+        session, user, checkin, now, open_prompts, "nothing", "dm", text, None, (channel_id, ts)
+    )
+    return Reply(checkin, made, "nothing")
 
 
 def edit_dm_answer(
@@ -472,7 +450,7 @@ def edit_dm_answer(
         return None
     for answer in answers:
         answer.text = text
-        entry = _own_entry(session, user, answer.evidence_id)
+        entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
         if entry is None:
             continue
         parsed = classify.parse_text(text, library)
@@ -485,15 +463,6 @@ def edit_dm_answer(
     return session.get(CheckIn, answers[0].checkin_id)
 
 
-def _own_entry(session: Session, user: User, entry_id: int | None) -> EvidenceEntry | None:
-    if entry_id is None:
-        return None
-    entry = session.get(EvidenceEntry, entry_id)
-    if entry is None or entry.user_id != user.id or entry.workspace_id != user.workspace_id:
-        return None
-    return entry
-
-
 def answer_form_of(
     *, session: Session, user: User, answer_id: int | None
 ) -> tuple[Answer, AnswerForm]:
@@ -501,7 +470,7 @@ def answer_form_of(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id)
     if answer is None or answer.kind != "answer":
         raise NotYours(answer_id)
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     if entry is None:
         return answer, AnswerForm(text=answer.text or "")
     return answer, AnswerForm(
@@ -531,7 +500,7 @@ def edit_answer(
         raise NotYours(answer_id)
     checkin = session.get_one(CheckIn, answer.checkin_id)
     answer.text = form.text
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     choices = None
     if entry is not None:
         form, choices = read_form_text(
@@ -562,7 +531,7 @@ def answer_entry(
     answer = service.own_answer(session=session, user=user, answer_id=answer_id)
     if answer is None:
         raise NotYours(answer_id)
-    return answer, _own_entry(session, user, answer.evidence_id)
+    return answer, evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
 
 
 def relabel(
@@ -580,14 +549,14 @@ def relabel(
     answer, entry = answer_entry(session=session, user=user, answer_id=answer_id)
     if entry is None or change not in ("dimension", "scope"):
         raise NotYours(answer_id)
-    if change == "dimension":
-        changed = evidence.set_dimension(
-            session=session, user=user, entry_id=entry.id, dimension=dimension, library=library
-        )
-    else:
-        changed = evidence.set_scope(
-            session=session, user=user, entry_id=entry.id, scope=scope, library=library
-        )
+    changed = evidence.relabel(
+        session=session,
+        user=user,
+        entry_id=entry.id,
+        label="dimension" if change == "dimension" else "scope",
+        value=dimension if change == "dimension" else scope,
+        library=library,
+    )
     if changed is None:
         raise NotYours(answer_id)
     return answer, changed
@@ -599,7 +568,7 @@ def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Chang
     if answer is None:
         raise NotYours(answer_id)
     checkin = session.get_one(CheckIn, answer.checkin_id)
-    entry = _own_entry(session, user, answer.evidence_id)
+    entry = evidence.get_own_entry(session=session, user=user, entry_id=answer.evidence_id)
     session.delete(answer)
     if entry is not None:
         session.delete(entry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -191,18 +192,9 @@ def answer_view(
     )
 
 
-def filled_form(form: AnswerForm, names: dict[str, str]) -> ui.AnswerForm:
+def filled_form(form: AnswerForm, names: dict[str, str]) -> AnswerForm:
     """The answer modal's fields filled in with a stored answer (`names`: its mentions)."""
-    return ui.AnswerForm(
-        text=form.text,
-        people=form.people,
-        dimension=form.dimension,
-        scope=form.scope,
-        link=form.link,
-        impact=form.impact,
-        visibility=form.visibility,
-        names=names,
-    )
+    return replace(form, names=names)
 
 
 def settings_form(user: User) -> ui.SettingsForm:

@@ -31,12 +31,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CADENCES = ("weekly", "twice_weekly", "biweekly", "off")
-CADENCE_LABELS = {
-    "weekly": "every week",
-    "twice_weekly": "twice a week",
-    "biweekly": "every two weeks",
-    "off": "off",
-}
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
 # Work days as a bit mask, bit n for weekday n (Monday is bit 0): Monday to Friday.

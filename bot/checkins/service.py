@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot import values
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
 from bot.db.base import rowcount
@@ -18,11 +17,11 @@ from bot.db.models import Answer, CheckIn, User
 if TYPE_CHECKING:
     from bot.ui.blocks import Block
 
+_Owned = TypeVar("_Owned", CheckIn, Answer)
+
 MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
 KEEP_DUE = timedelta(hours=1)
-# Statuses of a check-in that reached the user (or may have).
-DELIVERED = ("claimed", "sent", "unknown", "answered", "snoozed", "skipped")
 # Reasons the worker marks a user inactive; a later sign of life clears them.
 SEND_FAILURE_PREFIX = "slack:"
 
@@ -289,37 +288,27 @@ def timezone_changed(*, session: Session, user: User, now: datetime) -> None:
 # ── Ownership ───────────────────────────────────────────────────────────────────────────
 
 
-def parse_id(value: object) -> int | None:
-    """An id from a button value or view metadata; None for anything else (bot.values)."""
-    return values.parse_id(value)
-
-
 def own_checkin(
     *, session: Session, user: User, checkin_id: int | None, lock: bool = False
 ) -> CheckIn | None:
     """The check-in, only if it belongs to this user in this workspace; locked if asked."""
-    if checkin_id is None or user.id is None:
-        return None
-    query = select(CheckIn).where(
-        CheckIn.id == checkin_id,
-        CheckIn.user_id == user.id,
-        CheckIn.workspace_id == user.workspace_id,
-    )
-    if lock:
-        query = query.with_for_update()
-    return session.scalars(query).one_or_none()
+    return _own(session, user, CheckIn, checkin_id, lock=lock)
 
 
 def own_answer(
     *, session: Session, user: User, answer_id: int | None, lock: bool = False
 ) -> Answer | None:
-    """The answer, only if it belongs to this user in this workspace."""
-    if answer_id is None or user.id is None:
+    """The answer, only if it belongs to this user in this workspace; locked if asked."""
+    return _own(session, user, Answer, answer_id, lock=lock)
+
+
+def _own(
+    session: Session, user: User, model: type[_Owned], row_id: int | None, *, lock: bool
+) -> _Owned | None:
+    if row_id is None or user.id is None:
         return None
-    query = select(Answer).where(
-        Answer.id == answer_id,
-        Answer.user_id == user.id,
-        Answer.workspace_id == user.workspace_id,
+    query = select(model).where(
+        model.id == row_id, model.user_id == user.id, model.workspace_id == user.workspace_id
     )
     if lock:
         query = query.with_for_update()

@@ -79,11 +79,6 @@ def answer_says(
     return frozenset(said)
 
 
-def shown_with_question(prompt: Prompt) -> str | None:
-    """The one follow-up a check-in shows under its question: the prompt's first."""
-    return prompt.follow_ups[0] if prompt.follow_ups else None
-
-
 def after_answer(
     prompt: Prompt, text: str, *, people: Sequence[str] = (), impact: str | None = None
 ) -> tuple[str, ...]:

@@ -31,6 +31,22 @@ MONDAY_TO_FRIDAY = 0b0011111
 SlackId = String(32)
 
 
+class _InWorkspace:
+    """A row of a workspace (deleted with it): its id and the workspace's. The columns come
+    first in the table, as they did when each table wrote them out (`sort_order`)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), sort_order=-2
+    )
+
+
+class _OwnedByUser(_InWorkspace):
+    """A row of one person in a workspace (deleted with them)."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), sort_order=-1)
+
+
 class Workspace(Base):
     """A Slack workspace (team) the app is installed in."""
 
@@ -49,7 +65,7 @@ class Workspace(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class User(Base):
+class User(_InWorkspace, Base):
     """An engineer in a workspace, with their check-in preferences."""
 
     __tablename__ = "users"
@@ -58,8 +74,6 @@ class User(Base):
         Index("ix_users_due", "checkins_enabled", "next_checkin_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     slack_user_id: Mapped[str] = mapped_column(SlackId)
     display_name: Mapped[str | None] = mapped_column(UserString(255))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -101,7 +115,7 @@ class OutboxRow:
     """The columns of one delivery's life, pending → claimed → sent / failed / unknown
     (bot/delivery/status.py), shared by every outbox table (bot/delivery/outbox.py)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
     status: Mapped[DeliveryStatus] = mapped_column(
         StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
     )
@@ -114,7 +128,7 @@ class OutboxRow:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CheckIn(Base):
+class CheckIn(_OwnedByUser, Base):
     """One scheduled reflection check-in: a delivery unique per user and period."""
 
     __tablename__ = "checkins"
@@ -124,9 +138,6 @@ class CheckIn(Base):
         CheckConstraint(allowed(CheckInStatus), name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # pending → claimed → sent (or failed / unknown: bot/delivery/status.py) → answered; or
@@ -164,7 +175,7 @@ class ReminderPost(OutboxRow, Base):
     channel_id: Mapped[str] = mapped_column(SlackId)
 
 
-class EvidenceEntry(Base):
+class EvidenceEntry(_OwnedByUser, Base):
     """A piece of evidence on an engineer's log: what happened, for whom, at what scope."""
 
     __tablename__ = "evidence_entries"
@@ -173,9 +184,6 @@ class EvidenceEntry(Base):
         Index("ix_evidence_entries_workspace_occurred", "workspace_id", "occurred_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(UserText)
     dimension: Mapped[str | None] = mapped_column(String(32))
     scope: Mapped[str | None] = mapped_column(String(16))
@@ -196,16 +204,13 @@ class EvidenceEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Answer(Base):
+class Answer(_OwnedByUser, Base):
     """A reply to a check-in question, or "nothing this week"."""
 
     __tablename__ = "answers"
     # Replies typed in the DM are found again by their message when Slack reports an edit.
     __table_args__ = (Index("ix_answers_channel_message", "channel_id", "message_ts"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     checkin_id: Mapped[int] = mapped_column(
         ForeignKey("checkins.id", ondelete="CASCADE"), index=True
     )
@@ -224,7 +229,7 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ClassifierExample(Base):
+class ClassifierExample(_InWorkspace, Base):
     """A correction: the dimension and scope a person gave one of their entries by hand.
 
     The workspace's classifier learns from these (a text much like a corrected one gets its
@@ -235,8 +240,6 @@ class ClassifierExample(Base):
     __tablename__ = "classifier_examples"
     __table_args__ = (Index("ix_classifier_examples_workspace", "workspace_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("evidence_entries.id", ondelete="CASCADE"), unique=True
@@ -247,7 +250,7 @@ class ClassifierExample(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Kudos(Base):
+class Kudos(_InWorkspace, Base):
     """Peer recognition: recorded as evidence on the recipient's log."""
 
     __tablename__ = "kudos"
@@ -257,8 +260,6 @@ class Kudos(Base):
         Index("ix_kudos_recipient_created", "recipient_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     # NULL once the giver used forget-me: the kudos stays the recipient's evidence, giver
     # removed ("from a former colleague").
     giver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -274,14 +275,12 @@ class Kudos(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DigestChannel(Base):
+class DigestChannel(_InWorkspace, Base):
     """A channel that receives the weekly team digest."""
 
     __tablename__ = "digest_channels"
     __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(SlackId)
     # The channel's name when the digest was set up or its members last refreshed.
     channel_name: Mapped[str | None] = mapped_column(UserString(255))
@@ -295,7 +294,7 @@ class DigestChannel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DigestChannelMember(Base):
+class DigestChannelMember(_InWorkspace, Base):
     """A member of a digest channel: the team a digest covers, and a team people can reach."""
 
     __tablename__ = "digest_channel_members"
@@ -304,8 +303,6 @@ class DigestChannelMember(Base):
         Index("ix_digest_channel_members_workspace_user", "workspace_id", "slack_user_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     digest_channel_id: Mapped[int] = mapped_column(
         ForeignKey("digest_channels.id", ondelete="CASCADE")
     )
@@ -331,7 +328,7 @@ class DigestPost(OutboxRow, Base):
     sent_at: Mapped[datetime | None] = mapped_column("posted_at", UTCDateTime)
 
 
-class SummaryPost(OutboxRow, Base):
+class SummaryPost(_OwnedByUser, OutboxRow, Base):
     """One weekly personal summary: unique per user and week."""
 
     __tablename__ = "summary_posts"
@@ -342,22 +339,18 @@ class SummaryPost(OutboxRow, Base):
         CheckConstraint(allowed(DeliveryStatus), name="status"),
     )
 
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     # The nudge this summary showed, so the next ones do not repeat it week after week.
     nudge_id: Mapped[str | None] = mapped_column(String(64))
 
 
-class DirectMessage(Base):
+class DirectMessage(_InWorkspace, Base):
     """A message a user sent the bot in its DM, kept so nothing they typed is lost."""
 
     __tablename__ = "direct_messages"
     __table_args__ = (UniqueConstraint("channel_id", "ts"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[str] = mapped_column(SlackId)
     ts: Mapped[str] = mapped_column(SlackId)

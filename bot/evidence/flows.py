@@ -321,7 +321,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
 
-def _page(
+def entry_page(
     *,
     session: Session,
     user: User,
@@ -331,6 +331,7 @@ def _page(
     note: str | None = None,
     replace: bool = False,
 ) -> dict[str, Any]:
+    """One page of the user's entries as a message payload (the read ended before Slack)."""
     page = evidence.list_entries(
         session=session,
         user=user,
@@ -338,7 +339,7 @@ def _page(
         offset=request.offset,
         page_size=ui.PAGE_SIZE,
     )
-    return ui.entry_list(
+    payload = ui.entry_list(
         entries=page.entries,
         total=page.total,
         offset=page.offset,
@@ -348,26 +349,6 @@ def _page(
         tz=user.tz,
         command=command,
         note=note,
-        replace=replace,
-    )
-
-
-def entry_page(
-    *,
-    session: Session,
-    user: User,
-    request: filters.ListRequest,
-    library: CoachingLibrary,
-    command: str,
-    replace: bool = False,
-) -> dict[str, Any]:
-    """One page of the user's entries as a message payload (the read ended before Slack)."""
-    payload = _page(
-        session=session,
-        user=user,
-        request=request,
-        library=library,
-        command=command,
         replace=replace,
     )
     session.commit()
@@ -398,7 +379,7 @@ def delete_entry(
     session.commit()
     if shown_in is None:
         return ui.deleted()
-    payload = _page(
+    return entry_page(
         session=session,
         user=user,
         request=shown_in,
@@ -407,53 +388,33 @@ def delete_entry(
         note="Deleted.",
         replace=True,
     )
-    session.commit()
-    return payload
 
 
-def set_visibility(
+def change_entry(
     *,
     session: Session,
     user: User,
     entry_id: str,
+    change: str,
     value: str,
     block_id: str,
     library: CoachingLibrary,
 ) -> dict[str, Any]:
-    """Share an entry with the team, or make it private again; the message redrawn."""
-    entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
-    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
-
-
-def set_dimension(
-    *,
-    session: Session,
-    user: User,
-    entry_id: str,
-    dimension: str | None,
-    block_id: str,
-    library: CoachingLibrary,
-) -> dict[str, Any]:
-    """File an entry under another dimension; the message redrawn."""
-    entry = evidence.set_dimension(
-        session=session, user=user, entry_id=entry_id, dimension=dimension, library=library
-    )
-    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
-
-
-def set_scope(
-    *,
-    session: Session,
-    user: User,
-    entry_id: str,
-    scope: str | None,
-    block_id: str,
-    library: CoachingLibrary,
-) -> dict[str, Any]:
-    """Set how far an entry reached; the message redrawn."""
-    entry = evidence.set_scope(
-        session=session, user=user, entry_id=entry_id, scope=scope, library=library
-    )
+    """Share an entry with the team or make it private again (`change` "visibility"), or
+    file it under another dimension or scope; the message redrawn."""
+    if change == "visibility":
+        entry = evidence.set_visibility(session=session, user=user, entry_id=entry_id, value=value)
+    elif change in ("dimension", "scope"):
+        entry = evidence.relabel(
+            session=session,
+            user=user,
+            entry_id=entry_id,
+            label="dimension" if change == "dimension" else "scope",
+            value=value,
+            library=library,
+        )
+    else:
+        entry = None
     return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
 
 

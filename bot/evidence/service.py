@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -197,42 +198,24 @@ def delete_entry(*, session: Session, user: User, entry_id: int | str | None) ->
     return True
 
 
-def set_dimension(
+def relabel(
     *,
     session: Session,
     user: User,
     entry_id: int | str | None,
-    dimension: str | None,
+    label: Literal["dimension", "scope"],
+    value: str | None,
     library: CoachingLibrary,
 ) -> EvidenceEntry | None:
-    """Re-file the user's own entry under another dimension (or none): a correction the
-    workspace's classifier remembers."""
-    if dimension and dimension not in library.dimension_ids:
+    """Re-file the user's own entry under another dimension, or set how far it reached
+    (`label`; an empty value: none): a correction the workspace's classifier remembers."""
+    known = library.dimension_ids if label == "dimension" else library.scope_ids
+    if value and value not in known:
         return None
     entry = get_own_entry(session=session, user=user, entry_id=entry_id)
     if entry is None:
         return None
-    entry.dimension = dimension or None
-    session.flush()
-    examples.remember_correction(session=session, user=user, entry=entry)
-    return entry
-
-
-def set_scope(
-    *,
-    session: Session,
-    user: User,
-    entry_id: int | str | None,
-    scope: str | None,
-    library: CoachingLibrary,
-) -> EvidenceEntry | None:
-    """Set how far the user's own entry reached (or none): a correction, remembered too."""
-    if scope and scope not in library.scope_ids:
-        return None
-    entry = get_own_entry(session=session, user=user, entry_id=entry_id)
-    if entry is None:
-        return None
-    entry.scope = scope or None
+    setattr(entry, label, value or None)
     session.flush()
     examples.remember_correction(session=session, user=user, entry=entry)
     return entry
@@ -250,18 +233,6 @@ def set_visibility(
     entry.visibility = value
     session.flush()
     return entry
-
-
-def recent_entries(*, session: Session, user: User, limit: int = 10) -> list[EvidenceEntry]:
-    """The user's own most recent entries, newest first."""
-    return list(
-        session.scalars(
-            select(EvidenceEntry)
-            .where(visibility.owned_by(user))
-            .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
-            .limit(limit)
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -484,18 +455,6 @@ def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None
     ).one_or_none()
     if kudos is None or not visibility.can_change_kudos_sharing(kudos, giver):
         return None
-    return kudos
-
-
-def set_kudos_sharing(
-    *, session: Session, giver: User, kudos_id: int | str | None, share: bool
-) -> Kudos | None:
-    """The giver allows (or withdraws) their kudos from team digests."""
-    kudos = get_given_kudos(session=session, giver=giver, kudos_id=kudos_id)
-    if kudos is None:
-        return None
-    kudos.share_in_digest = share
-    session.flush()
     return kudos
 
 

@@ -54,16 +54,6 @@ def can_change(entry: EvidenceEntry, user: User) -> bool:
     return is_owner(entry, user)
 
 
-def shared_with_team(workspace_id: int) -> ColumnElement[bool]:
-    """SQL: entries of a workspace their authors shared with the team (digest highlights)."""
-    return and_(EvidenceEntry.workspace_id == workspace_id, EvidenceEntry.visibility == TEAM)
-
-
-def kudos_in_digest(workspace_id: int) -> ColumnElement[bool]:
-    """SQL: kudos of a workspace whose giver allowed them in team digests."""
-    return and_(Kudos.workspace_id == workspace_id, Kudos.share_in_digest.is_(True))
-
-
 def can_change_kudos_sharing(kudos: Kudos, user: User) -> bool:
     """Only the giver decides whether their kudos may be quoted in digests."""
     return kudos.workspace_id == user.workspace_id and kudos.giver_id == user.id

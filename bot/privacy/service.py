@@ -19,7 +19,7 @@ logs as the recipients' evidence, with the giver removed (see `forget_user`).
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -349,8 +349,3 @@ def rows_referring_to(
         if count:
             found[table.name] = count
     return found
-
-
-def tables_about_users() -> Iterable[str]:
-    """Names of the tables forgetting reaches through a foreign key to users."""
-    return [table.name for table in _tables() if user_foreign_keys(table)]

@@ -7,6 +7,7 @@ Slack is sent, so the payloads are unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
 from bot.ui.text import SECTION_TEXT_LIMIT, truncate
@@ -41,7 +42,7 @@ class HeaderBlock(TypedDict):
 class SectionBlock(TypedDict):
     type: Literal["section"]
     text: MrkdwnText
-    accessory: NotRequired[Button | dict[str, Any]]
+    accessory: NotRequired[Button | SelectElement | dict[str, Any]]
 
 
 class ContextBlock(TypedDict):
@@ -55,7 +56,7 @@ class DividerBlock(TypedDict):
 
 class ActionsBlock(TypedDict):
     type: Literal["actions"]
-    elements: list[Button | dict[str, Any]]
+    elements: list[Button | SelectElement | dict[str, Any]]
     block_id: NotRequired[str]
 
 
@@ -63,7 +64,7 @@ class InputBlock(TypedDict):
     type: Literal["input"]
     block_id: str
     label: PlainText
-    element: dict[str, Any]
+    element: SelectElement | dict[str, Any]
     optional: bool
     hint: NotRequired[PlainText]
 
@@ -73,6 +74,14 @@ class OptionObject(TypedDict):
 
     text: PlainText
     value: str
+
+
+class SelectElement(TypedDict):
+    type: Literal["static_select"]
+    action_id: str
+    placeholder: PlainText
+    options: list[OptionObject]
+    initial_option: NotRequired[OptionObject]
 
 
 # Any block: the common ones typed, the rest (images, rich text…) as plain dicts.
@@ -96,7 +105,6 @@ VIEW_BLOCK_LIMIT = 100
 HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
-CONTEXT_TEXT_LIMIT = 3000
 VIEW_TITLE_LIMIT = 24
 
 
@@ -159,11 +167,105 @@ def button(
     return element
 
 
-def actions(*elements: Button | dict[str, Any], block_id: str | None = None) -> ActionsBlock:
+def actions(
+    *elements: Button | SelectElement | dict[str, Any], block_id: str | None = None
+) -> ActionsBlock:
     block: ActionsBlock = {"type": "actions", "elements": list(elements[:25])}
     if block_id is not None:
         block["block_id"] = block_id
     return block
+
+
+def option(label: str, value: str) -> OptionObject:
+    return {"text": plain(label, 75), "value": value}
+
+
+def static_select(
+    action_id: str,
+    options: Sequence[OptionObject],
+    initial: str | None = None,
+    *,
+    placeholder: str = "Choose…",
+) -> SelectElement:
+    """A select of at most 100 options; `initial`: the value chosen to begin with."""
+    element: SelectElement = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder, 150),
+        "options": list(options[:100]),
+    }
+    chosen = next((o for o in element["options"] if o["value"] == initial), None)
+    if initial is not None and chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+InputKind = Literal[
+    "plain_text_input",
+    "url_text_input",
+    "multi_users_select",
+    "radio_buttons",
+    "checkboxes",
+    "timepicker",
+    "datepicker",
+]
+
+
+def element(
+    kind: InputKind, action_id: str, *, placeholder: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """An input element of `kind`; a field given as None or empty is left out (Slack refuses
+    an empty initial value)."""
+    made: dict[str, Any] = {"type": kind, "action_id": action_id}
+    if placeholder:
+        made["placeholder"] = plain(placeholder, 150)
+    made.update({key: value for key, value in fields.items() if value not in (None, "", [])})
+    return made
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: SelectElement | dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
+    block: InputBlock = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def modal(
+    title: str,
+    blocks: list[Block],
+    *,
+    close: str = "Cancel",
+    callback_id: str | None = None,
+    submit: str | None = None,
+    metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal view (the Slack SDK takes a view as a plain dict)."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "title": plain(title, VIEW_TITLE_LIMIT),
+        "close": plain(close, 24),
+        "blocks": blocks,
+    }
+    if callback_id is not None:
+        view["callback_id"] = callback_id
+    if submit is not None:
+        view["submit"] = plain(submit, 24)
+    if metadata is not None:
+        view["private_metadata"] = metadata
+    return view
 
 
 def fit(blocks: list[Block], limit: int, *, overflow_note: str | None = None) -> list[Block]:

@@ -13,19 +13,23 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.ui.blocks import (
-    VIEW_TITLE_LIMIT,
     Block,
     Button,
-    InputBlock,
     OptionObject,
+    SelectElement,
     actions,
     button,
     context,
     divider,
+    element,
     fit_message,
     header,
+    input_block,
+    modal,
+    option,
     plain,
     section,
+    static_select,
 )
 from bot.ui.text import display, mention, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
@@ -248,7 +252,7 @@ def _label(options: Sequence[Option], value: str | None) -> str | None:
 
 def _relabel_select(
     action_id: str, answer_id: int, options: Sequence[Option], current: str | None, what: str
-) -> dict[str, Any]:
+) -> SelectElement:
     choices = [Option(f"{answer_id}:{o.value}", o.label) for o in options[:99]]
     choices.append(Option(f"{answer_id}:", f"No {what}"))
     return _select(
@@ -293,7 +297,7 @@ def answer_confirmation(
             )
         )
     value = str(answer_id)
-    elements: list[Button | dict[str, Any]] = []
+    elements: list[Button | SelectElement] = []
     if seen.dimensions:
         elements.append(
             _relabel_select(
@@ -369,62 +373,20 @@ def notice(text: str) -> dict[str, Any]:
 # ── Modals ───────────────────────────────────────────────────────────────────────────────
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> InputBlock:
-    block: InputBlock = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
-
-
-def _option(option: Option) -> OptionObject:
-    return {"text": plain(option.label, 75), "value": option.value}
+def _option(o: Option) -> OptionObject:
+    return option(o.label, o.value)
 
 
 def _select(
     action_id: str, options: Sequence[Option], initial: str | None, placeholder: str
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": action_id,
-        "placeholder": plain(placeholder, 150),
-        "options": [_option(o) for o in options[:100]],
-    }
-    chosen = next((o for o in options if o.value == initial), None)
-    if chosen is not None:
-        element["initial_option"] = _option(chosen)
-    return element
-
-
-def _modal(
-    callback_id: str, title: str, blocks: list[Block], metadata: str, submit: str
-) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain(title, VIEW_TITLE_LIMIT),
-        "submit": plain(submit, 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": metadata,
-        "blocks": blocks,
-    }
+) -> SelectElement:
+    return static_select(action_id, [_option(o) for o in options], initial, placeholder=placeholder)
 
 
 @dataclass(frozen=True)
 class AnswerForm:
-    """Initial values of the answer modal (empty for a new answer)."""
+    """The answer modal's values: what it opens with (empty for a new answer; `names`
+    names the mentions in a stored text), and what it submitted once checked."""
 
     text: str = ""
     people: tuple[str, ...] = ()
@@ -452,27 +414,25 @@ def answer_modal(
         blocks.append(section(f"*{safe(question, 2000)}*"))
     if follow_ups:
         blocks.append(context(safe(" · ".join(follow_ups), 2900)))
-    what: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "text",
-        "multiline": True,
-        "max_length": ANSWER_TEXT_LIMIT,
-        "placeholder": plain("What happened? Who was it for?", 150),
-    }
-    if form.text:
+    what = element(
+        "plain_text_input",
+        "text",
+        multiline=True,
+        max_length=ANSWER_TEXT_LIMIT,
+        placeholder="What happened? Who was it for?",
         # As the person typed it; saved unchanged, `from_typed` gives back the stored text.
-        what["initial_value"] = utf16_prefix(readable(form.text, form.names), ANSWER_TEXT_LIMIT)
-    blocks.append(_input("what", "What happened", what))
-    people: dict[str, Any] = {
-        "type": "multi_users_select",
-        "action_id": "people",
-        "placeholder": plain("Who benefited?", 150),
-    }
-    if form.people:
-        people["initial_users"] = list(form.people[:100])
-    blocks.append(_input("who", "Who", people, optional=True))
+        initial_value=utf16_prefix(readable(form.text, form.names), ANSWER_TEXT_LIMIT),
+    )
+    blocks.append(input_block("what", "What happened", what))
+    people = element(
+        "multi_users_select",
+        "people",
+        placeholder="Who benefited?",
+        initial_users=list(form.people[:100]),
+    )
+    blocks.append(input_block("who", "Who", people, optional=True))
     blocks.append(
-        _input(
+        input_block(
             "dimension",
             "Dimension",
             _select("dimension", dimensions, form.dimension, "Kind of multiplier work"),
@@ -480,45 +440,49 @@ def answer_modal(
         )
     )
     blocks.append(
-        _input(
+        input_block(
             "scope",
             "Scope",
             _select("scope", scopes, form.scope, "How far did it reach?"),
             optional=True,
         )
     )
-    link: dict[str, Any] = {"type": "url_text_input", "action_id": "link"}
-    if form.link and form.link.startswith(("http://", "https://")) and utf16_len(form.link) <= 3000:
-        link["initial_value"] = form.link
-    blocks.append(_input("link", "Link", link, optional=True, hint="A doc, PR, thread…"))
-    impact: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": "impact",
-        "max_length": ANSWER_TEXT_LIMIT,
-        "placeholder": plain("What would have happened otherwise? A number helps.", 150),
-    }
-    if form.impact:
-        impact["initial_value"] = utf16_prefix(readable(form.impact, form.names), ANSWER_TEXT_LIMIT)
-    blocks.append(_input("impact", "Impact", impact, optional=True))
+    shown_link = form.link and form.link.startswith(("http://", "https://"))
+    link = element(
+        "url_text_input",
+        "link",
+        initial_value=form.link if shown_link and utf16_len(form.link or "") <= 3000 else None,
+    )
+    blocks.append(input_block("link", "Link", link, optional=True, hint="A doc, PR, thread…"))
+    impact = element(
+        "plain_text_input",
+        "impact",
+        max_length=ANSWER_TEXT_LIMIT,
+        placeholder="What would have happened otherwise? A number helps.",
+        initial_value=utf16_prefix(readable(form.impact, form.names), ANSWER_TEXT_LIMIT)
+        if form.impact
+        else None,
+    )
+    blocks.append(input_block("impact", "Impact", impact, optional=True))
     visibility_options = [
         Option("private", "Only me"),
         Option("team", "My team may see it in digests"),
     ]
     initial = next(o for o in visibility_options if o.value == form.visibility)
     blocks.append(
-        _input(
+        input_block(
             "visibility",
             "Visibility",
-            {
-                "type": "radio_buttons",
-                "action_id": "visibility",
-                "options": [_option(o) for o in visibility_options],
-                "initial_option": _option(initial),
-            },
+            element(
+                "radio_buttons",
+                "visibility",
+                options=[_option(o) for o in visibility_options],
+                initial_option=_option(initial),
+            ),
         )
     )
     title = "Edit answer" if callback_id == EDIT_VIEW else "Your answer"
-    return _modal(callback_id, title, blocks, metadata, "Save")
+    return modal(title, blocks, callback_id=callback_id, submit="Save", metadata=metadata)
 
 
 def _time_value(minute: int | None) -> str | None:
@@ -554,20 +518,16 @@ CADENCE_OPTIONS = (
 def settings_modal(form: SettingsForm) -> dict[str, Any]:
     """Cadence, day(s), local time, quiet hours, reminder and pause."""
     days = [Option(str(i), name) for i, name in enumerate(_WEEKDAYS)]
-    time_element: dict[str, Any] = {
-        "type": "timepicker",
-        "action_id": "time",
-        "initial_time": _time_value(form.minute),
-    }
+    time_element = element("timepicker", "time", initial_time=_time_value(form.minute))
     blocks: list[Block] = [
         section("Check-ins are 2–3 short questions in a DM, in your own time zone."),
-        _input(
+        input_block(
             "cadence",
             "How often",
             _select("cadence", CADENCE_OPTIONS, form.cadence, "How often"),
         ),
-        _input("day", "Day", _select("day", days, str(form.weekday), "Day")),
-        _input(
+        input_block("day", "Day", _select("day", days, str(form.weekday), "Day")),
+        input_block(
             "second_day",
             "Second day (twice a week only)",
             _select(
@@ -578,54 +538,49 @@ def settings_modal(form: SettingsForm) -> dict[str, Any]:
             ),
             optional=True,
         ),
-        _input("time", "Time", time_element),
+        input_block("time", "Time", time_element),
     ]
     for block_id, label, minute in (
         ("quiet_start", "Quiet hours start", form.quiet_start),
         ("quiet_end", "Quiet hours end", form.quiet_end),
     ):
-        element: dict[str, Any] = {"type": "timepicker", "action_id": block_id}
-        if minute is not None:
-            element["initial_time"] = _time_value(minute)
         blocks.append(
-            _input(
+            input_block(
                 block_id,
                 label,
-                element,
+                element("timepicker", block_id, initial_time=_time_value(minute)),
                 optional=True,
                 hint="Nothing is sent between quiet hours start and end.",
             )
         )
     remind = Option("remind", "Remind me once if I haven't answered")
-    reminder: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": "reminder",
-        "options": [_option(remind)],
-    }
-    if form.reminder:
-        reminder["initial_options"] = [_option(remind)]
-    blocks.append(_input("reminder", "Reminder", reminder, optional=True))
-    workdays: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": "workdays",
-        "options": [_option(day) for day in days],
-    }
-    chosen_days = [_option(day) for day in days if int(day.value) in form.workdays]
-    if chosen_days:
-        workdays["initial_options"] = chosen_days
+    reminder = element(
+        "checkboxes",
+        "reminder",
+        options=[_option(remind)],
+        initial_options=[_option(remind)] if form.reminder else None,
+    )
+    blocks.append(input_block("reminder", "Reminder", reminder, optional=True))
+    workdays = element(
+        "checkboxes",
+        "workdays",
+        options=[_option(day) for day in days],
+        initial_options=[_option(day) for day in days if int(day.value) in form.workdays],
+    )
     blocks.append(
-        _input(
+        input_block(
             "workdays",
             "Work days",
             workdays,
             hint="Reminders and snoozes wait for your next work day: never on your weekend.",
         )
     )
-    pause: dict[str, Any] = {"type": "datepicker", "action_id": "pause_until"}
-    if form.paused_until is not None:
-        pause["initial_date"] = form.paused_until.isoformat()
+    paused_until = form.paused_until
+    pause = element(
+        "datepicker", "pause_until", initial_date=paused_until.isoformat() if paused_until else None
+    )
     blocks.append(
-        _input(
+        input_block(
             "pause_until",
             "Pause until",
             pause,
@@ -634,7 +589,7 @@ def settings_modal(form: SettingsForm) -> dict[str, Any]:
         )
     )
     blocks.append(context(f"Times are in your Slack time zone, {safe(form.tz, 64)}."))
-    return _modal(SETTINGS_VIEW, "Check-in settings", blocks, "", "Save")
+    return modal("Check-in settings", blocks, callback_id=SETTINGS_VIEW, submit="Save", metadata="")
 
 
 def summary_line(description: str, next_local: datetime | None) -> str:

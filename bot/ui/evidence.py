@@ -29,13 +29,19 @@ from bot.ui.blocks import (
     Button,
     InputBlock,
     OptionObject,
+    SelectElement,
     actions,
     button,
     context,
+    element,
     fit,
     fit_message,
+    input_block,
+    modal,
+    option,
     plain,
     section,
+    static_select,
 )
 from bot.ui.messages import echo_messages
 from bot.ui.text import (
@@ -67,18 +73,6 @@ KUDOS_SHARE = "kudos_share"
 FORGET_CONFIRM = "forget_me_confirm"
 FORGET_CANCEL = "forget_me_cancel"
 ENTRY_VIEW = "evidence_entry"
-ACTION_IDS = (
-    EDIT,
-    DELETE,
-    SHARE,
-    DIMENSION,
-    SCOPE,
-    PAGE,
-    PAGE_NEWER,
-    KUDOS_SHARE,
-    FORGET_CONFIRM,
-    FORGET_CANCEL,
-)
 
 CONFIRMATION_BLOCK = "evc"
 KUDOS_RECEIVED_BLOCK = "evk"
@@ -147,12 +141,8 @@ def entry_meta(
     return line
 
 
-def _option(text: str, value: str) -> OptionObject:
-    return {"text": plain(text, 75), "value": value}
-
-
 def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[OptionObject]:
-    return [_option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
+    return [option(d.label, f"{prefix}{d.id}") for d in library.dimensions][:99]
 
 
 def _delete_button(entry_id: int) -> Button:
@@ -173,39 +163,22 @@ def _share_button(entry: EvidenceEntry) -> Button:
     return button("Share with my team", SHARE, f"{entry.id}:{TEAM}")
 
 
-def _dimension_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[str, Any]:
+def _dimension_select(entry: EvidenceEntry, library: CoachingLibrary) -> SelectElement:
     options = [
         *_dimension_options(library, f"{entry.id}:"),
-        _option("No dimension", f"{entry.id}:"),
+        option("No dimension", f"{entry.id}:"),
     ]
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": DIMENSION,
-        "placeholder": plain("Change dimension", 150),
-        "options": options,
-    }
-    current = f"{entry.id}:{entry.dimension or ''}"
-    for option in options:
-        if option["value"] == current and entry.dimension:
-            element["initial_option"] = option
-    return element
+    current = f"{entry.id}:{entry.dimension}" if entry.dimension else None
+    return static_select(DIMENSION, options, current, placeholder="Change dimension")
 
 
-def _scope_select(entry: EvidenceEntry, library: CoachingLibrary) -> dict[str, Any]:
+def _scope_select(entry: EvidenceEntry, library: CoachingLibrary) -> SelectElement:
     options = [
-        *(_option(s.name, f"{entry.id}:{s.id}") for s in library.scopes),
-        _option("No scope", f"{entry.id}:"),
-    ][:100]
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": SCOPE,
-        "placeholder": plain("Change scope", 150),
-        "options": options,
-    }
-    for option in options:
-        if entry.scope and option["value"] == f"{entry.id}:{entry.scope}":
-            element["initial_option"] = option
-    return element
+        *(option(s.name, f"{entry.id}:{s.id}") for s in library.scopes),
+        option("No scope", f"{entry.id}:"),
+    ]
+    current = f"{entry.id}:{entry.scope}" if entry.scope else None
+    return static_select(SCOPE, options, current, placeholder="Change scope")
 
 
 def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str) -> Block:
@@ -294,24 +267,14 @@ def dimension_how(source: str | None, matched: Sequence[str]) -> str | None:
 
 
 def deleted() -> Payload:
-    text = "Deleted. That entry is gone from your evidence log."
-    return {
-        "response_type": "ephemeral",
-        "replace_original": True,
-        "text": text,
-        "blocks": [section(text)],
-    }
+    return notice("Deleted. That entry is gone from your evidence log.", replace=True)
 
 
 def not_yours() -> Payload:
     """A refusal for an id that is not the clicking user's: nothing changed."""
-    text = "I couldn't find that among your entries (it may have been deleted), so nothing changed."
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": text,
-        "blocks": [section(text)],
-    }
+    return notice(
+        "I couldn't find that among your entries (it may have been deleted), so nothing changed."
+    )
 
 
 def notice(text: str, *, replace: bool = False) -> Payload:
@@ -394,27 +357,16 @@ def _text_input(
     placeholder: str | None = None,
     hint: str | None = None,
 ) -> InputBlock:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": block_id,
-        "multiline": multiline,
-        "max_length": INPUT_LIMIT,
-    }
-    if value:
+    field = element(
+        "plain_text_input",
+        block_id,
+        multiline=multiline,
+        max_length=INPUT_LIMIT,
         # As the person typed it (`readable`); saved unchanged it gives back what was stored.
-        element["initial_value"] = value
-    if placeholder:
-        element["placeholder"] = plain(placeholder, 150)
-    block: InputBlock = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "optional": optional,
-        "element": element,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
+        initial_value=value,
+        placeholder=placeholder,
+    )
+    return input_block(block_id, label, field, optional=optional, hint=hint)
 
 
 def fits_form(stored: str, names: Names = NO_NAMES) -> bool:
@@ -434,22 +386,7 @@ def _read_only(label: str, value: str) -> list[Block]:
 
 
 def _select(block_id: str, label: str, options: list[OptionObject], current: str | None) -> Block:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": block_id,
-        "placeholder": plain("Choose…", 150),
-        "options": options,
-    }
-    for option in options:
-        if option["value"] == current:
-            element["initial_option"] = option
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "optional": True,
-        "element": element,
-    }
+    return input_block(block_id, label, static_select(block_id, options, current), optional=True)
 
 
 def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
@@ -471,25 +408,13 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
     else:
         blocks.extend(_read_only("What happened", form.text))
     blocks.append(_select("dimension", "Dimension", _dimension_options(library), form.dimension))
-    scopes = [_option(s.name, s.id) for s in library.scopes]
+    scopes = [option(s.name, s.id) for s in library.scopes]
     blocks.append(_select("scope", "Scope", scopes, form.scope))
-    people: dict[str, Any] = {
-        "type": "multi_users_select",
-        "action_id": "people",
-        "placeholder": plain("Who benefited?", 150),
-    }
     initial = [p for p in form.people if p][:MAX_INITIAL_USERS]
-    if initial:
-        people["initial_users"] = initial
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": "people",
-            "label": plain("People", 2000),
-            "optional": True,
-            "element": people,
-        }
+    people = element(
+        "multi_users_select", "people", placeholder="Who benefited?", initial_users=initial
     )
+    blocks.append(input_block("people", "People", people, optional=True))
     for block_id, label, value, multiline, hint in (
         ("link", "Link", form.link, False, "A doc, PR, RFC or thread that shows it."),
         (
@@ -512,20 +437,13 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
         {"text": plain("Private — only me"), "value": PRIVATE},
         {"text": plain("Share with my team (may appear in team digests)"), "value": TEAM},
     ]
-    visibility: dict[str, Any] = {
-        "type": "radio_buttons",
-        "action_id": "visibility",
-        "options": options,
-    }
-    visibility["initial_option"] = options[1] if form.visibility == TEAM else options[0]
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": "visibility",
-            "label": plain("Who can see it", 2000),
-            "element": visibility,
-        }
+    visibility = element(
+        "radio_buttons",
+        "visibility",
+        options=options,
+        initial_option=options[1] if form.visibility == TEAM else options[0],
     )
+    blocks.append(input_block("visibility", "Who can see it", visibility))
     metadata = dict(form.metadata)
     if "entry" not in metadata:
         # What the form came filled with (ids only), so that on Save a field the person
@@ -534,15 +452,13 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
             metadata["dim"] = form.dimension
         if initial:
             metadata["ppl"] = initial
-    return {
-        "type": "modal",
-        "callback_id": ENTRY_VIEW,
-        "title": plain("Edit evidence" if form.editing else "Log evidence", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
-        "blocks": fit(blocks, VIEW_BLOCK_LIMIT),
-    }
+    return modal(
+        "Edit evidence" if form.editing else "Log evidence",
+        fit(blocks, VIEW_BLOCK_LIMIT),
+        callback_id=ENTRY_VIEW,
+        submit="Save",
+        metadata=json.dumps(metadata, separators=(",", ":"))[:3000],
+    )
 
 
 def entry_saved_modal(
@@ -555,11 +471,9 @@ def entry_saved_modal(
     how: str | None = None,
 ) -> dict[str, Any]:
     """The edit form, once saved: the entry as it now reads, and where to change it again."""
-    return {
-        "type": "modal",
-        "title": plain("Saved", 24),
-        "close": plain("Close", 24),
-        "blocks": [
+    return modal(
+        "Saved",
+        [
             section(f"*Saved your changes.*\n{display(entry.text, 2800)}"),
             context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
             *(context(note) for note in notes[:3]),
@@ -568,17 +482,13 @@ def entry_saved_modal(
                 f"open them again (`{safe(multiplier_command, 40)} evidence`)."
             ),
         ],
-    }
+        close="Close",
+    )
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something (e.g. a refused edit)."""
-    return {
-        "type": "modal",
-        "title": plain(title, 24),
-        "close": plain("Close", 24),
-        "blocks": [section(safe(text, 3000))],
-    }
+    return modal(title, [section(safe(text, 3000))], close="Close")
 
 
 # ── Lists ────────────────────────────────────────────────────────────────────────────────

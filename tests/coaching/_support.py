@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from bot.coaching import WeeklyStats
 from bot.coaching.library import DEFAULT_PROMPTS_DIR
+from bot.coaching.nudges import WeeklyStats
 
 SEEDS_DIR = Path("/work/shared/seeds")
 MONDAY = date(2025, 1, 6)

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching import default_library, load_library
 from bot.coaching.classify import ExampleIndex, LabelledExample, classify, suggest_scope
-from bot.coaching.library import DEFAULT_PROMPTS_DIR
+from bot.coaching.library import DEFAULT_PROMPTS_DIR, default_library, load_library
 
 from ._support import copy_prompts, edit_yaml, read_yaml, write_yaml
 

@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.coaching import (
-    default_library,
+from bot.coaching.classify import (
     extract_hashtags,
     extract_links,
     extract_mentions,
@@ -15,6 +14,7 @@ from bot.coaching import (
     suggest_dimension,
     suggest_scope,
 )
+from bot.coaching.library import default_library
 
 LIB = default_library()
 

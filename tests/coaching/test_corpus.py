@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching import default_library
 from bot.coaching.evaluate import Label, evaluate, read_labelled
+from bot.coaching.library import default_library
 
 LIB = default_library()
 CORPUS = Path(__file__).parent / "corpus"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.coaching import (
-    EVIDENCE_SOURCES,
+from bot.coaching.library import (
+    DEFAULT_PROMPTS_DIR,
     FILE_NAMES,
     CoachingLibrary,
     LibraryError,
@@ -18,7 +18,7 @@ from bot.coaching import (
     default_library,
     load_library,
 )
-from bot.coaching.library import DEFAULT_PROMPTS_DIR
+from bot.coaching.models import EVIDENCE_SOURCES
 
 from ._support import SEEDS_DIR, copy_prompts, edit_yaml, read_yaml, write_yaml
 

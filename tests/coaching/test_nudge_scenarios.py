@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.coaching import default_library
 from bot.coaching.classify import classify
+from bot.coaching.library import default_library
 from bot.coaching.nudges import (
     ShownNudge,
     WeeklyStats,

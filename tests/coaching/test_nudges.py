@@ -8,14 +8,16 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.coaching import (
+from bot.coaching.library import default_library
+from bot.coaching.models import (
     AbsentForWeeks,
     NoWrittenArtefactForWeeks,
     RatioAbove,
     ScopeShareBelow,
+)
+from bot.coaching.nudges import (
     WeeklyStats,
     build_weekly_stats,
-    default_library,
     find_reframe,
     firing_nudges,
     pick_nudge,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching import default_library
 from bot.coaching.classify import classify, reframe_for
+from bot.coaching.library import default_library
 from bot.coaching.models import Reframe
 from bot.ui.evidence import reframe_note
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.coaching import Prompt, choose_prompts, default_library, stable_rank
-from bot.coaching.selection import asks_delivery
+from bot.coaching.library import default_library
+from bot.coaching.models import Prompt
+from bot.coaching.selection import asks_delivery, choose_prompts, stable_rank
 
 LIB = default_library()
 MULTIPLIER_IDS = [d.id for d in LIB.multiplier_dimensions]
@@ -58,7 +59,8 @@ def test_same_inputs_give_the_same_prompts() -> None:
 def test_selection_is_stable_across_processes() -> None:
     """The rotation does not depend on Python's per-process hash seed."""
     code = (
-        "import json; from bot.coaching import choose_prompts, default_library;"
+        "import json; from bot.coaching.library import default_library;"
+        "from bot.coaching.selection import choose_prompts;"
         "print(json.dumps([p.id for p in choose_prompts(library=default_library(),"
         " user_key='T9:U9', period_key='2025-W01', evidence_counts={}, recently_asked=[])]))"
     )

@@ -32,11 +32,21 @@ def test_a_one_click_change_teaches_the_whole_workspace_and_only_it(database: Da
             session=session, user=alice, text=TRIAGE, source="brag", library=LIBRARY
         )
         assert parsed.dimension != "alignment"
-        evidence.set_dimension(
-            session=session, user=alice, entry_id=entry.id, dimension="alignment", library=LIBRARY
+        evidence.relabel(
+            session=session,
+            user=alice,
+            entry_id=entry.id,
+            label="dimension",
+            value="alignment",
+            library=LIBRARY,
         )
-        evidence.set_scope(
-            session=session, user=alice, entry_id=entry.id, scope="org", library=LIBRARY
+        evidence.relabel(
+            session=session,
+            user=alice,
+            entry_id=entry.id,
+            label="scope",
+            value="org",
+            library=LIBRARY,
         )
         (example,) = session.scalars(select(ClassifierExample)).all()
         assert (example.user_id, example.entry_id) == (alice.id, entry.id)
@@ -60,8 +70,13 @@ def test_changing_again_updates_the_one_example_and_the_cache_notices(database: 
             session=session, user=alice, text=TRIAGE, source="brag", library=LIBRARY
         )
         for dimension in ("alignment", "mentoring"):
-            evidence.set_dimension(
-                session=session, user=alice, entry_id=entry.id, dimension=dimension, library=LIBRARY
+            evidence.relabel(
+                session=session,
+                user=alice,
+                entry_id=entry.id,
+                label="dimension",
+                value=dimension,
+                library=LIBRARY,
             )
             index = examples.workspace_examples(session=session, workspace_id=alice.workspace_id)
             assert [e.dimension for e in index.examples] == [dimension]
@@ -81,8 +96,13 @@ def test_someone_elses_entry_or_an_unknown_choice_changes_nothing(database: Data
             (alice, "x", "org"),
         ):
             assert (
-                evidence.set_scope(
-                    session=session, user=user, entry_id=entry_id, scope=scope, library=LIBRARY
+                evidence.relabel(
+                    session=session,
+                    user=user,
+                    entry_id=entry_id,
+                    label="scope",
+                    value=scope,
+                    library=LIBRARY,
                 )
                 is None
             )
@@ -102,8 +122,13 @@ def test_deleting_the_entry_deletes_the_example_and_forget_me_reaches_it(
             session=session, user=alice, text="Fixed the build", source="brag", library=LIBRARY
         )
         for entry in (kept, gone):
-            evidence.set_scope(
-                session=session, user=alice, entry_id=entry.id, scope="team", library=LIBRARY
+            evidence.relabel(
+                session=session,
+                user=alice,
+                entry_id=entry.id,
+                label="scope",
+                value="team",
+                library=LIBRARY,
             )
         assert evidence.delete_entry(session=session, user=alice, entry_id=gone.id)
         session.flush()

@@ -79,8 +79,13 @@ def test_edits_keep_known_values_only(database: Database) -> None:
         assert (updated.text, updated.dimension, updated.scope) == ("t", None, None)
         assert updated.people == ["UBOB"] and updated.visibility == "private"
         assert (
-            evidence.set_dimension(
-                session=session, user=alice, entry_id=entry.id, dimension="bogus", library=LIBRARY
+            evidence.relabel(
+                session=session,
+                user=alice,
+                entry_id=entry.id,
+                label="dimension",
+                value="bogus",
+                library=LIBRARY,
             )
             is None
         )

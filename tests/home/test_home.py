@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.coaching import default_library
+from bot.coaching.library import default_library
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import User

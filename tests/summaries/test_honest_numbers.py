@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.coaching import default_library
+from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.home import data as home_data

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.coaching import default_library
+from bot.coaching.library import default_library
 from bot.coaching.nudges import ShownNudge
 from bot.summaries import metrics, periods
 from bot.summaries.metrics import Activity, EntryRow

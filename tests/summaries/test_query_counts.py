@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.coaching import default_library
+from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, User
 from bot.digests import service as digests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.listeners import Registrar
+from bot.slack.bolt_compat import Handler
 
 
 def register(registrar: Registrar) -> None:
@@ -12,7 +13,7 @@ def register(registrar: Registrar) -> None:
 
     # Buttons that act on something stored for the person: on an older message of someone
     # who has since used forget-me they answer "this was deleted with forget-me".
-    about_stored_data = {
+    about_stored_data: dict[str, Handler] = {
         **evidence.ACTIONS,
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,

@@ -7,32 +7,36 @@ person who clicked, in their workspace. Anything else is refused and changes not
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import clock
 from bot.checkins import flows, present
-from bot.checkins.service import parse_id
 from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.slack.people import names_in, profile_or_none
 from bot.ui import checkins as ui
+from bot.values import parse_id
+
+if TYPE_CHECKING:
+    from bot.db.models import User
 
 logger = logging.getLogger(__name__)
+
+Listener = Callable[[Ack, dict[str, Any], BoltContext, WebClient, Respond], None]
+# What a button does for the person who clicked it; flows.NotYours when it is not theirs.
+Work = Callable[["User", dict[str, Any], BoltContext, WebClient, Respond], None]
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
     return (body.get("actions") or [{}])[0]
 
 
-def _refuse(respond: Respond, body: dict[str, Any], client: WebClient, slack_user_id: str) -> None:
-    logger.warning(
-        "refused a check-in action that is not the user's",
-        extra={"user_id": slack_user_id, "action": _action(body).get("action_id")},
-    )
-    _tell(respond, body, client, slack_user_id, ui.refusal())
+def _selected(body: dict[str, Any]) -> str:
+    return str((_action(body).get("selected_option") or {}).get("value") or "")
 
 
 def _tell(
@@ -54,25 +58,42 @@ def _redraw(client: WebClient, redraw: flows.Redraw | None) -> None:
         client.chat_update(**redraw.arguments())
 
 
+def _own(work: Work) -> Listener:
+    """The listener: ack, then the work; a check-in or answer that is not the clicker's is
+    refused with a note and changes nothing."""
+
+    def handle(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        user = current_user(context)
+        try:
+            work(user, body, context, client, respond)
+        except flows.NotYours:
+            logger.warning(
+                "refused a check-in action that is not the user's",
+                extra={"user_id": user.slack_user_id, "action": _action(body).get("action_id")},
+            )
+            _tell(respond, body, client, user.slack_user_id, ui.refusal())
+
+    handle.__name__, handle.__doc__ = work.__name__, work.__doc__
+    return handle
+
+
+@_own
 def handle_answer(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """ "Answer" on a question: open the short answer modal."""
-    ack()
-    user = current_user(context)
     action = _action(body)
     library = coaching_library(context)
-    try:
-        opening = flows.open_answer(
-            session=db(context),
-            user=user,
-            library=library,
-            checkin_id=parse_id(action.get("value")),
-            index=ui.question_index(action.get("block_id")),
-        )
-    except flows.NotYours:
-        _refuse(respond, body, client, user.slack_user_id)
-        return
+    opening = flows.open_answer(
+        session=db(context),
+        user=user,
+        library=library,
+        checkin_id=parse_id(action.get("value")),
+        index=ui.question_index(action.get("block_id")),
+    )
     if opening.answered:
         _tell(respond, body, client, user.slack_user_id, ui.already_done())
         return
@@ -86,88 +107,71 @@ def handle_answer(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+@_own
 def handle_nothing(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """ "Nothing this week" on a question."""
-    ack()
-    user = current_user(context)
     action = _action(body)
-    try:
-        redraw = flows.answer_nothing(
-            session=db(context),
-            user=user,
-            library=coaching_library(context),
-            checkin_id=parse_id(action.get("value")),
-            index=ui.question_index(action.get("block_id")),
-            now=clock.now(),
-        )
-    except flows.NotYours:
-        _refuse(respond, body, client, user.slack_user_id)
-        return
+    redraw = flows.answer_nothing(
+        session=db(context),
+        user=user,
+        library=coaching_library(context),
+        checkin_id=parse_id(action.get("value")),
+        index=ui.question_index(action.get("block_id")),
+        now=clock.now(),
+    )
     _redraw(client, redraw)
 
 
-def _checkin_control(name: str):  # untyped: the handlers mix into dicts of other listeners
-    def handle(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+def _postpone(skip: bool) -> Work:
+    def postpone(
+        user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
     ) -> None:
-        ack()
-        user = current_user(context)
-        action = _action(body)
-        session, library, now = db(context), coaching_library(context), clock.now()
-        try:
-            if name == "pause":
-                raw = str((action.get("selected_option") or {}).get("value") or "")
-                checkin_text, _, weeks = raw.partition(":")
-                redraw = flows.pause_from_checkin(
-                    session=session,
-                    user=user,
-                    library=library,
-                    checkin_id=parse_id(checkin_text),
-                    weeks=parse_id(weeks) or 0,
-                    now=now,
-                )
-            else:
-                redraw = flows.postpone(
-                    session=session,
-                    user=user,
-                    library=library,
-                    checkin_id=parse_id(action.get("value")),
-                    now=now,
-                    skip=name == "skip",
-                )
-        except flows.NotYours:
-            _refuse(respond, body, client, user.slack_user_id)
-            return
-        _redraw(client, redraw)
-
-    handle.__name__ = f"handle_{name}"
-    return handle
-
-
-handle_snooze = _checkin_control("snooze")
-handle_skip = _checkin_control("skip")
-handle_pause = _checkin_control("pause")
-
-
-def handle_edit_answer(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    """ "Edit" on an answer's confirmation: the answer modal, filled in."""
-    ack()
-    user = current_user(context)
-    library = coaching_library(context)
-    try:
-        editing = flows.open_edit(
+        """ "Snooze" or "Skip this week" on a check-in."""
+        redraw = flows.postpone(
             session=db(context),
             user=user,
-            library=library,
-            answer_id=parse_id(_action(body).get("value")),
+            library=coaching_library(context),
+            checkin_id=parse_id(_action(body).get("value")),
+            now=clock.now(),
+            skip=skip,
         )
-    except flows.NotYours:
-        _refuse(respond, body, client, user.slack_user_id)
-        return
+        _redraw(client, redraw)
+
+    postpone.__name__ = "handle_skip" if skip else "handle_snooze"
+    return postpone
+
+
+@_own
+def handle_pause(
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
+) -> None:
+    """ "Pause for …" on a check-in (the option's value: "<check-in id>:<weeks>")."""
+    checkin_text, _sep, weeks = _selected(body).partition(":")
+    redraw = flows.pause_from_checkin(
+        session=db(context),
+        user=user,
+        library=coaching_library(context),
+        checkin_id=parse_id(checkin_text),
+        weeks=parse_id(weeks) or 0,
+        now=clock.now(),
+    )
+    _redraw(client, redraw)
+
+
+@_own
+def handle_edit_answer(
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
+) -> None:
+    """ "Edit" on an answer's confirmation: the answer modal, filled in."""
+    library = coaching_library(context)
+    editing = flows.open_edit(
+        session=db(context),
+        user=user,
+        library=library,
+        answer_id=parse_id(_action(body).get("value")),
+    )
     form = editing.form
     view = present.answer_view(
         library,
@@ -179,57 +183,47 @@ def handle_edit_answer(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
+@_own
 def handle_undo_answer(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """ "Not an answer": forget the answer and its evidence entry."""
-    ack()
-    user = current_user(context)
-    try:
-        redraw = flows.undo_answer(
-            session=db(context),
-            user=user,
-            library=coaching_library(context),
-            answer_id=parse_id(_action(body).get("value")),
-        )
-    except flows.NotYours:
-        _refuse(respond, body, client, user.slack_user_id)
-        return
+    redraw = flows.undo_answer(
+        session=db(context),
+        user=user,
+        library=coaching_library(context),
+        answer_id=parse_id(_action(body).get("value")),
+    )
     respond(replace_original=True, **ui.answer_removed())
     _redraw(client, redraw)
 
 
-def _relabel(change: str):  # untyped, as _checkin_control
-    def handle(
-        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+def _relabel(change: str) -> Work:
+    def relabel(
+        user: User, body: dict[str, Any], context: BoltContext, _: WebClient, respond: Respond
     ) -> None:
         """Change what an answer was filed under, from its confirmation, in one click."""
-        ack()
-        user = current_user(context)
         library = coaching_library(context)
-        raw = str((_action(body).get("selected_option") or {}).get("value") or "")
-        answer_text, _, choice = raw.partition(":")
-        try:
-            done = flows.relabel(
-                session=db(context),
-                user=user,
-                library=library,
-                answer_id=parse_id(answer_text),
-                change=change,
-                choice=choice or None,
-            )
-        except flows.NotYours:
-            _refuse(respond, body, client, user.slack_user_id)
-            return
+        answer_text, _sep, choice = _selected(body).partition(":")
+        done = flows.relabel(
+            session=db(context),
+            user=user,
+            library=library,
+            answer_id=parse_id(answer_text),
+            change=change,
+            choice=choice or None,
+        )
         message = present.answer_confirmation(library=library, answer=done.answer, entry=done.entry)
         respond(replace_original=True, **message)
 
-    handle.__name__ = f"handle_answer_{change}"
-    return handle
+    relabel.__name__ = f"handle_answer_{change}"
+    return relabel
 
 
-handle_answer_dimension = _relabel("dimension")
-handle_answer_scope = _relabel("scope")
+handle_snooze = _own(_postpone(skip=False))
+handle_skip = _own(_postpone(skip=True))
+handle_answer_dimension = _own(_relabel("dimension"))
+handle_answer_scope = _own(_relabel("scope"))
 
 
 def handle_start(

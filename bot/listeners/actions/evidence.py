@@ -6,6 +6,7 @@ user, and anything that is not theirs is refused with nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -83,56 +84,29 @@ def handle_delete(ack: Ack, action: dict[str, Any], context: BoltContext, respon
     )
 
 
-def handle_share(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """Share an entry with the team, or make it private again."""
-    ack()
-    entry_id, _, value = _value(action).partition(":")
-    respond(
-        **flows.set_visibility(
-            session=db(context),
-            user=current_user(context),
-            entry_id=entry_id,
-            value=value,
-            block_id=str(action.get("block_id") or ""),
-            library=coaching_library(context),
+def _change(change: str) -> Callable[[Ack, dict[str, Any], BoltContext, Respond], None]:
+    def handle(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """Share an entry with the team (or make it private again), or file it under another
+        dimension or scope."""
+        ack()
+        entry_id, _, value = _value(action).partition(":")
+        respond(
+            **flows.change_entry(
+                session=db(context),
+                user=current_user(context),
+                entry_id=entry_id,
+                change=change,
+                value=value,
+                block_id=str(action.get("block_id") or ""),
+                library=coaching_library(context),
+            )
         )
-    )
+
+    handle.__name__ = f"handle_{change}"
+    return handle
 
 
-def handle_dimension(
-    ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond
-) -> None:
-    """File an entry under another dimension."""
-    ack()
-    entry_id, _, dimension = _value(action).partition(":")
-    user = current_user(context)
-    respond(
-        **flows.set_dimension(
-            session=db(context),
-            user=user,
-            entry_id=entry_id,
-            dimension=dimension or None,
-            block_id=str(action.get("block_id") or ""),
-            library=coaching_library(context),
-        )
-    )
-
-
-def handle_scope(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """Set how far an entry reached."""
-    ack()
-    entry_id, _, scope = _value(action).partition(":")
-    user = current_user(context)
-    respond(
-        **flows.set_scope(
-            session=db(context),
-            user=user,
-            entry_id=entry_id,
-            scope=scope or None,
-            block_id=str(action.get("block_id") or ""),
-            library=coaching_library(context),
-        )
-    )
+handle_share, handle_dimension, handle_scope = map(_change, ("visibility", "dimension", "scope"))
 
 
 def handle_page(ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -188,7 +162,7 @@ def handle_forget_cancel(ack: Ack, respond: Respond) -> None:
     respond(**ui.notice("Nothing was deleted.", replace=True))
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., None]] = {
     ui.EDIT: handle_edit,
     ui.DELETE: handle_delete,
     ui.SHARE: handle_share,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -54,18 +55,28 @@ def handle_log_as_evidence(
     notes = [source_note]
     if not text.strip():
         notes.append("That message has no text: say what happened in your own words.")
-    metadata: dict[str, Any] = {"src": evidence.SHORTCUT}
-    if channel_id and ts:
-        metadata.update(ch=channel_id, ts=ts)
+    form = ui.EntryForm(
+        text=text,
+        dimension=parsed.dimension,
+        scope=parsed.scope,
+        people=people,
+        link=parsed.links[0] if parsed.links else None,
+        notes=notes,
+        metadata={
+            "src": evidence.SHORTCUT,
+            **({"ch": channel_id, "ts": ts} if channel_id and ts else {}),
+        },
+        names=names_in(client, text),
+    )
     if not ui.fits_form(text):
         entry = flows.keep_message(
             session=db(context),
             user=current_user(context),
             text=text,
-            dimension=parsed.dimension,
-            scope=parsed.scope,
+            dimension=form.dimension,
+            scope=form.scope,
             people=people,
-            link=parsed.links[0] if parsed.links else None,
+            link=form.link,
             permalink=permalink,
             channel_id=channel_id,
             message_ts=ts,
@@ -74,16 +85,5 @@ def handle_log_as_evidence(
             f"Saved to your private evidence ({len(text):,} characters, kept exactly). "
             "Add the details below."
         )
-        metadata = {"entry": entry.id}
-    form = ui.EntryForm(
-        text=text,
-        dimension=parsed.dimension,
-        scope=parsed.scope,
-        people=people,
-        link=parsed.links[0] if parsed.links else None,
-        notes=notes,
-        metadata=metadata,
-        editing="entry" in metadata,
-        names=names_in(client, text),
-    )
+        form = replace(form, metadata={"entry": entry.id}, editing=True)
     client.views_open(trigger_id=shortcut["trigger_id"], view=ui.entry_modal(form, library))

@@ -7,10 +7,11 @@ after it. private_metadata carries ids only and is re-checked against the submit
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -18,7 +19,6 @@ from slack_sdk import WebClient
 from bot import clock
 from bot.checkins import flows, schedule, service
 from bot.checkins.answers import AnswerForm
-from bot.checkins.service import parse_id
 from bot.evidence.service import MAX_TEXT_LENGTH, EvidenceTextError, check_text
 from bot.listeners.support import (
     coaching_library,
@@ -31,7 +31,10 @@ from bot.slack.people import names_in
 from bot.timetext import parse_time_of_day
 from bot.ui import checkins as ui
 from bot.ui.text import Names, from_typed
-from bot.values import parse_int
+from bot.values import parse_id, parse_int
+
+if TYPE_CHECKING:
+    from bot.db.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -124,65 +127,75 @@ def _send(client: WebClient, saved: flows.AnswerSaved) -> None:
             client.chat_postMessage(**post.arguments())
 
 
-def handle_answer_submission(
-    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+def _submitted(
+    ack: Ack,
+    view: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    save: Callable[[User, AnswerForm, flows.PeopleFinder], flows.AnswerSaved],
+    *,
+    refused: str,
 ) -> None:
-    """Store the answer to one question (metadata "checkin_id:index", re-checked)."""
+    """Check the answer modal (problems shown on its fields), then `save` it; a check-in or
+    answer that is not the submitter's is refused (`refused`: what is logged)."""
     form, errors = parse_answer_form(view, context)
     if errors:
         ack(response_action="errors", errors=errors)
         return
     ack()
     user = current_user(context)
-    form = stored_form(form, original=None, names={})
-    checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
     try:
-        saved = flows.submit_answer(
+        saved = save(user, form, partial(people_named, context, client, user))
+    except flows.NotYours:
+        logger.warning(refused)
+        client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
+        return
+    _send(client, saved)
+
+
+def handle_answer_submission(
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Store the answer to one question (metadata "checkin_id:index", re-checked)."""
+    checkin_text, _, index_text = str(view.get("private_metadata") or "").partition(":")
+
+    def save(user: User, form: AnswerForm, people: flows.PeopleFinder) -> flows.AnswerSaved:
+        return flows.submit_answer(
             session=db(context),
             user=user,
             library=coaching_library(context),
             checkin_id=parse_id(checkin_text),
             index=parse_id(index_text),
-            form=form,
-            people=partial(people_named, context, client, user),
+            form=stored_form(form, original=None, names={}),
+            people=people,
             now=clock.now(),
         )
-    except flows.NotYours:
-        logger.warning("refused an answer to a check-in that is not the user's")
-        client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
-        return
-    _send(client, saved)
+
+    refused = "refused an answer to a check-in that is not the user's"
+    _submitted(ack, view, context, client, save, refused=refused)
 
 
 def handle_edit_submission(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Save an edited answer (metadata: the answer id, re-checked)."""
-    form, errors = parse_answer_form(view, context)
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-    user = current_user(context)
 
-    def restate(before: AnswerForm) -> AnswerForm:
-        names = names_in(client, before.text, before.impact)
-        return stored_form(form, original=before, names=names)
+    def save(user: User, form: AnswerForm, people: flows.PeopleFinder) -> flows.AnswerSaved:
+        def restate(before: AnswerForm) -> AnswerForm:
+            names = names_in(client, before.text, before.impact)
+            return stored_form(form, original=before, names=names)
 
-    try:
-        saved = flows.save_edit(
+        return flows.save_edit(
             session=db(context),
             user=user,
             library=coaching_library(context),
             answer_id=parse_id(view.get("private_metadata")),
             restate=restate,
-            people=partial(people_named, context, client, user),
+            people=people,
         )
-    except flows.NotYours:
-        logger.warning("refused an edit of an answer that is not the user's")
-        client.chat_postMessage(channel=user.slack_user_id, **ui.refusal())
-        return
-    _send(client, saved)
+
+    refused = "refused an edit of an answer that is not the user's"
+    _submitted(ack, view, context, client, save, refused=refused)
 
 
 def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
