@@ -104,6 +104,7 @@ def redraw(
         answers=answers.answers_of(session, checkin),
         tz=user.tz,
         note=note,
+        prefs=schedule.Preferences.of(user),
     )
     return Redraw(checkin.channel_id, checkin.message_ts, message)
 
@@ -239,8 +240,8 @@ def open_answer(
     prompt_id = checkin.prompt_ids[index]
     if any(a.prompt_id == prompt_id for a in answers.answers_of(session, checkin)):
         return AnswerOpening(checkin.id, index, answered=True)
-    last_week = present.reads_as_last_week(checkin, user.tz)
-    (question,) = present.questions(library, [prompt_id], last_week=last_week) or (None,)
+    period = present.shown_period(checkin, schedule.Preferences.of(user))
+    (question,) = present.questions(library, [prompt_id], period=period) or (None,)
     dimension = library.prompt(prompt_id).dimension if question else None
     return AnswerOpening(checkin.id, index, question, dimension)
 
