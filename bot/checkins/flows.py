@@ -521,3 +521,28 @@ def record_welcome(*, database: Database, team_id: str, slack_user_id: str) -> N
             service.mark_welcomed(session=session, user=user, now=utcnow())
     except SQLAlchemyError:
         logger.warning("could not record the welcome", exc_info=True)
+
+
+def remember_confirmation(
+    *, session: Session, user: User, channel_id: str, answer_ts: str, confirmation_ts: str
+) -> None:
+    """Note where the confirmation of a DM answer was posted, to redraw it after an edit."""
+    answer = service.dm_answer(session=session, user=user, channel_id=channel_id, ts=answer_ts)
+    if answer is not None:
+        answer.confirmation_ts = confirmation_ts
+    session.commit()
+
+
+def edited_confirmation(
+    *, session: Session, user: User, library: CoachingLibrary, channel_id: str, answer_ts: str
+) -> Redraw | None:
+    """The confirmation of a DM answer the person has just edited, as it reads now: the
+    edited text and what the bot understood from it (None when none was posted)."""
+    answer = service.dm_answer(session=session, user=user, channel_id=channel_id, ts=answer_ts)
+    if answer is None or not answer.confirmation_ts or answer.kind != "answer":
+        session.commit()
+        return None
+    _, entry = answers.answer_entry(session=session, user=user, answer_id=answer.id)
+    message = present.answer_confirmation(library=library, answer=answer, entry=entry, edited=True)
+    session.commit()
+    return Redraw(channel_id, answer.confirmation_ts, message)

@@ -157,9 +157,10 @@ def understood(
 
 
 def answer_confirmation(
-    *, library: CoachingLibrary, answer: Answer, entry: EvidenceEntry | None
+    *, library: CoachingLibrary, answer: Answer, entry: EvidenceEntry | None, edited: bool = False
 ) -> dict[str, Any]:
-    """The confirmation of an answer with content, as it stands now."""
+    """The confirmation of an answer with content, as it stands now (`edited`: redrawn after
+    the person edited their message, so it shows the text it now reads)."""
     question = None
     if answer.prompt_id:
         found = questions(library, [answer.prompt_id])
@@ -172,6 +173,7 @@ def answer_confirmation(
         visibility=entry.visibility if entry else "private",
         kind=answer.kind,
         understood=understood(library, entry, answer.prompt_id),
+        edited_text=answer.text if edited else None,
     )
 
 

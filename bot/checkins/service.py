@@ -324,3 +324,21 @@ def own_answer(
     if lock:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
+
+
+def dm_answer(*, session: Session, user: User, channel_id: str, ts: str) -> Answer | None:
+    """The user's answer stored from the DM message `ts` (its first, for a message that
+    answered several questions: the one its confirmation is about)."""
+    if user.id is None:
+        return None
+    return session.scalars(
+        select(Answer)
+        .where(
+            Answer.user_id == user.id,
+            Answer.workspace_id == user.workspace_id,
+            Answer.channel_id == channel_id,
+            Answer.message_ts == ts,
+        )
+        .order_by(Answer.id)
+        .limit(1)
+    ).one_or_none()

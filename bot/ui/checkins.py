@@ -325,15 +325,24 @@ def answer_confirmation(
     visibility: str,
     kind: str = "answer",
     understood: Understood | None = None,
+    edited_text: str | None = None,
 ) -> dict[str, Any]:
     """What the bot understood from an answer: dimension and scope with one-click changes,
-    what the answer could still say (the remaining follow-ups), Edit and Not an answer."""
+    what the answer could still say (the remaining follow-ups), Edit and Not an answer.
+    `edited_text`: the answer as the person has just edited it (stored, Slack-escaped)."""
     if kind == "nothing":
         text = "Noted: nothing this week. That's fine — some weeks are heads-down."
         return {"text": text, "blocks": [section(text)]}
     lines = ["Saved to your private evidence log."]
     if question:
         lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
+    if edited_text is not None:
+        lines[0] = (
+            f"Updated your answer to _{safe(question, 500)}_, as you edited it:"
+            if question
+            else "Updated in your private evidence log, as you edited it:"
+        )
+        lines.append("> " + display(edited_text, 2400).replace("\n", "\n> "))
     seen = understood or Understood()
     dimension = _label(seen.dimensions, seen.dimension) or dimension_label
     details = [f"*Dimension:* {safe(dimension) if dimension else 'not classified'}"]
@@ -365,7 +374,8 @@ def answer_confirmation(
     elements.append(button("Edit", EDIT_ANSWER, value))
     elements.append(button("Not an answer", UNDO_ANSWER, value))
     blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
-    return {"text": "Saved your answer.", "blocks": blocks}
+    text = "Updated your answer." if edited_text is not None else "Saved your answer."
+    return {"text": text, "blocks": blocks}
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:

@@ -51,6 +51,15 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         )
         if checkin is not None:
             _redraw(client, context, user, checkin)
+            confirmation = checkin_flows.edited_confirmation(
+                session=session,
+                user=user,
+                library=coaching_library(context),
+                channel_id=event["channel"],
+                answer_ts=edit.ts,
+            )
+            if confirmation is not None:
+                client.chat_update(**confirmation.arguments())
         return
     if not event.get("user"):
         return
@@ -69,10 +78,17 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
     if outcome.said is Said.ANSWERED and outcome.reply is not None:
         # What the bot understood (with Edit / Not an answer), in the thread; then the
         # check-in drawn again with its answers.
-        client.chat_postMessage(
+        posted = client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts or event["ts"],
             **present.reply_confirmation(coaching_library(context), outcome.reply),
+        )
+        checkin_flows.remember_confirmation(
+            session=session,
+            user=user,
+            channel_id=channel,
+            answer_ts=event["ts"],
+            confirmation_ts=posted["ts"],
         )
         _redraw(client, context, user, outcome.reply.checkin)
         return
