@@ -101,7 +101,7 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
             question=outcome.kind is ReplyKind.QUESTION, in_thread=outcome.in_thread
         )
     else:
-        payload = messages.dm_received(command_names(context))
+        payload = messages.dm_received(command_names(context), outcome.loggable)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
 
 
