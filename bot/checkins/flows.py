@@ -306,7 +306,13 @@ def pause_from_checkin(
             session=session, user=user, checkin_id=checkin_id, weeks=weeks, now=now
         ),
     )
-    note = ui.status_note("paused", until=user.paused_until)
+    zone = schedule.zone_for(user.tz)
+    next_at = user.next_checkin_at
+    note = ui.status_note(
+        "paused",
+        until=user.paused_until,
+        next_local=next_at.astimezone(zone) if next_at is not None else None,
+    )
     session.commit()
     if not change.changed:
         return None

@@ -277,14 +277,23 @@ def answered_note(*, open_questions: int) -> str:
     return ":white_check_mark: All answered — thank you. See you at the next one."
 
 
-def status_note(status: str, *, until: datetime | date | None = None) -> str | None:
-    """The line shown on a check-in that was snoozed, skipped, paused or expired."""
+def status_note(
+    status: str, *, until: datetime | date | None = None, next_local: datetime | None = None
+) -> str | None:
+    """The line shown on a check-in that was snoozed, skipped, paused or expired.
+
+    Paused: `until` is the day check-ins resume (`paused_until`); the line names the last
+    paused day and, when known, the next check-in (`next_local`)."""
     if status == "snoozed" and until is not None:
         return f":zzz: Snoozed — I'll bring it back {_date_label(until)} at {until:%H:%M}."
     if status == "skipped":
         return ":fast_forward: Skipped this week. See you at the next one."
     if status == "paused" and until is not None:
-        return f":double_vertical_bar: Check-ins paused until {_date_label(until)}."
+        last = (until.date() if isinstance(until, datetime) else until) - timedelta(days=1)
+        line = f":double_vertical_bar: Skipped, and check-ins paused through {_date_label(last)}."
+        if next_local is not None:
+            line += f" The next one comes {_date_label(next_local)} at {next_local:%H:%M}."
+        return line
     if status == "expired":
         return "This check-in has closed; you can still log evidence any time with /brag."
     return None
