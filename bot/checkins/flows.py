@@ -484,7 +484,10 @@ def _confirmation(
     if answer is None or not checkin.channel_id or not checkin.message_ts:
         return None
     _, entry = answers.answer_entry(session=session, user=user, answer_id=answer.id)
-    message = present.answer_confirmation(library=library, answer=answer, entry=entry)
+    period = present.shown_period(checkin, schedule.Preferences.of(user))
+    message = present.answer_confirmation(
+        library=library, answer=answer, entry=entry, period=period
+    )
     return Post(checkin.channel_id, message, thread_ts=checkin.message_ts)
 
 
@@ -549,6 +552,10 @@ def edited_confirmation(
         session.commit()
         return None
     _, entry = answers.answer_entry(session=session, user=user, answer_id=answer.id)
-    message = present.answer_confirmation(library=library, answer=answer, entry=entry, edited=True)
+    checkin = session.get(CheckIn, answer.checkin_id)
+    period = present.shown_period(checkin, schedule.Preferences.of(user)) if checkin else None
+    message = present.answer_confirmation(
+        library=library, answer=answer, entry=entry, edited=True, period=period
+    )
     session.commit()
     return Redraw(channel_id, answer.confirmation_ts, message)

@@ -157,13 +157,19 @@ def understood(
 
 
 def answer_confirmation(
-    *, library: CoachingLibrary, answer: Answer, entry: EvidenceEntry | None, edited: bool = False
+    *,
+    library: CoachingLibrary,
+    answer: Answer,
+    entry: EvidenceEntry | None,
+    edited: bool = False,
+    period: ui.Period | None = None,
 ) -> dict[str, Any]:
     """The confirmation of an answer with content, as it stands now (`edited`: redrawn after
-    the person edited their message, so it shows the text it now reads)."""
+    the person edited their message, so it shows the text it now reads); its question in
+    the words of the check-in's `period` ("since Friday"), when given."""
     question = None
     if answer.prompt_id:
-        found = questions(library, [answer.prompt_id])
+        found = questions(library, [answer.prompt_id], period=period)
         question = found[0].text if found else None
     return ui.answer_confirmation(
         answer_id=answer.id,
@@ -229,12 +235,19 @@ def settings_form(user: User) -> ui.SettingsForm:
     )
 
 
-def reply_confirmation(library: CoachingLibrary, reply: Reply) -> dict[str, Any]:
-    """What the bot understood from a DM answer (with Edit / Not an answer), for its thread."""
+def reply_confirmation(
+    library: CoachingLibrary, reply: Reply, prefs: Preferences | None = None
+) -> dict[str, Any]:
+    """What the bot understood from a DM answer (with Edit / Not an answer), for its thread;
+    with the person's `prefs`, its question in the words of the check-in's period."""
     first = reply.answers[0]
+    question = reply.question
+    if prefs is not None and first.prompt_id and question is not None:
+        found = questions(library, [first.prompt_id], period=shown_period(reply.checkin, prefs))
+        question = found[0].text if found else question
     return ui.answer_confirmation(
         answer_id=first.id,
-        question=reply.question,
+        question=question,
         dimension_label=reply.dimension_label,
         people=reply.entry.people if reply.entry else [],
         visibility=reply.entry.visibility if reply.entry else "private",

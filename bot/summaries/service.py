@@ -316,19 +316,19 @@ def _held_by_snooze(week: periods.Week, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def any_snooze_hold(session: Session, now: datetime) -> bool:
-    """Whether any snoozed check-in may be holding a summary at `now` (see _held_by_snooze)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    CheckIn.snoozed_until.is_not(None),
-                    CheckIn.snoozed_until > now - SNOOZE_HOLD,
-                    CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
-                )
-            )
+def snooze_hold_ends(session: Session, now: datetime) -> list[datetime]:
+    """When the holds snoozed check-ins may have on summaries at `now` end, at the latest
+    (see _held_by_snooze); empty when none may be holding one."""
+    ends = session.scalars(
+        select(CheckIn.snoozed_until)
+        .where(
+            CheckIn.snoozed_until.is_not(None),
+            CheckIn.snoozed_until > now - SNOOZE_HOLD,
+            CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
         )
+        .distinct()
     )
+    return [_aware(end) + SNOOZE_HOLD for end in ends if end is not None]
 
 
 def take_enqueue_turn(session: Session) -> bool:

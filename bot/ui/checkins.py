@@ -347,9 +347,9 @@ def answer_confirmation(
         lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
     if edited_text is not None:
         lines[0] = (
-            f"Updated your answer to _{safe(question, 500)}_, as you edited it:"
+            f"Updated your answer to _{safe(question, 500)}_"
             if question
-            else "Updated in your private evidence log, as you edited it:"
+            else "Updated in your private evidence log."
         )
         lines.append("> " + display(edited_text, 2400).replace("\n", "\n> "))
     seen = understood or Understood()

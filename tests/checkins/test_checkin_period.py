@@ -6,6 +6,7 @@ that week (its last work day), so they count there however late they come.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from bot.checkins import answers, present, schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.engine import Database
-from bot.db.models import CheckIn, EvidenceEntry, User
+from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.summaries import service as summaries
 from sandbox.render import render_message
 from standin.webapi import SlackStandIn
@@ -170,7 +171,7 @@ def test_weekly_and_biweekly_checkins_ask_about_every_day_once(
     prefs = Preferences(tz=tz, cadence=cadence, weekday=weekday, minute=9 * 60)
     spans = _spans(prefs, utc(2026, 11, 1), utc(2027, 3, 1))
     assert len(spans) > 6
-    for earlier, later in zip(spans, spans[1:], strict=False):
+    for earlier, later in itertools.pairwise(spans):
         assert later.first == earlier.last + timedelta(days=1), (earlier, later)
         assert (later.last - later.first).days + 1 == (14 if cadence == "biweekly" else 7)
 
@@ -190,7 +191,7 @@ def test_twice_weekly_checkins_ask_about_the_days_since_the_other(
     assert len(spans) >= 16
     for slot, span in zip(slots, spans, strict=True):
         assert span.kind == "since" and span.last == slot.local.date()
-    for earlier, later in zip(spans, spans[1:], strict=False):
+    for earlier, later in itertools.pairwise(spans):
         assert later.first == earlier.last, (earlier, later)
 
 
@@ -242,3 +243,18 @@ def test_a_twice_weekly_tuesday_answer_counts_in_its_own_week() -> None:
     assert schedule.answer_instant(prefs, tuesday) == tuesday
     wednesday = tuesday + timedelta(days=1)
     assert schedule.answer_instant(prefs, tuesday, wednesday) == wednesday
+
+
+def test_an_answers_confirmation_quotes_the_question_in_the_checkins_words() -> None:
+    """alice (twice a week) answers Tuesday's check-in in the DM: the confirmation quotes the
+    question as the check-in asked it, "since Friday" (failed before: "this week")."""
+    prefs = Preferences(tz="America/New_York", cadence="twice_weekly", weekday=FRIDAY)
+    tuesday = schedule.next_slot(prefs, utc(2026, 12, 7))
+    assert tuesday is not None
+    checkin = CheckIn(id=7, slot_at=tuesday.at, status="answered", prompt_ids=[PROMPT])
+    answer = Answer(id=3, checkin_id=7, prompt_id=PROMPT, kind="answer", text="Paired with dana")
+    reply = answers.Reply(checkin=checkin, answers=(answer,), kind="answer", question="x")
+    lines = render_message(present.reply_confirmation(LIB, reply, prefs))
+    assert lines[0] == (
+        "Saved as your answer to Who, if anyone, was stuck since Friday until you stepped in?"
+    )

@@ -206,8 +206,8 @@ def test_editing_a_dm_answer_updates_its_confirmation(running_app: RunningApp) -
     ]  # fmt: skip
     assert len(updates) == 1
     blocks = updates[0]["blocks"]
-    quoted = [b for b in blocks if b["type"] == "section"][0]["text"]["text"]
+    quoted = next(b for b in blocks if b["type"] == "section")["text"]["text"]
     assert quoted.splitlines()[-1] == "> Paired with <@UCAROL> on the deploy #writing"
-    details = [b for b in blocks if b["type"] == "context"][0]["elements"][0]["text"]
+    details = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
     assert "*People:* <@UCAROL>" in details.split(" · ")
     assert "*Dimension:* :memo: Writing that travels" in details.split(" · ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.sandbox.conftest import Session, sections
 
 
@@ -27,3 +29,14 @@ def test_the_summary_waits_for_a_snoozed_checkin_and_counts_its_answer(session: 
     summaries = [b for h, b in sections(answered) if "Your multiplier week" in b]
     assert summaries, answered
     assert "1 check-in answered" in summaries[0] or "1 multiplier entry" in summaries[0], summaries
+
+
+def test_an_unanswered_snoozed_checkin_holds_the_summary_four_hours(session: Session) -> None:
+    """Left unanswered once it is back (Monday 15:00), the check-in holds the summary until
+    19:00, and one `:time` jump delivers it then (the sandbox's hint names the hold's end)."""
+    session.feed("/multiplier checkins on fri 15:00\n:time fri 15:05\n")
+    session.feed(":press Snooze to next work day\n")
+    out = session.feed(":time tue 10:00\n")
+    headers = [h for h, b in sections(out) if "Your multiplier week" in b]
+    assert len(headers) == 1, out
+    assert re.fullmatch(r"\[multiplier → alice · DM · Mon \d+ \w+ 19:00 alice's time\]", headers[0])

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.checkins import flows as checkin_flows
 from bot.checkins import present
 from bot.checkins.replies import ReplyKind
+from bot.checkins.schedule import Preferences
 from bot.conversations import edits, flows
 from bot.conversations.flows import Said
 from bot.db.base import utcnow
@@ -81,7 +82,9 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         posted = client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts or event["ts"],
-            **present.reply_confirmation(coaching_library(context), outcome.reply),
+            **present.reply_confirmation(
+                coaching_library(context), outcome.reply, Preferences.of(user)
+            ),
         )
         checkin_flows.remember_confirmation(
             session=session,
