@@ -226,6 +226,8 @@ class Outgoing:
     needs_check: bool
     # Too late, or no longer wanted: only find out whether an earlier attempt posted it.
     check_only: bool
+    # The person's schedule (their cadence decides which days the check-in asks about).
+    prefs: Preferences | None = None
 
 
 @dataclass
@@ -318,6 +320,7 @@ def claim(
                 due_local=(checkin.snoozed_until or checkin.slot_at).astimezone(prefs.zone),
                 needs_check=needs_check,
                 check_only=check_only,
+                prefs=prefs,
             )
         )
     return result

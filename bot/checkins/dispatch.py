@@ -213,6 +213,7 @@ class Dispatcher:
             prompt_ids=item.prompt_ids,
             slot_local=item.slot_local,
             read_on=item.due_local.date(),
+            prefs=item.prefs,
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(

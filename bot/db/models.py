@@ -225,6 +225,8 @@ class Answer(_OwnedByUser, Base):
     )
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(SlackId)
+    # The bot's confirmation of a DM answer (in the same channel): redrawn when it is edited.
+    confirmation_ts: Mapped[str | None] = mapped_column(SlackId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -59,20 +59,32 @@ def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
     """When `summaries` could next act (the sandbox's fast-forward hint, see NextDue).
 
     A row still pending or claimed (a retry, a claim to recover) wakes it every minute;
-    otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone.
+    otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone, or the
+    end of a snoozed check-in's hold on a summary (an answer or a skip ends one sooner: the
+    person acts between two `:time` jumps, and each jump starts with a tick of every job).
     """
     settings = ctx.settings
     with ctx.database.session() as session:
         if session.scalar(select(exists().where(SummaryPost.status.in_(("pending", "claimed"))))):
             return next_minute(after)
+        holds = service.snooze_hold_ends(session, after)
         zones = session.scalars(
             select(User.tz)
             .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))
             .distinct()
         ).all()
-    slots = []
+    slots = list(holds)
+    hold = timedelta(hours=settings.summary_grace_hours) / 2
     for name in zones:
         tz = periods.zone(name)
+        held = holds and periods.week_to_summarise(
+            after, tz, settings.summary_weekday, settings.summary_minute, hold
+        )
+        if held:  # a hold never lasts past half the grace window
+            due = periods.summary_due_at(
+                held, tz, settings.summary_weekday, settings.summary_minute
+            )
+            slots.append(due + hold)
         current = periods.week_containing(after, tz)
         for week in (periods.week_of_monday(current.monday - timedelta(weeks=1), tz), current):
             due = periods.summary_due_at(
