@@ -1,7 +1,7 @@
 """answers.confirmation_ts: the bot's confirmation of a DM answer, redrawn when it is edited
 
 Revision ID: 4e8a2c6d1b57
-Revises: 7d3e1a9c4b20
+Revises: fd04fe57234d
 Create Date: 2026-12-07 03:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4e8a2c6d1b57"
-down_revision: str | Sequence[str] | None = "7d3e1a9c4b20"
+down_revision: str | Sequence[str] | None = "fd04fe57234d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
