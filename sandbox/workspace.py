@@ -159,6 +159,11 @@ class Sandbox:
         return Path(str(self.db_path) + ".clock")
 
     @property
+    def history_path(self) -> Path:
+        """The conversations (DMs, channels) as the stand-in held them, kept for next time."""
+        return Path(str(self.db_path) + ".history")
+
+    @property
     def files_dir(self) -> Path:
         """Where the files the app shares are written (beside the database)."""
         return self.db_path.parent / "sandbox-files"
@@ -194,7 +199,12 @@ class Sandbox:
         from standin.webapi import SlackStandIn
 
         if self.fresh:
-            for path in (self.db_path, self.clock_path, *self._sqlite_sidecars()):
+            for path in (
+                self.db_path,
+                self.clock_path,
+                self.history_path,
+                *self._sqlite_sidecars(),
+            ):
                 path.unlink(missing_ok=True)
         self._capture_logs()
         self._restore_clock()
@@ -215,6 +225,7 @@ class Sandbox:
             standin.add_user(user.id, name=user.name, tz=user.tz, is_admin=user.is_admin)
         for channel_id, name, members in SAMPLE_CHANNELS:
             standin.add_channel(channel_id, name, members=list(members))
+        self._restore_history()
 
         db_url = f"sqlite:///{self.db_path.resolve()}"
         self.settings = sandbox_settings(
@@ -301,6 +312,31 @@ class Sandbox:
             )
         except OSError:
             logger.warning("could not save the sandbox clock to %s", self.clock_path)
+
+    def _restore_history(self) -> None:
+        """Bring back the conversations of the last session (saved when it closed), like
+        the clock: the app's database remembers them, so the chat should too."""
+        try:
+            saved = json.loads(self.history_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            saved = None
+        except (OSError, ValueError):
+            logger.warning("could not read the sandbox history in %s", self.history_path)
+            saved = None
+        if isinstance(saved, dict):
+            self.standin.restore_conversation_history(saved)
+        self._closers.append(self.save_history)
+
+    def save_history(self) -> None:
+        if self.standin is None or not self.db_path.exists():
+            return
+        try:
+            text = json.dumps(self.standin.conversation_history(), ensure_ascii=False)
+            partial = self.history_path.with_name(self.history_path.name + ".partial")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(self.history_path)
+        except (OSError, TypeError, ValueError):
+            logger.warning("could not save the sandbox history to %s", self.history_path)
 
     def close(self) -> None:
         """Stop everything started, newest first (idempotent)."""

@@ -1201,6 +1201,43 @@ class SlackStandIn:
                 )
             return [self._public_message(m) for m in stored]
 
+    def conversation_history(self) -> dict[str, Any]:
+        """Every stored message and the DM channels they are in, as plain JSON-able data, for
+        `restore_conversation_history` in a later stand-in (the sandbox keeps it on disk)."""
+        with self._lock:
+            return copy.deepcopy(
+                {
+                    "channels": [c for c in self._channels.values() if c.get("is_im")],
+                    "messages": {cid: msgs for cid, msgs in self._messages.items() if msgs},
+                }
+            )
+
+    def restore_conversation_history(self, saved: Mapping[str, Any]) -> int:
+        """Put back what `conversation_history` returned: DM channels missing here, and the
+        messages of channels that exist (threads as they were); the number of messages.
+        Later messages get later timestamps than any restored one."""
+        count = 0
+        with self._cond:
+            for channel in saved.get("channels") or []:
+                if isinstance(channel, dict) and channel.get("id"):
+                    self._channels.setdefault(channel["id"], copy.deepcopy(channel))
+            for channel_id, messages in (saved.get("messages") or {}).items():
+                if channel_id not in self._channels:
+                    continue
+                stored = self._messages.setdefault(channel_id, [])
+                for message in messages:
+                    ts = message.get("ts") if isinstance(message, dict) else None
+                    if not isinstance(ts, str) or (channel_id, ts) in self._message_index:
+                        continue
+                    kept = {**copy.deepcopy(message), "channel": channel_id}
+                    bisect.insort(stored, kept, key=lambda m: _ts_key(m["ts"]))
+                    self._message_index[(channel_id, ts)] = kept
+                    seconds, micros = _ts_key(ts)
+                    self._last_ts_us = max(self._last_ts_us, seconds * 1_000_000 + micros)
+                    count += 1
+            self._cond.notify_all()
+        return count
+
     def dm_messages(self, user_id: str) -> list[dict[str, Any]]:
         """Messages in the DM between the bot and `user_id`, oldest first."""
         return self.messages(self.dm_channel_for(user_id))

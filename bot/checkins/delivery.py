@@ -73,8 +73,6 @@ class Created:
 
 def _evidence_counts(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    if not user_ids:
-        return counts
     rows = session.execute(
         select(EvidenceEntry.user_id, EvidenceEntry.dimension, func.count())
         .where(
@@ -92,8 +90,6 @@ def _evidence_counts(session: Session, user_ids: Sequence[int], now: datetime) -
 
 def _recent_prompts(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
     asked: dict[int, set[str]] = defaultdict(set)
-    if not user_ids:
-        return asked
     rows = session.execute(
         select(CheckIn.user_id, CheckIn.prompt_ids).where(
             CheckIn.user_id.in_(user_ids),
@@ -109,8 +105,6 @@ def _recent_prompts(session: Session, user_ids: Sequence[int], now: datetime) ->
 def _recent_answers(session: Session, user_ids: Sequence[int], now: datetime) -> dict:
     """Per user, (prompt id, kind) of their answers in the evidence window, newest first."""
     answers: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if not user_ids:
-        return answers
     rows = session.execute(
         select(Answer.user_id, Answer.prompt_id, Answer.kind)
         .where(
@@ -128,8 +122,6 @@ def _recent_answers(session: Session, user_ids: Sequence[int], now: datetime) ->
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> int:
     """INSERT … ON CONFLICT (user_id, period_key) DO NOTHING; the number of rows inserted."""
-    if not rows:
-        return 0
     insert = pg_insert if claims.is_postgres(session) else sqlite_insert
     table = Base.metadata.tables[CheckIn.__tablename__]
     statement = (
@@ -176,6 +168,8 @@ def create_due(
                 plans.append((user, team_id, slot))
             slot = schedule.next_slot(prefs, slot.at, strict=True)
         user.next_checkin_at = slot.at if slot else None
+    if not plans:
+        return result
     user_ids = [user.id for user, _, _ in plans]
     counts = _evidence_counts(session, user_ids, now)
     asked = _recent_prompts(session, user_ids, now)
@@ -232,6 +226,8 @@ class Outgoing:
     needs_check: bool
     # Too late, or no longer wanted: only find out whether an earlier attempt posted it.
     check_only: bool
+    # The person's schedule (their cadence decides which days the check-in asks about).
+    prefs: Preferences | None = None
 
 
 @dataclass
@@ -324,6 +320,7 @@ def claim(
                 due_local=(checkin.snoozed_until or checkin.slot_at).astimezone(prefs.zone),
                 needs_check=needs_check,
                 check_only=check_only,
+                prefs=prefs,
             )
         )
     return result

@@ -12,10 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum, auto
 from typing import Any
 
 from bot import clock
@@ -26,7 +24,7 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn
 from bot.delivery import claim as claims
-from bot.delivery import messages, reconcile
+from bot.delivery import messages, outbox, reconcile
 from bot.delivery import sender as sending
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Result, Sender
@@ -43,13 +41,13 @@ HISTORY_PAGES = 3
 FAILURES_BEFORE_GIVING_UP = 5
 
 
-class _NoToken(Enum):
-    """A workspace with no token (a one-member enum: `is _NO_TOKEN` narrows the type)."""
+@dataclass
+class _Cursor:
+    """Where a run is: more users due, the last row looked at, when its batch was claimed."""
 
-    NO_TOKEN = auto()
-
-
-_NO_TOKEN = _NoToken.NO_TOKEN
+    more_due: bool = True
+    after_id: int = 0
+    claimed_at: float = 0.0
 
 
 @dataclass
@@ -97,7 +95,7 @@ class Dispatcher:
         self.grace = timedelta(hours=settings.checkin_grace_hours)
         self.lease = timedelta(seconds=settings.checkin_claim_lease_seconds)
         self._gone_workspaces: set[str] = set()
-        self._tokens: dict[str, str | _NoToken | None] = {}
+        self._tokens: dict[str, str | None] = {}
         # Workspaces where Slack keeps failing (5xx, timeouts) stop being tried for this run.
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -106,7 +104,6 @@ class Dispatcher:
 
     def run(self, now: datetime, *, budget_seconds: float | None = None) -> Report:
         """Send what is due at `now`; with a budget, stop claiming once it is spent."""
-        deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         report = Report()
         with self.database.session() as session:
             report.released = claims.release_lapsed(
@@ -118,59 +115,54 @@ class Dispatcher:
             )
         with self.database.session() as session:
             report.expired = delivery.expire_missed(session=session, now=now, grace=self.grace)
-        # Creating rows and sending them are interleaved in small batches, so the first
-        # messages go out at once and row creation hides inside the sending schedule.
-        more_due = True
-        after_id = 0
-        with ThreadPoolExecutor(
-            self.settings.slack_send_threads, thread_name_prefix="checkin-send"
-        ) as pool:
-            while deadline is None or time.monotonic() < deadline:
-                if more_due:
-                    with self.database.session() as session:
-                        created = delivery.create_due(
-                            session=session,
-                            now=now,
-                            grace=self.grace,
-                            library=self.library,
-                            limit=CREATE_BATCH,
-                        )
-                    report.created += created.created
-                    more_due = created.users >= CREATE_BATCH
-                with self.database.session() as session:
-                    claimed = delivery.claim(
-                        session=session,
-                        now=now,
-                        real_now=clock.now(),
-                        grace=self.grace,
-                        owner=self.owner,
-                        after_id=after_id,
-                        limit=CLAIM_BATCH,
-                    )
-                if not claimed.seen:
-                    if more_due:
-                        continue
-                    break
-                after_id = claimed.last_id
-                report.deferred += claimed.deferred
-                report.cancelled += claimed.cancelled
-                report.expired += claimed.expired
-                if claimed.items:
-                    started = time.monotonic()
-                    deliver = functools.partial(self._deliver, claimed_at=started)
-                    outcomes = list(pool.map(deliver, claimed.items))
-                    with self.database.session() as session:
-                        delivery.record(
-                            session=session,
-                            owner=self.owner,
-                            outcomes=outcomes,
-                            real_now=clock.now(),
-                        )
-                    self._count(report, outcomes)
+        cursor = _Cursor()
+        outbox.drain(
+            claim=functools.partial(self._claim, now, report, cursor),
+            deliver=functools.partial(self._deliver, cursor),
+            record=functools.partial(self._record, report),
+            budget_seconds=budget_seconds,
+            threads=self.settings.slack_send_threads,
+        )
         return report
 
-    @staticmethod
-    def _count(report: Report, outcomes: list[Outcome]) -> None:
+    def _claim(self, now: datetime, report: Report, cursor: _Cursor) -> list[Outgoing] | None:
+        """Create due rows and claim sendable ones, interleaved in small batches, so the first
+        messages go out at once and row creation hides inside the sending schedule."""
+        if cursor.more_due:
+            with self.database.session() as session:
+                created = delivery.create_due(
+                    session=session,
+                    now=now,
+                    grace=self.grace,
+                    library=self.library,
+                    limit=CREATE_BATCH,
+                )
+            report.created += created.created
+            cursor.more_due = created.users >= CREATE_BATCH
+        with self.database.session() as session:
+            claimed = delivery.claim(
+                session=session,
+                now=now,
+                real_now=clock.now(),
+                grace=self.grace,
+                owner=self.owner,
+                after_id=cursor.after_id,
+                limit=CLAIM_BATCH,
+            )
+        if not claimed.seen:
+            return [] if cursor.more_due else None
+        cursor.after_id = claimed.last_id
+        report.deferred += claimed.deferred
+        report.cancelled += claimed.cancelled
+        report.expired += claimed.expired
+        cursor.claimed_at = time.monotonic()
+        return claimed.items
+
+    def _record(self, report: Report, outcomes: list[Outcome]) -> None:
+        with self.database.session() as session:
+            delivery.record(
+                session=session, owner=self.owner, outcomes=outcomes, real_now=clock.now()
+            )
         for outcome in outcomes:
             if outcome.status == "sent":
                 report.sent += 1
@@ -184,28 +176,25 @@ class Dispatcher:
 
     # -- one check-in -----------------------------------------------------------------
 
-    def _deliver(self, item: Outgoing, claimed_at: float) -> Outcome:
+    def _deliver(self, cursor: _Cursor, item: Outgoing) -> Outcome:
         try:
-            return self._deliver_one(item, claimed_at)
+            return self._deliver_one(item, cursor.claimed_at)
         except Exception as error:  # never lose the batch: the row is reconciled next run
             logger.exception("check-in delivery failed", extra={"checkin_id": item.checkin_id})
             return Outcome(item, "unknown", error=type(error).__name__)
 
     def _deliver_one(self, item: Outgoing, claimed_at: float) -> Outcome:
+        token = self._token(item.team_id)
         with self._lock:
-            skip = (
+            if (
                 item.team_id in self._gone_workspaces
                 or self._failures.get(item.team_id, 0) >= FAILURES_BEFORE_GIVING_UP
-            )
-        token = _NO_TOKEN if skip else self._token(item.team_id)
-        if token is _NO_TOKEN:
-            return self._unsent(item)
+            ):
+                return self._unsent(item)
         slack = Slack.for_token(self.sender, token, item.team_id)
         client = slack.client
 
-        def check() -> dict[str, Any] | None:
-            return self._find_posted(slack, item)
-
+        check = functools.partial(self._find_posted, slack, item)
         if item.needs_check or item.check_only:
             try:
                 found = check()
@@ -224,6 +213,7 @@ class Dispatcher:
             prompt_ids=item.prompt_ids,
             slot_local=item.slot_local,
             read_on=item.due_local.date(),
+            prefs=item.prefs,
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(
@@ -234,32 +224,25 @@ class Dispatcher:
             ),
             workspace=item.team_id,
             channel=item.slack_user_id,
-            check=lambda: self._checked(check),
+            check=check,  # a failed look-up counts as ambiguous: nothing is resent
         )
         return self._outcome(item, result)
 
-    def _token(self, team_id: str) -> str | _NoToken | None:
-        """The workspace's bot token, looked up once per run; _NO_TOKEN if it has none."""
+    def _token(self, team_id: str) -> str | None:
+        """The workspace's bot token, looked up once per run; one with none is left alone."""
         with self._lock:
             if team_id in self._tokens:
                 return self._tokens[team_id]
         try:
-            token: str | _NoToken | None = self.token_for(team_id)
+            token = self.token_for(team_id)
         except WorkspaceInactive:  # uninstalled, or its installation lost its token
-            token = _NO_TOKEN
+            token = None
             logger.info("workspace inactive: nothing sent there", extra={"team_id": team_id})
+            with self._lock:
+                self._gone_workspaces.add(team_id)
         with self._lock:
             self._tokens[team_id] = token
-            if token is _NO_TOKEN:
-                self._gone_workspaces.add(team_id)
         return token
-
-    @staticmethod
-    def _checked(check: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
-        try:
-            return check()
-        except SendFailed as lookup:
-            raise RuntimeError(lookup.error) from None
 
     def _unsent(self, item: Outgoing) -> Outcome:
         if item.needs_check:

@@ -104,6 +104,7 @@ def redraw(
         answers=answers.answers_of(session, checkin),
         tz=user.tz,
         note=note,
+        prefs=schedule.Preferences.of(user),
     )
     return Redraw(checkin.channel_id, checkin.message_ts, message)
 
@@ -239,8 +240,8 @@ def open_answer(
     prompt_id = checkin.prompt_ids[index]
     if any(a.prompt_id == prompt_id for a in answers.answers_of(session, checkin)):
         return AnswerOpening(checkin.id, index, answered=True)
-    last_week = present.reads_as_last_week(checkin, user.tz)
-    (question,) = present.questions(library, [prompt_id], last_week=last_week) or (None,)
+    period = present.shown_period(checkin, schedule.Preferences.of(user))
+    (question,) = present.questions(library, [prompt_id], period=period) or (None,)
     dimension = library.prompt(prompt_id).dimension if question else None
     return AnswerOpening(checkin.id, index, question, dimension)
 
@@ -305,7 +306,13 @@ def pause_from_checkin(
             session=session, user=user, checkin_id=checkin_id, weeks=weeks, now=now
         ),
     )
-    note = ui.status_note("paused", until=user.paused_until)
+    zone = schedule.zone_for(user.tz)
+    next_at = user.next_checkin_at
+    note = ui.status_note(
+        "paused",
+        until=user.paused_until,
+        next_local=next_at.astimezone(zone) if next_at is not None else None,
+    )
     session.commit()
     if not change.changed:
         return None
@@ -477,7 +484,10 @@ def _confirmation(
     if answer is None or not checkin.channel_id or not checkin.message_ts:
         return None
     _, entry = answers.answer_entry(session=session, user=user, answer_id=answer.id)
-    message = present.answer_confirmation(library=library, answer=answer, entry=entry)
+    period = present.shown_period(checkin, schedule.Preferences.of(user))
+    message = present.answer_confirmation(
+        library=library, answer=answer, entry=entry, period=period
+    )
     return Post(checkin.channel_id, message, thread_ts=checkin.message_ts)
 
 
@@ -520,3 +530,32 @@ def record_welcome(*, database: Database, team_id: str, slack_user_id: str) -> N
             service.mark_welcomed(session=session, user=user, now=utcnow())
     except SQLAlchemyError:
         logger.warning("could not record the welcome", exc_info=True)
+
+
+def remember_confirmation(
+    *, session: Session, user: User, channel_id: str, answer_ts: str, confirmation_ts: str
+) -> None:
+    """Note where the confirmation of a DM answer was posted, to redraw it after an edit."""
+    answer = service.dm_answer(session=session, user=user, channel_id=channel_id, ts=answer_ts)
+    if answer is not None:
+        answer.confirmation_ts = confirmation_ts
+    session.commit()
+
+
+def edited_confirmation(
+    *, session: Session, user: User, library: CoachingLibrary, channel_id: str, answer_ts: str
+) -> Redraw | None:
+    """The confirmation of a DM answer the person has just edited, as it reads now: the
+    edited text and what the bot understood from it (None when none was posted)."""
+    answer = service.dm_answer(session=session, user=user, channel_id=channel_id, ts=answer_ts)
+    if answer is None or not answer.confirmation_ts or answer.kind != "answer":
+        session.commit()
+        return None
+    _, entry = answers.answer_entry(session=session, user=user, answer_id=answer.id)
+    checkin = session.get(CheckIn, answer.checkin_id)
+    period = present.shown_period(checkin, schedule.Preferences.of(user)) if checkin else None
+    message = present.answer_confirmation(
+        library=library, answer=answer, entry=entry, edited=True, period=period
+    )
+    session.commit()
+    return Redraw(channel_id, answer.confirmation_ts, message)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import lazyload
 
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
-from bot.db.models import CheckIn, User
+from bot.db.models import CheckIn, ReminderPost, User
 from bot.scheduling.jobs import JobContext, next_minute
 
 
@@ -53,12 +53,14 @@ def next_checkins_due(ctx: JobContext, after: datetime) -> datetime | None:
 
 
 def next_reminders_due(ctx: JobContext, after: datetime) -> datetime | None:
-    """The next instant an unanswered check-in's one reminder can go out."""
+    """The next instant an unanswered check-in's one reminder can go out (a queued one: now)."""
     soonest = next_minute(after)
     delay = timedelta(hours=ctx.settings.checkin_reminder_hours)
     grace = timedelta(hours=ctx.settings.checkin_grace_hours)
     candidates: list[datetime] = []
     with ctx.database.read_session() as session:
+        if session.scalar(select(exists().where(ReminderPost.status.in_(("pending", "claimed"))))):
+            return soonest
         open_ = session.execute(
             select(CheckIn, User)
             .join(User, User.id == CheckIn.user_id)

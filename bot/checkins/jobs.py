@@ -14,6 +14,12 @@ from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 RUN_BUDGET_SECONDS = 45
 
 
+def _budget(ctx: JobContext) -> float | None:
+    """In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
+    other jobs (the rest stays pending for the next minute); `jobs run` runs to the end."""
+    return None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS
+
+
 def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     dispatcher = Dispatcher(
         database=ctx.database,
@@ -22,10 +28,7 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
         token_for=token_source(ctx.client_for),
         worker_id=ctx.worker_id,
     )
-    # In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
-    # other jobs (the rest stays pending for the next minute); `jobs run` runs to the end.
-    budget = None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS
-    report = dispatcher.run(now, budget_seconds=budget)
+    report = dispatcher.run(now, budget_seconds=_budget(ctx))
     unfinished = None
     if report.unsent:
         hours = ctx.settings.checkin_grace_hours
@@ -45,6 +48,8 @@ def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:
         settings=ctx.settings,
         token_for=token_source(ctx.client_for),
         now=now,
+        worker_id=ctx.worker_id,
+        budget_seconds=_budget(ctx),
     )
     return JobResult("checkin-reminders", report.summary())
 

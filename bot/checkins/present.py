@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.checkins import schedule
 from bot.checkins.answers import AnswerForm, Reply
+from bot.checkins.schedule import Preferences
 from bot.coaching import followups
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
@@ -22,18 +23,31 @@ def about_last_week(slot_at: datetime, tz: str | None = None) -> bool:
     return schedule.asks_about_previous_week(local.date())
 
 
+def period_of(
+    slot_local: datetime, read_on: date | None = None, prefs: Preferences | None = None
+) -> ui.Period:
+    """The days the check-in of this slot asks about (for the person's cadence: every week
+    unless `prefs` say otherwise), named as on the day it is read (`read_on`, default the
+    slot's day): a week that has ended by then is "last week"."""
+    span = schedule.span(prefs or Preferences(), slot_local.date())
+    ended = span.kind == "week" and is_past(span.first, read_on or slot_local.date())
+    return ui.Period(span.first, span.last, span.kind, ended)
+
+
 def questions(
     library: CoachingLibrary,
     prompt_ids: Sequence[str],
     answers: Sequence[Answer] = (),
     *,
     last_week: bool = False,
+    period: ui.Period | None = None,
 ) -> list[ui.Question]:
     """The check-in's questions in order, each with its answer (prompts since removed skip).
 
-    For a check-in about the week that ended, "this week" in a question reads "last week".
+    "this week" in a question is said in the words of the check-in's `period` ("last week",
+    "since Tuesday", …); without one, "last week" for a check-in about the week that ended.
     """
-    period = ui.about_last_week if last_week else str
+    words = period.words if period else ui.about_last_week if last_week else str
     by_prompt = {a.prompt_id: a for a in answers if a.prompt_id}
     found = []
     for index, prompt_id in enumerate(prompt_ids):
@@ -50,8 +64,8 @@ def questions(
             ui.Question(
                 index=index,
                 prompt_id=prompt_id,
-                text=period(prompt.text),
-                follow_ups=tuple(period(text) for text in prompt.follow_ups),
+                text=words(prompt.text),
+                follow_ups=tuple(words(text) for text in prompt.follow_ups),
                 dimension=dimension,
                 answer_kind=answer.kind if answer else None,
                 answer_text=answer.text if answer else None,
@@ -60,27 +74,20 @@ def questions(
     return found
 
 
-def week_about(slot_local: datetime) -> date:
-    """The Monday of the week a check-in is about (the week before, for one sent early in a
-    week: see about_last_week)."""
-    day = slot_local.date()
-    return day - timedelta(days=day.weekday() + (7 if about_last_week(slot_local) else 0))
-
-
 def is_past(week_start: date, read_on: date) -> bool:
     """Whether the week has ended by the day the message is read: it is "last week" then."""
     return read_on > week_start + timedelta(days=6)
 
 
-def reads_as_last_week(checkin: CheckIn, tz: str | None) -> bool:
-    """Whether the check-in on screen (posted at its slot, or again when a snooze ended)
-    arrived after the week it is about had ended."""
-    zone = schedule.zone_for(tz)
+def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
+    """The period of the check-in on screen (posted at its slot, or again when a snooze
+    ended), named as on the day it arrived."""
+    zone = prefs.zone
     # While snoozed, the message on screen is still the one posted at the slot; once the
     # snooze has ended it was posted again, at snoozed_until.
     reposted = checkin.snoozed_until is not None and checkin.status != CheckInStatus.SNOOZED
     shown = checkin.snoozed_until if reposted and checkin.snoozed_until else checkin.slot_at
-    return is_past(week_about(checkin.slot_at.astimezone(zone)), shown.astimezone(zone).date())
+    return period_of(checkin.slot_at.astimezone(zone), shown.astimezone(zone).date(), prefs)
 
 
 def new_message(
@@ -90,18 +97,17 @@ def new_message(
     prompt_ids: Sequence[str],
     slot_local: datetime,
     read_on: date | None = None,
+    prefs: Preferences | None = None,
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
-    every question open, the week named as it is on the day it arrives."""
-    week_start = week_about(slot_local)
-    last_week = is_past(week_start, read_on or slot_local.date())
+    every question open, its days named as they are on the day it arrives."""
+    period = period_of(slot_local, read_on, prefs)
     return ui.checkin_message(
         checkin_id=checkin_id,
-        questions=questions(library, prompt_ids, last_week=last_week),
+        questions=questions(library, prompt_ids, period=period),
         status="sent",
         slot_local=slot_local,
-        last_week=last_week,
-        week_start=week_start,
+        period=period,
     )
 
 
@@ -112,19 +118,18 @@ def current_message(
     answers: Sequence[Answer],
     tz: str,
     note: str | None = None,
+    prefs: Preferences | None = None,
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
-    slot_local = checkin.slot_at.astimezone(schedule.zone_for(tz))
-    week_start = week_about(slot_local)
-    last_week = reads_as_last_week(checkin, tz)
+    prefs = prefs or Preferences(tz=tz)
+    period = shown_period(checkin, prefs)
     return ui.checkin_message(
         checkin_id=checkin.id,
-        questions=questions(library, checkin.prompt_ids or [], answers, last_week=last_week),
+        questions=questions(library, checkin.prompt_ids or [], answers, period=period),
         status=checkin.status,
-        slot_local=slot_local,
+        slot_local=checkin.slot_at.astimezone(prefs.zone),
         note=note,
-        last_week=last_week,
-        week_start=week_start,
+        period=period,
     )
 
 
@@ -153,12 +158,19 @@ def understood(
 
 
 def answer_confirmation(
-    *, library: CoachingLibrary, answer: Answer, entry: EvidenceEntry | None
+    *,
+    library: CoachingLibrary,
+    answer: Answer,
+    entry: EvidenceEntry | None,
+    edited: bool = False,
+    period: ui.Period | None = None,
 ) -> dict[str, Any]:
-    """The confirmation of an answer with content, as it stands now."""
+    """The confirmation of an answer with content, as it stands now (`edited`: redrawn after
+    the person edited their message, so it shows the text it now reads); its question in
+    the words of the check-in's `period` ("since Friday"), when given."""
     question = None
     if answer.prompt_id:
-        found = questions(library, [answer.prompt_id])
+        found = questions(library, [answer.prompt_id], period=period)
         question = found[0].text if found else None
     return ui.answer_confirmation(
         answer_id=answer.id,
@@ -168,6 +180,7 @@ def answer_confirmation(
         visibility=entry.visibility if entry else "private",
         kind=answer.kind,
         understood=understood(library, entry, answer.prompt_id),
+        edited_text=answer.text if edited else None,
     )
 
 
@@ -214,12 +227,19 @@ def settings_form(user: User) -> ui.SettingsForm:
     )
 
 
-def reply_confirmation(library: CoachingLibrary, reply: Reply) -> dict[str, Any]:
-    """What the bot understood from a DM answer (with Edit / Not an answer), for its thread."""
+def reply_confirmation(
+    library: CoachingLibrary, reply: Reply, prefs: Preferences | None = None
+) -> dict[str, Any]:
+    """What the bot understood from a DM answer (with Edit / Not an answer), for its thread;
+    with the person's `prefs`, its question in the words of the check-in's period."""
     first = reply.answers[0]
+    question = reply.question
+    if prefs is not None and first.prompt_id and question is not None:
+        found = questions(library, [first.prompt_id], period=shown_period(reply.checkin, prefs))
+        question = found[0].text if found else question
     return ui.answer_confirmation(
         answer_id=first.id,
-        question=reply.question,
+        question=question,
         dimension_label=reply.dimension_label,
         people=reply.entry.people if reply.entry else [],
         visibility=reply.entry.visibility if reply.entry else "private",

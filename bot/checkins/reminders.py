@@ -3,14 +3,13 @@
 A reminder is due `checkin_reminder_hours` after the check-in's slot (or after its snooze
 ended) — past quiet hours, and when that falls on the person's weekend, at the same local
 time on their next work day — and may go out until the grace window after that has passed.
-It is claimed by setting `reminded_at` and committing *before* posting, so a crash can lose
-a reminder but never send two.
+A due reminder is queued once (a `reminder_posts` row; the check-in's `reminded_at` says it
+was) and goes out through the outbox (bot/delivery/outbox.py): claimed before posting, with
+message metadata, so a retry after a crash or a 5xx looks for it in the DM and never sends two.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,33 +22,26 @@ from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.config import Settings
 from bot.db.engine import Database
-from bot.db.models import CheckIn, User, Workspace
+from bot.db.models import CheckIn, ReminderPost, User, Workspace
+from bot.delivery import outbox
 from bot.delivery.claim import skip_locked
+from bot.delivery.errors import Outcome
+from bot.delivery.messages import SendFailed
 from bot.delivery.sender import Sender
+from bot.delivery.status import DeliveryStatus
 from bot.ui.checkins import reminder_message
 from bot.workspaces.service import WorkspaceInactive
 
-logger = logging.getLogger(__name__)
-
 BATCH = 200
+EVENT_TYPE = "multiplier_reminder"
 # A snooze moves a check-in by a day or over a weekend, and a reminder due on a weekend
 # moves to the next work day: reminders look this far back for candidates.
 _SNOOZE_SLACK = timedelta(days=14)
 
 
-@dataclass(frozen=True)
-class Reminder:
-    checkin_id: int
-    team_id: str
-    channel: str
-    slot_local: datetime
-
-
 @dataclass
-class RemindReport:
-    sent: int = 0
+class RemindReport(outbox.Tally):
     deferred: int = 0
-    failed: int = 0
 
     def summary(self) -> str:
         return (
@@ -57,18 +49,12 @@ class RemindReport:
         )
 
 
-def claim_reminders(
-    *,
-    session: Session,
-    now: datetime,
-    real_now: datetime,
-    delay: timedelta,
-    grace: timedelta,
-    after_id: int,
-) -> tuple[list[Reminder], int, int, int]:
-    """Claim due reminders with id > after_id: (reminders, rows seen, last id, deferred)."""
+def _queue_batch(
+    session: Session, *, now: datetime, delay: timedelta, grace: timedelta, after_id: int
+) -> tuple[int, int, int]:
+    """Queue the due reminders of check-ins with id > after_id: (rows seen, last id, deferred)."""
     query = skip_locked(
-        select(CheckIn, User, Workspace.team_id, Workspace.active)
+        select(CheckIn, User, Workspace.active)
         .join(User, User.id == CheckIn.user_id)
         .join(Workspace, Workspace.id == CheckIn.workspace_id)
         .options(lazyload(User.workspace))
@@ -87,9 +73,8 @@ def claim_reminders(
         session,
         CheckIn,
     )
-    reminders: list[Reminder] = []
     seen = last_id = deferred = 0
-    for checkin, user, team_id, workspace_active in session.execute(query):
+    for checkin, user, workspace_active in session.execute(query):
         seen += 1
         last_id = checkin.id
         prefs = Preferences.of(user)
@@ -98,8 +83,7 @@ def claim_reminders(
             continue
         local_today = now.astimezone(prefs.zone).date()
         if not (
-            user.reminder_enabled
-            and user.active
+            user.active
             and workspace_active
             and prefs.active
             and not schedule.is_paused(prefs, local_today)
@@ -108,16 +92,29 @@ def claim_reminders(
         if not schedule.may_remind(prefs, now):
             deferred += 1  # quiet hours, or the weekend, began inside the grace window
             continue
-        checkin.reminded_at = real_now
-        reminders.append(
-            Reminder(
-                checkin_id=checkin.id,
-                team_id=team_id,
-                channel=checkin.channel_id or user.dm_channel_id or user.slack_user_id,
-                slot_local=checkin.slot_at.astimezone(prefs.zone),
-            )
-        )
-    return reminders, seen, last_id, deferred
+        checkin.reminded_at = clock.now()
+        channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
+        session.add(ReminderPost(checkin_id=checkin.id, channel_id=channel))
+    return seen, last_id, deferred
+
+
+def _locate(session: Session, post: ReminderPost) -> outbox.Place | object | None:
+    team_id = session.scalar(
+        select(Workspace.team_id)
+        .join(CheckIn, CheckIn.workspace_id == Workspace.id)
+        .where(CheckIn.id == post.checkin_id)
+    )
+    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
+
+
+REMINDERS = outbox.Outbox(
+    model=ReminderPost,
+    event_type=EVENT_TYPE,
+    key=lambda post: str(post.checkin_id),
+    locate=_locate,
+    stale_after=timedelta(minutes=15),
+    max_attempts=3,
+)
 
 
 def send_reminders(
@@ -126,54 +123,50 @@ def send_reminders(
     settings: Settings,
     token_for: Callable[[str], str | None],
     now: datetime,
-    sender: Sender | None = None,
+    worker_id: str = "cli",
+    budget_seconds: float | None = None,
 ) -> RemindReport:
-    """Post every due reminder once."""
-    sender = sender or Sender(settings)
+    """Queue every due reminder once, and post what is queued."""
+    report = RemindReport()
     delay = timedelta(hours=settings.checkin_reminder_hours)
     grace = timedelta(hours=settings.checkin_grace_hours)
-    report = RemindReport()
-    tokens: dict[str, str | None] = {}
-    after_id = 0
-    while True:
+    after_id, seen = 0, BATCH
+    while seen == BATCH:
         with database.session() as session:
-            reminders, seen, after_id, deferred = claim_reminders(
-                session=session,
-                now=now,
-                real_now=clock.now(),
-                delay=delay,
-                grace=grace,
-                after_id=after_id,
+            seen, after_id, deferred = _queue_batch(
+                session, now=now, delay=delay, grace=grace, after_id=after_id
             )
         report.deferred += deferred
-        for reminder in reminders:
-            if reminder.team_id not in tokens:
-                try:
-                    tokens[reminder.team_id] = token_for(reminder.team_id)
-                except WorkspaceInactive:
-                    tokens[reminder.team_id] = None
-            if tokens[reminder.team_id] is None:
-                report.failed += 1
-                continue
-            client = sender.client(tokens[reminder.team_id])
-            result = sender.call(
-                functools.partial(
-                    client.chat_postMessage,
-                    channel=reminder.channel,
-                    **reminder_message(slot_local=reminder.slot_local),
-                ),
-                workspace=reminder.team_id,
-                channel=reminder.channel,
-                # After an ambiguous failure a reminder is not retried: at most one, never two.
-                retries=0,
-            )
-            if result.ok:
-                report.sent += 1
-            else:
-                report.failed += 1
-                logger.warning(
-                    "reminder not sent: %s", result.error,
-                    extra={"checkin_id": reminder.checkin_id},
-                )  # fmt: skip
-        if seen < BATCH:
-            return report
+    REMINDERS.run(
+        database=database,
+        settings=settings,
+        token_for=token_for,
+        worker_id=worker_id,
+        now=now,
+        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post),
+        tally=report,
+        budget_seconds=budget_seconds,
+    )
+    return report
+
+
+def _deliver(
+    session: Session, token_for: Callable[[str], str | None], sender: Sender, post: ReminderPost
+) -> str | None:
+    checkin = session.get_one(CheckIn, post.checkin_id)
+    user = session.get_one(User, checkin.user_id)
+    if checkin.answered_at is not None:  # answered while it waited
+        post.status = DeliveryStatus.SKIPPED
+        return None
+    post.attempts += 1
+    try:
+        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
+    except WorkspaceInactive:
+        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
+    # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
+    ts = REMINDERS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
+    slot_local = checkin.slot_at.astimezone(Preferences.of(user).zone)
+    return (
+        ts
+        or REMINDERS.post(slack, post, post.channel_id, reminder_message(slot_local=slot_local)).ts
+    )

@@ -16,7 +16,8 @@ the same for everyone, deterministic, and does not stumble at ISO years with 53 
 A check-in early in the week (a slot on Monday or Tuesday) asks about the week that ended:
 its period is that week, and answers to it are dated inside that week (its last work day),
 so they count there however late they come. Later in the week a check-in asks about the
-week it is in.
+week it is in. Every two weeks, a check-in asks about that week and the one before it
+(none goes unasked); twice a week, each asks about the days since the other (`span`).
 
 Reminders and snoozes never land on the person's weekend: `workdays` (Monday to Friday
 unless the person chose otherwise) moves them to the next work day at the same local time.
@@ -180,11 +181,13 @@ def answer_instant(
     A check-in about its own week dates an answer when it was given (`answered_at`), but
     never past that week's end: a Friday check-in answered on Sunday is Sunday's evidence,
     answered the next Tuesday it is still the week's. One about the week that ended dates
-    answers on that week's last work day, at the check-in's local time.
+    answers on that week's last work day, at the check-in's local time. A twice-weekly
+    check-in asks about the days since the one before, up to its own: its answers are dated
+    like one about its own week, early in the week or not.
     """
     zone = prefs.zone
     local = slot_at.astimezone(zone)
-    if not asks_about_previous_week(local.date()):
+    if span(prefs, local.date()).kind == "since" or not asks_about_previous_week(local.date()):
         if answered_at is None or answered_at <= slot_at:
             return slot_at
         next_monday = local.date() + timedelta(days=7 - local.weekday())
@@ -196,11 +199,41 @@ def answer_instant(
     return local_instant(day, local.hour * 60 + local.minute, zone).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class Span:
+    """The local days a check-in asks about, first to last, and how they are named.
+
+    `kind` is "week" (every week: this week, or the week that ended for an early slot),
+    "two_weeks" (every two weeks: that week and the one before it, so no week goes unasked)
+    or "since" (twice a week: the days since the previous check-in's day, so the two
+    check-ins of a week never ask about the same days).
+    """
+
+    first: date
+    last: date
+    kind: str = "week"
+
+
+def span(prefs: Preferences, day: date) -> Span:
+    """The days the check-in on a local date asks about, for the person's cadence."""
+    if prefs.cadence == "twice_weekly" and len(prefs.weekdays) > 1:
+        days = prefs.weekdays
+        earlier = [d for d in days if d < day.weekday()]
+        previous = earlier[-1] if earlier else days[-1]
+        gap = (day.weekday() - previous) % 7 or 7
+        return Span(day - timedelta(days=gap), day, "since")
+    monday = reflected_monday(day)
+    if prefs.cadence == "biweekly":
+        return Span(monday - timedelta(weeks=1), monday + timedelta(days=6), "two_weeks")
+    return Span(monday, monday + timedelta(days=6))
+
+
 def period_key(prefs: Preferences, day: date) -> str:
     """The ISO week the check-in asks about; the second slot of a week gets ".2".
 
     That is the week of the slot's local date, or the week before for a slot early in the
     week, so a user gets at most one check-in about any week even when moving their day.
+    (It is the check-in's identity; the days it asks about are its `span`.)
     """
     year, week, _ = reflected_monday(day).isocalendar()
     key = f"{year}-W{week:02d}"

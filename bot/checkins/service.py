@@ -109,8 +109,8 @@ def describe(user: User) -> Schedule:
         next_local = user.next_checkin_at.astimezone(prefs.zone)
     text = schedule.describe(prefs)
     if prefs.active and prefs.paused_until is not None:
-        text += f", paused until {prefs.paused_until:%a} {prefs.paused_until.day} "
-        text += f"{prefs.paused_until:%b}"
+        last = prefs.paused_until - timedelta(days=1)
+        text += f", paused through {last:%a} {last.day} {last:%b}"
     return Schedule(description=text, next_local=next_local, active=prefs.active)
 
 
@@ -190,12 +190,17 @@ def pause(*, session: Session, user: User, until: date, now: datetime) -> Schedu
     return describe(user)
 
 
+def pause_end(today: date, weeks: int) -> date:
+    """When a pause of `weeks` weeks started today ends (`paused_until`: check-ins resume
+    that day). The day `weeks` weeks away is paused too, so a pause of a week taken on a
+    Friday after its check-in skips next Friday's. The check-in menu's "Pause for N weeks"
+    and `/multiplier pause N weeks` both mean this."""
+    return today + timedelta(weeks=weeks, days=1)
+
+
 def pause_weeks(*, session: Session, user: User, weeks: int, now: datetime) -> Schedule:
     return pause(
-        session=session,
-        user=user,
-        until=local_today(user, now) + timedelta(weeks=weeks),
-        now=now,
+        session=session, user=user, until=pause_end(local_today(user, now), weeks), now=now
     )
 
 
@@ -313,3 +318,21 @@ def _own(
     if lock:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
+
+
+def dm_answer(*, session: Session, user: User, channel_id: str, ts: str) -> Answer | None:
+    """The user's answer stored from the DM message `ts` (its first, for a message that
+    answered several questions: the one its confirmation is about)."""
+    if user.id is None:
+        return None
+    return session.scalars(
+        select(Answer)
+        .where(
+            Answer.user_id == user.id,
+            Answer.workspace_id == user.workspace_id,
+            Answer.channel_id == channel_id,
+            Answer.message_ts == ts,
+        )
+        .order_by(Answer.id)
+        .limit(1)
+    ).one_or_none()

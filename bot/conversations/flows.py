@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import answers
 from bot.checkins.replies import ReplyKind, classify_reply, is_answer_in_thread
+from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
 from bot.conversations import service as conversations
 from bot.conversations.edits import UserEdit
 from bot.db.models import CheckIn, User
+from bot.evidence import service as evidence
+from bot.evidence.flows import Confirmation
+from bot.home.service import request_home_refresh
 
 
 class Said(StrEnum):
@@ -40,6 +44,8 @@ class DirectMessageOutcome:
     kind: ReplyKind
     in_thread: bool = False
     reply: answers.Reply | None = None
+    # A DM that reads as evidence with no check-in to answer: its id, for a "Log it" button.
+    loggable: int | None = None
 
 
 def receive_direct_message(
@@ -54,7 +60,7 @@ def receive_direct_message(
     now: datetime,
 ) -> DirectMessageOutcome:
     """Store a DM, take it as a check-in answer if it is one, and say what to reply."""
-    conversations.store_direct_message(
+    stored = conversations.store_direct_message(
         session=session,
         user=user,
         channel_id=channel_id,
@@ -73,7 +79,8 @@ def receive_direct_message(
     session.commit()
     if checkin is None:
         said = Said.NOTHING if kind is ReplyKind.CHATTER else Said.RECEIVED
-        return DirectMessageOutcome(said, kind, in_thread)
+        loggable = stored.id if kind is ReplyKind.ANSWER else None
+        return DirectMessageOutcome(said, kind, in_thread, loggable=loggable)
     takes = kind in (ReplyKind.ANSWER, ReplyKind.NOTHING) or (
         in_thread and is_answer_in_thread(kind)
     )
@@ -127,3 +134,29 @@ def edit_direct_message(
     )
     session.commit()
     return checkin
+
+
+def log_direct_message(
+    *, session: Session, user: User, library: CoachingLibrary, dm_id: int | str | None
+) -> Confirmation | None:
+    """ "Log it" on a DM: its text, exactly as typed, becomes a private evidence entry (once:
+    pressed again, the entry it made). None when the DM is not this user's."""
+    message = conversations.own_direct_message(session=session, user=user, dm_id=dm_id)
+    if message is None:
+        session.rollback()
+        return None
+    entry = conversations.entry_logged_from(session=session, message=message)
+    source: str | None = None
+    matched: tuple[str, ...] = ()
+    if entry is None:
+        entry, parsed = evidence.log_text(
+            session=session, user=user, text=message.text, source=evidence.DM, library=library
+        )
+        entry.source_channel_id, entry.source_message_ts = message.channel_id, message.ts
+        source, matched = parsed.dimension_source, tuple(parsed.matched)
+        request_home_refresh(session=session, user=user)
+    session.commit()
+    reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
+    return Confirmation(
+        entry=entry, tz=user.tz, dimension_source=source, matched=matched, reframe=reframe
+    )

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.conversations.edits import UserEdit, edit_stamp
 from bot.db.base import rowcount, utcnow
-from bot.db.models import DirectMessage, ProcessedEvent, User
+from bot.db.models import DirectMessage, EvidenceEntry, ProcessedEvent, User
+from bot.values import parse_id
 
 
 def claim_event(*, session: Session, event_id: str, team_id: str | None) -> bool:
@@ -84,3 +85,32 @@ def edit_direct_message(*, session: Session, user: User, channel_id: str, edit: 
         .execution_options(synchronize_session=False)
     )
     return bool(rowcount(result))
+
+
+def own_direct_message(
+    *, session: Session, user: User, dm_id: int | str | None
+) -> DirectMessage | None:
+    """A DM this user sent the bot, by id; None for anyone else's (tampered ids too)."""
+    wanted = parse_id(dm_id)
+    if wanted is None or user.id is None:
+        return None
+    return session.scalars(
+        select(DirectMessage).where(
+            DirectMessage.id == wanted,
+            DirectMessage.user_id == user.id,
+            DirectMessage.workspace_id == user.workspace_id,
+        )
+    ).one_or_none()
+
+
+def entry_logged_from(*, session: Session, message: DirectMessage) -> EvidenceEntry | None:
+    """The evidence entry already logged from this DM ("Log it" pressed before), if any."""
+    return session.scalars(
+        select(EvidenceEntry)
+        .where(
+            EvidenceEntry.user_id == message.user_id,
+            EvidenceEntry.source_channel_id == message.channel_id,
+            EvidenceEntry.source_message_ts == message.ts,
+        )
+        .limit(1)
+    ).one_or_none()

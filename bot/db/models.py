@@ -111,6 +111,23 @@ class User(_InWorkspace, Base):
     workspace: Mapped[Workspace] = relationship(lazy="joined")
 
 
+class OutboxRow:
+    """The columns of one delivery's life, pending → claimed → sent / failed / unknown
+    (bot/delivery/status.py), shared by every outbox table (bot/delivery/outbox.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    message_ts: Mapped[str | None] = mapped_column(SlackId)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CheckIn(_OwnedByUser, Base):
     """One scheduled reflection check-in: a delivery unique per user and period."""
 
@@ -140,6 +157,22 @@ class CheckIn(_OwnedByUser, Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderPost(OutboxRow, Base):
+    """The one reminder about an unanswered check-in."""
+
+    __tablename__ = "reminder_posts"
+    __table_args__ = (
+        Index("ix_reminder_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
+
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), unique=True
+    )
+    # The check-in's DM: where the reminder goes, and where a retry looks for it first.
+    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class EvidenceEntry(_OwnedByUser, Base):
@@ -192,6 +225,8 @@ class Answer(_OwnedByUser, Base):
     )
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(SlackId)
+    # The bot's confirmation of a DM answer (in the same channel): redrawn when it is edited.
+    confirmation_ts: Mapped[str | None] = mapped_column(SlackId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -276,7 +311,7 @@ class DigestChannelMember(_InWorkspace, Base):
     slack_user_id: Mapped[str] = mapped_column(SlackId)
 
 
-class DigestPost(Base):
+class DigestPost(OutboxRow, Base):
     """One digest post: unique per channel and period so reruns never post twice."""
 
     __tablename__ = "digest_posts"
@@ -285,28 +320,17 @@ class DigestPost(Base):
         CheckConstraint(allowed(DeliveryStatus), name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     digest_channel_id: Mapped[int] = mapped_column(
         ForeignKey("digest_channels.id", ondelete="CASCADE")
     )
     period_key: Mapped[str] = mapped_column(String(32))
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    # bot/delivery/status.py
-    status: Mapped[DeliveryStatus] = mapped_column(
-        StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
-    )
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(255))
-    message_ts: Mapped[str | None] = mapped_column(SlackId)
     # When it became `sent` (the column keeps its first name, posted_at).
     sent_at: Mapped[datetime | None] = mapped_column("posted_at", UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SummaryPost(_OwnedByUser, Base):
+class SummaryPost(_OwnedByUser, OutboxRow, Base):
     """One weekly personal summary: unique per user and week."""
 
     __tablename__ = "summary_posts"
@@ -318,20 +342,9 @@ class SummaryPost(_OwnedByUser, Base):
     )
 
     period_key: Mapped[str] = mapped_column(String(32))
-    # pending → claimed → sent; or skipped / failed / unknown (bot/delivery/status.py).
-    status: Mapped[DeliveryStatus] = mapped_column(
-        StatusType(DeliveryStatus), default=DeliveryStatus.PENDING
-    )
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(255))
     channel_id: Mapped[str | None] = mapped_column(SlackId)
-    message_ts: Mapped[str | None] = mapped_column(SlackId)
     # The nudge this summary showed, so the next ones do not repeat it week after week.
     nudge_id: Mapped[str | None] = mapped_column(String(64))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DirectMessage(_InWorkspace, Base):

@@ -20,11 +20,11 @@ from typing import Any, TypeVar, TypeVarTuple
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import CheckIn, DigestPost, SummaryPost
+from bot.db.models import CheckIn, OutboxRow
 
-Post = TypeVar("Post", DigestPost, SummaryPost)
+Post = TypeVar("Post", bound=OutboxRow)
 # Any outbox row: status, claimed_by, claimed_at, last_error.
-Row = TypeVar("Row", CheckIn, DigestPost, SummaryPost)
+Row = TypeVar("Row", bound=CheckIn | OutboxRow)
 Ts = TypeVarTuple("Ts")
 
 
@@ -89,45 +89,35 @@ def claim(
     return ids
 
 
+def lapsed(claimed_by: str | None, claimed_at: datetime | None, *, before: datetime) -> bool:
+    """A claim whose worker is gone: taken before `before` (its lease ran out), or by a
+    process on this host that no longer exists."""
+    return claimed_at is None or claimed_at < before or owner_is_dead(claimed_by)
+
+
 def stale_claims(
-    *, session: Session, model: type[Post], now: datetime, older_than: timedelta
-) -> list[Post]:
-    """Rows whose worker disappeared mid-delivery: claimed longer ago than `older_than`, or
-    by a process on this host that no longer exists."""
-    query = select(model).where(model.status == "claimed")
+    *, session: Session, model: type[Row], now: datetime, older_than: timedelta
+) -> list[Row]:
+    """Rows whose worker disappeared mid-delivery (see `lapsed`)."""
+    query = skip_locked(select(model).where(model.status == "claimed"), session)
     return [
         row
-        for row in session.scalars(skip_locked(query, session))
-        if row.claimed_at is None
-        or row.claimed_at < now - older_than
-        or owner_is_dead(row.claimed_by)
+        for row in session.scalars(query)
+        if lapsed(row.claimed_by, row.claimed_at, before=now - older_than)
     ]
 
 
 def release_lapsed(
     *, session: Session, model: type[Row], owner: str, lease: timedelta, real_now: datetime
 ) -> int:
-    """Settle claims whose worker is gone as `unknown` (maybe sent: the next attempt looks
-    before sending). Gone: the lease ran out, or the owner was a process on this host that no
-    longer exists; a claim of this owner's own, or a live one within its lease, stays."""
-    query = skip_locked(
-        select(model.id, model.claimed_by, model.claimed_at).where(model.status == "claimed"),
-        session,
-    )
-    lapsed = [
-        row
-        for row in session.execute(query)
-        if row.claimed_by != owner
-        and (
-            row.claimed_at is None
-            or row.claimed_at < real_now - lease
-            or owner_is_dead(row.claimed_by)
-        )
-    ]
-    for row in lapsed:
+    """Settle lapsed claims (see `lapsed`) as `unknown` (maybe sent: the next attempt looks
+    before sending); this owner's own claims stay."""
+    stale = stale_claims(session=session, model=model, now=real_now, older_than=lease)
+    gone = [row for row in stale if row.claimed_by != owner]
+    for row in gone:
         session.execute(
             update(model)
             .where(model.id == row.id, model.status == "claimed")
             .values(status="unknown", last_error=f"claim by {row.claimed_by} lapsed"[:255])
         )
-    return len(lapsed)
+    return len(gone)

@@ -1,31 +1,38 @@
-"""The outbox lifecycle of a delivery that is one row and one message (summaries, digests).
+"""The outbox lifecycle of everything the app sends on its own.
 
     pending ─claim─▶ claimed ─deliver─▶ sent | failed | pending (retry later)
                         └─ stale (worker died) ─look up by metadata─▶ sent | pending | unknown
 
-A feature supplies only what to send and where: its table, its metadata event type and key,
-where a row's message would be (`locate`), and how to deliver one claimed row. Claiming,
-the run's time budget, settling stale claims and the failure policy live here.
+`drain` is the one delivery loop: claim a batch (committed before any Web API call), deliver
+its items (on several threads for the check-in fan-out), record their outcomes, until nothing
+is left or the run's time budget is spent. `Outbox` is that loop for a delivery that is one
+row and one message (summaries, digests, reminders): a feature supplies only what to send and
+where: its table, its metadata event type and key, where a row's message would be
+(`locate`), and how to deliver one claimed row. Claiming, the budget, settling stale claims
+and the failure policy live here.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, Protocol
+from typing import Any, Generic, TypeVar
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, claim_owner, stale_claims
-from bot.delivery.messages import SendFailed, Slack, token_source
+from bot.delivery.messages import Posted, SendFailed, Slack, post_message
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,18 +43,18 @@ class Place:
     channel: str
 
 
-class JobSource(Protocol):
-    """What a run needs of the scheduler's JobContext."""
-
-    database: Database
-    settings: Settings
-    worker_id: str
-
-    def client_for(self, team_id: str | None = None) -> WebClient: ...
-
-
 # `locate`'s answer when the row's recipient no longer exists: leave the claim alone.
 GONE = object()
+
+
+@dataclass
+class Tally:
+    """What one run delivered (summaries, digests and reminders add their own counts)."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,40 +67,81 @@ class Outbox(Generic[Post]):
     # A claim older than this lost its worker.
     stale_after: timedelta
     batch: int = 10
+    max_attempts: int = 5
 
     def run(
         self,
-        jobs: JobSource,
-        now: datetime,
-        deliver: Callable[[Sender, int], None],
         *,
-        budget_seconds: float,
+        database: Database,
+        settings: Settings,
+        token_for: Callable[[str], str | None],
+        worker_id: str,
+        now: datetime,
+        deliver: Callable[[Session, Sender, Post], str | None],
+        tally: Tally,
+        budget_seconds: float | None,
     ) -> int:
-        """One run: settle stale claims, then claim and `deliver` rows for about
-        `budget_seconds`; the number of claims settled."""
-        sender = Sender(jobs.settings)
+        """One run: settle stale claims, then claim rows and `deliver` each (its message's ts;
+        None when it set another status) for about `budget_seconds` (None: until none is
+        left), recording and counting the outcome in `tally`; the number of claims settled."""
+        sender = Sender(settings)
         recovered = recover_stale(
-            database=jobs.database,
+            database=database,
             outbox=self,
             sender=sender,
-            token_for=token_source(jobs.client_for),
+            token_for=token_for,
             now=now,
             older_than=self.stale_after,
         )
-        drain(
-            database=jobs.database,
-            outbox=self,
-            worker_id=claim_owner(jobs.worker_id),
-            now=now,
-            deliver=lambda post_id: deliver(sender, post_id),
-            budget_seconds=budget_seconds,
-            batch=self.batch,
-        )
+        owner = claim_owner(worker_id)
+
+        def claim_batch() -> list[int] | None:
+            with database.session() as session:
+                ids = claim(
+                    session=session, model=self.model, worker_id=owner, now=now, limit=self.batch
+                )
+            return ids or None
+
+        def deliver_one(post_id: int) -> None:
+            with database.session() as session:
+                post = session.get(self.model, post_id)
+                if post is None or post.status != DeliveryStatus.CLAIMED:
+                    return
+                try:
+                    ts = deliver(session, sender, post)
+                except SendFailed as error:
+                    self.settle(post, error, tally)
+                    return
+                if ts is None:  # the feature decided not to send it (it says why)
+                    tally.skipped += 1
+                else:
+                    mark_sent(post, ts, now)
+                    tally.sent += 1
+
+        drain(claim=claim_batch, deliver=deliver_one, budget_seconds=budget_seconds)
         return recovered
+
+    def post(self, slack: Slack, post: Post, channel: str, message: dict[str, Any]) -> Posted:
+        """Post a row's {text, blocks} with the metadata that finds it again."""
+        return post_message(
+            slack,
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata=self.metadata(post),
+        )
 
     def metadata(self, post: Post) -> dict[str, object]:
         """The message metadata a delivery carries, so it can be found again."""
         return {"event_type": self.event_type, "event_payload": {"key": self.key(post)}}
+
+    def settle(self, post: Post, error: SendFailed, tally: Tally) -> None:
+        """Record and count a failed attempt: failed for good, or pending for a later run."""
+        if settle_failure(post, error, max_attempts=self.max_attempts):
+            tally.failed += 1
+            logger.warning("%s not sent: %s", self.event_type, error.error)
+        else:
+            tally.retry += 1
 
     def find_posted(self, slack: Slack, post: Post, channel: str) -> str | None:
         return reconcile.find_posted(
@@ -123,28 +171,32 @@ def settle_failure(post: Post, error: SendFailed, *, max_attempts: int) -> bool:
     return False
 
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
 def drain(
     *,
-    database: Database,
-    outbox: Outbox[Post],
-    worker_id: str,
-    now: datetime,
-    deliver: Callable[[int], None],
-    budget_seconds: float,
-    batch: int,
+    claim: Callable[[], Sequence[Item] | None],
+    deliver: Callable[[Item], Result],
+    record: Callable[[list[Result]], None] | None = None,
+    budget_seconds: float | None,
+    threads: int = 1,
 ) -> None:
-    """Claim and deliver pending rows for about `budget_seconds`; the rest waits for a later
-    run, so a busy Monday cannot hold up the worker's other jobs for more than a tick."""
-    deadline = time.monotonic() + budget_seconds
-    while time.monotonic() < deadline:
-        with database.session() as session:
-            ids = claim(
-                session=session, model=outbox.model, worker_id=worker_id, now=now, limit=batch
-            )
-        if not ids:
-            return
-        for post_id in ids:
-            deliver(post_id)
+    """The one delivery loop: `claim` a batch and commit it (None: nothing is left; empty:
+    nothing to send in this one, look further), `deliver` each item (on `threads` threads),
+    `record` the results; for about `budget_seconds` (None: to the end). The rest waits for a
+    later run, so a busy Monday cannot hold up the worker's other jobs for more than a tick."""
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    with ThreadPoolExecutor(threads, thread_name_prefix="delivery") as pool:
+        while deadline is None or time.monotonic() < deadline:
+            items = claim()
+            if items is None:
+                return
+            # One thread: deliver here, so a feature's per-row session stays on this thread.
+            results = list(pool.map(deliver, items) if threads > 1 else map(deliver, items))
+            if record is not None and results:
+                record(results)
 
 
 def recover_stale(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select
@@ -11,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
-from bot.delivery import messages, outbox
+from bot.delivery import outbox
 from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import SendFailed, Slack, token_source
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
@@ -27,17 +26,9 @@ from bot.ui.messages import CommandNames
 logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "multiplier_digest"
-MAX_ATTEMPTS = 5
 # One run delivers for about this long, so a busy Monday cannot hold up the worker's other
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
-
-
-@dataclass
-class _Tally:
-    posted: int = 0
-    failed: int = 0
-    retry: int = 0
 
 
 def _key(post: DigestPost) -> str:
@@ -71,16 +62,20 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         queued, too_late = service.enqueue_due(
             session=session, now=now, grace=timedelta(hours=ctx.settings.digest_grace_hours)
         )
-    tally = _Tally()
+    tally = outbox.Tally()
     recovered = DIGESTS.run(
-        ctx,
-        now,
-        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda session, sender, post: _deliver(ctx, session, sender, post, now),
+        tally=tally,
         budget_seconds=RUN_BUDGET_SECONDS,
     )
     return JobResult(
         "digests",
-        f"queued {queued}, posted {tally.posted}, failed {tally.failed}, will retry "
+        f"queued {queued}, posted {tally.sent}, failed {tally.failed}, will retry "
         f"{tally.retry}, skipped {too_late} too late, recovered {recovered}",
     )
 
@@ -112,20 +107,19 @@ def _shared_texts(team: TeamDigest) -> list[str]:
     return [item.text for item in items]
 
 
-def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally: _Tally) -> None:
+def _deliver(
+    ctx: JobContext, session: Session, sender: Sender, post: DigestPost, now: datetime
+) -> str | None:
     library = default_library(ctx.settings.prompts_dir)
-    with ctx.database.session() as session:
-        post = session.get(DigestPost, post_id)
-        if post is None or post.status != DeliveryStatus.CLAIMED:
-            return
-        digest = session.get(DigestChannel, post.digest_channel_id)
-        if digest is None or not digest.active:
-            post.status = DeliveryStatus.SKIPPED
-            return
-        team_id = digest_team(session, digest)
-        client = ctx.client_for(team_id)
-        slack = Slack.for_token(sender, client.token, team_id)
-        post.attempts += 1
+    digest = session.get(DigestChannel, post.digest_channel_id)
+    if digest is None or not digest.active:
+        post.status = DeliveryStatus.SKIPPED
+        return None
+    team_id = digest_team(session, digest)
+    client = ctx.client_for(team_id)
+    slack = Slack.for_token(sender, client.token, team_id)
+    post.attempts += 1
+    try:
         try:
             # The team is the channel's membership now; the cached one if Slack won't say.
             members = digest_slack.channel_members(client, digest.channel_id)
@@ -134,8 +128,7 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
             if error.outcome is Outcome.USER_GONE:
                 # Removed from the channel (or it is gone): Slack lets the bot read it no
                 # more, so it could never check for a post of its own. Stop, as for a post.
-                _not_posted(post, digest, error, tally)
-                return
+                raise
             logger.info("using cached members: %s", error.error)
         team = service.build_digest(
             session=session,
@@ -154,31 +147,12 @@ def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally
             people=names_in(client, *_shared_texts(team)),
         )
         session.commit()
-        try:
-            posted = messages.post_message(
-                slack,
-                channel=digest.channel_id,
-                text=message["text"],
-                blocks=message["blocks"],
-                metadata=DIGESTS.metadata(post),
-            )
-        except SendFailed as error:
-            _not_posted(post, digest, error, tally)
-            return
-        outbox.mark_sent(post, posted.ts, now)
-        tally.posted += 1
-
-
-def _not_posted(post: DigestPost, digest: DigestChannel, error: SendFailed, tally: _Tally) -> None:
-    """Record a failed delivery: retried later unless it is permanent or out of attempts."""
-    if error.outcome is Outcome.USER_GONE:  # the channel is gone, or we are not in it
-        digest.active = False
-        digest.next_post_at = None
-    if outbox.settle_failure(post, error, max_attempts=MAX_ATTEMPTS):
-        tally.failed += 1
-        logger.warning("digest not posted: %s", error.error)
-    else:
-        tally.retry += 1
+        return DIGESTS.post(slack, post, digest.channel_id, message).ts
+    except SendFailed as error:
+        if error.outcome is Outcome.USER_GONE:  # the channel is gone, or we are not in it
+            digest.active = False
+            digest.next_post_at = None
+        raise
 
 
 # The jobs this module gives the worker and the CLI (listed in bot/scheduling/catalog.py).

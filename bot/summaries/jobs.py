@@ -23,18 +23,13 @@ from bot.ui import summary as summary_ui
 logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "multiplier_summary"
-MAX_ATTEMPTS = 5
 # One run delivers for about this long, so a busy Monday cannot hold up the worker's other
 # jobs (check-ins) for more than a tick; what is left stays pending for the next runs.
 RUN_BUDGET_SECONDS = 40
 
 
 @dataclass
-class _Tally:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    retry: int = 0
+class _Tally(outbox.Tally):
     charts_failed: int = 0
 
 
@@ -64,20 +59,32 @@ def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
     """When `summaries` could next act (the sandbox's fast-forward hint, see NextDue).
 
     A row still pending or claimed (a retry, a claim to recover) wakes it every minute;
-    otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone.
+    otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone, or the
+    end of a snoozed check-in's hold on a summary (an answer or a skip ends one sooner: the
+    person acts between two `:time` jumps, and each jump starts with a tick of every job).
     """
     settings = ctx.settings
     with ctx.database.session() as session:
         if session.scalar(select(exists().where(SummaryPost.status.in_(("pending", "claimed"))))):
             return next_minute(after)
+        holds = service.snooze_hold_ends(session, after)
         zones = session.scalars(
             select(User.tz)
             .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))
             .distinct()
         ).all()
-    slots = []
+    slots = list(holds)
+    hold = timedelta(hours=settings.summary_grace_hours) / 2
     for name in zones:
         tz = periods.zone(name)
+        held = holds and periods.week_to_summarise(
+            after, tz, settings.summary_weekday, settings.summary_minute, hold
+        )
+        if held:  # a hold never lasts past half the grace window
+            due = periods.summary_due_at(
+                held, tz, settings.summary_weekday, settings.summary_minute
+            )
+            slots.append(due + hold)
         current = periods.week_containing(after, tz)
         for week in (periods.week_of_monday(current.monday - timedelta(weeks=1), tz), current):
             due = periods.summary_due_at(
@@ -101,9 +108,13 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
         )
     tally = _Tally()
     recovered = SUMMARIES.run(
-        ctx,
-        now,
-        lambda sender, post_id: _deliver(ctx, sender, post_id, now, tally),
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        worker_id=ctx.worker_id,
+        now=now,
+        deliver=lambda session, sender, post: _deliver(ctx, session, sender, post, now, tally),
+        tally=tally,
         budget_seconds=RUN_BUDGET_SECONDS,
     )
     return JobResult(
@@ -114,77 +125,62 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
     )
 
 
-def _deliver(ctx: JobContext, sender: Sender, post_id: int, now: datetime, tally: _Tally) -> None:
+def _deliver(
+    ctx: JobContext,
+    session: Session,
+    sender: Sender,
+    post: SummaryPost,
+    now: datetime,
+    tally: _Tally,
+) -> str | None:
     library = default_library(ctx.settings.prompts_dir)
-    with ctx.database.session() as session:
-        post = session.get(SummaryPost, post_id)
-        if post is None or post.status != DeliveryStatus.CLAIMED:
-            return
-        user = session.scalars(select(User).where(User.id == post.user_id)).one()
-        if not (user.active and user.summary_enabled and user.workspace.active):
-            post.status = DeliveryStatus.SKIPPED
-            tally.skipped += 1
-            return
-        week = service.period_week(post.period_key, user.tz)
-        summary = service.build_summary(
-            session=session,
-            user=user,
-            week=week,
-            library=library,
-            recently_shown_nudges=service.recent_nudges(
-                session=session, user=user, before_key=post.period_key
-            ),
-        )
-        post.nudge_id = summary.nudge.id if summary.nudge else None
-        message = summary_ui.weekly_summary_message(
-            summary, library, multiplier_command=ctx.settings.command_multiplier
-        )
-        rows = summary_ui.chart_rows(summary, library)
-        slack = outbox.slack_for(sender, token_source(ctx.client_for), user.workspace.team_id)
-        post.attempts += 1
-        try:
-            if post.attempts > 1 and post.channel_id:
-                # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-                ts = SUMMARIES.find_posted(slack, post, post.channel_id)
-                if ts is not None:
-                    outbox.mark_sent(post, ts, now)
-                    tally.sent += 1
-                    return
-            channel = user.dm_channel_id or messages.open_dm(slack, user.slack_user_id)
-            user.dm_channel_id = channel
-            post.channel_id = channel
-            # Record where we are about to post before posting: a crash after this point is
-            # settled by looking for the message, never by posting blindly again.
-            session.commit()
-            posted = messages.post_message(
-                slack,
-                channel=channel,
-                text=message["text"],
-                blocks=message["blocks"],
-                metadata=SUMMARIES.metadata(post),
-            )
-        except SendFailed as error:
-            _failed(post, user, error, tally)
-            return
-        outbox.mark_sent(post, posted.ts, now)
+    user = session.scalars(select(User).where(User.id == post.user_id)).one()
+    if not (user.active and user.summary_enabled and user.workspace.active):
+        post.status = DeliveryStatus.SKIPPED
+        return None
+    week = service.period_week(post.period_key, user.tz)
+    summary = service.build_summary(
+        session=session,
+        user=user,
+        week=week,
+        library=library,
+        recently_shown_nudges=service.recent_nudges(
+            session=session, user=user, before_key=post.period_key
+        ),
+    )
+    post.nudge_id = summary.nudge.id if summary.nudge else None
+    message = summary_ui.weekly_summary_message(
+        summary, library, multiplier_command=ctx.settings.command_multiplier
+    )
+    rows = summary_ui.chart_rows(summary, library)
+    slack = outbox.slack_for(sender, token_source(ctx.client_for), user.workspace.team_id)
+    post.attempts += 1
+    try:
+        if post.attempts > 1 and post.channel_id:
+            # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
+            ts = SUMMARIES.find_posted(slack, post, post.channel_id)
+            if ts is not None:
+                return ts
+        channel = user.dm_channel_id or messages.open_dm(slack, user.slack_user_id)
+        user.dm_channel_id = channel
+        post.channel_id = channel
+        # Record where we are about to post before posting: a crash after this point is
+        # settled by looking for the message, never by posting blindly again.
         session.commit()
-        tally.sent += 1
-        channel_id = posted.channel
-    if not _send_chart(slack, channel_id, rows, summary.week.label()):
+        posted = SUMMARIES.post(slack, post, channel, message)
+    except SendFailed as error:
+        if error.outcome is Outcome.USER_GONE:
+            user.active = False
+            user.inactive_reason = error.error[:64]
+        if error.outcome is Outcome.WORKSPACE_GONE:  # as for check-ins: nothing more goes there
+            user.workspace.active = False
+        raise
+    # Recorded as sent before the chart goes: a chart that fails never resends the summary.
+    outbox.mark_sent(post, posted.ts, now)
+    session.commit()
+    if not _send_chart(slack, posted.channel, rows, summary.week.label()):
         tally.charts_failed += 1
-
-
-def _failed(post: SummaryPost, user: User, error: SendFailed, tally: _Tally) -> None:
-    if error.outcome is Outcome.USER_GONE:
-        user.active = False
-        user.inactive_reason = error.error[:64]
-    if error.outcome is Outcome.WORKSPACE_GONE:  # as for check-ins: nothing more goes there
-        user.workspace.active = False
-    if outbox.settle_failure(post, error, max_attempts=MAX_ATTEMPTS):
-        tally.failed += 1
-        logger.warning("summary not sent: %s", error.error, extra={"user_id": user.id})
-    else:
-        tally.retry += 1
+    return posted.ts
 
 
 def _send_chart(slack: Slack, channel: str, rows: list[chart.ChartRow], week_label: str) -> bool:

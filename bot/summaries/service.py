@@ -42,6 +42,12 @@ STALE_CLAIM = timedelta(minutes=15)
 # Advisory locks are database-wide: the key is paired with the schema's, so two deployments
 # (or two test runs) in one database, each in its own schema, never skip each other's turn.
 ENQUEUE_LOCK = 0x5EED_0005
+# A check-in about the week that its person snoozed holds their summary of that week until
+# it is answered, skipped, or has been back this long; never past half the grace window.
+SNOOZE_HOLD = timedelta(hours=4)
+# Check-ins about a week: its own, and those early in the next (Monday, Tuesday; local days,
+# so a day more to cover every zone's).
+_ABOUT_WEEK_AFTER = timedelta(days=3)
 
 
 def window_weeks(library: CoachingLibrary) -> int:
@@ -296,6 +302,35 @@ def _eligible_users(week: periods.Week) -> ColumnElement[bool]:
     )
 
 
+def _held_by_snooze(week: periods.Week, now: datetime) -> ColumnElement[bool]:
+    """The person snoozed a check-in about the week and has not answered it: still snoozed,
+    or back less than SNOOZE_HOLD ago. Their summary waits, so the answer they give when it
+    comes back is in it (answers count for the week asked about, however late)."""
+    return exists().where(
+        CheckIn.user_id == User.id,
+        CheckIn.slot_at >= week.start,
+        CheckIn.slot_at < week.end + _ABOUT_WEEK_AFTER,
+        CheckIn.snoozed_until.is_not(None),
+        CheckIn.snoozed_until > now - SNOOZE_HOLD,
+        CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
+    )
+
+
+def snooze_hold_ends(session: Session, now: datetime) -> list[datetime]:
+    """When the holds snoozed check-ins may have on summaries at `now` end, at the latest
+    (see _held_by_snooze); empty when none may be holding one."""
+    ends = session.scalars(
+        select(CheckIn.snoozed_until)
+        .where(
+            CheckIn.snoozed_until.is_not(None),
+            CheckIn.snoozed_until > now - SNOOZE_HOLD,
+            CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
+        )
+        .distinct()
+    )
+    return [_aware(end) + SNOOZE_HOLD for end in ends if end is not None]
+
+
 def take_enqueue_turn(session: Session) -> bool:
     """On PostgreSQL, whether this transaction may queue summaries now (one worker at a time,
     per schema); held until the transaction ends. SQLite has one writer anyway."""
@@ -311,7 +346,9 @@ def enqueue_due(
     """Create a pending summary row for everyone whose summary is due at `now`.
 
     One statement per time zone in its window; the unique (user, period) key and ON
-    CONFLICT DO NOTHING make reruns and concurrent workers harmless.
+    CONFLICT DO NOTHING make reruns and concurrent workers harmless. A summary held by a
+    snoozed check-in (`_held_by_snooze`) is queued by a later run, once it is answered or
+    the hold ends, and by half the grace window at the latest.
     """
     if not take_enqueue_turn(session):
         return 0  # another worker is queueing right now; its rows are as good as ours
@@ -326,6 +363,8 @@ def enqueue_due(
         if week is None:
             continue
         already = exists().where(SummaryPost.user_id == User.id, SummaryPost.period_key == week.key)
+        due = periods.summary_due_at(week, periods.zone(tz_name), weekday, minute)
+        waits = [~_held_by_snooze(week, now)] if now < due + grace / 2 else []
         source = (
             select(
                 User.workspace_id,
@@ -340,6 +379,7 @@ def enqueue_due(
                 Workspace.active.is_(True),
                 _eligible_users(week),
                 ~already,
+                *waits,
             )
         )
         statement = insert_ignoring_conflicts(session, SummaryPost).from_select(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.ui.blocks import (
     Block,
@@ -92,7 +93,7 @@ def question_index(block_id: str | None) -> int | None:
     return parse_int(block_id[len(QUESTION_BLOCK_PREFIX) :], high=99)
 
 
-def checkin_metadata(checkin_id: int, delivery: str) -> Payload:
+def checkin_metadata(checkin_id: int, delivery: str) -> dict[str, Any]:
     """Message metadata that lets a restarted worker find what it already posted."""
     return {
         "event_type": METADATA_EVENT,
@@ -112,21 +113,76 @@ def about_last_week(text: str) -> str:
     return _THIS_WEEK.sub(lambda m: ("L" if m.group(1) == "T" else "l") + "ast week", text)
 
 
-def _week_label(slot_local: datetime, last_week: bool, week_start: date | None = None) -> str:
-    """ "this week (7–13 Dec)" or "last week (30 Nov–6 Dec)": the week a check-in is about
-    (`week_start`, its Monday), named as it is when the message arrives (`last_week`)."""
-    day = slot_local.date()
-    monday = week_start or day - timedelta(days=day.weekday() + (7 if last_week else 0))
-    sunday = monday + timedelta(days=6)
-    start = f"{monday.day}" if monday.month == sunday.month else f"{monday.day} {monday:%b}"
-    return f"{'last' if last_week else 'this'} week ({start}–{sunday.day} {sunday:%b})"
+def _days(first: date, last: date) -> str:
+    """ "7–13 Dec", "30 Nov–6 Dec", "28 Dec 2026–3 Jan 2027" (the year only across one)."""
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
+    start = f"{first.day}" if first.month == last.month else f"{first.day} {first:%b}"
+    return f"{start}–{last.day} {last:%b}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a check-in asks about and how its words name them.
+
+    `kind`: "week" (this week, or last week once it has `ended` when the message arrives),
+    "two_weeks" (every two weeks: both weeks) or "since" (twice a week: the days since the
+    other check-in's day, `first`).
+    """
+
+    first: date
+    last: date
+    kind: str = "week"
+    ended: bool = False
+
+    @property
+    def phrase(self) -> str:
+        """What "this week" in a question becomes."""
+        if self.kind == "since":
+            return f"since {_WEEKDAYS[self.first.weekday()]}"
+        if self.kind == "two_weeks":
+            return "over the last two weeks"
+        return "last week" if self.ended else "this week"
+
+    @property
+    def label(self) -> str:
+        days = _days(self.first, self.last)
+        if self.kind == "since":
+            return f"the days {self.phrase} ({days})"
+        if self.kind == "two_weeks":
+            return f"the last two weeks ({days})"
+        return f"{self.phrase} ({days})"
+
+    @property
+    def nothing(self) -> str:
+        return (
+            "Nothing in these two weeks" if self.kind == "two_weeks" else f"Nothing {self.phrase}"
+        )
+
+    @property
+    def skip(self) -> str:
+        return "Skip this week" if self.kind == "week" else "Skip this check-in"
+
+    @property
+    def title(self) -> str:
+        return {"two_weeks": "Two-week reflection", "since": "Reflection"}.get(
+            self.kind, "Weekly reflection"
+        )
+
+    def words(self, text: str) -> str:
+        """A question written for "this week", in this period's words."""
+        if self.kind == "week" and not self.ended:
+            return text
+        phrase = self.phrase
+        return _THIS_WEEK.sub(
+            lambda m: (phrase[0].upper() if m.group(1) == "T" else phrase[0]) + phrase[1:], text
+        )
 
 
 def _question_blocks(
-    checkin_id: int, question: Question, *, open_: bool, last_week: bool = False
+    checkin_id: int, question: Question, *, open_: bool, nothing: str
 ) -> list[Block]:
     number = question.index + 1
-    nothing = "Nothing last week" if last_week else "Nothing this week"
     blocks: list[Block] = [section(f"*{number}. {safe(question.text, 2000)}*")]
     if question.answer_kind == "answer":
         blocks.append(context(f":white_check_mark: {display(question.answer_text or '', 2800)}"))
@@ -155,25 +211,30 @@ def checkin_message(
     note: str | None = None,
     last_week: bool = False,
     week_start: date | None = None,
+    period: Period | None = None,
 ) -> Payload:
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
     A snoozed check-in keeps its Answer buttons (it is still open, only coming back
     tomorrow); once a question is answered, Snooze/Skip/Pause give way to a line saying so.
-    `last_week`: the check-in (sent early in the week) asks about the week that ended.
+    `period`: the days it asks about; without one, the week of `slot_local` (`week_start`,
+    its Monday), the week that ended when `last_week`.
     """
+    if period is None:
+        day = slot_local.date()
+        monday = week_start or day - timedelta(days=day.weekday() + (7 if last_week else 0))
+        period = Period(monday, monday + timedelta(days=6), "week", last_week)
     open_ = status in ("pending", "unknown", "claimed", "sent", "answered", "snoozed")
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
-        f"Your reflection on {_week_label(slot_local, last_week, week_start)}. A minute now "
-        "saves an "
+        f"Your reflection on {period.label}. A minute now saves an "
         "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
         "your answers stay private unless you share them."
     )
-    blocks: list[Block] = [header("Weekly reflection"), section(intro)]
+    blocks: list[Block] = [header(period.title), section(intro)]
     for question in questions:
-        blocks.extend(_question_blocks(checkin_id, question, open_=open_, last_week=last_week))
+        blocks.extend(_question_blocks(checkin_id, question, open_=open_, nothing=period.nothing))
     footer: list[Block] = []
     if note:
         footer.append(context(note))
@@ -184,7 +245,7 @@ def checkin_message(
         footer.append(
             actions(
                 button("Snooze to next work day", SNOOZE, value),
-                button("Skip this week", SKIP, value),
+                button(period.skip, SKIP, value),
                 overflow(
                     PAUSE,
                     [
@@ -198,8 +259,8 @@ def checkin_message(
     if footer:  # a divider only where something follows it
         blocks.append(divider())
         blocks.extend(footer)
-    first = questions[0].text if questions else "What did you multiply this week?"
-    return message(truncate(f"Weekly reflection: {first}", 300), *fit_message(blocks))
+    first = questions[0].text if questions else period.words("What did you multiply this week?")
+    return message(truncate(f"{period.title}: {first}", 300), *fit_message(blocks))
 
 
 def answered_note(*, open_questions: int) -> str:
@@ -215,14 +276,23 @@ def answered_note(*, open_questions: int) -> str:
     return ":white_check_mark: All answered — thank you. See you at the next one."
 
 
-def status_note(status: str, *, until: datetime | date | None = None) -> str | None:
-    """The line shown on a check-in that was snoozed, skipped, paused or expired."""
+def status_note(
+    status: str, *, until: datetime | date | None = None, next_local: datetime | None = None
+) -> str | None:
+    """The line shown on a check-in that was snoozed, skipped, paused or expired.
+
+    Paused: `until` is the day check-ins resume (`paused_until`); the line names the last
+    paused day and, when known, the next check-in (`next_local`)."""
     if status == "snoozed" and until is not None:
         return f":zzz: Snoozed — I'll bring it back {_date_label(until)} at {until:%H:%M}."
     if status == "skipped":
         return ":fast_forward: Skipped this week. See you at the next one."
     if status == "paused" and until is not None:
-        return f":double_vertical_bar: Check-ins paused until {_date_label(until)}."
+        last = (until.date() if isinstance(until, datetime) else until) - timedelta(days=1)
+        line = f":double_vertical_bar: Skipped, and check-ins paused through {_date_label(last)}."
+        if next_local is not None:
+            line += f" The next one comes {_date_label(next_local)} at {next_local:%H:%M}."
+        return line
     if status == "expired":
         return "This check-in has closed; you can still log evidence any time with /brag."
     return None
@@ -263,15 +333,24 @@ def answer_confirmation(
     visibility: str,
     kind: str = "answer",
     understood: Understood | None = None,
+    edited_text: str | None = None,
 ) -> Payload:
     """What the bot understood from an answer: dimension and scope with one-click changes,
-    what the answer could still say (the remaining follow-ups), Edit and Not an answer."""
+    what the answer could still say (the remaining follow-ups), Edit and Not an answer.
+    `edited_text`: the answer as the person has just edited it (stored, Slack-escaped)."""
     if kind == "nothing":
         text = "Noted: nothing this week. That's fine — some weeks are heads-down."
         return message(text)
     lines = ["Saved to your private evidence log."]
     if question:
         lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
+    if edited_text is not None:
+        lines[0] = (
+            f"Updated your answer to _{safe(question, 500)}_"
+            if question
+            else "Updated in your private evidence log."
+        )
+        lines.append("> " + display(edited_text, 2400).replace("\n", "\n> "))
     seen = understood or Understood()
     dimension = _label(seen.dimensions, seen.dimension) or dimension_label
     details = [f"*Dimension:* {safe(dimension) if dimension else 'not classified'}"]
@@ -303,7 +382,8 @@ def answer_confirmation(
     elements.append(button("Edit", EDIT_ANSWER, value))
     elements.append(button("Not an answer", UNDO_ANSWER, value))
     blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
-    return message("Saved your answer.", *blocks)
+    text = "Updated your answer." if edited_text is not None else "Saved your answer."
+    return message(text, *blocks)
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> Payload:

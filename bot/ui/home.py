@@ -7,6 +7,7 @@ last line of defence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from bot.coaching.library import CoachingLibrary
@@ -61,7 +62,8 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
             f"{hhmm(settings.checkin_minute)} ({safe(settings.tz, 64)})"
         )
         if settings.paused_until is not None:
-            checkins += f", paused until {settings.paused_until:%a %d %b}"
+            last = settings.paused_until - timedelta(days=1)
+            checkins += f", paused through {last:%a} {last.day} {last:%b}"
     return [
         header("Settings"),
         section(f"*Weekly summary DM:* {summary_state}", accessory=toggle),

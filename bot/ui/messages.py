@@ -10,7 +10,9 @@ from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     Block,
     Payload,
+    actions,
     block_text_length,
+    button,
     context,
     message,
     section,
@@ -144,8 +146,19 @@ def failure_notice(text: str, *, typed: str = "") -> list[Payload]:
     return echo_messages([section(safe(text))], typed, text=text)
 
 
-def dm_received(names: CommandNames) -> Payload:
-    """The reply to a DM that answers no check-in: kept, and where evidence goes instead."""
+DM_LOG_IT = "dm_log_it"
+
+
+def dm_received(names: CommandNames, loggable: int | None = None) -> Payload:
+    """The reply to a DM that answers no check-in: kept, and where evidence goes instead;
+    for one that reads as evidence (`loggable`: its id), a "Log it" button that logs it."""
+    if loggable is not None:
+        text = (
+            "Got it — I keep what you send me here. Shall I log it as evidence? It stays "
+            f"private to you. (Next time, `{names.brag} <what happened>` logs it at once.)"
+        )
+        log_it = button("Log it", DM_LOG_IT, str(loggable), style="primary")
+        return message(text, section(text), actions(log_it))
     text = (
         "Got it — I keep what you send me here. To log evidence with a dimension and the "
         f"people you helped, use `{names.brag}`; say `help` for everything I can do."

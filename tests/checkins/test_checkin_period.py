@@ -6,6 +6,7 @@ that week (its last work day), so they count there however late they come.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from bot.checkins import answers, present, schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.engine import Database
-from bot.db.models import CheckIn, EvidenceEntry, User
+from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.summaries import service as summaries
 from sandbox.render import render_message
 from standin.webapi import SlackStandIn
@@ -153,3 +154,107 @@ def test_moving_from_friday_to_monday_does_not_ask_about_a_week_twice(
     with database.session() as session:
         keys = sorted(session.scalars(select(CheckIn.period_key)))
     assert keys == ["2026-W49", "2026-W50"]
+
+
+def _spans(prefs: Preferences, start: datetime, end: datetime) -> list[schedule.Span]:
+    return [schedule.span(prefs, s.local.date()) for s in schedule.slots_between(prefs, start, end)]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("weekday", [MONDAY, TUESDAY, WEDNESDAY, FRIDAY, SUNDAY])
+@pytest.mark.parametrize("cadence", ["weekly", "biweekly"])
+def test_weekly_and_biweekly_checkins_ask_about_every_day_once(
+    tz: str, weekday: int, cadence: str
+) -> None:
+    """Consecutive check-ins ask about consecutive days: none twice, none skipped (every two
+    weeks failed before: a check-in asked about one week of the two)."""
+    prefs = Preferences(tz=tz, cadence=cadence, weekday=weekday, minute=9 * 60)
+    spans = _spans(prefs, utc(2026, 11, 1), utc(2027, 3, 1))
+    assert len(spans) > 6
+    for earlier, later in itertools.pairwise(spans):
+        assert later.first == earlier.last + timedelta(days=1), (earlier, later)
+        assert (later.last - later.first).days + 1 == (14 if cadence == "biweekly" else 7)
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize(("first", "second"), [(FRIDAY, None), (MONDAY, WEDNESDAY), (TUESDAY, 5)])
+def test_twice_weekly_checkins_ask_about_the_days_since_the_other(
+    tz: str, first: int, second: int | None
+) -> None:
+    """Twice a week, each check-in asks about the days since the other one's day (failed
+    before: the early-week one asked about the week that ended, which Friday's had asked)."""
+    prefs = Preferences(
+        tz=tz, cadence="twice_weekly", weekday=first, second_weekday=second, minute=15 * 60
+    )
+    slots = schedule.slots_between(prefs, utc(2026, 11, 1), utc(2027, 1, 1))
+    spans = [schedule.span(prefs, s.local.date()) for s in slots]
+    assert len(spans) >= 16
+    for slot, span in zip(slots, spans, strict=True):
+        assert span.kind == "since" and span.last == slot.local.date()
+    for earlier, later in itertools.pairwise(spans):
+        assert later.first == earlier.last, (earlier, later)
+
+
+def test_a_twice_weekly_checkin_names_the_days_since_the_other() -> None:
+    """Golden text: alice's Tuesday and Friday check-ins (twice a week, Friday 15:00 and the
+    default Tuesday) name the days since the other, in the intro, question and buttons."""
+    prefs = Preferences(tz="America/New_York", cadence="twice_weekly", weekday=FRIDAY)
+    tuesday, friday = schedule.slots_between(prefs, utc(2026, 12, 7), utc(2026, 12, 12))
+    lines = render_message(
+        present.new_message(
+            library=LIB, checkin_id=7, prompt_ids=[PROMPT], slot_local=tuesday.local, prefs=prefs
+        )
+    )
+    assert lines[0] == "Reflection"
+    assert lines[2].startswith("Your reflection on the days since Friday (4–8 Dec). A minute")
+    assert lines[3] == "1. Who, if anyone, was stuck since Friday until you stepped in?"
+    assert lines[5] == "[-] Answer  [-] Nothing since Friday"
+    assert "[-] Skip this check-in" in lines
+    lines = render_message(
+        present.new_message(
+            library=LIB, checkin_id=8, prompt_ids=[PROMPT], slot_local=friday.local, prefs=prefs
+        )
+    )
+    assert lines[2].startswith("Your reflection on the days since Tuesday (8–11 Dec). A minute")
+    assert lines[3] == "1. Who, if anyone, was stuck since Tuesday until you stepped in?"
+
+
+def test_a_biweekly_checkin_names_both_weeks() -> None:
+    """Golden text: every two weeks, a Friday check-in is about that week and the one before."""
+    prefs = Preferences(tz="Europe/Berlin", cadence="biweekly", weekday=FRIDAY)
+    slot = schedule.next_slot(prefs, utc(2026, 12, 7))
+    assert slot is not None and slot.local.date() == date(2026, 12, 18)
+    lines = render_message(
+        present.new_message(
+            library=LIB, checkin_id=7, prompt_ids=[PROMPT], slot_local=slot.local, prefs=prefs
+        )
+    )
+    assert lines[0] == "Two-week reflection"
+    assert lines[2].startswith("Your reflection on the last two weeks (7–20 Dec). A minute")
+    assert lines[3] == "1. Who, if anyone, was stuck over the last two weeks until you stepped in?"
+    assert lines[5] == "[-] Answer  [-] Nothing in these two weeks"
+
+
+def test_a_twice_weekly_tuesday_answer_counts_in_its_own_week() -> None:
+    """A Tuesday check-in twice a week asks about the days since Friday, up to Tuesday: its
+    answers are dated when given (in Tuesday's week), not on the Friday before."""
+    prefs = Preferences(tz="Europe/Berlin", cadence="twice_weekly", weekday=FRIDAY)
+    tuesday = utc(2026, 12, 8, 14)
+    assert schedule.answer_instant(prefs, tuesday) == tuesday
+    wednesday = tuesday + timedelta(days=1)
+    assert schedule.answer_instant(prefs, tuesday, wednesday) == wednesday
+
+
+def test_an_answers_confirmation_quotes_the_question_in_the_checkins_words() -> None:
+    """alice (twice a week) answers Tuesday's check-in in the DM: the confirmation quotes the
+    question as the check-in asked it, "since Friday" (failed before: "this week")."""
+    prefs = Preferences(tz="America/New_York", cadence="twice_weekly", weekday=FRIDAY)
+    tuesday = schedule.next_slot(prefs, utc(2026, 12, 7))
+    assert tuesday is not None
+    checkin = CheckIn(id=7, slot_at=tuesday.at, status="answered", prompt_ids=[PROMPT])
+    answer = Answer(id=3, checkin_id=7, prompt_id=PROMPT, kind="answer", text="Paired with dana")
+    reply = answers.Reply(checkin=checkin, answers=(answer,), kind="answer", question="x")
+    lines = render_message(present.reply_confirmation(LIB, reply, prefs))
+    assert lines[0] == (
+        "Saved as your answer to Who, if anyone, was stuck since Friday until you stepped in?"
+    )

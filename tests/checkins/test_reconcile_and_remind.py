@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 
 from bot import clock
 from bot.checkins import answers, schedule
-from bot.checkins.reminders import send_reminders
+from bot.checkins.reminders import REMINDERS, send_reminders
 from bot.db.engine import Database
-from bot.db.models import CheckIn, User
+from bot.db.models import CheckIn, ReminderPost, User
 from bot.ui.checkins import checkin_metadata
 from standin.webapi import SlackStandIn
 from tests.checkins.support import (
@@ -187,3 +187,26 @@ def test_reminder_of_a_snoozed_checkin_counts_from_its_return(
     dispatcher(standin, database).run(SLOT + timedelta(days=1))
     assert remind(database, standin, SLOT + timedelta(days=1, hours=1)) == 0
     assert remind(database, standin, SLOT + timedelta(days=2)) == 1
+
+
+def test_a_reminder_slack_may_have_posted_is_looked_up_before_any_second_post(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """A 5xx on the reminder leaves it in doubt: the next run finds it in the DM by its
+    metadata and posts nothing; one that is not there is posted once."""
+    deliver(database, standin, ["UA", "UB"])
+    standin.server_error_next("chat.postMessage", times=2)
+    assert remind(database, standin, SLOT + timedelta(hours=24)) == 0
+    with database.session() as session:
+        posts = {p.channel_id: p for p in session.scalars(select(ReminderPost))}
+    assert [(p.status, p.attempts) for p in posts.values()] == [("pending", 1)] * 2
+    standin.add_message(
+        "DUA", user=standin.bot_user_id(), text="A gentle nudge", bot_id=standin.bot_id(),
+        metadata=REMINDERS.metadata(posts["DUA"]),
+    )  # fmt: skip
+    posted_before = len(standin.calls_to("chat.postMessage"))
+    assert remind(database, standin, SLOT + timedelta(hours=24, minutes=1)) == 2
+    assert len(standin.calls_to("chat.postMessage")) == posted_before + 1  # UB's only
+    assert len(reminders_to(standin, "UA")) == 1 and len(reminders_to(standin, "UB")) == 1
+    with database.session() as session:
+        assert {p.status for p in session.scalars(select(ReminderPost))} == {"sent"}

@@ -187,7 +187,7 @@ def test_pause_from_the_checkin(running_app: RunningApp) -> None:
     who = user(running_app.database, "UALICE")
     assert who.paused_until is not None and who.next_checkin_at > SLOT + timedelta(days=13)
     assert checkins(running_app.database, "UALICE")[0].status == "skipped"
-    assert "paused until" in str(latest(running_app)["blocks"])
+    assert "paused through" in str(latest(running_app)["blocks"])
 
 
 def test_reply_in_thread_is_an_answer_with_people_and_dimension(running_app: RunningApp) -> None:

@@ -73,7 +73,7 @@ def test_pause_and_resume(running_app: RunningApp) -> None:
     reply = command(running_app, "pause 2 weeks")
     who = user(running_app.database, "UALICE")
     assert who.paused_until is not None and who.next_checkin_at >= before + timedelta(days=14)
-    assert "paused until" in reply["text"]
+    assert "paused through" in reply["text"]
     target = (clock.now() + timedelta(days=40)).date()
     command(running_app, f"pause until {target.isoformat()}")
     who = user(running_app.database, "UALICE")
@@ -240,10 +240,11 @@ def test_day_and_time_parsing_rejects_nonsense(text: str) -> None:
 
 
 def test_pause_parsing() -> None:
-    """Pause lengths: default a week, N weeks, until a date; nonsense refused."""
+    """Pause lengths: default a week, N weeks (the day N weeks away included: check-ins
+    resume the day after), until a date; nonsense refused."""
     today = date(2026, 11, 20)
-    assert parse_pause("", today) == date(2026, 11, 27)
-    assert parse_pause("3", today) == parse_pause("3 weeks", today) == date(2026, 12, 11)
+    assert parse_pause("", today) == date(2026, 11, 28)
+    assert parse_pause("3", today) == parse_pause("3 weeks", today) == date(2026, 12, 12)
     assert parse_pause("until 2027-01-04", today) == date(2027, 1, 4)
     for bad in ("forever", "0 weeks", "99 weeks", "2027-13-01", "zero weeks"):
         with pytest.raises(Unparsed):
@@ -260,4 +261,4 @@ def test_pause_parsing() -> None:
 def test_pause_lengths_in_words(typed: str, weeks: int) -> None:
     """`pause two weeks` and friends read as people say them (failed before: only digits)."""
     today = date(2026, 11, 20)
-    assert parse_pause(typed, today) == today + timedelta(weeks=weeks)
+    assert parse_pause(typed, today) == today + timedelta(weeks=weeks, days=1)

@@ -94,3 +94,49 @@ def test_snoozed_checkin_accepts_answers(running_app: RunningApp) -> None:
     assert answer.checkin_id == row.id and answer.source == "dm"
     (after,) = checkins(running_app.database, "UALICE")
     assert after.status == "answered"
+
+
+def _log_it_buttons(post: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        e for b in post.get("blocks") or [] if b["type"] == "actions"
+        for e in b["elements"] if e.get("action_id") == "dm_log_it"
+    ]  # fmt: skip
+
+
+def test_evidence_typed_in_the_dm_outside_a_checkin_gets_a_log_it_button(
+    running_app: RunningApp,
+) -> None:
+    """No check-in open: a DM that reads as evidence gets "Log it"; pressing it logs the text
+    as typed (once, however often it is pressed) and the reply becomes the entry's
+    confirmation. Chatter and a few words get no button (failed before: no button at all,
+    only "use /brag")."""
+    for text in ("thanks!", "ok", "what is this?"):
+        _dm(running_app, text)
+    assert [_log_it_buttons(p) for p in _bot_posts(running_app)] == [[]]  # the question's line
+    typed = "Paired with <@UBOB> on the flaky deploy & unblocked the release #review"
+    _dm(running_app, typed)
+    reply = _bot_posts(running_app)[-1]
+    (button,) = _log_it_buttons(reply)
+    assert button["text"]["text"] == "Log it"
+    posted = running_app.standin.calls_to("chat.postMessage")[-1].response["message"]
+    for _ in range(2):
+        running_app.slack.block_action("dm_log_it", user_id="UALICE", message=posted)
+        running_app.wait_idle()
+    with running_app.database.session() as session:
+        (entry,) = session.scalars(select(EvidenceEntry)).all()
+        assert (entry.text, entry.source, entry.people) == (typed, "dm", ["UBOB"])
+    replaced = running_app.standin.responses()[-1]
+    assert replaced.get("replace_original") is True
+    assert "evidence_edit" in [
+        e.get("action_id") for b in replaced["blocks"] if b["type"] == "actions"
+        for e in b["elements"]
+    ]  # fmt: skip
+
+
+def test_nobody_else_can_log_your_dm(running_app: RunningApp) -> None:
+    """A tampered "Log it" (bob pressing alice's DM id) logs nothing."""
+    _dm(running_app, "Paired with <@UBOB> on the flaky deploy and unblocked the release")
+    posted = running_app.standin.calls_to("chat.postMessage")[-1].response["message"]
+    running_app.slack.block_action("dm_log_it", user_id="UBOB", message=posted)
+    running_app.wait_idle()
+    assert count(running_app, EvidenceEntry) == 0

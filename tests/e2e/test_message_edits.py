@@ -181,3 +181,33 @@ def test_a_plain_dm_keeps_its_newest_edit(running_app: RunningApp) -> None:
         (text,) = session.scalars(select(DirectMessage.text)).all()
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
     assert text == "note: RFC drafted"
+
+
+def test_editing_a_dm_answer_updates_its_confirmation(running_app: RunningApp) -> None:
+    """alice edits her DM answer: the bot's confirmation in its thread is updated in place
+    (chat.update of that message) and shows the edited text and what it now understood.
+
+    Failed before: the stored answer changed, the confirmation still showed the old reading.
+    """
+    ts = _answer_in_dm(running_app)
+    (confirmation,) = [
+        c for c in running_app.standin.calls_to("chat.postMessage")
+        if c.params.get("text") == "Saved your answer." and c.params.get("thread_ts") == ts
+    ]  # fmt: skip
+    confirmation_ts = confirmation.response["ts"]
+    edit = running_app.slack.message_changed_event(
+        user_id="UALICE", ts=ts, text="Paired with <@UCAROL> on the deploy #writing"
+    )
+    before = len(running_app.standin.calls)
+    _deliver(running_app, edit)
+    updates = [
+        c.params for c in running_app.standin.calls[before:]
+        if c.method == "chat.update" and c.params.get("ts") == confirmation_ts
+    ]  # fmt: skip
+    assert len(updates) == 1
+    blocks = updates[0]["blocks"]
+    quoted = next(b for b in blocks if b["type"] == "section")["text"]["text"]
+    assert quoted.splitlines()[-1] == "> Paired with <@UCAROL> on the deploy #writing"
+    details = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
+    assert "*People:* <@UCAROL>" in details.split(" · ")
+    assert "*Dimension:* :memo: Writing that travels" in details.split(" · ")

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.evidence.packet import readable as packet_text
+from bot.evidence.parsing import no_story
 from bot.privacy.service import add_readable_fields
 from bot.summaries.metrics import Highlight, TeamDigest
 from bot.ui import checkins as checkin_ui
@@ -53,6 +54,8 @@ typed_text = (
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), words), min_size=1, max_size=10)
     .map(" ".join)
     .filter(lambda text: re.search(r"[A-Za-z]{2}", text) is not None)
+    # People or tags and no story (`@bob`) open the form instead: not a text that is stored.
+    .filter(lambda text: not no_story(slack_sends(text)))
 )
 
 

@@ -153,7 +153,8 @@ def test_messages_that_look_like_commands_are_still_messages(session: Session) -
     with session.sandbox.database.session() as db:
         texts = db.scalars(select(DirectMessage.text).order_by(DirectMessage.id)).all()
     assert texts == ["3 people unblocked today", ":tada: shipped it"]
-    assert "There is no button [3]. No buttons are shown." in out
+    # Both read as evidence: each reply offers "Log it", the one button shown.
+    assert "There is no button [3]. Shown last: [1] Log it" in out
 
 
 def test_never_uses_the_users_slack_credentials(tmp_path) -> None:

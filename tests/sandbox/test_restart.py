@@ -21,3 +21,28 @@ def test_a_restarted_sandbox_keeps_its_clock(tmp_path: Path) -> None:
     assert abs(clock.now() - moved_to) > timedelta(days=2)  # closing put the clock back
     with Sandbox(db_path=tmp_path / "s.db", settings=settings):
         assert abs(clock.now() - moved_to) < timedelta(minutes=1)
+
+
+def test_a_restarted_sandbox_keeps_the_dm_history(tmp_path: Path) -> None:
+    """alice's DMs with the bot (hers, its replies, a thread) are there after a restart, and
+    `:dm` shows them; new messages follow on (failed before: the stand-in started empty, so
+    `:dm` said nothing while the app's database remembered everything)."""
+    from tests.sandbox.conftest import Session
+
+    settings = load_settings(_env_file=None)
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as first:
+        Session(first).feed("Paired with bob on the flaky deploy and unblocked the release\n")
+        before = first.standin.dm_messages("UALICE")
+    first.close()
+    assert len(before) == 2  # hers and the bot's reply (with its Log it button)
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as second:
+        assert second.standin.dm_messages("UALICE") == before
+        session = Session(second)
+        out = session.feed(":dm\n")
+        assert "Paired with bob on the flaky deploy and unblocked the release" in out
+        session.feed("and wrote it up for the team, it helps the on-call rota\n")
+        after = second.standin.dm_messages("UALICE")
+        assert after[:2] == before and len(after) == 4
+        assert float(after[2]["ts"]) > float(before[1]["ts"])
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings, fresh=True) as fresh:
+        assert fresh.standin.dm_messages("UALICE") == []

@@ -20,7 +20,7 @@ def test_the_check_in_pause_menu_can_be_used(session: Session) -> None:
     out = session.feed(f"{overflow} 2\n")
     assert "✗" not in out and "cannot" not in out, out
     updated = [body for header, body in sections(out) if header.endswith("· DM · updated]")]
-    assert updated and "Check-ins paused until" in updated[-1], out
+    assert updated and "check-ins paused through" in updated[-1], out
     with session.sandbox.database.session() as db:
         alice = db.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
         assert alice.paused_until is not None

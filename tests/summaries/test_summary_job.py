@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session as OrmSession
 
 from bot.db.engine import Database
-from bot.db.models import SummaryPost, User
+from bot.db.models import CheckIn, SummaryPost, User
 from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
 from bot.summaries import chart
@@ -337,3 +337,84 @@ def test_another_schema_queueing_at_once_does_not_skip_ours(
     finally:
         other.dispose()
     assert "queued 1" in result.summary and "sent 1" in result.summary
+
+
+def _snoozed_checkin(database: Database, *, slot_at: datetime, until: datetime) -> int:
+    """alice's Friday check-in about last week, snoozed to `until` (as Snooze leaves it)."""
+    with database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        alice.checkins_enabled = True
+        alice.created_at = slot_at - timedelta(weeks=2)
+        row = CheckIn(
+            workspace_id=alice.workspace_id, user_id=alice.id, period_key="2026-W47",
+            slot_at=slot_at, status="snoozed", sent_at=slot_at, snoozed_until=until,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _summary_statuses(database: Database) -> list[str]:
+    return [row.status for row in _summaries(database)]
+
+
+def test_a_snoozed_checkin_holds_the_summary_until_it_is_answered(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """alice snoozed Friday's check-in to Monday 15:00: Monday's 09:00 summary of that week
+    waits for it (failed before: the summary came first, without what she then answered),
+    and goes out the minute after she answers it."""
+    _alice_with_a_week(database)
+    friday = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)  # Fri 15:00 in New York
+    monday_3pm = MONDAY_9_NY + timedelta(hours=6)
+    checkin_id = _snoozed_checkin(database, slot_at=friday, until=monday_3pm)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert _summary_statuses(database) == []
+    # Back at 15:00 (sent again): still held while it is open.
+    with database.session() as session:
+        checkin = session.get(CheckIn, checkin_id)
+        assert checkin is not None
+        checkin.status = "sent"
+    run_job("summaries", ctx, monday_3pm + timedelta(minutes=30))
+    assert _summary_statuses(database) == []
+    with database.session() as session:
+        checkin = session.get(CheckIn, checkin_id)
+        assert checkin is not None
+        checkin.status, checkin.answered_at = "answered", monday_3pm + timedelta(minutes=40)
+    run_job("summaries", ctx, monday_3pm + timedelta(minutes=41))
+    assert _summary_statuses(database) == ["sent"]
+
+
+def test_a_snoozed_checkin_left_unanswered_holds_the_summary_four_hours_at_most(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Back at Monday 15:00 and left open: the summary goes at 19:00 (four hours after)."""
+    _alice_with_a_week(database)
+    friday = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    monday_3pm = MONDAY_9_NY + timedelta(hours=6)
+    checkin_id = _snoozed_checkin(database, slot_at=friday, until=monday_3pm)
+    with database.session() as session:
+        checkin = session.get(CheckIn, checkin_id)
+        assert checkin is not None
+        checkin.status = "sent"
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, monday_3pm + timedelta(hours=3, minutes=59))
+    assert _summary_statuses(database) == []
+    run_job("summaries", ctx, monday_3pm + timedelta(hours=4))
+    assert _summary_statuses(database) == ["sent"]
+
+
+def test_a_summary_is_never_held_past_half_its_grace_window(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """A snooze that somehow lasts days (a long weekend of work days) still lets the summary
+    out within its grace window: at half of it (24 hours of 48) it goes regardless."""
+    _alice_with_a_week(database)
+    friday = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+    _snoozed_checkin(database, slot_at=friday, until=MONDAY_9_NY + timedelta(days=3))
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=23, minutes=59))
+    assert _summary_statuses(database) == []
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=24))
+    assert _summary_statuses(database) == ["sent"]

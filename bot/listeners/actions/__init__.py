@@ -7,9 +7,10 @@ from bot.slack.bolt_compat import Handler
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import checkins, evidence, home
+    from bot.listeners.actions import checkins, direct_messages, evidence, home
     from bot.listeners.forgotten import answer_if_forgotten
     from bot.ui import checkins as ui
+    from bot.ui import messages
 
     # Buttons that act on something stored for the person: on an older message of someone
     # who has since used forget-me they answer "this was deleted with forget-me".
@@ -24,6 +25,7 @@ def register(registrar: Registrar) -> None:
         ui.UNDO_ANSWER: checkins.handle_undo_answer,
         ui.ANSWER_DIMENSION: checkins.handle_answer_dimension,
         ui.ANSWER_SCOPE: checkins.handle_answer_scope,
+        messages.DM_LOG_IT: direct_messages.handle_log_it,
     }
     for action_id, handler in about_stored_data.items():
         registrar.action(action_id, answer_if_forgotten(handler))

@@ -53,7 +53,7 @@ def parse_pause(args: str, today: date) -> date:
     "until 2026-12-01", "2026-12-01"."""
     text = " ".join(args.strip().lower().split())
     if not text:
-        return today + timedelta(weeks=1)
+        return service.pause_end(today, 1)
     text = text.removeprefix("until").removeprefix("for").strip()
     weeks = _WEEKS.match(text)
     if weeks and (weeks.group(1) or weeks.group(2)):
@@ -62,7 +62,7 @@ def parse_pause(args: str, today: date) -> date:
             count *= 2
         if not 1 <= count <= MAX_PAUSE_WEEKS:
             raise Unparsed(f"between 1 and {MAX_PAUSE_WEEKS} weeks")
-        return today + timedelta(weeks=count)
+        return service.pause_end(today, count)
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -9,6 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db.base import utcnow
+from bot.delivery.messages import SendFailed, Slack, post_message
+from bot.delivery.sender import Sender
 from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import leading_people, malformed_mentions
@@ -17,7 +19,6 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
-    message_payload,
     respond_all,
     settings,
 )
@@ -101,14 +102,15 @@ def handle_kudos(
     )
     if outcome.refused:
         respond(**ui.kudos_not_sent(outcome.refused, cap=outcome.cap, brag=names.brag))
+    # Through the delivery core (pacing, Retry-After, the one error classification), at once:
+    # the kudos is already on each log, so this DM is a notice, not a record to keep safe.
+    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
     undelivered = []
     for given in outcome.given:
         received = ui.kudos_received(given.entry, giver.slack_user_id, library, given.recipient.tz)
         try:
-            client.chat_postMessage(
-                channel=given.recipient.slack_user_id, **message_payload(received)
-            )
-        except SlackApiError:
+            post_message(slack, channel=given.recipient.slack_user_id, **received)
+        except SendFailed:
             undelivered.append(given.recipient.slack_user_id)
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))

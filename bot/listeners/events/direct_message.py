@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.checkins import flows as checkin_flows
 from bot.checkins import present
 from bot.checkins.replies import ReplyKind
+from bot.checkins.schedule import Preferences
 from bot.conversations import edits, flows
 from bot.conversations.flows import Said
 from bot.db.base import utcnow
@@ -51,6 +52,15 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         )
         if checkin is not None:
             _redraw(client, context, user, checkin)
+            confirmation = checkin_flows.edited_confirmation(
+                session=session,
+                user=user,
+                library=coaching_library(context),
+                channel_id=event["channel"],
+                answer_ts=edit.ts,
+            )
+            if confirmation is not None:
+                client.chat_update(**confirmation.arguments())
         return
     if not event.get("user"):
         return
@@ -69,10 +79,19 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
     if outcome.said is Said.ANSWERED and outcome.reply is not None:
         # What the bot understood (with Edit / Not an answer), in the thread; then the
         # check-in drawn again with its answers.
-        client.chat_postMessage(
+        posted = client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts or event["ts"],
-            **present.reply_confirmation(coaching_library(context), outcome.reply),
+            **present.reply_confirmation(
+                coaching_library(context), outcome.reply, Preferences.of(user)
+            ),
+        )
+        checkin_flows.remember_confirmation(
+            session=session,
+            user=user,
+            channel_id=channel,
+            answer_ts=event["ts"],
+            confirmation_ts=posted["ts"],
         )
         _redraw(client, context, user, outcome.reply.checkin)
         return
@@ -85,7 +104,7 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
             question=outcome.kind is ReplyKind.QUESTION, in_thread=outcome.in_thread
         )
     else:
-        payload = messages.dm_received(command_names(context))
+        payload = messages.dm_received(command_names(context), outcome.loggable)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
 
 
