@@ -33,7 +33,7 @@ from bot.ui.blocks import (
     section,
     static_select,
 )
-from bot.ui.text import display, mention, plural, readable, safe, truncate
+from bot.ui.text import display, mention, noun, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
 from bot.values import parse_int
 
@@ -267,11 +267,8 @@ def answered_note(*, open_questions: int) -> str:
     """The line under a check-in once it has an answer."""
     if open_questions:
         return (
-            ":white_check_mark: Answered — thank you. The open question above can still be "
-            "answered, here or in this thread."
-            if open_questions == 1
-            else ":white_check_mark: Answered — thank you. The open questions above can still "
-            "be answered, here or in this thread."
+            f":white_check_mark: Answered — thank you. The {noun(open_questions, 'open question')}"
+            " above can still be answered, here or in this thread."
         )
     return ":white_check_mark: All answered — thank you. See you at the next one."
 

@@ -231,17 +231,12 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
 
 def admins_only(admins: Sequence[str]) -> Payload:
     """The polite refusal for a non-admin, naming who can do it."""
-    if admins:
-        who = ", ".join(mention(a) for a in admins[:5])
-        text = (
-            "Only workspace admins and owners can set up or remove team digests, since a digest "
-            f"posts to a whole channel. {who} can do it — ask one of them to run this command."
-        )
-    else:
-        text = (
-            "Only workspace admins and owners can set up or remove team digests, since a digest "
-            "posts to a whole channel. Ask one of your workspace admins to run this command."
-        )
+    who = ", ".join(mention(a) for a in admins[:5])
+    ask = f"{who} can do it — ask one of them" if who else "Ask one of your workspace admins"
+    text = (
+        "Only workspace admins and owners can set up or remove team digests, since a digest "
+        f"posts to a whole channel. {ask} to run this command."
+    )
     return message(text, ephemeral=True)
 
 
