@@ -7,6 +7,7 @@ kudos, one for the teams of the people helped.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -78,10 +79,21 @@ class SummaryWeeks:
 
 
 def weeks_for(week: periods.Week, tz_name: str, library: CoachingLibrary) -> SummaryWeeks:
+    window, streak = _weeks_ending_with(week, tz_name, window_weeks(library))
+    return SummaryWeeks(window=list(window), streak=list(streak))
+
+
+@functools.lru_cache(maxsize=1024)
+def _weeks_ending_with(
+    week: periods.Week, tz_name: str, window: int
+) -> tuple[tuple[periods.Week, ...], tuple[periods.Week, ...]]:
+    """The window's and the streak's weeks, remembered: a Home is built on every open and
+    change, and the 52 weeks of a streak (two zone conversions each) are the same all week
+    for everyone in one zone."""
     tz = periods.zone(tz_name)
-    return SummaryWeeks(
-        window=periods.weeks_ending_with(week, window_weeks(library), tz),
-        streak=periods.weeks_ending_with(week, STREAK_WEEKS, tz),
+    return (
+        tuple(periods.weeks_ending_with(week, window, tz)),
+        tuple(periods.weeks_ending_with(week, STREAK_WEEKS, tz)),
     )
 
 
