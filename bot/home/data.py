@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
@@ -15,6 +15,23 @@ from bot.summaries import metrics
 from bot.summaries import service as summaries
 
 RECENT_ENTRIES = 10
+
+# Built once (bound parameter user_id): a Home is built for every open, click and change,
+# and building the statement and its cache key each time cost more CPU than running it.
+_RECENT_ENTRIES = (
+    select(
+        EvidenceEntry.id,
+        EvidenceEntry.occurred_at,
+        EvidenceEntry.dimension,
+        EvidenceEntry.scope,
+        EvidenceEntry.text,
+        EvidenceEntry.source,
+        EvidenceEntry.visibility,
+    )
+    .where(EvidenceEntry.user_id == bindparam("user_id"))
+    .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
+    .limit(RECENT_ENTRIES)
+)
 
 
 @dataclass(frozen=True)
@@ -43,20 +60,7 @@ def load_home(*, session: Session, user: User, now: datetime, library: CoachingL
     summary = summaries.build_summary(
         session=session, user=user, week=week, library=library, in_progress=True
     )
-    rows = session.execute(
-        select(
-            EvidenceEntry.id,
-            EvidenceEntry.occurred_at,
-            EvidenceEntry.dimension,
-            EvidenceEntry.scope,
-            EvidenceEntry.text,
-            EvidenceEntry.source,
-            EvidenceEntry.visibility,
-        )
-        .where(EvidenceEntry.user_id == user.id)
-        .order_by(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc())
-        .limit(RECENT_ENTRIES)
-    ).all()
+    rows = session.execute(_RECENT_ENTRIES, {"user_id": user.id}).all()
     recent = [
         metrics.EntryRow(
             id=r[0],

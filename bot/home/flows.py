@@ -4,11 +4,17 @@ publishing of the Home it changes.
 `publish` is the Slack side (views.publish of the view for this user), handed in by the
 listener: it runs after the commit, and a refresh the commit queued is dropped once the
 Home is fresh.
+
+The Home is built after the commit, from `read_session` (the database's read-only
+sessions): on SQLite a unit of work holds the write lock from its first statement, and
+every request that writes meanwhile (an event's claim, before its ack) would wait for the
+whole build.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -21,11 +27,13 @@ from bot.summaries import service as summaries
 from bot.ui.messages import CommandNames
 
 Publish = Callable[[dict[str, Any]], object]
+ReadSession = Callable[[], AbstractContextManager[Session]]
 
 
 def open_home(
     *,
     session: Session,
+    read_session: ReadSession,
     user: User,
     now: datetime,
     library: CoachingLibrary,
@@ -35,14 +43,16 @@ def open_home(
     """Build the Home from the user's own data and publish it."""
     # Publishing fresh now makes a queued refresh redundant; changes after this re-queue one.
     home.cancel_pending_refresh(user_id=user.id)
-    view = home.home_view_for(session=session, user=user, now=now, library=library, names=names)
-    session.commit()
+    session.commit()  # meeting the user may have written (first contact)
+    with read_session() as reading:
+        view = home.home_view_for(session=reading, user=user, now=now, library=library, names=names)
     publish(view)
 
 
 def switch_weekly_summary(
     *,
     session: Session,
+    read_session: ReadSession,
     user: User,
     enabled: bool,
     now: datetime,
@@ -52,8 +62,9 @@ def switch_weekly_summary(
 ) -> None:
     """Turn the weekly summary DM on or off from the Home, and publish the Home so changed."""
     summaries.set_summary_enabled(session=session, user=user, enabled=enabled)
-    view = home.home_view_for(session=session, user=user, now=now, library=library, names=names)
     session.commit()
+    with read_session() as reading:
+        view = home.home_view_for(session=reading, user=user, now=now, library=library, names=names)
     publish(view)
     # Published fresh just now: the refresh the commit queued would only repeat it.
     home.cancel_pending_refresh(user_id=user.id)

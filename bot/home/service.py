@@ -253,7 +253,9 @@ def make_publisher(
     from bot import clock
 
     def publish(user_id: int) -> None:
-        with database.session() as session:
+        # Reads only: on SQLite a read-only session neither takes nor waits for the write
+        # lock, which requests (an event's claim, before its ack) may be waiting for.
+        with database.read_session() as session:
             user = session.get(User, user_id)
             if user is None or not user.active or user.is_bot or not user.workspace.active:
                 return

@@ -24,6 +24,7 @@ from bot.workspaces import flows as workspace_flows
 if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
     from sqlalchemy.orm import Session
 
+    from bot.db.engine import Database
     from bot.db.models import User
     from bot.evidence.periods import Period
 
@@ -31,6 +32,11 @@ if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never 
 def db(context: BoltContext) -> Session:
     """This listener's database session (see bot.middleware)."""
     return context["db"]
+
+
+def database(context: BoltContext) -> Database:
+    """The database (its read-only sessions, for flows that read after their commit)."""
+    return context["database"]
 
 
 def settings(context: BoltContext) -> Settings:

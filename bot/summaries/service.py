@@ -7,12 +7,24 @@ kudos, one for the teams of the people helped.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -73,10 +85,21 @@ class SummaryWeeks:
 
 
 def weeks_for(week: periods.Week, tz_name: str, library: CoachingLibrary) -> SummaryWeeks:
+    window, streak = _weeks_ending_with(week, tz_name, window_weeks(library))
+    return SummaryWeeks(window=list(window), streak=list(streak))
+
+
+@functools.lru_cache(maxsize=1024)
+def _weeks_ending_with(
+    week: periods.Week, tz_name: str, window: int
+) -> tuple[tuple[periods.Week, ...], tuple[periods.Week, ...]]:
+    """The window's and the streak's weeks, remembered: a Home is built on every open and
+    change, and the 52 weeks of a streak (two zone conversions each) are the same all week
+    for everyone in one zone."""
     tz = periods.zone(tz_name)
-    return SummaryWeeks(
-        window=periods.weeks_ending_with(week, window_weeks(library), tz),
-        streak=periods.weeks_ending_with(week, STREAK_WEEKS, tz),
+    return (
+        tuple(periods.weeks_ending_with(week, window, tz)),
+        tuple(periods.weeks_ending_with(week, STREAK_WEEKS, tz)),
     )
 
 
@@ -84,26 +107,83 @@ def _answered(checkin: type[CheckIn]) -> ColumnElement[bool]:
     return or_(checkin.answered_at.is_not(None), checkin.status == "answered")
 
 
+# A summary's statements, built once with bound parameters: building a statement and its
+# cache key anew for every summary (and every Home, which shows one) cost more CPU than
+# running it. Parameters: user_id, workspace_id, window_start, this_week_start, end,
+# streak_start, checkins_end (a week after `end`), people (expanding).
+_ENTRIES_IN_WINDOW = select(
+    EvidenceEntry.id,
+    EvidenceEntry.occurred_at,
+    EvidenceEntry.dimension,
+    EvidenceEntry.scope,
+    EvidenceEntry.people,
+    # Only this week's text is read (for the reframe); older text stays in the table.
+    case(
+        (EvidenceEntry.occurred_at >= bindparam("this_week_start"), EvidenceEntry.text),
+        else_=None,
+    ),
+    EvidenceEntry.source,
+    EvidenceEntry.visibility,
+).where(
+    EvidenceEntry.user_id == bindparam("user_id"),
+    EvidenceEntry.occurred_at >= bindparam("window_start"),
+    EvidenceEntry.occurred_at < bindparam("end"),
+)
+# Older own entries (only their instants) and every answered check-in, in one statement.
+_OLDER_ENTRIES = select(EvidenceEntry.occurred_at.label("at"), literal("e").label("kind")).where(
+    EvidenceEntry.user_id == bindparam("user_id"),
+    EvidenceEntry.source != "kudos",
+    EvidenceEntry.occurred_at >= bindparam("streak_start"),
+    EvidenceEntry.occurred_at < bindparam("window_start"),
+)
+# A check-in early in a week asks about the week before: it counts for that week, so
+# check-ins sent up to a week after the summary's week are read too.
+_ANSWERED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("c").label("kind")).where(
+    CheckIn.user_id == bindparam("user_id"),
+    _answered(CheckIn),
+    CheckIn.slot_at >= bindparam("streak_start"),
+    CheckIn.slot_at < bindparam("checkins_end"),
+)
+# Check-ins skipped, or cancelled by a pause: weeks coaching does not critique if empty.
+_SKIPPED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
+    CheckIn.user_id == bindparam("user_id"),
+    CheckIn.status.in_(("skipped", "cancelled")),
+    CheckIn.slot_at >= bindparam("window_start"),
+    CheckIn.slot_at < bindparam("checkins_end"),
+)
+_INSTANTS = union_all(_OLDER_ENTRIES, _ANSWERED_CHECKINS, _SKIPPED_CHECKINS)
+_KUDOS_GIVEN = select(Kudos.created_at).where(
+    Kudos.giver_id == bindparam("user_id"),
+    Kudos.created_at >= bindparam("this_week_start"),
+    Kudos.created_at < bindparam("end"),
+)
+_TEAMS_OF = (
+    select(
+        DigestChannelMember.slack_user_id,
+        DigestChannel.channel_name,
+        DigestChannel.channel_id,
+    )
+    .join(DigestChannel, DigestChannel.id == DigestChannelMember.digest_channel_id)
+    .where(
+        DigestChannelMember.workspace_id == bindparam("workspace_id"),
+        DigestChannel.active.is_(True),
+        DigestChannelMember.slack_user_id.in_(bindparam("people", expanding=True)),
+    )
+)
+
+
 def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metrics.Activity:
     """A person's rows for a summary, in a fixed number of statements."""
     window_start, end = weeks.window[0].start, weeks.week.end
     this_week_start = weeks.week.start
     entry_rows = session.execute(
-        select(
-            EvidenceEntry.id,
-            EvidenceEntry.occurred_at,
-            EvidenceEntry.dimension,
-            EvidenceEntry.scope,
-            EvidenceEntry.people,
-            # Only this week's text is read (for the reframe); older text stays in the table.
-            case((EvidenceEntry.occurred_at >= this_week_start, EvidenceEntry.text), else_=None),
-            EvidenceEntry.source,
-            EvidenceEntry.visibility,
-        ).where(
-            EvidenceEntry.user_id == user.id,
-            EvidenceEntry.occurred_at >= window_start,
-            EvidenceEntry.occurred_at < end,
-        )
+        _ENTRIES_IN_WINDOW,
+        {
+            "user_id": user.id,
+            "this_week_start": this_week_start,
+            "window_start": window_start,
+            "end": end,
+        },
     ).all()
     entry_rows = sorted(entry_rows, key=lambda row: (row[1], row[0]))
     entries = [
@@ -119,33 +199,20 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         )
         for row in entry_rows
     ]
-    # Older own entries (only their instants) and every answered check-in, in one statement.
-    older = select(EvidenceEntry.occurred_at.label("at"), literal("e").label("kind")).where(
-        EvidenceEntry.user_id == user.id,
-        EvidenceEntry.source != "kudos",
-        EvidenceEntry.occurred_at >= weeks.streak[0].start,
-        EvidenceEntry.occurred_at < window_start,
-    )
-    # A check-in early in a week asks about the week before: it counts for that week, so
-    # check-ins sent up to a week after the summary's week are read too.
-    checkins = select(CheckIn.slot_at.label("at"), literal("c").label("kind")).where(
-        CheckIn.user_id == user.id,
-        _answered(CheckIn),
-        CheckIn.slot_at >= weeks.streak[0].start,
-        CheckIn.slot_at < end + timedelta(weeks=1),
-    )
     prefs = Preferences.of(user)
-    # Check-ins skipped, or cancelled by a pause: weeks coaching does not critique if empty.
-    skipped = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
-        CheckIn.user_id == user.id,
-        CheckIn.status.in_(("skipped", "cancelled")),
-        CheckIn.slot_at >= window_start,
-        CheckIn.slot_at < end + timedelta(weeks=1),
-    )
     instants: list[datetime] = []
     answered: list[datetime] = []
     paused: set[date] = set()
-    for raw, kind in session.execute(union_all(older, checkins, skipped)).all():
+    instant_rows = session.execute(
+        _INSTANTS,
+        {
+            "user_id": user.id,
+            "streak_start": weeks.streak[0].start,
+            "window_start": window_start,
+            "checkins_end": end + timedelta(weeks=1),
+        },
+    ).all()
+    for raw, kind in instant_rows:
         at = _aware(raw)
         if kind == "p":
             # A skipped check-in marks the week it asked about (last week, early in a week).
@@ -165,11 +232,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
     kudos_given = [
         _aware(at)
         for at in session.scalars(
-            select(Kudos.created_at).where(
-                Kudos.giver_id == user.id,
-                Kudos.created_at >= this_week_start,
-                Kudos.created_at < end,
-            )
+            _KUDOS_GIVEN, {"user_id": user.id, "this_week_start": this_week_start, "end": end}
         )
     ]
     people = sorted({p for e in entries for p in e.people} | {user.slack_user_id})
@@ -197,19 +260,7 @@ def teams_of(
     """Slack user id → the teams (digest channels, by name) they are members of."""
     if not people:
         return {}
-    rows = session.execute(
-        select(
-            DigestChannelMember.slack_user_id,
-            DigestChannel.channel_name,
-            DigestChannel.channel_id,
-        )
-        .join(DigestChannel, DigestChannel.id == DigestChannelMember.digest_channel_id)
-        .where(
-            DigestChannelMember.workspace_id == workspace_id,
-            DigestChannel.active.is_(True),
-            DigestChannelMember.slack_user_id.in_(people),
-        )
-    ).all()
+    rows = session.execute(_TEAMS_OF, {"workspace_id": workspace_id, "people": people}).all()
     found: dict[str, set[str]] = {}
     for who, name, channel_id in rows:
         found.setdefault(who, set()).add(f"#{name}" if name else channel_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,8 +23,26 @@ class WorkspaceInactive(Exception):
         self.team_id = team_id
 
 
+# The look-ups every request makes, built once with bound parameters: building a
+# statement and its cache key on each call cost more CPU than running it.
+_WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.team_id == bindparam("team_id"))
+_USER_IN_WORKSPACE = select(User).where(
+    User.workspace_id == bindparam("workspace_id"),
+    User.slack_user_id == bindparam("slack_user_id"),
+)
+_USER_BY_TEAM = (
+    select(User)
+    .join(Workspace, Workspace.id == User.workspace_id)
+    .where(
+        Workspace.team_id == bindparam("team_id"), User.slack_user_id == bindparam("slack_user_id")
+    )
+)
+_ENTERPRISE_OF = select(Workspace.enterprise_id).where(Workspace.team_id == bindparam("team_id"))
+_WORKSPACE_ACTIVE = select(Workspace.active).where(Workspace.team_id == bindparam("team_id"))
+
+
 def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
-    return session.scalars(select(Workspace).where(Workspace.team_id == team_id)).one_or_none()
+    return session.scalars(_WORKSPACE_BY_TEAM, {"team_id": team_id}).one_or_none()
 
 
 def ensure_workspace(
@@ -56,16 +74,14 @@ def ensure_workspace(
 
 def get_user(*, session: Session, workspace_id: int, slack_user_id: str) -> User | None:
     return session.scalars(
-        select(User).where(User.workspace_id == workspace_id, User.slack_user_id == slack_user_id)
+        _USER_IN_WORKSPACE, {"workspace_id": workspace_id, "slack_user_id": slack_user_id}
     ).one_or_none()
 
 
 def find_user(*, session: Session, team_id: str, slack_user_id: str) -> User | None:
     """The user with this Slack id in the workspace `team_id`, if the app has them."""
     return session.scalars(
-        select(User)
-        .join(Workspace, Workspace.id == User.workspace_id)
-        .where(Workspace.team_id == team_id, User.slack_user_id == slack_user_id)
+        _USER_BY_TEAM, {"team_id": team_id, "slack_user_id": slack_user_id}
     ).one_or_none()
 
 
@@ -137,14 +153,14 @@ def enterprise_of(*, session: Session, team_id: str | None) -> str | None:
     """The Enterprise Grid org a known workspace belongs to (None outside Grid or unknown)."""
     if not team_id:
         return None
-    return session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
+    return session.scalar(_ENTERPRISE_OF, {"team_id": team_id})
 
 
 def is_active(*, session: Session, team_id: str | None) -> bool:
     """False only for a workspace we know and that uninstalled the app (or lost its token)."""
     if not team_id:
         return True
-    active = session.scalar(select(Workspace.active).where(Workspace.team_id == team_id))
+    active = session.scalar(_WORKSPACE_ACTIVE, {"team_id": team_id})
     return active is None or bool(active)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.coaching.library import default_library
 from bot.db.base import utcnow
@@ -267,3 +269,46 @@ def test_a_deleted_entry_refreshes_the_home(quick_app: RunningApp, database: Dat
     (call,) = quick_app.standin.calls_to("views.publish")
     assert call.params["user_id"] == "UALICE"
     assert "to be deleted" not in str(call.params["view"])
+
+
+@pytest.mark.sqlite_only
+def test_the_home_is_built_without_holding_the_write_lock(
+    quick_app: RunningApp, database: Database
+) -> None:
+    """Opening the Home, its switch and the refresh after a /brag build the Home while
+    SQLite's write lock is free: an event's claim (before its ack) never waits for a build."""
+    path = database.engine.url.database
+    assert path
+    probes: list[bool] = []  # for each Home build: could another connection take the lock?
+
+    def probe(
+        _conn: object, _cursor: object, _sql: str, _params: object, context: Any, _many: bool
+    ) -> None:
+        compiled = getattr(context, "compiled", None)
+        if compiled is None or compiled.statement is not home_data._RECENT_ENTRIES:
+            return
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            probes.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            probes.append(False)
+        finally:
+            other.close()
+
+    event.listen(database.engine, "before_cursor_execute", probe)
+    try:
+        view = _open_home(quick_app)
+        quick_app.slack.block_action(ACTION_SUMMARY_TOGGLE, user_id="UALICE", view=view)
+        quick_app.standin.wait_for("views.publish", count=2)
+        quick_app.wait_idle()
+        quick_app.slack.slash_command("/brag", "Wrote the caching RFC", user_id="UALICE")
+        quick_app.standin.wait_for("response_url")
+        quick_app.wait_idle()
+        assert quick_app.app.home_refresher is not None
+        assert quick_app.app.home_refresher.wait_idle(10)
+        quick_app.standin.wait_for("views.publish", count=3)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", probe)
+    assert probes == [True, True, True]

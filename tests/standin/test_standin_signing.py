@@ -85,8 +85,13 @@ class VerifyingApp:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            # Twenty clients connect at once: socketserver's default backlog of 5 overflows
+            # under load, and the kernel then resets a connection the client thinks is open.
+            request_queue_size = 64
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

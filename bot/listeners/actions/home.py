@@ -15,6 +15,7 @@ from bot.listeners.support import (
     coaching_library,
     command_names,
     current_user,
+    database,
     db,
     message_payload,
     send_json_export,
@@ -35,6 +36,7 @@ def handle_summary_toggle(
     user = current_user(context)
     home_flows.switch_weekly_summary(
         session=db(context),
+        read_session=database(context).read_session,
         user=user,
         enabled=value == "on",
         now=clock.now(),

@@ -9,7 +9,13 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.home import flows
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    database,
+    db,
+)
 
 
 def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -19,6 +25,7 @@ def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: 
     user = current_user(context)
     flows.open_home(
         session=db(context),
+        read_session=database(context).read_session,
         user=user,
         now=clock.now(),
         library=coaching_library(context),
