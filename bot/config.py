@@ -202,11 +202,6 @@ class Settings(BaseSettings):
         return normalise_database_url(value)
 
     @property
-    def has_slack_credentials(self) -> bool:
-        """Whether enough is set to talk to a real Slack workspace."""
-        return bool(self.slack_signing_secret and (self.slack_bot_token or self.oauth_enabled))
-
-    @property
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 

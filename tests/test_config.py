@@ -19,7 +19,7 @@ def test_defaults_need_no_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert settings.database_url == "sqlite:///multiplier.db"
     assert settings.slack_api_url == SLACK_API_URL
     assert settings.port == 3000
-    assert not settings.has_slack_credentials
+    assert not (settings.slack_signing_secret or settings.slack_bot_token or settings.oauth_enabled)
 
 
 def test_dotenv_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from bot.checkins import schedule, service
 from bot.checkins.schedule import Preferences
 from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import Prompt
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.delivery.status import CheckInStatus
 from bot.evidence import examples
@@ -64,17 +65,19 @@ def answers_of(session: Session, checkin: CheckIn) -> list[Answer]:
     )
 
 
-def _prompt_at(checkin: CheckIn, index: int | None) -> str:
+def _question(
+    session: Session, user: User, checkin_id: int | None, index: int | None
+) -> tuple[CheckIn, str, Answer | None]:
+    """The user's check-in, the prompt id of its question `index`, and that question's answer
+    when it has one."""
+    checkin = _checkin(session, user, checkin_id)
     prompts = checkin.prompt_ids or []
     if index is None or not 0 <= index < len(prompts):
         raise NotYours(checkin.id)
-    return prompts[index]
-
-
-def _answered(session: Session, checkin: CheckIn, prompt_id: str) -> Answer | None:
-    return session.scalars(
-        select(Answer).where(Answer.checkin_id == checkin.id, Answer.prompt_id == prompt_id)
-    ).first()
+    answered = select(Answer).where(
+        Answer.checkin_id == checkin.id, Answer.prompt_id == prompts[index]
+    )
+    return checkin, prompts[index], session.scalars(answered).first()
 
 
 def _mark_answered(checkin: CheckIn, now: datetime) -> None:
@@ -83,11 +86,10 @@ def _mark_answered(checkin: CheckIn, now: datetime) -> None:
         checkin.answered_at = now
 
 
-def _dimension_of_prompt(library: CoachingLibrary, prompt_id: str | None) -> str | None:
-    if not prompt_id:
-        return None
+def _prompt(library: CoachingLibrary, prompt_id: str | None) -> Prompt | None:
+    """The question a check-in asked (None when the library no longer has it)."""
     try:
-        return library.prompt(prompt_id).dimension
+        return library.prompt(prompt_id) if prompt_id else None
     except KeyError:
         return None
 
@@ -136,15 +138,14 @@ def answer_with_form(
     The form came filled with the question's dimension: a #hashtag in the text overrides
     it, a dimension picked in the form overrides both; @mentions in the text add people.
     """
-    checkin = _checkin(session, user, checkin_id)
-    prompt_id = _prompt_at(checkin, index)
-    existing = _answered(session, checkin, prompt_id)
+    checkin, prompt_id, existing = _question(session, user, checkin_id, index)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
+    prompt = _prompt(library, prompt_id)
     form, choices = read_form_text(
         form,
         library,
-        prefilled_dimension=_dimension_of_prompt(library, prompt_id),
+        prefilled_dimension=prompt.dimension if prompt else None,
         named=named,
         author=user.slack_user_id,
         learned=examples.workspace_examples(session=session, workspace_id=user.workspace_id),
@@ -173,9 +174,7 @@ def answer_nothing(
     *, session: Session, user: User, checkin_id: int | None, index: int | None, now: datetime
 ) -> Change:
     """ "Nothing this week" for one question, once."""
-    checkin = _checkin(session, user, checkin_id)
-    prompt_id = _prompt_at(checkin, index)
-    existing = _answered(session, checkin, prompt_id)
+    checkin, prompt_id, existing = _question(session, user, checkin_id, index)
     if existing is not None:
         return Change(checkin, changed=False, answer=existing)
     (answer,) = _add_answers(session, user, checkin, now, [prompt_id], "nothing", "button")
@@ -325,7 +324,8 @@ def _dimension_for(
     text like it, or an activity the answer names ("reviewed", "mentored") wins; then the
     question's dimension; then other keywords."""
     suggestion = classify.suggest_dimension(text, library, learned)
-    dimension_id = _dimension_of_prompt(library, prompt_id)
+    prompt = _prompt(library, prompt_id)
+    dimension_id = prompt.dimension if prompt else None
     decisive = suggestion is not None and (
         suggestion.source in ("hashtag", "example") or suggestion.activity > 0
     )
@@ -401,14 +401,8 @@ def answer_from_dm(
     made = _add_answers(
         session, user, checkin, now, [prompt_id], "answer", "dm", text, entry.id, (channel_id, ts)
     )
-    return Reply(checkin, made, "answer", _question_text(library, prompt_id), label, entry)
-
-
-def _question_text(library: CoachingLibrary, prompt_id: str | None) -> str | None:
-    try:
-        return library.prompt(prompt_id).text if prompt_id else None
-    except KeyError:
-        return None
+    prompt = _prompt(library, prompt_id)
+    return Reply(checkin, made, "answer", prompt.text if prompt else None, label, entry)
 
 
 def _nothing_from_dm(

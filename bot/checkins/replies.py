@@ -185,11 +185,6 @@ def classify_reply(text: str) -> ReplyKind:
     return ReplyKind.ANSWER if weight >= needed else ReplyKind.SHORT
 
 
-def reads_as_answer(text: str) -> bool:
-    """True when a top-level DM says enough to be kept as a check-in answer."""
-    return classify_reply(text) is ReplyKind.ANSWER
-
-
 def is_answer_in_thread(kind: ReplyKind) -> bool:
     """In the check-in's own thread, a few words are enough to be an answer."""
     return kind in (ReplyKind.ANSWER, ReplyKind.SHORT)

@@ -510,8 +510,16 @@ class _Loader:
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
-        self._check_triggers_unique(merged["reframes"], reframes)
-        self._check_prompt_texts_unique(merged["prompts"], prompts)
+        self._one_owner(
+            merged["reframes"],
+            ((r.id, trigger, trigger) for r in reframes for trigger in r.triggers),
+            "trigger '{key}' is also a trigger of reframe '{owner}'",
+        )
+        self._one_owner(
+            merged["prompts"],
+            ((p.id, p.text, textmatch.normalise(p.text)) for p in prompts),
+            "field 'text' repeats the text of prompt '{owner}'",
+        )
         hashtag_index = self._hashtag_index(merged["dimensions"], dimensions)
         self._check_not_empty(seeds, dimensions, scopes, prompts)
         if self.problems:
@@ -550,54 +558,45 @@ class _Loader:
     def _where(self, raws: Sequence[_Raw], key: str) -> str:
         return next(raw.where for raw in raws if raw.key == key)
 
+    def _one_owner(
+        self,
+        raws: Sequence[_Raw],
+        claims: Iterable[tuple[str, str, str]],
+        clash: str,
+    ) -> dict[str, str]:
+        """Each key belongs to the first item that claims it; a later claim by another item is
+        a problem. `claims`: (item id, key as written, key as compared); `clash` says what is
+        wrong, with the key as written for {key} and the first owner for {owner}."""
+        owner: dict[str, str] = {}
+        for item_id, written, key in claims:
+            if key in owner and owner[key] != item_id:
+                clashing = clash.format(key=written, owner=owner[key])
+                self.problems.append(f"{self._where(raws, item_id)}: {clashing}")
+            owner.setdefault(key, item_id)
+        return owner
+
     def _check_keywords_unique(
         self, raws: Sequence[_Raw], items: Sequence[Dimension] | Sequence[Scope], what: str
     ) -> None:
-        owner: dict[str, str] = {}
-        for item in items:
-            for keyword in (*getattr(item, "activities", ()), *item.keywords):
-                folded = keyword.rstrip("*")
-                if folded in owner and owner[folded] != item.id:
-                    self.problems.append(
-                        f"{self._where(raws, item.id)}: keyword '{keyword}' is also a keyword"
-                        f" of {what} '{owner[folded]}'; a keyword may belong to one {what} only"
-                    )
-                owner.setdefault(folded, item.id)
-
-    def _check_triggers_unique(self, raws: Sequence[_Raw], reframes: Sequence[Reframe]) -> None:
-        owner: dict[str, str] = {}
-        for item in reframes:
-            for trigger in item.triggers:
-                if trigger in owner and owner[trigger] != item.id:
-                    self.problems.append(
-                        f"{self._where(raws, item.id)}: trigger '{trigger}' is also a trigger"
-                        f" of reframe '{owner[trigger]}'"
-                    )
-                owner.setdefault(trigger, item.id)
-
-    def _check_prompt_texts_unique(self, raws: Sequence[_Raw], prompts: Sequence[Prompt]) -> None:
-        owner: dict[str, str] = {}
-        for item in prompts:
-            folded = textmatch.normalise(item.text)
-            if folded in owner:
-                self.problems.append(
-                    f"{self._where(raws, item.id)}: field 'text' repeats the text of prompt"
-                    f" '{owner[folded]}'"
-                )
-            owner.setdefault(folded, item.id)
+        self._one_owner(
+            raws,
+            (
+                (item.id, keyword, keyword.rstrip("*"))
+                for item in items
+                for keyword in (*getattr(item, "activities", ()), *item.keywords)
+            ),
+            f"keyword '{{key}}' is also a keyword of {what} '{{owner}}'; a keyword may belong"
+            f" to one {what} only",
+        )
 
     def _hashtag_index(
         self, raws: Sequence[_Raw], dimensions: Sequence[Dimension]
     ) -> dict[str, str]:
-        index: dict[str, str] = {}
-        for item in dimensions:
-            for tag in item.hashtags:
-                if tag in index and index[tag] != item.id:
-                    self.problems.append(
-                        f"{self._where(raws, item.id)}: hashtag '{tag}' already stands for"
-                        f" dimension '{index[tag]}'"
-                    )
-                index.setdefault(tag, item.id)
+        index = self._one_owner(
+            raws,
+            ((item.id, tag, tag) for item in dimensions for tag in item.hashtags),
+            "hashtag '{key}' already stands for dimension '{owner}'",
+        )
         for item in dimensions:  # the id itself is always a hashtag, unless taken explicitly
             for tag in {f"#{item.id}", f"#{item.id.replace('_', '-')}"}:
                 if tag in index and index[tag] != item.id:

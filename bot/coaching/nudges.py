@@ -10,14 +10,12 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Protocol
 
-from bot.coaching.classify import classify
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import (
     AbsentForWeeks,
     NoWrittenArtefactForWeeks,
     Nudge,
     RatioAbove,
-    Reframe,
     Rule,
     ScopeShareBelow,
 )
@@ -252,11 +250,6 @@ def evaluate_rule(
     raise TypeError(f"unknown rule {rule!r}")  # pragma: no cover - the loader rejects it
 
 
-def rule_fires(rule: Rule, history: Sequence[WeeklyStats], library: CoachingLibrary) -> bool:
-    """True when the rule's condition holds over the most recent counted weeks of `history`."""
-    return evaluate_rule(rule, history, library).fires
-
-
 def enough_history(history: Sequence[WeeklyStats]) -> bool:
     """At least MIN_HISTORY_WEEKS counted weeks and MIN_OWN_ENTRIES own entries in them."""
     weeks = counted_weeks(history)
@@ -370,12 +363,3 @@ def what_went_well(week: WeeklyStats, library: CoachingLibrary) -> str | None:
 
 def _team_weight(library: CoachingLibrary) -> float:
     return library.scope_rank("team") if "team" in library.scope_ids else 0.0
-
-
-def find_reframe(text: str, library: CoachingLibrary) -> Reframe | None:
-    """The staff-level reframe for glue work described in `text`, or None.
-
-    Dimension and scope are inferred from the text; for a stored entry, whose dimension and
-    scope a person may have changed, call `bot.coaching.classify.reframe_for` with them.
-    """
-    return classify(text, library).reframe

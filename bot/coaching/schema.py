@@ -65,6 +65,7 @@ _SLACK_CONTROL = re.compile(r"<[!@#]")
 
 
 _Built = TypeVar("_Built")
+_Made = TypeVar("_Made")
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,13 @@ Share = Annotated[float, BeforeValidator(_number(0, 1))]
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def _as(self, made: Callable[..., _Made], leave_out: str = "kind", **given: object) -> _Made:
+        """`made` (a frozen dataclass) from this entry's fields of the same names, but
+        `leave_out` (a rule's `kind` is its class's), and the fields `given` instead."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields.pop(leave_out, None)
+        return made(**(fields | given))
+
 
 class ContentEntry(_Entry, Generic[_Built]):
     """One entry of a content file; `build` makes the frozen dataclass the app uses."""
@@ -447,16 +455,7 @@ class ScopeEntry(ContentEntry[Scope]):
     seed_quote: OptQuote = None
 
     def build(self) -> Scope:
-        return Scope(
-            id=self.id,
-            name=self.name,
-            emoji=self.emoji,
-            description=self.description,
-            weight=self.weight,
-            keywords=self.keywords,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-        )
+        return self._as(Scope)
 
 
 class DimensionEntry(ContentEntry[Dimension]):
@@ -474,20 +473,7 @@ class DimensionEntry(ContentEntry[Dimension]):
     default_scope: OptScopeRef = None
 
     def build(self) -> Dimension:
-        return Dimension(
-            id=self.id,
-            name=self.name,
-            emoji=self.emoji,
-            description=self.description,
-            hashtags=self.hashtags,
-            keywords=self.keywords,
-            multiplier=self.multiplier,
-            written_artefact=self.written_artefact,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-            activities=self.activities,
-            default_scope=self.default_scope,
-        )
+        return self._as(Dimension)
 
 
 class MistakeEntry(ContentEntry[Mistake]):
@@ -499,14 +485,7 @@ class MistakeEntry(ContentEntry[Mistake]):
     seed_quote: OptQuote = None
 
     def build(self) -> Mistake:
-        return Mistake(
-            id=self.id,
-            name=self.name,
-            why=self.why,
-            instead=self.instead,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-        )
+        return self._as(Mistake)
 
 
 class PromptEntry(ContentEntry[Prompt]):
@@ -518,14 +497,7 @@ class PromptEntry(ContentEntry[Prompt]):
     seed_quote: OptQuote = None
 
     def build(self) -> Prompt:
-        return Prompt(
-            id=self.id,
-            dimension=self.dimension,
-            text=self.text,
-            follow_ups=self.follow_ups,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-        )
+        return self._as(Prompt)
 
 
 class AbsentForWeeksRule(_Entry):
@@ -542,12 +514,7 @@ class AbsentForWeeksRule(_Entry):
         return self
 
     def build(self) -> Rule:
-        return AbsentForWeeks(
-            weeks=self.weeks,
-            dimensions=self.dimensions,
-            scopes=self.scopes,
-            min_entries=self.min_entries,
-        )
+        return self._as(AbsentForWeeks)
 
 
 class RatioAboveRule(_Entry):
@@ -568,13 +535,7 @@ class RatioAboveRule(_Entry):
         return self
 
     def build(self) -> Rule:
-        return RatioAbove(
-            numerator=self.numerator,
-            denominator=self.denominator,
-            ratio=self.ratio,
-            min_numerator=self.min_numerator,
-            weeks=self.weeks,
-        )
+        return self._as(RatioAbove)
 
 
 class NoWrittenArtefactRule(_Entry):
@@ -583,7 +544,7 @@ class NoWrittenArtefactRule(_Entry):
     min_entries: OptCount = 1
 
     def build(self) -> Rule:
-        return NoWrittenArtefactForWeeks(weeks=self.weeks, min_entries=self.min_entries)
+        return self._as(NoWrittenArtefactForWeeks)
 
 
 class ScopeShareBelowRule(_Entry):
@@ -594,9 +555,7 @@ class ScopeShareBelowRule(_Entry):
     min_entries: Count
 
     def build(self) -> Rule:
-        return ScopeShareBelow(
-            scopes=self.scopes, share=self.share, weeks=self.weeks, min_entries=self.min_entries
-        )
+        return self._as(ScopeShareBelow)
 
 
 RuleEntry = Annotated[
@@ -643,17 +602,8 @@ class NudgeEntry(ContentEntry[Nudge]):
 
     def build(self) -> Nudge:
         rule = self.rule.build()
-        return Nudge(
-            id=self.id,
-            mistake=self.mistake,
-            rule=rule,
-            message=self.message.format(**rule.params()),
-            suggestion=self.suggestion,
-            priority=self.priority,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-            template=self.message,
-        )
+        message = self.message.format(**rule.params())
+        return self._as(Nudge, rule=rule, message=message, template=self.message)
 
 
 class ReframeEntry(ContentEntry[Reframe]):
@@ -670,19 +620,7 @@ class ReframeEntry(ContentEntry[Reframe]):
     glue_dimensions: DimensionRefs = ()
 
     def build(self) -> Reframe:
-        return Reframe(
-            id=self.id,
-            triggers=self.triggers,
-            unless=self.unless,
-            glue=self.glue,
-            staff=self.staff,
-            dimension=self.dimension,
-            scope=self.scope,
-            seed=self.seed,
-            seed_quote=self.seed_quote,
-            acknowledge=self.acknowledge,
-            glue_dimensions=self.glue_dimensions,
-        )
+        return self._as(Reframe)
 
 
 class Feeds(_Entry):
@@ -714,18 +652,12 @@ class ElementEntry(ContentEntry[PromotionElement]):
 
     def build(self) -> PromotionElement:
         feeds = self.feeds or Feeds()
-        return PromotionElement(
-            id=self.id,
-            name=self.name,
-            description=self.description,
-            guidance=self.guidance,
-            seed=self.seed,
+        return self._as(
+            PromotionElement,
+            leave_out="feeds",
             dimensions=feeds.dimensions,
             scopes=feeds.scopes,
             sources=feeds.sources,
-            manual=self.manual,
-            questions=self.questions,
-            seed_quote=self.seed_quote,
         )
 
 

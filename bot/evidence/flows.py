@@ -28,6 +28,7 @@ from bot.evidence.periods import Period
 from bot.home.service import request_home_refresh
 from bot.privacy.flows import DmFile
 from bot.ui import evidence as ui
+from bot.ui.blocks import Payload
 from bot.ui.text import plural
 from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
@@ -97,21 +98,12 @@ class KudosGiven:
     recipient: User
 
 
-@dataclass(frozen=True)
-class KudosRefusal:
-    """Someone named who did not receive it, and why (a KudosRefused reason)."""
-
-    who: str  # a Slack id, or the name as typed when Slack did not resolve it
-    reason: str
-    resolved: bool = True
-
-
 @dataclass
 class KudosOutcome:
     """What one /kudos did: who got it, who did not and why, and what is left today."""
 
     given: list[KudosGiven] = field(default_factory=list)
-    refused: list[KudosRefusal] = field(default_factory=list)
+    refused: list[ui.KudosNotSent] = field(default_factory=list)
     daily_left: int = 0
     cap: int = 0
 
@@ -137,11 +129,12 @@ def give_kudos(
     """
     outcome = KudosOutcome(cap=daily_cap)
     outcome.refused.extend(
-        KudosRefusal(name, evidence.KudosRefused.UNRESOLVED, resolved=False) for name in unresolved
+        ui.KudosNotSent(name, evidence.KudosRefused.UNRESOLVED, resolved=False)
+        for name in unresolved
     )
     for index, slack_id in enumerate(recipients):
         if index >= MAX_KUDOS_RECIPIENTS:
-            outcome.refused.append(KudosRefusal(slack_id, evidence.KudosRefused.TOO_MANY))
+            outcome.refused.append(ui.KudosNotSent(slack_id, evidence.KudosRefused.TOO_MANY))
             continue
         try:
             with session.begin_nested():
@@ -161,7 +154,7 @@ def give_kudos(
                     )
                 )
         except evidence.KudosRefused as refused:
-            outcome.refused.append(KudosRefusal(slack_id, refused.reason))
+            outcome.refused.append(ui.KudosNotSent(slack_id, refused.reason))
     session.commit()
     given_today = evidence.kudos_given_today(session=session, giver=giver, now=now)
     outcome.daily_left = max(0, daily_cap - given_today)
@@ -330,7 +323,7 @@ def entry_page(
     command: str,
     note: str | None = None,
     replace: bool = False,
-) -> dict[str, Any]:
+) -> Payload:
     """One page of the user's entries as a message payload (the read ended before Slack)."""
     page = evidence.list_entries(
         session=session,
@@ -370,7 +363,7 @@ def delete_entry(
     shown_in: filters.ListRequest | None,
     library: CoachingLibrary,
     command: str,
-) -> dict[str, Any]:
+) -> Payload:
     """Delete one of the user's own entries; what to draw where the button was (the list it
     was shown in, when it was in one)."""
     if not evidence.delete_entry(session=session, user=user, entry_id=entry_id):
@@ -399,7 +392,7 @@ def change_entry(
     value: str,
     block_id: str,
     library: CoachingLibrary,
-) -> dict[str, Any]:
+) -> Payload:
     """Share an entry with the team or make it private again (`change` "visibility"), or
     file it under another dimension or scope; the message redrawn."""
     if change == "visibility":
@@ -425,7 +418,7 @@ def _changed(
     entry: EvidenceEntry | None,
     block_id: str,
     library: CoachingLibrary,
-) -> dict[str, Any]:
+) -> Payload:
     """Commit one change (None: the entry is not the user's) and redraw where it was made."""
     session.commit()
     if entry is None:
@@ -442,7 +435,7 @@ def _rerender(
     entry: EvidenceEntry,
     block_id: str,
     library: CoachingLibrary,
-) -> dict[str, Any]:
+) -> Payload:
     """The message the action came from, drawn again with the entry's new state."""
     if block_id == ui.KUDOS_RECEIVED_BLOCK:
         kudos = evidence.kudos_for_entries(session=session, user=user, entry_ids=[entry.id])
@@ -455,7 +448,7 @@ def _rerender(
     return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
 
 
-def share_kudos(*, session: Session, user: User, value: str) -> dict[str, Any]:
+def share_kudos(*, session: Session, user: User, value: str) -> Payload:
     """The giver allows their kudos (`<ids>:on|off`) in team digests, or takes it back out."""
     ids, _, choice = value.rpartition(":")
     chosen = (

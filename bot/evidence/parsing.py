@@ -30,7 +30,6 @@ _BARE_AT = re.compile(r"(?:(?<=\s)|^)@([\w.\-]{1,80})", re.UNICODE)
 _NOT_PEOPLE = {"here", "channel", "everyone"}
 # People one /kudos may name; beyond this each is told, none is looked up.
 MAX_KUDOS_RECIPIENTS = 20
-_LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]{2,31})(?:\|[^<>\n]*)?>")
 
 
 @dataclass(frozen=True)
@@ -58,14 +57,6 @@ def malformed_mentions(text: str) -> list[str]:
         if word and word.lower() not in _NOT_PEOPLE:
             found.append("@" + word)
     return list(dict.fromkeys(found))
-
-
-def leading_mention(text: str) -> tuple[str, str] | None:
-    """The Slack id of a mention that starts the text, and the text after it."""
-    match = _LEADING_MENTION.match(text)
-    if match is None:
-        return None
-    return match.group(1), text[match.end() :]
 
 
 @dataclass(frozen=True)

@@ -42,13 +42,6 @@ def is_owner(entry: EvidenceEntry, user: User) -> bool:
     return entry.workspace_id == user.workspace_id and entry.user_id == user.id
 
 
-def can_view(entry: EvidenceEntry, viewer: User) -> bool:
-    """Owners see their entries; teammates see only what the owner shared with the team."""
-    if is_owner(entry, viewer):
-        return True
-    return entry.workspace_id == viewer.workspace_id and entry.visibility == TEAM
-
-
 def can_change(entry: EvidenceEntry, user: User) -> bool:
     """Only the owner edits, deletes or re-shares an entry."""
     return is_owner(entry, user)

@@ -6,10 +6,12 @@ frozen dataclasses the services load, so each number can be checked by hand in a
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import takewhile
 
 from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
@@ -166,20 +168,18 @@ def weekly_metrics(
     activity: Activity, weeks: Sequence[Week], library: CoachingLibrary
 ) -> list[PeriodMetrics]:
     """One PeriodMetrics per week (oldest first), each over the rows that fall in it."""
-    result = []
-    for week in weeks:
-        result.append(
-            period_metrics(
-                entries=[e for e in activity.entries if week.contains(e.occurred_at)],
-                library=library,
-                slack_user_id=activity.slack_user_id,
-                kudos_given=sum(1 for at in activity.kudos_given if week.contains(at)),
-                answered_checkins=sum(1 for c in activity.answered_checkins if week.contains(c)),
-                teams_of=activity.teams_of,
-                own_teams=activity.own_teams,
-            )
+    return [
+        period_metrics(
+            entries=[e for e in activity.entries if week.contains(e.occurred_at)],
+            library=library,
+            slack_user_id=activity.slack_user_id,
+            kudos_given=sum(1 for at in activity.kudos_given if week.contains(at)),
+            answered_checkins=sum(1 for c in activity.answered_checkins if week.contains(c)),
+            teams_of=activity.teams_of,
+            own_teams=activity.own_teams,
         )
-    return result
+        for week in weeks
+    ]
 
 
 # ── Over time ──────────────────────────────────────────────────────────────────────────────
@@ -239,12 +239,7 @@ def streak(active: Sequence[bool], *, current_in_progress: bool = False) -> int:
     flags = list(active)
     if current_in_progress and flags and not flags[-1]:
         flags.pop()
-    count = 0
-    for flag in reversed(flags):
-        if not flag:
-            break
-        count += 1
-    return count
+    return len(list(takewhile(bool, reversed(flags))))
 
 
 def active_weeks(instants: Iterable[datetime], weeks: Sequence[Week]) -> list[bool]:
@@ -253,28 +248,16 @@ def active_weeks(instants: Iterable[datetime], weeks: Sequence[Week]) -> list[bo
         return []
     flags = [False] * len(weeks)
     starts = [w.start for w in weeks]
-    end = weeks[-1].end
     for instant in instants:
-        if instant < starts[0] or instant >= end:
-            continue
-        low, high = 0, len(starts) - 1
-        while low < high:  # the last week whose start is <= instant
-            mid = (low + high + 1) // 2
-            if starts[mid] <= instant:
-                low = mid
-            else:
-                high = mid - 1
-        flags[low] = True
+        if starts[0] <= instant < weeks[-1].end:
+            flags[bisect_right(starts, instant) - 1] = True  # the last week starting by then
     return flags
 
 
 def history_weeks(instants: Iterable[datetime], weeks: Sequence[Week]) -> int:
     """How many of the trailing `weeks` lie on or after the week of the first activity."""
     flags = active_weeks(instants, weeks)
-    for index, flag in enumerate(flags):
-        if flag:
-            return len(flags) - index
-    return 0
+    return next((len(flags) - index for index, flag in enumerate(flags) if flag), 0)
 
 
 # ── The summary ────────────────────────────────────────────────────────────────────────────
@@ -502,23 +485,16 @@ def _totals(
     dimensions = {d.id: d for d in library.dimensions}
     by_dimension: Counter[str] = Counter(e.dimension or UNCLASSIFIED for e in entries)
     helped = {p for e in entries for p in e.people if p != e.author}
-    multiplier = sum(
-        1 for e in entries if (d := dimensions.get(e.dimension or "")) is not None and d.multiplier
-    )
-    written = sum(
-        1
-        for e in entries
-        if (d := dimensions.get(e.dimension or "")) is not None and d.written_artefact
-    )
+    known = [d for e in entries if (d := dimensions.get(e.dimension or "")) is not None]
     return TeamTotals(
         participants=len(participants),
         members=members,
         entries=len(entries),
-        multiplier_entries=multiplier,
+        multiplier_entries=sum(d.multiplier for d in known),
         by_dimension=dict(by_dimension),
         people_helped=len(helped),
         cross_team_entries=sum(1 for e in entries if e.scope in ("cross_team", "org")),
-        written_artefacts=written,
+        written_artefacts=sum(d.written_artefact for d in known),
     )
 
 

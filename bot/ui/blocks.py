@@ -1,14 +1,14 @@
 """Small constructors for Block Kit elements that enforce Slack's limits.
 
-The common blocks and elements are TypedDicts: mypy knows their keys (a misspelt one, or a
-button style Slack does not have, is an error), and at run time they are the plain dicts
-Slack is sent, so the payloads are unchanged.
+The blocks and elements the bot builds are TypedDicts: mypy knows their keys (a misspelt
+one, or a button style Slack does not have, is an error), and at run time they are the plain
+dicts Slack is sent, so the payloads are unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, Required, TypedDict, Unpack, cast
 
 from bot.ui.text import SECTION_TEXT_LIMIT, truncate
 from bot.ui.utf16 import utf16_len
@@ -25,13 +25,24 @@ class MrkdwnText(TypedDict):
     text: str
 
 
+Style = Literal["primary", "danger"]
+
+
+class ConfirmDialog(TypedDict):
+    title: PlainText
+    text: PlainText
+    confirm: PlainText
+    deny: PlainText
+    style: Style
+
+
 class Button(TypedDict):
     type: Literal["button"]
     text: PlainText
     action_id: str
     value: NotRequired[str]
-    style: NotRequired[Literal["primary", "danger"]]
-    confirm: NotRequired[dict[str, Any]]
+    style: NotRequired[Style]
+    confirm: NotRequired[ConfirmDialog]
 
 
 class HeaderBlock(TypedDict):
@@ -42,7 +53,7 @@ class HeaderBlock(TypedDict):
 class SectionBlock(TypedDict):
     type: Literal["section"]
     text: MrkdwnText
-    accessory: NotRequired[Button | SelectElement | dict[str, Any]]
+    accessory: NotRequired[Button | SelectElement]
 
 
 class ContextBlock(TypedDict):
@@ -56,7 +67,7 @@ class DividerBlock(TypedDict):
 
 class ActionsBlock(TypedDict):
     type: Literal["actions"]
-    elements: list[Button | SelectElement | dict[str, Any]]
+    elements: list[Button | SelectElement | Overflow]
     block_id: NotRequired[str]
 
 
@@ -64,7 +75,7 @@ class InputBlock(TypedDict):
     type: Literal["input"]
     block_id: str
     label: PlainText
-    element: SelectElement | dict[str, Any]
+    element: SelectElement | InputElement
     optional: bool
     hint: NotRequired[PlainText]
 
@@ -84,6 +95,43 @@ class SelectElement(TypedDict):
     initial_option: NotRequired[OptionObject]
 
 
+class Overflow(TypedDict):
+    type: Literal["overflow"]
+    action_id: str
+    options: list[OptionObject]
+
+
+InputKind = Literal[
+    "plain_text_input",
+    "url_text_input",
+    "multi_users_select",
+    "radio_buttons",
+    "checkboxes",
+    "timepicker",
+    "datepicker",
+]
+
+
+class InputFields(TypedDict, total=False):
+    """What an input element may be given; None or empty leaves a field out."""
+
+    multiline: bool
+    max_length: int
+    initial_value: str | None
+    initial_users: list[str]
+    options: list[OptionObject]
+    initial_option: OptionObject
+    initial_options: list[OptionObject] | None
+    initial_time: str | None
+    initial_date: str | None
+
+
+class InputElement(InputFields, total=False):
+    type: Required[InputKind]
+    action_id: Required[str]
+    placeholder: PlainText
+
+
 # Any block: the common ones typed, the rest (images, rich text…) as plain dicts.
 Block = (
     HeaderBlock
@@ -94,6 +142,12 @@ Block = (
     | InputBlock
     | dict[str, Any]
 )
+
+
+# A message or a modal view as a whole: the Slack SDK's WebClient and Bolt's respond() take
+# these as plain dicts (`dict[Any, Any]`, which a TypedDict is not), and listeners spread
+# them into those calls; the blocks inside are typed above.
+Payload = dict[str, Any]
 
 MESSAGE_BLOCK_LIMIT = 50
 # Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
@@ -124,7 +178,7 @@ def _non_empty(mrkdwn: str) -> str:
     return mrkdwn if mrkdwn.strip() else EMPTY_TEXT
 
 
-def section(mrkdwn: str, *, accessory: Button | dict[str, Any] | None = None) -> SectionBlock:
+def section(mrkdwn: str, *, accessory: Button | SelectElement | None = None) -> SectionBlock:
     """A section of already-escaped mrkdwn."""
     block: SectionBlock = {
         "type": "section",
@@ -151,7 +205,8 @@ def button(
     action_id: str,
     value: str | None = None,
     *,
-    style: Literal["primary", "danger"] | None = None,
+    style: Style | None = None,
+    confirm: ConfirmDialog | None = None,
 ) -> Button:
     element: Button = {
         "type": "button",
@@ -164,11 +219,24 @@ def button(
         element["value"] = value
     if style is not None:
         element["style"] = style
+    if confirm is not None:
+        element["confirm"] = confirm
     return element
 
 
+def confirm_dialog(title: str, text: str, *, yes: str, no: str) -> ConfirmDialog:
+    """The "are you sure?" a danger button asks first."""
+    return {
+        "title": plain(title, 100),
+        "text": plain(text, 300),
+        "confirm": plain(yes, 30),
+        "deny": plain(no, 30),
+        "style": "danger",
+    }
+
+
 def actions(
-    *elements: Button | SelectElement | dict[str, Any], block_id: str | None = None
+    *elements: Button | SelectElement | Overflow, block_id: str | None = None
 ) -> ActionsBlock:
     block: ActionsBlock = {"type": "actions", "elements": list(elements[:25])}
     if block_id is not None:
@@ -200,33 +268,30 @@ def static_select(
     return element
 
 
-InputKind = Literal[
-    "plain_text_input",
-    "url_text_input",
-    "multi_users_select",
-    "radio_buttons",
-    "checkboxes",
-    "timepicker",
-    "datepicker",
-]
+def overflow(action_id: str, options: Sequence[OptionObject]) -> Overflow:
+    return {"type": "overflow", "action_id": action_id, "options": list(options)}
 
 
 def element(
-    kind: InputKind, action_id: str, *, placeholder: str | None = None, **fields: Any
-) -> dict[str, Any]:
+    kind: InputKind,
+    action_id: str,
+    *,
+    placeholder: str | None = None,
+    **fields: Unpack[InputFields],
+) -> InputElement:
     """An input element of `kind`; a field given as None or empty is left out (Slack refuses
     an empty initial value)."""
-    made: dict[str, Any] = {"type": kind, "action_id": action_id}
+    made: InputElement = {"type": kind, "action_id": action_id}
     if placeholder:
         made["placeholder"] = plain(placeholder, 150)
-    made.update({key: value for key, value in fields.items() if value not in (None, "", [])})
-    return made
+    given = {key: value for key, value in fields.items() if value not in (None, "", [])}
+    return cast(InputElement, made | given)
 
 
 def input_block(
     block_id: str,
     label: str,
-    element: SelectElement | dict[str, Any],
+    element: SelectElement | InputElement,
     *,
     optional: bool = False,
     hint: str | None = None,
@@ -251,9 +316,9 @@ def modal(
     callback_id: str | None = None,
     submit: str | None = None,
     metadata: str | None = None,
-) -> dict[str, Any]:
-    """A modal view (the Slack SDK takes a view as a plain dict)."""
-    view: dict[str, Any] = {
+) -> Payload:
+    """A modal view."""
+    view: Payload = {
         "type": "modal",
         "title": plain(title, VIEW_TITLE_LIMIT),
         "close": plain(close, 24),
@@ -266,6 +331,22 @@ def modal(
     if metadata is not None:
         view["private_metadata"] = metadata
     return view
+
+
+def message(
+    text: str,
+    *blocks: Block,
+    ephemeral: bool = False,
+    replace_original: bool | None = None,
+) -> Payload:
+    """A message of `blocks`, or of `text` as one section when none are given (`text` is
+    already-escaped mrkdwn, and what a notification shows)."""
+    made: Payload = {"text": text, "blocks": list(blocks) or [section(text)]}
+    if ephemeral:
+        made["response_type"] = "ephemeral"
+    if replace_original is not None:
+        made["replace_original"] = replace_original
+    return made
 
 
 def fit(blocks: list[Block], limit: int, *, overflow_note: str | None = None) -> list[Block]:

@@ -16,6 +16,7 @@ from bot.ui.blocks import (
     Block,
     Button,
     OptionObject,
+    Payload,
     SelectElement,
     actions,
     button,
@@ -25,13 +26,14 @@ from bot.ui.blocks import (
     fit_message,
     header,
     input_block,
+    message,
     modal,
     option,
-    plain,
+    overflow,
     section,
     static_select,
 )
-from bot.ui.text import display, mention, plural, readable, safe, truncate
+from bot.ui.text import display, mention, noun, plural, readable, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
 from bot.values import parse_int
 
@@ -210,7 +212,7 @@ def checkin_message(
     last_week: bool = False,
     week_start: date | None = None,
     period: Period | None = None,
-) -> dict[str, Any]:
+) -> Payload:
     """The check-in DM. Buttons only while it is open; answered questions show their answer.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
@@ -244,17 +246,13 @@ def checkin_message(
             actions(
                 button("Snooze to next work day", SNOOZE, value),
                 button(period.skip, SKIP, value),
-                {
-                    "type": "overflow",
-                    "action_id": PAUSE,
-                    "options": [
-                        {
-                            "text": plain(f"Pause for {plural(w, 'week')}", 75),
-                            "value": f"{checkin_id}:{w}",
-                        }
+                overflow(
+                    PAUSE,
+                    [
+                        option(f"Pause for {plural(w, 'week')}", f"{checkin_id}:{w}")
                         for w in PAUSE_WEEKS
                     ],
-                },
+                ),
                 block_id="checkin_controls",
             )
         )
@@ -262,21 +260,15 @@ def checkin_message(
         blocks.append(divider())
         blocks.extend(footer)
     first = questions[0].text if questions else period.words("What did you multiply this week?")
-    return {
-        "text": truncate(f"{period.title}: {first}", 300),
-        "blocks": fit_message(blocks),
-    }
+    return message(truncate(f"{period.title}: {first}", 300), *fit_message(blocks))
 
 
 def answered_note(*, open_questions: int) -> str:
     """The line under a check-in once it has an answer."""
     if open_questions:
         return (
-            ":white_check_mark: Answered — thank you. The open question above can still be "
-            "answered, here or in this thread."
-            if open_questions == 1
-            else ":white_check_mark: Answered — thank you. The open questions above can still "
-            "be answered, here or in this thread."
+            f":white_check_mark: Answered — thank you. The {noun(open_questions, 'open question')}"
+            " above can still be answered, here or in this thread."
         )
     return ":white_check_mark: All answered — thank you. See you at the next one."
 
@@ -339,13 +331,13 @@ def answer_confirmation(
     kind: str = "answer",
     understood: Understood | None = None,
     edited_text: str | None = None,
-) -> dict[str, Any]:
+) -> Payload:
     """What the bot understood from an answer: dimension and scope with one-click changes,
     what the answer could still say (the remaining follow-ups), Edit and Not an answer.
     `edited_text`: the answer as the person has just edited it (stored, Slack-escaped)."""
     if kind == "nothing":
         text = "Noted: nothing this week. That's fine — some weeks are heads-down."
-        return {"text": text, "blocks": [section(text)]}
+        return message(text)
     lines = ["Saved to your private evidence log."]
     if question:
         lines[0] = f"Saved as your answer to _{safe(question, 500)}_"
@@ -388,31 +380,23 @@ def answer_confirmation(
     elements.append(button("Not an answer", UNDO_ANSWER, value))
     blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
     text = "Updated your answer." if edited_text is not None else "Saved your answer."
-    return {"text": text, "blocks": blocks}
+    return message(text, *blocks)
 
 
-def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:
+def unresolved_people(*, names: Sequence[str], answer_id: int) -> Payload:
     """Saved, but some @names in the answer matched no one: Edit picks them."""
     who = safe(", ".join(names[:5]), 300)
     text = f"Saved your answer. I couldn't match {who} to one person: pick them with Edit."
-    return {
-        "text": text,
-        "blocks": [
-            section(text),
-            actions(
-                button("Edit", EDIT_ANSWER, str(answer_id)),
-                block_id="checkin_answer_unresolved",
-            ),
-        ],
-    }
+    edit = button("Edit", EDIT_ANSWER, str(answer_id))
+    return message(text, section(text), actions(edit, block_id="checkin_answer_unresolved"))
 
 
-def answer_removed() -> dict[str, Any]:
+def answer_removed() -> Payload:
     text = "Removed — that message is not stored as an answer. (I still keep your DM as typed.)"
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
-def not_saved_as_answer(*, question: bool, in_thread: bool) -> dict[str, Any]:
+def not_saved_as_answer(*, question: bool, in_thread: bool) -> Payload:
     """One line for a DM that was kept but not taken as an answer, and how to answer."""
     if question:
         text = (
@@ -422,31 +406,31 @@ def not_saved_as_answer(*, question: bool, in_thread: bool) -> dict[str, Any]:
         )
     else:
         text = "Not saved — reply in the check-in's thread to answer, or say `help`."
-    return {"text": text, "blocks": [context(text)]}
+    return message(text, context(text))
 
 
-def reminder_message(*, slot_local: datetime) -> dict[str, Any]:
+def reminder_message(*, slot_local: datetime) -> Payload:
     text = (
         f"A gentle nudge: your reflection from {_date_label(slot_local)} is still open. "
         "Two minutes now — reply here or use the buttons on the check-in above."
     )
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
-def refusal() -> dict[str, Any]:
+def refusal() -> Payload:
     """The answer to a button or form that does not belong to the person using it."""
     text = "That check-in isn't yours, or no longer exists — nothing was changed."
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
-def already_done() -> dict[str, Any]:
+def already_done() -> Payload:
     text = "That question is already answered — use *Edit* on your answer to change it."
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
-def notice(text: str) -> dict[str, Any]:
+def notice(text: str) -> Payload:
     """A one-line confirmation (already-escaped mrkdwn)."""
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
 # ── Modals ───────────────────────────────────────────────────────────────────────────────
@@ -486,7 +470,7 @@ def answer_modal(
     dimensions: Sequence[Option],
     scopes: Sequence[Option],
     form: AnswerForm,
-) -> dict[str, Any]:
+) -> Payload:
     """The short answer form: what happened, who, dimension, scope, link, impact, visibility."""
     blocks: list[Block] = []
     if question:
@@ -594,7 +578,7 @@ CADENCE_OPTIONS = (
 )
 
 
-def settings_modal(form: SettingsForm) -> dict[str, Any]:
+def settings_modal(form: SettingsForm) -> Payload:
     """Cadence, day(s), local time, quiet hours, reminder and pause."""
     days = [Option(str(i), name) for i, name in enumerate(_WEEKDAYS)]
     time_element = element("timepicker", "time", initial_time=_time_value(form.minute))
@@ -679,18 +663,14 @@ def summary_line(description: str, next_local: datetime | None) -> str:
     return text
 
 
-def schedule_reply(
-    description: str, next_local: datetime | None, *, multiplier: str
-) -> dict[str, Any]:
+def schedule_reply(description: str, next_local: datetime | None, *, multiplier: str) -> Payload:
     """The check-in schedule as it stands, with the commands that change it."""
     text = summary_line(description, next_local)
-    return {
-        "text": text,
-        "blocks": [
-            section(text),
-            context(
-                f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
-                f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
-            ),
-        ],
-    }
+    return message(
+        text,
+        section(text),
+        context(
+            f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
+            f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
+        ),
+    )

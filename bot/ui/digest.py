@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.coaching.library import CoachingLibrary
@@ -20,10 +19,12 @@ from bot.summaries.periods import day_name, hhmm, zone
 from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     Block,
+    Payload,
     context,
     divider,
     fit_message,
     header,
+    message,
     section,
 )
 from bot.ui.messages import CommandNames
@@ -100,7 +101,7 @@ def digest_message(
     library: CoachingLibrary,
     names: CommandNames,
     people: Names = NO_NAMES,
-) -> dict[str, Any]:
+) -> Payload:
     """The weekly post in a team channel (`people` names those its texts mention by id)."""
     tz = zone(tz_name)
     limit = _item_limit(digest)
@@ -160,7 +161,7 @@ def digest_message(
         )
     )
     text = f"Team multiplier digest for {_period_label(digest, tz)}"
-    return {"text": text, "blocks": fit_message(blocks)}
+    return message(text, *fit_message(blocks))
 
 
 def _schedule(digest: DigestChannel) -> str:
@@ -177,9 +178,7 @@ def _when(instant: datetime | None, tz_name: str) -> str:
     return f"{instant.astimezone(zone(tz_name)):%a %d %b %H:%M}"
 
 
-def digest_added(
-    digest: DigestChannel, min_group_size: int, *, joined: bool = False
-) -> dict[str, Any]:
+def digest_added(digest: DigestChannel, min_group_size: int, *, joined: bool = False) -> Payload:
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
         f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
@@ -196,29 +195,29 @@ def digest_added(
         )
         blocks.append(context(note))
         text = f"{text}\n{note}"
-    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
+    return message(text, *blocks, ephemeral=True)
 
 
-def digest_removed(channel_id: str) -> dict[str, Any]:
+def digest_removed(channel_id: str) -> Payload:
     text = f"No more digests in <#{channel_id}>. Past posts stay where they are."
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    return message(text, ephemeral=True)
 
 
-def digest_not_found(channel_id: str, names: CommandNames) -> dict[str, Any]:
+def digest_not_found(channel_id: str, names: CommandNames) -> Payload:
     text = (
         f"<#{channel_id}> has no digest. `{names.multiplier} digest list` shows the channels "
         "that do."
     )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    return message(text, ephemeral=True)
 
 
-def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) -> dict[str, Any]:
+def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) -> Payload:
     if not rows:
         text = (
             f"No team digests yet. An admin can start one with "
             f"`{names.multiplier} digest add #channel`."
         )
-        return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+        return message(text, ephemeral=True)
     lines = [
         f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · "
         f"team of {plural(members, 'person')}"
@@ -227,30 +226,21 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
     if len(rows) > 40:
         lines.append(f"…and {len(rows) - 40} more.")
     text = "*Team digests*\n" + "\n".join(lines)
-    return {
-        "response_type": "ephemeral",
-        "text": "Team digests",
-        "blocks": [section(truncate(text, 2990))],
-    }
+    return message("Team digests", section(truncate(text, 2990)), ephemeral=True)
 
 
-def admins_only(admins: Sequence[str]) -> dict[str, Any]:
+def admins_only(admins: Sequence[str]) -> Payload:
     """The polite refusal for a non-admin, naming who can do it."""
-    if admins:
-        who = ", ".join(mention(a) for a in admins[:5])
-        text = (
-            "Only workspace admins and owners can set up or remove team digests, since a digest "
-            f"posts to a whole channel. {who} can do it — ask one of them to run this command."
-        )
-    else:
-        text = (
-            "Only workspace admins and owners can set up or remove team digests, since a digest "
-            "posts to a whole channel. Ask one of your workspace admins to run this command."
-        )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    who = ", ".join(mention(a) for a in admins[:5])
+    ask = f"{who} can do it — ask one of them" if who else "Ask one of your workspace admins"
+    text = (
+        "Only workspace admins and owners can set up or remove team digests, since a digest "
+        f"posts to a whole channel. {ask} to run this command."
+    )
+    return message(text, ephemeral=True)
 
 
-def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
+def channel_problem(channel_id: str, reason: str) -> Payload:
     invite = (
         f"<#{channel_id}> is private and I'm not in it. Invite me with `/invite @Multiplier` "
         "in that channel, then try again."
@@ -275,4 +265,4 @@ def channel_problem(channel_id: str, reason: str) -> dict[str, Any]:
     text = messages.get(
         reason, f"I couldn't look up <#{channel_id}> ({safe(reason, 64)}). Please try again."
     )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    return message(text, ephemeral=True)

@@ -29,17 +29,19 @@ from bot.ui.blocks import (
     Button,
     InputBlock,
     OptionObject,
+    Payload,
     SelectElement,
     actions,
     button,
+    confirm_dialog,
     context,
     element,
     fit,
     fit_message,
     input_block,
+    message,
     modal,
     option,
-    plain,
     section,
     static_select,
 )
@@ -87,8 +89,6 @@ PAGE_SIZE = 15
 MAX_REFUSAL_LINES = 40
 MAX_PEOPLE_SHOWN = 10
 MAX_INITIAL_USERS = 50
-
-Payload = dict[str, Any]
 
 
 def dimension_label(dimension_id: str | None, library: CoachingLibrary) -> str:
@@ -146,15 +146,13 @@ def _dimension_options(library: CoachingLibrary, prefix: str = "") -> list[Optio
 
 
 def _delete_button(entry_id: int) -> Button:
-    element = button("Delete", DELETE, str(entry_id), style="danger")
-    element["confirm"] = {
-        "title": plain("Delete this entry?", 100),
-        "text": plain("It is removed from your evidence log for good.", 300),
-        "confirm": plain("Delete", 30),
-        "deny": plain("Keep it", 30),
-        "style": "danger",
-    }
-    return element
+    sure = confirm_dialog(
+        "Delete this entry?",
+        "It is removed from your evidence log for good.",
+        yes="Delete",
+        no="Keep it",
+    )
+    return button("Delete", DELETE, str(entry_id), style="danger", confirm=sure)
 
 
 def _share_button(entry: EvidenceEntry) -> Button:
@@ -216,12 +214,7 @@ def entry_confirmation(
     ]
     blocks.extend(context(note) for note in notes[:3])
     blocks.append(entry_actions(entry, library, CONFIRMATION_BLOCK))
-    return {
-        "response_type": "ephemeral",
-        "replace_original": replace,
-        "text": truncate(title, 300),
-        "blocks": blocks,
-    }
+    return message(truncate(title, 300), *blocks, ephemeral=True, replace_original=replace)
 
 
 def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload:
@@ -279,12 +272,9 @@ def not_yours() -> Payload:
 
 def notice(text: str, *, replace: bool = False) -> Payload:
     """A short ephemeral notice (text written by us, not by the user)."""
-    return {
-        "response_type": "ephemeral",
-        "replace_original": replace,
-        "text": truncate(text, 3000),
-        "blocks": [section(safe(text, 3000))],
-    }
+    return message(
+        truncate(text, 3000), section(safe(text, 3000)), ephemeral=True, replace_original=replace
+    )
 
 
 def too_long(typed: str, limit: int) -> str:
@@ -389,7 +379,7 @@ def _select(block_id: str, label: str, options: list[OptionObject], current: str
     return input_block(block_id, label, static_select(block_id, options, current), optional=True)
 
 
-def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
+def entry_modal(form: EntryForm, library: CoachingLibrary) -> Payload:
     """The modal for a new or edited entry (callback `evidence_entry`)."""
     blocks: list[Block] = [context(note) for note in form.notes[:3]]
     shown = readable(form.text, form.names)
@@ -434,8 +424,8 @@ def entry_modal(form: EntryForm, library: CoachingLibrary) -> dict[str, Any]:
                 _text_input(block_id, label, field, multiline=multiline, optional=True, hint=hint)
             )
     options = [
-        {"text": plain("Private — only me"), "value": PRIVATE},
-        {"text": plain("Share with my team (may appear in team digests)"), "value": TEAM},
+        option("Private — only me", PRIVATE),
+        option("Share with my team (may appear in team digests)", TEAM),
     ]
     visibility = element(
         "radio_buttons",
@@ -469,7 +459,7 @@ def entry_saved_modal(
     tz: str | None = None,
     notes: Sequence[str] = (),
     how: str | None = None,
-) -> dict[str, Any]:
+) -> Payload:
     """The edit form, once saved: the entry as it now reads, and where to change it again."""
     return modal(
         "Saved",
@@ -486,7 +476,7 @@ def entry_saved_modal(
     )
 
 
-def notice_modal(title: str, text: str) -> dict[str, Any]:
+def notice_modal(title: str, text: str) -> Payload:
     """A modal that only says something (e.g. a refused edit)."""
     return modal(title, [section(safe(text, 3000))], close="Close")
 
@@ -548,14 +538,13 @@ def entry_list(
         blocks.append(context(f"Showing {offset + 1}–{offset + len(entries)} of {total}."))
     if nav:
         blocks.append(actions(*nav, block_id=f"{NAV_BLOCK}|{here}"[:255]))
-    return {
-        "response_type": "ephemeral",
-        "replace_original": replace,
-        "text": f"Your evidence: {plural(total, 'entry')}",
-        "blocks": fit_message(
-            blocks, see_more="…more than one Slack message can show: Edit shows an entry whole."
-        ),
-    }
+    see_more = "…more than one Slack message can show: Edit shows an entry whole."
+    return message(
+        f"Your evidence: {plural(total, 'entry')}",
+        *fit_message(blocks, see_more=see_more),
+        ephemeral=True,
+        replace_original=replace,
+    )
 
 
 # ── Kudos ────────────────────────────────────────────────────────────────────────────────
@@ -607,23 +596,21 @@ def kudos_given(
             if daily_left
             else "That was your last kudos for today."
         )
-    return {
-        "response_type": "ephemeral",
-        "replace_original": replace,
-        "text": "Kudos sent.",
-        "blocks": [
-            section("\n".join(line for line in lines if line)),
-            context(" ".join(notes)),
-            actions(toggle, block_id=KUDOS_GIVEN_BLOCK),
-        ],
-    }
+    return message(
+        "Kudos sent.",
+        section("\n".join(line for line in lines if line)),
+        context(" ".join(notes)),
+        actions(toggle, block_id=KUDOS_GIVEN_BLOCK),
+        ephemeral=True,
+        replace_original=replace,
+    )
 
 
 @dataclass(frozen=True)
 class KudosNotSent:
     """Someone named in a /kudos who did not receive it (reason: a KudosRefused constant)."""
 
-    who: str
+    who: str  # a Slack id, or the name as typed when Slack did not resolve it
     reason: str
     resolved: bool = True
 
@@ -692,26 +679,19 @@ def kudos_refused(
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
     """Beside a confirmation: the people named who did not receive the kudos, and why."""
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": "Not everyone named received the kudos.",
-        "blocks": [
-            section(f"*Not sent to:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
-        ],
-    }
+    return message(
+        "Not everyone named received the kudos.",
+        section(f"*Not sent to:*\n{_refusal_lines(refusals, cap=cap, brag=brag)}"),
+        ephemeral=True,
+        replace_original=False,
+    )
 
 
 def kudos_dm_failed(recipient_slack_ids: Sequence[str]) -> Payload:
     """The kudos is on their logs, but telling them failed."""
     who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
     text = f"I couldn't send {who} a DM just now, but the kudos is on their evidence log."
-    return {
-        "response_type": "ephemeral",
-        "replace_original": False,
-        "text": text,
-        "blocks": [section(text)],
-    }
+    return message(text, ephemeral=True, replace_original=False)
 
 
 # Who gave a kudos whose giver has since used forget-me.
@@ -727,16 +707,14 @@ def kudos_received(
     """The DM telling someone they received kudos (their entry, their buttons); with no
     giver (they used forget-me) it is from "a former colleague"."""
     giver = mention(giver_slack_id) if giver_slack_id else FORMER_COLLEAGUE
-    return {
-        "text": "You received kudos.",
-        "blocks": [
-            section(f":tada: {giver} gave you kudos:\n{display(entry.text, 2600)}"),
-            context(
-                "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
-            ),
-            entry_actions(entry, library, KUDOS_RECEIVED_BLOCK),
-        ],
-    }
+    return message(
+        "You received kudos.",
+        section(f":tada: {giver} gave you kudos:\n{display(entry.text, 2600)}"),
+        context(
+            "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
+        ),
+        entry_actions(entry, library, KUDOS_RECEIVED_BLOCK),
+    )
 
 
 # ── Export and forget-me ─────────────────────────────────────────────────────────────────
@@ -784,22 +762,16 @@ def forget_me_prompt(
     dialog = "Everything Multiplier stores about you is deleted for good."
     if kudos_given:
         dialog += " Kudos you gave stay with their recipients, without your name."
-    confirm = button("Delete everything", FORGET_CONFIRM, str(user_pk), style="danger")
-    confirm["confirm"] = {
-        "title": plain("Really delete everything?", 100),
-        "text": plain(dialog, 300),
-        "confirm": plain("Delete everything", 30),
-        "deny": plain("Cancel", 30),
-        "style": "danger",
-    }
-    return {
-        "response_type": "ephemeral",
-        "text": "Delete everything Multiplier stores about you?",
-        "blocks": [
-            section(text),
-            actions(confirm, button("Cancel", FORGET_CANCEL, str(user_pk))),
-        ],
-    }
+    sure = confirm_dialog("Really delete everything?", dialog, yes="Delete everything", no="Cancel")
+    confirm = button(
+        "Delete everything", FORGET_CONFIRM, str(user_pk), style="danger", confirm=sure
+    )
+    return message(
+        "Delete everything Multiplier stores about you?",
+        section(text),
+        actions(confirm, button("Cancel", FORGET_CANCEL, str(user_pk))),
+        ephemeral=True,
+    )
 
 
 def forgotten(total: int) -> Payload:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
     Block,
+    Payload,
     actions,
     block_text_length,
     button,
     context,
+    message,
     section,
 )
 from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable, safe, take_escaped, truncate
 from bot.ui.utf16 import utf16_len
-
-Payload = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class CommandNames:
     multiplier: str = "/multiplier"
 
 
-def help_message(names: CommandNames) -> dict[str, Any]:
+def help_message(names: CommandNames) -> Payload:
     """Usage for every command, short enough to read in one glance."""
     m = names.multiplier
     lines = [
@@ -56,11 +55,8 @@ def help_message(names: CommandNames) -> dict[str, Any]:
         "is kept as you typed it, but only answers become evidence.",
     ]
     text = "\n".join(lines)
-    return {
-        "response_type": "ephemeral",
-        "text": truncate(text, 3000),
-        "blocks": [section(text), context("Everything you log is private unless you share it.")],
-    }
+    private = context("Everything you log is private unless you share it.")
+    return message(truncate(text, 3000), section(text), private, ephemeral=True)
 
 
 # ── Echoes: what the person typed, given back whole ────────────────────────────────────────
@@ -121,14 +117,8 @@ def echo_messages(
     for n, blocks in enumerate(pages, 1):
         if n - 1 in continued:
             blocks[0] = context(_CONTINUED.format(n=n, total=total))
-        messages.append(
-            {
-                "response_type": "ephemeral",
-                "replace_original": False,
-                "text": f"Your text, part {n} of {total}" if n > 1 else truncate(text, 3000),
-                "blocks": blocks,
-            }
-        )
+        part = f"Your text, part {n} of {total}" if n > 1 else truncate(text, 3000)
+        messages.append(message(part, *blocks, ephemeral=True, replace_original=False))
     return messages
 
 
@@ -159,7 +149,7 @@ def failure_notice(text: str, *, typed: str = "") -> list[Payload]:
 DM_LOG_IT = "dm_log_it"
 
 
-def dm_received(names: CommandNames, loggable: int | None = None) -> dict[str, Any]:
+def dm_received(names: CommandNames, loggable: int | None = None) -> Payload:
     """The reply to a DM that answers no check-in: kept, and where evidence goes instead;
     for one that reads as evidence (`loggable`: its id), a "Log it" button that logs it."""
     if loggable is not None:
@@ -168,12 +158,12 @@ def dm_received(names: CommandNames, loggable: int | None = None) -> dict[str, A
             f"private to you. (Next time, `{names.brag} <what happened>` logs it at once.)"
         )
         log_it = button("Log it", DM_LOG_IT, str(loggable), style="primary")
-        return {"text": text, "blocks": [section(text), actions(log_it)]}
+        return message(text, section(text), actions(log_it))
     text = (
         "Got it — I keep what you send me here. To log evidence with a dimension and the "
         f"people you helped, use `{names.brag}`; say `help` for everything I can do."
     )
-    return {"text": text, "blocks": [section(text)]}
+    return message(text)
 
 
 def something_went_wrong() -> str:

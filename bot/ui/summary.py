@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
-from bot.ui.blocks import Block, context, divider, fit_message, header, section
+from bot.ui.blocks import Block, Payload, context, divider, fit_message, header, message, section
 from bot.ui.text import display, noun, plural, safe, truncate
 
 
@@ -225,18 +223,18 @@ def fallback_text(summary: MultiplierSummary) -> str:
 
 def weekly_summary_message(
     summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
-) -> dict[str, Any]:
+) -> Payload:
     """The Monday DM about the week that ended."""
     blocks = [
         header(f"Your multiplier week · {summary.week.label()}"),
         *summary_blocks(summary, library, multiplier_command=multiplier_command),
     ]
-    return {"text": fallback_text(summary), "blocks": fit_message(blocks)}
+    return message(fallback_text(summary), *fit_message(blocks))
 
 
 def summary_now_response(
     summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
-) -> dict[str, Any]:
+) -> Payload:
     """`/multiplier summary`: the summary of the chosen week, ephemeral."""
     title = (
         f"This week so far · {summary.week.label()}"
@@ -247,26 +245,19 @@ def summary_now_response(
         header(title),
         *summary_blocks(summary, library, multiplier_command=multiplier_command),
     ]
-    return {
-        "response_type": "ephemeral",
-        "text": fallback_text(summary),
-        "blocks": fit_message(blocks),
-    }
+    return message(fallback_text(summary), *fit_message(blocks), ephemeral=True)
 
 
-def chart_fallback_message(rows: list[ChartRow]) -> dict[str, Any]:
+def chart_fallback_message(rows: list[ChartRow]) -> Payload:
     """Posted when the chart upload fails: the same comparison, as text."""
     from bot.summaries.chart import text_chart
 
     text = "This week (█) against your four-week average (░), per dimension:"
     body = text_chart(rows) if rows else "Nothing logged in the last five weeks."
-    return {
-        "text": text,
-        "blocks": [section(text), section("```" + safe(body, 2800) + "```")],
-    }
+    return message(text, section(text), section("```" + safe(body, 2800) + "```"))
 
 
-def summary_setting_changed(enabled: bool, multiplier_command: str, when: str) -> dict[str, Any]:
+def summary_setting_changed(enabled: bool, multiplier_command: str, when: str) -> Payload:
     if enabled:
         text = (
             f"Your weekly summary DM is *on*: {when} your time, about the week that ended. "
@@ -278,4 +269,4 @@ def summary_setting_changed(enabled: bool, multiplier_command: str, when: str) -
             f"`{multiplier_command} summary` still shows it any time; "
             f"`{multiplier_command} summary on` brings the DM back."
         )
-    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+    return message(text, ephemeral=True)

@@ -350,14 +350,4 @@ def take_escaped(escaped: str, size: int) -> tuple[str, str]:
     return cut, escaped[len(cut) :]
 
 
-def chunks(text: str, size: int) -> list[str]:
-    """Escaped `text` in pieces of at most `size` UTF-16 units, never splitting an entity."""
-    escaped = escape(text)
-    parts: list[str] = []
-    while escaped:
-        part, escaped = take_escaped(escaped, size)
-        parts.append(part)
-    return parts
-
-
 # ── Counts ──────────────────────────────────────────────────────────────────────────────────

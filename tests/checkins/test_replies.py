@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.checkins.replies import ReplyKind, classify_reply, is_answer_in_thread, reads_as_answer
+from bot.checkins.replies import ReplyKind, classify_reply, is_answer_in_thread
 
 CHATTER, HELP, NOTHING = ReplyKind.CHATTER, ReplyKind.HELP, ReplyKind.NOTHING
 QUESTION, SHORT, ANSWER = ReplyKind.QUESTION, ReplyKind.SHORT, ReplyKind.ANSWER
@@ -77,12 +77,6 @@ TABLE = [
 def test_what_a_dm_is(text: str, kind: ReplyKind) -> None:
     """Each DM text is classified as chatter, help, nothing, a question, short or an answer."""
     assert classify_reply(text) is kind
-
-
-@pytest.mark.parametrize(("text", "kind"), TABLE)
-def test_only_answers_read_as_answers(text: str, kind: ReplyKind) -> None:
-    """A top-level DM is kept as an answer only when it reads as one."""
-    assert reads_as_answer(text) is (kind is ANSWER)
 
 
 def test_in_the_thread_a_few_words_are_enough() -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from bot.coaching.classify import classify
 from bot.coaching.library import default_library
 from bot.coaching.models import (
     AbsentForWeeks,
@@ -18,10 +19,9 @@ from bot.coaching.models import (
 from bot.coaching.nudges import (
     WeeklyStats,
     build_weekly_stats,
-    find_reframe,
+    evaluate_rule,
     firing_nudges,
     pick_nudge,
-    rule_fires,
 )
 
 from ._support import (
@@ -88,7 +88,7 @@ def test_every_shipped_nudge_has_a_pattern_test() -> None:
 def test_nudge_fires_on_its_pattern(nudge_id: str) -> None:
     """The nudge's rule fires on a history showing its mistake, and pick_nudge returns it."""
     weeks = PATTERNS[nudge_id]()
-    assert rule_fires(LIB.nudge(nudge_id).rule, weeks, LIB)
+    assert evaluate_rule(LIB.nudge(nudge_id).rule, weeks, LIB).fires
     picked = pick_nudge(weeks, LIB)
     assert picked is not None and picked.id == nudge_id
     assert "{" not in picked.message and picked.message != LIB.nudge(nudge_id).message
@@ -97,7 +97,7 @@ def test_nudge_fires_on_its_pattern(nudge_id: str) -> None:
 @pytest.mark.parametrize("nudge_id", sorted(PATTERNS))
 def test_nudge_is_quiet_on_a_healthy_history(nudge_id: str) -> None:
     """The nudge's rule does not fire on balanced multiplier evidence."""
-    assert not rule_fires(LIB.nudge(nudge_id).rule, healthy_history(), LIB)
+    assert not evaluate_rule(LIB.nudge(nudge_id).rule, healthy_history(), LIB).fires
 
 
 def test_healthy_history_gets_no_nudge() -> None:
@@ -118,9 +118,9 @@ def test_rules_need_enough_history() -> None:
     """A rule over N weeks never fires for someone with fewer than N weeks of history."""
     weeks = _waiting_for_permission()
     rule = LIB.nudge("waiting-for-permission").rule
-    assert rule_fires(rule, weeks, LIB)
-    assert not rule_fires(rule, weeks[1:], LIB)
-    assert not rule_fires(rule, [], LIB)
+    assert evaluate_rule(rule, weeks, LIB).fires
+    assert not evaluate_rule(rule, weeks[1:], LIB).fires
+    assert not evaluate_rule(rule, [], LIB).fires
 
 
 def test_only_the_latest_weeks_count() -> None:
@@ -128,22 +128,24 @@ def test_only_the_latest_weeks_count() -> None:
     old = [week(0, {"cross_team": 5}, {"org": 5})]
     recent = [week(n, {"delivery": 2, "mentoring": 1}, {"team": 3}) for n in range(1, 4)]
     rule = LIB.nudge("no-cross-team-evidence").rule
-    assert rule_fires(rule, old + recent, LIB)
-    assert not rule_fires(rule, [*recent[:-1], week(3, {"cross_team": 1}, {"team": 1})], LIB)
+    assert evaluate_rule(rule, old + recent, LIB).fires
+    assert not evaluate_rule(
+        rule, [*recent[:-1], week(3, {"cross_team": 1}, {"team": 1})], LIB
+    ).fires
 
 
 def test_a_missing_week_counts_as_empty() -> None:
     """One gap inside the window is a week with no evidence, not a skipped week."""
     rule = AbsentForWeeks(weeks=3, dimensions=("cross_team",), min_entries=1)
     gap = [week(0, {"cross_team": 1}), week(2, {"delivery": 2}), week(3, {"delivery": 1})]
-    assert rule_fires(rule, gap, LIB)
+    assert evaluate_rule(rule, gap, LIB).fires
 
 
 def test_two_missing_weeks_are_time_away_and_skipped() -> None:
     """Two empty weeks in a row are a vacation: the window reaches past them."""
     rule = AbsentForWeeks(weeks=3, dimensions=("cross_team",), min_entries=1)
     holiday = [week(0, {"cross_team": 1}), week(3, {"delivery": 2}), week(4, {"delivery": 1})]
-    assert not rule_fires(rule, holiday, LIB)
+    assert not evaluate_rule(rule, holiday, LIB).fires
 
 
 def test_history_order_does_not_matter_but_duplicates_do() -> None:
@@ -185,34 +187,38 @@ def test_equal_priorities_resolve_in_file_order() -> None:
 def test_ratio_above_is_strict_and_needs_min_numerator() -> None:
     """ratio_above fires only above the ratio and only with enough numerator entries."""
     rule = RatioAbove(("delivery",), ("unblocking",), ratio=3, min_numerator=3, weeks=2)
-    assert rule_fires(rule, history(2, {"delivery": 2}), LIB)  # 4 > 3 × 0
-    assert not rule_fires(rule, history(2, {"delivery": 1}), LIB)  # 2 < min_numerator
-    assert not rule_fires(rule, history(2, {"delivery": 3, "unblocking": 1}), LIB)  # 6 = 3 × 2
-    assert rule_fires(rule, history(2, {"delivery": 4, "unblocking": 1}), LIB)  # 8 > 6
+    assert evaluate_rule(rule, history(2, {"delivery": 2}), LIB).fires  # 4 > 3 × 0
+    assert not evaluate_rule(rule, history(2, {"delivery": 1}), LIB).fires  # 2 < min_numerator
+    assert not evaluate_rule(
+        rule, history(2, {"delivery": 3, "unblocking": 1}), LIB
+    ).fires  # 6 = 3 × 2
+    assert evaluate_rule(rule, history(2, {"delivery": 4, "unblocking": 1}), LIB).fires  # 8 > 6
 
 
 def test_scope_share_below_uses_only_scoped_entries() -> None:
     """scope_share_below compares shares among entries that have a scope."""
     rule = ScopeShareBelow(("cross_team", "org"), share=0.25, weeks=2, min_entries=4)
-    assert rule_fires(rule, history(2, {}, {"team": 4}, entries=5), LIB)
+    assert evaluate_rule(rule, history(2, {}, {"team": 4}, entries=5), LIB).fires
     exactly = history(2, {}, {"team": 3, "org": 1}, entries=5)  # exactly 25 %
-    assert not rule_fires(rule, exactly, LIB)
-    assert not rule_fires(rule, history(2, {}, {"team": 1}, entries=5), LIB)  # too few scoped
+    assert not evaluate_rule(rule, exactly, LIB).fires
+    assert not evaluate_rule(
+        rule, history(2, {}, {"team": 1}, entries=5), LIB
+    ).fires  # too few scoped
 
 
 def test_written_artefacts_count_from_stats_or_dimension() -> None:
     """A written artefact is either counted by the caller or an entry in a writing dimension."""
     rule = NoWrittenArtefactForWeeks(weeks=2, min_entries=2)
-    assert rule_fires(rule, history(2, {"delivery": 2}), LIB)
-    assert not rule_fires(rule, history(2, {"delivery": 2}, written_artefacts=1), LIB)
-    assert not rule_fires(rule, history(2, {"delivery": 2, "writing": 1}), LIB)
+    assert evaluate_rule(rule, history(2, {"delivery": 2}), LIB).fires
+    assert not evaluate_rule(rule, history(2, {"delivery": 2}, written_artefacts=1), LIB).fires
+    assert not evaluate_rule(rule, history(2, {"delivery": 2, "writing": 1}), LIB).fires
 
 
 def test_absent_for_weeks_accepts_scopes() -> None:
     """absent_for_weeks counts entries in the listed scopes as well as dimensions."""
     rule = AbsentForWeeks(weeks=2, dimensions=("cross_team",), scopes=("org",), min_entries=2)
-    assert rule_fires(rule, history(2, {"delivery": 2}, {"team": 2}), LIB)
-    assert not rule_fires(rule, history(2, {"delivery": 2}, {"org": 1}), LIB)
+    assert evaluate_rule(rule, history(2, {"delivery": 2}, {"team": 2}), LIB).fires
+    assert not evaluate_rule(rule, history(2, {"delivery": 2}, {"org": 1}), LIB).fires
 
 
 # ── Weekly stats ─────────────────────────────────────────────────────────────────────────
@@ -280,7 +286,7 @@ def test_build_weekly_stats_counts_own_entries_and_kudos_apart() -> None:
 )
 def test_glue_work_gets_its_staff_reframe(text: str, reframe_id: str) -> None:
     """Text describing glue work is matched to the staff-level version of that work."""
-    reframe = find_reframe(text, LIB)
+    reframe = classify(text, LIB).reframe
     assert reframe is not None
     assert reframe.id == reframe_id
 
@@ -301,20 +307,20 @@ def test_reframe_table_from_seed_002_is_present() -> None:
 
 def test_staff_version_already_underway_gets_no_reframe() -> None:
     """An `unless` phrase (the staff version is happening) suppresses the reframe."""
-    assert find_reframe("Fixed a flaky test", LIB) is not None
-    assert find_reframe("Wrote a testing strategy to kill flaky tests org-wide", LIB) is None
-    assert find_reframe("Updated the docs and turned them into an RFC", LIB) is None
+    assert classify("Fixed a flaky test", LIB).reframe is not None
+    assert classify("Wrote a testing strategy to kill flaky tests org-wide", LIB).reframe is None
+    assert classify("Updated the docs and turned them into an RFC", LIB).reframe is None
 
 
 def test_no_reframe_for_work_that_is_not_glue() -> None:
     """Staff-shaped or unrelated text gets no reframe."""
-    assert find_reframe("Proposed a shared cache for three teams", LIB) is None
-    assert find_reframe("saved 30 minutes of build time", LIB) is None
-    assert find_reframe("", LIB) is None
+    assert classify("Proposed a shared cache for three teams", LIB).reframe is None
+    assert classify("saved 30 minutes of build time", LIB).reframe is None
+    assert classify("", LIB).reframe is None
 
 
 def test_more_specific_trigger_wins() -> None:
     """When glue triggers of two reframes appear, the longer phrase decides."""
-    reframe = find_reframe("ran the standup and took notes", LIB)
+    reframe = classify("ran the standup and took notes", LIB).reframe
     assert reframe is not None
     assert reframe.id == "meeting-to-working-group"

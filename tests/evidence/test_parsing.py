@@ -8,7 +8,6 @@ from bot.coaching.library import default_library
 from bot.evidence.parsing import (
     bare_names,
     form_choices,
-    leading_mention,
     leading_people,
     malformed_mentions,
     no_story,
@@ -44,14 +43,6 @@ def test_people_links_and_hashtag() -> None:
 def test_malformed_mentions(text: str, expected: list[str]) -> None:
     """Unresolved @names and broken <@…> are reported; real mentions, e-mail and broadcasts are not."""
     assert malformed_mentions(text) == expected
-
-
-def test_leading_mention() -> None:
-    """/kudos needs a mention first; the rest of the text follows it."""
-    assert leading_mention("<@UBOB|bob> great job") == ("UBOB", " great job")
-    assert leading_mention("  <@UBOB> x") == ("UBOB", " x")
-    assert leading_mention("great job <@UBOB>") is None
-    assert leading_mention("@bob great") is None
 
 
 # ── What a submitted form means (#hashtags and @names in its text) ───────────────────────

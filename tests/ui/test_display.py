@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ui.text import chunks, display, escape
+from bot.ui.text import display, escape, take_escaped
 from standin.blockkit_checks import broadcast_mentions
 
 MARKUP = [
@@ -24,6 +24,15 @@ slack_text = st.lists(st.one_of(st.text(max_size=30), st.sampled_from(MARKUP)), 
 _ALLOWED_ENTITY = re.compile(
     r"^<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|(?:https?://|mailto:)[^\s<>|]+(?:\|[^<>]*)?)>$"
 )
+
+
+def pieces(escaped: str, size: int) -> list[str]:
+    """Escaped text cut with take_escaped until nothing is left."""
+    parts: list[str] = []
+    while escaped:
+        part, escaped = take_escaped(escaped, size)
+        parts.append(part)
+    return parts
 
 
 def test_examples() -> None:
@@ -55,7 +64,7 @@ def test_display_is_safe_and_fits(text: str, limit: int) -> None:
 
 @given(st.text(max_size=12_000), st.integers(min_value=10, max_value=3000))
 def test_chunks_rebuild_the_escaped_text(text: str, size: int) -> None:
-    """Echo chunks are each within the size and join back to exactly the escaped text."""
-    parts = chunks(text, size)
+    """Echo pieces are each within the size and join back to exactly the escaped text."""
+    parts = pieces(escape(text), size)
     assert all(0 < len(p) <= size for p in parts)
     assert "".join(parts) == escape(text)

@@ -14,8 +14,9 @@ from bot.ui.blocks import (
     fit_message,
     section,
 )
-from bot.ui.text import chunks, display, safe, truncate
+from bot.ui.text import display, escape, safe, truncate
 from bot.ui.utf16 import utf16_len, utf16_prefix
+from tests.ui.test_display import pieces
 
 ROCKET = "🚀"
 
@@ -45,9 +46,9 @@ def test_2900_rockets_fit_a_3000_character_section(render) -> None:
 
 
 def test_chunks_count_units_and_lose_nothing() -> None:
-    """Echo chunks hold at most `size` units each and join back to the escaped text."""
+    """Echo pieces hold at most `size` units each and join back to the escaped text."""
     text = (ROCKET + "&<") * 1500
-    parts = chunks(text, 2990)
+    parts = pieces(escape(text), 2990)
     assert all(utf16_len(p) <= 2990 for p in parts)
     assert "".join(parts) == text.replace("&", "&amp;").replace("<", "&lt;")
 

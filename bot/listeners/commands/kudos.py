@@ -90,9 +90,8 @@ def handle_kudos(
         daily_cap=settings(context).kudos_daily_cap,
         now=utcnow(),
     )
-    refusals = [ui.KudosNotSent(r.who, r.reason, r.resolved) for r in outcome.refused]
     if not outcome.given:
-        reply(ui.kudos_refused(typed, refusals, cap=outcome.cap, brag=names.brag))
+        reply(ui.kudos_refused(typed, outcome.refused, cap=outcome.cap, brag=names.brag))
         return
     respond(
         **ui.kudos_given(
@@ -101,8 +100,8 @@ def handle_kudos(
             daily_left=outcome.daily_left,
         )
     )
-    if refusals:
-        respond(**ui.kudos_not_sent(refusals, cap=outcome.cap, brag=names.brag))
+    if outcome.refused:
+        respond(**ui.kudos_not_sent(outcome.refused, cap=outcome.cap, brag=names.brag))
     # Through the delivery core (pacing, Retry-After, the one error classification), at once:
     # the kudos is already on each log, so this DM is a notice, not a record to keep safe.
     slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")

@@ -70,11 +70,10 @@ def parse_answer_form(view: dict[str, Any], context: BoltContext) -> tuple[Answe
             check_text(text)
         except EvidenceTextError:
             errors["what"] = f"Keep it under {MAX_TEXT_LENGTH:,} characters, plain text."
-    for block, action in (("impact", "impact"),):
-        try:
-            check_text(str(_value(values, block, action).get("value") or ""))
-        except EvidenceTextError:
-            errors[block] = "That can't be stored; shorten it."
+    try:
+        check_text(str(_value(values, "impact", "impact").get("value") or ""))
+    except EvidenceTextError:
+        errors["impact"] = "That can't be stored; shorten it."
     people = tuple(
         str(p) for p in _value(values, "who", "people").get("selected_users") or [] if p
     )[:50]
