@@ -236,6 +236,9 @@ def run(args: argparse.Namespace) -> dict:
         "worker_summary": [out.strip() for out, _err in outputs],
         "completion_seconds": round(elapsed, 2),
         "first_to_last_message_seconds": round(last - first, 2),
+        # Start-up (imports, first claims) and wind-down, outside the paced sending.
+        "first_message_after_seconds": round(first - started, 2) if ok_calls else None,
+        "exit_after_last_message_seconds": round(started + elapsed - last, 2) if ok_calls else None,
         "messages_per_second": round(len(ok_calls) / elapsed, 1) if elapsed else None,
         "worker_cpu_seconds": round(worker_cpu, 1),  # all replicas together
         "worker_cpu_ms_per_message": round(worker_cpu / max(len(ok_calls), 1) * 1000, 2),
