@@ -248,6 +248,10 @@ def run(args: argparse.Namespace) -> dict:
         "messages_sent": len(ok_calls),
         "rows_sent": sent_rows,
         "http_429": sum(c.status == 429 for c in calls),
+        # Sends paced by a worker's own pacer because the shared budget was unreachable.
+        "budget_fallbacks": sum(
+            err.count("shared send budget unavailable") for _out, err in outputs
+        ),
         "http_429_percent": round(
             100 * sum(c.status == 429 for c in calls) / max(len(calls), 1), 2
         ),

@@ -10,7 +10,7 @@ RateLimiter, but each slot is taken by one atomic statement,
         SET next_at = GREATEST(next_at, now - catch-up, paused_until, not_before) + interval
     RETURNING next_at - interval          -- the slot this caller may send at
 
-committed at once, so no connection is held while the caller waits for its slot or calls the
+committed at once (autocommit), so no connection is held while the caller waits for its slot or calls the
 Web API (README, Operations). The row lock lasts one statement (about a millisecond); every
 replica's slots come from the same schedule, so their sum keeps to the configured rate. A 429
 moves the shared schedule past its Retry-After: every replica pauses, not just the one that
@@ -52,8 +52,9 @@ BUCKET = "chat.postMessage"
 # How far the shared schedule may fall behind and then catch up in a burst, in seconds (the
 # in-process pacer's CATCH_UP_SECONDS).
 CATCH_UP_SECONDS = 0.5
-# Connections the budget's own small pool may open: a slot takes one for a single statement.
-POOL_SIZE = 2
+# The budget's own pool: one connection, each slot one statement on it, the process's
+# sending threads taking turns (a thread lock, so none times out waiting for the pool).
+POOL_SIZE = 1
 
 
 class Pacing(Protocol):
@@ -78,7 +79,8 @@ class SharedBudget:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.engine = engine
+        # Each slot is one statement: autocommit spares the BEGIN and COMMIT round trips.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.interval = 60.0 / per_minute
         self.channel_gap = 1.0 / channel_per_second
         self.bucket = bucket
@@ -86,6 +88,9 @@ class SharedBudget:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        # The process's threads take slots one at a time (about a millisecond each), on one
+        # connection: a busy moment queues them here rather than timing out on the pool.
+        self._statement_lock = threading.Lock()
         self._channels: dict[tuple[str, str], float] = {}
         self._last_prune = 0.0
 
@@ -120,7 +125,8 @@ class SharedBudget:
         if channel is not None:
             with self._lock:
                 free_at = max(start, now) + self.channel_gap
-                self._channels[(key, channel)] = max(self._channels[(key, channel)], free_at)
+                held = self._channels.get((key, channel), 0.0)  # pruned meanwhile: 0
+                self._channels[(key, channel)] = max(held, free_at)
                 self._prune(now)
         return start
 
@@ -138,7 +144,7 @@ class SharedBudget:
             },
         )
         try:
-            with self.engine.begin() as connection:
+            with self._statement_lock, self.engine.connect() as connection:
                 connection.execute(statement)
         except SQLAlchemyError as error:
             logger.warning(
@@ -166,7 +172,7 @@ class SharedBudget:
                 + self.interval
             },
         ).returning(SendBudget.next_at)
-        with self.engine.begin() as connection:
+        with self._statement_lock, self.engine.connect() as connection:
             next_at = connection.execute(statement).scalar_one()
         return float(next_at) - self.interval
 
@@ -185,8 +191,8 @@ _budgets_lock = threading.Lock()
 def shared_budget(
     database_url: str, *, per_minute: float, channel_per_second: float, fallback: Pacing
 ) -> SharedBudget:
-    """The process-wide shared budget for this database and these limits, on a small pool of
-    its own (at most POOL_SIZE connections, each held for one statement)."""
+    """The process-wide shared budget for this database and these limits, on a pool of its
+    own (POOL_SIZE connection, held for one statement at a time)."""
     with _budgets_lock:
         key = (database_url, per_minute, channel_per_second)
         if key not in _budgets:
