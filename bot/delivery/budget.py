@@ -10,16 +10,20 @@ RateLimiter, but each slot is taken by one atomic statement,
         SET next_at = GREATEST(next_at, now - catch-up, paused_until, not_before) + interval
     RETURNING next_at - interval          -- the slot this caller may send at
 
-committed at once (autocommit), so no connection is held while the caller waits for its slot or calls the
-Web API (README, Operations). The row lock lasts one statement (about a millisecond); every
-replica's slots come from the same schedule, so their sum keeps to the configured rate. A 429
-moves the shared schedule past its Retry-After: every replica pauses, not just the one that
-was told.
+committed at once (autocommit), so no connection is held while the caller waits for its
+slot or calls the Web API (README, Operations). The row lock lasts one statement (a few
+milliseconds); every replica's slots come from the same schedule, so their sum keeps to the
+configured rate. A 429 moves the shared schedule past its Retry-After: every replica pauses,
+not just the one that was told. Each process takes its slots on one connection of its own,
+its sending threads taking turns (at 50 messages/s a statement every 20 ms).
 
 Times are wall-clock epoch seconds (`clock`, default time.time), since replicas on different
-machines share no monotonic clock; NTP keeps dynos within milliseconds, far inside the
-catch-up allowance. The per-channel spacing (one message per DM per second) stays per
-process: a DM's messages are claimed by one replica at a time.
+machines share no monotonic clock. A replica whose clock is off by s sends up to s early or
+late against the others, so a window may hold s' worth of extra messages: NTP keeps dynos
+within milliseconds of each other, small beside the 0.5 s catch-up allowance that the pace's
+margin under Slack's limit already covers. The per-channel
+spacing (one message per DM per second) stays per process: a DM's messages are claimed by
+one replica at a time.
 
 If the database cannot be reached for a slot, the process falls back to its own pacer for that
 send and logs it; delivery needs the database for its claims anyway.
