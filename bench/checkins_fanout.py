@@ -4,6 +4,7 @@
     python bench/checkins_fanout.py --unlimited          # no limits: the pipeline's messages/s
     python bench/checkins_fanout.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
     python bench/checkins_fanout.py --replicas 2 --users 10000 --database-url …  # scale-out
+    python bench/checkins_fanout.py --replicas 2 --workspaces 4 --per-minute 1000 …  # 4 teams
 
 The stand-in enforces Slack-like limits (sliding windows: per workspace per minute for
 chat.postMessage, and per channel per second) and answers 429 with Retry-After beyond them.
@@ -12,8 +13,13 @@ start to its exit and compared with the ideal, N / limit-per-minute (100 s for 5
 3,000/min). Every user must end up with exactly one check-in.
 
 With `--replicas N`, N workers start at once against the same database (as N worker dynos
-would), each pacing itself at the configured per-process send rate; completion runs until
-the last one exits, and 429s show how far their sum leans on Slack's limit.
+would); completion runs until the last one exits, and 429s show how far their sum leans on
+Slack's limit. On PostgreSQL the replicas share each workspace's send budget
+(bot/delivery/budget.py); on SQLite each paces itself.
+
+With `--workspaces K`, the users are dealt round-robin into K workspaces, each installed
+through multi-workspace (OAuth) mode with a bot token of its own; the stand-in's limits apply
+to each workspace, and the ideal is the largest workspace's users / limit-per-minute.
 """
 
 from __future__ import annotations
@@ -36,11 +42,14 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from slack_sdk.oauth.installation_store import Installation  # noqa: E402
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from bot.config import load_settings  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import CheckIn, User, Workspace  # noqa: E402
+from bot.slack.oauth import installation_store  # noqa: E402
 from bot.ui.checkins import METADATA_EVENT  # noqa: E402
 from standin.webapi import SlackStandIn  # noqa: E402
 
@@ -66,27 +75,76 @@ def prepare_database(url: str | None, workdir: Path) -> tuple[str, callable]:
     return scoped, drop
 
 
-def seed(database: Database, count: int) -> list[str]:
-    """A workspace and `count` opted-in users, all due at NOW (bulk insert)."""
-    ids = [f"U{i:06d}" for i in range(count)]
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "bench-client-secret"  # noqa: S105  (the stand-in's, throw-away)
+# A fixed Fernet key for the benchmark's throw-away installations (never used anywhere real).
+ENCRYPTION_KEY = "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE="
+
+
+def team_ids(workspaces: int) -> list[str]:
+    return [f"T{i + 1:04d}" for i in range(workspaces)]
+
+
+def seed(database: Database, count: int, workspaces: int) -> dict[str, str]:
+    """`workspaces` workspaces and `count` opted-in users dealt round-robin into them, all
+    due at NOW (bulk insert); each user's team."""
+    teams = team_ids(workspaces)
+    users = {f"U{i:06d}": teams[i % workspaces] for i in range(count)}
     with database.session() as session:
-        workspace = Workspace(team_id="T0001", name="Bench", settings={})
-        session.add(workspace)
+        rows = [Workspace(team_id=team, name=f"Bench {team}", settings={}) for team in teams]
+        session.add_all(rows)
         session.flush()
+        ids = {row.team_id: row.id for row in rows}
         session.execute(
             insert(User),
             [
                 {
-                    "workspace_id": workspace.id,
+                    "workspace_id": ids[team],
                     "slack_user_id": slack_id,
                     "tz": "UTC",
                     "checkins_enabled": True,
                     "next_checkin_at": NOW,
                 }
-                for slack_id in ids
+                for slack_id, team in users.items()
             ],
         )
-    return ids
+    return users
+
+
+def install(database: Database, standin: SlackStandIn, teams: list[str]) -> dict[str, str]:
+    """Multi-workspace mode: each team in the stand-in with a bot token of its own, and its
+    installation stored as the OAuth redirect would; the worker's settings."""
+    store = installation_store(
+        load_settings(
+            _env_file=None,
+            database_url=database.url,
+            slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+            token_encryption_key=ENCRYPTION_KEY,
+        ),
+        database,
+    )
+    for number, team in enumerate(teams):
+        token, bot_user = f"xoxb-bench-{team}", f"UBOT{number:04d}"
+        standin.add_team(team, f"Bench {team}", token, bot_user)
+        store.save(
+            Installation(
+                app_id=standin.app_id,
+                team_id=team,
+                team_name=f"Bench {team}",
+                bot_token=token,
+                bot_id=f"BBOT{number:04d}",
+                bot_user_id=bot_user,
+                bot_scopes="chat:write,commands,im:history,users:read",
+                user_id="UINSTALLER",
+                installed_at=time.time(),
+            )
+        )
+    return {
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "TOKEN_ENCRYPTION_KEY": ENCRYPTION_KEY,
+    }
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -94,12 +152,17 @@ def run(args: argparse.Namespace) -> dict:
     url, cleanup = prepare_database(args.database_url, workdir)
     database = Database(url)
     upgrade(database.engine)
-    ids = seed(database, args.users)
+    users = seed(database, args.users, args.workspaces)
     # slack_sdk's model validation in the stand-in costs it more CPU per message than the
     # worker spends; --no-sdk-validation keeps the stand-in's own Block Kit limit checks only.
     standin = SlackStandIn(sdk_validation=not args.no_sdk_validation).start()
-    for slack_id in ids:
-        standin.add_user(slack_id, name=slack_id.lower(), tz="UTC")
+    auth = (
+        install(database, standin, team_ids(args.workspaces))
+        if args.workspaces > 1
+        else {"SLACK_BOT_TOKEN": standin.bot_token}
+    )
+    for slack_id, team in users.items():
+        standin.add_user(slack_id, name=slack_id.lower(), tz="UTC", team_id=team)
     if not args.unlimited:
         standin.set_rate_limits(
             {"chat.postMessage": args.per_minute}, per_second_per_channel=args.per_channel
@@ -115,13 +178,14 @@ def run(args: argparse.Namespace) -> dict:
             "PYTHONPATH": str(ROOT),
             "DATABASE_URL": url,
             "SLACK_API_URL": standin.base_url,
-            "SLACK_BOT_TOKEN": standin.bot_token,
+            **auth,
             "SLACK_SEND_RATE_PER_MINUTE": str(send_rate),
             "SLACK_SEND_CHANNEL_PER_SECOND": "100" if args.unlimited else str(args.per_channel),
             "SLACK_SEND_THREADS": str(args.threads),
             "LOG_LEVEL": "WARNING",
         }
     )
+    load_before = [round(x, 2) for x in os.getloadavg()]
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
@@ -155,7 +219,8 @@ def run(args: argparse.Namespace) -> dict:
             select(text("count(*)")).select_from(CheckIn).where(CheckIn.status == "sent")
         )
     first, last = (ok_calls[0].received_at, ok_calls[-1].received_at) if ok_calls else (0, 0)
-    ideal = args.users / args.per_minute * 60
+    largest = max(Counter(users.values()).values())
+    ideal = largest / args.per_minute * 60
     result = {
         "users": args.users,
         "limits": "none"
@@ -166,18 +231,33 @@ def run(args: argparse.Namespace) -> dict:
         "standin_sdk_validation": not args.no_sdk_validation,
         "database": "postgresql" if args.database_url else "sqlite",
         "replicas": args.replicas,
+        "workspaces": args.workspaces,
         "worker_exit": max(replica.returncode for replica in replicas),
         "worker_summary": [out.strip() for out, _err in outputs],
         "completion_seconds": round(elapsed, 2),
         "first_to_last_message_seconds": round(last - first, 2),
+        # Start-up (imports, first claims) and wind-down, outside the paced sending.
+        "first_message_after_seconds": round(first - started, 2) if ok_calls else None,
+        "exit_after_last_message_seconds": round(started + elapsed - last, 2) if ok_calls else None,
         "messages_per_second": round(len(ok_calls) / elapsed, 1) if elapsed else None,
         "worker_cpu_seconds": round(worker_cpu, 1),  # all replicas together
         "worker_cpu_ms_per_message": round(worker_cpu / max(len(ok_calls), 1) * 1000, 2),
         "delivered_users": len(per_channel),
         "duplicates": sum(n - 1 for n in per_channel.values() if n > 1),
         "missing": args.users - len(per_channel),
+        "messages_sent": len(ok_calls),
         "rows_sent": sent_rows,
         "http_429": sum(c.status == 429 for c in calls),
+        # Sends paced by a worker's own pacer because the shared budget was unreachable.
+        "budget_fallbacks": sum(
+            err.count("shared send budget unavailable") for _out, err in outputs
+        ),
+        "http_429_percent": round(
+            100 * sum(c.status == 429 for c in calls) / max(len(calls), 1), 2
+        ),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
     }
@@ -206,6 +286,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8, help="SLACK_SEND_THREADS")
     parser.add_argument(
         "--replicas", type=int, default=1, help="workers started at once (default 1)"
+    )
+    parser.add_argument(
+        "--workspaces",
+        type=int,
+        default=1,
+        help="workspaces the users are dealt into (>1: multi-workspace OAuth mode)",
     )
     parser.add_argument("--unlimited", action="store_true", help="no limits at the stand-in")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -373,6 +374,19 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(SlackId)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SendBudget(Base):
+    """One workspace's sending schedule for one rate-limit class, shared by every worker
+    replica on PostgreSQL (bot/delivery/budget.py): the next free slot and any Retry-After
+    pause, as wall-clock epoch seconds."""
+
+    __tablename__ = "send_budgets"
+
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)
+    paused_until: Mapped[float] = mapped_column(Double)
 
 
 # Slack's OAuth installations, with the columns of slack_sdk's SQLAlchemy installation store

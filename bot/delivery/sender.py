@@ -1,9 +1,10 @@
 """Sending many messages within Slack's limits, and knowing what happened to each.
 
-- One pacing schedule per workspace, shared by every thread of the process (GCRA, the
-  "virtual scheduling" form of a token bucket): at most `rate_per_minute` messages per
-  minute, with a small catch-up tolerance so that thread scheduling jitter does not slow the
-  average rate. A 429 pauses the whole workspace for its Retry-After, not just one thread.
+- One pacing schedule per workspace (GCRA, the "virtual scheduling" form of a token bucket):
+  at most `rate_per_minute` messages per minute, with a small catch-up tolerance so that
+  thread scheduling jitter does not slow the average rate. A 429 pauses the whole workspace
+  for its Retry-After, not just one thread. On PostgreSQL the schedule is shared by every
+  worker replica (bot/delivery/budget.py); on SQLite (one worker) by the process's threads.
 - One slot per channel per `channel_per_second`, so a DM never gets two messages in a second.
 - 5xx answers and dropped connections are retried with bounded exponential backoff. They are
   *ambiguous* — Slack may have posted the message before failing — so before every retry the
@@ -26,10 +27,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
+from bot.delivery.budget import Pacing, shared_budget
 from bot.delivery.errors import Outcome, classify
 from bot.slack.client import build_web_client
 
-__all__ = ["Outcome", "RateLimiter", "Result", "Sender", "shared_limiter"]
+__all__ = ["Outcome", "RateLimiter", "Result", "Sender", "default_pacing", "shared_limiter"]
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +130,22 @@ def shared_limiter(per_minute: float, channel_per_second: float) -> RateLimiter:
         return _limiters[key]
 
 
+def default_pacing(settings: Settings) -> Pacing:
+    """The send budget for these settings: shared by every replica on PostgreSQL, the
+    process's own on SQLite."""
+    local = shared_limiter(
+        settings.slack_send_rate_per_minute, settings.slack_send_channel_per_second
+    )
+    if settings.database_url.startswith("sqlite"):
+        return local
+    return shared_budget(
+        settings.database_url,
+        per_minute=settings.slack_send_rate_per_minute,
+        channel_per_second=settings.slack_send_channel_per_second,
+        fallback=local,
+    )
+
+
 def _retry_after(error: SlackApiError) -> float:
     headers = error.response.headers or {}
     for name in ("Retry-After", "retry-after"):
@@ -149,13 +167,11 @@ class Sender:
         self,
         settings: Settings,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Pacing | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
-        self.limiter = limiter or shared_limiter(
-            settings.slack_send_rate_per_minute, settings.slack_send_channel_per_second
-        )
+        self.limiter = limiter or default_pacing(settings)
         self.max_retries = settings.slack_send_max_retries
         self.backoff = settings.slack_send_backoff_seconds
         self._sleep = sleep
