@@ -38,7 +38,7 @@ def kudos_shout_out(giver: str, recipients: Sequence[str], text: str) -> Payload
     """The public post a giver asked for: who gave kudos to whom, and their words."""
     who = _and_list([mention(r) for r in recipients])
     return message(
-        truncate(f"Kudos to {len(recipients)} from a teammate", 150),
+        f"{mention(giver)} gave kudos to {who}",
         section(f":raised_hands: {mention(giver)} gave kudos to {who}:\n{display(text, 2600)}"),
         context("Recorded on their evidence logs with Multiplier."),
     )

@@ -129,3 +129,19 @@ def test_nothing_to_share_or_nobody_to_share_with(running_app: RunningApp) -> No
     assert "Usage" in usage["text"]
     assert count(running_app, EvidenceShare) == 0
     assert running_app.standin.uploaded_files() == []
+
+
+def test_a_failed_send_is_said_and_recorded(running_app: RunningApp) -> None:
+    """bob's account is deactivated between the ask and the Send: alice is told, the share
+    is `failed`, no file was uploaded, and `evidence shares` lists only what was sent."""
+    brag(running_app, "Paired on the migration #mentoring", n=1)
+    confirm = _ask(running_app, "packet", n=2)
+    running_app.standin.fail_for_user("UBOB", "user_disabled")
+    click(running_app, confirm, "evidence_share_send")
+    failed = last_response(running_app, 3)
+    assert failed["text"].startswith("I couldn't send it to <@UBOB> (user_disabled)")
+    (share,) = _shares(running_app)
+    assert (share.status, share.error, share.sent_at) == ("failed", "user_disabled", None)
+    assert running_app.standin.uploaded_files() == []
+    listed = multiplier(running_app, "evidence shares", n=4)
+    assert listed["text"].startswith("You haven't shared anything yet.")
