@@ -278,6 +278,30 @@ class Kudos(_InWorkspace, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class EvidenceShare(_InWorkspace, Base):
+    """A summary or promotion packet the owner chose to send to a named person.
+
+    Written when the owner asks (`pending`), sent only when they press Send (`sending`,
+    then `sent` or `failed`), or `cancelled`. Goes with the owner on forget-me; the
+    recipient's id is cleared if the recipient uses forget-me.
+    """
+
+    __tablename__ = "evidence_shares"
+    __table_args__ = (Index("ix_evidence_shares_owner_created", "owner_id", "created_at"),)
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    recipient_slack_user_id: Mapped[str | None] = mapped_column(SlackId)
+    kind: Mapped[str] = mapped_column(String(16))  # summary | packet
+    period_label: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    filename: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class DigestChannel(_InWorkspace, Base):
     """A channel that receives the weekly team digest."""
 

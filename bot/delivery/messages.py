@@ -135,3 +135,33 @@ def upload_png(
     if not result.ok:
         logger.warning("chart upload failed: %s", result.error)
     return result.ok
+
+
+def upload_file(
+    slack: Slack,
+    *,
+    channel: str,
+    content: str,
+    filename: str,
+    title: str,
+    initial_comment: str,
+) -> None:
+    """Upload a text file in a channel (files upload v2: getUploadURLExternal, the upload,
+    completeUploadExternal), paced like a post; SendFailed when Slack says no."""
+    try:
+        result = slack.sender.call(
+            lambda: slack.client.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=filename,
+                title=title,
+                initial_comment=initial_comment,
+            ),
+            workspace=slack.workspace,
+            channel=channel,
+            retries=0,
+        )
+    except ValueError as error:  # slack_sdk refuses the arguments before calling
+        raise SendFailed(type(error).__name__, Outcome.REJECTED) from error
+    if not result.ok:
+        raise SendFailed.of(result)

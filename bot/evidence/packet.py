@@ -220,3 +220,55 @@ def people_in(entries: Sequence[PacketEntry]) -> list[str]:
         if item.kudos_from:
             seen.setdefault(item.kudos_from, None)
     return list(seen)
+
+
+SUMMARY_HIGHLIGHTS = 3
+
+
+def build_summary(
+    *,
+    entries: Sequence[PacketEntry],
+    library: CoachingLibrary,
+    period: Period,
+    owner_name: str,
+    workspace_name: str | None,
+    names: Mapping[str, str],
+    tz: str | None,
+    generated_at: datetime,
+) -> str:
+    """A period's summary as Markdown: the figures, then each dimension's count with its
+    latest few entries (shorter than the packet, for a manager or sponsor to skim)."""
+    own = [item.entry for item in entries if item.entry.source != "kudos"]
+    multiplier = {d.id for d in library.multiplier_dimensions}
+    people = {p for entry in own for p in entry.people}
+    broad = sum(1 for entry in own if entry.scope in ("cross_team", "org"))
+    counted = sum(1 for entry in own if entry.dimension in multiplier)
+    out = [
+        f"# Multiplier summary: {owner_name}",
+        "",
+        f"**Period:** {period.label} ({period.first_day.isoformat()} to "
+        f"{period.last_day.isoformat()})"
+        + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
+        "",
+        f"- Entries of their own: {len(own)}",
+        f"- Multiplier work: {counted}",
+        f"- People helped: {len(people)}",
+        f"- Across teams or org-wide: {broad}",
+        f"- Kudos received: {len(entries) - len(own)}",
+        "",
+        "## By dimension",
+        "",
+    ]
+    for dimension_id, group in _by_dimension(entries, library):
+        out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
+        latest = sorted(group, key=lambda item: item.entry.occurred_at, reverse=True)
+        for item in latest[:SUMMARY_HIGHLIGHTS]:
+            text = readable(item.entry.text, names).replace("\n", " ")
+            if len(text) > 200:
+                text = text[:199] + "…"
+            out.append(f"- **{_day(item.entry.occurred_at, tz)}** — {text}")
+        if len(group) > SUMMARY_HIGHLIGHTS:
+            out.append(f"- …and {len(group) - SUMMARY_HIGHLIGHTS} more")
+        out.append("")
+    out.append(f"_Sent from Multiplier on {_day(generated_at, tz)}._")
+    return "\n".join(out).rstrip() + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,10 @@ from slack_sdk.errors import SlackApiError
 from bot import clock
 from bot.coaching.library import CoachingLibrary, default_library
 from bot.config import Settings
+from bot.delivery.messages import SendFailed, Slack, open_dm, post_message, upload_file
+from bot.delivery.sender import Sender
 from bot.evidence import flows as evidence_flows
+from bot.evidence import share_flows
 from bot.privacy import flows as privacy_flows
 from bot.slack import directory
 from bot.slack.people import lookup_names, profile_or_none
@@ -158,3 +161,38 @@ def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> 
         return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
     except SlackApiError:
         return None
+
+
+def deliver_share(
+    client: WebClient, context: BoltContext
+) -> Callable[[str, privacy_flows.DmFile], None]:
+    """Upload a shared file in the recipient's DM with the bot, through the delivery core."""
+    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
+
+    def deliver(recipient_slack_id: str, file: privacy_flows.DmFile) -> None:
+        try:
+            channel = open_dm(slack, recipient_slack_id)
+            upload_file(
+                slack,
+                channel=channel,
+                content=file.content,
+                filename=file.filename,
+                title=file.title,
+                initial_comment=file.comment,
+            )
+        except SendFailed as failed:
+            raise share_flows.DeliveryFailed(failed.error) from failed
+
+    return deliver
+
+
+def post_in_channel(
+    client: WebClient, context: BoltContext, channel: str, payload: dict[str, Any]
+) -> str | None:
+    """Post a message in a channel through the delivery core; Slack's error, or None."""
+    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
+    try:
+        post_message(slack, channel=channel, **payload)
+    except SendFailed as failed:
+        return failed.error
+    return None

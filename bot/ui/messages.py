@@ -39,7 +39,7 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{names.brag} <what happened>` — log evidence now (`#unblocking`, `#writing`… set "
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
         f"• `{names.kudos} @someone [@someone-else …] <what they did>` — recognise peers; it "
-        "lands on each of their logs.",
+        "lands on each of their logs (end with `post in #channel` for a public shout-out).",
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
@@ -48,6 +48,8 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
         f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
         f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",
+        f"• `{m} evidence share @person summary|packet [period]` — send it to a manager or "
+        f"sponsor (you confirm first); `{m} evidence shares` — what you've shared.",
         f"• `{m} digest add #channel [weekly <day> <time> [tz]]`, `{m} digest list`, "
         f"`{m} digest remove #channel` — (admins) a weekly team digest in a channel.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",

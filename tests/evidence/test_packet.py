@@ -158,3 +158,35 @@ def test_kudos_from_a_former_colleague_is_still_kudos() -> None:
     )  # fmt: skip
     assert "  - Kudos from a former colleague" in markdown
     assert "kudos received: 1" in markdown
+
+
+def test_summary_gives_figures_and_the_latest_entries_per_dimension() -> None:
+    """The shared summary: the period's figures, then per dimension its count and its three
+    latest entries as typed (a kudos counted as received, not as their own)."""
+    period = parse_period("2026-Q3", now=NOW, tz="UTC")
+
+    def entry(n: int, dimension: str, source: str = "brag") -> EvidenceEntry:
+        return EvidenceEntry(
+            id=n, text=f"E{n} with <@UCAROL|carol> &amp; co", dimension=dimension, scope="org",
+            source=source, people=["UCAROL"] if source != "kudos" else ["UBOB"],
+            visibility="private", occurred_at=datetime(2026, 8, n, tzinfo=UTC),
+        )  # fmt: skip
+
+    items = [packet.PacketEntry(entry(n, "writing")) for n in range(1, 6)]
+    items.append(packet.PacketEntry(entry(9, "mentoring", "kudos"), kudos_from="UBOB"))
+    markdown = packet.build_summary(
+        entries=items, library=LIBRARY, period=period, owner_name="alice",
+        workspace_name="Acme", names={"UCAROL": "carol"}, tz="UTC", generated_at=NOW,
+    )  # fmt: skip
+    lines = markdown.splitlines()
+    assert lines[0] == "# Multiplier summary: alice"
+    assert "- Entries of their own: 5" in lines and "- Kudos received: 1" in lines
+    assert "- People helped: 1" in lines and "- Across teams or org-wide: 5" in lines
+    writing = lines.index(f"### {LIBRARY.dimension('writing').name} (5)")
+    assert lines[writing + 2 : writing + 6] == [
+        "- **2026-08-05** — E5 with @carol & co",
+        "- **2026-08-04** — E4 with @carol & co",
+        "- **2026-08-03** — E3 with @carol & co",
+        "- …and 2 more",
+    ]
+    assert f"### {LIBRARY.dimension('mentoring').name} (1)" in lines

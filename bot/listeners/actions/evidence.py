@@ -7,17 +7,27 @@ user, and anything that is not theirs is refused with nothing changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import clock
 from bot.coaching.library import CoachingLibrary
-from bot.evidence import filters, flows
-from bot.listeners.support import coaching_library, current_user, db, settings
+from bot.evidence import filters, flows, share_flows
+from bot.listeners.support import (
+    coaching_library,
+    current_user,
+    db,
+    deliver_share,
+    post_in_channel,
+    settings,
+)
 from bot.privacy import flows as privacy_flows
-from bot.slack.people import names_in
+from bot.slack.people import lookup_names, names_in
 from bot.ui import evidence as ui
+from bot.ui import sharing as share_ui
 
 
 def _value(action: dict[str, Any]) -> str:
@@ -157,6 +167,62 @@ def handle_forget_confirm(
         respond(**ui.forgotten(forgotten.deleted))
 
 
+def handle_share_send(
+    ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    """The owner confirmed a share: send the file to the person it names (once)."""
+    ack()
+    outcome = share_flows.send_share(
+        session=db(context),
+        owner=current_user(context),
+        share_id=_value(action),
+        library=coaching_library(context),
+        look_up_names=partial(lookup_names, client),
+        deliver=deliver_share(client, context),
+        now=clock.now(),
+    )
+    respond(**outcome.payload)
+
+
+def handle_share_cancel(
+    ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    respond(
+        **share_flows.cancel_share(
+            session=db(context), owner=current_user(context), share_id=_value(action)
+        )
+    )
+
+
+def handle_kudos_post(
+    ack: Ack, action: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    """The giver chose to post their kudos in the channel its text ended with."""
+    ack()
+    ids, _, channel_id = _value(action).partition("|")
+    shout = share_flows.kudos_shout_out(
+        session=db(context), giver=current_user(context), kudos_ids=ids
+    )
+    if shout is None or not channel_id:
+        respond(**share_ui.kudos_post_refused())
+        return
+    payload = share_ui.kudos_shout_out(shout.giver, shout.recipients, shout.text)
+    error = post_in_channel(client, context, channel_id, payload)
+    respond(
+        **(
+            share_ui.kudos_posted(channel_id, replace=True)
+            if error is None
+            else share_ui.kudos_not_posted(channel_id, error, replace=True)
+        )
+    )
+
+
+def handle_kudos_post_skip(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(**share_ui.kudos_not_offered())
+
+
 def handle_forget_cancel(ack: Ack, respond: Respond) -> None:
     ack()
     respond(**ui.notice("Nothing was deleted.", replace=True))
@@ -173,4 +239,8 @@ ACTIONS: dict[str, Callable[..., None]] = {
     ui.KUDOS_SHARE: handle_kudos_share,
     ui.FORGET_CONFIRM: handle_forget_confirm,
     ui.FORGET_CANCEL: handle_forget_cancel,
+    share_ui.KUDOS_POST: handle_kudos_post,
+    share_ui.KUDOS_POST_SKIP: handle_kudos_post_skip,
+    share_ui.SHARE_SEND: handle_share_send,
+    share_ui.SHARE_CANCEL: handle_share_cancel,
 }

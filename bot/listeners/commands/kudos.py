@@ -8,6 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.capture.kudos import split_channel_target
 from bot.db.base import utcnow
 from bot.delivery.messages import SendFailed, Slack, post_message
 from bot.delivery.sender import Sender
@@ -19,11 +20,13 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
+    post_in_channel,
     respond_all,
     settings,
 )
 from bot.ui import evidence as ui
 from bot.ui import messages
+from bot.ui import sharing as sharing_ui
 
 
 def _profile(client: WebClient, slack_id: str) -> dict[str, Any] | None:
@@ -47,6 +50,15 @@ def handle_kudos(
     ack()
     typed = command.get("text") or ""
     names = command_names(context)
+    # `… in #team`: Slack links a channel it knows (<#C…|team>); an unlinked "#team" is no
+    # channel (or a hashtag), and text that only ends in a channel is kept whole.
+    target = split_channel_target(typed)
+    channel_id = offered = None
+    if target.channel is not None and target.channel.id:
+        if target.channel.explicit:  # "post in #team", "— in #team": post at once
+            typed, channel_id = target.text, target.channel.id
+        else:  # "fixed the test in #team" may be the story: keep it whole, and ask
+            offered = target.channel.id
 
     def reply(messages: list[dict[str, Any]]) -> None:
         respond_all(respond, messages, client=client, user_id=context.user_id)
@@ -114,3 +126,32 @@ def handle_kudos(
             undelivered.append(given.recipient.slack_user_id)
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))
+    _public(respond, client, context, outcome, named.rest.strip(), channel_id, offered)
+
+
+def _public(
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    outcome: flows.KudosOutcome,
+    text: str,
+    channel_id: str | None,
+    offered: str | None,
+) -> None:
+    """The giver asked to post in a channel: the shout-out (or why not); a text that only
+    ends in a channel: the offer to post there."""
+    giver = context.user_id or ""
+    if channel_id is not None:
+        shout = sharing_ui.kudos_shout_out(
+            giver, [g.recipient.slack_user_id for g in outcome.given], text
+        )
+        error = post_in_channel(client, context, channel_id, shout)
+        respond(
+            **(
+                sharing_ui.kudos_posted(channel_id)
+                if error is None
+                else sharing_ui.kudos_not_posted(channel_id, error)
+            )
+        )
+    elif offered is not None:
+        respond(**sharing_ui.kudos_offer_post([g.kudos.id for g in outcome.given], offered))
