@@ -2,7 +2,7 @@
 person, listed in `evidence shares` and the JSON export, deleted with the owner
 
 Revision ID: 9a3c5e7b2d41
-Revises: 4e8a2c6d1b57
+Revises: 8a4f2c6e1b57
 Create Date: 2026-12-07 04:00:00+00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9a3c5e7b2d41"
-down_revision: str | Sequence[str] | None = "4e8a2c6d1b57"
+down_revision: str | Sequence[str] | None = "8a4f2c6e1b57"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
