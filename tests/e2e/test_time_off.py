@@ -113,7 +113,11 @@ def test_the_summary_of_an_away_week_has_no_critique(
     week of 16 Nov: Dan's summary of that week has the nudge; Alice, on vacation, has none."""
     database, standin = running_app.database, running_app.standin
     add_users(
-        database, ["UALICE", "UDAN"], now=SUNDAY_15 - timedelta(days=1), tz=NEW_YORK, standin=standin
+        database,
+        ["UALICE", "UDAN"],
+        now=SUNDAY_15 - timedelta(days=1),
+        tz=NEW_YORK,
+        standin=standin,
     )
     with database.session() as session:
         for slack_id in ("UALICE", "UDAN"):
