@@ -214,3 +214,18 @@ def test_no_reminder_on_a_public_holiday(running_app: RunningApp, move_clock: Mo
         )
     with database.session() as session:
         assert session.scalars(select(ReminderPost)).all() == []
+
+
+def test_the_workspace_calendar_applies_unless_the_person_chose_none(
+    running_app: RunningApp,
+) -> None:
+    """HOLIDAY_CALENDAR=US: Alice (no choice) has Christmas off; Dan chose "none"."""
+    database, standin = running_app.database, running_app.standin
+    add_users(database, ["UALICE", "UDAN"], now=utc(2026, 12, 21, 14), tz=NEW_YORK, standin=standin)
+    with database.session() as session:
+        dan = session.scalars(select(User).where(User.slack_user_id == "UDAN")).one()
+        dan.holiday_calendar = timeoff.NO_CALENDAR
+    christmas = utc(2026, 12, 25, 20)
+    dispatcher(standin, database, holiday_calendar="US").run(christmas)
+    assert checkin_messages(standin, "UALICE") == []
+    assert len(checkin_messages(standin, "UDAN")) == 1
