@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.capture.timeoff import AwayRules
 
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///multiplier.db"
@@ -107,6 +110,13 @@ class Settings(BaseSettings):
     summary_day: str = "monday"
     summary_time: str = "09:00"
     summary_grace_hours: int = Field(default=48, ge=1, le=144)
+    # Time off (bot/capture/timeoff.py): a Slack status with one of these words or emoji
+    # (comma-separated; unset keeps the built-in lists) makes its person away, and the
+    # public holidays of this calendar ("US", "DE-BY"; a person may choose their own in
+    # /multiplier settings) are away days for everyone who has not chosen one.
+    away_status_words: str | None = None
+    away_status_emoji: str | None = None
+    holiday_calendar: str | None = None
     # Team digests show aggregates only when at least this many people took part.
     digest_min_group_size: int = Field(default=3, ge=1, le=1000)
     # A digest missed during downtime is still posted within this many hours of its slot.
@@ -156,6 +166,33 @@ class Settings(BaseSettings):
         if day is None:
             raise ValueError("must be a day of the week such as monday")
         return day_name(day).lower()
+
+    @field_validator("holiday_calendar")
+    @classmethod
+    def _known_calendar(cls, value: str | None) -> str | None:
+        from bot.capture.timeoff import NO_CALENDAR, holiday_calendar
+
+        if value is None or not value.strip() or value.strip().lower() == NO_CALENDAR:
+            return None
+        return holiday_calendar(value).code  # UnknownCalendar (a ValueError) lists choices
+
+    @field_validator("away_status_words", "away_status_emoji")
+    @classmethod
+    def _usable_away_rules(cls, value: str | None, info: ValidationInfo) -> str | None:
+        from bot.capture.timeoff import AwayRules
+
+        if value is not None:  # AwayRulesError (a ValueError) says which entry and why
+            if info.field_name == "away_status_words":
+                AwayRules.parse(words=value)
+            else:
+                AwayRules.parse(emoji=value)
+        return value
+
+    def away_rules(self) -> AwayRules:
+        """The words and emoji of a Slack status that mean "away" (AWAY_STATUS_WORDS/EMOJI)."""
+        from bot.capture.timeoff import AwayRules
+
+        return AwayRules.parse(self.away_status_words, self.away_status_emoji)
 
     @field_validator("summary_time")
     @classmethod

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.capture.timeoff import DEFAULT_AWAY_WORDS
 from bot.config import SLACK_API_URL, SettingsError, load_settings
 from tests.support.process import run_cli
 
@@ -51,6 +52,9 @@ def test_heroku_postgres_url_is_normalised() -> None:
         ("port", "not-a-port", "PORT"),
         ("slack_api_url", "ftp://nope", "SLACK_API_URL"),
         ("log_level", "LOUD", "LOG_LEVEL"),
+        ("holiday_calendar", "Narnia", "HOLIDAY_CALENDAR"),
+        ("away_status_words", "vacation, ???", "AWAY_STATUS_WORDS"),
+        ("away_status_emoji", "palm_tree, not an emoji!", "AWAY_STATUS_EMOJI"),
     ],
 )
 def test_invalid_value_names_the_variable(field: str, value: str, variable: str) -> None:
@@ -91,3 +95,22 @@ def test_invalid_port_in_environment_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("multiplier: PORT is invalid")
     assert "Traceback" not in result.stderr
+
+
+def test_time_off_settings_are_normalised() -> None:
+    """HOLIDAY_CALENDAR is kept as its code ("none" or empty: no calendar); the away words
+    and emoji replace the built-in lists."""
+    settings = load_settings(
+        _env_file=None,
+        holiday_calendar="us-ca",
+        away_status_words="Vacationing, OOO",
+        away_status_emoji=":palm_tree:, 🤒",
+    )
+    assert settings.holiday_calendar == "US-CA"
+    rules = settings.away_rules()
+    assert (rules.words, rules.emoji) == (
+        ("vacationing", "ooo"),
+        ("palm_tree", "face_with_thermometer"),
+    )
+    assert load_settings(_env_file=None, holiday_calendar="none").holiday_calendar is None
+    assert load_settings(_env_file=None).away_rules().words == DEFAULT_AWAY_WORDS

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -408,6 +409,44 @@ def holiday_calendar(code: str) -> HolidayCalendar:
     return HolidayCalendar(country, subdivision)
 
 
+# Shown as examples when a typed calendar is not a country code.
+_EXAMPLE_COUNTRIES = ("US", "GB", "DE", "FR", "IN", "BR", "CA", "AU")
+# A short message names at most this many choices (a form field has little room).
+_SHORT_CHOICES = 8
+
+
+def calendar_problem(code: str) -> str | None:
+    """A short message (for a form field) when a typed calendar is unknown, else None.
+
+    Empty and "none" are fine: the workspace default, and no public holidays.
+    """
+    cleaned = code.strip()
+    if not cleaned or cleaned.lower() == NO_CALENDAR:
+        return None
+    try:
+        holiday_calendar(cleaned)
+    except UnknownCalendar as error:
+        if error.choices and error.choices[0] in _countries() and "-" in error.choices[-1]:
+            shown = ", ".join(error.choices[1 : 1 + _SHORT_CHOICES])
+            more = len(error.choices) - 1 - _SHORT_CHOICES
+            region = _CODE_SEPARATOR.sub("-", cleaned).partition("-")[2]
+            name = HolidayCalendar(error.choices[0]).name
+            return (
+                f"{name} has no region {region!r}: use {error.choices[0]} for the whole country,"
+                f" or a region such as {shown}" + (f" ({more} more)." if more > 0 else ".")
+            )
+        if error.choices and error.choices[0] in _countries() and len(error.choices) == 1:
+            return (
+                f"{HolidayCalendar(error.choices[0]).name} has no regions: use {error.choices[0]}."
+            )
+        return (
+            f"{cleaned!r} is not a holiday calendar. Type a country code such as"
+            f" {', '.join(_EXAMPLE_COUNTRIES)}, optionally with a region (US-CA, DE-BY),"
+            f' or "{NO_CALENDAR}" for no public holidays.'
+        )
+    return None
+
+
 def _find_subdivision(country: str, typed: str) -> str | None:
     wanted = typed.casefold()
     for sub in _countries()[country]:
@@ -489,12 +528,37 @@ def span_from_status(status: AwayStatus, *, seen_at: datetime) -> AwaySpan | Non
     return AwaySpan(seen_at, status.until, status.why)
 
 
+def next_span(kept: AwaySpan | None, status: AwayStatus, *, now: datetime) -> AwaySpan | None:
+    """The span to keep after seeing a status at `now`, given the one kept so far.
+
+    Away: the kept span goes on (its start stays, its end and reason are the status's) when
+    it still holds at `now`, else a new one starts now. Not away: a kept span that still
+    holds ends now; an ended one stays as it was (the last time away, for the weeks before).
+    """
+    if status.away:
+        if kept is not None and kept.covers(now):
+            return AwaySpan(kept.start, status.until, status.why)
+        return AwaySpan(now, status.until, status.why)
+    if kept is not None and kept.covers(now):
+        return AwaySpan(kept.start, now, kept.why)
+    return kept
+
+
 @dataclass(frozen=True)
 class TimeOff:
     """What, besides work days and pauses, makes a person away: a calendar and status spans."""
 
     calendar: HolidayCalendar | None = None
     spans: tuple[AwaySpan, ...] = ()
+
+    @classmethod
+    def of(cls, user: Any, default_calendar: str | None = None) -> TimeOff:
+        """A person's time off as stored (a `bot.db.models.User` or anything shaped like it):
+        their calendar or the workspace default, and the away span their status last gave."""
+        spans: tuple[AwaySpan, ...] = ()
+        if user.away_from is not None:
+            spans = (AwaySpan(user.away_from, user.away_until, user.away_why or "away"),)
+        return cls(calendar_for(user.holiday_calendar, default_calendar), spans)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, lazyload
 
+from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.checkins.service import SEND_FAILURE_PREFIX
@@ -254,8 +255,14 @@ def claim(
     owner: str,
     after_id: int = 0,
     limit: int = 100,
+    default_calendar: str | None = None,
 ) -> Claimed:
-    """Claim up to `limit` sendable rows with id > after_id; quiet hours defer, not skip."""
+    """Claim up to `limit` sendable rows with id > after_id; quiet hours defer, not skip.
+
+    A check-in due while its person is away (a public holiday on their calendar, or a Slack
+    status saying away: `bot.capture.timeoff`) is cancelled, like one due in a pause: the
+    week it asks about is then one coaching neither critiques nor counts against a streak.
+    """
     query = skip_locked(
         select(CheckIn, User, Workspace.team_id, Workspace.active)
         .join(User, User.id == CheckIn.user_id)
@@ -287,6 +294,7 @@ def claim(
             and workspace_active
             and prefs.active
             and not schedule.is_paused(prefs, local_today)
+            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), due) is None
         )
         late = due + grace < now
         check_only = late or not wanted

@@ -148,6 +148,7 @@ class Dispatcher:
                 owner=self.owner,
                 after_id=cursor.after_id,
                 limit=CLAIM_BATCH,
+                default_calendar=self.settings.holiday_calendar,
             )
         if not claimed.seen:
             return [] if cursor.more_due else None

@@ -224,6 +224,7 @@ def settings_form(user: User) -> ui.SettingsForm:
         paused_until=user.paused_until,
         tz=user.tz,
         workdays=schedule.workday_list(schedule.valid_workdays(user.workdays)),
+        holiday_calendar=user.holiday_calendar or "",
     )
 
 

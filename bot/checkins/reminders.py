@@ -1,4 +1,5 @@
-"""At most one reminder per check-in: only if unanswered, never in quiet hours or on a weekend.
+"""At most one reminder per check-in: only if unanswered, never in quiet hours, on a weekend
+or while the person is away (a public holiday, an away Slack status).
 
 A reminder is due `checkin_reminder_hours` after the check-in's slot (or after its snooze
 ended) — past quiet hours, and when that falls on the person's weekend, at the same local
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from bot import clock
+from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.config import Settings
@@ -50,7 +52,13 @@ class RemindReport(outbox.Tally):
 
 
 def _queue_batch(
-    session: Session, *, now: datetime, delay: timedelta, grace: timedelta, after_id: int
+    session: Session,
+    *,
+    now: datetime,
+    delay: timedelta,
+    grace: timedelta,
+    after_id: int,
+    default_calendar: str | None = None,
 ) -> tuple[int, int, int]:
     """Queue the due reminders of check-ins with id > after_id: (rows seen, last id, deferred)."""
     query = skip_locked(
@@ -87,6 +95,8 @@ def _queue_batch(
             and workspace_active
             and prefs.active
             and not schedule.is_paused(prefs, local_today)
+            # Away now (a public holiday, an away status): no reminder, none later either.
+            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now) is None
         ):
             continue
         if not schedule.may_remind(prefs, now):
@@ -134,7 +144,12 @@ def send_reminders(
     while seen == BATCH:
         with database.session() as session:
             seen, after_id, deferred = _queue_batch(
-                session, now=now, delay=delay, grace=grace, after_id=after_id
+                session,
+                now=now,
+                delay=delay,
+                grace=grace,
+                after_id=after_id,
+                default_calendar=settings.holiday_calendar,
             )
         report.deferred += deferred
     REMINDERS.run(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
 from bot.db.base import rowcount
@@ -225,6 +227,9 @@ class NewPreferences:
     paused_until: date | None
     # Work-day mask (Monday is bit 0); None keeps the stored one.
     workdays: int | None = None
+    # Public-holiday calendar as typed ("US-CA", "none", "" for the workspace's); None keeps
+    # the stored one (a form opened before the field existed).
+    holiday_calendar: str | None = None
 
 
 def validate(prefs: NewPreferences, *, today: date) -> dict[str, str]:
@@ -253,6 +258,9 @@ def validate(prefs: NewPreferences, *, today: date) -> dict[str, str]:
             errors["pause_until"] = "Pick a date after today, or leave it empty."
         elif prefs.paused_until > today + timedelta(days=MAX_PAUSE_DAYS):
             errors["pause_until"] = "A pause can last up to a year."
+    problem = timeoff.calendar_problem(prefs.holiday_calendar or "")
+    if problem is not None:
+        errors["holiday_calendar"] = problem
     return errors
 
 
@@ -275,6 +283,8 @@ def update_preferences(
     user.paused_until = prefs.paused_until
     if prefs.workdays is not None:
         user.workdays = prefs.workdays
+    if prefs.holiday_calendar is not None:
+        choose_calendar(user=user, code=prefs.holiday_calendar)
     if not user.checkins_enabled or prefs.paused_until is not None:
         _cancel_unsent(session, user)
     if user.checkins_enabled:
@@ -288,6 +298,56 @@ def timezone_changed(*, session: Session, user: User, now: datetime) -> None:
     """Re-plan after the user's Slack time zone changed."""
     if user.checkins_enabled:
         reschedule(session=session, user=user, now=now)
+
+
+# ── Time off ────────────────────────────────────────────────────────────────────────────
+
+
+def status_seen(
+    *, user: User, profile: Mapping[str, Any], now: datetime, rules: timeoff.AwayRules
+) -> None:
+    """Keep the away span a Slack user object's status gives (users.info, user_change).
+
+    Only the status is read: `profile.status_text`, `status_emoji`, `status_expiration`.
+    """
+    inner = profile.get("profile")
+    if not isinstance(inner, Mapping):
+        return
+    status = timeoff.status_away(
+        _text(inner.get("status_text")),
+        _text(inner.get("status_emoji")),
+        _number(inner.get("status_expiration")),
+        now=now,
+        zone=schedule.zone_for(user.tz),
+        rules=rules,
+    )
+    kept = timeoff.TimeOff.of(user).spans
+    span = timeoff.next_span(kept[0] if kept else None, status, now=now)
+    if span is not None:
+        user.away_from, user.away_until, user.away_why = span.start, span.end, span.why[:255]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def choose_calendar(*, user: User, code: str) -> timeoff.HolidayCalendar | None:
+    """Set the person's public-holiday calendar: a code, "none" (no holidays), or empty (the
+    workspace default). Raises `timeoff.UnknownCalendar` with the choices for a bad code."""
+    cleaned = code.strip()
+    if not cleaned:
+        user.holiday_calendar = None
+        return None
+    if cleaned.lower() == timeoff.NO_CALENDAR:
+        user.holiday_calendar = timeoff.NO_CALENDAR
+        return None
+    calendar = timeoff.holiday_calendar(cleaned)
+    user.holiday_calendar = calendar.code
+    return calendar
 
 
 # ── Ownership ───────────────────────────────────────────────────────────────────────────

@@ -102,6 +102,13 @@ class User(_InWorkspace, Base):
     workdays: Mapped[int] = mapped_column(
         SmallInteger, default=MONDAY_TO_FRIDAY, server_default=str(MONDAY_TO_FRIDAY)
     )
+    # Time off (bot/capture/timeoff.py): the public-holiday calendar the person chose ("US",
+    # "DE-BY", "none"; unset: the workspace's HOLIDAY_CALENDAR), and the last time their Slack
+    # status said away, from when it was seen until it expired or was cleared (no end: open).
+    holiday_calendar: Mapped[str | None] = mapped_column(String(32))
+    away_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    away_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    away_why: Mapped[str | None] = mapped_column(String(255))
     summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # The next check-in slot in UTC, precomputed so "who is due" is one indexed range query.
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,12 +22,24 @@ def set_weekly_summary(*, session: Session, user: User, enabled: bool) -> None:
 
 
 def summary_now(
-    *, session: Session, user: User, library: CoachingLibrary, now: datetime, last: bool
+    *,
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    now: datetime,
+    last: bool,
+    default_calendar: str | None = None,
 ) -> metrics.MultiplierSummary:
-    """This week so far, or the week that ended (`last`), in the person's time zone."""
+    """This week so far, or the week that ended (`last`), in the person's time zone
+    (`default_calendar`: the workspace's public holidays, for people who chose none)."""
     week = summaries.previous_week(user, now) if last else summaries.current_week(user, now)
     summary = summaries.build_summary(
-        session=session, user=user, week=week, library=library, in_progress=not last
+        session=session,
+        user=user,
+        week=week,
+        library=library,
+        in_progress=not last,
+        default_calendar=default_calendar,
     )
     session.commit()
     return summary

@@ -144,6 +144,7 @@ def _deliver(
         user=user,
         week=week,
         library=library,
+        default_calendar=ctx.settings.holiday_calendar,
         recently_shown_nudges=service.recent_nudges(
             session=session, user=user, before_key=post.period_key
         ),

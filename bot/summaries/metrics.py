@@ -62,8 +62,9 @@ class Activity:
     teams_of: Mapping[str, Iterable[str]] = field(default_factory=dict)
     # The person's own teams: helping a teammate reaches no other team.
     own_teams: frozenset[str] = frozenset()
-    # Mondays of the weeks whose check-in the person skipped or paused (coaching does not
-    # critique a paused week with nothing logged, nor count it).
+    # Mondays of the weeks whose check-in the person skipped or paused, or that they were
+    # away for (bot/capture/timeoff.py): coaching does not critique such a week with nothing
+    # logged, nor count it, and it neither breaks nor extends a streak.
     paused_weeks: frozenset[date] = frozenset()
 
 
@@ -342,8 +343,14 @@ def summarise(
     trend_metrics = per_week[complete - 1] if trend_week is not None else None
     earlier = min(TRAILING_PERIODS, known_complete - 1)
     trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
-    flags = active_weeks(instants, streak_weeks)
-    run = streak(flags, current_in_progress=in_progress)
+    # A paused or away week with nothing in it neither breaks the streak nor extends it.
+    every_week = active_weeks(instants, streak_weeks)
+    flags = [
+        flag
+        for flag, week in zip(every_week, streak_weeks, strict=True)
+        if flag or week.monday not in activity.paused_weeks
+    ]
+    run = streak(flags, current_in_progress=in_progress and len(flags) == len(every_week))
     nudge_history = [
         stats.stats(week.monday, paused=week.monday in activity.paused_weeks)
         for stats, week in zip(

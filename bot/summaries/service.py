@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
@@ -172,7 +173,9 @@ _TEAMS_OF = (
 )
 
 
-def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metrics.Activity:
+def load_activity(
+    *, session: Session, user: User, weeks: SummaryWeeks, default_calendar: str | None = None
+) -> metrics.Activity:
     """A person's rows for a summary, in a fixed number of statements."""
     window_start, end = weeks.window[0].start, weeks.week.end
     this_week_start = weeks.week.start
@@ -229,6 +232,15 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         instants.append(at)
     if user.paused_until is not None and user.paused_until > weeks.week.monday:
         paused.add(weeks.week.monday)  # paused now: the week being summarised included
+    # Away weeks (every work day a public holiday or under an away status): paused too.
+    paused.update(
+        timeoff.away_weeks(
+            prefs,
+            timeoff.TimeOff.of(user, default_calendar),
+            weeks.streak[0].monday,
+            weeks.week.monday,
+        )
+    )
     kudos_given = [
         _aware(at)
         for at in session.scalars(
@@ -275,10 +287,14 @@ def build_summary(
     library: CoachingLibrary,
     in_progress: bool = False,
     recently_shown_nudges: tuple[ShownNudge, ...] = (),
+    default_calendar: str | None = None,
 ) -> metrics.MultiplierSummary:
-    """The summary of one of the person's weeks."""
+    """The summary of one of the person's weeks (`default_calendar`: the workspace's
+    public-holiday calendar, for people who chose none)."""
     weeks = weeks_for(week, user.tz, library)
-    activity = load_activity(session=session, user=user, weeks=weeks)
+    activity = load_activity(
+        session=session, user=user, weeks=weeks, default_calendar=default_calendar
+    )
     return metrics.summarise(
         activity,
         weeks=weeks.window,

@@ -568,6 +568,8 @@ class SettingsForm:
     paused_until: date | None
     tz: str
     workdays: Sequence[int] = (0, 1, 2, 3, 4)
+    # The public-holiday calendar the person chose ("US-CA", "none"); empty: the workspace's.
+    holiday_calendar: str = ""
 
 
 CADENCE_OPTIONS = (
@@ -649,6 +651,23 @@ def settings_modal(form: SettingsForm) -> Payload:
             pause,
             optional=True,
             hint="No check-ins before this date. Leave empty to keep them coming.",
+        )
+    )
+    calendar = element(
+        "plain_text_input",
+        "holiday_calendar",
+        max_length=32,
+        placeholder="US, US-CA, GB, DE-BY… or none",
+        initial_value=form.holiday_calendar or None,
+    )
+    blocks.append(
+        input_block(
+            "holiday_calendar",
+            "Public holidays",
+            calendar,
+            optional=True,
+            hint="No check-in or reminder on a public holiday of this calendar (a country code,"
+            " optionally with a region). Empty: your workspace's; none: no holidays.",
         )
     )
     blocks.append(context(f"Times are in your Slack time zone, {safe(form.tz, 64)}."))

@@ -8,17 +8,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.capture.timeoff import AwayRules
 from bot.checkins import service as checkins
 from bot.db.models import User
 from bot.workspaces import service as workspaces
 
 
 def profile_changed(
-    *, session: Session, team_id: str, profile: dict[str, Any], now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    profile: dict[str, Any],
+    now: datetime,
+    away_rules: AwayRules | None = None,
 ) -> None:
     """Take a changed Slack profile (user_change) for a member of the workspace `team_id`:
-    time zone, admin flag, deactivation. A new zone moves the next check-in; someone
-    reactivated gets check-ins again."""
+    time zone, admin flag, deactivation, and (with `away_rules`) whether their status says
+    they are away. A new zone moves the next check-in; someone reactivated gets check-ins
+    again."""
     workspace = workspaces.get_workspace(session=session, team_id=team_id)
     user = (
         workspaces.get_user(
@@ -32,6 +39,8 @@ def profile_changed(
     if user is not None:
         if not profile.get("deleted"):
             checkins.revive(user, deactivated_too=True)
+        if away_rules is not None:
+            checkins.status_seen(user=user, profile=profile, now=now, rules=away_rules)
         if (user.tz, user.active) != before:
             checkins.timezone_changed(session=session, user=user, now=now)
     session.commit()

@@ -24,9 +24,11 @@ from bot.capture.timeoff import (
     back_on,
     calendar_choices,
     calendar_for,
+    calendar_problem,
     holiday_calendar,
     is_away_day,
     is_away_week,
+    next_span,
     public_holiday,
     span_from_status,
     status_away,
@@ -519,3 +521,63 @@ def test_away_weeks_cover_the_weeks_the_period_touches() -> None:
         date(2026, 12, 14),
     ]
     assert away_weeks(BERLIN, TimeOff(), date(2026, 1, 1), date(2026, 12, 31)) == []
+
+
+# ── Keeping the span a status gives, and the form's short calendar message ────────────────
+
+
+def test_next_span_starts_extends_and_ends_with_the_status() -> None:
+    """Away: a new span from now (or the open one goes on, its end the status's); cleared: the
+    open span ends now; an ended span is kept as the last time away."""
+    later = NOW + timedelta(days=2)
+    vacation = AwayStatus(True, later, 'status says "vacation"')
+    started = next_span(None, vacation, now=NOW)
+    assert started == AwaySpan(NOW, later, vacation.why)
+    no_end = AwayStatus(True, None, 'status says "ooo"')
+    assert next_span(started, no_end, now=NOW + timedelta(hours=1)) == AwaySpan(
+        NOW, None, no_end.why
+    )
+    cleared = AwayStatus(False, None, "no status")
+    ended = next_span(started, cleared, now=NOW + timedelta(days=1))
+    assert ended == AwaySpan(NOW, NOW + timedelta(days=1), vacation.why)
+    assert next_span(ended, cleared, now=NOW + timedelta(days=5)) == ended
+    assert next_span(None, cleared, now=NOW) is None
+    again = next_span(ended, vacation, now=NOW + timedelta(days=5))
+    assert again == AwaySpan(NOW + timedelta(days=5), later, vacation.why)
+
+
+@pytest.mark.parametrize("typed", ["", "  ", "none", "None", "US", "us-ca", "DE BY", "USA"])
+def test_calendar_problem_accepts_codes_none_and_empty(typed: str) -> None:
+    assert calendar_problem(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("Narnia", ["US", "DE", "US-CA", "none"]),
+        ("US-ZZ", ["US", "US-CA", "more"]),
+        ("IS-XX", ["IS"]),
+    ],
+)
+def test_calendar_problem_is_short_and_names_valid_choices(typed: str, names: list[str]) -> None:
+    problem = calendar_problem(typed)
+    assert problem is not None and len(problem) <= 200
+    words = set(problem.replace(",", " ").replace("(", " ").replace(")", " ").split())
+    assert {name for name in names if name != "more"} <= {w.strip(".'\"") for w in words}
+
+
+def test_time_off_of_reads_the_stored_span_and_the_calendar_choice() -> None:
+    class Stored:
+        holiday_calendar: str | None = None
+        away_from: datetime | None = NOW
+        away_until: datetime | None = None
+        away_why: str | None = None
+
+    person = Stored()
+    assert TimeOff.of(person, "GB") == TimeOff(
+        HolidayCalendar("GB"), (AwaySpan(NOW, None, "away"),)
+    )
+    person.holiday_calendar, person.away_from = "none", None
+    assert TimeOff.of(person, "GB") == TimeOff(None, ())
+    person.holiday_calendar = "DE-BY"
+    assert TimeOff.of(person).calendar == HolidayCalendar("DE", "BY")

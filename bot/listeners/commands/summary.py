@@ -36,7 +36,12 @@ def show_summary(request: SubcommandRequest) -> None:
         return
     library = coaching_library(request.context)
     summary = flows.summary_now(
-        session=session, user=user, library=library, now=clock.now(), last=word == "last"
+        session=session,
+        user=user,
+        library=library,
+        now=clock.now(),
+        last=word == "last",
+        default_calendar=config.holiday_calendar,
     )
     request.respond(
         **summary_ui.summary_now_response(summary, library, multiplier_command=names.multiplier)

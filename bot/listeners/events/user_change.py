@@ -8,6 +8,7 @@ from slack_bolt import BoltContext
 
 from bot import clock
 from bot.listeners.support import db
+from bot.listeners.support import settings as settings_of
 from bot.workspaces import flows
 from bot.workspaces.membership import is_member
 
@@ -21,4 +22,10 @@ def handle_user_change(event: dict[str, Any], context: BoltContext) -> None:
         return
     if not is_member(profile, team_id=context.team_id, enterprise_id=context.enterprise_id):
         return
-    flows.profile_changed(session=db(context), team_id=team_id, profile=profile, now=clock.now())
+    flows.profile_changed(
+        session=db(context),
+        team_id=team_id,
+        profile=profile,
+        now=clock.now(),
+        away_rules=settings_of(context).away_rules(),
+    )

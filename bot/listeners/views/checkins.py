@@ -209,6 +209,7 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
     reminder = _value(values, "reminder", "reminder").get("selected_options") or []
     minute = _minute(_value(values, "time", "time").get("selected_time"))
     workdays = _value(values, "workdays", "workdays")
+    calendar = _value(values, "holiday_calendar", "holiday_calendar")
     return service.NewPreferences(
         cadence=_selected(values, "cadence", "cadence") or "weekly",
         weekday=_weekday(day),
@@ -220,6 +221,8 @@ def parse_settings(view: dict[str, Any]) -> service.NewPreferences:
         paused_until=paused_until,
         # A form opened before work days existed has no such field: keep what is stored.
         workdays=_days(workdays.get("selected_options") or []) if workdays else None,
+        # A form opened before the calendar existed has no such field: keep what is stored.
+        holiday_calendar=str(calendar.get("value") or "")[:64] if calendar else None,
     )
 
 
