@@ -1,7 +1,7 @@
 """users: holiday_calendar and the away span of a Slack status (time off, issue 18)
 
 Revision ID: 9b1f3c7a2e64
-Revises: 4e8a2c6d1b57
+Revises: 9a3c5e7b2d41
 Create Date: 2026-12-07 04:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9b1f3c7a2e64"
-down_revision: str | Sequence[str] | None = "4e8a2c6d1b57"
+down_revision: str | Sequence[str] | None = "9a3c5e7b2d41"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
