@@ -113,7 +113,12 @@ def _row_for(
     row = captures.capture_row(
         session=session, user=user, channel_id=reaction.channel, message_ts=reaction.ts
     )
-    return None if row.status in captures.ACTIVE else row
+    if row.status in captures.ACTIVE:
+        return None
+    # A removal processed while this add waited on Slack: the reaction is gone again.
+    if row.removed_at is not None and row.removed_at >= reaction.at:
+        return None
+    return row
 
 
 def offer(
@@ -174,31 +179,43 @@ def undo(
     if not reaction.channel or not reaction.ts:
         return None
     try:
-        row = captures.capture_row(
-            session=session, user=user, channel_id=reaction.channel, message_ts=reaction.ts
-        )
-        undoable = row.status in captures.UNDOABLE
-        decision = decide_reaction(
-            reaction,
-            emoji=emoji,
-            added_at=row.added_at if undoable else None,
-            app_user=app_user,
-        )
-        if decision.action is not CaptureAction.UNDO:
-            if row.status in (captures.REMOVED, captures.UNDONE):
-                row.removed_at = max(filter(None, (row.removed_at, reaction.at)))
-            session.commit()
-            return None
-        was = row.status
-        if row.entry_id is not None:
-            evidence.delete_entry(session=session, user=user, entry_id=row.entry_id)
-            request_home_refresh(session=session, user=user)
-        row.status, row.entry_id, row.removed_at = captures.UNDONE, None, reaction.at
-        undone = Undone(was=was, dm_channel=row.dm_channel, dm_ts=row.dm_ts)
-        session.commit()
-    except IntegrityError:  # a removal racing its own add: the add's row stands
+        return _undo(session=session, user=user, reaction=reaction, emoji=emoji, app_user=app_user)
+    except IntegrityError:
+        # Its add inserted the row at the same moment (PostgreSQL): undo what that add did.
         session.rollback()
+        return _undo(session=session, user=user, reaction=reaction, emoji=emoji, app_user=app_user)
+
+
+def _undo(
+    *,
+    session: Session,
+    user: User,
+    reaction: Reaction,
+    emoji: Collection[str],
+    app_user: str | None,
+) -> Undone | None:
+    row = captures.capture_row(
+        session=session,
+        user=user,
+        channel_id=reaction.channel or "",
+        message_ts=reaction.ts or "",
+    )
+    undoable = row.status in captures.UNDOABLE
+    decision = decide_reaction(
+        reaction, emoji=emoji, added_at=row.added_at if undoable else None, app_user=app_user
+    )
+    if decision.action is not CaptureAction.UNDO:
+        if row.status in (captures.REMOVED, captures.UNDONE):
+            row.removed_at = max(filter(None, (row.removed_at, reaction.at)))
+        session.commit()
         return None
+    was = row.status
+    if row.entry_id is not None:
+        evidence.delete_entry(session=session, user=user, entry_id=row.entry_id)
+        request_home_refresh(session=session, user=user)
+    row.status, row.entry_id, row.removed_at = captures.UNDONE, None, reaction.at
+    undone = Undone(was=was, dm_channel=row.dm_channel, dm_ts=row.dm_ts)
+    session.commit()
     return undone
 
 

@@ -128,3 +128,11 @@ def message_gone(channel_id: str) -> Payload:
         f"I couldn't find that message in {channel_link(channel_id)} (it may have been deleted),"
         " so nothing was logged."
     )
+
+
+def no_text(channel_id: str) -> Payload:
+    """The message holds no text to log (a file or an app's blocks only)."""
+    return message(
+        f"That message in {channel_link(channel_id)} has no text to log, so nothing was"
+        " logged. Say what happened with `/brag` instead."
+    )

@@ -302,3 +302,13 @@ def test_removal_at_exactly_a_minute_still_undoes(running_app: RunningApp) -> No
     _react(running_app, ts, at=0)
     _unreact(running_app, ts, at=60)
     assert entries(running_app) == []
+
+
+def test_a_message_without_text_logs_nothing_and_says_so(running_app: RunningApp) -> None:
+    """A message with no text (a file alone) is not logged; the DM says to use /brag."""
+    _channel(running_app)
+    ts = _post(running_app, "", user="UALICE")
+    _react(running_app, ts)
+    assert count(running_app, EvidenceEntry) == 0 and _captures(running_app) == []
+    (told,) = running_app.standin.wait_for_dm("UALICE")
+    assert "no text" in told["text"]

@@ -47,6 +47,9 @@ def _message_of(client: WebClient, offer: flows.Offered, respond: Respond) -> Ch
     if not isinstance(found, ChannelMessage):
         respond(**_shown(ui.message_gone(offer.channel_id)))
         return None
+    if not found.text.strip():
+        respond(**_shown(ui.no_text(offer.channel_id)))
+        return None
     return found
 
 
@@ -103,7 +106,7 @@ def handle_send_kudos(
         enterprise_id=context.enterprise_id,
         recipients=[offer.author],
         unresolved=[],
-        text=found.text or offer.permalink or "(a message)",
+        text=found.text,
         library=library,
         daily_cap=settings(context).kudos_daily_cap,
         now=utcnow(),

@@ -58,24 +58,44 @@ def handle_reaction_added(event: dict[str, Any], context: BoltContext, client: W
     )
     if not decision:
         return
-    found = read_message(client, reaction.channel, reaction.ts)
-    if found is Unreadable.NOT_IN_CHANNEL:
-        _dm(
-            client,
-            context,
-            reaction.reactor,
-            ui.not_in_channel(reaction.channel, reaction.emoji_name),
-        )
-        return
-    if not isinstance(found, ChannelMessage):
-        _dm(client, context, reaction.reactor, ui.message_gone(reaction.channel))
+    found = _readable(client, context, reaction, reaction.channel, reaction.ts)
+    if found is None:
         return
     # Who wrote it, as the message itself says (Slack's item_user is only a hint).
     author = found.user or reaction.author
     permalink = permalink_for(client, reaction.channel, reaction.ts)
     if author == reaction.reactor and not found.is_bot:
         _log_own(context, client, user, reaction, found, permalink)
-        return
+    else:
+        _offer(context, client, user, reaction, found, author, permalink)
+
+
+def _readable(
+    client: WebClient, context: BoltContext, reaction: Reaction, channel: str, ts: str
+) -> ChannelMessage | None:
+    """The reacted-to message; None, and a DM saying why, when there is nothing to log."""
+    found = read_message(client, channel, ts)
+    if found is Unreadable.NOT_IN_CHANNEL:
+        notice = ui.not_in_channel(channel, reaction.emoji_name)
+    elif not isinstance(found, ChannelMessage):
+        notice = ui.message_gone(channel)
+    elif not found.text.strip():
+        notice = ui.no_text(channel)
+    else:
+        return found
+    _dm(client, context, reaction.reactor, notice)
+    return None
+
+
+def _offer(
+    context: BoltContext,
+    client: WebClient,
+    user: User,
+    reaction: Reaction,
+    found: ChannelMessage,
+    author: str | None,
+    permalink: str | None,
+) -> None:
     profile = profile_or_none(client, author) if author and not found.is_bot else None
     can_give_kudos = (
         author is not None
@@ -102,7 +122,7 @@ def handle_reaction_added(event: dict[str, Any], context: BoltContext, client: W
             author=author,
             author_name=display_name(profile) if profile else None,
             can_give_kudos=can_give_kudos,
-            channel_id=reaction.channel,
+            channel_id=reaction.channel or "",
             permalink=permalink,
             emoji=reaction.emoji_name,
         ),
