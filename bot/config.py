@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     database_statement_timeout: float = Field(default=5.0, gt=0, le=600)
     # Kudos one person may give per day (their local day): keeps kudos meaningful.
     kudos_daily_cap: int = Field(default=5, ge=1, le=1000)
+    # React to log (issue 18): the reaction emoji that captures a message as evidence, as a
+    # name (`trophy`, `:trophy:`, 🏆), or several separated by commas.
+    capture_emoji: str = "trophy"
 
     # Check-ins (issue 3). A slot missed while the worker was down is still sent this late
     # (never in the user's quiet hours); older slots are not back-filled.
@@ -227,6 +230,21 @@ class Settings(BaseSettings):
 
         parse_keys(value.get_secret_value())
         return value
+
+    @field_validator("capture_emoji")
+    @classmethod
+    def _usable_capture_emoji(cls, value: str) -> str:
+        from bot.capture.reactions import capture_emoji
+
+        capture_emoji(value)  # CaptureEmojiError (a ValueError) says what is wrong
+        return value
+
+    @property
+    def capture_emoji_names(self) -> frozenset[str]:
+        """The emoji names a capture reaction may use (`trophy` by default)."""
+        from bot.capture.reactions import capture_emoji
+
+        return capture_emoji(self.capture_emoji)
 
     @field_validator("log_level", mode="before")
     @classmethod

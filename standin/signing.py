@@ -729,6 +729,73 @@ class SlackClientSimulator:
         before = {k: v for k, v in after.items() if k != "edited"}
         return self._changed(channel_id, channel_type, after, before)
 
+    def reaction_event(
+        self,
+        kind: str,
+        *,
+        user_id: str,
+        channel_id: str,
+        ts: str,
+        name: str = "trophy",
+        event_ts: str | None = None,
+    ) -> dict[str, Any]:
+        """A `reaction_added` / `reaction_removed` event, built not sent, in Slack's shape
+        (https://api.slack.com/events/reaction_added): who reacted (`user`), the emoji name
+        without colons (`reaction`), the message's author (`item_user`, absent for messages
+        no user wrote, such as an incoming webhook's), the message as `item` (channel, ts),
+        and `event_ts`. The stand-in's message gains or loses the reaction first."""
+        if kind not in ("reaction_added", "reaction_removed"):
+            raise ValueError(f"not a reaction event: {kind}")
+        author = None
+        if self.standin is not None:
+            if kind == "reaction_added":
+                message = self.standin.react(channel_id, ts, user=user_id, name=name)
+            else:
+                message = self.standin.unreact(channel_id, ts, user=user_id, name=name)
+            author = message.get("user")
+        event: dict[str, Any] = {"type": kind, "user": user_id, "reaction": name}
+        if author:
+            event["item_user"] = author
+        event["item"] = {"type": "message", "channel": channel_id, "ts": ts}
+        event["event_ts"] = event_ts or f"{time.time():.6f}"
+        return event
+
+    def reaction_added(
+        self,
+        *,
+        user_id: str,
+        channel_id: str,
+        ts: str,
+        name: str = "trophy",
+        event_ts: str | None = None,
+        team_id: str | None = None,
+        event_id: str | None = None,
+    ) -> Reply:
+        """Someone adds an emoji reaction to a stored message: the event Slack sends."""
+        event = self.reaction_event(
+            "reaction_added", user_id=user_id, channel_id=channel_id, ts=ts, name=name,
+            event_ts=event_ts,
+        )  # fmt: skip
+        return self.event(event, team_id=team_id, event_id=event_id)
+
+    def reaction_removed(
+        self,
+        *,
+        user_id: str,
+        channel_id: str,
+        ts: str,
+        name: str = "trophy",
+        event_ts: str | None = None,
+        team_id: str | None = None,
+        event_id: str | None = None,
+    ) -> Reply:
+        """Someone takes their emoji reaction off a stored message: the event Slack sends."""
+        event = self.reaction_event(
+            "reaction_removed", user_id=user_id, channel_id=channel_id, ts=ts, name=name,
+            event_ts=event_ts,
+        )  # fmt: skip
+        return self.event(event, team_id=team_id, event_id=event_id)
+
     def message_deleted(
         self,
         *,

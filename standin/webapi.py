@@ -947,6 +947,45 @@ class SlackStandIn:
             message = self._message_index.get((self._resolve_channel_id(channel), ts))
             return self._public_message(message) if message else None
 
+    def react(self, channel: str, ts: str, *, user: str, name: str) -> dict[str, Any]:
+        """A person adding an emoji reaction to a stored message, as Slack keeps it (the
+        message's `reactions`: name, users, count); returns the message's copy. Slack allows
+        one reaction of a name per person: a second is refused with `already_reacted`."""
+        with self._cond:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            if message is None:
+                raise KeyError(f"no message {ts} in {channel}")
+            reactions = message.setdefault("reactions", [])
+            entry = next((r for r in reactions if r["name"] == name), None)
+            if entry is None:
+                entry = {"name": name, "users": [], "count": 0}
+                reactions.append(entry)
+            if user in entry["users"]:
+                raise SlackApiFailure("already_reacted")
+            entry["users"].append(user)
+            entry["count"] += 1
+            self._cond.notify_all()
+            return self._public_message(message)
+
+    def unreact(self, channel: str, ts: str, *, user: str, name: str) -> dict[str, Any]:
+        """That person taking their reaction off again (`no_reaction` if they had none)."""
+        with self._cond:
+            message = self._message_index.get((self._resolve_channel_id(channel), ts))
+            if message is None:
+                raise KeyError(f"no message {ts} in {channel}")
+            reactions = message.get("reactions") or []
+            entry = next((r for r in reactions if r["name"] == name), None)
+            if entry is None or user not in entry["users"]:
+                raise SlackApiFailure("no_reaction")
+            entry["users"].remove(user)
+            entry["count"] -= 1
+            if not entry["users"]:
+                reactions.remove(entry)
+            if not reactions:
+                message.pop("reactions", None)
+            self._cond.notify_all()
+            return self._public_message(message)
+
     def delete_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """Remove a stored message (as its author deleting it would); returns it."""
         with self._cond:

@@ -397,6 +397,36 @@ class DirectMessage(_InWorkspace, Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ReactionCapture(_OwnedByUser, Base):
+    """What one person's capture-emoji reaction on one message did (React to log).
+
+    `status`: logged (their evidence: `entry_id`), offered (a DM choice awaits them), kudos
+    (they sent its author kudos), dismissed, undone (removed within a minute), removed (a
+    removal seen before its add: the late add is ignored). Nothing of the message is stored
+    here: the text is read from Slack when it is logged.
+    """
+
+    __tablename__ = "reaction_captures"
+    __table_args__ = (UniqueConstraint("user_id", "channel_id", "message_ts"),)
+
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    message_ts: Mapped[str] = mapped_column(SlackId)
+    author: Mapped[str | None] = mapped_column(SlackId)
+    status: Mapped[str] = mapped_column(String(16))
+    can_give_kudos: Mapped[bool] = mapped_column(Boolean, default=False)
+    permalink: Mapped[str | None] = mapped_column(UserText)
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="SET NULL")
+    )
+    # Slack's time of the add (event_ts) the undo window counts from, and of a removal.
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The DM that confirmed or offered it, redrawn on undo or on a choice.
+    dm_channel: Mapped[str | None] = mapped_column(SlackId)
+    dm_ts: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ProcessedEvent(Base):
     """A Slack event id already handled, so Slack's retries are not processed twice."""
 

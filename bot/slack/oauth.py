@@ -36,6 +36,7 @@ BOT_SCOPES = (
     "groups:history",
     "channels:join",
     "files:write",
+    "reactions:read",  # React to log: reaction_added / reaction_removed
 )
 
 

@@ -23,6 +23,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.open": ("im:write",),  # a DM with one user
     # Reading back our own posts: check-ins and summaries in DMs, digests in channels.
     "conversations.history": ("im:history", "channels:history", "groups:history"),
+    # React to log: a reacted-to thread reply, in a channel the bot is in.
+    "conversations.replies": ("channels:history", "groups:history"),
     # Digest channels, public or private (never called on DMs: no im:read).
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.members": ("channels:read", "groups:read"),
@@ -42,6 +44,9 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "tokens_revoked": (),
     "message.im": ("im:history",),
     "user_change": ("users:read",),
+    # React to log: capture-emoji reactions in channels the bot is in.
+    "reaction_added": ("reactions:read",),
+    "reaction_removed": ("reactions:read",),
 }
 
 # slack_sdk helpers that are several Web API calls.

@@ -177,6 +177,31 @@ def the_message(app: RunningApp) -> dict[str, str]:
     return {}
 
 
+REACTED_TS = "1765904000.004000"
+
+
+def a_reacted_message(app: RunningApp) -> dict[str, str]:
+    """Alice's own message in #general, the bot a member (React to log reads it back)."""
+    app.standin.add_channel(
+        "C0GENERAL", "general", members=["UALICE", "UBOB", app.standin.bot_user_id()]
+    )
+    app.standin.add_message(
+        "C0GENERAL", user="UALICE", text="Led the payments incident review", ts=REACTED_TS
+    )
+    return {}
+
+
+def a_captured_message(app: RunningApp) -> dict[str, str]:
+    """That message, captured by alice's :trophy: 20 s before the removal being replayed."""
+    a_reacted_message(app)
+    reply = app.slack.reaction_added(
+        user_id="UALICE", channel_id="C0GENERAL", ts=REACTED_TS, event_ts="1765904010.004100"
+    )
+    assert reply.status == 200
+    settle(app)
+    return {}
+
+
 def a_checkin(app: RunningApp) -> dict[str, str]:
     """Alice's check-in, delivered: its first question is what the answer modal is for."""
     row, _ = send_checkin(app)
@@ -295,6 +320,18 @@ def form_opened(run: Replayed, app: RunningApp) -> None:
     assert run.added("evidence_entries") == 0  # nothing kept until the form is saved
 
 
+def reaction_logged(run: Replayed, app: RunningApp) -> None:
+    entry = one(app.database, select(EvidenceEntry))
+    assert (entry.text, entry.source) == ("Led the payments incident review", "reaction")
+    assert (entry.source_channel_id, entry.source_message_ts) == ("C0GENERAL", REACTED_TS)
+    assert entry.permalink and "chat.postMessage" in run.methods  # the DM confirmation
+
+
+def reaction_undone(run: Replayed, app: RunningApp) -> None:
+    assert run.added("evidence_entries") == -1
+    assert "chat.update" in run.methods  # the confirmation says it was undone
+
+
 def challenge_answered(run: Replayed, app: RunningApp) -> None:
     ignored(run, app)
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in run.reply.body
@@ -350,6 +387,9 @@ CASES: dict[str, Case] = {
         people("UALICE"),
     ),
     "event_app_uninstalled": Case("changed", workspace_inactive, people("UALICE")),
+    # React to log: the capture emoji on your own message, and its removal within a minute.
+    "event_reaction_added": Case("stored", reaction_logged, a_reacted_message),
+    "event_reaction_removed": Case("changed", reaction_undone, a_captured_message),
     # Buttons, from a message, an ephemeral message, the Home tab and a modal.
     "block_actions_message": Case("changed", entry_shared, an_entry),
     "block_actions_ephemeral": Case("changed", entry_deleted, an_entry),
