@@ -116,25 +116,20 @@ def upload_png(
 ) -> bool:
     """Upload an image with the files upload v2 flow; False (logged) when it fails."""
     try:
-        result = slack.sender.call(
-            lambda: slack.client.files_upload_v2(
-                channel=channel,
-                content=content,
-                filename=filename,
-                title=title,
-                alt_txt=alt_text,
-                thread_ts=thread_ts,
-            ),
-            workspace=slack.workspace,
-            paced=False,
-            retries=0,
+        _upload(
+            slack,
+            pace_channel=None,
+            channel=channel,
+            content=content,
+            filename=filename,
+            title=title,
+            alt_txt=alt_text,
+            thread_ts=thread_ts,
         )
-    except ValueError as error:  # slack_sdk refuses the arguments before calling
-        logger.warning("chart upload failed: %s", type(error).__name__)
+    except SendFailed as failure:
+        logger.warning("chart upload failed: %s", failure.error)
         return False
-    if not result.ok:
-        logger.warning("chart upload failed: %s", result.error)
-    return result.ok
+    return True
 
 
 def upload_file(
@@ -148,17 +143,25 @@ def upload_file(
 ) -> None:
     """Upload a text file in a channel (files upload v2: getUploadURLExternal, the upload,
     completeUploadExternal), paced like a post; SendFailed when Slack says no."""
+    _upload(
+        slack,
+        pace_channel=channel,
+        channel=channel,
+        content=content,
+        filename=filename,
+        title=title,
+        initial_comment=initial_comment,
+    )
+
+
+def _upload(slack: Slack, *, pace_channel: str | None, **arguments: Any) -> None:
+    """files_upload_v2 through the sender, once; SendFailed when it fails."""
     try:
         result = slack.sender.call(
-            lambda: slack.client.files_upload_v2(
-                channel=channel,
-                content=content,
-                filename=filename,
-                title=title,
-                initial_comment=initial_comment,
-            ),
+            lambda: slack.client.files_upload_v2(**arguments),
             workspace=slack.workspace,
-            channel=channel,
+            channel=pace_channel,
+            paced=pace_channel is not None,
             retries=0,
         )
     except ValueError as error:  # slack_sdk refuses the arguments before calling
