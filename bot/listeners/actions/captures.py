@@ -8,7 +8,7 @@ this click); "Send <author> kudos" records kudos on the author's log as /kudos d
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -31,12 +31,34 @@ from bot.slack.people import profile_or_none
 from bot.ui import capture as ui
 from bot.ui import evidence as evidence_ui
 
+if TYPE_CHECKING:  # for annotations only: listeners pass users on, never query them
+    from bot.db.models import User
+
 
 def _shown(payload: dict[str, Any]) -> dict[str, Any]:
     """A payload drawn in place of the offer (a DM message, not an ephemeral one)."""
     shown = {**payload, "replace_original": True}
     shown.pop("response_type", None)
     return shown
+
+
+def _open_with_message(
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    *,
+    for_kudos: bool = False,
+) -> tuple[User, flows.Offered, ChannelMessage] | None:
+    """Who clicked, their offer (still open) and its message read from Slack now; None once
+    the person has been told why not."""
+    user = current_user(context)
+    offer = flows.open_offer(session=db(context), user=user, capture_id=action.get("value"))
+    if offer is None or (for_kudos and not (offer.can_give_kudos and offer.author)):
+        respond(**ui.offer_closed())
+        return None
+    found = _message_of(client, offer, respond)
+    return None if found is None else (user, offer, found)
 
 
 def _message_of(client: WebClient, offer: flows.Offered, respond: Respond) -> ChannelMessage | None:
@@ -58,14 +80,10 @@ def handle_log_it(
 ) -> None:
     """Log someone else's message as the clicking person's evidence (its author a person)."""
     ack()
-    user = current_user(context)
-    offer = flows.open_offer(session=db(context), user=user, capture_id=action.get("value"))
-    if offer is None:
-        respond(**ui.offer_closed())
+    opened = _open_with_message(action, context, client, respond)
+    if opened is None:
         return
-    found = _message_of(client, offer, respond)
-    if found is None:
-        return
+    user, offer, found = opened
     library = coaching_library(context)
     logged = flows.log_message(
         session=db(context),
@@ -89,13 +107,11 @@ def handle_send_kudos(
     """Send the message's author kudos (its text, with its permalink), counted against the
     daily cap like any /kudos, and tell them in a DM."""
     ack()
-    giver = current_user(context)
-    offer = flows.open_offer(session=db(context), user=giver, capture_id=action.get("value"))
-    if offer is None or not offer.can_give_kudos or not offer.author:
-        respond(**ui.offer_closed())
+    opened = _open_with_message(action, context, client, respond, for_kudos=True)
+    if opened is None:
         return
-    found = _message_of(client, offer, respond)
-    if found is None:
+    giver, offer, found = opened
+    if not offer.author:  # refused above already; this tells the type checker
         return
     library = coaching_library(context)
     outcome = evidence_flows.give_kudos_asking_slack(
