@@ -7,7 +7,15 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 # How an evidence entry was logged (the `source` column of evidence entries).
-EVIDENCE_SOURCES: tuple[str, ...] = ("brag", "shortcut", "modal", "checkin", "dm", "kudos")
+EVIDENCE_SOURCES: tuple[str, ...] = (
+    "brag",
+    "shortcut",
+    "modal",
+    "checkin",
+    "dm",
+    "kudos",
+    "thanks",
+)
 
 
 @dataclass(frozen=True)

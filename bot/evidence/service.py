@@ -29,6 +29,7 @@ SLACKBOT_ID = "USLACKBOT"
 
 # How an entry was logged (the `source` column).
 BRAG, SHORTCUT, MODAL, CHECKIN, DM, KUDOS = "brag", "shortcut", "modal", "checkin", "dm", "kudos"
+THANKS = "thanks"  # a thanks suggestion the person logged (bot/suggestions)
 
 
 class EvidenceTextError(ValueError):

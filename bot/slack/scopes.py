@@ -23,6 +23,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.open": ("im:write",),  # a DM with one user
     # Reading back our own posts: check-ins and summaries in DMs, digests in channels.
     "conversations.history": ("im:history", "channels:history", "groups:history"),
+    # A thanked message in a thread, read when its owner logs the suggestion (public only).
+    "conversations.replies": ("channels:history",),
     # Digest channels, public or private (never called on DMs: no im:read).
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.members": ("channels:read", "groups:read"),
@@ -41,6 +43,7 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "app_uninstalled": (),
     "tokens_revoked": (),
     "message.im": ("im:history",),
+    "message.channels": ("channels:history",),
     "user_change": ("users:read",),
 }
 

@@ -7,7 +7,7 @@ from bot.slack.bolt_compat import Handler
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import checkins, direct_messages, evidence, home
+    from bot.listeners.actions import checkins, direct_messages, evidence, home, suggestions
     from bot.listeners.forgotten import answer_if_forgotten
     from bot.ui import checkins as ui
     from bot.ui import messages
@@ -16,6 +16,7 @@ def register(registrar: Registrar) -> None:
     # who has since used forget-me they answer "this was deleted with forget-me".
     about_stored_data: dict[str, Handler] = {
         **evidence.ACTIONS,
+        **suggestions.ACTIONS,
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
