@@ -292,7 +292,8 @@ class ThanksSuggestion(_OwnedByUser, Base):
         Index("ix_thanks_suggestions_expires_at", "expires_at"),
     )
 
-    thanker_slack_id: Mapped[str] = mapped_column(SlackId)
+    # Named …user_id so forget-me finds it: the thanker forgotten, the suggestion goes too.
+    thanker_slack_user_id: Mapped[str] = mapped_column(SlackId)
     channel_id: Mapped[str] = mapped_column(SlackId)
     message_ts: Mapped[str] = mapped_column(SlackId)
     thread_ts: Mapped[str | None] = mapped_column(SlackId)

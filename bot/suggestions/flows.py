@@ -122,7 +122,7 @@ def log_suggestion(
         return LogOutcome(Logged.UNREADABLE, channel_id=ref.channel_id)
     text = text[: evidence.MAX_TEXT_LENGTH]
     parsed = parse_evidence(text, library, author=user.slack_user_id)
-    people = [row.thanker_slack_id]
+    people = [row.thanker_slack_user_id]
     people += [p for p in parsed.people if p not in people]
     entry = evidence.create_entry(
         session=session,
@@ -192,7 +192,7 @@ def open_this_week(
     rows = suggestions.open_suggestions(
         session=session, user_id=user_id, since=now - timedelta(days=days), now=now
     )
-    return [OpenSuggestion(r.id, r.thanker_slack_id, r.channel_id) for r in rows]
+    return [OpenSuggestion(r.id, r.thanker_slack_user_id, r.channel_id) for r in rows]
 
 
 def forget_expired(*, session: Session, now: datetime) -> int:

@@ -69,7 +69,7 @@ def add_suggestion(
     row = ThanksSuggestion(
         workspace_id=user.workspace_id,
         user_id=user.id,
-        thanker_slack_id=thanker,
+        thanker_slack_user_id=thanker,
         channel_id=channel_id,
         message_ts=message_ts,
         thread_ts=thread_ts if thread_ts and thread_ts != message_ts else None,

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("thanker_slack_id", sa.String(length=32), nullable=False),
+        sa.Column("thanker_slack_user_id", sa.String(length=32), nullable=False),
         sa.Column("channel_id", sa.String(length=32), nullable=False),
         sa.Column("message_ts", sa.String(length=32), nullable=False),
         sa.Column("thread_ts", sa.String(length=32), nullable=True),

@@ -20,7 +20,7 @@ from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
 from bot.ui import suggestions as ui
 from standin.webapi import SlackStandIn
-from tests.e2e.evidence_helpers import count, entries, last_response
+from tests.e2e.evidence_helpers import click, count, entries, last_response
 from tests.support.apps import RunningApp
 
 THANKS = "huge thanks to <@UBOB> for the quick review of the payments migration!"
@@ -90,7 +90,7 @@ def test_thanks_becomes_a_suggestion_then_logged_with_its_permalink(
     assert THANKS not in str(blocks)  # the DM points at the message; it does not copy it
 
     (row,) = suggestions(database)
-    assert (row.thanker_slack_id, row.channel_id, row.message_ts) == (
+    assert (row.thanker_slack_user_id, row.channel_id, row.message_ts) == (
         "UALICE",
         channel,
         message["ts"],
@@ -302,3 +302,22 @@ def test_nothing_is_suggested_to_the_author_or_for_a_non_thanks(
     running_app.slack.message("thanks <@UBOB>", user_id="UBOB", channel_id=channel)
     running_app.wait_idle()
     assert suggestions(database) == [] and dms_to(standin, "UBOB") == []
+
+
+def test_forget_me_of_either_side_removes_the_suggestion(
+    running_app: RunningApp, standin: SlackStandIn, database: Database
+) -> None:
+    """The thanker's forget-me removes suggestions naming them; the thanked person's, theirs."""
+    opt_in(running_app)
+    channel = public_channel(standin)
+    post(running_app, THANKS, channel)
+    assert len(suggestions(database)) == 1
+    prompt = command(running_app, "forget-me", "UALICE")
+    click(running_app, prompt, "forget_me_confirm")
+    assert suggestions(database) == []
+
+    post(running_app, "thanks <@UBOB>, that fixed it", channel)
+    assert len(suggestions(database)) == 1
+    prompt = command(running_app, "forget-me", "UBOB")
+    click(running_app, prompt, "forget_me_confirm", user_id="UBOB")
+    assert suggestions(database) == []
