@@ -155,6 +155,8 @@ def test_an_opted_out_person_gets_nothing(
     post(running_app, THANKS, channel)
     command(running_app, "capture on", "UBOB")
     command(running_app, "capture off", "UBOB")
+    status = command(running_app, "capture", "UBOB")
+    assert status["text"].startswith("Thanks capture: yours is off; the workspace's is on.")
     standin.clear()
     post(running_app, "thanks <@UBOB>, that fixed it", channel)
     assert dms_to(standin, "UBOB") == []
