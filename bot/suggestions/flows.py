@@ -46,11 +46,14 @@ def thanks_seen(
     did) get an open suggestion each. Nothing of the text is kept; the caller DMs them."""
     if event.get("channel_type") != "channel":  # only public channels, whatever arrives
         return []
-    verdict = thanks_in_event(event, bots=bots)
-    if not verdict:
-        return []
+    # The workspace's opt-in first: while it is off, not even the detector reads the text.
     workspace = workspaces.get_workspace(session=session, team_id=team_id)
     if workspace is None or not suggestions.workspace_allows(workspace):
+        session.commit()
+        return []
+    verdict = thanks_in_event(event, bots=bots)
+    if not verdict:
+        session.commit()
         return []
     thanker, channel_id, ts = str(event["user"]), str(event["channel"]), str(event["ts"])
     made: list[Suggested] = []
