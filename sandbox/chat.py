@@ -577,20 +577,31 @@ class Chat:
     # ------------------------------------------------------------------ channels, shortcuts
 
     def post(self, rest: str) -> None:
-        """Post a message in a channel as the current user (the app is not told: Slack sends
-        it no event for channel messages it does not subscribe to)."""
+        """Post a message in a channel as the current user. The app is told (message.channels,
+        as Slack would) only when it is a member of the channel (`digest add` joins one):
+        then a thanks can become a suggestion (`/multiplier capture`)."""
         where, _, text = rest.partition(" ")
         channel = self.sb.channel(where) if where.startswith("#") else None
         if channel is None or not text.strip():
             channels = ", ".join("#" + name for name in self.sb.channels().values())
             self.say(f"Usage: :post #channel <text> (the channels are {channels})")
             return
-        message = self.sb.standin.add_message(
-            channel, user=self.user.id, text=self._to_slack(text.strip(), command=False)
-        )
+        said = self._to_slack(text.strip(), command=False)
+        app_is_in = self.sb.standin.bot_user_id() in self.sb.standin.channel_members(channel)
+        if app_is_in:
+            self._begin_step()
+            reply = self.sb.slack.message(said, user_id=self.user.id, channel_id=channel)
+            self._check_status(reply)
+            message = [
+                m for m in self.sb.standin.messages(channel) if m.get("user") == self.user.id
+            ][-1]
+        else:
+            message = self.sb.standin.add_message(channel, user=self.user.id, text=said)
         self.say(f"[{self.user.name} in {self._where(channel)}]")
         self.say_lines(indent(render_message(message, self.sb.names())))
         self._remember_shown(channel, message)
+        if app_is_in:
+            self.after_step()
 
     def _remember_shown(self, channel: str, message: Mapping[str, Any]) -> None:
         ts = str(message.get("ts") or "")

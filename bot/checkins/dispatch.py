@@ -28,6 +28,7 @@ from bot.delivery import messages, outbox, reconcile
 from bot.delivery import sender as sending
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Result, Sender
+from bot.suggestions import flows as suggestion_flows
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
 
@@ -215,6 +216,7 @@ class Dispatcher:
             slot_local=item.slot_local,
             read_on=item.due_local.date(),
             prefs=item.prefs,
+            suggestions=self._open_suggestions(item),
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(
@@ -228,6 +230,14 @@ class Dispatcher:
             check=check,  # a failed look-up counts as ambiguous: nothing is resent
         )
         return self._outcome(item, result)
+
+    def _open_suggestions(self, item: Outgoing) -> list[tuple[int, str, str]]:
+        """This week's open thanks suggestions for the person (bot/suggestions)."""
+        with self.database.session() as session:
+            found = suggestion_flows.open_this_week(
+                session=session, user_id=item.user_id, now=clock.now()
+            )
+        return [(s.id, s.thanker, s.channel_id) for s in found]
 
     def _token(self, team_id: str) -> str | None:
         """The workspace's bot token, looked up once per run; one with none is left alone."""

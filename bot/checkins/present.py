@@ -15,6 +15,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.delivery.status import CheckInStatus
 from bot.ui import checkins as ui
+from bot.ui import suggestions as suggestions_ui
 
 
 def about_last_week(slot_at: datetime, tz: str | None = None) -> bool:
@@ -98,9 +99,11 @@ def new_message(
     slot_local: datetime,
     read_on: date | None = None,
     prefs: Preferences | None = None,
+    suggestions: Sequence[tuple[int, str, str]] = (),
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
-    every question open, its days named as they are on the day it arrives."""
+    every question open, its days named as they are on the day it arrives; then this
+    week's open thanks suggestions (id, thanker, channel), each with "Log it"."""
     period = period_of(slot_local, read_on, prefs)
     return ui.checkin_message(
         checkin_id=checkin_id,
@@ -108,6 +111,7 @@ def new_message(
         status="sent",
         slot_local=slot_local,
         period=period,
+        extra=suggestions_ui.checkin_suggestions(suggestions),
     )
 
 

@@ -15,6 +15,7 @@ EVIDENCE_SOURCES: tuple[str, ...] = (
     "dm",
     "kudos",
     "reaction",
+    "thanks",
 )
 
 

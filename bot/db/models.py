@@ -110,6 +110,8 @@ class User(_InWorkspace, Base):
     away_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     away_why: Mapped[str | None] = mapped_column(String(255))
     summary_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Thanks in public channels become private suggestions (opt-in; the workspace too).
+    capture_thanks: Mapped[bool] = mapped_column(Boolean, default=False)
     # The next check-in slot in UTC, precomputed so "who is due" is one indexed range query.
     next_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -307,6 +309,33 @@ class EvidenceShare(_InWorkspace, Base):
     error: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ThanksSuggestion(_OwnedByUser, Base):
+    """Someone thanked the user in a public channel: a suggestion to log it, until it expires.
+
+    Only ids are kept (channel, message, who thanked): the message's text is read from
+    Slack when the user clicks "Log it", and becomes their evidence then.
+    """
+
+    __tablename__ = "thanks_suggestions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "channel_id", "message_ts"),
+        Index("ix_thanks_suggestions_expires_at", "expires_at"),
+    )
+
+    # Named …user_id so forget-me finds it: the thanker forgotten, the suggestion goes too.
+    thanker_slack_user_id: Mapped[str] = mapped_column(SlackId)
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    message_ts: Mapped[str] = mapped_column(SlackId)
+    thread_ts: Mapped[str | None] = mapped_column(SlackId)
+    # open → logged or dismissed; an open one past expires_at is deleted.
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DigestChannel(_InWorkspace, Base):

@@ -30,6 +30,7 @@ SLACKBOT_ID = "USLACKBOT"
 # How an entry was logged (the `source` column).
 BRAG, SHORTCUT, MODAL, CHECKIN, DM, KUDOS = "brag", "shortcut", "modal", "checkin", "dm", "kudos"
 REACTION = "reaction"  # React to log: a capture-emoji reaction (bot.evidence.reaction_flows)
+THANKS = "thanks"  # a thanks suggestion the person logged (bot/suggestions)
 
 
 class EvidenceTextError(ValueError):

@@ -11,6 +11,7 @@ from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
+from bot.suggestions import jobs as suggestion_jobs
 from bot.summaries import jobs as summary_jobs
 from bot.workspaces import jobs as workspace_jobs
 
@@ -23,6 +24,7 @@ JOBS: dict[str, JobSpec] = {
         *checkin_jobs.JOBS,
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
+        *suggestion_jobs.JOBS,
         *workspace_jobs.JOBS,
     )
 }

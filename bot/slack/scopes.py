@@ -23,7 +23,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.open": ("im:write",),  # a DM with one user
     # Reading back our own posts: check-ins and summaries in DMs, digests in channels.
     "conversations.history": ("im:history", "channels:history", "groups:history"),
-    # React to log: a reacted-to thread reply, in a channel the bot is in.
+    # A reacted-to thread reply (React to log), or a thanked message in a thread read when its
+    # owner logs the suggestion; in a channel the bot is in.
     "conversations.replies": ("channels:history", "groups:history"),
     # Digest channels, public or private (never called on DMs: no im:read).
     "conversations.info": ("channels:read", "groups:read"),
@@ -43,6 +44,7 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "app_uninstalled": (),
     "tokens_revoked": (),
     "message.im": ("im:history",),
+    "message.channels": ("channels:history",),
     "user_change": ("users:read",),
     # React to log: capture-emoji reactions in channels the bot is in.
     "reaction_added": ("reactions:read",),

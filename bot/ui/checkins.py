@@ -212,8 +212,10 @@ def checkin_message(
     last_week: bool = False,
     week_start: date | None = None,
     period: Period | None = None,
+    extra: Sequence[Block] = (),
 ) -> Payload:
-    """The check-in DM. Buttons only while it is open; answered questions show their answer.
+    """The check-in DM. Buttons only while it is open; answered questions show their answer;
+    `extra` blocks follow the questions (this week's thanks suggestions).
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
     A snoozed check-in keeps its Answer buttons (it is still open, only coming back
@@ -235,6 +237,7 @@ def checkin_message(
     blocks: list[Block] = [header(period.title), section(intro)]
     for question in questions:
         blocks.extend(_question_blocks(checkin_id, question, open_=open_, nothing=period.nothing))
+    blocks.extend(extra)
     footer: list[Block] = []
     if note:
         footer.append(context(note))

@@ -229,14 +229,14 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
     return message("Team digests", section(truncate(text, 2990)), ephemeral=True)
 
 
-def admins_only(admins: Sequence[str]) -> Payload:
-    """The polite refusal for a non-admin, naming who can do it."""
+def admins_only(
+    admins: Sequence[str],
+    what: str = "set up or remove team digests, since a digest posts to a whole channel",
+) -> Payload:
+    """The polite refusal for a non-admin, naming who can do it (`what` only they can do)."""
     who = ", ".join(mention(a) for a in admins[:5])
     ask = f"{who} can do it — ask one of them" if who else "Ask one of your workspace admins"
-    text = (
-        "Only workspace admins and owners can set up or remove team digests, since a digest "
-        f"posts to a whole channel. {ask} to run this command."
-    )
+    text = f"Only workspace admins and owners can {what}. {ask} to run this command."
     return message(text, ephemeral=True)
 
 

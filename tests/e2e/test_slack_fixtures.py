@@ -202,6 +202,27 @@ def a_captured_message(app: RunningApp) -> dict[str, str]:
     return {}
 
 
+THANKS_TEXT = "Huge thanks to <@UBOB> for the quick review of the payments migration :pray:"
+
+
+def thanks_opted_in(
+    channel_id: str, ts: str, *, private: bool = False
+) -> Callable[[RunningApp], dict[str, str]]:
+    """Bob and the workspace opted in to thanks capture; Alice's thanks is in the channel."""
+
+    def arrange(app: RunningApp) -> dict[str, str]:
+        members = ["UALICE", "UBOB", app.standin.bot_user_id()]
+        app.standin.add_channel(channel_id, channel_id.lower(), members, is_private=private)
+        app.standin.add_message(channel_id, user="UALICE", text=THANKS_TEXT, ts=ts)
+        with app.database.session() as session:
+            bob = logbook.user(session, "UBOB", capture_thanks=True)
+            bob.workspace.settings = {"capture_thanks": True}
+            session.commit()
+        return {}
+
+    return arrange
+
+
 def a_checkin(app: RunningApp) -> dict[str, str]:
     """Alice's check-in, delivered: its first question is what the answer modal is for."""
     row, _ = send_checkin(app)
@@ -305,6 +326,19 @@ def answer_edited(run: Replayed, app: RunningApp) -> None:
     assert run.added("answers") == 0
 
 
+def thanks_suggested(run: Replayed, app: RunningApp) -> None:
+    assert run.added("thanks_suggestions") == 1
+    assert THANKS_TEXT not in str(run.after["thanks_suggestions"])  # ids only
+    (dm,) = [c for c in run.calls if c.method == "chat.postMessage"]
+    assert dm.params["channel"] == "UBOB"
+    assert "conversations.history" not in run.methods  # read only when Bob logs it
+
+
+def never_read(run: Replayed, app: RunningApp) -> None:
+    ignored(run, app)
+    assert run.calls == []
+
+
 def settings_saved(run: Replayed, app: RunningApp) -> None:
     user = one(app.database, select(User).where(User.slack_user_id == "UALICE"))
     assert (user.checkins_enabled, user.cadence, user.checkin_weekday) == (True, "weekly", 3)
@@ -353,6 +387,17 @@ CASES: dict[str, Case] = {
     "event_message_changed_thread_bump": Case("ignored", ignored, the_dm_first),
     "event_message_deleted": Case("ignored", ignored, the_dm_first),
     "event_bot_message": Case("ignored", ignored),
+    # Public channels: a thanks becomes a suggestion (ids only); private ones are never read.
+    "event_message_channels": Case(
+        "stored", thanks_suggested, thanks_opted_in("C0PAY", "1765902000.000200")
+    ),
+    # Not subscribed (no message.groups): no listener, Bolt answers 404, nothing is read.
+    "event_message_groups": Case(
+        "ignored",
+        never_read,
+        thanks_opted_in("G0SECRET", "1765902100.000300", private=True),
+        status=404,
+    ),
     "event_thread_broadcast": Case(
         "stored",
         dm_stored("1765901000.000800", "Also: paired with <@UBOB> on the flaky deploy", DM_TS),

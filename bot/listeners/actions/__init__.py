@@ -7,7 +7,14 @@ from bot.slack.bolt_compat import Handler
 
 
 def register(registrar: Registrar) -> None:
-    from bot.listeners.actions import captures, checkins, direct_messages, evidence, home
+    from bot.listeners.actions import (
+        captures,
+        checkins,
+        direct_messages,
+        evidence,
+        home,
+        suggestions,
+    )
     from bot.listeners.forgotten import answer_if_forgotten
     from bot.ui import checkins as ui
     from bot.ui import messages
@@ -17,6 +24,7 @@ def register(registrar: Registrar) -> None:
     about_stored_data: dict[str, Handler] = {
         **evidence.ACTIONS,
         **captures.ACTIONS,  # React to log: the choice about someone else's message
+        **suggestions.ACTIONS,
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,

@@ -9,6 +9,7 @@ def register(registrar: Registrar) -> None:
     from bot.listeners import welcome
     from bot.listeners.commands import (
         brag,
+        capture,
         checkins,
         digest,
         evidence_commands,
@@ -25,6 +26,7 @@ def register(registrar: Registrar) -> None:
             *summary.SUBCOMMANDS,
             *evidence_commands.SUBCOMMANDS,
             *digest.SUBCOMMANDS,
+            *capture.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

@@ -8,6 +8,7 @@ from bot.listeners import Registrar
 def register(registrar: Registrar) -> None:
     from bot.listeners.events import (
         app_home_opened,
+        channel_message,
         direct_message,
         lifecycle,
         reactions,
@@ -16,6 +17,8 @@ def register(registrar: Registrar) -> None:
 
     registrar.event("app_home_opened", app_home_opened.handle_app_home_opened)
     registrar.event("message.im", direct_message.handle_direct_message)
+    # Public channels only (thanks suggestions); never message.groups or message.mpim.
+    registrar.event("message.channels", channel_message.handle_channel_message)
     registrar.event("user_change", user_change.handle_user_change)
     registrar.event("app_uninstalled", lifecycle.app_uninstalled(registrar.app))
     registrar.event("tokens_revoked", lifecycle.tokens_revoked(registrar.app))
