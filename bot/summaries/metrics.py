@@ -311,6 +311,8 @@ class MultiplierSummary:
     trend_metrics: PeriodMetrics | None = None
     # One true sentence about what the log shows went well (said beside any nudge).
     went_well: str | None = None
+    # The week's check-in was skipped or paused: with nothing logged, not critiqued (nor sent).
+    paused: bool = False
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
@@ -360,7 +362,15 @@ def summarise(
     earlier = min(TRAILING_PERIODS, known_complete - 1)
     trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
     flags = active_weeks(instants, streak_weeks)
-    run = streak(flags, current_in_progress=in_progress)
+    # A paused week with nothing in it neither counts nor breaks the streak.
+    away = [
+        not flag and week.monday in activity.paused_weeks
+        for flag, week in zip(flags, streak_weeks, strict=True)
+    ]
+    run = streak(
+        [flag for flag, skip in zip(flags, away, strict=True) if not skip],
+        current_in_progress=in_progress and not (away and away[-1]),
+    )
     nudge_history = [
         stats.stats(week.monday, paused=week.monday in activity.paused_weeks)
         for stats, week in zip(
@@ -390,6 +400,7 @@ def summarise(
             if current.active
             else None
         ),
+        paused=weeks[-1].monday in activity.paused_weeks,
     )
 
 

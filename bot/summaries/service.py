@@ -139,7 +139,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
     skipped = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
         CheckIn.user_id == user.id,
         CheckIn.status.in_(("skipped", "cancelled")),
-        CheckIn.slot_at >= window_start,
+        CheckIn.slot_at >= weeks.streak[0].start,  # the streak skips paused weeks too
         CheckIn.slot_at < end + timedelta(weeks=1),
     )
     instants: list[datetime] = []
@@ -149,9 +149,9 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         at = _aware(raw)
         if kind == "p":
             # A skipped check-in marks the week it asked about (last week, early in a week).
-            index = periods.week_index(schedule.answer_instant(prefs, at), weeks.window)
+            index = periods.week_index(schedule.answer_instant(prefs, at), weeks.streak)
             if index is not None:
-                paused.add(weeks.window[index].monday)
+                paused.add(weeks.streak[index].monday)
             continue
         if kind == "c":
             at = schedule.answer_instant(prefs, at)

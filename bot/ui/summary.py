@@ -171,13 +171,30 @@ def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[Cha
     return rows
 
 
+PAUSED_WEEK = (
+    "You paused (or skipped) your check-in this week and nothing is logged: nothing to "
+    "summarise. It does not count against your streak."
+)
+
+
+def nothing_to_say(summary: MultiplierSummary) -> bool:
+    """A paused or skipped week with nothing in it, not even kudos: no weekly DM about it."""
+    current = summary.current
+    return summary.paused and not current.active and not current.kudos_received
+
+
 def summary_blocks(
     summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
 ) -> list[Block]:
     """The summary's sections (without header), shared by the DM and the command."""
     current = summary.current
     blocks: list[Block] = []
-    if not current.active:
+    if not current.active and summary.paused:
+        blocks.append(section(PAUSED_WEEK))
+        received = kudos_received_line(current)
+        if received:
+            blocks.append(context(received))
+    elif not current.active:
         blocks.append(
             section(
                 "Nothing logged this week. A week without evidence is usually a week whose "
