@@ -387,8 +387,16 @@ def answer_confirmation(
     elements.append(button("Edit", EDIT_ANSWER, value))
     elements.append(button("Not an answer", UNDO_ANSWER, value))
     blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
-    text = "Updated your answer." if edited_text is not None else "Saved your answer."
+    text = UPDATED_ANSWER if edited_text is not None else "Saved your answer."
     return {"text": text, "blocks": blocks}
+
+
+UPDATED_ANSWER = "Updated your answer."
+
+
+def quotes_edited_text(message: Mapping[str, Any] | None) -> bool:
+    """Whether a confirmation (as Slack sends it back with a click) quotes an edited answer."""
+    return bool(message) and message.get("text") == UPDATED_ANSWER
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:
