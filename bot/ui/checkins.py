@@ -396,7 +396,7 @@ UPDATED_ANSWER = "Updated your answer."
 
 def quotes_edited_text(message: Mapping[str, Any] | None) -> bool:
     """Whether a confirmation (as Slack sends it back with a click) quotes an edited answer."""
-    return bool(message) and message.get("text") == UPDATED_ANSWER
+    return message is not None and message.get("text") == UPDATED_ANSWER
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> dict[str, Any]:
