@@ -172,8 +172,8 @@ def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[Cha
 
 
 PAUSED_WEEK = (
-    "You paused (or skipped) your check-in this week and nothing is logged: nothing to "
-    "summarise. It does not count against your streak."
+    "Check-ins were paused or skipped this week, so no reflection was expected. "
+    "A paused week does not count against your streak."
 )
 
 

@@ -43,3 +43,13 @@ def test_a_checkin_reminded_then_snoozed_is_not_reminded_again(session: Session)
     out = session.feed(":time wed 18:00\n")
     assert _reminders(out) == [], out
     assert "⚠" not in out, out
+
+
+def test_a_button_pressed_by_label_is_the_one_on_the_message_shown_last(session: Session) -> None:
+    """Tuesday's and Friday's check-ins both arrive in one `:time` jump; `:press Snooze…`
+    snoozes Friday's, the one shown last (failed before: it snoozed Tuesday's, the first
+    matching button on screen), and `:press Answer` still means its first question."""
+    session.feed(TWICE_WEEKLY_TUE_FRI + ":time fri 15:05\n")
+    out = session.feed(":press Snooze to next work day\n")
+    (updated,) = [b for h, b in sections(out) if h == "[multiplier → alice · DM · updated]"]
+    assert "days since Tuesday (8–11 Dec)" in updated.splitlines()[2], updated
