@@ -104,6 +104,7 @@ def _date_label(day: date | datetime) -> str:
 
 
 _THIS_WEEK = re.compile(r"\b([Tt])his week\b")
+_FROM_THIS_WEEK = re.compile(r"\bfrom this week\b")
 
 
 def about_last_week(text: str) -> str:
@@ -172,6 +173,12 @@ class Period:
         if self.kind == "week" and not self.ended:
             return text
         phrase = self.phrase
+        # After "from", a phrase that is not a noun ("since Tuesday") needs one.
+        after_from = {
+            "since": f"from the days {phrase}",
+            "two_weeks": "from the last two weeks",
+        }.get(self.kind, f"from {phrase}")
+        text = _FROM_THIS_WEEK.sub(after_from, text)
         return _THIS_WEEK.sub(
             lambda m: (phrase[0].upper() if m.group(1) == "T" else phrase[0]) + phrase[1:], text
         )
