@@ -189,8 +189,9 @@ def summary_blocks(
     """The summary's sections (without header), shared by the DM and the command."""
     current = summary.current
     blocks: list[Block] = []
-    if not current.active and summary.paused:
-        blocks.append(section(PAUSED_WEEK))
+    if not current.active and (summary.paused or summary.in_progress):
+        # A paused week is not critiqued, nor one that is still going (a Monday morning).
+        blocks.append(section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week."))
         received = kudos_received_line(current)
         if received:
             blocks.append(context(received))

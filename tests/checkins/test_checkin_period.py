@@ -268,7 +268,7 @@ def test_an_answers_confirmation_quotes_the_question_in_the_checkins_words() -> 
     ],
 )
 def test_from_this_week_reads_right_in_every_period(cadence: str, expected: str) -> None:
-    """"Pick one thing from this week" said for a twice-weekly or two-week check-in (failed
+    """ "Pick one thing from this week" said for a twice-weekly or two-week check-in (failed
     before: "from since Tuesday", "from over the last two weeks")."""
     prefs = Preferences(tz="America/New_York", cadence=cadence, weekday=FRIDAY)
     slot = schedule.next_slot(prefs, utc(2026, 12, 9))
