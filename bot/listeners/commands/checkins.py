@@ -94,7 +94,7 @@ def checkins(request: SubcommandRequest) -> None:
     user = current_user(request.context)
     now = clock.now()
     if action in ("", "status"):
-        request.respond(**_schedule_reply(service.describe(user), multiplier))
+        request.respond(**_schedule_reply(service.describe(user, now=now), multiplier))
         return
     if action in ("off", "stop", "disable"):
         flows.turn_off(session=session, user=user, now=now)
