@@ -695,17 +695,18 @@ def summary_line(description: str, next_local: datetime | None) -> str:
 
 
 def schedule_reply(
-    description: str, next_local: datetime | None, *, multiplier: str
+    description: str, next_local: datetime | None, *, multiplier: str, active: bool = True
 ) -> dict[str, Any]:
-    """The check-in schedule as it stands, with the commands that change it."""
+    """The check-in schedule as it stands, with the commands that change it (while off:
+    the ones that turn them on, not pause or off)."""
     text = summary_line(description, next_local)
-    return {
-        "text": text,
-        "blocks": [
-            section(text),
-            context(
-                f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
-                f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
-            ),
-        ],
-    }
+    hint = (
+        f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
+        f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
+    )
+    if not active:
+        hint = (
+            f"`{multiplier} checkins on` starts them (Fridays at 15:00 unless you name a day) · "
+            f"`{multiplier} settings` to pick day, time and cadence"
+        )
+    return {"text": text, "blocks": [section(text), context(hint)]}

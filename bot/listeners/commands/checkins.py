@@ -76,7 +76,12 @@ def _read_profile(request: SubcommandRequest) -> flows.ProfileReader:
 def _schedule_reply(described: service.Schedule, multiplier: str) -> dict[str, Any]:
     return {
         "response_type": "ephemeral",
-        **ui.schedule_reply(described.description, described.next_local, multiplier=multiplier),
+        **ui.schedule_reply(
+            described.description,
+            described.next_local,
+            multiplier=multiplier,
+            active=described.active,
+        ),
     }
 
 
