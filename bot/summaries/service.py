@@ -142,16 +142,31 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         CheckIn.slot_at >= weeks.streak[0].start,  # the streak skips paused weeks too
         CheckIn.slot_at < end + timedelta(weeks=1),
     )
+    parts = [older, checkins, skipped]
+    if user.paused_until is not None:
+        # The other check-ins in the span: a week inside the pause has none at all.
+        parts.append(
+            select(CheckIn.slot_at.label("at"), literal("a").label("kind")).where(
+                CheckIn.user_id == user.id,
+                CheckIn.status.not_in(("skipped", "cancelled")),
+                CheckIn.slot_at >= weeks.streak[0].start,
+                CheckIn.slot_at < end + timedelta(weeks=1),
+            )
+        )
     instants: list[datetime] = []
     answered: list[datetime] = []
     paused: set[date] = set()
-    for raw, kind in session.execute(union_all(older, checkins, skipped)).all():
+    asked: list[datetime] = []  # when check-ins that were not skipped were asked about
+    for raw, kind in session.execute(union_all(*parts)).all():
         at = _aware(raw)
-        if kind == "p":
-            # A skipped check-in marks the week it asked about (last week, early in a week).
-            index = periods.week_index(schedule.answer_instant(prefs, at), weeks.streak)
-            if index is not None:
-                paused.add(weeks.streak[index].monday)
+        if kind in ("p", "a"):
+            # A check-in marks the week it asked about (last week, early in a week).
+            about = schedule.answer_instant(prefs, at)
+            index = periods.week_index(about, weeks.streak)
+            if kind == "a":
+                asked.append(about)
+            elif index is not None:
+                paused.add(weeks.streak[index].monday)  # skipped
             continue
         if kind == "c":
             at = schedule.answer_instant(prefs, at)
@@ -162,6 +177,7 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         instants.append(at)
     if user.paused_until is not None and user.paused_until > weeks.week.monday:
         paused.add(weeks.week.monday)  # paused now: the week being summarised included
+    paused |= _inside_pause(user.paused_until, asked, paused, weeks.streak)
     kudos_given = [
         _aware(at)
         for at in session.scalars(
@@ -184,6 +200,29 @@ def load_activity(*, session: Session, user: User, weeks: SummaryWeeks) -> metri
         own_teams=frozenset(teams.get(user.slack_user_id, ())),
         paused_weeks=frozenset(paused),
     )
+
+
+def _inside_pause(
+    paused_until: date | None,
+    asked: list[datetime],
+    skipped: set[date],
+    weeks: list[periods.Week],
+) -> set[date]:
+    """The weeks of the person's last pause that no check-in asked about (a pause creates
+    none): after the last check-in asked before it, or its skipped one, until it ended."""
+    if paused_until is None:
+        return set()
+    before = [at for at in asked if at.date() < paused_until]
+    if not before and not skipped:
+        return set()  # nothing says when it began
+    found = set()
+    for week in weeks:
+        if week.monday >= paused_until:
+            break
+        inside = week.start > max(before) if before else week.monday >= min(skipped)
+        if inside and not any(week.contains(at) for at in asked):
+            found.add(week.monday)
+    return found
 
 
 def _aware(value: datetime) -> datetime:

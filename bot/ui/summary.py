@@ -207,7 +207,8 @@ def summary_blocks(
             blocks.append(context(received))
     else:
         blocks.append(section(headline(current)))
-    details = [trend_line(summary), streak_line(summary)]
+    quiet = summary.paused and not current.active  # a paused week: no trend to read
+    details = [streak_line(summary)] if quiet else [trend_line(summary), streak_line(summary)]
     blocks.append(context(*details))
     for line in (dimension_line(current, library), scope_line(summary, library)):
         if line:
