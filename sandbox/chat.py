@@ -157,6 +157,10 @@ class Target:
     payload: dict[str, Any] | None = None
 
 
+def _container(target: Target) -> tuple[str, str | None, str | None, str | None]:
+    return (target.kind, target.channel, target.ts, target.view_id)
+
+
 class Chat:
     """One sandbox session: the current user, the numbered buttons, the open modal."""
 
@@ -716,10 +720,18 @@ class Chat:
             return
         wanted = label.lower()
         for matches in (str.__eq__, str.startswith):
-            for number in sorted(self.controls):
-                if matches(self.controls[number].control.label.lower(), wanted):
-                    self._press(self.controls[number], None)
-                    return
+            found = [
+                number
+                for number in sorted(self.controls)
+                if matches(self.controls[number].control.label.lower(), wanted)
+            ]
+            if found:
+                # The message shown last (a newer check-in, not an older one still on
+                # screen), and on it the first such button (the first question's Answer).
+                newest = _container(self.controls[found[-1]])
+                first = next(n for n in found if _container(self.controls[n]) == newest)
+                self._press(self.controls[first], None)
+                return
         self.say(f"No button labelled {label!r} is shown.")
 
     def _press(self, target: Target, option: str | None) -> None:

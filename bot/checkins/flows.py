@@ -361,10 +361,12 @@ def undo_answer(
 
 @dataclass(frozen=True)
 class Relabelled:
-    """An answer after a one-click change of what it was filed under."""
+    """An answer after a one-click change of what it was filed under, and its confirmation
+    redrawn as it was (period wording, edited-text quote) but for the changed label."""
 
     answer: Answer
     entry: EvidenceEntry | None
+    message: dict[str, Any]
 
 
 def relabel(
@@ -375,8 +377,10 @@ def relabel(
     answer_id: int | None,
     change: str,
     choice: str | None,
+    edited: bool = False,
 ) -> Relabelled:
-    """Change an answer's `change` ("dimension" or "scope") to `choice`."""
+    """Change an answer's `change` ("dimension" or "scope") to `choice` (`edited`: its
+    confirmation quotes the edited answer, and keeps doing so)."""
     answer, entry = _refusing(
         session,
         lambda: answers.relabel(
@@ -388,8 +392,13 @@ def relabel(
             **{change: choice},
         ),
     )
+    checkin = session.get(CheckIn, answer.checkin_id)
+    period = present.shown_period(checkin, schedule.Preferences.of(user)) if checkin else None
+    message = present.answer_confirmation(
+        library=library, answer=answer, entry=entry, edited=edited, period=period
+    )
     session.commit()
-    return Relabelled(answer, entry)
+    return Relabelled(answer, entry, message)
 
 
 @dataclass(frozen=True)

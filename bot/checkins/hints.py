@@ -69,6 +69,7 @@ def next_reminders_due(ctx: JobContext, after: datetime) -> datetime | None:
                 CheckIn.status == "sent",
                 CheckIn.reminded_at.is_(None),
                 CheckIn.answered_at.is_(None),
+                ~exists().where(ReminderPost.checkin_id == CheckIn.id),  # one per check-in
                 User.reminder_enabled.is_(True),
             )
         )

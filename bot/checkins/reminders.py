@@ -7,6 +7,12 @@ time on their next work day — and may go out until the grace window after that
 A due reminder is queued once (a `reminder_posts` row; the check-in's `reminded_at` says it
 was) and goes out through the outbox (bot/delivery/outbox.py): claimed before posting, with
 message metadata, so a retry after a crash or a 5xx looks for it in the DM and never sends two.
+
+A check-in that a newer one supersedes gets none: when the person's next check-in is sent
+(or due) by the time the reminder would be, the reminder would nag about an older question
+next to a newer one (a twice-weekly check-in snoozed to the day before the next, reminded
+in the very minute that one arrives). A check-in reminded before a snooze is not reminded
+again once back, and a person gets at most one reminder per run.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, lazyload
 
 from bot import clock
@@ -75,6 +82,7 @@ def _queue_batch(
             User.reminder_enabled.is_(True),
             CheckIn.slot_at <= now - delay,
             CheckIn.slot_at >= now - delay - grace - _SNOOZE_SLACK,
+            ~already_reminded(),
         )
         .order_by(CheckIn.id)
         .limit(BATCH),
@@ -82,6 +90,7 @@ def _queue_batch(
         CheckIn,
     )
     seen = last_id = deferred = 0
+    reminded_users: set[int] = set()
     for checkin, user, workspace_active in session.execute(query):
         seen += 1
         last_id = checkin.id
@@ -99,13 +108,40 @@ def _queue_batch(
             and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now) is None
         ):
             continue
+        if user.id in reminded_users or _superseded(session, checkin, prefs, due):
+            checkin.reminded_at = clock.now()  # settled: this check-in gets no reminder
+            continue
         if not schedule.may_remind(prefs, now):
             deferred += 1  # quiet hours, or the weekend, began inside the grace window
             continue
         checkin.reminded_at = clock.now()
         channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
         session.add(ReminderPost(checkin_id=checkin.id, channel_id=channel))
+        reminded_users.add(user.id)
     return seen, last_id, deferred
+
+
+def already_reminded() -> Any:
+    """A check-in that has its one reminder row (kept when a snooze clears `reminded_at`)."""
+    return exists().where(ReminderPost.checkin_id == CheckIn.id)
+
+
+def _superseded(session: Session, checkin: CheckIn, prefs: Preferences, due: datetime) -> bool:
+    """Whether a newer check-in of the person's is out (or due) by the reminder's time."""
+    upcoming = schedule.next_slot(prefs, checkin.slot_at, strict=True)
+    if upcoming is not None and upcoming.at <= due:
+        return True
+    newer = session.scalar(
+        select(
+            exists().where(
+                CheckIn.user_id == checkin.user_id,
+                CheckIn.slot_at > checkin.slot_at,
+                CheckIn.slot_at <= due,
+                CheckIn.status.not_in(("expired", "cancelled")),
+            )
+        )
+    )
+    return bool(newer)
 
 
 def _locate(session: Session, post: ReminderPost) -> outbox.Place | object | None:
@@ -170,7 +206,7 @@ def _deliver(
 ) -> str | None:
     checkin = session.get_one(CheckIn, post.checkin_id)
     user = session.get_one(User, checkin.user_id)
-    if checkin.answered_at is not None:  # answered while it waited
+    if checkin.answered_at is not None or checkin.status != "sent":  # answered/snoozed meanwhile
         post.status = DeliveryStatus.SKIPPED
         return None
     post.attempts += 1

@@ -104,13 +104,15 @@ def home_welcome(*, user: User, multiplier: str) -> list[Block]:
     return welcome_blocks(multiplier_command=multiplier, first_time=user.welcomed_at is None)
 
 
-def describe(user: User) -> Schedule:
+def describe(user: User, *, now: datetime) -> Schedule:
+    """The schedule as it stands at `now` (a pause that has ended is not named)."""
     prefs = Preferences.of(user)
     next_local = None
     if user.next_checkin_at is not None:
         next_local = user.next_checkin_at.astimezone(prefs.zone)
     text = schedule.describe(prefs)
-    if prefs.active and prefs.paused_until is not None:
+    today = now.astimezone(prefs.zone).date()
+    if prefs.active and prefs.paused_until is not None and schedule.is_paused(prefs, today):
         last = prefs.paused_until - timedelta(days=1)
         text += f", paused through {last:%a} {last.day} {last:%b}"
     return Schedule(description=text, next_local=next_local, active=prefs.active)
@@ -158,7 +160,7 @@ def enable(
     user.checkins_enabled = True
     revive(user)
     reschedule(session=session, user=user, now=now)
-    return describe(user)
+    return describe(user, now=now)
 
 
 def disable(*, session: Session, user: User, now: datetime) -> None:
@@ -189,7 +191,7 @@ def pause(*, session: Session, user: User, until: date, now: datetime) -> Schedu
     user.paused_until = until
     _cancel_unsent(session, user)
     reschedule(session=session, user=user, now=now)
-    return describe(user)
+    return describe(user, now=now)
 
 
 def pause_end(today: date, weeks: int) -> date:
@@ -210,7 +212,7 @@ def resume(*, session: Session, user: User, now: datetime) -> Schedule:
     user.paused_until = None
     revive(user)
     reschedule(session=session, user=user, now=now)
-    return describe(user)
+    return describe(user, now=now)
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,7 @@ def update_preferences(
         reschedule(session=session, user=user, now=now)
     else:
         user.next_checkin_at = None
-    return describe(user)
+    return describe(user, now=now)
 
 
 def timezone_changed(*, session: Session, user: User, now: datetime) -> None:

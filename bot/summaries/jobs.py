@@ -149,6 +149,10 @@ def _deliver(
             session=session, user=user, before_key=post.period_key
         ),
     )
+    if summary_ui.nothing_to_say(summary):
+        # A week the person chose to skip or pause, with nothing in it: no DM about it.
+        post.status = DeliveryStatus.SKIPPED
+        return None
     post.nudge_id = summary.nudge.id if summary.nudge else None
     message = summary_ui.weekly_summary_message(
         summary, library, multiplier_command=ctx.settings.command_multiplier

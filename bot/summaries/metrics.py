@@ -295,6 +295,8 @@ class MultiplierSummary:
     trend_metrics: PeriodMetrics | None = None
     # One true sentence about what the log shows went well (said beside any nudge).
     went_well: str | None = None
+    # The week's check-in was skipped or paused: with nothing logged, not critiqued (nor sent).
+    paused: bool = False
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
@@ -343,14 +345,16 @@ def summarise(
     trend_metrics = per_week[complete - 1] if trend_week is not None else None
     earlier = min(TRAILING_PERIODS, known_complete - 1)
     trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
-    # A paused or away week with nothing in it neither breaks the streak nor extends it.
-    every_week = active_weeks(instants, streak_weeks)
-    flags = [
-        flag
-        for flag, week in zip(every_week, streak_weeks, strict=True)
-        if flag or week.monday not in activity.paused_weeks
+    flags = active_weeks(instants, streak_weeks)
+    # A paused or away week with nothing in it neither counts nor breaks the streak.
+    away = [
+        not flag and week.monday in activity.paused_weeks
+        for flag, week in zip(flags, streak_weeks, strict=True)
     ]
-    run = streak(flags, current_in_progress=in_progress and len(flags) == len(every_week))
+    run = streak(
+        [flag for flag, skip in zip(flags, away, strict=True) if not skip],
+        current_in_progress=in_progress and not (away and away[-1]),
+    )
     nudge_history = [
         stats.stats(week.monday, paused=week.monday in activity.paused_weeks)
         for stats, week in zip(
@@ -380,6 +384,7 @@ def summarise(
             if current.active
             else None
         ),
+        paused=weeks[-1].monday in activity.paused_weeks,
     )
 
 

@@ -149,10 +149,21 @@ _ANSWERED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("c").label("kin
 _SKIPPED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
     CheckIn.user_id == bindparam("user_id"),
     CheckIn.status.in_(("skipped", "cancelled")),
-    CheckIn.slot_at >= bindparam("window_start"),
+    CheckIn.slot_at >= bindparam("streak_start"),  # the streak skips paused weeks too
     CheckIn.slot_at < bindparam("checkins_end"),
 )
 _INSTANTS = union_all(_OLDER_ENTRIES, _ANSWERED_CHECKINS, _SKIPPED_CHECKINS)
+# For a person with a pause: the other check-ins in the span too (a week inside the pause
+# has none at all).
+_ASKED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("a").label("kind")).where(
+    CheckIn.user_id == bindparam("user_id"),
+    CheckIn.status.not_in(("skipped", "cancelled")),
+    CheckIn.slot_at >= bindparam("streak_start"),
+    CheckIn.slot_at < bindparam("checkins_end"),
+)
+_INSTANTS_AROUND_A_PAUSE = union_all(
+    _OLDER_ENTRIES, _ANSWERED_CHECKINS, _SKIPPED_CHECKINS, _ASKED_CHECKINS
+)
 _KUDOS_GIVEN = select(Kudos.created_at).where(
     Kudos.giver_id == bindparam("user_id"),
     Kudos.created_at >= bindparam("this_week_start"),
@@ -206,8 +217,9 @@ def load_activity(
     instants: list[datetime] = []
     answered: list[datetime] = []
     paused: set[date] = set()
+    asked: list[datetime] = []  # when check-ins that were not skipped were asked about
     instant_rows = session.execute(
-        _INSTANTS,
+        _INSTANTS if user.paused_until is None else _INSTANTS_AROUND_A_PAUSE,
         {
             "user_id": user.id,
             "streak_start": weeks.streak[0].start,
@@ -217,11 +229,14 @@ def load_activity(
     ).all()
     for raw, kind in instant_rows:
         at = _aware(raw)
-        if kind == "p":
-            # A skipped check-in marks the week it asked about (last week, early in a week).
-            index = periods.week_index(schedule.answer_instant(prefs, at), weeks.window)
-            if index is not None:
-                paused.add(weeks.window[index].monday)
+        if kind in ("p", "a"):
+            # A check-in marks the week it asked about (last week, early in a week).
+            about = schedule.answer_instant(prefs, at)
+            index = periods.week_index(about, weeks.streak)
+            if kind == "a":
+                asked.append(about)
+            elif index is not None:
+                paused.add(weeks.streak[index].monday)  # skipped
             continue
         if kind == "c":
             at = schedule.answer_instant(prefs, at)
@@ -232,6 +247,7 @@ def load_activity(
         instants.append(at)
     if user.paused_until is not None and user.paused_until > weeks.week.monday:
         paused.add(weeks.week.monday)  # paused now: the week being summarised included
+    paused |= _inside_pause(user.paused_until, asked, paused, weeks.streak)
     # Away weeks (every work day a public holiday or under an away status): paused too.
     paused.update(
         timeoff.away_weeks(
@@ -259,6 +275,29 @@ def load_activity(
         own_teams=frozenset(teams.get(user.slack_user_id, ())),
         paused_weeks=frozenset(paused),
     )
+
+
+def _inside_pause(
+    paused_until: date | None,
+    asked: list[datetime],
+    skipped: set[date],
+    weeks: list[periods.Week],
+) -> set[date]:
+    """The weeks of the person's last pause that no check-in asked about (a pause creates
+    none): after the last check-in asked before it, or its skipped one, until it ended."""
+    if paused_until is None:
+        return set()
+    before = [at for at in asked if at.date() < paused_until]
+    if not before and not skipped:
+        return set()  # nothing says when it began
+    found = set()
+    for week in weeks:
+        if week.monday >= paused_until:
+            break
+        inside = week.start > max(before) if before else week.monday >= min(skipped)
+        if inside and not any(week.contains(at) for at in asked):
+            found.add(week.monday)
+    return found
 
 
 def _aware(value: datetime) -> datetime:

@@ -106,6 +106,7 @@ def _date_label(day: date | datetime) -> str:
 
 
 _THIS_WEEK = re.compile(r"\b([Tt])his week\b")
+_FROM_THIS_WEEK = re.compile(r"\bfrom this week\b")
 
 
 def about_last_week(text: str) -> str:
@@ -174,6 +175,12 @@ class Period:
         if self.kind == "week" and not self.ended:
             return text
         phrase = self.phrase
+        # After "from", a phrase that is not a noun ("since Tuesday") needs one.
+        after_from = {
+            "since": f"from the days {phrase}",
+            "two_weeks": "from the last two weeks",
+        }.get(self.kind, f"from {phrase}")
+        text = _FROM_THIS_WEEK.sub(after_from, text)
         return _THIS_WEEK.sub(
             lambda m: (phrase[0].upper() if m.group(1) == "T" else phrase[0]) + phrase[1:], text
         )
@@ -382,8 +389,16 @@ def answer_confirmation(
     elements.append(button("Edit", EDIT_ANSWER, value))
     elements.append(button("Not an answer", UNDO_ANSWER, value))
     blocks.append(actions(*elements, block_id=ANSWER_CONFIRMATION_BLOCK))
-    text = "Updated your answer." if edited_text is not None else "Saved your answer."
+    text = UPDATED_ANSWER if edited_text is not None else "Saved your answer."
     return message(text, *blocks)
+
+
+UPDATED_ANSWER = "Updated your answer."
+
+
+def quotes_edited_text(message: Mapping[str, Any] | None) -> bool:
+    """Whether a confirmation (as Slack sends it back with a click) quotes an edited answer."""
+    return message is not None and message.get("text") == UPDATED_ANSWER
 
 
 def unresolved_people(*, names: Sequence[str], answer_id: int) -> Payload:
@@ -685,14 +700,19 @@ def summary_line(description: str, next_local: datetime | None) -> str:
     return text
 
 
-def schedule_reply(description: str, next_local: datetime | None, *, multiplier: str) -> Payload:
-    """The check-in schedule as it stands, with the commands that change it."""
+def schedule_reply(
+    description: str, next_local: datetime | None, *, multiplier: str, active: bool = True
+) -> Payload:
+    """The check-in schedule as it stands, with the commands that change it (while off:
+    the ones that turn them on, not pause or off)."""
     text = summary_line(description, next_local)
-    return message(
-        text,
-        section(text),
-        context(
-            f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
-            f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
-        ),
+    hint = (
+        f"`{multiplier} settings` to change day, time, cadence or quiet hours · "
+        f"`{multiplier} pause 2 weeks` · `{multiplier} checkins off`"
     )
+    if not active:
+        hint = (
+            f"`{multiplier} checkins on` starts them (Fridays at 15:00 unless you name a day) · "
+            f"`{multiplier} settings` to pick day, time and cadence"
+        )
+    return message(text, section(text), context(hint))

@@ -169,13 +169,31 @@ def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[Cha
     return rows
 
 
+PAUSED_WEEK = (
+    "Check-ins were paused or skipped this week, so no reflection was expected. "
+    "A paused week does not count against your streak."
+)
+
+
+def nothing_to_say(summary: MultiplierSummary) -> bool:
+    """A paused or skipped week with nothing in it, not even kudos: no weekly DM about it."""
+    current = summary.current
+    return summary.paused and not current.active and not current.kudos_received
+
+
 def summary_blocks(
     summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
 ) -> list[Block]:
     """The summary's sections (without header), shared by the DM and the command."""
     current = summary.current
     blocks: list[Block] = []
-    if not current.active:
+    if not current.active and (summary.paused or summary.in_progress):
+        # A paused week is not critiqued, nor one that is still going (a Monday morning).
+        blocks.append(section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week."))
+        received = kudos_received_line(current)
+        if received:
+            blocks.append(context(received))
+    elif not current.active:
         blocks.append(
             section(
                 "Nothing logged this week. A week without evidence is usually a week whose "
@@ -187,7 +205,8 @@ def summary_blocks(
             blocks.append(context(received))
     else:
         blocks.append(section(headline(current)))
-    details = [trend_line(summary), streak_line(summary)]
+    quiet = summary.paused and not current.active  # a paused week: no trend to read
+    details = [streak_line(summary)] if quiet else [trend_line(summary), streak_line(summary)]
     blocks.append(context(*details))
     for line in (dimension_line(current, library), scope_line(summary, library)):
         if line:

@@ -258,3 +258,28 @@ def test_an_answers_confirmation_quotes_the_question_in_the_checkins_words() -> 
     assert lines[0] == (
         "Saved as your answer to Who, if anyone, was stuck since Friday until you stepped in?"
     )
+
+
+@pytest.mark.parametrize(
+    ("cadence", "expected"),
+    [
+        ("twice_weekly", "1. Pick one thing from the days since Tuesday: in one sentence, why"),
+        ("biweekly", "1. Pick one thing from the last two weeks: in one sentence, why did"),
+    ],
+)
+def test_from_this_week_reads_right_in_every_period(cadence: str, expected: str) -> None:
+    """ "Pick one thing from this week" said for a twice-weekly or two-week check-in (failed
+    before: "from since Tuesday", "from over the last two weeks")."""
+    prefs = Preferences(tz="America/New_York", cadence=cadence, weekday=FRIDAY)
+    slot = schedule.next_slot(prefs, utc(2026, 12, 9))
+    assert slot is not None
+    lines = render_message(
+        present.new_message(
+            library=LIB,
+            checkin_id=7,
+            prompt_ids=["impact-why-it-mattered"],
+            slot_local=slot.local,
+            prefs=prefs,
+        )
+    )
+    assert lines[3].startswith(expected), lines[3]

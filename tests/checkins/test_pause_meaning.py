@@ -69,3 +69,16 @@ def test_the_button_and_the_command_mean_the_same(
         assert alice.paused_until == bob.paused_until == date(2026, 12, 19)
         assert alice.next_checkin_at == bob.next_checkin_at == utc(2026, 12, 25, 20)
         assert checkin.status == "skipped"
+
+
+def test_a_pause_that_has_ended_is_not_described(database: Database, standin: SlackStandIn) -> None:
+    """`/multiplier checkins` a week after a pause ended says no "paused through Mon 14 Dec"
+    (failed before: the schedule kept naming a pause long over); during it, it does."""
+    _alice(database, standin)
+    with database.session() as session:
+        user = session.scalars(select(User)).one()
+        service.pause(session=session, user=user, until=date(2026, 12, 15), now=MONDAY)
+        during = service.describe(user, now=MONDAY).description
+        after = service.describe(user, now=utc(2026, 12, 21, 15)).description
+    assert during.endswith(", paused through Mon 14 Dec")
+    assert "paused" not in after

@@ -262,3 +262,25 @@ def test_pause_lengths_in_words(typed: str, weeks: int) -> None:
     """`pause two weeks` and friends read as people say them (failed before: only digits)."""
     today = date(2026, 11, 20)
     assert parse_pause(typed, today) == today + timedelta(weeks=weeks, days=1)
+
+
+def _commands_offered(reply: dict) -> list[str]:
+    """The commands the reply's hint line offers, as typed (`/multiplier checkins off`)."""
+    hint = reply["blocks"][-1]["elements"][0]["text"]
+    return re.findall(r"`([^`]+)`", hint)
+
+
+def test_with_checkins_off_the_schedule_offers_turning_them_on(running_app: RunningApp) -> None:
+    """`checkins off`, then `checkins`: "Check-ins: off." offers `checkins on` and settings,
+    not `checkins off` or `pause 2 weeks` (failed before: it offered both, and `pause` then
+    answers that check-ins are off, nothing to pause)."""
+    command(running_app, "checkins on")
+    command(running_app, "checkins off")
+    reply = command(running_app, "checkins")
+    assert reply["text"] == "Check-ins: off."
+    assert _commands_offered(reply) == ["/multiplier checkins on", "/multiplier settings"]
+    assert _commands_offered(command(running_app, "checkins on")) == [
+        "/multiplier settings",
+        "/multiplier pause 2 weeks",
+        "/multiplier checkins off",
+    ]

@@ -437,3 +437,27 @@ def test_one_kudos_to_several_people_is_one_line() -> None:
         ("UB", ("UA", "UC"), at(18)),
         ("UB", ("UC",), at(19)),
     ]
+
+
+def test_a_paused_empty_week_neither_counts_nor_breaks_the_streak() -> None:
+    """5 Oct was empty and broke the streak; paused (its check-in skipped), it is skipped
+    over: Sep 28 joins the run, and the paused week itself is not counted (failed before:
+    the streak was 6, a chosen pause cost the person their streak)."""
+    paused = Activity(**{**activity().__dict__, "paused_weeks": frozenset({date(2026, 10, 5)})})
+    result = metrics.summarise(paused, weeks=WINDOW, streak_weeks=STREAK, library=LIB)
+    assert result.streak == 7
+
+
+def test_a_paused_empty_last_week_keeps_the_streak_and_says_it_was_paused() -> None:
+    """The summary of a paused week with nothing logged keeps the streak that ended before it
+    and is marked paused (the summary says so instead of critiquing an empty week)."""
+    next_week = periods.week_of_monday(date(2026, 11, 23), UTCZ)
+    paused = Activity(**{**activity().__dict__, "paused_weeks": frozenset({next_week.monday})})
+    result = metrics.summarise(
+        paused,
+        weeks=periods.weeks_ending_with(next_week, 6, UTCZ),
+        streak_weeks=periods.weeks_ending_with(next_week, 52, UTCZ),
+        library=LIB,
+    )
+    assert (result.streak, result.paused, result.current.active) == (6, True, False)
+    assert summary().paused is False

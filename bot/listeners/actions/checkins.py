@@ -212,9 +212,9 @@ def _relabel(change: str) -> Work:
             answer_id=parse_id(answer_text),
             change=change,
             choice=choice or None,
+            edited=ui.quotes_edited_text(body.get("message")),
         )
-        message = present.answer_confirmation(library=library, answer=done.answer, entry=done.entry)
-        respond(replace_original=True, **message)
+        respond(replace_original=True, **done.message)
 
     relabel.__name__ = f"handle_answer_{change}"
     return relabel

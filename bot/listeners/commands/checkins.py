@@ -76,7 +76,12 @@ def _read_profile(request: SubcommandRequest) -> flows.ProfileReader:
 def _schedule_reply(described: service.Schedule, multiplier: str) -> dict[str, Any]:
     return {
         "response_type": "ephemeral",
-        **ui.schedule_reply(described.description, described.next_local, multiplier=multiplier),
+        **ui.schedule_reply(
+            described.description,
+            described.next_local,
+            multiplier=multiplier,
+            active=described.active,
+        ),
     }
 
 
@@ -94,7 +99,7 @@ def checkins(request: SubcommandRequest) -> None:
     user = current_user(request.context)
     now = clock.now()
     if action in ("", "status"):
-        request.respond(**_schedule_reply(service.describe(user), multiplier))
+        request.respond(**_schedule_reply(service.describe(user, now=now), multiplier))
         return
     if action in ("off", "stop", "disable"):
         flows.turn_off(session=session, user=user, now=now)

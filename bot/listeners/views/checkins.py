@@ -262,6 +262,9 @@ def handle_settings_submission(
     ack()
     described = flows.apply_settings(session=session, user=user, prefs=prefs, now=now)
     reply = ui.schedule_reply(
-        described.description, described.next_local, multiplier=command_names(context).multiplier
+        described.description,
+        described.next_local,
+        multiplier=command_names(context).multiplier,
+        active=described.active,
     )
     client.chat_postMessage(channel=user.slack_user_id, **reply)
