@@ -930,6 +930,10 @@ class Chat:
         for record in self.sb.alerts.take():
             if record.name.startswith("sandbox"):
                 continue  # the chat reports its own findings (a failed job) itself
+            if record.name == "waitress.queue":
+                # "Task queue depth is 1": a request waited for a free thread while the
+                # machine was busy; the log file has it, the chat need not sound an alarm.
+                continue
             detail = ""
             if record.exc_info and record.exc_info[1] is not None:
                 error = record.exc_info[1]

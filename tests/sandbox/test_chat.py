@@ -175,3 +175,16 @@ def test_never_uses_the_users_slack_credentials(tmp_path) -> None:
         assert config.slack_app_token is None
         assert config.slack_api_url == sandbox.standin.base_url
         assert {c.token for c in sandbox.standin.calls} <= {config.slack_bot_token, None}
+
+
+def test_a_request_waiting_for_a_thread_is_logged_not_alarmed(session: Session) -> None:
+    """waitress's "Task queue depth" (a busy machine) goes to the log file, not the chat;
+    the app's own warnings still reach the chat."""
+    import logging
+
+    logging.getLogger("waitress.queue").warning("Task queue depth is %d", 1)
+    logging.getLogger("bot.checkins").warning("a warning of the app's own")
+    out = session.feed("/brag Reviewed the caching RFC\n")
+    assert "Task queue depth" not in out
+    assert "⚠ app warning: a warning of the app's own" in out
+    assert "Task queue depth is 1" in session.sandbox.log_path.read_text(encoding="utf-8")
