@@ -13,7 +13,7 @@ from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
 from bot.summaries import metrics, periods
 from bot.summaries.metrics import Activity, EntryRow
-from bot.ui.summary import PAUSED_TREND, summary_blocks, trend_line
+from bot.ui.summary import PAUSED_TREND, trend_line
 from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
