@@ -355,6 +355,16 @@ def summarise(
     trend_metrics = per_week[complete - 1] if trend_week is not None else None
     earlier = min(TRAILING_PERIODS, known_complete - 1)
     trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
+    # A paused or away week with nothing in it is no week of nothing: not in the average.
+    trailing = [
+        period
+        for period, week in zip(
+            trailing,
+            weeks[complete - 1 - earlier : complete - 1] if earlier > 0 else [],
+            strict=True,
+        )
+        if period.active or week.monday not in activity.paused_weeks
+    ]
     flags = active_weeks(instants, streak_weeks)
     # A paused or away week with nothing in it neither counts nor breaks the streak.
     away = [

@@ -95,3 +95,26 @@ def test_no_summary_critiques_a_week_the_person_joined_on_its_sunday(
     assert _posts(standin) == []
     with database.session() as session:
         assert [p.status for p in session.query(SummaryPost)] in ([], ["skipped"])
+
+
+def test_a_paused_week_does_not_lower_the_average_the_trend_compares_with() -> None:
+    """One entry a week, with a paused empty week among the earlier ones: last week is level
+    with the three weeks that were not paused (failed before: "↑ … against your 4-week
+    average of 0.75 (+33%)", the paused week read as a week of nothing)."""
+    weeks = periods.weeks_ending_with(THIS_WEEK, 6, UTCZ)
+    paused = weeks[3]
+    entries = [
+        EntryRow(id=n, occurred_at=week.start + timedelta(days=1), dimension="unblocking")
+        for n, week in enumerate(weeks[:-1])
+        if week is not paused
+    ]
+    summary = metrics.summarise(
+        Activity(slack_user_id="UALICE", entries=entries, paused_weeks=frozenset({paused.monday})),
+        weeks=weeks,
+        streak_weeks=periods.weeks_ending_with(THIS_WEEK, 52, UTCZ),
+        library=LIB,
+        in_progress=True,
+    )
+    assert summary.trend is not None
+    assert (summary.trend.direction, summary.trend.periods) == ("flat", 3)
+    assert summary.trend.average_multiplier == 1
