@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from bot.checkins.schedule import Preferences, is_paused
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, User
 from bot.summaries import metrics
@@ -42,7 +43,10 @@ class HomeSettings:
     checkin_weekday: int
     checkin_minute: int
     tz: str
+    # Only while the pause lasts on the person's local today (None once it has ended).
     paused_until: date | None
+    # The weekdays with a check-in (both, twice a week); empty means `checkin_weekday`.
+    weekdays: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def load_home(*, session: Session, user: User, now: datetime, library: CoachingL
         )
         for r in rows
     ]
+    prefs = Preferences.of(user)
+    paused = is_paused(prefs, now.astimezone(prefs.zone).date())
     return HomeData(
         summary=summary,
         recent=recent,
@@ -83,6 +89,7 @@ def load_home(*, session: Session, user: User, now: datetime, library: CoachingL
             checkin_weekday=user.checkin_weekday,
             checkin_minute=user.checkin_minute,
             tz=user.tz,
-            paused_until=user.paused_until,
+            paused_until=user.paused_until if paused else None,
+            weekdays=prefs.weekdays,
         ),
     )

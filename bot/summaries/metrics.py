@@ -66,6 +66,11 @@ class Activity:
     # away for (bot/capture/timeoff.py): coaching does not critique such a week with nothing
     # logged, nor count it, and it neither breaks nor extends a streak.
     paused_weeks: frozenset[date] = frozenset()
+    # Whether the person asked for reflection: check-ins on (without them, and nothing of
+    # their own on the log, a week with nothing logged is not critiqued).
+    checkins_on: bool = True
+    # The person came after the last work day of the last week: that week is not critiqued.
+    joined_late: bool = False
 
 
 def is_kudos(entry: EntryRow) -> bool:
@@ -297,6 +302,11 @@ class MultiplierSummary:
     went_well: str | None = None
     # The week's check-in was skipped or paused: with nothing logged, not critiqued (nor sent).
     paused: bool = False
+    # The week the trend is about was paused or away with nothing in it: no trend to read.
+    trend_paused: bool = False
+    # A week with nothing logged is critiqued only when reflection was expected: the person
+    # asked for check-ins or keeps a log of their own, and was there for the week's work.
+    critique: bool = True
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
@@ -345,6 +355,16 @@ def summarise(
     trend_metrics = per_week[complete - 1] if trend_week is not None else None
     earlier = min(TRAILING_PERIODS, known_complete - 1)
     trailing = per_week[complete - 1 - earlier : complete - 1] if earlier > 0 else []
+    # A paused or away week with nothing in it is no week of nothing: not in the average.
+    trailing = [
+        period
+        for period, week in zip(
+            trailing,
+            weeks[complete - 1 - earlier : complete - 1] if earlier > 0 else [],
+            strict=True,
+        )
+        if period.active or week.monday not in activity.paused_weeks
+    ]
     flags = active_weeks(instants, streak_weeks)
     # A paused or away week with nothing in it neither counts nor breaks the streak.
     away = [
@@ -385,6 +405,13 @@ def summarise(
             else None
         ),
         paused=weeks[-1].monday in activity.paused_weeks,
+        trend_paused=(
+            trend_week is not None
+            and trend_metrics is not None
+            and not trend_metrics.active
+            and trend_week.monday in activity.paused_weeks
+        ),
+        critique=not activity.joined_late and (activity.checkins_on or history > 0),
     )
 
 

@@ -274,7 +274,19 @@ def load_activity(
         teams_of=teams,
         own_teams=frozenset(teams.get(user.slack_user_id, ())),
         paused_weeks=frozenset(paused),
+        checkins_on=prefs.active,
+        joined_late=_joined_late(user, weeks.week, prefs),
     )
+
+
+def _joined_late(user: User, week: periods.Week, prefs: Preferences) -> bool:
+    """Whether the person came after the week's last work day (local): a Sunday-night
+    arrival is not told that a week they never worked in had nothing logged."""
+    if user.created_at is None:
+        return False
+    days = [week.monday + timedelta(days=n) for n in range(7)]
+    last = max((day for day in days if prefs.is_workday(day)), default=days[-1])
+    return _aware(user.created_at).astimezone(prefs.zone).date() > last
 
 
 def _inside_pause(

@@ -58,7 +58,8 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
         checkins = f"off — `{names.multiplier} checkins on` starts them"
     else:
         checkins = (
-            f"{settings.cadence.replace('_', ' ')}, {day_name(settings.checkin_weekday)} "
+            f"{settings.cadence.replace('_', ' ')}, "
+            f"{' and '.join(map(day_name, settings.weekdays or (settings.checkin_weekday,)))} "
             f"{hhmm(settings.checkin_minute)} ({safe(settings.tz, 64)})"
         )
         if settings.paused_until is not None:

@@ -69,6 +69,8 @@ def trend_line(summary: MultiplierSummary) -> str:
     While the summary's week is in progress (Home, `summary`), the line is about last week,
     so an empty Monday morning never reads as a fall.
     """
+    if summary.trend_paused:
+        return PAUSED_TREND
     trend = summary.trend
     compared = summary.trend_metrics
     if trend is None or compared is None:
@@ -90,6 +92,10 @@ def trend_line(summary: MultiplierSummary) -> str:
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
     return f"{prefix}{arrow} {entries} against your {span} of {average}{change}."
+
+
+# A paused or away week with nothing in it is no fall: the trend says so instead.
+PAUSED_TREND = "Last week was paused or you were away: no trend to read from it."
 
 
 def streak_line(summary: MultiplierSummary) -> str:
@@ -178,7 +184,8 @@ PAUSED_WEEK = (
 def nothing_to_say(summary: MultiplierSummary) -> bool:
     """A paused or skipped week with nothing in it, not even kudos: no weekly DM about it."""
     current = summary.current
-    return summary.paused and not current.active and not current.kudos_received
+    quiet = summary.paused or not summary.critique  # or joined after the week's work
+    return quiet and not current.active and not current.kudos_received
 
 
 def summary_blocks(
@@ -191,6 +198,15 @@ def summary_blocks(
         # A paused week is not critiqued, nor one that is still going (a Monday morning).
         blocks.append(section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week."))
         received = kudos_received_line(current)
+        if received:
+            blocks.append(context(received))
+    elif not current.active and not summary.critique:
+        # Reflection was not asked for (check-ins off, no log of their own) or the person
+        # came after the week's work: what came in, and no critique, trend or streak.
+        received = kudos_received_line(current)
+        blocks.append(
+            section("Nothing logged by you this week." if received else "Nothing logged this week.")
+        )
         if received:
             blocks.append(context(received))
     elif not current.active:
@@ -207,7 +223,8 @@ def summary_blocks(
         blocks.append(section(headline(current)))
     quiet = summary.paused and not current.active  # a paused week: no trend to read
     details = [streak_line(summary)] if quiet else [trend_line(summary), streak_line(summary)]
-    blocks.append(context(*details))
+    if current.active or summary.critique or summary.in_progress:
+        blocks.append(context(*details))
     for line in (dimension_line(current, library), scope_line(summary, library)):
         if line:
             blocks.append(context(truncate(line, 2900)))

@@ -312,3 +312,47 @@ def test_the_home_is_built_without_holding_the_write_lock(
     finally:
         event.remove(database.engine, "before_cursor_execute", probe)
     assert probes == [True, True, True]
+
+
+def _checkins_setting(database: Database, now: Any, **fields: Any) -> str:
+    """The Home's "Check-ins:" settings line for a person built at `now`."""
+    with database.session() as session:
+        user = logbook.user(session, "UPAT", tz="Europe/London", **fields)
+        data = home_data.load_home(session=session, user=user, now=now, library=default_library())
+        view = home_view(data, library=default_library(), names=CommandNames())
+    (line,) = [
+        b["text"]["text"]
+        for b in view["blocks"]
+        if b["type"] == "section" and b["text"]["text"].startswith("*Check-ins:*")
+    ]
+    return str(line)
+
+
+def test_the_home_names_a_pause_only_while_it_lasts(database: Database) -> None:
+    """Paused until Tue 15 Dec (through Mon 14): named on the 14th, not on the 21st (failed
+    before: "paused through Mon 14 Dec" a week after the pause ended)."""
+    from datetime import UTC, date, datetime
+
+    fields = {"checkins_enabled": True, "paused_until": date(2026, 12, 15)}
+    during = _checkins_setting(database, datetime(2026, 12, 14, 23, 30, tzinfo=UTC), **fields)
+    assert during == "*Check-ins:* weekly, Friday 15:00 (Europe/London), paused through Mon 14 Dec"
+    with database.session() as session:
+        session.delete(session.scalars(select(User).where(User.slack_user_id == "UPAT")).one())
+    after = _checkins_setting(database, datetime(2026, 12, 21, 9, 0, tzinfo=UTC), **fields)
+    assert after == "*Check-ins:* weekly, Friday 15:00 (Europe/London)"
+
+
+def test_the_home_names_both_days_of_a_twice_weekly_cadence(database: Database) -> None:
+    """Twice a week on Tuesday and Friday: both days, as `/multiplier checkins` says (failed
+    before: "twice weekly, Friday 15:00")."""
+    from datetime import UTC, datetime
+
+    line = _checkins_setting(
+        database,
+        datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+        checkins_enabled=True,
+        cadence="twice_weekly",
+        checkin_weekday=4,
+        second_weekday=1,
+    )
+    assert line == "*Check-ins:* twice weekly, Tuesday and Friday 15:00 (Europe/London)"
