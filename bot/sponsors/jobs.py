@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload
 
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
+from bot.coaching.library import default_library
 from bot.db.models import CheckIn, SponsorPost, User
 from bot.delivery.messages import token_source
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
@@ -23,6 +24,7 @@ def run_sponsor_dms(ctx: JobContext, now: datetime) -> JobResult:
         settings=ctx.settings,
         token_for=token_source(ctx.client_for),
         now=now,
+        library=default_library(ctx.settings.prompts_dir),
         worker_id=ctx.worker_id,
         budget_seconds=None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS,
     )

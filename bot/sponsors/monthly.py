@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, lazyload
 from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
+from bot.coaching.library import CoachingLibrary
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, SponsorPost, User, Workspace
@@ -29,6 +30,7 @@ from bot.delivery.messages import SendFailed
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.sponsors import service
+from bot.sponsors.texts import SponsorTexts, texts
 from bot.ui.sponsor import monthly_message
 from bot.workspaces.service import WorkspaceInactive
 
@@ -125,11 +127,13 @@ def send_sponsor_dms(
     settings: Settings,
     token_for: Callable[[str], str | None],
     now: datetime,
+    library: CoachingLibrary,
     worker_id: str = "cli",
     budget_seconds: float | None = None,
 ) -> outbox.Tally:
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
+    words = texts(library)
     after_id, seen = 0, BATCH
     while seen == BATCH:
         with database.session() as session:
@@ -142,7 +146,7 @@ def send_sponsor_dms(
         token_for=token_for,
         worker_id=worker_id,
         now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post),
+        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post, words),
         tally=tally,
         budget_seconds=budget_seconds,
     )
@@ -150,7 +154,11 @@ def send_sponsor_dms(
 
 
 def _deliver(
-    session: Session, token_for: Callable[[str], str | None], sender: Sender, post: SponsorPost
+    session: Session,
+    token_for: Callable[[str], str | None],
+    sender: Sender,
+    post: SponsorPost,
+    words: SponsorTexts,
 ) -> str | None:
     user = session.get(User, post.user_id)
     if user is None or not user.active:
@@ -165,4 +173,4 @@ def _deliver(
     if ts:
         return ts
     latest = service.latest(session=session, user=user)
-    return SPONSOR_DMS.post(slack, post, post.channel_id, monthly_message(latest)).ts
+    return SPONSOR_DMS.post(slack, post, post.channel_id, monthly_message(latest, words)).ts

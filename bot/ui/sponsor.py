@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import SponsorNote
+from bot.sponsors.texts import SponsorTexts
 from bot.ui.blocks import (
     Block,
     Payload,
@@ -15,23 +16,18 @@ from bot.ui.blocks import (
     modal,
     section,
 )
-from bot.ui.text import display, mention, readable
+from bot.ui.text import display, mention, readable, safe
 
 SPONSOR_VIEW = "sponsor_note"
 OPEN_ACTION = "sponsor_open"
 # The modal carries no ids: the submitter is the owner. Anything else came from elsewhere.
 SPONSOR_METADATA = "sponsor:v1"
 
-WHY = (
-    "Promotion to staff is not purely meritocratic: you need a case, and that case needs "
-    "sponsors: at least one senior leader who can advocate for you in a room you are not in."
-)
 
-
-def sponsor_modal(latest: SponsorNote | None) -> Payload:
+def sponsor_modal(latest: SponsorNote | None, texts: SponsorTexts) -> Payload:
     """Who could advocate for you, when you last showed them your work, one next step."""
     blocks: list[Block] = [
-        section(WHY),
+        section(safe(texts.why)),
         input_block(
             "sponsor",
             "Who could advocate for you in a room you are not in?",
@@ -110,10 +106,10 @@ def note_lines(note: SponsorNote) -> list[str]:
     ]
 
 
-def sponsor_reply(note: SponsorNote | None) -> Payload:
+def sponsor_reply(note: SponsorNote | None, texts: SponsorTexts) -> Payload:
     """`/multiplier sponsor`: the latest note (private to you) and a button to update it."""
     if note is None:
-        body = "You haven't named a sponsor yet. " + WHY
+        body = f"You haven't named a sponsor yet. {safe(texts.question)}\n_{safe(texts.why)}_"
     else:
         body = "\n".join(note_lines(note))
     blocks: list[Block] = [
@@ -134,11 +130,11 @@ def saved_reply(note: SponsorNote) -> Payload:
     return message(text, section(text), section("\n".join(note_lines(note))))
 
 
-def monthly_message(latest: SponsorNote | None) -> Payload:
+def monthly_message(latest: SponsorNote | None, texts: SponsorTexts) -> Payload:
     """The monthly sponsor-thread DM: the three questions and a button opening the modal."""
-    text = "Your monthly sponsor check: who could advocate for you in a room you are not in?"
+    text = f"Your monthly sponsor check: {safe(texts.question)}"
     blocks: list[Block] = [
-        section(f"*{text}*\n{WHY}"),
+        section(f"*{text}*\n_{safe(texts.why)}_"),
         section(
             "Three quick answers: who that is, when you last showed them your work, and one "
             "next step. Private to you; it feeds the sponsor part of your promotion packet."

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import clock
+from bot.coaching.library import default_library
 from bot.db.models import SponsorNote, SponsorPost, User
 from bot.sponsors.monthly import EVENT_TYPE, send_sponsor_dms
 from bot.sponsors.service import MAX_NEXT_STEP_LENGTH
@@ -26,6 +27,7 @@ from tests.e2e.evidence_helpers import brag, click, last_response
 from tests.e2e.test_evidence_data import multiplier
 from tests.support.apps import RunningApp
 
+LIB = default_library()
 MoveClock = Callable[[datetime], None]
 # Alice (UTC) opts in on Monday 4 Jan 2027; her check-ins are Fridays 15:00.
 MONDAY_4 = utc(2027, 1, 4, 9)
@@ -58,6 +60,7 @@ def tick(app: RunningApp, now: datetime) -> None:
         settings=settings_for(app.standin, app.database),
         token_for=lambda _team: app.standin.bot_token,
         now=now,
+        library=LIB,
     )
 
 
@@ -110,6 +113,10 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
     assert len(checkin_messages(running_app.standin, "UALICE")) == 1
     (dm,) = sponsor_dms(running_app)
     assert dm["blocks"][-1]["elements"][0]["action_id"] == ui.OPEN_ACTION
+    # Its words are the seeded ones in prompts/.
+    question = LIB.prompt("alignment-sponsor-visibility")
+    assert question.seed == "002_ab6cc0801e6074bc.txt"
+    assert dm["text"] == f"Your monthly sponsor check: {question.text}"
 
     # A replay, and two workers at once: still one.
     tick(running_app, JAN_8 + timedelta(minutes=1))
@@ -122,6 +129,7 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
                 "settings": settings,
                 "token_for": lambda _team: running_app.standin.bot_token,
                 "now": JAN_8 + timedelta(minutes=2),
+                "library": LIB,
                 "worker_id": f"w{i}",
             },
         )

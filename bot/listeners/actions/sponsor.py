@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.support import current_user, db
+from bot.listeners.support import coaching_library, current_user, db
 from bot.sponsors import flows
+from bot.sponsors.texts import texts
 from bot.ui import sponsor as ui
 
 
@@ -16,4 +17,6 @@ def handle_open(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
     """Open the sponsor modal, prefilled with the latest note."""
     ack()
     note = flows.current(session=db(context), user=current_user(context))
-    client.views_open(trigger_id=body["trigger_id"], view=ui.sponsor_modal(note))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=ui.sponsor_modal(note, texts(coaching_library(context)))
+    )
