@@ -13,7 +13,13 @@ from bot.coaching.library import default_library
 from bot.db.models import CheckIn, SponsorPost, User
 from bot.delivery.messages import token_source
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
-from bot.sponsors.monthly import WINDOW, month_of, send_sponsor_dms
+from bot.sponsors.monthly import (
+    WINDOW,
+    had_checkin_before,
+    month_of,
+    month_start,
+    send_sponsor_dms,
+)
 
 RUN_BUDGET_SECONDS = 30
 
@@ -50,7 +56,9 @@ def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
             queued = session.scalar(
                 select(exists().where(SponsorPost.user_id == user.id, SponsorPost.month == month))
             )
-            if queued:
+            if queued or not had_checkin_before(
+                session, user.id, month_start(prefs, checkin.slot_at)
+            ):
                 continue
             at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
             if at < checkin.slot_at + WINDOW and month_of(prefs, at) == month:

@@ -1,5 +1,6 @@
 """The monthly sponsor-thread DM: once per person and local month, with their first check-in
-of the month (so never while paused, away or opted out, as check-ins are not sent then).
+of the month (so never while paused, away or opted out, as check-ins are not sent then),
+from the month after their first check-in on (a newcomer's first week is not crowded).
 
 A check-in sent in the last WINDOW whose local month has no `sponsor_posts` row queues one
 (unique per person and month: two workers, or a replay, queue it once), outside quiet hours
@@ -71,7 +72,11 @@ def _queue_batch(
         last_id = checkin.id
         prefs = Preferences.of(user)
         month = month_of(prefs, checkin.slot_at)
-        if month != month_of(prefs, now) or _queued(session, user.id, month):
+        if (
+            month != month_of(prefs, now)
+            or _queued(session, user.id, month)
+            or not had_checkin_before(session, user.id, month_start(prefs, checkin.slot_at))
+        ):
             continue
         if not (
             user.active
@@ -96,6 +101,27 @@ def _queue_batch(
         except IntegrityError:
             continue  # another worker queued it first
     return seen, last_id
+
+
+def month_start(prefs: Preferences, instant: datetime) -> datetime:
+    """The first instant of the person's local month of `instant`."""
+    local = instant.astimezone(prefs.zone)
+    return datetime(local.year, local.month, 1, tzinfo=prefs.zone)
+
+
+def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool:
+    """Whether a check-in of the person's went out before `before` (an earlier month)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    CheckIn.user_id == user_id,
+                    CheckIn.message_ts.is_not(None),
+                    CheckIn.slot_at < before,
+                )
+            )
+        )
+    )
 
 
 def _queued(session: Session, user_id: int, month: str) -> bool:

@@ -119,7 +119,7 @@ def sponsor_reply(note: SponsorNote | None, texts: SponsorTexts) -> Payload:
             if note
             else "Private to you."
         ),
-        actions(button("Update" if note else "Name a sponsor", OPEN_ACTION)),
+        actions(button("Update my sponsor" if note else "Name my sponsor", OPEN_ACTION)),
     ]
     return message(body, *blocks, ephemeral=True)
 
@@ -142,5 +142,6 @@ def monthly_message(latest: SponsorNote | None, texts: SponsorTexts) -> Payload:
     ]
     if latest is not None:
         blocks.append(context("Last time:\n" + "\n".join(note_lines(latest))))
-    blocks.append(actions(button("Answer" if latest is None else "Update", OPEN_ACTION)))
+    label = "Name my sponsor" if latest is None else "Update my sponsor"
+    blocks.append(actions(button(label, OPEN_ACTION)))
     return message(text, *blocks)

@@ -29,10 +29,11 @@ from tests.support.apps import RunningApp
 
 LIB = default_library()
 MoveClock = Callable[[datetime], None]
-# Alice (UTC) opts in on Monday 4 Jan 2027; her check-ins are Fridays 15:00.
-MONDAY_4 = utc(2027, 1, 4, 9)
-JAN_8 = utc(2027, 1, 8, 15)  # her first check-in of January
-FEB_5 = utc(2027, 2, 5, 15)  # her first check-in of February
+# Alice (UTC) opts in on Monday 30 Nov 2026; her check-ins are Thursdays 15:00.
+MONDAY_30 = utc(2026, 11, 30, 9)
+DEC_3 = utc(2026, 12, 3, 15)  # her very first check-in: no sponsor DM in her first month
+JAN_7 = utc(2027, 1, 7, 15)  # her first check-in of January
+FEB_4 = utc(2027, 2, 4, 15)  # her first check-in of February
 
 
 @pytest.fixture
@@ -64,9 +65,16 @@ def tick(app: RunningApp, now: datetime) -> None:
     )
 
 
-def opted_in(app: RunningApp, move_clock: MoveClock) -> None:
-    move_clock(MONDAY_4)
-    add_users(app.database, ["UALICE"], now=MONDAY_4, standin=app.standin)
+def opted_in(app: RunningApp, move_clock: MoveClock, *, through_december: bool = True) -> None:
+    """Alice opted in, with her December check-ins sent (none brings a sponsor DM)."""
+    move_clock(MONDAY_30)
+    add_users(app.database, ["UALICE"], now=MONDAY_30, standin=app.standin, checkin_weekday=3)
+    if through_december:
+        for week in range(5):
+            move_clock(DEC_3 + timedelta(weeks=week))
+            tick(app, DEC_3 + timedelta(weeks=week))
+        assert len(checkin_messages(app.standin, "UALICE")) == 5
+        assert sponsor_dms(app) == []
 
 
 def answers(
@@ -105,12 +113,13 @@ def notes(app: RunningApp) -> list[SponsorNote]:
 def test_the_sponsor_dm_comes_monthly_and_exactly_once(
     running_app: RunningApp, move_clock: MoveClock
 ) -> None:
-    """With January's first check-in, one sponsor DM (also when the job is replayed and two
-    workers race); none with the next weeks' check-ins; February's first brings the next."""
+    """None in her first month; with January's first check-in, one sponsor DM (also when the
+    job is replayed and two workers race); none with the next weeks' check-ins; February's
+    first brings the next."""
     opted_in(running_app, move_clock)
-    move_clock(JAN_8)
-    tick(running_app, JAN_8)
-    assert len(checkin_messages(running_app.standin, "UALICE")) == 1
+    move_clock(JAN_7)
+    tick(running_app, JAN_7)
+    assert len(checkin_messages(running_app.standin, "UALICE")) == 6
     (dm,) = sponsor_dms(running_app)
     assert dm["blocks"][-1]["elements"][0]["action_id"] == ui.OPEN_ACTION
     # Its words are the seeded ones in prompts/.
@@ -119,7 +128,7 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
     assert dm["text"] == f"Your monthly sponsor check: {question.text}"
 
     # A replay, and two workers at once: still one.
-    tick(running_app, JAN_8 + timedelta(minutes=1))
+    tick(running_app, JAN_7 + timedelta(minutes=1))
     settings = settings_for(running_app.standin, running_app.database)
     workers = [
         threading.Thread(
@@ -128,7 +137,7 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
                 "database": running_app.database,
                 "settings": settings,
                 "token_for": lambda _team: running_app.standin.bot_token,
-                "now": JAN_8 + timedelta(minutes=2),
+                "now": JAN_7 + timedelta(minutes=2),
                 "library": LIB,
                 "worker_id": f"w{i}",
             },
@@ -143,14 +152,14 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
 
     # The next three weeks' check-ins come without one.
     for week in (1, 2, 3):
-        move_clock(JAN_8 + timedelta(weeks=week))
-        tick(running_app, JAN_8 + timedelta(weeks=week))
-    assert len(checkin_messages(running_app.standin, "UALICE")) == 4
+        move_clock(JAN_7 + timedelta(weeks=week))
+        tick(running_app, JAN_7 + timedelta(weeks=week))
+    assert len(checkin_messages(running_app.standin, "UALICE")) == 9
     assert len(sponsor_dms(running_app)) == 1
 
     # A month later, with February's first check-in: the next one.
-    move_clock(FEB_5)
-    tick(running_app, FEB_5)
+    move_clock(FEB_4)
+    tick(running_app, FEB_4)
     assert len(sponsor_dms(running_app)) == 2
     with running_app.database.session() as session:
         months = session.scalars(select(SponsorPost.month).order_by(SponsorPost.id)).all()
@@ -163,9 +172,10 @@ def test_no_sponsor_dm_while_paused(running_app: RunningApp, move_clock: MoveClo
     with running_app.database.session() as session:
         alice = session.scalars(select(User)).one()
         alice.paused_until = date(2027, 1, 30)
-    move_clock(JAN_8)
-    tick(running_app, JAN_8)
-    tick(running_app, JAN_8 + timedelta(hours=1))
+    move_clock(JAN_7)
+    tick(running_app, JAN_7)
+    tick(running_app, JAN_7 + timedelta(hours=1))
+    assert len(checkin_messages(running_app.standin, "UALICE")) == 5  # December's only
     assert sponsor_dms(running_app) == []
 
 
@@ -173,8 +183,8 @@ def test_answers_are_stored_shown_in_the_command_and_packet_exported_and_forgott
     running_app: RunningApp, move_clock: MoveClock
 ) -> None:
     opted_in(running_app, move_clock)
-    move_clock(JAN_8)
-    tick(running_app, JAN_8)
+    move_clock(JAN_7)
+    tick(running_app, JAN_7)
     (dm,) = sponsor_dms(running_app)
     message = {"blocks": dm["blocks"], "ts": dm["ts"], "channel": dm["channel"]}
     view = open_modal(running_app, message)
