@@ -9,6 +9,7 @@ from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.conversations.jobs import next_prune_due
 from bot.digests.jobs import next_digest_due
 from bot.scheduling.jobs import NextDue
+from bot.sponsors.jobs import next_sponsor_dms_due
 from bot.summaries.jobs import next_summary_due
 from bot.workspaces.jobs import next_purge_due, next_refresh_due
 
@@ -16,6 +17,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "prune-events": next_prune_due,
     "checkins": next_checkins_due,
     "checkin-reminders": next_reminders_due,
+    "sponsor-dms": next_sponsor_dms_due,
     "digests": next_digest_due,
     "summaries": next_summary_due,
     "purge": next_purge_due,

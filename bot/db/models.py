@@ -185,6 +185,41 @@ class ReminderPost(OutboxRow, Base):
     channel_id: Mapped[str] = mapped_column(SlackId)
 
 
+class SponsorNote(_OwnedByUser, Base):
+    """One answer to the sponsor thread (issue 17.2): who could advocate for the person in a
+    room they are not in, when they last showed them their work, and one next step. Kept
+    over time (the newest is the current one); private to its owner."""
+
+    __tablename__ = "sponsor_notes"
+    __table_args__ = (Index("ix_sponsor_notes_user_created", "user_id", "created_at"),)
+
+    # The sponsor as a Slack user (scrubbed if they use forget-me), or in the person's words.
+    sponsor_user_id: Mapped[str | None] = mapped_column(SlackId)
+    sponsor_text: Mapped[str | None] = mapped_column(UserText)
+    # None: never shown them yet.
+    last_shown_on: Mapped[date | None] = mapped_column(Date)
+    next_step: Mapped[str] = mapped_column(UserText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SponsorPost(OutboxRow, Base):
+    """The one monthly sponsor-thread DM of a person (issue 17.2), sent with their first
+    check-in of the month: unique per person and local month."""
+
+    __tablename__ = "sponsor_posts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "month"),
+        Index("ix_sponsor_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The person's local month, YYYY-MM.
+    month: Mapped[str] = mapped_column(String(7))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+
+
 class EvidenceEntry(_OwnedByUser, Base):
     """A piece of evidence on an engineer's log: what happened, for whom, at what scope."""
 

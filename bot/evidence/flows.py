@@ -27,6 +27,7 @@ from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
 from bot.home.service import request_home_refresh
 from bot.privacy.flows import DmFile
+from bot.sponsors import flows as sponsor_flows
 from bot.ui import evidence as ui
 from bot.ui.blocks import Payload
 from bot.ui.text import plural
@@ -287,7 +288,9 @@ def packet_file(
     if not content.items:
         return None
     items = content.items
-    names = look_up_names([user.slack_user_id, *packet.people_in(items)])
+    sponsor = sponsor_flows.current(session=session, user=user)
+    sponsor_ids = [sponsor.sponsor_user_id] if sponsor and sponsor.sponsor_user_id else []
+    names = look_up_names([user.slack_user_id, *packet.people_in(items), *sponsor_ids])
     owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
     markdown = packet.build_packet(
         entries=items,
@@ -298,6 +301,7 @@ def packet_file(
         names=names,
         tz=user.tz,
         generated_at=now,
+        sponsor=sponsor,
     )
     return DmFile(
         content=markdown,

@@ -4,7 +4,8 @@ Pure: entries, the coaching library and a few names in, Markdown out. An entry i
 under every element it is evidence for (`PromotionElement.feeds`, from
 `prompts/promotion_case.yaml`); entries that feed no element are listed under "Other
 evidence", so every entry of the period appears at least once. Elements with no automatic
-evidence (a sponsor) show their questions for the engineer to answer.
+evidence (a sponsor) show their questions for the engineer to answer; the sponsor element
+shows the owner's latest sponsor note instead when there is one (bot/sponsors).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import PromotionElement
-from bot.db.models import EvidenceEntry
+from bot.db.models import EvidenceEntry, SponsorNote
 from bot.evidence.periods import Period, user_zone
 from bot.ui.text import TextMode, md_link, mentioned_ids, plural, render, unescape
 
@@ -128,14 +129,17 @@ def _element_section(
     library: CoachingLibrary,
     names: Mapping[str, str],
     tz: str | None,
+    sponsor: SponsorNote | None = None,
 ) -> list[str]:
     title = element.name if element else "Other evidence"
+    # The sponsor element, answered by the owner's sponsor thread instead of its questions.
+    answered = element is not None and element.id == SPONSOR_ELEMENT and sponsor is not None
     out = [f"## {number}. {title} ({len(items)})", ""]
     if element is not None:
         out += [f"*{element.description.strip()}*", "", f"> {element.guidance.strip()}", ""]
     else:
         out += ["Entries that feed none of the elements above, by dimension.", ""]
-    if element is not None and not element.has_feeds:
+    if element is not None and not element.has_feeds and not answered:
         out += ["No entry is filed here automatically: answer in your own words.", ""]
     elif not items:
         out += ["_Nothing logged for this element in this period._", ""]
@@ -143,11 +147,37 @@ def _element_section(
         out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
         out += [_entry_markdown(item, library, names, tz) for item in group]
         out.append("")
-    if element is not None and element.questions and (not items or not element.has_feeds):
+    if answered and sponsor is not None:
+        out += sponsor_lines(sponsor, names)
+    if (
+        element is not None
+        and element.questions
+        and not answered
+        and (not items or not element.has_feeds)
+    ):
         out += ["Questions to answer:", ""]
         out += [f"- {question}" for question in element.questions]
         out.append("")
     return out
+
+
+SPONSOR_ELEMENT = "sponsor"
+
+
+def sponsor_lines(note: SponsorNote, names: Mapping[str, str]) -> list[str]:
+    """The owner's latest sponsor note (from `/multiplier sponsor`) as Markdown."""
+    who = [person(note.sponsor_user_id, names)] if note.sponsor_user_id else []
+    if note.sponsor_text:
+        who.append(readable(note.sponsor_text, names))
+    shown = note.last_shown_on.isoformat() if note.last_shown_on else "never yet"
+    return [
+        f"Your sponsor thread (updated {note.created_at.date().isoformat()}):",
+        "",
+        f"- Sponsor: {_indent(', '.join(who), '  ') or 'nobody named'}",
+        f"- Last showed them your work: {shown}",
+        f"- Next step: {_indent(readable(note.next_step, names), '  ')}",
+        "",
+    ]
 
 
 def build_packet(
@@ -160,8 +190,10 @@ def build_packet(
     names: Mapping[str, str],
     tz: str | None,
     generated_at: datetime,
+    sponsor: SponsorNote | None = None,
 ) -> str:
-    """The packet as Markdown."""
+    """The packet as Markdown; `sponsor`, the owner's latest sponsor note, answers the
+    sponsor element (only in the owner's own export: never in a share)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -204,7 +236,7 @@ def build_packet(
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]
     for number, (element, items) in enumerate(sections, start=1):
-        out += _element_section(number, element, items, library, names, tz)
+        out += _element_section(number, element, items, library, names, tz, sponsor)
     return "\n".join(out).rstrip() + "\n"
 
 

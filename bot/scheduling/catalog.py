@@ -11,6 +11,7 @@ from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
+from bot.sponsors import jobs as sponsor_jobs
 from bot.suggestions import jobs as suggestion_jobs
 from bot.summaries import jobs as summary_jobs
 from bot.workspaces import jobs as workspace_jobs
@@ -22,6 +23,7 @@ JOBS: dict[str, JobSpec] = {
     for spec in (
         *conversation_jobs.JOBS,
         *checkin_jobs.JOBS,
+        *sponsor_jobs.JOBS,
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,

@@ -105,6 +105,7 @@ InputKind = Literal[
     "plain_text_input",
     "url_text_input",
     "multi_users_select",
+    "users_select",
     "radio_buttons",
     "checkboxes",
     "timepicker",
@@ -119,6 +120,7 @@ class InputFields(TypedDict, total=False):
     max_length: int
     initial_value: str | None
     initial_users: list[str]
+    initial_user: str | None
     options: list[OptionObject]
     initial_option: OptionObject
     initial_options: list[OptionObject] | None

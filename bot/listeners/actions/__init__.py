@@ -43,3 +43,7 @@ def register(registrar: Registrar) -> None:
         registrar.action(action_id, handler)
     registrar.action(ui.START, checkins.handle_start)
     registrar.action(ui.OPEN_SETTINGS, checkins.handle_open_settings)
+    from bot.listeners.actions import sponsor
+    from bot.ui import sponsor as sponsor_ui
+
+    registrar.action(sponsor_ui.OPEN_ACTION, sponsor.handle_open)

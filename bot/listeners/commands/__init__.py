@@ -15,6 +15,7 @@ def register(registrar: Registrar) -> None:
         evidence_commands,
         kudos,
         multiplier,
+        sponsor,
         summary,
     )
     from bot.listeners.commands.subcommands import SubcommandTable
@@ -27,6 +28,7 @@ def register(registrar: Registrar) -> None:
             *evidence_commands.SUBCOMMANDS,
             *digest.SUBCOMMANDS,
             *capture.SUBCOMMANDS,
+            *sponsor.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

@@ -17,3 +17,8 @@ def register(registrar: Registrar) -> None:
     registrar.view(ui.ANSWER_VIEW, checkins.handle_answer_submission)
     registrar.view(ui.EDIT_VIEW, checkins.handle_edit_submission)
     registrar.view(ui.SETTINGS_VIEW, checkins.handle_settings_submission)
+
+    from bot.listeners.views import sponsor
+    from bot.ui import sponsor as sponsor_ui
+
+    registrar.view(sponsor_ui.SPONSOR_VIEW, sponsor.handle_sponsor_submission)

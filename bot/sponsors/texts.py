@@ -1,0 +1,32 @@
+"""The sponsor thread's words, from the coaching library (pure: no database, no Slack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.coaching.library import CoachingLibrary
+
+# The thread's words come from prompts/ (each with its seed and seed_quote): the monthly
+# question is this reflection prompt, the why is the promotion case's sponsor element.
+QUESTION_PROMPT = "alignment-sponsor-visibility"
+SPONSOR_ELEMENT = "sponsor"
+
+
+@dataclass(frozen=True)
+class SponsorTexts:
+    question: str
+    why: str
+
+
+def texts(library: CoachingLibrary) -> SponsorTexts:
+    """The thread's question and why from the coaching library (a workspace's prompts/
+    override may leave either out: then the seed's own words)."""
+    try:
+        question = library.prompt(QUESTION_PROMPT).text
+    except KeyError:
+        question = "Who could advocate for you in a room you are not in?"
+    try:
+        why = library.promotion_element(SPONSOR_ELEMENT).description.strip()
+    except KeyError:
+        why = "At least one senior leader who can advocate for you in a room you are not in."
+    return SponsorTexts(question=question, why=why)
