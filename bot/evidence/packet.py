@@ -160,8 +160,10 @@ def build_packet(
     names: Mapping[str, str],
     tz: str | None,
     generated_at: datetime,
+    outcomes: Mapping[int, str] | None = None,
 ) -> str:
-    """The packet as Markdown."""
+    """The packet as Markdown (`outcomes`: how the owner's judgment calls turned out, by
+    entry id; their own packet only, bot/judgments)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -205,7 +207,30 @@ def build_packet(
         out += [f"_No evidence logged in {period.label}._", ""]
     for number, (element, items) in enumerate(sections, start=1):
         out += _element_section(number, element, items, library, names, tz)
+    out += _outcomes_section(entries, outcomes or {}, library, names, tz)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _outcomes_section(
+    entries: Sequence[PacketEntry],
+    outcomes: Mapping[int, str],
+    library: CoachingLibrary,
+    names: Mapping[str, str],
+    tz: str | None,
+) -> list[str]:
+    """Judgment calls of the period followed up months later, with what happened."""
+    called = [item.entry for item in entries if item.entry.id in outcomes]
+    if not called:
+        return []
+    note = next((t.text for t in library.judgment_texts if t.id == "outcomes"), "")
+    out = ["## Judgment calls, followed up", ""]
+    if note:
+        out += [f"_{note}_", ""]
+    for entry in called:
+        out.append(f"- **{_day(entry.occurred_at, tz)}:** {readable(entry.text, names)}")
+        out.append(f"  - _What happened:_ {readable(outcomes[entry.id], names)}")
+    out.append("")
+    return out
 
 
 def people_in(entries: Sequence[PacketEntry]) -> list[str]:

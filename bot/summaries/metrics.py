@@ -297,6 +297,10 @@ class MultiplierSummary:
     went_well: str | None = None
     # The week's check-in was skipped or paused: with nothing logged, not critiqued (nor sent).
     paused: bool = False
+    # Judgment calls (bot/judgments): (entry text, outcome) answered this week, and how
+    # many still wait for their verdict (a quiet week is named for what it is).
+    outcomes: tuple[tuple[str, str], ...] = ()
+    awaiting_calls: int = 0
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:

@@ -3,7 +3,13 @@ overflow (3 to 6 months) and what a click says."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bot.coaching.library import CoachingLibrary
+from bot.judgments.service import quote
+from bot.plural import plural
 from bot.ui.blocks import (
+    Block,
     Overflow,
     Payload,
     actions,
@@ -17,7 +23,7 @@ from bot.ui.blocks import (
     overflow,
     section,
 )
-from bot.ui.text import escape
+from bot.ui.text import escape, safe, truncate
 
 ANSWER = "judgment_answer"
 OUTCOME_VIEW = "judgment_outcome"
@@ -92,3 +98,29 @@ def outcome_saved() -> Payload:
         ":white_check_mark: Saved as the outcome of that call.",
         replace_original=True,
     )
+
+
+def _said(library: CoachingLibrary, text_id: str) -> str | None:
+    return next((t.text for t in library.judgment_texts if t.id == text_id), None)
+
+
+def summary_blocks(
+    *,
+    outcomes: Sequence[tuple[str, str]],
+    awaiting: int,
+    empty_week: bool,
+    library: CoachingLibrary,
+) -> list[Block]:
+    """The weekly summary's judgment calls: the outcomes told this week, and a quiet week
+    named for what it is while calls still wait for their verdict (seed 000)."""
+    blocks: list[Block] = []
+    if outcomes:
+        lines = [
+            f"• “{safe(quote(text), 200)}” — {safe(outcome, 400)}" for text, outcome in outcomes
+        ]
+        head = f":crystal_ball: *{plural(len(outcomes), 'judgment call')} followed up this week*"
+        blocks.append(section(truncate("\n".join([head, *lines]), 2900)))
+    said = _said(library, "empty-week")
+    if empty_week and awaiting and said:
+        blocks.append(context(safe(said.format(calls=plural(awaiting, "judgment call")), 600)))
+    return blocks

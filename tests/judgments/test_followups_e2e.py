@@ -6,14 +6,19 @@ DB; the jobs run with an explicit `now`."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bot import clock
+from bot.coaching.library import default_library
 from bot.db.models import JudgmentCall, JudgmentFollowupPost, User
 from bot.judgments.followups import EVENT_TYPE, next_followup_due, send_followups
+from bot.summaries import service as summaries
+from bot.ui import summary as summary_ui
 from standin.signing import Input
 from standin.webapi import SlackStandIn
 from tests.checkins.support import add_users, settings_for, utc
@@ -22,6 +27,7 @@ from tests.e2e.test_evidence_data import multiplier
 from tests.support import logbook
 from tests.support.apps import RunningApp
 
+LIB = default_library()
 NEW_YORK = "America/New_York"
 # Tuesday 9 June 2026, 11:00 in New York; three months on: Wednesday 9 September.
 LOGGED = utc(2026, 6, 9, 15)
@@ -189,3 +195,77 @@ def test_forget_me_removes_pending_followups(running_app: RunningApp) -> None:
         assert session.scalar(select(func.count()).select_from(JudgmentFollowupPost)) == 0
     run(app, utc(2026, 10, 9, 15))
     assert followups(app.standin, "UALICE") == []
+
+
+def test_the_outcome_lands_in_the_next_summary_the_packet_and_the_export(
+    running_app: RunningApp,
+) -> None:
+    """Answered on Wednesday 9 September: that week's summary lists the call and what
+    happened; the packet has it under "Judgment calls, followed up"; `export json` holds it."""
+    app = running_app
+    add_users(app.database, ["UALICE"], now=LOGGED, tz=NEW_YORK, standin=app.standin)
+    log(app, "Argued for one event bus instead of three queues", "decisions")
+    run(app, THREE_MONTHS)
+    (asked,) = followups(app.standin, "UALICE")
+    clock.shift(THREE_MONTHS + timedelta(hours=1) - clock.now())
+    try:
+        answer(app, asked, "Right call: the third team joined in a week")
+    finally:
+        clock.reset()
+
+    with app.database.session() as session:
+        owner = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        week = summaries.current_week(owner, THREE_MONTHS + timedelta(days=1))
+        summary = summaries.build_summary(session=session, user=owner, week=week, library=LIB)
+        blocks = summary_ui.summary_blocks(summary, LIB, multiplier_command="/multiplier")
+    assert summary.outcomes == (
+        (
+            "Argued for one event bus instead of three queues",
+            "Right call: the third team joined in a week",
+        ),
+    )
+    heads = [b["text"]["text"].split("\n")[0] for b in blocks if b["type"] == "section"]
+    assert ":crystal_ball: *1 judgment call followed up this week*" in heads
+
+    multiplier(app, "export packet 2026", n=1)
+    app.standin.wait_for("files.completeUploadExternal")
+    app.wait_idle()
+    (packet,) = app.standin.uploaded_files()
+    lines = packet.content.decode().splitlines()
+    at = lines.index("## Judgment calls, followed up")
+    assert lines[at + 4 : at + 6] == [
+        "- **2026-06-09:** Argued for one event bus instead of three queues",
+        "  - _What happened:_ Right call: the third team joined in a week",
+    ]
+
+    multiplier(app, "export json", n=3)
+    app.standin.wait_for("files.completeUploadExternal", count=2)
+    app.wait_idle()
+    data = json.loads(app.standin.uploaded_files()[-1].content)
+    (exported,) = data["tables"]["judgment_calls"]
+    assert (exported["outcome"], exported["months"]) == (
+        "Right call: the third team joined in a week",
+        3,
+    )
+
+
+def test_a_quiet_week_with_calls_waiting_is_named_for_what_it_is(
+    running_app: RunningApp,
+) -> None:
+    """Nothing logged in a week of July while June's decision waits for its verdict: the
+    summary says so with seed 000's slow feedback loop, not only "nothing logged"."""
+    app = running_app
+    add_users(app.database, ["UALICE"], now=LOGGED, tz=NEW_YORK, standin=app.standin)
+    log(app, "Argued for one event bus instead of three queues", "decisions")
+    quiet_week = utc(2026, 7, 15, 15)
+    with app.database.session() as session:
+        owner = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        week = summaries.current_week(owner, quiet_week)
+        summary = summaries.build_summary(session=session, user=owner, week=week, library=LIB)
+        blocks = summary_ui.summary_blocks(summary, LIB, multiplier_command="/multiplier")
+    assert summary.awaiting_calls == 1
+    said = LIB.judgment_text("empty-week")
+    assert said.seed == "000_2b2af25af9349d96.txt"
+    expected = said.text.format(calls="1 judgment call")
+    contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert expected in contexts
