@@ -661,6 +661,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (NUDGES_FILE, library.nudges),
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
+        (JUDGMENTS_FILE, library.judgment_texts),
     )
     for file, items in groups:
         for item in items:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import EvidenceEntry, JudgmentCall
@@ -50,22 +50,41 @@ def outcomes(
     ]
 
 
-def awaiting(session: Session, user_id: int, at: datetime) -> int:
-    """How many of the person's judgment calls logged before `at` still wait for a verdict
-    (not answered, and not past their follow-up's window)."""
+@dataclass(frozen=True)
+class Week:
+    """A week's judgment calls: (entry text, outcome) answered in it, and how many calls
+    logged before its end still wait for their verdict."""
+
+    outcomes: tuple[tuple[str, str], ...]
+    awaiting: int
+
+
+def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> Week:
+    """`outcomes` in [start, end) and `awaiting` at `end`, in one statement."""
+    judged = or_(
+        EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS), JudgmentCall.bet.is_(True)
+    )
+    told = JudgmentCall.answered_at.is_not(None) & (JudgmentCall.answered_at >= start)
+    waiting = (
+        judged
+        & (EvidenceEntry.created_at < end)
+        & (EvidenceEntry.created_at >= end - service.LATEST)
+        & or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None))
+    )
     query = (
-        select(func.count())
-        .select_from(EvidenceEntry)
+        select(EvidenceEntry.text, JudgmentCall.outcome, JudgmentCall.answered_at)
         .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
         .where(
             EvidenceEntry.user_id == user_id,
-            or_(
-                EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
-                JudgmentCall.bet.is_(True),
-            ),
-            EvidenceEntry.created_at < at,
-            EvidenceEntry.created_at >= at - service.LATEST,
-            or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
+            or_(told & (JudgmentCall.answered_at < end), waiting),
         )
+        .order_by(JudgmentCall.answered_at, EvidenceEntry.id)
     )
-    return session.scalar(query) or 0
+    outcomes: list[tuple[str, str]] = []
+    awaiting = 0
+    for text, outcome, answered_at in session.execute(query):
+        if answered_at is None:
+            awaiting += 1
+        else:
+            outcomes.append((text, outcome or ""))
+    return Week(tuple(outcomes), awaiting)

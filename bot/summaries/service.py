@@ -351,12 +351,8 @@ def _with_judgments(
     session: Session, user: User, week: periods.Week, summary: metrics.MultiplierSummary
 ) -> metrics.MultiplierSummary:
     """The week's judgment-call outcomes, and how many calls still wait (bot/judgments)."""
-    settled = judgment_records.outcomes(session, user.id, start=week.start, end=week.end)
-    return dataclasses.replace(
-        summary,
-        outcomes=tuple((o.entry_text, o.outcome) for o in settled),
-        awaiting_calls=judgment_records.awaiting(session, user.id, week.end),
-    )
+    calls = judgment_records.week(session, user.id, start=week.start, end=week.end)
+    return dataclasses.replace(summary, outcomes=calls.outcomes, awaiting_calls=calls.awaiting)
 
 
 # Nudges shown in this many previous summaries are looked at (coaching decides what to do).
