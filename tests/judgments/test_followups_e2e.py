@@ -29,10 +29,10 @@ from tests.support.apps import RunningApp
 
 LIB = default_library()
 NEW_YORK = "America/New_York"
-# Tuesday 9 June 2026, 11:00 in New York; three months on: Wednesday 9 September.
+# Tuesday 9 June 2026, 11:00 in New York; three months (90 days) on: Monday 7 September.
 LOGGED = utc(2026, 6, 9, 15)
-THREE_MONTHS = utc(2026, 9, 9, 15)
-FIVE_MONTHS = utc(2026, 11, 9, 15)  # Monday 9 November, 10:00 in New York (EST)
+THREE_MONTHS = LOGGED + timedelta(days=90)
+FIVE_MONTHS = LOGGED + timedelta(days=150)  # Friday 6 November, 10:00 in New York (EST)
 
 
 def followups(standin: SlackStandIn, slack_id: str) -> list[dict[str, Any]]:
@@ -165,11 +165,11 @@ def test_quiet_hours_and_a_pause_hold_the_followup(running_app: RunningApp) -> N
         quiet_end_minute=9 * 60,
     )
     log(app, "Framed the outage as a missing owner, not a bug", "problem_framing")
-    night = utc(2026, 9, 10, 2)  # 22:00 in New York: quiet hours
+    night = utc(2026, 9, 8, 2)  # Monday 7 September, 22:00 in New York: quiet hours
     run(app, night)
     assert followups(app.standin, "UALICE") == []
     # The next morning, after quiet hours: it goes out.
-    morning = utc(2026, 9, 10, 13)  # 09:00 in New York
+    morning = utc(2026, 9, 8, 13)  # Tuesday, 09:00 in New York
     assert next_followup_due(app.database, night) == morning
     run(app, morning)
     assert len(followups(app.standin, "UALICE")) == 1
@@ -200,7 +200,7 @@ def test_forget_me_removes_pending_followups(running_app: RunningApp) -> None:
 def test_the_outcome_lands_in_the_next_summary_the_packet_and_the_export(
     running_app: RunningApp,
 ) -> None:
-    """Answered on Wednesday 9 September: that week's summary lists the call and what
+    """Answered on Monday 7 September: that week's summary lists the call and what
     happened; the packet has it under "Judgment calls, followed up"; `export json` holds it."""
     app = running_app
     add_users(app.database, ["UALICE"], now=LOGGED, tz=NEW_YORK, standin=app.standin)
