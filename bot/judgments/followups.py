@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -178,6 +178,10 @@ def _deliver(
     return ts or FOLLOWUPS.post(slack, post, post.channel_id, payload).ts
 
 
+def _local_day(prefs: Preferences, instant: datetime) -> date:
+    return instant.astimezone(prefs.zone).date()
+
+
 def next_followup_due(database: Database, after: datetime) -> datetime | None:
     """The sandbox's hint: the first instant a follow-up could be queued or sent."""
     from bot.scheduling.jobs import next_minute
@@ -208,6 +212,10 @@ def next_followup_due(database: Database, after: datetime) -> datetime | None:
             due = service.due_at(created_at, months)
             if due + service.GRACE < soonest:
                 continue
-            at = schedule.first_moment_to_remind(Preferences.of(user), max(due, soonest))
-            candidates_at.append(at)
+            prefs = Preferences.of(user)
+            at = max(due, soonest)
+            if prefs.paused_until is not None and schedule.is_paused(prefs, _local_day(prefs, at)):
+                # Paused: nothing before the day it resumes (not a tick a minute meanwhile).
+                at = schedule.local_instant(prefs.paused_until, 0, prefs.zone).astimezone(UTC)
+            candidates_at.append(schedule.first_moment_to_remind(prefs, at))
     return min(candidates_at) if candidates_at else None

@@ -32,8 +32,11 @@ def valid_months(value: int | None) -> int:
 
 def due_at(logged_at: datetime, months: int | None) -> datetime:
     """When the follow-up is due: a month is 30 days here, so 3 months is 90 days (the
-    sandbox's `:time +90d` brings it) and a due day never depends on the calendar."""
-    return logged_at + timedelta(days=30 * valid_months(months))
+    sandbox's `:time +90d` brings it) and a due day never depends on the calendar; from the
+    minute it was logged (the jobs run each minute, and `:time +90d` right after logging
+    lands in that minute, not the instant after it)."""
+    minute = logged_at.replace(second=0, microsecond=0)
+    return minute + timedelta(days=30 * valid_months(months))
 
 
 def in_window(due: datetime, now: datetime) -> bool:

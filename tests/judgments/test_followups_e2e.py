@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -269,3 +269,24 @@ def test_a_quiet_week_with_calls_waiting_is_named_for_what_it_is(
     expected = said.text.format(calls="1 judgment call")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert expected in contexts
+
+
+def test_a_pause_holds_the_followup_until_it_ends(running_app: RunningApp) -> None:
+    """Paused until Thursday 10 September: the follow-up due on Monday 7 waits, and the
+    sandbox's hint jumps to the day the pause ends rather than ticking every minute."""
+    app = running_app
+    add_users(
+        app.database,
+        ["UALICE"],
+        now=LOGGED,
+        tz=NEW_YORK,
+        standin=app.standin,
+        paused_until=date(2026, 9, 10),
+    )
+    log(app, "Argued for one event bus instead of three queues", "decisions")
+    run(app, THREE_MONTHS)
+    assert followups(app.standin, "UALICE") == []
+    resumes = utc(2026, 9, 10, 4)  # Thursday 00:00 in New York
+    assert next_followup_due(app.database, THREE_MONTHS) == resumes
+    run(app, resumes)
+    assert len(followups(app.standin, "UALICE")) == 1
