@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.conversations.jobs import next_prune_due
 from bot.digests.jobs import next_digest_due
+from bot.judgments.jobs import next_judgment_followup_due
 from bot.scheduling.jobs import NextDue
 from bot.sponsors.jobs import next_sponsor_dms_due
 from bot.summaries.jobs import next_summary_due
@@ -20,6 +21,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "sponsor-dms": next_sponsor_dms_due,
     "digests": next_digest_due,
     "summaries": next_summary_due,
+    "judgment-followups": next_judgment_followup_due,
     "purge": next_purge_due,
     "refresh-tokens": next_refresh_due,
 }

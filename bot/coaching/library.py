@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
+    CoachingText,
     Dimension,
     Mistake,
     Nudge,
@@ -45,6 +46,7 @@ from bot.coaching.schema import (
     Refs,
     ScopeEntry,
     SeedEntry,
+    TextEntry,
     describe,
     did_you_mean,
     type_name,
@@ -57,6 +59,7 @@ PROMPTS_FILE = "reflection_prompts.yaml"
 NUDGES_FILE = "nudges.yaml"
 REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
+JUDGMENTS_FILE = "judgment_calls.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -68,6 +71,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         NUDGES_FILE: (("mistakes", "id"), ("nudges", "id")),
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
+        JUDGMENTS_FILE: (("texts", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -108,6 +112,8 @@ class CoachingLibrary:
     promotion_elements: tuple[PromotionElement, ...]
     hashtag_index: Mapping[str, str]
     source_dirs: tuple[Path, ...] = field(default=())
+    # Judgment calls followed up (bot/judgments): what the coach says about slow feedback.
+    judgment_texts: tuple[CoachingText, ...] = field(default=())
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -162,6 +168,9 @@ class CoachingLibrary:
     def seed(self, file: str) -> Seed:
         """The seed registered under this file name; KeyError when there is none."""
         return _lookup({item.file: item for item in self.seeds}, file, "seed")
+
+    def judgment_text(self, text_id: str) -> CoachingText:
+        return _lookup({t.id: t for t in self.judgment_texts}, text_id, "judgment text")
 
     def mistake(self, mistake_id: str) -> Mistake:
         """The common mistake with this id; KeyError when there is none."""
@@ -507,6 +516,7 @@ class _Loader:
         nudges = self._parse_all(merged["nudges"], NudgeEntry, refs)
         reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
         elements = self._parse_all(merged["elements"], ElementEntry, refs)
+        texts = self._parse_all(merged["texts"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -535,6 +545,7 @@ class _Loader:
             promotion_elements=tuple(elements),
             hashtag_index=MappingProxyType(hashtag_index),
             source_dirs=source_dirs,
+            judgment_texts=tuple(texts),
         )
 
     def _parse_all(
@@ -650,6 +661,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (NUDGES_FILE, library.nudges),
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
+        (JUDGMENTS_FILE, library.judgment_texts),
     )
     for file, items in groups:
         for item in items:

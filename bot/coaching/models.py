@@ -262,3 +262,13 @@ class PromotionElement:
             return False
         checks = ((self.dimensions, dimension), (self.scopes, scope), (self.sources, source))
         return all(not allowed or value in allowed for allowed, value in checks)
+
+
+@dataclass(frozen=True)
+class CoachingText:
+    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml)."""
+
+    id: str
+    text: str
+    seed: str
+    seed_quote: str

@@ -37,6 +37,7 @@ from bot.coaching.models import (
     EVIDENCE_SOURCES,
     RULE_KINDS,
     AbsentForWeeks,
+    CoachingText,
     Dimension,
     Mistake,
     NoWrittenArtefactForWeeks,
@@ -659,6 +660,16 @@ class ElementEntry(ContentEntry[PromotionElement]):
             scopes=feeds.scopes,
             sources=feeds.sources,
         )
+
+
+class TextEntry(ContentEntry[CoachingText]):
+    id: KebabId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    def build(self) -> CoachingText:
+        return self._as(CoachingText)
 
 
 # ── Messages ──────────────────────────────────────────────────────────────────────────────

@@ -597,3 +597,39 @@ class SlackOAuthState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(200), unique=True)
     expire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class JudgmentCall(_OwnedByUser, Base):
+    """A judgment call on the log (a decision, a long-horizon or problem-framing entry, or one
+    the person marked a bet): when to ask how it turned out, and what they answered.
+
+    The outcome lives here, beside its entry, rather than as a new entry: it is not new work
+    of that week (it would count twice and be classified afresh) but the verdict on old work,
+    and it goes with the entry (deleted with it, private like it)."""
+
+    __tablename__ = "judgment_calls"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_entries.id", ondelete="CASCADE"), unique=True
+    )
+    # Months after logging the follow-up comes (3 to 6); marked a bet by the person.
+    months: Mapped[int] = mapped_column(Integer, default=3)
+    bet: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(UserText)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JudgmentFollowupPost(OutboxRow, Base):
+    """The one follow-up DM about a judgment call ("what happened?")."""
+
+    __tablename__ = "judgment_followup_posts"
+    __table_args__ = (
+        Index("ix_judgment_followup_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("judgment_calls.id", ondelete="CASCADE"), unique=True
+    )
+    channel_id: Mapped[str] = mapped_column(SlackId)

@@ -26,6 +26,7 @@ from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
 from bot.home.service import request_home_refresh
+from bot.judgments import records as judgment_records
 from bot.privacy.flows import DmFile
 from bot.sponsors import flows as sponsor_flows
 from bot.ui import evidence as ui
@@ -244,6 +245,8 @@ class PacketContent:
 
     items: list[PacketEntry]
     workspace_name: str | None
+    # How the owner's judgment calls turned out, by entry id (their own packet only).
+    outcomes: dict[int, str] = field(default_factory=dict)
 
 
 def packet_content(*, session: Session, user: User, period: Period) -> PacketContent:
@@ -269,8 +272,9 @@ def packet_content(*, session: Session, user: User, period: Period) -> PacketCon
         giver = givers.get(behind.giver_id) if behind and behind.giver_id is not None else None
         items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
     workspace = session.get(Workspace, user.workspace_id)
+    told = {o.entry_id: o.outcome for o in judgment_records.outcomes(session, user.id)}
     session.commit()
-    return PacketContent(items, workspace.name if workspace else None)
+    return PacketContent(items, workspace.name if workspace else None, told)
 
 
 def packet_file(
@@ -302,6 +306,7 @@ def packet_file(
         tz=user.tz,
         generated_at=now,
         sponsor=sponsor,
+        outcomes=content.outcomes,
     )
     return DmFile(
         content=markdown,

@@ -191,9 +191,11 @@ def build_packet(
     tz: str | None,
     generated_at: datetime,
     sponsor: SponsorNote | None = None,
+    outcomes: Mapping[int, str] | None = None,
 ) -> str:
-    """The packet as Markdown; `sponsor`, the owner's latest sponsor note, answers the
-    sponsor element (only in the owner's own export: never in a share)."""
+    """The packet as Markdown. Only in the owner's own export, never in a share: `sponsor`,
+    the owner's latest sponsor note, answers the sponsor element; `outcomes` say how the
+    owner's judgment calls turned out, by entry id (bot/judgments)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -237,7 +239,30 @@ def build_packet(
         out += [f"_No evidence logged in {period.label}._", ""]
     for number, (element, items) in enumerate(sections, start=1):
         out += _element_section(number, element, items, library, names, tz, sponsor)
+    out += _outcomes_section(entries, outcomes or {}, library, names, tz)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _outcomes_section(
+    entries: Sequence[PacketEntry],
+    outcomes: Mapping[int, str],
+    library: CoachingLibrary,
+    names: Mapping[str, str],
+    tz: str | None,
+) -> list[str]:
+    """Judgment calls of the period followed up months later, with what happened."""
+    called = [item.entry for item in entries if item.entry.id in outcomes]
+    if not called:
+        return []
+    note = next((t.text for t in library.judgment_texts if t.id == "outcomes"), "")
+    out = ["## Judgment calls, followed up", ""]
+    if note:
+        out += [f"_{note}_", ""]
+    for entry in called:
+        out.append(f"- **{_day(entry.occurred_at, tz)}:** {readable(entry.text, names)}")
+        out.append(f"  - _What happened:_ {readable(outcomes[entry.id], names)}")
+    out.append("")
+    return out
 
 
 def people_in(entries: Sequence[PacketEntry]) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
+from bot.judgments import jobs as judgment_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.sponsors import jobs as sponsor_jobs
 from bot.suggestions import jobs as suggestion_jobs
@@ -27,6 +28,7 @@ JOBS: dict[str, JobSpec] = {
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,
+        *judgment_jobs.JOBS,
         *workspace_jobs.JOBS,
     )
 }

@@ -307,6 +307,10 @@ class MultiplierSummary:
     # A week with nothing logged is critiqued only when reflection was expected: the person
     # asked for check-ins or keeps a log of their own, and was there for the week's work.
     critique: bool = True
+    # Judgment calls (bot/judgments): (entry text, outcome) answered this week, and how
+    # many still wait for their verdict (a quiet week is named for what it is).
+    outcomes: tuple[tuple[str, str], ...] = ()
+    awaiting_calls: int = 0
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:

@@ -7,6 +7,7 @@ kudos, one for the teams of the people helped.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from bot.db.models import (
     User,
     Workspace,
 )
+from bot.judgments import records as judgment_records
 from bot.summaries import metrics, periods
 
 logger = logging.getLogger(__name__)
@@ -346,7 +348,7 @@ def build_summary(
     activity = load_activity(
         session=session, user=user, weeks=weeks, default_calendar=default_calendar
     )
-    return metrics.summarise(
+    summary = metrics.summarise(
         activity,
         weeks=weeks.window,
         streak_weeks=weeks.streak,
@@ -354,6 +356,15 @@ def build_summary(
         in_progress=in_progress,
         recently_shown_nudges=recently_shown_nudges,
     )
+    return _with_judgments(session, user, week, summary)
+
+
+def _with_judgments(
+    session: Session, user: User, week: periods.Week, summary: metrics.MultiplierSummary
+) -> metrics.MultiplierSummary:
+    """The week's judgment-call outcomes, and how many calls still wait (bot/judgments)."""
+    calls = judgment_records.week(session, user.id, start=week.start, end=week.end)
+    return dataclasses.replace(summary, outcomes=calls.outcomes, awaiting_calls=calls.awaiting)
 
 
 # Nudges shown in this many previous summaries are looked at (coaching decides what to do).

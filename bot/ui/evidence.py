@@ -45,6 +45,7 @@ from bot.ui.blocks import (
     section,
     static_select,
 )
+from bot.ui.judgments import bet_overflow
 from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
@@ -187,6 +188,7 @@ def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str)
         button("Edit", EDIT, str(entry.id)),
         _share_button(entry),
         _delete_button(entry.id),
+        bet_overflow(entry.id),  # "a bet": followed up in 3 to 6 months (bot/judgments)
         block_id=block_id,
     )
 
@@ -526,6 +528,7 @@ def entry_list(
             actions(
                 button("Edit", EDIT, str(entry.id)),
                 _delete_button(entry.id),
+                bet_overflow(entry.id),
                 block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
+from bot.ui import judgments
 from bot.ui.blocks import Block, Payload, context, divider, fit_message, header, message, section
 from bot.ui.text import display, noun, plural, safe, truncate
 
@@ -228,6 +229,14 @@ def summary_blocks(
     for line in (dimension_line(current, library), scope_line(summary, library)):
         if line:
             blocks.append(context(truncate(line, 2900)))
+    blocks.extend(
+        judgments.summary_blocks(
+            outcomes=summary.outcomes,
+            awaiting=summary.awaiting_calls,
+            empty_week=not current.active and not summary.paused,
+            library=library,
+        )
+    )
     coaching = [
         *went_well_blocks(summary),
         *nudge_blocks(summary, library),

@@ -576,7 +576,7 @@ def test_removing_a_dimension_reports_the_prompts_that_use_it(tmp_path: Path) ->
 
 
 def test_every_file_is_required_and_known() -> None:
-    """The loader knows exactly the seven content files."""
+    """The loader knows exactly the eight content files."""
     assert set(FILE_NAMES) == {
         "seeds.yaml",
         "dimensions.yaml",
@@ -585,6 +585,7 @@ def test_every_file_is_required_and_known() -> None:
         "nudges.yaml",
         "reframes.yaml",
         "promotion_case.yaml",
+        "judgment_calls.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
 

@@ -13,6 +13,7 @@ def register(registrar: Registrar) -> None:
         direct_messages,
         evidence,
         home,
+        judgments,
         suggestions,
     )
     from bot.listeners.forgotten import answer_if_forgotten
@@ -25,6 +26,7 @@ def register(registrar: Registrar) -> None:
         **evidence.ACTIONS,
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
+        **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,

@@ -22,3 +22,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui import sponsor as sponsor_ui
 
     registrar.view(sponsor_ui.SPONSOR_VIEW, sponsor.handle_sponsor_submission)
+
+    from bot.listeners.views import judgments
+    from bot.ui.judgments import OUTCOME_VIEW
+
+    registrar.view(OUTCOME_VIEW, judgments.handle_outcome_submission)

@@ -1,0 +1,49 @@
+"""What a person does with a judgment call: mark an entry a bet (3 to 6 months), answer the
+follow-up (the outcome, stored beside the entry). Each owns its commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import EvidenceEntry, JudgmentCall, User
+from bot.judgments import service
+
+
+def mark_bet(*, session: Session, user: User, entry_id: int | None, months: int) -> int | None:
+    """Mark one of the person's entries a bet followed up in `months`; the months, or None
+    when the entry is not theirs (or gone)."""
+    entry = session.get(EvidenceEntry, entry_id) if entry_id is not None else None
+    if entry is None or entry.user_id != user.id:
+        return None
+    months = service.valid_months(months)
+    call = session.scalars(select(JudgmentCall).where(JudgmentCall.entry_id == entry.id)).first()
+    if call is None:
+        call = JudgmentCall(workspace_id=entry.workspace_id, user_id=user.id, entry_id=entry.id)
+        session.add(call)
+    call.bet, call.months = True, months
+    session.commit()
+    return months
+
+
+def quote_of(*, session: Session, user: User, call_id: int | None) -> str | None:
+    """The quoted entry of one of the person's judgment calls (None: not theirs, or gone)."""
+    call = session.get(JudgmentCall, call_id) if call_id is not None else None
+    if call is None or call.user_id != user.id:
+        return None
+    entry = session.get_one(EvidenceEntry, call.entry_id)
+    return service.quote(entry.text)
+
+
+def record_outcome(
+    *, session: Session, user: User, call_id: int | None, text: str, now: datetime
+) -> bool:
+    """Store the answer as the call's outcome (an edit replaces it); False: not theirs."""
+    call = session.get(JudgmentCall, call_id) if call_id is not None else None
+    if call is None or call.user_id != user.id or not text.strip():
+        return False
+    call.outcome, call.answered_at = text.strip(), now
+    session.commit()
+    return True

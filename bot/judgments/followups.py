@@ -1,0 +1,221 @@
+"""The one follow-up per judgment call: queued once when due (a `judgment_followup_posts`
+row), sent through the outbox (bot/delivery/outbox.py) like reminders, so a replayed job or
+a second worker never sends two.
+
+Due `months` after the entry was logged; held, like a reminder, by quiet hours and the
+person's weekend, and not sent while they are paused or away (a holiday, an away status);
+it goes out once they are back, within the grace window (bot/judgments/service.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, lazyload
+
+from bot.capture import timeoff
+from bot.checkins import schedule
+from bot.checkins.schedule import Preferences
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.models import (
+    EvidenceEntry,
+    JudgmentCall,
+    JudgmentFollowupPost,
+    User,
+    Workspace,
+)
+from bot.delivery import outbox
+from bot.delivery.claim import skip_locked
+from bot.delivery.errors import Outcome
+from bot.delivery.messages import SendFailed
+from bot.delivery.sender import Sender
+from bot.delivery.status import DeliveryStatus
+from bot.judgments import service
+from bot.ui.judgments import followup_message
+from bot.workspaces.service import WorkspaceInactive
+
+EVENT_TYPE = "multiplier_judgment_followup"
+
+
+@dataclass
+class FollowupReport(outbox.Tally):
+    deferred: int = 0
+
+    def summary(self) -> str:
+        return f"followed up {self.sent}, deferred {self.deferred}, failed {self.failed}"
+
+
+def candidates(now: datetime) -> Any:
+    """Entries that are (or may be) judgment calls logged 3 to 6 months (and the grace)
+    ago and not followed up yet: (entry, call or None, user, workspace active)."""
+    return (
+        select(EvidenceEntry, JudgmentCall, User, Workspace.active)
+        .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
+        .join(User, User.id == EvidenceEntry.user_id)
+        .join(Workspace, Workspace.id == EvidenceEntry.workspace_id)
+        .options(lazyload(User.workspace))
+        .where(
+            or_(
+                EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
+                JudgmentCall.bet.is_(True),
+            ),
+            EvidenceEntry.created_at <= now - service.EARLIEST,
+            EvidenceEntry.created_at >= now - service.LATEST,
+            or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
+            ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
+        )
+        .order_by(EvidenceEntry.id)
+    )
+
+
+def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> int:
+    """Queue every due follow-up once; the number held (quiet hours, a pause, time off)."""
+    deferred = 0
+    query = skip_locked(candidates(now), session, EvidenceEntry)
+    for entry, call, user, workspace_active in session.execute(query):
+        due = service.due_at(entry.created_at, call.months if call else None)
+        if not service.in_window(due, now) or not (user.active and workspace_active):
+            continue
+        prefs = Preferences.of(user)
+        local_today = now.astimezone(prefs.zone).date()
+        if (
+            schedule.is_paused(prefs, local_today)
+            or timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now)
+            or not schedule.may_remind(prefs, now)
+        ):
+            deferred += 1
+            continue
+        if call is None:
+            session.add(
+                call_made := JudgmentCall(
+                    workspace_id=entry.workspace_id,
+                    user_id=entry.user_id,
+                    entry_id=entry.id,
+                    months=service.DEFAULT_MONTHS,
+                    bet=False,
+                )
+            )
+            session.flush()
+        call_id = call.id if call is not None else call_made.id
+        channel = user.dm_channel_id or user.slack_user_id
+        session.add(JudgmentFollowupPost(call_id=call_id, channel_id=channel))
+        session.flush()
+    return deferred
+
+
+def _locate(session: Session, post: JudgmentFollowupPost) -> outbox.Place | object | None:
+    team_id = session.scalar(
+        select(Workspace.team_id)
+        .join(JudgmentCall, JudgmentCall.workspace_id == Workspace.id)
+        .where(JudgmentCall.id == post.call_id)
+    )
+    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
+
+
+FOLLOWUPS = outbox.Outbox(
+    model=JudgmentFollowupPost,
+    event_type=EVENT_TYPE,
+    key=lambda post: str(post.call_id),
+    locate=_locate,
+    stale_after=timedelta(minutes=15),
+    max_attempts=3,
+)
+
+
+def send_followups(
+    *,
+    database: Database,
+    settings: Settings,
+    token_for: Callable[[str], str | None],
+    now: datetime,
+    worker_id: str = "cli",
+    budget_seconds: float | None = None,
+) -> FollowupReport:
+    """Queue every due follow-up once, and post what is queued."""
+    report = FollowupReport()
+    with database.session() as session:
+        report.deferred = _queue(session, now=now, default_calendar=settings.holiday_calendar)
+    FOLLOWUPS.run(
+        database=database,
+        settings=settings,
+        token_for=token_for,
+        worker_id=worker_id,
+        now=now,
+        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post, now),
+        tally=report,
+        budget_seconds=budget_seconds,
+    )
+    return report
+
+
+def _deliver(
+    session: Session,
+    token_for: Callable[[str], str | None],
+    sender: Sender,
+    post: JudgmentFollowupPost,
+    now: datetime,
+) -> str | None:
+    call = session.get_one(JudgmentCall, post.call_id)
+    if call.answered_at is not None:  # answered meanwhile (nothing to ask)
+        post.status = DeliveryStatus.SKIPPED
+        return None
+    entry = session.get_one(EvidenceEntry, call.entry_id)
+    user = session.get_one(User, call.user_id)
+    post.attempts += 1
+    try:
+        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
+    except WorkspaceInactive:
+        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
+    ts = FOLLOWUPS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
+    zone = Preferences.of(user).zone
+    month = service.month_words(entry.occurred_at.astimezone(zone), now.astimezone(zone))
+    payload = followup_message(call_id=call.id, month=month, quote=service.quote(entry.text))
+    return ts or FOLLOWUPS.post(slack, post, post.channel_id, payload).ts
+
+
+def _local_day(prefs: Preferences, instant: datetime) -> date:
+    return instant.astimezone(prefs.zone).date()
+
+
+def next_followup_due(database: Database, after: datetime) -> datetime | None:
+    """The sandbox's hint: the first instant a follow-up could be queued or sent."""
+    from bot.scheduling.jobs import next_minute
+
+    soonest = next_minute(after)
+    candidates_at: list[datetime] = []
+    with database.read_session() as session:
+        if session.scalar(
+            select(exists().where(JudgmentFollowupPost.status.in_(("pending", "claimed"))))
+        ):
+            return soonest
+        query = (
+            select(EvidenceEntry.created_at, JudgmentCall.months, User)
+            .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
+            .join(User, User.id == EvidenceEntry.user_id)
+            .options(lazyload(User.workspace))
+            .where(
+                or_(
+                    EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
+                    JudgmentCall.bet.is_(True),
+                ),
+                EvidenceEntry.created_at >= soonest - service.LATEST,
+                or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
+                ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
+            )
+        )
+        for created_at, months, user in session.execute(query):
+            due = service.due_at(created_at, months)
+            if due + service.GRACE < soonest:
+                continue
+            prefs = Preferences.of(user)
+            at = max(due, soonest)
+            if prefs.paused_until is not None and schedule.is_paused(prefs, _local_day(prefs, at)):
+                # Paused: nothing before the day it resumes (not a tick a minute meanwhile).
+                at = schedule.local_instant(prefs.paused_until, 0, prefs.zone).astimezone(UTC)
+            candidates_at.append(schedule.first_moment_to_remind(prefs, at))
+    return min(candidates_at) if candidates_at else None

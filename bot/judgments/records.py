@@ -1,0 +1,90 @@
+"""What the log holds about judgment calls, for summaries and the packet (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import EvidenceEntry, JudgmentCall
+from bot.judgments import service
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A judgment call and how it turned out, in the person's words."""
+
+    entry_id: int
+    entry_text: str
+    occurred_at: datetime
+    outcome: str
+    answered_at: datetime
+
+
+def outcomes(
+    session: Session, user_id: int, *, start: datetime | None = None, end: datetime | None = None
+) -> list[Outcome]:
+    """The person's answered calls (answered in [start, end) when given), oldest first."""
+    query = (
+        select(EvidenceEntry, JudgmentCall)
+        .join(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
+        .where(JudgmentCall.user_id == user_id, JudgmentCall.answered_at.is_not(None))
+        .order_by(JudgmentCall.answered_at, JudgmentCall.id)
+    )
+    if start is not None:
+        query = query.where(JudgmentCall.answered_at >= start)
+    if end is not None:
+        query = query.where(JudgmentCall.answered_at < end)
+    return [
+        Outcome(
+            entry_id=entry.id,
+            entry_text=entry.text,
+            occurred_at=entry.occurred_at,
+            outcome=call.outcome or "",
+            answered_at=call.answered_at,
+        )
+        for entry, call in session.execute(query)
+        if call.answered_at is not None
+    ]
+
+
+@dataclass(frozen=True)
+class Week:
+    """A week's judgment calls: (entry text, outcome) answered in it, and how many calls
+    logged before its end still wait for their verdict."""
+
+    outcomes: tuple[tuple[str, str], ...]
+    awaiting: int
+
+
+def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> Week:
+    """`outcomes` in [start, end) and `awaiting` at `end`, in one statement."""
+    judged = or_(
+        EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS), JudgmentCall.bet.is_(True)
+    )
+    told = JudgmentCall.answered_at.is_not(None) & (JudgmentCall.answered_at >= start)
+    waiting = (
+        judged
+        & (EvidenceEntry.created_at < end)
+        & (EvidenceEntry.created_at >= end - service.LATEST)
+        & or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None))
+    )
+    query = (
+        select(EvidenceEntry.text, JudgmentCall.outcome, JudgmentCall.answered_at)
+        .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
+        .where(
+            EvidenceEntry.user_id == user_id,
+            or_(told & (JudgmentCall.answered_at < end), waiting),
+        )
+        .order_by(JudgmentCall.answered_at, EvidenceEntry.id)
+    )
+    outcomes: list[tuple[str, str]] = []
+    awaiting = 0
+    for text, outcome, answered_at in session.execute(query):
+        if answered_at is None:
+            awaiting += 1
+        else:
+            outcomes.append((text, outcome or ""))
+    return Week(tuple(outcomes), awaiting)
