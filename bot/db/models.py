@@ -562,3 +562,17 @@ class SlackOAuthState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(200), unique=True)
     expire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Expectation(_OwnedByUser, Base):
+    """One of a person's staff expectations (issue 17), as they entered them from their
+    company's ladder; private to them. Kept in place across edits, so an unchanged item
+    keeps its id."""
+
+    __tablename__ = "expectations"
+    __table_args__ = (Index("ix_expectations_user_id", "user_id", "position"),)
+
+    position: Mapped[int] = mapped_column(SmallInteger)
+    # Stored Slack text (escaped, see bot.ui.text.from_typed).
+    text: Mapped[str] = mapped_column(UserText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

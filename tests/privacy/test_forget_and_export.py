@@ -66,8 +66,8 @@ def _synthetic(column: Column[Any]) -> Any:
         return next(_counter)
     if isinstance(kind, JSON):
         return []
-    if isinstance(kind, String | Text):
-        length = getattr(kind, "length", None) or 32
+    if isinstance(kind, String | Text) or isinstance(impl, String | Text):
+        length = getattr(impl if impl is not None else kind, "length", None) or 32
         return f"s{next(_counter)}"[:length]
     raise AssertionError(f"no synthetic value for {column.table.name}.{column.name} ({kind})")
 

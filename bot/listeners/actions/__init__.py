@@ -43,3 +43,7 @@ def register(registrar: Registrar) -> None:
         registrar.action(action_id, handler)
     registrar.action(ui.START, checkins.handle_start)
     registrar.action(ui.OPEN_SETTINGS, checkins.handle_open_settings)
+    from bot.listeners.actions import expectations
+    from bot.ui import expectations as expectations_ui
+
+    registrar.action(expectations_ui.OPEN, expectations.handle_open)

@@ -13,6 +13,7 @@ def register(registrar: Registrar) -> None:
         checkins,
         digest,
         evidence_commands,
+        expectations,
         kudos,
         multiplier,
         summary,
@@ -27,6 +28,7 @@ def register(registrar: Registrar) -> None:
             *evidence_commands.SUBCOMMANDS,
             *digest.SUBCOMMANDS,
             *capture.SUBCOMMANDS,
+            *expectations.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

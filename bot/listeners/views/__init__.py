@@ -17,3 +17,8 @@ def register(registrar: Registrar) -> None:
     registrar.view(ui.ANSWER_VIEW, checkins.handle_answer_submission)
     registrar.view(ui.EDIT_VIEW, checkins.handle_edit_submission)
     registrar.view(ui.SETTINGS_VIEW, checkins.handle_settings_submission)
+
+    from bot.listeners.views import expectations
+    from bot.ui import expectations as expectations_ui
+
+    registrar.view(expectations_ui.VIEW, expectations.handle_submission)
