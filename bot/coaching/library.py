@@ -26,6 +26,7 @@ from pydantic import ValidationError
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
     Dimension,
+    LadderItem,
     Mistake,
     Nudge,
     PromotionElement,
@@ -38,6 +39,7 @@ from bot.coaching.schema import (
     ContentEntry,
     DimensionEntry,
     ElementEntry,
+    LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
     PromptEntry,
@@ -57,6 +59,7 @@ PROMPTS_FILE = "reflection_prompts.yaml"
 NUDGES_FILE = "nudges.yaml"
 REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
+EXPECTATIONS_FILE = "expectations.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -68,6 +71,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         NUDGES_FILE: (("mistakes", "id"), ("nudges", "id")),
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
+        EXPECTATIONS_FILE: (("ladder", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -108,6 +112,8 @@ class CoachingLibrary:
     promotion_elements: tuple[PromotionElement, ...]
     hashtag_index: Mapping[str, str]
     source_dirs: tuple[Path, ...] = field(default=())
+    # A workspace's default staff expectations (issue 17); empty as shipped.
+    ladder: tuple[LadderItem, ...] = ()
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -507,6 +513,7 @@ class _Loader:
         nudges = self._parse_all(merged["nudges"], NudgeEntry, refs)
         reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
         elements = self._parse_all(merged["elements"], ElementEntry, refs)
+        ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -535,6 +542,7 @@ class _Loader:
             promotion_elements=tuple(elements),
             hashtag_index=MappingProxyType(hashtag_index),
             source_dirs=source_dirs,
+            ladder=tuple(ladder),
         )
 
     def _parse_all(

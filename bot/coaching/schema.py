@@ -38,6 +38,7 @@ from bot.coaching.models import (
     RULE_KINDS,
     AbsentForWeeks,
     Dimension,
+    LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
     Nudge,
@@ -474,6 +475,16 @@ class DimensionEntry(ContentEntry[Dimension]):
 
     def build(self) -> Dimension:
         return self._as(Dimension)
+
+
+class LadderItemEntry(ContentEntry[LadderItem]):
+    id: KebabId
+    text: ShortText
+    seed: SeedRef
+    seed_quote: OptQuote = None
+
+    def build(self) -> LadderItem:
+        return self._as(LadderItem)
 
 
 class MistakeEntry(ContentEntry[Mistake]):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.coaching.expectations import ExpectationsError, parse_expectations
+from bot.coaching.library import CoachingLibrary
 from bot.db.models import User
 from bot.expectations import service
 from bot.ui import expectations as ui
@@ -15,11 +17,13 @@ from bot.ui.blocks import Payload
 from bot.ui.text import from_typed, readable
 
 
-def form_text(*, session: Session, user: User) -> str:
-    """The modal's prefill: the stored expectations as typed, one per line."""
-    return "\n".join(
-        readable(row.text) for row in service.expectations_of(session=session, user=user)
-    )
+def form_text(*, session: Session, user: User, ladder: Sequence[str] = ()) -> str:
+    """The modal's prefill: the stored expectations as typed, one per line; before any are
+    stored, the workspace's default ladder (`prompts/expectations.yaml`) to start from."""
+    stored = service.expectations_of(session=session, user=user)
+    if not stored:
+        return "\n".join(ladder)
+    return "\n".join(readable(row.text) for row in stored)
 
 
 def problem(typed: str) -> str | None:
@@ -63,6 +67,9 @@ def listed(*, session: Session, user: User) -> list[str]:
     return [row.text for row in service.expectations_of(session=session, user=user)]
 
 
-def modal(*, session: Session, user: User) -> Payload:
-    """The expectations modal, pre-filled with the stored list."""
-    return ui.modal_view(form_text(session=session, user=user))
+def modal(*, session: Session, user: User, library: CoachingLibrary) -> Payload:
+    """The expectations modal, pre-filled with the stored list (or the workspace's ladder)."""
+    ladder = [item.text for item in library.ladder]
+    stored = service.expectations_of(session=session, user=user)
+    prefill = form_text(session=session, user=user, ladder=ladder)
+    return ui.modal_view(prefill, from_ladder=bool(ladder) and not stored)

@@ -35,8 +35,15 @@ _WHY = (
 )
 
 
-def modal_view(prefill: str) -> Payload:
-    """The expectations modal, pre-filled with what is stored (or a workspace's ladder)."""
+_FROM_LADDER = (
+    "Filled in with your workspace's default ladder to start from: change it to match "
+    "what your manager gives you."
+)
+
+
+def modal_view(prefill: str, *, from_ladder: bool = False) -> Payload:
+    """The expectations modal, pre-filled with what is stored (or, `from_ladder`, with the
+    workspace's default ladder)."""
     field = element(
         "plain_text_input",
         FIELD,
@@ -55,6 +62,7 @@ def modal_view(prefill: str) -> Payload:
                 field,
                 hint=f"Up to {MAX_ITEMS}, one per line. You can edit them any time.",
             ),
+            *([context(safe(_FROM_LADDER))] if from_ladder else []),
             context(safe(_WHY)),
         ],
         callback_id=VIEW,

@@ -5,14 +5,17 @@ and the list is the owner's alone (exported, forgotten)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.db.engine import Database
 from bot.db.models import Expectation, User
 from standin.signing import Input
+from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import click, last_response
 from tests.e2e.test_evidence_data import multiplier
-from tests.support.apps import RunningApp
+from tests.support.apps import RunningApp, make_settings, start_app
 
 LADDER = (
     "Staff expectations (from Dana):\n"
@@ -174,3 +177,42 @@ def test_expectations_are_the_owners_exported_and_forgotten(running_app: Running
     assert "Done" in last_response(running_app, 4)["text"]
     assert _stored(running_app) == []
     assert [text for _, text in _stored(running_app, "UBOB")] == ["Bob's own"]
+
+
+def test_a_workspace_ladder_is_the_starting_point(
+    database: Database, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """A `ladder:` in the workspace's prompts override pre-fills the modal for someone with
+    no expectations yet (saying so); once they saved their own, theirs come back instead."""
+    (tmp_path / "expectations.yaml").write_text(
+        "version: 1\n"
+        "ladder:\n"
+        "  - id: sets-direction\n"
+        "    text: Sets technical direction for several teams\n"
+        "    seed: 001_25b0c1775d5382ce.txt\n"
+        '    seed_quote: "Ask your manager for the exact Staff Engineer expectations."\n'
+        "  - id: mentors\n"
+        "    text: Mentors engineers through the work\n"
+        "    seed: 001_25b0c1775d5382ce.txt\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(standin=standin, database_url=database.url, prompts_dir=tmp_path)
+    app = start_app(settings=settings, database=database, standin=standin)
+    try:
+        view = _open(app)
+        assert _field(view)["initial_value"] == (
+            "Sets technical direction for several teams\nMentors engineers through the work"
+        )
+        notes = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context"]
+        assert notes[0].startswith("Filled in with your workspace's default ladder")
+        _submit(app, "Sets technical direction for several teams\nOwns the on-call RFC")
+        app.standin.wait_for("chat.postMessage")
+        app.wait_idle()
+        view = _open(app, count=2)
+        assert _field(view)["initial_value"] == (
+            "Sets technical direction for several teams\nOwns the on-call RFC"
+        )
+        notes = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context"]
+        assert len(notes) == 1 and not notes[0].startswith("Filled in")
+    finally:
+        app.stop()

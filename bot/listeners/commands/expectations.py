@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import clock
 from bot.expectations import flows
 from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
-from bot.listeners.support import command_names, current_user, db
+from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.ui import expectations as ui
 from bot.ui import messages
 
@@ -19,7 +19,8 @@ def expectations(request: SubcommandRequest) -> None:
     session = db(context)
     if word == "":
         request.client.views_open(
-            trigger_id=request.trigger_id, view=flows.modal(session=session, user=user)
+            trigger_id=request.trigger_id,
+            view=flows.modal(session=session, user=user, library=coaching_library(context)),
         )
     elif word in ("list", "show"):
         shown = ui.shown(flows.listed(session=session, user=user), command=names.multiplier)
