@@ -26,6 +26,7 @@ from pydantic import ValidationError
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
     Dimension,
+    ExpectationAsk,
     LadderItem,
     Mistake,
     Nudge,
@@ -39,6 +40,7 @@ from bot.coaching.schema import (
     ContentEntry,
     DimensionEntry,
     ElementEntry,
+    ExpectationAskEntry,
     LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
@@ -71,7 +73,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         NUDGES_FILE: (("mistakes", "id"), ("nudges", "id")),
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
-        EXPECTATIONS_FILE: (("ladder", "id"),),
+        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -114,6 +116,11 @@ class CoachingLibrary:
     source_dirs: tuple[Path, ...] = field(default=())
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
+    expectation_asks: tuple[ExpectationAsk, ...] = ()
+
+    def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
+        """The ask with this id; None when a workspace's override disabled it."""
+        return next((ask for ask in self.expectation_asks if ask.id == ask_id), None)
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -514,6 +521,7 @@ class _Loader:
         reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
         elements = self._parse_all(merged["elements"], ElementEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
+        asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -543,6 +551,7 @@ class _Loader:
             hashtag_index=MappingProxyType(hashtag_index),
             source_dirs=source_dirs,
             ladder=tuple(ladder),
+            expectation_asks=tuple(asks),
         )
 
     def _parse_all(

@@ -92,6 +92,17 @@ class LadderItem:
 
 
 @dataclass(frozen=True)
+class ExpectationAsk:
+    """What the coach says when it asks for the person's staff expectations (issue 17):
+    `first-checkin` rides on their first check-in."""
+
+    id: str
+    text: str
+    seed: str
+    seed_quote: str
+
+
+@dataclass(frozen=True)
 class Mistake:
     """A row of seed 002's common-mistakes table."""
 

@@ -38,6 +38,7 @@ from bot.coaching.models import (
     RULE_KINDS,
     AbsentForWeeks,
     Dimension,
+    ExpectationAsk,
     LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
@@ -485,6 +486,16 @@ class LadderItemEntry(ContentEntry[LadderItem]):
 
     def build(self) -> LadderItem:
         return self._as(LadderItem)
+
+
+class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
+    id: KebabId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    def build(self) -> ExpectationAsk:
+        return self._as(ExpectationAsk)
 
 
 class MistakeEntry(ContentEntry[Mistake]):

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Expectation, User
+from bot.db.models import CheckIn, Expectation, User
 
 
 def expectations_of(*, session: Session, user: User) -> list[Expectation]:
@@ -61,3 +61,12 @@ def replace_expectations(
         session.execute(delete(Expectation).where(Expectation.id.in_(stale)))
     session.flush()
     return Replaced(kept=kept, added=added, removed=len(stale))
+
+
+def asks_on_checkin(*, session: Session, user_id: int, checkin_id: int) -> bool:
+    """Whether this check-in carries the ask for expectations: it is the person's first
+    check-in and they have entered none yet (entering them takes the ask off its redraw)."""
+    first = session.scalar(select(func.min(CheckIn.id)).where(CheckIn.user_id == user_id))
+    if first != checkin_id:
+        return False
+    return session.scalar(select(Expectation.id).where(Expectation.user_id == user_id)) is None

@@ -70,6 +70,17 @@ def modal_view(prefill: str, *, from_ladder: bool = False) -> Payload:
     )
 
 
+FIRST_CHECKIN_ASK = "first-checkin"
+
+
+def checkin_ask(text: str) -> list[Block]:
+    """The ask for expectations on a person's first check-in (its text from prompts/)."""
+    return [
+        section(f":compass: {safe(text)}"),
+        actions(button("Enter my expectations", OPEN, style="primary"), block_id="expectations"),
+    ]
+
+
 def _listed(items: Sequence[str]) -> list[Block]:
     """The items numbered, in as many sections as Slack's section limit takes."""
     sections: list[Block] = []
