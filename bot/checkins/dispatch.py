@@ -28,6 +28,7 @@ from bot.delivery import messages, outbox, reconcile
 from bot.delivery import sender as sending
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Result, Sender
+from bot.expectations import service as expectations
 from bot.suggestions import flows as suggestion_flows
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
@@ -217,6 +218,7 @@ class Dispatcher:
             read_on=item.due_local.date(),
             prefs=item.prefs,
             suggestions=self._open_suggestions(item),
+            ask_expectations=self._ask_expectations(item),
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(
@@ -230,6 +232,13 @@ class Dispatcher:
             check=check,  # a failed look-up counts as ambiguous: nothing is resent
         )
         return self._outcome(item, result)
+
+    def _ask_expectations(self, item: Outgoing) -> bool:
+        """Whether the check-in asks for the person's staff expectations (issue 17)."""
+        with self.database.session() as session:
+            return expectations.asks_on_checkin(
+                session=session, user_id=item.user_id, checkin_id=item.checkin_id
+            )
 
     def _open_suggestions(self, item: Outgoing) -> list[tuple[int, str, str]]:
         """This week's open thanks suggestions for the person (bot/suggestions)."""

@@ -24,6 +24,7 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence.parsing import bare_names
+from bot.expectations import service as expectations
 from bot.ui import checkins as ui
 from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
@@ -105,6 +106,9 @@ def redraw(
         tz=user.tz,
         note=note,
         prefs=schedule.Preferences.of(user),
+        ask_expectations=expectations.asks_on_checkin(
+            session=session, user_id=user.id, checkin_id=checkin.id
+        ),
     )
     return Redraw(checkin.channel_id, checkin.message_ts, message)
 

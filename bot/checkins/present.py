@@ -15,7 +15,9 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.delivery.status import CheckInStatus
 from bot.ui import checkins as ui
+from bot.ui import expectations as expectations_ui
 from bot.ui import suggestions as suggestions_ui
+from bot.ui.blocks import Block
 
 
 def about_last_week(slot_at: datetime, tz: str | None = None) -> bool:
@@ -100,6 +102,7 @@ def new_message(
     read_on: date | None = None,
     prefs: Preferences | None = None,
     suggestions: Sequence[tuple[int, str, str]] = (),
+    ask_expectations: bool = False,
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
     every question open, its days named as they are on the day it arrives; then this
@@ -112,7 +115,14 @@ def new_message(
         slot_local=slot_local,
         period=period,
         extra=suggestions_ui.checkin_suggestions(suggestions),
+        ask=expectations_ask(library, ask_expectations),
     )
+
+
+def expectations_ask(library: CoachingLibrary, ask: bool) -> list[Block]:
+    """The first check-in's ask for expectations (none when a workspace disabled it)."""
+    found = library.expectation_ask(expectations_ui.FIRST_CHECKIN_ASK) if ask else None
+    return expectations_ui.checkin_ask(found.text) if found is not None else []
 
 
 def current_message(
@@ -123,6 +133,7 @@ def current_message(
     tz: str,
     note: str | None = None,
     prefs: Preferences | None = None,
+    ask_expectations: bool = False,
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
     prefs = prefs or Preferences(tz=tz)
@@ -134,6 +145,7 @@ def current_message(
         slot_local=checkin.slot_at.astimezone(prefs.zone),
         note=note,
         period=period,
+        ask=expectations_ask(library, ask_expectations),
     )
 
 

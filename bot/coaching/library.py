@@ -27,6 +27,8 @@ import bot.coaching.text as textmatch
 from bot.coaching.models import (
     CoachingText,
     Dimension,
+    ExpectationAsk,
+    LadderItem,
     Mistake,
     Nudge,
     PromotionElement,
@@ -39,6 +41,8 @@ from bot.coaching.schema import (
     ContentEntry,
     DimensionEntry,
     ElementEntry,
+    ExpectationAskEntry,
+    LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
     PromptEntry,
@@ -60,6 +64,7 @@ NUDGES_FILE = "nudges.yaml"
 REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
+EXPECTATIONS_FILE = "expectations.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -72,6 +77,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
+        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -114,6 +120,13 @@ class CoachingLibrary:
     source_dirs: tuple[Path, ...] = field(default=())
     # Judgment calls followed up (bot/judgments): what the coach says about slow feedback.
     judgment_texts: tuple[CoachingText, ...] = field(default=())
+    # A workspace's default staff expectations (issue 17); empty as shipped.
+    ladder: tuple[LadderItem, ...] = ()
+    expectation_asks: tuple[ExpectationAsk, ...] = ()
+
+    def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
+        """The ask with this id; None when a workspace's override disabled it."""
+        return next((ask for ask in self.expectation_asks if ask.id == ask_id), None)
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -517,6 +530,8 @@ class _Loader:
         reframes = self._parse_all(merged["reframes"], ReframeEntry, refs)
         elements = self._parse_all(merged["elements"], ElementEntry, refs)
         texts = self._parse_all(merged["texts"], TextEntry, refs)
+        ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
+        asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -546,6 +561,8 @@ class _Loader:
             hashtag_index=MappingProxyType(hashtag_index),
             source_dirs=source_dirs,
             judgment_texts=tuple(texts),
+            ladder=tuple(ladder),
+            expectation_asks=tuple(asks),
         )
 
     def _parse_all(

@@ -81,6 +81,28 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class LadderItem:
+    """One expectation of a workspace's default ladder (`prompts/expectations.yaml`), which
+    people start from when they enter their expectations (issue 17)."""
+
+    id: str
+    text: str
+    seed: str
+    seed_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class ExpectationAsk:
+    """What the coach says when it asks for the person's staff expectations (issue 17):
+    `first-checkin` rides on their first check-in."""
+
+    id: str
+    text: str
+    seed: str
+    seed_quote: str
+
+
+@dataclass(frozen=True)
 class Mistake:
     """A row of seed 002's common-mistakes table."""
 

@@ -39,6 +39,8 @@ from bot.coaching.models import (
     AbsentForWeeks,
     CoachingText,
     Dimension,
+    ExpectationAsk,
+    LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
     Nudge,
@@ -475,6 +477,26 @@ class DimensionEntry(ContentEntry[Dimension]):
 
     def build(self) -> Dimension:
         return self._as(Dimension)
+
+
+class LadderItemEntry(ContentEntry[LadderItem]):
+    id: KebabId
+    text: ShortText
+    seed: SeedRef
+    seed_quote: OptQuote = None
+
+    def build(self) -> LadderItem:
+        return self._as(LadderItem)
+
+
+class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
+    id: KebabId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    def build(self) -> ExpectationAsk:
+        return self._as(ExpectationAsk)
 
 
 class MistakeEntry(ContentEntry[Mistake]):

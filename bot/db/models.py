@@ -633,3 +633,17 @@ class JudgmentFollowupPost(OutboxRow, Base):
         ForeignKey("judgment_calls.id", ondelete="CASCADE"), unique=True
     )
     channel_id: Mapped[str] = mapped_column(SlackId)
+
+
+class Expectation(_OwnedByUser, Base):
+    """One of a person's staff expectations (issue 17), as they entered them from their
+    company's ladder; private to them. Kept in place across edits, so an unchanged item
+    keeps its id."""
+
+    __tablename__ = "expectations"
+    __table_args__ = (Index("ix_expectations_user_id", "user_id", "position"),)
+
+    position: Mapped[int] = mapped_column(SmallInteger)
+    # Stored Slack text (escaped, see bot.ui.text.from_typed).
+    text: Mapped[str] = mapped_column(UserText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

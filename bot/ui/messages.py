@@ -43,6 +43,8 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
+        f"• `{m} expectations [list | clear]` — your company's staff expectations (ask your "
+        "manager for them), one per line; edit them any time.",
         f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`) / `{m} checkins off` — weekly "
         "reflection DMs.",
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",

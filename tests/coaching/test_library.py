@@ -585,6 +585,7 @@ def test_every_file_is_required_and_known() -> None:
         "nudges.yaml",
         "reframes.yaml",
         "promotion_case.yaml",
+        "expectations.yaml",
         "judgment_calls.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
@@ -695,3 +696,27 @@ def test_missing_override_directory_is_an_error(tmp_path: Path) -> None:
     """Pointing at an override directory that does not exist is reported, not ignored."""
     with pytest.raises(LibraryError, match="override directory does not exist"):
         load_library(DEFAULT_PROMPTS_DIR, tmp_path / "nope")
+
+
+def test_a_workspace_ladder_loads_from_the_override_and_is_checked(tmp_path: Path) -> None:
+    """`expectations.yaml` ships an empty ladder; an override's items load in order, and an
+    unknown seed is named like any other entry's."""
+    assert default_library().ladder == ()
+    override = tmp_path / "expectations.yaml"
+    override.write_text(
+        "version: 1\nladder:\n"
+        "  - {id: sets-direction, text: Sets direction, seed: 001_25b0c1775d5382ce.txt}\n"
+        "  - {id: mentors, text: Mentors, seed: 002_ab6cc0801e6074bc.txt}\n",
+        encoding="utf-8",
+    )
+    ladder = load_library(DEFAULT_PROMPTS_DIR, tmp_path).ladder
+    assert [(item.id, item.text) for item in ladder] == [
+        ("sets-direction", "Sets direction"),
+        ("mentors", "Mentors"),
+    ]
+    override.write_text(
+        "version: 1\nladder:\n  - {id: bad, text: Sets direction, seed: nope.txt}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LibraryError, match="entry 'bad'"):
+        load_library(DEFAULT_PROMPTS_DIR, tmp_path)

@@ -330,3 +330,30 @@ def test_digest_numbers_count_what_members_logged_in_lines_of_their_own(
         "────────────────────────────────────────",
     ]
     assert "🙌 @alice → @dan: Thanks for the pairing" in render_message(post, names)
+
+
+def test_expectations_never_reach_a_digest(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """A person's staff expectations (issue 17) are theirs: a digest over people who entered
+    them, with shared entries, names none of them."""
+    from bot.expectations.service import replace_expectations
+
+    with database.session() as session:
+        for slack_id in ("UALICE", "UBOB", "UCAROL"):
+            person = _user(session, slack_id)
+            replace_expectations(
+                session=session,
+                user=person,
+                texts=[f"EXPECTATION of {slack_id}: sets direction"],
+                now=IN_PERIOD,
+            )
+            logbook.entry(
+                session, person, IN_PERIOD, text=f"Shared by {slack_id}", visibility="team"
+            )
+        session.commit()
+    run_job("digests", _ctx(database, standin), SLOT)
+    (post,) = _posts(standin)
+    blob = _blob(post)
+    assert "Shared by UALICE" in blob
+    assert "EXPECTATION" not in blob and "sets direction" not in blob

@@ -49,3 +49,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui import sponsor as sponsor_ui
 
     registrar.action(sponsor_ui.OPEN_ACTION, sponsor.handle_open)
+
+    from bot.listeners.actions import expectations
+    from bot.ui import expectations as expectations_ui
+
+    registrar.action(expectations_ui.OPEN, expectations.handle_open)

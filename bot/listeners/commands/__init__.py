@@ -13,6 +13,7 @@ def register(registrar: Registrar) -> None:
         checkins,
         digest,
         evidence_commands,
+        expectations,
         kudos,
         multiplier,
         sponsor,
@@ -29,6 +30,7 @@ def register(registrar: Registrar) -> None:
             *digest.SUBCOMMANDS,
             *capture.SUBCOMMANDS,
             *sponsor.SUBCOMMANDS,
+            *expectations.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

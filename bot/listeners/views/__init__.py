@@ -27,3 +27,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui.judgments import OUTCOME_VIEW
 
     registrar.view(OUTCOME_VIEW, judgments.handle_outcome_submission)
+
+    from bot.listeners.views import expectations
+    from bot.ui import expectations as expectations_ui
+
+    registrar.view(expectations_ui.VIEW, expectations.handle_submission)
