@@ -11,11 +11,13 @@ from bot.digests.jobs import next_digest_due
 from bot.judgments.jobs import next_judgment_followup_due
 from bot.scheduling.jobs import NextDue
 from bot.sponsors.jobs import next_sponsor_dms_due
+from bot.suggestions.jobs import next_expiry_due
 from bot.summaries.jobs import next_summary_due
 from bot.workspaces.jobs import next_purge_due, next_refresh_due
 
 NEXT_DUE: dict[str, NextDue] = {
     "prune-events": next_prune_due,
+    "expire-suggestions": next_expiry_due,
     "checkins": next_checkins_due,
     "checkin-reminders": next_reminders_due,
     "sponsor-dms": next_sponsor_dms_due,

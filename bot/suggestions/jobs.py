@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.plural import plural
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.suggestions import flows
+
+
+def next_expiry_due(_ctx: JobContext, after: datetime) -> datetime:
+    """Forgetting once a day is as good as every minute: an expired suggestion can no
+    longer be logged whether or not its row is gone."""
+    return after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 def expire_suggestions(ctx: JobContext, now: datetime) -> JobResult:

@@ -215,3 +215,18 @@ def test_purge_and_refresh_hints(sandbox: Sandbox) -> None:
         session.add(Workspace(team_id="T0GONE", settings={}, active=False, purge_after=later))
     assert next_purge_due(ctx, after) == later
     assert next_purge_due(ctx, later + timedelta(hours=1)) == later + timedelta(hours=1, minutes=1)
+
+
+def test_every_job_has_a_hint() -> None:
+    """A job without one runs every sandbox minute of a `:time +90d` jump (129,600 runs)."""
+    from sandbox.hints import NEXT_DUE
+
+    assert set(JOBS) - set(NEXT_DUE) == set()
+
+
+def test_suggestions_are_forgotten_once_a_day(sandbox: Sandbox) -> None:
+    """Expired thanks suggestions are forgotten at the next midnight (UTC), not each minute."""
+    from sandbox.hints import NEXT_DUE
+
+    after = datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
+    assert NEXT_DUE["expire-suggestions"](_ctx(sandbox), after) == datetime(2026, 12, 8, tzinfo=UTC)
