@@ -32,6 +32,7 @@ from bot.ui.blocks import (
     Payload,
     SelectElement,
     actions,
+    block_text_length,
     button,
     confirm_dialog,
     context,
@@ -521,17 +522,17 @@ def entry_list(
     # (2,000 left for the header, the navigation and a first-time welcome.)
     share = (MESSAGE_TEXT_BUDGET - 2_000) // max(len(entries), 1)
     for entry in entries:
-        meta = entry_meta(entry, library, tz, limit=min(1500, share // 2))
-        room = max(100, min(1200, share - utf16_len(meta) - 50))
-        blocks.append(section(f"{display(entry.text, room)}\n{meta}"))
-        blocks.append(
-            actions(
-                button("Edit", EDIT, str(entry.id)),
-                _delete_button(entry.id),
-                bet_overflow(entry.id),
-                block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
-            )
+        buttons = actions(
+            button("Edit", EDIT, str(entry.id)),
+            _delete_button(entry.id),
+            bet_overflow(entry.id),
+            block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
         )
+        meta = entry_meta(entry, library, tz, limit=min(1500, share // 2))
+        # The buttons' own text (labels, the delete confirmation, the bet menu) counts too.
+        room = share - utf16_len(meta) - block_text_length([buttons]) - 10
+        blocks.append(section(f"{display(entry.text, max(100, min(1200, room)))}\n{meta}"))
+        blocks.append(buttons)
     nav = []
     if offset > 0:
         nav.append(button("← Newer", PAGE_NEWER, spec_at(max(0, offset - PAGE_SIZE))))
