@@ -269,6 +269,9 @@ def test_a_quiet_week_with_calls_waiting_is_named_for_what_it_is(
     expected = said.text.format(calls="1 judgment call")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert expected in contexts
+    # One call reads as one (the sandbox said "1 judgment call still waiting for their
+    # verdict … these will be judged").
+    assert "Still waiting for a verdict: 1 judgment call." in expected
 
 
 def test_a_pause_holds_the_followup_until_it_ends(running_app: RunningApp) -> None:
