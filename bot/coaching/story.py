@@ -326,8 +326,16 @@ def _kudos_line(item: StoryKudos) -> str:
 
 
 def _pattern_lines(draft: StoryDraft) -> list[str]:
-    beyond = f", {draft.beyond_team} of them beyond your team" if draft.entries else ""
-    lines = [f"- {plural(draft.entries, 'entry')} in {draft.quarter.label}{beyond}."]
+    if draft.entries == 0:
+        count = f"No entries of your own in {draft.quarter.label}"
+    elif draft.entries == 1:
+        count = f"1 entry in {draft.quarter.label}" + (", beyond your team" * draft.beyond_team)
+    else:
+        beyond = f"{draft.beyond_team} of them" if draft.beyond_team else "none"
+        count = (
+            f"{plural(draft.entries, 'entry')} in {draft.quarter.label}, {beyond} beyond your team"
+        )
+    lines = [f"- {count}."]
     if draft.pattern:
         lines.append("- Most present: " + ", ".join(f"{p.name} ({p.count})" for p in draft.pattern))
     return lines

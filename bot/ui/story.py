@@ -102,8 +102,8 @@ def story_reply(
             blocks.append(context(f"Your {told.label} story: {state}."))
             buttons.append(_edit(told, f"Edit my {told.label} story"))
     blocks.append(context("Private to you. Your promotion packet uses your stories."))
-    if buttons:
-        blocks.append(actions(*buttons))
+    # One actions block per button: Slack refuses an action_id twice in one block.
+    blocks += [actions(each, block_id=f"story_{n}") for n, each in enumerate(buttons)]
     return message(safe(head), *blocks, ephemeral=True)
 
 

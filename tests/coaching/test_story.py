@@ -154,7 +154,7 @@ def test_only_kudos_still_makes_a_draft() -> None:
     draft = draft_story(quarter=Q4, entries=[], kudos=kudos, library=LIB)
     assert not draft.empty
     text = draft_text(draft, TEXTS).text
-    assert "- 0 entries in Q4 2026." in text.splitlines()
+    assert "- No entries of your own in Q4 2026." in text.splitlines()
     assert '- "Thanks for the review" from <@UBOB> (another team), 2026-10-09' in text
 
 
@@ -182,6 +182,21 @@ def test_a_long_quarter_is_cut_to_fit_the_form_and_says_so() -> None:
     for line in text.text.splitlines():
         if line.startswith("- 2026-"):
             assert line.endswith('"')
+
+
+@pytest.mark.parametrize(
+    ("scopes", "line"),
+    [
+        (["team"], "- 1 entry in Q4 2026."),
+        (["org"], "- 1 entry in Q4 2026, beyond your team."),
+        (["team", None], "- 2 entries in Q4 2026, none beyond your team."),
+        (["cross_team", "team"], "- 2 entries in Q4 2026, 1 of them beyond your team."),
+    ],
+)
+def test_the_count_reads_right(scopes: list[str | None], line: str) -> None:
+    entries = [StoryEntry(date(2026, 10, 1), "Wrote it", "writing", scope) for scope in scopes]
+    text = draft_text(draft_story(quarter=Q4, entries=entries, library=LIB), TEXTS).text
+    assert text.splitlines()[1] == line
 
 
 def test_shown_length_counts_entities_as_shown() -> None:

@@ -255,12 +255,27 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
     )
     assert "from @ubob (another team)" in section
 
+    # In the new quarter, `/multiplier story` drafts it so far and offers the last one too.
+    brag(app, "Wrote the on-call guide #writing", n=responses(app) + 1)
+    reply = command(app, "story")
+    buttons = [b["elements"] for b in reply["blocks"] if b["type"] == "actions"]
+    assert [[(e["text"]["text"], e["value"]) for e in each] for each in buttons] == [
+        [("Edit into my story", "2027-Q1")],
+        [("Edit my Q4 2026 story", "2026-Q4")],
+    ]
+    (stored, _) = stories(app)
+
     # export json carries it; forget-me deletes the story and the DM's row.
     command(app, "export json")
     app.standin.wait_for("files.completeUploadExternal", count=2)
     app.wait_idle()
     exported = json.loads(app.standin.uploaded_files()[-1].content)
-    assert [row["story"] for row in exported["tables"]["promotion_stories"]] == [stored.story]
+    rows = sorted(exported["tables"]["promotion_stories"], key=lambda row: row["quarter"])
+    assert [(row["quarter"], row["story"]) for row in rows] == [
+        ("2026-Q4", stored.story),
+        ("2027-Q1", None),
+    ]
+    assert rows[1]["draft"].endswith("- Most present: Writing that travels (1)")
     assert [row["quarter"] for row in exported["tables"]["promotion_story_posts"]] == ["2027-Q1"]
     prompt = command(app, "forget-me")
     done = responses(app) + 1
@@ -340,7 +355,7 @@ def test_the_command_drafts_now_and_keeps_what_was_typed(
     reply = command(app, "story")
     assert reply["response_type"] == "ephemeral"
     body = "\n".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
-    assert "- 1 entry in Q4 2026, 0 of them beyond your team." in body
+    assert "- 1 entry in Q4 2026." in body
     assert '"Saved her 2 days #mentoring"' in body
     (button,) = reply["blocks"][-1]["elements"]
     assert (button["action_id"], button["value"]) == (ui.OPEN_ACTION, "2026-Q4")
