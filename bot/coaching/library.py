@@ -65,6 +65,7 @@ REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
+QUOTES_FILE = "quotes.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -78,6 +79,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
+        QUOTES_FILE: (("quotes", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -123,6 +125,8 @@ class CoachingLibrary:
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
     expectation_asks: tuple[ExpectationAsk, ...] = ()
+    # A quote requested from a peer (bot/quotes): the ask, and what the requester is told.
+    quote_texts: tuple[CoachingText, ...] = ()
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -184,6 +188,9 @@ class CoachingLibrary:
 
     def judgment_text(self, text_id: str) -> CoachingText:
         return _lookup({t.id: t for t in self.judgment_texts}, text_id, "judgment text")
+
+    def quote_text(self, text_id: str) -> CoachingText:
+        return _lookup({t.id: t for t in self.quote_texts}, text_id, "quote text")
 
     def mistake(self, mistake_id: str) -> Mistake:
         """The common mistake with this id; KeyError when there is none."""
@@ -532,6 +539,7 @@ class _Loader:
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        quote_texts = self._parse_all(merged["quotes"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -563,6 +571,7 @@ class _Loader:
             judgment_texts=tuple(texts),
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
+            quote_texts=tuple(quote_texts),
         )
 
     def _parse_all(
@@ -679,6 +688,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
+        (QUOTES_FILE, library.quote_texts),
     )
     for file, items in groups:
         for item in items:

@@ -16,6 +16,7 @@ def register(registrar: Registrar) -> None:
         expectations,
         kudos,
         multiplier,
+        quotes,
         sponsor,
         summary,
     )
@@ -31,6 +32,7 @@ def register(registrar: Registrar) -> None:
             *capture.SUBCOMMANDS,
             *sponsor.SUBCOMMANDS,
             *expectations.SUBCOMMANDS,
+            *quotes.SUBCOMMANDS,
         ]
     )
     s = registrar.settings
