@@ -194,7 +194,7 @@ def declined_reply(requester_slack_id: str | None) -> Payload:
 
 def _quoted(stored_text: str) -> str:
     """A sentence as typed, as a mrkdwn block quote."""
-    return "\n".join(f">{line}" for line in display(stored_text, 2800).split("\n"))
+    return "\n".join(f"> {line}" for line in display(stored_text, 2800).split("\n"))
 
 
 def answered_message(peer_slack_id: str, stored_text: str, words: QuoteTexts) -> Payload:

@@ -193,7 +193,7 @@ def test_a_requested_quote_comes_back_as_kudos(running_app: RunningApp) -> None:
     deliver(app)
     (back,) = quote_dms(app, "UALICE")
     assert back["text"].startswith("<@UBOB> wrote a sentence about your influence")
-    assert back["blocks"][1]["text"]["text"] == ">" + display(stored)
+    assert back["blocks"][1]["text"]["text"] == "> " + display(stored)
 
     # Her Home shows it on her log, and carries the button.
     home = app.standin.wait_until(
@@ -419,6 +419,7 @@ def test_requests_are_in_the_requesters_export_only(running_app: RunningApp) -> 
         ("x" * 1001, False),
         ("<!channel> *bold* <@UCAROL> & `code` _it_ ~no~", True),
         ("Ünïcödé and 漢字 and a ZWJ family 👨‍👩‍👧", True),
+        ("  One line,\nand > a second\n", True),
     ],
 )
 def test_sentence_text_as_typed(running_app: RunningApp, typed: str, ok: bool) -> None:
@@ -438,7 +439,7 @@ def test_sentence_text_as_typed(running_app: RunningApp, typed: str, ok: bool) -
     deliver(app)
     (back,) = quote_dms(app, "UALICE")
     shown = back["blocks"][1]["text"]["text"]
-    assert shown == ">" + display(stored)
+    assert shown == "\n".join(f"> {line}" for line in display(stored).split("\n"))
     assert "<!channel>" not in shown and "<@UCAROL>" not in shown
 
 
