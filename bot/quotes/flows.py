@@ -4,6 +4,7 @@ the peer's profile, opening modals, answering); these take plain data."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -104,6 +105,8 @@ def answer(
         now=now,
     )
     state = _state_of(session, found, THANKED if kudos is not None else None)
+    if state.state == THANKED:
+        state = replace(state, ask_ts=service.ask_ts(session=session, request=found))
     session.commit()
     return state
 

@@ -224,6 +224,15 @@ def decline(*, session: Session, request: QuoteRequest, now: datetime) -> bool:
     return True
 
 
+def ask_ts(*, session: Session, request: QuoteRequest) -> str | None:
+    """The ts of the ask's message in the peer's DM (None: not sent)."""
+    return session.scalar(
+        select(QuotePost.message_ts).where(
+            QuotePost.request_id == request.id, QuotePost.kind == ASK
+        )
+    )
+
+
 def requests_of(*, session: Session, user: User, limit: int = 10) -> list[QuoteRequest]:
     """The person's own requests, newest first."""
     return list(

@@ -36,3 +36,5 @@ class PeerState:
     requester_slack_id: str | None = None
     # The requester's note (stored Slack text), for the peer's form.
     note: str | None = None
+    # The ask's message in the peer's DM, once answered: redrawn without its buttons.
+    ask_ts: str | None = None

@@ -160,6 +160,13 @@ def thanks_view(requester_slack_id: str | None) -> Payload:
     return modal("Thank you", [section(text)], close="Done")
 
 
+def ask_answered(requester_slack_id: str | None) -> Payload:
+    """The ask in the peer's DM once they answered: the thanks, no buttons."""
+    who = mention(requester_slack_id) if requester_slack_id else "them"
+    text = f"You sent {who} a sentence about their influence. Thank you."
+    return message(text, section(f"✅ {text}"))
+
+
 _PEER_NOTICES = {
     states.ANSWERED: "You already sent your sentence. Thank you: it is on their log.",
     states.DECLINED: "You said not now to this one, and they know. Nothing more is needed.",

@@ -179,6 +179,10 @@ def test_a_requested_quote_comes_back_as_kudos(running_app: RunningApp) -> None:
     assert body["response_action"] == "update"
     assert body["view"]["title"]["text"] == "Thank you"
     assert "<@UALICE>'s log as kudos from you" in body["view"]["blocks"][0]["text"]["text"]
+    # The ask in Bob's DM loses its buttons.
+    redrawn = app.standin.message(dm["channel"], dm["ts"]) or {}
+    assert redrawn["text"] == "You sent <@UALICE> a sentence about their influence. Thank you."
+    assert "actions" not in [b["type"] for b in redrawn["blocks"]]
 
     stored = "Alice's RFC &lt;saved&gt; my team &amp; a quarter 🚀 — *really*"
     (kudos,) = kudos_rows(app)

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import clock
 from bot.listeners.support import coaching_library, command_names, current_user, db
@@ -72,7 +73,9 @@ def handle_request_submission(
     )
 
 
-def handle_answer_submission(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def handle_answer_submission(
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """Store the peer's sentence as kudos; the form turns into a thank-you (or says why
     nothing was stored: answered already, withdrawn, expired, not theirs)."""
     values = (view.get("state") or {}).get("values") or {}
@@ -88,7 +91,19 @@ def handle_answer_submission(ack: Ack, view: dict[str, Any], context: BoltContex
     except QuoteRefused as error:
         ack(response_action="errors", errors={error.field: str(error)})
         return
-    if state.state == states.THANKED:
-        ack(response_action="update", view=ui.thanks_view(state.requester_slack_id))
-    else:
+    if state.state != states.THANKED:
         ack(response_action="update", view=ui.peer_notice_modal(state.state))
+        return
+    ack(response_action="update", view=ui.thanks_view(state.requester_slack_id))
+    if state.ask_ts and context.user_id:
+        _redraw_ask(client, context.user_id, state.ask_ts, state.requester_slack_id)
+
+
+def _redraw_ask(client: WebClient, peer: str, ts: str, requester: str | None) -> None:
+    """The ask in the peer's DM loses its buttons. A nicety: if Slack refuses, the buttons
+    answer "you already sent your sentence" anyway."""
+    try:
+        channel = client.conversations_open(users=peer)["channel"]["id"]
+        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester))
+    except SlackApiError:
+        return
