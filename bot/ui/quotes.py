@@ -154,7 +154,7 @@ def thanks_view(requester_slack_id: str | None) -> Payload:
     """What the peer sees once their sentence is stored (the form turns into this)."""
     who = mention(requester_slack_id) if requester_slack_id else "their"
     text = (
-        f"Thank you. Your sentence is on {who}'s log as kudos from you, and I've let them "
+        f"Thank you. Your sentence is on {who}'s log as kudos from you, and I'll let them "
         "know. Words like these are what a promotion case is missing."
     )
     return modal("Thank you", [section(text)], close="Done")
