@@ -31,6 +31,7 @@ from bot.coaching.models import (
     LadderItem,
     Mistake,
     Nudge,
+    ProblemStep,
     PromotionElement,
     Prompt,
     Reframe,
@@ -45,6 +46,7 @@ from bot.coaching.schema import (
     LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
+    ProblemStepEntry,
     PromptEntry,
     ReframeEntry,
     Refs,
@@ -65,6 +67,7 @@ REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
+STAFF_PROBLEM_FILE = "staff_problem.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -78,6 +81,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
+        STAFF_PROBLEM_FILE: (("steps", "id"), ("problem_texts", "id")),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -123,6 +127,14 @@ class CoachingLibrary:
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
     expectation_asks: tuple[ExpectationAsk, ...] = ()
+    # One staff-shaped problem (issue 17 item 3): seed 001's path, in order, and what the
+    # coach says around it (prompts/staff_problem.yaml).
+    problem_steps: tuple[ProblemStep, ...] = ()
+    problem_texts: tuple[CoachingText, ...] = ()
+
+    def problem_text(self, text_id: str) -> CoachingText | None:
+        """The staff-problem text with this id; None when a workspace's override disabled it."""
+        return next((text for text in self.problem_texts if text.id == text_id), None)
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -532,6 +544,8 @@ class _Loader:
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        steps = self._parse_all(merged["steps"], ProblemStepEntry, refs)
+        problem_texts = self._parse_all(merged["problem_texts"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -563,6 +577,8 @@ class _Loader:
             judgment_texts=tuple(texts),
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
+            problem_steps=tuple(steps),
+            problem_texts=tuple(problem_texts),
         )
 
     def _parse_all(
@@ -679,6 +695,8 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
+        (STAFF_PROBLEM_FILE, library.problem_steps),
+        (STAFF_PROBLEM_FILE, library.problem_texts),
     )
     for file, items in groups:
         for item in items:

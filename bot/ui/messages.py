@@ -57,6 +57,10 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} capture on|off` — when someone thanks you in a public channel I am in, a "
         f"private suggestion to log it (`{m} capture workspace on|off`: admins allow it).",
         f"• `{m} sponsor` — who could advocate for you in a room you are not in (private).",
+        f"• `{m} problem <what you are taking on>` — the one cross-team problem you are "
+        f"taking on; check-ins then walk it with you (plan, stakeholders, mentoring, numbers, "
+        f"story). `{m} problem` shows it, `{m} problem done <step>` ticks a step, "
+        f"`{m} problem clear` closes it (private).",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
         "is kept as you typed it, but only answers become evidence.",

@@ -16,6 +16,7 @@ def register(registrar: Registrar) -> None:
         expectations,
         kudos,
         multiplier,
+        problem,
         sponsor,
         summary,
     )
@@ -31,6 +32,7 @@ def register(registrar: Registrar) -> None:
             *capture.SUBCOMMANDS,
             *sponsor.SUBCOMMANDS,
             *expectations.SUBCOMMANDS,
+            *problem.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

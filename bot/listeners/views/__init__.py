@@ -32,3 +32,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui import expectations as expectations_ui
 
     registrar.view(expectations_ui.VIEW, expectations.handle_submission)
+
+    from bot.listeners.views import problems
+    from bot.ui import problems as problems_ui
+
+    registrar.view(problems_ui.VIEW, problems.handle_submission)
