@@ -122,7 +122,8 @@ def find_step(steps: Sequence[ProblemStep], typed: str) -> ProblemStep | None:
         for step in steps
         if any(w.startswith(word) for w in (*step.label.lower().split(), *step.id.split("-")))
     ]
-    return matches[0] if len(matches) == 1 else None
+    first, *others = matches or [None]
+    return None if others else first  # a word starting two labels is ambiguous
 
 
 def last_sign_of_life(

@@ -245,7 +245,7 @@ def checkin_blocks(
     for step in on.ticked:
         blocks.append(context(f":white_check_mark: {safe(step.label, 100)}: done. Well done."))
     if on.stalled and stall:
-        blocks.append(section(f":compass: *Still the right problem?* _{name}_"))
+        blocks.append(section(f":dart: *Still the right problem?* _{name}_"))
         blocks.extend(section(safe(text.text)) for text in stall)
         if not closed:
             buttons: list[Button] = [button("Name another problem", OPEN)]
@@ -262,7 +262,7 @@ def checkin_blocks(
         return blocks
     blocks.append(
         section(
-            f":compass: *Your problem, step {on.number} of {on.total}: "
+            f":dart: *Your problem, step {on.number} of {on.total}: "
             f"{safe(on.step.label, 100)}* · _{name}_\n{safe(on.step.question, 1000)}"
         )
     )

@@ -106,7 +106,7 @@ def problem_text(message: dict[str, Any]) -> str:
     """What the check-in says about the problem: its blocks from the first one naming it."""
     blocks = message["blocks"]
     start = next(
-        (i for i, b in enumerate(blocks) if ":compass:" in str(b) or "Well done" in str(b)),
+        (i for i, b in enumerate(blocks) if ":dart:" in str(b) or "Well done" in str(b)),
         len(blocks),
     )
     return seen(blocks[start:])
