@@ -122,8 +122,9 @@ def find_step(steps: Sequence[ProblemStep], typed: str) -> ProblemStep | None:
         for step in steps
         if any(w.startswith(word) for w in (*step.label.lower().split(), *step.id.split("-")))
     ]
-    first, *others = matches or [None]
-    return None if others else first  # a word starting two labels is ambiguous
+    if not matches or matches[1:]:
+        return None  # no label starts with it, or several do: ambiguous
+    return matches[0]
 
 
 def last_sign_of_life(

@@ -27,7 +27,7 @@ from bot.ui.blocks import (
     modal,
     section,
 )
-from bot.ui.messages import CommandNames
+from bot.ui.messages import CommandNames, echo_messages
 from bot.ui.text import display, safe
 
 OPEN = "problem_open"
@@ -196,6 +196,11 @@ def cleared_reply(name: str) -> Payload:
 def problem_reply(text: str) -> Payload:
     """A refusal (empty or long name, unknown step, stale button): nothing changed."""
     return message(safe(text), ephemeral=True, replace_original=False)
+
+
+def refused_name(reason: str, typed: str) -> list[Payload]:
+    """A name refused (too long, several lines): why, and everything typed given back."""
+    return echo_messages([section(safe(reason))], typed, text=safe(reason))
 
 
 def unknown_step_reply(steps: Sequence[ProblemStep], names: CommandNames) -> Payload:

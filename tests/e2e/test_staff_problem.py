@@ -272,6 +272,9 @@ def test_empty_or_huge_names_store_nothing(
     reply = command(running_app, f"problem {text}")
     if expected is not None:
         assert expected in reply["text"]
+        # Everything typed is given back (the first part of it in this first message).
+        assert "You typed:" in seen(reply["blocks"])
+        assert text[:100] in json.dumps(reply)
     assert stored(running_app) == []
 
 

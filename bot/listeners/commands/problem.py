@@ -44,9 +44,13 @@ def problem(request: SubcommandRequest) -> None:
                 ticked = flows.untick(session=session, user=user, library=library, word=rest)
                 request.respond(**ui.unticked_reply(ticked.step, ticked.newly))
         else:
-            named = flows.name(
-                session=session, user=user, library=library, text=request.args, now=clock.now()
-            )
+            try:
+                named = flows.name(
+                    session=session, user=user, library=library, text=request.args, now=clock.now()
+                )
+            except flows.ProblemError as error:  # the typed name is given back whole
+                request.reply(ui.refused_name(str(error), request.args))
+                return
             request.respond(**ui.named_reply(named.shown, named.replaced, tz))
     except flows.UnknownStep:
         request.respond(**ui.unknown_step_reply(library.problem_steps, names))
