@@ -248,7 +248,7 @@ def checkin_blocks(
     name = display(on.name, 300)
     blocks: list[Block] = []
     for step in on.ticked:
-        blocks.append(context(f":white_check_mark: {safe(step.label, 100)}: done. Well done."))
+        blocks.append(context(f":white_check_mark: Ticked: {safe(step.label, 100)}."))
     if on.stalled and stall:
         blocks.append(section(f":dart: *Still the right problem?* _{name}_"))
         blocks.extend(section(safe(text.text)) for text in stall)

@@ -106,7 +106,7 @@ def problem_text(message: dict[str, Any]) -> str:
     """What the check-in says about the problem: its blocks from the first one naming it."""
     blocks = message["blocks"]
     start = next(
-        (i for i, b in enumerate(blocks) if ":dart:" in str(b) or "Well done" in str(b)),
+        (i for i, b in enumerate(blocks) if ":dart:" in str(b) or "Ticked:" in str(b)),
         len(blocks),
     )
     return seen(blocks[start:])
@@ -162,7 +162,7 @@ def test_a_named_problem_walks_seed_001s_path_and_asks_once_when_it_stalls(
     (update,) = running_app.standin.wait_for("chat.update")
     running_app.wait_idle()
     redrawn = {"blocks": update.json("blocks")}
-    assert f"{STEPS[0].label}: done" in problem_text(redrawn)
+    assert f"✅ Ticked: {STEPS[0].label}." in problem_text(redrawn)
     assert f"step 2 of {len(STEPS)}: {STEPS[1].label}" in problem_text(redrawn)
     (problem,) = stored(running_app)
     assert list(problem.steps_done) == [STEPS[0].id]
