@@ -373,3 +373,30 @@ def test_exported_and_forgotten(running_app: RunningApp, move_clock: MoveClock) 
     assert "Done" in last_response(running_app, done)["text"]
     with running_app.database.session() as session:
         assert session.scalar(select(func.count()).select_from(StaffProblem)) == 0
+
+
+def test_the_database_holds_one_open_problem_per_person(
+    running_app: RunningApp, move_clock: MoveClock
+) -> None:
+    """A second open row for the same person is refused by the partial unique index; closed
+    ones may be many."""
+    from sqlalchemy.exc import IntegrityError
+
+    opted_in(running_app, move_clock)
+    command(running_app, "problem First")
+    command(running_app, "problem Second")
+    (first, second) = stored(running_app)
+    with running_app.database.session() as session:
+        session.add(
+            StaffProblem(
+                workspace_id=second.workspace_id,
+                user_id=second.user_id,
+                text="A third, open at once",
+                started_at=clock.now(),
+                steps_done={},
+            )
+        )
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+    assert first.closed_at is not None and second.closed_at is None
