@@ -400,3 +400,22 @@ def test_the_database_holds_one_open_problem_per_person(
             session.flush()
         session.rollback()
     assert first.closed_at is not None and second.closed_at is None
+
+
+def test_a_stale_home_button_is_answered_in_the_dm(
+    running_app: RunningApp, move_clock: MoveClock
+) -> None:
+    """The Home's Done for a problem since replaced: refused in a DM (the Home has no
+    response_url), nothing ticked on either problem."""
+    opted_in(running_app, move_clock)
+    command(running_app, "problem First")
+    section = problem_blocks(home(running_app))
+    command(running_app, "problem Second")
+    running_app.slack.block_action(ui.DONE, user_id="UALICE", view={"blocks": section})
+    (dm,) = running_app.standin.wait_for(
+        "chat.postMessage", predicate=lambda c: "no longer have open" in str(c.params.get("text"))
+    )
+    running_app.wait_idle()
+    assert dm.params["channel"] == "UALICE"
+    assert "response_type" not in dm.params
+    assert [p.steps_done for p in stored(running_app)] == [{}, {}]

@@ -32,7 +32,8 @@ def _tell(
     if body.get("response_url"):
         respond(**(reply | {"response_type": "ephemeral", "replace_original": False}))
     else:
-        client.chat_postMessage(channel=slack_user_id, **reply)
+        dm = {k: v for k, v in reply.items() if k not in ("response_type", "replace_original")}
+        client.chat_postMessage(channel=slack_user_id, **dm)
 
 
 def handle_open(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
