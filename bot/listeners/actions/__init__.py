@@ -14,6 +14,7 @@ def register(registrar: Registrar) -> None:
         evidence,
         home,
         judgments,
+        problems,
         suggestions,
     )
     from bot.listeners.forgotten import answer_if_forgotten
@@ -27,6 +28,7 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
+        **problems.ACTIONS,  # a staff problem's Done and Clear buttons
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
@@ -68,3 +70,7 @@ def register(registrar: Registrar) -> None:
     registrar.action(quotes_ui.REQUEST_ACTION, quotes.handle_request_open)
     registrar.action(quotes_ui.ANSWER_ACTION, quotes.handle_write)
     registrar.action(quotes_ui.DECLINE_ACTION, quotes.handle_not_now)
+
+    from bot.ui import problems as problems_ui
+
+    registrar.action(problems_ui.OPEN, problems.handle_open)
