@@ -24,6 +24,7 @@ from bot.ui.blocks import (
     header,
     section,
 )
+from bot.ui.mapping import coverage_home_blocks
 from bot.ui.messages import CommandNames
 from bot.ui.summary import (
     dimension_label,
@@ -150,6 +151,10 @@ def home_view(
     blocks.extend(list(welcome)[:WELCOME_BLOCK_LIMIT])
     blocks.extend(_this_week_blocks(data, library))
     blocks.append(divider())
+    coverage = coverage_home_blocks(data.summary.coverage, multiplier_command=names.multiplier)
+    if coverage:  # issue 17: evidence per expectation, for people who entered them
+        blocks.extend(coverage)
+        blocks.append(divider())
     blocks.extend(_recent_blocks(data, library, names))
     blocks.append(divider())
     blocks.extend(_settings_blocks(data.settings, names))

@@ -14,6 +14,7 @@ def register(registrar: Registrar) -> None:
         evidence,
         home,
         judgments,
+        mapping,
         suggestions,
     )
     from bot.listeners.forgotten import answer_if_forgotten
@@ -27,6 +28,7 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
+        **mapping.ACTIONS,  # an entry's "evidence for" expectations menu
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
