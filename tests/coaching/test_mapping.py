@@ -72,9 +72,9 @@ def test_no_expectations_no_suggestion_and_the_result_is_deterministic() -> None
 def test_at_most_a_few_are_suggested() -> None:
     """An entry that names every word of a long ladder is mapped to the best few only."""
     ladder = [(n, f"Mentors engineer number{n} directly") for n in range(10)]
-    assert len(suggest("mentors directly " + " ".join(f"number{n}" for n in range(10)), ladder)) == (
-        MAX_SUGGESTED
-    )
+    assert len(
+        suggest("mentors directly " + " ".join(f"number{n}" for n in range(10)), ladder)
+    ) == (MAX_SUGGESTED)
 
 
 def test_stems_meet_across_forms_and_markup_is_not_words() -> None:
