@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.mapping import Coverage, EntryMapping, suggest
@@ -167,56 +167,56 @@ def coverage(
     week_end: datetime | None = None,
 ) -> list[Coverage]:
     """Per expectation, in the person's order: how many entries are mapped to it (and how
-    many of them fall in [week_start, week_end)), and the newest one's stored text."""
-    rows = expectations_of(session=session, user=user)
-    if not rows:
-        return []
-    counts = dict(
-        session.execute(
-            select(EntryExpectation.expectation_id, func.count())
-            .where(EntryExpectation.user_id == user.id)
-            .group_by(EntryExpectation.expectation_id)
-        ).all()
+    many of them fall in [week_start, week_end)), and the newest one's stored text. One
+    statement without expectations or evidence mapped, two with (the summary's and Home's
+    statement counts do not grow with the log)."""
+    in_week = (
+        and_(EvidenceEntry.occurred_at >= week_start, EvidenceEntry.occurred_at < week_end)
+        if week_start is not None and week_end is not None
+        else false()
     )
-    this_week: dict[int, int] = {}
-    if week_start is not None and week_end is not None:
-        this_week = dict(
-            session.execute(
-                select(EntryExpectation.expectation_id, func.count())
-                .join(EvidenceEntry, EvidenceEntry.id == EntryExpectation.entry_id)
-                .where(
-                    EntryExpectation.user_id == user.id,
-                    EvidenceEntry.occurred_at >= week_start,
-                    EvidenceEntry.occurred_at < week_end,
-                )
-                .group_by(EntryExpectation.expectation_id)
-            ).all()
-        )
-    ranked = (
+    rows = session.execute(
         select(
-            EntryExpectation.expectation_id,
-            EvidenceEntry.text,
-            func.row_number()
-            .over(
-                partition_by=EntryExpectation.expectation_id,
-                order_by=(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc()),
-            )
-            .label("n"),
+            Expectation.id,
+            Expectation.text,
+            func.count(EntryExpectation.id),
+            func.coalesce(func.sum(case((in_week, 1), else_=0)), 0),
         )
-        .join(EvidenceEntry, EvidenceEntry.id == EntryExpectation.entry_id)
-        .where(EntryExpectation.user_id == user.id)
-        .subquery()
-    )
-    newest: dict[int, str] = dict(
-        session.execute(select(ranked.c.expectation_id, ranked.c.text).where(ranked.c.n == 1)).all()
-    )
+        .select_from(Expectation)
+        .outerjoin(EntryExpectation, EntryExpectation.expectation_id == Expectation.id)
+        .outerjoin(EvidenceEntry, EvidenceEntry.id == EntryExpectation.entry_id)
+        .where(Expectation.user_id == user.id)
+        .group_by(Expectation.id, Expectation.text, Expectation.position)
+        .order_by(Expectation.position, Expectation.id)
+    ).all()
+    newest: dict[int, str] = {}
+    if any(row[2] for row in rows):
+        ranked = (
+            select(
+                EntryExpectation.expectation_id,
+                EvidenceEntry.text,
+                func.row_number()
+                .over(
+                    partition_by=EntryExpectation.expectation_id,
+                    order_by=(EvidenceEntry.occurred_at.desc(), EvidenceEntry.id.desc()),
+                )
+                .label("n"),
+            )
+            .join(EvidenceEntry, EvidenceEntry.id == EntryExpectation.entry_id)
+            .where(EntryExpectation.user_id == user.id)
+            .subquery()
+        )
+        found = session.execute(
+            select(ranked.c.expectation_id, ranked.c.text).where(ranked.c.n == 1)
+        )
+        newest = {row.expectation_id: row.text for row in found}
     return [
         Coverage(
-            expectation_id=row.id,
-            text=row.text,
-            count=int(counts.get(row.id, 0)),
-            newest=newest.get(row.id),
-            this_week=int(this_week.get(row.id, 0)),
+            expectation_id=expectation_id,
+            text=text,
+            count=int(count),
+            newest=newest.get(expectation_id),
+            this_week=int(week),
         )
-        for row in rows
+        for expectation_id, text, count, week in rows
     ]

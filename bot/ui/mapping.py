@@ -76,20 +76,24 @@ def mapping_block(mapping: EntryMapping) -> Block:
     }
 
 
-def _pack(lines: Sequence[str], *, most: int) -> list[Block]:
-    """Lines in as few sections as Slack's section limit allows, at most `most` of them."""
+def _pack(lines: Sequence[str], *, most: int) -> tuple[list[Block], int]:
+    """Lines in as few sections as Slack's section limit allows, at most `most` of them;
+    the sections and how many lines they hold."""
     sections: list[Block] = []
     current: list[str] = []
+    held = 0
     for line in lines:
         if current and utf16_len("\n".join([*current, line])) > SECTION_TEXT_LIMIT:
             sections.append(section("\n".join(current)))
+            held += len(current)
             current = []
             if len(sections) == most:
-                return sections
+                return sections, held
         current.append(line)
-    if current and len(sections) < most:
+    if current:
         sections.append(section("\n".join(current)))
-    return sections
+        held += len(current)
+    return sections, held
 
 
 def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: str) -> list[Block]:
@@ -112,7 +116,13 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
         for item in covered
     ]
     # The last section is kept for those without evidence.
-    blocks.extend(_pack(lines, most=HOME_SECTIONS - 1 if missing else HOME_SECTIONS))
+    packed, held = _pack(lines, most=HOME_SECTIONS - 1 if missing else HOME_SECTIONS)
+    blocks.extend(packed)
+    if held < len(lines):
+        listing = f"`{safe(multiplier_command, 40)} expectations list`"
+        blocks.append(
+            context(f"…and {len(lines) - held} more with evidence ({listing} names them all).")
+        )
     if missing:
         names = ", ".join(_name(item.text, 100) for item in missing)
         lead = "*No evidence yet:* " if covered else "*No evidence mapped yet for any of them:* "
