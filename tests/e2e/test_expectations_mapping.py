@@ -293,3 +293,29 @@ def test_edits_keep_mappings_of_kept_items_and_mappings_are_exported_and_forgott
     with running_app.database.session() as session:
         left = session.scalars(select(EntryExpectation.entry_id)).all()
     assert left == [bob_entry.id]
+
+
+def test_react_to_log_confirmation_shows_the_mapping_too(running_app: RunningApp) -> None:
+    """An entry logged by a capture reaction is mapped the same way, and its DM shows it
+    with the menu (the common path: every entry goes through create_entry)."""
+    _enter(running_app, LADDER)
+    mentors = _expectations(running_app)["Mentors senior engineers"]
+    running_app.standin.add_channel(
+        "C0GENERAL",
+        "general",
+        members=["UALICE", "UBOB", running_app.standin.bot_user_id()],
+    )
+    text = "Mentored <@UBOB> through the rollback"
+    ts = running_app.standin.add_message("C0GENERAL", user="UALICE", text=text)["ts"]
+    reply = running_app.slack.reaction_added(
+        user_id="UALICE", channel_id="C0GENERAL", ts=ts, name="trophy", event_ts="1765000000.0"
+    )
+    assert reply.status == 200
+    running_app.wait_idle()
+    (entry,) = entries(running_app, "UALICE")
+    assert _mapped(running_app, entry.id) == [(mentors, True)]
+    dms = running_app.standin.wait_for_dm("UALICE", count=2)  # the saved list, then this
+    (confirmation,) = [m for m in dms if "evx|" in str(m.get("blocks"))]
+    assert _menu_block(confirmation)["text"]["text"].startswith(
+        ":dart: *Evidence for:* “Mentors senior engineers”"
+    )
