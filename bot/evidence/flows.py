@@ -340,7 +340,9 @@ def packet_file(
         title=f"Promotion packet: {period.label}"[:250],
         comment=ui.export_comment(
             f"your promotion packet for {period.label}",
-            f"{plural(len(items), 'entry')}, grouped by promotion-case element and dimension.",
+            f"{plural(len(items), 'entry')}, grouped by "
+            + ("your expectations, then by " if content.expectations else "")
+            + "promotion-case element and dimension.",
         ),
     )
 

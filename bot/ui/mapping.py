@@ -106,8 +106,8 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
     blocks: list[Block] = [
         header("Your expectations"),
         context(
-            f"{len(covered)} of {plural(len(coverage), 'expectation')} "
-            "have evidence mapped to them. Private to you."
+            f"Evidence so far for {len(covered)} of your "
+            f"{plural(len(coverage), 'expectation')}. Private to you."
         ),
     ]
     lines = [
@@ -125,10 +125,14 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
         )
     if missing:
         names = ", ".join(_name(item.text, 100) for item in missing)
-        lead = "*No evidence yet:* " if covered else "*No evidence mapped yet for any of them:* "
+        if covered or len(coverage) == 1:
+            lead = "*No evidence yet:* "
+        else:
+            lead = "*No evidence mapped yet for any of them:* "
+        them = "it" if len(missing) == 1 else "them"
         tail = (
             " That is common early on, not a verdict: log the next thing you do toward "
-            "them, or ask your manager which of your work they would count."
+            f"{them}, or ask your manager which of your work they would count."
         )
         room = SECTION_TEXT_LIMIT - utf16_len(lead) - utf16_len(tail) - 10
         if utf16_len(names) > room:
@@ -139,16 +143,16 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
 
 
 def coverage_summary_blocks(coverage: Sequence[Coverage]) -> list[Block]:
-    """The weekly summary's brief line: each expectation's count (this week's in brackets)
-    and those with none. Nothing without expectations."""
+    """The weekly summary's brief line: each expectation's entries (and this week's) and
+    those with none. Nothing without expectations."""
     if not coverage:
         return []
     parts = []
     for item in coverage:
         if not item.count:
             continue
-        week = f" (+{item.this_week} this week)" if item.this_week else ""
-        parts.append(f"{_name(item.text, 60)} {item.count}{week}")
+        week = f", {item.this_week} this week" if item.this_week else ""
+        parts.append(f"{_name(item.text, 60)}: {plural(item.count, 'entry')}{week}")
     missing = uncovered(coverage)
     text = ":dart: *Your expectations:* " + (
         " · ".join(parts) if parts else "no evidence mapped yet"

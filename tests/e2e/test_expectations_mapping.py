@@ -171,13 +171,14 @@ def test_suggested_on_the_confirmation_changed_in_one_click_shown_on_home_and_pa
     home = _home(running_app)
     texts = _texts(home["blocks"])
     start = texts.index("Your expectations")
-    assert texts[start + 1] == "2 of 3 expectations have evidence mapped to them. Private to you."
+    assert texts[start + 1] == "Evidence so far for 2 of your 3 expectations. Private to you."
     assert texts[start + 2] == (
         f"• “Sets technical direction across teams” — 1 entry · newest: {RFC}\n"
         f"• “Writes RFCs that other teams adopt &amp; follow” — 1 entry · newest: {RFC}"
     )
     assert texts[start + 3].startswith(
-        "*No evidence yet:* “Mentors senior engineers”. That is common early on, not a verdict"
+        "*No evidence yet:* “Mentors senior engineers”. That is common early on, not a verdict: "
+        "log the next thing you do toward it, or ask your manager"
     )
 
     # The packet groups by expectation first; the unmapped entry has its own group.

@@ -70,8 +70,8 @@ def test_the_weekly_summary_names_each_expectations_evidence_briefly(database: D
         assert summary.coverage[0].newest == "Wrote the RFC for retries; two teams adopted it"
         payload = weekly_summary_message(summary, LIB, multiplier_command="/multiplier")
         assert _coverage_line(payload) == (
-            ":dart: *Your expectations:* “Writes RFCs that teams adopt” 2 (+1 this week) · "
-            "“Mentors senior engineers” 1 (+1 this week). "
+            ":dart: *Your expectations:* “Writes RFCs that teams adopt”: 2 entries, 1 this week"
+            " · “Mentors senior engineers”: 1 entry, 1 this week. "
             "None yet for 1 expectation: “Owns on-call”."
         )
 
