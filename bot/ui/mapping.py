@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.coaching.mapping import Coverage, EntryMapping, uncovered
 from bot.ui.blocks import Block, context, header, option, plain, section
-from bot.ui.text import SECTION_TEXT_LIMIT, display, plural, readable, safe
+from bot.ui.text import SECTION_TEXT_LIMIT, display, noun, plural, readable, safe
 from bot.ui.utf16 import utf16_len
 
 ACTION = "evidence_expectations"
@@ -129,7 +129,7 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
             lead = "*No evidence yet:* "
         else:
             lead = "*No evidence mapped yet for any of them:* "
-        them = "it" if len(missing) == 1 else "them"
+        them = noun(len(missing), "it", "them")
         tail = (
             " That is common early on, not a verdict: log the next thing you do toward "
             f"{them}, or ask your manager which of your work they would count."
