@@ -320,3 +320,35 @@ def test_react_to_log_confirmation_shows_the_mapping_too(running_app: RunningApp
     assert _menu_block(confirmation)["text"]["text"].startswith(
         ":dart: *Evidence for:* “Mentors senior engineers”"
     )
+
+
+def test_the_home_follows_an_edit_of_the_list(running_app: RunningApp) -> None:
+    """Entering expectations republishes the Home with its coverage section; clearing them
+    takes the section away again (no stale coverage)."""
+
+    def covered(call: Any) -> bool:
+        return '"Your expectations"' in json.dumps(call.params.get("view"))
+
+    def published(*, with_coverage: bool) -> dict[str, Any]:
+        seen = {id(c) for c in running_app.standin.calls_to("views.publish")}
+        running_app.standin.wait_for(
+            "views.publish",
+            timeout=15,
+            predicate=lambda c: id(c) not in seen and covered(c) == with_coverage,
+        )
+        running_app.wait_idle()
+        view = running_app.standin.home_view("UALICE")
+        assert view is not None
+        return view
+
+    home = _home(running_app)
+    assert "Your expectations" not in _texts(home["blocks"])
+    refresher = running_app.app.home_refresher
+    assert refresher is not None and refresher.wait_idle()  # nothing else pending
+    _enter(running_app, LADDER)
+    home = published(with_coverage=True)
+    assert "Evidence so far for 0 of your 3 expectations. Private to you." in _texts(home["blocks"])
+
+    multiplier(running_app, "expectations clear", n=_responses(running_app) + 1)
+    home = published(with_coverage=False)
+    assert "Your expectations" not in _texts(home["blocks"])
