@@ -1,7 +1,7 @@
 """evidence mapped to expectations (issue 17): the entry_expectations table
 
 Revision ID: a17c1e2f3a01
-Revises: 8409bad7138b
+Revises: e17a5b6c7d05
 Create Date: 2026-12-07 05:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a17c1e2f3a01"
-down_revision: str | Sequence[str] | None = "8409bad7138b"
+down_revision: str | Sequence[str] | None = "e17a5b6c7d05"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

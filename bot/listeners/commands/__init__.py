@@ -16,7 +16,9 @@ def register(registrar: Registrar) -> None:
         expectations,
         kudos,
         multiplier,
+        quotes,
         sponsor,
+        story,
         summary,
     )
     from bot.listeners.commands.subcommands import SubcommandTable
@@ -31,6 +33,8 @@ def register(registrar: Registrar) -> None:
             *capture.SUBCOMMANDS,
             *sponsor.SUBCOMMANDS,
             *expectations.SUBCOMMANDS,
+            *story.SUBCOMMANDS,
+            *quotes.SUBCOMMANDS,
         ]
     )
     s = registrar.settings
