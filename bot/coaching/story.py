@@ -81,7 +81,7 @@ class Quarter:
 
     def previous(self) -> Quarter:
         return (
-            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+            Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
         )
 
     def next(self) -> Quarter:

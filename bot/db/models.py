@@ -650,6 +650,25 @@ class Expectation(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class EntryExpectation(_OwnedByUser, Base):
+    """An evidence entry counted as evidence for one of its owner's expectations (issue 17):
+    suggested by the coach from the entry's words when it was logged, or chosen by the
+    person. Several per entry; deleted with the entry, with the expectation (an edit that
+    removes it) and with the person."""
+
+    __tablename__ = "entry_expectations"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "expectation_id"),
+        Index("ix_entry_expectations_expectation_id", "expectation_id"),
+    )
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("evidence_entries.id", ondelete="CASCADE"))
+    expectation_id: Mapped[int] = mapped_column(ForeignKey("expectations.id", ondelete="CASCADE"))
+    # True: the coach suggested it from the text; False: the person chose it.
+    suggested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PromotionStory(_OwnedByUser, Base):
     """A person's promotion story for one local quarter (issue 17.5): the draft the coach
     assembled from that quarter's log, and the story they edited it into. Private to them."""

@@ -14,6 +14,7 @@ def register(registrar: Registrar) -> None:
         evidence,
         home,
         judgments,
+        mapping,
         problems,
         suggestions,
     )
@@ -29,6 +30,7 @@ def register(registrar: Registrar) -> None:
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
         **problems.ACTIONS,  # a staff problem's Done and Clear buttons
+        **mapping.ACTIONS,  # an entry's "evidence for" expectations menu
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
