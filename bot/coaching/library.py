@@ -28,6 +28,7 @@ from bot.coaching.models import (
     CoachingText,
     Dimension,
     ExpectationAsk,
+    ExpectationCheckText,
     LadderItem,
     Mistake,
     Nudge,
@@ -42,6 +43,7 @@ from bot.coaching.schema import (
     DimensionEntry,
     ElementEntry,
     ExpectationAskEntry,
+    ExpectationCheckEntry,
     LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
@@ -77,7 +79,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
-        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
+        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id"), ("checks", "id")),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -123,10 +125,16 @@ class CoachingLibrary:
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
     expectation_asks: tuple[ExpectationAsk, ...] = ()
+    # The monthly expectations check (bot/expectations/monthly.py): question and answers.
+    expectation_checks: tuple[ExpectationCheckText, ...] = ()
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
         return next((ask for ask in self.expectation_asks if ask.id == ask_id), None)
+
+    def expectation_check(self, text_id: str) -> ExpectationCheckText | None:
+        """The monthly check's text with this id; None when an override disabled it."""
+        return next((text for text in self.expectation_checks if text.id == text_id), None)
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -532,6 +540,7 @@ class _Loader:
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        checks = self._parse_all(merged["checks"], ExpectationCheckEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -563,6 +572,7 @@ class _Loader:
             judgment_texts=tuple(texts),
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
+            expectation_checks=tuple(checks),
         )
 
     def _parse_all(
@@ -679,6 +689,9 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
+        (EXPECTATIONS_FILE, library.ladder),
+        (EXPECTATIONS_FILE, library.expectation_asks),
+        (EXPECTATIONS_FILE, library.expectation_checks),
     )
     for file, items in groups:
         for item in items:

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
+from bot.expectations import jobs as expectation_jobs
 from bot.judgments import jobs as judgment_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.sponsors import jobs as sponsor_jobs
@@ -25,6 +26,7 @@ JOBS: dict[str, JobSpec] = {
         *conversation_jobs.JOBS,
         *checkin_jobs.JOBS,
         *sponsor_jobs.JOBS,
+        *expectation_jobs.JOBS,  # after the sponsor DM: the two read in order
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,

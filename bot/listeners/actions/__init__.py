@@ -12,6 +12,7 @@ def register(registrar: Registrar) -> None:
         checkins,
         direct_messages,
         evidence,
+        expectation_check,
         home,
         judgments,
         suggestions,
@@ -27,6 +28,7 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
+        **expectation_check.ACTIONS,  # the monthly expectations check's answer
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
