@@ -21,7 +21,7 @@ from bot.db.models import ExpectationCheck, User
 class Answer(StrEnum):
     YES = "yes"  # "Yes, we mapped them"
     NO = "no"  # "Not yet"
-    SKIP = "skip"  # "Not this month"
+    SKIP = "skip"  # "Skip this month"
 
 
 # A second "no" in a row brings the red flag.

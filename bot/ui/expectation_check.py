@@ -16,9 +16,29 @@ ANSWERS: dict[str, Answer] = {YES: Answer.YES, NO: Answer.NO, SKIP: Answer.SKIP}
 LABELS: dict[Answer, str] = {
     Answer.YES: "Yes, we mapped them",
     Answer.NO: "Not yet",
-    Answer.SKIP: "Not this month",
+    Answer.SKIP: "Skip this month",
 }
 HEADING = "Monthly expectations check"
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_name(month: str) -> str:
+    """ "2027-01" as "January 2027" (as stored: the person's local month)."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def _asked(question: str) -> Block:
@@ -26,7 +46,7 @@ def _asked(question: str) -> Block:
 
 
 def monthly_message(*, check_id: int, question: str) -> Payload:
-    """The question, with "Yes, we mapped them" / "Not yet" / "Not this month"."""
+    """The question, with "Yes, we mapped them" / "Not yet" / "Skip this month"."""
     value = str(check_id)
     return message(
         f"{HEADING}: {safe(question)}",
@@ -51,7 +71,8 @@ def answered_message(answered: Answered, texts: CheckTexts) -> Payload:
     blocks: list[Block] = []
     if texts.question:
         blocks.append(_asked(texts.question))
-    blocks.append(context(f"You answered *{label}* for {answered.month}. Private to you."))
+    month = month_name(answered.month)
+    blocks.append(context(f"You answered *{label}* for {month}. Private to you."))
     if answered.answer == Answer.YES and texts.mapped:
         said = texts.mapped
     elif answered.answer == Answer.NO and answered.red_flag and texts.red_flag:
@@ -59,7 +80,7 @@ def answered_message(answered: Answered, texts: CheckTexts) -> Payload:
     elif answered.answer == Answer.NO and texts.not_yet:
         said = texts.not_yet
     elif answered.answer == Answer.SKIP:
-        said = "Okay, not this month. I'll ask again next month."
+        said = "Okay, skipped. I'll ask again next month."
     else:
         said = "Noted."
     blocks.append(section(safe(said)))

@@ -162,7 +162,7 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     assert kinds[-3:] == ["multiplier_checkin", SPONSOR_EVENT, EVENT_TYPE]
     assert jan["text"] == f"Monthly expectations check: {question.text}"
     labels = [e["text"]["text"] for e in jan["blocks"][-1]["elements"]]
-    assert labels == ["Yes, we mapped them", "Not yet", "Not this month"]
+    assert labels == ["Yes, we mapped them", "Not yet", "Skip this month"]
     # Not for Bob, who has entered no expectations (he got his check-in and sponsor DM).
     assert dms(app, "UBOB") == [] and len(dms(app, "UBOB", SPONSOR_EVENT)) == 1
     assert len(dms(app, "UCAROL")) == 1
@@ -179,7 +179,7 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     not_yet = LIB.expectation_check("not-yet")
     assert not_yet is not None and not_yet.text in said
     assert red_flag.text not in said and "actions" not in [b["type"] for b in first["blocks"]]
-    assert "You answered *Not yet* for 2027-01" in said
+    assert "You answered *Not yet* for January 2027" in said
 
     # Month 2: a second "Not yet" in a row brings seed 002's red flag, kindly.
     move_clock(FEB_4)
@@ -228,7 +228,7 @@ def test_a_yes_ends_the_row_and_not_this_month_neither_breaks_nor_extends_it(
         move_clock(month)
         tick(app, month)
         said.append(text_of(press(app, dms(app, "UALICE")[-1], action)))
-    assert "Not this month" in said[3] and "ask again next month" in said[3]
+    assert "You answered *Skip this month*" in said[3] and "ask again next month" in said[3]
     assert red_flag.text in said[4]  # March and May: two "Not yet"s in a row of answers
 
 
