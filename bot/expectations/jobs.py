@@ -9,9 +9,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import lazyload
 
 from bot.checkins import schedule
+from bot.checkins.hints import next_checkins_due
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
-from bot.db.models import CheckIn, ExpectationCheck, User
+from bot.db.models import CheckIn, Expectation, ExpectationCheck, User
 from bot.delivery.messages import token_source
 from bot.expectations.monthly import (
     ON_ITS_WAY,
@@ -41,13 +42,16 @@ def run_expectation_checks(ctx: JobContext, now: datetime) -> JobResult:
 
 
 def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | None:
-    """The next instant a month's expectations check can follow a sent check-in (a queued
-    one: now)."""
+    """The next instant a month's expectations check can follow a check-in: one sent
+    already, or the next one due (the worker runs this job in the same minute, just after
+    the check-ins); a queued check: now."""
     soonest = next_minute(after)
     candidates: list[datetime] = []
     with ctx.database.read_session() as session:
         if session.scalar(select(exists().where(ExpectationCheck.status.in_(ON_ITS_WAY)))):
             return soonest
+        if not session.scalar(select(exists().where(Expectation.id.is_not(None)))):
+            return None  # nobody to ask
         recent = session.execute(
             select(CheckIn, User)
             .join(User, User.id == CheckIn.user_id)
@@ -64,6 +68,9 @@ def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | 
             at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
             if at < checkin.slot_at + WINDOW and month_of(prefs, at) == month:
                 candidates.append(at)
+    next_checkin = next_checkins_due(ctx, after)
+    if next_checkin is not None:
+        candidates.append(next_checkin)
     return max(min(candidates), soonest) if candidates else None
 
 
