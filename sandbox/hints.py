@@ -12,6 +12,7 @@ from bot.expectations.jobs import next_expectation_checks_due
 from bot.judgments.jobs import next_judgment_followup_due
 from bot.scheduling.jobs import NextDue
 from bot.sponsors.jobs import next_sponsor_dms_due
+from bot.stories.jobs import next_story_dms_due
 from bot.suggestions.jobs import next_expiry_due
 from bot.summaries.jobs import next_summary_due
 from bot.workspaces.jobs import next_purge_due, next_refresh_due
@@ -23,6 +24,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "checkin-reminders": next_reminders_due,
     "sponsor-dms": next_sponsor_dms_due,
     "expectation-checks": next_expectation_checks_due,
+    "story-dms": next_story_dms_due,
     "digests": next_digest_due,
     "summaries": next_summary_due,
     "judgment-followups": next_judgment_followup_due,

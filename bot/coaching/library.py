@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
+    STORY_TEXT_PLACEHOLDERS,
     CoachingText,
     Dimension,
     ExpectationAsk,
@@ -52,6 +53,7 @@ from bot.coaching.schema import (
     Refs,
     ScopeEntry,
     SeedEntry,
+    StoryTextEntry,
     TextEntry,
     describe,
     did_you_mean,
@@ -67,6 +69,7 @@ REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
+STORY_FILE = "promotion_story.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -80,6 +83,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id"), ("checks", "id")),
+        STORY_FILE: (("story", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -127,6 +131,14 @@ class CoachingLibrary:
     expectation_asks: tuple[ExpectationAsk, ...] = ()
     # The monthly expectations check (bot/expectations/monthly.py): question and answers.
     expectation_checks: tuple[ExpectationCheckText, ...] = ()
+
+    # The quarterly promotion story's words (bot/stories); every id of
+    # STORY_TEXT_PLACEHOLDERS, checked at load.
+    story_texts: tuple[CoachingText, ...] = ()
+
+    def story_text(self, text_id: str) -> CoachingText:
+        """The promotion-story text with this id; KeyError when there is none."""
+        return _lookup({t.id: t for t in self.story_texts}, text_id, "story text")
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -541,6 +553,9 @@ class _Loader:
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
         checks = self._parse_all(merged["checks"], ExpectationCheckEntry, refs)
+        story = self._parse_all(merged["story"], StoryTextEntry, refs)
+        if STORY_FILE not in self.unreadable:
+            self._check_story_complete(merged["story"])
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -573,7 +588,19 @@ class _Loader:
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
             expectation_checks=tuple(checks),
+            story_texts=tuple(story),
         )
+
+    def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
+        """Every text the promotion story says is there (an override may reword, not drop)."""
+        given = {raw.key for raw in raws}
+        for text_id in STORY_TEXT_PLACEHOLDERS:
+            if text_id not in given:
+                self.problems.append(
+                    f"{STORY_FILE}: story text '{text_id}' is missing (disabled or never"
+                    " defined); the quarterly promotion story needs every one of: "
+                    + ", ".join(STORY_TEXT_PLACEHOLDERS)
+                )
 
     def _parse_all(
         self, raws: Iterable[_Raw], model: type[ContentEntry[_T]], refs: Refs
@@ -692,6 +719,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (EXPECTATIONS_FILE, library.ladder),
         (EXPECTATIONS_FILE, library.expectation_asks),
         (EXPECTATIONS_FILE, library.expectation_checks),
+        (STORY_FILE, library.story_texts),
     )
     for file, items in groups:
         for item in items:
