@@ -18,7 +18,7 @@ LABELS: dict[Answer, str] = {
     Answer.NO: "Not yet",
     Answer.SKIP: "Skip this month",
 }
-HEADING = "Monthly expectations check"
+HEADING = "Your monthly expectations check"
 MONTHS = (
     "January",
     "February",
@@ -42,7 +42,7 @@ def month_name(month: str) -> str:
 
 
 def _asked(question: str) -> Block:
-    return section(f":compass: *{HEADING}:* {safe(question)}")
+    return section(f":compass: *{HEADING}*\n{safe(question)}")
 
 
 def monthly_message(*, check_id: int, question: str) -> Payload:

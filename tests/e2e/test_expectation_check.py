@@ -160,7 +160,7 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     (jan,) = dms(app, "UALICE")
     kinds = [(m.get("metadata") or {}).get("event_type") for m in app.standin.dm_messages("UALICE")]
     assert kinds[-3:] == ["multiplier_checkin", SPONSOR_EVENT, EVENT_TYPE]
-    assert jan["text"] == f"Monthly expectations check: {question.text}"
+    assert jan["text"] == f"Your monthly expectations check: {question.text}"
     labels = [e["text"]["text"] for e in jan["blocks"][-1]["elements"]]
     assert labels == ["Yes, we mapped them", "Not yet", "Skip this month"]
     # Not for Bob, who has entered no expectations (he got his check-in and sponsor DM).

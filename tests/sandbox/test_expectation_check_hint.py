@@ -72,7 +72,7 @@ def test_the_check_comes_at_the_same_minute_hinted_or_not(
     assert [line.split(":")[0] for line in firsts] == [
         "Weekly reflection",
         "Your monthly sponsor check",
-        "🧭 Monthly expectations check",
+        "🧭 Your monthly expectations check",
     ], fast
 
 
