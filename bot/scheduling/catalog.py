@@ -12,6 +12,7 @@ from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
 from bot.expectations import jobs as expectation_jobs
 from bot.judgments import jobs as judgment_jobs
+from bot.quotes import jobs as quote_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.sponsors import jobs as sponsor_jobs
 from bot.stories import jobs as story_jobs
@@ -29,6 +30,7 @@ JOBS: dict[str, JobSpec] = {
         *sponsor_jobs.JOBS,
         *expectation_jobs.JOBS,  # after the sponsor DM: the two read in order
         *story_jobs.JOBS,
+        *quote_jobs.JOBS,
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,
