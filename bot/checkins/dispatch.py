@@ -20,15 +20,17 @@ from bot import clock
 from bot.checkins import delivery, present
 from bot.checkins.delivery import Outcome, Outgoing
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.staff_problem import OnCheckin
 from bot.config import Settings
 from bot.db.engine import Database
-from bot.db.models import CheckIn
+from bot.db.models import CheckIn, User
 from bot.delivery import claim as claims
 from bot.delivery import messages, outbox, reconcile
 from bot.delivery import sender as sending
 from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Result, Sender
 from bot.expectations import service as expectations
+from bot.problems import service as problems
 from bot.suggestions import flows as suggestion_flows
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
@@ -219,6 +221,7 @@ class Dispatcher:
             prefs=item.prefs,
             suggestions=self._open_suggestions(item),
             ask_expectations=self._ask_expectations(item),
+            problem=self._problem(item),
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(
@@ -238,6 +241,19 @@ class Dispatcher:
         with self.database.session() as session:
             return expectations.asks_on_checkin(
                 session=session, user_id=item.user_id, checkin_id=item.checkin_id
+            )
+
+    def _problem(self, item: Outgoing) -> OnCheckin | None:
+        """The question about the person's staff-shaped problem (issue 17 item 3); when it
+        has stalled, this check-in is recorded as the one asking (committed before sending:
+        a resend of the same check-in asks the same)."""
+        with self.database.session() as session:
+            user = session.get(User, item.user_id)
+            checkin = session.get(CheckIn, item.checkin_id)
+            if user is None or checkin is None:
+                return None
+            return problems.for_new_checkin(
+                session=session, user=user, checkin=checkin, library=self.library, now=clock.now()
             )
 
     def _open_suggestions(self, item: Outgoing) -> list[tuple[int, str, str]]:

@@ -25,6 +25,7 @@ from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.evidence.parsing import bare_names
 from bot.expectations import service as expectations
+from bot.problems import service as problems
 from bot.ui import checkins as ui
 from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
@@ -108,6 +109,9 @@ def redraw(
         prefs=schedule.Preferences.of(user),
         ask_expectations=expectations.asks_on_checkin(
             session=session, user_id=user.id, checkin_id=checkin.id
+        ),
+        problem=problems.on_checkin(
+            session=session, user_id=user.id, checkin=checkin, library=library
         ),
     )
     return Redraw(checkin.channel_id, checkin.message_ts, message)

@@ -12,10 +12,12 @@ from bot.checkins.answers import AnswerForm, Reply
 from bot.checkins.schedule import Preferences
 from bot.coaching import followups
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.staff_problem import STAFF_LEVEL_TEXT, STALL_TEXT, OnCheckin
 from bot.db.models import Answer, CheckIn, EvidenceEntry, User
 from bot.delivery.status import CheckInStatus
 from bot.ui import checkins as ui
 from bot.ui import expectations as expectations_ui
+from bot.ui import problems as problems_ui
 from bot.ui import suggestions as suggestions_ui
 from bot.ui.blocks import Block
 
@@ -103,6 +105,7 @@ def new_message(
     prefs: Preferences | None = None,
     suggestions: Sequence[tuple[int, str, str]] = (),
     ask_expectations: bool = False,
+    problem: OnCheckin | None = None,
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
     every question open, its days named as they are on the day it arrives; then this
@@ -116,7 +119,22 @@ def new_message(
         period=period,
         extra=suggestions_ui.checkin_suggestions(suggestions),
         ask=expectations_ask(library, ask_expectations),
+        problem=problem_question(library, problem, checkin_id=checkin_id, status="sent"),
     )
+
+
+def problem_question(
+    library: CoachingLibrary, problem: OnCheckin | None, *, checkin_id: int, status: str
+) -> list[Block]:
+    """The one question about the person's staff-shaped problem (issue 17 item 3): the
+    current step's, or once per stall whether it is still the right problem."""
+    stall = tuple(
+        text
+        for text in (library.problem_text(STALL_TEXT), library.problem_text(STAFF_LEVEL_TEXT))
+        if text is not None
+    )
+    closed = status not in ("pending", "unknown", "claimed", "sent", "answered", "snoozed")
+    return problems_ui.checkin_blocks(problem, checkin_id=checkin_id, stall=stall, closed=closed)
 
 
 def expectations_ask(library: CoachingLibrary, ask: bool) -> list[Block]:
@@ -134,6 +152,7 @@ def current_message(
     note: str | None = None,
     prefs: Preferences | None = None,
     ask_expectations: bool = False,
+    problem: OnCheckin | None = None,
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
     prefs = prefs or Preferences(tz=tz)
@@ -146,6 +165,7 @@ def current_message(
         note=note,
         period=period,
         ask=expectations_ask(library, ask_expectations),
+        problem=problem_question(library, problem, checkin_id=checkin.id, status=checkin.status),
     )
 
 

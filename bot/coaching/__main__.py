@@ -83,7 +83,7 @@ def validate(argv: Sequence[str]) -> int:
         f"OK: {len(library.dimensions)} dimensions, {len(library.scopes)} scopes,"
         f" {len(library.prompts)} prompts ({per_dimension}), {len(library.nudges)} nudges,"
         f" {len(library.reframes)} reframes, {len(library.promotion_elements)} promotion-case"
-        " elements\n"
+        f" elements, {len(library.problem_steps)} staff-problem steps\n"
     )
     return 0
 

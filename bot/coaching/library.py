@@ -33,6 +33,7 @@ from bot.coaching.models import (
     LadderItem,
     Mistake,
     Nudge,
+    ProblemStep,
     PromotionElement,
     Prompt,
     Reframe,
@@ -48,6 +49,7 @@ from bot.coaching.schema import (
     LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
+    ProblemStepEntry,
     PromptEntry,
     ReframeEntry,
     Refs,
@@ -71,6 +73,7 @@ JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
 STORY_FILE = "promotion_story.yaml"
 QUOTES_FILE = "quotes.yaml"
+STAFF_PROBLEM_FILE = "staff_problem.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -86,6 +89,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id"), ("checks", "id")),
         STORY_FILE: (("story", "id"),),
         QUOTES_FILE: (("quotes", "id"),),
+        STAFF_PROBLEM_FILE: (("steps", "id"), ("problem_texts", "id")),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -144,6 +148,14 @@ class CoachingLibrary:
 
     # A quote requested from a peer (bot/quotes): the ask, and what the requester is told.
     quote_texts: tuple[CoachingText, ...] = ()
+    # One staff-shaped problem (issue 17 item 3): seed 001's path, in order, and what the
+    # coach says around it (prompts/staff_problem.yaml).
+    problem_steps: tuple[ProblemStep, ...] = ()
+    problem_texts: tuple[CoachingText, ...] = ()
+
+    def problem_text(self, text_id: str) -> CoachingText | None:
+        """The staff-problem text with this id; None when a workspace's override disabled it."""
+        return next((text for text in self.problem_texts if text.id == text_id), None)
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -565,6 +577,8 @@ class _Loader:
         if STORY_FILE not in self.unreadable:
             self._check_story_complete(merged["story"])
         quote_texts = self._parse_all(merged["quotes"], TextEntry, refs)
+        steps = self._parse_all(merged["steps"], ProblemStepEntry, refs)
+        problem_texts = self._parse_all(merged["problem_texts"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -599,6 +613,8 @@ class _Loader:
             expectation_checks=tuple(checks),
             story_texts=tuple(story),
             quote_texts=tuple(quote_texts),
+            problem_steps=tuple(steps),
+            problem_texts=tuple(problem_texts),
         )
 
     def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
@@ -731,6 +747,8 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (EXPECTATIONS_FILE, library.expectation_checks),
         (STORY_FILE, library.story_texts),
         (QUOTES_FILE, library.quote_texts),
+        (STAFF_PROBLEM_FILE, library.problem_steps),
+        (STAFF_PROBLEM_FILE, library.problem_texts),
     )
     for file, items in groups:
         for item in items:

@@ -119,6 +119,19 @@ class ExpectationCheckText:
 
 
 @dataclass(frozen=True)
+class ProblemStep:
+    """One step of seed 001's practical path for a staff-shaped problem (issue 17 item 3):
+    `label` names it on the Home's progress list and the check-in's Done button; `question`
+    is what the weekly check-in asks while it is the current step."""
+
+    id: str
+    label: str
+    question: str
+    seed: str
+    seed_quote: str
+
+
+@dataclass(frozen=True)
 class Mistake:
     """A row of seed 002's common-mistakes table."""
 

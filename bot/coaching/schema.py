@@ -48,6 +48,7 @@ from bot.coaching.models import (
     Mistake,
     NoWrittenArtefactForWeeks,
     Nudge,
+    ProblemStep,
     PromotionElement,
     Prompt,
     RatioAbove,
@@ -313,6 +314,8 @@ def _optional(check: Callable[[object], Any]) -> Callable[[object], Any]:
 Text = Annotated[str, BeforeValidator(_clean_text(None))]
 Name = Annotated[str, BeforeValidator(_clean_text(80))]
 ShortText = Annotated[str, BeforeValidator(_clean_text(200))]
+# A step's label goes on a button after "Done: " (Slack allows 75 characters there).
+StepLabel = Annotated[str, BeforeValidator(_clean_text(40))]
 LongText = Annotated[str, BeforeValidator(_clean_text(400))]
 Guidance = Annotated[str, BeforeValidator(_clean_text(1000))]
 Quote = Annotated[str, BeforeValidator(_clean_text(300))]
@@ -540,6 +543,17 @@ class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
 
     def build(self) -> ExpectationCheckText:
         return self._as(ExpectationCheckText)
+
+
+class ProblemStepEntry(ContentEntry[ProblemStep]):
+    id: KebabId
+    label: StepLabel
+    question: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    def build(self) -> ProblemStep:
+        return self._as(ProblemStep)
 
 
 class MistakeEntry(ContentEntry[Mistake]):

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UserString, UserText, UTCDateTime, utcnow
@@ -726,6 +727,37 @@ class QuotePost(OutboxRow, Base):
     kind: Mapped[str] = mapped_column(String(16))
     # The recipient's Slack id (a DM to a user id: the peer may never have opened the app).
     channel_id: Mapped[str] = mapped_column(SlackId)
+
+
+class StaffProblem(_OwnedByUser, Base):
+    """The staff-shaped problem a person took on (issue 17 item 3), and seed 001's path
+    through it: which steps are done and when. One open problem per person (`closed_at` is
+    empty); a closed one is kept (cleared, or replaced by the next). Private to its owner."""
+
+    __tablename__ = "staff_problems"
+    __table_args__ = (
+        # At most one open problem per person (both databases take a partial unique index).
+        Index(
+            "ux_staff_problems_open",
+            "user_id",
+            unique=True,
+            sqlite_where=sql_text("closed_at IS NULL"),
+            postgresql_where=sql_text("closed_at IS NULL"),
+        ),
+    )
+
+    # Its name, stored Slack text (as Slack sent the command: escaped, mentions as <@U…>).
+    text: Mapped[str] = mapped_column(UserText)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Step id (prompts/staff_problem.yaml) → when it was ticked, an ISO 8601 UTC instant.
+    steps_done: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The check-in that asked "is this still the right problem?" for the current stall (asked
+    # once per stall: a step, or the next stall's weeks, moves on from it), and when.
+    stall_checkin_id: Mapped[int | None] = mapped_column(Integer)
+    stall_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How it closed: "cleared" (`problem clear`) or "replaced" (a new one named).
+    closed_how: Mapped[str | None] = mapped_column(String(16))
 
 
 class ExpectationCheck(OutboxRow, Base):

@@ -220,7 +220,13 @@ def home_view_for(
 ) -> dict[str, Any]:
     """The Home view for one user (Block Kit built in bot.ui.home)."""
     data = load_home(session=session, user=user, now=now, library=library)
-    return home_view(data, library=library, names=names, welcome=_welcome_blocks(user, names))
+    return home_view(
+        data,
+        library=library,
+        names=names,
+        welcome=_welcome_blocks(user, names),
+        problem=_problem_blocks(session, user, library),
+    )
 
 
 def _welcome_blocks(user: User, names: Any) -> list[Block]:
@@ -228,6 +234,19 @@ def _welcome_blocks(user: User, names: Any) -> list[Block]:
     from bot.checkins.service import home_welcome
 
     return home_welcome(user=user, multiplier=names.multiplier)
+
+
+def _problem_blocks(session: Session, user: User, library: CoachingLibrary) -> list[Block]:
+    """The staff-problem section (issue 17 item 3; bot/ui/problems.py) hooks in here: one call."""
+    from bot.coaching.staff_problem import CHOOSE_TEXT
+    from bot.problems.service import shown
+    from bot.summaries.periods import zone
+    from bot.ui.problems import home_section
+
+    if not library.problem_steps:
+        return []  # a workspace that disabled the whole path
+    found = shown(session=session, user=user, library=library)
+    return home_section(found, library.problem_text(CHOOSE_TEXT), zone(user.tz))
 
 
 def cancel_pending_refresh(*, user_id: int) -> None:

@@ -221,10 +221,13 @@ def checkin_message(
     period: Period | None = None,
     extra: Sequence[Block] = (),
     ask: Sequence[Block] = (),
+    problem: Sequence[Block] = (),
 ) -> Payload:
     """The check-in DM. Buttons only while it is open; answered questions show their answer;
     `extra` blocks follow the questions (this week's thanks suggestions); `ask` blocks (the
-    first check-in's ask for expectations) follow them until something is answered.
+    first check-in's ask for expectations) follow them until something is answered;
+    `problem` blocks (the question about the person's staff-shaped problem, bot/ui/problems.py)
+    follow the questions while the check-in is open or answered.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
     A snoozed check-in keeps its Answer buttons (it is still open, only coming back
@@ -246,6 +249,8 @@ def checkin_message(
     blocks: list[Block] = [header(period.title), section(intro)]
     for question in questions:
         blocks.extend(_question_blocks(checkin_id, question, open_=open_, nothing=period.nothing))
+    if open_:
+        blocks.extend(problem)
     if status in ("pending", "unknown", "claimed", "sent"):  # open, nothing answered yet
         blocks.extend(ask)
     blocks.extend(extra)

@@ -143,8 +143,10 @@ def home_view(
     library: CoachingLibrary,
     names: CommandNames,
     welcome: Sequence[Block] = (),
+    problem: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """The whole Home tab for one person."""
+    """The whole Home tab for one person. `problem`: the staff-problem section, whole
+    (bot/ui/problems.py `home_section`), placed after this week."""
     blocks: list[Block] = [
         header("Your multiplier log"),
         context(
@@ -156,6 +158,9 @@ def home_view(
     blocks.extend(list(welcome)[:WELCOME_BLOCK_LIMIT])
     blocks.extend(_this_week_blocks(data, library))
     blocks.append(divider())
+    if problem:
+        blocks.extend(problem)
+        blocks.append(divider())
     blocks.extend(_recent_blocks(data, library, names))
     blocks.append(divider())
     blocks.extend(_settings_blocks(data.settings, names))

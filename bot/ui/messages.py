@@ -60,6 +60,10 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} story` — your promotion story for this quarter, drafted from your log for "
         "you to edit into your own words (private; your packet uses it).",
         f"• `{m} quote` — ask a peer for one sentence about your influence (lands as kudos).",
+        f"• `{m} problem <what you are taking on>` — the one cross-team problem you are "
+        f"taking on; check-ins then walk it with you (plan, stakeholders, mentoring, numbers, "
+        f"story). `{m} problem` shows it, `{m} problem done <step>` ticks a step, "
+        f"`{m} problem clear` closes it (private).",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
         "is kept as you typed it, but only answers become evidence.",

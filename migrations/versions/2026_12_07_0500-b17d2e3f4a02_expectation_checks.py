@@ -2,7 +2,7 @@
 month (an outbox table) and its answer, with when a second "not yet" brought the red flag
 
 Revision ID: b17d2e3f4a02
-Revises: e17a5b6c7d05
+Revises: c17e3f4a5b03
 Create Date: 2026-12-07 05:00:00+00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b17d2e3f4a02"
-down_revision: str | Sequence[str] | None = "e17a5b6c7d05"
+down_revision: str | Sequence[str] | None = "c17e3f4a5b03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -485,6 +485,48 @@ BROKEN = [
         id="keyword-twice",
     ),
     pytest.param(
+        "staff_problem.yaml",
+        _delete(["steps", 1, "seed_quote"]),
+        "prompts/staff_problem.yaml, steps entry 'stakeholders' (#2): field 'seed_quote' is"
+        " missing",
+        id="step-without-quote",
+    ),
+    pytest.param(
+        "staff_problem.yaml",
+        _set(["steps", 0, "label"], "A written plan that everyone in the org has read"),
+        "prompts/staff_problem.yaml, steps entry 'written-plan' (#1): field 'label' is 48"
+        " characters long; the limit is 40",
+        id="step-label-too-long-for-its-button",
+    ),
+    pytest.param(
+        "staff_problem.yaml",
+        _set(["steps", 2, "questoin"], "What did you hand over?"),
+        "prompts/staff_problem.yaml, steps entry 'mentoring' (#3): unknown field 'questoin'"
+        " (did you mean 'question'?)",
+        id="step-unknown-field",
+    ),
+    pytest.param(
+        "staff_problem.yaml",
+        _set(["steps", 3, "question"], "Tell <!channel> the number"),
+        "prompts/staff_problem.yaml, steps entry 'outcomes' (#4): field 'question' must not"
+        " contain Slack control sequences",
+        id="step-question-with-slack-markup",
+    ),
+    pytest.param(
+        "staff_problem.yaml",
+        _set(["problem_texts", 1, "seed"], "002.txt"),
+        "prompts/staff_problem.yaml, problem_texts entry 'stall-right-problem' (#2): field"
+        " 'seed' names unknown seed file '002.txt'",
+        id="stall-text-unknown-seed",
+    ),
+    pytest.param(
+        "staff_problem.yaml",
+        _set(["steps", 4, "id"], "written-plan"),
+        "prompts/staff_problem.yaml, steps entry 'written-plan' (#5): duplicate id"
+        " 'written-plan' (first defined as entry #1)",
+        id="step-id-twice",
+    ),
+    pytest.param(
         "reflection_prompts.yaml",
         _set(["promts"], []),
         "prompts/reflection_prompts.yaml: unknown top-level key 'promts' (did you mean 'prompts'?)",
@@ -589,6 +631,7 @@ def test_every_file_is_required_and_known() -> None:
         "judgment_calls.yaml",
         "promotion_story.yaml",
         "quotes.yaml",
+        "staff_problem.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
 
@@ -722,3 +765,44 @@ def test_a_workspace_ladder_loads_from_the_override_and_is_checked(tmp_path: Pat
     )
     with pytest.raises(LibraryError, match="entry 'bad'"):
         load_library(DEFAULT_PROMPTS_DIR, tmp_path)
+
+
+def test_the_staff_problem_path_is_seed_001s_practical_path_in_order() -> None:
+    """The steps after choosing the problem, in the seed's order, each quoting its line; the
+    stall texts quote seed 002 (the gaps between teams; organisations without staff-level
+    problems); naming one quotes seed 001's "choose one problem"."""
+    steps = default_library().problem_steps
+    assert [step.seed_quote for step in steps] == [
+        "Write a clear technical plan before implementation.",
+        "Align stakeholders early.",
+        "Mentor engineers through the work instead of doing everything yourself.",
+        "Track measurable outcomes.",
+        "Turn the work into a promotion story.",
+    ]
+    assert {step.seed for step in steps} == {"001_25b0c1775d5382ce.txt"}
+    assert all(len(f"Done: {step.label}") <= 75 for step in steps)
+    library = default_library()
+    choose = library.problem_text("choose")
+    stall = library.problem_text("stall-right-problem")
+    staff_level = library.problem_text("stall-staff-level")
+    assert choose is not None and stall is not None and staff_level is not None
+    assert choose.seed_quote == "Choose one problem with cross-team or business-level importance."
+    assert stall.seed == staff_level.seed == "002_ab6cc0801e6074bc.txt"
+    assert "staff-level problems" in staff_level.seed_quote
+
+
+def test_a_workspace_can_disable_the_stall_texts_or_reword_a_step(tmp_path: Path) -> None:
+    override = tmp_path / "staff_problem.yaml"
+    override.write_text(
+        "version: 1\nsteps:\n"
+        "  - id: written-plan\n    label: RFC written\n    question: Where is the RFC?\n"
+        "    seed: 001_25b0c1775d5382ce.txt\n"
+        "    seed_quote: Write a clear technical plan before implementation.\n"
+        "problem_texts:\n  - {id: stall-staff-level, disabled: true}\n",
+        encoding="utf-8",
+    )
+    library = load_library(DEFAULT_PROMPTS_DIR, tmp_path)
+    assert library.problem_steps[0].label == "RFC written"
+    assert len(library.problem_steps) == 5
+    assert library.problem_text("stall-staff-level") is None
+    assert library.problem_text("stall-right-problem") is not None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.coaching.library import default_library
 from bot.db.engine import Database
 from bot.db.models import DigestChannel, DigestPost
 from bot.scheduling.catalog import run_job
@@ -357,3 +358,47 @@ def test_expectations_never_reach_a_digest(
     blob = _blob(post)
     assert "Shared by UALICE" in blob
     assert "EXPECTATION" not in blob and "sets direction" not in blob
+
+
+def test_staff_problems_never_reach_a_digest(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """A person's staff-shaped problem and the steps they ticked (issue 17 item 3) are
+    theirs: a digest over people who named one, with shared entries, names none of them."""
+    from bot.problems import service as problems
+
+    steps = default_library().problem_steps
+    with database.session() as session:
+        for slack_id in ("UALICE", "UBOB", "UCAROL"):
+            person = _user(session, slack_id)
+            problem, _ = problems.name(
+                session=session, user=person, text=f"PROBLEM of {slack_id}", now=IN_PERIOD
+            )
+            problems.tick(session=session, problem=problem, step=steps[0], now=IN_PERIOD)
+            logbook.entry(
+                session, person, IN_PERIOD, text=f"Shared by {slack_id}", visibility="team"
+            )
+        session.commit()
+    run_job("digests", _ctx(database, standin), SLOT)
+    (post,) = _posts(standin)
+    blob = _blob(post)
+    assert "Shared by UALICE" in blob
+    assert "PROBLEM" not in blob and steps[0].label not in blob
+
+
+def test_no_digest_module_reads_staff_problems() -> None:
+    """Nothing under bot/digests imports the staff-problem storage or its table."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted((root / "bot" / "digests").glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        assert not {n for n in imported if n.startswith("bot.problems")}, path
+        assert "bot.db.models.StaffProblem" not in imported, path

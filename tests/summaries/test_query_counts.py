@@ -95,7 +95,9 @@ def test_query_counts_do_not_grow_with_the_amount_of_data(database: Database) ->
     assert large == small
     summary, home_tab, digest = small
     assert summary <= 5  # the fifth: the week's judgment calls (bot/judgments/records.py)
-    assert home_tab <= 6  # its summary includes the week's judgment calls, as above
+    # Its summary includes the week's judgment calls, as above; the seventh: the person's
+    # open staff problem (bot/problems/service.py, the Home's progress list).
+    assert home_tab <= 7
     assert digest <= 4
 
 

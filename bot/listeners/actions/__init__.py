@@ -15,6 +15,7 @@ def register(registrar: Registrar) -> None:
         expectation_check,
         home,
         judgments,
+        problems,
         suggestions,
     )
     from bot.listeners.forgotten import answer_if_forgotten
@@ -29,6 +30,7 @@ def register(registrar: Registrar) -> None:
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
         **expectation_check.ACTIONS,  # the monthly expectations check's answer
+        **problems.ACTIONS,  # a staff problem's Done and Clear buttons
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
@@ -70,3 +72,7 @@ def register(registrar: Registrar) -> None:
     registrar.action(quotes_ui.REQUEST_ACTION, quotes.handle_request_open)
     registrar.action(quotes_ui.ANSWER_ACTION, quotes.handle_write)
     registrar.action(quotes_ui.DECLINE_ACTION, quotes.handle_not_now)
+
+    from bot.ui import problems as problems_ui
+
+    registrar.action(problems_ui.OPEN, problems.handle_open)

@@ -16,6 +16,7 @@ def register(registrar: Registrar) -> None:
         expectations,
         kudos,
         multiplier,
+        problem,
         quotes,
         sponsor,
         story,
@@ -35,6 +36,7 @@ def register(registrar: Registrar) -> None:
             *expectations.SUBCOMMANDS,
             *story.SUBCOMMANDS,
             *quotes.SUBCOMMANDS,
+            *problem.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

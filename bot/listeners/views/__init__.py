@@ -42,3 +42,7 @@ def register(registrar: Registrar) -> None:
 
     registrar.view(quotes_ui.REQUEST_VIEW, quotes.handle_request_submission)
     registrar.view(quotes_ui.ANSWER_VIEW, quotes.handle_answer_submission)
+    from bot.listeners.views import problems
+    from bot.ui import problems as problems_ui
+
+    registrar.view(problems_ui.VIEW, problems.handle_submission)

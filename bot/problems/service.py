@@ -1,0 +1,174 @@
+"""Staff problems: one open per person, its steps ticked with dates, closed when cleared or
+replaced. Private to their owner: read only through the owner's user id, never by digests
+or shares. The coaching (which step is current, whether it stalls) is bot/coaching/
+staff_problem.py; this module reads and writes the rows it needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.coaching import staff_problem as coaching
+from bot.coaching.library import CoachingLibrary
+from bot.coaching.models import ProblemStep
+from bot.coaching.staff_problem import OnCheckin, Shown
+from bot.db.models import CheckIn, StaffProblem, User
+from bot.summaries.periods import zone
+
+CLEARED = "cleared"
+REPLACED = "replaced"
+
+
+def open_problem(*, session: Session, user_id: int) -> StaffProblem | None:
+    """The person's open problem, or None."""
+    return session.scalars(
+        select(StaffProblem).where(
+            StaffProblem.user_id == user_id, StaffProblem.closed_at.is_(None)
+        )
+    ).first()
+
+
+def close(*, session: Session, problem: StaffProblem, how: str, now: datetime) -> None:
+    problem.closed_at = now
+    problem.closed_how = how
+    session.flush()
+
+
+def name(
+    *, session: Session, user: User, text: str, now: datetime
+) -> tuple[StaffProblem, StaffProblem | None]:
+    """Open a problem named `text` (stored Slack text): the new one, and the open one it
+    replaced (closed as replaced first), if any."""
+    previous = open_problem(session=session, user_id=user.id)
+    if previous is not None:
+        close(session=session, problem=previous, how=REPLACED, now=now)
+    problem = StaffProblem(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        text=text,
+        started_at=now,
+        steps_done={},
+    )
+    session.add(problem)
+    session.flush()
+    return problem, previous
+
+
+def done(problem: StaffProblem) -> dict[str, datetime]:
+    return coaching.done_instants(problem.steps_done or {})
+
+
+def tick(*, session: Session, problem: StaffProblem, step: ProblemStep, now: datetime) -> bool:
+    """Mark the step done now; False when it already was (its first date is kept)."""
+    stored = dict(problem.steps_done or {})
+    if step.id in stored:
+        return False
+    stored[step.id] = now.astimezone(UTC).isoformat()
+    problem.steps_done = stored  # a new dict: the JSON column sees the change
+    session.flush()
+    return True
+
+
+def untick(*, session: Session, problem: StaffProblem, step: ProblemStep) -> bool:
+    """Take the tick off a step; False when it was not ticked."""
+    stored = dict(problem.steps_done or {})
+    if stored.pop(step.id, None) is None:
+        return False
+    problem.steps_done = stored
+    session.flush()
+    return True
+
+
+def shown_of(problem: StaffProblem, library: CoachingLibrary) -> Shown:
+    return Shown(
+        name=problem.text,
+        started_at=problem.started_at,
+        path=tuple(coaching.path(library.problem_steps, done(problem))),
+        problem_id=problem.id,
+    )
+
+
+def shown(*, session: Session, user: User, library: CoachingLibrary) -> Shown | None:
+    """The open problem and its path, read (the Home, `/multiplier problem`)."""
+    problem = open_problem(session=session, user_id=user.id)
+    return None if problem is None else shown_of(problem, library)
+
+
+def _received_slots(
+    *, session: Session, user_id: int, checkin_id: int, since: datetime
+) -> list[datetime]:
+    """Slots of the person's other check-ins since `since` that reached them (a message was
+    posted: a paused or away week has none)."""
+    return list(
+        session.scalars(
+            select(CheckIn.slot_at).where(
+                CheckIn.user_id == user_id,
+                CheckIn.id != checkin_id,
+                CheckIn.message_ts.is_not(None),
+                CheckIn.slot_at > since,
+            )
+        )
+    )
+
+
+def for_new_checkin(
+    *,
+    session: Session,
+    user: User,
+    checkin: CheckIn,
+    library: CoachingLibrary,
+    now: datetime,
+    weeks: int = coaching.STALL_WEEKS,
+) -> OnCheckin | None:
+    """What a check-in about to go out shows; when the problem has stalled, this check-in
+    becomes the one that asks (recorded: asked once per stall, the same on a resend)."""
+    problem = open_problem(session=session, user_id=user.id)
+    if problem is None or not library.problem_steps:
+        return None
+    if problem.stall_checkin_id != checkin.id:
+        steps_done = done(problem)
+        since = coaching.last_sign_of_life(
+            started_at=problem.started_at, done=steps_done, stall_asked_at=problem.stall_asked_at
+        )
+        stalled = coaching.stalls(
+            steps=library.problem_steps,
+            started_at=problem.started_at,
+            done=steps_done,
+            stall_asked_at=problem.stall_asked_at,
+            received=_received_slots(
+                session=session, user_id=user.id, checkin_id=checkin.id, since=since
+            ),
+            tz=zone(user.tz),
+            now=now,
+            weeks=weeks,
+        )
+        if stalled and library.problem_text(coaching.STALL_TEXT) is not None:
+            problem.stall_checkin_id = checkin.id
+            problem.stall_asked_at = now
+            session.flush()
+    return on_checkin(session=session, user_id=user.id, checkin=checkin, library=library)
+
+
+def on_checkin(
+    *, session: Session, user_id: int, checkin: CheckIn, library: CoachingLibrary
+) -> OnCheckin | None:
+    """What this check-in shows now (a redraw): nothing is decided or written here."""
+    problem = open_problem(session=session, user_id=user_id)
+    if problem is None or not library.problem_steps:
+        return None
+    steps = library.problem_steps
+    steps_done = done(problem)
+    current = coaching.current_step(steps, steps_done)
+    sent = checkin.sent_at or checkin.slot_at
+    ticked = tuple(step for step in steps if step.id in steps_done and steps_done[step.id] >= sent)
+    return OnCheckin(
+        problem_id=problem.id,
+        name=problem.text,
+        step=current,
+        number=steps.index(current) + 1 if current is not None else len(steps),
+        total=len(steps),
+        stalled=problem.stall_checkin_id == checkin.id,
+        ticked=ticked,
+    )

@@ -1,0 +1,76 @@
+"""The staff problem's blocks (bot/ui/problems.py): within Slack's limits for the longest name,
+Slack markup inert, no buttons on a closed check-in, and the step asked when a workspace
+turned the stall texts off."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.coaching import staff_problem as sp
+from bot.coaching.library import default_library
+from bot.ui import problems as ui
+from bot.ui.blocks import BUTTON_TEXT_LIMIT, SECTION_TEXT_LIMIT
+from bot.ui.messages import CommandNames
+from standin.blockkit_checks import broadcast_mentions
+
+LIB = default_library()
+STEPS = LIB.problem_steps
+NOW = datetime(2026, 12, 3, 15, tzinfo=UTC)
+# The longest name a person can give, as Slack stores it: every character escaped.
+LONGEST = "&lt;!channel&gt; &amp; " * (sp.MAX_NAME_LENGTH // 12)
+
+
+def on(*, stalled: bool = False) -> sp.OnCheckin:
+    return sp.OnCheckin(
+        problem_id=7, name=LONGEST, step=STEPS[1], number=2, total=5, stalled=stalled
+    )
+
+
+def sections(blocks: list) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def test_the_longest_name_fits_every_surface_and_broadcasts_nothing() -> None:
+    shown = sp.Shown(
+        name=LONGEST,
+        started_at=NOW,
+        path=tuple(sp.path(STEPS, {STEPS[0].id: NOW})),
+        problem_id=7,
+    )
+    stall = (LIB.problem_text(sp.STALL_TEXT), LIB.problem_text(sp.STAFF_LEVEL_TEXT))
+    surfaces = [
+        ui.home_section(shown, LIB.problem_text(sp.CHOOSE_TEXT), ZoneInfo("UTC")),
+        ui.reply(shown, None, ZoneInfo("UTC"), CommandNames())["blocks"],
+        ui.checkin_blocks(on(), checkin_id=3),
+        ui.checkin_blocks(on(stalled=True), checkin_id=3, stall=[t for t in stall if t]),
+    ]
+    for blocks in surfaces:
+        assert all(len(text) <= SECTION_TEXT_LIMIT for text in sections(blocks))
+        assert broadcast_mentions({"blocks": blocks}) == []
+        for block in blocks:
+            for element in block.get("elements") or []:
+                if element.get("type") == "button":
+                    assert len(element["text"]["text"]) <= BUTTON_TEXT_LIMIT
+                    assert LONGEST not in element.get("value", "")  # ids only
+        assert "<!channel>" not in json.dumps(blocks)
+
+
+def test_a_closed_checkin_keeps_the_question_without_buttons() -> None:
+    blocks = ui.checkin_blocks(on(), checkin_id=3, closed=True)
+    assert STEPS[1].label in sections(blocks)[0]
+    assert [b for b in blocks if b["type"] == "actions"] == []
+
+
+def test_without_stall_texts_the_step_is_asked() -> None:
+    blocks = ui.checkin_blocks(on(stalled=True), checkin_id=3, stall=())
+    assert "Still the right problem?" not in json.dumps(blocks)
+    assert "step 2 of 5" in sections(blocks)[0]
+
+
+def test_the_done_button_names_the_step_and_carries_ids() -> None:
+    blocks = ui.checkin_blocks(on(), checkin_id=3)
+    (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "Done: stakeholders aligned"
+    assert button["value"] == f"7:{STEPS[1].id}:3"
