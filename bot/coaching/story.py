@@ -80,9 +80,7 @@ class Quarter:
         return datetime(first.year, first.month, first.day, tzinfo=zone)
 
     def previous(self) -> Quarter:
-        return (
-            Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
-        )
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 
     def next(self) -> Quarter:
         return (

@@ -12,6 +12,7 @@ def register(registrar: Registrar) -> None:
         checkins,
         direct_messages,
         evidence,
+        expectation_check,
         home,
         judgments,
         mapping,
@@ -29,6 +30,7 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
+        **expectation_check.ACTIONS,  # the monthly expectations check's answer
         **problems.ACTIONS,  # a staff problem's Done and Clear buttons
         **mapping.ACTIONS,  # an entry's "evidence for" expectations menu
         ui.ANSWER: checkins.handle_answer,
