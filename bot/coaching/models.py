@@ -330,7 +330,10 @@ class CoachingText:
 # the app says, each with the placeholders its text may use. All are required.
 STORY_TEXT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ask": frozenset({"quarter"}),
+    "heading-problem": frozenset(),
+    "problem-no-step": frozenset({"quarter"}),
     "heading-pattern": frozenset(),
+    "heading-work": frozenset(),
     "heading-capabilities": frozenset(),
     "heading-numbers": frozenset(),
     "heading-outcomes": frozenset(),
