@@ -45,8 +45,8 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
         f"• `{m} expectations [list | clear]` — your company's staff expectations (ask your "
         "manager for them), one per line; edit them any time.",
-        f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`) / `{m} checkins off` — weekly "
-        "reflection DMs.",
+        f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`; two days, `tue fri 10:00`, for "
+        f"twice a week) / `{m} checkins off` — reflection DMs.",
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
         f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
         f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",
