@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.timetext import checkin_schedule
+
 CADENCES = ("weekly", "twice_weekly", "biweekly", "off")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
@@ -394,8 +396,4 @@ def describe(prefs: Preferences) -> str:
     """ "every Friday at 15:00 (Europe/Berlin)"-style summary of the preferences."""
     if not prefs.active:
         return "off"
-    days = " and ".join(WEEKDAY_NAMES[d] for d in prefs.weekdays)
-    when = f"{days} at {format_minute(prefs.minute)} ({prefs.tz})"
-    if prefs.cadence == "biweekly":
-        return f"every other {when}"
-    return f"every {when}"
+    return checkin_schedule(prefs.cadence, prefs.weekdays, prefs.minute, prefs.tz)

@@ -351,11 +351,13 @@ def test_the_home_names_a_pause_only_while_it_lasts(database: Database) -> None:
 
     fields = {"checkins_enabled": True, "paused_until": date(2026, 12, 15)}
     during = _checkins_setting(database, datetime(2026, 12, 14, 23, 30, tzinfo=UTC), **fields)
-    assert during == "*Check-ins:* weekly, Friday 15:00 (Europe/London), paused through Mon 14 Dec"
+    assert during == (
+        "*Check-ins:* every Friday at 15:00 (Europe/London), paused through Mon 14 Dec"
+    )
     with database.session() as session:
         session.delete(session.scalars(select(User).where(User.slack_user_id == "UPAT")).one())
     after = _checkins_setting(database, datetime(2026, 12, 21, 9, 0, tzinfo=UTC), **fields)
-    assert after == "*Check-ins:* weekly, Friday 15:00 (Europe/London)"
+    assert after == "*Check-ins:* every Friday at 15:00 (Europe/London)"
 
 
 def test_the_home_names_both_days_of_a_twice_weekly_cadence(database: Database) -> None:
@@ -371,4 +373,26 @@ def test_the_home_names_both_days_of_a_twice_weekly_cadence(database: Database) 
         checkin_weekday=4,
         second_weekday=1,
     )
-    assert line == "*Check-ins:* twice weekly, Tuesday and Friday 15:00 (Europe/London)"
+    assert line == "*Check-ins:* every Tuesday and Friday at 15:00 (Europe/London)"
+
+
+@pytest.mark.parametrize(
+    ("cadence", "second"), [("weekly", None), ("twice_weekly", 1), ("biweekly", None)]
+)
+def test_the_home_and_the_checkins_command_say_the_schedule_alike(
+    database: Database, cadence: str, second: int | None
+) -> None:
+    """The Home's settings line is word for word what `/multiplier checkins` says (failed
+    before: "twice weekly, Tuesday and Friday 15:00" against "every Tuesday and Friday at
+    15:00", "biweekly, Friday" against "every other Friday")."""
+    from datetime import UTC, datetime
+
+    from bot.checkins import service as checkins
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    fields = {"checkins_enabled": True, "cadence": cadence, "second_weekday": second}
+    line = _checkins_setting(database, now, **fields)
+    with database.session() as session:
+        user = session.scalars(select(User).where(User.slack_user_id == "UPAT")).one()
+        said = checkins.describe(user, now=now).description
+    assert line == f"*Check-ins:* {said}"
