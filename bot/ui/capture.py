@@ -22,8 +22,8 @@ def _emoji(name: str) -> str:
 
 
 def _where(channel_id: str, permalink: str | None) -> str:
-    place = f"a message in {channel_link(channel_id)}"
-    return f"{link(permalink, place)}" if permalink else place
+    # Slack shows a link's label as plain text: the channel stays outside it, a mention.
+    return f"{link(permalink, 'a message') if permalink else 'a message'} in {channel_link(channel_id)}"
 
 
 def logged(
@@ -104,7 +104,10 @@ def dismissed() -> Payload:
 
 
 def kudos_sent(author: str) -> Payload:
-    return replaced(f"Kudos sent: it is on {mention(author)}'s evidence log now.")
+    # Not `replaced`: that escapes its text, and the mention must stay one.
+    return message(
+        f"Kudos sent: it is on {mention(author)}'s evidence log now.", replace_original=True
+    )
 
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:
