@@ -23,7 +23,8 @@ def _emoji(name: str) -> str:
 
 def _where(channel_id: str, permalink: str | None) -> str:
     # Slack shows a link's label as plain text: the channel stays outside it, a mention.
-    return f"{link(permalink, 'a message') if permalink else 'a message'} in {channel_link(channel_id)}"
+    shown = link(permalink, "a message") if permalink else "a message"
+    return f"{shown} in {channel_link(channel_id)}"
 
 
 def logged(
