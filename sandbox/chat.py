@@ -53,12 +53,13 @@ As {user} in the sample workspace:
   <any other text>          a direct message to the bot (only answers become evidence)
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
-  :post #team <text>        post a message in a channel (as people do; the bot only sees it
-                            when someone runs a shortcut on it)
+  :post #team <text>        post a message in a channel as you (the app is told only in a
+                            channel it is in: an admin's /multiplier digest add #team joins)
   :shortcut [n]             run a message shortcut ("Log as evidence") on a message shown:
                             with no n, the messages shown last are listed to pick from
   :react [n] [emoji]        react to a message shown (the last one, or n as :shortcut lists
-                            them) with an emoji ({capture} logs it: React to log)
+                            them) with an emoji ({capture} logs it: React to log); as with
+                            :post, the app is told only in a channel it is in
   :unreact [n] [emoji]      take your reaction off again (within a minute it undoes the log)
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
   :press <label>            press the first button shown with that label, e.g. :press Answer

@@ -64,3 +64,13 @@ def test_react_says_what_it_needs(session: Session) -> None:
     assert _entries(session) == []
     assert "✗ a message number from 1 to" in session.feed(":react 9\n")
     assert "you have not reacted" in session.feed(":unreact 1 tada\n")
+
+
+def test_help_says_when_the_app_sees_a_channel_post(session: Session) -> None:
+    """:help says what :post and :react reach: the app is told only in a channel it is in
+    (failed before: ":post … the bot only sees it when someone runs a shortcut on it",
+    untrue since the app hears channels it is in)."""
+    out = session.feed(":help\n")
+    assert "only sees it when someone runs a shortcut" not in out
+    assert "the app is told only in a channel it is in" in out, out
+    assert ":react [n] [emoji]" in out and ":unreact" in out
