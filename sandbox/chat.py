@@ -1184,6 +1184,10 @@ class Chat:
                 label = f"multiplier → {self.user.name} · only visible to you"
             if replaces:
                 label += " · replaced the message you acted on"
+            elif payload.get("replace_original") and origin is None:
+                # A command's later answer over its response_url takes the place of its
+                # earlier one ("Preparing…" becomes "Nothing to export"), as in Slack.
+                label += " · replaced the answer above"
             self.say(f"[{label}]")
             numbers = self._numberer(
                 kind="ephemeral", owner=self.user, channel=channel,
