@@ -30,8 +30,9 @@ class CommandNames:
     multiplier: str = "/multiplier"
 
 
-def help_message(names: CommandNames) -> Payload:
-    """Usage for every command, short enough to read in one glance."""
+def help_message(names: CommandNames, *, capture_emoji: str = "trophy") -> Payload:
+    """Usage for every command, short enough to read in one glance (`capture_emoji`: the
+    reaction that logs a message, CAPTURE_EMOJI)."""
     m = names.multiplier
     lines = [
         "*Multiplier* keeps a private log of the work that multiplies others — the evidence "
@@ -40,6 +41,9 @@ def help_message(names: CommandNames) -> Payload:
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
         f"• `{names.kudos} @someone [@someone-else …] <what they did>` — recognise peers; it "
         "lands on each of their logs (end with `post in #channel` for a public shout-out).",
+        f"• React :{safe(capture_emoji, 100)}: to a message in a channel I am in: yours is "
+        "logged (remove the reaction within a minute to undo); on someone else's I ask: log "
+        "it or send them kudos. Or *Log as evidence* from a message's ⋯ menu.",
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
