@@ -97,9 +97,11 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
     for entry in list(data.recent)[:RECENT_LIMIT]:
         blocks.append(section(display(entry.text, ENTRY_TEXT_LIMIT)))
         shared = "shared with team" if entry.visibility == "team" else "private"
+        # A peer's kudos is on the log too: said, so it does not read as one's own entry.
+        received = "kudos received · " if entry.source == "kudos" else ""
         blocks.append(
             context(
-                f"{dimension_label(library, entry.dimension)} · "
+                f"{received}{dimension_label(library, entry.dimension)} · "
                 f"{entry.occurred_at.astimezone(tz):%a %d %b %Y} · {shared}"
             )
         )

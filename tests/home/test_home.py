@@ -396,3 +396,24 @@ def test_the_home_and_the_checkins_command_say_the_schedule_alike(
         user = session.scalars(select(User).where(User.slack_user_id == "UPAT")).one()
         said = checkins.describe(user, now=now).description
     assert line == f"*Check-ins:* {said}"
+
+
+def test_a_kudos_received_reads_as_one_in_recent_entries(database: Database) -> None:
+    """bob's kudos on alice's log ("@alice thanks for the retry fix") is marked as a kudos
+    received among her recent entries (failed before: it read like something she logged,
+    "📈 Business impact · Mon 07 Dec 2026 · private")."""
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=ZoneInfo("UTC"))
+    with database.session() as session:
+        pat = logbook.user(session, "UPAT", tz="Europe/London")
+        logbook.entry(session, pat, now, text="Unblocked the deploy")
+        logbook.entry(
+            session, pat, now, text="<@UPAT> thanks for the retry fix", source="kudos",
+            people=["UBOB"], dimension="impact",
+        )  # fmt: skip
+        data = home_data.load_home(session=session, user=pat, now=now, library=default_library())
+        view = home_view(data, library=default_library(), names=CommandNames())
+    details = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]]
+    kudos = [d for d in details if "kudos received" in d]
+    own = [d for d in details if d.startswith("🔓") or ":unlock:" in d or "Unblocking" in d]
+    assert len(kudos) == 1, details
+    assert own and "kudos" not in own[0], details
