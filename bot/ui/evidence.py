@@ -131,7 +131,9 @@ def entry_meta(
     parts.append("shared with your team" if entry.visibility == TEAM else "private")
     optional: list[str] = []
     if entry.people:
-        optional.append("with " + _people(entry.people))
+        # A kudos on someone's log holds its giver: "kudos from", not someone they helped.
+        given = "kudos from " if entry.source == "kudos" else "with "
+        optional.append(given + _people(entry.people))
     if entry.link:
         optional.append(link(entry.link, "link"))
     if entry.permalink:
