@@ -24,7 +24,9 @@ def _emoji(name: str) -> str:
 def _where(channel_id: str, permalink: str | None) -> str:
     # Slack shows a link's label as plain text: the channel stays outside it, a mention.
     shown = link(permalink, "a message") if permalink else "a message"
-    return f"{shown} in {channel_link(channel_id)}"
+    # A DM (the person's with the bot) has no channel name to show.
+    where = "our DM" if channel_id.startswith("D") else channel_link(channel_id)
+    return f"{shown} in {where}"
 
 
 def logged(

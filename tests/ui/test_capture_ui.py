@@ -36,3 +36,15 @@ def test_kudos_sent_names_the_author() -> None:
     escaped, and Slack showed "<@UBOB>")."""
     shown = _shown(capture.kudos_sent("UBOB"))
     assert shown == "Kudos sent: it is on @bob's evidence log now.", shown
+
+
+def test_a_message_in_the_dm_with_the_bot_is_named_so() -> None:
+    """A 🏆 on your own message in your DM with Multiplier: "a message in our DM", not the
+    DM's id (failed before: "a message … in DUALICE")."""
+    offer = capture.offer(
+        capture_id=1, author="UBOB", author_name="bob", can_give_kudos=True,
+        channel_id="D0ALICE42", permalink=PERMALINK, emoji="trophy",
+    )  # fmt: skip
+    shown = _shown(offer)
+    assert "a message (" + PERMALINK + ") in our DM" in shown, shown
+    assert "D0ALICE42" not in shown.replace(PERMALINK, "")
