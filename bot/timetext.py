@@ -88,5 +88,14 @@ def parse_count(text: str) -> int | None:
     return _NUMBER_WORDS.get(typed)
 
 
+def checkin_schedule(cadence: str, weekdays: tuple[int, ...], minute: int, tz: str) -> str:
+    """How check-ins are scheduled, in the words every place uses (the `checkins` reply,
+    the Home tab): "every Friday at 15:00 (Europe/Berlin)", "every Tuesday and Friday at
+    10:00 (…)" twice a week, "every other Friday at 15:00 (…)" every two weeks."""
+    days = " and ".join(weekday_name(day) for day in weekdays)
+    when = f"{days} at {minute // 60:02d}:{minute % 60:02d} ({tz})"
+    return f"every other {when}" if cadence == "biweekly" else f"every {when}"
+
+
 COUNT_WORDS = r"\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 """A regex alternative matching what `parse_count` reads."""

@@ -53,10 +53,14 @@ As {user} in the sample workspace:
   <any other text>          a direct message to the bot (only answers become evidence)
   :reply <text>             reply in the thread of the bot's latest DM to you
   :edit <text>              edit your latest DM to the bot
-  :post #team <text>        post a message in a channel (as people do; the bot only sees it
-                            when someone runs a shortcut on it)
+  :post #team <text>        post a message in a channel as you (the app is told only in a
+                            channel it is in: an admin's /multiplier digest add #team joins)
   :shortcut [n]             run a message shortcut ("Log as evidence") on a message shown:
                             with no n, the messages shown last are listed to pick from
+  :react [n] [emoji]        react to a message shown (the last one, or n as :shortcut lists
+                            them) with an emoji ({capture} logs it: React to log); as with
+                            :post, the app is told only in a channel it is in
+  :unreact [n] [emoji]      take your reaction off again (within a minute it undoes the log)
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
   :press <label>            press the first button shown with that label, e.g. :press Answer
 Sandbox:
@@ -189,6 +193,8 @@ class Chat:
         self._last_ticked = clock.now()
         # Messages shown, oldest first, as (channel, ts): what :shortcut can act on.
         self._shown_messages: dict[tuple[str, str], None] = {}
+        # The message this user reacted to last (:unreact's default).
+        self._reacted: tuple[str, str, str] | None = None  # (user, channel, ts)
         s = sandbox.config
         self.ctx = JobContext(database=sandbox.database, settings=s, worker_id="sandbox")
         self.commands = (s.command_brag, s.command_kudos, s.command_multiplier)
@@ -273,7 +279,7 @@ class Chat:
         if word in (":quit", ":exit", ":q"):
             return False
         if word in (":help", ":h", ":?"):
-            self.say(HELP.format(user=self.user.name))
+            self.say(HELP.format(user=self.user.name, capture=f":{self._capture_emoji()}:"))
         elif word == ":as":
             self.switch_user(rest)
         elif word in (":users", ":who"):
@@ -296,6 +302,8 @@ class Chat:
             self.post(rest)
         elif word == ":shortcut":
             self.shortcut(rest)
+        elif word in (":react", ":unreact"):
+            self.react(rest, remove=word == ":unreact")
         elif word == ":modal":
             self.resume_modal()
         elif word == ":close":
@@ -679,6 +687,98 @@ class Chat:
         )
         self._check_status(reply)
         self.after_step()
+
+    def _capture_emoji(self) -> str:
+        """The emoji that logs a message (CAPTURE_EMOJI's first, `trophy` by default)."""
+        names = self.sb.config.capture_emoji_names
+        return "trophy" if "trophy" in names else min(names)
+
+    def react(self, rest: str, *, remove: bool = False) -> None:
+        """Put an emoji reaction on a message shown (or take it off), as a person does in
+        Slack. The app is told (`reaction_added` / `reaction_removed`) only when it is in the
+        channel, as Slack does; a capture emoji there logs the message (React to log)."""
+        from bot.capture.emoji import emoji_name, is_emoji_name
+        from standin.webapi import SlackApiFailure
+
+        words = rest.split()
+        pick = words.pop(0) if words and words[0].isdecimal() else None
+        name = emoji_name(words[0]) if words else self._capture_emoji()
+        if len(words) > 1 or not is_emoji_name(name):
+            self.say(
+                f"Usage: {':unreact' if remove else ':react'} [n] [emoji], e.g. :react 2 trophy"
+            )
+            return
+        target = self._reaction_target(pick, remove=remove)
+        if target is None:
+            return
+        channel, message = target
+        ts = str(message["ts"])
+        try:
+            if remove:
+                self.sb.standin.unreact(channel, ts, user=self.user.id, name=name)
+            else:
+                self.sb.standin.react(channel, ts, user=self.user.id, name=name)
+        except SlackApiFailure as failure:
+            done = (
+                "have already reacted" if str(failure) == "already_reacted" else "have not reacted"
+            )
+            self.say(f"✗ you {done} :{name}: to that message")
+            return
+        self._reacted = None if remove else (self.user.id, channel, ts)
+        verb = f"removed :{name}: from" if remove else f"reacted :{name}: to"
+        self.say(f"({self.user.name} {verb} {self._describe(channel, message)})")
+        app_is_in = channel.startswith("D") or (
+            self.sb.standin.bot_user_id() in self.sb.standin.channel_members(channel)
+        )
+        if not app_is_in:
+            where = self._where(channel)
+            self.say(
+                f"(the app is not in {where}, so Slack does not tell it: an admin's "
+                f"`/multiplier digest add {where}` makes it join, as `/invite @Multiplier` "
+                "does in Slack)"
+            )
+            return
+        self._begin_step()
+        kind = "reaction_removed" if remove else "reaction_added"
+        event = {
+            "type": kind,
+            "user": self.user.id,
+            "reaction": name,
+            "item": {"type": "message", "channel": channel, "ts": ts},
+            "event_ts": f"{clock.now().timestamp():.6f}",
+        }
+        if message.get("user"):
+            event["item_user"] = message["user"]
+        reply = self.sb.slack.event(event, event_time=int(clock.now().timestamp()))
+        self._check_status(reply)
+        if not remove and name not in self.sb.config.capture_emoji_names:
+            self.say(f"(only :{self._capture_emoji()}: logs a message; the app ignores :{name}:)")
+        self.after_step()
+
+    def _reaction_target(
+        self, pick: str | None, *, remove: bool
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The message to react to: number `pick` of the messages shown (as :shortcut lists
+        them); without one, the message shown last (to take a reaction off: the message
+        you reacted to last)."""
+        candidates = self._shortcut_candidates()
+        if pick is None and remove and self._reacted and self._reacted[0] == self.user.id:
+            _, channel, ts = self._reacted
+            found = self.sb.standin.message(channel, ts)
+            if found is not None:
+                return channel, found
+        if not candidates:
+            self.say(
+                "No message is shown that you can see: :dm shows your DM with the bot, "
+                ":post #team <text> posts one."
+            )
+            return None
+        if pick is None:
+            return candidates[-1]
+        if not 1 <= int(pick) <= len(candidates):
+            self.say(f"✗ a message number from 1 to {len(candidates)}, please")
+            return None
+        return candidates[int(pick) - 1]
 
     def _pick_shortcut(self, shortcuts: Mapping[str, str], typed: str) -> str | None:
         if not shortcuts:
@@ -1084,6 +1184,10 @@ class Chat:
                 label = f"multiplier → {self.user.name} · only visible to you"
             if replaces:
                 label += " · replaced the message you acted on"
+            elif payload.get("replace_original") and origin is None:
+                # A command's later answer over its response_url takes the place of its
+                # earlier one ("Preparing…" becomes "Nothing to export"), as in Slack.
+                label += " · replaced the answer above"
             self.say(f"[{label}]")
             numbers = self._numberer(
                 kind="ephemeral", owner=self.user, channel=channel,
@@ -1292,7 +1396,8 @@ def _json(body: str) -> Any:
 def completion_words(sandbox: Sandbox) -> list[str]:
     commands = [
         ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
-        ":edit", ":post", ":shortcut", ":modal", ":close", ":quit", *forms.FORM_WORDS,
+        ":edit", ":post", ":shortcut", ":react", ":unreact", ":modal", ":close", ":quit",
+        *forms.FORM_WORDS,
     ]  # fmt: skip
     s = sandbox.config
     commands += [s.command_brag, s.command_kudos, s.command_multiplier]

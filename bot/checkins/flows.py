@@ -125,15 +125,16 @@ def turn_on(
     session: Session,
     user: User,
     now: datetime,
-    weekday: int | None,
+    weekdays: tuple[int, ...] = (),
     minute: int | None,
     read_profile: ProfileReader,
 ) -> service.Schedule:
-    """Check-ins on (at this day and time, if given). PreferenceError: nothing changed."""
+    """Check-ins on (on these days — two for twice a week — and at this time, if given).
+    PreferenceError: nothing changed."""
     ensure_timezone(session=session, user=user, read_profile=read_profile)
     try:
         described = service.enable(
-            session=session, user=user, now=now, weekday=weekday, minute=minute
+            session=session, user=user, now=now, weekdays=weekdays, minute=minute
         )
     except service.PreferenceError:
         session.rollback()

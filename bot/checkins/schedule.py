@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.timetext import checkin_schedule
+
 CADENCES = ("weekly", "twice_weekly", "biweekly", "off")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
@@ -52,6 +54,10 @@ def zone_for(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def _local_date(instant: datetime | None, tz: str | None) -> date | None:
+    return instant.astimezone(zone_for(tz)).date() if instant is not None else None
+
+
 def default_second_weekday(weekday: int) -> int:
     """The other day of a twice-weekly cadence when none was chosen: three days earlier."""
     return (weekday - 3) % 7
@@ -71,6 +77,8 @@ class Preferences:
     paused_until: date | None = None
     enabled: bool = True
     workdays: int = DEFAULT_WORKDAYS
+    # The local date the person joined (first contact): no check-in asks about days before.
+    started: date | None = None
 
     @classmethod
     def of(cls, user: Any) -> Preferences:
@@ -86,6 +94,7 @@ class Preferences:
             paused_until=user.paused_until,
             enabled=bool(user.checkins_enabled),
             workdays=valid_workdays(getattr(user, "workdays", None)),
+            started=_local_date(getattr(user, "created_at", None), user.tz),
         )
 
     @property
@@ -206,7 +215,8 @@ class Span:
     `kind` is "week" (every week: this week, or the week that ended for an early slot),
     "two_weeks" (every two weeks: that week and the one before it, so no week goes unasked)
     or "since" (twice a week: the days since the previous check-in's day, so the two
-    check-ins of a week never ask about the same days).
+    check-ins of a week never ask about the same days; the first one, since the day the
+    person joined).
     """
 
     first: date
@@ -221,7 +231,10 @@ def span(prefs: Preferences, day: date) -> Span:
         earlier = [d for d in days if d < day.weekday()]
         previous = earlier[-1] if earlier else days[-1]
         gap = (day.weekday() - previous) % 7 or 7
-        return Span(day - timedelta(days=gap), day, "since")
+        first = day - timedelta(days=gap)
+        if prefs.started is not None and prefs.started <= day:
+            first = max(first, prefs.started)  # the first one: from the day they joined
+        return Span(first, day, "since")
     monday = reflected_monday(day)
     if prefs.cadence == "biweekly":
         return Span(monday - timedelta(weeks=1), monday + timedelta(days=6), "two_weeks")
@@ -427,8 +440,4 @@ def describe(prefs: Preferences) -> str:
     """ "every Friday at 15:00 (Europe/Berlin)"-style summary of the preferences."""
     if not prefs.active:
         return "off"
-    days = " and ".join(WEEKDAY_NAMES[d] for d in prefs.weekdays)
-    when = f"{days} at {format_minute(prefs.minute)} ({prefs.tz})"
-    if prefs.cadence == "biweekly":
-        return f"every other {when}"
-    return f"every {when}"
+    return checkin_schedule(prefs.cadence, prefs.weekdays, prefs.minute, prefs.tz)

@@ -148,15 +148,26 @@ def enable(
     now: datetime,
     weekday: int | None = None,
     minute: int | None = None,
+    weekdays: tuple[int, ...] = (),
 ) -> Schedule:
-    """Opt in (weekly unless another cadence was chosen before), optionally moving day/time."""
+    """Opt in (weekly unless another cadence was chosen before), optionally moving day/time.
+
+    Two `weekdays` mean twice a week on those days; one day (or `weekday`) for someone who
+    had twice a week means every week on that day; no day keeps the days and cadence."""
     new_minute = user.checkin_minute if minute is None else minute
     _check_quiet(new_minute, user.quiet_start_minute, user.quiet_end_minute)
     if weekday is not None:
-        user.checkin_weekday = weekday
-    user.checkin_minute = new_minute
+        weekdays = (weekday,)
     if user.cadence not in ("weekly", "twice_weekly", "biweekly"):
         user.cadence = "weekly"
+    if len(weekdays) > 1:  # two days: twice a week
+        user.cadence = "twice_weekly"
+        user.checkin_weekday, user.second_weekday = weekdays[0], weekdays[1]
+    elif weekdays:
+        user.checkin_weekday = weekdays[0]
+        if user.cadence == "twice_weekly":
+            user.cadence = "weekly"
+    user.checkin_minute = new_minute
     user.checkins_enabled = True
     revive(user)
     reschedule(session=session, user=user, now=now)

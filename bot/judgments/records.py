@@ -63,7 +63,7 @@ def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> W
     """`outcomes` in [start, end) and `awaiting` at `end`, in one statement."""
     judged = or_(
         EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS), JudgmentCall.bet.is_(True)
-    )
+    ) & (EvidenceEntry.source != service.NOT_A_CALL_SOURCE)
     told = JudgmentCall.answered_at.is_not(None) & (JudgmentCall.answered_at >= start)
     waiting = (
         judged

@@ -12,6 +12,8 @@ import calendar
 from datetime import datetime, timedelta
 
 JUDGMENT_DIMENSIONS = ("decisions", "long_horizon", "problem_framing")
+# A kudos received is the giver's thanks on the person's log, never their own call.
+NOT_A_CALL_SOURCE = "kudos"
 MONTHS = (3, 4, 5, 6)
 DEFAULT_MONTHS = 3
 GRACE = timedelta(days=30)

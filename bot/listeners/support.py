@@ -51,6 +51,12 @@ def command_names(context: BoltContext) -> CommandNames:
     return CommandNames(brag=s.command_brag, kudos=s.command_kudos, multiplier=s.command_multiplier)
 
 
+def capture_emoji(context: BoltContext) -> str:
+    """The reaction that logs a message (CAPTURE_EMOJI's first name, `trophy` by default)."""
+    names = settings(context).capture_emoji_names
+    return "trophy" if "trophy" in names else min(names)
+
+
 def current_user(context: BoltContext) -> User:
     """The user who sent this request, created on first contact."""
     team_id = context.team_id or context.enterprise_id or ""

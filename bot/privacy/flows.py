@@ -57,7 +57,7 @@ def json_export(
         filename=f"multiplier-export-{user.slack_user_id}-{now:%Y-%m-%d}.json".lower(),
         title="Everything Multiplier stores about you",
         comment=ui.export_comment(
-            "everything Multiplier stores about you, as JSON", f"({counts})."
+            "everything Multiplier stores about you, as JSON", f"It holds {counts}."
         ),
     )
 

@@ -23,8 +23,11 @@ def _emoji(name: str) -> str:
 
 
 def _where(channel_id: str, permalink: str | None) -> str:
-    place = f"a message in {channel_link(channel_id)}"
-    return f"{link(permalink, place)}" if permalink else place
+    # Slack shows a link's label as plain text: the channel stays outside it, a mention.
+    shown = link(permalink, "a message") if permalink else "a message"
+    # A DM (the person's with the bot) has no channel name to show.
+    where = "our DM" if channel_id.startswith("D") else channel_link(channel_id)
+    return f"{shown} in {where}"
 
 
 def logged(
@@ -107,7 +110,10 @@ def dismissed() -> Payload:
 
 
 def kudos_sent(author: str) -> Payload:
-    return replaced(f"Kudos sent: it is on {mention(author)}'s evidence log now.")
+    # Not `replaced`: that escapes its text, and the mention must stay one.
+    return message(
+        f"Kudos sent: it is on {mention(author)}'s evidence log now.", replace_original=True
+    )
 
 
 def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> Payload:

@@ -137,8 +137,15 @@ class Period:
     ended: bool = False
 
     @property
+    def today(self) -> bool:
+        """A twice-weekly check-in on the day the person joined asks about that day only."""
+        return self.kind == "since" and self.first == self.last
+
+    @property
     def phrase(self) -> str:
         """What "this week" in a question becomes."""
+        if self.today:
+            return "today"
         if self.kind == "since":
             return f"since {_WEEKDAYS[self.first.weekday()]}"
         if self.kind == "two_weeks":
@@ -148,6 +155,8 @@ class Period:
     @property
     def label(self) -> str:
         days = _days(self.first, self.last)
+        if self.today:
+            return f"today ({self.last.day} {self.last:%b})"
         if self.kind == "since":
             return f"the days {self.phrase} ({days})"
         if self.kind == "two_weeks":
@@ -177,7 +186,7 @@ class Period:
         phrase = self.phrase
         # After "from", a phrase that is not a noun ("since Tuesday") needs one.
         after_from = {
-            "since": f"from the days {phrase}",
+            "since": "from today" if self.today else f"from the days {phrase}",
             "two_weeks": "from the last two weeks",
         }.get(self.kind, f"from {phrase}")
         text = _FROM_THIS_WEEK.sub(after_from, text)

@@ -30,6 +30,7 @@ from bot.ui.blocks import (
     Button,
     InputBlock,
     OptionObject,
+    Overflow,
     Payload,
     SelectElement,
     actions,
@@ -133,7 +134,9 @@ def entry_meta(
     parts.append("shared with your team" if entry.visibility == TEAM else "private")
     optional: list[str] = []
     if entry.people:
-        optional.append("with " + _people(entry.people))
+        # A kudos on someone's log holds its giver: "kudos from", not someone they helped.
+        given = "kudos from " if entry.source == "kudos" else "with "
+        optional.append(given + _people(entry.people))
     if entry.link:
         optional.append(link(entry.link, "link"))
     if entry.permalink:
@@ -191,9 +194,15 @@ def entry_actions(entry: EvidenceEntry, library: CoachingLibrary, block_id: str)
         button("Edit", EDIT, str(entry.id)),
         _share_button(entry),
         _delete_button(entry.id),
-        bet_overflow(entry.id),  # "a bet": followed up in 3 to 6 months (bot/judgments)
+        *_bet(entry),
         block_id=block_id,
     )
+
+
+def _bet(entry: EvidenceEntry) -> list[Overflow]:
+    """ "A bet": followed up in 3 to 6 months (bot/judgments); a kudos received is the
+    giver's thanks, not the person's call, and gets none."""
+    return [] if entry.source == "kudos" else [bet_overflow(entry.id)]
 
 
 def entry_confirmation(
@@ -532,7 +541,7 @@ def entry_list(
         buttons = actions(
             button("Edit", EDIT, str(entry.id)),
             _delete_button(entry.id),
-            bet_overflow(entry.id),
+            *_bet(entry),
             block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
         )
         meta = entry_meta(entry, library, tz, limit=min(1500, share // 2))

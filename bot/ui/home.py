@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.coaching.library import CoachingLibrary
 from bot.home.data import HomeData, HomeSettings
-from bot.summaries.periods import day_name, hhmm, zone
+from bot.summaries.periods import zone
+from bot.timetext import checkin_schedule
 from bot.ui.blocks import (
     VIEW_BLOCK_LIMIT,
     Block,
@@ -59,10 +60,13 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
     if not settings.checkins_enabled:
         checkins = f"off — `{names.multiplier} checkins on` starts them"
     else:
-        checkins = (
-            f"{settings.cadence.replace('_', ' ')}, "
-            f"{' and '.join(map(day_name, settings.weekdays or (settings.checkin_weekday,)))} "
-            f"{hhmm(settings.checkin_minute)} ({safe(settings.tz, 64)})"
+        checkins = safe(
+            checkin_schedule(
+                settings.cadence,
+                settings.weekdays or (settings.checkin_weekday,),
+                settings.checkin_minute,
+                settings.tz[:64],
+            )
         )
         if settings.paused_until is not None:
             last = settings.paused_until - timedelta(days=1)
@@ -100,9 +104,11 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
     for entry in list(data.recent)[:RECENT_LIMIT]:
         blocks.append(section(display(entry.text, ENTRY_TEXT_LIMIT)))
         shared = "shared with team" if entry.visibility == "team" else "private"
+        # A peer's kudos is on the log too: said, so it does not read as one's own entry.
+        received = "kudos received · " if entry.source == "kudos" else ""
         blocks.append(
             context(
-                f"{dimension_label(library, entry.dimension)} · "
+                f"{received}{dimension_label(library, entry.dimension)} · "
                 f"{entry.occurred_at.astimezone(tz):%a %d %b %Y} · {shared}"
             )
         )

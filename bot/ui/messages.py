@@ -30,8 +30,9 @@ class CommandNames:
     multiplier: str = "/multiplier"
 
 
-def help_message(names: CommandNames) -> Payload:
-    """Usage for every command, short enough to read in one glance."""
+def help_message(names: CommandNames, *, capture_emoji: str = "trophy") -> Payload:
+    """Usage for every command, short enough to read in one glance (`capture_emoji`: the
+    reaction that logs a message, CAPTURE_EMOJI)."""
     m = names.multiplier
     lines = [
         "*Multiplier* keeps a private log of the work that multiplies others — the evidence "
@@ -40,13 +41,16 @@ def help_message(names: CommandNames) -> Payload:
         "the dimension; `@mentions` become the people you helped). No text opens a form.",
         f"• `{names.kudos} @someone [@someone-else …] <what they did>` — recognise peers; it "
         "lands on each of their logs (end with `post in #channel` for a public shout-out).",
+        f"• React :{safe(capture_emoji, 100)}: to a message in a channel I am in: yours is "
+        "logged (remove the reaction within a minute to undo); on someone else's I ask: log "
+        "it or send them kudos. Or *Log as evidence* from a message's ⋯ menu.",
         f"• `{m} summary [last]` — your multiplier summary; `{m} summary off|on` — the "
         "weekly summary DM.",
         f"• `{m} settings` — check-in day, time, cadence, quiet hours.",
         f"• `{m} expectations [list | clear]` — your company's staff expectations (ask your "
         "manager for them), one per line; edit them any time.",
-        f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`) / `{m} checkins off` — weekly "
-        "reflection DMs.",
+        f"• `{m} checkins on [day] [time]` (e.g. `fri 4pm`; two days, `tue fri 10:00`, for "
+        f"twice a week) / `{m} checkins off` — reflection DMs.",
         f"• `{m} pause [weeks]` / `{m} resume` — take a break from check-ins.",
         f"• `{m} evidence [last N | this quarter | #dimension]` — your entries.",
         f"• `{m} export json` / `{m} export packet` — everything about you, or a promotion packet.",

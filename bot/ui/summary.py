@@ -102,7 +102,7 @@ PAUSED_TREND = "Last week was paused or you were away: no trend to read from it.
 
 def streak_line(summary: MultiplierSummary) -> str:
     if summary.streak == 0:
-        return "No streak yet: one entry or answered check-in a week starts one."
+        return "No streak running: one entry or answered check-in a week starts one."
     weeks = f"{summary.streak}+" if summary.streak_capped else str(summary.streak)
     return f":fire: {weeks}-week streak of reflecting or logging."
 

@@ -283,3 +283,52 @@ def test_from_this_week_reads_right_in_every_period(cadence: str, expected: str)
         )
     )
     assert lines[3].startswith(expected), lines[3]
+
+
+def _tuesday_message(prefs: Preferences) -> list[str]:
+    tuesday = schedule.next_slot(prefs, utc(2026, 12, 7))
+    assert tuesday is not None and tuesday.local.date() == date(2026, 12, 8)
+    return render_message(
+        present.new_message(
+            library=LIB, checkin_id=7, prompt_ids=[PROMPT], slot_local=tuesday.local, prefs=prefs
+        )
+    )
+
+
+def test_the_first_twice_weekly_checkin_starts_when_the_person_did() -> None:
+    """alice joined on Monday 7 Dec (`created_at`, in her zone) with check-ins on Tuesday and
+    Friday: Tuesday's asks about the days since Monday (7–8 Dec), not since the Friday
+    before she joined (failed before: "since Friday (4–8 Dec)"). Friday's is as always."""
+    alice = User(
+        tz="America/New_York", cadence="twice_weekly", checkin_weekday=TUESDAY,
+        second_weekday=FRIDAY, checkin_minute=10 * 60, checkins_enabled=True,
+        created_at=utc(2026, 12, 7, 20),  # Monday 15:00 in New York
+    )  # fmt: skip
+    prefs = Preferences.of(alice)
+    assert prefs.started == date(2026, 12, 7)
+    lines = _tuesday_message(prefs)
+    assert lines[2].startswith("Your reflection on the days since Monday (7–8 Dec). A minute")
+    assert lines[3] == "1. Who, if anyone, was stuck since Monday until you stepped in?"
+    friday = schedule.span(prefs, date(2026, 12, 11))
+    assert (friday.first, friday.last) == (date(2026, 12, 8), date(2026, 12, 11))
+    # Someone who joined long before asks about the days since Friday, as ever.
+    earlier = Preferences.of(User(**{**_fields(alice), "created_at": utc(2026, 11, 2)}))
+    assert _tuesday_message(earlier)[2].startswith("Your reflection on the days since Friday")
+
+
+def test_a_twice_weekly_checkin_on_the_day_someone_joined_asks_about_today() -> None:
+    """Joined on the morning of the first check-in's day: it asks about today (8 Dec), not
+    "the days since Tuesday (8–8 Dec)"."""
+    prefs = Preferences(
+        tz="America/New_York", cadence="twice_weekly", weekday=TUESDAY, second_weekday=FRIDAY,
+        minute=10 * 60, started=date(2026, 12, 8),
+    )  # fmt: skip
+    lines = _tuesday_message(prefs)
+    assert lines[2].startswith("Your reflection on today (8 Dec). A minute"), lines[2]
+    assert lines[3] == "1. Who, if anyone, was stuck today until you stepped in?"
+    assert lines[5] == "[-] Answer  [-] Nothing today"
+
+
+def _fields(user: User) -> dict[str, object]:
+    names = ("tz", "cadence", "checkin_weekday", "second_weekday", "checkin_minute")
+    return {name: getattr(user, name) for name in names} | {"checkins_enabled": True}

@@ -92,7 +92,7 @@ def test_refused_turn_on_keeps_nothing(session: Session, database: Database) -> 
             session=session,
             user=user,
             now=NOW,
-            weekday=4,
+            weekdays=(4,),
             minute=13 * 60,
             read_profile=lambda _id: {"tz": "Asia/Tokyo"},
         )
@@ -111,7 +111,7 @@ def test_turn_on_commits_the_schedule(session: Session, database: Database) -> N
         session=session,
         user=user,
         now=NOW,
-        weekday=4,
+        weekdays=(4,),
         minute=15 * 60,
         read_profile=lambda _id: None,
     )

@@ -41,6 +41,30 @@ def test_checkins_on_with_day_and_time_uses_the_slack_time_zone(running_app: Run
     assert running_app.standin.calls_to("users.info")
 
 
+def test_checkins_on_two_days_sets_twice_weekly(running_app: RunningApp) -> None:
+    """`checkins on tue fri 10:00` (two days named) means twice a week on those days (failed
+    before: refused as unreadable, though the settings modal offers twice a week)."""
+    reply = command(running_app, "checkins on tue fri 10:00")
+    assert "every Tuesday and Friday at 10:00 (America/New_York)" in reply["text"]
+    who = user(running_app.database, "UALICE")
+    assert who.checkins_enabled and who.cadence == "twice_weekly"
+    assert (who.checkin_weekday, who.second_weekday, who.checkin_minute) == (1, 4, 600)
+    local = who.next_checkin_at.astimezone(schedule.zone_for("America/New_York"))
+    assert local.strftime("%a %H:%M") in ("Tue 10:00", "Fri 10:00")
+    # One day again: back to every week, on that day.
+    reply = command(running_app, "checkins on wed")
+    assert "every Wednesday at 10:00" in reply["text"]
+    assert user(running_app.database, "UALICE").cadence == "weekly"
+
+
+def test_checkins_on_three_days_says_what_it_accepts(running_app: RunningApp) -> None:
+    """More than two days is refused with what works: one day, or two for twice a week."""
+    reply = command(running_app, "checkins on mon wed fri 10:00")
+    text = str(reply["blocks"])
+    assert "checkins on tue fri 10:00" in text and "twice a week" in text
+    assert not user(running_app.database, "UALICE").checkins_enabled
+
+
 def test_checkins_on_defaults_to_friday_1500_and_off_stops(running_app: RunningApp) -> None:
     """`checkins on` alone means Friday 15:00; `checkins off` stops and clears the schedule."""
     reply = command(running_app, "checkins on")
@@ -213,18 +237,22 @@ def test_user_change_moves_the_next_checkin_to_the_new_time_zone(running_app: Ru
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("fri 15:00", (4, 900)),
-        ("15:00 fri", (4, 900)),
-        ("Friday at 3pm", (4, 900)),
-        ("tue 9:05am", (1, 545)),
-        ("12am", (None, 0)),
-        ("12pm", (None, 720)),
-        ("sun", (6, None)),
-        ("", (None, None)),
-        ("wed 3 pm", (2, 900)),
-        ("thu 4.30pm", (3, 990)),
-        ("mon 4:30 p.m.", (0, 990)),
-        ("tues 16:00", (1, 960)),
+        ("fri 15:00", ((4,), 900)),
+        ("15:00 fri", ((4,), 900)),
+        ("Friday at 3pm", ((4,), 900)),
+        ("tue 9:05am", ((1,), 545)),
+        ("12am", ((), 0)),
+        ("12pm", ((), 720)),
+        ("sun", ((6,), None)),
+        ("", ((), None)),
+        ("wed 3 pm", ((2,), 900)),
+        ("thu 4.30pm", ((3,), 990)),
+        ("mon 4:30 p.m.", ((0,), 990)),
+        ("tues 16:00", ((1,), 960)),
+        # Two days: twice a week, in the order typed.
+        ("tue fri 10:00", ((1, 4), 600)),
+        ("10am on tuesday and friday", ((1, 4), 600)),
+        ("fri, tue 10:00", ((4, 1), 600)),
     ],
 )
 def test_day_and_time_parsing(text: str, expected: tuple) -> None:
@@ -232,7 +260,9 @@ def test_day_and_time_parsing(text: str, expected: tuple) -> None:
     assert parse_on(text) == expected
 
 
-@pytest.mark.parametrize("text", ["24:00", "13pm", "fri 15:00 extra", "<!channel>", "fri" * 40])
+@pytest.mark.parametrize(
+    "text", ["24:00", "13pm", "fri 15:00 extra", "<!channel>", "fri" * 40, "mon tue wed", "fri fri"]
+)
 def test_day_and_time_parsing_rejects_nonsense(text: str) -> None:
     """Anything else is refused rather than guessed."""
     with pytest.raises(Unparsed):

@@ -351,11 +351,13 @@ def test_the_home_names_a_pause_only_while_it_lasts(database: Database) -> None:
 
     fields = {"checkins_enabled": True, "paused_until": date(2026, 12, 15)}
     during = _checkins_setting(database, datetime(2026, 12, 14, 23, 30, tzinfo=UTC), **fields)
-    assert during == "*Check-ins:* weekly, Friday 15:00 (Europe/London), paused through Mon 14 Dec"
+    assert during == (
+        "*Check-ins:* every Friday at 15:00 (Europe/London), paused through Mon 14 Dec"
+    )
     with database.session() as session:
         session.delete(session.scalars(select(User).where(User.slack_user_id == "UPAT")).one())
     after = _checkins_setting(database, datetime(2026, 12, 21, 9, 0, tzinfo=UTC), **fields)
-    assert after == "*Check-ins:* weekly, Friday 15:00 (Europe/London)"
+    assert after == "*Check-ins:* every Friday at 15:00 (Europe/London)"
 
 
 def test_the_home_names_both_days_of_a_twice_weekly_cadence(database: Database) -> None:
@@ -371,4 +373,47 @@ def test_the_home_names_both_days_of_a_twice_weekly_cadence(database: Database) 
         checkin_weekday=4,
         second_weekday=1,
     )
-    assert line == "*Check-ins:* twice weekly, Tuesday and Friday 15:00 (Europe/London)"
+    assert line == "*Check-ins:* every Tuesday and Friday at 15:00 (Europe/London)"
+
+
+@pytest.mark.parametrize(
+    ("cadence", "second"), [("weekly", None), ("twice_weekly", 1), ("biweekly", None)]
+)
+def test_the_home_and_the_checkins_command_say_the_schedule_alike(
+    database: Database, cadence: str, second: int | None
+) -> None:
+    """The Home's settings line is word for word what `/multiplier checkins` says (failed
+    before: "twice weekly, Tuesday and Friday 15:00" against "every Tuesday and Friday at
+    15:00", "biweekly, Friday" against "every other Friday")."""
+    from datetime import UTC, datetime
+
+    from bot.checkins import service as checkins
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    fields = {"checkins_enabled": True, "cadence": cadence, "second_weekday": second}
+    line = _checkins_setting(database, now, **fields)
+    with database.session() as session:
+        user = session.scalars(select(User).where(User.slack_user_id == "UPAT")).one()
+        said = checkins.describe(user, now=now).description
+    assert line == f"*Check-ins:* {said}"
+
+
+def test_a_kudos_received_reads_as_one_in_recent_entries(database: Database) -> None:
+    """bob's kudos on alice's log ("@alice thanks for the retry fix") is marked as a kudos
+    received among her recent entries (failed before: it read like something she logged,
+    "📈 Business impact · Mon 07 Dec 2026 · private")."""
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=ZoneInfo("UTC"))
+    with database.session() as session:
+        pat = logbook.user(session, "UPAT", tz="Europe/London")
+        logbook.entry(session, pat, now, text="Unblocked the deploy")
+        logbook.entry(
+            session, pat, now, text="<@UPAT> thanks for the retry fix", source="kudos",
+            people=["UBOB"], dimension="impact",
+        )  # fmt: skip
+        data = home_data.load_home(session=session, user=pat, now=now, library=default_library())
+        view = home_view(data, library=default_library(), names=CommandNames())
+    details = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]]
+    kudos = [d for d in details if "kudos received" in d]
+    own = [d for d in details if d.startswith("🔓") or ":unlock:" in d or "Unblocking" in d]
+    assert len(kudos) == 1, details
+    assert own and "kudos" not in own[0], details

@@ -269,9 +269,6 @@ def test_a_quiet_week_with_calls_waiting_is_named_for_what_it_is(
     expected = said.text.format(calls="1 judgment call")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert expected in contexts
-    # One call reads as one (the sandbox said "1 judgment call still waiting for their
-    # verdict … these will be judged").
-    assert "Still waiting for a verdict: 1 judgment call." in expected
 
 
 def test_a_pause_holds_the_followup_until_it_ends(running_app: RunningApp) -> None:
@@ -312,3 +309,28 @@ def test_a_call_logged_at_midnight_is_asked_about_in_the_day(running_app: Runnin
     assert next_followup_due(app.database, due) == morning
     run(app, morning)
     assert len(followups(app.standin, "UALICE")) == 1
+
+
+def test_a_kudos_received_is_no_judgment_call(running_app: RunningApp) -> None:
+    """bob's kudos on alice's log, in a judgment dimension (the classifier put it in
+    decisions), is his thanks, not her call: never followed up ("In June you argued for
+    “<@UALICE> thanks for steering the bus decision”", failed before), not counted as
+    waiting for a verdict in her summary, and offers no "A bet" menu."""
+    from bot.ui import evidence as evidence_ui
+
+    app = running_app
+    add_users(app.database, ["UALICE"], now=LOGGED, tz=NEW_YORK, standin=app.standin)
+    with app.database.session() as session:
+        owner = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        kudos = logbook.entry(
+            session, owner, LOGGED, text="<@UALICE> thanks for steering the bus decision",
+            dimension="decisions", source="kudos", people=["UBOB"],
+        )  # fmt: skip
+        week = summaries.current_week(owner, utc(2026, 7, 15, 15))
+        summary = summaries.build_summary(session=session, user=owner, week=week, library=LIB)
+        actions = evidence_ui.entry_actions(kudos, LIB, "b")
+    assert summary.awaiting_calls == 0
+    assert "judgment_bet" not in [e["action_id"] for e in actions["elements"]]
+    run(app, THREE_MONTHS + timedelta(days=3))
+    assert followups(app.standin, "UALICE") == []
+    assert next_followup_due(app.database, THREE_MONTHS) != THREE_MONTHS

@@ -3,7 +3,7 @@ shows the new version, as the DM in Slack does."""
 
 from __future__ import annotations
 
-from tests.sandbox.conftest import Session
+from tests.sandbox.conftest import Session, sections
 
 
 def test_dm_history_shows_the_replaced_confirmation(session: Session) -> None:
@@ -16,3 +16,17 @@ def test_dm_history_shows_the_replaced_confirmation(session: Session) -> None:
     history = session.feed(":dm 1\n")
     assert "Removed — that message is not stored as an answer." in history
     assert "Saved as your answer" not in history
+
+
+def test_a_commands_second_answer_says_it_replaces_the_first(session: Session) -> None:
+    """`/multiplier export packet` with nothing logged: "Preparing your promotion packet…"
+    is replaced in Slack by "Nothing to export" (replace_original on the response_url); the
+    sandbox says so instead of showing both as if the packet were still coming (failed
+    before: two answers, the first promising a DM that never came)."""
+    out = session.feed("/multiplier export packet\n")
+    headers = [header for header, _ in sections(out)]
+    assert headers == [
+        "[multiplier → alice · only visible to you]",
+        "[multiplier → alice · only visible to you · replaced the answer above]",
+    ], out
+    assert "Nothing to export" in sections(out)[-1][1]

@@ -78,3 +78,12 @@ def test_shortcut_refuses_what_cannot_be_picked(session: Session) -> None:
     session.feed(":post #general morning all\n")
     assert "✗ a message number from 1 to 1" in session.feed(":shortcut 7\n")
     assert "Usage: :post #channel <text>" in session.feed(":post team hi\n")
+
+
+def test_the_json_export_says_what_it_holds_in_one_sentence(session: Session) -> None:
+    """The export's note reads "…, as JSON. It holds 1 evidence entry." (failed before: a
+    bracketed list after the full stop, "as JSON. (1 evidence entry).")."""
+    session.feed("/brag Wrote the caching RFC #writing\n")
+    out = session.feed("/multiplier export json\n")
+    assert "Here is everything Multiplier stores about you, as JSON. It holds " in out, out
+    assert "JSON. (" not in out

@@ -125,3 +125,14 @@ def test_why_a_dimension_shows_a_gap_where_a_mention_stood() -> None:
     )
     assert ui.dimension_how("keyword", []) == "dimension guessed from keywords"
     assert ui.dimension_how(None, ["x"]) is None
+
+
+def test_a_kudos_received_names_its_giver_in_the_entry_line() -> None:
+    """bob's kudos on alice's log says who gave it (failed before: "with @bob", as if bob had
+    been helped by her; `/multiplier evidence` did not tell her own entries from kudos)."""
+    kudos = _entry("<@UALICE> thanks", None, None, ["UBOB"], "impact", "private")
+    kudos.source = "kudos"
+    assert "kudos from <@UBOB>" in ui.entry_meta(kudos, LIBRARY)
+    assert "with <@UBOB>" not in ui.entry_meta(kudos, LIBRARY)
+    own = _entry("Unblocked <@UBOB>", None, None, ["UBOB"], "unblocking", "private")
+    assert "with <@UBOB>" in ui.entry_meta(own, LIBRARY)

@@ -220,3 +220,16 @@ def test_periods_and_pause_options_read_right() -> None:
     options = [o["text"]["text"] for b in message["blocks"] for e in b.get("elements", [])
                if isinstance(e, dict) for o in e.get("options", [])]  # fmt: skip
     assert options == ["Pause for 1 week", "Pause for 2 weeks", "Pause for 4 weeks"]
+
+
+@pytest.mark.parametrize("awaiting", [1, 2])
+def test_a_quiet_week_with_judgment_calls_waiting_agrees_with_its_count(awaiting: int) -> None:
+    """ "You have 1 judgment call still waiting for their verdict … these will be judged …
+    how each turned out" (failed before): the sentence reads right for one call and for two."""
+    from bot.ui.judgments import summary_blocks
+
+    blocks = summary_blocks(outcomes=(), awaiting=awaiting, empty_week=True, library=LIBRARY)
+    (said,) = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    calls = plural(awaiting, "judgment call")
+    assert f"You have {calls} still awaiting a verdict" in said, said
+    assert not re.search(r"\b(their|these|each)\b", said), said

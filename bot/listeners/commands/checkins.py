@@ -1,4 +1,4 @@
-"""/multiplier checkins on [day] [HH:MM] | off, settings, pause [N weeks | until DATE], resume."""
+"""/multiplier checkins on [days] [HH:MM] | off, settings, pause [N weeks | until DATE], resume."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from bot.ui import messages
 
 _WEEKS = re.compile(rf"^({COUNT_WORDS})?\s*(w|wk|wks|weeks?|fortnights?)?$")
 MAX_PAUSE_WEEKS = 52
-_FILLER = {"at", "on", "every", "each", "weekly"}
+_FILLER = {"at", "on", "every", "each", "weekly", "and", "&"}
+# One day is every week; two are twice a week (the settings modal's cadences).
+MAX_DAYS = 2
 _HALF_DAY = {"am", "pm", "a.m.", "p.m."}
 
 
@@ -26,10 +28,12 @@ class Unparsed(ValueError):
     """The arguments did not make sense; the message says what was expected."""
 
 
-def parse_on(args: str) -> tuple[int | None, int | None]:
-    """(weekday, minute) from "fri 15:00", "15:00 fri", "4pm", "4:30 pm", "tuesday" or ""."""
-    weekday = minute = None
-    words = [w for w in args.split() if w.lower() not in _FILLER]
+def parse_on(args: str) -> tuple[tuple[int, ...], int | None]:
+    """(weekdays, minute) from "fri 15:00", "15:00 fri", "4pm", "4:30 pm", "tuesday", "" or,
+    for twice a week, two days: "tue fri 10:00", "tuesday and friday at 10am"."""
+    weekdays: list[int] = []
+    minute = None
+    words = [w for w in args.replace(",", " ").split() if w.lower() not in _FILLER]
     index = 0
     while index < len(words):
         word = words[index]
@@ -38,14 +42,14 @@ def parse_on(args: str) -> tuple[int | None, int | None]:
         if index + 1 < len(words) and words[index + 1].lower() in _HALF_DAY:
             word, index = word + words[index + 1], index + 1
         time = parse_time_of_day(word)
-        if day is not None and weekday is None:
-            weekday = day
+        if day is not None and day not in weekdays and len(weekdays) < MAX_DAYS:
+            weekdays.append(day)
         elif time is not None and minute is None:
             minute = time
         else:
             raise Unparsed(word)
         index += 1
-    return weekday, minute
+    return tuple(weekdays), minute
 
 
 def parse_pause(args: str, today: date) -> date:
@@ -91,7 +95,7 @@ def _usage(request: SubcommandRequest, message: str) -> None:
 
 
 def checkins(request: SubcommandRequest) -> None:
-    """checkins on [day] [HH:MM] · checkins off · checkins (shows the schedule)."""
+    """checkins on [day [second day]] [HH:MM] · checkins off · checkins (shows the schedule)."""
     multiplier = command_names(request.context).multiplier
     action, _, rest = request.args.partition(" ")
     action = action.lower()
@@ -112,12 +116,13 @@ def checkins(request: SubcommandRequest) -> None:
         _usage(request, f"Try `{multiplier} checkins on fri 15:00` or `{multiplier} checkins off`.")
         return
     try:
-        weekday, minute = parse_on(rest)
+        weekdays, minute = parse_on(rest)
     except Unparsed:
         _usage(
             request,
             f"I couldn't read a day and time there. Try `{multiplier} checkins on fri 15:00` "
-            "(a weekday and a 24-hour or am/pm time, both optional).",
+            "(a weekday and a 24-hour or am/pm time, both optional), or two days for twice "
+            f"a week: `{multiplier} checkins on tue fri 10:00`.",
         )
         return
     try:
@@ -125,7 +130,7 @@ def checkins(request: SubcommandRequest) -> None:
             session=session,
             user=user,
             now=now,
-            weekday=weekday,
+            weekdays=weekdays,
             minute=minute,
             read_profile=_read_profile(request),
         )

@@ -13,13 +13,17 @@ from bot.listeners.commands.subcommands import (
     SubcommandRequest,
     SubcommandTable,
 )
-from bot.listeners.support import command_names, respond_all
+from bot.listeners.support import capture_emoji, command_names, respond_all
 from bot.ui import messages
 from bot.ui.text import readable
 
 
 def show_help(request: SubcommandRequest) -> None:
-    request.respond(**messages.help_message(command_names(request.context)))
+    request.respond(
+        **messages.help_message(
+            command_names(request.context), capture_emoji=capture_emoji(request.context)
+        )
+    )
 
 
 def router(table: SubcommandTable) -> Callable[..., None]:

@@ -15,6 +15,7 @@ from bot.conversations import edits, flows
 from bot.conversations.flows import Said
 from bot.db.base import utcnow
 from bot.listeners.support import (
+    capture_emoji,
     coaching_library,
     command_names,
     current_user,
@@ -98,7 +99,9 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
     if outcome.said is Said.NOTHING:
         return
     if outcome.said is Said.HELP:
-        payload = message_payload(messages.help_message(command_names(context)))
+        payload = message_payload(
+            messages.help_message(command_names(context), capture_emoji=capture_emoji(context))
+        )
     elif outcome.said is Said.NOT_SAVED:
         payload = checkins_ui.not_saved_as_answer(
             question=outcome.kind is ReplyKind.QUESTION, in_thread=outcome.in_thread
