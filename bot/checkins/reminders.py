@@ -17,10 +17,9 @@ again once back, and a person gets at most one reminder per run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, lazyload
@@ -29,17 +28,10 @@ from bot import clock
 from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
-from bot.config import Settings
-from bot.db.engine import Database
 from bot.db.models import CheckIn, ReminderPost, User, Workspace
 from bot.delivery import outbox
 from bot.delivery.claim import skip_locked
-from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed
-from bot.delivery.sender import Sender
-from bot.delivery.status import DeliveryStatus
 from bot.ui.checkins import reminder_message
-from bot.workspaces.service import WorkspaceInactive
 
 BATCH = 200
 EVENT_TYPE = "multiplier_reminder"
@@ -144,13 +136,13 @@ def _superseded(session: Session, checkin: CheckIn, prefs: Preferences, due: dat
     return bool(newer)
 
 
-def _locate(session: Session, post: ReminderPost) -> outbox.Place | object | None:
+def _locate(session: Session, post: ReminderPost) -> outbox.Place | object:
     team_id = session.scalar(
         select(Workspace.team_id)
         .join(CheckIn, CheckIn.workspace_id == Workspace.id)
         .where(CheckIn.id == post.checkin_id)
     )
-    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
+    return outbox.place(team_id, post.channel_id)
 
 
 REMINDERS = outbox.Outbox(
@@ -163,61 +155,35 @@ REMINDERS = outbox.Outbox(
 )
 
 
-def send_reminders(
-    *,
-    database: Database,
-    settings: Settings,
-    token_for: Callable[[str], str | None],
-    now: datetime,
-    worker_id: str = "cli",
-    budget_seconds: float | None = None,
-) -> RemindReport:
+def send_reminders(**run: Unpack[outbox.RunArgs]) -> RemindReport:
     """Queue every due reminder once, and post what is queued."""
     report = RemindReport()
+    settings = run["settings"]
     delay = timedelta(hours=settings.checkin_reminder_hours)
     grace = timedelta(hours=settings.checkin_grace_hours)
     after_id, seen = 0, BATCH
     while seen == BATCH:
-        with database.session() as session:
+        with run["database"].session() as session:
             seen, after_id, deferred = _queue_batch(
                 session,
-                now=now,
+                now=run["now"],
                 delay=delay,
                 grace=grace,
                 after_id=after_id,
                 default_calendar=settings.holiday_calendar,
             )
         report.deferred += deferred
-    REMINDERS.run(
-        database=database,
-        settings=settings,
-        token_for=token_for,
-        worker_id=worker_id,
-        now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post),
-        tally=report,
-        budget_seconds=budget_seconds,
-    )
+    REMINDERS.send_queued(wanted=_unanswered, message=_message, tally=report, **run)
     return report
 
 
-def _deliver(
-    session: Session, token_for: Callable[[str], str | None], sender: Sender, post: ReminderPost
-) -> str | None:
+def _unanswered(session: Session, post: ReminderPost) -> bool:
+    """Not answered, or snoozed, since it was queued."""
+    checkin = session.get_one(CheckIn, post.checkin_id)
+    return checkin.answered_at is None and checkin.status == "sent"
+
+
+def _message(session: Session, post: ReminderPost) -> dict[str, Any]:
     checkin = session.get_one(CheckIn, post.checkin_id)
     user = session.get_one(User, checkin.user_id)
-    if checkin.answered_at is not None or checkin.status != "sent":  # answered/snoozed meanwhile
-        post.status = DeliveryStatus.SKIPPED
-        return None
-    post.attempts += 1
-    try:
-        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-    except WorkspaceInactive:
-        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
-    # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-    ts = REMINDERS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-    slot_local = checkin.slot_at.astimezone(Preferences.of(user).zone)
-    return (
-        ts
-        or REMINDERS.post(slack, post, post.channel_id, reminder_message(slot_local=slot_local)).ts
-    )
+    return reminder_message(slot_local=checkin.slot_at.astimezone(Preferences.of(user).zone))

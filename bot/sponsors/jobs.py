@@ -11,7 +11,6 @@ from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.models import CheckIn, SponsorPost, User
-from bot.delivery.messages import token_source
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.sponsors.monthly import (
     WINDOW,
@@ -26,13 +25,8 @@ RUN_BUDGET_SECONDS = 30
 
 def run_sponsor_dms(ctx: JobContext, now: datetime) -> JobResult:
     tally = send_sponsor_dms(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        now=now,
         library=default_library(ctx.settings.prompts_dir),
-        worker_id=ctx.worker_id,
-        budget_seconds=None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS,
+        **ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)),
     )
     return JobResult("sponsor-dms", f"sent {tally.sent}, failed {tally.failed}")
 

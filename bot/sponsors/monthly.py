@@ -10,8 +10,8 @@ before posting and, on a retry after a crash or a 5xx, looks for it in the DM fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, Unpack
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -21,19 +21,12 @@ from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
-from bot.config import Settings
-from bot.db.engine import Database
 from bot.db.models import CheckIn, SponsorPost, User, Workspace
 from bot.delivery import outbox
 from bot.delivery.claim import skip_locked
-from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed
-from bot.delivery.sender import Sender
-from bot.delivery.status import DeliveryStatus
 from bot.sponsors import service
-from bot.sponsors.texts import SponsorTexts, texts
+from bot.sponsors.texts import texts
 from bot.ui.sponsor import monthly_message
-from bot.workspaces.service import WorkspaceInactive
 
 EVENT_TYPE = "multiplier_sponsor"
 BATCH = 200
@@ -132,9 +125,9 @@ def _queued(session: Session, user_id: int, month: str) -> bool:
     )
 
 
-def _locate(session: Session, post: SponsorPost) -> outbox.Place | object | None:
+def _locate(session: Session, post: SponsorPost) -> outbox.Place | object:
     team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == post.workspace_id))
-    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
+    return outbox.place(team_id, post.channel_id)
 
 
 SPONSOR_DMS = outbox.Outbox(
@@ -147,56 +140,28 @@ SPONSOR_DMS = outbox.Outbox(
 )
 
 
-def send_sponsor_dms(
-    *,
-    database: Database,
-    settings: Settings,
-    token_for: Callable[[str], str | None],
-    now: datetime,
-    library: CoachingLibrary,
-    worker_id: str = "cli",
-    budget_seconds: float | None = None,
-) -> outbox.Tally:
+def send_sponsor_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -> outbox.Tally:
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
     words = texts(library)
     after_id, seen = 0, BATCH
     while seen == BATCH:
-        with database.session() as session:
+        with run["database"].session() as session:
             seen, after_id = _queue_batch(
-                session, now=now, after_id=after_id, default_calendar=settings.holiday_calendar
+                session,
+                now=run["now"],
+                after_id=after_id,
+                default_calendar=run["settings"].holiday_calendar,
             )
-    SPONSOR_DMS.run(
-        database=database,
-        settings=settings,
-        token_for=token_for,
-        worker_id=worker_id,
-        now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post, words),
-        tally=tally,
-        budget_seconds=budget_seconds,
-    )
+
+    def message(session: Session, post: SponsorPost) -> dict[str, Any]:
+        user = session.get_one(User, post.user_id)
+        return monthly_message(service.latest(session=session, user=user), words)
+
+    SPONSOR_DMS.send_queued(wanted=_still_active, message=message, tally=tally, **run)
     return tally
 
 
-def _deliver(
-    session: Session,
-    token_for: Callable[[str], str | None],
-    sender: Sender,
-    post: SponsorPost,
-    words: SponsorTexts,
-) -> str | None:
+def _still_active(session: Session, post: SponsorPost) -> bool:
     user = session.get(User, post.user_id)
-    if user is None or not user.active:
-        post.status = DeliveryStatus.SKIPPED
-        return None
-    post.attempts += 1
-    try:
-        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-    except WorkspaceInactive:
-        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
-    ts = SPONSOR_DMS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-    if ts:
-        return ts
-    latest = service.latest(session=session, user=user)
-    return SPONSOR_DMS.post(slack, post, post.channel_id, monthly_message(latest, words)).ts
+    return user is not None and user.active
