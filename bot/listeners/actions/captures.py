@@ -23,10 +23,9 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
-    permalink_for,
     settings,
 )
-from bot.slack.history import ChannelMessage, Unreadable, read_message
+from bot.slack.history import ChannelMessage, Unreadable, permalink_for, read_message
 from bot.slack.people import profile_or_none
 from bot.ui import capture as ui
 from bot.ui import evidence as evidence_ui

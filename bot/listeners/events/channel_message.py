@@ -12,7 +12,8 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.listeners.support import db, permalink_for
+from bot.listeners.support import db
+from bot.slack.history import permalink_for
 from bot.suggestions import flows
 from bot.suggestions.service import SUGGESTION_LIFETIME
 from bot.ui import suggestions as ui
