@@ -138,6 +138,23 @@ class OutboxRow:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class QueuedPost(OutboxRow):
+    """An outbox row queued with the channel it goes to (a DM): where it is posted, and where
+    a retry looks for it first (`Outbox.queued`)."""
+
+    channel_id: Mapped[str] = mapped_column(SlackId)
+
+    @staticmethod
+    def table_args(table: str, *more: Any) -> tuple[Any, ...]:
+        """The table's own constraints, with what every such table has: claims find the few
+        pending rows by status, and the status is one of DeliveryStatus."""
+        return (
+            *more,
+            Index(f"ix_{table}_status", "status"),
+            CheckConstraint(allowed(DeliveryStatus), name="status"),
+        )
+
+
 class CheckIn(_OwnedByUser, Base):
     """One scheduled reflection check-in: a delivery unique per user and period."""
 
@@ -169,20 +186,15 @@ class CheckIn(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderPost(OutboxRow, Base):
-    """The one reminder about an unanswered check-in."""
+class ReminderPost(QueuedPost, Base):
+    """The one reminder about an unanswered check-in, in the check-in's DM."""
 
     __tablename__ = "reminder_posts"
-    __table_args__ = (
-        Index("ix_reminder_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__)
 
     checkin_id: Mapped[int] = mapped_column(
         ForeignKey("checkins.id", ondelete="CASCADE"), unique=True
     )
-    # The check-in's DM: where the reminder goes, and where a retry looks for it first.
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class SponsorNote(_OwnedByUser, Base):
@@ -202,22 +214,17 @@ class SponsorNote(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SponsorPost(OutboxRow, Base):
+class SponsorPost(QueuedPost, Base):
     """The one monthly sponsor-thread DM of a person (issue 17.2), sent with their first
     check-in of the month: unique per person and local month."""
 
     __tablename__ = "sponsor_posts"
-    __table_args__ = (
-        UniqueConstraint("user_id", "month"),
-        Index("ix_sponsor_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "month"))
 
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local month, YYYY-MM.
     month: Mapped[str] = mapped_column(String(7))
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class EvidenceEntry(_OwnedByUser, Base):
@@ -620,19 +627,15 @@ class JudgmentCall(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JudgmentFollowupPost(OutboxRow, Base):
+class JudgmentFollowupPost(QueuedPost, Base):
     """The one follow-up DM about a judgment call ("what happened?")."""
 
     __tablename__ = "judgment_followup_posts"
-    __table_args__ = (
-        Index("ix_judgment_followup_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__)
 
     call_id: Mapped[int] = mapped_column(
         ForeignKey("judgment_calls.id", ondelete="CASCADE"), unique=True
     )
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class Expectation(_OwnedByUser, Base):

@@ -22,12 +22,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, NotRequired, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, NotRequired, Protocol, TypedDict, TypeVar, Unpack
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.db.models import QueuedPost, Workspace
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, claim_owner, stale_claims
 from bot.delivery.errors import Outcome
@@ -51,10 +53,14 @@ class Place:
 GONE = object()
 
 
-def place(team_id: str | None, channel: str) -> Place | object:
-    """`locate`'s answer for a row queued with its channel: there, in the row's workspace
-    (`team_id`, looked up by the feature), or GONE when the workspace is."""
-    return GONE if team_id is None else Place(team_id, channel)
+class InWorkspace(Protocol):
+    """A row of some workspace's: a check-in, a judgment call, a person."""
+
+    @property
+    def workspace_id(self) -> int: ...
+
+
+Queued = TypeVar("Queued", bound=QueuedPost)
 
 
 class RunArgs(TypedDict):
@@ -90,6 +96,36 @@ class Outbox(Generic[Post]):
     stale_after: timedelta
     batch: int = 10
     max_attempts: int = 5
+
+    @staticmethod
+    def queued(
+        *,
+        model: type[Queued],
+        event_type: str,
+        owner: type[InWorkspace],
+        owner_id: Callable[[Queued], int],
+        key: Callable[[Queued], str] | None = None,
+    ) -> Outbox[Queued]:
+        """The outbox of rows queued with their channel (reminders, judgment follow-ups,
+        sponsor DMs; sent by `send_queued`): each belongs to an `owner` row (its id
+        `owner_id`, also its metadata key unless `key` says otherwise), whose workspace it
+        goes out in. Three attempts; a claim 15 minutes old lost its worker."""
+
+        def locate(session: Session, post: Queued) -> Place | object:
+            found = session.get(owner, owner_id(post))
+            team_id = found and session.scalar(
+                select(Workspace.team_id).where(Workspace.id == found.workspace_id)
+            )
+            return Place(team_id, post.channel_id) if team_id else GONE
+
+        return Outbox(
+            model=model,
+            event_type=event_type,
+            key=key or (lambda post: str(owner_id(post))),
+            locate=locate,
+            stale_after=timedelta(minutes=15),
+            max_attempts=3,
+        )
 
     def run(
         self,

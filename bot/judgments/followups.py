@@ -10,7 +10,7 @@ it goes out once they are back, within the grace window (bot/judgments/service.p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
 from sqlalchemy import exists, or_, select
@@ -43,25 +43,33 @@ class FollowupReport(outbox.Tally):
         return f"followed up {self.sent}, deferred {self.deferred}, failed {self.failed}"
 
 
-def candidates(now: datetime) -> Any:
-    """Entries that are (or may be) judgment calls logged 3 to 6 months (and the grace)
-    ago and not followed up yet: (entry, call or None, user, workspace active)."""
+def _unasked(*columns: Any, since: datetime) -> Any:
+    """Entries logged since `since` that are (or may be) judgment calls, not answered and
+    not followed up yet, with their person (`columns`: what to select of them)."""
     return (
-        select(EvidenceEntry, JudgmentCall, User, Workspace.active)
+        select(*columns)
         .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
         .join(User, User.id == EvidenceEntry.user_id)
-        .join(Workspace, Workspace.id == EvidenceEntry.workspace_id)
         .options(lazyload(User.workspace))
         .where(
             or_(
                 EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
                 JudgmentCall.bet.is_(True),
             ),
-            EvidenceEntry.created_at <= now - service.EARLIEST,
-            EvidenceEntry.created_at >= now - service.LATEST,
+            EvidenceEntry.created_at >= since,
             or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
             ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
         )
+    )
+
+
+def candidates(now: datetime) -> Any:
+    """Entries that are (or may be) judgment calls logged 3 to 6 months (and the grace)
+    ago and not followed up yet: (entry, call or None, user, workspace active)."""
+    return (
+        _unasked(EvidenceEntry, JudgmentCall, User, Workspace.active, since=now - service.LATEST)
+        .join(Workspace, Workspace.id == EvidenceEntry.workspace_id)
+        .where(EvidenceEntry.created_at <= now - service.EARLIEST)
         .order_by(EvidenceEntry.id)
     )
 
@@ -75,12 +83,9 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
         if not service.in_window(due, now) or not (user.active and workspace_active):
             continue
         prefs = Preferences.of(user)
-        local_today = now.astimezone(prefs.zone).date()
-        if (
-            schedule.is_paused(prefs, local_today)
-            or timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now)
-            or not schedule.may_remind(prefs, now)
-        ):
+        if timeoff.away(
+            prefs, user, now, default_calendar=default_calendar
+        ) or not schedule.may_remind(prefs, now):
             deferred += 1
             continue
         if call is None:
@@ -101,22 +106,11 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
     return deferred
 
 
-def _locate(session: Session, post: JudgmentFollowupPost) -> outbox.Place | object:
-    team_id = session.scalar(
-        select(Workspace.team_id)
-        .join(JudgmentCall, JudgmentCall.workspace_id == Workspace.id)
-        .where(JudgmentCall.id == post.call_id)
-    )
-    return outbox.place(team_id, post.channel_id)
-
-
-FOLLOWUPS = outbox.Outbox(
+FOLLOWUPS = outbox.Outbox.queued(
     model=JudgmentFollowupPost,
     event_type=EVENT_TYPE,
-    key=lambda post: str(post.call_id),
-    locate=_locate,
-    stale_after=timedelta(minutes=15),
-    max_attempts=3,
+    owner=JudgmentCall,
+    owner_id=lambda post: post.call_id,
 )
 
 
@@ -160,20 +154,8 @@ def next_followup_due(database: Database, after: datetime) -> datetime | None:
             select(exists().where(JudgmentFollowupPost.status.in_(("pending", "claimed"))))
         ):
             return soonest
-        query = (
-            select(EvidenceEntry.created_at, JudgmentCall.months, User)
-            .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
-            .join(User, User.id == EvidenceEntry.user_id)
-            .options(lazyload(User.workspace))
-            .where(
-                or_(
-                    EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
-                    JudgmentCall.bet.is_(True),
-                ),
-                EvidenceEntry.created_at >= soonest - service.LATEST,
-                or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
-                ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
-            )
+        query = _unasked(
+            EvidenceEntry.created_at, JudgmentCall.months, User, since=soonest - service.LATEST
         )
         for created_at, months, user in session.execute(query):
             due = service.due_at(created_at, months)

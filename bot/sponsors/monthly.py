@@ -15,21 +15,20 @@ from typing import Any, Unpack
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
+from bot.checkins.service import each_checkin
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import CheckIn, SponsorPost, User, Workspace
+from bot.db.models import CheckIn, SponsorPost, User
 from bot.delivery import outbox
-from bot.delivery.claim import skip_locked
 from bot.sponsors import service
 from bot.sponsors.texts import texts
 from bot.ui.sponsor import monthly_message
 
 EVENT_TYPE = "multiplier_sponsor"
-BATCH = 200
 # How long after a check-in went out its month's sponsor DM may follow it.
 WINDOW = timedelta(hours=12)
 
@@ -39,61 +38,43 @@ def month_of(prefs: Preferences, instant: datetime) -> str:
     return instant.astimezone(prefs.zone).strftime("%Y-%m")
 
 
-def _queue_batch(
-    session: Session, *, now: datetime, after_id: int, default_calendar: str | None
-) -> tuple[int, int]:
-    """Queue the due sponsor DMs for check-ins with id > after_id: (rows seen, last id)."""
-    query = skip_locked(
-        select(CheckIn, User, Workspace.active)
-        .join(User, User.id == CheckIn.user_id)
-        .join(Workspace, Workspace.id == CheckIn.workspace_id)
-        .options(lazyload(User.workspace))
-        .where(
-            CheckIn.id > after_id,
-            CheckIn.message_ts.is_not(None),
-            CheckIn.slot_at <= now,
-            CheckIn.slot_at > now - WINDOW,
-        )
-        .order_by(CheckIn.id)
-        .limit(BATCH),
-        session,
-        CheckIn,
-    )
-    seen = last_id = 0
-    for checkin, user, workspace_active in session.execute(query).all():
-        seen += 1
-        last_id = checkin.id
-        prefs = Preferences.of(user)
-        month = month_of(prefs, checkin.slot_at)
-        if (
-            month != month_of(prefs, now)
-            or _queued(session, user.id, month)
-            or not had_checkin_before(session, user.id, month_start(prefs, checkin.slot_at))
-        ):
-            continue
-        if not (
-            user.active
-            and workspace_active
-            and prefs.active
-            and not schedule.is_paused(prefs, now.astimezone(prefs.zone).date())
-            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now) is None
-            and schedule.may_remind(prefs, now)
-        ):
-            continue
-        channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
-        try:
-            with session.begin_nested():
-                session.add(
-                    SponsorPost(
-                        workspace_id=user.workspace_id,
-                        user_id=user.id,
-                        month=month,
-                        channel_id=channel,
-                    )
+def _queue(
+    session: Session,
+    checkin: CheckIn,
+    user: User,
+    *,
+    workspace_active: bool,
+    now: datetime,
+    default_calendar: str | None,
+) -> None:
+    """Queue the person's sponsor DM of this month with this check-in, if it is due."""
+    prefs = Preferences.of(user)
+    month = month_of(prefs, checkin.slot_at)
+    if (
+        month != month_of(prefs, now)
+        or _queued(session, user.id, month)
+        or not had_checkin_before(session, user.id, month_start(prefs, checkin.slot_at))
+    ):
+        return
+    if (
+        not (user.active and workspace_active and prefs.active)
+        or timeoff.away(prefs, user, now, default_calendar=default_calendar)
+        or not schedule.may_remind(prefs, now)
+    ):
+        return
+    channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
+    try:
+        with session.begin_nested():
+            session.add(
+                SponsorPost(
+                    workspace_id=user.workspace_id,
+                    user_id=user.id,
+                    month=month,
+                    channel_id=channel,
                 )
-        except IntegrityError:
-            continue  # another worker queued it first
-    return seen, last_id
+            )
+    except IntegrityError:
+        return  # another worker queued it first
 
 
 def month_start(prefs: Preferences, instant: datetime) -> datetime:
@@ -125,18 +106,12 @@ def _queued(session: Session, user_id: int, month: str) -> bool:
     )
 
 
-def _locate(session: Session, post: SponsorPost) -> outbox.Place | object:
-    team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == post.workspace_id))
-    return outbox.place(team_id, post.channel_id)
-
-
-SPONSOR_DMS = outbox.Outbox(
+SPONSOR_DMS = outbox.Outbox.queued(
     model=SponsorPost,
     event_type=EVENT_TYPE,
+    owner=User,
+    owner_id=lambda post: post.user_id,
     key=lambda post: f"{post.user_id}:{post.month}",
-    locate=_locate,
-    stale_after=timedelta(minutes=15),
-    max_attempts=3,
 )
 
 
@@ -144,15 +119,21 @@ def send_sponsor_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs])
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
     words = texts(library)
-    after_id, seen = 0, BATCH
-    while seen == BATCH:
-        with run["database"].session() as session:
-            seen, after_id = _queue_batch(
-                session,
-                now=run["now"],
-                after_id=after_id,
-                default_calendar=run["settings"].holiday_calendar,
-            )
+    now = run["now"]
+    for session, checkin, user, workspace_active in each_checkin(
+        run["database"],
+        CheckIn.message_ts.is_not(None),
+        CheckIn.slot_at <= now,
+        CheckIn.slot_at > now - WINDOW,
+    ):
+        _queue(
+            session,
+            checkin,
+            user,
+            workspace_active=workspace_active,
+            now=now,
+            default_calendar=run["settings"].holiday_calendar,
+        )
 
     def message(session: Session, post: SponsorPost) -> dict[str, Any]:
         user = session.get_one(User, post.user_id)
