@@ -54,6 +54,17 @@ class Reacted:
             blocks=payload["blocks"],
         )
 
+    def dm_about(self, capture_id: int, payload: Payload) -> None:
+        """The DM confirming or offering a capture, remembered to redraw it on undo."""
+        posted = self.dm(payload)
+        note_dm(
+            session=self.session,
+            user=self.user,
+            capture_id=capture_id,
+            channel=posted.channel,
+            ts=posted.ts,
+        )
+
 
 def reaction_added(reacted: Reacted, *, library: CoachingLibrary) -> None:
     """Log the person's own message, or offer a choice about someone else's."""
@@ -117,7 +128,8 @@ def _offer(
     )
     if capture_id is None:
         return
-    posted = reacted.dm(
+    reacted.dm_about(
+        capture_id,
         ui.offer(
             capture_id=capture_id,
             author=author,
@@ -126,14 +138,7 @@ def _offer(
             channel_id=reaction.channel or "",
             permalink=permalink,
             emoji=reaction.emoji_name,
-        )
-    )
-    note_dm(
-        session=reacted.session,
-        user=reacted.user,
-        capture_id=capture_id,
-        channel=posted.channel,
-        ts=posted.ts,
+        ),
     )
 
 
@@ -151,21 +156,15 @@ def _log_own(
     )
     if logged is None:
         return
-    posted = reacted.dm(
+    reacted.dm_about(
+        logged.capture_id,
         ui.logged(
             logged.entry,
             library,
             emoji=reacted.reaction.emoji_name,
             tz=reacted.user.tz,
             how=dimension_how(logged.parsed.dimension_source, logged.parsed.matched),
-        )
-    )
-    note_dm(
-        session=reacted.session,
-        user=reacted.user,
-        capture_id=logged.capture_id,
-        channel=posted.channel,
-        ts=posted.ts,
+        ),
     )
 
 
