@@ -11,6 +11,7 @@ from bot.digests.jobs import next_digest_due
 from bot.judgments.jobs import next_judgment_followup_due
 from bot.scheduling.jobs import NextDue
 from bot.sponsors.jobs import next_sponsor_dms_due
+from bot.stories.jobs import next_story_dms_due
 from bot.suggestions.jobs import next_expiry_due
 from bot.summaries.jobs import next_summary_due
 from bot.workspaces.jobs import next_purge_due, next_refresh_due
@@ -21,6 +22,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "checkins": next_checkins_due,
     "checkin-reminders": next_reminders_due,
     "sponsor-dms": next_sponsor_dms_due,
+    "story-dms": next_story_dms_due,
     "digests": next_digest_due,
     "summaries": next_summary_due,
     "judgment-followups": next_judgment_followup_due,

@@ -386,6 +386,39 @@ def first_moment_to_remind(prefs: Preferences, instant: datetime) -> datetime:
     return instant
 
 
+# Messages the coach sends on its own outside a check-in (a judgment call's follow-up, due
+# to the minute three months after an entry logged at midnight) wait for the person's day:
+# quiet hours are unset unless chosen, and "never at 00:34" should not depend on setting them.
+DAY_START = 9 * 60
+DAY_END = 18 * 60
+
+
+def daytime_window(prefs: Preferences) -> tuple[int, int]:
+    """The local minutes [start, end) of the person's day: 09:00-18:00, widened to hold
+    their check-in hour when they chose one outside it (an evening reflector)."""
+    return min(DAY_START, prefs.minute), max(DAY_END, min(prefs.minute + 60, MINUTES_PER_DAY))
+
+
+def may_reach_out(prefs: Preferences, instant: datetime) -> bool:
+    """Whether the coach may send an unprompted message: as a reminder, and in the day."""
+    start, end = daytime_window(prefs)
+    return may_remind(prefs, instant) and start <= minute_of_day(instant, prefs.zone) < end
+
+
+def first_moment_to_reach_out(prefs: Preferences, instant: datetime) -> datetime:
+    """The first instant at or after `instant` at which `may_reach_out` holds."""
+    start, _end = daytime_window(prefs)
+    zone = prefs.zone
+    for _ in range(16):  # quiet hours, a weekend and the night can each push it on
+        instant = first_moment_to_remind(prefs, instant)
+        if may_reach_out(prefs, instant):
+            break
+        local = instant.astimezone(zone)
+        day = local.date() if minute_of_day(instant, zone) < start else local.date() + timedelta(1)
+        instant = local_instant(day, start, zone).astimezone(UTC)
+    return instant
+
+
 def format_minute(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
+    STORY_TEXT_PLACEHOLDERS,
     CoachingText,
     Dimension,
     ExpectationAsk,
@@ -50,6 +51,7 @@ from bot.coaching.schema import (
     Refs,
     ScopeEntry,
     SeedEntry,
+    StoryTextEntry,
     TextEntry,
     describe,
     did_you_mean,
@@ -65,6 +67,7 @@ REFRAMES_FILE = "reframes.yaml"
 PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
+STORY_FILE = "promotion_story.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -78,6 +81,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
+        STORY_FILE: (("story", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -123,6 +127,13 @@ class CoachingLibrary:
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
     expectation_asks: tuple[ExpectationAsk, ...] = ()
+    # The quarterly promotion story's words (bot/stories); every id of
+    # STORY_TEXT_PLACEHOLDERS, checked at load.
+    story_texts: tuple[CoachingText, ...] = ()
+
+    def story_text(self, text_id: str) -> CoachingText:
+        """The promotion-story text with this id; KeyError when there is none."""
+        return _lookup({t.id: t for t in self.story_texts}, text_id, "story text")
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -532,6 +543,9 @@ class _Loader:
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        story = self._parse_all(merged["story"], StoryTextEntry, refs)
+        if STORY_FILE not in self.unreadable:
+            self._check_story_complete(merged["story"])
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -563,7 +577,19 @@ class _Loader:
             judgment_texts=tuple(texts),
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
+            story_texts=tuple(story),
         )
+
+    def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
+        """Every text the promotion story says is there (an override may reword, not drop)."""
+        given = {raw.key for raw in raws}
+        for text_id in STORY_TEXT_PLACEHOLDERS:
+            if text_id not in given:
+                self.problems.append(
+                    f"{STORY_FILE}: story text '{text_id}' is missing (disabled or never"
+                    " defined); the quarterly promotion story needs every one of: "
+                    + ", ".join(STORY_TEXT_PLACEHOLDERS)
+                )
 
     def _parse_all(
         self, raws: Iterable[_Raw], model: type[ContentEntry[_T]], refs: Refs
@@ -679,6 +705,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
+        (STORY_FILE, library.story_texts),
     )
     for file, items in groups:
         for item in items:

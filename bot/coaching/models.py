@@ -288,9 +288,25 @@ class PromotionElement:
 
 @dataclass(frozen=True)
 class CoachingText:
-    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml)."""
+    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml,
+    prompts/promotion_story.yaml)."""
 
     id: str
     text: str
     seed: str
     seed_quote: str
+
+
+# The quarterly promotion story's texts (prompts/promotion_story.yaml, bot/stories): every id
+# the app says, each with the placeholders its text may use. All are required.
+STORY_TEXT_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "ask": frozenset({"quarter"}),
+    "heading-pattern": frozenset(),
+    "heading-capabilities": frozenset(),
+    "heading-numbers": frozenset(),
+    "heading-outcomes": frozenset(),
+    "heading-kudos": frozenset(),
+    "empty-quarter": frozenset({"quarter"}),
+    "cut": frozenset({"omitted"}),
+    "packet-draft": frozenset(),
+}

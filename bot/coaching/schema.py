@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import string
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ import bot.coaching.text as textmatch
 from bot.coaching.models import (
     EVIDENCE_SOURCES,
     RULE_KINDS,
+    STORY_TEXT_PLACEHOLDERS,
     AbsentForWeeks,
     CoachingText,
     Dimension,
@@ -689,6 +691,54 @@ class TextEntry(ContentEntry[CoachingText]):
     text: LongText
     seed: SeedRef
     seed_quote: Quote
+
+    def build(self) -> CoachingText:
+        return self._as(CoachingText)
+
+
+def _story_text_id(value: str) -> str:
+    if value not in STORY_TEXT_PLACEHOLDERS:
+        raise _error(
+            "field",
+            f"names unknown story text '{value}'{did_you_mean(value, STORY_TEXT_PLACEHOLDERS)};"
+            " expected one of: " + ", ".join(STORY_TEXT_PLACEHOLDERS),
+        )
+    return value
+
+
+StoryTextId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_story_text_id)]
+
+
+class StoryTextEntry(ContentEntry[CoachingText]):
+    """One text of the quarterly promotion story (prompts/promotion_story.yaml): a known id,
+    and only the placeholders that id is given."""
+
+    id: StoryTextId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    @model_validator(mode="after")
+    def _placeholders_known(self) -> Self:
+        allowed = STORY_TEXT_PLACEHOLDERS[self.id]
+        available = ", ".join("{" + key + "}" for key in sorted(allowed)) or "none"
+        try:
+            used = [
+                name for _, name, _, _ in string.Formatter().parse(self.text) if name is not None
+            ]
+        except ValueError as exc:
+            raise _error(
+                "entry", f"field 'text' has a malformed {{…}} placeholder: {exc}"
+            ) from None
+        for name in used:
+            if name not in allowed:
+                raise _error(
+                    "entry",
+                    f"field 'text' uses {{{name}}}, which story text '{self.id}' does not have"
+                    f"{did_you_mean(name, allowed)} (available: {available}; write {{{{ or }}}}"
+                    " for a literal brace)",
+                )
+        return self
 
     def build(self) -> CoachingText:
         return self._as(CoachingText)

@@ -35,6 +35,14 @@ DELIVERY_EVERY = 4
 # A dimension whose latest answers were this many "nothing this week"s in a row rests.
 REST_AFTER_EMPTY = 2
 NOTHING = "nothing"
+# Prompts that a monthly thread asks (the sponsor DM, bot/sponsors): never in the weekly
+# rotation too, where "This month: which senior leader…" came a week after the month's DM.
+THREAD_PROMPTS = frozenset({"alignment-sponsor-visibility"})
+
+
+def weekly_prompts(library: CoachingLibrary, dimension_id: str) -> list[Prompt]:
+    """A dimension's prompts that the weekly check-in may ask."""
+    return [p for p in library.prompts_for(dimension_id) if p.id not in THREAD_PROMPTS]
 
 
 def stable_rank(*parts: str) -> int:
@@ -61,13 +69,13 @@ def choose_prompts(
     if count < 1:
         raise ValueError(f"count must be at least 1, got {count}")
     recent = frozenset(recently_asked)
-    dimensions = [d for d in library.multiplier_dimensions if library.prompts_for(d.id)]
+    dimensions = [d for d in library.multiplier_dimensions if weekly_prompts(library, d.id)]
     if not dimensions:
         return []
     empty, resting = _empty_answers(library, recent_answers)
 
     def fresh(dimension: Dimension) -> list[Prompt]:
-        return [p for p in library.prompts_for(dimension.id) if p.id not in recent]
+        return [p for p in weekly_prompts(library, dimension.id) if p.id not in recent]
 
     def rotation(dimension: Dimension) -> int:
         return stable_rank(user_key, period_key, "dimension", dimension.id)
@@ -126,7 +134,7 @@ def _delivery_prompt(
     if not asks_delivery(user_key, period_key):
         return None
     for dimension in library.dimensions:
-        prompts = library.prompts_for(dimension.id)
+        prompts = weekly_prompts(library, dimension.id)
         if not dimension.multiplier and prompts and prompts[0].id not in recent:
             return prompts[0]
     return None
@@ -139,6 +147,6 @@ def _pick_prompt(
     user_key: str,
     period_key: str,
 ) -> Prompt:
-    prompts = library.prompts_for(dimension.id)
+    prompts = weekly_prompts(library, dimension.id)
     candidates = [p for p in prompts if p.id not in recent] or list(prompts)
     return min(candidates, key=lambda p: (stable_rank(user_key, period_key, "prompt", p.id), p.id))

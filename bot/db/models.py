@@ -650,3 +650,41 @@ class Expectation(_OwnedByUser, Base):
     # Stored Slack text (escaped, see bot.ui.text.from_typed).
     text: Mapped[str] = mapped_column(UserText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PromotionStory(_OwnedByUser, Base):
+    """A person's promotion story for one local quarter (issue 17.5): the draft the coach
+    assembled from that quarter's log, and the story they edited it into. Private to them."""
+
+    __tablename__ = "promotion_stories"
+    __table_args__ = (UniqueConstraint("user_id", "quarter"),)
+
+    # The quarter the story tells, YYYY-Qn (the person's local calendar).
+    quarter: Mapped[str] = mapped_column(String(7))
+    # Stored Slack text (escaped, see bot.ui.text.from_typed), as are both texts.
+    draft: Mapped[str] = mapped_column(UserText)
+    # How many items the draft left out to fit Slack's form.
+    omitted: Mapped[int] = mapped_column(Integer, default=0)
+    story: Mapped[str | None] = mapped_column(UserText)
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PromotionStoryPost(OutboxRow, Base):
+    """The one quarterly promotion-story DM of a person (issue 17.5), sent with their first
+    check-in of the quarter: unique per person and local quarter (the quarter it is sent in;
+    the draft tells the quarter before)."""
+
+    __tablename__ = "promotion_story_posts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "quarter"),
+        Index("ix_promotion_story_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The person's local quarter it is sent in, YYYY-Qn.
+    quarter: Mapped[str] = mapped_column(String(7))
+    channel_id: Mapped[str] = mapped_column(SlackId)

@@ -30,9 +30,10 @@ from bot.home.service import request_home_refresh
 from bot.judgments import records as judgment_records
 from bot.privacy.flows import DmFile
 from bot.sponsors import flows as sponsor_flows
+from bot.stories import flows as story_flows
 from bot.ui import evidence as ui
 from bot.ui.blocks import Payload
-from bot.ui.text import plural
+from bot.ui.text import mentioned_ids, plural
 from bot.workspaces import flows as workspace_flows
 from bot.workspaces import service as workspaces
 from bot.workspaces.flows import ProfileReader, no_profile
@@ -311,7 +312,9 @@ def packet_file(
     items = content.items
     sponsor = sponsor_flows.current(session=session, user=user)
     sponsor_ids = [sponsor.sponsor_user_id] if sponsor and sponsor.sponsor_user_id else []
-    names = look_up_names([user.slack_user_id, *packet.people_in(items), *sponsor_ids])
+    stories = story_flows.for_packet(session=session, user=user, period=period)
+    story_ids = mentioned_ids(*(story.text for story in stories))
+    names = look_up_names([user.slack_user_id, *packet.people_in(items), *sponsor_ids, *story_ids])
     owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
     markdown = packet.build_packet(
         entries=items,
@@ -324,6 +327,7 @@ def packet_file(
         generated_at=now,
         sponsor=sponsor,
         outcomes=content.outcomes,
+        stories=stories,
     )
     return DmFile(
         content=markdown,

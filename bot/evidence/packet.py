@@ -192,10 +192,12 @@ def build_packet(
     generated_at: datetime,
     sponsor: SponsorNote | None = None,
     outcomes: Mapping[int, str] | None = None,
+    stories: Sequence[PacketStory] = (),
 ) -> str:
     """The packet as Markdown. Only in the owner's own export, never in a share: `sponsor`,
     the owner's latest sponsor note, answers the sponsor element; `outcomes` say how the
-    owner's judgment calls turned out, by entry id (bot/judgments)."""
+    owner's judgment calls turned out, by entry id (bot/judgments); `stories`, the owner's
+    promotion stories of the period's quarters (bot/stories)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -237,6 +239,7 @@ def build_packet(
     out.append("")
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]
+    out += story_section(stories, library, names)
     for number, (element, items) in enumerate(sections, start=1):
         out += _element_section(number, element, items, library, names, tz, sponsor)
     out += _outcomes_section(entries, outcomes or {}, library, names, tz)
@@ -329,3 +332,33 @@ def build_summary(
         out.append("")
     out.append(f"_Sent from Multiplier on {_day(generated_at, tz)}._")
     return "\n".join(out).rstrip() + "\n"
+
+
+# ── The promotion story (issue 17.5, bot/stories): only in the owner's own export ──────────
+
+
+@dataclass(frozen=True)
+class PacketStory:
+    """One quarter's promotion story: the text the owner edited, or the coach's draft."""
+
+    quarter_label: str
+    text: str
+    edited: bool
+
+
+def story_section(
+    stories: Sequence[PacketStory], library: CoachingLibrary, names: Mapping[str, str]
+) -> list[str]:
+    """The owner's promotion stories, each quarter's as they edited it; a story not edited
+    yet is the draft, labelled as one."""
+    if not stories:
+        return []
+    note = next((t.text for t in library.story_texts if t.id == "packet-draft"), "A draft.")
+    out = ["## Your promotion story", ""]
+    for story in stories:
+        state = "" if story.edited else " (draft)"
+        out += [f"### {story.quarter_label}{state}", ""]
+        if not story.edited:
+            out += [f"_{note}_", ""]
+        out += [readable(story.text, names), ""]
+    return out

@@ -3,7 +3,8 @@ row), sent through the outbox (bot/delivery/outbox.py) like reminders, so a repl
 a second worker never sends two.
 
 Due `months` after the entry was logged; held, like a reminder, by quiet hours and the
-person's weekend, and not sent while they are paused or away (a holiday, an away status);
+person's weekend, and to their day (09:00-18:00 local, see `schedule.may_reach_out`), and
+not sent while they are paused or away (a holiday, an away status);
 it goes out once they are back, within the grace window (bot/judgments/service.py).
 """
 
@@ -85,7 +86,7 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
         prefs = Preferences.of(user)
         if timeoff.away(
             prefs, user, now, default_calendar=default_calendar
-        ) or not schedule.may_remind(prefs, now):
+        ) or not schedule.may_reach_out(prefs, now):
             deferred += 1
             continue
         if call is None:
@@ -166,5 +167,5 @@ def next_followup_due(database: Database, after: datetime) -> datetime | None:
             if prefs.paused_until is not None and schedule.is_paused(prefs, _local_day(prefs, at)):
                 # Paused: nothing before the day it resumes (not a tick a minute meanwhile).
                 at = schedule.local_instant(prefs.paused_until, 0, prefs.zone).astimezone(UTC)
-            candidates_at.append(schedule.first_moment_to_remind(prefs, at))
+            candidates_at.append(schedule.first_moment_to_reach_out(prefs, at))
     return min(candidates_at) if candidates_at else None

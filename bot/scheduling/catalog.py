@@ -13,6 +13,7 @@ from bot.digests import jobs as digest_jobs
 from bot.judgments import jobs as judgment_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.sponsors import jobs as sponsor_jobs
+from bot.stories import jobs as story_jobs
 from bot.suggestions import jobs as suggestion_jobs
 from bot.summaries import jobs as summary_jobs
 from bot.workspaces import jobs as workspace_jobs
@@ -25,6 +26,7 @@ JOBS: dict[str, JobSpec] = {
         *conversation_jobs.JOBS,
         *checkin_jobs.JOBS,
         *sponsor_jobs.JOBS,
+        *story_jobs.JOBS,
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from bot.coaching.library import CoachingLibrary
 
 # The thread's words come from prompts/ (each with its seed and seed_quote): the monthly
-# question is this reflection prompt, the why is the promotion case's sponsor element.
+# question is this reflection prompt (kept out of weekly check-ins by
+# bot/coaching/selection.py's THREAD_PROMPTS), the why is the promotion case's sponsor element.
 QUESTION_PROMPT = "alignment-sponsor-visibility"
 SPONSOR_ELEMENT = "sponsor"
 

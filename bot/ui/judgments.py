@@ -33,11 +33,13 @@ BET = "judgment_bet"
 
 
 def followup_message(*, call_id: int, month: str, quote: str) -> Payload:
-    """ "In June you argued for X — what happened?" with an answer button."""
-    asked = f"In {month} you argued for “{escape(quote)}” — what happened?"
+    """ "In June you logged this call: “X” — how did it turn out?" with an answer button (the
+    entry is quoted as typed: people write "Argued for …", so "you argued for “Argued for …”"
+    read twice)."""
+    asked = f"In {month} you logged this call: “{escape(quote)}” — how did it turn out?"
     return message(
         asked,
-        section(f":crystal_ball: {asked}"),
+        section(f"🔮 {asked}"),
         context(
             "Staff work rarely gets quick feedback: a call is often judged months later. "
             "Your answer stays private, beside the entry, and goes into your summaries "
@@ -54,7 +56,7 @@ def outcome_modal(*, call_id: int, quote: str) -> Payload:
     return modal(
         "What happened?",
         [
-            section(f"You argued for “{escape(quote)}”."),
+            section(f"You logged this call: “{escape(quote)}”"),
             input_block(
                 OUTCOME_BLOCK,
                 "How did it turn out?",
@@ -83,7 +85,7 @@ def bet_overflow(entry_id: int) -> Overflow:
 
 def bet_marked(months: int) -> Payload:
     return message(
-        f":crystal_ball: Marked as a bet: I'll ask you in {months} months how it turned out.",
+        f"🔮 Marked as a bet: I'll ask you in {months} months how it turned out.",
         ephemeral=True,
         replace_original=False,
     )
@@ -111,7 +113,7 @@ def summary_blocks(
         lines = [
             f"• “{safe(quote(text), 200)}” — {safe(outcome, 400)}" for text, outcome in outcomes
         ]
-        head = f":crystal_ball: *{plural(len(outcomes), 'judgment call')} followed up this week*"
+        head = f"🔮 *{plural(len(outcomes), 'judgment call')} followed up this week*"
         blocks.append(section(truncate("\n".join([head, *lines]), 2900)))
     said = _said(library, "empty-week")
     if empty_week and awaiting and said:

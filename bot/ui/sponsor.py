@@ -134,7 +134,7 @@ def monthly_message(latest: SponsorNote | None, texts: SponsorTexts) -> Payload:
     """The monthly sponsor-thread DM: the three questions and a button opening the modal."""
     text = f"Your monthly sponsor check: {safe(texts.question)}"
     blocks: list[Block] = [
-        section(f"*{text}*\n_{safe(texts.why)}_"),
+        section(f"*Your monthly sponsor check*\n{safe(texts.question)}\n_{safe(texts.why)}_"),
         section(
             "Three quick answers: who that is, when you last showed them your work, and one "
             "next step. Private to you; it feeds the sponsor part of your promotion packet."

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from bot.coaching.library import default_library
 from bot.coaching.models import Prompt
-from bot.coaching.selection import asks_delivery, choose_prompts, stable_rank
+from bot.coaching.selection import THREAD_PROMPTS, asks_delivery, choose_prompts, stable_rank
+from bot.sponsors.texts import QUESTION_PROMPT
 
 LIB = default_library()
 MULTIPLIER_IDS = [d.id for d in LIB.multiplier_dimensions]
@@ -240,3 +241,22 @@ def test_selection_properties(
     least = min(counts.get(d, 0) for d in pool)
     assert chosen[0].dimension in pool
     assert counts.get(chosen[0].dimension, 0) == least
+
+
+def test_the_monthly_sponsor_question_is_never_a_weekly_one() -> None:
+    """The sponsor thread asks "This month: which senior leader…" once a month; the weekly
+    check-in asked it too (the sandbox showed it a week after the month's DM): alignment, the
+    least-evidenced dimension, is asked every week, never through that prompt."""
+    assert QUESTION_PROMPT in THREAD_PROMPTS
+    asked = set()
+    for week in range(60):
+        chosen = choose_prompts(
+            library=LIB,
+            user_key=f"U{week % 7}",
+            period_key=f"2026-W{week:02d}",
+            evidence_counts={d.id: 5 for d in LIB.dimensions if d.id != "alignment"},
+            recently_asked=(),
+        )
+        asked |= {p.id for p in chosen if p.dimension == "alignment"}
+    alignment = {p.id for p in LIB.prompts_for("alignment")}
+    assert asked == alignment - {QUESTION_PROMPT}

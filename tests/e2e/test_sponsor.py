@@ -126,6 +126,10 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
     question = LIB.prompt("alignment-sponsor-visibility")
     assert question.seed == "002_ab6cc0801e6074bc.txt"
     assert dm["text"] == f"Your monthly sponsor check: {question.text}"
+    # On screen the heading stands on its own line above the question (the question itself
+    # starts "This month:", so one line read "check: This month: …").
+    heading, asked, _why = dm["blocks"][0]["text"]["text"].split("\n")
+    assert (heading, asked) == ("*Your monthly sponsor check*", question.text)
 
     # A replay, and two workers at once: still one.
     tick(running_app, JAN_7 + timedelta(minutes=1))

@@ -53,10 +53,10 @@ def run(app: RunningApp, now: datetime, worker: str = "test") -> None:
     )
 
 
-def log(app: RunningApp, text: str, dimension: str) -> int:
+def log(app: RunningApp, text: str, dimension: str, at: datetime = LOGGED) -> int:
     with app.database.session() as session:
         owner = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
-        return logbook.entry(session, owner, LOGGED, text=text, dimension=dimension).id
+        return logbook.entry(session, owner, at, text=text, dimension=dimension).id
 
 
 def answer(app: RunningApp, message: dict[str, Any], text: str) -> None:
@@ -102,7 +102,7 @@ def test_a_decision_is_followed_up_once_after_three_months(running_app: RunningA
     run(app, THREE_MONTHS + timedelta(days=3))
     (asked,) = followups(app.standin, "UALICE")
     assert asked["text"] == (
-        "In June you argued for “Argued for one event bus instead of three queues” — what happened?"
+        "In June you logged this call: “Argued for one event bus instead of three queues” — how did it turn out?"
     )
     (call,) = calls(app)
     assert (call.entry_id, call.months, call.bet, call.outcome) == (entry_id, 3, False, None)
@@ -135,7 +135,7 @@ def test_a_marked_bet_waits_the_months_picked(running_app: RunningApp) -> None:
     run(app, FIVE_MONTHS + timedelta(hours=1))
     (asked,) = followups(app.standin, "UALICE")
     assert asked["text"] == (
-        "In June you argued for “Bet on migrating billing to the new ledger” — what happened?"
+        "In June you logged this call: “Bet on migrating billing to the new ledger” — how did it turn out?"
     )
 
 
@@ -225,7 +225,7 @@ def test_the_outcome_lands_in_the_next_summary_the_packet_and_the_export(
         ),
     )
     heads = [b["text"]["text"].split("\n")[0] for b in blocks if b["type"] == "section"]
-    assert ":crystal_ball: *1 judgment call followed up this week*" in heads
+    assert "🔮 *1 judgment call followed up this week*" in heads
 
     multiplier(app, "export packet 2026", n=1)
     app.standin.wait_for("files.completeUploadExternal")
@@ -269,11 +269,14 @@ def test_a_quiet_week_with_calls_waiting_is_named_for_what_it_is(
     expected = said.text.format(calls="1 judgment call")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert expected in contexts
+    # One call reads as one (the sandbox said "1 judgment call still waiting for their
+    # verdict … these will be judged").
+    assert "Still waiting for a verdict: 1 judgment call." in expected
 
 
 def test_a_pause_holds_the_followup_until_it_ends(running_app: RunningApp) -> None:
     """Paused until Thursday 10 September: the follow-up due on Monday 7 waits, and the
-    sandbox's hint jumps to the day the pause ends rather than ticking every minute."""
+    sandbox's hint jumps to the morning the pause ends rather than ticking every minute."""
     app = running_app
     add_users(
         app.database,
@@ -286,7 +289,26 @@ def test_a_pause_holds_the_followup_until_it_ends(running_app: RunningApp) -> No
     log(app, "Argued for one event bus instead of three queues", "decisions")
     run(app, THREE_MONTHS)
     assert followups(app.standin, "UALICE") == []
-    resumes = utc(2026, 9, 10, 4)  # Thursday 00:00 in New York
+    resumes = utc(2026, 9, 10, 13)  # Thursday, the first day back, at 09:00 in New York
     assert next_followup_due(app.database, THREE_MONTHS) == resumes
     run(app, resumes)
+    assert len(followups(app.standin, "UALICE")) == 1
+
+
+def test_a_call_logged_at_midnight_is_asked_about_in_the_day(running_app: RunningApp) -> None:
+    """Logged at 00:34 on a Tuesday in New York (no quiet hours set): three months on, the
+    follow-up waits for 09:00 that Monday instead of arriving at 00:34 (the sandbox sent one
+    at midnight), and the sandbox's hint jumps straight to 09:00."""
+    app = running_app
+    late = utc(2026, 6, 9, 4, 34)  # Tuesday 9 June, 00:34 in New York
+    add_users(app.database, ["UALICE"], now=late, tz=NEW_YORK, standin=app.standin)
+    log(app, "Argued for one event bus instead of three queues", "decisions", at=late)
+    due = late + timedelta(days=90)  # Monday 7 September, 00:34 in New York
+    morning = utc(2026, 9, 7, 13)  # 09:00 in New York (EDT)
+
+    run(app, due)
+    run(app, morning - timedelta(minutes=1))
+    assert followups(app.standin, "UALICE") == []
+    assert next_followup_due(app.database, due) == morning
+    run(app, morning)
     assert len(followups(app.standin, "UALICE")) == 1

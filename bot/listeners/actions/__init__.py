@@ -54,3 +54,9 @@ def register(registrar: Registrar) -> None:
     from bot.ui import expectations as expectations_ui
 
     registrar.action(expectations_ui.OPEN, expectations.handle_open)
+
+    from bot.listeners.actions import story
+    from bot.ui import story as story_ui
+
+    # About stored data (the person's story): a press after forget-me says it was deleted.
+    registrar.action(story_ui.OPEN_ACTION, answer_if_forgotten(story.handle_open))

@@ -17,6 +17,7 @@ def register(registrar: Registrar) -> None:
         kudos,
         multiplier,
         sponsor,
+        story,
         summary,
     )
     from bot.listeners.commands.subcommands import SubcommandTable
@@ -31,6 +32,7 @@ def register(registrar: Registrar) -> None:
             *capture.SUBCOMMANDS,
             *sponsor.SUBCOMMANDS,
             *expectations.SUBCOMMANDS,
+            *story.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

@@ -32,3 +32,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui import expectations as expectations_ui
 
     registrar.view(expectations_ui.VIEW, expectations.handle_submission)
+
+    from bot.listeners.views import story
+    from bot.ui import story as story_ui
+
+    registrar.view(story_ui.STORY_VIEW, story.handle_story_submission)
