@@ -671,20 +671,15 @@ class PromotionStory(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PromotionStoryPost(OutboxRow, Base):
+class PromotionStoryPost(QueuedPost, Base):
     """The one quarterly promotion-story DM of a person (issue 17.5), sent with their first
     check-in of the quarter: unique per person and local quarter (the quarter it is sent in;
     the draft tells the quarter before)."""
 
     __tablename__ = "promotion_story_posts"
-    __table_args__ = (
-        UniqueConstraint("user_id", "quarter"),
-        Index("ix_promotion_story_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "quarter"))
 
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local quarter it is sent in, YYYY-Qn.
     quarter: Mapped[str] = mapped_column(String(7))
-    channel_id: Mapped[str] = mapped_column(SlackId)

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import lazyload
-
-from bot.checkins import schedule
-from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
-from bot.db.models import CheckIn, SponsorPost, User
-from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
-from bot.sponsors.monthly import (
-    WINDOW,
-    had_checkin_before,
-    month_of,
-    month_start,
-    send_sponsor_dms,
-)
+from bot.db.models import SponsorPost
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec
+from bot.sponsors.monthly import MONTHLY, send_sponsor_dms
 
 RUN_BUDGET_SECONDS = 30
 
@@ -33,31 +22,7 @@ def run_sponsor_dms(ctx: JobContext, now: datetime) -> JobResult:
 
 def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
     """The next instant a month's sponsor DM can follow a sent check-in (a queued one: now)."""
-    soonest = next_minute(after)
-    candidates: list[datetime] = []
-    with ctx.database.read_session() as session:
-        if session.scalar(select(exists().where(SponsorPost.status.in_(("pending", "claimed"))))):
-            return soonest
-        recent = session.execute(
-            select(CheckIn, User)
-            .join(User, User.id == CheckIn.user_id)
-            .options(lazyload(User.workspace))
-            .where(CheckIn.message_ts.is_not(None), CheckIn.slot_at > soonest - WINDOW)
-        )
-        for checkin, user in recent:
-            prefs = Preferences.of(user)
-            month = month_of(prefs, checkin.slot_at)
-            queued = session.scalar(
-                select(exists().where(SponsorPost.user_id == user.id, SponsorPost.month == month))
-            )
-            if queued or not had_checkin_before(
-                session, user.id, month_start(prefs, checkin.slot_at)
-            ):
-                continue
-            at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
-            if at < checkin.slot_at + WINDOW and month_of(prefs, at) == month:
-                candidates.append(at)
-    return max(min(candidates), soonest) if candidates else None
+    return MONTHLY.next_due(ctx, after, waiting=SponsorPost.status.in_(("pending", "claimed")))
 
 
 JOBS = (

@@ -14,15 +14,12 @@ from datetime import datetime, timedelta
 from typing import Any, Unpack
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.capture import timeoff
-from bot.checkins import schedule
+from bot.checkins import periodic
 from bot.checkins.schedule import Preferences
-from bot.checkins.service import each_checkin
 from bot.coaching.library import CoachingLibrary
-from bot.db.models import CheckIn, SponsorPost, User
+from bot.db.models import SponsorPost, User
 from bot.delivery import outbox
 from bot.sponsors import service
 from bot.sponsors.texts import texts
@@ -38,67 +35,13 @@ def month_of(prefs: Preferences, instant: datetime) -> str:
     return instant.astimezone(prefs.zone).strftime("%Y-%m")
 
 
-def _queue(
-    session: Session,
-    checkin: CheckIn,
-    user: User,
-    *,
-    workspace_active: bool,
-    now: datetime,
-    default_calendar: str | None,
-) -> None:
-    """Queue the person's sponsor DM of this month with this check-in, if it is due."""
-    prefs = Preferences.of(user)
-    month = month_of(prefs, checkin.slot_at)
-    if (
-        month != month_of(prefs, now)
-        or _queued(session, user.id, month)
-        or not had_checkin_before(session, user.id, month_start(prefs, checkin.slot_at))
-    ):
-        return
-    if (
-        not (user.active and workspace_active and prefs.active)
-        or timeoff.away(prefs, user, now, default_calendar=default_calendar)
-        or not schedule.may_remind(prefs, now)
-    ):
-        return
-    channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
-    try:
-        with session.begin_nested():
-            session.add(
-                SponsorPost(
-                    workspace_id=user.workspace_id,
-                    user_id=user.id,
-                    month=month,
-                    channel_id=channel,
-                )
-            )
-    except IntegrityError:
-        return  # another worker queued it first
-
-
 def month_start(prefs: Preferences, instant: datetime) -> datetime:
     """The first instant of the person's local month of `instant`."""
     local = instant.astimezone(prefs.zone)
     return datetime(local.year, local.month, 1, tzinfo=prefs.zone)
 
 
-def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool:
-    """Whether a check-in of the person's went out before `before` (an earlier month)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    CheckIn.user_id == user_id,
-                    CheckIn.message_ts.is_not(None),
-                    CheckIn.slot_at < before,
-                )
-            )
-        )
-    )
-
-
-def _queued(session: Session, user_id: int, month: str) -> bool:
+def queued(session: Session, user_id: int, month: str) -> bool:
     return bool(
         session.scalar(
             select(exists().where(SponsorPost.user_id == user_id, SponsorPost.month == month))
@@ -106,6 +49,9 @@ def _queued(session: Session, user_id: int, month: str) -> bool:
     )
 
 
+MONTHLY = periodic.WithFirstCheckin(
+    window=WINDOW, period_of=month_of, period_start=month_start, queued=queued
+)
 SPONSOR_DMS = outbox.Outbox.queued(
     model=SponsorPost,
     event_type=EVENT_TYPE,
@@ -119,20 +65,17 @@ def send_sponsor_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs])
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
     words = texts(library)
-    now = run["now"]
-    for session, checkin, user, workspace_active in each_checkin(
-        run["database"],
-        CheckIn.message_ts.is_not(None),
-        CheckIn.slot_at <= now,
-        CheckIn.slot_at > now - WINDOW,
+    for due in MONTHLY.each_due(
+        run["database"], now=run["now"], default_calendar=run["settings"].holiday_calendar
     ):
-        _queue(
-            session,
-            checkin,
-            user,
-            workspace_active=workspace_active,
-            now=now,
-            default_calendar=run["settings"].holiday_calendar,
+        periodic.queue(
+            due.session,
+            SponsorPost(
+                workspace_id=due.user.workspace_id,
+                user_id=due.user.id,
+                month=due.period,
+                channel_id=due.channel,
+            ),
         )
 
     def message(session: Session, post: SponsorPost) -> dict[str, Any]:
