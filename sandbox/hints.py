@@ -9,6 +9,7 @@ from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.conversations.jobs import next_prune_due
 from bot.digests.jobs import next_digest_due
 from bot.judgments.jobs import next_judgment_followup_due
+from bot.quotes.jobs import next_quote_posts_due
 from bot.scheduling.jobs import NextDue
 from bot.sponsors.jobs import next_sponsor_dms_due
 from bot.stories.jobs import next_story_dms_due
@@ -23,6 +24,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "checkin-reminders": next_reminders_due,
     "sponsor-dms": next_sponsor_dms_due,
     "story-dms": next_story_dms_due,
+    "quote-requests": next_quote_posts_due,
     "digests": next_digest_due,
     "summaries": next_summary_due,
     "judgment-followups": next_judgment_followup_due,

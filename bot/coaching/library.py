@@ -68,6 +68,7 @@ PROMOTION_FILE = "promotion_case.yaml"
 JUDGMENTS_FILE = "judgment_calls.yaml"
 EXPECTATIONS_FILE = "expectations.yaml"
 STORY_FILE = "promotion_story.yaml"
+QUOTES_FILE = "quotes.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -82,6 +83,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         JUDGMENTS_FILE: (("texts", "id"),),
         EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
         STORY_FILE: (("story", "id"),),
+        QUOTES_FILE: (("quotes", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -134,6 +136,9 @@ class CoachingLibrary:
     def story_text(self, text_id: str) -> CoachingText:
         """The promotion-story text with this id; KeyError when there is none."""
         return _lookup({t.id: t for t in self.story_texts}, text_id, "story text")
+
+    # A quote requested from a peer (bot/quotes): the ask, and what the requester is told.
+    quote_texts: tuple[CoachingText, ...] = ()
 
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
@@ -195,6 +200,9 @@ class CoachingLibrary:
 
     def judgment_text(self, text_id: str) -> CoachingText:
         return _lookup({t.id: t for t in self.judgment_texts}, text_id, "judgment text")
+
+    def quote_text(self, text_id: str) -> CoachingText:
+        return _lookup({t.id: t for t in self.quote_texts}, text_id, "quote text")
 
     def mistake(self, mistake_id: str) -> Mistake:
         """The common mistake with this id; KeyError when there is none."""
@@ -546,6 +554,7 @@ class _Loader:
         story = self._parse_all(merged["story"], StoryTextEntry, refs)
         if STORY_FILE not in self.unreadable:
             self._check_story_complete(merged["story"])
+        quote_texts = self._parse_all(merged["quotes"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -578,6 +587,7 @@ class _Loader:
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
             story_texts=tuple(story),
+            quote_texts=tuple(quote_texts),
         )
 
     def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
@@ -706,6 +716,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
         (STORY_FILE, library.story_texts),
+        (QUOTES_FILE, library.quote_texts),
     )
     for file, items in groups:
         for item in items:

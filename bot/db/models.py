@@ -683,3 +683,44 @@ class PromotionStoryPost(QueuedPost, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local quarter it is sent in, YYYY-Qn.
     quarter: Mapped[str] = mapped_column(String(7))
+
+
+class QuoteRequest(_InWorkspace, Base):
+    """A quote the person asked one peer for (issue 17.5): one sentence about their
+    influence, which comes back as kudos on their log. Private to the requester (their
+    export, gone with their forget-me); the peer is kept by Slack id only (they may never
+    have used the app), so the peer's forget-me deletes the request too.
+
+    `status`: open → answered (`kudos_id`: the kudos it became) or declined; an open one
+    older than EXPIRES_AFTER (bot/quotes/service.py) is expired. `open_key` is set while
+    open and unique: one open request per requester and peer, even when two race."""
+
+    __tablename__ = "quote_requests"
+    __table_args__ = (Index("ix_quote_requests_requester_created", "requester_id", "created_at"),)
+
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    peer_slack_user_id: Mapped[str] = mapped_column(SlackId)
+    # The requester's optional note to the peer (stored Slack text, see from_typed).
+    note: Mapped[str | None] = mapped_column(UserText)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    open_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    kudos_id: Mapped[int | None] = mapped_column(ForeignKey("kudos.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QuotePost(OutboxRow, Base):
+    """A DM about a quote request, through the outbox: the ask to the peer (`ask`), and
+    what the requester is told (`answered`, `declined`); one of each kind per request."""
+
+    __tablename__ = "quote_posts"
+    __table_args__ = (
+        UniqueConstraint("request_id", "kind"),
+        Index("ix_quote_posts_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+    )
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("quote_requests.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # The recipient's Slack id (a DM to a user id: the peer may never have opened the app).
+    channel_id: Mapped[str] = mapped_column(SlackId)

@@ -176,7 +176,7 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
 
 # Columns that hold text as Slack sent it (`&amp;`, `<@U1|bob>`); each exported row that has
 # one also gets `"readable": {column: text as typed}` next to the stored value.
-SLACK_TEXT_COLUMNS = ("text", "impact")
+SLACK_TEXT_COLUMNS = ("text", "impact", "note")
 READABLE_KEY = "readable"
 
 

@@ -11,6 +11,7 @@ from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
 from bot.judgments import jobs as judgment_jobs
+from bot.quotes import jobs as quote_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 from bot.sponsors import jobs as sponsor_jobs
 from bot.stories import jobs as story_jobs
@@ -27,6 +28,7 @@ JOBS: dict[str, JobSpec] = {
         *checkin_jobs.JOBS,
         *sponsor_jobs.JOBS,
         *story_jobs.JOBS,
+        *quote_jobs.JOBS,
         *digest_jobs.JOBS,
         *summary_jobs.JOBS,
         *suggestion_jobs.JOBS,

@@ -25,6 +25,7 @@ from bot.ui.blocks import (
     section,
 )
 from bot.ui.messages import CommandNames
+from bot.ui.quotes import request_button
 from bot.ui.summary import (
     dimension_label,
     dimension_line,
@@ -70,6 +71,11 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
         section(f"*Weekly summary DM:* {summary_state}", accessory=toggle),
         section(f"*Check-ins:* {checkins}"),
         context(f"`{names.multiplier} settings` changes day, time, cadence and quiet hours."),
+        section(
+            "*A peer's words:* ask one peer for a sentence about your influence; it lands on "
+            "your log as kudos from them.",
+            accessory=request_button(),
+        ),
         actions(
             button("Promotion packet (6 months)", ACTION_PACKET, "packet", style="primary"),
             button("Export all my data (JSON)", ACTION_EXPORT, "json"),

@@ -59,6 +59,7 @@ def help_message(names: CommandNames) -> Payload:
         f"• `{m} sponsor` — who could advocate for you in a room you are not in (private).",
         f"• `{m} story` — your promotion story for this quarter, drafted from your log for "
         "you to edit into your own words (private; your packet uses it).",
+        f"• `{m} quote` — ask a peer for one sentence about your influence (lands as kudos).",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
         "is kept as you typed it, but only answers become evidence.",

@@ -17,6 +17,7 @@ from bot.ui.blocks import (
     modal,
     section,
 )
+from bot.ui.quotes import request_button
 from bot.ui.text import Names, display, readable, safe
 from bot.ui.utf16 import utf16_len, utf16_prefix
 
@@ -67,7 +68,8 @@ def quarterly_message(
         if note:
             blocks.append(context(safe(note)))
     blocks.append(context("Private to you. Your promotion packet uses your story."))
-    blocks.append(actions(_edit(quarter)))
+    # A story is stronger with other teams' words in it (seed 002's peer recognition).
+    blocks.append(actions(_edit(quarter), request_button("Ask a peer for a quote")))
     return message(safe(ask), *blocks)
 
 

@@ -588,6 +588,7 @@ def test_every_file_is_required_and_known() -> None:
         "expectations.yaml",
         "judgment_calls.yaml",
         "promotion_story.yaml",
+        "quotes.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
 

@@ -21,6 +21,7 @@ from bot.coaching.library import default_library
 from bot.coaching.story import FORM_LIMIT, Quarter
 from bot.db.models import PromotionStory, PromotionStoryPost, User
 from bot.stories.quarterly import EVENT_TYPE, send_story_dms
+from bot.ui import quotes as quotes_ui
 from bot.ui import story as ui
 from standin.signing import Input
 from tests.checkins.support import add_users, checkin_messages, dispatcher, settings_for, utc
@@ -181,7 +182,8 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
         '- "<@UALICE> unblocked our launch in a day" from <@UBOB> (another team), 2026-12-17',
         '- "<@UALICE> thanks for the RFC" from <@UCAROL> (your team), 2026-12-24',
     ]
-    assert dm["blocks"][-1]["elements"][0]["action_id"] == ui.OPEN_ACTION
+    edit, quote = dm["blocks"][-1]["elements"]
+    assert (edit["action_id"], quote["action_id"]) == (ui.OPEN_ACTION, quotes_ui.REQUEST_ACTION)
     # A replay, and two workers at once: still one DM, one story.
     tick(app, JAN_7 + timedelta(minutes=1))
     settings = settings_for(app.standin, app.database)

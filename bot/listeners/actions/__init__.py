@@ -60,3 +60,11 @@ def register(registrar: Registrar) -> None:
 
     # About stored data (the person's story): a press after forget-me says it was deleted.
     registrar.action(story_ui.OPEN_ACTION, answer_if_forgotten(story.handle_open))
+    # Quote requests: the peer who answers may never have used the app, so these are not
+    # guarded as "about stored data" (a press without a row is no sign of forget-me here).
+    from bot.listeners.actions import quotes
+    from bot.ui import quotes as quotes_ui
+
+    registrar.action(quotes_ui.REQUEST_ACTION, quotes.handle_request_open)
+    registrar.action(quotes_ui.ANSWER_ACTION, quotes.handle_write)
+    registrar.action(quotes_ui.DECLINE_ACTION, quotes.handle_not_now)

@@ -16,6 +16,7 @@ def register(registrar: Registrar) -> None:
         expectations,
         kudos,
         multiplier,
+        quotes,
         sponsor,
         story,
         summary,
@@ -33,6 +34,7 @@ def register(registrar: Registrar) -> None:
             *sponsor.SUBCOMMANDS,
             *expectations.SUBCOMMANDS,
             *story.SUBCOMMANDS,
+            *quotes.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

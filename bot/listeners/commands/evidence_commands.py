@@ -19,6 +19,7 @@ from bot.privacy import flows as privacy_flows
 from bot.slack.people import profile_or_none
 from bot.ui import evidence as ui
 from bot.ui import messages
+from bot.ui import quotes as quotes_ui
 from bot.ui import sharing as share_ui
 
 
@@ -135,9 +136,11 @@ def export(request: SubcommandRequest) -> None:
         if filename is None:
             request.respond(**ui.nothing_to_export(period, brag=names.brag, replace=True))
             return
-    else:
-        request.respond(**ui.preparing("everything I store about you"))
-        filename = send_json_export(request.client, context, user)
+        # The packet's kudos section grows with peers' words: the quote button comes along.
+        request.respond(**quotes_ui.packet_sent(filename))
+        return
+    request.respond(**ui.preparing("everything I store about you"))
+    filename = send_json_export(request.client, context, user)
     request.respond(**ui.notice(f"Sent {filename} to your DM with Multiplier.", replace=True))
 
 

@@ -37,3 +37,8 @@ def register(registrar: Registrar) -> None:
     from bot.ui import story as story_ui
 
     registrar.view(story_ui.STORY_VIEW, story.handle_story_submission)
+    from bot.listeners.views import quotes
+    from bot.ui import quotes as quotes_ui
+
+    registrar.view(quotes_ui.REQUEST_VIEW, quotes.handle_request_submission)
+    registrar.view(quotes_ui.ANSWER_VIEW, quotes.handle_answer_submission)

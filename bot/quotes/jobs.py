@@ -1,0 +1,51 @@
+"""The quote-request DM job (listed in bot/scheduling/catalog.py) and its sandbox hint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from bot.coaching.library import default_library
+from bot.db.models import QuotePost
+from bot.delivery.messages import token_source
+from bot.delivery.status import DeliveryStatus
+from bot.quotes.delivery import send_quote_posts
+from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
+
+RUN_BUDGET_SECONDS = 20
+
+
+def run_quote_posts(ctx: JobContext, now: datetime) -> JobResult:
+    tally = send_quote_posts(
+        database=ctx.database,
+        settings=ctx.settings,
+        token_for=token_source(ctx.client_for),
+        now=now,
+        library=default_library(ctx.settings.prompts_dir),
+        worker_id=ctx.worker_id,
+        budget_seconds=None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS,
+    )
+    return JobResult("quote-requests", f"sent {tally.sent}, failed {tally.failed}")
+
+
+def next_quote_posts_due(ctx: JobContext, after: datetime) -> datetime | None:
+    """Now while a quote DM is queued (or claimed); else nothing until someone asks."""
+    with ctx.database.read_session() as session:
+        queued = session.scalar(
+            select(
+                exists().where(
+                    QuotePost.status.in_((DeliveryStatus.PENDING, DeliveryStatus.CLAIMED))
+                )
+            )
+        )
+    return next_minute(after) if queued else None
+
+
+JOBS = (
+    JobSpec(
+        "quote-requests",
+        "A requested quote's DMs: the ask to the peer, the answer back to the requester.",
+        run_quote_posts,
+    ),
+)
