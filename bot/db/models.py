@@ -709,18 +709,14 @@ class QuoteRequest(_InWorkspace, Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class QuotePost(OutboxRow, Base):
+class QuotePost(QueuedPost, Base):
     """A DM about a quote request, through the outbox: the ask to the peer (`ask`), and
-    what the requester is told (`answered`, `declined`); one of each kind per request."""
+    what the requester is told (`answered`, `declined`); one of each kind per request. Its
+    channel is the recipient's Slack id (a DM to a user id: the peer may never have opened
+    the app)."""
 
     __tablename__ = "quote_posts"
-    __table_args__ = (
-        UniqueConstraint("request_id", "kind"),
-        Index("ix_quote_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("request_id", "kind"))
 
     request_id: Mapped[int] = mapped_column(ForeignKey("quote_requests.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
-    # The recipient's Slack id (a DM to a user id: the peer may never have opened the app).
-    channel_id: Mapped[str] = mapped_column(SlackId)

@@ -179,14 +179,14 @@ class Outbox(Generic[Post]):
         self,
         *,
         wanted: Callable[[Session, Post], bool],
-        message: Callable[[Session, Post], dict[str, Any]],
+        message: Callable[[Session, Post], dict[str, Any] | None],
         tally: Tally,
         **run: Unpack[RunArgs],
     ) -> int:
         """`run` for rows queued with their channel, one message each: a row no longer
         `wanted` is skipped; else it is posted once where `locate` says, and on a retry (an
         earlier attempt may have reached Slack: a timeout, a 5xx) looked for there first, its
-        `message` built only when it is not found."""
+        `message` built only when it is not found (None: no longer worth sending, skipped)."""
         token_for = run["token_for"]
 
         def deliver(session: Session, sender: Sender, post: Post) -> str | None:
@@ -202,7 +202,13 @@ class Outbox(Generic[Post]):
             except WorkspaceInactive:
                 raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
             found = self.find_posted(slack, post, where.channel) if post.attempts > 1 else None
-            return found or self.post(slack, post, where.channel, message(session, post)).ts
+            if found:
+                return found
+            payload = message(session, post)
+            if payload is None:  # no longer worth sending after all
+                post.status = DeliveryStatus.SKIPPED
+                return None
+            return self.post(slack, post, where.channel, payload).ts
 
         return self.run(deliver=deliver, tally=tally, **run)
 
