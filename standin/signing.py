@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partialmethod
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -760,8 +761,9 @@ class SlackClientSimulator:
         event["event_ts"] = event_ts or f"{time.time():.6f}"
         return event
 
-    def reaction_added(
+    def reaction(
         self,
+        kind: str,
         *,
         user_id: str,
         channel_id: str,
@@ -771,30 +773,15 @@ class SlackClientSimulator:
         team_id: str | None = None,
         event_id: str | None = None,
     ) -> Reply:
-        """Someone adds an emoji reaction to a stored message: the event Slack sends."""
+        """Someone adds (`reaction_added`) an emoji reaction to a stored message, or takes
+        theirs off (`reaction_removed`): the event Slack sends."""
         event = self.reaction_event(
-            "reaction_added", user_id=user_id, channel_id=channel_id, ts=ts, name=name,
-            event_ts=event_ts,
-        )  # fmt: skip
+            kind, user_id=user_id, channel_id=channel_id, ts=ts, name=name, event_ts=event_ts
+        )
         return self.event(event, team_id=team_id, event_id=event_id)
 
-    def reaction_removed(
-        self,
-        *,
-        user_id: str,
-        channel_id: str,
-        ts: str,
-        name: str = "trophy",
-        event_ts: str | None = None,
-        team_id: str | None = None,
-        event_id: str | None = None,
-    ) -> Reply:
-        """Someone takes their emoji reaction off a stored message: the event Slack sends."""
-        event = self.reaction_event(
-            "reaction_removed", user_id=user_id, channel_id=channel_id, ts=ts, name=name,
-            event_ts=event_ts,
-        )  # fmt: skip
-        return self.event(event, team_id=team_id, event_id=event_id)
+    reaction_added = partialmethod(reaction, "reaction_added")
+    reaction_removed = partialmethod(reaction, "reaction_removed")
 
     def message_deleted(
         self,

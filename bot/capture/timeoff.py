@@ -644,3 +644,18 @@ def away_weeks(prefs: Preferences, time_off: TimeOff, start: date, end: date) ->
             weeks.append(monday)
         monday += timedelta(weeks=1)
     return weeks
+
+
+def away(
+    prefs: Preferences,
+    user: Any,
+    now: datetime,
+    *,
+    default_calendar: str | None,
+    at: datetime | None = None,
+) -> bool:
+    """Whether the app leaves the person alone: paused today (their local day of `now`), or
+    away at `at` (default: now) — a public holiday, an away Slack status."""
+    return is_paused(prefs, now.astimezone(prefs.zone).date()) or (
+        absence_at(prefs, TimeOff.of(user, default_calendar), at or now) is not None
+    )

@@ -288,13 +288,11 @@ def claim(
         prefs = Preferences.of(user)
         needs_check = checkin.status == "unknown"
         due = checkin.snoozed_until or checkin.slot_at
-        local_today = now.astimezone(prefs.zone).date()
         wanted = (
             user.active
             and workspace_active
             and prefs.active
-            and not schedule.is_paused(prefs, local_today)
-            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), due) is None
+            and not timeoff.away(prefs, user, now, at=due, default_calendar=default_calendar)
         )
         late = due + grace < now
         check_only = late or not wanted

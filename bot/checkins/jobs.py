@@ -14,12 +14,6 @@ from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 RUN_BUDGET_SECONDS = 45
 
 
-def _budget(ctx: JobContext) -> float | None:
-    """In the worker a run sends for about RUN_BUDGET_SECONDS, then the tick moves on to the
-    other jobs (the rest stays pending for the next minute); `jobs run` runs to the end."""
-    return None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS
-
-
 def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
     dispatcher = Dispatcher(
         database=ctx.database,
@@ -28,7 +22,7 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
         token_for=token_source(ctx.client_for),
         worker_id=ctx.worker_id,
     )
-    report = dispatcher.run(now, budget_seconds=_budget(ctx))
+    report = dispatcher.run(now, budget_seconds=ctx.budget(RUN_BUDGET_SECONDS))
     unfinished = None
     if report.unsent:
         hours = ctx.settings.checkin_grace_hours
@@ -43,14 +37,7 @@ def run_checkins(ctx: JobContext, now: datetime) -> JobResult:
 
 
 def run_checkin_reminders(ctx: JobContext, now: datetime) -> JobResult:
-    report = send_reminders(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        now=now,
-        worker_id=ctx.worker_id,
-        budget_seconds=_budget(ctx),
-    )
+    report = send_reminders(**ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)))
     return JobResult("checkin-reminders", report.summary())
 
 

@@ -17,31 +17,21 @@ again once back, and a person gets at most one reminder per run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.capture import timeoff
-from bot.checkins import schedule
+from bot.checkins import schedule, service
 from bot.checkins.schedule import Preferences
-from bot.config import Settings
-from bot.db.engine import Database
-from bot.db.models import CheckIn, ReminderPost, User, Workspace
+from bot.db.models import CheckIn, ReminderPost, User
 from bot.delivery import outbox
-from bot.delivery.claim import skip_locked
-from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed
-from bot.delivery.sender import Sender
-from bot.delivery.status import DeliveryStatus
 from bot.ui.checkins import reminder_message
-from bot.workspaces.service import WorkspaceInactive
 
-BATCH = 200
 EVENT_TYPE = "multiplier_reminder"
 # A snooze moves a check-in by a day or over a weekend, and a reminder due on a weekend
 # moves to the next work day: reminders look this far back for candidates.
@@ -58,67 +48,41 @@ class RemindReport(outbox.Tally):
         )
 
 
-def _queue_batch(
+def _queue(
     session: Session,
+    checkin: CheckIn,
+    user: User,
     *,
+    workspace_active: bool,
     now: datetime,
     delay: timedelta,
     grace: timedelta,
-    after_id: int,
-    default_calendar: str | None = None,
-) -> tuple[int, int, int]:
-    """Queue the due reminders of check-ins with id > after_id: (rows seen, last id, deferred)."""
-    query = skip_locked(
-        select(CheckIn, User, Workspace.active)
-        .join(User, User.id == CheckIn.user_id)
-        .join(Workspace, Workspace.id == CheckIn.workspace_id)
-        .options(lazyload(User.workspace))
-        .where(
-            CheckIn.id > after_id,
-            CheckIn.status == "sent",
-            CheckIn.reminded_at.is_(None),
-            CheckIn.answered_at.is_(None),
-            CheckIn.message_ts.is_not(None),
-            User.reminder_enabled.is_(True),
-            CheckIn.slot_at <= now - delay,
-            CheckIn.slot_at >= now - delay - grace - _SNOOZE_SLACK,
-            ~already_reminded(),
-        )
-        .order_by(CheckIn.id)
-        .limit(BATCH),
-        session,
-        CheckIn,
-    )
-    seen = last_id = deferred = 0
-    reminded_users: set[int] = set()
-    for checkin, user, workspace_active in session.execute(query):
-        seen += 1
-        last_id = checkin.id
-        prefs = Preferences.of(user)
-        due = schedule.reminder_due(prefs, checkin.snoozed_until or checkin.slot_at, delay)
-        if not (due <= now <= due + grace):
-            continue
-        local_today = now.astimezone(prefs.zone).date()
-        if not (
-            user.active
-            and workspace_active
-            and prefs.active
-            and not schedule.is_paused(prefs, local_today)
-            # Away now (a public holiday, an away status): no reminder, none later either.
-            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now) is None
-        ):
-            continue
-        if user.id in reminded_users or _superseded(session, checkin, prefs, due):
-            checkin.reminded_at = clock.now()  # settled: this check-in gets no reminder
-            continue
-        if not schedule.may_remind(prefs, now):
-            deferred += 1  # quiet hours, or the weekend, began inside the grace window
-            continue
-        checkin.reminded_at = clock.now()
-        channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
-        session.add(ReminderPost(checkin_id=checkin.id, channel_id=channel))
-        reminded_users.add(user.id)
-    return seen, last_id, deferred
+    default_calendar: str | None,
+    reminded_users: set[int],
+) -> bool:
+    """Queue the check-in's reminder if it is due; True when quiet hours defer it."""
+    prefs = Preferences.of(user)
+    due = schedule.reminder_due(prefs, checkin.snoozed_until or checkin.slot_at, delay)
+    if not (due <= now <= due + grace):
+        return False
+    if not (user.active and workspace_active and prefs.active) or timeoff.away(
+        # Away now (a public holiday, an away status): no reminder, none later either.
+        prefs,
+        user,
+        now,
+        default_calendar=default_calendar,
+    ):
+        return False
+    if user.id in reminded_users or _superseded(session, checkin, prefs, due):
+        checkin.reminded_at = clock.now()  # settled: this check-in gets no reminder
+        return False
+    if not schedule.may_remind(prefs, now):
+        return True  # quiet hours, or the weekend, began inside the grace window
+    checkin.reminded_at = clock.now()
+    channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
+    session.add(ReminderPost(checkin_id=checkin.id, channel_id=channel))
+    reminded_users.add(user.id)
+    return False
 
 
 def already_reminded() -> Any:
@@ -144,80 +108,54 @@ def _superseded(session: Session, checkin: CheckIn, prefs: Preferences, due: dat
     return bool(newer)
 
 
-def _locate(session: Session, post: ReminderPost) -> outbox.Place | object | None:
-    team_id = session.scalar(
-        select(Workspace.team_id)
-        .join(CheckIn, CheckIn.workspace_id == Workspace.id)
-        .where(CheckIn.id == post.checkin_id)
-    )
-    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
-
-
-REMINDERS = outbox.Outbox(
+REMINDERS = outbox.Outbox.queued(
     model=ReminderPost,
     event_type=EVENT_TYPE,
-    key=lambda post: str(post.checkin_id),
-    locate=_locate,
-    stale_after=timedelta(minutes=15),
-    max_attempts=3,
+    owner=CheckIn,
+    owner_id=lambda post: post.checkin_id,
 )
 
 
-def send_reminders(
-    *,
-    database: Database,
-    settings: Settings,
-    token_for: Callable[[str], str | None],
-    now: datetime,
-    worker_id: str = "cli",
-    budget_seconds: float | None = None,
-) -> RemindReport:
+def send_reminders(**run: Unpack[outbox.RunArgs]) -> RemindReport:
     """Queue every due reminder once, and post what is queued."""
     report = RemindReport()
+    now, settings = run["now"], run["settings"]
     delay = timedelta(hours=settings.checkin_reminder_hours)
     grace = timedelta(hours=settings.checkin_grace_hours)
-    after_id, seen = 0, BATCH
-    while seen == BATCH:
-        with database.session() as session:
-            seen, after_id, deferred = _queue_batch(
-                session,
-                now=now,
-                delay=delay,
-                grace=grace,
-                after_id=after_id,
-                default_calendar=settings.holiday_calendar,
-            )
-        report.deferred += deferred
-    REMINDERS.run(
-        database=database,
-        settings=settings,
-        token_for=token_for,
-        worker_id=worker_id,
-        now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post),
-        tally=report,
-        budget_seconds=budget_seconds,
-    )
+    reminded_users: set[int] = set()
+    for session, checkin, user, workspace_active in service.each_checkin(
+        run["database"],
+        CheckIn.status == "sent",
+        CheckIn.reminded_at.is_(None),
+        CheckIn.answered_at.is_(None),
+        CheckIn.message_ts.is_not(None),
+        User.reminder_enabled.is_(True),
+        CheckIn.slot_at <= now - delay,
+        CheckIn.slot_at >= now - delay - grace - _SNOOZE_SLACK,
+        ~already_reminded(),
+    ):
+        report.deferred += _queue(
+            session,
+            checkin,
+            user,
+            workspace_active=workspace_active,
+            now=now,
+            delay=delay,
+            grace=grace,
+            default_calendar=settings.holiday_calendar,
+            reminded_users=reminded_users,
+        )
+    REMINDERS.send_queued(wanted=_unanswered, message=_message, tally=report, **run)
     return report
 
 
-def _deliver(
-    session: Session, token_for: Callable[[str], str | None], sender: Sender, post: ReminderPost
-) -> str | None:
+def _unanswered(session: Session, post: ReminderPost) -> bool:
+    """Not answered, or snoozed, since it was queued."""
+    checkin = session.get_one(CheckIn, post.checkin_id)
+    return checkin.answered_at is None and checkin.status == "sent"
+
+
+def _message(session: Session, post: ReminderPost) -> dict[str, Any]:
     checkin = session.get_one(CheckIn, post.checkin_id)
     user = session.get_one(User, checkin.user_id)
-    if checkin.answered_at is not None or checkin.status != "sent":  # answered/snoozed meanwhile
-        post.status = DeliveryStatus.SKIPPED
-        return None
-    post.attempts += 1
-    try:
-        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-    except WorkspaceInactive:
-        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
-    # An earlier attempt may have reached Slack (a timeout, a 5xx): look first.
-    ts = REMINDERS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-    slot_local = checkin.slot_at.astimezone(Preferences.of(user).zone)
-    return (
-        ts
-        or REMINDERS.post(slack, post, post.channel_id, reminder_message(slot_local=slot_local)).ts
-    )
+    return reminder_message(slot_local=checkin.slot_at.astimezone(Preferences.of(user).zone))

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences, Slot
 from bot.db.base import rowcount
-from bot.db.models import Answer, CheckIn, User
+from bot.db.engine import Database
+from bot.db.models import Answer, CheckIn, User, Workspace
+from bot.delivery.claim import skip_locked
 
 if TYPE_CHECKING:
     from bot.ui.blocks import Block
 
 _Owned = TypeVar("_Owned", CheckIn, Answer)
 
+# Jobs that walk check-ins (reminders, sponsor DMs) take them this many at a time.
+BATCH = 200
 MAX_PAUSE_DAYS = 366
 # A due slot the worker has not picked up yet survives a preference change this long.
 KEEP_DUE = timedelta(hours=1)
@@ -409,3 +413,30 @@ def dm_answer(*, session: Session, user: User, channel_id: str, ts: str) -> Answ
         .order_by(Answer.id)
         .limit(1)
     ).one_or_none()
+
+
+def each_checkin(
+    database: Database, *criteria: Any
+) -> Iterator[tuple[Session, CheckIn, User, bool]]:
+    """The check-ins that meet `criteria`, with their person and whether their workspace is
+    active, by id: BATCH at a time, each batch locked FOR UPDATE SKIP LOCKED (two workers
+    take different ones) in a session of its own, committed once the batch is done."""
+    after_id, seen = 0, BATCH
+    while seen == BATCH:
+        seen = 0
+        with database.session() as session:
+            query = skip_locked(
+                select(CheckIn, User, Workspace.active)
+                .join(User, User.id == CheckIn.user_id)
+                .join(Workspace, Workspace.id == CheckIn.workspace_id)
+                .options(lazyload(User.workspace))
+                .where(CheckIn.id > after_id, *criteria)
+                .order_by(CheckIn.id)
+                .limit(BATCH),
+                session,
+                CheckIn,
+            )
+            for checkin, user, workspace_active in session.execute(query).all():
+                seen += 1
+                after_id = checkin.id
+                yield session, checkin, user, workspace_active

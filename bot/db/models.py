@@ -139,6 +139,23 @@ class OutboxRow:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class QueuedPost(OutboxRow):
+    """An outbox row queued with the channel it goes to (a DM): where it is posted, and where
+    a retry looks for it first (`Outbox.queued`)."""
+
+    channel_id: Mapped[str] = mapped_column(SlackId)
+
+    @staticmethod
+    def table_args(table: str, *more: Any) -> tuple[Any, ...]:
+        """The table's own constraints, with what every such table has: claims find the few
+        pending rows by status, and the status is one of DeliveryStatus."""
+        return (
+            *more,
+            Index(f"ix_{table}_status", "status"),
+            CheckConstraint(allowed(DeliveryStatus), name="status"),
+        )
+
+
 class CheckIn(_OwnedByUser, Base):
     """One scheduled reflection check-in: a delivery unique per user and period."""
 
@@ -170,20 +187,15 @@ class CheckIn(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReminderPost(OutboxRow, Base):
-    """The one reminder about an unanswered check-in."""
+class ReminderPost(QueuedPost, Base):
+    """The one reminder about an unanswered check-in, in the check-in's DM."""
 
     __tablename__ = "reminder_posts"
-    __table_args__ = (
-        Index("ix_reminder_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__)
 
     checkin_id: Mapped[int] = mapped_column(
         ForeignKey("checkins.id", ondelete="CASCADE"), unique=True
     )
-    # The check-in's DM: where the reminder goes, and where a retry looks for it first.
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class SponsorNote(_OwnedByUser, Base):
@@ -203,22 +215,17 @@ class SponsorNote(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SponsorPost(OutboxRow, Base):
+class SponsorPost(QueuedPost, Base):
     """The one monthly sponsor-thread DM of a person (issue 17.2), sent with their first
     check-in of the month: unique per person and local month."""
 
     __tablename__ = "sponsor_posts"
-    __table_args__ = (
-        UniqueConstraint("user_id", "month"),
-        Index("ix_sponsor_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "month"))
 
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local month, YYYY-MM.
     month: Mapped[str] = mapped_column(String(7))
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class EvidenceEntry(_OwnedByUser, Base):
@@ -621,19 +628,15 @@ class JudgmentCall(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JudgmentFollowupPost(OutboxRow, Base):
+class JudgmentFollowupPost(QueuedPost, Base):
     """The one follow-up DM about a judgment call ("what happened?")."""
 
     __tablename__ = "judgment_followup_posts"
-    __table_args__ = (
-        Index("ix_judgment_followup_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__)
 
     call_id: Mapped[int] = mapped_column(
         ForeignKey("judgment_calls.id", ondelete="CASCADE"), unique=True
     )
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class Expectation(_OwnedByUser, Base):
@@ -688,23 +691,18 @@ class PromotionStory(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PromotionStoryPost(OutboxRow, Base):
+class PromotionStoryPost(QueuedPost, Base):
     """The one quarterly promotion-story DM of a person (issue 17.5), sent with their first
     check-in of the quarter: unique per person and local quarter (the quarter it is sent in;
     the draft tells the quarter before)."""
 
     __tablename__ = "promotion_story_posts"
-    __table_args__ = (
-        UniqueConstraint("user_id", "quarter"),
-        Index("ix_promotion_story_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "quarter"))
 
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local quarter it is sent in, YYYY-Qn.
     quarter: Mapped[str] = mapped_column(String(7))
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class QuoteRequest(_InWorkspace, Base):
@@ -731,21 +729,17 @@ class QuoteRequest(_InWorkspace, Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class QuotePost(OutboxRow, Base):
+class QuotePost(QueuedPost, Base):
     """A DM about a quote request, through the outbox: the ask to the peer (`ask`), and
-    what the requester is told (`answered`, `declined`); one of each kind per request."""
+    what the requester is told (`answered`, `declined`); one of each kind per request. Its
+    channel is the recipient's Slack id (a DM to a user id: the peer may never have opened
+    the app)."""
 
     __tablename__ = "quote_posts"
-    __table_args__ = (
-        UniqueConstraint("request_id", "kind"),
-        Index("ix_quote_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("request_id", "kind"))
 
     request_id: Mapped[int] = mapped_column(ForeignKey("quote_requests.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
-    # The recipient's Slack id (a DM to a user id: the peer may never have opened the app).
-    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class StaffProblem(_OwnedByUser, Base):
@@ -779,17 +773,16 @@ class StaffProblem(_OwnedByUser, Base):
     closed_how: Mapped[str | None] = mapped_column(String(16))
 
 
-class ExpectationCheck(OutboxRow, Base):
+class ExpectationCheck(QueuedPost, Base):
     """The monthly expectations check of a person (issue 17): "did you and your manager map
     your recent work to your staff expectations?", sent with their first check-in of the
     month (unique per person and local month: the DM's outbox row), and their answer.
     Private to them."""
 
     __tablename__ = "expectation_checks"
-    __table_args__ = (
+    __table_args__ = QueuedPost.table_args(
+        __tablename__,
         UniqueConstraint("user_id", "month"),
-        Index("ix_expectation_checks_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
         CheckConstraint("answer IN ('yes', 'no', 'skip')", name="answer"),
     )
 
@@ -797,7 +790,6 @@ class ExpectationCheck(OutboxRow, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local month, YYYY-MM.
     month: Mapped[str] = mapped_column(String(7))
-    channel_id: Mapped[str] = mapped_column(SlackId)
     # yes: mapped with their manager; no: not yet; skip: not this month (counts as neither).
     answer: Mapped[str | None] = mapped_column(String(8))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -61,6 +61,22 @@ CATCH_UP_SECONDS = 0.5
 POOL_SIZE = 1
 
 
+class ChannelGaps(dict[tuple[str, str], float]):
+    """When each (workspace, channel) is next free to post in (about one message a second);
+    `prune` drops what is long past now and then, so a year of DMs does not pile up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_prune = 0.0
+
+    def prune(self, now: float) -> None:
+        if now - self._last_prune < 10 or len(self) < 1000:
+            return
+        self._last_prune = now
+        for key in [k for k, free_at in self.items() if free_at < now]:
+            del self[key]
+
+
 class Pacing(Protocol):
     """What Sender needs from a budget: wait for a slot, and pause a workspace."""
 
@@ -95,8 +111,7 @@ class SharedBudget:
         # The process's threads take slots one at a time (about a millisecond each), on one
         # connection: a busy moment queues them here rather than timing out on the pool.
         self._statement_lock = threading.Lock()
-        self._channels: dict[tuple[str, str], float] = {}
-        self._last_prune = 0.0
+        self._channels = ChannelGaps()
 
     def acquire(self, key: str, channel: str | None = None) -> None:
         """Wait for this workspace's (and channel's) next free slot, then take it."""
@@ -131,7 +146,7 @@ class SharedBudget:
                 free_at = max(start, now) + self.channel_gap
                 held = self._channels.get((key, channel), 0.0)  # pruned meanwhile: 0
                 self._channels[(key, channel)] = max(held, free_at)
-                self._prune(now)
+                self._channels.prune(now)
         return start
 
     def pause(self, key: str, seconds: float) -> None:
@@ -179,13 +194,6 @@ class SharedBudget:
         with self._statement_lock, self.engine.connect() as connection:
             next_at = connection.execute(statement).scalar_one()
         return float(next_at) - self.interval
-
-    def _prune(self, now: float) -> None:
-        if now - self._last_prune < 10 or len(self._channels) < 1000:
-            return
-        self._last_prune = now
-        for key in [k for k, free_at in self._channels.items() if free_at < now]:
-            del self._channels[key]
 
 
 _budgets: dict[tuple[str, float, float], SharedBudget] = {}

@@ -9,7 +9,9 @@ is left or the run's time budget is spent. `Outbox` is that loop for a delivery 
 row and one message (summaries, digests, reminders): a feature supplies only what to send and
 where: its table, its metadata event type and key, where a row's message would be
 (`locate`), and how to deliver one claimed row. Claiming, the budget, settling stale claims
-and the failure policy live here.
+and the failure policy live here. A row queued with its channel (reminders, judgment
+follow-ups, sponsor DMs) needs less still: `send_queued` posts it once, looking first on a
+retry, and the feature says only whether it is still wanted and what it says.
 """
 
 from __future__ import annotations
@@ -20,17 +22,21 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NotRequired, Protocol, TypedDict, TypeVar, Unpack
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.db.models import QueuedPost, Workspace
 from bot.delivery import reconcile
 from bot.delivery.claim import Post, claim, claim_owner, stale_claims
+from bot.delivery.errors import Outcome
 from bot.delivery.messages import Posted, SendFailed, Slack, post_message
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
+from bot.workspaces.service import WorkspaceInactive
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,28 @@ class Place:
 
 # `locate`'s answer when the row's recipient no longer exists: leave the claim alone.
 GONE = object()
+
+
+class InWorkspace(Protocol):
+    """A row of some workspace's: a check-in, a judgment call, a person."""
+
+    @property
+    def workspace_id(self) -> int: ...
+
+
+Queued = TypeVar("Queued", bound=QueuedPost)
+
+
+class RunArgs(TypedDict):
+    """What one run of an outbox job is given: a scheduled job passes its context's
+    (`JobContext.delivery`), a test its own."""
+
+    database: Database
+    settings: Settings
+    token_for: Callable[[str], str | None]
+    now: datetime
+    worker_id: NotRequired[str]  # "cli" by default
+    budget_seconds: NotRequired[float | None]  # None (the default): until none is left
 
 
 @dataclass
@@ -69,31 +97,57 @@ class Outbox(Generic[Post]):
     batch: int = 10
     max_attempts: int = 5
 
+    @staticmethod
+    def queued(
+        *,
+        model: type[Queued],
+        event_type: str,
+        owner: type[InWorkspace],
+        owner_id: Callable[[Queued], int],
+        key: Callable[[Queued], str] | None = None,
+    ) -> Outbox[Queued]:
+        """The outbox of rows queued with their channel (reminders, judgment follow-ups,
+        sponsor DMs; sent by `send_queued`): each belongs to an `owner` row (its id
+        `owner_id`, also its metadata key unless `key` says otherwise), whose workspace it
+        goes out in. Three attempts; a claim 15 minutes old lost its worker."""
+
+        def locate(session: Session, post: Queued) -> Place | object:
+            found = session.get(owner, owner_id(post))
+            team_id = found and session.scalar(
+                select(Workspace.team_id).where(Workspace.id == found.workspace_id)
+            )
+            return Place(team_id, post.channel_id) if team_id else GONE
+
+        return Outbox(
+            model=model,
+            event_type=event_type,
+            key=key or (lambda post: str(owner_id(post))),
+            locate=locate,
+            stale_after=timedelta(minutes=15),
+            max_attempts=3,
+        )
+
     def run(
         self,
         *,
-        database: Database,
-        settings: Settings,
-        token_for: Callable[[str], str | None],
-        worker_id: str,
-        now: datetime,
         deliver: Callable[[Session, Sender, Post], str | None],
         tally: Tally,
-        budget_seconds: float | None,
+        **run: Unpack[RunArgs],
     ) -> int:
         """One run: settle stale claims, then claim rows and `deliver` each (its message's ts;
         None when it set another status) for about `budget_seconds` (None: until none is
         left), recording and counting the outcome in `tally`; the number of claims settled."""
-        sender = Sender(settings)
+        database, now = run["database"], run["now"]
+        sender = Sender(run["settings"])
         recovered = recover_stale(
             database=database,
             outbox=self,
             sender=sender,
-            token_for=token_for,
+            token_for=run["token_for"],
             now=now,
             older_than=self.stale_after,
         )
-        owner = claim_owner(worker_id)
+        owner = claim_owner(run.get("worker_id", "cli"))
 
         def claim_batch() -> list[int] | None:
             with database.session() as session:
@@ -118,8 +172,45 @@ class Outbox(Generic[Post]):
                     mark_sent(post, ts, now)
                     tally.sent += 1
 
-        drain(claim=claim_batch, deliver=deliver_one, budget_seconds=budget_seconds)
+        drain(claim=claim_batch, deliver=deliver_one, budget_seconds=run.get("budget_seconds"))
         return recovered
+
+    def send_queued(
+        self,
+        *,
+        wanted: Callable[[Session, Post], bool],
+        message: Callable[[Session, Post], dict[str, Any] | None],
+        tally: Tally,
+        **run: Unpack[RunArgs],
+    ) -> int:
+        """`run` for rows queued with their channel, one message each: a row no longer
+        `wanted` is skipped; else it is posted once where `locate` says, and on a retry (an
+        earlier attempt may have reached Slack: a timeout, a 5xx) looked for there first, its
+        `message` built only when it is not found (None: no longer worth sending, skipped)."""
+        token_for = run["token_for"]
+
+        def deliver(session: Session, sender: Sender, post: Post) -> str | None:
+            if not wanted(session, post):
+                post.status = DeliveryStatus.SKIPPED
+                return None
+            post.attempts += 1
+            where = self.locate(session, post)
+            if not isinstance(where, Place):
+                raise SendFailed("workspace_gone", Outcome.WORKSPACE_GONE)
+            try:
+                slack = slack_for(sender, token_for, where.team_id)
+            except WorkspaceInactive:
+                raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
+            found = self.find_posted(slack, post, where.channel) if post.attempts > 1 else None
+            if found:
+                return found
+            payload = message(session, post)
+            if payload is None:  # no longer worth sending after all
+                post.status = DeliveryStatus.SKIPPED
+                return None
+            return self.post(slack, post, where.channel, payload).ts
+
+        return self.run(deliver=deliver, tally=tally, **run)
 
     def post(self, slack: Slack, post: Post, channel: str, message: dict[str, Any]) -> Posted:
         """Post a row's {text, blocks} with the metadata that finds it again."""

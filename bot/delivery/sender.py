@@ -27,7 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
-from bot.delivery.budget import Pacing, shared_budget
+from bot.delivery.budget import ChannelGaps, Pacing, shared_budget
 from bot.delivery.errors import Outcome, classify
 from bot.slack.client import build_web_client
 
@@ -80,8 +80,7 @@ class RateLimiter:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._pacers: dict[str, _Pacer] = {}
-        self._channels: dict[tuple[str, str], float] = {}
-        self._last_prune = 0.0
+        self._channels = ChannelGaps()
 
     def acquire(self, key: str, channel: str | None = None) -> None:
         """Wait for this workspace's (and channel's) next free slot, then take it."""
@@ -93,7 +92,7 @@ class RateLimiter:
                 start = max(start, self._channels.get((key, channel), 0.0))
                 # The channel's clock runs from when the message really goes out.
                 self._channels[(key, channel)] = max(start, now) + self.channel_gap
-                self._prune(now)
+                self._channels.prune(now)
             pacer.next_at = start + self.interval
         wait = start - now
         if wait > 0:
@@ -106,13 +105,6 @@ class RateLimiter:
             until = self._monotonic() + seconds
             pacer.paused_until = max(pacer.paused_until, until)
             pacer.next_at = max(pacer.next_at, until)
-
-    def _prune(self, now: float) -> None:
-        if now - self._last_prune < 10 or len(self._channels) < 1000:
-            return
-        self._last_prune = now
-        for key in [k for k, free_at in self._channels.items() if free_at < now]:
-            del self._channels[key]
 
 
 _limiters: dict[tuple[float, float], RateLimiter] = {}

@@ -12,7 +12,7 @@ from bot.coaching.library import default_library
 from bot.db.models import DigestChannel, DigestPost, Workspace
 from bot.delivery import outbox
 from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed, Slack, token_source
+from bot.delivery.messages import SendFailed, Slack
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
@@ -64,14 +64,9 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         )
     tally = outbox.Tally()
     recovered = DIGESTS.run(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        worker_id=ctx.worker_id,
-        now=now,
         deliver=lambda session, sender, post: _deliver(ctx, session, sender, post, now),
         tally=tally,
-        budget_seconds=RUN_BUDGET_SECONDS,
+        **ctx.delivery(now, RUN_BUDGET_SECONDS),
     )
     return JobResult(
         "digests",

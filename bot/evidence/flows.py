@@ -20,6 +20,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.coaching.mapping import EntryMapping
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos, User, Workspace
+from bot.delivery.messages import SendFailed, Slack, post_message
 from bot.evidence import filters, packet
 from bot.evidence import service as evidence
 from bot.evidence.examples import ExampleIndex, workspace_examples
@@ -209,6 +210,22 @@ def give_kudos_asking_slack(
     )
     session.commit()
     return outcome
+
+
+def dm_kudos(
+    slack: Slack, *, giver: User, given: Sequence[KudosGiven], library: CoachingLibrary
+) -> list[str]:
+    """DM each recipient their kudos through the delivery core (pacing, Retry-After, the
+    one error classification), at once: the kudos is already on each log, so the DM is a
+    notice, not a record to keep safe. The recipients it could not reach."""
+    undelivered = []
+    for one in given:
+        received = ui.kudos_received(one.entry, giver.slack_user_id, library, one.recipient.tz)
+        try:
+            post_message(slack, channel=one.recipient.slack_user_id, **received)
+        except SendFailed:
+            undelivered.append(one.recipient.slack_user_id)
+    return undelivered
 
 
 def _give_one(

@@ -1,9 +1,11 @@
 """React to log (issue 18): a capture-emoji reaction logs a message, offers a choice, or is
-undone; each function is one step and owns its unit of work.
+undone.
 
-The listener asks Slack first (the message as conversations.history/replies give it, its
-permalink, its author) and hands these functions plain data; what a reaction should do is
-decided by the pure `bot.capture.reactions.decide_reaction`.
+`reaction_added` and `reaction_removed` are what the listener calls: they ask Slack (the
+message as conversations.history/replies give it, its permalink, its author), run the steps
+below and DM the person through the delivery core. Each step owns its unit of work and
+commits before Slack is asked anything; what a reaction should do is decided by the pure
+`bot.capture.reactions.decide_reaction`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,11 +21,172 @@ from bot.capture.reactions import CaptureAction, CaptureDecision, Reaction, deci
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.mapping import EntryMapping
 from bot.db.models import EvidenceEntry, ReactionCapture, User
+from bot.delivery.messages import Posted, Slack, post_message
 from bot.evidence import reactions as captures
 from bot.evidence import service as evidence
 from bot.evidence.parsing import ParsedEvidence
 from bot.expectations import mapping as expectation_mapping
 from bot.home.service import request_home_refresh
+from bot.slack.history import ChannelMessage, Unreadable, permalink_for, read_message
+from bot.slack.people import display_name, profile_or_none
+from bot.ui import capture as ui
+from bot.ui.blocks import Payload
+from bot.ui.evidence import dimension_how
+
+
+@dataclass(frozen=True)
+class Reacted:
+    """A capture-emoji reaction as the listener hands it over: the person, the reaction, and
+    their workspace's Slack (its Web API client for reads, the delivery core for DMs)."""
+
+    session: Session
+    user: User
+    reaction: Reaction
+    emoji: Collection[str]
+    app_user: str | None
+    client: WebClient
+    slack: Slack
+
+    def dm(self, payload: Payload) -> Posted:
+        """A DM to the person who reacted, through the delivery core (pacing, Retry-After)."""
+        return post_message(
+            self.slack,
+            channel=self.reaction.reactor,
+            text=payload["text"],
+            blocks=payload["blocks"],
+        )
+
+    def dm_about(self, capture_id: int, payload: Payload) -> None:
+        """The DM confirming or offering a capture, remembered to redraw it on undo."""
+        posted = self.dm(payload)
+        note_dm(
+            session=self.session,
+            user=self.user,
+            capture_id=capture_id,
+            channel=posted.channel,
+            ts=posted.ts,
+        )
+
+
+def reaction_added(reacted: Reacted, *, library: CoachingLibrary) -> None:
+    """Log the person's own message, or offer a choice about someone else's."""
+    reaction = reacted.reaction
+    if reaction.channel is None or reaction.ts is None:
+        return
+    decision = decide(
+        session=reacted.session,
+        user=reacted.user,
+        reaction=reaction,
+        emoji=reacted.emoji,
+        app_user=reacted.app_user,
+    )
+    if not decision:
+        return
+    found = _readable(reacted, reaction.channel, reaction.ts)
+    if found is None:
+        return
+    # Who wrote it, as the message itself says (Slack's item_user is only a hint).
+    author = found.user or reaction.author
+    permalink = permalink_for(reacted.client, reaction.channel, reaction.ts)
+    if author == reaction.reactor and not found.is_bot:
+        _log_own(reacted, found, permalink, library)
+    else:
+        _offer(reacted, found, author, permalink)
+
+
+def _readable(reacted: Reacted, channel: str, ts: str) -> ChannelMessage | None:
+    """The reacted-to message; None, and a DM saying why, when there is nothing to log."""
+    found = read_message(reacted.client, channel, ts)
+    if found is Unreadable.NOT_IN_CHANNEL:
+        notice = ui.not_in_channel(channel, reacted.reaction.emoji_name)
+    elif not isinstance(found, ChannelMessage):
+        notice = ui.message_gone(channel)
+    elif not found.text.strip():
+        notice = ui.no_text(channel)
+    else:
+        return found
+    reacted.dm(notice)
+    return None
+
+
+def _offer(
+    reacted: Reacted, found: ChannelMessage, author: str | None, permalink: str | None
+) -> None:
+    profile = profile_or_none(reacted.client, author) if author and not found.is_bot else None
+    can_give_kudos = (
+        author is not None
+        and not found.is_bot
+        and profile is not None
+        and not (profile.get("is_bot") or profile.get("deleted"))
+    )
+    reaction = reacted.reaction
+    capture_id = offer(
+        session=reacted.session,
+        user=reacted.user,
+        reaction=reaction,
+        author=author,
+        can_give_kudos=can_give_kudos,
+        permalink=permalink,
+    )
+    if capture_id is None:
+        return
+    reacted.dm_about(
+        capture_id,
+        ui.offer(
+            capture_id=capture_id,
+            author=author,
+            author_name=display_name(profile) if profile else None,
+            can_give_kudos=can_give_kudos,
+            channel_id=reaction.channel or "",
+            permalink=permalink,
+            emoji=reaction.emoji_name,
+        ),
+    )
+
+
+def _log_own(
+    reacted: Reacted, found: ChannelMessage, permalink: str | None, library: CoachingLibrary
+) -> None:
+    logged = log_message(
+        session=reacted.session,
+        user=reacted.user,
+        reaction=reacted.reaction,
+        text=found.text,
+        author=found.user,
+        permalink=permalink,
+        library=library,
+    )
+    if logged is None:
+        return
+    reacted.dm_about(
+        logged.capture_id,
+        ui.logged(
+            logged.entry,
+            library,
+            emoji=reacted.reaction.emoji_name,
+            tz=reacted.user.tz,
+            how=dimension_how(logged.parsed.dimension_source, logged.parsed.matched),
+            mapping=logged.mapping,
+        ),
+    )
+
+
+def reaction_removed(reacted: Reacted) -> None:
+    """Within a minute of the add: delete what it logged, or withdraw its offer, and redraw
+    its DM to say so."""
+    undone = undo(
+        session=reacted.session,
+        user=reacted.user,
+        reaction=reacted.reaction,
+        emoji=reacted.emoji,
+        app_user=reacted.app_user,
+    )
+    if undone is None or not undone.dm_channel or not undone.dm_ts:
+        return
+    payload = ui.undone(undone.was)
+    reacted.client.chat_update(
+        channel=undone.dm_channel, ts=undone.dm_ts, text=payload["text"], blocks=payload["blocks"]
+    )
 
 
 def decide(

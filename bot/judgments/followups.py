@@ -10,10 +10,9 @@ it goes out once they are back, within the grace window (bot/judgments/service.p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Unpack
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, lazyload
@@ -21,7 +20,6 @@ from sqlalchemy.orm import Session, lazyload
 from bot.capture import timeoff
 from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
-from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import (
     EvidenceEntry,
@@ -32,13 +30,8 @@ from bot.db.models import (
 )
 from bot.delivery import outbox
 from bot.delivery.claim import skip_locked
-from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed
-from bot.delivery.sender import Sender
-from bot.delivery.status import DeliveryStatus
 from bot.judgments import service
 from bot.ui.judgments import followup_message
-from bot.workspaces.service import WorkspaceInactive
 
 EVENT_TYPE = "multiplier_judgment_followup"
 
@@ -51,14 +44,13 @@ class FollowupReport(outbox.Tally):
         return f"followed up {self.sent}, deferred {self.deferred}, failed {self.failed}"
 
 
-def candidates(now: datetime) -> Any:
-    """Entries that are (or may be) judgment calls logged 3 to 6 months (and the grace)
-    ago and not followed up yet: (entry, call or None, user, workspace active)."""
+def _unasked(*columns: Any, since: datetime) -> Any:
+    """Entries logged since `since` that are (or may be) judgment calls, not answered and
+    not followed up yet, with their person (`columns`: what to select of them)."""
     return (
-        select(EvidenceEntry, JudgmentCall, User, Workspace.active)
+        select(*columns)
         .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
         .join(User, User.id == EvidenceEntry.user_id)
-        .join(Workspace, Workspace.id == EvidenceEntry.workspace_id)
         .options(lazyload(User.workspace))
         .where(
             or_(
@@ -66,11 +58,20 @@ def candidates(now: datetime) -> Any:
                 JudgmentCall.bet.is_(True),
             ),
             EvidenceEntry.source != service.NOT_A_CALL_SOURCE,
-            EvidenceEntry.created_at <= now - service.EARLIEST,
-            EvidenceEntry.created_at >= now - service.LATEST,
+            EvidenceEntry.created_at >= since,
             or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
             ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
         )
+    )
+
+
+def candidates(now: datetime) -> Any:
+    """Entries that are (or may be) judgment calls logged 3 to 6 months (and the grace)
+    ago and not followed up yet: (entry, call or None, user, workspace active)."""
+    return (
+        _unasked(EvidenceEntry, JudgmentCall, User, Workspace.active, since=now - service.LATEST)
+        .join(Workspace, Workspace.id == EvidenceEntry.workspace_id)
+        .where(EvidenceEntry.created_at <= now - service.EARLIEST)
         .order_by(EvidenceEntry.id)
     )
 
@@ -84,12 +85,9 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
         if not service.in_window(due, now) or not (user.active and workspace_active):
             continue
         prefs = Preferences.of(user)
-        local_today = now.astimezone(prefs.zone).date()
-        if (
-            schedule.is_paused(prefs, local_today)
-            or timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now)
-            or not schedule.may_reach_out(prefs, now)
-        ):
+        if timeoff.away(
+            prefs, user, now, default_calendar=default_calendar
+        ) or not schedule.may_reach_out(prefs, now):
             deferred += 1
             continue
         if call is None:
@@ -110,74 +108,37 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
     return deferred
 
 
-def _locate(session: Session, post: JudgmentFollowupPost) -> outbox.Place | object | None:
-    team_id = session.scalar(
-        select(Workspace.team_id)
-        .join(JudgmentCall, JudgmentCall.workspace_id == Workspace.id)
-        .where(JudgmentCall.id == post.call_id)
-    )
-    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
-
-
-FOLLOWUPS = outbox.Outbox(
+FOLLOWUPS = outbox.Outbox.queued(
     model=JudgmentFollowupPost,
     event_type=EVENT_TYPE,
-    key=lambda post: str(post.call_id),
-    locate=_locate,
-    stale_after=timedelta(minutes=15),
-    max_attempts=3,
+    owner=JudgmentCall,
+    owner_id=lambda post: post.call_id,
 )
 
 
-def send_followups(
-    *,
-    database: Database,
-    settings: Settings,
-    token_for: Callable[[str], str | None],
-    now: datetime,
-    worker_id: str = "cli",
-    budget_seconds: float | None = None,
-) -> FollowupReport:
+def send_followups(**run: Unpack[outbox.RunArgs]) -> FollowupReport:
     """Queue every due follow-up once, and post what is queued."""
     report = FollowupReport()
-    with database.session() as session:
-        report.deferred = _queue(session, now=now, default_calendar=settings.holiday_calendar)
-    FOLLOWUPS.run(
-        database=database,
-        settings=settings,
-        token_for=token_for,
-        worker_id=worker_id,
-        now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post, now),
-        tally=report,
-        budget_seconds=budget_seconds,
-    )
+    now = run["now"]
+    with run["database"].session() as session:
+        report.deferred = _queue(
+            session, now=now, default_calendar=run["settings"].holiday_calendar
+        )
+
+    def message(session: Session, post: JudgmentFollowupPost) -> dict[str, Any]:
+        call = session.get_one(JudgmentCall, post.call_id)
+        entry = session.get_one(EvidenceEntry, call.entry_id)
+        zone = Preferences.of(session.get_one(User, call.user_id)).zone
+        month = service.month_words(entry.occurred_at.astimezone(zone), now.astimezone(zone))
+        return followup_message(call_id=call.id, month=month, quote=service.quote(entry.text))
+
+    FOLLOWUPS.send_queued(wanted=_unanswered, message=message, tally=report, **run)
     return report
 
 
-def _deliver(
-    session: Session,
-    token_for: Callable[[str], str | None],
-    sender: Sender,
-    post: JudgmentFollowupPost,
-    now: datetime,
-) -> str | None:
-    call = session.get_one(JudgmentCall, post.call_id)
-    if call.answered_at is not None:  # answered meanwhile (nothing to ask)
-        post.status = DeliveryStatus.SKIPPED
-        return None
-    entry = session.get_one(EvidenceEntry, call.entry_id)
-    user = session.get_one(User, call.user_id)
-    post.attempts += 1
-    try:
-        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-    except WorkspaceInactive:
-        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
-    ts = FOLLOWUPS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-    zone = Preferences.of(user).zone
-    month = service.month_words(entry.occurred_at.astimezone(zone), now.astimezone(zone))
-    payload = followup_message(call_id=call.id, month=month, quote=service.quote(entry.text))
-    return ts or FOLLOWUPS.post(slack, post, post.channel_id, payload).ts
+def _unanswered(session: Session, post: JudgmentFollowupPost) -> bool:
+    """Not answered meanwhile (else there is nothing to ask)."""
+    return session.get_one(JudgmentCall, post.call_id).answered_at is None
 
 
 def _local_day(prefs: Preferences, instant: datetime) -> date:
@@ -195,21 +156,8 @@ def next_followup_due(database: Database, after: datetime) -> datetime | None:
             select(exists().where(JudgmentFollowupPost.status.in_(("pending", "claimed"))))
         ):
             return soonest
-        query = (
-            select(EvidenceEntry.created_at, JudgmentCall.months, User)
-            .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
-            .join(User, User.id == EvidenceEntry.user_id)
-            .options(lazyload(User.workspace))
-            .where(
-                or_(
-                    EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
-                    JudgmentCall.bet.is_(True),
-                ),
-                EvidenceEntry.source != service.NOT_A_CALL_SOURCE,
-                EvidenceEntry.created_at >= soonest - service.LATEST,
-                or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None)),
-                ~exists().where(JudgmentFollowupPost.call_id == JudgmentCall.id),
-            )
+        query = _unasked(
+            EvidenceEntry.created_at, JudgmentCall.months, User, since=soonest - service.LATEST
         )
         for created_at, months, user in session.execute(query):
             due = service.due_at(created_at, months)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.delivery.messages import token_source
 from bot.judgments.followups import next_followup_due, send_followups
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
 
@@ -12,14 +11,7 @@ RUN_BUDGET_SECONDS = 45
 
 
 def run_judgment_followups(ctx: JobContext, now: datetime) -> JobResult:
-    report = send_followups(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        now=now,
-        worker_id=ctx.worker_id,
-        budget_seconds=None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS,
-    )
+    report = send_followups(**ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)))
     return JobResult("judgment-followups", report.summary())
 
 

@@ -23,10 +23,6 @@ LATEST = timedelta(days=6 * 31) + GRACE
 QUOTE_CHARS = 140
 
 
-def is_judgment(dimension: str | None) -> bool:
-    return dimension in JUDGMENT_DIMENSIONS
-
-
 def valid_months(value: int | None) -> int:
     """`value` when it is one of 3 to 6, else the default (3)."""
     return value if value in MONTHS else DEFAULT_MONTHS

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import clock
 from bot.coaching.library import CoachingLibrary, default_library
@@ -159,21 +158,16 @@ def send_packet(client: WebClient, context: BoltContext, user: User, period: Per
     return send_to_dm(client, context, user, file) if file is not None else None
 
 
-def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
-    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
-    if not channel_id or not ts:
-        return None
-    try:
-        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
-    except SlackApiError:
-        return None
+def delivery_slack(client: WebClient, context: BoltContext) -> Slack:
+    """This workspace's way out through the delivery core (pacing, Retry-After)."""
+    return Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
 
 
 def deliver_share(
     client: WebClient, context: BoltContext
 ) -> Callable[[str, privacy_flows.DmFile], None]:
     """Upload a shared file in the recipient's DM with the bot, through the delivery core."""
-    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
+    slack = delivery_slack(client, context)
 
     def deliver(recipient_slack_id: str, file: privacy_flows.DmFile) -> None:
         try:
@@ -196,7 +190,7 @@ def post_in_channel(
     client: WebClient, context: BoltContext, channel: str, payload: dict[str, Any]
 ) -> str | None:
     """Post a message in a channel through the delivery core; Slack's error, or None."""
-    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
+    slack = delivery_slack(client, context)
     try:
         post_message(slack, channel=channel, **payload)
     except SendFailed as failed:

@@ -8,7 +8,6 @@ from sqlalchemy import exists, select
 
 from bot.coaching.library import default_library
 from bot.db.models import QuotePost
-from bot.delivery.messages import token_source
 from bot.delivery.status import DeliveryStatus
 from bot.quotes.delivery import send_quote_posts
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
@@ -18,13 +17,8 @@ RUN_BUDGET_SECONDS = 20
 
 def run_quote_posts(ctx: JobContext, now: datetime) -> JobResult:
     tally = send_quote_posts(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        now=now,
         library=default_library(ctx.settings.prompts_dir),
-        worker_id=ctx.worker_id,
-        budget_seconds=None if ctx.worker_id == "cli" else RUN_BUDGET_SECONDS,
+        **ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)),
     )
     return JobResult("quote-requests", f"sent {tally.sent}, failed {tally.failed}")
 

@@ -12,6 +12,8 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.delivery.messages import token_source
+from bot.delivery.outbox import RunArgs
 from bot.slack.client import build_web_client
 from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
@@ -47,6 +49,22 @@ class JobContext:
                 database=self.database, store=store, settings=self.settings
             )
         return self._refresher
+
+    def delivery(self, now: datetime, budget_seconds: float | None) -> RunArgs:
+        """What an outbox run at `now` is given (bot/delivery/outbox.py)."""
+        return RunArgs(
+            database=self.database,
+            settings=self.settings,
+            token_for=token_source(self.client_for),
+            now=now,
+            worker_id=self.worker_id,
+            budget_seconds=budget_seconds,
+        )
+
+    def budget(self, seconds: float) -> float | None:
+        """In the worker a run sends for about `seconds`, then the tick moves on to the other
+        jobs (the rest stays pending for the next minute); `jobs run` runs to the end."""
+        return None if self.worker_id == "cli" else seconds
 
     def client_for(self, team_id: str | None = None) -> WebClient:
         """A Web API client carrying the bot token that may act in that workspace.

@@ -32,6 +32,16 @@ _NOT_MEMBER = {"not_in_channel", "channel_not_found"}
 _GONE = {"thread_not_found", "message_not_found"}
 
 
+def permalink_for(client: WebClient, channel_id: str | None, ts: str | None) -> str | None:
+    """The message's permalink; None when Slack won't give one (the message can still be kept)."""
+    if not channel_id or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink")
+    except SlackApiError:
+        return None
+
+
 def read_message(client: WebClient, channel: str, ts: str) -> ChannelMessage | Unreadable:
     """The message at `ts`: a top-level one from conversations.history, a thread reply
     from conversations.replies. Other Slack errors propagate (the one error handler)."""

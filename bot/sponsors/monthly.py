@@ -10,33 +10,22 @@ before posting and, on a retry after a crash or a 5xx, looks for it in the DM fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, Unpack
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
-from bot.capture import timeoff
-from bot.checkins import schedule
+from bot.checkins import periodic
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
-from bot.config import Settings
-from bot.db.engine import Database
-from bot.db.models import CheckIn, SponsorPost, User, Workspace
+from bot.db.models import SponsorPost, User
 from bot.delivery import outbox
-from bot.delivery.claim import skip_locked
-from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed
-from bot.delivery.sender import Sender
-from bot.delivery.status import DeliveryStatus
 from bot.sponsors import service
-from bot.sponsors.texts import SponsorTexts, texts
+from bot.sponsors.texts import texts
 from bot.ui.sponsor import monthly_message
-from bot.workspaces.service import WorkspaceInactive
 
 EVENT_TYPE = "multiplier_sponsor"
-BATCH = 200
 # How long after a check-in went out its month's sponsor DM may follow it.
 WINDOW = timedelta(hours=12)
 
@@ -46,85 +35,13 @@ def month_of(prefs: Preferences, instant: datetime) -> str:
     return instant.astimezone(prefs.zone).strftime("%Y-%m")
 
 
-def _queue_batch(
-    session: Session, *, now: datetime, after_id: int, default_calendar: str | None
-) -> tuple[int, int]:
-    """Queue the due sponsor DMs for check-ins with id > after_id: (rows seen, last id)."""
-    query = skip_locked(
-        select(CheckIn, User, Workspace.active)
-        .join(User, User.id == CheckIn.user_id)
-        .join(Workspace, Workspace.id == CheckIn.workspace_id)
-        .options(lazyload(User.workspace))
-        .where(
-            CheckIn.id > after_id,
-            CheckIn.message_ts.is_not(None),
-            CheckIn.slot_at <= now,
-            CheckIn.slot_at > now - WINDOW,
-        )
-        .order_by(CheckIn.id)
-        .limit(BATCH),
-        session,
-        CheckIn,
-    )
-    seen = last_id = 0
-    for checkin, user, workspace_active in session.execute(query).all():
-        seen += 1
-        last_id = checkin.id
-        prefs = Preferences.of(user)
-        month = month_of(prefs, checkin.slot_at)
-        if (
-            month != month_of(prefs, now)
-            or _queued(session, user.id, month)
-            or not had_checkin_before(session, user.id, month_start(prefs, checkin.slot_at))
-        ):
-            continue
-        if not (
-            user.active
-            and workspace_active
-            and prefs.active
-            and not schedule.is_paused(prefs, now.astimezone(prefs.zone).date())
-            and timeoff.absence_at(prefs, timeoff.TimeOff.of(user, default_calendar), now) is None
-            and schedule.may_remind(prefs, now)
-        ):
-            continue
-        channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
-        try:
-            with session.begin_nested():
-                session.add(
-                    SponsorPost(
-                        workspace_id=user.workspace_id,
-                        user_id=user.id,
-                        month=month,
-                        channel_id=channel,
-                    )
-                )
-        except IntegrityError:
-            continue  # another worker queued it first
-    return seen, last_id
-
-
 def month_start(prefs: Preferences, instant: datetime) -> datetime:
     """The first instant of the person's local month of `instant`."""
     local = instant.astimezone(prefs.zone)
     return datetime(local.year, local.month, 1, tzinfo=prefs.zone)
 
 
-def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool:
-    """Whether a check-in of the person's went out before `before` (an earlier month)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    CheckIn.user_id == user_id,
-                    CheckIn.message_ts.is_not(None),
-                    CheckIn.slot_at < before,
-                )
-            )
-        )
-    )
-
-
-def _queued(session: Session, user_id: int, month: str) -> bool:
+def queued(session: Session, user_id: int, month: str) -> bool:
     return bool(
         session.scalar(
             select(exists().where(SponsorPost.user_id == user_id, SponsorPost.month == month))
@@ -132,71 +49,43 @@ def _queued(session: Session, user_id: int, month: str) -> bool:
     )
 
 
-def _locate(session: Session, post: SponsorPost) -> outbox.Place | object | None:
-    team_id = session.scalar(select(Workspace.team_id).where(Workspace.id == post.workspace_id))
-    return outbox.GONE if team_id is None else outbox.Place(team_id, post.channel_id)
-
-
-SPONSOR_DMS = outbox.Outbox(
+MONTHLY = periodic.WithFirstCheckin(
+    window=WINDOW, period_of=month_of, period_start=month_start, queued=queued
+)
+SPONSOR_DMS = outbox.Outbox.queued(
     model=SponsorPost,
     event_type=EVENT_TYPE,
+    owner=User,
+    owner_id=lambda post: post.user_id,
     key=lambda post: f"{post.user_id}:{post.month}",
-    locate=_locate,
-    stale_after=timedelta(minutes=15),
-    max_attempts=3,
 )
 
 
-def send_sponsor_dms(
-    *,
-    database: Database,
-    settings: Settings,
-    token_for: Callable[[str], str | None],
-    now: datetime,
-    library: CoachingLibrary,
-    worker_id: str = "cli",
-    budget_seconds: float | None = None,
-) -> outbox.Tally:
+def send_sponsor_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -> outbox.Tally:
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
     words = texts(library)
-    after_id, seen = 0, BATCH
-    while seen == BATCH:
-        with database.session() as session:
-            seen, after_id = _queue_batch(
-                session, now=now, after_id=after_id, default_calendar=settings.holiday_calendar
-            )
-    SPONSOR_DMS.run(
-        database=database,
-        settings=settings,
-        token_for=token_for,
-        worker_id=worker_id,
-        now=now,
-        deliver=lambda session, sender, post: _deliver(session, token_for, sender, post, words),
-        tally=tally,
-        budget_seconds=budget_seconds,
-    )
+    for due in MONTHLY.each_due(
+        run["database"], now=run["now"], default_calendar=run["settings"].holiday_calendar
+    ):
+        periodic.queue(
+            due.session,
+            SponsorPost(
+                workspace_id=due.user.workspace_id,
+                user_id=due.user.id,
+                month=due.period,
+                channel_id=due.channel,
+            ),
+        )
+
+    def message(session: Session, post: SponsorPost) -> dict[str, Any]:
+        user = session.get_one(User, post.user_id)
+        return monthly_message(service.latest(session=session, user=user), words)
+
+    SPONSOR_DMS.send_queued(wanted=_still_active, message=message, tally=tally, **run)
     return tally
 
 
-def _deliver(
-    session: Session,
-    token_for: Callable[[str], str | None],
-    sender: Sender,
-    post: SponsorPost,
-    words: SponsorTexts,
-) -> str | None:
+def _still_active(session: Session, post: SponsorPost) -> bool:
     user = session.get(User, post.user_id)
-    if user is None or not user.active:
-        post.status = DeliveryStatus.SKIPPED
-        return None
-    post.attempts += 1
-    try:
-        slack = outbox.slack_for(sender, token_for, user.workspace.team_id)
-    except WorkspaceInactive:
-        raise SendFailed("workspace_inactive", Outcome.WORKSPACE_GONE) from None
-    ts = SPONSOR_DMS.find_posted(slack, post, post.channel_id) if post.attempts > 1 else None
-    if ts:
-        return ts
-    latest = service.latest(session=session, user=user)
-    return SPONSOR_DMS.post(slack, post, post.channel_id, monthly_message(latest, words)).ts
+    return user is not None and user.active

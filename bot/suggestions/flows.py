@@ -1,12 +1,13 @@
 """Thanks suggestions, one function per step; each owns its unit of work.
 
 No Slack client here: what Slack must do (read a message, its permalink) comes in as plain
-callables, called only after the session has committed (no connection held meanwhile).
+callables, and DMs go through the delivery core, only after the session has committed (no
+connection held meanwhile).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,10 +18,16 @@ from sqlalchemy.orm import Session
 from bot.capture.thanks import thanks_in_event
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, User
+from bot.delivery import reconcile
+from bot.delivery.messages import Slack, open_dm, post_message
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
 from bot.suggestions import service as suggestions
+from bot.ui import suggestions as ui
 from bot.workspaces import service as workspaces
+
+# The suggestion DM's message metadata: a retried event finds the DM it already sent.
+EVENT_TYPE = "multiplier_thanks_suggestion"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,9 @@ class Suggested:
     thanker: str
     channel_id: str
     message_ts: str
+    # Made by an earlier delivery of this event (Slack's retry after that one failed): its
+    # DM may have gone out before the failure.
+    again: bool = False
 
 
 def thanks_seen(
@@ -69,10 +79,45 @@ def thanks_seen(
             thread_ts=event.get("thread_ts"),
             now=now,
         )
-        if row is not None:
-            made.append(Suggested(row.id, user.slack_user_id, thanker, channel_id, ts))
+        again = row is None
+        if again:
+            row = suggestions.suggestion_of(
+                session=session, user=user, channel_id=channel_id, message_ts=ts
+            )
+        if row is not None and row.status == suggestions.OPEN:
+            made.append(Suggested(row.id, user.slack_user_id, thanker, channel_id, ts, again))
     session.commit()
     return made
+
+
+def dm_suggestions(
+    made: Sequence[Suggested], *, slack: Slack, permalink: Callable[[str, str], str | None]
+) -> None:
+    """DM each person thanked their suggestion, through the delivery core, with metadata
+    naming it. One an earlier delivery of the event made is looked for in the DM first, so
+    Slack's retry of an event whose DM failed sends it, and one whose DM went out (the
+    failure came after) sends no second. A failed post raises SendFailed: the event fails,
+    and Slack's retry of it tries again."""
+    for suggestion in made:
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": str(suggestion.id)}}
+        if suggestion.again and reconcile.find_posted(
+            slack,
+            channel=open_dm(slack, suggestion.thanked),
+            match=reconcile.metadata_matches(EVENT_TYPE, key=str(suggestion.id)),
+        ):
+            continue
+        post_message(
+            slack,
+            channel=suggestion.thanked,
+            metadata=metadata,
+            **ui.suggestion_message(
+                suggestion_id=suggestion.id,
+                thanker=suggestion.thanker,
+                channel_id=suggestion.channel_id,
+                permalink=permalink(suggestion.channel_id, suggestion.message_ts),
+                days=suggestions.SUGGESTION_LIFETIME.days,
+            ),
+        )
 
 
 class Logged(StrEnum):

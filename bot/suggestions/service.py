@@ -57,14 +57,7 @@ def add_suggestion(
     now: datetime,
 ) -> ThanksSuggestion | None:
     """A new open suggestion; None when this message was already suggested to the user."""
-    exists = session.scalar(
-        select(ThanksSuggestion.id).where(
-            ThanksSuggestion.user_id == user.id,
-            ThanksSuggestion.channel_id == channel_id,
-            ThanksSuggestion.message_ts == message_ts,
-        )
-    )
-    if exists is not None:
+    if suggestion_of(session=session, user=user, channel_id=channel_id, message_ts=message_ts):
         return None
     row = ThanksSuggestion(
         workspace_id=user.workspace_id,
@@ -80,6 +73,19 @@ def add_suggestion(
     session.add(row)
     session.flush()
     return row
+
+
+def suggestion_of(
+    *, session: Session, user: User, channel_id: str, message_ts: str
+) -> ThanksSuggestion | None:
+    """The suggestion this message made to the user, if it made one."""
+    return session.scalar(
+        select(ThanksSuggestion).where(
+            ThanksSuggestion.user_id == user.id,
+            ThanksSuggestion.channel_id == channel_id,
+            ThanksSuggestion.message_ts == message_ts,
+        )
+    )
 
 
 def get_open(

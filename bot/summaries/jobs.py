@@ -108,14 +108,9 @@ def run_summaries(ctx: JobContext, now: datetime) -> JobResult:
         )
     tally = _Tally()
     recovered = SUMMARIES.run(
-        database=ctx.database,
-        settings=ctx.settings,
-        token_for=token_source(ctx.client_for),
-        worker_id=ctx.worker_id,
-        now=now,
         deliver=lambda session, sender, post: _deliver(ctx, session, sender, post, now, tally),
         tally=tally,
-        budget_seconds=RUN_BUDGET_SECONDS,
+        **ctx.delivery(now, RUN_BUDGET_SECONDS),
     )
     return JobResult(
         "summaries",

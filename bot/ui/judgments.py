@@ -95,13 +95,6 @@ def gone() -> Payload:
     return message("That entry is no longer on your log.", ephemeral=True, replace_original=False)
 
 
-def outcome_saved() -> Payload:
-    return message(
-        ":white_check_mark: Saved as the outcome of that call.",
-        replace_original=True,
-    )
-
-
 def _said(library: CoachingLibrary, text_id: str) -> str | None:
     return next((t.text for t in library.judgment_texts if t.id == text_id), None)
 

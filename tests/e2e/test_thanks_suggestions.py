@@ -8,6 +8,7 @@ and group DMs are never read; suggestions expire after 7 days; the check-in list
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -323,3 +324,32 @@ def test_forget_me_of_either_side_removes_the_suggestion(
     prompt = command(running_app, "forget-me", "UBOB")
     click(running_app, prompt, "forget_me_confirm", user_id="UBOB")
     assert suggestions(database) == []
+
+
+def test_a_suggestion_dm_that_failed_goes_out_when_slack_retries_the_event(
+    running_app: RunningApp, standin: SlackStandIn, database: Database
+) -> None:
+    """The DM's post fails (Slack answers 503): the event fails, so Slack's retry of it is
+    handled, and it sends the DM, once; a further delivery of the same message (its DM is
+    there now) sends no second."""
+    opt_in(running_app)
+    channel = public_channel(standin)
+    standin.clear()
+    standin.server_error_next("chat.postMessage", 503)
+    first = running_app.slack.message(THANKS, user_id="UALICE", channel_id=channel)
+    running_app.wait_idle()
+    assert standin.dm_messages("UBOB") == []
+    (row,) = suggestions(database)
+    event = json.loads(first.request_body)["event"]
+
+    running_app.slack.event(event, event_id=first.event_id, retry_num=1, retry_reason="timeout")
+    running_app.wait_idle()
+    (dm,) = standin.wait_for_dm("UBOB")
+    assert f"thanks_{row.id}" in str(dm["blocks"])
+    assert [c.params["channel"] for c in dms_to(standin, "UBOB")] == ["UBOB", "UBOB"]
+
+    running_app.slack.event(event)  # the same message again, under another event id
+    running_app.wait_idle()
+    assert len(dms_to(standin, "UBOB")) == 2  # looked for in the DM, found: not posted again
+    assert len([m for m in standin.dm_messages("UBOB") if m.get("bot_id")]) == 1
+    assert [r.id for r in suggestions(database)] == [row.id]

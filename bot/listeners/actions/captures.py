@@ -14,8 +14,6 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.db.base import utcnow
-from bot.delivery.messages import SendFailed, Slack, post_message
-from bot.delivery.sender import Sender
 from bot.evidence import flows as evidence_flows
 from bot.evidence import reaction_flows as flows
 from bot.listeners.support import (
@@ -23,10 +21,10 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
-    permalink_for,
+    delivery_slack,
     settings,
 )
-from bot.slack.history import ChannelMessage, Unreadable, read_message
+from bot.slack.history import ChannelMessage, Unreadable, permalink_for, read_message
 from bot.slack.people import profile_or_none
 from bot.ui import capture as ui
 from bot.ui import evidence as evidence_ui
@@ -139,14 +137,11 @@ def handle_send_kudos(
     )
     flows.kudos_sent(session=db(context), user=giver, capture_id=offer.capture_id)
     respond(**ui.kudos_sent(offer.author))
-    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
-    received = evidence_ui.kudos_received(
-        given.entry, giver.slack_user_id, library, given.recipient.tz
+    undelivered = evidence_flows.dm_kudos(
+        delivery_slack(client, context), giver=giver, given=[given], library=library
     )
-    try:
-        post_message(slack, channel=given.recipient.slack_user_id, **received)
-    except SendFailed:
-        respond(**evidence_ui.kudos_dm_failed([given.recipient.slack_user_id]))
+    if undelivered:
+        respond(**evidence_ui.kudos_dm_failed(undelivered))
 
 
 def handle_dismiss(

@@ -9,8 +9,9 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.listeners.support import coaching_library, current_user, db, permalink_for
+from bot.listeners.support import coaching_library, current_user, db
 from bot.slack.channel_messages import message_text
+from bot.slack.history import permalink_for
 from bot.suggestions import flows
 from bot.suggestions.flows import Logged, MessageRef
 from bot.ui import suggestions as ui

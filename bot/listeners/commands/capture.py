@@ -3,15 +3,9 @@ thanks in public channels become private suggestions to log."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.delivery.messages import SendFailed
-from bot.digests import flows as digest_flows
-from bot.digests import slack as digest_slack
 from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import command_names, current_user, db
 from bot.suggestions import flows
-from bot.ui import digest as digest_ui
 from bot.ui import messages
 from bot.ui.evidence import notice
 
@@ -33,7 +27,9 @@ def handle_capture(request: SubcommandRequest) -> None:
         _status(request)
         return
     if words[0] == "workspace" and len(words) == 2 and words[1] in (*_ON, *_OFF):
-        if _caller_is_admin(request):
+        if request.caller_is_admin(
+            "turn thanks capture on or off for the workspace, since it reads public channels"
+        ):
             on = words[1] in _ON
             flows.set_workspace_capture(
                 session=db(request.context), user=current_user(request.context), on=on
@@ -80,31 +76,6 @@ def _status(request: SubcommandRequest) -> None:
             f"`{m} capture on|off` to change yours."
         )
     )
-
-
-def _caller_is_admin(request: SubcommandRequest) -> bool:
-    """users.info now (admin rights change), as `digest add` checks; refuse naming admins."""
-
-    def read_profile(slack_user_id: str) -> dict[str, Any]:
-        try:
-            return digest_slack.user_profile(request.client, slack_user_id)
-        except SendFailed:
-            return {}
-
-    admins = digest_flows.admins_unless_admin(
-        session=db(request.context), user=current_user(request.context), read_profile=read_profile
-    )
-    if admins is None:
-        return True
-    if not admins:
-        admins = digest_slack.find_admins(request.client)
-    request.respond(
-        **digest_ui.admins_only(
-            admins,
-            "turn thanks capture on or off for the workspace, since it reads public channels",
-        )
-    )
-    return False
 
 
 # The /multiplier subcommands this module answers (the table is built in __init__.py).

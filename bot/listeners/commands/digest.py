@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import clock
 from bot.delivery.messages import SendFailed
 from bot.digests import flows
@@ -49,32 +47,12 @@ def handle_digest(request: SubcommandRequest) -> None:
     except digests.DigestUsageError as error:
         _usage(request, str(error))
         return
-    if not _caller_is_admin(request):
+    if not request.caller_is_admin():
         return
     if action == "add":
         _add(request, channel, schedule)
     else:
         _remove(request, channel)
-
-
-def _caller_is_admin(request: SubcommandRequest) -> bool:
-    """Check users.info now (admin rights change); refuse politely, naming the admins."""
-
-    def read_profile(slack_user_id: str) -> dict[str, Any]:
-        try:
-            return digest_slack.user_profile(request.client, slack_user_id)
-        except SendFailed:
-            return {}
-
-    admins = flows.admins_unless_admin(
-        session=db(request.context), user=current_user(request.context), read_profile=read_profile
-    )
-    if admins is None:
-        return True
-    if not admins:
-        admins = digest_slack.find_admins(request.client)
-    request.respond(**digest_ui.admins_only(admins))
-    return False
 
 
 def _add(

@@ -10,8 +10,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.capture.kudos import split_channel_target
 from bot.db.base import utcnow
-from bot.delivery.messages import SendFailed, Slack, post_message
-from bot.delivery.sender import Sender
 from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import leading_people, malformed_mentions
@@ -20,6 +18,7 @@ from bot.listeners.support import (
     command_names,
     current_user,
     db,
+    delivery_slack,
     post_in_channel,
     respond_all,
     settings,
@@ -114,16 +113,9 @@ def handle_kudos(
     )
     if outcome.refused:
         respond(**ui.kudos_not_sent(outcome.refused, cap=outcome.cap, brag=names.brag))
-    # Through the delivery core (pacing, Retry-After, the one error classification), at once:
-    # the kudos is already on each log, so this DM is a notice, not a record to keep safe.
-    slack = Slack.for_token(Sender(settings(context)), client.token, context.team_id or "")
-    undelivered = []
-    for given in outcome.given:
-        received = ui.kudos_received(given.entry, giver.slack_user_id, library, given.recipient.tz)
-        try:
-            post_message(slack, channel=given.recipient.slack_user_id, **received)
-        except SendFailed:
-            undelivered.append(given.recipient.slack_user_id)
+    undelivered = flows.dm_kudos(
+        delivery_slack(client, context), giver=giver, given=outcome.given, library=library
+    )
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))
     _public(respond, client, context, outcome, named.rest.strip(), channel_id, offered)

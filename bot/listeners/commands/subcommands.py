@@ -10,7 +10,11 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.support import respond_all
+from bot.delivery.messages import SendFailed
+from bot.digests import flows as digest_flows
+from bot.digests import slack as digest_slack
+from bot.listeners.support import current_user, db, respond_all
+from bot.ui import digest as digest_ui
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,26 @@ class SubcommandRequest:
     def reply(self, messages: list[dict[str, Any]]) -> None:
         """Send a reply of one or several messages (a long echo takes several)."""
         respond_all(self.respond, messages, client=self.client, user_id=self.context.user_id)
+
+    def caller_is_admin(self, *why: str) -> bool:
+        """Whether the caller is a workspace admin, by users.info now (admin rights change);
+        if not, a polite refusal naming the admins (and `why` it takes one)."""
+
+        def read_profile(slack_user_id: str) -> dict[str, Any]:
+            try:
+                return digest_slack.user_profile(self.client, slack_user_id)
+            except SendFailed:
+                return {}
+
+        admins = digest_flows.admins_unless_admin(
+            session=db(self.context), user=current_user(self.context), read_profile=read_profile
+        )
+        if admins is None:
+            return True
+        if not admins:
+            admins = digest_slack.find_admins(self.client)
+        self.respond(**digest_ui.admins_only(admins, *why))
+        return False
 
 
 Handler = Callable[[SubcommandRequest], None]

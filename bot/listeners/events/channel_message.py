@@ -12,10 +12,9 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import clock
-from bot.listeners.support import db, permalink_for
+from bot.listeners.support import db, delivery_slack
+from bot.slack.history import permalink_for
 from bot.suggestions import flows
-from bot.suggestions.service import SUGGESTION_LIFETIME
-from bot.ui import suggestions as ui
 
 
 def handle_channel_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -29,16 +28,9 @@ def handle_channel_message(event: dict[str, Any], context: BoltContext, client: 
         bots=bots,
         now=clock.now(),
     )
-    for suggestion in made:
-        permalink = permalink_for(client, suggestion.channel_id, suggestion.message_ts)
-        client.chat_postMessage(
-            channel=suggestion.thanked,
-            unfurl_links=False,
-            **ui.suggestion_message(
-                suggestion_id=suggestion.id,
-                thanker=suggestion.thanker,
-                channel_id=suggestion.channel_id,
-                permalink=permalink,
-                days=SUGGESTION_LIFETIME.days,
-            ),
+    if made:
+        flows.dm_suggestions(
+            made,
+            slack=delivery_slack(client, context),
+            permalink=lambda channel, ts: permalink_for(client, channel, ts),
         )

@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot.evidence import flows
 from bot.evidence import service as evidence
 from bot.evidence.parsing import parse_evidence
-from bot.listeners.support import coaching_library, current_user, db, permalink_for
+from bot.listeners.support import coaching_library, current_user, db
+from bot.slack.history import permalink_for
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import link, mention

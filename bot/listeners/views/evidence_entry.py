@@ -21,8 +21,8 @@ from bot.listeners.support import (
     db,
     message_payload,
     people_named,
-    permalink_for,
 )
+from bot.slack.history import permalink_for
 from bot.slack.people import names_in
 from bot.ui import evidence as ui
 from bot.ui.text import display, from_typed

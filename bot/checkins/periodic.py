@@ -1,0 +1,142 @@
+"""DMs that come with a person's first check-in of a period: a month's sponsor DM
+(bot/sponsors/monthly.py), a quarter's promotion story (bot/stories/quarterly.py).
+
+A check-in sent in the last `window` whose period has no DM queued yet queues one, from the
+period after the person's first check-in on (a newcomer's first weeks are not crowded), and
+only when they may be messaged now: active, not paused or away, outside quiet hours and on
+a work day. So never while paused, away or opted out: check-ins are not sent then either.
+The queued row goes out through the outbox (`Outbox.queued`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, lazyload
+
+from bot.capture import timeoff
+from bot.checkins import schedule
+from bot.checkins.hints import next_checkins_due
+from bot.checkins.schedule import Preferences
+from bot.checkins.service import each_checkin
+from bot.db.engine import Database
+from bot.db.models import CheckIn, User
+from bot.scheduling.jobs import JobContext, next_minute
+
+Period = TypeVar("Period", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Due(Generic[Period]):
+    """A DM due with this check-in: whose, for which period, to which channel."""
+
+    session: Session
+    user: User
+    period: Period
+    channel: str
+
+
+@dataclass(frozen=True)
+class WithFirstCheckin(Generic[Period]):
+    """A DM with the first check-in of each `period_of` (starting at `period_start`), up to
+    `window` after that check-in went out; `queued` says whether the period has its row."""
+
+    window: timedelta
+    period_of: Callable[[Preferences, datetime], Period]
+    period_start: Callable[[Preferences, datetime], datetime]
+    queued: Callable[[Session, int, Period], bool]
+
+    def each_due(
+        self, database: Database, *, now: datetime, default_calendar: str | None
+    ) -> Iterator[Due[Period]]:
+        """The DMs due now, one per person and period, for the caller to queue (`queue`)."""
+        for session, checkin, user, workspace_active in each_checkin(
+            database,
+            CheckIn.message_ts.is_not(None),
+            CheckIn.slot_at <= now,
+            CheckIn.slot_at > now - self.window,
+        ):
+            prefs = Preferences.of(user)
+            period = self.period_of(prefs, checkin.slot_at)
+            if (
+                period != self.period_of(prefs, now)
+                or self.queued(session, user.id, period)
+                or not had_checkin_before(
+                    session, user.id, self.period_start(prefs, checkin.slot_at)
+                )
+            ):
+                continue
+            if (
+                not (user.active and workspace_active and prefs.active)
+                or timeoff.away(prefs, user, now, default_calendar=default_calendar)
+                or not schedule.may_remind(prefs, now)
+            ):
+                continue
+            channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
+            yield Due(session, user, period, channel)
+
+    def next_due(self, ctx: JobContext, after: datetime, *, waiting: Any) -> datetime | None:
+        """The sandbox's hint: now while a row is `waiting` (pending or claimed); else the
+        first moment to remind after a check-in sent in the last `window` whose period has
+        none queued yet, within that window."""
+        soonest = next_minute(after)
+        candidates: list[datetime] = []
+        with ctx.database.read_session() as session:
+            if session.scalar(select(exists().where(waiting))):
+                return soonest
+            recent = session.execute(
+                select(CheckIn, User)
+                .join(User, User.id == CheckIn.user_id)
+                .options(lazyload(User.workspace))
+                .where(CheckIn.message_ts.is_not(None), CheckIn.slot_at > soonest - self.window)
+            )
+            for checkin, user in recent:
+                prefs = Preferences.of(user)
+                period = self.period_of(prefs, checkin.slot_at)
+                if self.queued(session, user.id, period) or not had_checkin_before(
+                    session, user.id, self.period_start(prefs, checkin.slot_at)
+                ):
+                    continue
+                at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
+                if at < checkin.slot_at + self.window and self.period_of(prefs, at) == period:
+                    candidates.append(at)
+        # A check-in still to come brings its DM in the same minute (the worker runs this job
+        # just after the check-ins): without it the sandbox sent the DM a minute late.
+        next_checkin = next_checkins_due(ctx, after)
+        if next_checkin is not None:
+            candidates.append(next_checkin)
+        return max(min(candidates), soonest) if candidates else None
+
+
+def queue(session: Session, row: object, then: Callable[[], object] | None = None) -> bool:
+    """Add the period's row (and do `then` in the same transaction); False when another
+    worker queued it first (its unique key per person and period)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+            if then is not None:
+                then()
+    except IntegrityError:
+        return False
+    return True
+
+
+def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool:
+    """Whether a check-in of the person's went out before `before` (an earlier period)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    CheckIn.user_id == user_id,
+                    CheckIn.message_ts.is_not(None),
+                    CheckIn.slot_at < before,
+                )
+            )
+        )
+    )
