@@ -193,11 +193,13 @@ def build_packet(
     sponsor: SponsorNote | None = None,
     outcomes: Mapping[int, str] | None = None,
     stories: Sequence[PacketStory] = (),
+    problems: Sequence[PacketProblem] = (),
 ) -> str:
     """The packet as Markdown. Only in the owner's own export, never in a share: `sponsor`,
     the owner's latest sponsor note, answers the sponsor element; `outcomes` say how the
     owner's judgment calls turned out, by entry id (bot/judgments); `stories`, the owner's
-    promotion stories of the period's quarters (bot/stories)."""
+    promotion stories of the period's quarters (bot/stories); `problems`, the owner's
+    staff-shaped problem, open or closed in the period (bot/problems)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -240,6 +242,7 @@ def build_packet(
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]
     out += story_section(stories, library, names)
+    out += problem_section(problems, names, tz)
     for number, (element, items) in enumerate(sections, start=1):
         out += _element_section(number, element, items, library, names, tz, sponsor)
     out += _outcomes_section(entries, outcomes or {}, library, names, tz)
@@ -361,4 +364,58 @@ def story_section(
         if not story.edited:
             out += [f"_{note}_", ""]
         out += [readable(story.text, names), ""]
+    return out
+
+
+# ── The staff-shaped problem (issue 17.3, bot/problems): only in the owner's own export ─────
+
+
+@dataclass(frozen=True)
+class PacketStep:
+    """One step of seed 001's path for a problem: its label, and when it was done (None:
+    not done yet)."""
+
+    label: str
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PacketProblem:
+    """A staff-shaped problem as the packet tells it: open, or closed within the period."""
+
+    name: str  # stored Slack text, as the person named it
+    started_at: datetime
+    steps: tuple[PacketStep, ...]
+    closed_at: datetime | None = None
+    closed_how: str | None = None  # "cleared" | "replaced"
+
+
+def _problem_state(problem: PacketProblem, tz: str | None) -> str:
+    started = f"Taken on {_day(problem.started_at, tz)}"
+    if problem.closed_at is None:
+        return f"{started} · open"
+    if problem.closed_how == "replaced":
+        return f"{started} · replaced by the next problem on {_day(problem.closed_at, tz)}"
+    return f"{started} · cleared on {_day(problem.closed_at, tz)}"
+
+
+def problem_section(
+    problems: Sequence[PacketProblem], names: Mapping[str, str], tz: str | None
+) -> list[str]:
+    """The owner's staff-shaped problem walked along seed 001's path: each step with the day
+    it was done, and the ones not done yet. The open problem first, then those closed in the
+    period (cleared or replaced, said so)."""
+    if not problems:
+        return []
+    out = ["## Your staff-shaped problem", ""]
+    for problem in problems:
+        name = readable(problem.name, names).replace("\n", " ")
+        out += [f"### {name}", "", f"_{_problem_state(problem, tz)}_", ""]
+        for step in problem.steps:
+            if step.done_at is not None:
+                out.append(f"- [x] {step.label} — done {_day(step.done_at, tz)}")
+            else:
+                out.append(f"- [ ] {step.label} — not done yet")
+        done = sum(1 for step in problem.steps if step.done_at is not None)
+        out += ["", f"{done} of {plural(len(problem.steps), 'step')} done.", ""]
     return out
