@@ -28,7 +28,7 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
-        **problems.ACTIONS,  # a staff problem's Done and Clear buttons
+        **problems.ACTIONS,  # a staff problem's Done, Clear and stall answers
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,
