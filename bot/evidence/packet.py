@@ -130,6 +130,7 @@ def _element_section(
     names: Mapping[str, str],
     tz: str | None,
     sponsor: SponsorNote | None = None,
+    problem: str | None = None,
 ) -> list[str]:
     title = element.name if element else "Other evidence"
     # The sponsor element, answered by the owner's sponsor thread instead of its questions.
@@ -149,6 +150,12 @@ def _element_section(
         out.append("")
     if answered and sponsor is not None:
         out += sponsor_lines(sponsor, names)
+    if element is not None and element.id == OPPORTUNITY_ELEMENT and problem is not None:
+        out += [
+            f"The problem you took on: **{problem}** (its path is under *Your staff-shaped "
+            "problem*, above).",
+            "",
+        ]
     if (
         element is not None
         and element.questions
@@ -162,6 +169,8 @@ def _element_section(
 
 
 SPONSOR_ELEMENT = "sponsor"
+# The element the owner's staff-shaped problem speaks to (seed 002's "right opportunity").
+OPPORTUNITY_ELEMENT = "right-opportunity"
 
 
 def sponsor_lines(note: SponsorNote, names: Mapping[str, str]) -> list[str]:
@@ -243,8 +252,10 @@ def build_packet(
         out += [f"_No evidence logged in {period.label}._", ""]
     out += story_section(stories, library, names)
     out += problem_section(problems, names, tz)
+    # The open problem, or the one closed last in the period (problems come open first).
+    named = readable(problems[0].name, names).replace("\n", " ") if problems else None
     for number, (element, items) in enumerate(sections, start=1):
-        out += _element_section(number, element, items, library, names, tz, sponsor)
+        out += _element_section(number, element, items, library, names, tz, sponsor, named)
     out += _outcomes_section(entries, outcomes or {}, library, names, tz)
     return "\n".join(out).rstrip() + "\n"
 

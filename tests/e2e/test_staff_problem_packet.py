@@ -81,7 +81,8 @@ def test_the_owners_packet_tells_the_problem_along_the_path(
     brag(app, "Wrote the deploy RFC #writing", n=responses(app) + 1)
     assert [p.closed_how for p in stored(app)] == ["cleared", "replaced", None]
 
-    section = section_of(packet_text(app, "this month"))
+    content = packet_text(app, "this month")
+    section = section_of(content)
     assert "Old November problem" not in section
     open_part, replaced_part = section.split("### First try at a staff problem\n")
     # The open one first: its name as typed (`&` as typed, @bob by name, no broadcast).
@@ -96,6 +97,10 @@ def test_the_owners_packet_tells_the_problem_along_the_path(
     assert "_Taken on 2026-12-01 · replaced by the next problem on 2026-12-02_" in replaced_part
     assert f"- [x] {STEPS[1].label} — done 2026-12-01" in replaced_part
     assert f"- [ ] {STEPS[0].label} — not done yet" in replaced_part
+    # "The right opportunity" (seed 002) points at it.
+    opportunity = content.split("The right opportunity (")[2].split("\n## ", maxsplit=1)[0]
+    assert "The problem you took on: **Unify the 3 deploy pipelines & ask @" in opportunity
+    assert "(its path is under *Your staff-shaped problem*, above)." in opportunity
 
     # Over the last six months the November one, cleared, is there too (said so).
     section = section_of(packet_text(app, ""))
