@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.checkins.hints import next_checkins_due, next_reminders_due
 from bot.conversations.jobs import next_prune_due
 from bot.digests.jobs import next_digest_due
+from bot.expectations.jobs import next_expectation_checks_due
 from bot.judgments.jobs import next_judgment_followup_due
 from bot.quotes.jobs import next_quote_posts_due
 from bot.scheduling.jobs import NextDue
@@ -23,6 +24,7 @@ NEXT_DUE: dict[str, NextDue] = {
     "checkins": next_checkins_due,
     "checkin-reminders": next_reminders_due,
     "sponsor-dms": next_sponsor_dms_due,
+    "expectation-checks": next_expectation_checks_due,
     "story-dms": next_story_dms_due,
     "quote-requests": next_quote_posts_due,
     "digests": next_digest_due,

@@ -29,6 +29,7 @@ from bot.coaching.models import (
     CoachingText,
     Dimension,
     ExpectationAsk,
+    ExpectationCheckText,
     LadderItem,
     Mistake,
     Nudge,
@@ -44,6 +45,7 @@ from bot.coaching.schema import (
     DimensionEntry,
     ElementEntry,
     ExpectationAskEntry,
+    ExpectationCheckEntry,
     LadderItemEntry,
     MistakeEntry,
     NudgeEntry,
@@ -84,7 +86,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         REFRAMES_FILE: (("reframes", "id"),),
         PROMOTION_FILE: (("elements", "id"),),
         JUDGMENTS_FILE: (("texts", "id"),),
-        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id")),
+        EXPECTATIONS_FILE: (("ladder", "id"), ("asks", "id"), ("checks", "id")),
         STORY_FILE: (("story", "id"),),
         QUOTES_FILE: (("quotes", "id"),),
         STAFF_PROBLEM_FILE: (("steps", "id"), ("problem_texts", "id")),
@@ -133,6 +135,9 @@ class CoachingLibrary:
     # A workspace's default staff expectations (issue 17); empty as shipped.
     ladder: tuple[LadderItem, ...] = ()
     expectation_asks: tuple[ExpectationAsk, ...] = ()
+    # The monthly expectations check (bot/expectations/monthly.py): question and answers.
+    expectation_checks: tuple[ExpectationCheckText, ...] = ()
+
     # The quarterly promotion story's words (bot/stories); every id of
     # STORY_TEXT_PLACEHOLDERS, checked at load.
     story_texts: tuple[CoachingText, ...] = ()
@@ -155,6 +160,10 @@ class CoachingLibrary:
     def expectation_ask(self, ask_id: str) -> ExpectationAsk | None:
         """The ask with this id; None when a workspace's override disabled it."""
         return next((ask for ask in self.expectation_asks if ask.id == ask_id), None)
+
+    def expectation_check(self, text_id: str) -> ExpectationCheckText | None:
+        """The monthly check's text with this id; None when an override disabled it."""
+        return next((text for text in self.expectation_checks if text.id == text_id), None)
 
     @cached_property
     def _dimensions(self) -> Mapping[str, Dimension]:
@@ -563,6 +572,7 @@ class _Loader:
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
         asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        checks = self._parse_all(merged["checks"], ExpectationCheckEntry, refs)
         story = self._parse_all(merged["story"], StoryTextEntry, refs)
         if STORY_FILE not in self.unreadable:
             self._check_story_complete(merged["story"])
@@ -600,6 +610,7 @@ class _Loader:
             judgment_texts=tuple(texts),
             ladder=tuple(ladder),
             expectation_asks=tuple(asks),
+            expectation_checks=tuple(checks),
             story_texts=tuple(story),
             quote_texts=tuple(quote_texts),
             problem_steps=tuple(steps),
@@ -731,6 +742,9 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (REFRAMES_FILE, library.reframes),
         (PROMOTION_FILE, library.promotion_elements),
         (JUDGMENTS_FILE, library.judgment_texts),
+        (EXPECTATIONS_FILE, library.ladder),
+        (EXPECTATIONS_FILE, library.expectation_asks),
+        (EXPECTATIONS_FILE, library.expectation_checks),
         (STORY_FILE, library.story_texts),
         (QUOTES_FILE, library.quote_texts),
         (STAFF_PROBLEM_FILE, library.problem_steps),

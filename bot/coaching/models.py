@@ -102,6 +102,22 @@ class ExpectationAsk:
     seed_quote: str
 
 
+# The monthly expectations check's texts (`checks:` in prompts/expectations.yaml), by id.
+EXPECTATION_CHECK_IDS: tuple[str, ...] = ("question", "mapped", "not-yet", "red-flag")
+
+
+@dataclass(frozen=True)
+class ExpectationCheckText:
+    """What the coach says in the monthly expectations check (issue 17): the `question`,
+    the answers to "Yes, we mapped them" (`mapped`) and to a first "Not yet" (`not-yet`),
+    and seed 002's red flag after a second "Not yet" in a row (`red-flag`)."""
+
+    id: str
+    text: str
+    seed: str
+    seed_quote: str
+
+
 @dataclass(frozen=True)
 class ProblemStep:
     """One step of seed 001's practical path for a staff-shaped problem (issue 17 item 3):
@@ -314,7 +330,10 @@ class CoachingText:
 # the app says, each with the placeholders its text may use. All are required.
 STORY_TEXT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ask": frozenset({"quarter"}),
+    "heading-problem": frozenset(),
+    "problem-no-step": frozenset({"quarter"}),
     "heading-pattern": frozenset(),
+    "heading-work": frozenset(),
     "heading-capabilities": frozenset(),
     "heading-numbers": frozenset(),
     "heading-outcomes": frozenset(),

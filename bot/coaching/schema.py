@@ -36,12 +36,14 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 import bot.coaching.text as textmatch
 from bot.coaching.models import (
     EVIDENCE_SOURCES,
+    EXPECTATION_CHECK_IDS,
     RULE_KINDS,
     STORY_TEXT_PLACEHOLDERS,
     AbsentForWeeks,
     CoachingText,
     Dimension,
     ExpectationAsk,
+    ExpectationCheckText,
     LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
@@ -502,6 +504,45 @@ class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
 
     def build(self) -> ExpectationAsk:
         return self._as(ExpectationAsk)
+
+
+def _check_id(value: str) -> str:
+    """One of the ids the monthly expectations check says (an unknown one would never be)."""
+    if value not in EXPECTATION_CHECK_IDS:
+        raise _error(
+            "field",
+            f"names unknown check text '{value}'{did_you_mean(value, EXPECTATION_CHECK_IDS)}"
+            f" (known: {', '.join(EXPECTATION_CHECK_IDS)})",
+        )
+    return value
+
+
+CheckId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_check_id)]
+
+
+class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
+    id: CheckId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    @model_validator(mode="after")
+    def _question_asks(self) -> Self:
+        if self.id == "question" and not self.text.endswith("?"):
+            raise _error(
+                "entry",
+                "field 'text' must end with '?': it is asked as the monthly question, with"
+                f" the buttons 'Yes, we mapped them' and 'Not yet' (got '…{self.text[-30:]}')",
+            )
+        if "{" in self.text or "}" in self.text:
+            raise _error(
+                "entry",
+                "field 'text' has a '{' or '}': the check's texts take no placeholders",
+            )
+        return self
+
+    def build(self) -> ExpectationCheckText:
+        return self._as(ExpectationCheckText)
 
 
 class ProblemStepEntry(ContentEntry[ProblemStep]):

@@ -3,8 +3,14 @@
 Seed 001's practical path ends with "Turn the work into a promotion story." Once a quarter the
 coach drafts one from what the person logged, for them to edit into their own words:
 
+- the staff-shaped problem they took on, if they have one (seed 001's "Choose one problem
+  with cross-team or business-level importance"), and the steps of its path done in the
+  quarter: the story opens with it;
 - the pattern: which dimensions came up most, with counts, and how much reached beyond
   their team (seed 002: "a sustained track record — not one big project");
+- what they did: the quarter's most telling entries, whole and dated (broadest scope first,
+  then those of the dimensions the pattern names, newest first; at most WORK_ITEMS), so a
+  quarter whose entries give no impact or number still has concrete work in its draft;
 - what the organisation can now do that it couldn't: the entries' impact, as typed, broadest
   reach first;
 - the counterfactuals and numbers they gave: sentences of their entries (and of the judgment
@@ -39,6 +45,8 @@ DRAFT_BUDGET = 2800
 MENTION_WIDTH = 24
 # The pattern names at most this many dimensions.
 PATTERN_DIMENSIONS = 5
+# "What you did" quotes at most this many whole entries.
+WORK_ITEMS = 5
 FORMER_COLLEAGUE = "a former colleague"
 
 
@@ -80,9 +88,7 @@ class Quarter:
         return datetime(first.year, first.month, first.day, tzinfo=zone)
 
     def previous(self) -> Quarter:
-        return (
-            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-        )
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 
     def next(self) -> Quarter:
         return (
@@ -129,6 +135,25 @@ class StoryKudos:
     other_team: bool | None
 
 
+@dataclass(frozen=True)
+class StoryStep:
+    """A step of seed 001's path (its label) the person ticked in the quarter, and the day."""
+
+    label: str
+    done_on: date
+
+
+@dataclass(frozen=True)
+class StoryProblem:
+    """The staff-shaped problem the person had open in the quarter: its name (stored text),
+    the day they named it, and the steps of its path they ticked in the quarter, in path
+    order."""
+
+    name: str
+    named_on: date
+    steps: tuple[StoryStep, ...] = ()
+
+
 # ── What comes out ─────────────────────────────────────────────────────────────────────────
 
 
@@ -153,15 +178,19 @@ class StoryDraft:
     entries: int
     beyond_team: int
     pattern: tuple[PatternItem, ...]
+    work: tuple[Quote, ...]
     capabilities: tuple[Quote, ...]
     numbers: tuple[Quote, ...]
     outcomes: tuple[StoryOutcome, ...]
     kudos: tuple[StoryKudos, ...]
+    problem: StoryProblem | None = None
 
     @property
     def empty(self) -> bool:
-        """Nothing logged, followed up or received in the quarter: nothing to draft from."""
-        return not (self.entries or self.outcomes or self.kudos)
+        """Nothing logged, followed up, received or done on the problem in the quarter:
+        nothing to draft from."""
+        stepped = self.problem is not None and bool(self.problem.steps)
+        return not (self.entries or self.outcomes or self.kudos or stepped)
 
 
 # A sentence that gives a number, or says what would have happened otherwise.
@@ -204,10 +233,11 @@ def draft_story(
     entries: Sequence[StoryEntry],
     outcomes: Sequence[StoryOutcome] = (),
     kudos: Sequence[StoryKudos] = (),
+    problem: StoryProblem | None = None,
     library: CoachingLibrary,
 ) -> StoryDraft:
     """The quarter's draft, from the person's own entries, the judgment calls they followed
-    up and the kudos they received in it."""
+    up and the kudos they received in it, and the staff-shaped problem they had open."""
     in_order = sorted(entries, key=lambda e: (e.occurred_on, e.text))
     known = library.dimension_ids
     counts = Counter(e.dimension for e in in_order if e.dimension in known)
@@ -216,6 +246,17 @@ def draft_story(
         for d, n in sorted(counts.items(), key=lambda kv: (-kv[1], known.index(kv[0])))
     )[:PATTERN_DIMENSIONS]
     beyond = sum(1 for e in in_order if e.scope in BEYOND_TEAM)
+    named = {p.dimension for p in pattern}
+    telling = sorted(
+        (e for e in in_order if e.text.strip()),
+        key=lambda e: (
+            -library.scope_rank(e.scope),
+            e.dimension not in named,
+            -e.occurred_on.toordinal(),
+            e.text,
+        ),
+    )[:WORK_ITEMS]
+    work = tuple(Quote(e.occurred_on, _one_line(e.text)) for e in telling)
     with_impact = [e for e in in_order if e.impact and e.impact.strip()]
     broadest_first = sorted(with_impact, key=lambda e: -library.scope_rank(e.scope))
     capabilities = tuple(Quote(e.occurred_on, _one_line(e.impact or "")) for e in broadest_first)
@@ -238,10 +279,12 @@ def draft_story(
         entries=len(in_order),
         beyond_team=beyond,
         pattern=pattern,
+        work=work,
         capabilities=capabilities,
         numbers=tuple(numbers),
         outcomes=tuple(followed),
         kudos=tuple(ordered_kudos),
+        problem=problem,
     )
 
 
@@ -253,7 +296,10 @@ class StoryTexts:
     """The words around the draft, from prompts/promotion_story.yaml."""
 
     ask: str
+    heading_problem: str
+    problem_no_step: str
     heading_pattern: str
+    heading_work: str
     heading_capabilities: str
     heading_numbers: str
     heading_outcomes: str
@@ -269,7 +315,10 @@ class StoryTexts:
 
         return cls(
             ask=text("ask"),
+            heading_problem=text("heading-problem"),
+            problem_no_step=text("problem-no-step"),
             heading_pattern=text("heading-pattern"),
+            heading_work=text("heading-work"),
             heading_capabilities=text("heading-capabilities"),
             heading_numbers=text("heading-numbers"),
             heading_outcomes=text("heading-outcomes"),
@@ -341,6 +390,20 @@ def _pattern_lines(draft: StoryDraft) -> list[str]:
     return lines
 
 
+def _problem_lines(problem: StoryProblem, quarter: Quarter, texts: StoryTexts) -> list[str]:
+    lines = [f'- "{_one_line(problem.name)}", named {problem.named_on.isoformat()}']
+    if problem.steps:
+        lines += [f"- {escape(s.label)}: done {s.done_on.isoformat()}" for s in problem.steps]
+    else:
+        lines.append("- " + escape(texts.problem_no_step.format(quarter=quarter.label)))
+    return lines
+
+
+def _repeats(quote: Quote, shown: Sequence[Quote]) -> bool:
+    """Whether a quoted sentence is already in the draft, inside a text shown whole."""
+    return any(w.on == quote.on and quote.text in w.text for w in shown)
+
+
 def draft_text(
     draft: StoryDraft,
     texts: StoryTexts,
@@ -348,37 +411,58 @@ def draft_text(
     budget: int = DRAFT_BUDGET,
     measure: Callable[[str], int] = shown_length,
 ) -> DraftText:
-    """The draft as stored text within `budget` shown characters: the pattern always, then
-    each part's items in order while they fit (an item is quoted whole or left out, never
-    cut mid-sentence); `omitted` counts the items left out. Empty for an empty quarter."""
+    """The draft as stored text within `budget` shown characters: the problem (when the
+    person has one) and the pattern always, then each part's items in order while they fit
+    (an item is quoted whole or left out, never cut mid-sentence); `omitted` counts the items
+    left out. A number already quoted inside an entry shown whole under "what you did", or
+    inside a judgment call's outcome, is not quoted again. Empty for an empty quarter."""
     if draft.empty:
         return DraftText("", 0)
-    parts: list[tuple[str, list[str]]] = [
-        (texts.heading_capabilities, [_quoted(q) for q in draft.capabilities]),
-        (texts.heading_numbers, [_quoted(q) for q in draft.numbers]),
-        (
-            texts.heading_outcomes,
+    blocks: list[list[str]] = []
+    if draft.problem is not None:
+        blocks.append(
             [
-                f'- {o.occurred_on.isoformat()}: "{_one_line(o.text)}" What happened: '
-                f'"{_one_line(o.outcome)}"'
-                for o in draft.outcomes
-            ],
-        ),
-        (texts.heading_kudos, [_kudos_line(k) for k in draft.kudos]),
-    ]
-    blocks = [[f"{escape(texts.heading_pattern)}:", *_pattern_lines(draft)]]
-    used = measure("\n".join(blocks[0]))
+                f"{escape(texts.heading_problem)}:",
+                *_problem_lines(draft.problem, draft.quarter, texts),
+            ]
+        )
+    blocks.append([f"{escape(texts.heading_pattern)}:", *_pattern_lines(draft)])
+    used = measure("\n\n".join("\n".join(block) for block in blocks))
     omitted = 0
-    for heading, items in parts:
+
+    def fit(heading: str, items: Sequence[str]) -> list[bool]:
+        """Add the part's items that fit (under its heading); which of them did."""
+        nonlocal used, omitted
         title = f"{escape(heading)}:"
         kept: list[str] = []
+        fits: list[bool] = []
         for item in items:
             cost = measure(item) + 1 + (0 if kept else measure(title) + 2)
-            if used + cost <= budget:
+            fits.append(used + cost <= budget)
+            if fits[-1]:
                 kept.append(item)
                 used += cost
             else:
                 omitted += 1
         if kept:
             blocks.append([title, *kept])
+        return fits
+
+    fits = fit(texts.heading_work, [_quoted(q) for q in draft.work])
+    # Quoted whole elsewhere: the entries shown under "What you did", the outcomes (their part
+    # quotes each one whole).
+    whole = [q for q, shown in zip(draft.work, fits, strict=True) if shown] + [
+        Quote(o.occurred_on, _one_line(o.outcome)) for o in draft.outcomes
+    ]
+    fit(texts.heading_capabilities, [_quoted(q) for q in draft.capabilities])
+    fit(texts.heading_numbers, [_quoted(q) for q in draft.numbers if not _repeats(q, whole)])
+    fit(
+        texts.heading_outcomes,
+        [
+            f'- {o.occurred_on.isoformat()}: "{_one_line(o.text)}" What happened: '
+            f'"{_one_line(o.outcome)}"'
+            for o in draft.outcomes
+        ],
+    )
+    fit(texts.heading_kudos, [_kudos_line(k) for k in draft.kudos])
     return DraftText("\n\n".join("\n".join(block) for block in blocks), omitted)

@@ -23,6 +23,7 @@ from bot.conversations.edits import UserEdit
 from bot.db.models import CheckIn, User
 from bot.evidence import service as evidence
 from bot.evidence.flows import Confirmation
+from bot.expectations import mapping as expectation_mapping
 from bot.home.service import request_home_refresh
 
 
@@ -155,8 +156,14 @@ def log_direct_message(
         entry.source_channel_id, entry.source_message_ts = message.channel_id, message.ts
         source, matched = parsed.dimension_source, tuple(parsed.matched)
         request_home_refresh(session=session, user=user)
+    mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
     session.commit()
     reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
     return Confirmation(
-        entry=entry, tz=user.tz, dimension_source=source, matched=matched, reframe=reframe
+        entry=entry,
+        tz=user.tz,
+        dimension_source=source,
+        matched=matched,
+        reframe=reframe,
+        mapping=mapped,
     )

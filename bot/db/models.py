@@ -650,6 +650,25 @@ class Expectation(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class EntryExpectation(_OwnedByUser, Base):
+    """An evidence entry counted as evidence for one of its owner's expectations (issue 17):
+    suggested by the coach from the entry's words when it was logged, or chosen by the
+    person. Several per entry; deleted with the entry, with the expectation (an edit that
+    removes it) and with the person."""
+
+    __tablename__ = "entry_expectations"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "expectation_id"),
+        Index("ix_entry_expectations_expectation_id", "expectation_id"),
+    )
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("evidence_entries.id", ondelete="CASCADE"))
+    expectation_id: Mapped[int] = mapped_column(ForeignKey("expectations.id", ondelete="CASCADE"))
+    # True: the coach suggested it from the text; False: the person chose it.
+    suggested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PromotionStory(_OwnedByUser, Base):
     """A person's promotion story for one local quarter (issue 17.5): the draft the coach
     assembled from that quarter's log, and the story they edited it into. Private to them."""
@@ -758,3 +777,29 @@ class StaffProblem(_OwnedByUser, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How it closed: "cleared" (`problem clear`) or "replaced" (a new one named).
     closed_how: Mapped[str | None] = mapped_column(String(16))
+
+
+class ExpectationCheck(OutboxRow, Base):
+    """The monthly expectations check of a person (issue 17): "did you and your manager map
+    your recent work to your staff expectations?", sent with their first check-in of the
+    month (unique per person and local month: the DM's outbox row), and their answer.
+    Private to them."""
+
+    __tablename__ = "expectation_checks"
+    __table_args__ = (
+        UniqueConstraint("user_id", "month"),
+        Index("ix_expectation_checks_status", "status"),
+        CheckConstraint(allowed(DeliveryStatus), name="status"),
+        CheckConstraint("answer IN ('yes', 'no', 'skip')", name="answer"),
+    )
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The person's local month, YYYY-MM.
+    month: Mapped[str] = mapped_column(String(7))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    # yes: mapped with their manager; no: not yet; skip: not this month (counts as neither).
+    answer: Mapped[str | None] = mapped_column(String(8))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this answer brought seed 002's red-flag advice (a second "no" in a row).
+    advised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

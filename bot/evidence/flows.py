@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.mapping import EntryMapping
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos, User, Workspace
 from bot.evidence import filters, packet
@@ -25,6 +26,8 @@ from bot.evidence.examples import ExampleIndex, workspace_examples
 from bot.evidence.packet import PacketEntry
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
 from bot.evidence.periods import Period
+from bot.expectations import mapping as expectation_mapping
+from bot.expectations import service as expectation_service
 from bot.home.service import request_home_refresh
 from bot.judgments import records as judgment_records
 from bot.privacy.flows import DmFile
@@ -52,6 +55,8 @@ class Confirmation:
     reframe: Reframe | None = None
     # Mentions Slack did not resolve (``@dana``, broken ``<@…``): the text keeps them as typed.
     unmatched: Sequence[str] = ()
+    # Which of the person's expectations it is evidence for (None: they have none).
+    mapping: EntryMapping | None = None
 
 
 def log_brag(
@@ -81,6 +86,7 @@ def log_brag(
         session=session, user=user, text=text, source=evidence.BRAG, library=library
     )
     request_home_refresh(session=session, user=user)
+    mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
     session.commit()
     reframe, _ = reframe_for(text, library, dimension=entry.dimension, scope=entry.scope)
     return Confirmation(
@@ -90,6 +96,7 @@ def log_brag(
         matched=tuple(parsed.matched),
         reframe=reframe,
         unmatched=tuple(parsed.malformed_mentions),
+        mapping=mapped,
     )
 
 
@@ -249,6 +256,8 @@ class PacketContent:
     workspace_name: str | None
     # How the owner's judgment calls turned out, by entry id (their own packet only).
     outcomes: dict[int, str] = field(default_factory=dict)
+    # The owner's expectations with the period's entries mapped to each (issue 17).
+    expectations: tuple[packet.ExpectationGroup, ...] = ()
 
 
 def packet_content(*, session: Session, user: User, period: Period) -> PacketContent:
@@ -275,8 +284,24 @@ def packet_content(*, session: Session, user: User, period: Period) -> PacketCon
         items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
     workspace = session.get(Workspace, user.workspace_id)
     told = {o.entry_id: o.outcome for o in judgment_records.outcomes(session, user.id)}
+    grouped = _by_expectation(session=session, user=user, entry_ids=[e.id for e in entries])
     session.commit()
-    return PacketContent(items, workspace.name if workspace else None, told)
+    return PacketContent(items, workspace.name if workspace else None, told, grouped)
+
+
+def _by_expectation(
+    *, session: Session, user: User, entry_ids: Sequence[int]
+) -> tuple[packet.ExpectationGroup, ...]:
+    """The user's expectations, each with the ids of these entries mapped to it."""
+    rows = expectation_service.expectations_of(session=session, user=user)
+    if not rows:
+        return ()
+    mapped = expectation_mapping.mapped_ids(session=session, user=user, entry_ids=entry_ids)
+    under: dict[int, list[int]] = {}
+    for entry_id in entry_ids:
+        for expectation_id in mapped.get(entry_id, ()):
+            under.setdefault(expectation_id, []).append(entry_id)
+    return tuple(packet.ExpectationGroup(row.text, tuple(under.get(row.id, ()))) for row in rows)
 
 
 def packet_file(
@@ -314,6 +339,7 @@ def packet_file(
         generated_at=now,
         sponsor=sponsor,
         outcomes=content.outcomes,
+        expectations=content.expectations,
         stories=stories,
         problems=problems,
     )
@@ -323,7 +349,9 @@ def packet_file(
         title=f"Promotion packet: {period.label}"[:250],
         comment=ui.export_comment(
             f"your promotion packet for {period.label}",
-            f"{plural(len(items), 'entry')}, grouped by promotion-case element and dimension.",
+            f"{plural(len(items), 'entry')}, grouped by "
+            + ("your expectations, then by " if content.expectations else "")
+            + "promotion-case element and dimension.",
         ),
     )
 
@@ -463,7 +491,38 @@ def _rerender(
             giver_slack_id = giver.slack_user_id if giver is not None else None
             payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
             return {**payload, "replace_original": True}
-    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True)
+    mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
+    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True, mapping=mapped)
+
+
+def change_mapping(
+    *,
+    session: Session,
+    user: User,
+    entry_id: str,
+    values: Sequence[str],
+    block_id: str,
+    library: CoachingLibrary,
+) -> Payload:
+    """Map one of the user's entries to the expectations chosen in its menu (none: unmapped),
+    and redraw the confirmation; a tampered or stale choice is refused, nothing changed."""
+    try:
+        entry = expectation_mapping.set_mapping(
+            session=session, user=user, entry_id=entry_id, values=values
+        )
+    except expectation_mapping.MappingRefused as refused:
+        session.rollback()
+        return ui.notice(str(refused))
+    request_home_refresh(session=session, user=user)
+    return _changed(session=session, user=user, entry=entry, block_id=block_id, library=library)
+
+
+def mapping_for(*, session: Session, user: User, entry_id: int) -> EntryMapping | None:
+    """Which of the user's expectations an entry is evidence for, to show on its
+    confirmation (None: they have entered none); the read ended before Slack."""
+    mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry_id)
+    session.commit()
+    return mapped
 
 
 def share_kudos(*, session: Session, user: User, value: str) -> Payload:

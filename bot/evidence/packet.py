@@ -29,6 +29,15 @@ FORMER_COLLEAGUE = "a former colleague"
 
 
 @dataclass(frozen=True)
+class ExpectationGroup:
+    """One of the owner's expectations (stored text) and the ids of the period's entries
+    mapped to it (issue 17)."""
+
+    text: str
+    entry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class PacketEntry:
     """One entry as the packet needs it."""
 
@@ -201,14 +210,17 @@ def build_packet(
     generated_at: datetime,
     sponsor: SponsorNote | None = None,
     outcomes: Mapping[int, str] | None = None,
+    expectations: Sequence[ExpectationGroup] = (),
     stories: Sequence[PacketStory] = (),
     problems: Sequence[PacketProblem] = (),
 ) -> str:
     """The packet as Markdown. Only in the owner's own export, never in a share: `sponsor`,
     the owner's latest sponsor note, answers the sponsor element; `outcomes` say how the
-    owner's judgment calls turned out, by entry id (bot/judgments); `stories`, the owner's
-    promotion stories of the period's quarters (bot/stories); `problems`, the owner's
-    staff-shaped problem, open or closed in the period (bot/problems)."""
+    owner's judgment calls turned out, by entry id (bot/judgments); `expectations`, the
+    owner's staff expectations with the entries mapped to each, group the period's entries
+    by expectation first; `stories`, the owner's promotion stories of the period's quarters
+    (bot/stories); `problems`, the owner's staff-shaped problem, open or closed in the
+    period (bot/problems)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -237,9 +249,9 @@ def build_packet(
         "your private evidence log: trim it, add numbers, and share it with the people you "
         "choose._",
         "",
-        "## Contents",
-        "",
     ]
+    out += expectations_section(entries, expectations, names, tz)
+    out += ["## Contents", ""]
     sections: list[tuple[PromotionElement | None, list[PacketEntry]]] = [
         (element, grouped[element.id]) for element in library.promotion_elements
     ]
@@ -258,6 +270,51 @@ def build_packet(
         out += _element_section(number, element, items, library, names, tz, sponsor, named)
     out += _outcomes_section(entries, outcomes or {}, library, names, tz)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _brief(item: PacketEntry, names: Mapping[str, str], tz: str | None) -> str:
+    text = readable(item.entry.text, names).replace("\n", " ")
+    if len(text) > 300:
+        text = text[:299] + "…"
+    return f"- **{_day(item.entry.occurred_at, tz)}** — {text}"
+
+
+def expectations_section(
+    entries: Sequence[PacketEntry],
+    expectations: Sequence[ExpectationGroup],
+    names: Mapping[str, str],
+    tz: str | None,
+) -> list[str]:
+    """The period's entries under each of the owner's expectations (an entry under every
+    one it is mapped to), then those mapped to none; nothing when there are no expectations.
+    Each entry is listed in full under the promotion-case elements below."""
+    if not expectations:
+        return []
+    by_id = {item.entry.id: item for item in entries}
+    mapped: set[int] = set()
+    out = [
+        "## Your staff expectations",
+        "",
+        "Your entries of this period under each expectation you entered (one entry may "
+        "count for several). Go through them with your manager: an expectation with "
+        "nothing under it is a question to ask, not a verdict.",
+        "",
+    ]
+    for number, group in enumerate(expectations, start=1):
+        items = [by_id[i] for i in group.entry_ids if i in by_id]
+        mapped.update(item.entry.id for item in items)
+        out += [f"### {number}. {readable(group.text, names)} ({len(items)})", ""]
+        if items:
+            out += [_brief(item, names, tz) for item in items]
+        else:
+            out.append("_Nothing mapped to this expectation in this period._")
+        out.append("")
+    rest = [item for item in entries if item.entry.id not in mapped]
+    if rest:
+        out += [f"### Not mapped to an expectation ({len(rest)})", ""]
+        out += [_brief(item, names, tz) for item in rest]
+        out.append("")
+    return out
 
 
 def _outcomes_section(

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from bot.capture.reactions import CaptureAction, CaptureDecision, Reaction, decide_reaction
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.mapping import EntryMapping
 from bot.db.models import EvidenceEntry, ReactionCapture, User
 from bot.evidence import reactions as captures
 from bot.evidence import service as evidence
 from bot.evidence.parsing import ParsedEvidence
+from bot.expectations import mapping as expectation_mapping
 from bot.home.service import request_home_refresh
 
 
@@ -57,6 +59,8 @@ class Logged:
     capture_id: int
     entry: EvidenceEntry
     parsed: ParsedEvidence
+    # Which of the person's expectations it is evidence for (None: they have none).
+    mapping: EntryMapping | None = None
 
 
 def log_message(
@@ -95,11 +99,12 @@ def log_message(
         if reaction is not None and capture_id is None:
             row.added_at, row.removed_at = reaction.at, None
         request_home_refresh(session=session, user=user)
+        mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
         session.commit()
     except IntegrityError:  # the same add, delivered twice at once: the other one logged it
         session.rollback()
         return None
-    return Logged(capture_id=row.id, entry=entry, parsed=parsed)
+    return Logged(capture_id=row.id, entry=entry, parsed=parsed, mapping=mapped)
 
 
 def _row_for(

@@ -21,6 +21,7 @@ from bot.db.models import EvidenceEntry, Kudos, User
 from bot.evidence import examples, visibility
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, ParsedEvidence, parse_evidence
 from bot.evidence.periods import user_zone
+from bot.expectations import mapping
 from bot.values import parse_id
 
 MAX_TEXT_LENGTH = 10_000
@@ -81,7 +82,8 @@ def create_entry(
     source_message_ts: str | None = None,
     checkin_id: int | None = None,
 ) -> EvidenceEntry:
-    """Store a new evidence entry exactly as typed."""
+    """Store a new evidence entry exactly as typed; when the person has expectations, the
+    coach maps it to those its words speak to (bot/expectations/mapping.py)."""
     check_text(text)
     for extra in (link, impact):
         if extra is not None:
@@ -105,6 +107,7 @@ def create_entry(
     )
     session.add(entry)
     session.flush()
+    mapping.suggest_for_entry(session=session, user=user, entry=entry)
     return entry
 
 

@@ -12,6 +12,7 @@ from bot.coaching.expectations import ExpectationsError, parse_expectations
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import User
 from bot.expectations import service
+from bot.home.service import request_home_refresh
 from bot.ui import expectations as ui
 from bot.ui.blocks import Payload
 from bot.ui.text import from_typed, readable
@@ -51,6 +52,7 @@ def save(*, session: Session, user: User, typed: str, now: datetime) -> Saved:
     # An item left as it was prefilled keeps its stored text exactly (its id too).
     items = tuple(previous.get(item) or from_typed(item) for item in parsed.items)
     replaced = service.replace_expectations(session=session, user=user, texts=items, now=now)
+    request_home_refresh(session=session, user=user)  # its coverage section follows the list
     session.commit()
     return Saved(items=items, duplicates=parsed.duplicates, replaced=replaced)
 
@@ -58,6 +60,7 @@ def save(*, session: Session, user: User, typed: str, now: datetime) -> Saved:
 def clear(*, session: Session, user: User, now: datetime) -> int:
     """Remove every expectation; how many there were."""
     replaced = service.replace_expectations(session=session, user=user, texts=(), now=now)
+    request_home_refresh(session=session, user=user)
     session.commit()
     return replaced.removed
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from bot.coaching.library import CoachingLibrary
 from bot.db.engine import Database
-from bot.db.models import Answer, CheckIn, EvidenceEntry, Kudos, User
+from bot.db.models import Answer, CheckIn, EntryExpectation, EvidenceEntry, Kudos, User
 from bot.home.data import load_home
 from bot.ui.blocks import Block
 from bot.ui.home import home_view
@@ -171,6 +171,7 @@ _OWNERS: dict[type, tuple[str, ...]] = {
     Kudos: ("giver_id", "recipient_id"),
     CheckIn: ("user_id",),
     Answer: ("user_id",),
+    EntryExpectation: ("user_id",),  # an entry's expectations: the coverage section (issue 17)
 }
 # The User columns the Home shows (a tz refresh or a scheduling timestamp does not count).
 _HOME_SETTINGS = (

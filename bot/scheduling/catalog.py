@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.checkins import jobs as checkin_jobs
 from bot.conversations import jobs as conversation_jobs
 from bot.digests import jobs as digest_jobs
+from bot.expectations import jobs as expectation_jobs
 from bot.judgments import jobs as judgment_jobs
 from bot.quotes import jobs as quote_jobs
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec
@@ -27,6 +28,7 @@ JOBS: dict[str, JobSpec] = {
         *conversation_jobs.JOBS,
         *checkin_jobs.JOBS,
         *sponsor_jobs.JOBS,
+        *expectation_jobs.JOBS,  # after the sponsor DM: the two read in order
         *story_jobs.JOBS,
         *quote_jobs.JOBS,
         *digest_jobs.JOBS,

@@ -8,6 +8,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import lazyload
 
 from bot.checkins import schedule
+from bot.checkins.hints import next_checkins_due
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.models import CheckIn, SponsorPost, User
@@ -38,7 +39,8 @@ def run_sponsor_dms(ctx: JobContext, now: datetime) -> JobResult:
 
 
 def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
-    """The next instant a month's sponsor DM can follow a sent check-in (a queued one: now)."""
+    """The next instant a month's sponsor DM can follow a check-in, sent or due (a queued
+    one: now)."""
     soonest = next_minute(after)
     candidates: list[datetime] = []
     with ctx.database.read_session() as session:
@@ -63,6 +65,11 @@ def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
             at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
             if at < checkin.slot_at + WINDOW and month_of(prefs, at) == month:
                 candidates.append(at)
+    # A check-in still to come brings its DM in the same minute (the worker runs this job
+    # just after the check-ins): without it the sandbox sent the DM a minute late.
+    next_checkin = next_checkins_due(ctx, after)
+    if next_checkin is not None:
+        candidates.append(next_checkin)
     return max(min(candidates), soonest) if candidates else None
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.staff_problem import done_instants
 from bot.coaching.story import (
     FORM_LIMIT,
     DraftText,
@@ -20,11 +21,20 @@ from bot.coaching.story import (
     StoryEntry,
     StoryKudos,
     StoryOutcome,
+    StoryProblem,
+    StoryStep,
     StoryTexts,
     draft_story,
     draft_text,
 )
-from bot.db.models import DigestChannelMember, EvidenceEntry, Kudos, PromotionStory, User
+from bot.db.models import (
+    DigestChannelMember,
+    EvidenceEntry,
+    Kudos,
+    PromotionStory,
+    StaffProblem,
+    User,
+)
 from bot.judgments import records
 
 KUDOS_SOURCE = "kudos"
@@ -65,9 +75,39 @@ def _other_team(mine: set[int], theirs: set[int]) -> bool | None:
     return not (mine & theirs)
 
 
+def problem_in(
+    session: Session, user: User, quarter: Quarter, library: CoachingLibrary
+) -> StoryProblem | None:
+    """The staff-shaped problem the person had open in the quarter (the newest, if they
+    replaced one in it), with the steps of its path they ticked in the quarter, in path
+    order; None when they had none open in it."""
+    zone = Preferences.of(user).zone
+    start, end = quarter.start(zone), quarter.next().start(zone)
+    problem = session.scalars(
+        select(StaffProblem)
+        .where(
+            StaffProblem.user_id == user.id,
+            StaffProblem.started_at < end,
+            (StaffProblem.closed_at.is_(None)) | (StaffProblem.closed_at >= start),
+        )
+        .order_by(StaffProblem.started_at.desc(), StaffProblem.id.desc())
+        .limit(1)
+    ).first()
+    if problem is None:
+        return None
+    done = done_instants(problem.steps_done or {})
+    steps = tuple(
+        StoryStep(step.label, at.astimezone(zone).date())
+        for step in library.problem_steps
+        if (at := done.get(step.id)) is not None and start <= at < end
+    )
+    return StoryProblem(problem.text, problem.started_at.astimezone(zone).date(), steps)
+
+
 def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibrary) -> StoryDraft:
     """The person's draft for a quarter, from their log of it: their own entries, the
-    judgment calls they followed up in it, and the kudos they received in it."""
+    judgment calls they followed up in it, the kudos they received in it, and the
+    staff-shaped problem they had open in it."""
     zone = Preferences.of(user).zone
     start, end = quarter.start(zone), quarter.next().start(zone)
     own = session.scalars(
@@ -116,7 +156,12 @@ def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibr
         for k, slack_id in received
     ]
     return draft_story(
-        quarter=quarter, entries=entries, outcomes=outcomes, kudos=kudos, library=library
+        quarter=quarter,
+        entries=entries,
+        outcomes=outcomes,
+        kudos=kudos,
+        problem=problem_in(session, user, quarter, library),
+        library=library,
     )
 
 

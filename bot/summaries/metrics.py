@@ -15,6 +15,7 @@ from itertools import takewhile
 
 from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.mapping import Coverage
 from bot.coaching.models import Nudge, Reframe
 from bot.coaching.nudges import ShownNudge, WeeklyStats, pick_nudge, what_went_well
 from bot.summaries.periods import Week
@@ -311,6 +312,9 @@ class MultiplierSummary:
     # many still wait for their verdict (a quiet week is named for what it is).
     outcomes: tuple[tuple[str, str], ...] = ()
     awaiting_calls: int = 0
+    # Evidence per expectation (issue 17; bot/expectations/mapping.py): empty when the
+    # person has entered no expectations.
+    coverage: tuple[Coverage, ...] = ()
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:

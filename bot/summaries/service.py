@@ -44,6 +44,7 @@ from bot.db.models import (
     User,
     Workspace,
 )
+from bot.expectations import mapping as expectation_mapping
 from bot.judgments import records as judgment_records
 from bot.summaries import metrics, periods
 
@@ -356,7 +357,18 @@ def build_summary(
         in_progress=in_progress,
         recently_shown_nudges=recently_shown_nudges,
     )
-    return _with_judgments(session, user, week, summary)
+    summary = _with_judgments(session, user, week, summary)
+    return _with_coverage(session, user, week, summary)
+
+
+def _with_coverage(
+    session: Session, user: User, week: periods.Week, summary: metrics.MultiplierSummary
+) -> metrics.MultiplierSummary:
+    """Evidence per expectation, this week's in it (bot/expectations/mapping.py)."""
+    found = expectation_mapping.coverage(
+        session=session, user=user, week_start=week.start, week_end=week.end
+    )
+    return dataclasses.replace(summary, coverage=tuple(found))
 
 
 def _with_judgments(

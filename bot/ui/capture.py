@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.mapping import EntryMapping
 from bot.db.models import EvidenceEntry
 from bot.ui import evidence as evidence_ui
 from bot.ui.blocks import Payload, actions, button, context, message, section
@@ -33,6 +34,7 @@ def logged(
     tz: str | None,
     emoji: str | None = None,
     how: str | None = None,
+    mapping: EntryMapping | None = None,
 ) -> Payload:
     """The DM confirming that a message is now the person's evidence (`emoji`: logged by
     their reaction on their own message, which they may still undo)."""
@@ -49,6 +51,7 @@ def logged(
         title="Logged to your private evidence.",
         notes=[note],
         how=how,
+        mapping=mapping,
     )
     return {k: v for k, v in payload.items() if k not in ("response_type", "replace_original")}
 

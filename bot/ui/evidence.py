@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.coaching.classify import extract_hashtags, extract_mentions
 from bot.coaching.library import CoachingLibrary
+from bot.coaching.mapping import EntryMapping
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.filters import UNFILTERED_LABEL
@@ -47,6 +48,7 @@ from bot.ui.blocks import (
     static_select,
 )
 from bot.ui.judgments import bet_overflow
+from bot.ui.mapping import mapping_block
 from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
@@ -203,8 +205,10 @@ def entry_confirmation(
     notes: Sequence[str] = (),
     how: str | None = None,
     replace: bool = False,
+    mapping: EntryMapping | None = None,
 ) -> Payload:
-    """The ephemeral confirmation after logging, with one-click changes."""
+    """The ephemeral confirmation after logging, with one-click changes (`mapping`: which
+    of the person's expectations it is evidence for, with a menu to change it)."""
     if title is None:
         title = (
             "Logged and shared with your team."
@@ -216,6 +220,8 @@ def entry_confirmation(
         context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
     ]
     blocks.extend(context(note) for note in notes[:3])
+    if mapping is not None:
+        blocks.append(mapping_block(mapping))
     blocks.append(entry_actions(entry, library, CONFIRMATION_BLOCK))
     return message(truncate(title, 300), *blocks, ephemeral=True, replace_original=replace)
 
@@ -234,6 +240,7 @@ def brag_confirmation(result: Confirmation, library: CoachingLibrary) -> Payload
         tz=result.tz,
         notes=notes,
         how=dimension_how(result.dimension_source, result.matched),
+        mapping=result.mapping,
     )
 
 

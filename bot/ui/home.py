@@ -24,6 +24,7 @@ from bot.ui.blocks import (
     header,
     section,
 )
+from bot.ui.mapping import coverage_home_blocks
 from bot.ui.messages import CommandNames
 from bot.ui.quotes import request_button
 from bot.ui.summary import (
@@ -158,6 +159,10 @@ def home_view(
     blocks.extend(list(welcome)[:WELCOME_BLOCK_LIMIT])
     blocks.extend(_this_week_blocks(data, library))
     blocks.append(divider())
+    coverage = coverage_home_blocks(data.summary.coverage, multiplier_command=names.multiplier)
+    if coverage:  # issue 17: evidence per expectation, for people who entered them
+        blocks.extend(coverage)
+        blocks.append(divider())
     if problem:
         blocks.extend(problem)
         blocks.append(divider())

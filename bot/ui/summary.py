@@ -7,6 +7,7 @@ from bot.summaries.chart import ChartRow
 from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
 from bot.ui import judgments
 from bot.ui.blocks import Block, Payload, context, divider, fit_message, header, message, section
+from bot.ui.mapping import coverage_summary_blocks
 from bot.ui.text import display, noun, plural, safe, truncate
 
 
@@ -237,6 +238,7 @@ def summary_blocks(
             library=library,
         )
     )
+    blocks.extend(coverage_summary_blocks(summary.coverage))  # issue 17: per expectation
     coaching = [
         *went_well_blocks(summary),
         *nudge_blocks(summary, library),

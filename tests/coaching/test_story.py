@@ -12,10 +12,13 @@ import pytest
 from bot.coaching.library import LibraryError, check_seed_quotes, default_library, load_library
 from bot.coaching.story import (
     FORM_LIMIT,
+    WORK_ITEMS,
     Quarter,
     StoryEntry,
     StoryKudos,
     StoryOutcome,
+    StoryProblem,
+    StoryStep,
     StoryTexts,
     draft_story,
     draft_text,
@@ -123,7 +126,28 @@ def test_a_realistic_quarter_is_drafted_from_the_log() -> None:
     assert lines[2].startswith("- Most present: Writing")
     assert "What the organisation can now do that it couldn't:" in lines
     assert '- 2026-11-17: "Every team can now query the ledger with SQL"' in lines
-    assert '- 2026-11-17: "Cuts our bill by $18k a year."' in lines
+    # What you did: whole entries, broadest scope first, then the pattern's dimensions, newest
+    # first; at most five.
+    assert [q.on for q in draft.work] == [
+        date(2026, 11, 17),
+        date(2026, 10, 20),
+        date(2026, 10, 6),
+        date(2026, 12, 1),
+        date(2026, 11, 3),
+    ]
+    work = lines.index("What you did:")
+    assert lines[work + 1] == (
+        '- 2026-11-17: "Chose Postgres over Dynamo for the ledger. Cuts our bill by $18k a year."'
+    )
+    assert lines[work + 5] == (
+        '- 2026-11-03: "Paired with <@U0NEWHIRE> on the deploy pipeline &amp; its alarms"'
+    )
+    assert work < lines.index("What the organisation can now do that it couldn't:")
+    # A number inside an entry or an outcome already quoted whole is not quoted again: here
+    # every one is, so the numbers part has nothing left to say.
+    assert sum("Cuts our bill by $18k a year." in line for line in lines) == 1
+    assert sum("6 a month to 1" in line for line in lines) == 1
+    assert "What would have happened otherwise, and your numbers:" not in lines
     assert (
         '- "<@UALICE> unblocked our launch in a day" from <@UCAROL> (another team), 2026-11-30'
         in lines
@@ -131,6 +155,7 @@ def test_a_realistic_quarter_is_drafted_from_the_log() -> None:
     assert '- "Great migration plan" from a former colleague, 2026-12-02' in lines
     assert '- "Thanks <@UALICE> for the client RFC!" from <@UBOB> (your team), 2026-10-09' in lines
     assert any("What happened" in line and "6 a month to 1" in line for line in lines)
+    assert not any(line.startswith("The problem you took on") for line in lines)
     # Deterministic: the same log in another order gives the same text.
     again = draft_story(
         quarter=Q4,
@@ -158,6 +183,104 @@ def test_only_kudos_still_makes_a_draft() -> None:
     assert '- "Thanks for the review" from <@UBOB> (another team), 2026-10-09' in text
 
 
+def test_a_thin_quarter_now_has_its_work_in_the_draft() -> None:
+    """No impact typed, no number, no counterfactual: the draft still quotes the work, whole
+    and dated, broadest scope first, then the pattern's dimensions, newest first."""
+    entries = [
+        StoryEntry(
+            date(2026, 10, 5),
+            "Walked the data team through the event schema",
+            "mentoring",
+            "cross_team",
+        ),
+        StoryEntry(date(2026, 10, 12), "Reviewed the billing RFC", "reviews", "team"),
+        StoryEntry(date(2026, 11, 2), "Wrote up the on-call handbook", "writing", "team"),
+        StoryEntry(date(2026, 11, 9), "Wrote the incident review", "writing", "team"),
+        StoryEntry(date(2026, 11, 23), "Mentored Sam on the\nqueue design", "mentoring", "team"),
+        StoryEntry(date(2026, 12, 7), "Kept the lights on", None, "team"),
+        StoryEntry(date(2026, 12, 14), "Wrote the quarter's roadmap notes", "writing", None),
+    ]
+    draft = draft_story(quarter=Q4, entries=entries, library=LIB)
+    assert draft.capabilities == () and draft.numbers == ()
+    text = draft_text(draft, TEXTS)
+    lines = text.text.splitlines()
+    assert text.omitted == 0
+    assert lines[lines.index("What you did:") + 1 :] == [
+        '- 2026-10-05: "Walked the data team through the event schema"',
+        '- 2026-11-23: "Mentored Sam on the queue design"',
+        '- 2026-11-09: "Wrote the incident review"',
+        '- 2026-11-02: "Wrote up the on-call handbook"',
+        '- 2026-10-12: "Reviewed the billing RFC"',
+    ]
+    # At most five: the unclassified and the scopeless ones come last and are left out.
+    assert len(draft.work) == WORK_ITEMS
+    assert "Kept the lights on" not in text.text
+
+
+def test_a_staff_problem_opens_the_draft() -> None:
+    entries = [StoryEntry(date(2026, 11, 2), "Wrote the deploy RFC", "writing", "cross_team")]
+    problem = StoryProblem(
+        "Nobody owns the deploy pipeline &amp; its alarms",
+        date(2026, 9, 28),
+        (
+            StoryStep("Written plan", date(2026, 10, 14)),
+            StoryStep("Stakeholders aligned", date(2026, 12, 3)),
+        ),
+    )
+    draft = draft_story(quarter=Q4, entries=entries, problem=problem, library=LIB)
+    lines = draft_text(draft, TEXTS).text.splitlines()
+    assert lines[:5] == [
+        "The problem you took on:",
+        '- "Nobody owns the deploy pipeline &amp; its alarms", named 2026-09-28',
+        "- Written plan: done 2026-10-14",
+        "- Stakeholders aligned: done 2026-12-03",
+        "",
+    ]
+    assert lines[5] == "The pattern across your entries:"
+
+    # No step in the quarter: said plainly, and the work still follows.
+    idle = StoryProblem("Nobody owns the deploy pipeline", date(2026, 9, 28))
+    draft = draft_story(quarter=Q4, entries=entries, problem=idle, library=LIB)
+    lines = draft_text(draft, TEXTS).text.splitlines()
+    assert lines[2] == (
+        "- No step of its path done in Q4 2026: say where it stands, or what got in the way."
+    )
+    assert '- 2026-11-02: "Wrote the deploy RFC"' in lines
+
+    # A step done is something to tell even with nothing logged; a problem alone is not.
+    assert not draft_story(quarter=Q4, entries=[], problem=problem, library=LIB).empty
+    assert draft_story(quarter=Q4, entries=[], problem=idle, library=LIB).empty
+
+
+def test_a_problem_and_a_long_quarter_still_fit_the_form() -> None:
+    entries = [
+        StoryEntry(
+            date(2026, 10, 1 + i % 28),
+            f"Work for <@U{i:08d}>: " + "careful cross-team work " * 12,
+            "writing",
+            "org",
+            impact="words " * 40,
+        )
+        for i in range(30)
+    ]
+    problem = StoryProblem(
+        "x" * 200,
+        date(2026, 10, 1),
+        tuple(StoryStep(s.label, date(2026, 10, 2)) for s in LIB.problem_steps),
+    )
+    draft = draft_story(quarter=Q4, entries=entries, problem=problem, library=LIB)
+    text = draft_text(draft, TEXTS)
+    assert shown_length(text.text) <= FORM_LIMIT
+    lines = text.text.splitlines()
+    assert lines[0] == "The problem you took on:"
+    assert "- Promotion story: done 2026-10-02" in lines
+    assert "What you did:" in lines
+    kept = sum(1 for line in lines if line.startswith("- 2026-"))
+    assert draft.numbers == ()  # a mention's digits are no number
+    assert text.omitted > 0
+    assert kept + text.omitted == len(draft.work) + len(draft.capabilities)
+
+
 def test_a_long_quarter_is_cut_to_fit_the_form_and_says_so() -> None:
     entries = [
         StoryEntry(
@@ -173,7 +296,9 @@ def test_a_long_quarter_is_cut_to_fit_the_form_and_says_so() -> None:
     text = draft_text(draft, TEXTS)
     assert text.omitted > 0
     assert shown_length(text.text) <= FORM_LIMIT
-    items = len(draft.capabilities) + len(draft.numbers)
+    # Each entry shown whole under "What you did" is its own number sentence: not quoted again.
+    assert len(draft.work) == WORK_ITEMS
+    items = len(draft.work) + len(draft.capabilities) + len(draft.numbers) - WORK_ITEMS
     kept = sum(1 for line in text.text.splitlines() if line.startswith("- 2026-"))
     assert kept + text.omitted == items
     note = text.cut_note(TEXTS)
@@ -232,7 +357,10 @@ def test_quarters() -> None:
 def test_every_story_text_is_seeded_and_quoted_verbatim() -> None:
     assert {t.id for t in LIB.story_texts} == {
         "ask",
+        "heading-problem",
+        "problem-no-step",
         "heading-pattern",
+        "heading-work",
         "heading-capabilities",
         "heading-numbers",
         "heading-outcomes",
@@ -272,7 +400,7 @@ def test_an_unknown_placeholder_is_named_with_what_is_available(tmp_path: Path) 
 def test_an_unknown_text_id_is_named(tmp_path: Path) -> None:
     message = _story_problem(tmp_path, lambda d: _entry(d, "cut").update(id="cutt"))
     assert (
-        "prompts/promotion_story.yaml, entry 'cutt' (#8): field 'id' names unknown story text 'cutt' (did you mean 'cut'?)"
+        "prompts/promotion_story.yaml, entry 'cutt' (#11): field 'id' names unknown story text 'cutt' (did you mean 'cut'?)"
         in message
     )
     assert "story text 'cut' is missing" in message
@@ -280,7 +408,7 @@ def test_an_unknown_text_id_is_named(tmp_path: Path) -> None:
 
 def test_a_text_without_its_seed_quote_is_refused(tmp_path: Path) -> None:
     message = _story_problem(tmp_path, lambda d: _entry(d, "heading-kudos").pop("seed_quote"))
-    assert "prompts/promotion_story.yaml, entry 'heading-kudos' (#6): field 'seed_quote'" in message
+    assert "prompts/promotion_story.yaml, entry 'heading-kudos' (#9): field 'seed_quote'" in message
 
 
 def test_an_override_may_reword_a_text_but_not_disable_it(tmp_path: Path) -> None:

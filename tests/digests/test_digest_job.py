@@ -337,8 +337,9 @@ def test_expectations_never_reach_a_digest(
     database: Database, standin: SlackStandIn, team: dict
 ) -> None:
     """A person's staff expectations (issue 17) are theirs: a digest over people who entered
-    them, with shared entries, names none of them."""
-    from bot.expectations.service import replace_expectations
+    them, with shared entries mapped to them, names none of them nor the mapping."""
+    from bot.expectations.mapping import set_mapping
+    from bot.expectations.service import expectations_of, replace_expectations
 
     with database.session() as session:
         for slack_id in ("UALICE", "UBOB", "UCAROL"):
@@ -349,8 +350,15 @@ def test_expectations_never_reach_a_digest(
                 texts=[f"EXPECTATION of {slack_id}: sets direction"],
                 now=IN_PERIOD,
             )
-            logbook.entry(
+            shared = logbook.entry(
                 session, person, IN_PERIOD, text=f"Shared by {slack_id}", visibility="team"
+            )
+            (expectation,) = expectations_of(session=session, user=person)
+            set_mapping(
+                session=session,
+                user=person,
+                entry_id=shared.id,
+                values=[f"{shared.id}:{expectation.id}"],
             )
         session.commit()
     run_job("digests", _ctx(database, standin), SLOT)
@@ -358,6 +366,7 @@ def test_expectations_never_reach_a_digest(
     blob = _blob(post)
     assert "Shared by UALICE" in blob
     assert "EXPECTATION" not in blob and "sets direction" not in blob
+    assert "Evidence for" not in blob and ":dart:" not in blob
 
 
 def test_staff_problems_never_reach_a_digest(

@@ -172,6 +172,17 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
         '"Without it they would have built a second cache, 3 weeks of work." #review' not in shown
     )
     assert "3 weeks of work." in shown
+    # What she did: every entry whole and dated, broadest scope first; the number inside one
+    # is not quoted a second time.
+    assert (
+        "What you did:\n"
+        '- 2026-12-10: "Chose Postgres for the ledger &amp; its reports"\n'
+        '- 2026-12-03: "Wrote the RFC for one shared API client #rfc #cross-team"\n'
+        "- 2026-12-17: \"Reviewed search's cache design. Without it they would have built a "
+        'second cache, 3 weeks of work. #review"'
+    ) in shown
+    assert shown.count("3 weeks of work.") == 1
+    assert "The problem you took on" not in shown
     # Kudos from another team first, then the person's own team; raw ids become mentions.
     kudos = [
         line
@@ -277,7 +288,10 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
         ("2026-Q4", stored.story),
         ("2027-Q1", None),
     ]
-    assert rows[1]["draft"].endswith("- Most present: Writing that travels (1)")
+    assert rows[1]["draft"].endswith(
+        '- Most present: Writing that travels (1)\n\nWhat you did:\n- 2027-01-21: "Wrote the '
+        'on-call guide #writing"'
+    )
     assert [row["quarter"] for row in exported["tables"]["promotion_story_posts"]] == ["2027-Q1"]
     prompt = command(app, "forget-me")
     done = responses(app) + 1
@@ -358,7 +372,11 @@ def test_the_command_drafts_now_and_keeps_what_was_typed(
     assert reply["response_type"] == "ephemeral"
     body = "\n".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
     assert "- 1 entry in Q4 2026." in body
-    assert '"Saved her 2 days #mentoring"' in body
+    assert (
+        'What you did:\n- 2026-12-10: "Mentored <@UCAROL> through her first design review. '
+        'Saved her 2 days #mentoring"'
+    ) in body
+    assert body.count("Saved her 2 days") == 1
     (button,) = reply["blocks"][-1]["elements"]
     assert (button["action_id"], button["value"]) == (ui.OPEN_ACTION, "2026-Q4")
 
@@ -414,3 +432,47 @@ def test_tampered_metadata_is_refused(
         body = reply.json()
         assert body["response_action"] == "errors" and list(body["errors"]) == ["story"]
     assert [s.story for s in stories(app)] == [None]
+
+
+def test_a_staff_problem_opens_the_draft_and_the_work_is_in_it(
+    running_app: RunningApp, move_clock: MoveClock
+) -> None:
+    """She names her staff-shaped problem in December and ticks two steps of seed 001's path
+    (one of them twice: it counts once); the Q4 draft opens with it, then the pattern, then
+    what she did, whole and dated."""
+    app = running_app
+    opted_in(app, move_clock)
+    move_clock(utc(2026, 12, 1, 15))
+    command(app, "problem Nobody owns the deploy pipeline & its alarms")
+    move_clock(utc(2026, 12, 2, 15))
+    command(app, "problem done plan")
+    log_a_quarter(app, move_clock)
+    command(app, "problem done stakeholders")  # 31 December, New York
+    command(app, "problem done stakeholders")
+
+    move_clock(JAN_7)
+    tick(app, JAN_7)
+    (dm,) = story_dms(app)
+    parts = [b["text"]["text"] for b in dm["blocks"] if b["type"] == "section"][1:]
+    assert parts[0].splitlines() == [
+        "The problem you took on:",
+        '- "Nobody owns the deploy pipeline &amp; its alarms", named 2026-12-01',
+        f"- {LIB.problem_steps[0].label}: done 2026-12-02",
+        f"- {LIB.problem_steps[1].label}: done 2026-12-31",
+    ]
+    assert parts[1].startswith("The pattern across your entries:\n")
+    assert parts[2].splitlines()[0] == "What you did:"
+    assert parts[2].splitlines()[1] == (
+        '- 2026-12-10: "Chose Postgres for the ledger &amp; its reports"'
+    )
+    assert len(parts[2].splitlines()) == 4
+    # The form opens on the draft as shown: the problem first.
+    message = {"blocks": dm["blocks"], "ts": dm["ts"], "channel": dm["channel"]}
+    before = len(app.standin.calls_to("views.open"))
+    app.slack.block_action(ui.OPEN_ACTION, user_id="UALICE", message=message)
+    view = app.standin.wait_for("views.open", count=before + 1)[-1].data["view"]
+    app.wait_idle()
+    (field,) = [b for b in view["blocks"] if b.get("block_id") == "story"]
+    assert field["element"]["initial_value"].startswith(
+        'The problem you took on:\n- "Nobody owns the deploy pipeline & its alarms", named'
+    )

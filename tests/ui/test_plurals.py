@@ -143,6 +143,14 @@ def _texts(n: int) -> list[str]:
     )))  # fmt: skip
     out.append(str(checkin_ui.checkin_message(checkin_id=1, questions=[], status="sent",
                                               slot_local=NOW)))  # fmt: skip
+    # Coverage per expectation (issue 17): n expectations with n entries each, or none.
+    from bot.coaching.mapping import Coverage
+    from bot.ui.mapping import coverage_home_blocks, coverage_summary_blocks
+
+    for count in (n, 0):
+        coverage = [Coverage(i, f"Item {i}", count, "x", this_week=n) for i in range(max(n, 1))]
+        out.append(str(coverage_home_blocks(coverage, multiplier_command="/multiplier")))
+        out.append(str(coverage_summary_blocks(coverage)))
     if n:
         out.append(parse_period(f"last {n} days", now=NOW, tz="UTC").label)
         out.append(parse_period(f"last {n} weeks", now=NOW, tz="UTC").label)

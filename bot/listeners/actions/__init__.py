@@ -12,8 +12,10 @@ def register(registrar: Registrar) -> None:
         checkins,
         direct_messages,
         evidence,
+        expectation_check,
         home,
         judgments,
+        mapping,
         problems,
         suggestions,
     )
@@ -28,7 +30,9 @@ def register(registrar: Registrar) -> None:
         **captures.ACTIONS,  # React to log: the choice about someone else's message
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
+        **expectation_check.ACTIONS,  # the monthly expectations check's answer
         **problems.ACTIONS,  # a staff problem's Done, Clear and stall answers
+        **mapping.ACTIONS,  # an entry's "evidence for" expectations menu
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,
         ui.SNOOZE: checkins.handle_snooze,

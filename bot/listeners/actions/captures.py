@@ -98,7 +98,8 @@ def handle_log_it(
         respond(**ui.offer_closed())
         return
     how = evidence_ui.dimension_how(logged.parsed.dimension_source, logged.parsed.matched)
-    respond(**_shown(ui.logged(logged.entry, library, tz=user.tz, how=how)))
+    shown = ui.logged(logged.entry, library, tz=user.tz, how=how, mapping=logged.mapping)
+    respond(**_shown(shown))
 
 
 def handle_send_kudos(

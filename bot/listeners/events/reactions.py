@@ -162,6 +162,7 @@ def _log_own(
             emoji=reaction.emoji_name,
             tz=user.tz,
             how=dimension_how(logged.parsed.dimension_source, logged.parsed.matched),
+            mapping=logged.mapping,
         ),
     )
     flows.note_dm(

@@ -226,7 +226,10 @@ def handle_entry_submission(
     reframe, _ = reframe_for(entry.text, library, dimension=entry.dimension, scope=entry.scope)
     if reframe is not None:
         notes.insert(0, ui.reframe_note(reframe))
-    confirmation = ui.entry_confirmation(entry, library, tz=user.tz, notes=notes, how=how)
+    mapped = flows.mapping_for(session=session, user=user, entry_id=entry.id)
+    confirmation = ui.entry_confirmation(
+        entry, library, tz=user.tz, notes=notes, how=how, mapping=mapped
+    )
     client.chat_postMessage(channel=user.slack_user_id, **message_payload(confirmation))
 
 
