@@ -30,6 +30,8 @@ MAX_NAME_LENGTH = 200
 CHOOSE_TEXT = "choose"
 STALL_TEXT = "stall-right-problem"
 STAFF_LEVEL_TEXT = "stall-staff-level"
+KEPT_TEXT = "stall-kept"
+LET_GO_TEXT = "stall-let-go"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from bot.expectations import service as expectation_service
 from bot.home.service import request_home_refresh
 from bot.judgments import records as judgment_records
 from bot.privacy.flows import DmFile
+from bot.problems import service as problem_service
 from bot.sponsors import flows as sponsor_flows
 from bot.stories import flows as story_flows
 from bot.ui import evidence as ui
@@ -338,7 +339,10 @@ def packet_file(
     sponsor = sponsor_flows.current(session=session, user=user)
     sponsor_ids = [sponsor.sponsor_user_id] if sponsor and sponsor.sponsor_user_id else []
     stories = story_flows.for_packet(session=session, user=user, period=period)
-    story_ids = mentioned_ids(*(story.text for story in stories))
+    problems = problem_service.for_packet(
+        session=session, user=user, library=library, period=period
+    )
+    story_ids = mentioned_ids(*(story.text for story in stories), *(p.name for p in problems))
     names = look_up_names([user.slack_user_id, *packet.people_in(items), *sponsor_ids, *story_ids])
     owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
     markdown = packet.build_packet(
@@ -354,6 +358,7 @@ def packet_file(
         outcomes=content.outcomes,
         expectations=content.expectations,
         stories=stories,
+        problems=problems,
     )
     return DmFile(
         content=markdown,

@@ -139,6 +139,7 @@ def _element_section(
     names: Mapping[str, str],
     tz: str | None,
     sponsor: SponsorNote | None = None,
+    problem: str | None = None,
 ) -> list[str]:
     title = element.name if element else "Other evidence"
     # The sponsor element, answered by the owner's sponsor thread instead of its questions.
@@ -158,6 +159,12 @@ def _element_section(
         out.append("")
     if answered and sponsor is not None:
         out += sponsor_lines(sponsor, names)
+    if element is not None and element.id == OPPORTUNITY_ELEMENT and problem is not None:
+        out += [
+            f"The problem you took on: **{problem}** (its path is under *Your staff-shaped "
+            "problem*, above).",
+            "",
+        ]
     if (
         element is not None
         and element.questions
@@ -171,6 +178,8 @@ def _element_section(
 
 
 SPONSOR_ELEMENT = "sponsor"
+# The element the owner's staff-shaped problem speaks to (seed 002's "right opportunity").
+OPPORTUNITY_ELEMENT = "right-opportunity"
 
 
 def sponsor_lines(note: SponsorNote, names: Mapping[str, str]) -> list[str]:
@@ -203,13 +212,15 @@ def build_packet(
     outcomes: Mapping[int, str] | None = None,
     expectations: Sequence[ExpectationGroup] = (),
     stories: Sequence[PacketStory] = (),
+    problems: Sequence[PacketProblem] = (),
 ) -> str:
     """The packet as Markdown. Only in the owner's own export, never in a share: `sponsor`,
     the owner's latest sponsor note, answers the sponsor element; `outcomes` say how the
     owner's judgment calls turned out, by entry id (bot/judgments); `expectations`, the
     owner's staff expectations with the entries mapped to each, group the period's entries
     by expectation first; `stories`, the owner's promotion stories of the period's quarters
-    (bot/stories)."""
+    (bot/stories); `problems`, the owner's staff-shaped problem, open or closed in the
+    period (bot/problems)."""
     grouped: dict[str, list[PacketEntry]] = {e.id: [] for e in library.promotion_elements}
     grouped[OTHER_GROUP] = []
     for item in entries:
@@ -252,8 +263,11 @@ def build_packet(
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]
     out += story_section(stories, library, names)
+    out += problem_section(problems, names, tz)
+    # The open problem, or the one closed last in the period (problems come open first).
+    named = readable(problems[0].name, names).replace("\n", " ") if problems else None
     for number, (element, items) in enumerate(sections, start=1):
-        out += _element_section(number, element, items, library, names, tz, sponsor)
+        out += _element_section(number, element, items, library, names, tz, sponsor, named)
     out += _outcomes_section(entries, outcomes or {}, library, names, tz)
     return "\n".join(out).rstrip() + "\n"
 
@@ -418,4 +432,58 @@ def story_section(
         if not story.edited:
             out += [f"_{note}_", ""]
         out += [readable(story.text, names), ""]
+    return out
+
+
+# ── The staff-shaped problem (issue 17.3, bot/problems): only in the owner's own export ─────
+
+
+@dataclass(frozen=True)
+class PacketStep:
+    """One step of seed 001's path for a problem: its label, and when it was done (None:
+    not done yet)."""
+
+    label: str
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PacketProblem:
+    """A staff-shaped problem as the packet tells it: open, or closed within the period."""
+
+    name: str  # stored Slack text, as the person named it
+    started_at: datetime
+    steps: tuple[PacketStep, ...]
+    closed_at: datetime | None = None
+    closed_how: str | None = None  # "cleared" | "replaced"
+
+
+def _problem_state(problem: PacketProblem, tz: str | None) -> str:
+    started = f"Taken on {_day(problem.started_at, tz)}"
+    if problem.closed_at is None:
+        return f"{started} · open"
+    if problem.closed_how == "replaced":
+        return f"{started} · replaced by the next problem on {_day(problem.closed_at, tz)}"
+    return f"{started} · cleared on {_day(problem.closed_at, tz)}"
+
+
+def problem_section(
+    problems: Sequence[PacketProblem], names: Mapping[str, str], tz: str | None
+) -> list[str]:
+    """The owner's staff-shaped problem walked along seed 001's path: each step with the day
+    it was done, and the ones not done yet. The open problem first, then those closed in the
+    period (cleared or replaced, said so)."""
+    if not problems:
+        return []
+    out = ["## Your staff-shaped problem", ""]
+    for problem in problems:
+        name = readable(problem.name, names).replace("\n", " ")
+        out += [f"### {name}", "", f"_{_problem_state(problem, tz)}_", ""]
+        for step in problem.steps:
+            if step.done_at is not None:
+                out.append(f"- [x] {step.label} — done {_day(step.done_at, tz)}")
+            else:
+                out.append(f"- [ ] {step.label} — not done yet")
+        done = sum(1 for step in problem.steps if step.done_at is not None)
+        out += ["", f"{done} of {plural(len(problem.steps), 'step')} done.", ""]
     return out

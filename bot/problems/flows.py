@@ -15,6 +15,7 @@ from bot.coaching.models import ProblemStep
 from bot.db.models import CheckIn, StaffProblem, User
 from bot.home.service import request_home_refresh
 from bot.problems import service
+from bot.ui import problems as ui
 from bot.ui.text import from_typed, readable
 from bot.ui.utf16 import utf16_len
 
@@ -190,3 +191,88 @@ def clear(*, session: Session, user: User, now: datetime, problem_id: int | None
     request_home_refresh(session=session, user=user)
     session.commit()
     return text
+
+
+# ── The stall question's answers, on the check-in that asked it ────────────────────────────
+
+
+class Moved(Stale):
+    """A stall answer about a problem of theirs that has since closed (replaced, cleared)."""
+
+    def __init__(self, asked: StaffProblem, now_open: StaffProblem | None) -> None:
+        super().__init__("That problem is no longer open.")
+        self.asked = asked.text
+        self.how = asked.closed_how
+        self.now_open = now_open.text if now_open is not None else None
+
+
+@dataclass(frozen=True)
+class StallAnswered:
+    """ "Still the right one" or "Let it go" done: the problem's name, and the check-in
+    redrawn (None when it was never posted)."""
+
+    name: str
+    redraw: checkin_flows.Redraw | None
+
+
+def _stall_target(session: Session, user: User, value: str) -> tuple[StaffProblem, CheckIn]:
+    """The open problem and the person's check-in a stall answer names (`problem id:check-in
+    id`). Anything else changes nothing: Moved when it is about a problem of theirs since
+    closed, Stale otherwise."""
+    parts = value.split(":")
+    try:
+        problem_id, checkin_id = (int(part) for part in parts) if len(parts) == 2 else (0, 0)
+    except ValueError:
+        problem_id, checkin_id = 0, 0
+    asked = session.get(StaffProblem, problem_id) if problem_id > 0 else None
+    checkin = session.get(CheckIn, checkin_id) if checkin_id > 0 else None
+    if asked is None or asked.user_id != user.id or checkin is None or checkin.user_id != user.id:
+        session.rollback()
+        raise Stale("That button is out of date.")
+    if asked.closed_at is not None:
+        moved = Moved(asked, service.open_problem(session=session, user_id=user.id))
+        session.rollback()
+        raise moved
+    return asked, checkin
+
+
+def keep(
+    *, session: Session, user: User, library: CoachingLibrary, value: str, now: datetime
+) -> StallAnswered:
+    """ "Still the right one": the problem stays, and the stall count starts again from now
+    (the question comes back only after STALL_WEEKS more check-in weeks with no step). The
+    check-in is redrawn with the step's question back, and the coach's acknowledgement."""
+    problem, checkin = _stall_target(session, user, value)
+    problem.stall_checkin_id = None
+    problem.stall_asked_at = now
+    session.flush()
+    redraw = checkin_flows.redraw(
+        session=session,
+        user=user,
+        library=library,
+        checkin=checkin,
+        note=ui.kept_note(problem.text, library.problem_text(coaching.KEPT_TEXT)),
+    )
+    name = problem.text
+    session.commit()
+    return StallAnswered(name=name, redraw=redraw)
+
+
+def let_go(
+    *, session: Session, user: User, library: CoachingLibrary, value: str, now: datetime
+) -> StallAnswered:
+    """ "Let it go": the problem is closed as cleared (kept for the export and the packet);
+    the check-in is redrawn without it, and the Home too."""
+    problem, checkin = _stall_target(session, user, value)
+    service.close(session=session, problem=problem, how=service.CLEARED, now=now)
+    redraw = checkin_flows.redraw(
+        session=session,
+        user=user,
+        library=library,
+        checkin=checkin,
+        note=ui.let_go_note(problem.text, library.problem_text(coaching.LET_GO_TEXT)),
+    )
+    name = problem.text
+    request_home_refresh(session=session, user=user)
+    session.commit()
+    return StallAnswered(name=name, redraw=redraw)

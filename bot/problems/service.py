@@ -15,6 +15,8 @@ from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import ProblemStep
 from bot.coaching.staff_problem import OnCheckin, Shown
 from bot.db.models import CheckIn, StaffProblem, User
+from bot.evidence.packet import PacketProblem, PacketStep
+from bot.evidence.periods import Period
 from bot.summaries.periods import zone
 
 CLEARED = "cleared"
@@ -94,6 +96,39 @@ def shown(*, session: Session, user: User, library: CoachingLibrary) -> Shown | 
     """The open problem and its path, read (the Home, `/multiplier problem`)."""
     problem = open_problem(session=session, user_id=user.id)
     return None if problem is None else shown_of(problem, library)
+
+
+def for_packet(
+    *, session: Session, user: User, library: CoachingLibrary, period: Period
+) -> list[PacketProblem]:
+    """The owner's problems as their own packet tells them: the open one (whenever it was
+    named), then those closed within the period, newest first (read only: the packet flow
+    owns the transaction)."""
+    rows = session.scalars(
+        select(StaffProblem)
+        .where(
+            StaffProblem.user_id == user.id,
+            StaffProblem.closed_at.is_(None)
+            | ((StaffProblem.closed_at >= period.start) & (StaffProblem.closed_at < period.end)),
+        )
+        .order_by(StaffProblem.closed_at.is_not(None), StaffProblem.closed_at.desc())
+    )
+    problems = []
+    for problem in rows:
+        steps_done = done(problem)
+        problems.append(
+            PacketProblem(
+                name=problem.text,
+                started_at=problem.started_at,
+                steps=tuple(
+                    PacketStep(label=step.label, done_at=steps_done.get(step.id))
+                    for step in library.problem_steps
+                ),
+                closed_at=problem.closed_at,
+                closed_how=problem.closed_how,
+            )
+        )
+    return problems
 
 
 def _received_slots(

@@ -33,6 +33,9 @@ from bot.ui.text import display, safe
 OPEN = "problem_open"
 DONE = "problem_step_done"
 CLEAR = "problem_clear"
+# The stall question's answers on a check-in (values: problem id:check-in id).
+KEEP = "problem_stall_keep"
+LET_GO = "problem_stall_let_go"
 VIEW = "staff_problem"
 # The modal carries no ids: the submitter is the owner. Anything else came from elsewhere.
 METADATA = "staff_problem:v1"
@@ -48,6 +51,11 @@ def done_label(step: ProblemStep) -> str:
 def done_value(problem_id: int, step: ProblemStep, checkin_id: int | None = None) -> str:
     base = f"{problem_id}:{step.id}"
     return base if checkin_id is None else f"{base}:{checkin_id}"
+
+
+def stall_value(problem_id: int, checkin_id: int) -> str:
+    """The stall answers' value: the problem asked about, on which check-in."""
+    return f"{problem_id}:{checkin_id}"
 
 
 def _day(instant: datetime, tz: ZoneInfo) -> str:
@@ -253,14 +261,30 @@ def checkin_blocks(
         blocks.append(section(f":dart: *Still the right problem?* _{name}_"))
         blocks.extend(section(safe(text.text)) for text in stall)
         if not closed:
-            buttons: list[Button] = [button("Name another problem", OPEN)]
+            buttons: list[Button] = []
             if on.step is not None:
-                buttons.insert(
-                    0,
+                buttons.append(
                     button(
                         done_label(on.step), DONE, done_value(on.problem_id, on.step, checkin_id)
-                    ),
+                    )
                 )
+            asked = stall_value(on.problem_id, checkin_id)
+            buttons += [
+                button("Still the right one", KEEP, asked, style="primary"),
+                button("Name another", OPEN),
+                button(
+                    "Let it go",
+                    LET_GO,
+                    asked,
+                    confirm=confirm_dialog(
+                        "Let this problem go?",
+                        "It leaves your Home and check-ins, closed as cleared; it stays in "
+                        "your export and your promotion packet.",
+                        yes="Let it go",
+                        no="Keep it",
+                    ),
+                ),
+            ]
             blocks.append(actions(*buttons, block_id="checkin_problem"))
         return blocks
     if on.step is None:
@@ -284,3 +308,28 @@ def checkin_blocks(
             )
         )
     return blocks
+
+
+def kept_note(name: str, kept: CoachingText | None) -> str:
+    """Under the check-in once "Still the right one" is pressed (its step asked again)."""
+    said = f" {safe(kept.text)}" if kept is not None else ""
+    return f":dart: Keeping _{display(name, 300)}_.{said}"
+
+
+def let_go_note(name: str, let_go: CoachingText | None) -> str:
+    """Under the check-in once "Let it go" is pressed (the problem closed as cleared)."""
+    said = f" {safe(let_go.text)}" if let_go is not None else ""
+    return f"Let go of _{display(name, 300)}_; it stays in your export.{said}"
+
+
+def stall_moved_reply(asked: str, how: str | None, now_open: str | None) -> Payload:
+    """A stall answer pressed on an older check-in, about a problem since closed: nothing
+    changed, said plainly (what it asked about, what happened to it, what is open now)."""
+    done = "replaced" if how == "replaced" else "cleared"
+    text = (
+        f"That check-in asked about _{display(asked, 300)}_, which you have since {done}, "
+        "so nothing changed."
+    )
+    if now_open is not None:
+        text += f" Your problem now is _{display(now_open, 300)}_."
+    return message(text, section(text), ephemeral=True, replace_original=False)

@@ -347,8 +347,9 @@ def test_someone_elses_done_button_is_refused(
     opted_in(running_app, move_clock)
     command(running_app, "problem Shared API client for three teams")
     listed = command(running_app, "problem")
+    bobs = responses(running_app) + 1  # counted before: his answer may come back at once
     running_app.slack.slash_command("/multiplier", "problem Flaky CI", user_id="UBOB")
-    last_response(running_app, responses(running_app) + 1)
+    last_response(running_app, bobs)
     running_app.wait_idle()
     done = responses(running_app) + 1
     click(running_app, listed, ui.DONE, user_id="UBOB")
@@ -419,3 +420,38 @@ def test_a_stale_home_button_is_answered_in_the_dm(
     assert dm.params["channel"] == "UALICE"
     assert "response_type" not in dm.params
     assert [p.steps_done for p in stored(running_app)] == [{}, {}]
+
+
+def test_answering_by_typing_in_the_thread_keeps_the_done_button(
+    running_app: RunningApp, move_clock: MoveClock
+) -> None:
+    """She answers the step's question by typing in the check-in's thread: the check-in is
+    redrawn as answered, still with "Done: written plan", which then ticks the step."""
+    app = running_app
+    opted_in(app, move_clock)
+    command(app, "problem Shared API client for three teams")
+    message = week(app, move_clock, 0)
+    move_clock(DEC_3 + timedelta(minutes=10))
+    app.slack.dm_message(
+        "The plan is in the RFC doc: problem, three options, the proposal",
+        user_id="UALICE",
+        thread_ts=message["ts"],
+    )
+    app.wait_idle()
+    (update,) = app.standin.wait_for("chat.update")
+    answered = {"blocks": update.json("blocks")}
+    assert "Answered" in json.dumps(answered)
+    assert f"step 1 of {len(STEPS)}: {STEPS[0].label}" in problem_text(answered)
+    assert ui.DONE in action_ids(answered)
+    assert ui.done_label(STEPS[0]) == "Done: written plan"
+    assert "Done: written plan" in json.dumps(answered)
+
+    # The redrawn check-in's button ticks it, and the check-in says so.
+    current = checkin_messages(app.standin, "UALICE")[-1]
+    app.slack.block_action(ui.DONE, user_id="UALICE", message=current)
+    app.standin.wait_for("chat.update", count=2)
+    app.wait_idle()
+    (problem,) = stored(app)
+    assert list(problem.steps_done) == [STEPS[0].id]
+    redrawn = {"blocks": app.standin.calls_to("chat.update")[-1].json("blocks")}
+    assert f"✅ Ticked: {STEPS[0].label}." in problem_text(redrawn)

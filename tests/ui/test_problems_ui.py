@@ -74,3 +74,35 @@ def test_the_done_button_names_the_step_and_carries_ids() -> None:
     (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert button["text"]["text"] == "Done: stakeholders aligned"
     assert button["value"] == f"7:{STEPS[1].id}:3"
+
+
+def test_the_stall_answers_carry_ids_and_leave_with_the_check_in() -> None:
+    stall = [t for t in (LIB.problem_text(sp.STALL_TEXT),) if t]
+    blocks = ui.checkin_blocks(on(stalled=True), checkin_id=3, stall=stall)
+    buttons = {e["action_id"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    assert [e["text"]["text"] for e in buttons.values()] == [
+        "Done: stakeholders aligned",
+        "Still the right one",
+        "Name another",
+        "Let it go",
+    ]
+    assert buttons[ui.KEEP]["value"] == buttons[ui.LET_GO]["value"] == "7:3"
+    assert "confirm" in buttons[ui.LET_GO] and "confirm" not in buttons[ui.KEEP]
+    closed = ui.checkin_blocks(on(stalled=True), checkin_id=3, stall=stall, closed=True)
+    assert "Still the right problem?" in json.dumps(closed)
+    assert [b for b in closed if b["type"] == "actions"] == []
+
+
+def test_the_stall_answers_words_fit_and_broadcast_nothing() -> None:
+    kept, let_go = LIB.problem_text(sp.KEPT_TEXT), LIB.problem_text(sp.LET_GO_TEXT)
+    assert kept is not None and kept.seed == "000_2b2af25af9349d96.txt"
+    assert let_go is not None and let_go.seed == "002_ab6cc0801e6074bc.txt"
+    notes = [ui.kept_note(LONGEST, kept), ui.let_go_note(LONGEST, let_go)]
+    moved = ui.stall_moved_reply(LONGEST, "replaced", LONGEST)
+    for text in [*notes, moved["text"]]:
+        assert len(text) <= SECTION_TEXT_LIMIT
+        assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "which you have since replaced" in moved["text"]
+    assert "which you have since cleared" in ui.stall_moved_reply("x", "cleared", None)["text"]
+    # A workspace that disabled the coach's words still gets the plain acknowledgement.
+    assert ui.kept_note("Shared API", None) == ":dart: Keeping _Shared API_."

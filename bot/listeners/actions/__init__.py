@@ -31,7 +31,7 @@ def register(registrar: Registrar) -> None:
         **suggestions.ACTIONS,
         **judgments.ACTIONS,  # a judgment call's follow-up, and marking a bet
         **expectation_check.ACTIONS,  # the monthly expectations check's answer
-        **problems.ACTIONS,  # a staff problem's Done and Clear buttons
+        **problems.ACTIONS,  # a staff problem's Done, Clear and stall answers
         **mapping.ACTIONS,  # an entry's "evidence for" expectations menu
         ui.ANSWER: checkins.handle_answer,
         ui.NOTHING: checkins.handle_nothing,

@@ -92,5 +92,56 @@ def handle_clear(
         _tell(respond, body, client, user.slack_user_id, ui.cleared_reply(name))
 
 
+def _answer_stall(
+    answer: Any,
+    ack: Ack,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """A stall answer on the check-in that asked: the check-in redrawn with the coach's
+    word; refused (nothing changed) when tampered with or about a problem since closed."""
+    ack()
+    user = current_user(context)
+    try:
+        answered = answer(
+            session=db(context),
+            user=user,
+            library=coaching_library(context),
+            value=_value(body),
+            now=clock.now(),
+        )
+    except flows.Moved as moved:
+        reply = ui.stall_moved_reply(moved.asked, moved.how, moved.now_open)
+        _tell(respond, body, client, user.slack_user_id, reply)
+        return
+    except flows.ProblemError as error:
+        logger.warning("refused a stall answer", extra={"user_id": user.slack_user_id})
+        _tell(respond, body, client, user.slack_user_id, ui.problem_reply(str(error)))
+        return
+    if answered.redraw is not None:
+        client.chat_update(**answered.redraw.arguments())
+
+
+def handle_keep(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """ "Still the right one": kept, the stall count restarted."""
+    _answer_stall(flows.keep, ack, body, context, client, respond)
+
+
+def handle_let_go(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """ "Let it go": closed as cleared."""
+    _answer_stall(flows.let_go, ack, body, context, client, respond)
+
+
 # Buttons about the person's stored problem (forget-me answers them on older messages).
-ACTIONS = {ui.DONE: handle_done, ui.CLEAR: handle_clear}
+ACTIONS = {
+    ui.DONE: handle_done,
+    ui.CLEAR: handle_clear,
+    ui.KEEP: handle_keep,
+    ui.LET_GO: handle_let_go,
+}
