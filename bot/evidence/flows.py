@@ -343,6 +343,7 @@ def packet_file(
         session=session, user=user, library=library, period=period
     )
     story_ids = mentioned_ids(*(story.text for story in stories), *(p.name for p in problems))
+    session.commit()  # the reads above end here: nothing is held while Slack is asked
     names = look_up_names([user.slack_user_id, *packet.people_in(items), *sponsor_ids, *story_ids])
     owner = names.get(user.slack_user_id) or user.display_name or user.slack_user_id
     markdown = packet.build_packet(
