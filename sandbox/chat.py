@@ -62,7 +62,8 @@ As {user} in the sample workspace:
                             :post, the app is told only in a channel it is in
   :unreact [n] [emoji]      take your reaction off again (within a minute it undoes the log)
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
-  :press <label>            press the first button shown with that label, e.g. :press Answer
+  :press <label>            press the first button shown with that label, e.g. :press Answer;
+                            or pick a menu's option by its words: :press A bet: ask me in 3
 Sandbox:
   :as <user>                act as alice, bob or carol
   :users                    the members, their time zones and local times
@@ -832,6 +833,19 @@ class Chat:
                 first = next(n for n in found if _container(self.controls[n]) == newest)
                 self._press(self.controls[first], None)
                 return
+        # A menu's option by its words (`:press A bet: ask me in 3 months`), or a `⋯` menu:
+        # the newest shown that has it.
+        for number in sorted(self.controls, reverse=True):
+            element = self.controls[number].control.element
+            if wanted in ("⋯", "...") and element.get("type") == "overflow":
+                self._press(self.controls[number], None)
+                return
+            if element.get("type") not in ("static_select", "overflow", "radio_buttons"):
+                continue
+            for option in element_options(element):
+                if option_text(option).lower().startswith(wanted):
+                    self._press(self.controls[number], option_text(option))
+                    return
         self.say(f"No button labelled {label!r} is shown.")
 
     def _press(self, target: Target, option: str | None) -> None:

@@ -87,3 +87,19 @@ def test_the_json_export_says_what_it_holds_in_one_sentence(session: Session) ->
     out = session.feed("/multiplier export json\n")
     assert "Here is everything Multiplier stores about you, as JSON. It holds " in out, out
     assert "JSON. (" not in out
+
+
+def test_a_menus_option_is_pressed_by_its_words(session: Session) -> None:
+    """`:press A bet: ask me in 4` picks that option of the ⋯ menu on the confirmation
+    (`:press ⋯` said "No button labelled '⋯' is shown"); `:press ⋯` lists its options."""
+    from bot.db.models import JudgmentCall
+
+    out = session.feed("/brag Argued for one event bus instead of three queues #decisions\n")
+    assert "A bet: ask me in 4 months" in out
+    out = session.feed(":press A bet: ask me in 4\n")
+    assert "Marked as a bet: I'll ask you in 4 months" in out, out
+    out = session.feed(":press ⋯\n\n")
+    assert "No button labelled" not in out and "1 A bet: ask me in 3 months" in out, out
+    with session.sandbox.database.session() as db:
+        (call,) = db.scalars(select(JudgmentCall)).all()
+        assert (call.bet, call.months) == (True, 4)
