@@ -9,7 +9,8 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.errors import handle_error
-from bot.slack.bolt_compat import Handler, keep_ack_on_failure
+from bot.middleware import first_delivery
+from bot.slack.bolt_compat import Handler, keep_ack_on_failure, once_per_event
 
 
 def guard_after_ack(handler: Handler) -> Handler:
@@ -47,6 +48,8 @@ class Registrar:
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
         self.events.add(manifest_name)
+        # Slack's retries of an event already taken are acked, then skipped (after the ack).
+        handler = once_per_event(handler, first_delivery)
         channel_type = _MESSAGE_EVENTS.get(manifest_name)
         if channel_type is None:
             self.app.event(manifest_name)(handler)
