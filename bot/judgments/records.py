@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from bot.db.engine import read_rows
 from bot.db.models import EvidenceEntry, JudgmentCall
 from bot.judgments import service
 
@@ -94,7 +95,7 @@ def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> W
     params = {"user_id": user_id, "start": start, "end": end, "oldest": end - service.LATEST}
     outcomes: list[tuple[str, str]] = []
     awaiting = 0
-    for text, outcome, answered_at in session.execute(_WEEK, params):
+    for text, outcome, answered_at in read_rows(session, _WEEK, params):
         if answered_at is None:
             awaiting += 1
         else:

@@ -58,22 +58,3 @@ def keep_ack_on_failure(handler: Handler, on_error: ErrorHandler) -> Handler:
     # this it would see the handler's names through functools.wraps' __wrapped__.
     del guarded.__wrapped__
     return guarded
-
-
-def once_per_event(handler: Handler, first_delivery: Callable[[Any, Any], bool]) -> Handler:
-    """The event listener, run only when `first_delivery(body, context)` says so.
-
-    Not a work-around but the same argument passing as `keep_ack_on_failure`: Bolt
-    acknowledges an event before its listener runs, so a check made here (Slack's retry of
-    an event already taken) costs the ack nothing, where a global middleware runs before it.
-    """
-    names = list(inspect.signature(handler).parameters)
-
-    @functools.wraps(handler)
-    def once(args: Args) -> Any:
-        if not first_delivery(args.body, args.context):
-            return None
-        return handler(**arguments(args, names))
-
-    del once.__wrapped__  # as in keep_ack_on_failure: Bolt must see `args`, not the handler's
-    return once
