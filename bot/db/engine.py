@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -165,21 +165,6 @@ def _track_writes(factory: sessionmaker[Session]) -> None:
     def _ended(session: Session, transaction: Any) -> None:
         if transaction.parent is None:
             session.info.pop(_WROTE, None)
-
-
-def read_rows(
-    session: Session, statement: Executable, params: dict[str, Any] | None = None
-) -> CursorResult[Any]:
-    """Run a SELECT of plain columns (no ORM entities) on the session's connection.
-
-    The ORM's per-statement machinery (its compile state, execution options, result
-    set-up) buys nothing for rows that are not entities, and cost about a third of a Home
-    build's CPU (six such statements per Home, on every open, click and refresh). Pending
-    changes are flushed first, as the session's autoflush would.
-    """
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params or {})
 
 
 class Database:

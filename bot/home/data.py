@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.schedule import Preferences, is_paused
 from bot.coaching.library import CoachingLibrary
-from bot.db.engine import read_rows
 from bot.db.models import EvidenceEntry, User
+from bot.db.reads import read_rows
 from bot.summaries import metrics
 from bot.summaries import service as summaries
 

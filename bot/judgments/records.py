@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.engine import read_rows
 from bot.db.models import EvidenceEntry, JudgmentCall
+from bot.db.reads import read_rows
 from bot.judgments import service
 
 
@@ -60,10 +60,12 @@ class Week:
     awaiting: int
 
 
-def _week_statement() -> Select[tuple[str, str | None, datetime | None]]:
+def _week_statement() -> Select[str, str | None, datetime | None]:
     """`week`'s one statement, with the user, the week's bounds and the oldest call still
     awaited as bound parameters."""
-    start, end, oldest = bindparam("start"), bindparam("end"), bindparam("oldest")
+    start: BindParameter[datetime] = bindparam("start")
+    end: BindParameter[datetime] = bindparam("end")
+    oldest: BindParameter[datetime] = bindparam("oldest")
     judged = or_(
         EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS), JudgmentCall.bet.is_(True)
     )

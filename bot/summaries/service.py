@@ -34,7 +34,6 @@ from bot.checkins import schedule
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.nudges import ShownNudge
-from bot.db.engine import read_rows
 from bot.db.models import (
     CheckIn,
     DigestChannel,
@@ -45,6 +44,7 @@ from bot.db.models import (
     User,
     Workspace,
 )
+from bot.db.reads import read_rows
 from bot.judgments import records as judgment_records
 from bot.summaries import metrics, periods
 
