@@ -18,6 +18,7 @@ from bot.listeners.groups import register_all
 from bot.middleware import (
     SessionClosingExecutor,
     database_session,
+    deduplicate_events,
     one_workspace,
     request_context,
 )
@@ -103,6 +104,7 @@ def create_app(
         # First: a request for another team stores nothing, not even its event id.
         bolt.use(one_workspace(token_workspace))
     bolt.use(database_session(database, settings))
+    bolt.use(deduplicate_events(database))
     bolt.error(handle_error)
     registrar = Registrar(app=bolt, settings=settings)
     register_all(registrar)

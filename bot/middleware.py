@@ -1,5 +1,5 @@
-"""Global Bolt middleware: request context for logs and a database session per listener;
-and Slack retry de-duplication, which event listeners run after the ack."""
+"""Global Bolt middleware: request context for logs, a database session per listener, and
+Slack retry de-duplication."""
 
 from __future__ import annotations
 
@@ -196,30 +196,30 @@ def database_session(database: Database, settings: Settings) -> PlainMiddleware:
     return PlainMiddleware(middleware)
 
 
-def first_delivery(body: dict[str, Any], context: BoltContext) -> bool:
-    """Whether this is the first delivery of its event (claimed for this request now), so
-    its listener should run; False for Slack's retry of an event we already took.
+def deduplicate_events(database: Database) -> PlainMiddleware:
+    """Acknowledge Slack's retries of an event we already took, without running it again.
 
     Bolt does not de-duplicate: Slack resends an event (same event_id, X-Slack-Retry-Num)
-    whenever our ack was slow or lost. Event listeners call this after Bolt's ack (events are
-    acknowledged before their listener runs: bot.listeners.once_per_event), so no database
-    write stands between an event and its ack; a retry is acked too, and skipped here.
+    whenever our ack was slow or lost.
     """
-    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    database: Database | None = context.get("database")
-    if not event_id or database is None:
-        return True
-    with database.session() as session:
-        first_time = conversations.claim_event(
-            session=session, event_id=event_id, team_id=body.get("team_id")
-        )
-    if not first_time:
-        logger.info("skipping retried event", extra={"event_id": event_id})
-        return False
-    # The claim is this request's: if handling the event fails, the global error handler
-    # releases it (release_claimed_event), so a retry from Slack is handled, not skipped.
-    context[CLAIMED_EVENT] = event_id
-    return True
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        with database.session() as session:
+            first_time = conversations.claim_event(
+                session=session, event_id=event_id, team_id=body.get("team_id")
+            )
+        if not first_time:
+            logger.info("skipping retried event", extra={"event_id": event_id})
+            return BoltResponse(status=200, body="")
+        # The claim is this request's: if handling the event fails, the global error handler
+        # releases it (release_claimed_event), so a retry from Slack is handled, not skipped.
+        context[CLAIMED_EVENT] = event_id
+        return next()
+
+    return PlainMiddleware(middleware)
 
 
 CLAIMED_EVENT = "multiplier_claimed_event_id"

@@ -105,40 +105,11 @@ def test_events_and_buttons_are_acked_before_their_work(running_app: RunningApp)
     )
 
 
-def test_an_event_is_acked_before_its_retry_check(
-    running_app: RunningApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Telling Slack's retries apart is a database write (the event id's claim): it is made
-    after Bolt's ack, so an event's 200 does not wait for it, nor for the write lock."""
-    from bot.conversations import service as conversations
-
-    entered, release = threading.Event(), threading.Event()
-    real_claim = conversations.claim_event
-
-    def held(**kwargs: Any) -> bool:
-        entered.set()
-        assert release.wait(10)
-        return real_claim(**kwargs)
-
-    monkeypatch.setattr(conversations, "claim_event", held)
-    try:
-        reply = running_app.slack.app_home_opened("UALICE")
-        assert reply.status == 200 and reply.elapsed < 1.0, reply
-        assert entered.wait(10)
-        assert not running_app.app.wait_idle(0)  # the claim, then the Home, still to come
-    finally:
-        release.set()
-    running_app.wait_idle()
-    running_app.standin.wait_for(
-        "views.publish", predicate=lambda c: c.params["user_id"] == "UALICE"
-    )
-
-
-def test_an_events_retry_is_told_apart_in_one_statement(
+def test_an_events_retry_is_told_apart_in_one_statement_before_the_ack(
     running_app: RunningApp,
 ) -> None:
     """The first delivery of an event id is claimed, every retry of it is not, on both
-    databases (one INSERT … ON CONFLICT DO NOTHING RETURNING, made after Bolt's ack)."""
+    databases (one INSERT … ON CONFLICT DO NOTHING RETURNING: its only work before the ack)."""
     from bot.conversations.service import claim_event
 
     with running_app.database.session() as session:

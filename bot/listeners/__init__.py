@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.kwargs_injection.args import Args
 
 from bot.config import Settings
 from bot.errors import handle_error
-from bot.middleware import first_delivery
-from bot.slack.bolt_compat import Handler, arguments, keep_ack_on_failure
+from bot.slack.bolt_compat import Handler, keep_ack_on_failure
 
 
 def guard_after_ack(handler: Handler) -> Handler:
     """The listener, with a failure after its ack() handed to the one error handler."""
     return keep_ack_on_failure(handler, handle_error)
-
-
-def once_per_event(handler: Handler) -> Handler:
-    """The event listener, run only for the first delivery of its event (bot.middleware
-    `first_delivery`): Slack's retries of an event already taken are skipped.
-
-    Bolt acknowledges an event before its listener runs, so the check (a database write)
-    costs the ack nothing here, where a global middleware runs before the ack. The wrapper
-    takes Bolt's `args` and passes the handler the arguments it names (as
-    bot.slack.bolt_compat.keep_ack_on_failure does).
-    """
-    names = list(inspect.signature(handler).parameters)
-
-    @functools.wraps(handler)
-    def once(args: Args) -> Any:
-        if not first_delivery(args.body, args.context):
-            return None
-        return handler(**arguments(args, names))
-
-    del once.__wrapped__  # Bolt is to pass `args`, not read the handler's names
-    return once
 
 
 # Manifest event names that Bolt receives as a `message` event in a given channel type.
@@ -72,8 +47,6 @@ class Registrar:
     def event(self, manifest_name: str, handler: Handler) -> None:
         """Register for an event by the name the manifest subscribes to (e.g. message.im)."""
         self.events.add(manifest_name)
-        # Slack's retries of an event already taken are acked, then skipped (after the ack).
-        handler = once_per_event(handler)
         channel_type = _MESSAGE_EVENTS.get(manifest_name)
         if channel_type is None:
             self.app.event(manifest_name)(handler)
