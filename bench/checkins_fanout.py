@@ -8,12 +8,18 @@
 
 The stand-in enforces Slack-like limits (sliding windows: per workspace per minute for
 chat.postMessage, and per channel per second) and answers 429 with Retry-After beyond them.
-The worker runs as a subprocess, as in production; completion time is measured from its
-start to its exit and compared with the ideal, N / limit-per-minute (100 s for 5,000 at
-3,000/min). Every user must end up with exactly one check-in.
+The worker runs as a subprocess (`bench/fanout_replica.py`), as in production long before
+the fan-out: it starts up as `python -m bot jobs run` does (imports, the coaching library,
+the database), runs one idle check-ins tick a minute before the slot, and reports ready.
+Once every replica is ready the check-ins become due (DUE_AFTER_READY later, the same
+instant for all); completion time is measured from that instant to the last replica's exit
+(it runs the job to the end, as `jobs run checkins --now …` does) and compared with the
+ideal, N / limit-per-minute (100 s for 5,000 at 3,000/min). Every user must end up with
+exactly one check-in. `--cold-start` measures as before 2026-12-07 instead: the replicas
+are `jobs run checkins` processes started at the clock's start, start-up included.
 
-With `--replicas N`, N workers start at once against the same database (as N worker dynos
-would); completion runs until the last one exits, and 429s show how far their sum leans on
+With `--replicas N`, N workers run against the same database (as N worker dynos would);
+completion runs until the last one exits, and 429s show how far their sum leans on
 Slack's limit. On PostgreSQL the replicas share each workspace's send budget
 (bot/delivery/budget.py); on SQLite each paces itself.
 
@@ -54,6 +60,8 @@ from bot.ui.checkins import METADATA_EVENT  # noqa: E402
 from standin.webapi import SlackStandIn  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 15, tzinfo=UTC)
+# The check-ins become due this long after the last replica reported ready.
+DUE_AFTER_READY = 1.0
 
 
 def prepare_database(url: str | None, workdir: Path) -> tuple[str, callable]:
@@ -147,6 +155,60 @@ def install(database: Database, standin: SlackStandIn, teams: list[str]) -> dict
     }
 
 
+def launch(
+    args: argparse.Namespace, workdir: Path, env: dict[str, str]
+) -> tuple[list[subprocess.Popen], float, float | None, list[float] | None]:
+    """Start the replicas; with them ready (unless --cold-start), make the check-ins due.
+
+    Returns the replicas, the instant (monotonic) completion is measured from, how long the
+    replicas took to be ready, and the load average at the due instant.
+    """
+    profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
+    go = workdir / "go"
+    if args.cold_start:
+        command = [sys.executable, *profile, "-m", "bot", "jobs", "run", "checkins"]
+        commands = [[*command, "--now", NOW.isoformat()] for _ in range(args.replicas)]
+    else:
+        replica = str(ROOT / "bench" / "fanout_replica.py")
+        commands = [
+            [
+                sys.executable,
+                *profile,
+                replica,
+                str(workdir / f"ready-{n}"),
+                str(go),
+                NOW.isoformat(),
+            ]
+            for n in range(args.replicas)
+        ]
+    launched = time.monotonic()
+    replicas = [
+        subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    if args.cold_start:
+        return replicas, launched, None, None
+    # Every replica started up and ran its idle tick: now the check-ins become due.
+    ready_files = [workdir / f"ready-{n}" for n in range(args.replicas)]
+    while not all(f.exists() for f in ready_files):
+        if any(r.poll() is not None for r in replicas):
+            break
+        time.sleep(0.05)
+    ready_after = round(time.monotonic() - launched, 2)
+    due = time.time() + DUE_AFTER_READY
+    started = time.monotonic() + DUE_AFTER_READY
+    (workdir / "go.tmp").write_text(repr(due))
+    (workdir / "go.tmp").rename(go)
+    return replicas, started, ready_after, [round(x, 2) for x in os.getloadavg()]
+
+
 def run(args: argparse.Namespace) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="checkins-bench-"))
     url, cleanup = prepare_database(args.database_url, workdir)
@@ -187,20 +249,7 @@ def run(args: argparse.Namespace) -> dict:
     )
     load_before = [round(x, 2) for x in os.getloadavg()]
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
-    job = ["jobs", "run", "checkins", "--now", NOW.isoformat()]
-    replicas = [
-        subprocess.Popen(
-            [sys.executable, *profile, "-m", "bot", *job],
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(args.replicas)
-    ]
+    replicas, started, ready_after, load_at_due = launch(args, workdir, env)
     outputs = [replica.communicate() for replica in replicas]
     elapsed = time.monotonic() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -234,6 +283,10 @@ def run(args: argparse.Namespace) -> dict:
         "workspaces": args.workspaces,
         "worker_exit": max(replica.returncode for replica in replicas),
         "worker_summary": [out.strip() for out, _err in outputs],
+        "start": "cold (replicas start at the clock's start)"
+        if args.cold_start
+        else f"ready, then due {DUE_AFTER_READY} s later",
+        "replicas_ready_after_seconds": ready_after,
         "completion_seconds": round(elapsed, 2),
         "first_to_last_message_seconds": round(last - first, 2),
         # Start-up (imports, first claims) and wind-down, outside the paced sending.
@@ -256,6 +309,7 @@ def run(args: argparse.Namespace) -> dict:
             100 * sum(c.status == 429 for c in calls) / max(len(calls), 1), 2
         ),
         "load_average_before": load_before,
+        "load_average_at_due": None if args.cold_start else load_at_due,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -264,6 +318,10 @@ def run(args: argparse.Namespace) -> dict:
     if not args.unlimited:
         result["ideal_seconds"] = round(ideal, 1)
         result["ratio_to_ideal"] = round(elapsed / ideal, 3)
+        # What the last person waited for: from the due instant to the last check-in received.
+        if ok_calls:
+            result["due_to_last_message_seconds"] = round(last - started, 2)
+            result["ratio_to_ideal_last_message"] = round((last - started) / ideal, 3)
     standin.stop()
     database.dispose()
     cleanup()
@@ -294,6 +352,12 @@ def main() -> int:
         help="workspaces the users are dealt into (>1: multi-workspace OAuth mode)",
     )
     parser.add_argument("--unlimited", action="store_true", help="no limits at the stand-in")
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="start the replicas as `jobs run checkins` at the clock's start (the measure "
+        "before 2026-12-07: start-up inside the completion time)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
     parser.add_argument(
         "--no-sdk-validation",

@@ -577,9 +577,10 @@ def _midday(prefs: Preferences, day: date) -> datetime:
 def absence(prefs: Preferences, time_off: TimeOff, day: date) -> Absence | None:
     """Why the person is away on a local date (paused, a public holiday, an away status at
     midday), or None. Weekends are not absences: see `Preferences.is_workday`."""
-    return _dated_absence(prefs, time_off, day) or _status_absence(
-        time_off, day, _midday(prefs, day)
-    )
+    dated = _dated_absence(prefs, time_off, day)
+    if dated is not None or not time_off.spans:
+        return dated
+    return _status_absence(time_off, day, _midday(prefs, day))
 
 
 def absence_at(prefs: Preferences, time_off: TimeOff, instant: datetime) -> Absence | None:
@@ -637,6 +638,13 @@ def away_weeks(prefs: Preferences, time_off: TimeOff, start: date, end: date) ->
     An away week does not count against streaks or nudges: nobody can reflect on a week
     they did not work.
     """
+    if (
+        prefs.paused_until is None
+        and time_off.calendar is None
+        and not time_off.spans
+        and workday_list(prefs.workdays)
+    ):
+        return []  # nothing makes a work day an absence (a Home asks for 52 weeks of it)
     weeks = []
     monday = _monday(start)
     while monday <= end:

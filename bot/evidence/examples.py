@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.classify import NO_EXAMPLES, ExampleIndex, LabelledExample
@@ -42,19 +42,23 @@ def remember_correction(*, session: Session, user: User, entry: EvidenceEntry) -
     session.flush()
 
 
+# Asked on every /brag, so built once (building it anew cost more CPU than running it).
+_VERSION = (
+    select(
+        func.count(ClassifierExample.id),
+        func.max(ClassifierExample.updated_at),
+        func.max(EvidenceEntry.updated_at),
+    )
+    .join(EvidenceEntry, EvidenceEntry.id == ClassifierExample.entry_id)
+    .where(ClassifierExample.workspace_id == bindparam("workspace_id"))
+)
+
+
 def workspace_examples(*, session: Session, workspace_id: int) -> ExampleIndex:
     """The workspace's examples, newest last, ready for `bot.coaching.classify.classify`."""
     # What changes when examples change: how many, the latest correction, the latest edit
     # of a corrected entry's text. Unchanged, the index built last time is reused.
-    version = session.execute(
-        select(
-            func.count(ClassifierExample.id),
-            func.max(ClassifierExample.updated_at),
-            func.max(EvidenceEntry.updated_at),
-        )
-        .join(EvidenceEntry, EvidenceEntry.id == ClassifierExample.entry_id)
-        .where(ClassifierExample.workspace_id == workspace_id)
-    ).one()
+    version = session.execute(_VERSION, {"workspace_id": workspace_id}).one()
     if not version[0]:
         return NO_EXAMPLES
     key = (int(version[0]), str(version[1]), str(version[2]))

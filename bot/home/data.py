@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.checkins.schedule import Preferences, is_paused
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, User
+from bot.db.reads import read_rows
 from bot.summaries import metrics
 from bot.summaries import service as summaries
 
@@ -64,7 +65,7 @@ def load_home(*, session: Session, user: User, now: datetime, library: CoachingL
     summary = summaries.build_summary(
         session=session, user=user, week=week, library=library, in_progress=True
     )
-    rows = session.execute(_RECENT_ENTRIES, {"user_id": user.id}).all()
+    rows = read_rows(session, _RECENT_ENTRIES, {"user_id": user.id}).all()
     recent = [
         metrics.EntryRow(
             id=r[0],

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import EvidenceEntry, JudgmentCall
+from bot.db.reads import read_rows
 from bot.judgments import service
 
 
@@ -59,8 +60,12 @@ class Week:
     awaiting: int
 
 
-def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> Week:
-    """`outcomes` in [start, end) and `awaiting` at `end`, in one statement."""
+def _week_statement() -> Select[str, str | None, datetime | None]:
+    """`week`'s one statement, with the user, the week's bounds and the oldest call still
+    awaited as bound parameters."""
+    start: BindParameter[datetime] = bindparam("start")
+    end: BindParameter[datetime] = bindparam("end")
+    oldest: BindParameter[datetime] = bindparam("oldest")
     judged = or_(
         EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS), JudgmentCall.bet.is_(True)
     ) & (EvidenceEntry.source != service.NOT_A_CALL_SOURCE)
@@ -68,21 +73,31 @@ def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> W
     waiting = (
         judged
         & (EvidenceEntry.created_at < end)
-        & (EvidenceEntry.created_at >= end - service.LATEST)
+        & (EvidenceEntry.created_at >= oldest)
         & or_(JudgmentCall.id.is_(None), JudgmentCall.answered_at.is_(None))
     )
-    query = (
+    return (
         select(EvidenceEntry.text, JudgmentCall.outcome, JudgmentCall.answered_at)
         .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
         .where(
-            EvidenceEntry.user_id == user_id,
+            EvidenceEntry.user_id == bindparam("user_id"),
             or_(told & (JudgmentCall.answered_at < end), waiting),
         )
         .order_by(JudgmentCall.answered_at, EvidenceEntry.id)
     )
+
+
+# Built once: every Home and summary asks it, and building a statement (and its cache key)
+# anew cost more CPU than running it.
+_WEEK = _week_statement()
+
+
+def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> Week:
+    """`outcomes` in [start, end) and `awaiting` at `end`, in one statement."""
+    params = {"user_id": user_id, "start": start, "end": end, "oldest": end - service.LATEST}
     outcomes: list[tuple[str, str]] = []
     awaiting = 0
-    for text, outcome, answered_at in session.execute(query):
+    for text, outcome, answered_at in read_rows(session, _WEEK, params):
         if answered_at is None:
             awaiting += 1
         else:

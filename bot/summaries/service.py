@@ -44,6 +44,7 @@ from bot.db.models import (
     User,
     Workspace,
 )
+from bot.db.reads import read_rows
 from bot.expectations import mapping as expectation_mapping
 from bot.judgments import records as judgment_records
 from bot.summaries import metrics, periods
@@ -193,7 +194,8 @@ def load_activity(
     """A person's rows for a summary, in a fixed number of statements."""
     window_start, end = weeks.window[0].start, weeks.week.end
     this_week_start = weeks.week.start
-    entry_rows = session.execute(
+    entry_rows = read_rows(
+        session,
         _ENTRIES_IN_WINDOW,
         {
             "user_id": user.id,
@@ -221,7 +223,8 @@ def load_activity(
     answered: list[datetime] = []
     paused: set[date] = set()
     asked: list[datetime] = []  # when check-ins that were not skipped were asked about
-    instant_rows = session.execute(
+    instant_rows = read_rows(
+        session,
         _INSTANTS if user.paused_until is None else _INSTANTS_AROUND_A_PAUSE,
         {
             "user_id": user.id,
@@ -262,9 +265,11 @@ def load_activity(
     )
     kudos_given = [
         _aware(at)
-        for at in session.scalars(
-            _KUDOS_GIVEN, {"user_id": user.id, "this_week_start": this_week_start, "end": end}
-        )
+        for at in read_rows(
+            session,
+            _KUDOS_GIVEN,
+            {"user_id": user.id, "this_week_start": this_week_start, "end": end},
+        ).scalars()
     ]
     people = sorted({p for e in entries for p in e.people} | {user.slack_user_id})
     teams = teams_of(session=session, workspace_id=user.workspace_id, people=people)
@@ -326,7 +331,7 @@ def teams_of(
     """Slack user id → the teams (digest channels, by name) they are members of."""
     if not people:
         return {}
-    rows = session.execute(_TEAMS_OF, {"workspace_id": workspace_id, "people": people}).all()
+    rows = read_rows(session, _TEAMS_OF, {"workspace_id": workspace_id, "people": people}).all()
     found: dict[str, set[str]] = {}
     for who, name, channel_id in rows:
         found.setdefault(who, set()).add(f"#{name}" if name else channel_id)

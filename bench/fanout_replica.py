@@ -1,0 +1,48 @@
+"""One worker replica for `checkins_fanout.py`: start up as the worker does, report ready,
+then run the check-ins job at the moment the bench makes them due.
+
+    python bench/fanout_replica.py READY_FILE GO_FILE NOW_ISO
+
+In production a worker has been running for hours before a scheduled fan-out: its modules
+are imported, the coaching library loaded and checked, its database pool and Slack client
+warm from earlier idle ticks. This process does the same start-up as `python -m bot jobs run`
+(settings, logging, `_job_context`: the coaching library and the database), then one idle
+run of the check-ins job a minute before `NOW_ISO` (nothing is due yet: the idle tick a
+running worker had), then writes READY_FILE. It waits for GO_FILE, which holds the wall-clock
+instant (Unix seconds) at which the check-ins become due, sleeps until then, and runs the
+check-ins job for `NOW_ISO` to the end, exactly as `jobs run checkins --now NOW_ISO` does
+(no per-run budget). Its exit code and output are `jobs run`'s.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.__main__ import EXIT_UNFINISHED, _job_context
+from bot.config import get_settings
+from bot.logs import configure_logging
+from bot.scheduling.catalog import run_job
+
+
+def main() -> int:
+    ready, go, now_text = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    now = datetime.fromisoformat(now_text)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    ctx = _job_context(settings, "cli")
+    idle = run_job("checkins", ctx, now - timedelta(minutes=1))
+    ready.write_text(f"{time.time()} {idle.summary}\n")
+    while not go.exists():
+        time.sleep(0.01)
+    due = float(go.read_text())
+    time.sleep(max(0.0, due - time.time()))
+    result = run_job("checkins", ctx, now)
+    print(f"{result.name} at {now.isoformat()}: {result.summary}")
+    return EXIT_UNFINISHED if result.unfinished else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
