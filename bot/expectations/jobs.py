@@ -82,7 +82,7 @@ def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | 
 JOBS = (
     JobSpec(
         "expectation-checks",
-        "Once a month, with the first check-in (after the sponsor DM): whether you and your "
+        "Once a month, with the first check-in the sponsor DM did not ride: whether you and your "
         "manager mapped recent work to your staff expectations.",
         run_expectation_checks,
     ),
