@@ -1,6 +1,11 @@
 """DMs that come with a person's first check-in of a period: a month's sponsor DM
 (bot/sponsors/monthly.py), a quarter's promotion story (bot/stories/quarterly.py).
 
+One such DM (a `RIDERS` row, the monthly expectations check too) rides a check-in: when
+another was queued at or after that check-in's slot, this one waits for the next check-in of
+its period (the worker runs the jobs in catalog order, so the sponsor DM goes first, then the
+expectations check, then the story). One blocked for the whole period is skipped that period.
+
 A check-in sent in the last `window` whose period has no DM queued yet queues one, from the
 period after the person's first check-in on (a newcomer's first weeks are not crowded), and
 only when they may be messaged now: active, not paused or away, outside quiet hours and on
@@ -25,10 +30,14 @@ from bot.checkins.hints import next_checkins_due
 from bot.checkins.schedule import Preferences
 from bot.checkins.service import each_checkin
 from bot.db.engine import Database
-from bot.db.models import CheckIn, User
+from bot.db.models import CheckIn, ExpectationCheck, PromotionStoryPost, SponsorPost, User
 from bot.scheduling.jobs import JobContext, next_minute
 
 Period = TypeVar("Period", bound=Hashable)
+
+# The periodic DMs that ride a check-in, one a check-in; each row's created_at is the
+# instant its job queued it.
+RIDERS = (SponsorPost, ExpectationCheck, PromotionStoryPost)
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class WithFirstCheckin(Generic[Period]):
                 or not had_checkin_before(
                     session, user.id, self.period_start(prefs, checkin.slot_at)
                 )
+                or another_rode(session, user.id, checkin.slot_at)
             ):
                 continue
             if (
@@ -83,7 +93,7 @@ class WithFirstCheckin(Generic[Period]):
     def next_due(self, ctx: JobContext, after: datetime, *, waiting: Any) -> datetime | None:
         """The sandbox's hint: now while a row is `waiting` (pending or claimed); else the
         first moment to remind after a check-in sent in the last `window` whose period has
-        none queued yet, within that window."""
+        none queued yet and that no other periodic DM rode, within that window."""
         soonest = next_minute(after)
         candidates: list[datetime] = []
         with ctx.database.read_session() as session:
@@ -98,8 +108,12 @@ class WithFirstCheckin(Generic[Period]):
             for checkin, user in recent:
                 prefs = Preferences.of(user)
                 period = self.period_of(prefs, checkin.slot_at)
-                if self.queued(session, user.id, period) or not had_checkin_before(
-                    session, user.id, self.period_start(prefs, checkin.slot_at)
+                if (
+                    self.queued(session, user.id, period)
+                    or not had_checkin_before(
+                        session, user.id, self.period_start(prefs, checkin.slot_at)
+                    )
+                    or another_rode(session, user.id, checkin.slot_at)
                 ):
                     continue
                 at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
@@ -139,4 +153,15 @@ def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool
                 )
             )
         )
+    )
+
+
+def another_rode(session: Session, user_id: int, slot_at: datetime) -> bool:
+    """Whether a periodic DM of the person's (`RIDERS`) was queued at or after the slot of
+    the check-in at `slot_at`: it rode that check-in, so another one waits for the next."""
+    return any(
+        session.scalar(
+            select(exists().where(model.user_id == user_id, model.created_at >= slot_at))
+        )
+        for model in RIDERS
     )

@@ -776,8 +776,8 @@ class StaffProblem(_OwnedByUser, Base):
 class ExpectationCheck(QueuedPost, Base):
     """The monthly expectations check of a person (issue 17): "did you and your manager map
     your recent work to your staff expectations?", sent with their first check-in of the
-    month (unique per person and local month: the DM's outbox row), and their answer.
-    Private to them."""
+    month that no other periodic DM rode (unique per person and local month: the DM's
+    outbox row), and their answer. Private to them."""
 
     __tablename__ = "expectation_checks"
     __table_args__ = QueuedPost.table_args(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from bot.checkins import schedule
 from bot.checkins.hints import next_checkins_due
+from bot.checkins.periodic import another_rode
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import default_library
 from bot.db.models import CheckIn, Expectation, ExpectationCheck, User
@@ -61,8 +62,12 @@ def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | 
         for checkin, user in recent:
             prefs = Preferences.of(user)
             month = month_of(prefs, checkin.slot_at)
-            if queued(session, user.id, month) or not had_expectations_before(
-                session, user.id, month_start(prefs, checkin.slot_at)
+            if (
+                queued(session, user.id, month)
+                or not had_expectations_before(
+                    session, user.id, month_start(prefs, checkin.slot_at)
+                )
+                or another_rode(session, user.id, checkin.slot_at)
             ):
                 continue
             at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
@@ -77,7 +82,7 @@ def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | 
 JOBS = (
     JobSpec(
         "expectation-checks",
-        "Once a month, with the first check-in (after the sponsor DM): whether you and your "
+        "Once a month, with the first check-in the sponsor DM did not ride: whether you and your "
         "manager mapped recent work to your staff expectations.",
         run_expectation_checks,
     ),

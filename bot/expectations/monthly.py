@@ -1,7 +1,8 @@
 """The monthly expectations check DM: once per person and local month, with their first
-check-in of the month, for people who entered their staff expectations before the month
-began (the question is about recent work mapped to them). Never while paused, away or opted
-out: check-ins are not sent then, and the person's state is checked again when queueing.
+check-in of the month that no other periodic DM rode (`periodic.another_rode`: one a
+check-in), for people who entered their staff expectations before the month began (the
+question is about recent work mapped to them). Never while paused, away or opted out:
+check-ins are not sent then, and the person's state is checked again when queueing.
 
 A check-in sent in the last WINDOW whose local month has no `expectation_checks` row queues
 one (unique per person and month: two workers, or a replay, queue it once), outside quiet
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from bot.capture import timeoff
 from bot.checkins import schedule
+from bot.checkins.periodic import another_rode
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
 from bot.config import Settings
@@ -119,6 +121,7 @@ def _queue_batch(
             or queued(session, user.id, month)
             or not had_expectations_before(session, user.id, month_start(prefs, checkin.slot_at))
             or sponsor_dm_on_its_way(session, user.id, month)
+            or another_rode(session, user.id, checkin.slot_at)
         ):
             continue
         if not (
@@ -139,6 +142,7 @@ def _queue_batch(
                         user_id=user.id,
                         month=month,
                         channel_id=channel,
+                        created_at=now,  # the job's instant: `another_rode` reads it
                     )
                 )
         except IntegrityError:

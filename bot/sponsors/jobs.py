@@ -28,7 +28,8 @@ def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
 JOBS = (
     JobSpec(
         "sponsor-dms",
-        "Once a month, with the first check-in: the private sponsor thread DM.",
+        "Once a month, with the first check-in (one periodic DM a check-in, this one first): "
+        "the private sponsor thread DM.",
         run_sponsor_dms,
     ),
 )

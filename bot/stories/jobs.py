@@ -30,7 +30,8 @@ def next_story_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
 JOBS = (
     JobSpec(
         "story-dms",
-        "Once a quarter, with the first check-in: the promotion-story draft DM.",
+        "Once a quarter, with the first check-in no other periodic DM rode: "
+        "the promotion-story draft DM.",
         run_story_dms,
     ),
 )

@@ -1,7 +1,9 @@
 """The quarterly promotion-story DM: once per person and local quarter, with their first
-check-in of the quarter (so never while paused, away or opted out, as check-ins are not sent
-then), from the quarter after their first check-in on. It presents the draft the coach
-assembled from the quarter before (bot/coaching/story.py) with "Edit into my story".
+check-in of the quarter that no other periodic DM rode (`periodic.another_rode`: the month's
+sponsor DM and expectations check go first; so never while paused, away or opted out, as
+check-ins are not sent then), from the quarter after their first check-in on. It presents
+the draft the coach assembled from the quarter before (bot/coaching/story.py) with "Edit
+into my story".
 
 A check-in sent in the last WINDOW whose local quarter has no `promotion_story_posts` row
 queues one (unique per person and quarter: two workers, or a replay, queue it once), outside
@@ -81,6 +83,7 @@ def send_story_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -
                 user_id=user.id,
                 quarter=quarter.key,
                 channel_id=due.channel,
+                created_at=now,  # the job's instant: `periodic.another_rode` reads it
             ),
             # The draft tells the quarter that just ended.
             then=partial(service.assemble, session, user, quarter.previous(), library, now),

@@ -1,5 +1,5 @@
-"""The monthly expectations check end to end (issue 17 item 1): with the first check-in of
-the month (after the month's sponsor DM), people who entered their staff expectations are
+"""The monthly expectations check end to end (issue 17 item 1): with the second check-in of
+the month (the first brings the month's sponsor DM: one periodic DM a check-in), people who entered their staff expectations are
 asked whether they and their manager mapped recent work to them; a second "Not yet" in a row
 gets seed 002's red flag, kindly, once. Not for someone without expectations, not while
 paused or away. Buttons naming someone else's check, or garbage, are refused; a double click
@@ -36,9 +36,12 @@ MoveClock = Callable[[datetime], None]
 # Everyone (UTC) opts in on Monday 30 Nov 2026; check-ins are Thursdays 15:00.
 MONDAY_30 = utc(2026, 11, 30, 9)
 DEC_3 = utc(2026, 12, 3, 15)
-JAN_7 = utc(2027, 1, 7, 15)  # the first check-in of January: month 1 of the check
+# The first check-ins of January (month 1 of the check), February and March: each brings
+# the month's sponsor DM, the next week's the check.
+JAN_7 = utc(2027, 1, 7, 15)
 FEB_4 = utc(2027, 2, 4, 15)
 MAR_4 = utc(2027, 3, 4, 15)
+WEEK = timedelta(weeks=1)
 PEOPLE = ["UALICE", "UBOB", "UCAROL"]  # Bob enters no expectations
 
 
@@ -80,6 +83,14 @@ def tick(app: RunningApp, now: datetime) -> None:
     """One scheduler tick's check-ins, sponsor DMs, then expectations checks (catalog order)."""
     dispatcher(app.standin, app.database).run(now)
     send_checks(app, now)
+
+
+def first_and_next(app: RunningApp, move_clock: MoveClock, first: datetime) -> None:
+    """Tick a month's first check-in (it brings the sponsor DM) and the next week's (it
+    brings the check: one periodic DM a check-in)."""
+    for at in (first, first + WEEK):
+        move_clock(at)
+        tick(app, at)
 
 
 def responses(app: RunningApp) -> int:
@@ -154,12 +165,16 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     assert (question.seed, red_flag.seed) == (SEED_002, SEED_002)
     assert "that is a red flag" in red_flag.seed_quote
 
-    # Month 1: with January's first check-in, after the sponsor DM, in that order.
+    # Month 1: January's first check-in brings the sponsor DM only; the next week's the check.
     move_clock(JAN_7)
     tick(app, JAN_7)
+    assert all(dms(app, who) == [] for who in PEOPLE)
+    assert all(len(dms(app, who, SPONSOR_EVENT)) == 1 for who in PEOPLE)
+    move_clock(JAN_7 + WEEK)
+    tick(app, JAN_7 + WEEK)
     (jan,) = dms(app, "UALICE")
     kinds = [(m.get("metadata") or {}).get("event_type") for m in app.standin.dm_messages("UALICE")]
-    assert kinds[-3:] == ["multiplier_checkin", SPONSOR_EVENT, EVENT_TYPE]
+    assert kinds[-4:] == ["multiplier_checkin", SPONSOR_EVENT, "multiplier_checkin", EVENT_TYPE]
     assert jan["text"] == f"Your monthly expectations check: {question.text}"
     labels = [e["text"]["text"] for e in jan["blocks"][-1]["elements"]]
     assert labels == ["Yes, we mapped them", "Not yet", "Skip this month"]
@@ -167,8 +182,8 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     assert dms(app, "UBOB") == [] and len(dms(app, "UBOB", SPONSOR_EVENT)) == 1
     assert len(dms(app, "UCAROL")) == 1
     # A replay of the tick, and the next weeks' check-ins: no second one this month.
-    tick(app, JAN_7 + timedelta(minutes=1))
-    for week in (1, 2, 3):
+    tick(app, JAN_7 + WEEK + timedelta(minutes=1))
+    for week in (2, 3):
         move_clock(JAN_7 + timedelta(weeks=week))
         tick(app, JAN_7 + timedelta(weeks=week))
     assert len(dms(app, "UALICE")) == 1
@@ -182,8 +197,7 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     assert "You answered *Not yet* for January 2027" in said
 
     # Month 2: a second "Not yet" in a row brings seed 002's red flag, kindly.
-    move_clock(FEB_4)
-    tick(app, FEB_4)
+    first_and_next(app, move_clock, FEB_4)
     (_, feb) = dms(app, "UALICE")
     second = press(app, feb, ui.NO)
     assert red_flag.text in text_of(second)
@@ -194,8 +208,7 @@ def test_two_not_yets_in_a_row_bring_the_red_flag_once(
     assert text_of(again) == text_of(second) == text_of(other)
 
     # Month 3: a third "Not yet" is answered as the first was: the red flag came once.
-    move_clock(MAR_4)
-    tick(app, MAR_4)
+    first_and_next(app, move_clock, MAR_4)
     (_, _, mar) = dms(app, "UALICE")
     third = press(app, mar, ui.NO)
     assert red_flag.text not in text_of(third) and not_yet.text in text_of(third)
@@ -214,8 +227,7 @@ def test_a_yes_ends_the_row_and_not_this_month_neither_breaks_nor_extends_it(
     december(app, move_clock)
     said: list[str] = []
     for month, action in ((JAN_7, ui.NO), (FEB_4, ui.YES), (MAR_4, ui.NO)):
-        move_clock(month)
-        tick(app, month)
+        first_and_next(app, move_clock, month)
         said.append(text_of(press(app, dms(app, "UALICE")[-1], action)))
     mapped = LIB.expectation_check("mapped")
     red_flag = LIB.expectation_check("red-flag")
@@ -225,40 +237,42 @@ def test_a_yes_ends_the_row_and_not_this_month_neither_breaks_nor_extends_it(
     apr_1 = utc(2027, 4, 1, 15)
     may_6 = utc(2027, 5, 6, 15)
     for month, action in ((apr_1, ui.SKIP), (may_6, ui.NO)):
-        move_clock(month)
-        tick(app, month)
+        first_and_next(app, move_clock, month)
         said.append(text_of(press(app, dms(app, "UALICE")[-1], action)))
     assert "You answered *Skip this month*" in said[3] and "ask again next month" in said[3]
     assert red_flag.text in said[4]  # March and May: two "Not yet"s in a row of answers
 
 
 def test_no_check_while_paused_or_away(running_app: RunningApp, move_clock: MoveClock) -> None:
-    """Paused in February: no check-in, no check. Away (a status set just after March's
-    check-in went out): the check waits, and goes out with the next check-in once back."""
+    """Paused in February: no check-in, no check. Away (a status set just after the March
+    check-in the check would come with went out, the one after the sponsor DM's): the check
+    waits, and goes out with the next check-in once back."""
     app = running_app
     december(app, move_clock)
-    move_clock(JAN_7)
-    tick(app, JAN_7)
+    first_and_next(app, move_clock, JAN_7)
     with app.database.session() as session:
         carol = session.scalars(select(User).where(User.slack_user_id == "UCAROL")).one()
         carol.paused_until = date(2027, 2, 27)
-    move_clock(FEB_4)
-    tick(app, FEB_4)
-    assert len(checkin_messages(app.standin, "UCAROL")) == 6  # none in February
+    first_and_next(app, move_clock, FEB_4)
+    assert len(checkin_messages(app.standin, "UCAROL")) == 7  # none in February
     assert len(dms(app, "UCAROL")) == 1  # January's only
     assert len(dms(app, "UALICE")) == 2
 
     move_clock(MAR_4)
-    dispatcher(app.standin, app.database).run(MAR_4)
+    tick(app, MAR_4)
+    assert len(dms(app, "UCAROL", SPONSOR_EVENT)) == 2  # January's and March's
+    mar_11 = MAR_4 + WEEK
+    move_clock(mar_11)
+    dispatcher(app.standin, app.database).run(mar_11)
     assert checkin_messages(app.standin, "UCAROL")[-1]["ts"]
     with app.database.session() as session:
         carol = session.scalars(select(User).where(User.slack_user_id == "UCAROL")).one()
-        carol.away_from, carol.away_until = MAR_4, MAR_4 + timedelta(days=3)
+        carol.away_from, carol.away_until = mar_11, mar_11 + timedelta(days=3)
         carol.away_why = "Vacationing"
-    send_checks(app, MAR_4 + timedelta(minutes=1))
+    send_checks(app, mar_11 + timedelta(minutes=1))
     assert len(dms(app, "UCAROL")) == 1 and len(dms(app, "UALICE")) == 3
-    move_clock(MAR_4 + timedelta(weeks=1))
-    tick(app, MAR_4 + timedelta(weeks=1))
+    move_clock(mar_11 + WEEK)
+    tick(app, mar_11 + WEEK)
     assert [row[1] for row in checks(app) if row[0] == "UCAROL"] == ["2027-01", "2027-03"]
 
 
@@ -268,8 +282,7 @@ def test_garbage_values_are_refused(
 ) -> None:
     app = running_app
     december(app, move_clock)
-    move_clock(JAN_7)
-    tick(app, JAN_7)
+    first_and_next(app, move_clock, JAN_7)
     (jan,) = dms(app, "UALICE")
     refused = press(app, jan, ui.NO, value=value)
     assert refused["response_type"] == "ephemeral" and refused["replace_original"] is False
@@ -285,8 +298,7 @@ def test_another_persons_check_is_refused_and_stays_theirs(
     forwarded): refused, Alice's check unanswered, Carol's own too."""
     app = running_app
     december(app, move_clock)
-    move_clock(JAN_7)
-    tick(app, JAN_7)
+    first_and_next(app, move_clock, JAN_7)
     (alices,) = dms(app, "UALICE")
     refused = press(app, alices, ui.NO, user_id="UCAROL")
     assert "nothing was saved" in refused["text"]
@@ -302,8 +314,7 @@ def test_another_persons_check_is_refused_and_stays_theirs(
 def test_checks_are_exported_and_forgotten(running_app: RunningApp, move_clock: MoveClock) -> None:
     app = running_app
     december(app, move_clock)
-    move_clock(JAN_7)
-    tick(app, JAN_7)
+    first_and_next(app, move_clock, JAN_7)
     press(app, dms(app, "UALICE")[0], ui.NO)
     n = responses(app) + 1
     multiplier(app, "export json", user_id="UALICE", n=n)
