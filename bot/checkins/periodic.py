@@ -1,15 +1,17 @@
 """DMs that come with a person's first check-in of a period: a month's sponsor DM
-(bot/sponsors/monthly.py), a quarter's promotion story (bot/stories/quarterly.py).
+(bot/sponsors/monthly.py) and expectations check (bot/expectations/monthly.py), a quarter's
+promotion story (bot/stories/quarterly.py).
 
-One such DM (a `RIDERS` row, the monthly expectations check too) rides a check-in: when
-another was queued at or after that check-in's slot, this one waits for the next check-in of
-its period (the worker runs the jobs in catalog order, so the sponsor DM goes first, then the
-expectations check, then the story). One blocked for the whole period is skipped that period.
+One such DM (a `RIDERS` row) rides a check-in: when another was queued at or after that
+check-in's slot, this one waits for the next check-in of its period (the worker runs the jobs
+in catalog order, so the sponsor DM goes first, then the expectations check, then the story).
+One blocked for the whole period is skipped that period.
 
 A check-in sent in the last `window` whose period has no DM queued yet queues one, from the
-period after the person's first check-in on (a newcomer's first weeks are not crowded), and
-only when they may be messaged now: active, not paused or away, outside quiet hours and on
-a work day. So never while paused, away or opted out: check-ins are not sent then either.
+period after the person's first check-in on (a newcomer's first weeks are not crowded; a DM
+may have its own rule instead: `eligible`), and only when they may be messaged now: active,
+not paused or away, outside quiet hours and on a work day. So never while paused, away or
+opted out: check-ins are not sent then either.
 The queued row goes out through the outbox (`Outbox.queued`).
 """
 
@@ -22,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import InstrumentedAttribute, Session, lazyload
 
 from bot.capture import timeoff
 from bot.checkins import schedule
@@ -40,6 +42,38 @@ Period = TypeVar("Period", bound=Hashable)
 RIDERS = (SponsorPost, ExpectationCheck, PromotionStoryPost)
 
 
+def month_of(prefs: Preferences, instant: datetime) -> str:
+    """The person's local month of an instant, YYYY-MM."""
+    return instant.astimezone(prefs.zone).strftime("%Y-%m")
+
+
+def month_start(prefs: Preferences, instant: datetime) -> datetime:
+    """The first instant of the person's local month of `instant`."""
+    local = instant.astimezone(prefs.zone)
+    return datetime(local.year, local.month, 1, tzinfo=prefs.zone)
+
+
+def queued_in(
+    column: InstrumentedAttribute[str], key: Callable[[Any], str] = str
+) -> Callable[[Session, int, Any], bool]:
+    """`WithFirstCheckin.queued` for a `RIDERS` table whose `column` holds the period's
+    `key`: whether the person has a row for the period."""
+    model = column.class_
+
+    def queued(session: Session, user_id: int, period: Any) -> bool:
+        return bool(
+            session.scalar(select(exists().where(model.user_id == user_id, column == key(period))))
+        )
+
+    return queued
+
+
+def after_first_period(session: Session, user: User, period: object, start: datetime) -> bool:
+    """`WithFirstCheckin.eligible` by default: a check-in of the person's went out before the
+    period began at `start` (a newcomer's first period is not crowded)."""
+    return had_checkin_before(session, user.id, start)
+
+
 @dataclass(frozen=True)
 class Due(Generic[Period]):
     """A DM due with this check-in: whose, for which period, to which channel."""
@@ -53,12 +87,15 @@ class Due(Generic[Period]):
 @dataclass(frozen=True)
 class WithFirstCheckin(Generic[Period]):
     """A DM with the first check-in of each `period_of` (starting at `period_start`), up to
-    `window` after that check-in went out; `queued` says whether the period has its row."""
+    `window` after that check-in went out; `queued` says whether the period has its row,
+    `eligible` whether the person gets it for the period beginning at the given instant
+    (default: not in the period of their first check-in)."""
 
     window: timedelta
     period_of: Callable[[Preferences, datetime], Period]
     period_start: Callable[[Preferences, datetime], datetime]
     queued: Callable[[Session, int, Period], bool]
+    eligible: Callable[[Session, User, Period, datetime], bool] = after_first_period
 
     def each_due(
         self, database: Database, *, now: datetime, default_calendar: str | None
@@ -75,8 +112,8 @@ class WithFirstCheckin(Generic[Period]):
             if (
                 period != self.period_of(prefs, now)
                 or self.queued(session, user.id, period)
-                or not had_checkin_before(
-                    session, user.id, self.period_start(prefs, checkin.slot_at)
+                or not self.eligible(
+                    session, user, period, self.period_start(prefs, checkin.slot_at)
                 )
                 or another_rode(session, user.id, checkin.slot_at)
             ):
@@ -93,7 +130,8 @@ class WithFirstCheckin(Generic[Period]):
     def next_due(self, ctx: JobContext, after: datetime, *, waiting: Any) -> datetime | None:
         """The sandbox's hint: now while a row is `waiting` (pending or claimed); else the
         first moment to remind after a check-in sent in the last `window` whose period has
-        none queued yet and that no other periodic DM rode, within that window."""
+        none queued yet, for someone `eligible`, that no other periodic DM rode, within that
+        window."""
         soonest = next_minute(after)
         candidates: list[datetime] = []
         with ctx.database.read_session() as session:
@@ -110,8 +148,8 @@ class WithFirstCheckin(Generic[Period]):
                 period = self.period_of(prefs, checkin.slot_at)
                 if (
                     self.queued(session, user.id, period)
-                    or not had_checkin_before(
-                        session, user.id, self.period_start(prefs, checkin.slot_at)
+                    or not self.eligible(
+                        session, user, period, self.period_start(prefs, checkin.slot_at)
                     )
                     or another_rode(session, user.id, checkin.slot_at)
                 ):

@@ -12,14 +12,12 @@ before posting and, on a retry after a crash or a 5xx, looks for it in the DM fi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Unpack
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.checkins import periodic
-from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import SponsorPost, User
 from bot.delivery import outbox
@@ -32,27 +30,11 @@ EVENT_TYPE = "multiplier_sponsor"
 WINDOW = timedelta(hours=12)
 
 
-def month_of(prefs: Preferences, instant: datetime) -> str:
-    """The person's local month of an instant, YYYY-MM."""
-    return instant.astimezone(prefs.zone).strftime("%Y-%m")
-
-
-def month_start(prefs: Preferences, instant: datetime) -> datetime:
-    """The first instant of the person's local month of `instant`."""
-    local = instant.astimezone(prefs.zone)
-    return datetime(local.year, local.month, 1, tzinfo=prefs.zone)
-
-
-def queued(session: Session, user_id: int, month: str) -> bool:
-    return bool(
-        session.scalar(
-            select(exists().where(SponsorPost.user_id == user_id, SponsorPost.month == month))
-        )
-    )
-
-
 MONTHLY = periodic.WithFirstCheckin(
-    window=WINDOW, period_of=month_of, period_start=month_start, queued=queued
+    window=WINDOW,
+    period_of=periodic.month_of,
+    period_start=periodic.month_start,
+    queued=periodic.queued_in(SponsorPost.month),
 )
 SPONSOR_DMS = outbox.Outbox.queued(
     model=SponsorPost,

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Unpack
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.checkins import periodic
@@ -39,24 +38,11 @@ def quarter_of(prefs: Preferences, instant: datetime) -> Quarter:
     return Quarter.of(instant.astimezone(prefs.zone).date())
 
 
-def queued(session: Session, user_id: int, quarter: Quarter) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    PromotionStoryPost.user_id == user_id,
-                    PromotionStoryPost.quarter == quarter.key,
-                )
-            )
-        )
-    )
-
-
 QUARTERLY = periodic.WithFirstCheckin(
     window=WINDOW,
     period_of=quarter_of,
     period_start=lambda prefs, at: quarter_of(prefs, at).start(prefs.zone),
-    queued=queued,
+    queued=periodic.queued_in(PromotionStoryPost.quarter, key=lambda quarter: quarter.key),
 )
 STORY_DMS = outbox.Outbox.queued(
     model=PromotionStoryPost,
