@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, select
@@ -83,6 +84,15 @@ class Due(Generic[Period]):
     period: Period
     channel: str
 
+    def row(self, now: datetime) -> dict[str, Any]:
+        """The columns every `RIDERS` row takes from its due (the period's is its own)."""
+        return {
+            "workspace_id": self.user.workspace_id,
+            "user_id": self.user.id,
+            "channel_id": self.channel,
+            "created_at": now,  # the job's instant: `another_rode` reads it
+        }
+
 
 @dataclass(frozen=True)
 class WithFirstCheckin(Generic[Period]):
@@ -126,6 +136,20 @@ class WithFirstCheckin(Generic[Period]):
                 continue
             channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
             yield Due(session, user, period, channel)
+
+    def queue_each(
+        self,
+        database: Database,
+        *,
+        now: datetime,
+        default_calendar: str | None,
+        row: Callable[[Due[Period]], object],
+        then: Callable[[Due[Period]], object] | None = None,
+    ) -> None:
+        """Queue each DM due now (`each_due`) once: its `row`, and `then` in the same
+        transaction (`queue`)."""
+        for due in self.each_due(database, now=now, default_calendar=default_calendar):
+            queue(due.session, row(due), None if then is None else partial(then, due))
 
     def next_due(self, ctx: JobContext, after: datetime, *, waiting: Any) -> datetime | None:
         """The sandbox's hint: now while a row is `waiting` (pending or claimed); else the
@@ -177,6 +201,12 @@ def queue(session: Session, row: object, then: Callable[[], object] | None = Non
     except IntegrityError:
         return False
     return True
+
+
+def owner_active(session: Session, post: Any) -> bool:
+    """Whether a `RIDERS` row's person is still with the app (else it is not sent)."""
+    user = session.get(User, post.user_id)
+    return user is not None and user.active
 
 
 def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool:

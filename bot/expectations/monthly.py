@@ -90,27 +90,17 @@ def send_expectation_checks(
     question = check_texts(library).question
     if question is None:
         return tally
-    for due in MONTHLY.each_due(
-        run["database"], now=run["now"], default_calendar=run["settings"].holiday_calendar
-    ):
-        periodic.queue(
-            due.session,
-            ExpectationCheck(
-                workspace_id=due.user.workspace_id,
-                user_id=due.user.id,
-                month=due.period,
-                channel_id=due.channel,
-                created_at=run["now"],  # the job's instant: `periodic.another_rode` reads it
-            ),
-        )
+    MONTHLY.queue_each(
+        run["database"],
+        now=run["now"],
+        default_calendar=run["settings"].holiday_calendar,
+        row=lambda due: ExpectationCheck(month=due.period, **due.row(run["now"])),
+    )
 
     def message(session: Session, check: ExpectationCheck) -> dict[str, Any]:
         return monthly_message(check_id=check.id, question=question)
 
-    EXPECTATION_CHECKS.send_queued(wanted=_still_active, message=message, tally=tally, **run)
+    EXPECTATION_CHECKS.send_queued(
+        wanted=periodic.owner_active, message=message, tally=tally, **run
+    )
     return tally
-
-
-def _still_active(session: Session, check: ExpectationCheck) -> bool:
-    user = session.get(User, check.user_id)
-    return user is not None and user.active

@@ -49,28 +49,16 @@ def send_sponsor_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs])
     """Queue each due monthly sponsor DM once, and post what is queued."""
     tally = outbox.Tally()
     words = texts(library)
-    for due in MONTHLY.each_due(
-        run["database"], now=run["now"], default_calendar=run["settings"].holiday_calendar
-    ):
-        periodic.queue(
-            due.session,
-            SponsorPost(
-                workspace_id=due.user.workspace_id,
-                user_id=due.user.id,
-                month=due.period,
-                channel_id=due.channel,
-                created_at=run["now"],  # the job's instant: `periodic.another_rode` reads it
-            ),
-        )
+    MONTHLY.queue_each(
+        run["database"],
+        now=run["now"],
+        default_calendar=run["settings"].holiday_calendar,
+        row=lambda due: SponsorPost(month=due.period, **due.row(run["now"])),
+    )
 
     def message(session: Session, post: SponsorPost) -> dict[str, Any]:
         user = session.get_one(User, post.user_id)
         return monthly_message(service.latest(session=session, user=user), words)
 
-    SPONSOR_DMS.send_queued(wanted=_still_active, message=message, tally=tally, **run)
+    SPONSOR_DMS.send_queued(wanted=periodic.owner_active, message=message, tally=tally, **run)
     return tally
-
-
-def _still_active(session: Session, post: SponsorPost) -> bool:
-    user = session.get(User, post.user_id)
-    return user is not None and user.active

@@ -15,7 +15,6 @@ after a crash or a 5xx, looks for it in the DM first.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, Unpack
 
 from sqlalchemy.orm import Session
@@ -58,22 +57,16 @@ def send_story_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -
     tally = outbox.Tally()
     texts = StoryTexts.of(library)
     now = run["now"]
-    for due in QUARTERLY.each_due(
-        run["database"], now=now, default_calendar=run["settings"].holiday_calendar
-    ):
-        session, user, quarter = due.session, due.user, due.period
-        periodic.queue(
-            session,
-            PromotionStoryPost(
-                workspace_id=user.workspace_id,
-                user_id=user.id,
-                quarter=quarter.key,
-                channel_id=due.channel,
-                created_at=now,  # the job's instant: `periodic.another_rode` reads it
-            ),
-            # The draft tells the quarter that just ended.
-            then=partial(service.assemble, session, user, quarter.previous(), library, now),
-        )
+    QUARTERLY.queue_each(
+        run["database"],
+        now=now,
+        default_calendar=run["settings"].holiday_calendar,
+        row=lambda due: PromotionStoryPost(quarter=due.period.key, **due.row(now)),
+        # The draft tells the quarter that just ended.
+        then=lambda due: service.assemble(
+            due.session, due.user, due.period.previous(), library, now
+        ),
+    )
 
     def message(session: Session, post: PromotionStoryPost) -> dict[str, Any]:
         quarter = Quarter.parse(post.quarter)
@@ -90,5 +83,4 @@ def send_story_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -
 
 
 def _wanted(session: Session, post: PromotionStoryPost) -> bool:
-    user = session.get(User, post.user_id)
-    return user is not None and user.active and Quarter.parse(post.quarter) is not None
+    return periodic.owner_active(session, post) and Quarter.parse(post.quarter) is not None
