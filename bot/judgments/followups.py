@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Unpack
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot.capture import timeoff
@@ -90,21 +91,27 @@ def _queue(session: Session, *, now: datetime, default_calendar: str | None) -> 
         ) or not schedule.may_reach_out(prefs, now):
             deferred += 1
             continue
-        if call is None:
-            session.add(
-                call_made := JudgmentCall(
-                    workspace_id=entry.workspace_id,
-                    user_id=entry.user_id,
-                    entry_id=entry.id,
-                    months=service.DEFAULT_MONTHS,
-                    bet=False,
-                )
-            )
-            session.flush()
-        call_id = call.id if call is not None else call_made.id
         channel = user.dm_channel_id or user.slack_user_id
-        session.add(JudgmentFollowupPost(call_id=call_id, channel_id=channel))
-        session.flush()
+        try:
+            # Another worker may have read the entry before this one's commit and queue it
+            # too (on PostgreSQL the lock re-checks only the entry's row, not the joins):
+            # its unique keys then refuse the second call or post, and this one moves on.
+            with session.begin_nested():
+                if call is None:
+                    session.add(
+                        call := JudgmentCall(
+                            workspace_id=entry.workspace_id,
+                            user_id=entry.user_id,
+                            entry_id=entry.id,
+                            months=service.DEFAULT_MONTHS,
+                            bet=False,
+                        )
+                    )
+                    session.flush()
+                session.add(JudgmentFollowupPost(call_id=call.id, channel_id=channel))
+                session.flush()
+        except IntegrityError:
+            continue
     return deferred
 
 
