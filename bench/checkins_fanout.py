@@ -15,8 +15,11 @@ Once every replica is ready the check-ins become due (DUE_AFTER_READY later, the
 instant for all); completion time is measured from that instant to the last replica's exit
 (it runs the job to the end, as `jobs run checkins --now …` does) and compared with the
 ideal, N / limit-per-minute (100 s for 5,000 at 3,000/min). Every user must end up with
-exactly one check-in. `--cold-start` measures as before 2026-12-07 instead: the replicas
-are `jobs run checkins` processes started at the clock's start, start-up included.
+exactly one check-in. With `--ticks` the replicas run as the worker does, a tick a minute
+with the worker's per-tick budget (the last message's time is then the measure: a replica
+exits after the tick that finds everything sent). `--cold-start` measures as before
+2026-12-07 instead: the replicas are `jobs run checkins` processes started at the clock's
+start, start-up included.
 
 With `--replicas N`, N workers run against the same database (as N worker dynos would);
 completion runs until the last one exits, and 429s show how far their sum leans on
@@ -178,6 +181,7 @@ def launch(
                 str(workdir / f"ready-{n}"),
                 str(go),
                 NOW.isoformat(),
+                *([str(args.users)] if args.ticks else []),
             ]
             for n in range(args.replicas)
         ]
@@ -285,7 +289,8 @@ def run(args: argparse.Namespace) -> dict:
         "worker_summary": [out.strip() for out, _err in outputs],
         "start": "cold (replicas start at the clock's start)"
         if args.cold_start
-        else f"ready, then due {DUE_AFTER_READY} s later",
+        else f"ready, then due {DUE_AFTER_READY} s later"
+        + (", worker ticks each minute" if args.ticks else ""),
         "replicas_ready_after_seconds": ready_after,
         "completion_seconds": round(elapsed, 2),
         "first_to_last_message_seconds": round(last - first, 2),
@@ -357,6 +362,12 @@ def main() -> int:
         action="store_true",
         help="start the replicas as `jobs run checkins` at the clock's start (the measure "
         "before 2026-12-07: start-up inside the completion time)",
+    )
+    parser.add_argument(
+        "--ticks",
+        action="store_true",
+        help="the replicas run as the worker does: a tick each minute from the due instant, "
+        "each run with the worker's per-tick budget, until every check-in is sent",
     )
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
     parser.add_argument(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +33,9 @@ class JobContext:
     database: Database
     settings: Settings
     worker_id: str = "cli"
+    # The worker's tick sets it (bot/scheduling/worker.py): the monotonic instant by which a
+    # run should stop sending so the tick ends inside its minute. None outside a tick.
+    tick_ends: float | None = None
     _clients: dict[str, WebClient] = field(default_factory=dict)
     _refresher: TokenRefresher | None = None
     # Single-workspace mode: the token's own workspace, from auth.test (asked once).
@@ -62,9 +66,19 @@ class JobContext:
         )
 
     def budget(self, seconds: float) -> float | None:
-        """In the worker a run sends for about `seconds`, then the tick moves on to the other
-        jobs (the rest stays pending for the next minute); `jobs run` runs to the end."""
-        return None if self.worker_id == "cli" else seconds
+        """How long a run may send: `jobs run` runs to the end (None); in the worker, for the
+        rest of the tick's minute and at least `seconds`.
+
+        A fan-out that falls due at once (everyone's check-in at 09:00) keeps sending until
+        the minute is nearly over instead of stopping at `seconds` and idling until the next
+        tick; the jobs after it in the tick still get their own `seconds` (the rest stays
+        pending for the next minute).
+        """
+        if self.worker_id == "cli":
+            return None
+        if self.tick_ends is None:
+            return seconds
+        return max(seconds, self.tick_ends - time.monotonic())
 
     def client_for(self, team_id: str | None = None) -> WebClient:
         """A Web API client carrying the bot token that may act in that workspace.

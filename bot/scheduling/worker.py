@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from datetime import UTC, datetime
 from threading import Event
 
@@ -19,14 +20,24 @@ from bot.scheduling.jobs import JobContext
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+# A tick's last seconds, left for the jobs after a run that sent through its minute.
+TICK_RESERVE_SECONDS = 2
 
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def tick_ends(wall_seconds: float, monotonic: float) -> float:
+    """The monotonic instant by which this minute's tick should stop sending, given the real
+    time it started (a tick that starts late gets what is left of its minute)."""
+    into_minute = wall_seconds % TICK_SECONDS
+    return monotonic + max(0.0, TICK_SECONDS - TICK_RESERVE_SECONDS - into_minute)
+
+
 def tick(ctx: JobContext, now: datetime | None = None, stop: Event | None = None) -> None:
     """Run every job for the current minute (no new job starts once `stop` is set)."""
+    ctx.tick_ends = tick_ends(time.time(), time.monotonic())
     instant = (now or clock.now()).replace(second=0, microsecond=0)
     for result in run_all_due(ctx, instant, stop=stop):
         logger.info("%s: %s", result.name, result.summary)
