@@ -27,7 +27,20 @@ def texts(library: CoachingLibrary) -> SponsorTexts:
     except KeyError:
         question = "Who could advocate for you in a room you are not in?"
     try:
-        why = library.promotion_element(SPONSOR_ELEMENT).description.strip()
+        element = library.promotion_element(SPONSOR_ELEMENT)
+        name, description = element.name.strip(), element.description.strip()
     except KeyError:
-        why = "At least one senior leader who can advocate for you in a room you are not in."
-    return SponsorTexts(question=question, why=why)
+        name = "A sponsor"
+        description = "At least one senior leader who can advocate for you in a room you are not in."
+    # The description is a noun phrase ("At least one senior leader who…"): on its own line it
+    # read as a stray fragment, so it is said as what the name means.
+    return SponsorTexts(question=question, why=f"{name}: {_continuing(description)}")
+
+
+def _continuing(phrase: str) -> str:
+    """`phrase` continuing a sentence: its first letter lowered unless it starts a word in
+    capitals (an acronym such as "VP") or is "I"."""
+    first_word = phrase.split(" ", 1)[0]
+    if first_word == "A" or (len(first_word) > 1 and first_word[1:].islower()):
+        return phrase[:1].lower() + phrase[1:]
+    return phrase
