@@ -235,7 +235,7 @@ def answer_view(
         metadata=metadata,
         question=question.text if question else None,
         follow_ups=question.follow_ups if question else (),
-        dimensions=[ui.Option(d.id, d.name) for d in library.dimensions],
+        dimensions=[ui.Option(d.id, d.label) for d in library.dimensions],
         scopes=[ui.Option(s.id, s.name) for s in library.scopes],
         form=form,
     )

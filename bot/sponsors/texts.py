@@ -31,7 +31,9 @@ def texts(library: CoachingLibrary) -> SponsorTexts:
         name, description = element.name.strip(), element.description.strip()
     except KeyError:
         name = "A sponsor"
-        description = "At least one senior leader who can advocate for you in a room you are not in."
+        description = (
+            "At least one senior leader who can advocate for you in a room you are not in."
+        )
     # The description is a noun phrase ("At least one senior leader who…"): on its own line it
     # read as a stray fragment, so it is said as what the name means.
     return SponsorTexts(question=question, why=f"{name}: {_continuing(description)}")
