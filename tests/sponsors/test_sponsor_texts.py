@@ -16,8 +16,7 @@ PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 def test_the_why_says_what_a_sponsor_is() -> None:
     words = sponsor_texts.texts(default_library(PROMPTS))
     assert words.why == (
-        "A sponsor: at least one senior leader who can advocate for you in a room you are "
-        "not in."
+        "A sponsor: at least one senior leader who can advocate for you in a room you are not in."
     )
 
 
