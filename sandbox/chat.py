@@ -61,6 +61,9 @@ As {user} in the sample workspace:
                             them) with an emoji ({capture} logs it: React to log); as with
                             :post, the app is told only in a channel it is in
   :unreact [n] [emoji]      take your reaction off again (within a minute it undoes the log)
+  :status [emoji] <text> [until <when>]   set your Slack status, e.g. :status :palm_tree:
+                            Vacationing until fri 18:00 (away statuses pause check-ins);
+                            :status clear clears it
   1   or   :press 1         press button [1]; for a menu, pick option 2 with `1 2`
   :press <label>            press the first button shown with that label, e.g. :press Answer;
                             or pick a menu's option by its words: :press A bet: ask me in 3
@@ -305,6 +308,8 @@ class Chat:
             self.shortcut(rest)
         elif word in (":react", ":unreact"):
             self.react(rest, remove=word == ":unreact")
+        elif word == ":status":
+            self.set_status(rest)
         elif word == ":modal":
             self.resume_modal()
         elif word == ":close":
@@ -693,6 +698,70 @@ class Chat:
         """The emoji that logs a message (CAPTURE_EMOJI's first, `trophy` by default)."""
         names = self.sb.config.capture_emoji_names
         return "trophy" if "trophy" in names else min(names)
+
+    def set_status(self, rest: str) -> None:
+        """Set (or clear) your Slack status as a person does in Slack: Slack tells the app with
+        a `user_change` event, and the app reads an away status ("Vacationing", :palm_tree:,
+        "OOO until …") as time off, which pauses check-ins and critiques."""
+        usage = (
+            "Usage: :status [emoji] <text> [until <when>], e.g. :status :palm_tree: "
+            "Vacationing until fri 18:00 (or until +3d, until 2026-12-24 09:00); "
+            ":status clear clears it"
+        )
+        text, _sep, until = rest.strip().partition(" until ")
+        words = text.split()
+        if not words:
+            self.say(usage)
+            return
+        if words == ["clear"]:
+            fields: dict[str, Any] = {"status_text": "", "status_emoji": "", "status_expiration": 0}
+        else:
+            emoji = words.pop(0) if _EMOJI_START.fullmatch(words[0]) else ""
+            try:
+                ends = self.parse_time(until.strip()) if until.strip() else None
+            except (ValueError, IndexError):
+                self.say(f"{until.strip()!r} is not a time I understand. {usage}")
+                return
+            if ends is not None and ends <= clock.now():
+                self.say(f"That is already past for {self.user.name}. {usage}")
+                return
+            fields = {
+                "status_text": " ".join(words)[:100],  # Slack's limit for a status
+                "status_emoji": emoji,
+                "status_expiration": int(ends.timestamp()) if ends else 0,
+            }
+        self._begin_step()
+        self.sb.standin.update_user(self.user.id, **fields)
+        reply = self.sb.slack.user_change(user_id=self.user.id)
+        self._show_ack(reply)
+        self.after_step()
+        self.say(self._status_line(fields))
+
+    def _status_line(self, fields: Mapping[str, Any]) -> str:
+        """What the app now makes of your status (read back from its database)."""
+        from sqlalchemy import select
+
+        from bot.db.models import User
+
+        shown = " ".join(str(fields[k]) for k in ("status_emoji", "status_text") if fields[k])
+        if fields["status_expiration"]:
+            ends = datetime.fromtimestamp(fields["status_expiration"], UTC)
+            shown += f", until {local_label(self.user, ends)}"
+        said = (
+            f"({self.user.name}'s Slack status: {shown})"
+            if shown
+            else (f"({self.user.name}'s Slack status is cleared)")
+        )
+        with self.sb.database.read_session() as session:
+            row = session.scalar(select(User).where(User.slack_user_id == self.user.id))
+            until = row.away_until if row is not None else None
+            # A span that has ended (the status cleared or expired) is kept as past time off.
+            away = row is not None and row.away_from is not None
+            away = away and (until is None or until > clock.now())
+        if not away:
+            return said + " The app does not read it as away."
+        back = f" until {local_label(self.user, until)}" if until else " until it changes"
+        return said + f" The app reads it as away{back}: check-ins and critiques pause."
 
     def react(self, rest: str, *, remove: bool = False) -> None:
         """Put an emoji reaction on a message shown (or take it off), as a person does in
@@ -1410,7 +1479,8 @@ def _json(body: str) -> Any:
 def completion_words(sandbox: Sandbox) -> list[str]:
     commands = [
         ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
-        ":edit", ":post", ":shortcut", ":react", ":unreact", ":modal", ":close", ":quit",
+        ":edit", ":post", ":shortcut", ":react", ":unreact", ":status", ":modal", ":close",
+        ":quit",
         *forms.FORM_WORDS,
     ]  # fmt: skip
     s = sandbox.config

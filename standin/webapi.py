@@ -809,7 +809,7 @@ class SlackStandIn:
                 fields.setdefault("tz_offset", offset)
                 fields.setdefault("tz_label", label)
             for key, value in fields.items():
-                if key in ("display_name", "email"):
+                if key in ("display_name", "email") or key.startswith("status_"):
                     user["profile"][key] = value
                 else:
                     user[key] = value
