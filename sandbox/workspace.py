@@ -113,6 +113,11 @@ def sandbox_settings(
             "slack_api_url": api_url,
             "database_url": db_url,
             "web_threads": min(base.web_threads, 8),
+            # Slack spaces a channel's messages a second apart in real time; here hours of the
+            # sandbox's clock pass in milliseconds, so a check-in's reminder (six hours later on
+            # that clock) would wait a real second behind it: a 90-day jump spent most of its
+            # time asleep. The stand-in sets no limits in the sandbox.
+            "slack_send_channel_per_second": 1000.0,
         }
     )
 

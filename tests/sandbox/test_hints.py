@@ -230,3 +230,25 @@ def test_suggestions_are_forgotten_once_a_day(sandbox: Sandbox) -> None:
 
     after = datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
     assert NEXT_DUE["expire-suggestions"](_ctx(sandbox), after) == datetime(2026, 12, 8, tzinfo=UTC)
+
+
+def test_a_dms_messages_at_different_sandbox_instants_do_not_wait_a_real_second() -> None:
+    """Hours of the sandbox's clock pass in milliseconds: a check-in and its reminder six
+    (sandbox) hours later went out a real second apart, Slack's spacing for one channel, and a
+    90-day jump spent most of its 40 s asleep in the pacer. The sandbox does not space them."""
+    from bot.delivery.sender import RateLimiter
+    from sandbox.workspace import sandbox_settings
+
+    settings = sandbox_settings(
+        None, api_url="http://127.0.0.1:1/api/", bot_token="xoxb-1", secret="s", db_url="sqlite://"
+    )
+    slept: list[float] = []
+    limiter = RateLimiter(
+        per_minute=settings.slack_send_rate_per_minute,
+        channel_per_second=settings.slack_send_channel_per_second,
+        monotonic=lambda: 100.0,
+        sleep=slept.append,
+    )
+    limiter.acquire("T1", "D1")  # the check-in
+    limiter.acquire("T1", "D1")  # its reminder, the next instant the sandbox runs
+    assert sum(slept) < 0.2, slept
