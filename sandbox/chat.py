@@ -915,7 +915,11 @@ class Chat:
                 if option_text(option).lower().startswith(wanted):
                     self._press(self.controls[number], option_text(option))
                     return
-        self.say(f"No button labelled {label!r} is shown.")
+        # After a restart (or a long scroll) the buttons are still in Slack, not on screen.
+        self.say(
+            f"No button labelled {label!r} is shown. `:dm` shows your latest DMs with their "
+            "buttons, `:home` your Home."
+        )
 
     def _press(self, target: Target, option: str | None) -> None:
         if target.owner is not None and target.owner.id != self.user.id:

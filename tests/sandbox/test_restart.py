@@ -46,3 +46,25 @@ def test_a_restarted_sandbox_keeps_the_dm_history(tmp_path: Path) -> None:
         assert float(after[2]["ts"]) > float(before[1]["ts"])
     with Sandbox(db_path=tmp_path / "s.db", settings=settings, fresh=True) as fresh:
         assert fresh.standin.dm_messages("UALICE") == []
+
+
+def test_after_a_restart_press_says_where_the_buttons_are(tmp_path: Path) -> None:
+    """The buttons of a DM sent before a restart are still in Slack but not on screen: `:press
+    Log it` says so and how to see them (`:dm`), after which it presses (it said only "No
+    button labelled 'Log it' is shown", which read as if the message had none)."""
+    from tests.sandbox.conftest import Session
+
+    settings = load_settings(_env_file=None)
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as first:
+        Session(first).feed("Paired with bob on the flaky deploy and unblocked the release\n")
+    first.close()
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as second:
+        session = Session(second)
+        out = session.feed(":press Log it\n")
+        assert out.strip().endswith(
+            "No button labelled 'Log it' is shown. `:dm` shows your latest DMs with their "
+            "buttons, `:home` your Home."
+        ), out
+        session.feed(":dm\n")
+        out = session.feed(":press Log it\n")
+        assert "No button labelled" not in out, out
