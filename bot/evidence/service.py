@@ -448,6 +448,31 @@ def give_kudos(
     return kudos, entry
 
 
+def replace_kudos_text(
+    *, session: Session, kudos: Kudos, text: str, library: CoachingLibrary
+) -> EvidenceEntry | None:
+    """Put new words (stored Slack text) in place of a kudos' text, on the recipient's log
+    too: the entry's text, the people it names (the giver, then its mentions) and its first
+    link follow the new words; the dimension and scope the recipient may have set stay. The
+    entry, or None when the recipient deleted it."""
+    check_text(text)
+    kudos.text = text
+    entry = session.get(EvidenceEntry, kudos.evidence_id) if kudos.evidence_id else None
+    if entry is None:
+        session.flush()
+        return None
+    recipient = session.get(User, entry.user_id)
+    giver = session.get(User, kudos.giver_id) if kudos.giver_id is not None else None
+    author = recipient.slack_user_id if recipient is not None else None
+    parsed = parse_evidence(text, library, author=author)
+    people = [*([giver.slack_user_id] if giver is not None else []), *parsed.people]
+    entry.text = text
+    entry.people = _clean_people(people, author=recipient)
+    entry.link = parsed.links[0] if parsed.links else None
+    session.flush()
+    return entry
+
+
 def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None) -> Kudos | None:
     """A kudos this user gave; None for anything else."""
     wanted = parse_id(kudos_id)
