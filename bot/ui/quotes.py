@@ -170,17 +170,21 @@ def updated_view(requester_slack_id: str | None) -> Payload:
     """What the peer sees once a second sentence took the place of their first."""
     who = mention(requester_slack_id) if requester_slack_id else "their"
     text = (
-        f"Updated. Your new sentence takes the place of the first one on {who}'s log; "
+        f"Updated. Your new sentence takes the place of your earlier one on {who}'s log; "
         "they will see the new words."
     )
     return modal("Thank you", [section(text)], close="Done")
 
 
-def ask_answered(requester_slack_id: str | None) -> Payload:
-    """The ask in the peer's DM once they answered: the thanks, no buttons."""
+def ask_answered(requester_slack_id: str | None, request_id: int | None = None) -> Payload:
+    """The ask in the peer's DM once they answered: the thanks, and (with the request id)
+    one button to change their sentence (the form opens with it; the new one replaces it)."""
     who = mention(requester_slack_id) if requester_slack_id else "them"
     text = f"You sent {who} a sentence about their influence. Thank you."
-    return message(text, section(f"✅ {text}"))
+    blocks: list[Block] = [section(f"✅ {text}")]
+    if request_id is not None:
+        blocks.append(actions(button("Change my sentence", ANSWER_ACTION, str(request_id))))
+    return message(text, *blocks)
 
 
 _PEER_NOTICES = {

@@ -180,10 +180,13 @@ def test_a_requested_quote_comes_back_as_kudos(running_app: RunningApp) -> None:
     assert body["response_action"] == "update"
     assert body["view"]["title"]["text"] == "Thank you"
     assert "<@UALICE>'s log as kudos from you" in body["view"]["blocks"][0]["text"]["text"]
-    # The ask in Bob's DM loses its buttons.
+    # The ask in Bob's DM: its two buttons become one, to change his sentence.
     redrawn = app.standin.message(dm["channel"], dm["ts"]) or {}
     assert redrawn["text"] == "You sent <@UALICE> a sentence about their influence. Thank you."
-    assert "actions" not in [b["type"] for b in redrawn["blocks"]]
+    (buttons,) = [b["elements"] for b in redrawn["blocks"] if b["type"] == "actions"]
+    assert [(e["action_id"], e["text"]["text"]) for e in buttons] == [
+        (ui.ANSWER_ACTION, "Change my sentence")
+    ]
 
     stored = "Alice's RFC &lt;saved&gt; my team &amp; a quarter 🚀 — *really*"
     (kudos,) = kudos_rows(app)
@@ -345,9 +348,9 @@ def test_answers_after_she_was_told_update_her_log_and_tell_her_once(
     assert len(quote_dms(app, "UALICE")) == 1
     (request,) = requests(app)
 
-    # The DM's button (a copy whose redraw Slack refused) opens his form with his sentence.
+    # "Change my sentence" on the redrawn ask opens his form with his sentence in it.
     before = len(app.standin.calls_to("views.open"))
-    press(app, dm, ui.ANSWER_ACTION, "UBOB")
+    press(app, app.standin.message(dm["channel"], dm["ts"]) or {}, ui.ANSWER_ACTION, "UBOB")
     opened = app.standin.wait_for("views.open", count=before + 1)[-1].data["view"]
     assert opened["callback_id"] == ui.ANSWER_VIEW
     assert opened["private_metadata"] == str(request.id)

@@ -104,7 +104,9 @@ def handle_answer_submission(
         return
     ack(response_action="update", view=ui.thanks_view(state.requester_slack_id))
     if state.ask_ts and context.user_id:
-        _redraw_ask(client, context.user_id, state.ask_ts, state.requester_slack_id)
+        _redraw_ask(
+            client, context.user_id, state.ask_ts, state.requester_slack_id, state.request_id
+        )
 
 
 def _redraw_told(client: WebClient, told: tuple[str, str], message: dict[str, Any]) -> None:
@@ -119,11 +121,13 @@ def _redraw_told(client: WebClient, told: tuple[str, str], message: dict[str, An
         return
 
 
-def _redraw_ask(client: WebClient, peer: str, ts: str, requester: str | None) -> None:
-    """The ask in the peer's DM loses its buttons. A nicety: if Slack refuses, the buttons
-    answer "you already sent your sentence" anyway."""
+def _redraw_ask(
+    client: WebClient, peer: str, ts: str, requester: str | None, request_id: int | None
+) -> None:
+    """The ask in the peer's DM: its two buttons become one, to change the sentence. A
+    nicety: if Slack refuses, "Write a sentence" opens the same form anyway."""
     try:
         channel = client.conversations_open(users=peer)["channel"]["id"]
-        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester))
+        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester, request_id))
     except SlackApiError:
         return
