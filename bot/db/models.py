@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -256,6 +257,9 @@ class EvidenceEntry(_OwnedByUser, Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The person changed which expectations it maps to (bot/expectations/mapping.py): an edit
+    # of its text then keeps their choice instead of suggesting again from the new words.
+    mapped_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(_OwnedByUser, Base):
