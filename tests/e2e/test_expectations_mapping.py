@@ -413,3 +413,33 @@ def test_an_edit_of_the_words_re_suggests_unless_the_person_chose(
     assert _mapped(running_app, first.id) == []
     (entry, *_) = entries(running_app, "UALICE")
     assert entry.text == FLAKY
+
+
+def _meta(payload: dict[str, Any]) -> list[str]:
+    """The parts of the confirmation's line under the entry (dimension · scope · … · how)."""
+    line = next(b for b in payload["blocks"] if b["type"] == "context")["elements"][0]["text"]
+    return str(line).split(" · ")
+
+
+def test_the_mapping_redraw_keeps_where_the_dimension_came_from(
+    running_app: RunningApp,
+) -> None:
+    """The /brag confirmation says "dimension from #writing"; changing the expectations menu
+    redraws it with that part still there; picking another dimension drops it (the person
+    chose it)."""
+    _enter(running_app, LADDER)
+    ids = _expectations(running_app)
+    direction = ids["Sets technical direction across teams"]
+    confirmation = brag(running_app, f"{RFC} #writing", n=1)
+    (entry,) = entries(running_app, "UALICE")
+    assert _meta(confirmation)[-1] == "dimension from #writing"
+
+    redrawn = _choose(running_app, confirmation, [f"{entry.id}:{direction}"])
+    assert redrawn["replace_original"] is True
+    assert _meta(redrawn) == _meta(confirmation)
+    assert _menu_block(redrawn)["text"]["text"].startswith(":dart: *Evidence for:*")
+
+    n = _responses(running_app) + 1
+    click(running_app, redrawn, "evidence_dimension", selected=f"{entry.id}:mentoring")
+    picked = last_response(running_app, n)
+    assert not any(part.startswith("dimension") for part in _meta(picked))
