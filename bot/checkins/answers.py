@@ -25,6 +25,7 @@ from bot.delivery.status import CheckInStatus
 from bot.evidence import examples
 from bot.evidence import service as evidence
 from bot.evidence.parsing import FormChoices, form_choices
+from bot.expectations import mapping as expectation_mapping
 from bot.ui.checkins import AnswerForm
 
 # A check-in stays open for top-level replies this long after it was sent.
@@ -448,12 +449,16 @@ def edit_dm_answer(
         if entry is None:
             continue
         parsed = classify.parse_text(text, library)
+        edited = entry.text != text
         entry.text = text
         entry.people = list(parsed.people)
         if parsed.links:
             entry.link = parsed.links[0]
         if parsed.dimension is not None and parsed.dimension.source == "hashtag":
             entry.dimension = parsed.dimension.dimension_id
+        if edited:
+            session.flush()
+            expectation_mapping.follow_text(session=session, user=user, entry=entry)
     return session.get(CheckIn, answers[0].checkin_id)
 
 
@@ -506,6 +511,7 @@ def edit_answer(
             author=user.slack_user_id,
             guess=False,
         )
+        edited = entry.text != form.text
         entry.text = form.text
         entry.people = list(form.people)
         entry.dimension = form.dimension
@@ -513,6 +519,9 @@ def edit_answer(
         entry.link = form.link
         entry.impact = form.impact
         entry.visibility = form.visibility
+        if edited:
+            session.flush()
+            expectation_mapping.follow_text(session=session, user=user, entry=entry)
     session.flush()
     unresolved = choices.unresolved if choices is not None else ()
     return Change(checkin, changed=True, answer=answer, unresolved=unresolved)

@@ -131,6 +131,25 @@ def suggest(text: str, expectations: Sequence[tuple[int, str]]) -> list[Match]:
     return [item[3] for item in scored[:MAX_SUGGESTED]]
 
 
+def follow_text(
+    text: str,
+    expectations: Sequence[tuple[int, str]],
+    current: Sequence[tuple[int, bool]],
+    *,
+    by_hand: bool,
+) -> list[int] | None:
+    """After an edit of an entry's words: the expectation ids its mapping should now be
+    (`current`: (expectation id, suggested by the coach) of each it maps to), or None to
+    keep it. The person's own choice is kept (`by_hand`, or any expectation they chose);
+    the coach's suggestion follows the new words."""
+    if by_hand or any(not suggested for _, suggested in current):
+        return None
+    wanted = [match.expectation_id for match in suggest(text, expectations)]
+    if set(wanted) == {expectation_id for expectation_id, _ in current}:
+        return None
+    return wanted
+
+
 @dataclass(frozen=True)
 class Coverage:
     """How much evidence one expectation has: every entry mapped to it, those of the week,

@@ -73,6 +73,16 @@ class OnCheckin:
     ticked: tuple[ProblemStep, ...] = ()
 
 
+@dataclass(frozen=True)
+class LetGo:
+    """A problem the person let go (the stall question's "Let it go"): its name (stored
+    text), when, and how many whole weeks it had gone without a step by then."""
+
+    name: str
+    on: datetime
+    weeks: int
+
+
 def done_instants(raw: Mapping[str, object]) -> dict[str, datetime]:
     """The stored `steps_done` (step id → ISO instant) as instants; a value that does not
     read as one is left out rather than trusted."""
@@ -134,6 +144,14 @@ def last_sign_of_life(
 ) -> datetime:
     """When the problem last moved: named, a step ticked, or the stall question asked."""
     return max([started_at, *done.values(), *([stall_asked_at] if stall_asked_at else [])])
+
+
+def weeks_without_step(
+    *, started_at: datetime, done: Mapping[str, datetime], until: datetime
+) -> int:
+    """Whole weeks from the problem's last step (or its naming, before any) to `until`: how
+    long it went without a step when it was let go."""
+    return max(0, (until - max([started_at, *done.values()])).days // 7)
 
 
 def checkin_weeks(slots: Iterable[datetime], tz: ZoneInfo) -> int:

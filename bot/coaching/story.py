@@ -146,12 +146,16 @@ class StoryStep:
 @dataclass(frozen=True)
 class StoryProblem:
     """The staff-shaped problem the person had open in the quarter: its name (stored text),
-    the day they named it, and the steps of its path they ticked in the quarter, in path
-    order."""
+    the day they named it, the steps of its path they ticked in the quarter, in path order,
+    and, when it closed within the quarter, how (bot/problems/states.py: cleared or let_go)
+    and on which day; let go, with the whole weeks it had gone without a step by then."""
 
     name: str
     named_on: date
     steps: tuple[StoryStep, ...] = ()
+    closed_how: str | None = None
+    closed_on: date | None = None
+    weeks_without_step: int = 0
 
 
 # ── What comes out ─────────────────────────────────────────────────────────────────────────
@@ -396,6 +400,12 @@ def _problem_lines(problem: StoryProblem, quarter: Quarter, texts: StoryTexts) -
         lines += [f"- {escape(s.label)}: done {s.done_on.isoformat()}" for s in problem.steps]
     else:
         lines.append("- " + escape(texts.problem_no_step.format(quarter=quarter.label)))
+    if problem.closed_on is not None and problem.closed_how == "let_go":
+        weeks = problem.weeks_without_step
+        quiet = f", after {plural(weeks, 'week')} without a step" if weeks else ""
+        lines.append(f"- Let go {problem.closed_on.isoformat()}{quiet}")
+    elif problem.closed_on is not None and problem.closed_how == "cleared":
+        lines.append(f"- Cleared {problem.closed_on.isoformat()}")
     return lines
 
 

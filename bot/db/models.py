@@ -18,12 +18,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UserString, UserText, UTCDateTime, utcnow
 from bot.delivery.status import CheckInStatus, DeliveryStatus, StatusType, allowed
+from bot.problems.states import allowed_closed_how
 
 FRIDAY = 4
 DEFAULT_CHECKIN_MINUTE = 15 * 60
@@ -255,6 +257,9 @@ class EvidenceEntry(_OwnedByUser, Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The person changed which expectations it maps to (bot/expectations/mapping.py): an edit
+    # of its text then keeps their choice instead of suggesting again from the new words.
+    mapped_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(_OwnedByUser, Base):
@@ -745,7 +750,8 @@ class QuotePost(QueuedPost, Base):
 class StaffProblem(_OwnedByUser, Base):
     """The staff-shaped problem a person took on (issue 17 item 3), and seed 001's path
     through it: which steps are done and when. One open problem per person (`closed_at` is
-    empty); a closed one is kept (cleared, or replaced by the next). Private to its owner."""
+    empty); a closed one is kept (cleared, let go, or replaced by the next). Private to its
+    owner."""
 
     __tablename__ = "staff_problems"
     __table_args__ = (
@@ -757,6 +763,7 @@ class StaffProblem(_OwnedByUser, Base):
             sqlite_where=sql_text("closed_at IS NULL"),
             postgresql_where=sql_text("closed_at IS NULL"),
         ),
+        CheckConstraint(allowed_closed_how(), name="closed_how"),
     )
 
     # Its name, stored Slack text (as Slack sent the command: escaped, mentions as <@U…>).
@@ -769,7 +776,8 @@ class StaffProblem(_OwnedByUser, Base):
     stall_checkin_id: Mapped[int | None] = mapped_column(Integer)
     stall_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # How it closed: "cleared" (`problem clear`) or "replaced" (a new one named).
+    # How it closed (bot/problems/states.py): "cleared" (`problem clear`, the person's reset),
+    # "let_go" ("Let it go" on the stall question) or "replaced" (a new one named).
     closed_how: Mapped[str | None] = mapped_column(String(16))
 
 

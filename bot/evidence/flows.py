@@ -25,7 +25,7 @@ from bot.evidence import filters, packet
 from bot.evidence import service as evidence
 from bot.evidence.examples import ExampleIndex, workspace_examples
 from bot.evidence.packet import PacketEntry
-from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, parse_evidence
 from bot.evidence.periods import Period
 from bot.expectations import mapping as expectation_mapping
 from bot.expectations import service as expectation_service
@@ -510,7 +510,21 @@ def _rerender(
             payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
             return {**payload, "replace_original": True}
     mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
-    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True, mapping=mapped)
+    how = _dimension_how(session=session, user=user, entry=entry, library=library)
+    return ui.entry_confirmation(entry, library, tz=user.tz, replace=True, mapping=mapped, how=how)
+
+
+def _dimension_how(
+    *, session: Session, user: User, entry: EvidenceEntry, library: CoachingLibrary
+) -> str | None:
+    """Where the entry's dimension came from, as its confirmation said when it was logged
+    ("dimension from #writing"), read again from its words as they were read then; nothing
+    once the person picked another dimension (the words no longer say why it is that one)."""
+    learned = workspace_examples(session=session, workspace_id=user.workspace_id)
+    parsed = parse_evidence(entry.text, library, author=user.slack_user_id, examples=learned)
+    if parsed.dimension is None or parsed.dimension != entry.dimension:
+        return None
+    return ui.dimension_how(parsed.dimension_source, parsed.matched)
 
 
 def change_mapping(

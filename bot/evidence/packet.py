@@ -18,6 +18,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import PromotionElement
 from bot.db.models import EvidenceEntry, SponsorNote
 from bot.evidence.periods import Period, user_zone
+from bot.problems.states import ClosedHow
 from bot.ui.text import TextMode, md_link, mentioned_ids, plural, render, unescape
 
 OTHER_GROUP = "other"
@@ -455,16 +456,23 @@ class PacketProblem:
     started_at: datetime
     steps: tuple[PacketStep, ...]
     closed_at: datetime | None = None
-    closed_how: str | None = None  # "cleared" | "replaced"
+    closed_how: str | None = None  # bot/problems/states.py: cleared, let_go or replaced
+    # Let go: whole weeks it had gone without a step by then.
+    weeks_without_step: int | None = None
 
 
 def _problem_state(problem: PacketProblem, tz: str | None) -> str:
     started = f"Taken on {_day(problem.started_at, tz)}"
     if problem.closed_at is None:
         return f"{started} · open"
-    if problem.closed_how == "replaced":
-        return f"{started} · replaced by the next problem on {_day(problem.closed_at, tz)}"
-    return f"{started} · cleared on {_day(problem.closed_at, tz)}"
+    closed = _day(problem.closed_at, tz)
+    if problem.closed_how == ClosedHow.REPLACED:
+        return f"{started} · replaced by the next problem on {closed}"
+    if problem.closed_how == ClosedHow.LET_GO:
+        weeks = problem.weeks_without_step
+        quiet = f" after {plural(weeks, 'week')} without a step" if weeks else ""
+        return f"{started} · let go on {closed}{quiet}"
+    return f"{started} · cleared on {closed}"
 
 
 def problem_section(
@@ -472,7 +480,7 @@ def problem_section(
 ) -> list[str]:
     """The owner's staff-shaped problem walked along seed 001's path: each step with the day
     it was done, and the ones not done yet. The open problem first, then those closed in the
-    period (cleared or replaced, said so)."""
+    period (cleared, let go or replaced, said so)."""
     if not problems:
         return []
     out = ["## Your staff-shaped problem", ""]

@@ -172,7 +172,8 @@ def update_entry(
     changes: EntryChanges,
     library: CoachingLibrary,
 ) -> EvidenceEntry | None:
-    """Apply an edit to the user's own entry; None (and nothing changed) when it isn't theirs."""
+    """Apply an edit to the user's own entry; None (and nothing changed) when it isn't theirs.
+    New words bring a new suggestion of its expectations unless the person chose them."""
     entry = get_own_entry(session=session, user=user, entry_id=entry_id)
     if entry is None:
         return None
@@ -181,6 +182,7 @@ def update_entry(
     for extra in (changes.link, changes.impact):
         if extra is not None:
             check_text(extra)
+    edited = changes.text is not None and changes.text != entry.text
     if changes.text is not None:
         entry.text = changes.text
     entry.dimension = _known(changes.dimension, library.dimension_ids)
@@ -190,6 +192,8 @@ def update_entry(
     entry.impact = changes.impact or None
     entry.visibility = _visibility(changes.visibility)
     session.flush()
+    if edited:
+        mapping.follow_text(session=session, user=user, entry=entry)
     return entry
 
 
@@ -446,6 +450,35 @@ def give_kudos(
     session.add(kudos)
     session.flush()
     return kudos, entry
+
+
+def replace_kudos_text(
+    *, session: Session, kudos: Kudos, text: str, library: CoachingLibrary
+) -> EvidenceEntry | None:
+    """Put new words (stored Slack text) in place of a kudos' text, on the recipient's log
+    too: the entry's text, the people it names (the giver, then its mentions) and its first
+    link follow the new words, and its expectations as any edit's do; the dimension and
+    scope the recipient may have set stay. The entry, or None when the recipient deleted
+    it."""
+    check_text(text)
+    kudos.text = text
+    entry = session.get(EvidenceEntry, kudos.evidence_id) if kudos.evidence_id else None
+    if entry is None:
+        session.flush()
+        return None
+    recipient = session.get(User, entry.user_id)
+    giver = session.get(User, kudos.giver_id) if kudos.giver_id is not None else None
+    author = recipient.slack_user_id if recipient is not None else None
+    parsed = parse_evidence(text, library, author=author)
+    people = [*([giver.slack_user_id] if giver is not None else []), *parsed.people]
+    edited = entry.text != text
+    entry.text = text
+    entry.people = _clean_people(people, author=recipient)
+    entry.link = parsed.links[0] if parsed.links else None
+    session.flush()
+    if edited and recipient is not None:
+        mapping.follow_text(session=session, user=recipient, entry=entry)
+    return entry
 
 
 def get_given_kudos(*, session: Session, giver: User, kudos_id: int | str | None) -> Kudos | None:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, false, func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.mapping import Coverage, EntryMapping, suggest
+from bot.coaching.mapping import follow_text as follow
 from bot.db.base import utcnow
 from bot.db.models import EntryExpectation, EvidenceEntry, Expectation, User
 from bot.evidence import visibility
@@ -43,6 +44,44 @@ def suggest_for_entry(*, session: Session, user: User, entry: EvidenceEntry) -> 
     if matches:
         session.flush()
     return [match.expectation_id for match in matches]
+
+
+def follow_text(*, session: Session, user: User, entry: EvidenceEntry) -> bool:
+    """After the entry's text was edited: when the person never changed its mapping by hand,
+    the coach's suggestion follows the new words (the old suggestion replaced); a mapping
+    they chose is kept. True when the mapping changed."""
+    links = {
+        link.expectation_id: link
+        for link in session.scalars(
+            select(EntryExpectation).where(EntryExpectation.entry_id == entry.id)
+        )
+    }
+    rows = expectations_of(session=session, user=user)
+    wanted = follow(
+        entry.text,
+        [(row.id, row.text) for row in rows],
+        [(expectation_id, link.suggested) for expectation_id, link in links.items()],
+        by_hand=entry.mapped_by_hand,
+    )
+    if wanted is None:
+        return False
+    for expectation_id, link in links.items():
+        if expectation_id not in wanted:
+            session.delete(link)
+    for expectation_id in wanted:
+        if expectation_id not in links:
+            session.add(
+                EntryExpectation(
+                    workspace_id=user.workspace_id,
+                    user_id=user.id,
+                    entry_id=entry.id,
+                    expectation_id=expectation_id,
+                    suggested=True,
+                    created_at=utcnow(),
+                )
+            )
+    session.flush()
+    return True
 
 
 def mapping_of(*, session: Session, user: User, entry_id: int) -> EntryMapping | None:
@@ -132,6 +171,7 @@ def set_mapping(
     own = {row.id for row in expectations_of(session=session, user=user)}
     if any(expectation_id not in own for expectation_id in ids):
         raise MappingRefused(NOT_YOUR_EXPECTATION)
+    entry.mapped_by_hand = True  # an edit of its words keeps this choice
     existing = {
         link.expectation_id: link
         for link in session.scalars(

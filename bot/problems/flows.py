@@ -261,10 +261,11 @@ def keep(
 def let_go(
     *, session: Session, user: User, library: CoachingLibrary, value: str, now: datetime
 ) -> StallAnswered:
-    """ "Let it go": the problem is closed as cleared (kept for the export and the packet);
-    the check-in is redrawn without it, and the Home too."""
+    """ "Let it go": the problem is closed as let go (not as cleared: it is the person's
+    judgment on a stalled problem, kept for the export, the packet and the story); the
+    check-in is redrawn without it, and the Home says so."""
     problem, checkin = _stall_target(session, user, value)
-    service.close(session=session, problem=problem, how=service.CLEARED, now=now)
+    service.close(session=session, problem=problem, how=service.LET_GO, now=now)
     redraw = checkin_flows.redraw(
         session=session,
         user=user,

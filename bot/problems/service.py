@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from bot.coaching import staff_problem as coaching
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import ProblemStep
-from bot.coaching.staff_problem import OnCheckin, Shown
+from bot.coaching.staff_problem import LetGo, OnCheckin, Shown
 from bot.db.models import CheckIn, StaffProblem, User
 from bot.evidence.packet import PacketProblem, PacketStep
 from bot.evidence.periods import Period
+from bot.problems.states import ClosedHow
 from bot.summaries.periods import zone
 
-CLEARED = "cleared"
-REPLACED = "replaced"
+CLEARED, LET_GO, REPLACED = ClosedHow.CLEARED, ClosedHow.LET_GO, ClosedHow.REPLACED
 
 
 def open_problem(*, session: Session, user_id: int) -> StaffProblem | None:
@@ -32,7 +32,7 @@ def open_problem(*, session: Session, user_id: int) -> StaffProblem | None:
     ).first()
 
 
-def close(*, session: Session, problem: StaffProblem, how: str, now: datetime) -> None:
+def close(*, session: Session, problem: StaffProblem, how: ClosedHow, now: datetime) -> None:
     problem.closed_at = now
     problem.closed_how = how
     session.flush()
@@ -126,9 +126,39 @@ def for_packet(
                 ),
                 closed_at=problem.closed_at,
                 closed_how=problem.closed_how,
+                weeks_without_step=_weeks_without_step(problem, steps_done),
             )
         )
     return problems
+
+
+def _weeks_without_step(problem: StaffProblem, steps_done: dict[str, datetime]) -> int | None:
+    """For a problem let go: whole weeks from its last step (or naming) to letting it go."""
+    if problem.closed_how != LET_GO or problem.closed_at is None:
+        return None
+    return coaching.weeks_without_step(
+        started_at=problem.started_at, done=steps_done, until=problem.closed_at
+    )
+
+
+def let_go_last(*, session: Session, user_id: int) -> LetGo | None:
+    """The person's most recently closed problem when they let it go (what the Home says
+    while no problem is open); None when the last one was cleared or replaced, or none."""
+    last = session.scalars(
+        select(StaffProblem)
+        .where(StaffProblem.user_id == user_id, StaffProblem.closed_at.is_not(None))
+        .order_by(StaffProblem.closed_at.desc(), StaffProblem.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.closed_at is None or last.closed_how != LET_GO:
+        return None
+    return LetGo(
+        name=last.text,
+        on=last.closed_at,
+        weeks=coaching.weeks_without_step(
+            started_at=last.started_at, done=done(last), until=last.closed_at
+        ),
+    )
 
 
 def _received_slots(

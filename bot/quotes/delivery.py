@@ -1,6 +1,7 @@
 """A quote request's DMs through the outbox (bot/delivery/outbox.py): the ask to the peer
 (to their user id: the bot can DM any member, whether or not they ever opened the app), and
-the answer or the "not now" back to the requester. Each is a `quote_posts` row, claimed
+the answer or the "not now" back to the requester (and, once, that the peer changed their
+sentence: each reads the newest words when it goes out). Each is a `quote_posts` row, claimed
 before posting; a retry after a crash or a 5xx looks for it in the DM first."""
 
 from __future__ import annotations
@@ -65,9 +66,11 @@ def _message(
         if request.status != states.OPEN or service.is_stale(request, now):
             return None  # answered, declined or expired before it went out
         return ui.ask_message(request.id, requester.slack_user_id, request.note, words)
-    if post.kind == states.TOLD_ANSWERED:
+    if post.kind in (states.TOLD_ANSWERED, states.TOLD_UPDATED):
         kudos = session.get(Kudos, request.kudos_id) if request.kudos_id is not None else None
         if kudos is None:
             return None  # the requester already deleted the entry it became
+        if post.kind == states.TOLD_UPDATED:
+            return ui.updated_message(request.peer_slack_user_id, kudos.text)
         return ui.answered_message(request.peer_slack_user_id, kudos.text, words)
     return ui.declined_message(request.peer_slack_user_id, words)

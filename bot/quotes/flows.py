@@ -14,7 +14,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.db.models import QuoteRequest, User
 from bot.quotes import service
 from bot.quotes.service import QuoteRefused
-from bot.quotes.states import DECLINED_NOW, GONE, NOT_YOURS, THANKED, PeerState
+from bot.quotes.states import ANSWERED, DECLINED_NOW, GONE, NOT_YOURS, THANKED, UPDATED, PeerState
 from bot.ui.text import from_typed
 
 
@@ -73,9 +73,17 @@ def _find(
 
 
 def peer_state(*, session: Session, peer: User, request_id: int | None, now: datetime) -> PeerState:
-    """What the peer's button finds (an open request older than 30 days expires here)."""
+    """What the peer's button finds (an open request older than 30 days expires here); when
+    they answered it and their sentence is still on the requester's log, that sentence (the
+    form opens again to change it)."""
     found = _find(session, peer, request_id, now)
-    state = found if isinstance(found, PeerState) else _state_of(session, found)
+    if isinstance(found, PeerState):
+        state = found
+    else:
+        state = _state_of(session, found)
+        kudos = service.answered_kudos(session=session, request=found, peer=peer)
+        if kudos is not None and state.state == ANSWERED:
+            state = replace(state, sentence=kudos.text)
     session.commit()
     return state
 
@@ -89,13 +97,33 @@ def answer(
     library: CoachingLibrary,
     now: datetime,
 ) -> PeerState:
-    """Store the peer's sentence as kudos on the requester's log (THANKED), or say why not
-    (the request's state); QuoteRefused("sentence") for an empty or too long one."""
+    """Store the peer's sentence as kudos on the requester's log (THANKED); answered before
+    by them, put it in place of their first one (UPDATED: the requester is told once, see
+    service.replace_answer); or say why not (the request's state). QuoteRefused("sentence")
+    for an empty or too long one."""
     sentence = service.check_sentence(typed)
     found = _find(session, peer, request_id, now)
     if isinstance(found, PeerState):
         session.commit()
         return found
+    previous = service.answered_kudos(session=session, request=found, peer=peer)
+    if previous is not None and _state_of(session, found).state == ANSWERED:
+        told = service.replace_answer(
+            session=session,
+            request=found,
+            kudos=previous,
+            stored_text=from_typed(sentence),
+            library=library,
+        )
+        state = replace(
+            _state_of(session, found, UPDATED),
+            sentence=previous.text,
+            told_updated=(told.channel_id, told.message_ts)
+            if told is not None and told.message_ts is not None
+            else None,
+        )
+        session.commit()
+        return state
     kudos = service.answer(
         session=session,
         request=found,

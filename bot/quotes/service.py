@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.coaching.library import CoachingLibrary
 from bot.db.base import rowcount
 from bot.db.models import Kudos, QuotePost, QuoteRequest, User
+from bot.delivery.status import DeliveryStatus
 from bot.evidence import service as evidence
 from bot.quotes.states import (
     ANSWERED,
@@ -27,6 +28,7 @@ from bot.quotes.states import (
     OPEN,
     TOLD_ANSWERED,
     TOLD_DECLINED,
+    TOLD_UPDATED,
 )
 from bot.quotes.states import is_stale as _is_stale
 from bot.ui.utf16 import utf16_len
@@ -203,6 +205,65 @@ def answer(
     )
     session.flush()
     return kudos
+
+
+def answered_kudos(*, session: Session, request: QuoteRequest, peer: User) -> Kudos | None:
+    """The kudos this peer's answer became, while it is still on the requester's log (None:
+    not answered, answered by no one still here, or the requester deleted the entry)."""
+    if request.status != ANSWERED or request.kudos_id is None:
+        return None
+    kudos = session.get(Kudos, request.kudos_id)
+    if kudos is None or kudos.giver_id != peer.id or kudos.evidence_id is None:
+        return None
+    return kudos
+
+
+def replace_answer(
+    *,
+    session: Session,
+    request: QuoteRequest,
+    kudos: Kudos,
+    stored_text: str,
+    library: CoachingLibrary,
+) -> QuotePost | None:
+    """The peer answered again: their latest sentence replaces the first on the requester's
+    log. The requester is told once that it changed: while the "answered" DM is still
+    queued it carries the newest words (it reads them when it goes out), so nothing more is
+    queued; once it went out, one "updated" DM is queued (it too reads the newest words).
+    Returns that "updated" DM when it already went out (redrawn in place, not sent again)."""
+    evidence.replace_kudos_text(session=session, kudos=kudos, text=stored_text, library=library)
+    told = {
+        post.kind: post
+        for post in session.scalars(
+            select(QuotePost).where(
+                QuotePost.request_id == request.id,
+                QuotePost.kind.in_((TOLD_ANSWERED, TOLD_UPDATED)),
+            )
+        )
+    }
+    updated = told.get(TOLD_UPDATED)
+    if updated is not None:
+        sent = updated.status == DeliveryStatus.SENT and updated.message_ts is not None
+        return updated if sent else None
+    answered = told.get(TOLD_ANSWERED)
+    if answered is not None and answered.status == DeliveryStatus.PENDING:
+        return None
+    requester = session.get(User, request.requester_id)
+    if requester is None:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(
+                QuotePost(
+                    request_id=request.id,
+                    kind=TOLD_UPDATED,
+                    channel_id=requester.dm_channel_id or requester.slack_user_id,
+                )
+            )
+            session.flush()
+    except IntegrityError:  # two new answers at once: the other one queued it
+        pass
+    return None
 
 
 def decline(*, session: Session, request: QuoteRequest, now: datetime) -> bool:

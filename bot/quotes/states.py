@@ -10,10 +10,13 @@ OPEN, ANSWERED, DECLINED, EXPIRED = "open", "answered", "declined", "expired"
 # What a peer's press finds beyond the status: nothing (its requester used forget-me, or
 # there never was such a request), or someone else's request.
 GONE, NOT_YOURS = "gone", "not_yours"
-# This very press answered or declined it.
-THANKED, DECLINED_NOW = "thanked", "declined_now"
-# Kinds of quote_posts row: the ask to the peer, and what the requester is told.
-ASK, TOLD_ANSWERED, TOLD_DECLINED = "ask", "answered", "declined"
+# This very press answered or declined it; or, answered before, put a new sentence in place
+# of the one on the requester's log.
+THANKED, DECLINED_NOW, UPDATED = "thanked", "declined_now", "updated"
+# Kinds of quote_posts row: the ask to the peer, and what the requester is told: answered,
+# declined, and (once per request, however often the peer changes it) that the sentence on
+# their log changed.
+ASK, TOLD_ANSWERED, TOLD_DECLINED, TOLD_UPDATED = "ask", "answered", "declined", "updated"
 
 # An open request this old is no longer waited for (the peer's button then says so).
 EXPIRES_AFTER = timedelta(days=30)
@@ -38,3 +41,9 @@ class PeerState:
     note: str | None = None
     # The ask's message in the peer's DM, once answered: redrawn without its buttons.
     ask_ts: str | None = None
+    # Answered by this peer and still on the requester's log: their sentence (stored Slack
+    # text), which a new answer replaces.
+    sentence: str | None = None
+    # UPDATED: the requester's "it changed" DM, already posted (channel, ts), to redraw in
+    # place with the newest sentence rather than tell them again.
+    told_updated: tuple[str, str] | None = None

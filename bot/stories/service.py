@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.checkins.schedule import Preferences
 from bot.coaching.library import CoachingLibrary
-from bot.coaching.staff_problem import done_instants
+from bot.coaching.staff_problem import done_instants, weeks_without_step
 from bot.coaching.story import (
     FORM_LIMIT,
     DraftText,
@@ -80,7 +80,8 @@ def problem_in(
 ) -> StoryProblem | None:
     """The staff-shaped problem the person had open in the quarter (the newest, if they
     replaced one in it), with the steps of its path they ticked in the quarter, in path
-    order; None when they had none open in it."""
+    order, and how it closed when that was within the quarter (cleared, or let go after so
+    many weeks without a step); None when they had none open in it."""
     zone = Preferences.of(user).zone
     start, end = quarter.start(zone), quarter.next().start(zone)
     problem = session.scalars(
@@ -101,7 +102,21 @@ def problem_in(
         for step in library.problem_steps
         if (at := done.get(step.id)) is not None and start <= at < end
     )
-    return StoryProblem(problem.text, problem.started_at.astimezone(zone).date(), steps)
+    closed = (
+        problem.closed_at if problem.closed_at is not None and problem.closed_at < end else None
+    )
+    return StoryProblem(
+        problem.text,
+        problem.started_at.astimezone(zone).date(),
+        steps,
+        closed_how=problem.closed_how if closed is not None else None,
+        closed_on=closed.astimezone(zone).date() if closed is not None else None,
+        weeks_without_step=weeks_without_step(
+            started_at=problem.started_at, done=done, until=closed
+        )
+        if closed is not None
+        else 0,
+    )
 
 
 def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibrary) -> StoryDraft:

@@ -11,7 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.coaching.models import CoachingText, ProblemStep
-from bot.coaching.staff_problem import MAX_NAME_LENGTH, OnCheckin, Shown, StepState
+from bot.coaching.staff_problem import MAX_NAME_LENGTH, LetGo, OnCheckin, Shown, StepState
+from bot.problems.states import ClosedHow
 from bot.ui.blocks import (
     Block,
     Button,
@@ -28,7 +29,7 @@ from bot.ui.blocks import (
     section,
 )
 from bot.ui.messages import CommandNames, echo_messages
-from bot.ui.text import display, safe
+from bot.ui.text import display, plural, safe
 
 OPEN = "problem_open"
 DONE = "problem_step_done"
@@ -121,11 +122,26 @@ def _problem_blocks(shown: Shown, tz: ZoneInfo) -> list[Block]:
     return blocks
 
 
-def home_section(shown: Shown | None, choose: CoachingText | None, tz: ZoneInfo) -> list[Block]:
+def let_go_line(let_go: LetGo, tz: ZoneInfo) -> str:
+    """What the Home says of the problem last let go, while none is open (a cleared one is
+    simply gone)."""
+    weeks = f", after {plural(let_go.weeks, 'week')} without a step" if let_go.weeks else ""
+    return (
+        f"You let go of _{display(let_go.name, 300)}_ on {_day(let_go.on, tz)}{weeks}. "
+        "Your packet and your story say so."
+    )
+
+
+def home_section(
+    shown: Shown | None, choose: CoachingText | None, tz: ZoneInfo, let_go: LetGo | None = None
+) -> list[Block]:
     """The Home's staff-problem section, whole: a progress list, or the invitation to name
-    one (a self-contained piece of the Home: bot/ui/home.py places it)."""
+    one (and, when the last problem was let go, that it was: a self-contained piece of the
+    Home: bot/ui/home.py places it)."""
     blocks: list[Block] = [header(TITLE)]
     if shown is None:
+        if let_go is not None:
+            blocks.append(context(let_go_line(let_go, tz)))
         blocks.append(
             section(safe(choose.text) if choose else "Name the problem you are taking on.")
         )
@@ -278,8 +294,9 @@ def checkin_blocks(
                     asked,
                     confirm=confirm_dialog(
                         "Let this problem go?",
-                        "It leaves your Home and check-ins, closed as cleared; it stays in "
-                        "your export and your promotion packet.",
+                        "It leaves your check-ins, closed as let go: your packet and your "
+                        "story say you let it go after weeks without a step; it stays in "
+                        "your export.",
                         yes="Let it go",
                         no="Keep it",
                     ),
@@ -317,7 +334,7 @@ def kept_note(name: str, kept: CoachingText | None) -> str:
 
 
 def let_go_note(name: str, let_go: CoachingText | None) -> str:
-    """Under the check-in once "Let it go" is pressed (the problem closed as cleared)."""
+    """Under the check-in once "Let it go" is pressed (the problem closed as let go)."""
     said = f" {safe(let_go.text)}" if let_go is not None else ""
     return f"Let go of _{display(name, 300)}_; it stays in your export.{said}"
 
@@ -325,7 +342,11 @@ def let_go_note(name: str, let_go: CoachingText | None) -> str:
 def stall_moved_reply(asked: str, how: str | None, now_open: str | None) -> Payload:
     """A stall answer pressed on an older check-in, about a problem since closed: nothing
     changed, said plainly (what it asked about, what happened to it, what is open now)."""
-    done = "replaced" if how == "replaced" else "cleared"
+    done = "cleared"
+    if how == ClosedHow.REPLACED:
+        done = "replaced"
+    elif how == ClosedHow.LET_GO:
+        done = "let go"
     text = (
         f"That check-in asked about _{display(asked, 300)}_, which you have since {done}, "
         "so nothing changed."

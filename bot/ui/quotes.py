@@ -25,7 +25,7 @@ from bot.ui.blocks import (
     section,
 )
 from bot.ui.evidence import notice, notice_modal
-from bot.ui.text import display, mention, safe
+from bot.ui.text import display, mention, readable, safe
 
 # The requester's side: the button (handled by bot.listeners.actions.quotes.handle_request_open)
 # and the form it opens. The form carries no ids: the submitter is the requester.
@@ -118,14 +118,19 @@ def ask_message(
 
 
 def answer_modal(state: PeerState) -> Payload:
-    """The peer's form: one sentence; the request id rides in the metadata."""
+    """The peer's form: one sentence; the request id rides in the metadata. Answered
+    before (`state.sentence`), it opens with their sentence, to change it."""
     who = mention(state.requester_slack_id or "")
-    blocks: list[Block] = [
-        section(
-            f"One sentence about {who}'s influence on your work: something they changed for "
-            "you or your team. It goes to their private log as kudos from you."
+    intro = (
+        f"One sentence about {who}'s influence on your work: something they changed for "
+        "you or your team. It goes to their private log as kudos from you."
+    )
+    if state.sentence is not None:
+        intro = (
+            f"Your sentence about {who}'s influence is on their log. Change it here: the new "
+            "one takes its place."
         )
-    ]
+    blocks: list[Block] = [section(intro)]
     if state.note:
         blocks.append(context(f"Their note: {display(state.note, 1500)}"))
     blocks.append(
@@ -138,6 +143,7 @@ def answer_modal(state: PeerState) -> Payload:
                 multiline=True,
                 max_length=states.MAX_SENTENCE_LENGTH,
                 placeholder="e.g. Her RFC on the billing migration saved my team a quarter.",
+                initial_value=readable(state.sentence) if state.sentence is not None else None,
             ),
         )
     )
@@ -160,11 +166,25 @@ def thanks_view(requester_slack_id: str | None) -> Payload:
     return modal("Thank you", [section(text)], close="Done")
 
 
-def ask_answered(requester_slack_id: str | None) -> Payload:
-    """The ask in the peer's DM once they answered: the thanks, no buttons."""
+def updated_view(requester_slack_id: str | None) -> Payload:
+    """What the peer sees once a second sentence took the place of their first."""
+    who = mention(requester_slack_id) if requester_slack_id else "their"
+    text = (
+        f"Updated. Your new sentence takes the place of your earlier one on {who}'s log; "
+        "they will see the new words."
+    )
+    return modal("Thank you", [section(text)], close="Done")
+
+
+def ask_answered(requester_slack_id: str | None, request_id: int | None = None) -> Payload:
+    """The ask in the peer's DM once they answered: the thanks, and (with the request id)
+    one button to change their sentence (the form opens with it; the new one replaces it)."""
     who = mention(requester_slack_id) if requester_slack_id else "them"
     text = f"You sent {who} a sentence about their influence. Thank you."
-    return message(text, section(f"✅ {text}"))
+    blocks: list[Block] = [section(f"✅ {text}")]
+    if request_id is not None:
+        blocks.append(actions(button("Change my sentence", ANSWER_ACTION, str(request_id))))
+    return message(text, *blocks)
 
 
 _PEER_NOTICES = {
@@ -207,6 +227,16 @@ def _quoted(stored_text: str) -> str:
 def answered_message(peer_slack_id: str, stored_text: str, words: QuoteTexts) -> Payload:
     """The requester's DM: who wrote it, and the sentence as typed."""
     text = _fill(words.answered, peer=peer_slack_id)
+    return message(text, section(text), section(_quoted(stored_text)))
+
+
+def updated_message(peer_slack_id: str, stored_text: str) -> Payload:
+    """The requester's DM (one per request) once the peer changed their sentence: the newest
+    words, as typed."""
+    text = (
+        f"{mention(peer_slack_id)} changed their sentence about your influence. Your log "
+        "and your promotion packet now have the new words:"
+    )
     return message(text, section(text), section(_quoted(stored_text)))
 
 

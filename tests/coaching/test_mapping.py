@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.mapping import MAX_SUGGESTED, Coverage, stem, stems, suggest, uncovered
+from bot.coaching.mapping import (
+    MAX_SUGGESTED,
+    Coverage,
+    follow_text,
+    stem,
+    stems,
+    suggest,
+    uncovered,
+)
 
 LADDER = [
     (11, "Sets technical direction across teams"),
@@ -90,3 +98,16 @@ def test_uncovered_names_the_expectations_with_no_evidence() -> None:
     """Coverage with a zero count is what the Home names as not covered yet."""
     rows = [Coverage(1, "a", 2, "x"), Coverage(2, "b", 0), Coverage(3, "c", 0)]
     assert [row.expectation_id for row in uncovered(rows)] == [2, 3]
+
+
+def test_an_edit_follows_the_new_words_unless_the_person_chose() -> None:
+    """The coach's suggestion follows edited words; a choice the person made (any
+    expectation they picked, or the entry marked as chosen by hand) is kept; no change, None."""
+    mentoring = "mentored <@U123ABC> through her first on-call rotation"
+    assert follow_text(mentoring, LADDER, [(12, True)], by_hand=False) == [13]
+    assert follow_text("Fixed the flaky build", LADDER, [(12, True)], by_hand=False) == []
+    assert follow_text(mentoring, LADDER, [], by_hand=False) == [13]
+    assert follow_text(mentoring, LADDER, [(13, True)], by_hand=False) is None
+    assert follow_text(mentoring, LADDER, [(12, False)], by_hand=False) is None
+    assert follow_text(mentoring, LADDER, [(12, True), (11, False)], by_hand=False) is None
+    assert follow_text(mentoring, LADDER, [], by_hand=True) is None

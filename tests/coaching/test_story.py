@@ -252,6 +252,41 @@ def test_a_staff_problem_opens_the_draft() -> None:
     assert draft_story(quarter=Q4, entries=[], problem=idle, library=LIB).empty
 
 
+def test_a_problem_let_go_or_cleared_in_the_quarter_says_so() -> None:
+    """Let go (the stall question's answer): the day and the weeks it went without a step;
+    cleared (the person's own reset): the day only."""
+    entries = [StoryEntry(date(2026, 11, 2), "Wrote the deploy RFC", "writing", "cross_team")]
+    let_go = StoryProblem(
+        "Nobody owns the deploy pipeline",
+        date(2026, 9, 28),
+        (StoryStep("Written plan", date(2026, 10, 14)),),
+        closed_how="let_go",
+        closed_on=date(2026, 12, 1),
+        weeks_without_step=6,
+    )
+    lines = draft_text(
+        draft_story(quarter=Q4, entries=entries, problem=let_go, library=LIB), TEXTS
+    ).text.splitlines()
+    assert lines[:5] == [
+        "The problem you took on:",
+        '- "Nobody owns the deploy pipeline", named 2026-09-28',
+        "- Written plan: done 2026-10-14",
+        "- Let go 2026-12-01, after 6 weeks without a step",
+        "",
+    ]
+    cleared = StoryProblem(
+        "Nobody owns the deploy pipeline",
+        date(2026, 9, 28),
+        (StoryStep("Written plan", date(2026, 10, 14)),),
+        closed_how="cleared",
+        closed_on=date(2026, 12, 1),
+    )
+    lines = draft_text(
+        draft_story(quarter=Q4, entries=entries, problem=cleared, library=LIB), TEXTS
+    ).text.splitlines()
+    assert lines[3:5] == ["- Cleared 2026-12-01", ""]
+
+
 def test_a_problem_and_a_long_quarter_still_fit_the_form() -> None:
     entries = [
         StoryEntry(

@@ -13,6 +13,14 @@ from bot.checkins import schedule
 from bot.db.models import Answer, CheckIn, EvidenceEntry
 from standin.signing import Input
 from tests.checkins.support import add_users, checkin_messages, checkins, dispatcher, user, utc
+from tests.e2e.test_expectations_mapping import (
+    LADDER,
+    MENTORING,
+    RFC,
+    _enter,
+    _expectations,
+    _mapped,
+)
 from tests.support.apps import RunningApp
 
 SLOT = utc(2026, 11, 20, 20)  # Friday 15:00 in New York
@@ -382,3 +390,33 @@ def test_user_ids_are_checked_within_the_workspace(running_app: RunningApp) -> N
     assert [c.method for c in running_app.standin.calls if c.method != "auth.test"] == []
     assert count(running_app, Answer) == 0
     assert checkins(running_app.database, "UALICE")[0].status == "sent"
+
+
+def test_editing_an_answer_re_suggests_its_expectations(running_app: RunningApp) -> None:
+    """An answer the coach mapped to "Writes RFCs…", edited in its form into words about
+    mentoring, now maps to "Mentors…" (the person never chose by hand)."""
+    _row, message = send_checkin(running_app)
+    _enter(running_app, LADDER)
+    ids = _expectations(running_app)
+    running_app.slack.dm_message(RFC, user_id="UALICE", thread_ts=message["ts"])
+    running_app.standin.wait_for(
+        "chat.postMessage", predicate=lambda c: "Saved" in str(c.params.get("text"))
+    )
+    running_app.wait_idle()
+    with running_app.database.session() as session:
+        entry_id = session.scalars(select(EvidenceEntry.id)).one()
+    assert _mapped(running_app, entry_id) == [
+        (ids["Writes RFCs that other teams adopt &amp; follow"], True)
+    ]
+    confirmation = next(
+        m
+        for m in running_app.standin.dm_messages("UALICE")
+        if m.get("text") == "Saved your answer."
+    )
+    running_app.slack.block_action("checkin_answer_edit", user_id="UALICE", message=confirmation)
+    running_app.standin.wait_for("views.open")
+    running_app.slack.view_submission(
+        "checkin_answer_edit", user_id="UALICE", values=answer_values(MENTORING)
+    )
+    running_app.wait_idle()
+    assert _mapped(running_app, entry_id) == [(ids["Mentors senior engineers"], True)]

@@ -352,3 +352,94 @@ def test_the_home_follows_an_edit_of_the_list(running_app: RunningApp) -> None:
     multiplier(running_app, "expectations clear", n=_responses(running_app) + 1)
     home = published(with_coverage=False)
     assert "Your expectations" not in _texts(home["blocks"])
+
+
+MENTORING = "Mentored two senior engineers through their first design review"
+
+
+def _edit_text(app: RunningApp, confirmation: dict[str, Any], typed: str) -> None:
+    """Press Edit on a confirmation and save the form with new words (the rest as shown)."""
+    before = len(app.standin.calls_to("views.open"))
+    click(app, confirmation, "evidence_edit")
+    view = app.standin.wait_for("views.open", count=before + 1)[-1].json("view")
+    assert view["callback_id"] == "evidence_entry"
+    reply = app.slack.view_submission(
+        "evidence_entry",
+        user_id="UALICE",
+        values={
+            "text": {"text": Input.plain_text(typed)},
+            "dimension": {"dimension": Input.static_select("writing")},
+            "scope": {"scope": Input.static_select("team")},
+            "people": {"people": Input.multi_users_select([])},
+            "link": {"link": Input.plain_text(None)},
+            "impact": {"impact": Input.plain_text(None)},
+            "visibility": {"visibility": Input.radio("private")},
+        },
+    )
+    assert reply.status == 200 and reply.json()["response_action"] == "update"
+    app.wait_idle()
+
+
+def test_an_edit_of_the_words_re_suggests_unless_the_person_chose(
+    running_app: RunningApp,
+) -> None:
+    """Edited into words about mentoring: an entry the coach mapped (never touched) now maps
+    to "Mentors…"; one the person mapped by hand, or cleared by hand, keeps their choice."""
+    _enter(running_app, LADDER)
+    ids = _expectations(running_app)
+    direction = ids["Sets technical direction across teams"]
+    rfcs = ids["Writes RFCs that other teams adopt &amp; follow"]
+    mentors = ids["Mentors senior engineers"]
+
+    untouched = brag(running_app, RFC, n=1)
+    chosen = brag(running_app, RFC, n=2)
+    cleared = brag(running_app, RFC, n=3)
+    first, second, third = entries(running_app, "UALICE")
+    assert [_mapped(running_app, e.id) for e in (first, second, third)] == [[(rfcs, True)]] * 3
+    _choose(running_app, chosen, [f"{second.id}:{direction}"])
+    _choose(running_app, cleared, [])
+    assert _mapped(running_app, second.id) == [(direction, False)]
+    assert _mapped(running_app, third.id) == []
+
+    _edit_text(running_app, untouched, MENTORING)
+    assert _mapped(running_app, first.id) == [(mentors, True)]
+    _edit_text(running_app, chosen, MENTORING)
+    assert _mapped(running_app, second.id) == [(direction, False)]
+    _edit_text(running_app, cleared, MENTORING)
+    assert _mapped(running_app, third.id) == []
+
+    # Words that speak to none of them: the coach's suggestion goes with the old words.
+    _edit_text(running_app, untouched, FLAKY)
+    assert _mapped(running_app, first.id) == []
+    (entry, *_) = entries(running_app, "UALICE")
+    assert entry.text == FLAKY
+
+
+def _meta(payload: dict[str, Any]) -> list[str]:
+    """The parts of the confirmation's line under the entry (dimension · scope · … · how)."""
+    line = next(b for b in payload["blocks"] if b["type"] == "context")["elements"][0]["text"]
+    return str(line).split(" · ")
+
+
+def test_the_mapping_redraw_keeps_where_the_dimension_came_from(
+    running_app: RunningApp,
+) -> None:
+    """The /brag confirmation says "dimension from #writing"; changing the expectations menu
+    redraws it with that part still there; picking another dimension drops it (the person
+    chose it)."""
+    _enter(running_app, LADDER)
+    ids = _expectations(running_app)
+    direction = ids["Sets technical direction across teams"]
+    confirmation = brag(running_app, f"{RFC} #writing", n=1)
+    (entry,) = entries(running_app, "UALICE")
+    assert _meta(confirmation)[-1] == "dimension from #writing"
+
+    redrawn = _choose(running_app, confirmation, [f"{entry.id}:{direction}"])
+    assert redrawn["replace_original"] is True
+    assert _meta(redrawn) == _meta(confirmation)
+    assert _menu_block(redrawn)["text"]["text"].startswith(":dart: *Evidence for:*")
+
+    n = _responses(running_app) + 1
+    click(running_app, redrawn, "evidence_dimension", selected=f"{entry.id}:mentoring")
+    picked = last_response(running_app, n)
+    assert not any(part.startswith("dimension") for part in _meta(picked))

@@ -18,6 +18,14 @@ from bot.db.engine import Database
 from bot.db.models import Answer, DirectMessage, EvidenceEntry, User
 from standin.webapi import SlackStandIn
 from tests.e2e.test_checkin_answers import send_checkin
+from tests.e2e.test_expectations_mapping import (
+    LADDER,
+    MENTORING,
+    RFC,
+    _enter,
+    _expectations,
+    _mapped,
+)
 from tests.support.apps import RunningApp, make_settings, start_app
 
 ORIGINAL = "Reviewed <@UBOB>'s design <https://example.com/rfc/1>"
@@ -211,3 +219,29 @@ def test_editing_a_dm_answer_updates_its_confirmation(running_app: RunningApp) -
     details = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
     assert "*People:* <@UCAROL>" in details.split(" · ")
     assert "*Dimension:* :memo: Writing that travels" in details.split(" · ")
+
+
+def test_editing_a_dm_answer_re_suggests_its_expectations(running_app: RunningApp) -> None:
+    """alice's answer was mapped by the coach to "Writes RFCs…"; she edits it into words
+    about mentoring: the suggestion follows them (she never chose by hand)."""
+    send_checkin(running_app)
+    _enter(running_app, LADDER)
+    ids = _expectations(running_app)
+    rfcs = ids["Writes RFCs that other teams adopt &amp; follow"]
+    mentors = ids["Mentors senior engineers"]
+    running_app.slack.dm_message(RFC, user_id="UALICE")
+    running_app.standin.wait_for(
+        "chat.postMessage", predicate=lambda c: "Saved" in str(c.params.get("text"))
+    )
+    running_app.wait_idle()
+    with running_app.database.session() as session:
+        ts = session.scalars(select(Answer.message_ts)).one()
+    with running_app.database.session() as session:
+        entry_id = session.scalars(select(EvidenceEntry.id)).one()
+    assert _mapped(running_app, entry_id) == [(rfcs, True)]
+    _deliver(
+        running_app,
+        running_app.slack.message_changed_event(user_id="UALICE", ts=ts, text=MENTORING),
+    )
+    assert _stored(running_app) == (MENTORING,) * 3
+    assert _mapped(running_app, entry_id) == [(mentors, True)]

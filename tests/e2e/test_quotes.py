@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from bot import clock
 from bot.coaching.library import default_library
 from bot.db.models import Kudos, QuotePost, QuoteRequest, User
+from bot.evidence import service as evidence
 from bot.quotes import states
 from bot.quotes.delivery import EVENT_TYPE, send_quote_posts
 from bot.ui import quotes as ui
@@ -179,10 +180,13 @@ def test_a_requested_quote_comes_back_as_kudos(running_app: RunningApp) -> None:
     assert body["response_action"] == "update"
     assert body["view"]["title"]["text"] == "Thank you"
     assert "<@UALICE>'s log as kudos from you" in body["view"]["blocks"][0]["text"]["text"]
-    # The ask in Bob's DM loses its buttons.
+    # The ask in Bob's DM: its two buttons become one, to change his sentence.
     redrawn = app.standin.message(dm["channel"], dm["ts"]) or {}
     assert redrawn["text"] == "You sent <@UALICE> a sentence about their influence. Thank you."
-    assert "actions" not in [b["type"] for b in redrawn["blocks"]]
+    (buttons,) = [b["elements"] for b in redrawn["blocks"] if b["type"] == "actions"]
+    assert [(e["action_id"], e["text"]["text"]) for e in buttons] == [
+        (ui.ANSWER_ACTION, "Change my sentence")
+    ]
 
     stored = "Alice's RFC &lt;saved&gt; my team &amp; a quarter 🚀 — *really*"
     (kudos,) = kudos_rows(app)
@@ -296,28 +300,102 @@ def test_not_now_tells_the_requester_kindly(running_app: RunningApp) -> None:
     assert len(quote_dms(app, "UALICE")) == 1 and kudos_rows(app) == []
 
 
-def test_answering_twice_stores_one_kudos(running_app: RunningApp) -> None:
+def submit(app: RunningApp, request_id: int, sentence: str, user: str = "UBOB") -> dict[str, Any]:
+    """Submit the answer form for `request_id` (a form left open, or opened again)."""
+    reply = app.slack.view_submission(
+        ui.ANSWER_VIEW,
+        user_id=user,
+        values={ui.SENTENCE_BLOCK: {ui.SENTENCE_BLOCK: Input.plain_text(sentence)}},
+        private_metadata=str(request_id),
+    ).json()
+    app.wait_idle()
+    return dict(reply)
+
+
+def test_a_second_answer_before_she_is_told_replaces_the_first(running_app: RunningApp) -> None:
+    """Bob sends a second sentence (a form left open) before Alice's DM went out: one kudos,
+    its text and her log's entry now the second sentence, and she is told once, with it."""
     app = running_app
     dm = requested(app)
     assert write(app, dm, "First: she taught us to write RFCs.").json()["response_action"] == (
         "update"
     )
-    # The DM's button now says it is done; a stale form submitted again stores nothing.
-    before = responses(app)
-    press(app, dm, ui.ANSWER_ACTION, "UBOB")
-    assert "already sent your sentence" in last_response(app, before + 1)["text"]
     (request,) = requests(app)
-    again = app.slack.view_submission(
-        ui.ANSWER_VIEW,
-        user_id="UBOB",
-        values={ui.SENTENCE_BLOCK: {ui.SENTENCE_BLOCK: Input.plain_text("Second!")}},
-        private_metadata=str(request.id),
-    ).json()
+    again = submit(app, request.id, "Second: her RFC template saved <us> a quarter & more.")
     assert again["response_action"] == "update"
-    assert "already sent your sentence" in again["view"]["blocks"][0]["text"]["text"]
-    assert [k.text for k in kudos_rows(app)] == ["First: she taught us to write RFCs."]
+    assert again["view"]["blocks"][0]["text"]["text"].startswith("Updated.")
+    stored = "Second: her RFC template saved &lt;us&gt; a quarter &amp; more."
+    assert [k.text for k in kudos_rows(app)] == [stored]
+    (entry,) = entries(app, "UALICE")
+    assert (entry.text, entry.people) == (stored, ["UBOB"])
+    deliver(app)
+    deliver(app)
+    (told,) = quote_dms(app, "UALICE")
+    assert told["text"].startswith("<@UBOB> wrote a sentence about your influence")
+    assert told["blocks"][1]["text"]["text"] == "> " + display(stored)
+
+
+def test_answers_after_she_was_told_update_her_log_and_tell_her_once(
+    running_app: RunningApp,
+) -> None:
+    """Alice was told of Bob's first sentence; his stale "Write a sentence" opens the form
+    with it to change; his second replaces it and she is told once that it changed; a third
+    replaces it again and redraws that one DM in place (no third DM)."""
+    app = running_app
+    dm = requested(app)
+    write(app, dm, "First: she taught us to write RFCs.")
     deliver(app)
     assert len(quote_dms(app, "UALICE")) == 1
+    (request,) = requests(app)
+
+    # "Change my sentence" on the redrawn ask opens his form with his sentence in it.
+    before = len(app.standin.calls_to("views.open"))
+    press(app, app.standin.message(dm["channel"], dm["ts"]) or {}, ui.ANSWER_ACTION, "UBOB")
+    opened = app.standin.wait_for("views.open", count=before + 1)[-1].data["view"]
+    assert opened["callback_id"] == ui.ANSWER_VIEW
+    assert opened["private_metadata"] == str(request.id)
+    field = next(b for b in opened["blocks"] if b.get("block_id") == ui.SENTENCE_BLOCK)
+    assert field["element"]["initial_value"] == "First: she taught us to write RFCs."
+
+    assert submit(app, request.id, "Second sentence.")["view"]["title"]["text"] == "Thank you"
+    deliver(app)
+    deliver(app)
+    first, changed = quote_dms(app, "UALICE")
+    assert first["blocks"][1]["text"]["text"] == "> First: she taught us to write RFCs."
+    assert changed["text"].startswith("<@UBOB> changed their sentence about your influence.")
+    assert changed["blocks"][1]["text"]["text"] == "> Second sentence."
+
+    updates = len(app.standin.calls_to("chat.update"))
+    submit(app, request.id, "Third, and last.")
+    deliver(app)
+    assert len(quote_dms(app, "UALICE")) == 2  # told once, not again
+    app.standin.wait_for("chat.update", count=updates + 1)
+    app.wait_idle()
+    redrawn = app.standin.message(changed["channel"], changed["ts"]) or {}
+    assert redrawn["blocks"][1]["text"]["text"] == "> Third, and last."
+    assert [k.text for k in kudos_rows(app)] == ["Third, and last."]
+    (entry,) = entries(app, "UALICE")
+    assert entry.text == "Third, and last."
+    (request,) = requests(app)
+    assert request.status == states.ANSWERED
+    # Only the requester's DMs went to her, and none to Bob beyond the ask.
+    assert len(quote_dms(app, "UBOB")) == 1
+
+
+def test_a_deleted_kudos_is_not_brought_back_by_a_second_answer(running_app: RunningApp) -> None:
+    """Alice deleted the entry Bob's sentence became: a second one stores nothing."""
+    app = running_app
+    dm = requested(app)
+    write(app, dm, "First: she taught us to write RFCs.")
+    (entry,) = entries(app, "UALICE")
+    with app.database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        assert evidence.delete_entry(session=session, user=alice, entry_id=entry.id)
+        session.commit()
+    (request,) = requests(app)
+    again = submit(app, request.id, "Second!")
+    assert "already sent your sentence" in again["view"]["blocks"][0]["text"]["text"]
+    assert kudos_rows(app) == [] and entries(app, "UALICE") == []
 
 
 def test_tampered_ids_change_nothing(running_app: RunningApp) -> None:

@@ -1,7 +1,8 @@
 """The stall question's answers on the check-in (issue 17 item 3): after four check-in weeks
 without a step the check-in asks whether this is still the right problem, with "Still the
 right one" (kept: the coach says so, the step's question comes back and the count starts
-again), "Name another" (the naming form) and "Let it go" (closed as cleared). Tampered
+again), "Name another" (the naming form) and "Let it go" (closed as let go, told apart from
+the person's own clear on the Home, in the packet and the export). Tampered
 values change nothing; a press on an older check-in after the problem changed says so.
 Signed requests → app → DB; the clock moved, the check-in job run with an explicit `now`."""
 
@@ -18,16 +19,22 @@ from bot import clock
 from bot.coaching.library import default_library
 from bot.ui import problems as ui
 from standin.signing import Input
+from tests.e2e.evidence_helpers import brag, click, last_response
 from tests.e2e.test_checkin_answers import action_ids
 from tests.e2e.test_staff_problem import (
     DEC_3,
     MoveClock,
     command,
+    home,
     opted_in,
+    problem_blocks,
     problem_text,
+    responses,
+    seen,
     stored,
     week,
 )
+from tests.e2e.test_staff_problem_packet import packet_text, section_of
 from tests.support.apps import RunningApp
 
 LIB = default_library()
@@ -132,7 +139,7 @@ def test_let_it_go_closes_it_and_an_older_check_in_says_so(
     assert ":dart:" not in json.dumps(gone) and ui.KEEP not in action_ids(gone)
     assert "Let go of _Shared API client for three teams_" in json.dumps(gone)
     (problem,) = stored(app)
-    assert problem.closed_how == "cleared" and problem.closed_at is not None
+    assert problem.closed_how == "let_go" and problem.closed_at is not None
 
     # The same check-in's "Still the right one", pressed afterwards (another device): the
     # problem is not reopened, and she is told why in plain words.
@@ -140,9 +147,67 @@ def test_let_it_go_closes_it_and_an_older_check_in_says_so(
     press(app, ui.KEEP, asked)
     said = refusal(app, before)
     assert said.startswith("That check-in asked about _Shared API client for three teams_")
-    assert "which you have since cleared, so nothing changed." in said
+    assert "which you have since let go, so nothing changed." in said
     (problem,) = stored(app)
-    assert problem.closed_how == "cleared" and len(app.standin.calls_to("chat.update")) == 1
+    assert problem.closed_how == "let_go" and len(app.standin.calls_to("chat.update")) == 1
+
+
+def test_let_go_and_cleared_are_told_apart_wherever_problems_are_shown(
+    running_app: RunningApp, move_clock: MoveClock
+) -> None:
+    """Letting a stalled problem go is stored as let go, not as cleared: the Home says it
+    was let go after so many weeks without a step, the packet and the export say so too; a
+    problem the person clears is simply gone from the Home, cleared in the packet.
+    Forget-me deletes both."""
+    app = running_app
+    opted_in(app, move_clock)
+    command(app, "problem Shared API client for three teams")
+    _, asked = stall(app, move_clock, 0, 6)
+    # Named Monday 30 Nov 09:00, no step since; let go on Thursday 31 Dec: four whole weeks.
+    move_clock(DEC_3 + timedelta(weeks=4, hours=2))
+    press(app, ui.LET_GO, asked)
+    redrawn(app, 1)
+    (problem,) = stored(app)
+    assert problem.closed_how == "let_go"
+    brag(app, "Wrote the API client RFC #writing", n=responses(app) + 1)  # the packet's evidence
+
+    said = seen(problem_blocks(home(app)))
+    assert (
+        "You let go of Shared API client for three teams on Thu 31 Dec 2026, "
+        "after 4 weeks without a step." in said
+    )
+    section = section_of(packet_text(app, "this month"))
+    assert (
+        "### Shared API client for three teams\n\n_Taken on 2026-11-30 · let go on 2026-12-31 "
+        "after 4 weeks without a step_" in section
+    )
+    assert "cleared" not in section
+
+    # Another, cleared by her own hand the same day: gone from the Home, "cleared" in the
+    # packet, and the Home no longer speaks of the one let go before it.
+    command(app, "problem Cut CI time in half")
+    command(app, "problem clear")
+    assert [p.closed_how for p in stored(app)] == ["let_go", "cleared"]
+    said = seen(problem_blocks(home(app)))
+    assert "let go" not in said and "Cut CI time in half" not in said
+    section = section_of(packet_text(app, "this month"))
+    assert "### Cut CI time in half\n\n_Taken on 2026-12-31 · cleared on 2026-12-31_" in section
+    assert "let go on 2026-12-31 after 4 weeks without a step" in section
+
+    command(app, "export json")
+    app.standin.wait_for("files.completeUploadExternal", count=3)
+    app.wait_idle()
+    exported = json.loads(app.standin.uploaded_files()[-1].content)
+    rows = exported["tables"]["staff_problems"]
+    assert sorted((row["text"], row["closed_how"]) for row in rows) == [
+        ("Cut CI time in half", "cleared"),
+        ("Shared API client for three teams", "let_go"),
+    ]
+    prompt = command(app, "forget-me")
+    done = responses(app) + 1
+    click(app, prompt, "forget_me_confirm")
+    assert "Done" in last_response(app, done)["text"]
+    assert stored(app) == []
 
 
 def test_name_another_opens_the_form_and_the_old_question_says_it_was_replaced(

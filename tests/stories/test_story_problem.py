@@ -78,3 +78,30 @@ def test_the_quarters_problem_and_only_its_steps_in_the_quarter(database: Databa
 
 def problems_in(session, alice: User) -> StoryProblem | None:  # type: ignore[no-untyped-def]
     return service.problem_in(session, alice, Q4, LIB)
+
+
+def test_how_the_quarters_problem_closed_is_told(database: Database) -> None:
+    """A problem let go within the quarter is told as let go, with the weeks it went without
+    a step; one cleared by the person, as cleared; one closed after the quarter, as open."""
+    add_users(database, ["UALICE"], now=at(2026, 9, 1), tz="America/New_York")
+    with database.session() as session:
+        alice = _alice(session)
+        first, _ = problems.name(session=session, user=alice, text="First", now=at(2026, 10, 1))
+        problems.tick(session=session, problem=first, step=PLAN, now=at(2026, 10, 8))
+        problems.close(session=session, problem=first, how=problems.LET_GO, now=at(2026, 11, 20))
+        assert problems_in(session, alice) == StoryProblem(
+            "First",
+            day(2026, 10, 1),
+            (StoryStep(PLAN.label, day(2026, 10, 8)),),
+            closed_how="let_go",
+            closed_on=day(2026, 11, 20),
+            weeks_without_step=6,  # 8 Oct to 20 Nov
+        )
+        second, _ = problems.name(session=session, user=alice, text="Second", now=at(2026, 12, 1))
+        problems.close(session=session, problem=second, how=problems.CLEARED, now=at(2026, 12, 2))
+        assert problems_in(session, alice) == StoryProblem(
+            "Second", day(2026, 12, 1), closed_how="cleared", closed_on=day(2026, 12, 2)
+        )
+        third, _ = problems.name(session=session, user=alice, text="Third", now=at(2026, 12, 10))
+        problems.close(session=session, problem=third, how=problems.LET_GO, now=at(2027, 2, 1))
+        assert problems_in(session, alice) == StoryProblem("Third", day(2026, 12, 10))

@@ -104,5 +104,6 @@ def test_the_stall_answers_words_fit_and_broadcast_nothing() -> None:
         assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "which you have since replaced" in moved["text"]
     assert "which you have since cleared" in ui.stall_moved_reply("x", "cleared", None)["text"]
+    assert "which you have since let go" in ui.stall_moved_reply("x", "let_go", None)["text"]
     # A workspace that disabled the coach's words still gets the plain acknowledgement.
     assert ui.kept_note("Shared API", None) == ":dart: Keeping _Shared API_."

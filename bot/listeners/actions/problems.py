@@ -134,7 +134,7 @@ def handle_keep(
 def handle_let_go(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """ "Let it go": closed as cleared."""
+    """ "Let it go": closed as let go."""
     _answer_stall(flows.let_go, ack, body, context, client, respond)
 
 

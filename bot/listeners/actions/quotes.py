@@ -36,8 +36,9 @@ def handle_write(
     client: WebClient,
     respond: Respond,
 ) -> None:
-    """The peer's "Write a sentence": their form while the request is open; else why not
-    (answered already, declined, expired, withdrawn, or not theirs)."""
+    """The peer's "Write a sentence": their form while the request is open, or, answered by
+    them, with their sentence to change; else why not (declined, expired, withdrawn, or not
+    theirs)."""
     ack()
     state = flows.peer_state(
         session=db(context),
@@ -45,7 +46,7 @@ def handle_write(
         request_id=parse_id(action.get("value")),
         now=clock.now(),
     )
-    if state.state == states.OPEN:
+    if state.state == states.OPEN or state.sentence is not None:
         client.views_open(trigger_id=body["trigger_id"], view=ui.answer_modal(state))
     else:
         respond(**ui.peer_notice(state.state))

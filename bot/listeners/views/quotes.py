@@ -1,5 +1,6 @@
 """A quote request's forms: the requester's (checked in the ack: errors keep it open), and
-the peer's sentence (stored as kudos on the requester's log; the form then says thank you)."""
+the peer's sentence (stored as kudos on the requester's log; the form then says thank you;
+a second sentence takes the place of the first)."""
 
 from __future__ import annotations
 
@@ -91,19 +92,42 @@ def handle_answer_submission(
     except QuoteRefused as error:
         ack(response_action="errors", errors={error.field: str(error)})
         return
+    if state.state == states.UPDATED:
+        ack(response_action="update", view=ui.updated_view(state.requester_slack_id))
+        if state.told_updated is not None and state.sentence is not None and context.user_id:
+            _redraw_told(
+                client, state.told_updated, ui.updated_message(context.user_id, state.sentence)
+            )
+        return
     if state.state != states.THANKED:
         ack(response_action="update", view=ui.peer_notice_modal(state.state))
         return
     ack(response_action="update", view=ui.thanks_view(state.requester_slack_id))
     if state.ask_ts and context.user_id:
-        _redraw_ask(client, context.user_id, state.ask_ts, state.requester_slack_id)
+        _redraw_ask(
+            client, context.user_id, state.ask_ts, state.requester_slack_id, state.request_id
+        )
 
 
-def _redraw_ask(client: WebClient, peer: str, ts: str, requester: str | None) -> None:
-    """The ask in the peer's DM loses its buttons. A nicety: if Slack refuses, the buttons
-    answer "you already sent your sentence" anyway."""
+def _redraw_told(client: WebClient, told: tuple[str, str], message: dict[str, Any]) -> None:
+    """The requester's "changed their sentence" DM, already posted, redrawn with the newest
+    words (no second notification). A nicety: if Slack refuses, their log has them anyway."""
+    channel, ts = told
+    try:
+        if channel[:1] in "UW":  # posted to the user id: the DM's channel is needed to edit
+            channel = client.conversations_open(users=channel)["channel"]["id"]
+        client.chat_update(channel=channel, ts=ts, **message)
+    except SlackApiError:
+        return
+
+
+def _redraw_ask(
+    client: WebClient, peer: str, ts: str, requester: str | None, request_id: int | None
+) -> None:
+    """The ask in the peer's DM: its two buttons become one, to change the sentence. A
+    nicety: if Slack refuses, "Write a sentence" opens the same form anyway."""
     try:
         channel = client.conversations_open(users=peer)["channel"]["id"]
-        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester))
+        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester, request_id))
     except SlackApiError:
         return
