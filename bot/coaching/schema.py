@@ -19,7 +19,7 @@ import string
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -438,10 +438,14 @@ class _Entry(BaseModel):
 
 
 class ContentEntry(_Entry, Generic[_Built]):
-    """One entry of a content file; `build` makes the frozen dataclass the app uses."""
+    """One entry of a content file; `build` makes the frozen dataclass the app uses: by
+    default `builds`, from the entry's fields of the same names."""
+
+    builds: ClassVar[Callable[..., Any]]
 
     def build(self) -> _Built:
-        raise NotImplementedError
+        built: _Built = self._as(self.builds)
+        return built
 
 
 class SeedEntry(ContentEntry[Seed]):
@@ -464,8 +468,7 @@ class ScopeEntry(ContentEntry[Scope]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Scope:
-        return self._as(Scope)
+    builds = Scope
 
 
 class DimensionEntry(ContentEntry[Dimension]):
@@ -482,8 +485,7 @@ class DimensionEntry(ContentEntry[Dimension]):
     activities: OptKeywords = ()
     default_scope: OptScopeRef = None
 
-    def build(self) -> Dimension:
-        return self._as(Dimension)
+    builds = Dimension
 
 
 class LadderItemEntry(ContentEntry[LadderItem]):
@@ -492,8 +494,7 @@ class LadderItemEntry(ContentEntry[LadderItem]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> LadderItem:
-        return self._as(LadderItem)
+    builds = LadderItem
 
 
 class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
@@ -502,8 +503,7 @@ class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
     seed: SeedRef
     seed_quote: Quote
 
-    def build(self) -> ExpectationAsk:
-        return self._as(ExpectationAsk)
+    builds = ExpectationAsk
 
 
 def _check_id(value: str) -> str:
@@ -541,8 +541,7 @@ class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
             )
         return self
 
-    def build(self) -> ExpectationCheckText:
-        return self._as(ExpectationCheckText)
+    builds = ExpectationCheckText
 
 
 class ProblemStepEntry(ContentEntry[ProblemStep]):
@@ -552,8 +551,7 @@ class ProblemStepEntry(ContentEntry[ProblemStep]):
     seed: SeedRef
     seed_quote: Quote
 
-    def build(self) -> ProblemStep:
-        return self._as(ProblemStep)
+    builds = ProblemStep
 
 
 class MistakeEntry(ContentEntry[Mistake]):
@@ -564,8 +562,7 @@ class MistakeEntry(ContentEntry[Mistake]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Mistake:
-        return self._as(Mistake)
+    builds = Mistake
 
 
 class PromptEntry(ContentEntry[Prompt]):
@@ -576,11 +573,10 @@ class PromptEntry(ContentEntry[Prompt]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Prompt:
-        return self._as(Prompt)
+    builds = Prompt
 
 
-class AbsentForWeeksRule(_Entry):
+class AbsentForWeeksRule(ContentEntry[Rule]):
     kind: Literal["absent_for_weeks"]
     weeks: Weeks
     dimensions: DimensionRefs = ()
@@ -593,11 +589,10 @@ class AbsentForWeeksRule(_Entry):
             raise _error("entry", f"rule kind '{self.kind}' needs 'dimensions', 'scopes' or both")
         return self
 
-    def build(self) -> Rule:
-        return self._as(AbsentForWeeks)
+    builds = AbsentForWeeks
 
 
-class RatioAboveRule(_Entry):
+class RatioAboveRule(ContentEntry[Rule]):
     kind: Literal["ratio_above"]
     weeks: Weeks
     numerator: DimensionsOrMultiplier
@@ -614,28 +609,25 @@ class RatioAboveRule(_Entry):
             )
         return self
 
-    def build(self) -> Rule:
-        return self._as(RatioAbove)
+    builds = RatioAbove
 
 
-class NoWrittenArtefactRule(_Entry):
+class NoWrittenArtefactRule(ContentEntry[Rule]):
     kind: Literal["no_written_artefact_for_weeks"]
     weeks: Weeks
     min_entries: OptCount = 1
 
-    def build(self) -> Rule:
-        return self._as(NoWrittenArtefactForWeeks)
+    builds = NoWrittenArtefactForWeeks
 
 
-class ScopeShareBelowRule(_Entry):
+class ScopeShareBelowRule(ContentEntry[Rule]):
     kind: Literal["scope_share_below"]
     weeks: Weeks
     scopes: RequiredScopeRefs
     share: Share
     min_entries: Count
 
-    def build(self) -> Rule:
-        return self._as(ScopeShareBelow)
+    builds = ScopeShareBelow
 
 
 RuleEntry = Annotated[
@@ -699,8 +691,7 @@ class ReframeEntry(ContentEntry[Reframe]):
     acknowledge: ShortText
     glue_dimensions: DimensionRefs = ()
 
-    def build(self) -> Reframe:
-        return self._as(Reframe)
+    builds = Reframe
 
 
 class Feeds(_Entry):
@@ -747,8 +738,7 @@ class TextEntry(ContentEntry[CoachingText]):
     seed: SeedRef
     seed_quote: Quote
 
-    def build(self) -> CoachingText:
-        return self._as(CoachingText)
+    builds = CoachingText
 
 
 def _story_text_id(value: str) -> str:
@@ -795,8 +785,7 @@ class StoryTextEntry(ContentEntry[CoachingText]):
                 )
         return self
 
-    def build(self) -> CoachingText:
-        return self._as(CoachingText)
+    builds = CoachingText
 
 
 # ── Messages ──────────────────────────────────────────────────────────────────────────────
