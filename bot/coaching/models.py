@@ -92,9 +92,9 @@ class LadderItem:
 
 
 @dataclass(frozen=True)
-class ExpectationAsk:
-    """What the coach says when it asks for the person's staff expectations (issue 17):
-    `first-checkin` rides on their first check-in."""
+class CoachingText:
+    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml,
+    prompts/promotion_story.yaml, prompts/expectations.yaml …)."""
 
     id: str
     text: str
@@ -102,20 +102,14 @@ class ExpectationAsk:
     seed_quote: str
 
 
-# The monthly expectations check's texts (`checks:` in prompts/expectations.yaml), by id.
+# What the coach says when it asks for the person's staff expectations (issue 17):
+# `first-checkin` rides on their first check-in.
+ExpectationAsk = CoachingText
+# The monthly expectations check's texts (`checks:` in prompts/expectations.yaml), by id:
+# the `question`, the answers to "Yes, we mapped them" (`mapped`) and to a first "Not yet"
+# (`not-yet`), and seed 002's red flag after a second "Not yet" in a row (`red-flag`).
 EXPECTATION_CHECK_IDS: tuple[str, ...] = ("question", "mapped", "not-yet", "red-flag")
-
-
-@dataclass(frozen=True)
-class ExpectationCheckText:
-    """What the coach says in the monthly expectations check (issue 17): the `question`,
-    the answers to "Yes, we mapped them" (`mapped`) and to a first "Not yet" (`not-yet`),
-    and seed 002's red flag after a second "Not yet" in a row (`red-flag`)."""
-
-    id: str
-    text: str
-    seed: str
-    seed_quote: str
+ExpectationCheckText = CoachingText
 
 
 @dataclass(frozen=True)
@@ -313,17 +307,6 @@ class PromotionElement:
             return False
         checks = ((self.dimensions, dimension), (self.scopes, scope), (self.sources, source))
         return all(not allowed or value in allowed for allowed, value in checks)
-
-
-@dataclass(frozen=True)
-class CoachingText:
-    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml,
-    prompts/promotion_story.yaml)."""
-
-    id: str
-    text: str
-    seed: str
-    seed_quote: str
 
 
 # The quarterly promotion story's texts (prompts/promotion_story.yaml, bot/stories): every id

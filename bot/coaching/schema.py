@@ -42,7 +42,6 @@ from bot.coaching.models import (
     AbsentForWeeks,
     CoachingText,
     Dimension,
-    ExpectationAsk,
     ExpectationCheckText,
     LadderItem,
     Mistake,
@@ -495,15 +494,6 @@ class LadderItemEntry(ContentEntry[LadderItem]):
     seed_quote: OptQuote = None
 
     builds = LadderItem
-
-
-class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
-    id: KebabId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
-
-    builds = ExpectationAsk
 
 
 def _check_id(value: str) -> str:
