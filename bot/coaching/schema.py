@@ -42,7 +42,6 @@ from bot.coaching.models import (
     AbsentForWeeks,
     CoachingText,
     Dimension,
-    ExpectationCheckText,
     LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
@@ -496,6 +495,15 @@ class LadderItemEntry(ContentEntry[LadderItem]):
     builds = LadderItem
 
 
+class TextEntry(ContentEntry[CoachingText]):
+    id: KebabId
+    text: LongText
+    seed: SeedRef
+    seed_quote: Quote
+
+    builds = CoachingText
+
+
 def _check_id(value: str) -> str:
     """One of the ids the monthly expectations check says (an unknown one would never be)."""
     if value not in EXPECTATION_CHECK_IDS:
@@ -510,11 +518,8 @@ def _check_id(value: str) -> str:
 CheckId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_check_id)]
 
 
-class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
+class ExpectationCheckEntry(TextEntry):
     id: CheckId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
 
     @model_validator(mode="after")
     def _question_asks(self) -> Self:
@@ -530,8 +535,6 @@ class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
                 "field 'text' has a '{' or '}': the check's texts take no placeholders",
             )
         return self
-
-    builds = ExpectationCheckText
 
 
 class ProblemStepEntry(ContentEntry[ProblemStep]):
@@ -722,15 +725,6 @@ class ElementEntry(ContentEntry[PromotionElement]):
         )
 
 
-class TextEntry(ContentEntry[CoachingText]):
-    id: KebabId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
-
-    builds = CoachingText
-
-
 def _story_text_id(value: str) -> str:
     if value not in STORY_TEXT_PLACEHOLDERS:
         raise _error(
@@ -744,14 +738,11 @@ def _story_text_id(value: str) -> str:
 StoryTextId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_story_text_id)]
 
 
-class StoryTextEntry(ContentEntry[CoachingText]):
+class StoryTextEntry(TextEntry):
     """One text of the quarterly promotion story (prompts/promotion_story.yaml): a known id,
     and only the placeholders that id is given."""
 
     id: StoryTextId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
 
     @model_validator(mode="after")
     def _placeholders_known(self) -> Self:
@@ -774,8 +765,6 @@ class StoryTextEntry(ContentEntry[CoachingText]):
                     " for a literal brace)",
                 )
         return self
-
-    builds = CoachingText
 
 
 # ── Messages ──────────────────────────────────────────────────────────────────────────────
