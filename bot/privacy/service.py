@@ -63,12 +63,9 @@ def user_foreign_keys(table: Table) -> list[ForeignKey]:
 
 def referencing(target: Table) -> list[tuple[Table, ForeignKey]]:
     """Every (table, foreign key) that points at `target`."""
-    found = []
-    for table in _tables():
-        for fk in table.foreign_keys:
-            if fk.column.table is target:
-                found.append((table, fk))
-    return found
+    return [
+        (table, fk) for table in _tables() for fk in table.foreign_keys if fk.column.table is target
+    ]
 
 
 def slack_id_columns(table: Table) -> list[Column[Any]]:
