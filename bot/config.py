@@ -162,13 +162,12 @@ class Settings(BaseSettings):
     @field_validator("summary_day")
     @classmethod
     def _known_day(cls, value: str) -> str:
-        from bot.summaries.periods import day_name
-        from bot.timetext import parse_weekday
+        from bot.timetext import parse_weekday, weekday_name
 
         day = parse_weekday(value)
         if day is None:
             raise ValueError("must be a day of the week such as monday")
-        return day_name(day).lower()
+        return weekday_name(day).lower()
 
     @field_validator("holiday_calendar")
     @classmethod
@@ -200,8 +199,7 @@ class Settings(BaseSettings):
     @field_validator("summary_time")
     @classmethod
     def _hh_mm(cls, value: str) -> str:
-        from bot.summaries.periods import hhmm
-        from bot.timetext import parse_time_of_day
+        from bot.timetext import hhmm, parse_time_of_day
 
         minute = parse_time_of_day(value)
         if minute is None:

@@ -74,6 +74,11 @@ def weekday_name(index: int) -> str:
     return WEEKDAY_NAMES[index].capitalize()
 
 
+def hhmm(minute_of_day: int) -> str:
+    """`09:05` for 545."""
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
 def parse_month(word: str) -> int | None:
     """1–12 from `dec`, `December`, `sept`; None otherwise."""
     return _by_name(word, MONTH_NAMES, _MONTH_EXTRA, 1)
@@ -93,7 +98,7 @@ def checkin_schedule(cadence: str, weekdays: tuple[int, ...], minute: int, tz: s
     the Home tab): "every Friday at 15:00 (Europe/Berlin)", "every Tuesday and Friday at
     10:00 (…)" twice a week, "every other Friday at 15:00 (…)" every two weeks."""
     days = " and ".join(weekday_name(day) for day in weekdays)
-    when = f"{days} at {minute // 60:02d}:{minute % 60:02d} ({tz})"
+    when = f"{days} at {hhmm(minute)} ({tz})"
     return f"every other {when}" if cadence == "biweekly" else f"every {when}"
 
 

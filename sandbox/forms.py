@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.summaries.periods import hhmm
-from bot.timetext import parse_time_of_day
+from bot.timetext import hhmm, parse_time_of_day
 from bot.ui.text import plural
 from sandbox.render import Names, describe_input, element_options, option_text, text_object
 

@@ -458,17 +458,6 @@ def _find_subdivision(country: str, typed: str) -> str | None:
     return None
 
 
-def calendar_choices(country: str | None = None) -> list[tuple[str, str]]:
-    """(code, name) pairs for a settings menu: every country, or one country's regions."""
-    if country is None:
-        return [(code, HolidayCalendar(code).name) for code in sorted(_countries())]
-    calendar = holiday_calendar(country)
-    return [(calendar.country, HolidayCalendar(calendar.country).name)] + [
-        (f"{calendar.country}-{sub}", HolidayCalendar(calendar.country, sub).name)
-        for sub in _countries()[calendar.country]
-    ]
-
-
 def calendar_for(person: str | None, workspace: str | None = None) -> HolidayCalendar | None:
     """The calendar that applies: the person's choice, else the workspace default.
 
@@ -519,13 +508,6 @@ class AwaySpan:
 
     def covers(self, instant: datetime) -> bool:
         return self.start <= instant and (self.end is None or instant < self.end)
-
-
-def span_from_status(status: AwayStatus, *, seen_at: datetime) -> AwaySpan | None:
-    """The span an away status covers from the moment it was seen; None when not away."""
-    if not status.away:
-        return None
-    return AwaySpan(seen_at, status.until, status.why)
 
 
 def next_span(kept: AwaySpan | None, status: AwayStatus, *, now: datetime) -> AwaySpan | None:
@@ -612,17 +594,6 @@ def is_away_day(prefs: Preferences, time_off: TimeOff, day: date) -> bool:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def away_days(prefs: Preferences, time_off: TimeOff, start: date, end: date) -> list[Absence]:
-    """The person's work days from `start` to `end` (both included) on which they are away."""
-    found = []
-    day = start
-    while day <= end:
-        if prefs.is_workday(day) and (off := absence(prefs, time_off, day)) is not None:
-            found.append(off)
-        day += timedelta(days=1)
-    return found
 
 
 def is_away_week(prefs: Preferences, time_off: TimeOff, day: date) -> bool:

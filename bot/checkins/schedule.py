@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.timetext import checkin_schedule
 
 CADENCES = ("weekly", "twice_weekly", "biweekly", "off")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BIWEEKLY_EPOCH = date(2024, 1, 1)  # a Monday
 # Work days as a bit mask, bit n for weekday n (Monday is bit 0): Monday to Friday.
 DEFAULT_WORKDAYS = 0b0011111
@@ -430,10 +429,6 @@ def first_moment_to_reach_out(prefs: Preferences, instant: datetime) -> datetime
         day = local.date() if minute_of_day(instant, zone) < start else local.date() + timedelta(1)
         instant = local_instant(day, start, zone).astimezone(UTC)
     return instant
-
-
-def format_minute(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def describe(prefs: Preferences) -> str:

@@ -17,6 +17,7 @@ from bot.db.base import rowcount
 from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, User, Workspace
 from bot.delivery.claim import skip_locked
+from bot.timetext import hhmm
 
 if TYPE_CHECKING:
     from bot.ui.blocks import Block
@@ -129,8 +130,8 @@ def local_today(user: User, now: datetime) -> date:
 def _check_quiet(minute: int, start: int | None, end: int | None) -> None:
     if schedule.in_quiet_window(minute, start, end):
         raise PreferenceError(
-            f"{schedule.format_minute(minute)} is inside your quiet hours "
-            f"({schedule.format_minute(start or 0)}–{schedule.format_minute(end or 0)}): "
+            f"{hhmm(minute)} is inside your quiet hours "
+            f"({hhmm(start or 0)}–{hhmm(end or 0)}): "
             "pick another time or change the quiet hours."
         )
 

@@ -78,8 +78,3 @@ def parse_expectations(typed: str) -> ParsedExpectations:
             f"That is {len(kept)} expectations; keep it to {MAX_ITEMS} (merge related ones)."
         )
     return ParsedExpectations(items=tuple(kept.values()), duplicates=tuple(duplicates))
-
-
-def same_item(a: str, b: str) -> bool:
-    """Whether two items say the same thing (case and spacing aside)."""
-    return _key(a) == _key(b)

@@ -44,7 +44,6 @@ from bot.coaching.schema import (
     ContentEntry,
     DimensionEntry,
     ElementEntry,
-    ExpectationAskEntry,
     ExpectationCheckEntry,
     LadderItemEntry,
     MistakeEntry,
@@ -571,7 +570,7 @@ class _Loader:
         elements = self._parse_all(merged["elements"], ElementEntry, refs)
         texts = self._parse_all(merged["texts"], TextEntry, refs)
         ladder = self._parse_all(merged["ladder"], LadderItemEntry, refs)
-        asks = self._parse_all(merged["asks"], ExpectationAskEntry, refs)
+        asks = self._parse_all(merged["asks"], TextEntry, refs)
         checks = self._parse_all(merged["checks"], ExpectationCheckEntry, refs)
         story = self._parse_all(merged["story"], StoryTextEntry, refs)
         if STORY_FILE not in self.unreadable:

@@ -92,9 +92,9 @@ class LadderItem:
 
 
 @dataclass(frozen=True)
-class ExpectationAsk:
-    """What the coach says when it asks for the person's staff expectations (issue 17):
-    `first-checkin` rides on their first check-in."""
+class CoachingText:
+    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml,
+    prompts/promotion_story.yaml, prompts/expectations.yaml …)."""
 
     id: str
     text: str
@@ -102,20 +102,14 @@ class ExpectationAsk:
     seed_quote: str
 
 
-# The monthly expectations check's texts (`checks:` in prompts/expectations.yaml), by id.
+# What the coach says when it asks for the person's staff expectations (issue 17):
+# `first-checkin` rides on their first check-in.
+ExpectationAsk = CoachingText
+# The monthly expectations check's texts (`checks:` in prompts/expectations.yaml), by id:
+# the `question`, the answers to "Yes, we mapped them" (`mapped`) and to a first "Not yet"
+# (`not-yet`), and seed 002's red flag after a second "Not yet" in a row (`red-flag`).
 EXPECTATION_CHECK_IDS: tuple[str, ...] = ("question", "mapped", "not-yet", "red-flag")
-
-
-@dataclass(frozen=True)
-class ExpectationCheckText:
-    """What the coach says in the monthly expectations check (issue 17): the `question`,
-    the answers to "Yes, we mapped them" (`mapped`) and to a first "Not yet" (`not-yet`),
-    and seed 002's red flag after a second "Not yet" in a row (`red-flag`)."""
-
-    id: str
-    text: str
-    seed: str
-    seed_quote: str
+ExpectationCheckText = CoachingText
 
 
 @dataclass(frozen=True)
@@ -143,95 +137,79 @@ class Mistake:
     seed_quote: str | None = None
 
 
-def _counts(names: tuple[str, ...], found: Mapping[str, int] | None) -> dict[str, int]:
-    """The counts a rule found in the log; zeros when validating a message before any log."""
-    return {name: int((found or {}).get(name, 0)) for name in names}
+class _Rule:
+    """A nudge rule: its `kind`, the values a nudge message may use (`shown`, in this order,
+    lists as comma-separated ids) and the counts it finds in the log."""
+
+    kind: ClassVar[str]
+    shown: ClassVar[tuple[str, ...]]
+    counts: ClassVar[tuple[str, ...]]
+
+    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The rule's values and the counts it found (zeros when validating a message before
+        any log), for use in a nudge message."""
+        values = {name: getattr(self, name) for name in self.shown}
+        return {
+            **{k: ", ".join(v) if isinstance(v, tuple) else v for k, v in values.items()},
+            **{name: int((counts or {}).get(name, 0)) for name in self.counts},
+        }
 
 
 @dataclass(frozen=True)
-class AbsentForWeeks:
+class AbsentForWeeks(_Rule):
     """Fires when an active window holds no entry in the given dimensions or scopes."""
 
     kind: ClassVar[str] = "absent_for_weeks"
     counts: ClassVar[tuple[str, ...]] = ("entries",)
+    shown: ClassVar[tuple[str, ...]] = ("weeks", "min_entries", "dimensions", "scopes")
     weeks: int
     dimensions: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     min_entries: int = 1
 
-    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
-        """The rule's values and the counts it found, for use in a nudge message."""
-        return {
-            "weeks": self.weeks,
-            "min_entries": self.min_entries,
-            "dimensions": ", ".join(self.dimensions),
-            "scopes": ", ".join(self.scopes),
-            **_counts(self.counts, counts),
-        }
-
 
 @dataclass(frozen=True)
-class RatioAbove:
+class RatioAbove(_Rule):
     """Fires when numerator dimensions outweigh denominator dimensions by more than `ratio`."""
 
     kind: ClassVar[str] = "ratio_above"
     counts: ClassVar[tuple[str, ...]] = ("numerator_count", "denominator_count")
+    shown: ClassVar[tuple[str, ...]] = (
+        "weeks",
+        "ratio",
+        "min_numerator",
+        "numerator",
+        "denominator",
+    )
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
     ratio: float
     min_numerator: int
     weeks: int
 
-    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
-        """The rule's values and the counts it found, for use in a nudge message."""
-        return {
-            "weeks": self.weeks,
-            "ratio": self.ratio,
-            "min_numerator": self.min_numerator,
-            "numerator": ", ".join(self.numerator),
-            "denominator": ", ".join(self.denominator),
-            **_counts(self.counts, counts),
-        }
-
 
 @dataclass(frozen=True)
-class NoWrittenArtefactForWeeks:
+class NoWrittenArtefactForWeeks(_Rule):
     """Fires when an active window holds no written artefact."""
 
     kind: ClassVar[str] = "no_written_artefact_for_weeks"
     counts: ClassVar[tuple[str, ...]] = ("entries",)
+    shown: ClassVar[tuple[str, ...]] = ("weeks", "min_entries")
     weeks: int
     min_entries: int = 1
 
-    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
-        """The rule's values and the counts it found, for use in a nudge message."""
-        return {
-            "weeks": self.weeks,
-            "min_entries": self.min_entries,
-            **_counts(self.counts, counts),
-        }
-
 
 @dataclass(frozen=True)
-class ScopeShareBelow:
+class ScopeShareBelow(_Rule):
     """Fires when the given scopes make up less than `share` of the scoped entries."""
 
     kind: ClassVar[str] = "scope_share_below"
     counts: ClassVar[tuple[str, ...]] = ("inside", "scoped")
+    shown: ClassVar[tuple[str, ...]] = ("weeks", "share", "min_entries", "scopes")
     scopes: tuple[str, ...]
     share: float
     weeks: int
     min_entries: int
-
-    def params(self, counts: Mapping[str, int] | None = None) -> dict[str, Any]:
-        """The rule's values and the counts it found, for use in a nudge message."""
-        return {
-            "weeks": self.weeks,
-            "share": self.share,
-            "min_entries": self.min_entries,
-            "scopes": ", ".join(self.scopes),
-            **_counts(self.counts, counts),
-        }
 
 
 Rule = AbsentForWeeks | RatioAbove | NoWrittenArtefactForWeeks | ScopeShareBelow
@@ -313,17 +291,6 @@ class PromotionElement:
             return False
         checks = ((self.dimensions, dimension), (self.scopes, scope), (self.sources, source))
         return all(not allowed or value in allowed for allowed, value in checks)
-
-
-@dataclass(frozen=True)
-class CoachingText:
-    """A sentence the coach says outside a check-in (prompts/judgment_calls.yaml,
-    prompts/promotion_story.yaml)."""
-
-    id: str
-    text: str
-    seed: str
-    seed_quote: str
 
 
 # The quarterly promotion story's texts (prompts/promotion_story.yaml, bot/stories): every id

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Protocol
 
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import (
@@ -88,63 +86,6 @@ class WeeklyStats:
     def in_scopes(self, scopes: Iterable[str]) -> int:
         """Entries with any of these scopes."""
         return sum(self.scope_counts.get(s, 0) for s in scopes)
-
-
-class EntryFacts(Protocol):
-    """What `build_weekly_stats` needs from an evidence entry (e.g. the ORM row)."""
-
-    @property
-    def dimension(self) -> str | None: ...  # pragma: no cover - protocol
-
-    @property
-    def scope(self) -> str | None: ...  # pragma: no cover - protocol
-
-    @property
-    def source(self) -> str: ...  # pragma: no cover - protocol
-
-    @property
-    def people(self) -> Sequence[str]: ...  # pragma: no cover - protocol
-
-
-KUDOS_SOURCE = "kudos"
-
-
-def build_weekly_stats(
-    *,
-    week_start: date,
-    entries: Iterable[EntryFacts],
-    library: CoachingLibrary,
-    checkins_answered: int = 0,
-    paused: bool = False,
-) -> WeeklyStats:
-    """Count one week's own entries by dimension and scope; kudos count as received only."""
-    dimensions: Counter[str] = Counter()
-    scopes: Counter[str] = Counter()
-    people: set[str] = set()
-    total = kudos = written = 0
-    written_dims = {d.id for d in library.dimensions if d.written_artefact}
-    for entry in entries:
-        if entry.source == KUDOS_SOURCE:
-            kudos += 1
-            continue
-        total += 1
-        if entry.dimension:
-            dimensions[entry.dimension] += 1
-            written += entry.dimension in written_dims
-        if entry.scope:
-            scopes[entry.scope] += 1
-        people.update(entry.people)
-    return WeeklyStats(
-        week_start=week_start,
-        dimension_counts=dict(dimensions),
-        scope_counts=dict(scopes),
-        written_artefacts=written,
-        entries=total,
-        kudos_received=kudos,
-        people_helped=len(people),
-        checkins_answered=checkins_answered,
-        paused=paused,
-    )
 
 
 # ── Which weeks count ─────────────────────────────────────────────────────────────────────

@@ -19,7 +19,7 @@ import string
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -42,8 +42,6 @@ from bot.coaching.models import (
     AbsentForWeeks,
     CoachingText,
     Dimension,
-    ExpectationAsk,
-    ExpectationCheckText,
     LadderItem,
     Mistake,
     NoWrittenArtefactForWeeks,
@@ -438,10 +436,14 @@ class _Entry(BaseModel):
 
 
 class ContentEntry(_Entry, Generic[_Built]):
-    """One entry of a content file; `build` makes the frozen dataclass the app uses."""
+    """One entry of a content file; `build` makes the frozen dataclass the app uses: by
+    default `builds`, from the entry's fields of the same names."""
+
+    builds: ClassVar[Callable[..., Any]]
 
     def build(self) -> _Built:
-        raise NotImplementedError
+        built: _Built = self._as(self.builds)
+        return built
 
 
 class SeedEntry(ContentEntry[Seed]):
@@ -464,8 +466,7 @@ class ScopeEntry(ContentEntry[Scope]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Scope:
-        return self._as(Scope)
+    builds = Scope
 
 
 class DimensionEntry(ContentEntry[Dimension]):
@@ -482,8 +483,7 @@ class DimensionEntry(ContentEntry[Dimension]):
     activities: OptKeywords = ()
     default_scope: OptScopeRef = None
 
-    def build(self) -> Dimension:
-        return self._as(Dimension)
+    builds = Dimension
 
 
 class LadderItemEntry(ContentEntry[LadderItem]):
@@ -492,18 +492,16 @@ class LadderItemEntry(ContentEntry[LadderItem]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> LadderItem:
-        return self._as(LadderItem)
+    builds = LadderItem
 
 
-class ExpectationAskEntry(ContentEntry[ExpectationAsk]):
+class TextEntry(ContentEntry[CoachingText]):
     id: KebabId
     text: LongText
     seed: SeedRef
     seed_quote: Quote
 
-    def build(self) -> ExpectationAsk:
-        return self._as(ExpectationAsk)
+    builds = CoachingText
 
 
 def _check_id(value: str) -> str:
@@ -520,11 +518,8 @@ def _check_id(value: str) -> str:
 CheckId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_check_id)]
 
 
-class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
+class ExpectationCheckEntry(TextEntry):
     id: CheckId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
 
     @model_validator(mode="after")
     def _question_asks(self) -> Self:
@@ -541,9 +536,6 @@ class ExpectationCheckEntry(ContentEntry[ExpectationCheckText]):
             )
         return self
 
-    def build(self) -> ExpectationCheckText:
-        return self._as(ExpectationCheckText)
-
 
 class ProblemStepEntry(ContentEntry[ProblemStep]):
     id: KebabId
@@ -552,8 +544,7 @@ class ProblemStepEntry(ContentEntry[ProblemStep]):
     seed: SeedRef
     seed_quote: Quote
 
-    def build(self) -> ProblemStep:
-        return self._as(ProblemStep)
+    builds = ProblemStep
 
 
 class MistakeEntry(ContentEntry[Mistake]):
@@ -564,8 +555,7 @@ class MistakeEntry(ContentEntry[Mistake]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Mistake:
-        return self._as(Mistake)
+    builds = Mistake
 
 
 class PromptEntry(ContentEntry[Prompt]):
@@ -576,11 +566,10 @@ class PromptEntry(ContentEntry[Prompt]):
     seed: SeedRef
     seed_quote: OptQuote = None
 
-    def build(self) -> Prompt:
-        return self._as(Prompt)
+    builds = Prompt
 
 
-class AbsentForWeeksRule(_Entry):
+class AbsentForWeeksRule(ContentEntry[Rule]):
     kind: Literal["absent_for_weeks"]
     weeks: Weeks
     dimensions: DimensionRefs = ()
@@ -593,11 +582,10 @@ class AbsentForWeeksRule(_Entry):
             raise _error("entry", f"rule kind '{self.kind}' needs 'dimensions', 'scopes' or both")
         return self
 
-    def build(self) -> Rule:
-        return self._as(AbsentForWeeks)
+    builds = AbsentForWeeks
 
 
-class RatioAboveRule(_Entry):
+class RatioAboveRule(ContentEntry[Rule]):
     kind: Literal["ratio_above"]
     weeks: Weeks
     numerator: DimensionsOrMultiplier
@@ -614,28 +602,25 @@ class RatioAboveRule(_Entry):
             )
         return self
 
-    def build(self) -> Rule:
-        return self._as(RatioAbove)
+    builds = RatioAbove
 
 
-class NoWrittenArtefactRule(_Entry):
+class NoWrittenArtefactRule(ContentEntry[Rule]):
     kind: Literal["no_written_artefact_for_weeks"]
     weeks: Weeks
     min_entries: OptCount = 1
 
-    def build(self) -> Rule:
-        return self._as(NoWrittenArtefactForWeeks)
+    builds = NoWrittenArtefactForWeeks
 
 
-class ScopeShareBelowRule(_Entry):
+class ScopeShareBelowRule(ContentEntry[Rule]):
     kind: Literal["scope_share_below"]
     weeks: Weeks
     scopes: RequiredScopeRefs
     share: Share
     min_entries: Count
 
-    def build(self) -> Rule:
-        return self._as(ScopeShareBelow)
+    builds = ScopeShareBelow
 
 
 RuleEntry = Annotated[
@@ -699,8 +684,7 @@ class ReframeEntry(ContentEntry[Reframe]):
     acknowledge: ShortText
     glue_dimensions: DimensionRefs = ()
 
-    def build(self) -> Reframe:
-        return self._as(Reframe)
+    builds = Reframe
 
 
 class Feeds(_Entry):
@@ -741,16 +725,6 @@ class ElementEntry(ContentEntry[PromotionElement]):
         )
 
 
-class TextEntry(ContentEntry[CoachingText]):
-    id: KebabId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
-
-    def build(self) -> CoachingText:
-        return self._as(CoachingText)
-
-
 def _story_text_id(value: str) -> str:
     if value not in STORY_TEXT_PLACEHOLDERS:
         raise _error(
@@ -764,14 +738,11 @@ def _story_text_id(value: str) -> str:
 StoryTextId = Annotated[str, BeforeValidator(_clean_text(None)), AfterValidator(_story_text_id)]
 
 
-class StoryTextEntry(ContentEntry[CoachingText]):
+class StoryTextEntry(TextEntry):
     """One text of the quarterly promotion story (prompts/promotion_story.yaml): a known id,
     and only the placeholders that id is given."""
 
     id: StoryTextId
-    text: LongText
-    seed: SeedRef
-    seed_quote: Quote
 
     @model_validator(mode="after")
     def _placeholders_known(self) -> Self:
@@ -794,9 +765,6 @@ class StoryTextEntry(ContentEntry[CoachingText]):
                     " for a literal brace)",
                 )
         return self
-
-    def build(self) -> CoachingText:
-        return self._as(CoachingText)
 
 
 # ── Messages ──────────────────────────────────────────────────────────────────────────────

@@ -140,13 +140,6 @@ class OutboxRow:
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-class QueuedPost(OutboxRow):
-    """An outbox row queued with the channel it goes to (a DM): where it is posted, and where
-    a retry looks for it first (`Outbox.queued`)."""
-
-    channel_id: Mapped[str] = mapped_column(SlackId)
-
     @staticmethod
     def table_args(table: str, *more: Any) -> tuple[Any, ...]:
         """The table's own constraints, with what every such table has: claims find the few
@@ -156,6 +149,13 @@ class QueuedPost(OutboxRow):
             Index(f"ix_{table}_status", "status"),
             CheckConstraint(allowed(DeliveryStatus), name="status"),
         )
+
+
+class QueuedPost(OutboxRow):
+    """An outbox row queued with the channel it goes to (a DM): where it is posted, and where
+    a retry looks for it first (`Outbox.queued`)."""
+
+    channel_id: Mapped[str] = mapped_column(SlackId)
 
 
 class CheckIn(_OwnedByUser, Base):
@@ -217,15 +217,13 @@ class SponsorNote(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SponsorPost(QueuedPost, Base):
+class SponsorPost(_OwnedByUser, QueuedPost, Base):
     """The one monthly sponsor-thread DM of a person (issue 17.2), sent with their first
     check-in of the month: unique per person and local month."""
 
     __tablename__ = "sponsor_posts"
     __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "month"))
 
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local month, YYYY-MM.
     month: Mapped[str] = mapped_column(String(7))
 
@@ -443,12 +441,7 @@ class SummaryPost(_OwnedByUser, OutboxRow, Base):
     """One weekly personal summary: unique per user and week."""
 
     __tablename__ = "summary_posts"
-    __table_args__ = (
-        UniqueConstraint("user_id", "period_key"),
-        # Claims look for the few pending rows among a year of sent ones.
-        Index("ix_summary_posts_status", "status"),
-        CheckConstraint(allowed(DeliveryStatus), name="status"),
-    )
+    __table_args__ = OutboxRow.table_args(__tablename__, UniqueConstraint("user_id", "period_key"))
 
     period_key: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(SlackId)
@@ -696,7 +689,7 @@ class PromotionStory(_OwnedByUser, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PromotionStoryPost(QueuedPost, Base):
+class PromotionStoryPost(_OwnedByUser, QueuedPost, Base):
     """The one quarterly promotion-story DM of a person (issue 17.5), sent with their first
     check-in of the quarter: unique per person and local quarter (the quarter it is sent in;
     the draft tells the quarter before)."""
@@ -704,8 +697,6 @@ class PromotionStoryPost(QueuedPost, Base):
     __tablename__ = "promotion_story_posts"
     __table_args__ = QueuedPost.table_args(__tablename__, UniqueConstraint("user_id", "quarter"))
 
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local quarter it is sent in, YYYY-Qn.
     quarter: Mapped[str] = mapped_column(String(7))
 
@@ -781,7 +772,7 @@ class StaffProblem(_OwnedByUser, Base):
     closed_how: Mapped[str | None] = mapped_column(String(16))
 
 
-class ExpectationCheck(QueuedPost, Base):
+class ExpectationCheck(_OwnedByUser, QueuedPost, Base):
     """The monthly expectations check of a person (issue 17): "did you and your manager map
     your recent work to your staff expectations?", sent with their first check-in of the
     month that no other periodic DM rode (unique per person and local month: the DM's
@@ -794,8 +785,6 @@ class ExpectationCheck(QueuedPost, Base):
         CheckConstraint("answer IN ('yes', 'no', 'skip')", name="answer"),
     )
 
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The person's local month, YYYY-MM.
     month: Mapped[str] = mapped_column(String(7))
     # yes: mapped with their manager; no: not yet; skip: not this month (counts as neither).

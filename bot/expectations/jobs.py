@@ -7,20 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from bot.coaching.library import default_library
 from bot.db.models import Expectation, ExpectationCheck
 from bot.expectations.monthly import MONTHLY, ON_ITS_WAY, send_expectation_checks
-from bot.scheduling.jobs import JobContext, JobResult, JobSpec
-
-RUN_BUDGET_SECONDS = 30
-
-
-def run_expectation_checks(ctx: JobContext, now: datetime) -> JobResult:
-    tally = send_expectation_checks(
-        library=default_library(ctx.settings.prompts_dir),
-        **ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)),
-    )
-    return JobResult("expectation-checks", f"sent {tally.sent}, failed {tally.failed}")
+from bot.scheduling.jobs import JobContext, JobSpec
 
 
 def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -36,10 +25,11 @@ def next_expectation_checks_due(ctx: JobContext, after: datetime) -> datetime | 
 
 
 JOBS = (
-    JobSpec(
+    JobSpec.sending(
         "expectation-checks",
         "Once a month, with the first check-in the sponsor DM did not ride: whether you and your "
         "manager mapped recent work to your staff expectations.",
-        run_expectation_checks,
+        send_expectation_checks,
+        budget_seconds=30,
     ),
 )

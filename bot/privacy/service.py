@@ -63,12 +63,9 @@ def user_foreign_keys(table: Table) -> list[ForeignKey]:
 
 def referencing(target: Table) -> list[tuple[Table, ForeignKey]]:
     """Every (table, foreign key) that points at `target`."""
-    found = []
-    for table in _tables():
-        for fk in table.foreign_keys:
-            if fk.column.table is target:
-                found.append((table, fk))
-    return found
+    return [
+        (table, fk) for table in _tables() for fk in table.foreign_keys if fk.column.table is target
+    ]
 
 
 def slack_id_columns(table: Table) -> list[Column[Any]]:
@@ -324,28 +321,3 @@ def forget_user(*, session: Session, user: User) -> ForgetReport:
     _scrub_slack_id(session, workspace_id, slack_user_id, report)
     session.expunge_all()
     return report
-
-
-def rows_referring_to(
-    *, session: Session, workspace_id: int, user_id: int, slack_user_id: str
-) -> dict[str, int]:
-    """Per table, rows that still refer to a user (by row id, Slack id or in a JSON list)."""
-    found: dict[str, int] = {}
-    for table in _tables():
-        conditions: list[ColumnElement[bool]] = []
-        if table.name == USERS_TABLE:
-            conditions.append(table.c.id == user_id)
-        conditions.extend(fk.parent == user_id for fk in user_foreign_keys(table))
-        if "workspace_id" in table.c:
-            in_workspace = table.c.workspace_id == workspace_id
-            conditions.extend(in_workspace & (c == slack_user_id) for c in slack_id_columns(table))
-            conditions.extend(
-                in_workspace & cast(c, Text).like(f'%"{slack_user_id}"%')
-                for c in json_columns(table)
-            )
-        count = 0
-        for condition in conditions:
-            count += len(session.execute(select(table).where(condition)).all())
-        if count:
-            found[table.name] = count
-    return found

@@ -6,21 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from bot.coaching.library import default_library
 from bot.db.models import QuotePost
 from bot.delivery.status import DeliveryStatus
 from bot.quotes.delivery import send_quote_posts
-from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
-
-RUN_BUDGET_SECONDS = 20
-
-
-def run_quote_posts(ctx: JobContext, now: datetime) -> JobResult:
-    tally = send_quote_posts(
-        library=default_library(ctx.settings.prompts_dir),
-        **ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)),
-    )
-    return JobResult("quote-requests", f"sent {tally.sent}, failed {tally.failed}")
+from bot.scheduling.jobs import JobContext, JobSpec, next_minute
 
 
 def next_quote_posts_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -37,9 +26,10 @@ def next_quote_posts_due(ctx: JobContext, after: datetime) -> datetime | None:
 
 
 JOBS = (
-    JobSpec(
+    JobSpec.sending(
         "quote-requests",
         "A requested quote's DMs: the ask to the peer, the answer back to the requester.",
-        run_quote_posts,
+        send_quote_posts,
+        budget_seconds=20,
     ),
 )

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
+from bot.coaching.library import default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.delivery.messages import token_source
-from bot.delivery.outbox import RunArgs
+from bot.delivery.outbox import RunArgs, Tally
 from bot.slack.client import build_web_client
 from bot.workspaces import service as workspaces
 from bot.workspaces.service import WorkspaceInactive
@@ -154,6 +155,22 @@ class JobSpec:
     name: str
     description: str
     run: Job
+
+    @classmethod
+    def sending(
+        cls, name: str, description: str, send: Callable[..., Tally], budget_seconds: float
+    ) -> JobSpec:
+        """A job that posts one outbox's DMs in the coaching library's words (`send` takes
+        `library` and the run's `RunArgs`): "sent N, failed M"."""
+
+        def run(ctx: JobContext, now: datetime) -> JobResult:
+            tally = send(
+                library=default_library(ctx.settings.prompts_dir),
+                **ctx.delivery(now, ctx.budget(budget_seconds)),
+            )
+            return JobResult(name, f"sent {tally.sent}, failed {tally.failed}")
+
+        return cls(name, description, run)
 
 
 def next_minute(after: datetime) -> datetime:

@@ -74,34 +74,32 @@ class DatabaseInstallationStore(InstallationStore):
             installation.to_dict(), _INSTALLATION_COLUMNS, _INSTALLATION_SECRETS
         )
         values["user_id"] = values.get("user_id") or ""
-        with self.database.session() as session:
-            row = session.scalars(
-                select(SlackInstallation).where(
-                    self._scope(
-                        SlackInstallation, installation.enterprise_id, installation.team_id
-                    ),
-                    SlackInstallation.installed_at == values["installed_at"],
-                    SlackInstallation.user_id == values["user_id"],
-                )
-            ).first()
-            if row is None:
-                session.add(SlackInstallation(**values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
+        self._upsert(
+            SlackInstallation,
+            values,
+            self._scope(SlackInstallation, installation.enterprise_id, installation.team_id),
+            SlackInstallation.installed_at == values["installed_at"],
+            SlackInstallation.user_id == values["user_id"],
+        )
         self.save_bot(installation.to_bot())
 
     def save_bot(self, bot: Bot) -> None:
         values = self._row_values(bot.to_dict(), _BOT_COLUMNS, _BOT_SECRETS)
+        self._upsert(
+            SlackBot,
+            values,
+            self._scope(SlackBot, bot.enterprise_id, bot.team_id),
+            SlackBot.installed_at == values["installed_at"],
+        )
+
+    def _upsert(
+        self, model: type[SlackInstallation | SlackBot], values: dict[str, Any], *where: Any
+    ) -> None:
+        """The row `where` picks takes `values`; a new one when there is none."""
         with self.database.session() as session:
-            row = session.scalars(
-                select(SlackBot).where(
-                    self._scope(SlackBot, bot.enterprise_id, bot.team_id),
-                    SlackBot.installed_at == values["installed_at"],
-                )
-            ).first()
+            row = session.scalars(select(model).where(*where)).first()
             if row is None:
-                session.add(SlackBot(**values))
+                session.add(model(**values))
             else:
                 for key, value in values.items():
                     setattr(row, key, value)

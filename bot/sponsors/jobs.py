@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.coaching.library import default_library
 from bot.db.models import SponsorPost
-from bot.scheduling.jobs import JobContext, JobResult, JobSpec
+from bot.scheduling.jobs import JobContext, JobSpec
 from bot.sponsors.monthly import MONTHLY, send_sponsor_dms
-
-RUN_BUDGET_SECONDS = 30
-
-
-def run_sponsor_dms(ctx: JobContext, now: datetime) -> JobResult:
-    tally = send_sponsor_dms(
-        library=default_library(ctx.settings.prompts_dir),
-        **ctx.delivery(now, ctx.budget(RUN_BUDGET_SECONDS)),
-    )
-    return JobResult("sponsor-dms", f"sent {tally.sent}, failed {tally.failed}")
 
 
 def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
@@ -26,10 +15,11 @@ def next_sponsor_dms_due(ctx: JobContext, after: datetime) -> datetime | None:
 
 
 JOBS = (
-    JobSpec(
+    JobSpec.sending(
         "sponsor-dms",
         "Once a month, with the first check-in (one periodic DM a check-in, this one first): "
         "the private sponsor thread DM.",
-        run_sponsor_dms,
+        send_sponsor_dms,
+        budget_seconds=30,
     ),
 )

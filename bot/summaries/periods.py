@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.timetext import weekday_name
-
 DAYS_PER_WEEK = 7
 
 
@@ -156,12 +154,3 @@ def digest_period(slot: datetime, tz: ZoneInfo) -> DigestPeriod:
         local.date() - timedelta(days=DAYS_PER_WEEK), local.time(), tzinfo=tz
     )
     return DigestPeriod(start=start_local.astimezone(UTC), end=slot, key=f"{slot:%Y-%m-%dT%H:%MZ}")
-
-
-def day_name(index: int) -> str:
-    """`Monday` for 0 (days are read with `bot.timetext.parse_weekday`)."""
-    return weekday_name(index)
-
-
-def hhmm(minute_of_day: int) -> str:
-    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"

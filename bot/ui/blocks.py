@@ -191,6 +191,26 @@ def section(mrkdwn: str, *, accessory: Button | SelectElement | None = None) -> 
     return block
 
 
+def packed_sections(lines: Sequence[str], *, most: int | None = None) -> tuple[list[Block], int]:
+    """Lines in as few sections as Slack's section limit allows (at most `most` of them);
+    the sections and how many lines they hold."""
+    sections: list[Block] = []
+    current: list[str] = []
+    held = 0
+    for line in lines:
+        if current and utf16_len("\n".join([*current, line])) > SECTION_TEXT_LIMIT:
+            sections.append(section("\n".join(current)))
+            held += len(current)
+            current = []
+            if len(sections) == most:
+                return sections, held
+        current.append(line)
+    if current:
+        sections.append(section("\n".join(current)))
+        held += len(current)
+    return sections, held
+
+
 def context(*mrkdwn: str) -> ContextBlock:
     return {
         "type": "context",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.timetext import hhmm, weekday_name
 from bot.ui.blocks import (
     Block,
     Button,
@@ -59,8 +60,6 @@ SETTINGS_VIEW = "checkin_settings"
 QUESTION_BLOCK_PREFIX = "checkin_q_"
 PAUSE_WEEKS = (1, 2, 4)
 ANSWER_TEXT_LIMIT = 3000
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ class Period:
         if self.today:
             return "today"
         if self.kind == "since":
-            return f"since {_WEEKDAYS[self.first.weekday()]}"
+            return f"since {weekday_name(self.first.weekday())}"
         if self.kind == "two_weeks":
             return "over the last two weeks"
         return "last week" if self.ended else "this week"
@@ -585,9 +584,7 @@ def answer_modal(
 
 
 def _time_value(minute: int | None) -> str | None:
-    if minute is None:
-        return None
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+    return None if minute is None else hhmm(minute)
 
 
 @dataclass(frozen=True)
@@ -618,7 +615,7 @@ CADENCE_OPTIONS = (
 
 def settings_modal(form: SettingsForm) -> Payload:
     """Cadence, day(s), local time, quiet hours, reminder and pause."""
-    days = [Option(str(i), name) for i, name in enumerate(_WEEKDAYS)]
+    days = [Option(str(i), weekday_name(i)) for i in range(7)]
     time_element = element("timepicker", "time", initial_time=_time_value(form.minute))
     blocks: list[Block] = [
         section("Check-ins are 2–3 short questions in a DM, in your own time zone."),

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import DigestChannel
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
-from bot.summaries.periods import day_name, hhmm, zone
+from bot.summaries.periods import zone
+from bot.timetext import hhmm, weekday_name
 from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     Block,
@@ -165,7 +166,7 @@ def digest_message(
 
 
 def _schedule(digest: DigestChannel) -> str:
-    return f"{day_name(digest.weekday)}s {hhmm(digest.minute_of_day)} ({safe(digest.tz, 64)})"
+    return f"{weekday_name(digest.weekday)}s {hhmm(digest.minute_of_day)} ({safe(digest.tz, 64)})"
 
 
 def _channel(digest: DigestChannel) -> str:

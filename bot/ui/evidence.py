@@ -54,6 +54,7 @@ from bot.ui.messages import echo_messages
 from bot.ui.text import (
     NO_NAMES,
     Names,
+    and_list,
     display,
     link,
     mention,
@@ -570,13 +571,6 @@ def entry_list(
 # ── Kudos ────────────────────────────────────────────────────────────────────────────────
 
 
-def _and_list(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def kudos_given(
     kudos: Sequence[Kudos],
     recipient_slack_ids: Sequence[str],
@@ -587,7 +581,7 @@ def kudos_given(
     """The giver's ephemeral confirmation naming who got it, with the digest choice (one
     switch for all of them; default: not shared)."""
     shared = all(k.share_in_digest for k in kudos)
-    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    who = and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
     extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
     if extra > 0:
         who += f" and {extra} more"
@@ -709,7 +703,7 @@ def kudos_not_sent(refusals: Sequence[KudosNotSent], *, cap: int, brag: str) -> 
 
 def kudos_dm_failed(recipient_slack_ids: Sequence[str]) -> Payload:
     """The kudos is on their logs, but telling them failed."""
-    who = _and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
+    who = and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
     text = f"I couldn't send {who} a DM just now, but the kudos is on their evidence log."
     return message(text, ephemeral=True, replace_original=False)
 

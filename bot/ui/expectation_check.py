@@ -3,6 +3,8 @@ click turns it into (the answer, and seed 002's red flag after a second "not yet
 
 from __future__ import annotations
 
+import calendar
+
 from bot.expectations.check_texts import CheckTexts
 from bot.expectations.checks import Answer, Answered
 from bot.ui.blocks import Block, Payload, actions, button, context, message, section
@@ -19,26 +21,12 @@ LABELS: dict[Answer, str] = {
     Answer.SKIP: "Skip this month",
 }
 HEADING = "Your monthly expectations check"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def month_name(month: str) -> str:
     """ "2027-01" as "January 2027" (as stored: the person's local month)."""
     year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
+    return f"{calendar.month_name[int(number)]} {year}"
 
 
 def _asked(question: str) -> Block:

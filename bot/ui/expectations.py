@@ -15,10 +15,10 @@ from bot.ui.blocks import (
     input_block,
     message,
     modal,
+    packed_sections,
     section,
 )
-from bot.ui.text import SECTION_TEXT_LIMIT, display, plural, safe, truncate
-from bot.ui.utf16 import utf16_len
+from bot.ui.text import display, plural, safe, truncate
 
 VIEW = "expectations"
 BLOCK = "expectations"
@@ -83,17 +83,8 @@ def checkin_ask(text: str) -> list[Block]:
 
 def _listed(items: Sequence[str]) -> list[Block]:
     """The items numbered, in as many sections as Slack's section limit takes."""
-    sections: list[Block] = []
-    lines: list[str] = []
-    for n, item in enumerate(items, 1):
-        line = f"{n}. {display(item, MAX_ITEM_UNITS + 20)}"
-        if lines and utf16_len("\n".join([*lines, line])) > SECTION_TEXT_LIMIT:
-            sections.append(section("\n".join(lines)))
-            lines = []
-        lines.append(line)
-    if lines:
-        sections.append(section("\n".join(lines)))
-    return sections
+    lines = [f"{n}. {display(item, MAX_ITEM_UNITS + 20)}" for n, item in enumerate(items, 1)]
+    return packed_sections(lines)[0]
 
 
 def saved(items: Sequence[str], duplicates: Sequence[str], *, command: str) -> Payload:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.coaching.mapping import Coverage, EntryMapping, uncovered
-from bot.ui.blocks import Block, context, header, option, plain, section
+from bot.ui.blocks import Block, context, header, option, packed_sections, plain, section
 from bot.ui.text import SECTION_TEXT_LIMIT, display, noun, plural, readable, safe
 from bot.ui.utf16 import utf16_len
 
@@ -76,26 +76,6 @@ def mapping_block(mapping: EntryMapping) -> Block:
     }
 
 
-def _pack(lines: Sequence[str], *, most: int) -> tuple[list[Block], int]:
-    """Lines in as few sections as Slack's section limit allows, at most `most` of them;
-    the sections and how many lines they hold."""
-    sections: list[Block] = []
-    current: list[str] = []
-    held = 0
-    for line in lines:
-        if current and utf16_len("\n".join([*current, line])) > SECTION_TEXT_LIMIT:
-            sections.append(section("\n".join(current)))
-            held += len(current)
-            current = []
-            if len(sections) == most:
-                return sections, held
-        current.append(line)
-    if current:
-        sections.append(section("\n".join(current)))
-        held += len(current)
-    return sections, held
-
-
 def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: str) -> list[Block]:
     """The Home's section: per expectation, how many entries and the newest one; those
     without any named plainly, with what to do about it. Nothing without expectations."""
@@ -116,7 +96,7 @@ def coverage_home_blocks(coverage: Sequence[Coverage], *, multiplier_command: st
         for item in covered
     ]
     # The last section is kept for those without evidence.
-    packed, held = _pack(lines, most=HOME_SECTIONS - 1 if missing else HOME_SECTIONS)
+    packed, held = packed_sections(lines, most=HOME_SECTIONS - 1 if missing else HOME_SECTIONS)
     blocks.extend(packed)
     if held < len(lines):
         listing = f"`{safe(multiplier_command, 40)} expectations list`"

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.evidence.periods import user_zone
 from bot.ui.blocks import Payload, actions, button, context, message, section
-from bot.ui.text import display, mention, safe, truncate
+from bot.ui.text import and_list, display, mention, safe, truncate
 
 KUDOS_POST = "kudos_post_in_channel"
 KUDOS_POST_SKIP = "kudos_post_skip"
@@ -25,18 +25,12 @@ SHARE_KINDS = {"summary": "summary", "packet": "promotion packet"}
 MAX_SHARES_LISTED = 50
 
 
-def _and_list(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # ── Public kudos ─────────────────────────────────────────────────────────────────────────
 
 
 def kudos_shout_out(giver: str, recipients: Sequence[str], text: str) -> Payload:
     """The public post a giver asked for: who gave kudos to whom, and their words."""
-    who = _and_list([mention(r) for r in recipients])
+    who = and_list([mention(r) for r in recipients])
     return message(
         f"{mention(giver)} gave kudos to {who}",
         section(f":raised_hands: {mention(giver)} gave kudos to {who}:\n{display(text, 2600)}"),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.plural import plural
 from bot.ui.blocks import Block, Payload, actions, button, context, message, section
-from bot.ui.text import channel_link, link, mention
+from bot.ui.text import and_list, channel_link, link, mention
 
 LOG_IT = "thanks_log"
 LOG_IT_FROM_CHECKIN = "thanks_log_checkin"  # answered beside the check-in, not in its place
@@ -73,7 +73,7 @@ def checkin_suggestions(
         return []
     people = list(dict.fromkeys(thanker for _, thanker, _ in suggestions))
     channels = list(dict.fromkeys(channel for _, _, channel in suggestions))
-    where = _and([channel_link(c) for c in channels[:5]])
+    where = and_list([channel_link(c) for c in channels[:5]])
     if len(channels) > 5:
         where += f" and {plural(len(channels) - 5, 'more channel')}"
     who = plural(len(people), "person", "people")
@@ -88,9 +88,3 @@ def checkin_suggestions(
     if len(suggestions) > limit:
         blocks.append(context(f"…and {len(suggestions) - limit} more in your DMs."))
     return blocks
-
-
-def _and(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 
 from bot.plural import noun, plural
@@ -20,6 +20,13 @@ _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 def escape(text: str) -> str:
     """Escape &, < and > so user text can never form a mention, link or broadcast."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def and_list(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def truncate(text: str, limit: int) -> str:

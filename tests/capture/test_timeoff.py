@@ -19,10 +19,8 @@ from bot.capture.timeoff import (
     UnknownCalendar,
     absence,
     absence_at,
-    away_days,
     away_weeks,
     back_on,
-    calendar_choices,
     calendar_for,
     calendar_problem,
     holiday_calendar,
@@ -30,7 +28,6 @@ from bot.capture.timeoff import (
     is_away_week,
     next_span,
     public_holiday,
-    span_from_status,
     status_away,
 )
 from bot.checkins.schedule import Preferences, workdays_mask
@@ -366,20 +363,6 @@ def test_the_persons_calendar_wins_over_the_workspace_default(
     assert calendar_for(person, workspace) == expected
 
 
-def test_calendar_choices_for_a_menu() -> None:
-    """Choices list every country, or a country and its regions, with readable names."""
-    countries = dict(calendar_choices())
-    assert countries["US"] == "United States"
-    assert countries["GB"] == "United Kingdom"
-    assert calendar_choices("gb") == [
-        ("GB", "United Kingdom"),
-        ("GB-ENG", "United Kingdom (England)"),
-        ("GB-NIR", "United Kingdom (Northern Ireland)"),
-        ("GB-SCT", "United Kingdom (Scotland)"),
-        ("GB-WLS", "United Kingdom (Wales)"),
-    ]
-
-
 # ── Away days and weeks ──────────────────────────────────────────────────────────────────
 
 BERLIN = Preferences(tz="Europe/Berlin")
@@ -431,17 +414,12 @@ def test_midday_is_the_persons_own() -> None:
 def test_a_span_without_end_covers_every_later_day() -> None:
     """A status with no end covers each day from when it was seen until it is cleared."""
     status = status_away("Parental leave", ":baby_bottle:", 0, now=NOW)
-    seen = span_from_status(status, seen_at=NOW)
+    seen = next_span(None, status, now=NOW)
     assert seen == AwaySpan(NOW, None, 'status says "parental leave"')
     time_off = TimeOff(spans=(seen,))
     assert not is_away_day(BERLIN, time_off, date(2026, 12, 3))  # seen at 16:00 Berlin
     assert is_away_day(BERLIN, time_off, date(2026, 12, 4))
     assert is_away_day(BERLIN, time_off, date(2027, 6, 30))
-
-
-def test_a_status_that_is_not_away_gives_no_span() -> None:
-    """Only away statuses become spans."""
-    assert span_from_status(status_away("Lunch", None, 0, now=NOW), seen_at=NOW) is None
 
 
 def test_a_status_at_an_instant_counts_only_while_it_holds() -> None:
@@ -457,21 +435,6 @@ def test_a_status_at_an_instant_counts_only_while_it_holds() -> None:
     assert absence_at(BERLIN, BAVARIA, holiday) == Absence(
         date(2026, 1, 6), "holiday", "Epiphany (DE-BY)"
     )
-
-
-def test_away_days_list_only_work_days() -> None:
-    """A period's away days are the person's work days with an absence, in order."""
-    time_off = TimeOff(
-        calendar=HolidayCalendar("DE"),
-        spans=(span("2026-12-21T00:00+01:00", "2026-12-24T00:00+01:00"),),
-    )
-    days = away_days(BERLIN, time_off, date(2026, 12, 19), date(2026, 12, 27))
-    assert [(d.day.isoformat(), d.kind) for d in days] == [
-        ("2026-12-21", "status"),
-        ("2026-12-22", "status"),
-        ("2026-12-23", "status"),
-        ("2026-12-25", "holiday"),  # the 26th is a Saturday: not a work day
-    ]
 
 
 def test_a_week_with_every_work_day_off_is_an_away_week() -> None:

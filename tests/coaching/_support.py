@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from bot.coaching.library import DEFAULT_PROMPTS_DIR
+from bot.coaching.library import DEFAULT_PROMPTS_DIR, CoachingLibrary
 from bot.coaching.nudges import WeeklyStats
 
 SEEDS_DIR = Path("/work/shared/seeds")
@@ -95,3 +96,60 @@ def healthy_history(weeks: int = 8) -> list[WeeklyStats]:
 def without(counts: dict[str, int], *keys: str) -> dict[str, int]:
     """A copy of `counts` with the given keys removed."""
     return {key: value for key, value in counts.items() if key not in keys}
+
+
+class EntryFacts(Protocol):
+    """What `build_weekly_stats` needs from an evidence entry (e.g. the ORM row)."""
+
+    @property
+    def dimension(self) -> str | None: ...  # pragma: no cover - protocol
+
+    @property
+    def scope(self) -> str | None: ...  # pragma: no cover - protocol
+
+    @property
+    def source(self) -> str: ...  # pragma: no cover - protocol
+
+    @property
+    def people(self) -> Sequence[str]: ...  # pragma: no cover - protocol
+
+
+KUDOS_SOURCE = "kudos"
+
+
+def build_weekly_stats(
+    *,
+    week_start: date,
+    entries: Iterable[EntryFacts],
+    library: CoachingLibrary,
+    checkins_answered: int = 0,
+    paused: bool = False,
+) -> WeeklyStats:
+    """Count one week's own entries by dimension and scope; kudos count as received only."""
+    dimensions: Counter[str] = Counter()
+    scopes: Counter[str] = Counter()
+    people: set[str] = set()
+    total = kudos = written = 0
+    written_dims = {d.id for d in library.dimensions if d.written_artefact}
+    for entry in entries:
+        if entry.source == KUDOS_SOURCE:
+            kudos += 1
+            continue
+        total += 1
+        if entry.dimension:
+            dimensions[entry.dimension] += 1
+            written += entry.dimension in written_dims
+        if entry.scope:
+            scopes[entry.scope] += 1
+        people.update(entry.people)
+    return WeeklyStats(
+        week_start=week_start,
+        dimension_counts=dict(dimensions),
+        scope_counts=dict(scopes),
+        written_artefacts=written,
+        entries=total,
+        kudos_received=kudos,
+        people_helped=len(people),
+        checkins_answered=checkins_answered,
+        paused=paused,
+    )

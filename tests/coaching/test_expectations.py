@@ -8,7 +8,6 @@ from bot.coaching.expectations import (
     ExpectationsError,
     ParsedExpectations,
     parse_expectations,
-    same_item,
     split_items,
 )
 
@@ -35,7 +34,6 @@ def test_repeats_are_kept_once_in_first_place() -> None:
     assert parse_expectations("Mentors\nLeads\n  mentors ") == ParsedExpectations(
         items=("Mentors", "Leads"), duplicates=("mentors",)
     )
-    assert same_item("Sets  Direction", "sets direction")
 
 
 def test_emoji_count_as_slack_counts_them() -> None:

@@ -24,11 +24,12 @@ from bot.coaching.nudges import (
     ShownNudge,
     WeeklyStats,
     away_weeks,
-    build_weekly_stats,
     firing_nudges,
     pick_nudge,
     what_went_well,
 )
+
+from ._support import build_weekly_stats
 
 LIB = default_library()
 START = date(2026, 9, 7)  # a Monday

@@ -18,7 +18,6 @@ from bot.coaching.models import (
 )
 from bot.coaching.nudges import (
     WeeklyStats,
-    build_weekly_stats,
     evaluate_rule,
     firing_nudges,
     pick_nudge,
@@ -28,6 +27,7 @@ from ._support import (
     HEALTHY_DIMENSIONS,
     HEALTHY_SCOPES,
     MONDAY,
+    build_weekly_stats,
     healthy_history,
     history,
     week,

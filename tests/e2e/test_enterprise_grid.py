@@ -17,12 +17,12 @@ from bot import clock
 from bot.checkins import schedule
 from bot.db.engine import Database
 from bot.db.models import EvidenceEntry, Kudos, SummaryPost, User, Workspace
-from bot.privacy import service as privacy
 from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
 from standin.webapi import SlackStandIn
 from tests.e2e.evidence_helpers import brag, click, count, entries, last_response
 from tests.support.apps import RunningApp, make_settings, start_app
+from tests.support.privacy import rows_referring_to
 
 ORG = "E0GRID"
 
@@ -173,7 +173,7 @@ def test_forget_me_for_a_grid_user_deletes_everything_about_them(grid_app: Runni
     click(grid_app, prompt, "forget_me_confirm", user_id="WDANA")
     assert "Done" in last_response(grid_app, 4)["text"]
     with grid_app.database.session() as session:
-        left = privacy.rows_referring_to(
+        left = rows_referring_to(
             session=session,
             workspace_id=dana.workspace_id,
             user_id=dana.id,

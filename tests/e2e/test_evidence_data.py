@@ -10,6 +10,7 @@ from bot.db.models import EvidenceEntry, Kudos, User
 from bot.privacy import service as privacy
 from tests.e2e.evidence_helpers import brag, click, count, element, entries, last_response
 from tests.support.apps import RunningApp
+from tests.support.privacy import rows_referring_to
 
 
 def multiplier(running_app: RunningApp, text: str, user_id: str = "UALICE", n: int = 1) -> dict:
@@ -163,7 +164,7 @@ def test_forget_me_asks_then_deletes_everything(running_app: RunningApp) -> None
     click(running_app, prompt, "forget_me_confirm")
     assert "Done" in last_response(running_app, 6)["text"]
     with running_app.database.session() as session:
-        left = privacy.rows_referring_to(
+        left = rows_referring_to(
             session=session, workspace_id=workspace_id, user_id=alice_id, slack_user_id="UALICE"
         )
     assert left == {}

@@ -47,6 +47,7 @@ from bot.db.models import (
 from bot.evidence import service as evidence
 from bot.privacy import service as privacy
 from bot.workspaces import service as workspaces
+from tests.support.privacy import rows_referring_to
 
 NOW = datetime(2026, 8, 14, 12, 0, tzinfo=UTC)
 LIBRARY = default_library()
@@ -231,7 +232,7 @@ def test_forget_me_leaves_no_row_referring_to_the_user(database: Database) -> No
                 assert n == 0, f"{table.name}.{fk.parent.name} still refers to her"
             if table.name == "users":
                 assert session.get(User, ids["alice"]) is None
-        left = privacy.rows_referring_to(
+        left = rows_referring_to(
             session=session, workspace_id=ids["workspace"], user_id=ids["alice"],
             slack_user_id="UALICE",
         )  # fmt: skip
@@ -293,7 +294,7 @@ def test_a_table_added_later_is_forgotten_too(database: Database) -> None:
             assert [(r.note, r.mentioned_user_id, r.watchers) for r in rows] == [
                 ("bob's", None, ["UBOB"])
             ]
-            assert privacy.rows_referring_to(
+            assert rows_referring_to(
                 session=session, workspace_id=ids["workspace"], user_id=ids["alice"],
                 slack_user_id="UALICE",
             ) == {}  # fmt: skip

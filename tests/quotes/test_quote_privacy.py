@@ -21,6 +21,7 @@ from bot.scheduling.jobs import JobContext
 from standin.webapi import SlackStandIn
 from tests.support import logbook
 from tests.support.apps import make_settings
+from tests.support.privacy import rows_referring_to
 
 SLOT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 09:00 UTC
 IN_PERIOD = SLOT - timedelta(days=3)
@@ -112,7 +113,7 @@ def test_the_peers_forget_me_deletes_the_request_and_keeps_the_kudos(database: D
         assert (kudos.text, kudos.giver_id) == (SECRET, None)
         alice = _by_slack_id(session, "UALICE")
         assert (
-            privacy.rows_referring_to(
+            rows_referring_to(
                 session=session,
                 workspace_id=alice.workspace_id,
                 user_id=-1,

@@ -6,7 +6,7 @@ from bot import clock
 from bot.listeners.commands.subcommands import Subcommand, SubcommandRequest
 from bot.listeners.support import coaching_library, command_names, current_user, db, settings
 from bot.summaries import flows
-from bot.summaries.periods import day_name
+from bot.timetext import weekday_name
 from bot.ui import messages
 from bot.ui import summary as summary_ui
 
@@ -31,7 +31,7 @@ def show_summary(request: SubcommandRequest) -> None:
     config = settings(request.context)
     if word in ("on", "off"):
         flows.set_weekly_summary(session=session, user=user, enabled=word == "on")
-        when = f"{day_name(config.summary_weekday)}s {config.summary_time}"
+        when = f"{weekday_name(config.summary_weekday)}s {config.summary_time}"
         request.respond(**summary_ui.summary_setting_changed(word == "on", names.multiplier, when))
         return
     library = coaching_library(request.context)
