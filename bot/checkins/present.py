@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from bot.checkins import schedule
@@ -35,7 +35,7 @@ def period_of(
     unless `prefs` say otherwise), named as on the day it is read (`read_on`, default the
     slot's day): a week that has ended by then is "last week"."""
     span = schedule.span(prefs or Preferences(), slot_local.date())
-    ended = span.kind == "week" and is_past(span.first, read_on or slot_local.date())
+    ended = span.kind == "week" and (read_on or slot_local.date()) > span.last
     return ui.Period(span.first, span.last, span.kind, ended)
 
 
@@ -77,11 +77,6 @@ def questions(
             )
         )
     return found
-
-
-def is_past(week_start: date, read_on: date) -> bool:
-    """Whether the week has ended by the day the message is read: it is "last week" then."""
-    return read_on > week_start + timedelta(days=6)
 
 
 def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
