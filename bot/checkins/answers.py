@@ -259,6 +259,18 @@ def pause_from_checkin(
     )
 
 
+def respond_to_silence(
+    *, session: Session, user: User, checkin_id: int | None, now: datetime
+) -> Change:
+    """A choice on the line that noticed three check-ins went unanswered (a calmer cadence,
+    or keep as is): a response to this check-in, once, while it is open."""
+    checkin = _checkin(session, user, checkin_id)
+    if not _still_open(checkin) or checkin.responded_at is not None:
+        return Change(checkin, changed=False)
+    checkin.responded_at = now
+    return Change(checkin, changed=True)
+
+
 # ── Free-text replies in the DM ─────────────────────────────────────────────────────────
 
 

@@ -90,6 +90,27 @@ def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
     return period_of(checkin.slot_at.astimezone(zone), shown.astimezone(zone).date(), prefs)
 
 
+# prompts/checkins.yaml: the line on the check-in after three went unanswered; these words
+# when a workspace's override disabled it.
+SILENCE_TEXT = "silence-noticed"
+_SILENCE_FALLBACK = (
+    "I noticed the last three check-ins went by unanswered, so I've stopped the reminders. "
+    "Would another pace suit you better?"
+)
+
+
+def silence_line(
+    library: CoachingLibrary, *, checkin_id: int, notices: bool, cadence: str
+) -> list[Block]:
+    """The line that noticed the person's silence, with its choices (none unless `notices`:
+    bot/checkins/silence.py decides)."""
+    if not notices:
+        return []
+    found = library.checkin_text(SILENCE_TEXT)
+    text = found.text if found is not None else _SILENCE_FALLBACK
+    return ui.silence_blocks(checkin_id, ui.Silence(text=text, cadence=cadence))
+
+
 def new_message(
     *,
     library: CoachingLibrary,
@@ -101,6 +122,7 @@ def new_message(
     suggestions: Sequence[tuple[int, str, str]] = (),
     ask_expectations: bool = False,
     problem: OnCheckin | None = None,
+    silence: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
     every question open, its days named as they are on the day it arrives; then this
@@ -115,6 +137,7 @@ def new_message(
         extra=suggestions_ui.checkin_suggestions(suggestions),
         ask=expectations_ask(library, ask_expectations),
         problem=problem_question(library, problem, checkin_id=checkin_id, status="sent"),
+        silence=silence,
     )
 
 
@@ -148,6 +171,7 @@ def current_message(
     prefs: Preferences | None = None,
     ask_expectations: bool = False,
     problem: OnCheckin | None = None,
+    silence: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
     prefs = prefs or Preferences(tz=tz)
@@ -161,6 +185,7 @@ def current_message(
         period=period,
         ask=expectations_ask(library, ask_expectations),
         problem=problem_question(library, problem, checkin_id=checkin.id, status=checkin.status),
+        silence=silence,
     )
 
 

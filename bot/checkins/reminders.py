@@ -12,7 +12,9 @@ A check-in that a newer one supersedes gets none: when the person's next check-i
 (or due) by the time the reminder would be, the reminder would nag about an older question
 next to a newer one (a twice-weekly check-in snoozed to the day before the next, reminded
 in the very minute that one arrives). A check-in reminded before a snooze is not reminded
-again once back, and a person gets at most one reminder per run.
+again once back, and a person gets at most one reminder per run. Nor does a check-in that
+went unanswered after two others that did (`bot/checkins/silence.py`): three in a row
+without a word, and the coach stops reminding until the person responds to one.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.capture import timeoff
-from bot.checkins import schedule, service
+from bot.checkins import schedule, service, silence
 from bot.checkins.schedule import Preferences
 from bot.db.models import CheckIn, ReminderPost, User
 from bot.delivery import outbox
@@ -73,7 +75,11 @@ def _queue(
         default_calendar=default_calendar,
     ):
         return False
-    if user.id in reminded_users or _superseded(session, checkin, prefs, due):
+    if (
+        user.id in reminded_users
+        or _superseded(session, checkin, prefs, due)
+        or silence.stop_reminding(session, checkin)  # the third unanswered in a row
+    ):
         checkin.reminded_at = clock.now()  # settled: this check-in gets no reminder
         return False
     if not schedule.may_remind(prefs, now):
