@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule, service
+from bot.checkins import schedule, service, silence
 from bot.checkins.schedule import Preferences
 from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
@@ -267,7 +267,7 @@ def respond_to_silence(
     checkin = _checkin(session, user, checkin_id)
     if not _still_open(checkin) or checkin.responded_at is not None:
         return Change(checkin, changed=False)
-    checkin.responded_at = now
+    silence.responded(checkin, now)
     return Change(checkin, changed=True)
 
 

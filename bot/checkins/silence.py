@@ -1,9 +1,10 @@
 """Noticing silence: three check-ins in a row that went by without a word.
 
 A response is anything the person did with a check-in: an answer (or "nothing this week"), a
-snooze, a skip or a pause from its menu, or a choice on the line that noticed their silence
-(`CheckIn.responded_at`: a new pace, or keeping it as it is). Check-ins never posted
-(cancelled while away or paused, expired before they went) are neither: they are passed over.
+snooze, a skip or a pause from its menu, or another of its buttons (`CheckIn.responded_at`:
+a choice on the line that noticed their silence, a staff-problem step ticked on it).
+Check-ins never posted (cancelled while away or paused, expired before they went) are
+neither: they are passed over.
 
 After `SILENT_RUN` posted check-ins in a row without a response the coach backs off, kindly
 and once: no more reminders while the silence lasts (`bot/checkins/reminders.py`), and the
@@ -45,6 +46,13 @@ def unanswered(checkin: CheckIn) -> bool:
     return went_unanswered(
         checkin.status, checkin.answered_at, checkin.snoozed_until, checkin.responded_at
     )
+
+
+def responded(checkin: CheckIn, now: datetime) -> None:
+    """Note a response to the check-in that is no answer, snooze or skip: a choice on its
+    silence line, or one of its other buttons (a staff-problem step ticked on it)."""
+    if checkin.responded_at is None:
+        checkin.responded_at = now
 
 
 def silent_before(session: Session, *, user_id: int, before: datetime, look: int) -> int:
