@@ -95,9 +95,11 @@ def redraw(
     library: CoachingLibrary,
     checkin: CheckIn,
     note: str | None = None,
+    prefs: schedule.Preferences | None = None,
 ) -> Redraw | None:
     """The check-in message with its answers and the buttons its status leaves; None when
-    it was never posted (no stored channel/ts)."""
+    it was never posted (no stored channel/ts). `prefs`: the schedule it was sent under,
+    when it has just changed (its days are named as they were asked)."""
     if not checkin.channel_id or not checkin.message_ts:
         return None
     message = present.current_message(
@@ -106,7 +108,7 @@ def redraw(
         answers=answers.answers_of(session, checkin),
         tz=user.tz,
         note=note,
-        prefs=schedule.Preferences.of(user),
+        prefs=prefs or schedule.Preferences.of(user),
         ask_expectations=expectations.asks_on_checkin(
             session=session, user_id=user.id, checkin_id=checkin.id
         ),
@@ -345,8 +347,9 @@ def respond_to_silence(
 ) -> Redraw | None:
     """A choice on the line that noticed three check-ins went unanswered: a calmer `cadence`
     ("biweekly", "weekly"; applied as the settings modal applies one), or None to keep them
-    as they are. Either is a response: the silence ends, reminders come back. The redraw
-    says what the schedule is now; None when nothing changed (a second click)."""
+    as they are. Either is a response: the silence ends (this check-in, just seen, gets no
+    reminder; the next ones do). The redraw says what the schedule is now; None when nothing
+    changed (a second click)."""
     change = _refusing(
         session,
         lambda: answers.respond_to_silence(
@@ -356,6 +359,7 @@ def respond_to_silence(
     if not change.changed:
         session.commit()
         return None
+    asked = schedule.Preferences.of(user)  # this check-in still asks about what it asked
     if cadence in ui.CALMER_LABELS and cadence != user.cadence:
         described = service.update_preferences(
             session=session, user=user, prefs=_with_cadence(user, cadence), now=now
@@ -364,7 +368,9 @@ def respond_to_silence(
     else:
         note = ui.kept_note(service.describe(user, now=now).description)
     session.commit()
-    return redraw(session=session, user=user, library=library, checkin=change.checkin, note=note)
+    return redraw(
+        session=session, user=user, library=library, checkin=change.checkin, note=note, prefs=asked
+    )
 
 
 def _with_cadence(user: User, cadence: str) -> service.NewPreferences:

@@ -117,7 +117,8 @@ def test_every_two_weeks_from_the_line_sets_the_cadence_and_ends_the_silence(
     running_app: RunningApp,
 ) -> None:
     """ "Every two weeks": the cadence is set as the settings would set it, the line gives
-    way to the new schedule, and the check-in, now responded to, gets its reminder."""
+    way to the new schedule, the check-in still names the week it asked about, and, just
+    seen, it gets no reminder."""
     message = _silent_three_weeks_then_the_fourth(running_app)
     running_app.slack.block_action(ui.SILENCE_CADENCE, user_id="UALICE", message=message)
     running_app.wait_idle()
@@ -127,11 +128,12 @@ def test_every_two_weeks_from_the_line_sets_the_cadence_and_ends_the_silence(
     assert fourth.responded_at is not None and fourth.status == "sent"
     redrawn = _latest(running_app)
     assert _silence_block(redrawn) is None
+    assert redrawn["blocks"][0]["text"]["text"] == "Weekly reflection"
     (note,) = _notes(redrawn)
     assert note.startswith(":white_check_mark: Check-ins: every other Friday at 15:00")
     before = _reminded(running_app)
     _reminders(running_app, _friday(3) + timedelta(days=3, minutes=1))
-    assert _reminded(running_app) == before + 1
+    assert _reminded(running_app) == before
     # A second press changes nothing.
     running_app.slack.block_action(ui.SILENCE_KEEP, user_id="UALICE", message=message)
     running_app.wait_idle()
@@ -154,8 +156,8 @@ def test_pause_from_the_line_skips_the_checkin_and_pauses(running_app: RunningAp
 
 
 def test_keep_as_is_keeps_the_schedule_and_ends_the_silence(running_app: RunningApp) -> None:
-    """ "Keep as is": nothing about the schedule changes; the check-in counts as responded to,
-    so it gets its reminder, and the next one has no line."""
+    """ "Keep as is": nothing about the schedule changes; the silence ends: the check-in,
+    just seen, gets no reminder, the next one does, and has no line."""
     message = _silent_three_weeks_then_the_fourth(running_app)
     running_app.slack.block_action(ui.SILENCE_KEEP, user_id="UALICE", message=message)
     running_app.wait_idle()
@@ -165,8 +167,9 @@ def test_keep_as_is_keeps_the_schedule_and_ends_the_silence(running_app: Running
     assert note.startswith(":ok_hand: Kept as they are: every Friday at 15:00")
     before = _reminded(running_app)
     _reminders(running_app, _friday(3) + timedelta(days=3, minutes=1))
-    assert _reminded(running_app) == before + 1
+    assert _reminded(running_app) == before
     _week(running_app, 4)
+    assert _reminded(running_app) == before + 1
     assert _silence_block(_latest(running_app)) is None
 
 
