@@ -748,7 +748,7 @@ def settings_modal(form: SettingsForm) -> Payload:
 
 def kept_note(description: str) -> str:
     """The line under a check-in once "Keep as is" was pressed on its silence line."""
-    return f":ok_hand: Kept as they are: {safe(description)}."
+    return f":white_check_mark: Kept as they are: {safe(description)}."
 
 
 def summary_line(description: str, next_local: datetime | None) -> str:

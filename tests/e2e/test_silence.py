@@ -164,7 +164,7 @@ def test_keep_as_is_keeps_the_schedule_and_ends_the_silence(running_app: Running
     alice = user(running_app.database, "UALICE")
     assert alice.cadence == "weekly" and alice.paused_until is None
     (note,) = _notes(_latest(running_app))
-    assert note.startswith(":ok_hand: Kept as they are: every Friday at 15:00")
+    assert note.startswith(":white_check_mark: Kept as they are: every Friday at 15:00")
     before = _reminded(running_app)
     _reminders(running_app, _friday(3) + timedelta(days=3, minutes=1))
     assert _reminded(running_app) == before
