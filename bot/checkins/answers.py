@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule, service
+from bot.checkins import schedule, service, silence
 from bot.checkins.schedule import Preferences
 from bot.coaching import classify
 from bot.coaching.library import CoachingLibrary
@@ -258,6 +258,18 @@ def pause_from_checkin(
         changed=True,
         until=schedule.local_instant(until, 0, schedule.zone_for(user.tz)) if until else None,
     )
+
+
+def respond_to_silence(
+    *, session: Session, user: User, checkin_id: int | None, now: datetime
+) -> Change:
+    """A choice on the line that noticed three check-ins went unanswered (a calmer cadence,
+    or keep as is): a response to this check-in, once, while it is open."""
+    checkin = _checkin(session, user, checkin_id)
+    if not _still_open(checkin) or checkin.responded_at is not None:
+        return Change(checkin, changed=False)
+    silence.responded(checkin, now)
+    return Change(checkin, changed=True)
 
 
 # ── Free-text replies in the DM ─────────────────────────────────────────────────────────

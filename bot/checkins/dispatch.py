@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import clock
-from bot.checkins import delivery, present
+from bot.checkins import delivery, present, silence
 from bot.checkins.delivery import Outcome, Outgoing
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.staff_problem import OnCheckin
@@ -32,6 +32,7 @@ from bot.delivery.sender import Result, Sender
 from bot.expectations import service as expectations
 from bot.problems import service as problems
 from bot.suggestions import flows as suggestion_flows
+from bot.ui.blocks import Block
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
 
@@ -222,6 +223,7 @@ class Dispatcher:
             suggestions=self._open_suggestions(item),
             ask_expectations=self._ask_expectations(item),
             problem=self._problem(item),
+            silence=self._silence(item),
         )
         result = self.sender.call(
             lambda: client.chat_postMessage(
@@ -242,6 +244,17 @@ class Dispatcher:
             return expectations.asks_on_checkin(
                 session=session, user_id=item.user_id, checkin_id=item.checkin_id
             )
+
+    def _silence(self, item: Outgoing) -> list[Block]:
+        """The line that noticed three check-ins went by unanswered, when this one says it
+        (bot/checkins/silence.py)."""
+        with self.database.session() as session:
+            checkin = session.get(CheckIn, item.checkin_id)
+            notices = checkin is not None and silence.notices(session, checkin)
+        cadence = item.prefs.cadence if item.prefs is not None else "weekly"
+        return present.silence_line(
+            self.library, checkin_id=item.checkin_id, notices=notices, cadence=cadence
+        )
 
     def _problem(self, item: Outgoing) -> OnCheckin | None:
         """The question about the person's staff-shaped problem (issue 17 item 3); when it

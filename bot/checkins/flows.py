@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.checkins import answers, present, schedule, service
+from bot.checkins import answers, present, schedule, service, silence
 from bot.checkins.answers import AnswerForm, NotYours
 from bot.coaching.library import CoachingLibrary
 from bot.db.base import utcnow
@@ -95,9 +95,11 @@ def redraw(
     library: CoachingLibrary,
     checkin: CheckIn,
     note: str | None = None,
+    prefs: schedule.Preferences | None = None,
 ) -> Redraw | None:
     """The check-in message with its answers and the buttons its status leaves; None when
-    it was never posted (no stored channel/ts)."""
+    it was never posted (no stored channel/ts). `prefs`: the schedule it was sent under,
+    when it has just changed (its days are named as they were asked)."""
     if not checkin.channel_id or not checkin.message_ts:
         return None
     message = present.current_message(
@@ -106,12 +108,18 @@ def redraw(
         answers=answers.answers_of(session, checkin),
         tz=user.tz,
         note=note,
-        prefs=schedule.Preferences.of(user),
+        prefs=prefs or schedule.Preferences.of(user),
         ask_expectations=expectations.asks_on_checkin(
             session=session, user_id=user.id, checkin_id=checkin.id
         ),
         problem=problems.on_checkin(
             session=session, user_id=user.id, checkin=checkin, library=library
+        ),
+        silence=present.silence_line(
+            library,
+            checkin_id=checkin.id,
+            notices=silence.notices(session, checkin),
+            cadence=user.cadence,
         ),
     )
     return Redraw(checkin.channel_id, checkin.message_ts, message)
@@ -326,6 +334,57 @@ def pause_from_checkin(
     if not change.changed:
         return None
     return redraw(session=session, user=user, library=library, checkin=change.checkin, note=note)
+
+
+def respond_to_silence(
+    *,
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    checkin_id: int | None,
+    cadence: str | None,
+    now: datetime,
+) -> Redraw | None:
+    """A choice on the line that noticed three check-ins went unanswered: a calmer `cadence`
+    ("biweekly", "weekly"; applied as the settings modal applies one), or None to keep them
+    as they are. Either is a response: the silence ends (this check-in, just seen, gets no
+    reminder; the next ones do). The redraw says what the schedule is now; None when nothing
+    changed (a second click)."""
+    change = _refusing(
+        session,
+        lambda: answers.respond_to_silence(
+            session=session, user=user, checkin_id=checkin_id, now=now
+        ),
+    )
+    if not change.changed:
+        session.commit()
+        return None
+    asked = schedule.Preferences.of(user)  # this check-in still asks about what it asked
+    if cadence in ui.CALMER_LABELS and cadence != user.cadence:
+        described = service.update_preferences(
+            session=session, user=user, prefs=_with_cadence(user, cadence), now=now
+        )
+        note = f":white_check_mark: {ui.summary_line(described.description, described.next_local)}"
+    else:
+        note = ui.kept_note(service.describe(user, now=now).description)
+    session.commit()
+    return redraw(
+        session=session, user=user, library=library, checkin=change.checkin, note=note, prefs=asked
+    )
+
+
+def _with_cadence(user: User, cadence: str) -> service.NewPreferences:
+    """The person's settings as they stand, with another cadence."""
+    return service.NewPreferences(
+        cadence=cadence,
+        weekday=user.checkin_weekday,
+        second_weekday=user.second_weekday,
+        minute=user.checkin_minute,
+        quiet_start=user.quiet_start_minute,
+        quiet_end=user.quiet_end_minute,
+        reminder=user.reminder_enabled,
+        paused_until=user.paused_until,
+    )
 
 
 # --- answers --------------------------------------------------------------------------

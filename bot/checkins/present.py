@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from bot.checkins import schedule
@@ -35,7 +35,7 @@ def period_of(
     unless `prefs` say otherwise), named as on the day it is read (`read_on`, default the
     slot's day): a week that has ended by then is "last week"."""
     span = schedule.span(prefs or Preferences(), slot_local.date())
-    ended = span.kind == "week" and is_past(span.first, read_on or slot_local.date())
+    ended = span.kind == "week" and (read_on or slot_local.date()) > span.last
     return ui.Period(span.first, span.last, span.kind, ended)
 
 
@@ -79,11 +79,6 @@ def questions(
     return found
 
 
-def is_past(week_start: date, read_on: date) -> bool:
-    """Whether the week has ended by the day the message is read: it is "last week" then."""
-    return read_on > week_start + timedelta(days=6)
-
-
 def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
     """The period of the check-in on screen (posted at its slot, or again when a snooze
     ended), named as on the day it arrived."""
@@ -93,6 +88,27 @@ def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
     reposted = checkin.snoozed_until is not None and checkin.status != CheckInStatus.SNOOZED
     shown = checkin.snoozed_until if reposted and checkin.snoozed_until else checkin.slot_at
     return period_of(checkin.slot_at.astimezone(zone), shown.astimezone(zone).date(), prefs)
+
+
+# prompts/checkins.yaml: the line on the check-in after three went unanswered; these words
+# when a workspace's override disabled it.
+SILENCE_TEXT = "silence-noticed"
+_SILENCE_FALLBACK = (
+    "I noticed the last three check-ins went by unanswered, so I've stopped the reminders. "
+    "Would another pace suit you better?"
+)
+
+
+def silence_line(
+    library: CoachingLibrary, *, checkin_id: int, notices: bool, cadence: str
+) -> list[Block]:
+    """The line that noticed the person's silence, with its choices (none unless `notices`:
+    bot/checkins/silence.py decides)."""
+    if not notices:
+        return []
+    found = library.checkin_text(SILENCE_TEXT)
+    text = found.text if found is not None else _SILENCE_FALLBACK
+    return ui.silence_blocks(checkin_id, ui.Silence(text=text, cadence=cadence))
 
 
 def new_message(
@@ -106,6 +122,7 @@ def new_message(
     suggestions: Sequence[tuple[int, str, str]] = (),
     ask_expectations: bool = False,
     problem: OnCheckin | None = None,
+    silence: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
     every question open, its days named as they are on the day it arrives; then this
@@ -120,6 +137,7 @@ def new_message(
         extra=suggestions_ui.checkin_suggestions(suggestions),
         ask=expectations_ask(library, ask_expectations),
         problem=problem_question(library, problem, checkin_id=checkin_id, status="sent"),
+        silence=silence,
     )
 
 
@@ -153,6 +171,7 @@ def current_message(
     prefs: Preferences | None = None,
     ask_expectations: bool = False,
     problem: OnCheckin | None = None,
+    silence: Sequence[Block] = (),
 ) -> dict[str, Any]:
     """The check-in as it should look now: answered questions closed, buttons per status."""
     prefs = prefs or Preferences(tz=tz)
@@ -166,6 +185,7 @@ def current_message(
         period=period,
         ask=expectations_ask(library, ask_expectations),
         problem=problem_question(library, problem, checkin_id=checkin.id, status=checkin.status),
+        silence=silence,
     )
 
 

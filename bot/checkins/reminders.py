@@ -12,7 +12,11 @@ A check-in that a newer one supersedes gets none: when the person's next check-i
 (or due) by the time the reminder would be, the reminder would nag about an older question
 next to a newer one (a twice-weekly check-in snoozed to the day before the next, reminded
 in the very minute that one arrives). A check-in reminded before a snooze is not reminded
-again once back, and a person gets at most one reminder per run.
+again once back, and a person gets at most one reminder per run. Nor does one the person
+acted on with its buttons (`responded_at`: a choice about their pace, a staff-problem step
+ticked on it): they have seen it. Nor does a check-in that
+went unanswered after two others that did (`bot/checkins/silence.py`): three in a row
+without a word, and the coach stops reminding until the person responds to one.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot import clock
 from bot.capture import timeoff
-from bot.checkins import schedule, service
+from bot.checkins import schedule, service, silence
 from bot.checkins.schedule import Preferences
 from bot.db.models import CheckIn, ReminderPost, User
 from bot.delivery import outbox
@@ -73,7 +77,11 @@ def _queue(
         default_calendar=default_calendar,
     ):
         return False
-    if user.id in reminded_users or _superseded(session, checkin, prefs, due):
+    if (
+        user.id in reminded_users
+        or _superseded(session, checkin, prefs, due)
+        or silence.stop_reminding(session, checkin)  # the third unanswered in a row
+    ):
         checkin.reminded_at = clock.now()  # settled: this check-in gets no reminder
         return False
     if not schedule.may_remind(prefs, now):
@@ -128,6 +136,7 @@ def send_reminders(**run: Unpack[outbox.RunArgs]) -> RemindReport:
         CheckIn.status == "sent",
         CheckIn.reminded_at.is_(None),
         CheckIn.answered_at.is_(None),
+        CheckIn.responded_at.is_(None),  # acted on with its buttons: seen, not nudged
         CheckIn.message_ts.is_not(None),
         User.reminder_enabled.is_(True),
         CheckIn.slot_at <= now - delay,
@@ -150,9 +159,9 @@ def send_reminders(**run: Unpack[outbox.RunArgs]) -> RemindReport:
 
 
 def _unanswered(session: Session, post: ReminderPost) -> bool:
-    """Not answered, or snoozed, since it was queued."""
+    """Not answered, snoozed or acted on with its buttons since it was queued."""
     checkin = session.get_one(CheckIn, post.checkin_id)
-    return checkin.answered_at is None and checkin.status == "sent"
+    return checkin.answered_at is None and checkin.responded_at is None and checkin.status == "sent"
 
 
 def _message(session: Session, post: ReminderPost) -> dict[str, Any]:

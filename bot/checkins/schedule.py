@@ -26,7 +26,7 @@ unless the person chose otherwise) moves them to the next work day at the same l
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -224,20 +224,48 @@ class Span:
 
 
 def span(prefs: Preferences, day: date) -> Span:
-    """The days the check-in on a local date asks about, for the person's cadence."""
+    """The days the check-in on a local date asks about, for the person's cadence; never
+    days before the person joined ("this week (9–13 Dec)" for a Wednesday arrival)."""
+    found = _whole_span(prefs, day)
+    if prefs.started is not None and found.first < prefs.started <= min(day, found.last):
+        return replace(found, first=prefs.started)
+    return found
+
+
+def _whole_span(prefs: Preferences, day: date) -> Span:
     if prefs.cadence == "twice_weekly" and len(prefs.weekdays) > 1:
         days = prefs.weekdays
         earlier = [d for d in days if d < day.weekday()]
         previous = earlier[-1] if earlier else days[-1]
         gap = (day.weekday() - previous) % 7 or 7
-        first = day - timedelta(days=gap)
-        if prefs.started is not None and prefs.started <= day:
-            first = max(first, prefs.started)  # the first one: from the day they joined
-        return Span(first, day, "since")
+        return Span(day - timedelta(days=gap), day, "since")
     monday = reflected_monday(day)
     if prefs.cadence == "biweekly":
         return Span(monday - timedelta(weeks=1), monday + timedelta(days=6), "two_weeks")
     return Span(monday, monday + timedelta(days=6))
+
+
+def was_here_for(prefs: Preferences, day: date) -> bool:
+    """Whether the person was here for at least half the work days the check-in on this local
+    date asks about (up to that date): a first check-in asks about time they were here.
+
+    A Monday check-in the morning someone joins would ask about the week before they came,
+    and a Friday 15:00 one about a week they saw an hour of: neither is sent, their first
+    check-in is the next one. Twice a week, the first one asks about the days since they
+    joined (`span`), however few. The weekly summary likewise skips a week its person came
+    after (`bot/summaries/service.py`, `_joined_late`).
+    """
+    whole = _whole_span(prefs, day)
+    started = prefs.started
+    if started is None or whole.kind == "since" or not whole.first < started <= day:
+        return True  # here all along (or a slot from before they came: nothing to judge)
+    days = [
+        whole.first + timedelta(days=n)
+        for n in range((min(day, whole.last) - whole.first).days + 1)
+    ]
+    work = [d for d in days if prefs.is_workday(d)] or days
+    here = sum(1 for d in work if d >= started)
+    return 2 * here >= len(work)
 
 
 def period_key(prefs: Preferences, day: date) -> str:
@@ -286,7 +314,11 @@ def slots_from(prefs: Preferences, start: datetime, *, strict: bool = False) -> 
     for _ in range(_SEARCH_DAYS):
         slot = slot_on(prefs, day)
         day += timedelta(days=1)
-        if slot is None or is_paused(prefs, slot.local.date()):
+        if (
+            slot is None
+            or is_paused(prefs, slot.local.date())
+            or not was_here_for(prefs, slot.local.date())
+        ):
             continue
         if slot.at > start or (slot.at == start and not strict):
             yield slot

@@ -73,6 +73,7 @@ EXPECTATIONS_FILE = "expectations.yaml"
 STORY_FILE = "promotion_story.yaml"
 QUOTES_FILE = "quotes.yaml"
 STAFF_PROBLEM_FILE = "staff_problem.yaml"
+CHECKINS_FILE = "checkins.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -89,6 +90,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         STORY_FILE: (("story", "id"),),
         QUOTES_FILE: (("quotes", "id"),),
         STAFF_PROBLEM_FILE: (("steps", "id"), ("problem_texts", "id")),
+        CHECKINS_FILE: (("checkin_texts", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -151,6 +153,14 @@ class CoachingLibrary:
     # coach says around it (prompts/staff_problem.yaml).
     problem_steps: tuple[ProblemStep, ...] = ()
     problem_texts: tuple[CoachingText, ...] = ()
+
+    # What the coach says about the check-ins themselves (prompts/checkins.yaml): the line
+    # that notices three went unanswered (bot/checkins/silence.py).
+    checkin_texts: tuple[CoachingText, ...] = ()
+
+    def checkin_text(self, text_id: str) -> CoachingText | None:
+        """The check-in text with this id; None when a workspace's override disabled it."""
+        return next((text for text in self.checkin_texts if text.id == text_id), None)
 
     def problem_text(self, text_id: str) -> CoachingText | None:
         """The staff-problem text with this id; None when a workspace's override disabled it."""
@@ -578,6 +588,7 @@ class _Loader:
         quote_texts = self._parse_all(merged["quotes"], TextEntry, refs)
         steps = self._parse_all(merged["steps"], ProblemStepEntry, refs)
         problem_texts = self._parse_all(merged["problem_texts"], TextEntry, refs)
+        checkin_texts = self._parse_all(merged["checkin_texts"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -614,6 +625,7 @@ class _Loader:
             quote_texts=tuple(quote_texts),
             problem_steps=tuple(steps),
             problem_texts=tuple(problem_texts),
+            checkin_texts=tuple(checkin_texts),
         )
 
     def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
@@ -748,6 +760,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (QUOTES_FILE, library.quote_texts),
         (STAFF_PROBLEM_FILE, library.problem_steps),
         (STAFF_PROBLEM_FILE, library.problem_texts),
+        (CHECKINS_FILE, library.checkin_texts),
     )
     for file, items in groups:
         for item in items:

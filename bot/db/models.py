@@ -185,6 +185,10 @@ class CheckIn(_OwnedByUser, Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person first responded to the check-in other than by an answer, a snooze or a
+    # skip (bot/checkins/silence.py): a choice on the line that noticed their silence (a new
+    # pace, keep as is), or a staff-problem step ticked on it.
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.checkins import flows as checkin_flows
+from bot.checkins import silence
 from bot.coaching import staff_problem as coaching
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import ProblemStep
@@ -170,6 +171,7 @@ def tick_button(
     newly = service.tick(session=session, problem=problem, step=step, now=now)
     redraw = None
     if checkin is not None:
+        silence.responded(checkin, now)  # a step ticked on a check-in answers it, in a way
         redraw = checkin_flows.redraw(session=session, user=user, library=library, checkin=checkin)
     shown = service.shown_of(problem, library)
     request_home_refresh(session=session, user=user)
@@ -243,6 +245,7 @@ def keep(
     (the question comes back only after STALL_WEEKS more check-in weeks with no step). The
     check-in is redrawn with the step's question back, and the coach's acknowledgement."""
     problem, checkin = _stall_target(session, user, value)
+    silence.responded(checkin, now)
     problem.stall_checkin_id = None
     problem.stall_asked_at = now
     session.flush()
@@ -265,6 +268,7 @@ def let_go(
     judgment on a stalled problem, kept for the export, the packet and the story); the
     check-in is redrawn without it, and the Home says so."""
     problem, checkin = _stall_target(session, user, value)
+    silence.responded(checkin, now)
     service.close(session=session, problem=problem, how=service.LET_GO, now=now)
     redraw = checkin_flows.redraw(
         session=session,

@@ -52,6 +52,15 @@ ANSWER_SCOPE = "checkin_answer_scope"
 ANSWER_CONFIRMATION_BLOCK = "checkin_answer_confirmation"
 START = "checkins_start"
 OPEN_SETTINGS = "checkin_settings_open"
+# The line that noticed three check-ins went unanswered (bot/checkins/silence.py): a calmer
+# cadence, or keeping things as they are; its pause button is PAUSE's, valued "<id>:<weeks>".
+SILENCE_CADENCE = "checkin_silence_cadence"
+SILENCE_KEEP = "checkin_silence_keep"
+SILENCE_BLOCK = "checkin_silence"
+SILENCE_PAUSE_WEEKS = 4
+# The cadence one step calmer than the person's, as its button says it.
+CALMER = {"weekly": "biweekly", "twice_weekly": "weekly"}
+CALMER_LABELS = {"biweekly": "Every two weeks", "weekly": "Once a week"}
 
 ANSWER_VIEW = "checkin_answer"
 EDIT_VIEW = "checkin_answer_edit"
@@ -194,6 +203,28 @@ class Period:
         )
 
 
+@dataclass(frozen=True)
+class Silence:
+    """The one line a check-in says after three went unanswered (its words from the coaching
+    library), and the person's cadence, for the calmer one it offers."""
+
+    text: str
+    cadence: str
+
+
+def silence_blocks(checkin_id: int, silence: Silence) -> list[Block]:
+    """The line, with the choices the app already has: a calmer cadence (none for someone
+    already on every two weeks), a pause, or keep as is."""
+    buttons: list[Button] = []
+    calmer = CALMER.get(silence.cadence)
+    if calmer is not None:
+        buttons.append(button(CALMER_LABELS[calmer], SILENCE_CADENCE, f"{checkin_id}:{calmer}"))
+    weeks = SILENCE_PAUSE_WEEKS
+    buttons.append(button(f"Pause for {plural(weeks, 'week')}", PAUSE, f"{checkin_id}:{weeks}"))
+    buttons.append(button("Keep as is", SILENCE_KEEP, str(checkin_id)))
+    return [section(safe(silence.text, 600)), actions(*buttons, block_id=SILENCE_BLOCK)]
+
+
 def _question_blocks(
     checkin_id: int, question: Question, *, open_: bool, nothing: str
 ) -> list[Block]:
@@ -230,12 +261,15 @@ def checkin_message(
     extra: Sequence[Block] = (),
     ask: Sequence[Block] = (),
     problem: Sequence[Block] = (),
+    silence: Sequence[Block] = (),
 ) -> Payload:
     """The check-in DM. Buttons only while it is open; answered questions show their answer;
     `extra` blocks follow the questions (this week's thanks suggestions); `ask` blocks (the
     first check-in's ask for expectations) follow them until something is answered;
     `problem` blocks (the question about the person's staff-shaped problem, bot/ui/problems.py)
-    follow the questions while the check-in is open or answered.
+    follow the questions while the check-in is open or answered. `silence` blocks (the line
+    that noticed three check-ins went unanswered, `silence_blocks`) come first, until
+    anything is done with the check-in.
 
     `status` is the check-in's: sent/claimed (open), answered, skipped, snoozed, expired.
     A snoozed check-in keeps its Answer buttons (it is still open, only coming back
@@ -255,6 +289,8 @@ def checkin_message(
         "your answers stay private unless you share them."
     )
     blocks: list[Block] = [header(period.title), section(intro)]
+    if status in ("pending", "unknown", "claimed", "sent"):  # nothing done with it yet
+        blocks.extend(silence)
     for question in questions:
         blocks.extend(_question_blocks(checkin_id, question, open_=open_, nothing=period.nothing))
     if open_:
@@ -705,6 +741,11 @@ def settings_modal(form: SettingsForm) -> Payload:
     )
     blocks.append(context(f"Times are in your Slack time zone, {safe(form.tz, 64)}."))
     return modal("Check-in settings", blocks, callback_id=SETTINGS_VIEW, submit="Save", metadata="")
+
+
+def kept_note(description: str) -> str:
+    """The line under a check-in once "Keep as is" was pressed on its silence line."""
+    return f":white_check_mark: Kept as they are: {safe(description)}."
 
 
 def summary_line(description: str, next_local: datetime | None) -> str:

@@ -184,10 +184,12 @@ PAUSED_WEEK = (
 
 
 def nothing_to_say(summary: MultiplierSummary) -> bool:
-    """A paused or skipped week with nothing in it, not even kudos: no weekly DM about it."""
+    """A week with nothing new in it: nothing logged, no check-in answered (not even with
+    "nothing this week"), no judgment call followed up, no kudos received. No weekly DM
+    about it, paused or not: "nothing logged" every Monday tells a quiet person only that
+    they were quiet. The Home and `summary last` still show the week."""
     current = summary.current
-    quiet = summary.paused or not summary.critique  # or joined after the week's work
-    return quiet and not current.active and not current.kudos_received
+    return not current.active and not current.kudos_received and not summary.outcomes
 
 
 def summary_blocks(

@@ -103,6 +103,7 @@ def test_a_late_answer_to_a_monday_checkin_counts_for_the_week_that_ended(
     add_users(
         database, ["UBOB"], now=monday - timedelta(days=1), tz="Europe/Berlin", standin=standin,
         checkin_weekday=MONDAY, checkin_minute=9 * 60 + 30,
+        created_at=monday - timedelta(weeks=2),  # here all last week
     )  # fmt: skip
     assert dispatcher(standin, database).run(monday).sent == 1
     with database.session() as session:
@@ -332,3 +333,43 @@ def test_a_twice_weekly_checkin_on_the_day_someone_joined_asks_about_today() -> 
 def _fields(user: User) -> dict[str, object]:
     names = ("tz", "cadence", "checkin_weekday", "second_weekday", "checkin_minute")
     return {name: getattr(user, name) for name in names} | {"checkins_enabled": True}
+
+
+@pytest.mark.parametrize(
+    ("started", "first"),
+    [
+        # Joined the Sunday before, or on Monday: the whole week.
+        (date(2026, 12, 6), date(2026, 12, 11)),
+        (date(2026, 12, 7), date(2026, 12, 11)),
+        # Wednesday: three of five work days, this Friday, about 9–13 Dec.
+        (date(2026, 12, 9), date(2026, 12, 11)),
+        # Thursday or Friday: too little of the week; next Friday.
+        (date(2026, 12, 10), date(2026, 12, 18)),
+        (date(2026, 12, 11), date(2026, 12, 18)),
+    ],
+)
+def test_the_first_weekly_checkin_is_about_a_week_the_person_was_mostly_here(
+    started: date, first: date
+) -> None:
+    """Friday check-ins: the first one comes in the week the person joined only when they
+    were here for at least half its work days, and never names days before they came."""
+    prefs = Preferences(tz="America/New_York", weekday=FRIDAY, minute=15 * 60, started=started)
+    slot = schedule.next_slot(prefs, utc(2026, 12, 7, 5))
+    assert slot is not None and slot.local.date() == first
+    span = schedule.span(prefs, first)
+    assert span.first == max(started, first - timedelta(days=4)), span
+
+
+@pytest.mark.parametrize("cadence", ["weekly", "biweekly"])
+def test_a_monday_checkin_never_asks_about_a_week_before_the_person_came(cadence: str) -> None:
+    """Joined Monday 7 Dec at dawn, check-ins on Mondays at 10:00: not that morning's (about
+    30 Nov–6 Dec) but 14 Dec's, about 7–13 Dec; every two weeks (14 Dec is a slot week) it
+    names the same days, not 30 Nov–13 Dec."""
+    prefs = Preferences(
+        tz="America/New_York", cadence=cadence, weekday=MONDAY, minute=10 * 60,
+        started=date(2026, 12, 7),
+    )  # fmt: skip
+    slot = schedule.next_slot(prefs, utc(2026, 12, 7, 8))
+    assert slot is not None and slot.local.date() == date(2026, 12, 14)
+    span = schedule.span(prefs, slot.local.date())
+    assert (span.first, span.last) == (date(2026, 12, 7), date(2026, 12, 13))

@@ -618,7 +618,7 @@ def test_removing_a_dimension_reports_the_prompts_that_use_it(tmp_path: Path) ->
 
 
 def test_every_file_is_required_and_known() -> None:
-    """The loader knows exactly the eight content files."""
+    """The loader knows exactly the shipped content files."""
     assert set(FILE_NAMES) == {
         "seeds.yaml",
         "dimensions.yaml",
@@ -632,6 +632,7 @@ def test_every_file_is_required_and_known() -> None:
         "promotion_story.yaml",
         "quotes.yaml",
         "staff_problem.yaml",
+        "checkins.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot import clock
+from bot.checkins import service as checkin_service
 from bot.db.models import CheckIn, Expectation, SponsorPost, User
 from bot.delivery.status import CheckInStatus, DeliveryStatus
 from bot.expectations.jobs import next_expectation_checks_due
@@ -27,10 +29,12 @@ from tests.sandbox.test_hints import (
 
 
 def _a_month_ago(session: Session, start: datetime, days: int = 40) -> None:
-    """Alice entered expectations, and had a check-in, in an earlier month."""
+    """Alice entered expectations, and had a check-in, in an earlier month (so her check-in
+    today is not her first, which would wait for a week she was here for)."""
     long_ago = start - timedelta(days=days)
     with session.sandbox.database.session() as db:
         alice = db.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        alice.created_at = min(alice.created_at, long_ago)  # here since then
         db.add(
             CheckIn(
                 workspace_id=alice.workspace_id,
@@ -52,6 +56,7 @@ def _a_month_ago(session: Session, start: datetime, days: int = 40) -> None:
                 created_at=long_ago,
             )
         )
+        checkin_service.reschedule(session=db, user=alice, now=clock.now())
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import clock
+from bot.checkins import service as checkin_service
 from bot.config import load_settings
 from bot.db.models import DigestChannel, DigestPost, SummaryPost, User, Workspace
 from bot.digests.jobs import next_digest_due
@@ -193,6 +194,9 @@ def test_checkin_hints_skip_nothing_the_worker_would_do(
         with session.sandbox.database.session() as db:
             alice = db.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
             alice.quiet_start_minute, alice.quiet_end_minute = 14 * 60 + 50, 15 * 60 + 20
+            # Here since last week: a first check-in an hour after joining would not come.
+            alice.created_at -= timedelta(weeks=1)
+            checkin_service.reschedule(session=db, user=alice, now=clock.now())
 
     fast, slow = _both_ways(
         tmp_path, start, scenario, start + timedelta(hours=5, minutes=30), checkin_reminder_hours=2

@@ -33,10 +33,12 @@ def test_the_summary_waits_for_a_snoozed_checkin_and_counts_its_answer(session: 
 
 def test_an_unanswered_snoozed_checkin_holds_the_summary_four_hours(session: Session) -> None:
     """Left unanswered once it is back (Monday 15:00), the check-in holds the summary until
-    19:00, and one `:time` jump delivers it then (the sandbox's hint names the hold's end)."""
-    session.feed("/multiplier checkins on fri 15:00\n:time fri 15:05\n")
+    19:00, and one `:time` jump delivers it then (the sandbox's hint names the hold's end).
+    (alice logged something that week: a week with nothing new in it gets no summary.)"""
+    session.feed("/multiplier checkins on fri 15:00\n/brag Reviewed the deploy plan #review\n")
+    session.feed(":time fri 15:05\n")
     session.feed(":press Snooze to next work day\n")
     out = session.feed(":time tue 10:00\n")
-    headers = [h for h, b in sections(out) if "Your multiplier week" in b]
+    headers = [h for h, b in sections(out) if "Your multiplier week" in b and "· DM ·" in h]
     assert len(headers) == 1, out
     assert re.fullmatch(r"\[multiplier → alice · DM · Mon \d+ \w+ 19:00 alice's time\]", headers[0])

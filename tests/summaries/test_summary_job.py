@@ -139,7 +139,10 @@ def test_a_failed_upload_falls_back_to_a_text_chart(
 def test_nobody_gets_a_summary_before_nine_or_without_reason(
     database: Database, standin: SlackStandIn
 ) -> None:
-    """Before 09:00 nothing; no check-ins and no evidence, nothing; turned off, nothing."""
+    """Before 09:00 nothing; no check-ins and no evidence, nothing; turned off, nothing;
+    check-ins on and nothing at all in the week (nothing logged, answered or received): its
+    row is settled, and no DM (failed before: "Nothing logged this week", every week, to
+    someone who never answers)."""
     with database.session() as session:
         quiet = logbook.user(session, "UQUIET")
         off = logbook.user(session, "UOFF", summary_enabled=False)
@@ -157,8 +160,35 @@ def test_nobody_gets_a_summary_before_nine_or_without_reason(
     (row,) = _summaries(database)
     with database.session() as session:
         assert session.get(User, row.user_id).slack_user_id == "UCHECKS"
-    (post,) = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
-    assert "Nothing logged this week" in str(post.params["blocks"])
+    assert row.status == "skipped"
+    assert [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")] == []
+
+
+def test_a_week_answered_with_nothing_or_with_kudos_received_is_still_summarised(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Nothing logged, but the check-in answered ("nothing this week" is reflecting), or a
+    kudos received: each is news, so each gets its DM; the person with nothing at all none."""
+    with database.session() as session:
+        here = LAST_WEEK - timedelta(weeks=3)
+        answered = logbook.user(session, "UANSWERED", checkins_enabled=True, created_at=here)
+        logbook.answered_checkin(session, answered, LAST_WEEK)
+        thanked = logbook.user(session, "UTHANKED", checkins_enabled=True, created_at=here)
+        giver = logbook.user(session, "UGIVER", created_at=here)
+        logbook.kudos(session, giver, thanked, LAST_WEEK, text="thanks")
+        logbook.entry(session, thanked, LAST_WEEK, text="thanks", source="kudos", dimension=None)
+        logbook.user(session, "USILENT", checkins_enabled=True, created_at=here)
+    for user_id in ("UANSWERED", "UTHANKED", "USILENT"):
+        standin.add_user(user_id, name=user_id.lower(), tz="America/New_York")
+    run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+    sent = [c.params["channel"] for c in standin.calls_to("chat.postMessage") if c.ok]
+    with database.session() as session:
+        status = {
+            session.get_one(User, row.user_id).slack_user_id: row.status
+            for row in session.scalars(select(SummaryPost))
+        }
+    assert status == {"UANSWERED": "sent", "UTHANKED": "sent", "USILENT": "skipped"}
+    assert len(sent) == 2
 
 
 def test_no_summary_of_a_week_before_the_person_came(

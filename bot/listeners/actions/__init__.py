@@ -38,6 +38,8 @@ def register(registrar: Registrar) -> None:
         ui.SNOOZE: checkins.handle_snooze,
         ui.SKIP: checkins.handle_skip,
         ui.PAUSE: checkins.handle_pause,
+        ui.SILENCE_CADENCE: checkins.handle_silence_cadence,
+        ui.SILENCE_KEEP: checkins.handle_silence_keep,
         ui.EDIT_ANSWER: checkins.handle_edit_answer,
         ui.UNDO_ANSWER: checkins.handle_undo_answer,
         ui.ANSWER_DIMENSION: checkins.handle_answer_dimension,

@@ -147,14 +147,50 @@ def _postpone(skip: bool) -> Work:
 def handle_pause(
     user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
 ) -> None:
-    """ "Pause for …" on a check-in (the option's value: "<check-in id>:<weeks>")."""
-    checkin_text, _sep, weeks = _selected(body).partition(":")
+    """ "Pause for …" on a check-in: its menu's option, or the button on the line that noticed
+    three check-ins went unanswered (either's value: "<check-in id>:<weeks>")."""
+    chosen = _selected(body) or str(_action(body).get("value") or "")
+    checkin_text, _sep, weeks = chosen.partition(":")
     redraw = flows.pause_from_checkin(
         session=db(context),
         user=user,
         library=coaching_library(context),
         checkin_id=parse_id(checkin_text),
         weeks=parse_id(weeks) or 0,
+        now=clock.now(),
+    )
+    _redraw(client, redraw)
+
+
+@_own
+def handle_silence_cadence(
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
+) -> None:
+    """ "Every two weeks" (or "Once a week") on the line that noticed three check-ins went
+    unanswered (the value: "<check-in id>:<cadence>")."""
+    checkin_text, _sep, cadence = str(_action(body).get("value") or "").partition(":")
+    redraw = flows.respond_to_silence(
+        session=db(context),
+        user=user,
+        library=coaching_library(context),
+        checkin_id=parse_id(checkin_text),
+        cadence=cadence or None,
+        now=clock.now(),
+    )
+    _redraw(client, redraw)
+
+
+@_own
+def handle_silence_keep(
+    user: User, body: dict[str, Any], context: BoltContext, client: WebClient, _: Respond
+) -> None:
+    """ "Keep as is" on the line that noticed three check-ins went unanswered."""
+    redraw = flows.respond_to_silence(
+        session=db(context),
+        user=user,
+        library=coaching_library(context),
+        checkin_id=parse_id(_action(body).get("value")),
+        cadence=None,
         now=clock.now(),
     )
     _redraw(client, redraw)
