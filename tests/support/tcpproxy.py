@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import threading
+
+# Below Linux's ephemeral range (32768-60999 by default). During an outage the app keeps
+# connecting to the proxy's closed port; a port inside that range can be handed to one of
+# those attempts as its own local port, and TCP's simultaneous open then connects the socket
+# to itself and holds the port, so start() found it "already in use" (seen on a busy machine).
+_PORTS = range(20000, 32000)
 
 
 class TcpProxy:
@@ -36,9 +43,11 @@ class TcpProxy:
     def start(self) -> TcpProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        if self.port:
+            listener.bind(("127.0.0.1", self.port))
+        else:
+            self.port = _bind_below_ephemeral(listener)
         listener.listen(128)
-        self.port = listener.getsockname()[1]
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
         return self
@@ -90,3 +99,14 @@ class TcpProxy:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
+
+
+def _bind_below_ephemeral(listener: socket.socket) -> int:
+    """Bind to a free port outside the ephemeral range; return it."""
+    for port in random.sample(_PORTS, 200):
+        try:
+            listener.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
+    raise OSError("no free port below the ephemeral range")
