@@ -221,7 +221,13 @@ def dm_kudos(
     notice, not a record to keep safe. The recipients it could not reach."""
     undelivered = []
     for one in given:
-        received = ui.kudos_received(one.entry, giver.slack_user_id, library, one.recipient.tz)
+        received = ui.kudos_received(
+            one.entry,
+            giver.slack_user_id,
+            library,
+            one.recipient.tz,
+            recipient_slack_id=one.recipient.slack_user_id,
+        )
         try:
             post_message(slack, channel=one.recipient.slack_user_id, **received)
         except SendFailed:
@@ -407,6 +413,7 @@ def entry_page(
         command=command,
         note=note,
         replace=replace,
+        owner=user.slack_user_id,
     )
     session.commit()
     return payload
@@ -507,7 +514,9 @@ def _rerender(
             giver_id = kudos[entry.id].giver_id
             giver = session.get(User, giver_id) if giver_id is not None else None
             giver_slack_id = giver.slack_user_id if giver is not None else None
-            payload = ui.kudos_received(entry, giver_slack_id, library, user.tz)
+            payload = ui.kudos_received(
+                entry, giver_slack_id, library, user.tz, recipient_slack_id=user.slack_user_id
+            )
             return {**payload, "replace_original": True}
     mapped = expectation_mapping.mapping_of(session=session, user=user, entry_id=entry.id)
     how = _dimension_how(session=session, user=user, entry=entry, library=library)

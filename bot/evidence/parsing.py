@@ -10,6 +10,7 @@ be recognised.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.coaching.classify import (
@@ -100,6 +101,17 @@ def leading_people(text: str) -> LeadingPeople:
             break
         position = match.end()
     return LeadingPeople(tuple(ids), tuple(unresolved), text[position:])
+
+
+def kudos_words(text: str, named: Collection[str]) -> str:
+    """A kudos text as shown beside its recipients' names: without the mentions it starts
+    with (`@bob @carol thanks for …` → `thanks for …`) when every one of them is in `named`
+    (so nobody the giver named is lost); else the text whole. The stored text keeps them."""
+    lead = leading_people(text)
+    rest = lead.rest.strip()
+    if not lead.slack_ids or lead.unresolved or not rest or not set(lead.slack_ids) <= set(named):
+        return text
+    return rest
 
 
 def parse_evidence(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import DigestChannel
+from bot.evidence.parsing import kudos_words
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import zone
 from bot.timetext import hhmm, weekday_name
@@ -134,7 +135,7 @@ def digest_message(
                 section(
                     f":raised_hands: {mention(kudos.giver)} → "
                     f"{', '.join(mention(r) for r in kudos.recipients)}: "
-                    f"{_shared_text(kudos.text, limit, people)}"
+                    f"{_shared_text(kudos_words(kudos.text, kudos.recipients), limit, people)}"
                 )
             )
         if digest.kudos_more:

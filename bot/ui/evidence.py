@@ -20,7 +20,7 @@ from bot.coaching.mapping import EntryMapping
 from bot.coaching.models import Reframe
 from bot.db.models import EvidenceEntry, Kudos
 from bot.evidence.filters import UNFILTERED_LABEL
-from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS
+from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, kudos_words, leading_people
 from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
 from bot.ui.blocks import (
@@ -501,6 +501,16 @@ def notice_modal(title: str, text: str) -> Payload:
     return modal(title, [section(safe(text, 3000))], close="Close")
 
 
+def _kudos_on_log(entry: EvidenceEntry, owner: str) -> tuple[str, str]:
+    """A kudos on its owner's log: its words without the names it starts with, when those
+    include the owner, and the others it named ("" for none)."""
+    named = leading_people(entry.text).slack_ids
+    others = [p for p in named if p != owner and p not in entry.people]
+    if owner not in named or len(others) > MAX_PEOPLE_SHOWN:
+        return entry.text, ""
+    return kudos_words(entry.text, named), _and_list([mention(p) for p in others])
+
+
 # ── Lists ────────────────────────────────────────────────────────────────────────────────
 
 
@@ -517,8 +527,12 @@ def entry_list(
     note: str | None = None,
     replace: bool = False,
     evidence_command: str = "/multiplier evidence",
+    owner: str | None = None,
 ) -> Payload:
-    """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value."""
+    """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value.
+
+    A kudos that starts by naming its owner (`owner`, their Slack id) shows its words without
+    those names; whoever else it named is listed beside "kudos from"."""
     here = spec_at(offset)
     blocks: list[Block] = [
         section(f"*Your evidence* ({safe(label, 200)}) — {plural(total, 'entry')}")
@@ -546,9 +560,14 @@ def entry_list(
             block_id=f"{LIST_BLOCK}|{here}|{entry.id}"[:255],
         )
         meta = entry_meta(entry, library, tz, limit=min(1500, share // 2))
+        text = entry.text
+        if entry.source == "kudos" and owner is not None:
+            text, also = _kudos_on_log(entry, owner)
+            if also:
+                meta += f" · also to {also}"
         # The buttons' own text (labels, the delete confirmation, the bet menu) counts too.
         room = share - utf16_len(meta) - block_text_length([buttons]) - 10
-        blocks.append(section(f"{display(entry.text, max(100, min(1200, room)))}\n{meta}"))
+        blocks.append(section(f"{display(text, max(100, min(1200, room)))}\n{meta}"))
         blocks.append(buttons)
     nav = []
     if offset > 0:
@@ -576,10 +595,12 @@ def kudos_given(
     recipient_slack_ids: Sequence[str],
     *,
     daily_left: int | None = None,
+    posted_in: str | None = None,
     replace: bool = False,
 ) -> Payload:
     """The giver's ephemeral confirmation naming who got it, with the digest choice (one
-    switch for all of them; default: not shared)."""
+    switch for all of them; default: not shared); `posted_in`: the channel where its
+    shout-out was just posted (then it says so, beside what is true of digests)."""
     shared = all(k.share_in_digest for k in kudos)
     who = and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
     extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
@@ -590,13 +611,21 @@ def kudos_given(
     lines = [
         f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
         + noun(count, "them.", "each of them."),
-        display(kudos[0].text, 2500) if kudos else "",
+        display(kudos_words(kudos[0].text, recipient_slack_ids), 2500) if kudos else "",
     ]
-    where = (
-        "May appear in your team's digest."
-        if shared
-        else "Not shown in team digests unless you allow it."
-    )
+    if posted_in is not None:
+        lines.append(f"Posted publicly in <#{posted_in}>.")
+        where = (
+            "It may also appear in your team's digest."
+            if shared
+            else "Team digests leave it out unless you allow it."
+        )
+    else:
+        where = (
+            "May appear in your team's digest."
+            if shared
+            else "Not shown in team digests unless you allow it."
+        )
     ids = ",".join(str(k.id) for k in kudos)
     toggle = (
         button("Keep out of digests", KUDOS_SHARE, f"{ids}:off")
@@ -717,13 +746,23 @@ def kudos_received(
     giver_slack_id: str | None,
     library: CoachingLibrary,
     tz: str | None = None,
+    *,
+    recipient_slack_id: str | None = None,
 ) -> Payload:
     """The DM telling someone they received kudos (their entry, their buttons); with no
-    giver (they used forget-me) it is from "a former colleague"."""
+    giver (they used forget-me) it is from "a former colleague". The people the text starts
+    with are named in the first line ("gave kudos to you and @carol"), not again below."""
     giver = mention(giver_slack_id) if giver_slack_id else FORMER_COLLEAGUE
+    to, text = "you kudos", entry.text
+    named = leading_people(entry.text).slack_ids
+    others = [p for p in named if p not in (recipient_slack_id, giver_slack_id)]
+    if recipient_slack_id in named and len(others) <= MAX_PEOPLE_SHOWN:
+        if others:
+            to = f"kudos to {_and_list(['you', *map(mention, others)])}"
+        text = kudos_words(entry.text, named)
     return message(
         "You received kudos.",
-        section(f":tada: {giver} gave you kudos:\n{display(entry.text, 2600)}"),
+        section(f":tada: {giver} gave {to}:\n{display(text, 2600)}"),
         context(
             "Added to your evidence log as peer recognition — " + entry_meta(entry, library, tz)
         ),

@@ -83,6 +83,19 @@ _NOT_POSTED = {
 }
 
 
+def kudos_channel_unknown(name: str | None) -> Payload:
+    """The giver asked to post in a channel Slack did not recognise (it left `#name` as
+    typed): nothing was posted; the kudos is on the recipients' logs anyway."""
+    where = f"#{safe(name, 80)}" if name else "That channel"
+    text = (
+        f"I couldn't find {where}, so I posted no shout-out there: Slack didn't recognise "
+        "it as a channel (a typo, or a private channel I'm not in). The kudos itself is "
+        "saved on their evidence logs. To post one, pick the channel from Slack's list as "
+        "you type # — in a private channel, `/invite @Multiplier` first."
+    )
+    return message(text, ephemeral=True, replace_original=False)
+
+
 def kudos_not_posted(channel_id: str, error: str, *, replace: bool = False) -> Payload:
     """The shout-out failed; the kudos is on the recipients' logs anyway."""
     where = f"<#{channel_id}>"

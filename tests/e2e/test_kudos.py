@@ -211,3 +211,18 @@ def test_each_recipient_counts_against_the_daily_cap(database, standin) -> None:
         assert len(_kudos_rows(running)) == 2
     finally:
         running.stop()
+
+
+def test_the_dm_names_the_recipients_once(running_app: RunningApp) -> None:
+    """`/kudos @bob @carol thanks …`: each DM says who else got it in its first line and
+    shows the words without the leading names (failed before: "gave you kudos:" then
+    "@bob @carol thanks …"); the entry keeps the text exactly as typed."""
+    typed = "<@UBOB|bob> <@UCAROL|carol> thanks for the RFC reviews"
+    kudos(running_app, typed)
+    dms = running_app.standin.wait_for("chat.postMessage", count=2)
+    shown = {dm.params["channel"]: dm.json("blocks")[0]["text"]["text"] for dm in dms}
+    assert shown == {
+        "UBOB": ":tada: <@UALICE> gave kudos to you and <@UCAROL>:\nthanks for the RFC reviews",
+        "UCAROL": ":tada: <@UALICE> gave kudos to you and <@UBOB>:\nthanks for the RFC reviews",
+    }
+    assert [e.text for e in entries(running_app, "UBOB")] == [typed]

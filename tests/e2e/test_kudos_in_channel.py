@@ -45,9 +45,49 @@ def test_kudos_in_a_channel_posts_a_shout_out_and_logs_each(running_app: Running
     assert [e.text for e in entries(running_app, "UBOB")] == [text]
     assert [e.text for e in entries(running_app, "UCAROL")] == [text]
     assert count(running_app, Kudos) == 2
-    posted = running_app.standin.wait_for("response_url", count=2)[1].params
-    assert posted["text"] == "Posted a shout-out in <#CTEAM>."
     assert running_app.standin.violations == []
+
+
+def test_the_confirmation_of_a_kudos_posted_in_a_channel_says_so(running_app: RunningApp) -> None:
+    """Posted in #team, the confirmation says so, and what is true of digests (failed
+    before: "Not shown in team digests unless you allow it." beside a public post, and the
+    recipients named twice: "Kudos sent to @bob and @carol … @bob @carol great pairing")."""
+    running_app.standin.add_channel("CTEAM", "team", members=["UALICE", "UBOB", "UBOT"])
+    running_app.standin.set_scopes(_manifest_scopes())
+    running_app.slack.slash_command(
+        "/kudos",
+        "<@UBOB|bob> <@UCAROL|carol> great pairing on the outage &amp; the postmortem "
+        "post in <#CTEAM|team>",
+        user_id="UALICE",
+    )
+    confirmation = last_response(running_app)
+    running_app.wait_idle()
+    assert len(_channel_posts(running_app, "CTEAM")) == 1
+    section, note = confirmation["blocks"][:2]
+    assert section["text"]["text"].splitlines()[1:] == [
+        "great pairing on the outage &amp; the postmortem",
+        "Posted publicly in <#CTEAM>.",
+    ]
+    assert note["elements"][0]["text"].startswith("Team digests leave it out unless you allow it.")
+    assert len(running_app.standin.calls_to("response_url")) == 1
+
+
+def test_a_channel_slack_did_not_recognise_is_said_plainly(running_app: RunningApp) -> None:
+    """ "post in #nochannel" (Slack left the name as typed: no channel it knows): the kudos
+    is kept and the giver told that nothing was posted there, and how to fix it (failed
+    before: "Kudos sent" with the text whole, and not a word about the channel)."""
+    running_app.standin.add_channel("CTEAM", "team", members=["UALICE", "UBOT"])
+    running_app.slack.slash_command(
+        "/kudos", "<@UBOB|bob> wrote the runbook post in #nochannel", user_id="UALICE"
+    )
+    assert last_response(running_app)["text"] == "Kudos sent."
+    told = running_app.standin.wait_for("response_url", count=2)[1].params
+    running_app.wait_idle()
+    assert told["text"].startswith("I couldn't find #nochannel, so I posted no shout-out there")
+    assert "pick the channel from Slack's list" in told["text"]
+    assert [e.text for e in entries(running_app, "UBOB")] == ["<@UBOB|bob> wrote the runbook"]
+    posts = running_app.standin.calls_to("chat.postMessage")
+    assert [c.params["channel"] for c in posts] == ["UBOB"]
 
 
 def test_kudos_stay_private_by_default(running_app: RunningApp) -> None:

@@ -136,3 +136,20 @@ def test_a_kudos_received_names_its_giver_in_the_entry_line() -> None:
     assert "with <@UBOB>" not in ui.entry_meta(kudos, LIBRARY)
     own = _entry("Unblocked <@UBOB>", None, None, ["UBOB"], "unblocking", "private")
     assert "with <@UBOB>" in ui.entry_meta(own, LIBRARY)
+
+
+def test_a_kudos_on_its_owners_log_names_nobody_twice() -> None:
+    """On bob's log a kudos "@bob @carol thanks …" shows "thanks …", with carol beside the
+    giver (failed before: the names the text starts with were shown again)."""
+    kudos = _entry("<@UBOB|bob> <@UCAROL> thanks for the reviews", None, None, ["UALICE"],
+                   None, "private")  # fmt: skip
+    kudos.source = "kudos"
+    page = ui.entry_list(
+        entries=[kudos], total=1, offset=0, label="all", spec_at=lambda _o: "x",
+        library=LIBRARY, tz="UTC", command="/brag", owner="UBOB",
+    )  # fmt: skip
+    text = page["blocks"][1]["text"]["text"]
+    words, meta = text.split("\n")
+    assert words == "thanks for the reviews"
+    parts = meta.split(" · ")
+    assert "kudos from <@UALICE>" in parts and parts[-1] == "also to <@UCAROL>"

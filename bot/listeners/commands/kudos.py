@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.capture.kudos import split_channel_target
+from bot.capture.kudos import ChannelTarget, split_channel_target
 from bot.db.base import utcnow
 from bot.evidence import flows
 from bot.evidence import service as evidence
@@ -51,13 +51,8 @@ def handle_kudos(
     names = command_names(context)
     # `… in #team`: Slack links a channel it knows (<#C…|team>); an unlinked "#team" is no
     # channel (or a hashtag), and text that only ends in a channel is kept whole.
-    target = split_channel_target(typed)
-    channel_id = offered = None
-    if target.channel is not None and target.channel.id:
-        if target.channel.explicit:  # "post in #team", "— in #team": post at once
-            typed, channel_id = target.text, target.channel.id
-        else:  # "fixed the test in #team" may be the story: keep it whole, and ask
-            offered = target.channel.id
+    typed, where = _where(typed)
+    channel_id = where.id if where is not None and where.explicit else None
 
     def reply(messages: list[dict[str, Any]]) -> None:
         respond_all(respond, messages, client=client, user_id=context.user_id)
@@ -104,13 +99,24 @@ def handle_kudos(
     if not outcome.given:
         reply(ui.kudos_refused(typed, outcome.refused, cap=outcome.cap, brag=names.brag))
         return
+    # The shout-out goes first, so that the confirmation says truly where the kudos is.
+    error = None
+    if channel_id is not None:
+        error = _shout_out(client, context, outcome, named.rest.strip(), channel_id)
     respond(
         **ui.kudos_given(
             [g.kudos for g in outcome.given],
             [g.recipient.slack_user_id for g in outcome.given],
             daily_left=outcome.daily_left,
+            posted_in=channel_id if channel_id is not None and error is None else None,
         )
     )
+    if error is not None and channel_id is not None:
+        respond(**sharing_ui.kudos_not_posted(channel_id, error))
+    elif where is not None and where.id is None:
+        respond(**sharing_ui.kudos_channel_unknown(where.name))
+    elif where is not None and where.id is not None and not where.explicit:
+        respond(**sharing_ui.kudos_offer_post([g.kudos.id for g in outcome.given], where.id))
     if outcome.refused:
         respond(**ui.kudos_not_sent(outcome.refused, cap=outcome.cap, brag=names.brag))
     undelivered = flows.dm_kudos(
@@ -118,32 +124,33 @@ def handle_kudos(
     )
     if undelivered:
         respond(**ui.kudos_dm_failed(undelivered))
-    _public(respond, client, context, outcome, named.rest.strip(), channel_id, offered)
 
 
-def _public(
-    respond: Respond,
+def _where(typed: str) -> tuple[str, ChannelTarget | None]:
+    """The kudos text, and the channel it asks to post in (or may mean): none, or one
+    Slack linked (explicit: post at once; else ask), or an explicit one Slack left as typed."""
+    target = split_channel_target(typed)
+    channel = target.channel
+    if channel is None or (channel.id is None and not channel.explicit):
+        return typed, None  # no channel, or "#writing" that may be a hashtag: kept whole
+    if channel.id is not None and not channel.explicit:
+        # "fixed the test in #team" may be the story: keep it whole, and ask
+        return typed, channel
+    # "post in #team": post at once. "post in #nochannel": Slack links every channel the
+    # giver can see, so a name it left as typed is none the bot can post in; the kudos is
+    # kept without it, and the giver is told.
+    return target.text, channel
+
+
+def _shout_out(
     client: WebClient,
     context: BoltContext,
     outcome: flows.KudosOutcome,
     text: str,
-    channel_id: str | None,
-    offered: str | None,
-) -> None:
-    """The giver asked to post in a channel: the shout-out (or why not); a text that only
-    ends in a channel: the offer to post there."""
-    giver = context.user_id or ""
-    if channel_id is not None:
-        shout = sharing_ui.kudos_shout_out(
-            giver, [g.recipient.slack_user_id for g in outcome.given], text
-        )
-        error = post_in_channel(client, context, channel_id, shout)
-        respond(
-            **(
-                sharing_ui.kudos_posted(channel_id)
-                if error is None
-                else sharing_ui.kudos_not_posted(channel_id, error)
-            )
-        )
-    elif offered is not None:
-        respond(**sharing_ui.kudos_offer_post([g.kudos.id for g in outcome.given], offered))
+    channel_id: str,
+) -> str | None:
+    """The public shout-out the giver asked for; Slack's error, or None once posted."""
+    shout = sharing_ui.kudos_shout_out(
+        context.user_id or "", [g.recipient.slack_user_id for g in outcome.given], text
+    )
+    return post_in_channel(client, context, channel_id, shout)
