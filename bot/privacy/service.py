@@ -47,7 +47,8 @@ from bot.db.models import User, Workspace
 from bot.ui.text import NO_NAMES, mentioned_ids, readable
 
 EXPORT_FORMAT = "multiplier-export"
-EXPORT_VERSION = 1
+# 2: text columns as typed, the stored form under `as_stored` (1: stored, `readable` beside).
+EXPORT_VERSION = 2
 USERS_TABLE = "users"
 _MAX_DEPTH = 8
 
@@ -171,28 +172,47 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
     }
 
 
-# Columns that hold text as Slack sent it (`&amp;`, `<@U1|bob>`); each exported row that has
-# one also gets `"readable": {column: text as typed}` next to the stored value.
-SLACK_TEXT_COLUMNS = ("text", "impact", "note")
-READABLE_KEY = "readable"
+# Columns that hold text as Slack sent it (`&amp;`, `<@U1|bob>`): the export shows each as
+# the person typed it (`Q&A`, `@bob`), and keeps the stored form, where it differs, under
+# `"as_stored": {column: stored text}` beside it, so that nothing is lost.
+SLACK_TEXT_COLUMNS = (
+    "text",
+    "impact",
+    "note",
+    "sponsor_text",
+    "next_step",
+    "outcome",
+    "draft",
+    "story",
+)
+STORED_KEY = "as_stored"
+
+
+def _stored(row: Mapping[str, Any], column: str) -> Any:
+    """A text column's value as stored, whether or not the row was made readable yet."""
+    return (row.get(STORED_KEY) or {}).get(column, row.get(column))
 
 
 def add_readable_fields(
     tables: dict[str, list[dict[str, Any]]], names: Mapping[str, str] = NO_NAMES
 ) -> dict[str, list[dict[str, Any]]]:
-    """Give every exported row with Slack text its readable version (`@bob`, `Q&A`), in place.
-
-    The stored values stay as they are, so `rows_from_export` reads back the same rows.
+    """Put every exported row's Slack text as typed (`@bob`, `Q&A`), in place, the stored
+    form under `as_stored` where it differs; again with `names`, it starts from the stored
+    form. `rows_from_export` reads back the rows as stored.
     """
     for rows in tables.values():
         for row in rows:
-            shown = {
-                column: readable(row[column], names)
-                for column in SLACK_TEXT_COLUMNS
-                if isinstance(row.get(column), str)
-            }
-            if shown:
-                row[READABLE_KEY] = shown
+            kept: dict[str, str] = {}
+            for column in SLACK_TEXT_COLUMNS:
+                stored = _stored(row, column)
+                if not isinstance(stored, str):
+                    continue
+                row[column] = readable(stored, names)
+                if row[column] != stored:
+                    kept[column] = stored
+            row.pop(STORED_KEY, None)
+            if kept:
+                row[STORED_KEY] = kept
     return tables
 
 
@@ -210,11 +230,11 @@ def row_noun(table_name: str) -> str:
 def unnamed_in_export(data: dict[str, Any]) -> list[str]:
     """Ids the export's Slack text mentions without a name (`<@U1>`), to look them up."""
     texts = [
-        row.get(column)
+        _stored(row, column)
         for rows in data.get("tables", {}).values()
         for row in rows
         for column in SLACK_TEXT_COLUMNS
-        if isinstance(row.get(column), str)
+        if isinstance(_stored(row, column), str)
     ]
     return mentioned_ids(*texts, unnamed_only=True)
 
@@ -224,7 +244,10 @@ def rows_from_export(data: dict[str, Any], table_name: str) -> list[dict[str, An
     table = Base.metadata.tables[table_name]
     if table_name == USERS_TABLE:
         return [decode_row(table, data["user"])] if data.get("user") else []
-    return [decode_row(table, row) for row in data.get("tables", {}).get(table_name, [])]
+    return [
+        decode_row(table, {**row, **(row.get(STORED_KEY) or {})})
+        for row in data.get("tables", {}).get(table_name, [])
+    ]
 
 
 # ── Forget ────────────────────────────────────────────────────────────────────────────────

@@ -84,9 +84,13 @@ def test_evidence_pages_and_deletes_in_place(running_app: RunningApp) -> None:
 
 
 def test_export_json_sends_everything_about_you_as_a_file(running_app: RunningApp) -> None:
-    """export json acks with a note, then uploads a JSON file to the user's DM."""
-    brag(running_app, "wrote the caching RFC #rfc <@UBOB|bob>", n=1)
-    running_app.slack.slash_command("/kudos", "<@UALICE|alice> great review", user_id="UBOB")
+    """export json acks with a note, then uploads a JSON file to the user's DM; its texts
+    read as typed (failed before: `&amp;` and `<@UBOB|bob>`), the stored form beside them
+    (`as_stored`), so the file reads back to the rows as stored."""
+    brag(running_app, "wrote the caching RFC #rfc &amp; FAQ <@UBOB|bob>", n=1)
+    running_app.slack.slash_command(
+        "/kudos", "<@UALICE|alice> great review &amp; &lt;notes&gt;", user_id="UBOB"
+    )
     running_app.standin.wait_for("response_url", count=2)
     note = multiplier(running_app, "export json", n=3)
     assert "Preparing" in note["text"]
@@ -97,8 +101,18 @@ def test_export_json_sends_everything_about_you_as_a_file(running_app: RunningAp
     data = json.loads(uploaded.content)
     assert data["user"]["slack_user_id"] == "UALICE"
     texts = sorted(row["text"] for row in data["tables"]["evidence_entries"])
-    assert texts == ["<@UALICE|alice> great review", "wrote the caching RFC #rfc <@UBOB|bob>"]
-    assert len(data["tables"]["kudos"]) == 1
+    assert texts == ["@alice great review & <notes>", "wrote the caching RFC #rfc & FAQ @bob"]
+    (kudos,) = data["tables"]["kudos"]
+    assert kudos["text"] == "@alice great review & <notes>"
+    assert kudos["as_stored"] == {"text": "<@UALICE|alice> great review &amp; &lt;notes&gt;"}
+    everywhere = [
+        row[column]
+        for rows in data["tables"].values()
+        for row in rows
+        for column in privacy.SLACK_TEXT_COLUMNS
+        if isinstance(row.get(column), str)
+    ]
+    assert everywhere and not [t for t in everywhere if "&amp;" in t or "&lt;" in t]
     exported = privacy.rows_from_export(data, "evidence_entries")
     with running_app.database.session() as session:
         alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()

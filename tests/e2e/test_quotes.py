@@ -481,7 +481,7 @@ def test_requests_are_in_the_requesters_export_only(running_app: RunningApp) -> 
     exported = json.loads(app.standin.uploaded_files()[-1].content)
     (row,) = exported["tables"]["quote_requests"]
     assert row["peer_slack_user_id"] == "UBOB" and row["status"] == "open"
-    assert row["readable"]["note"] == "the <RFC> & more"
+    assert row["note"] == "the <RFC> & more"
     # Bob's export (he has a row once he speaks to the app) holds no request of Alice's.
     multiplier(app, "export json", user_id="UBOB", n=responses(app) + 1)
     app.standin.wait_for("files.completeUploadExternal", count=2)

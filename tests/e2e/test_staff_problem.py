@@ -366,8 +366,8 @@ def test_exported_and_forgotten(running_app: RunningApp, move_clock: MoveClock) 
     running_app.wait_idle()
     exported = json.loads(running_app.standin.uploaded_files()[-1].content)
     (row,) = exported["tables"]["staff_problems"]
-    assert row["text"] == SENT and list(row["steps_done"]) == [STEPS[0].id]
-    assert row["readable"]["text"].startswith("Unify the 3 deploy pipelines & ask @")
+    assert row["as_stored"]["text"] == SENT and list(row["steps_done"]) == [STEPS[0].id]
+    assert row["text"].startswith("Unify the 3 deploy pipelines & ask @")
     prompt = command(running_app, "forget-me")
     done = responses(running_app) + 1
     click(running_app, prompt, "forget_me_confirm")

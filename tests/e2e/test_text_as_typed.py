@@ -188,4 +188,4 @@ def test_every_other_surface_shows_the_text_as_typed(typed: str) -> None:
     names = {v: k for k, v in USERS.items()} | {v: k for k, v in CHANNELS.items()}
     assert packet_text(stored, names) == typed, "the promotion packet (Markdown)"
     tables = add_readable_fields({"evidence_entries": [{"text": stored, "impact": None}]}, names)
-    assert tables["evidence_entries"][0]["readable"] == {"text": typed}, "the JSON export"
+    assert tables["evidence_entries"][0]["text"] == typed, "the JSON export"
