@@ -109,8 +109,10 @@ def _entry_markdown(
         lines.append(f"  - Kudos from {FORMER_COLLEAGUE}")
     if entry.impact:
         lines.append(f"  - Impact: {_indent(readable(entry.impact, names), '    ')}")
-    if entry.people:
-        lines.append("  - People: " + ", ".join(person(p, names) for p in entry.people))
+    # A kudos holds its giver among its people: credited above, not listed again.
+    people = [p for p in entry.people if not (item.from_kudos and p == item.kudos_from)]
+    if people:
+        lines.append("  - People: " + ", ".join(person(p, names) for p in people))
     links: list[str] = []
     if entry.link:
         links.append(md_link("link", unescape(entry.link)))
@@ -230,7 +232,7 @@ def build_packet(
     multiplier = {d.id for d in library.multiplier_dimensions}
     # A kudos is listed where it is evidence (peer recognition) but counted only as a kudos
     # received: it is not the person's own entry, and its `people` is who gave it.
-    own = [item.entry for item in entries if item.entry.source != "kudos"]
+    own = [item.entry for item in entries if not item.from_kudos]
     people = {p for entry in own for p in entry.people}
     broad = sum(1 for entry in own if entry.scope in ("cross_team", "org"))
     counted = sum(1 for entry in own if entry.dimension in multiplier)
@@ -277,6 +279,9 @@ def _brief(item: PacketEntry, names: Mapping[str, str], tz: str | None) -> str:
     text = readable(item.entry.text, names).replace("\n", " ")
     if len(text) > 300:
         text = text[:299] + "…"
+    if item.from_kudos:
+        giver = person(item.kudos_from, names) if item.kudos_from else FORMER_COLLEAGUE
+        text += f" _(kudos from {giver})_"
     return f"- **{_day(item.entry.occurred_at, tz)}** — {text}"
 
 
@@ -310,11 +315,17 @@ def expectations_section(
         else:
             out.append("_Nothing mapped to this expectation in this period._")
         out.append("")
+    # Unmapped entries of their own, then unmapped kudos: counted apart, as in the figures
+    # at the top (entries of your own · kudos received).
     rest = [item for item in entries if item.entry.id not in mapped]
-    if rest:
-        out += [f"### Not mapped to an expectation ({len(rest)})", ""]
-        out += [_brief(item, names, tz) for item in rest]
-        out.append("")
+    for title, items in (
+        ("Not mapped to an expectation", [i for i in rest if not i.from_kudos]),
+        ("Kudos received, not mapped to an expectation", [i for i in rest if i.from_kudos]),
+    ):
+        if items:
+            out += [f"### {title} ({len(items)})", ""]
+            out += [_brief(item, names, tz) for item in items]
+            out.append("")
     return out
 
 

@@ -190,3 +190,37 @@ def test_summary_gives_figures_and_the_latest_entries_per_dimension() -> None:
         "- …and 2 more",
     ]
     assert f"### {LIBRARY.dimension('mentoring').name} (1)" in lines
+
+
+def test_the_packets_sections_count_kudos_apart_and_credit_the_giver_once() -> None:
+    """2 entries of alice's own and bob's kudos: the expectations section counts the kudos
+    apart from her own unmapped entries (failed before: "Not mapped to an expectation (2)"
+    beside "2 entries of your own · … kudos received: 1"), and Peer recognition names bob
+    once (failed before: "Kudos from @bob" then "People: @bob")."""
+    period = parse_period("2026-Q3", now=NOW, tz="UTC")
+
+    def entry(n: int, source: str, people: list[str]) -> EvidenceEntry:
+        return EvidenceEntry(
+            id=n, text=f"E{n} &amp; more", dimension="writing", scope="team", source=source,
+            people=people, visibility="private", occurred_at=datetime(2026, 8, n, tzinfo=UTC),
+        )  # fmt: skip
+
+    items = [
+        packet.PacketEntry(entry(1, "brag", ["UCAROL"])),
+        packet.PacketEntry(entry(2, "brag", [])),
+        packet.PacketEntry(entry(3, "kudos", ["UBOB", "UDANA"]), kudos_from="UBOB"),
+    ]
+    markdown = packet.build_packet(
+        entries=items, library=LIBRARY, period=period, owner_name="alice", workspace_name=None,
+        names={"UBOB": "bob", "UCAROL": "carol", "UDANA": "dana"}, tz="UTC", generated_at=NOW,
+        expectations=[packet.ExpectationGroup("Writes for the org", (1,))],
+    )  # fmt: skip
+    lines = markdown.splitlines()
+    assert "**2 entries of your own** · " in lines[4] and lines[4].endswith("kudos received: 1")
+    own = lines.index("### Not mapped to an expectation (1)")
+    assert lines[own + 2] == "- **2026-08-02** — E2 & more"
+    kudos = lines.index("### Kudos received, not mapped to an expectation (1)")
+    assert lines[kudos + 2] == "- **2026-08-03** — E3 & more _(kudos from @bob)_"
+    credit = lines.index("  - Kudos from @bob")
+    assert lines[credit - 1].endswith("— E3 & more") and lines[credit + 1] == "  - People: @dana"
+    assert markdown.count("  - People: @bob") == 0
