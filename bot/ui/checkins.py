@@ -649,6 +649,15 @@ CADENCE_OPTIONS = (
 )
 
 
+def every_two_weeks_opened(multiplier: str) -> Payload:
+    """`checkins on every two weeks`: the settings opened with that cadence chosen."""
+    return notice(
+        "Every two weeks is a choice in your check-in settings: I've opened them with "
+        "*Every two weeks* chosen. Check the day and time, then Save "
+        f"(`{multiplier} settings` opens them again)."
+    )
+
+
 def settings_modal(form: SettingsForm) -> Payload:
     """Cadence, day(s), local time, quiet hours, reminder and pause."""
     days = [Option(str(i), weekday_name(i)) for i in range(7)]

@@ -90,6 +90,32 @@ def test_malformed_checkins_input_gets_usage_with_the_text_echoed(
     assert True not in enabled
 
 
+@pytest.mark.parametrize(
+    ("typed", "day", "time"),
+    [("every two weeks", "4", "15:00"), ("every other friday", "4", "15:00"),
+     ("biweekly tue 10:00", "1", "10:00")],
+)  # fmt: skip
+def test_every_two_weeks_opens_the_settings_with_that_cadence(
+    running_app: RunningApp, typed: str, day: str, time: str
+) -> None:
+    """`checkins on every two weeks` (or `every other friday`) opens the settings with
+    Every two weeks chosen and the day and time typed (failed before: "I couldn't read a
+    day and time there"); nothing changes until the person saves."""
+    reply = command(running_app, f"checkins on {typed}")
+    assert "Every two weeks" in reply["text"] and "settings" in reply["text"]
+    (opened,) = running_app.standin.wait_for("views.open")
+    view = opened.data["view"]
+    assert view["callback_id"] == "checkin_settings"
+    chosen = {
+        block["block_id"]: block["element"].get("initial_option", {}).get("value")
+        or block["element"].get("initial_time")
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+    assert (chosen["cadence"], chosen["day"], chosen["time"]) == ("biweekly", day, time)
+    assert not user(running_app.database, "UALICE").checkins_enabled
+
+
 def test_pause_and_resume(running_app: RunningApp) -> None:
     """`pause 2 weeks` / `pause until DATE` move the next check-in past the pause; `resume` undoes it."""
     command(running_app, "checkins on fri 15:00")

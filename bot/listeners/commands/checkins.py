@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -115,6 +116,9 @@ def checkins(request: SubcommandRequest) -> None:
     if action not in ("on", "start", "enable"):
         _usage(request, f"Try `{multiplier} checkins on fri 15:00` or `{multiplier} checkins off`.")
         return
+    if _EVERY_OTHER_WEEK.search(rest):
+        _every_two_weeks(request, _EVERY_OTHER_WEEK.sub(" ", rest), multiplier)
+        return
     try:
         weekdays, minute = parse_on(rest)
     except Unparsed:
@@ -122,7 +126,8 @@ def checkins(request: SubcommandRequest) -> None:
             request,
             f"I couldn't read a day and time there. Try `{multiplier} checkins on fri 15:00` "
             "(a weekday and a 24-hour or am/pm time, both optional), or two days for twice "
-            f"a week: `{multiplier} checkins on tue fri 10:00`.",
+            f"a week: `{multiplier} checkins on tue fri 10:00`. Every two weeks is in "
+            f"`{multiplier} settings`.",
         )
         return
     try:
@@ -138,6 +143,36 @@ def checkins(request: SubcommandRequest) -> None:
         _usage(request, str(error))
         return
     request.respond(**_schedule_reply(described, multiplier))
+
+
+# "every two weeks", "every other friday", "biweekly", "fortnightly": the settings' cadence.
+_EVERY_OTHER_WEEK = re.compile(
+    r"\b(?:every\s+(?:two|2|other|second)(?:\s+weeks?\b)?|bi-?weekly|fortnightly"
+    r"|(?:every|each)\s+fortnight)",
+    re.IGNORECASE,
+)
+
+
+def _every_two_weeks(request: SubcommandRequest, rest: str, multiplier: str) -> None:
+    """Every two weeks is a cadence of the settings: open them with it chosen (and the day
+    and time typed, when they read), for the person to check and save."""
+    form = flows.settings_form(
+        session=db(request.context),
+        user=current_user(request.context),
+        read_profile=_read_profile(request),
+    )
+    try:
+        weekdays, minute = parse_on(rest)
+    except Unparsed:
+        weekdays, minute = (), None
+    form = replace(
+        form,
+        cadence="biweekly",
+        weekday=weekdays[0] if weekdays else form.weekday,
+        minute=form.minute if minute is None else minute,
+    )
+    request.client.views_open(trigger_id=request.trigger_id, view=ui.settings_modal(form))
+    request.respond(response_type="ephemeral", **ui.every_two_weeks_opened(multiplier))
 
 
 def settings(request: SubcommandRequest) -> None:
