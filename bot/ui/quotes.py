@@ -177,10 +177,11 @@ def updated_view(requester_slack_id: str | None) -> Payload:
 
 
 def ask_answered(requester_slack_id: str | None, request_id: int | None = None) -> Payload:
-    """The ask in the peer's DM once they answered: the thanks, and (with the request id)
-    one button to change their sentence (the form opens with it; the new one replaces it)."""
+    """The ask in the peer's DM once they answered: what they did (the form they sent it
+    from thanks them: once is enough), and (with the request id) one button to change their
+    sentence (the form opens with it; the new one replaces it)."""
     who = mention(requester_slack_id) if requester_slack_id else "them"
-    text = f"You sent {who} a sentence about their influence. Thank you."
+    text = f"You sent {who} a sentence about their influence: it is on their log."
     blocks: list[Block] = [section(f"✅ {text}")]
     if request_id is not None:
         blocks.append(actions(button("Change my sentence", ANSWER_ACTION, str(request_id))))

@@ -180,9 +180,13 @@ def test_a_requested_quote_comes_back_as_kudos(running_app: RunningApp) -> None:
     assert body["response_action"] == "update"
     assert body["view"]["title"]["text"] == "Thank you"
     assert "<@UALICE>'s log as kudos from you" in body["view"]["blocks"][0]["text"]["text"]
-    # The ask in Bob's DM: its two buttons become one, to change his sentence.
+    # The ask in Bob's DM: its two buttons become one, to change his sentence, and it says
+    # what he did without thanking him a second time (failed before: "… Thank you." beside
+    # the "Thank you" form).
     redrawn = app.standin.message(dm["channel"], dm["ts"]) or {}
-    assert redrawn["text"] == "You sent <@UALICE> a sentence about their influence. Thank you."
+    assert redrawn["text"] == (
+        "You sent <@UALICE> a sentence about their influence: it is on their log."
+    )
     (buttons,) = [b["elements"] for b in redrawn["blocks"] if b["type"] == "actions"]
     assert [(e["action_id"], e["text"]["text"]) for e in buttons] == [
         (ui.ANSWER_ACTION, "Change my sentence")
