@@ -441,7 +441,7 @@ class Chat:
         self.say(
             f"Now {local_label(self.user, target)} for {self.user.name} "
             f"({target:%a %d %b %H:%M} UTC). Jobs run: {counts or 'none'} "
-            f"at {journey.instants} instants, in {journey.seconds:.1f} s."
+            f"at {plural(journey.instants, 'instant')}, in {journey.seconds:.1f} s."
         )
         self.sb.save_clock()
 

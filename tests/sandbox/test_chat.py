@@ -112,6 +112,12 @@ def test_time_understands_local_instants_and_refuses_the_past(session: Session) 
     assert "'soon' is not a time I understand" in out
 
 
+def test_time_counts_its_instants_in_words(session: Session) -> None:
+    """One instant is "1 instant" (failed before: "at 1 instants")."""
+    out = session.feed(":time +1m\n")
+    assert " at 1 instant, in " in out
+
+
 def test_quit_stops_reading(session: Session) -> None:
     """Lines after :quit are not run."""
     out = session.feed(":quit\n/brag never sent\n")
