@@ -20,6 +20,7 @@ from bot import clock
 from bot.coaching.library import default_library
 from bot.coaching.story import FORM_LIMIT, Quarter
 from bot.db.models import PromotionStory, PromotionStoryPost, User
+from bot.privacy.service import rows_from_export
 from bot.stories.quarterly import EVENT_TYPE, send_story_dms
 from bot.ui import quotes as quotes_ui
 from bot.ui import story as ui
@@ -284,7 +285,12 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
     app.wait_idle()
     exported = json.loads(app.standin.uploaded_files()[-1].content)
     rows = sorted(exported["tables"]["promotion_stories"], key=lambda row: row["quarter"])
-    assert [(row["quarter"], row["story"]) for row in rows] == [
+    # The story as typed (names looked up), its stored Slack form beside it (bot/privacy).
+    assert [row["quarter"] for row in rows] == ["2026-Q4", "2027-Q1"] and rows[1]["story"] is None
+    assert "& moved the ledger" in rows[0]["story"] and "&amp;" not in rows[0]["story"]
+    assert [
+        (r["quarter"], r["story"]) for r in rows_from_export(exported, "promotion_stories")
+    ] == [
         ("2026-Q4", stored.story),
         ("2027-Q1", None),
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from bot import clock
 from bot.coaching.library import default_library
 from bot.db.models import SponsorNote, SponsorPost, User
+from bot.privacy.service import rows_from_export
 from bot.sponsors.monthly import EVENT_TYPE, send_sponsor_dms
 from bot.sponsors.service import MAX_NEXT_STEP_LENGTH
 from bot.ui import sponsor as ui
@@ -249,7 +250,12 @@ def test_answers_are_stored_shown_in_the_command_and_packet_exported_and_forgott
     running_app.standin.wait_for("files.completeUploadExternal", count=2)
     running_app.wait_idle()
     exported = json.loads(running_app.standin.uploaded_files()[-1].content)
+    # As typed (`step`), the stored Slack form kept beside it (bot/privacy `as_stored`).
     assert [row["next_step"] for row in exported["tables"]["sponsor_notes"]] == [
+        step,
+        "Ask my manager who sits in calibration",
+    ]
+    assert [r["next_step"] for r in rows_from_export(exported, "sponsor_notes")] == [
         note.next_step,
         "Ask my manager who sits in calibration",
     ]
