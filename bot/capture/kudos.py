@@ -3,9 +3,10 @@
 Only a channel at the very end counts, after "in" (optionally "post in", "also in",
 "share in", or set off by a dash, comma or parenthesis): `… in #team`, `… (post in
 <#C123|team>)`. Slack escapes a channel it recognises as ``<#C…|name>``; one it does not
-stays as typed, ``#name``, and the wiring must look it up (and keep the text whole if
-there is no such channel: "#writing" may be a dimension hashtag). Everything else in the
-text is left exactly as typed.
+stays as typed, ``#name`` (`id` None): no channel the giver can see. The wiring keeps such
+a text whole unless the giver clearly asked to post ("#writing" may be a dimension
+hashtag), and says so when they did ("post in #nochannel"). Everything else in the text is
+left exactly as typed.
 
 "in #payments" at the end can also be part of the story ("fixed the flaky test in
 #payments"), so `explicit` says whether the giver clearly asked to post: the wiring may
