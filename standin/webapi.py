@@ -1241,18 +1241,23 @@ class SlackStandIn:
             return [self._public_message(m) for m in stored]
 
     def conversation_history(self) -> dict[str, Any]:
-        """Every stored message and the DM channels they are in, as plain JSON-able data, for
-        `restore_conversation_history` in a later stand-in (the sandbox keeps it on disk)."""
+        """Every stored message, the DM channels they are in and who is in each other channel
+        (the bot, once it joined), as plain JSON-able data, for `restore_conversation_history`
+        in a later stand-in (the sandbox keeps it on disk)."""
         with self._lock:
             return copy.deepcopy(
                 {
                     "channels": [c for c in self._channels.values() if c.get("is_im")],
+                    "members": {
+                        cid: c["members"] for cid, c in self._channels.items() if not c.get("is_im")
+                    },
                     "messages": {cid: msgs for cid, msgs in self._messages.items() if msgs},
                 }
             )
 
     def restore_conversation_history(self, saved: Mapping[str, Any]) -> int:
-        """Put back what `conversation_history` returned: DM channels missing here, and the
+        """Put back what `conversation_history` returned: DM channels missing here, the
+        members of the other channels that exist (who joined or was removed stays so), and the
         messages of channels that exist (threads as they were); the number of messages.
         Later messages get later timestamps than any restored one."""
         count = 0
@@ -1260,6 +1265,10 @@ class SlackStandIn:
             for channel in saved.get("channels") or []:
                 if isinstance(channel, dict) and channel.get("id"):
                     self._channels.setdefault(channel["id"], copy.deepcopy(channel))
+            for channel_id, members in (saved.get("members") or {}).items():
+                here = self._channels.get(channel_id)
+                if here is not None and not here.get("is_im") and isinstance(members, list):
+                    here["members"] = [str(m) for m in members]
             for channel_id, messages in (saved.get("messages") or {}).items():
                 if channel_id not in self._channels:
                     continue

@@ -68,3 +68,24 @@ def test_after_a_restart_press_says_where_the_buttons_are(tmp_path: Path) -> Non
         session.feed(":dm\n")
         out = session.feed(":press Log it\n")
         assert "No button labelled" not in out, out
+
+
+def test_a_restarted_sandbox_keeps_the_bot_in_the_digest_channel(tmp_path: Path) -> None:
+    """carol sets a digest up (the bot joins #team), quits, comes back after its slot: the
+    digest is posted and `digest list` shows it running (failed before: the stand-in forgot
+    who was in #team, the bot's next digest got not_in_channel and the digest stopped on
+    every restart)."""
+    from tests.sandbox.conftest import Session
+
+    settings = load_settings(_env_file=None)
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as first:
+        Session(first, user="carol").feed("/multiplier digest add #team weekly fri 16:00\n")
+        assert "UMULTIPLIER" in first.standin.channel_members("C0TEAM")
+    first.close()
+    with Sandbox(db_path=tmp_path / "s.db", settings=settings) as second:
+        assert "UMULTIPLIER" in second.standin.channel_members("C0TEAM")
+        session = Session(second, user="carol")
+        out = session.feed(":time +15d\n/multiplier digest list\n")
+        assert "not_in_channel" not in out
+        assert "stopped" not in out and "No team digests yet" not in out
+        assert [c for c in second.standin.calls_to("conversations.members") if not c.ok] == []
