@@ -70,8 +70,8 @@ def remove_digest(*, session: Session, user: User, channel_id: str) -> bool:
 def list_digests(
     *, session: Session, user: User, app_user_id: str | None = None
 ) -> list[tuple[DigestChannel, int]]:
-    """The workspace's active digests, each with its team size (the app itself, a member of
-    each digest channel, is not counted)."""
+    """The workspace's digests, running or stopped by Slack, each with its team size (the
+    app itself, a member of each digest channel, is not counted)."""
     rows = digests.list_digests(
         session=session,
         workspace_id=user.workspace_id,

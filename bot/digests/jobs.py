@@ -9,10 +9,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.library import default_library
-from bot.db.models import DigestChannel, DigestPost, Workspace
+from bot.db.models import DigestChannel, DigestPost, User, Workspace
 from bot.delivery import outbox
 from bot.delivery.errors import Outcome
-from bot.delivery.messages import SendFailed, Slack
+from bot.delivery.messages import SendFailed, Slack, open_dm, post_message
 from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
@@ -20,8 +20,9 @@ from bot.digests import slack as digest_slack
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.slack.people import names_in
 from bot.summaries.metrics import Highlight, TeamDigest, TeamKudosRow
-from bot.ui.digest import digest_message
+from bot.ui.digest import digest_message, digest_stopped
 from bot.ui.messages import CommandNames
+from bot.workspaces.service import WorkspaceInactive
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +44,19 @@ def _names(ctx: JobContext) -> CommandNames:
 def next_digest_due(ctx: JobContext, after: datetime) -> datetime | None:
     """When `digests` could next act (the sandbox's fast-forward hint, see NextDue).
 
-    A post still pending or claimed wakes it every minute; otherwise the earliest
-    `next_post_at` of an active digest channel.
+    A post still pending or claimed, or a stopped digest whose admin is still to be told,
+    wakes it every minute; otherwise the earliest `next_post_at` of an active digest channel.
     """
     with ctx.database.session() as session:
         if session.scalar(select(exists().where(DigestPost.status.in_(("pending", "claimed"))))):
+            return next_minute(after)
+        if session.scalar(
+            select(
+                exists().where(
+                    DigestChannel.stopped_reason.is_not(None), DigestChannel.stop_told_at.is_(None)
+                )
+            )
+        ):
             return next_minute(after)
         slot = session.scalar(
             select(func.min(DigestChannel.next_post_at)).where(DigestChannel.active.is_(True))
@@ -68,11 +77,52 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         tally=tally,
         **ctx.delivery(now, RUN_BUDGET_SECONDS),
     )
+    told = _tell_stopped(ctx, now)
     return JobResult(
         "digests",
-        f"queued {queued}, posted {tally.sent}, failed {tally.failed}, will retry "
-        f"{tally.retry}, skipped {too_late} too late, recovered {recovered}",
+        f"queued {queued}, posted {tally.sent}, skipped {tally.skipped} with nothing to "
+        f"report, failed {tally.failed}, will retry {tally.retry}, skipped {too_late} too late, "
+        f"recovered {recovered}, told {told} admin(s) of a stopped digest",
     )
+
+
+def _tell_stopped(ctx: JobContext, now: datetime) -> int:
+    """DM the admin who set up each digest Slack stopped, once: why it stopped and how to
+    restart it. The notice is marked told (committed) before it is sent, so two workers or a
+    crash never send it twice; a failure that may pass (throttled, Slack down) leaves it to
+    be sent by a later run, one that cannot (the admin deactivated) gives up."""
+    sender = Sender(ctx.settings)
+    told = 0
+    with ctx.database.session() as session:
+        stopped = [d.id for d in service.untold_stops(session=session)]
+    for digest_id in stopped:
+        with ctx.database.session() as session:
+            digest = session.get(DigestChannel, digest_id, with_for_update=True)
+            if digest is None or digest.stop_told_at is not None or not digest.stopped_reason:
+                continue
+            digest.stop_told_at = now
+            admin = session.get(User, digest.created_by_id) if digest.created_by_id else None
+            if admin is None or not admin.active or admin.is_bot:
+                continue
+            team_id = digest_team(session, digest)
+            to, dm_channel = admin.slack_user_id, admin.dm_channel_id
+            message = digest_stopped(digest, _names(ctx))
+        try:  # no database connection is held while Slack answers
+            slack = Slack.for_token(sender, ctx.client_for(team_id).token, team_id)
+            channel = dm_channel or open_dm(slack, to)
+            post_message(slack, channel=channel, text=message["text"], blocks=message["blocks"])
+        except WorkspaceInactive:
+            continue
+        except SendFailed as error:
+            logger.warning("digest stop notice not sent: %s", error.error)
+            if not error.permanent:  # throttled or Slack down: a later run tries again
+                with ctx.database.session() as session:
+                    again = session.get(DigestChannel, digest_id)
+                    if again is not None and again.stop_told_at == now:
+                        again.stop_told_at = None
+            continue
+        told += 1
+    return told
 
 
 def digest_team(session: Session, digest: DigestChannel) -> str:
@@ -133,6 +183,11 @@ def _deliver(
             library=library,
             min_group_size=ctx.settings.digest_min_group_size,
         )
+        if team.is_empty:
+            # Nothing to report: a channel of "quiet week" posts teaches people to mute it.
+            post.status = DeliveryStatus.SKIPPED
+            session.commit()
+            return None
         message = digest_message(
             team,
             channel_name=digest.channel_name,
@@ -145,8 +200,7 @@ def _deliver(
         return DIGESTS.post(slack, post, digest.channel_id, message).ts
     except SendFailed as error:
         if error.outcome is Outcome.USER_GONE:  # the channel is gone, or we are not in it
-            digest.active = False
-            digest.next_post_at = None
+            service.stop_digest(digest=digest, reason=error.error, now=now)
         raise
 
 

@@ -1,9 +1,10 @@
 """Team digests: which channels get one, when, who is in the team, and what it says.
 
-A digest covers the 7 days ending at its scheduled slot. Its rows are unique per channel and
-period (`digest_posts`), claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so however often
-and on however many workers the job runs, each period is posted once. Building one issues a
-fixed number of statements, whatever the size of the team's log.
+A digest covers the 7 days ending at its scheduled slot; the first after `digest add` covers
+a week that began after it (never a week before the digest existed). Its rows are unique per
+channel and period (`digest_posts`), claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so
+however often and on however many workers the job runs, each period is posted once. Building
+one issues a fixed number of statements, whatever the size of the team's log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -119,24 +121,68 @@ def add_digest(
     if digest is None:
         digest = DigestChannel(workspace_id=admin.workspace_id, channel_id=channel.id)
         session.add(digest)
+    running = bool(digest.active)
     digest.channel_name = channel.name or digest.channel_name
     digest.weekday, digest.minute_of_day, digest.tz = weekday, minute, tz
     digest.active = True
+    digest.stopped_reason = digest.stopped_at = digest.stop_told_at = None
     digest.created_by_id = admin.id
-    digest.next_post_at = periods.next_digest_slot(now, weekday, minute, periods.zone(tz))
+    zone = periods.zone(tz)
+    # Re-scheduling a running digest keeps its next slot; a new (or restarted) one starts
+    # with the first whole week after now.
+    digest.next_post_at = (
+        periods.next_digest_slot(now, weekday, minute, zone)
+        if running
+        else first_digest_slot(now, weekday, minute, zone)
+    )
     session.flush()
     if members is not None:
         replace_members(session=session, digest=digest, members=members, now=now)
     return digest
 
 
+def first_digest_slot(now: datetime, weekday: int, minute_of_day: int, tz: ZoneInfo) -> datetime:
+    """The first slot after `now` whose 7 days all come after `now`: a new digest never
+    reports on a week before it existed."""
+    slot = periods.next_digest_slot(now, weekday, minute_of_day, tz)
+    if periods.digest_period(slot, tz).start < now:
+        slot = periods.next_digest_slot(slot, weekday, minute_of_day, tz)
+    return slot
+
+
+def stop_digest(*, digest: DigestChannel, reason: str, now: datetime) -> None:
+    """Slack will not let the digest be posted any more (`reason`: not_in_channel,
+    channel_not_found, is_archived): stop it, keep why, and leave its admin to be told."""
+    if not digest.active:
+        return
+    digest.active = False
+    digest.next_post_at = None
+    digest.stopped_reason = reason[:64]
+    digest.stopped_at = now
+    digest.stop_told_at = None
+
+
+def untold_stops(*, session: Session, limit: int = 50) -> list[DigestChannel]:
+    """Digests Slack stopped whose admin has not been told yet."""
+    return list(
+        session.scalars(
+            select(DigestChannel)
+            .where(DigestChannel.stopped_reason.is_not(None), DigestChannel.stop_told_at.is_(None))
+            .order_by(DigestChannel.id)
+            .limit(limit)
+        )
+    )
+
+
 def remove_digest(*, session: Session, workspace_id: int, channel_id: str) -> DigestChannel | None:
-    """Stop a channel's digest; its team is forgotten too. None if there was none."""
+    """End a channel's digest (running, or stopped by Slack); its team is forgotten too. None
+    if there was none."""
     digest = get_digest(session=session, workspace_id=workspace_id, channel_id=channel_id)
-    if digest is None or not digest.active:
+    if digest is None or not (digest.active or digest.stopped_reason):
         return None
     digest.active = False
     digest.next_post_at = None
+    digest.stopped_reason = digest.stopped_at = None
     session.execute(
         delete(DigestChannelMember).where(DigestChannelMember.digest_channel_id == digest.id)
     )
@@ -147,8 +193,9 @@ def remove_digest(*, session: Session, workspace_id: int, channel_id: str) -> Di
 def list_digests(
     *, session: Session, workspace_id: int, not_counting: Sequence[str] = ()
 ) -> list[tuple[DigestChannel, int]]:
-    """Active digests of a workspace with their team sizes: channel members, except the
-    known bots and the ids in `not_counting` (the app's own user)."""
+    """Digests of a workspace, running or stopped by Slack (`stopped_reason`), with their
+    team sizes: channel members, except the known bots and the ids in `not_counting` (the
+    app's own user)."""
     bots = select(User.slack_user_id).where(
         User.workspace_id == workspace_id, User.is_bot.is_(True)
     )
@@ -164,7 +211,10 @@ def list_digests(
     rows = session.execute(
         select(DigestChannel, counts.c.n)
         .outerjoin(counts, counts.c.digest_channel_id == DigestChannel.id)
-        .where(DigestChannel.workspace_id == workspace_id, DigestChannel.active.is_(True))
+        .where(
+            DigestChannel.workspace_id == workspace_id,
+            or_(DigestChannel.active.is_(True), DigestChannel.stopped_reason.is_not(None)),
+        )
         .order_by(DigestChannel.channel_name, DigestChannel.channel_id)
     ).all()
     return [(digest, int(n or 0)) for digest, n in rows]

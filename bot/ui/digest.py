@@ -31,17 +31,46 @@ from bot.ui.blocks import (
 )
 from bot.ui.messages import CommandNames
 from bot.ui.summary import dimension_label
-from bot.ui.text import NO_NAMES, Names, TextMode, mention, noun, plural, render, safe, truncate
+from bot.ui.text import (
+    NO_NAMES,
+    Names,
+    TextMode,
+    date_token,
+    mention,
+    noun,
+    plural,
+    render,
+    safe,
+    truncate,
+)
 
 HIGHLIGHT_TEXT_LIMIT = 500
 
 
-def _period_label(digest: TeamDigest, tz: ZoneInfo) -> str:
-    """The seven days a digest covers, up to its slot: "Mon 16 Nov 09:00 – Mon 23 Nov 2026
-    09:00" (the times show it is seven days, not eight, from slot to slot)."""
+def _period_fallback(digest: TeamDigest, tz: ZoneInfo, tz_name: str) -> str:
+    """The seven days a digest covers, up to its slot, in the digest's zone, named: "Mon 16
+    Nov 09:00 – Mon 23 Nov 2026 09:00 (America/New_York)" (the times show it is seven days,
+    not eight, from slot to slot)."""
     start = digest.period_start.astimezone(tz)
     end = digest.period_end.astimezone(tz)
-    return f"{start:%a %d %b %H:%M} – {end:%a %d %b %Y %H:%M}"
+    return f"{start:%a %d %b %H:%M} – {end:%a %d %b %Y %H:%M} ({tz_name})"
+
+
+# Slack shows each reader these in their own zone ("Dec 4, 2026 4:00 PM"); a digest channel
+# is read from many zones, and the schedule's own zone is nobody else's.
+_PERIOD_TOKENS = "{date_short} {time}"
+
+
+def _period_label(digest: TeamDigest, tz: ZoneInfo, tz_name: str) -> str:
+    """The period for mrkdwn: each end a Slack date token (the reader's zone); the fallbacks
+    read as `_period_fallback`, naming the digest's zone once."""
+    start = digest.period_start.astimezone(tz)
+    end = digest.period_end.astimezone(tz)
+    return (
+        date_token(start, _PERIOD_TOKENS, f"{start:%a %d %b %H:%M}")
+        + " – "
+        + date_token(end, _PERIOD_TOKENS, f"{end:%a %d %b %Y %H:%M} ({tz_name})")
+    )
 
 
 def _count(number: int, one: str) -> str:
@@ -110,7 +139,7 @@ def digest_message(
     title = "Team multiplier digest"
     if channel_name:
         title += f" · #{channel_name}"
-    blocks: list[Block] = [header(title), context(_period_label(digest, tz))]
+    blocks: list[Block] = [header(title), context(_period_label(digest, tz, tz_name))]
     if digest.totals is not None:
         blocks.extend(_totals_text(digest.totals, library))
     else:
@@ -154,15 +183,13 @@ def digest_message(
         blocks.extend(
             _highlight_block(item, library, limit, people) for item in digest.late_highlights
         )
-    if digest.is_empty:
-        blocks.append(section("A quiet week on the log."))
     blocks.append(
         context(
             f"Log what you enabled with `{names.brag}`; entries are private unless you share "
             "them with your team. Private reflections never appear here."
         )
     )
-    text = f"Team multiplier digest for {_period_label(digest, tz)}"
+    text = f"Team multiplier digest for {safe(_period_fallback(digest, tz, tz_name))}"
     return message(text, *fit_message(blocks))
 
 
@@ -223,12 +250,49 @@ def digest_list(rows: Sequence[tuple[DigestChannel, int]], names: CommandNames) 
     lines = [
         f"• {_channel(d)} — {_schedule(d)}, next {_when(d.next_post_at, d.tz)} · "
         f"team of {plural(members, 'person')}"
+        if d.active
+        else f"• {_channel(d)} — *stopped* {_when(d.stopped_at, d.tz)}: "
+        f"{_stop_reason(d)} {_restart(d, names)}"
         for d, members in rows[:40]
     ]
     if len(rows) > 40:
         lines.append(f"…and {len(rows) - 40} more.")
     text = "*Team digests*\n" + "\n".join(lines)
     return message("Team digests", section(truncate(text, 2990)), ephemeral=True)
+
+
+_STOP_REASONS = {
+    "not_in_channel": "I was removed from {channel}.",
+    "channel_not_found": "I can't see {channel} any more (deleted, or private and I was removed).",
+    "is_archived": "{channel} was archived.",
+}
+
+
+def _stop_reason(digest: DigestChannel) -> str:
+    reason = digest.stopped_reason or ""
+    known = _STOP_REASONS.get(reason)
+    if known is None:
+        return f"Slack stopped me posting in {_channel(digest)} ({safe(reason, 64)})."
+    return known.format(channel=_channel(digest))
+
+
+def _restart(digest: DigestChannel, names: CommandNames) -> str:
+    command = f"{names.multiplier} digest add #{digest.channel_name or 'channel'}"
+    if digest.stopped_reason == "is_archived":
+        return f"Once it is unarchived, `{safe(command, 200)}` restarts it."
+    return (
+        f"To restart it, run `{safe(command, 200)}` (in a private channel, "
+        "`/invite @Multiplier` first)."
+    )
+
+
+def digest_stopped(digest: DigestChannel, names: CommandNames) -> Payload:
+    """The DM to the admin who set a digest up, once Slack stopped it."""
+    text = (
+        f"The weekly team digest in {_channel(digest)} has stopped: {_stop_reason(digest)} "
+        f"{_restart(digest, names)}"
+    )
+    return message(text, section(text))
 
 
 def admins_only(

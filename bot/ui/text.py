@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from enum import Enum
 
 from bot.plural import noun, plural
@@ -47,6 +48,13 @@ def safe(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + ELLIPSIS
+
+
+def date_token(instant: datetime, tokens: str, fallback: str) -> str:
+    """A time Slack shows in each reader's own zone (`<!date^UNIX^{date_short} {time}|…>`);
+    `fallback` (ours, escaped here) is what a client that cannot format it shows instead."""
+    seconds = int(instant.timestamp())
+    return f"<!date^{seconds}^{tokens}|{escape(fallback).replace('|', '/')}>"
 
 
 def mention(slack_user_id: str) -> str:

@@ -8,14 +8,16 @@ add` joins a public channel (channels:join) and says so; a private one needs an 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from bot.db.models import DigestChannel, DigestPost
+from bot.db.models import DigestChannel, DigestPost, User
 from bot.digests.service import STALE_CLAIM
 from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
+from tests.support import logbook
 from tests.support.apps import RunningApp
 
 
@@ -36,6 +38,14 @@ def _digest(app: RunningApp) -> DigestChannel:
 
 def _posts(app: RunningApp, channel: str = "CTEAM") -> list:
     return [c for c in app.standin.calls_to("chat.postMessage") if c.params["channel"] == channel]
+
+
+def _something_to_report(app: RunningApp, before: datetime) -> None:
+    """carol shares an entry with her team in the week before `before` (a week with nothing
+    to report posts nothing)."""
+    with app.database.session() as session:
+        carol = session.scalars(select(User).where(User.slack_user_id == "UCAROL")).one()
+        logbook.entry(session, carol, before - timedelta(days=1), visibility="team")
 
 
 def _ctx(app: RunningApp) -> JobContext:
@@ -91,6 +101,7 @@ def test_an_interrupted_digest_is_found_in_the_channel_it_joined(running_app: Ru
     _reply(running_app, "digest add <#CTEAM|team-payments>")
     slot = _digest(running_app).next_post_at
     assert slot is not None
+    _something_to_report(running_app, slot)
     ctx = _ctx(running_app)
     run_job("digests", ctx, slot)
     (posted,) = _posts(running_app)
@@ -132,3 +143,99 @@ def test_an_install_without_channels_join_says_to_reinstall(running_app: Running
     assert "channels:join" in reply["text"] and "install it again" in reply["text"]
     with running_app.database.session() as session:
         assert session.scalars(select(DigestChannel)).all() == []
+
+
+def _dm_texts(app: RunningApp, user_id: str = "UCAROL") -> list[str]:
+    return [m["text"] for m in app.standin.dm_messages(user_id)]
+
+
+def _list_lines(app: RunningApp) -> list[str]:
+    reply = _reply(app, "digest list")
+    (block,) = reply["blocks"]
+    return block["text"]["text"].split("\n")[1:]
+
+
+def test_removed_from_the_channel_the_admin_is_told_once(running_app: RunningApp) -> None:
+    """The bot removed from #team-payments: carol, who set its digest up, gets one DM saying
+    it stopped, why and how to restart it; `digest list` shows it stopped, and `digest add`
+    starts it again.
+
+    Failed before: the digest was switched off with only a log line, and `digest list` said
+    "No team digests yet"."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UBOB", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    assert slot is not None
+    _something_to_report(running_app, slot)
+    running_app.standin.remove_from_channel("CTEAM", "UBOT")
+    ctx = _ctx(running_app)
+    result = run_job("digests", ctx, slot)
+    assert "told 1 admin(s)" in result.summary
+    (told,) = _dm_texts(running_app)
+    assert told.startswith("The weekly team digest in <#CTEAM> has stopped: I was removed")
+    assert "`/multiplier digest add #team-payments`" in told
+    digest = _digest(running_app)
+    assert (digest.active, digest.stopped_reason) == (False, "not_in_channel")
+    # Told once, however often the job runs.
+    run_job("digests", ctx, slot + timedelta(minutes=1))
+    run_job("digests", ctx, slot + timedelta(days=7))
+    assert len(_dm_texts(running_app)) == 1
+    assert _posts(running_app) == []
+
+    (line,) = _list_lines(running_app)
+    assert line.startswith("• <#CTEAM> — *stopped* ")
+    assert "I was removed from <#CTEAM>." in line and "digest add #team-payments" in line
+
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    assert "is set" in reply["text"]
+    digest = _digest(running_app)
+    assert (digest.active, digest.stopped_reason, digest.stop_told_at) == (True, None, None)
+    (line,) = _list_lines(running_app)
+    assert "stopped" not in line and ", next " in line
+
+
+def test_an_admin_told_while_slack_is_down_is_told_later(running_app: RunningApp) -> None:
+    """The notice's DM fails with a 5xx: a later run sends it (once)."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    assert slot is not None
+    _something_to_report(running_app, slot)
+    running_app.standin.remove_from_channel("CTEAM", "UBOT")
+    before = len(running_app.standin.calls_to("chat.postMessage"))
+    running_app.standin.fail_next("chat.postMessage", "internal_error", times=2)
+    run_job("digests", _ctx(running_app), slot)
+    assert _dm_texts(running_app) == []
+    assert len(running_app.standin.calls_to("chat.postMessage")) > before
+    run_job("digests", _ctx(running_app), slot + timedelta(minutes=1))
+    run_job("digests", _ctx(running_app), slot + timedelta(minutes=2))
+    assert len(_dm_texts(running_app)) == 1
+
+
+def test_removing_a_stopped_digest_takes_it_off_the_list(running_app: RunningApp) -> None:
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    assert slot is not None
+    running_app.standin.remove_from_channel("CTEAM", "UBOT")
+    _something_to_report(running_app, slot)
+    run_job("digests", _ctx(running_app), slot)
+    reply = _reply(running_app, "digest remove <#CTEAM|team-payments>")
+    assert reply["text"].startswith("No more digests in <#CTEAM>")
+    reply = _reply(running_app, "digest list")
+    assert reply["text"].startswith("No team digests yet")
+
+
+def test_a_new_digest_never_covers_a_week_before_it_existed(running_app: RunningApp) -> None:
+    """The first digest's seven days all come after `digest add` (failed before: a digest
+    added on Monday 03:21 for Mondays 09:00 posted that morning about the week before)."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    added = datetime.now(UTC)
+    reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
+    slot = _digest(running_app).next_post_at
+    assert slot is not None
+    assert added + timedelta(days=7) <= slot < added + timedelta(days=14)
+    assert (
+        f"first on {slot.astimezone(ZoneInfo(_digest(running_app).tz)):%a %d %b %H:%M}"
+        in (reply["text"])
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,11 +40,12 @@ def test_killed_digest_run_posts_each_digest_once_after_restart(
 ) -> None:
     """SIGKILL mid-run (one post possibly sent but unrecorded), then a later run: one post each."""
     with database.session() as session:
-        for member in MEMBERS:
-            logbook.user(session, member)
+        people = [logbook.user(session, member) for member in MEMBERS]
         for channel in CHANNELS:
             standin.add_channel(channel, channel.lower(), [*MEMBERS, "UBOT"])
             logbook.digest_channel(session, channel, channel.lower(), MEMBERS, next_post_at=SLOT)
+        # Something to report (a week with nothing posts nothing).
+        logbook.entry(session, people[0], SLOT - timedelta(days=1), visibility="team")
     # Slow posts, so the kill lands while the run is sending.
     standin.set_delay("chat.postMessage", 0.3)
     worker = start_cli(

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.coaching.library import default_library
 from bot.db.engine import Database
@@ -50,6 +50,12 @@ def _blob(params: dict) -> str:
     return str(params["blocks"]) + params.get("text", "")
 
 
+def _report(database: Database) -> None:
+    """Something for the week's digest: Alice shares an entry (an empty week posts nothing)."""
+    with database.session() as session:
+        logbook.entry(session, _user(session, "UALICE"), IN_PERIOD, visibility="team")
+
+
 def _user(session, slack_id):
     from bot.db.models import User
 
@@ -60,6 +66,7 @@ def test_digest_posts_once_per_period_however_often_the_job_runs(
     database: Database, standin: SlackStandIn, team: dict
 ) -> None:
     """Twice at the slot, then an hour later: one post, one row; the next slot is a week on."""
+    _report(database)
     ctx = _ctx(database, standin)
     run_job("digests", ctx, SLOT)
     run_job("digests", ctx, SLOT)
@@ -145,7 +152,8 @@ def test_no_broadcast_and_nobody_named_for_not_taking_part(
     run_job("digests", _ctx(database, standin), SLOT)
     (post,) = _posts(standin)
     blob = _blob(post)
-    assert "<!" not in blob
+    # Only the period's own date tokens (shown in each reader's zone) are special.
+    assert re.findall(r"<!(\w+)", blob) == ["date", "date"]
     assert set(re.findall(r"<@(U[A-Z0-9]+)>", blob)) == {"UALICE"}
     assert "UDAN" not in blob
     assert not post.get("link_names")
@@ -235,6 +243,7 @@ def test_a_non_member_never_appears(database: Database, standin: SlackStandIn, t
     with database.session() as session:
         erin = _user(session, "UERIN")
         logbook.entry(session, erin, IN_PERIOD, text="erin outside", visibility="team")
+    _report(database)
     run_job("digests", _ctx(database, standin), SLOT)
     assert "erin outside" not in _blob(_posts(standin)[0])
 
@@ -253,6 +262,7 @@ def test_an_archived_channel_stops_its_digest(
     database: Database, standin: SlackStandIn, team: dict
 ) -> None:
     """is_archived is permanent: the post fails once and the digest is switched off."""
+    _report(database)
     standin.fail_next("chat.postMessage", "is_archived", times=3)
     ctx = _ctx(database, standin)
     run_job("digests", ctx, SLOT)
@@ -276,6 +286,7 @@ def test_racing_workers_post_each_digest_once(
             channel = f"CRACE{n}"
             standin.add_channel(channel, f"race-{n}", [*MEMBERS, "UBOT"])
             logbook.digest_channel(session, channel, f"race-{n}", MEMBERS, next_post_at=SLOT)
+    _report(database)
     errors: list[BaseException] = []
 
     def work(name: str) -> None:
@@ -323,7 +334,7 @@ def test_digest_numbers_count_what_members_logged_in_lines_of_their_own(
     assert render_message(post, names)[:7] == [
         "Team multiplier digest · #team-payments",
         "═══════════════════════════════════════",
-        "  Mon 16 Nov 09:00 – Mon 23 Nov 2026 09:00",
+        "  Mon 16 Nov 09:00 – Mon 23 Nov 2026 09:00 (UTC)",
         "3 people took part · 2 people helped by their work",
         "4 entries logged: 3 multiplier work · 2 beyond the team · 1 written artefact",
         "  🔓 Unblocking people 1 · 🔍 Reviews that caught problems 1 · 📝 Writing that travels 1 "
@@ -411,3 +422,48 @@ def test_no_digest_module_reads_staff_problems() -> None:
                 imported.update(alias.name for alias in node.names)
         assert not {n for n in imported if n.startswith("bot.problems")}, path
         assert "bot.db.models.StaffProblem" not in imported, path
+
+
+def test_a_week_with_nothing_to_report_posts_nothing(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """Nobody logged or shared anything: no post (a channel of "quiet week" posts teaches
+    people to mute it), the week is marked skipped and the next slot is a week on.
+
+    Failed before: "A quiet week on the log." was posted every such week."""
+    result = run_job("digests", _ctx(database, standin), SLOT)
+    assert _posts(standin) == []
+    assert "skipped 1 with nothing to report" in result.summary
+    with database.session() as session:
+        (post,) = session.scalars(select(DigestPost)).all()
+        assert post.status == "skipped" and post.message_ts is None
+        assert session.scalars(select(DigestChannel)).one().next_post_at == SLOT + timedelta(days=7)
+    _report(database)
+    run_job("digests", _ctx(database, standin), SLOT + timedelta(days=7))
+    assert _posts(standin) == []  # last week's entry is not this week's news
+    with database.session() as session:
+        logbook.entry(session, _user(session, "UBOB"), SLOT + timedelta(days=9), visibility="team")
+    run_job("digests", _ctx(database, standin), SLOT + timedelta(days=14))
+    assert len(_posts(standin)) == 1
+
+
+def test_the_period_shows_in_each_readers_zone(
+    database: Database, standin: SlackStandIn, team: dict
+) -> None:
+    """The channel is read from many zones: the period's ends are Slack date tokens (each
+    reader sees their own time), and the fallback and notification text name the digest's
+    zone. Failed before: "Mon 16 Nov 09:00 – Mon 23 Nov 2026 09:00" in no named zone."""
+    with database.session() as session:
+        session.execute(update(DigestChannel).values(tz="Asia/Kolkata", minute_of_day=14 * 60 + 30))
+    _report(database)
+    run_job("digests", _ctx(database, standin), SLOT)
+    (post,) = _posts(standin)
+    period = post["blocks"][1]
+    assert period["type"] == "context"
+    tokens = re.findall(r"<!date\^(\d+)\^([^|>]+)\|([^>]+)>", period["elements"][0]["text"])
+    start, end = SLOT - timedelta(days=7), SLOT
+    assert tokens == [
+        (str(int(start.timestamp())), "{date_short} {time}", "Mon 16 Nov 14:30"),
+        (str(int(end.timestamp())), "{date_short} {time}", "Mon 23 Nov 2026 14:30 (Asia/Kolkata)"),
+    ]
+    assert post["text"].endswith("Mon 16 Nov 14:30 – Mon 23 Nov 2026 14:30 (Asia/Kolkata)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.db.engine import Database
 from bot.db.models import User
@@ -68,3 +69,33 @@ def test_add_list_remove_are_committed(database: Database) -> None:
     with database.session_factory() as session:
         admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
         assert flows.list_digests(session=session, user=admin) == []
+
+
+def test_the_first_digest_covers_the_week_after_it_was_added(database: Database) -> None:
+    """Added on Monday 07 Dec 03:21 New York time for Mondays 09:00 New York: the first digest
+    is on Monday 14 Dec, covering 07 Dec 09:00 – 14 Dec 09:00 (failed before: it was that
+    very morning, about the week before the digest existed). Re-scheduling a running digest
+    keeps its next slot, so no week goes unreported."""
+    new_york = ZoneInfo("America/New_York")
+    added = datetime(2026, 12, 7, 3, 21, tzinfo=new_york)
+    with database.session_factory() as session:
+        admin = ensure_user(session=session, team_id="T1", slack_user_id="UADMIN")
+        digest = flows.add_digest(
+            session=session,
+            admin=admin,
+            channel=digests.ChannelRef("C1", "team"),
+            schedule=digests.parse_schedule(["weekly", "mon", "09:00", "America/New_York"]),
+            members=None,
+            now=added,
+        )
+        assert digest.next_post_at == datetime(2026, 12, 14, 9, 0, tzinfo=new_york)
+        later = datetime(2026, 12, 9, 12, 0, tzinfo=new_york)
+        digest = flows.add_digest(
+            session=session,
+            admin=admin,
+            channel=digests.ChannelRef("C1", "team"),
+            schedule=digests.parse_schedule(["weekly", "fri", "16:00", "America/New_York"]),
+            members=None,
+            now=later,
+        )
+        assert digest.next_post_at == datetime(2026, 12, 11, 16, 0, tzinfo=new_york)

@@ -1,0 +1,31 @@
+"""digest_channels.stopped_reason, stopped_at, stop_told_at: a digest Slack stopped (the bot
+removed from its channel, the channel archived or deleted) says why, and its admin is told once
+
+Revision ID: f18b6c7d8e06
+Revises: b17d2e3f4a02
+Create Date: 2026-12-07 09:00:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "f18b6c7d8e06"
+down_revision: str | Sequence[str] | None = "b17d2e3f4a02"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("digest_channels") as batch:
+        batch.add_column(sa.Column("stopped_reason", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("stopped_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("stop_told_at", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("digest_channels") as batch:
+        batch.drop_column("stop_told_at")
+        batch.drop_column("stopped_at")
+        batch.drop_column("stopped_reason")
