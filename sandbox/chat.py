@@ -186,6 +186,7 @@ class Chat:
         self.source = source
         self._out = out
         self.user = sandbox.user(user) or sandbox.users[0]
+        sandbox.viewer = self.user
         self.controls: dict[int, Target] = {}
         self._pending: dict[int, Target] = {}
         self._shown_views: set[tuple[str, str]] = set()
@@ -328,7 +329,7 @@ class Chat:
             names = ", ".join(u.name for u in self.sb.users)
             self.say(f"Who? The members are {names}.")
             return
-        self.user = user
+        self.user = self.sb.viewer = user
         self.say(
             f"You are {user.name} ({user.tz}, {local_label(user, clock.now())} there). "
             ":dm shows your DM with the bot."

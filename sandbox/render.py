@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 INDENT = "  "
 ACTIONS_LINE = 100
@@ -47,10 +49,12 @@ class Names:
 
     user: Callable[[str], str | None]
     channel: Callable[[str], str | None]
+    # The reader's zone: `<!date^…>` is shown in it, as Slack does; None shows the fallback.
+    tz: str | None = None
 
     @staticmethod
-    def of(users: Mapping[str, str], channels: Mapping[str, str]) -> Names:
-        return Names(user=users.get, channel=channels.get)
+    def of(users: Mapping[str, str], channels: Mapping[str, str], tz: str | None = None) -> Names:
+        return Names(user=users.get, channel=channels.get, tz=tz)
 
 
 NO_NAMES = Names(user=lambda _id: None, channel=lambda _id: None)
@@ -104,12 +108,49 @@ def _angle(match: re.Match[str], names: Names) -> str:  # noqa: PLR0911 - one pe
         if body.startswith("subteam^"):
             return label or "@group"
         if body.startswith("date^"):
-            return label or body
+            return slack_date(body, names.tz) or label or body
         return label or "@" + body
     url, _, label = inner.partition("|")
     if label and label != url:
         return f"{label} ({url})"
     return url.removeprefix("mailto:")
+
+
+_DATE_TOKEN = re.compile(r"\{(\w+)\}")
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def slack_date(body: str, tz: str | None) -> str | None:
+    """`date^UNIX^{date_short} {time}` as Slack shows it to a reader in `tz` ("Dec 4, 2026
+    4:00 PM"); None (show the fallback) without a zone or for a token this does not know."""
+    parts = body.split("^")
+    if tz is None or len(parts) < 3 or not parts[1].lstrip("-").isdigit():
+        return None
+    try:
+        when = datetime.fromtimestamp(int(parts[1]), ZoneInfo(tz))
+    except (ValueError, OverflowError, ZoneInfoNotFoundError):
+        return None
+    hour = when.hour % 12 or 12
+    time = f"{hour}:{when:%M} {when:%p}"
+    day = _ordinal(when.day)
+    shown = {
+        "date_num": f"{when:%Y-%m-%d}",
+        "date": f"{when:%B} {day}, {when.year}",
+        "date_pretty": f"{when:%B} {day}, {when.year}",
+        "date_short": f"{when:%b} {when.day}, {when.year}",
+        "date_short_pretty": f"{when:%b} {when.day}, {when.year}",
+        "date_long": f"{when:%A}, {when:%B} {day}, {when.year}",
+        "date_long_pretty": f"{when:%A}, {when:%B} {day}, {when.year}",
+        "time": time,
+        "time_secs": f"{hour}:{when:%M:%S} {when:%p}",
+    }
+    if any(token not in shown for token in _DATE_TOKEN.findall(parts[2])):
+        return None
+    return _DATE_TOKEN.sub(lambda m: shown[m.group(1)], parts[2])
 
 
 def emoji(text: str) -> str:

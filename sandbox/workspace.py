@@ -140,6 +140,8 @@ class Sandbox:
         self.base_settings = settings
         self.log_path = log_path or db_path.with_suffix(".log")
         self.users = list(SAMPLE_USERS)
+        # Who is reading now (`:as`): Slack shows `<!date^…>` times in their zone.
+        self.viewer: SampleUser | None = None
         self.alerts = _Alerts()
         self._seen = 0
         self._closers: list[Callable[[], None]] = []
@@ -400,7 +402,9 @@ class Sandbox:
                 return f"dm-{owner.name}" if owner else None
             return self.channels().get(channel_id)
 
-        return Names(user=user_name, channel=channel_name)
+        return Names(
+            user=user_name, channel=channel_name, tz=self.viewer.tz if self.viewer else None
+        )
 
     def dm_channel(self, user: SampleUser) -> str:
         return str(self.standin.dm_channel_for(user.id))

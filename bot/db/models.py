@@ -405,6 +405,9 @@ class DigestChannel(_InWorkspace, Base):
     next_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     members_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When `digest add` (re)started it, until its first digest (which covers from here to its
+    # slot) is queued.
+    covers_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why Slack stopped it (`not_in_channel`, `channel_not_found`, `is_archived`), when, and
     # when the admin who set it up was told (once); all None while it runs or once removed.
     stopped_reason: Mapped[str | None] = mapped_column(String(64))

@@ -1,7 +1,8 @@
 """Team digests: which channels get one, when, who is in the team, and what it says.
 
 A digest covers the 7 days ending at its scheduled slot; the first after `digest add` covers
-a week that began after it (never a week before the digest existed). Its rows are unique per
+from then to its first slot, at least a day away (never a week before the digest existed, and
+nothing logged after `digest add` is left out). Its rows are unique per
 channel and period (`digest_posts`), claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so
 however often and on however many workers the job runs, each period is posted once. Building
 one issues a fixed number of statements, whatever the size of the team's log.
@@ -128,24 +129,29 @@ def add_digest(
     digest.stopped_reason = digest.stopped_at = digest.stop_told_at = None
     digest.created_by_id = admin.id
     zone = periods.zone(tz)
-    # Re-scheduling a running digest keeps its next slot; a new (or restarted) one starts
-    # with the first whole week after now.
-    digest.next_post_at = (
-        periods.next_digest_slot(now, weekday, minute, zone)
-        if running
-        else first_digest_slot(now, weekday, minute, zone)
-    )
+    # Re-scheduling a running digest keeps its next slot; a new (or restarted) one covers
+    # from now to its first slot.
+    if running:
+        digest.next_post_at = periods.next_digest_slot(now, weekday, minute, zone)
+    else:
+        digest.covers_from = now
+        digest.next_post_at = first_digest_slot(now, weekday, minute, zone)
     session.flush()
     if members is not None:
         replace_members(session=session, digest=digest, members=members, now=now)
     return digest
 
 
+# A new digest's first post covers at least this long (set up at 03:00 for 09:00, the first
+# is a week later, not a post about six hours).
+FIRST_PERIOD_AT_LEAST = timedelta(days=1)
+
+
 def first_digest_slot(now: datetime, weekday: int, minute_of_day: int, tz: ZoneInfo) -> datetime:
-    """The first slot after `now` whose 7 days all come after `now`: a new digest never
-    reports on a week before it existed."""
+    """A new digest's first slot: the next one at least FIRST_PERIOD_AT_LEAST after `now`.
+    That first digest covers from `now` (`covers_from`) to it."""
     slot = periods.next_digest_slot(now, weekday, minute_of_day, tz)
-    if periods.digest_period(slot, tz).start < now:
+    if slot - now < FIRST_PERIOD_AT_LEAST:
         slot = periods.next_digest_slot(slot, weekday, minute_of_day, tz)
     return slot
 
@@ -288,15 +294,19 @@ def enqueue_due(*, session: Session, now: datetime, grace: timedelta) -> tuple[i
             slot, digest.weekday, digest.minute_of_day, tz
         )
         if now - slot > grace:
+            digest.covers_from = None
             skipped += 1
             continue
         period = periods.digest_period(slot, tz)
+        # The first digest after `digest add` covers from there: nothing from a week before
+        # the digest existed, nothing logged since left out.
+        start, digest.covers_from = digest.covers_from or period.start, None
         result = session.execute(
             insert_ignoring_conflicts(session, DigestPost)
             .values(
                 digest_channel_id=digest.id,
                 period_key=period.key,
-                period_start=period.start,
+                period_start=start,
                 period_end=period.end,
                 status="pending",
                 attempts=0,

@@ -210,10 +210,11 @@ def _when(instant: datetime | None, tz_name: str) -> str:
 def digest_added(digest: DigestChannel, min_group_size: int, *, joined: bool = False) -> Payload:
     text = (
         f"The weekly team digest for {_channel(digest)} is set: {_schedule(digest)}, "
-        f"first on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it: "
+        f"next on {_when(digest.next_post_at, digest.tz)}. Each covers the 7 days before it "
+        "(the first, from when it was set up): "
         f"team totals once at least {plural(min_group_size, 'person')} take part, highlights "
-        "their authors shared, and kudos their givers allowed. Private entries never appear, "
-        "and nobody is named for not taking part."
+        "their authors shared, and kudos their givers allowed; a week with nothing to report "
+        "posts nothing. Private entries never appear, and nobody is named for not taking part."
     )
     blocks: list[Block] = [section(text)]
     if joined:

@@ -227,15 +227,29 @@ def test_removing_a_stopped_digest_takes_it_off_the_list(running_app: RunningApp
 
 
 def test_a_new_digest_never_covers_a_week_before_it_existed(running_app: RunningApp) -> None:
-    """The first digest's seven days all come after `digest add` (failed before: a digest
-    added on Monday 03:21 for Mondays 09:00 posted that morning about the week before)."""
+    """The first digest covers from `digest add` to its first slot, at least a day away:
+    what was logged the week before stays out, what was logged right after is in (failed
+    before: a digest added on Monday 03:21 for Mondays 09:00 posted that morning about the
+    week before)."""
     running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
     added = datetime.now(UTC)
     reply = _reply(running_app, "digest add <#CTEAM|team-payments>")
     slot = _digest(running_app).next_post_at
-    assert slot is not None
-    assert added + timedelta(days=7) <= slot < added + timedelta(days=14)
+    assert slot is not None and slot >= added + timedelta(days=1)
     assert (
-        f"first on {slot.astimezone(ZoneInfo(_digest(running_app).tz)):%a %d %b %H:%M}"
+        f"next on {slot.astimezone(ZoneInfo(_digest(running_app).tz)):%a %d %b %H:%M}"
         in (reply["text"])
     )
+    with running_app.database.session() as session:
+        carol = session.scalars(select(User).where(User.slack_user_id == "UCAROL")).one()
+        logbook.entry(session, carol, added - timedelta(days=2), text="before", visibility="team")
+        logbook.entry(session, carol, added + timedelta(minutes=5), text="after", visibility="team")
+    run_job("digests", _ctx(running_app), slot)
+    (posted,) = _posts(running_app)
+    with running_app.database.session() as session:
+        post = session.scalars(select(DigestPost)).one()
+        assert added <= post.period_start < added + timedelta(minutes=1)
+        assert post.period_end == slot
+    shared = [b["text"]["text"] for b in posted.params["blocks"] if b["type"] == "section"]
+    assert any(text.endswith("\nafter") for text in shared)
+    assert not any("before" in text for text in shared)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.db.engine import Database
-from bot.db.models import User
+from bot.db.models import DigestPost, User
 from bot.digests import flows
 from bot.digests import service as digests
 from bot.workspaces.service import ensure_user
@@ -73,8 +75,8 @@ def test_add_list_remove_are_committed(database: Database) -> None:
 
 def test_the_first_digest_covers_the_week_after_it_was_added(database: Database) -> None:
     """Added on Monday 07 Dec 03:21 New York time for Mondays 09:00 New York: the first digest
-    is on Monday 14 Dec, covering 07 Dec 09:00 – 14 Dec 09:00 (failed before: it was that
-    very morning, about the week before the digest existed). Re-scheduling a running digest
+    is on Monday 14 Dec, covering from 07 Dec 03:21 (failed before: it was that very
+    morning, about the week before the digest existed). Re-scheduling a running digest
     keeps its next slot, so no week goes unreported."""
     new_york = ZoneInfo("America/New_York")
     added = datetime(2026, 12, 7, 3, 21, tzinfo=new_york)
@@ -89,7 +91,17 @@ def test_the_first_digest_covers_the_week_after_it_was_added(database: Database)
             now=added,
         )
         assert digest.next_post_at == datetime(2026, 12, 14, 9, 0, tzinfo=new_york)
-        later = datetime(2026, 12, 9, 12, 0, tzinfo=new_york)
+        assert digest.covers_from == added
+        # Queued at its slot, it covers from 03:21, and the one after is a plain week.
+        slot = datetime(2026, 12, 14, 9, 0, tzinfo=new_york)
+        assert digests.enqueue_due(session=session, now=slot, grace=timedelta(hours=1)) == (1, 0)
+        (post,) = session.scalars(select(DigestPost)).all()
+        assert (post.period_start, post.period_end) == (added, slot)
+        assert digest.covers_from is None
+        digests.enqueue_due(session=session, now=slot + timedelta(days=7), grace=timedelta(hours=1))
+        second = session.scalars(select(DigestPost).where(DigestPost.id != post.id)).one()
+        assert (second.period_start, second.period_end) == (slot, slot + timedelta(days=7))
+        later = datetime(2026, 12, 23, 12, 0, tzinfo=new_york)
         digest = flows.add_digest(
             session=session,
             admin=admin,
@@ -98,4 +110,4 @@ def test_the_first_digest_covers_the_week_after_it_was_added(database: Database)
             members=None,
             now=later,
         )
-        assert digest.next_post_at == datetime(2026, 12, 11, 16, 0, tzinfo=new_york)
+        assert digest.next_post_at == datetime(2026, 12, 25, 16, 0, tzinfo=new_york)

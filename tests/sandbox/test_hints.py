@@ -89,14 +89,18 @@ def test_summary_and_digest_hints_skip_nothing(
 
     def scenario(session: Session) -> None:
         session.feed(
+            ":as carol\n/multiplier digest add #team\n:as alice\n"
             "/brag Unblocked the payments team on the rate limiter #unblocking\n"
             ":as bob\n/brag Reviewed the caching RFC and caught the stampede #review\n"
-            ":as carol\n/multiplier digest add #team\n/brag Mentored bob on the plan\n"
+            ":as carol\n/brag Mentored bob on the plan\n"
             f":time {start + timedelta(hours=14):%Y-%m-%d %H:%M} UTC\n"  # Monday 02:00 UTC
         )
 
     # Monday 02:00-09:00 UTC: carol's digest and summary (09:00 in Kolkata), bob's (Berlin).
-    fast, slow = _both_ways(tmp_path, start, scenario, start + timedelta(hours=21))
+    # The digest is added on Friday: a new digest's first covers at least a day.
+    fast, slow = _both_ways(
+        tmp_path, start - timedelta(days=2), scenario, start + timedelta(hours=21)
+    )
     assert _arrivals(fast) == _arrivals(slow)
     assert any("in #team" in header for header in _arrivals(fast)), fast
     assert sum("· DM ·" in header for header in _arrivals(fast)) >= 2, fast

@@ -240,3 +240,16 @@ def test_common_emoji_codes_are_drawn() -> None:
         "📝 Writing"
     )
     assert text_object({"type": "plain_text", "text": ":memo:", "emoji": False}) == ":memo:"
+
+
+def test_slack_dates_show_in_the_readers_zone() -> None:
+    """`<!date^…>` as Slack shows it: in the reader's own zone, the fallback without one or
+    for a token it does not know (failed before: always the fallback)."""
+    text = "<!date^1765378800^{date_short} {time}|Wed 10 Dec 15:00 (UTC)>"  # 15:00 UTC
+    berlin = Names.of({}, {}, tz="Europe/Berlin")
+    new_york = Names.of({}, {}, tz="America/New_York")
+    assert mrkdwn(text, berlin) == "Dec 10, 2025 4:00 PM"
+    assert mrkdwn(text, new_york) == "Dec 10, 2025 10:00 AM"
+    assert mrkdwn(text, NAMES) == "Wed 10 Dec 15:00 (UTC)"
+    assert mrkdwn("<!date^1765378800^{date_long}|x>", berlin) == "Wednesday, December 10th, 2025"
+    assert mrkdwn("<!date^1765378800^{ago}|3 days ago>", berlin) == "3 days ago"

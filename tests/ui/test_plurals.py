@@ -133,7 +133,7 @@ def _texts(n: int) -> list[str]:
     )))  # fmt: skip
     channel = SimpleNamespace(
         channel_id="C0TEAM", channel_name="team", weekday=0, minute_of_day=540, tz="UTC",
-        next_post_at=NOW,
+        next_post_at=NOW, active=True, stopped_at=None, stopped_reason=None,
     )  # fmt: skip
     out.append(str(digest_ui.digest_list([(channel, n)], CommandNames())))  # type: ignore[list-item]
     out.append(str(digest_ui.digest_added(channel, n)))  # type: ignore[arg-type]

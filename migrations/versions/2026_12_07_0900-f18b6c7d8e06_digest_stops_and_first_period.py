@@ -1,5 +1,6 @@
 """digest_channels.stopped_reason, stopped_at, stop_told_at: a digest Slack stopped (the bot
-removed from its channel, the channel archived or deleted) says why, and its admin is told once
+removed from its channel, the channel archived or deleted) says why, and its admin is told
+once; covers_from: a new digest's first post covers from `digest add` to its first slot
 
 Revision ID: f18b6c7d8e06
 Revises: b17d2e3f4a02
@@ -22,10 +23,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stopped_reason", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("stopped_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("stop_told_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("covers_from", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("digest_channels") as batch:
+        batch.drop_column("covers_from")
         batch.drop_column("stop_told_at")
         batch.drop_column("stopped_at")
         batch.drop_column("stopped_reason")
