@@ -79,3 +79,21 @@ def list_digests(
     )
     session.commit()
     return rows
+
+
+def bot_left_channel(*, session: Session, team_id: str, channel_id: str, now: datetime) -> bool:
+    """Slack says the app left a channel (`channel_left` / `group_left`: someone removed it):
+    its digest stops now, and the next `digests` run tells the admin who set it up. False
+    when the channel had no running digest."""
+    workspace = workspaces.get_workspace(session=session, team_id=team_id)
+    digest = (
+        digests.get_digest(session=session, workspace_id=workspace.id, channel_id=channel_id)
+        if workspace is not None
+        else None
+    )
+    if digest is None or not digest.active:
+        session.commit()
+        return False
+    digests.stop_digest(digest=digest, reason="not_in_channel", now=now)
+    session.commit()
+    return True

@@ -46,6 +46,9 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "message.im": ("im:history",),
     "message.channels": ("channels:history",),
     "user_change": ("users:read",),
+    # The app removed from a digest channel (public, private).
+    "channel_left": ("channels:read",),
+    "group_left": ("groups:read",),
     # React to log: capture-emoji reactions in channels the bot is in.
     "reaction_added": ("reactions:read",),
     "reaction_removed": ("reactions:read",),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.db.models import DigestChannel, DigestPost, User
+from bot.digests.jobs import next_digest_due
 from bot.digests.service import STALE_CLAIM
 from bot.scheduling.catalog import run_job
 from bot.scheduling.jobs import JobContext
@@ -253,3 +254,30 @@ def test_a_new_digest_never_covers_a_week_before_it_existed(running_app: Running
     shared = [b["text"]["text"] for b in posted.params["blocks"] if b["type"] == "section"]
     assert any(text.endswith("\nafter") for text in shared)
     assert not any("before" in text for text in shared)
+
+
+def test_channel_left_stops_the_digest_at_once(running_app: RunningApp) -> None:
+    """Slack's `channel_left` (the app removed) stops the digest now, not at its next slot,
+    and the next `digests` run tells carol; a `group_left` for a channel without a digest
+    changes nothing."""
+    running_app.standin.add_channel("CTEAM", "team-payments", ["UALICE", "UCAROL"])
+    _reply(running_app, "digest add <#CTEAM|team-payments>")
+    running_app.standin.remove_from_channel("CTEAM", "UBOT")
+    running_app.slack.event({"type": "group_left", "channel": "GOTHER", "actor_id": "UALICE"})
+    running_app.wait_idle()
+    assert _digest(running_app).active is True
+    running_app.slack.event({"type": "channel_left", "channel": "CTEAM", "actor_id": "UALICE"})
+    running_app.wait_idle()
+    digest = _digest(running_app)
+    assert (digest.active, digest.stopped_reason, digest.next_post_at) == (
+        False,
+        "not_in_channel",
+        None,
+    )
+    ctx = _ctx(running_app)
+    now = datetime.now(UTC)
+    assert next_digest_due(ctx, now) is not None  # the worker wakes to tell the admin
+    run_job("digests", ctx, now)
+    (told,) = _dm_texts(running_app)
+    assert "I was removed from <#CTEAM>" in told
+    assert next_digest_due(ctx, now) is None

@@ -8,6 +8,7 @@ from bot.listeners import Registrar
 def register(registrar: Registrar) -> None:
     from bot.listeners.events import (
         app_home_opened,
+        channel_left,
         channel_message,
         direct_message,
         lifecycle,
@@ -22,6 +23,9 @@ def register(registrar: Registrar) -> None:
     registrar.event("user_change", user_change.handle_user_change)
     registrar.event("app_uninstalled", lifecycle.app_uninstalled(registrar.app))
     registrar.event("tokens_revoked", lifecycle.tokens_revoked(registrar.app))
+    # Removed from a channel (public, private): its digest stops and its admin is told.
+    registrar.event("channel_left", channel_left.handle_channel_left)
+    registrar.event("group_left", channel_left.handle_channel_left)
     # React to log (issue 18).
     registrar.event("reaction_added", reactions.handle_reaction_added)
     registrar.event("reaction_removed", reactions.handle_reaction_removed)
