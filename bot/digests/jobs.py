@@ -17,6 +17,7 @@ from bot.delivery.sender import Sender
 from bot.delivery.status import DeliveryStatus
 from bot.digests import service
 from bot.digests import slack as digest_slack
+from bot.plural import plural
 from bot.scheduling.jobs import JobContext, JobResult, JobSpec, next_minute
 from bot.slack.people import names_in
 from bot.summaries.metrics import Highlight, TeamDigest, TeamKudosRow
@@ -82,7 +83,7 @@ def run_digests(ctx: JobContext, now: datetime) -> JobResult:
         "digests",
         f"queued {queued}, posted {tally.sent}, skipped {tally.skipped} with nothing to "
         f"report, failed {tally.failed}, will retry {tally.retry}, skipped {too_late} too late, "
-        f"recovered {recovered}, told {told} admin(s) of a stopped digest",
+        f"recovered {recovered}, told {plural(told, 'admin')} of a stopped digest",
     )
 
 

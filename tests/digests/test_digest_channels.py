@@ -171,7 +171,7 @@ def test_removed_from_the_channel_the_admin_is_told_once(running_app: RunningApp
     running_app.standin.remove_from_channel("CTEAM", "UBOT")
     ctx = _ctx(running_app)
     result = run_job("digests", ctx, slot)
-    assert "told 1 admin(s)" in result.summary
+    assert "told 1 admin of a stopped digest" in result.summary
     (told,) = _dm_texts(running_app)
     assert told.startswith("The weekly team digest in <#CTEAM> has stopped: I was removed")
     assert "`/multiplier digest add #team-payments`" in told
