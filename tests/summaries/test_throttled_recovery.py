@@ -71,8 +71,9 @@ def test_throttled_digest_recovery_checks_one_and_leaves_the_rest(
     """
     members = ["UALICE", "UBOB", "UCAROL"]
     with database.session() as session:
-        for member in members:
-            logbook.user(session, member)
+        people = [logbook.user(session, member) for member in members]
+        # Something to report (a week with nothing posts nothing).
+        logbook.entry(session, people[0], SLOT - timedelta(days=1), visibility="team")
         for channel in ("CONE", "CTWO"):
             standin.add_channel(channel, channel.lower(), [*members, "UBOT"])
             logbook.digest_channel(session, channel, channel.lower(), members, next_post_at=SLOT)
@@ -111,8 +112,8 @@ def test_a_digest_beyond_the_short_page_is_never_posted_again(
     """
     members = ["UALICE", "UBOB", "UCAROL"]
     with database.session() as session:
-        for member in members:
-            logbook.user(session, member)
+        people = [logbook.user(session, member) for member in members]
+        logbook.entry(session, people[0], SLOT - timedelta(days=1), visibility="team")
         standin.add_channel("CBUSY", "busy", [*members, "UBOT"])
         logbook.digest_channel(session, "CBUSY", "busy", members, next_post_at=SLOT)
     ctx = digest_ctx(database, standin)
