@@ -221,7 +221,7 @@ def digest_added(digest: DigestChannel, min_group_size: int, *, joined: bool = F
         note = (
             f"I joined {_channel(digest)} to post there: Slack lets me read back my own posts "
             "only in channels I'm in, and that is how an interrupted digest is never posted "
-            "twice. If I'm removed from the channel, its digest stops."
+            "twice. If I'm removed from the channel, its digest stops and I'll tell you."
         )
         blocks.append(context(note))
         text = f"{text}\n{note}"
