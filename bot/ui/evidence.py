@@ -508,7 +508,7 @@ def _kudos_on_log(entry: EvidenceEntry, owner: str) -> tuple[str, str]:
     others = [p for p in named if p != owner and p not in entry.people]
     if owner not in named or len(others) > MAX_PEOPLE_SHOWN:
         return entry.text, ""
-    return kudos_words(entry.text, named), _and_list([mention(p) for p in others])
+    return kudos_words(entry.text, named), and_list([mention(p) for p in others])
 
 
 # ── Lists ────────────────────────────────────────────────────────────────────────────────
@@ -758,7 +758,7 @@ def kudos_received(
     others = [p for p in named if p not in (recipient_slack_id, giver_slack_id)]
     if recipient_slack_id in named and len(others) <= MAX_PEOPLE_SHOWN:
         if others:
-            to = f"kudos to {_and_list(['you', *map(mention, others)])}"
+            to = f"kudos to {and_list(['you', *map(mention, others)])}"
         text = kudos_words(entry.text, named)
     return message(
         "You received kudos.",

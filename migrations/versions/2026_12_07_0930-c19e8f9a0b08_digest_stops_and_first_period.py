@@ -2,9 +2,9 @@
 removed from its channel, the channel archived or deleted) says why, and its admin is told
 once; covers_from: a new digest's first post covers from `digest add` to its first slot
 
-Revision ID: f18b6c7d8e06
-Revises: b17d2e3f4a02
-Create Date: 2026-12-07 09:00:00+00:00
+Revision ID: c19e8f9a0b08
+Revises: f18b6c7d8e06
+Create Date: 2026-12-07 09:30:00+00:00
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "f18b6c7d8e06"
-down_revision: str | Sequence[str] | None = "b17d2e3f4a02"
+revision: str = "c19e8f9a0b08"
+down_revision: str | Sequence[str] | None = "f18b6c7d8e06"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
