@@ -60,14 +60,14 @@ def next_summary_due(ctx: JobContext, after: datetime) -> datetime | None:
 
     A row still pending or claimed (a retry, a claim to recover) wakes it every minute;
     otherwise the next summary slot (SUMMARY_DAY, SUMMARY_TIME) in any eligible zone, or the
-    end of a snoozed check-in's hold on a summary (an answer or a skip ends one sooner: the
+    end of an open check-in's hold on a summary (an answer or a skip ends one sooner: the
     person acts between two `:time` jumps, and each jump starts with a tick of every job).
     """
     settings = ctx.settings
     with ctx.database.session() as session:
         if session.scalar(select(exists().where(SummaryPost.status.in_(("pending", "claimed"))))):
             return next_minute(after)
-        holds = service.snooze_hold_ends(session, after)
+        holds = service.hold_ends(session, after)
         zones = session.scalars(
             select(User.tz)
             .where(User.active.is_(True), User.summary_enabled.is_(True), User.is_bot.is_(False))

@@ -59,9 +59,13 @@ STALE_CLAIM = timedelta(minutes=15)
 # Advisory locks are database-wide: the key is paired with the schema's, so two deployments
 # (or two test runs) in one database, each in its own schema, never skip each other's turn.
 ENQUEUE_LOCK = 0x5EED_0005
-# A check-in about the week that its person snoozed holds their summary of that week until
-# it is answered, skipped, or has been back this long; never past half the grace window.
-SNOOZE_HOLD = timedelta(hours=4)
+# A check-in about the week, open and unanswered, holds its person's summary of that week
+# until it is answered, skipped, or has been out this long (since its slot, or since it came
+# back from a snooze); never past half the grace window. A Monday 09:00 check-in about last
+# week left open lets the summary out at 13:00; answered earlier, it goes then, answer in.
+CHECKIN_HOLD = timedelta(hours=4)
+# Statuses of a check-in that still waits for its answer (or is about to be sent).
+_OPEN = ("snoozed", "pending", "claimed", "sent", "unknown")
 # Check-ins about a week: its own, and those early in the next (Monday, Tuesday; local days,
 # so a day more to cover every zone's).
 _ABOUT_WEEK_AFTER = timedelta(days=3)
@@ -448,33 +452,55 @@ def _eligible_users(week: periods.Week) -> ColumnElement[bool]:
     )
 
 
-def _held_by_snooze(week: periods.Week, now: datetime) -> ColumnElement[bool]:
-    """The person snoozed a check-in about the week and has not answered it: still snoozed,
-    or back less than SNOOZE_HOLD ago. Their summary waits, so the answer they give when it
-    comes back is in it (answers count for the week asked about, however late)."""
-    return exists().where(
+def _out_since() -> ColumnElement[datetime]:
+    """When a check-in was (or is) due to reach its person: back from a snooze, or its slot
+    (sending takes minutes; the slot keeps the hold's end on the minute)."""
+    return func.coalesce(CheckIn.snoozed_until, CheckIn.slot_at)
+
+
+def _held_by_checkin(week: periods.Week, now: datetime) -> ColumnElement[bool]:
+    """A check-in about the week is open and unanswered: snoozed, or out (sent at its slot,
+    back from a snooze, or due and not yet sent) less than CHECKIN_HOLD ago. Their summary
+    waits, so it never arrives in the minute the check-in asks about the same week, and the
+    answer given in the meantime is in it (answers count for the week asked about, however
+    late)."""
+    checkin_out = exists().where(
         CheckIn.user_id == User.id,
         CheckIn.slot_at >= week.start,
         CheckIn.slot_at < week.end + _ABOUT_WEEK_AFTER,
-        CheckIn.snoozed_until.is_not(None),
-        CheckIn.snoozed_until > now - SNOOZE_HOLD,
-        CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
+        CheckIn.status.in_(_OPEN),
+        _out_since() > now - CHECKIN_HOLD,
     )
+    # Due this minute but not created yet (the check-ins job runs its batches as it goes).
+    checkin_due = and_(
+        User.checkins_enabled.is_(True),
+        User.next_checkin_at.is_not(None),  # never NULL: NOT (… OR NULL) would drop the row
+        User.next_checkin_at >= week.start,
+        User.next_checkin_at < week.end + _ABOUT_WEEK_AFTER,
+        User.next_checkin_at <= now,
+        User.next_checkin_at > now - CHECKIN_HOLD,
+    )
+    return or_(checkin_out, checkin_due)
 
 
-def snooze_hold_ends(session: Session, now: datetime) -> list[datetime]:
-    """When the holds snoozed check-ins may have on summaries at `now` end, at the latest
-    (see _held_by_snooze); empty when none may be holding one."""
-    ends = session.scalars(
-        select(CheckIn.snoozed_until)
+def hold_ends(session: Session, now: datetime) -> list[datetime]:
+    """When the holds open check-ins may have on summaries at `now` end, at the latest
+    (see _held_by_checkin); empty when none may be holding one."""
+    out = session.scalars(
+        select(_out_since())
+        .where(CheckIn.status.in_(_OPEN), _out_since() > now - CHECKIN_HOLD)
+        .distinct()
+    )
+    due = session.scalars(
+        select(User.next_checkin_at)
         .where(
-            CheckIn.snoozed_until.is_not(None),
-            CheckIn.snoozed_until > now - SNOOZE_HOLD,
-            CheckIn.status.in_(("snoozed", "pending", "claimed", "sent", "unknown")),
+            User.checkins_enabled.is_(True),
+            User.next_checkin_at <= now,
+            User.next_checkin_at > now - CHECKIN_HOLD,
         )
         .distinct()
     )
-    return [_aware(end) + SNOOZE_HOLD for end in ends if end is not None]
+    return sorted({_aware(at) + CHECKIN_HOLD for at in [*out, *due] if at is not None})
 
 
 def take_enqueue_turn(session: Session) -> bool:
@@ -492,9 +518,9 @@ def enqueue_due(
     """Create a pending summary row for everyone whose summary is due at `now`.
 
     One statement per time zone in its window; the unique (user, period) key and ON
-    CONFLICT DO NOTHING make reruns and concurrent workers harmless. A summary held by a
-    snoozed check-in (`_held_by_snooze`) is queued by a later run, once it is answered or
-    the hold ends, and by half the grace window at the latest.
+    CONFLICT DO NOTHING make reruns and concurrent workers harmless. A summary held by an
+    open check-in about its week (`_held_by_checkin`) is queued by a later run, once it is
+    answered or the hold ends, and by half the grace window at the latest.
     """
     if not take_enqueue_turn(session):
         return 0  # another worker is queueing right now; its rows are as good as ours
@@ -510,7 +536,7 @@ def enqueue_due(
             continue
         already = exists().where(SummaryPost.user_id == User.id, SummaryPost.period_key == week.key)
         due = periods.summary_due_at(week, periods.zone(tz_name), weekday, minute)
-        waits = [~_held_by_snooze(week, now)] if now < due + grace / 2 else []
+        waits = [~_held_by_checkin(week, now)] if now < due + grace / 2 else []
         source = (
             select(
                 User.workspace_id,

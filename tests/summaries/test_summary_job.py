@@ -448,3 +448,87 @@ def test_a_summary_is_never_held_past_half_its_grace_window(
     assert _summary_statuses(database) == []
     run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=24))
     assert _summary_statuses(database) == ["sent"]
+
+
+def _monday_checkin(database: Database, *, status: str = "sent") -> int:
+    """alice's Monday 09:00 check-in about last week, out in the summary's minute."""
+    with database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        alice.checkins_enabled = True
+        alice.created_at = MONDAY_9_NY - timedelta(weeks=2)
+        row = CheckIn(
+            workspace_id=alice.workspace_id, user_id=alice.id, period_key="2026-W48",
+            slot_at=MONDAY_9_NY, status=status,
+            sent_at=MONDAY_9_NY if status == "sent" else None,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_a_checkin_about_the_week_sent_in_its_minute_holds_the_summary_until_answered(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """alice's check-in at Monday 09:00 asks about last week: the 09:00 summary of that week
+    waits for it (failed before: both arrived in the same minute, the summary judging the
+    week the check-in was asking about), and goes the minute after she answers."""
+    _alice_with_a_week(database)
+    checkin_id = _monday_checkin(database)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=1))
+    assert _summary_statuses(database) == []
+    with database.session() as session:
+        checkin = session.get(CheckIn, checkin_id)
+        assert checkin is not None
+        checkin.status, checkin.answered_at = "answered", MONDAY_9_NY + timedelta(hours=1)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=1, minutes=1))
+    assert _summary_statuses(database) == ["sent"]
+
+
+def test_a_checkin_left_open_holds_the_summary_four_hours_and_the_hint_names_the_end(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Left open, Monday's 09:00 check-in lets the summary out at 13:00, and the job's
+    fast-forward hint wakes it then."""
+    from bot.summaries.jobs import next_summary_due
+
+    _alice_with_a_week(database)
+    _monday_checkin(database)
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert next_summary_due(ctx, MONDAY_9_NY) == MONDAY_9_NY + timedelta(hours=4)
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=3, minutes=59))
+    assert _summary_statuses(database) == []
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=4))
+    assert _summary_statuses(database) == ["sent"]
+
+
+@pytest.mark.parametrize("status", ["pending", "skipped"])
+def test_a_checkin_still_to_be_sent_holds_the_summary_and_a_skipped_one_does_not(
+    database: Database, standin: SlackStandIn, status: str
+) -> None:
+    """A check-in created but not sent yet holds the summary as one sent does; one skipped
+    (nothing to wait for) does not."""
+    _alice_with_a_week(database)
+    _monday_checkin(database, status=status)
+    run_job("summaries", _ctx(database, standin), MONDAY_9_NY)
+    assert _summary_statuses(database) == ([] if status == "pending" else ["sent"])
+
+
+def test_a_checkin_due_and_not_yet_created_holds_the_summary(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """The check-ins job has not reached alice yet (it creates due rows in batches): her
+    check-in due at 09:00 holds the 09:00 summary all the same."""
+    _alice_with_a_week(database)
+    with database.session() as session:
+        alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
+        alice.checkins_enabled = True
+        alice.created_at = MONDAY_9_NY - timedelta(weeks=2)
+        alice.next_checkin_at = MONDAY_9_NY
+    ctx = _ctx(database, standin)
+    run_job("summaries", ctx, MONDAY_9_NY)
+    assert _summary_statuses(database) == []
+    run_job("summaries", ctx, MONDAY_9_NY + timedelta(hours=4))
+    assert _summary_statuses(database) == ["sent"]
