@@ -74,6 +74,7 @@ STORY_FILE = "promotion_story.yaml"
 QUOTES_FILE = "quotes.yaml"
 STAFF_PROBLEM_FILE = "staff_problem.yaml"
 CHECKINS_FILE = "checkins.yaml"
+SUMMARY_FILE = "summary.yaml"
 
 # Each file holds one or more lists of entries, keyed by the field that identifies an entry.
 FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
@@ -91,6 +92,7 @@ FILE_SECTIONS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType(
         QUOTES_FILE: (("quotes", "id"),),
         STAFF_PROBLEM_FILE: (("steps", "id"), ("problem_texts", "id")),
         CHECKINS_FILE: (("checkin_texts", "id"),),
+        SUMMARY_FILE: (("summary_texts", "id"),),
     }
 )
 FILE_NAMES: tuple[str, ...] = tuple(FILE_SECTIONS)
@@ -153,6 +155,12 @@ class CoachingLibrary:
     # coach says around it (prompts/staff_problem.yaml).
     problem_steps: tuple[ProblemStep, ...] = ()
     problem_texts: tuple[CoachingText, ...] = ()
+    # What the weekly summary says as a coach (prompts/summary.yaml).
+    summary_texts: tuple[CoachingText, ...] = ()
+
+    def summary_text(self, text_id: str) -> CoachingText | None:
+        """The summary text with this id; None when a workspace's override disabled it."""
+        return next((text for text in self.summary_texts if text.id == text_id), None)
 
     # What the coach says about the check-ins themselves (prompts/checkins.yaml): the line
     # that notices three went unanswered (bot/checkins/silence.py).
@@ -589,6 +597,7 @@ class _Loader:
         steps = self._parse_all(merged["steps"], ProblemStepEntry, refs)
         problem_texts = self._parse_all(merged["problem_texts"], TextEntry, refs)
         checkin_texts = self._parse_all(merged["checkin_texts"], TextEntry, refs)
+        summary_texts = self._parse_all(merged["summary_texts"], TextEntry, refs)
 
         self._check_keywords_unique(merged["dimensions"], dimensions, "dimension")
         self._check_keywords_unique(merged["scopes"], scopes, "scope")
@@ -626,6 +635,7 @@ class _Loader:
             problem_steps=tuple(steps),
             problem_texts=tuple(problem_texts),
             checkin_texts=tuple(checkin_texts),
+            summary_texts=tuple(summary_texts),
         )
 
     def _check_story_complete(self, raws: Sequence[_Raw]) -> None:
@@ -761,6 +771,7 @@ def check_seed_quotes(library: CoachingLibrary, seeds_dir: Path) -> list[str]:
         (STAFF_PROBLEM_FILE, library.problem_steps),
         (STAFF_PROBLEM_FILE, library.problem_texts),
         (CHECKINS_FILE, library.checkin_texts),
+        (SUMMARY_FILE, library.summary_texts),
     )
     for file, items in groups:
         for item in items:

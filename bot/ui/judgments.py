@@ -115,7 +115,16 @@ def summary_blocks(
         ]
         head = f"🔮 *{plural(len(outcomes), 'judgment call')} followed up this week*"
         blocks.append(section(truncate("\n".join([head, *lines]), 2900)))
-    said = _said(library, "empty-week")
-    if empty_week and awaiting and said:
-        blocks.append(context(safe(said.format(calls=plural(awaiting, "judgment call")), 600)))
+    said = empty_week_line(awaiting=awaiting, library=library)
+    if empty_week and said:
+        blocks.append(context(said))
     return blocks
+
+
+def empty_week_line(*, awaiting: int, library: CoachingLibrary) -> str | None:
+    """A quiet week named for what it is while calls wait for their verdict (seed 000), as
+    mrkdwn; None with none waiting (or the text disabled)."""
+    said = _said(library, "empty-week")
+    if not awaiting or not said:
+        return None
+    return safe(said.format(calls=plural(awaiting, "judgment call")), 600)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from bot.coaching.library import CoachingLibrary
 from bot.summaries.chart import ChartRow
-from bot.summaries.metrics import UNCLASSIFIED, UNSCOPED, MultiplierSummary, PeriodMetrics
+from bot.summaries.metrics import (
+    UNCLASSIFIED,
+    UNSCOPED,
+    MultiplierSummary,
+    PeriodMetrics,
+    Trend,
+)
 from bot.ui import judgments
 from bot.ui.blocks import Block, Payload, context, divider, fit_message, header, message, section
 from bot.ui.mapping import coverage_summary_blocks
@@ -82,6 +88,8 @@ def trend_line(summary: MultiplierSummary) -> str:
         # one's own, and the trend needs two that have something.
         return "No trend yet: it starts once two weeks hold entries of your own."
     prefix = "Last week: " if summary.in_progress else ""
+    if trend.average_multiplier <= SMALL_AVERAGE:
+        return _small_trend_line(trend, compared, prefix)
     span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
     average = _number(trend.average_multiplier)
     if trend.direction == "flat":
@@ -96,6 +104,28 @@ def trend_line(summary: MultiplierSummary) -> str:
     return f"{prefix}{arrow} {entries} against your {span} of {average}{change}."
 
 
+# At one multiplier entry a week on average or fewer, a percentage over-reacts (one entry in
+# four weeks, none this week: "-100%"): the trend is said in counts instead.
+SMALL_AVERAGE = 1.0
+
+
+def _small_trend_line(trend: Trend, compared: PeriodMetrics, prefix: str) -> str:
+    """The trend against a small average, in words: what the week had against what the
+    weeks before it had in all (whole entries; never a percentage, never "level at 0")."""
+    weeks = plural(trend.periods, "week")
+    before = f"the {weeks} before" if trend.periods > 1 else "the week before"
+    earlier = round(trend.average_multiplier * trend.periods)
+    count = compared.multiplier_entries
+    if count == 0 and earlier == 0:
+        said = "no multiplier entries" if prefix else "No multiplier entries this week"
+        return f"{prefix}{said}, nor in {before}."
+    arrow = "↑" if trend.direction == "up" else "↓" if trend.direction == "down" else "→"
+    entries = plural(count, "multiplier entry")
+    if earlier == 0:
+        return f"{prefix}{arrow} {entries}, up from none in {before}."
+    return f"{prefix}{arrow} {entries}, against {earlier} in {before}."
+
+
 # A paused or away week with nothing in it is no fall: the trend says so instead.
 PAUSED_TREND = "Last week was paused or you were away: no trend to read from it."
 
@@ -108,8 +138,10 @@ def streak_line(summary: MultiplierSummary) -> str:
 
 
 def scope_line(summary: MultiplierSummary, library: CoachingLibrary) -> str | None:
+    """How far the week's entries reached; only when one of them has a scope ("Scope: 2
+    without a scope" says nothing)."""
     mix = summary.current.scope_mix
-    if not mix:
+    if not any(count for key, count in mix.items() if key != UNSCOPED):
         return None
     order = [*library.scope_ids[::-1], UNSCOPED]
     parts = [f"{mix[key]} {scope_label(library, key)}" for key in order if mix.get(key)]
@@ -177,6 +209,7 @@ def chart_rows(summary: MultiplierSummary, library: CoachingLibrary) -> list[Cha
     return rows
 
 
+NOTHING_LOGGED = "Nothing logged this week."
 PAUSED_WEEK = (
     "Check-ins were paused or skipped this week, so no reflection was expected. "
     "A paused week does not count against your streak."
@@ -192,39 +225,44 @@ def nothing_to_say(summary: MultiplierSummary) -> bool:
     return not current.active and not current.kudos_received and not summary.outcomes
 
 
+def _critiques_empty_week(summary: MultiplierSummary) -> bool:
+    """A week that ended with nothing logged, when reflection was expected: critiqued."""
+    return not (
+        summary.current.active or summary.paused or summary.in_progress or not summary.critique
+    )
+
+
+def _opening_blocks(summary: MultiplierSummary, library: CoachingLibrary) -> list[Block]:
+    """The numbers that matter, or what a week with nothing of one's own in it was."""
+    current = summary.current
+    if current.active:
+        return [section(headline(current))]
+    received = kudos_received_line(current)
+    if summary.paused or summary.in_progress:
+        # A paused week is not critiqued, nor one that is still going (a Monday morning).
+        opening = [section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week.")]
+    elif not summary.critique:
+        # Reflection was not asked for (check-ins off, no log of their own) or the person
+        # came after the week's work: what came in, and no critique, trend or streak.
+        opening = [section("Nothing logged by you this week." if received else NOTHING_LOGGED)]
+    else:
+        # One empty-week line, never two: judgment calls waiting for their verdict name the
+        # week (seed 000) instead of the question about evidence not written down.
+        waiting = judgments.empty_week_line(awaiting=summary.awaiting_calls, library=library)
+        said = None if waiting else library.summary_text("empty-week")
+        if waiting:
+            opening = [section(NOTHING_LOGGED), context(waiting)]
+        else:
+            opening = [section(safe(said.text, 600) if said else NOTHING_LOGGED)]
+    return [*opening, context(received)] if received else opening
+
+
 def summary_blocks(
     summary: MultiplierSummary, library: CoachingLibrary, *, multiplier_command: str
 ) -> list[Block]:
     """The summary's sections (without header), shared by the DM and the command."""
     current = summary.current
-    blocks: list[Block] = []
-    if not current.active and (summary.paused or summary.in_progress):
-        # A paused week is not critiqued, nor one that is still going (a Monday morning).
-        blocks.append(section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week."))
-        received = kudos_received_line(current)
-        if received:
-            blocks.append(context(received))
-    elif not current.active and not summary.critique:
-        # Reflection was not asked for (check-ins off, no log of their own) or the person
-        # came after the week's work: what came in, and no critique, trend or streak.
-        received = kudos_received_line(current)
-        blocks.append(
-            section("Nothing logged by you this week." if received else "Nothing logged this week.")
-        )
-        if received:
-            blocks.append(context(received))
-    elif not current.active:
-        blocks.append(
-            section(
-                "Nothing logged this week. A week without evidence is usually a week whose "
-                "evidence was not written down: what did someone do better because of you?"
-            )
-        )
-        received = kudos_received_line(current)
-        if received:
-            blocks.append(context(received))
-    else:
-        blocks.append(section(headline(current)))
+    blocks = _opening_blocks(summary, library)
     quiet = summary.paused and not current.active  # a paused week: no trend to read
     details = [streak_line(summary)] if quiet else [trend_line(summary), streak_line(summary)]
     if current.active or summary.critique or summary.in_progress:
@@ -236,7 +274,10 @@ def summary_blocks(
         judgments.summary_blocks(
             outcomes=summary.outcomes,
             awaiting=summary.awaiting_calls,
-            empty_week=not current.active and not summary.paused,
+            # A critiqued empty week said it in its opening already.
+            empty_week=(
+                not current.active and not summary.paused and not _critiques_empty_week(summary)
+            ),
             library=library,
         )
     )

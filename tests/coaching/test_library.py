@@ -633,6 +633,7 @@ def test_every_file_is_required_and_known() -> None:
         "quotes.yaml",
         "staff_problem.yaml",
         "checkins.yaml",
+        "summary.yaml",
     }
     assert {path.name for path in DEFAULT_PROMPTS_DIR.glob("*.yaml")} == set(FILE_NAMES)
 

@@ -41,7 +41,7 @@ def test_a_checkin_left_open_lets_the_summary_out_four_hours_later(session: Sess
     session.feed("/multiplier checkins on mon 09:00\n:time +7d\n:time mon 08:00\n")
     out = session.feed(":time mon 18:00\n")
     arrivals = _arrivals(out)
-    assert [first for _, first in arrivals][0] == "Weekly reflection", out
+    assert arrivals[0][1] == "Weekly reflection", out
     headers = [header for header, first in arrivals if first.startswith("Your multiplier week")]
     assert len(headers) == 1, out
     assert re.fullmatch(r"\[multiplier → alice · DM · Mon \d+ \w+ 13:00 alice's time\]", headers[0])
