@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import takewhile
+from typing import Literal
 
 from bot.coaching.classify import reframe_for
 from bot.coaching.library import CoachingLibrary
@@ -43,6 +44,12 @@ class EntryRow:
     created_at: datetime | None = None
 
 
+# What happened to a week nobody was asked to reflect on: its check-in was skipped; check-ins
+# were paused; its check-in fell on a public holiday (so was not sent); every work day was a
+# public holiday; the person was away (an away status, or absences of several kinds).
+QuietWhy = Literal["skipped", "paused", "holiday", "holidays", "away"]
+
+
 @dataclass(frozen=True)
 class Activity:
     """What one person logged around a week: the input of `summarise`.
@@ -67,6 +74,8 @@ class Activity:
     # away for (bot/capture/timeoff.py): coaching does not critique such a week with nothing
     # logged, nor count it, and it neither breaks nor extends a streak.
     paused_weeks: frozenset[date] = frozenset()
+    # What happened in those weeks, by Monday (a week without one reads "paused or skipped").
+    paused_why: Mapping[date, QuietWhy] = field(default_factory=dict)
     # Whether the person asked for reflection: check-ins on (without them, and nothing of
     # their own on the log, a week with nothing logged is not critiqued).
     checkins_on: bool = True
@@ -305,6 +314,9 @@ class MultiplierSummary:
     paused: bool = False
     # The week the trend is about was paused or away with nothing in it: no trend to read.
     trend_paused: bool = False
+    # What happened in the paused week, and in the trend's (None: not known, or not paused).
+    paused_why: QuietWhy | None = None
+    trend_paused_why: QuietWhy | None = None
     # A week with nothing logged is critiqued only when reflection was expected: the person
     # asked for check-ins or keeps a log of their own, and was there for the week's work.
     critique: bool = True
@@ -392,6 +404,12 @@ def summarise(
         )
     ]
     this_week = [e for e in activity.entries if weeks[-1].contains(e.occurred_at)]
+    trend_paused = (
+        trend_week is not None
+        and trend_metrics is not None
+        and not trend_metrics.active
+        and trend_week.monday in activity.paused_weeks
+    )
     return MultiplierSummary(
         week=weeks[-1],
         current=current,
@@ -413,11 +431,16 @@ def summarise(
             else None
         ),
         paused=weeks[-1].monday in activity.paused_weeks,
-        trend_paused=(
-            trend_week is not None
-            and trend_metrics is not None
-            and not trend_metrics.active
-            and trend_week.monday in activity.paused_weeks
+        trend_paused=trend_paused,
+        paused_why=(
+            activity.paused_why.get(weeks[-1].monday)
+            if weeks[-1].monday in activity.paused_weeks
+            else None
+        ),
+        trend_paused_why=(
+            activity.paused_why.get(trend_week.monday)
+            if trend_paused and trend_week is not None
+            else None
         ),
         critique=not activity.joined_late and (activity.checkins_on or history > 0),
     )

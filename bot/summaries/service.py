@@ -153,8 +153,12 @@ _ANSWERED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("c").label("kin
     CheckIn.slot_at >= bindparam("streak_start"),
     CheckIn.slot_at < bindparam("checkins_end"),
 )
-# Check-ins skipped, or cancelled by a pause: weeks coaching does not critique if empty.
-_SKIPPED_CHECKINS = select(CheckIn.slot_at.label("at"), literal("p").label("kind")).where(
+# Check-ins skipped ("s"), or cancelled ("p": a pause, a holiday, an away status): weeks
+# coaching does not critique if empty.
+_SKIPPED_CHECKINS = select(
+    CheckIn.slot_at.label("at"),
+    case((CheckIn.status == "skipped", literal("s")), else_=literal("p")).label("kind"),
+).where(
     CheckIn.user_id == bindparam("user_id"),
     CheckIn.status.in_(("skipped", "cancelled")),
     CheckIn.slot_at >= bindparam("streak_start"),  # the streak skips paused weeks too
@@ -223,9 +227,11 @@ def load_activity(
         for row in entry_rows
     ]
     prefs = Preferences.of(user)
+    time_off = timeoff.TimeOff.of(user, default_calendar)
     instants: list[datetime] = []
     answered: list[datetime] = []
     paused: set[date] = set()
+    why: dict[date, metrics.QuietWhy] = {}  # what happened in each paused week
     asked: list[datetime] = []  # when check-ins that were not skipped were asked about
     instant_rows = read_rows(
         session,
@@ -239,14 +245,19 @@ def load_activity(
     ).all()
     for raw, kind in instant_rows:
         at = _aware(raw)
-        if kind in ("p", "a"):
+        if kind in ("p", "s", "a"):
             # A check-in marks the week it asked about (last week, early in a week).
             about = schedule.answer_instant(prefs, at)
             index = periods.week_index(about, weeks.streak)
             if kind == "a":
                 asked.append(about)
             elif index is not None:
-                paused.add(weeks.streak[index].monday)  # skipped
+                monday = weeks.streak[index].monday
+                paused.add(monday)  # skipped, or cancelled
+                if kind == "s":  # the person's own choice says most
+                    why[monday] = "skipped"
+                else:
+                    why.setdefault(monday, _cancelled_why(prefs, time_off, at))
             continue
         if kind == "c":
             at = schedule.answer_instant(prefs, at)
@@ -255,18 +266,9 @@ def load_activity(
             if at >= window_start:
                 answered.append(at)
         instants.append(at)
-    if user.paused_until is not None and user.paused_until > weeks.week.monday:
-        paused.add(weeks.week.monday)  # paused now: the week being summarised included
-    paused |= _inside_pause(user.paused_until, asked, paused, weeks.streak)
-    # Away weeks (every work day a public holiday or under an away status): paused too.
-    paused.update(
-        timeoff.away_weeks(
-            prefs,
-            timeoff.TimeOff.of(user, default_calendar),
-            weeks.streak[0].monday,
-            weeks.week.monday,
-        )
-    )
+    for monday, reason in _paused_or_away(user, prefs, time_off, weeks, asked, paused).items():
+        paused.add(monday)
+        why.setdefault(monday, reason)
     kudos_given = [
         _aware(at)
         for at in read_rows(
@@ -286,9 +288,57 @@ def load_activity(
         teams_of=teams,
         own_teams=frozenset(teams.get(user.slack_user_id, ())),
         paused_weeks=frozenset(paused),
+        paused_why=why,
         checkins_on=prefs.active,
         joined_late=_joined_late(user, weeks.week, prefs),
     )
+
+
+def _paused_or_away(
+    user: User,
+    prefs: Preferences,
+    time_off: timeoff.TimeOff,
+    weeks: SummaryWeeks,
+    asked: list[datetime],
+    skipped: set[date],
+) -> dict[date, metrics.QuietWhy]:
+    """The weeks of the person's pause (the summary's week, if paused now) and their away
+    weeks (every work day a public holiday or under an away status), with what they were."""
+    found: dict[date, metrics.QuietWhy] = {}
+    skipped = set(skipped)
+    if user.paused_until is not None and user.paused_until > weeks.week.monday:
+        skipped.add(weeks.week.monday)  # paused now: the week being summarised included
+        found[weeks.week.monday] = "paused"
+    for monday in _inside_pause(user.paused_until, asked, skipped, weeks.streak):
+        found.setdefault(monday, "paused")
+    for monday in timeoff.away_weeks(prefs, time_off, weeks.streak[0].monday, weeks.week.monday):
+        if monday not in found:
+            found[monday] = _away_why(prefs, time_off, monday)
+    return found
+
+
+def _cancelled_why(
+    prefs: Preferences, time_off: timeoff.TimeOff, slot_at: datetime
+) -> metrics.QuietWhy:
+    """Why a check-in was cancelled at its slot: a public holiday, an away status, or a
+    pause (also when check-ins were off by then)."""
+    absence = timeoff.absence_at(prefs, time_off, slot_at)
+    kind = absence.kind if absence is not None else "pause"
+    return "holiday" if kind == "holiday" else "away" if kind == "status" else "paused"
+
+
+def _away_why(prefs: Preferences, time_off: timeoff.TimeOff, monday: date) -> metrics.QuietWhy:
+    """What made a week an away week: every work day a public holiday, or paused, or else
+    away (an away status, or absences of several kinds)."""
+    days = [monday + timedelta(days=n) for n in range(7)]
+    kinds = {
+        absence.kind
+        for day in days
+        if prefs.is_workday(day) and (absence := timeoff.absence(prefs, time_off, day))
+    }
+    if kinds == {"holiday"}:
+        return "holidays"
+    return "paused" if kinds == {"pause"} else "away"
 
 
 def _joined_late(user: User, week: periods.Week, prefs: Preferences) -> bool:

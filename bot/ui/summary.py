@@ -78,7 +78,8 @@ def trend_line(summary: MultiplierSummary) -> str:
     so an empty Monday morning never reads as a fall.
     """
     if summary.trend_paused:
-        return PAUSED_TREND
+        said = _QUIET_WEEK.get(summary.trend_paused_why) if summary.trend_paused_why else None
+        return f"{said[1]}: no trend to read from it." if said else PAUSED_TREND
     trend = summary.trend
     compared = summary.trend_metrics
     if trend is None or compared is None:
@@ -126,8 +127,22 @@ def _small_trend_line(trend: Trend, compared: PeriodMetrics, prefix: str) -> str
     return f"{prefix}{arrow} {entries}, against {earlier} in {before}."
 
 
-# A paused or away week with nothing in it is no fall: the trend says so instead.
+# A paused or away week with nothing in it is no fall: the trend says so instead, naming
+# what happened (this week, last week; metrics.QuietWhy). Without a reason known: these.
 PAUSED_TREND = "Last week was paused or you were away: no trend to read from it."
+_QUIET_WEEK: dict[str, tuple[str, str]] = {
+    "skipped": ("You skipped this week's check-in", "You skipped last week's check-in"),
+    "paused": ("Check-ins were paused this week", "Last week was paused"),
+    "holiday": (
+        "This week's check-in fell on a public holiday",
+        "Last week's check-in fell on a public holiday",
+    ),
+    "holidays": (
+        "Your work days this week were public holidays",
+        "Last week's work days were public holidays",
+    ),
+    "away": ("You were away this week", "You were away last week"),
+}
 
 
 def streak_line(summary: MultiplierSummary) -> str:
@@ -216,6 +231,17 @@ PAUSED_WEEK = (
 )
 
 
+def paused_week_text(summary: MultiplierSummary) -> str:
+    """A paused, skipped or away week with nothing in it, named for what happened."""
+    said = _QUIET_WEEK.get(summary.paused_why) if summary.paused_why else None
+    if said is None:
+        return PAUSED_WEEK
+    return (
+        f"{said[0]}, so no reflection was expected. "
+        "A week like this does not count against your streak."
+    )
+
+
 def nothing_to_say(summary: MultiplierSummary) -> bool:
     """A week with nothing new in it: nothing logged, no check-in answered (not even with
     "nothing this week"), no judgment call followed up, no kudos received. No weekly DM
@@ -238,9 +264,14 @@ def _opening_blocks(summary: MultiplierSummary, library: CoachingLibrary) -> lis
     if current.active:
         return [section(headline(current))]
     received = kudos_received_line(current)
+    opening: list[Block]
     if summary.paused or summary.in_progress:
         # A paused week is not critiqued, nor one that is still going (a Monday morning).
-        opening = [section(PAUSED_WEEK if summary.paused else "Nothing logged yet this week.")]
+        opening = [
+            section(
+                paused_week_text(summary) if summary.paused else "Nothing logged yet this week."
+            )
+        ]
     elif not summary.critique:
         # Reflection was not asked for (check-ins off, no log of their own) or the person
         # came after the week's work: what came in, and no critique, trend or streak.

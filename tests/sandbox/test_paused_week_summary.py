@@ -46,6 +46,6 @@ def test_weeks_inside_a_pause_keep_the_streak_and_draw_no_trend(session: Session
     out = session.feed("/multiplier summary last\n")
     ((_, body),) = [(h, b) for h, b in sections(out) if "Your multiplier week" in b]
     lines = [line.strip() for line in body.splitlines()]
-    assert lines[2].startswith("Check-ins were paused or skipped this week"), body
+    assert lines[2].startswith("Check-ins were paused this week"), body
     assert lines[3].endswith("🔥 1-week streak of reflecting or logging."), body
     assert "↓" not in body, body
