@@ -59,11 +59,25 @@ class HomeData:
     settings: HomeSettings
 
 
-def load_home(*, session: Session, user: User, now: datetime, library: CoachingLibrary) -> HomeData:
-    """This week so far, the trend, the current nudge, recent entries and settings."""
+def load_home(
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    library: CoachingLibrary,
+    default_calendar: str | None = None,
+) -> HomeData:
+    """This week so far, the trend, the current nudge, recent entries and settings
+    (`default_calendar`: the workspace's public holidays, for people who chose none, as in
+    the weekly summary)."""
     week = summaries.current_week(user, now)
     summary = summaries.build_summary(
-        session=session, user=user, week=week, library=library, in_progress=True
+        session=session,
+        user=user,
+        week=week,
+        library=library,
+        in_progress=True,
+        default_calendar=default_calendar,
     )
     rows = read_rows(session, _RECENT_ENTRIES, {"user_id": user.id}).all()
     recent = [

@@ -39,13 +39,21 @@ def open_home(
     library: CoachingLibrary,
     names: CommandNames,
     publish: Publish,
+    default_calendar: str | None = None,
 ) -> None:
     """Build the Home from the user's own data and publish it."""
     # Publishing fresh now makes a queued refresh redundant; changes after this re-queue one.
     home.cancel_pending_refresh(user_id=user.id)
     session.commit()  # meeting the user may have written (first contact)
     with read_session() as reading:
-        view = home.home_view_for(session=reading, user=user, now=now, library=library, names=names)
+        view = home.home_view_for(
+            session=reading,
+            user=user,
+            now=now,
+            library=library,
+            names=names,
+            default_calendar=default_calendar,
+        )
     publish(view)
 
 
@@ -59,12 +67,20 @@ def switch_weekly_summary(
     library: CoachingLibrary,
     names: CommandNames,
     publish: Publish,
+    default_calendar: str | None = None,
 ) -> None:
     """Turn the weekly summary DM on or off from the Home, and publish the Home so changed."""
     summaries.set_summary_enabled(session=session, user=user, enabled=enabled)
     session.commit()
     with read_session() as reading:
-        view = home.home_view_for(session=reading, user=user, now=now, library=library, names=names)
+        view = home.home_view_for(
+            session=reading,
+            user=user,
+            now=now,
+            library=library,
+            names=names,
+            default_calendar=default_calendar,
+        )
     publish(view)
     # Published fresh just now: the refresh the commit queued would only repeat it.
     home.cancel_pending_refresh(user_id=user.id)

@@ -217,10 +217,19 @@ def _forget_changes(session: Session) -> None:
 
 
 def home_view_for(
-    *, session: Session, user: User, now: datetime, library: CoachingLibrary, names: Any
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    library: CoachingLibrary,
+    names: Any,
+    default_calendar: str | None = None,
 ) -> dict[str, Any]:
-    """The Home view for one user (Block Kit built in bot.ui.home)."""
-    data = load_home(session=session, user=user, now=now, library=library)
+    """The Home view for one user (Block Kit built in bot.ui.home); `default_calendar`: the
+    workspace's public holidays (HOLIDAY_CALENDAR), for people who chose none."""
+    data = load_home(
+        session=session, user=user, now=now, library=library, default_calendar=default_calendar
+    )
     return home_view(
         data,
         library=library,
@@ -265,6 +274,7 @@ def make_publisher(
     client_for: Callable[[str], Any],
     library: Callable[[], CoachingLibrary],
     names: Any,
+    default_calendar: str | None = None,
 ) -> Publish:
     """A publish function for HomeRefresher: its own session, then views.publish.
 
@@ -283,7 +293,12 @@ def make_publisher(
             slack_user_id = user.slack_user_id
             team_id = user.workspace.team_id
             view = home_view_for(
-                session=session, user=user, now=clock.now(), library=library(), names=names
+                session=session,
+                user=user,
+                now=clock.now(),
+                library=library(),
+                names=names,
+                default_calendar=default_calendar,
             )
         from bot.workspaces.service import WorkspaceInactive
 
@@ -319,6 +334,7 @@ def start_home_refresher(ctx: Any, *, client: Any = None) -> HomeRefresher:
             kudos=settings.command_kudos,
             multiplier=settings.command_multiplier,
         ),
+        default_calendar=settings.holiday_calendar,
     )
     refresher = HomeRefresher(publish, delay=settings.home_refresh_delay_seconds)
     install_refresher(ctx.database, refresher)

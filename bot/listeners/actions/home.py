@@ -20,6 +20,7 @@ from bot.listeners.support import (
     message_payload,
     send_json_export,
     send_packet,
+    settings,
 )
 from bot.ui import evidence as evidence_ui
 from bot.ui import home as home_ui
@@ -43,6 +44,7 @@ def handle_summary_toggle(
         library=coaching_library(context),
         names=command_names(context),
         publish=lambda view: client.views_publish(user_id=user.slack_user_id, view=view),
+        default_calendar=settings(context).holiday_calendar,
     )
 
 

@@ -15,6 +15,7 @@ from bot.listeners.support import (
     current_user,
     database,
     db,
+    settings,
 )
 
 
@@ -31,4 +32,5 @@ def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: 
         library=coaching_library(context),
         names=command_names(context),
         publish=lambda view: client.views_publish(user_id=user.slack_user_id, view=view),
+        default_calendar=settings(context).holiday_calendar,
     )
