@@ -37,8 +37,10 @@ def test_the_summary_waits_for_the_checkin_about_its_week_and_counts_the_answer(
 
 def test_a_checkin_left_open_lets_the_summary_out_four_hours_later(session: Session) -> None:
     """Left unanswered, Monday's 09:00 check-in holds the summary until 13:00, and one
-    `:time` jump delivers it then (the sandbox's hint names the hold's end)."""
-    session.feed("/multiplier checkins on mon 09:00\n:time +7d\n:time mon 08:00\n")
+    `:time` jump delivers it then (the sandbox's hint names the hold's end). alice logged
+    something that week: a week with nothing new in it gets no summary at all."""
+    session.feed("/multiplier checkins on mon 09:00\n/brag Helped bob ship the deploy\n")
+    session.feed(":time +7d\n:time mon 08:00\n")
     out = session.feed(":time mon 18:00\n")
     arrivals = _arrivals(out)
     assert arrivals[0][1] == "Weekly reflection", out
