@@ -41,9 +41,20 @@ def record_outcome(
     *, session: Session, user: User, call_id: int | None, text: str, now: datetime
 ) -> bool:
     """Store the answer as the call's outcome (an edit replaces it); False: not theirs."""
-    call = session.get(JudgmentCall, call_id) if call_id is not None else None
-    if call is None or call.user_id != user.id or not text.strip():
+    call = store_outcome(session=session, user=user, call_id=call_id, text=text, now=now)
+    if call is None:
         return False
-    call.outcome, call.answered_at = text.strip(), now
     session.commit()
     return True
+
+
+def store_outcome(
+    *, session: Session, user: User, call_id: int | None, text: str, now: datetime
+) -> JudgmentCall | None:
+    """`record_outcome` without the commit (a DM answering the follow-up: the caller's
+    unit of work); the call, or None when it is not theirs or the text is empty."""
+    call = session.get(JudgmentCall, call_id) if call_id is not None else None
+    if call is None or call.user_id != user.id or not text.strip():
+        return None
+    call.outcome, call.answered_at = text.strip(), now
+    return call

@@ -52,6 +52,15 @@ def followup_message(*, call_id: int, month: str, quote: str) -> Payload:
     )
 
 
+def outcome_saved(quote: str) -> Payload:
+    """A DM taken as the answer to a follow-up: where it went (the button still edits it)."""
+    text = (
+        f"🔮 Saved as how your call turned out: “{escape(quote)}”. It stays private, beside "
+        "the entry, and goes into your summaries and promotion packet."
+    )
+    return message(text, section(safe(text, 3000)))
+
+
 def outcome_modal(*, call_id: int, quote: str) -> Payload:
     return modal(
         "What happened?",
