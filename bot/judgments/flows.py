@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import EvidenceEntry, JudgmentCall, User
-from bot.judgments import service
+from bot.judgments import records, service
 
 
 def mark_bet(*, session: Session, user: User, entry_id: int | None, months: int) -> int | None:
@@ -58,3 +58,10 @@ def store_outcome(
         return None
     call.outcome, call.answered_at = text.strip(), now
     return call
+
+
+def list_calls(*, session: Session, user: User, now: datetime) -> records.Calls:
+    """`/multiplier bets`: the person's judgment calls awaiting a verdict, and the answered."""
+    found = records.calls(session, user.id, now=now)
+    session.rollback()  # a read: hold no transaction while the reply goes out
+    return found

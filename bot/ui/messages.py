@@ -69,6 +69,7 @@ def help_message(names: CommandNames, *, capture_emoji: str = "trophy") -> Paylo
         f"taking on; check-ins then walk it with you (plan, stakeholders, mentoring, numbers, "
         f"story). `{m} problem` shows it, `{m} problem done <step>` ticks a step, "
         f"`{m} problem clear` closes it (private).",
+        f"• `{m} bets` — your judgment calls: the day each is followed up, and the verdicts.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
         "is kept as you typed it, but only answers become evidence.",
