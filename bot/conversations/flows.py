@@ -31,6 +31,9 @@ from bot.evidence.flows import Confirmation
 from bot.expectations import mapping as expectation_mapping
 from bot.home.service import request_home_refresh
 from bot.judgments import flows as judgment_flows
+from bot.quotes import flows as quote_flows
+from bot.quotes import states as quote_states
+from bot.quotes.service import QuoteRefused
 from bot.ui.text import unescape
 
 
@@ -42,6 +45,7 @@ class Said(StrEnum):
     NOT_SAVED = "not_saved"  # one line: not saved as an answer, and how to answer
     ANSWERED = "answered"  # the answer's confirmation, and the check-in redrawn
     OUTCOME = "outcome"  # saved as how a judgment call turned out
+    QUOTED = "quoted"  # sent as the sentence a peer asked for (kudos on their log)
     WHICH = "which"  # one line: which open question does this answer? (buttons)
     RECEIVED = "received"  # no check-in to answer: "kept; use /brag to log evidence"
     NOTE = "note"  # the person said it answers nothing: kept as a note, not evidence
@@ -61,6 +65,10 @@ class DirectMessageOutcome:
     welcome: bool = False
     # Said.OUTCOME: the quoted call; Said.WHICH: the DM and the questions it may answer.
     quote: str | None = None
+    # Said.QUOTED: who asked for the sentence, the request and its ask's message (to redraw).
+    requester_slack_id: str | None = None
+    request_id: int | None = None
+    ask_ts: str | None = None
     dm_id: int | None = None
     choices: tuple[routing.OpenQuestion, ...] = ()
 
@@ -90,7 +98,7 @@ def receive_direct_message(
     in_thread = thread_ts is not None
     if kind is ReplyKind.HELP:
         return DirectMessageOutcome(Said.HELP, kind, in_thread)
-    found = _question_for(session, user, stored, kind, now)
+    found = _question_for(session, user, library, stored, kind, now)
     session.commit()
     if isinstance(found, DirectMessageOutcome):
         return found
@@ -106,7 +114,12 @@ def receive_direct_message(
 
 
 def _question_for(
-    session: Session, user: User, stored: DirectMessage, kind: ReplyKind, now: datetime
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    stored: DirectMessage,
+    kind: ReplyKind,
+    now: datetime,
 ) -> DirectMessageOutcome | CheckIn | None:
     """What a DM answers: a judgment follow-up (answered here), the check-in to answer, or
     nothing open; or the question "which is this for?" when that is not clear."""
@@ -123,9 +136,7 @@ def _question_for(
             return None
         if route.to is None:
             return DirectMessageOutcome(Said.WHICH, kind, dm_id=stored.id, choices=route.choices)
-        if route.to.kind is routing.Asked.JUDGMENT:
-            return _followup_reply(session, user, route.to.id, stored, kind, now)
-        return session.get(CheckIn, route.to.id)
+        return _to_question(session, user, library, route.to.kind, route.to.id, stored, now)
     return answers.checkin_for_reply(
         session=session,
         user=user,
@@ -209,13 +220,56 @@ def _followup_reply(
     return DirectMessageOutcome(Said.OUTCOME, kind, in_thread, quote=quote)
 
 
-@dataclass(frozen=True)
-class Routed:
-    """What a "which question is this for?" button did, for the listener to render."""
+def _quote_reply(
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    request_id: int,
+    stored: DirectMessage,
+    now: datetime,
+) -> DirectMessageOutcome:
+    """A DM answering a peer's quote request: the sentence, as the form would send it."""
+    in_thread = stored.thread_ts is not None
+    try:
+        state = quote_flows.answer(
+            session=session,
+            peer=user,
+            request_id=request_id,
+            typed=unescape(stored.text),
+            library=library,
+            now=now,
+        )
+    except QuoteRefused:  # too long for one sentence: kept as a DM, the form still works
+        session.rollback()
+        return DirectMessageOutcome(Said.RECEIVED, ReplyKind.ANSWER, in_thread)
+    if state.state != quote_states.THANKED:
+        return DirectMessageOutcome(Said.RECEIVED, ReplyKind.ANSWER, in_thread)
+    return DirectMessageOutcome(
+        Said.QUOTED,
+        ReplyKind.ANSWER,
+        in_thread,
+        requester_slack_id=state.requester_slack_id,
+        request_id=state.request_id,
+        ask_ts=state.ask_ts,
+    )
 
-    said: Said
-    reply: answers.Reply | None = None
-    quote: str | None = None
+
+def _to_question(
+    session: Session,
+    user: User,
+    library: CoachingLibrary,
+    kind: str,
+    question_id: int,
+    stored: DirectMessage,
+    now: datetime,
+) -> DirectMessageOutcome | CheckIn | None:
+    """A DM to the question it answers: a judgment follow-up or a quote request (answered
+    here), or the check-in (for `_answer_checkin`, which checks it is theirs)."""
+    if kind == routing.Asked.JUDGMENT:
+        return _followup_reply(session, user, question_id, stored, ReplyKind.ANSWER, now)
+    if kind == routing.Asked.QUOTE:
+        return _quote_reply(session, user, library, question_id, stored, now)
+    return session.get(CheckIn, question_id) if kind == routing.Asked.CHECKIN else None
 
 
 def route_direct_message(
@@ -227,36 +281,21 @@ def route_direct_message(
     kind: str,
     question_id: int | None,
     now: datetime,
-) -> Routed | None:
-    """The person said which question their DM answers (or that it is just a note); None
-    when the DM, or the question, is not theirs."""
+) -> DirectMessageOutcome | None:
+    """The person said which question their DM answers (Said.NOTE: just a note); None when
+    the DM, or the question, is not theirs (or no longer open)."""
     message = conversations.own_direct_message(session=session, user=user, dm_id=dm_id)
-    if message is None:
+    if message is None or (question_id is None and kind != Said.NOTE):
         session.rollback()
         return None
-    if kind == Said.NOTE:
+    if kind == Said.NOTE or question_id is None:
         session.rollback()
-        return Routed(Said.NOTE)
-    if kind == routing.Asked.JUDGMENT:
-        outcome = _followup_reply(session, user, question_id or 0, message, ReplyKind.ANSWER, now)
-        return Routed(outcome.said, quote=outcome.quote) if outcome.quote else None
-    if kind != routing.Asked.CHECKIN or question_id is None:
-        return None
-    reply = answers.answer_from_dm(
-        session=session,
-        user=user,
-        library=library,
-        channel_id=message.channel_id,
-        ts=message.ts,
-        thread_ts=None,
-        text=message.text,
-        now=now,
-        checkin_id=question_id,
-    )
-    session.commit()
-    if reply is None:
-        return None
-    return Routed(Said.ANSWERED if reply.new else Said.NOTHING, reply=reply)
+        return DirectMessageOutcome(Said.NOTE, ReplyKind.ANSWER)
+    found = _to_question(session, user, library, kind, question_id, message, now)
+    if isinstance(found, CheckIn):
+        found = _answer_checkin(session, user, library, found, message, ReplyKind.ANSWER, now)
+    taken = (Said.ANSWERED, Said.NOTHING, Said.OUTCOME, Said.QUOTED)
+    return found if found is not None and found.said in taken else None
 
 
 def edit_direct_message(

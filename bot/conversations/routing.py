@@ -1,13 +1,14 @@
 """Which open question a top-level DM answers (not one in a thread: that one says where it
 belongs).
 
-The bot asks several things in the same DM: the weekly check-in, and months later how a
-judgment call turned out. A top-level DM answers the newest question still open, the one the
-person last saw asked (a reminder repeats an older question, it is not a new one). When that
-is not clear the person is asked, in one line with a button each, which question it answers
-(or that it is just a note): two questions asked together, or the conversation has moved on
-since the newest was asked (another question got its answer meanwhile, so what comes next
-may be chatter as easily as an answer). The DM is stored as typed either way.
+The bot asks several things in the same DM: the weekly check-in, months later how a
+judgment call turned out, and a peer's request for one sentence about their influence. A
+top-level DM answers the newest question still open, the one the person last saw asked (a
+reminder repeats an older question, it is not a new one). When that is not clear the person
+is asked, in one line with a button each, which question it answers (or that it is just a
+note): two questions asked together, or the conversation has moved on since the newest was
+asked (another question got its answer meanwhile, so what comes next may be chatter as
+easily as an answer). The DM is stored as typed either way.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from bot.db.models import (
     EvidenceEntry,
     JudgmentCall,
     JudgmentFollowupPost,
+    QuotePost,
+    QuoteRequest,
     User,
 )
 from bot.delivery.status import DeliveryStatus
 from bot.judgments import service as judgments
+from bot.quotes import states as quote_states
 
 # A judgment follow-up stays open for a top-level answer this long after it was asked (it
 # is asked once, and the button keeps working after).
@@ -42,6 +46,7 @@ class Asked(StrEnum):
 
     CHECKIN = "checkin"
     JUDGMENT = "judgment"
+    QUOTE = "quote"  # a peer's quote request: one sentence about their influence
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,12 @@ class OpenQuestion:
     """A question the bot asked and the person has not answered yet."""
 
     kind: Asked
-    id: int  # the check-in's or the judgment call's id
+    id: int  # the check-in's, the judgment call's or the quote request's id
     asked_at: datetime
-    # For the person: the check-in's slot, or the quoted call.
+    # For the person: the check-in's slot, the quoted call, or who asked for a quote.
     slot_at: datetime | None = None
     quote: str | None = None
+    requester_slack_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ def open_questions(
         found.append(OpenQuestion(Asked.CHECKIN, checkin.id, asked, slot_at=checkin.slot_at))
     if not checkins_only:
         found.extend(_open_followups(session, user, now))
+        found.extend(_open_quote_asks(session, user, now))
     return sorted(found, key=lambda q: q.asked_at, reverse=True)
 
 
@@ -96,6 +103,28 @@ def _open_followups(session: Session, user: User, now: datetime) -> list[OpenQue
     return [
         OpenQuestion(Asked.JUDGMENT, call_id, sent_at, quote=judgments.quote(text))
         for call_id, sent_at, text in rows
+        if sent_at is not None
+    ]
+
+
+def _open_quote_asks(session: Session, user: User, now: datetime) -> list[OpenQuestion]:
+    """Quote requests addressed to this person, asked in their DM and still open."""
+    rows = session.execute(
+        select(QuoteRequest.id, QuotePost.sent_at, User.slack_user_id)
+        .join(QuotePost, QuotePost.request_id == QuoteRequest.id)
+        .join(User, User.id == QuoteRequest.requester_id)
+        .where(
+            QuoteRequest.workspace_id == user.workspace_id,
+            QuoteRequest.peer_slack_user_id == user.slack_user_id,
+            QuoteRequest.status == quote_states.OPEN,
+            QuoteRequest.created_at > now - quote_states.EXPIRES_AFTER,
+            QuotePost.kind == quote_states.ASK,
+            QuotePost.status == DeliveryStatus.SENT,
+        )
+    )
+    return [
+        OpenQuestion(Asked.QUOTE, request_id, sent_at, requester_slack_id=requester)
+        for request_id, sent_at, requester in rows
         if sent_at is not None
     ]
 
@@ -121,11 +150,18 @@ def _answered_elsewhere_since(session: Session, user: User, newest: OpenQuestion
     calls = select(func.max(JudgmentCall.answered_at)).where(
         JudgmentCall.user_id == user.id, JudgmentCall.answered_at > newest.asked_at
     )
+    quotes = select(func.max(QuoteRequest.answered_at)).where(
+        QuoteRequest.workspace_id == user.workspace_id,
+        QuoteRequest.peer_slack_user_id == user.slack_user_id,
+        QuoteRequest.answered_at > newest.asked_at,
+    )
     if newest.kind is Asked.CHECKIN:
         checkin_answers = checkin_answers.where(Answer.checkin_id != newest.id)
-    else:
+    elif newest.kind is Asked.JUDGMENT:
         calls = calls.where(JudgmentCall.id != newest.id)
-    return session.scalar(checkin_answers) is not None or session.scalar(calls) is not None
+    else:
+        quotes = quotes.where(QuoteRequest.id != newest.id)
+    return any(session.scalar(q) is not None for q in (checkin_answers, calls, quotes))
 
 
 def route(*, session: Session, user: User, questions: list[OpenQuestion]) -> Route | None:

@@ -18,7 +18,15 @@ from bot.ui.blocks import (
     message,
     section,
 )
-from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable, safe, take_escaped, truncate
+from bot.ui.text import (
+    SECTION_TEXT_LIMIT,
+    escape,
+    mention,
+    readable,
+    safe,
+    take_escaped,
+    truncate,
+)
 from bot.ui.utf16 import utf16_len
 
 
@@ -188,6 +196,7 @@ def dm_received(names: CommandNames, loggable: int | None = None) -> Payload:
 
 DM_ROUTE_CHECKIN = "dm_route_checkin"
 DM_ROUTE_JUDGMENT = "dm_route_judgment"
+DM_ROUTE_QUOTE = "dm_route_quote"
 DM_ROUTE_NOTE = "dm_route_note"
 
 
@@ -195,7 +204,7 @@ DM_ROUTE_NOTE = "dm_route_note"
 class QuestionChoice:
     """One open question a DM may answer, as the "which is this for?" line offers it."""
 
-    kind: str  # checkin | judgment
+    kind: str  # checkin | judgment | quote
     question_id: int
     # The check-in's slot in the person's time zone; the quoted call.
     slot_local: datetime | None = None
@@ -211,12 +220,24 @@ def which_question(dm_id: int, choices: Sequence[QuestionChoice]) -> Payload:
         if choice.kind == "checkin" and choice.slot_local is not None:
             day = choice.slot_local
             label, action_id = f"Your reflection of {day:%a} {day.day} {day:%b}", DM_ROUTE_CHECKIN
+        elif choice.kind == "quote":
+            label, action_id = "✍️ The sentence you were asked for", DM_ROUTE_QUOTE
         else:
             quote = readable(choice.quote or "", limit=40)
             label, action_id = f"🔮 How “{quote}” turned out", DM_ROUTE_JUDGMENT
         buttons.append(button(label, action_id, f"{dm_id}:{choice.question_id}"))
     buttons.append(button("Just a note", DM_ROUTE_NOTE, str(dm_id)))
     return message(text, section(text), actions(*buttons))
+
+
+def quote_sent(requester_slack_id: str | None) -> Payload:
+    """A DM taken as the sentence a colleague asked for."""
+    who = mention(requester_slack_id) if requester_slack_id else "their"
+    text = (
+        f"Thank you. I sent that as your sentence: it is on {who}'s log as kudos from you, "
+        "and I'll let them know."
+    )
+    return message(text)
 
 
 def kept_as_note(names: CommandNames) -> Payload:

@@ -1,7 +1,8 @@
 """A top-level DM answers the newest open question: a judgment follow-up asked after the
-check-in gets its outcome (not a check-in answer); when the conversation has moved on the
-bot asks which question it answers, and "Just a note" stores no evidence. A new person's
-first DM gets the welcome. Signed requests → app → DB; the clock moved like the sandbox's."""
+check-in gets its outcome (not a check-in answer), a quote request its sentence; when the
+conversation has moved on the bot asks which question it answers, and "Just a note" stores
+no evidence. A new person's first DM gets the welcome. Signed requests → app → DB; the clock
+moved like the sandbox's."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from sqlalchemy import select
 
 from bot import clock
 from bot.db.models import Answer, DirectMessage, EvidenceEntry, JudgmentCall, User
-from tests.checkins.support import checkins
-from tests.e2e.test_checkin_answers import SLOT, count, send_checkin
+from tests.checkins.support import add_users, checkin_messages, checkins, dispatcher
+from tests.e2e.test_checkin_answers import SLOT, count
+from tests.e2e.test_quotes import kudos_rows, requested, requests
 from tests.judgments.test_followups_e2e import followups, run
 from tests.support import logbook
 from tests.support.apps import RunningApp
 
+NEW_YORK = "America/New_York"
 # The Monday after the check-in (Friday 15:00 in New York): the follow-up at 10:00 there,
 # the DMs an hour later.
 ASKED = SLOT + timedelta(days=2, hours=19)
@@ -65,8 +68,11 @@ def _buttons(post: dict[str, Any]) -> list[tuple[str, str]]:
 def _followup_open(app: RunningApp) -> dict[str, Any]:
     """Alice's check-in is open since Friday; on Monday the bot asks how a decision logged
     three months ago turned out."""
+    _move_clock(SLOT - timedelta(days=7))  # she came a week before: a whole week to ask about
+    add_users(app.database, ["UALICE"], now=SLOT - timedelta(hours=1), tz=NEW_YORK)
     _move_clock(SLOT)
-    send_checkin(app)
+    dispatcher(app.standin, app.database).run(SLOT)
+    assert checkin_messages(app.standin, "UALICE")
     _move_clock(TYPED)
     with app.database.session() as session:
         alice = session.scalars(select(User).where(User.slack_user_id == "UALICE")).one()
@@ -150,3 +156,30 @@ def test_a_new_persons_first_dm_gets_the_welcome(running_app: RunningApp) -> Non
     assert first["text"].startswith("Got it — I keep what you send me here.")
     _dm(app, "hello", user_id="UNEW")
     assert len(_replies(app)) == 1
+
+
+def test_a_top_level_dm_after_a_quote_request_is_the_sentence(running_app: RunningApp) -> None:
+    """Bob, asked by alice for one sentence and never a user of the app, types it at top
+    level: it is his sentence (kudos on alice's log, the ask keeps one button, to change it), as the form
+    would make it (failed before: "Got it — I keep what you send me here", nothing sent)."""
+    app = running_app
+    app.standin.add_user("UBOB", name="bob")
+    asked = requested(app)
+    _dm(
+        app,
+        "Her event-bus design let my team ship billing alerts without waiting on anyone",
+        "UBOB",
+    )
+    (kudos,) = kudos_rows(app)
+    assert (
+        kudos.text
+        == "Her event-bus design let my team ship billing alerts without waiting on anyone"
+    )
+    (request,) = requests(app)
+    assert request.status == "answered"
+    reply = _replies(app)[-1]
+    assert reply["text"].startswith("Thank you. I sent that as your sentence")
+    redrawn = [
+        c.params for c in app.standin.calls_to("chat.update") if c.params["ts"] == asked["ts"]
+    ]
+    assert redrawn and _buttons(redrawn[-1]) == [("quote_write", "Change my sentence")]

@@ -47,6 +47,7 @@ def register(registrar: Registrar) -> None:
         messages.DM_LOG_IT: direct_messages.handle_log_it,
         messages.DM_ROUTE_CHECKIN: direct_messages.handle_route,
         messages.DM_ROUTE_JUDGMENT: direct_messages.handle_route,
+        messages.DM_ROUTE_QUOTE: direct_messages.handle_route,
         messages.DM_ROUTE_NOTE: direct_messages.handle_route,
     }
     for action_id, handler in about_stored_data.items():

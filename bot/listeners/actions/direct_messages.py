@@ -15,7 +15,13 @@ from bot.conversations import flows
 from bot.conversations.flows import Said
 from bot.conversations.routing import Asked
 from bot.db.base import utcnow
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    redraw_quote_ask,
+)
 from bot.ui import evidence as ui
 from bot.ui import judgments as judgments_ui
 from bot.ui import messages
@@ -52,6 +58,7 @@ def handle_route(
     kinds = {
         messages.DM_ROUTE_CHECKIN: Asked.CHECKIN,
         messages.DM_ROUTE_JUDGMENT: Asked.JUDGMENT,
+        messages.DM_ROUTE_QUOTE: Asked.QUOTE,
         messages.DM_ROUTE_NOTE: Said.NOTE,
     }
     dm_text, _, question_text = str(action.get("value") or "").partition(":")
@@ -73,6 +80,11 @@ def handle_route(
         respond(**messages.kept_as_note(command_names(context)))
     elif routed.said is Said.OUTCOME:
         respond(**{**judgments_ui.outcome_saved(routed.quote or ""), "replace_original": True})
+    elif routed.said is Said.QUOTED:
+        respond(**{**messages.quote_sent(routed.requester_slack_id), "replace_original": True})
+        redraw_quote_ask(
+            client, context.user_id, routed.ask_ts, routed.requester_slack_id, routed.request_id
+        )
     elif routed.said is Said.ANSWERED and routed.reply is not None:
         confirmation = present.reply_confirmation(library, routed.reply, Preferences.of(user))
         respond(**{**confirmation, "replace_original": True})

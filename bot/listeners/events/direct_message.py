@@ -21,6 +21,7 @@ from bot.listeners.support import (
     current_user,
     db,
     message_payload,
+    redraw_quote_ask,
 )
 from bot.ui import checkins as checkins_ui
 from bot.ui import judgments as judgments_ui
@@ -101,9 +102,17 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         return
     if outcome.said is Said.NOTHING:
         return
-    if outcome.said in (Said.OUTCOME, Said.WHICH):
+    if outcome.said in (Said.OUTCOME, Said.WHICH, Said.QUOTED):
         # In the DM's own thread, as an answer's confirmation is.
         thread_ts = thread_ts or event["ts"]
+    if outcome.said is Said.QUOTED:
+        redraw_quote_ask(
+            client,
+            user.slack_user_id,
+            outcome.ask_ts,
+            outcome.requester_slack_id,
+            outcome.request_id,
+        )
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_reply(outcome, user, context))
 
 
@@ -112,6 +121,8 @@ def _reply(outcome: flows.DirectMessageOutcome, user: User, context: BoltContext
     names = command_names(context)
     if outcome.said is Said.OUTCOME:
         return judgments_ui.outcome_saved(outcome.quote or "")
+    if outcome.said is Said.QUOTED:
+        return messages.quote_sent(outcome.requester_slack_id)
     if outcome.said is Said.WHICH and outcome.dm_id is not None:
         zone = Preferences.of(user).zone
         choices = [
