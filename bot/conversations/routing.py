@@ -71,7 +71,7 @@ class Route:
 
 
 def open_questions(
-    *, session: Session, user: User, channel_id: str, now: datetime, checkins_only: bool = False
+    *, session: Session, user: User, channel_id: str, now: datetime
 ) -> list[OpenQuestion]:
     """The person's open questions a top-level DM may answer, newest asked first."""
     found: list[OpenQuestion] = []
@@ -81,9 +81,8 @@ def open_questions(
     if checkin is not None:
         asked = checkin.sent_at or checkin.slot_at
         found.append(OpenQuestion(Asked.CHECKIN, checkin.id, asked, slot_at=checkin.slot_at))
-    if not checkins_only:
-        found.extend(_open_followups(session, user, now))
-        found.extend(_open_quote_asks(session, user, now))
+    found.extend(_open_followups(session, user, now))
+    found.extend(_open_quote_asks(session, user, now))
     return sorted(found, key=lambda q: q.asked_at, reverse=True)
 
 

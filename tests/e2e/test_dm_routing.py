@@ -183,3 +183,20 @@ def test_a_top_level_dm_after_a_quote_request_is_the_sentence(running_app: Runni
         c.params for c in app.standin.calls_to("chat.update") if c.params["ts"] == asked["ts"]
     ]
     assert redrawn and _buttons(redrawn[-1]) == [("quote_write", "Change my sentence")]
+
+
+def test_a_reply_in_the_followups_thread_is_its_outcome(
+    running_app: RunningApp, moved_clock: None
+) -> None:
+    """A few words in the follow-up's own thread are the call's outcome, as in a check-in's
+    thread (failed before: "Got it — I keep what you send me here", the call unanswered)."""
+    app = running_app
+    asked = _followup_open(app)
+    app.slack.dm_message("Too early to tell", user_id="UALICE", thread_ts=asked["ts"])
+    app.wait_idle()
+    with app.database.session() as session:
+        (call,) = session.scalars(select(JudgmentCall))
+        assert call.outcome == "Too early to tell"
+    assert count(app, Answer) == 0
+    (reply,) = _replies(app)
+    assert reply["thread_ts"] == asked["ts"]
