@@ -363,10 +363,13 @@ def answer_from_dm(
     text: str,
     now: datetime,
     as_nothing: bool = False,
+    checkin_id: int | None = None,
 ) -> Reply | None:
     """Store a DM as an answer when it replies to a check-in; None when it does not.
 
     `as_nothing`: the text says "nothing this week" (bot.checkins.replies decides).
+    `checkin_id`: the check-in it answers, when the person chose it (else the one whose
+    thread it is in, or the open one).
     """
     stripped = text.strip()
     if not stripped:
@@ -376,9 +379,14 @@ def answer_from_dm(
             Answer.user_id == user.id, Answer.channel_id == channel_id, Answer.message_ts == ts
         )
     ).all()
-    checkin = checkin_for_reply(
-        session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
-    )
+    if checkin_id is not None:
+        checkin = service.own_checkin(session=session, user=user, checkin_id=checkin_id, lock=True)
+        if checkin is not None and checkin.status not in ANSWERABLE:
+            checkin = None
+    else:
+        checkin = checkin_for_reply(
+            session=session, user=user, channel_id=channel_id, thread_ts=thread_ts, now=now
+        )
     if existing:  # Slack delivered the same message twice
         # An answer's check-in is a non-null foreign key: it is there.
         stored = session.get_one(CheckIn, existing[0].checkin_id)

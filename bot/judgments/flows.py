@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import EvidenceEntry, JudgmentCall, User
-from bot.judgments import service
+from bot.judgments import records, service
 
 
 def mark_bet(*, session: Session, user: User, entry_id: int | None, months: int) -> int | None:
@@ -41,9 +41,27 @@ def record_outcome(
     *, session: Session, user: User, call_id: int | None, text: str, now: datetime
 ) -> bool:
     """Store the answer as the call's outcome (an edit replaces it); False: not theirs."""
-    call = session.get(JudgmentCall, call_id) if call_id is not None else None
-    if call is None or call.user_id != user.id or not text.strip():
+    call = store_outcome(session=session, user=user, call_id=call_id, text=text, now=now)
+    if call is None:
         return False
-    call.outcome, call.answered_at = text.strip(), now
     session.commit()
     return True
+
+
+def store_outcome(
+    *, session: Session, user: User, call_id: int | None, text: str, now: datetime
+) -> JudgmentCall | None:
+    """`record_outcome` without the commit (a DM answering the follow-up: the caller's
+    unit of work); the call, or None when it is not theirs or the text is empty."""
+    call = session.get(JudgmentCall, call_id) if call_id is not None else None
+    if call is None or call.user_id != user.id or not text.strip():
+        return None
+    call.outcome, call.answered_at = text.strip(), now
+    return call
+
+
+def list_calls(*, session: Session, user: User, now: datetime) -> records.Calls:
+    """`/multiplier bets`: the person's judgment calls awaiting a verdict, and the answered."""
+    found = records.calls(session, user.id, now=now)
+    session.rollback()  # a read: hold no transaction while the reply goes out
+    return found

@@ -1,4 +1,5 @@
-"""What the log holds about judgment calls, for summaries and the packet (read-only)."""
+"""What the log holds about judgment calls, for summaries, the packet and `/multiplier bets`
+(read-only)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import EvidenceEntry, JudgmentCall
+from bot.db.models import EvidenceEntry, JudgmentCall, JudgmentFollowupPost
 from bot.db.reads import read_rows
 from bot.judgments import service
 
@@ -103,3 +104,66 @@ def week(session: Session, user_id: int, *, start: datetime, end: datetime) -> W
         else:
             outcomes.append((text, outcome or ""))
     return Week(tuple(outcomes), awaiting)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One judgment call on the person's log, for `/multiplier bets`."""
+
+    entry_text: str
+    logged_at: datetime
+    bet: bool
+    # When the follow-up is (or was) due, and when it was asked (None: not yet).
+    due_at: datetime
+    asked_at: datetime | None
+    outcome: str | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Calls:
+    """The person's calls awaiting a verdict (soonest due first) and the ones answered
+    (latest first)."""
+
+    awaiting: tuple[Call, ...]
+    answered: tuple[Call, ...]
+
+
+def calls(session: Session, user_id: int, *, now: datetime) -> Calls:
+    """Every judgment call of the person that is still to be followed up, asked and awaiting
+    its verdict, or answered; a call whose follow-up could no longer go out (past its grace,
+    never asked) is left out, as the follow-up job leaves it."""
+    query = (
+        select(EvidenceEntry, JudgmentCall, JudgmentFollowupPost.sent_at)
+        .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
+        .outerjoin(JudgmentFollowupPost, JudgmentFollowupPost.call_id == JudgmentCall.id)
+        .where(
+            EvidenceEntry.user_id == user_id,
+            EvidenceEntry.source != service.NOT_A_CALL_SOURCE,
+            or_(
+                EvidenceEntry.dimension.in_(service.JUDGMENT_DIMENSIONS),
+                JudgmentCall.bet.is_(True),
+                JudgmentCall.answered_at.is_not(None),
+            ),
+        )
+        .order_by(EvidenceEntry.created_at, EvidenceEntry.id)
+    )
+    awaiting: list[Call] = []
+    answered: list[Call] = []
+    for entry, call, asked_at in session.execute(query):
+        found = Call(
+            entry_text=entry.text,
+            logged_at=entry.occurred_at,
+            bet=bool(call and call.bet),
+            due_at=service.due_at(entry.created_at, call.months if call else None),
+            asked_at=asked_at,
+            outcome=call.outcome if call else None,
+            answered_at=call.answered_at if call else None,
+        )
+        if found.answered_at is not None:
+            answered.append(found)
+        elif asked_at is not None or found.due_at + service.GRACE >= now:
+            awaiting.append(found)
+    awaiting.sort(key=lambda c: c.due_at)
+    answered.sort(key=lambda c: c.answered_at or c.due_at, reverse=True)
+    return Calls(tuple(awaiting), tuple(answered))

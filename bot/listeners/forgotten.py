@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -47,6 +47,15 @@ def was_forgotten(body: dict[str, Any], context: BoltContext) -> bool:
         team_id=context.team_id or context.enterprise_id or "",
         slack_user_id=context.user_id or "",
     )
+
+
+def sent_before_their_row(body: dict[str, Any], created_at: datetime) -> bool:
+    """True for a press on a message older than the clicker's row (`created_at`): it was
+    sent to the row forget-me deleted, and they have used the app again since (or the press
+    itself made their new row, on a message too fresh for `was_forgotten`)."""
+    container = body.get("container") or {}
+    sent = _seconds(container.get("message_ts"))
+    return container.get("type") == "message" and sent is not None and sent < created_at.timestamp()
 
 
 def answer_if_forgotten(handler: Handler) -> Handler:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import clock
 from bot.coaching.library import CoachingLibrary, default_library
@@ -20,6 +21,7 @@ from bot.privacy import flows as privacy_flows
 from bot.slack import directory
 from bot.slack.people import lookup_names, profile_or_none
 from bot.slack.replies import send_in_turn, to_dm
+from bot.ui import quotes as quotes_ui
 from bot.ui.messages import CommandNames
 from bot.workspaces import flows as workspace_flows
 
@@ -196,3 +198,22 @@ def post_in_channel(
     except SendFailed as failed:
         return failed.error
     return None
+
+
+def redraw_quote_ask(
+    client: WebClient,
+    peer: str | None,
+    ts: str | None,
+    requester: str | None,
+    request_id: int | None,
+) -> None:
+    """A quote request's ask in the peer's DM, once answered (by the form or a DM): its two
+    buttons become one, to change the sentence. A nicety: if Slack refuses, "Write a
+    sentence" opens the same form anyway."""
+    if not (peer and ts):
+        return
+    try:
+        channel = client.conversations_open(users=peer)["channel"]["id"]
+        client.chat_update(channel=channel, ts=ts, **quotes_ui.ask_answered(requester, request_id))
+    except SlackApiError:
+        return

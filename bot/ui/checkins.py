@@ -494,6 +494,12 @@ def refusal() -> Payload:
     return message(text)
 
 
+def forgotten_checkin() -> Payload:
+    """A button on a check-in sent before the person's forget-me: it went with their data."""
+    text = "You deleted your data with forget-me; this check-in went with it."
+    return message(text)
+
+
 def already_done() -> Payload:
     text = "That question is already answered — use *Edit* on your answer to change it."
     return message(text)

@@ -4,8 +4,10 @@ overflow (3 to 6 months) and what a click says."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, tzinfo
 
 from bot.coaching.library import CoachingLibrary
+from bot.judgments.records import Call, Calls
 from bot.judgments.service import quote
 from bot.plural import plural
 from bot.ui.blocks import (
@@ -50,6 +52,15 @@ def followup_message(*, call_id: int, month: str, quote: str) -> Payload:
             block_id=f"judgment_{call_id}",
         ),
     )
+
+
+def outcome_saved(quote: str) -> Payload:
+    """A DM taken as the answer to a follow-up: where it went (the button still edits it)."""
+    text = (
+        f"🔮 Saved as how your call turned out: “{escape(quote)}”. It stays private, beside "
+        "the entry, and goes into your summaries and promotion packet."
+    )
+    return message(text, section(safe(text, 3000)))
 
 
 def outcome_modal(*, call_id: int, quote: str) -> Payload:
@@ -128,3 +139,64 @@ def empty_week_line(*, awaiting: int, library: CoachingLibrary) -> str | None:
     if not awaiting or not said:
         return None
     return safe(said.format(calls=plural(awaiting, "judgment call")), 600)
+
+
+# Calls listed per part of `/multiplier bets` (the rest counted).
+LISTED_CALLS = 15
+
+
+def _day(instant: datetime, zone: tzinfo) -> str:
+    local = instant.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b} {local.year}"
+
+
+def _awaiting_line(call: Call, zone: tzinfo) -> str:
+    bet = " (a bet)" if call.bet else ""
+    if call.asked_at is not None:
+        when = f"asked {_day(call.asked_at, zone)}: *Tell what happened* on that DM"
+    else:
+        when = f"I'll ask on {_day(call.due_at, zone)}"
+    return (
+        f"• “{safe(quote(call.entry_text), 200)}”{bet} — logged {_day(call.logged_at, zone)}"
+        f" · {when}"
+    )
+
+
+def _answered_line(call: Call, zone: tzinfo) -> str:
+    told = _day(call.answered_at, zone) if call.answered_at else ""
+    return f"• “{safe(quote(call.entry_text), 200)}” — {safe(call.outcome or '', 400)} _({told})_"
+
+
+def _part(title: str, lines: list[str]) -> list[Block]:
+    if not lines:
+        return []
+    shown = lines[:LISTED_CALLS]
+    more = len(lines) - len(shown)
+    tail = [f"_…and {plural(more, 'more call')}_"] if more else []
+    return [section(truncate("\n".join([f"*{title}*", *shown, *tail]), 2900))]
+
+
+def bets_reply(calls: Calls, zone: tzinfo) -> Payload:
+    """`/multiplier bets`: the calls awaiting a verdict with the day each is (or was) asked
+    about, and the verdicts so far, newest first."""
+    if not calls.awaiting and not calls.answered:
+        text = (
+            "🔮 No judgment calls on your log yet. Entries about decisions, long-horizon work "
+            "and problem framing are followed up 3 months after you log them; mark any entry a "
+            "bet (*A bet: ask me in …* on its confirmation) to be asked in 3 to 6 months."
+        )
+        return message(text, ephemeral=True)
+    awaiting = plural(len(calls.awaiting), "judgment call")
+    head = (
+        f"🔮 *Your judgment calls*: {awaiting} awaiting a verdict, {len(calls.answered)} answered"
+    )
+    blocks = [
+        section(head),
+        *_part("Awaiting a verdict", [_awaiting_line(c, zone) for c in calls.awaiting]),
+        *_part("Answered", [_answered_line(c, zone) for c in calls.answered]),
+        context(
+            "Staff work rarely gets quick feedback: a call is often judged months later. "
+            "Private to you."
+        ),
+    ]
+    return message(head, *blocks, ephemeral=True)

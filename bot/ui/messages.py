@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
@@ -17,7 +18,15 @@ from bot.ui.blocks import (
     message,
     section,
 )
-from bot.ui.text import SECTION_TEXT_LIMIT, escape, readable, safe, take_escaped, truncate
+from bot.ui.text import (
+    SECTION_TEXT_LIMIT,
+    escape,
+    mention,
+    readable,
+    safe,
+    take_escaped,
+    truncate,
+)
 from bot.ui.utf16 import utf16_len
 
 
@@ -68,6 +77,7 @@ def help_message(names: CommandNames, *, capture_emoji: str = "trophy") -> Paylo
         f"taking on; check-ins then walk it with you (plan, stakeholders, mentoring, numbers, "
         f"story). `{m} problem` shows it, `{m} problem done <step>` ticks a step, "
         f"`{m} problem clear` closes it (private).",
+        f"• `{m} bets` — your judgment calls: the day each is followed up, and the verdicts.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
         "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
         "is kept as you typed it, but only answers become evidence.",
@@ -182,6 +192,61 @@ def dm_received(names: CommandNames, loggable: int | None = None) -> Payload:
         f"people you helped, use `{names.brag}`; say `help` for everything I can do."
     )
     return message(text)
+
+
+DM_ROUTE_CHECKIN = "dm_route_checkin"
+DM_ROUTE_JUDGMENT = "dm_route_judgment"
+DM_ROUTE_QUOTE = "dm_route_quote"
+DM_ROUTE_NOTE = "dm_route_note"
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    """One open question a DM may answer, as the "which is this for?" line offers it."""
+
+    kind: str  # checkin | judgment | quote
+    question_id: int
+    # The check-in's slot in the person's time zone; the quoted call.
+    slot_local: datetime | None = None
+    quote: str | None = None
+
+
+def which_question(dm_id: int, choices: Sequence[QuestionChoice]) -> Payload:
+    """One line asking which open question a top-level DM answers, a button each (and "Just a
+    note"): the DM is kept as typed whatever is pressed."""
+    text = "Which question does this answer? I keep what you typed either way."
+    buttons = []
+    for choice in choices:
+        if choice.kind == "checkin" and choice.slot_local is not None:
+            day = choice.slot_local
+            label, action_id = f"Your reflection of {day:%a} {day.day} {day:%b}", DM_ROUTE_CHECKIN
+        elif choice.kind == "quote":
+            label, action_id = "✍️ The sentence you were asked for", DM_ROUTE_QUOTE
+        else:
+            quote = readable(choice.quote or "", limit=40)
+            label, action_id = f"🔮 How “{quote}” turned out", DM_ROUTE_JUDGMENT
+        buttons.append(button(label, action_id, f"{dm_id}:{choice.question_id}"))
+    buttons.append(button("Just a note", DM_ROUTE_NOTE, str(dm_id)))
+    return message(text, section(text), actions(*buttons))
+
+
+def quote_sent(requester_slack_id: str | None) -> Payload:
+    """A DM taken as the sentence a colleague asked for."""
+    who = mention(requester_slack_id) if requester_slack_id else "their"
+    text = (
+        f"Thank you. I sent that as your sentence: it is on {who}'s log as kudos from you, "
+        "and I'll let them know."
+    )
+    return message(text)
+
+
+def kept_as_note(names: CommandNames) -> Payload:
+    """ "Just a note": kept, not evidence."""
+    text = (
+        "Kept as a note, not saved as evidence or as an answer. "
+        f"`{names.brag} <what happened>` logs evidence any time."
+    )
+    return message(text, replace_original=True)
 
 
 def something_went_wrong() -> str:

@@ -112,7 +112,8 @@ def test_evidence_typed_in_the_dm_outside_a_checkin_gets_a_log_it_button(
     only "use /brag")."""
     for text in ("thanks!", "ok", "what is this?"):
         _dm(running_app, text)
-    assert [_log_it_buttons(p) for p in _bot_posts(running_app)] == [[]]  # the question's line
+    # The first DM is someone's first contact (the welcome); then the question's line.
+    assert [_log_it_buttons(p) for p in _bot_posts(running_app)] == [[], []]
     typed = "Paired with <@UBOB> on the flaky deploy & unblocked the release #review"
     _dm(running_app, typed)
     reply = _bot_posts(running_app)[-1]

@@ -1,12 +1,16 @@
 """Exports of an empty period, kudos that outlive their giver's forget-me, and buttons of a
-forgotten person."""
+forgotten person (a check-in's too)."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from sqlalchemy import select
 
-from bot.db.models import EvidenceEntry, Kudos, User
+from bot.db.models import Answer, EvidenceEntry, Kudos, User
 from tests.e2e.evidence_helpers import brag, click, count, entries, last_response
+from tests.e2e.test_checkin_answers import send_checkin
 from tests.e2e.test_evidence_data import multiplier
 from tests.support.apps import RunningApp
 
@@ -86,3 +90,23 @@ def test_buttons_of_a_forgotten_person_say_it_was_deleted(running_app: RunningAp
     answer = last_response(running_app, 4)
     assert answer["text"].startswith("This was deleted with forget-me")
     assert count(running_app, User) == 0 and count(running_app, EvidenceEntry) == 0
+
+
+def test_a_checkin_button_after_forget_me_says_it_went_with_the_data(
+    running_app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A button on a check-in sent before forget-me, pressed once the person uses the app
+    again (a new row) or at once: "it went with your data", and no tampering warning
+    (failed before: "That check-in isn't yours…" and a warning in the log)."""
+    caplog.set_level(logging.INFO)
+    _row, message = send_checkin(running_app)
+    prompt = multiplier(running_app, "forget-me", n=1)
+    click(running_app, prompt, "forget_me_confirm")
+    assert count(running_app, User) == 0
+    brag(running_app, "Reviewed the payments RFC", n=3)  # back again: a new row
+    running_app.slack.block_action("checkin_nothing", user_id="UALICE", message=message)
+    answer = last_response(running_app, 4)
+    running_app.wait_idle()
+    assert answer["text"] == "You deleted your data with forget-me; this check-in went with it."
+    assert not [r for r in caplog.records if "refused a check-in action" in r.getMessage()]
+    assert count(running_app, Answer) == 0

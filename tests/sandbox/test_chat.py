@@ -154,13 +154,14 @@ def test_slack_timestamps_follow_the_sandbox_clock(session: Session) -> None:
 
 
 def test_messages_that_look_like_commands_are_still_messages(session: Session) -> None:
-    """`3 people unblocked` and `:tada: shipped` are DMs; only `3` or `3 2` press buttons."""
-    out = session.feed("3 people unblocked today\n:tada: shipped it\n3\n")
+    """`3 people unblocked` and `:tada: shipped` are DMs; only `9` or `3 2` press buttons (9:
+    the first reply, someone's first contact, also carries the welcome's two buttons)."""
+    out = session.feed("3 people unblocked today\n:tada: shipped it\n9\n")
     with session.sandbox.database.session() as db:
         texts = db.scalars(select(DirectMessage.text).order_by(DirectMessage.id)).all()
     assert texts == ["3 people unblocked today", ":tada: shipped it"]
     # Both read as evidence: each reply offers "Log it", the one button shown.
-    assert "There is no button [3]. Shown last: [1] Log it" in out
+    assert "There is no button [9]. Shown last: [1] Log it" in out
 
 
 def test_never_uses_the_users_slack_credentials(tmp_path) -> None:

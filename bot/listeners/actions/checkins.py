@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.checkins import flows, present
+from bot.listeners.forgotten import sent_before_their_row
 from bot.listeners.support import coaching_library, command_names, current_user, db
 from bot.slack.people import names_in, profile_or_none
 from bot.ui import checkins as ui
@@ -70,6 +71,11 @@ def _own(work: Work) -> Listener:
         try:
             work(user, body, context, client, respond)
         except flows.NotYours:
+            if sent_before_their_row(body, user.created_at):
+                # Not tampering: the check-in was theirs, and went with their forget-me.
+                logger.info("a button on a check-in deleted with forget-me")
+                _tell(respond, body, client, user.slack_user_id, ui.forgotten_checkin())
+                return
             logger.warning(
                 "refused a check-in action that is not the user's",
                 extra={"user_id": user.slack_user_id, "action": _action(body).get("action_id")},

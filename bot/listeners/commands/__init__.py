@@ -14,6 +14,7 @@ def register(registrar: Registrar) -> None:
         digest,
         evidence_commands,
         expectations,
+        judgments,
         kudos,
         multiplier,
         problem,
@@ -37,6 +38,7 @@ def register(registrar: Registrar) -> None:
             *story.SUBCOMMANDS,
             *quotes.SUBCOMMANDS,
             *problem.SUBCOMMANDS,
+            *judgments.SUBCOMMANDS,
         ]
     )
     s = registrar.settings

@@ -21,9 +21,13 @@ from bot.listeners.support import (
     current_user,
     db,
     message_payload,
+    redraw_quote_ask,
 )
 from bot.ui import checkins as checkins_ui
+from bot.ui import judgments as judgments_ui
 from bot.ui import messages
+from bot.ui.blocks import Payload
+from bot.ui.welcome import with_welcome
 
 if TYPE_CHECKING:  # names for annotations only: listeners hold rows, never query them
     from bot.db.models import CheckIn, User
@@ -98,17 +102,51 @@ def handle_direct_message(event: dict[str, Any], context: BoltContext, client: W
         return
     if outcome.said is Said.NOTHING:
         return
-    if outcome.said is Said.HELP:
-        payload = message_payload(
-            messages.help_message(command_names(context), capture_emoji=capture_emoji(context))
+    if outcome.said in (Said.OUTCOME, Said.WHICH, Said.QUOTED):
+        # In the DM's own thread, as an answer's confirmation is.
+        thread_ts = thread_ts or event["ts"]
+    if outcome.said is Said.QUOTED:
+        redraw_quote_ask(
+            client,
+            user.slack_user_id,
+            outcome.ask_ts,
+            outcome.requester_slack_id,
+            outcome.request_id,
         )
-    elif outcome.said is Said.NOT_SAVED:
-        payload = checkins_ui.not_saved_as_answer(
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_reply(outcome, user, context))
+
+
+def _reply(outcome: flows.DirectMessageOutcome, user: User, context: BoltContext) -> Payload:
+    """What the bot says back to a DM, other than an answer's confirmation."""
+    names = command_names(context)
+    if outcome.said is Said.OUTCOME:
+        return judgments_ui.outcome_saved(outcome.quote or "")
+    if outcome.said is Said.QUOTED:
+        return messages.quote_sent(outcome.requester_slack_id)
+    if outcome.said is Said.WHICH and outcome.dm_id is not None:
+        zone = Preferences.of(user).zone
+        choices = [
+            messages.QuestionChoice(
+                q.kind,
+                q.id,
+                slot_local=q.slot_at.astimezone(zone) if q.slot_at else None,
+                quote=q.quote,
+            )
+            for q in outcome.choices
+        ]
+        return messages.which_question(outcome.dm_id, choices)
+    if outcome.said is Said.HELP:
+        return message_payload(messages.help_message(names, capture_emoji=capture_emoji(context)))
+    if outcome.said is Said.NOT_SAVED:
+        return checkins_ui.not_saved_as_answer(
             question=outcome.kind is ReplyKind.QUESTION, in_thread=outcome.in_thread
         )
-    else:
-        payload = messages.dm_received(command_names(context), outcome.loggable)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
+    payload = messages.dm_received(names, outcome.loggable)
+    if outcome.welcome:
+        payload["blocks"] = with_welcome(
+            payload["text"], payload.get("blocks"), multiplier_command=names.multiplier
+        )
+    return payload
 
 
 def _redraw(client: WebClient, context: BoltContext, user: User, checkin: CheckIn) -> None:

@@ -11,7 +11,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import clock
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    redraw_quote_ask,
+)
 from bot.quotes import flows, states
 from bot.quotes.service import QuoteRefused
 from bot.slack.people import profile_or_none
@@ -104,7 +110,7 @@ def handle_answer_submission(
         return
     ack(response_action="update", view=ui.thanks_view(state.requester_slack_id))
     if state.ask_ts and context.user_id:
-        _redraw_ask(
+        redraw_quote_ask(
             client, context.user_id, state.ask_ts, state.requester_slack_id, state.request_id
         )
 
@@ -117,17 +123,5 @@ def _redraw_told(client: WebClient, told: tuple[str, str], message: dict[str, An
         if channel[:1] in "UW":  # posted to the user id: the DM's channel is needed to edit
             channel = client.conversations_open(users=channel)["channel"]["id"]
         client.chat_update(channel=channel, ts=ts, **message)
-    except SlackApiError:
-        return
-
-
-def _redraw_ask(
-    client: WebClient, peer: str, ts: str, requester: str | None, request_id: int | None
-) -> None:
-    """The ask in the peer's DM: its two buttons become one, to change the sentence. A
-    nicety: if Slack refuses, "Write a sentence" opens the same form anyway."""
-    try:
-        channel = client.conversations_open(users=peer)["channel"]["id"]
-        client.chat_update(channel=channel, ts=ts, **ui.ask_answered(requester, request_id))
     except SlackApiError:
         return
