@@ -249,14 +249,13 @@ def _welcome_blocks(user: User, names: Any) -> list[Block]:
 def _problem_blocks(session: Session, user: User, library: CoachingLibrary) -> list[Block]:
     """The staff-problem section (issue 17 item 3; bot/ui/problems.py) hooks in here: one call."""
     from bot.coaching.staff_problem import CHOOSE_TEXT
-    from bot.problems.service import let_go_last, shown
+    from bot.problems.service import for_home
     from bot.summaries.periods import zone
     from bot.ui.problems import home_section
 
     if not library.problem_steps:
         return []  # a workspace that disabled the whole path
-    found = shown(session=session, user=user, library=library)
-    let_go = let_go_last(session=session, user_id=user.id) if found is None else None
+    found, let_go = for_home(session=session, user=user, library=library)
     return home_section(found, library.problem_text(CHOOSE_TEXT), zone(user.tz), let_go)
 
 

@@ -141,24 +141,35 @@ def _weeks_without_step(problem: StaffProblem, steps_done: dict[str, datetime]) 
     )
 
 
-def let_go_last(*, session: Session, user_id: int) -> LetGo | None:
-    """The person's most recently closed problem when they let it go (what the Home says
-    while no problem is open); None when the last one was cleared or replaced, or none."""
+def for_home(
+    *, session: Session, user: User, library: CoachingLibrary
+) -> tuple[Shown | None, LetGo | None]:
+    """The Home's problem section in one read: the open problem and its path or, with none
+    open, the last one when it was let go (None when it was cleared or replaced, or none)."""
     last = session.scalars(
         select(StaffProblem)
-        .where(StaffProblem.user_id == user_id, StaffProblem.closed_at.is_not(None))
-        .order_by(StaffProblem.closed_at.desc(), StaffProblem.id.desc())
+        .where(StaffProblem.user_id == user.id)
+        .order_by(
+            StaffProblem.closed_at.is_not(None),  # the open one first
+            StaffProblem.closed_at.desc(),
+            StaffProblem.id.desc(),
+        )
         .limit(1)
     ).first()
-    if last is None or last.closed_at is None or last.closed_how != LET_GO:
-        return None
-    return LetGo(
+    if last is None:
+        return None, None
+    if last.closed_at is None:
+        return shown_of(last, library), None
+    if last.closed_how != LET_GO:
+        return None, None
+    let_go = LetGo(
         name=last.text,
         on=last.closed_at,
         weeks=coaching.weeks_without_step(
             started_at=last.started_at, done=done(last), until=last.closed_at
         ),
     )
+    return None, let_go
 
 
 def _received_slots(
