@@ -42,9 +42,10 @@ def open_home(
     default_calendar: str | None = None,
 ) -> None:
     """Build the Home from the user's own data and publish it."""
-    # Publishing fresh now makes a queued refresh redundant; changes after this re-queue one.
-    home.cancel_pending_refresh(user_id=user.id)
     session.commit()  # meeting the user may have written (first contact)
+    # Publishing fresh now makes a queued refresh (this commit's too) redundant; changes
+    # after this re-queue one.
+    home.cancel_pending_refresh(user_id=user.id)
     with read_session() as reading:
         view = home.home_view_for(
             session=reading,
@@ -72,6 +73,10 @@ def switch_weekly_summary(
     """Turn the weekly summary DM on or off from the Home, and publish the Home so changed."""
     summaries.set_summary_enabled(session=session, user=user, enabled=enabled)
     session.commit()
+    # The Home is built fresh from this commit next: the refresh the commit queued would only
+    # repeat it. Dropped before the build, not after the publish: on a busy machine the
+    # refresh's delay could run out while the build was under way and publish it twice.
+    home.cancel_pending_refresh(user_id=user.id)
     with read_session() as reading:
         view = home.home_view_for(
             session=reading,
@@ -82,5 +87,3 @@ def switch_weekly_summary(
             default_calendar=default_calendar,
         )
     publish(view)
-    # Published fresh just now: the refresh the commit queued would only repeat it.
-    home.cancel_pending_refresh(user_id=user.id)
