@@ -66,6 +66,12 @@ def answers_of(session: Session, checkin: CheckIn) -> list[Answer]:
     )
 
 
+def open_prompts(session: Session, checkin: CheckIn) -> list[str]:
+    """The check-in's questions (prompt ids) without an answer yet, in their order."""
+    answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
+    return [p for p in checkin.prompt_ids or [] if p not in answered]
+
+
 def _question(
     session: Session, user: User, checkin_id: int | None, index: int | None
 ) -> tuple[CheckIn, str, Answer | None]:
@@ -364,6 +370,7 @@ def answer_from_dm(
     now: datetime,
     as_nothing: bool = False,
     checkin_id: int | None = None,
+    prompt_id: str | None = None,
 ) -> Reply | None:
     """Store a DM as an answer when it replies to a check-in; None when it does not.
 
@@ -393,15 +400,15 @@ def answer_from_dm(
         return Reply(stored, tuple(existing), existing[0].kind, new=False)
     if checkin is None:
         return None
-    answered = {a.prompt_id for a in answers_of(session, checkin) if a.prompt_id}
-    open_prompts = [p for p in checkin.prompt_ids or [] if p not in answered]
+    unanswered = open_prompts(session, checkin)
     if as_nothing:
-        return _nothing_from_dm(session, user, checkin, open_prompts, channel_id, ts, text, now)
+        return _nothing_from_dm(session, user, checkin, unanswered, channel_id, ts, text, now)
     try:
         evidence.check_text(text)
     except evidence.EvidenceTextError:
         return None  # kept as a DM, exactly as typed; too long or unstorable as evidence
-    prompt_id = open_prompts[0] if open_prompts else None
+    if prompt_id not in unanswered:
+        prompt_id = unanswered[0] if unanswered else None
     learned = examples.workspace_examples(session=session, workspace_id=user.workspace_id)
     parsed = classify.parse_text(text, library, learned)
     dimension, label = _dimension_for(text, library, prompt_id, learned)
@@ -599,4 +606,4 @@ def undo_answer(*, session: Session, user: User, answer_id: int | None) -> Chang
     if checkin.status == "answered" and not answers_of(session, checkin):
         checkin.status = CheckInStatus.SENT
         checkin.answered_at = None
-    return Change(checkin, changed=True)
+    return Change(checkin, changed=True, answer=answer)

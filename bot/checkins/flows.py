@@ -414,17 +414,31 @@ def open_edit(
     return AnswerEditing(answer.id, question, form)
 
 
+@dataclass(frozen=True)
+class Undone:
+    """ "Not an answer" done: the check-in's redraw, and where the removed answer's DM is
+    (channel, ts; None for an answer given with the buttons) and which question it had."""
+
+    redraw: Redraw | None
+    dm: tuple[str, str] | None
+    prompt_id: str | None
+
+
 def undo_answer(
     *, session: Session, user: User, library: CoachingLibrary, answer_id: int | None
-) -> Redraw | None:
+) -> Undone:
     """ "Not an answer": forget the answer and its evidence entry; the check-in's redraw."""
     change = _refusing(
         session, lambda: answers.undo_answer(session=session, user=user, answer_id=answer_id)
     )
+    removed = change.answer
+    dm = None
+    if removed is not None and removed.channel_id and removed.message_ts:
+        dm = (removed.channel_id, removed.message_ts)
+    prompt_id = removed.prompt_id if removed is not None else None
     session.commit()
-    if change.checkin is None:
-        return None
-    return redraw(session=session, user=user, library=library, checkin=change.checkin)
+    drawn = redraw(session=session, user=user, library=library, checkin=change.checkin)
+    return Undone(drawn, dm, prompt_id)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.checkins import answers
+from bot.checkins import answers, present
 from bot.checkins import service as checkin_service
 from bot.checkins.replies import ReplyKind, classify_reply, is_answer_in_thread
 from bot.coaching.classify import reframe_for
@@ -131,12 +131,21 @@ def _question_for(
         questions = routing.open_questions(
             session=session, user=user, channel_id=stored.channel_id, now=now
         )
-        route = routing.route(session=session, user=user, questions=questions)
+        wording = {
+            q: asked[0].text
+            for q in questions
+            if q.prompt_id and (asked := present.questions(library, [q.prompt_id]))
+        }
+        route = routing.route(questions=questions, text=stored.text, wording=wording)
         if route is None:
             return None
         if route.to is None:
             return DirectMessageOutcome(Said.WHICH, kind, dm_id=stored.id, choices=route.choices)
-        return _to_question(session, user, library, route.to.kind, route.to.id, stored, now)
+        to = route.to
+        found = _to_question(session, user, library, to.kind, to.id, stored, now)
+        if isinstance(found, CheckIn):
+            return _answer_checkin(session, user, library, found, stored, kind, now, to.prompt_id)
+        return found
     return answers.checkin_for_reply(
         session=session,
         user=user,
@@ -155,8 +164,10 @@ def _answer_checkin(
     stored: DirectMessage,
     kind: ReplyKind,
     now: datetime,
+    prompt_id: str | None = None,
 ) -> DirectMessageOutcome:
-    """A DM to the check-in it answers: stored as an answer when it reads as one."""
+    """A DM to the check-in it answers (`prompt_id`: to that question): stored as an answer
+    when it reads as one."""
     in_thread = stored.thread_ts is not None
     takes = kind in (ReplyKind.ANSWER, ReplyKind.NOTHING) or (
         in_thread and is_answer_in_thread(kind)
@@ -175,6 +186,7 @@ def _answer_checkin(
         now=now,
         as_nothing=kind is ReplyKind.NOTHING,
         checkin_id=checkin.id,
+        prompt_id=prompt_id,
     )
     session.commit()
     if reply is None:
@@ -281,9 +293,11 @@ def route_direct_message(
     kind: str,
     question_id: int | None,
     now: datetime,
+    prompt_id: str | None = None,
 ) -> DirectMessageOutcome | None:
-    """The person said which question their DM answers (Said.NOTE: just a note); None when
-    the DM, or the question, is not theirs (or no longer open)."""
+    """The person said which question their DM answers (Said.NOTE: just a note; `prompt_id`:
+    which of a check-in's questions); None when the DM, or the question, is not theirs (or no
+    longer open)."""
     message = conversations.own_direct_message(session=session, user=user, dm_id=dm_id)
     if message is None or (question_id is None and kind != Said.NOTE):
         session.rollback()
@@ -293,9 +307,42 @@ def route_direct_message(
         return DirectMessageOutcome(Said.NOTE, ReplyKind.ANSWER)
     found = _to_question(session, user, library, kind, question_id, message, now)
     if isinstance(found, CheckIn):
-        found = _answer_checkin(session, user, library, found, message, ReplyKind.ANSWER, now)
+        found = _answer_checkin(
+            session, user, library, found, message, ReplyKind.ANSWER, now, prompt_id
+        )
     taken = (Said.ANSWERED, Said.NOTHING, Said.OUTCOME, Said.QUOTED)
     return found if found is not None and found.said in taken else None
+
+
+def refile_choices(
+    *,
+    session: Session,
+    user: User,
+    channel_id: str,
+    ts: str,
+    now: datetime,
+    exclude_prompt: str | None = None,
+) -> DirectMessageOutcome | None:
+    """After "Not an answer": the DM (at `channel_id`, `ts`) and the other open questions it
+    may answer instead (not `exclude_prompt`, the check-in question it was just taken off),
+    for an "It answers…" line (None: the DM is not stored)."""
+    message = conversations.direct_message_at(
+        session=session, user=user, channel_id=channel_id, ts=ts
+    )
+    if message is None:
+        return None
+    questions = [
+        q
+        for q in routing.open_questions(session=session, user=user, channel_id=channel_id, now=now)
+        if not (q.kind is routing.Asked.CHECKIN and q.prompt_id == exclude_prompt)
+    ]
+    session.rollback()
+    return DirectMessageOutcome(
+        Said.WHICH,
+        ReplyKind.ANSWER,
+        dm_id=message.id,
+        choices=tuple(questions[: routing.MAX_CHOICES]),
+    )
 
 
 def edit_direct_message(

@@ -1,28 +1,26 @@
 """Which open question a top-level DM answers (not one in a thread: that one says where it
 belongs).
 
-The bot asks several things in the same DM: the weekly check-in, months later how a
-judgment call turned out, and a peer's request for one sentence about their influence. A
-top-level DM answers the newest question still open, the one the person last saw asked (a
-reminder repeats an older question, it is not a new one). When that is not clear the person
-is asked, in one line with a button each, which question it answers (or that it is just a
-note): two questions asked together, or the conversation has moved on since the newest was
-asked (another question got its answer meanwhile, so what comes next may be chatter as
-easily as an answer). The DM is stored as typed either way.
+The bot asks several things in the same DM: the weekly check-in's questions, months later
+how a judgment call turned out, and a peer's request for one sentence about their
+influence. A top-level DM goes to the one open question when only one is open; when several
+are (a check-in with more than one unanswered question, follow-ups, quote requests), the
+person is asked, in one line with a button each, which question it answers (or that it is
+just a note). The DM is stored as typed either way.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins import answers
 from bot.db.models import (
-    Answer,
     EvidenceEntry,
     JudgmentCall,
     JudgmentFollowupPost,
@@ -37,8 +35,8 @@ from bot.quotes import states as quote_states
 # A judgment follow-up stays open for a top-level answer this long after it was asked (it
 # is asked once, and the button keeps working after).
 JUDGMENT_OPEN_FOR = timedelta(days=30)
-# Two questions asked within this of each other: neither is clearly the latest.
-ASKED_TOGETHER = timedelta(hours=1)
+# At most this many questions are offered on the "which question?" line (newest first).
+MAX_CHOICES = 8
 
 
 class Asked(StrEnum):
@@ -60,6 +58,8 @@ class OpenQuestion:
     slot_at: datetime | None = None
     quote: str | None = None
     requester_slack_id: str | None = None
+    # A check-in's question: its prompt (None: every question has an answer already).
+    prompt_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,12 @@ def open_questions(
     )
     if checkin is not None:
         asked = checkin.sent_at or checkin.slot_at
-        found.append(OpenQuestion(Asked.CHECKIN, checkin.id, asked, slot_at=checkin.slot_at))
+        # One question each for the check-in's unanswered questions, in their order.
+        prompts: list[str | None] = [*answers.open_prompts(session, checkin)] or [None]
+        found.extend(
+            OpenQuestion(Asked.CHECKIN, checkin.id, asked, slot_at=checkin.slot_at, prompt_id=p)
+            for p in prompts
+        )
     found.extend(_open_followups(session, user, now))
     found.extend(_open_quote_asks(session, user, now))
     return sorted(found, key=lambda q: q.asked_at, reverse=True)
@@ -99,11 +104,13 @@ def _open_followups(session: Session, user: User, now: datetime) -> list[OpenQue
             JudgmentFollowupPost.sent_at >= now - JUDGMENT_OPEN_FOR,
         )
     )
-    return [
-        OpenQuestion(Asked.JUDGMENT, call_id, sent_at, quote=judgments.quote(text))
-        for call_id, sent_at, text in rows
-        if sent_at is not None
-    ]
+    newest: dict[int, OpenQuestion] = {}  # a call asked again (a reminder) is one question
+    for call_id, sent_at, text in rows:
+        if sent_at is not None and (call_id not in newest or newest[call_id].asked_at < sent_at):
+            newest[call_id] = OpenQuestion(
+                Asked.JUDGMENT, call_id, sent_at, quote=judgments.quote(text)
+            )
+    return list(newest.values())
 
 
 def _open_quote_asks(session: Session, user: User, now: datetime) -> list[OpenQuestion]:
@@ -141,39 +148,70 @@ def followup_in_thread(*, session: Session, user: User, thread_ts: str) -> int |
     )
 
 
-def _answered_elsewhere_since(session: Session, user: User, newest: OpenQuestion) -> bool:
-    """Whether another question got its answer after `newest` was asked."""
-    checkin_answers = select(func.max(Answer.created_at)).where(
-        Answer.user_id == user.id, Answer.created_at > newest.asked_at
-    )
-    calls = select(func.max(JudgmentCall.answered_at)).where(
-        JudgmentCall.user_id == user.id, JudgmentCall.answered_at > newest.asked_at
-    )
-    quotes = select(func.max(QuoteRequest.answered_at)).where(
-        QuoteRequest.workspace_id == user.workspace_id,
-        QuoteRequest.peer_slack_user_id == user.slack_user_id,
-        QuoteRequest.answered_at > newest.asked_at,
-    )
-    if newest.kind is Asked.CHECKIN:
-        checkin_answers = checkin_answers.where(Answer.checkin_id != newest.id)
-    elif newest.kind is Asked.JUDGMENT:
-        calls = calls.where(JudgmentCall.id != newest.id)
-    else:
-        quotes = quotes.where(QuoteRequest.id != newest.id)
-    return any(session.scalar(q) is not None for q in (checkin_answers, calls, quotes))
-
-
-def route(*, session: Session, user: User, questions: list[OpenQuestion]) -> Route | None:
-    """Where a top-level DM that reads as an answer goes (None: no question is open)."""
+def route(
+    *, questions: list[OpenQuestion], text: str = "", wording: dict[OpenQuestion, str] | None = None
+) -> Route | None:
+    """Where a top-level DM that reads as an answer goes (None: no question is open): the
+    one open question, or the one its words clearly point to (they share words with that
+    question, or the quoted call, and with no other); else ask which (a button each)."""
     if not questions:
         return None
-    newest = questions[0]
-    together = len(questions) > 1 and questions[1].asked_at >= newest.asked_at - ASKED_TOGETHER
-    if together or _answered_elsewhere_since(session, user, newest):
-        # The newest of each kind (one check-in is open at most; of several follow-ups
-        # the one asked last): one button each.
-        kinds: dict[Asked, OpenQuestion] = {}
-        for question in questions:
-            kinds.setdefault(question.kind, question)
-        return Route(None, tuple(kinds.values()))
-    return Route(newest)
+    if len(questions) == 1:
+        return Route(questions[0])
+    said = _words(text)
+    wording = wording or {}
+    shared = [q for q in questions if said & _words(wording.get(q) or q.quote or "")]
+    if len(shared) == 1:
+        return Route(shared[0])
+    return Route(None, tuple(questions[:MAX_CHOICES]))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_COMMON = frozenset(
+    {
+        "about",
+        "after",
+        "also",
+        "been",
+        "before",
+        "because",
+        "from",
+        "have",
+        "into",
+        "more",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "were",
+        "what",
+        "when",
+        "which",
+        "while",
+        "with",
+        "your",
+        "work",
+        "week",
+        "team",
+        "someone",
+        "something",
+        "month",
+        "year",
+        "quarter",
+        "today",
+    }
+)
+
+
+def _words(text: str) -> set[str]:
+    """The words of `text` that say what it is about: four letters or more, not the common
+    ones, a plural's s dropped."""
+    found = set()
+    for word in _WORD.findall(text.lower()):
+        if len(word) >= 4 and word not in _COMMON:
+            found.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
+    return found

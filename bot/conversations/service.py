@@ -114,6 +114,20 @@ def own_direct_message(
     ).one_or_none()
 
 
+def direct_message_at(
+    *, session: Session, user: User, channel_id: str, ts: str
+) -> DirectMessage | None:
+    """This user's DM stored at `channel_id`/`ts`, if any."""
+    return session.scalars(
+        select(DirectMessage).where(
+            DirectMessage.channel_id == channel_id,
+            DirectMessage.ts == ts,
+            DirectMessage.user_id == user.id,
+            DirectMessage.workspace_id == user.workspace_id,
+        )
+    ).one_or_none()
+
+
 def entry_logged_from(*, session: Session, message: DirectMessage) -> EvidenceEntry | None:
     """The evidence entry already logged from this DM ("Log it" pressed before), if any."""
     return session.scalars(

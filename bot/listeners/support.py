@@ -22,12 +22,13 @@ from bot.slack import directory
 from bot.slack.people import lookup_names, profile_or_none
 from bot.slack.replies import send_in_turn, to_dm
 from bot.ui import quotes as quotes_ui
-from bot.ui.messages import CommandNames
+from bot.ui.messages import CommandNames, QuestionChoice
 from bot.workspaces import flows as workspace_flows
 
 if TYPE_CHECKING:  # names for annotations only: listeners pass these on, never query them
     from sqlalchemy.orm import Session
 
+    from bot.conversations.routing import OpenQuestion
     from bot.db.engine import Database
     from bot.db.models import User
     from bot.evidence.periods import Period
@@ -217,3 +218,28 @@ def redraw_quote_ask(
         client.chat_update(channel=channel, ts=ts, **quotes_ui.ask_answered(requester, request_id))
     except SlackApiError:
         return
+
+
+def question_choices(
+    library: CoachingLibrary, user: User, questions: Sequence[OpenQuestion]
+) -> list[QuestionChoice]:
+    """Open questions as the "which question?" line offers them (a check-in's question in
+    its wording, a check-in's day in the person's time zone)."""
+    from bot.checkins import present
+    from bot.checkins.schedule import Preferences
+
+    zone = Preferences.of(user).zone
+    choices = []
+    for q in questions:
+        wording = present.questions(library, [q.prompt_id]) if q.prompt_id else []
+        choices.append(
+            QuestionChoice(
+                q.kind,
+                q.id,
+                slot_local=q.slot_at.astimezone(zone) if q.slot_at else None,
+                quote=q.quote,
+                prompt_id=q.prompt_id,
+                question=wording[0].text if wording else None,
+            )
+        )
+    return choices

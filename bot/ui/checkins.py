@@ -285,8 +285,9 @@ def checkin_message(
     unanswered = [q for q in questions if q.answer_kind is None]
     intro = (
         f"Your reflection on {period.label}. A minute now saves an "
-        "afternoon of archaeology at review time. Reply in this thread or use the buttons; "
-        "your answers stay private unless you share them."
+        "afternoon of archaeology at review time. Reply here or in this thread (I ask which "
+        "question, if it's unclear), or use the buttons; your answers stay private unless you "
+        "share them."
     )
     blocks: list[Block] = [header(period.title), section(intro)]
     if status in ("pending", "unknown", "claimed", "sent"):  # nothing done with it yet

@@ -79,8 +79,9 @@ def help_message(names: CommandNames, *, capture_emoji: str = "trophy") -> Paylo
         f"`{m} problem clear` closes it (private).",
         f"• `{m} bets` — your judgment calls: the day each is followed up, and the verdicts.",
         f"• `{m} forget-me` — delete everything Multiplier stores about you.",
-        "• In this DM, reply in a check-in's thread to answer it. Anything else you send me "
-        "is kept as you typed it, but only answers become evidence.",
+        "• In this DM, answer a check-in or a follow-up in its thread or right here (when it "
+        "could answer more than one question, I ask which). Anything else you send me is "
+        "kept as you typed it, but only answers become evidence.",
     ]
     text = "\n".join(lines)
     private = context("Everything you log is private unless you share it.")
@@ -198,6 +199,18 @@ DM_ROUTE_CHECKIN = "dm_route_checkin"
 DM_ROUTE_JUDGMENT = "dm_route_judgment"
 DM_ROUTE_QUOTE = "dm_route_quote"
 DM_ROUTE_NOTE = "dm_route_note"
+# Buttons in one block need their own action ids: the n-th button of a kind gets "_n" (the
+# first keeps the plain id). At most this many of a kind.
+DM_ROUTE_MAX = 8
+DM_ROUTE_ACTIONS: dict[str, str] = {
+    (base if n == 0 else f"{base}_{n}"): kind
+    for base, kind in (
+        (DM_ROUTE_CHECKIN, "checkin"),
+        (DM_ROUTE_JUDGMENT, "judgment"),
+        (DM_ROUTE_QUOTE, "quote"),
+    )
+    for n in range(DM_ROUTE_MAX)
+} | {DM_ROUTE_NOTE: "note"}
 
 
 @dataclass(frozen=True)
@@ -209,25 +222,48 @@ class QuestionChoice:
     # The check-in's slot in the person's time zone; the quoted call.
     slot_local: datetime | None = None
     quote: str | None = None
+    # A check-in's question: its prompt id and wording.
+    prompt_id: str | None = None
+    question: str | None = None
 
 
-def which_question(dm_id: int, choices: Sequence[QuestionChoice]) -> Payload:
+def which_question(
+    dm_id: int, choices: Sequence[QuestionChoice], *, removed: bool = False
+) -> Payload:
     """One line asking which open question a top-level DM answers, a button each (and "Just a
-    note"): the DM is kept as typed whatever is pressed."""
-    text = "Which question does this answer? I keep what you typed either way."
+    note"): the DM is kept as typed whatever is pressed. `removed`: after "Not an answer",
+    the line offers to file it elsewhere."""
+    if removed:
+        text = "Removed — that message is not stored as an answer. I keep it as typed: " + (
+            "it answers…" if choices else "is it just a note?"
+        )
+    else:
+        text = "Which question does this answer? I keep what you typed either way."
     buttons = []
+    bases = {"checkin": DM_ROUTE_CHECKIN, "quote": DM_ROUTE_QUOTE, "judgment": DM_ROUTE_JUDGMENT}
+    used: dict[str, int] = {}
     for choice in choices:
-        if choice.kind == "checkin" and choice.slot_local is not None:
+        kind = choice.kind if choice.kind in bases else "judgment"
+        n = used.get(kind, 0)
+        if n >= DM_ROUTE_MAX:
+            continue
+        used[kind] = n + 1
+        action_id = bases[kind] if n == 0 else f"{bases[kind]}_{n}"
+        value = f"{dm_id}:{choice.question_id}"
+        if kind == "checkin" and choice.question:
+            label = f"❓ {readable(choice.question, limit=60)}"
+            value += f":{choice.prompt_id}" if choice.prompt_id else ""
+        elif kind == "checkin" and choice.slot_local is not None:
             day = choice.slot_local
-            label, action_id = f"Your reflection of {day:%a} {day.day} {day:%b}", DM_ROUTE_CHECKIN
-        elif choice.kind == "quote":
-            label, action_id = "✍️ The sentence you were asked for", DM_ROUTE_QUOTE
+            label = f"Your reflection of {day:%a} {day.day} {day:%b}"
+        elif kind == "quote":
+            label = "✍️ The sentence you were asked for"
         else:
             quote = readable(choice.quote or "", limit=40)
-            label, action_id = f"🔮 How “{quote}” turned out", DM_ROUTE_JUDGMENT
-        buttons.append(button(label, action_id, f"{dm_id}:{choice.question_id}"))
+            label = f"🔮 How “{quote}” turned out"
+        buttons.append(button(label, action_id, value))
     buttons.append(button("Just a note", DM_ROUTE_NOTE, str(dm_id)))
-    return message(text, section(text), actions(*buttons))
+    return message(text, section(text), actions(*buttons), replace_original=removed or None)
 
 
 def quote_sent(requester_slack_id: str | None) -> Payload:

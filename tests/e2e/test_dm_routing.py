@@ -58,7 +58,7 @@ def _dm(app: RunningApp, text: str, user_id: str = "UALICE") -> None:
 
 def _buttons(post: dict[str, Any]) -> list[tuple[str, str]]:
     return [
-        (e["action_id"], e["text"]["text"])
+        (e["action_id"], (e.get("text") or {}).get("text", ""))
         for b in post.get("blocks") or []
         if b["type"] == "actions"
         for e in b["elements"]
@@ -122,8 +122,14 @@ def test_after_another_answer_the_bot_asks_which_question(
     _dm(app, "Random thought not in thread")
     which = _replies(app)[-1]
     assert which["text"].startswith("Which question does this answer?")
-    assert [a for a, _ in _buttons(which)] == ["dm_route_checkin", "dm_route_note"]
-    assert _buttons(which)[0][1] == "Your reflection of Fri 20 Nov"
+    # A button per unanswered question of the check-in, in its wording.
+    assert [a for a, _ in _buttons(which)] == [
+        "dm_route_checkin",
+        "dm_route_checkin_1",
+        "dm_route_checkin_2",
+        "dm_route_note",
+    ]
+    assert _buttons(which)[0][1].startswith("❓ ")
     assert count(app, Answer) == 0 and count(app, EvidenceEntry) == 1
 
     app.slack.block_action("dm_route_note", user_id="UALICE", message=which)
@@ -200,3 +206,92 @@ def test_a_reply_in_the_followups_thread_is_its_outcome(
     assert count(app, Answer) == 0
     (reply,) = _replies(app)
     assert reply["thread_ts"] == asked["ts"]
+
+
+def _checkin_open(app: RunningApp) -> list[str]:
+    """Alice's check-in is open since Friday; its questions (prompt ids), in order."""
+    _move_clock(SLOT - timedelta(days=7))
+    add_users(app.database, ["UALICE"], now=SLOT - timedelta(hours=1), tz=NEW_YORK)
+    _move_clock(SLOT)
+    dispatcher(app.standin, app.database).run(SLOT)
+    _move_clock(SLOT + timedelta(minutes=5))
+    (checkin,) = checkins(app.database, "UALICE")
+    assert len(checkin.prompt_ids) > 1
+    return list(checkin.prompt_ids)
+
+
+def _answers(app: RunningApp) -> list[tuple[str | None, str]]:
+    with app.database.session() as session:
+        return [(a.prompt_id, a.text) for a in session.scalars(select(Answer).order_by(Answer.id))]
+
+
+def _with_button(app: RunningApp, action_id: str) -> dict[str, Any]:
+    """The newest message the bot posted or responded with that has a button `action_id`."""
+    said = [c.params for c in app.standin.calls if c.method in ("response_url", "chat.postMessage")]
+    return next(m for m in reversed(said) if action_id in [a for a, _ in _buttons(m)])
+
+
+def test_a_checkin_with_several_open_questions_asks_which(
+    running_app: RunningApp, moved_clock: None
+) -> None:
+    """A top-level DM to a check-in with three unanswered questions is not filed under the
+    first one: one line with a button per question (each its own action id) and "Just a
+    note"; the one pressed gets the answer (failed before: "talked bob out of a rewrite" was
+    saved as the first question's answer, unasked)."""
+    app = running_app
+    prompts = _checkin_open(app)
+    _dm(app, "talked bob out of a rewrite")
+    assert _answers(app) == []
+    which = _replies(app)[-1]
+    assert which["text"].startswith("Which question does this answer?")
+    ids = [a for a, _ in _buttons(which)]
+    assert ids[:3] == ["dm_route_checkin", "dm_route_checkin_1", "dm_route_checkin_2"]
+    assert ids[3:] == ["dm_route_note"]
+    assert all(label.startswith("❓ ") for _, label in _buttons(which)[:3])
+    app.slack.block_action("dm_route_checkin_1", user_id="UALICE", message=which)
+    app.wait_idle()
+    assert _answers(app) == [(prompts[1], "talked bob out of a rewrite")]
+
+
+def test_not_an_answer_offers_to_file_it_elsewhere(
+    running_app: RunningApp, moved_clock: None
+) -> None:
+    """ "Not an answer" on a DM answer offers the other open questions ("It answers…") and
+    "Just a note", the removed question not among them; pressing one files the same text
+    there (failed before: "Removed — that message is not stored as an answer." and no way
+    to move it)."""
+    app = running_app
+    prompts = _checkin_open(app)
+    _dm(app, "talked bob out of a rewrite")
+    app.slack.block_action("dm_route_checkin", user_id="UALICE", message=_replies(app)[-1])
+    app.wait_idle()
+    assert _answers(app) == [(prompts[0], "talked bob out of a rewrite")]
+    confirmation = _with_button(app, "checkin_answer_undo")
+    app.slack.block_action("checkin_answer_undo", user_id="UALICE", message=confirmation)
+    app.wait_idle()
+    assert _answers(app) == [] and count(app, EvidenceEntry) == 0
+    refile = _with_button(app, "dm_route_note")
+    assert refile["text"].startswith("Removed — that message is not stored as an answer.")
+    assert [a for a, _ in _buttons(refile)] == [
+        "dm_route_checkin",
+        "dm_route_checkin_1",
+        "dm_route_note",
+    ]
+    app.slack.block_action("dm_route_checkin_1", user_id="UALICE", message=refile)
+    app.wait_idle()
+    assert _answers(app) == [(prompts[2], "talked bob out of a rewrite")]
+
+
+def test_words_of_the_quoted_call_route_to_its_followup(
+    running_app: RunningApp, moved_clock: None
+) -> None:
+    """With a check-in and a follow-up open, a DM sharing words with the quoted call (and
+    with no check-in question) is its outcome, unasked: several questions are open, but one
+    is clearly meant."""
+    app = running_app
+    _followup_open(app)
+    _dm(app, "The event bus saved us two incidents a month")
+    with app.database.session() as session:
+        (call,) = session.scalars(select(JudgmentCall))
+        assert call.outcome == "The event bus saved us two incidents a month"
+    assert count(app, Answer) == 0

@@ -45,10 +45,7 @@ def register(registrar: Registrar) -> None:
         ui.ANSWER_DIMENSION: checkins.handle_answer_dimension,
         ui.ANSWER_SCOPE: checkins.handle_answer_scope,
         messages.DM_LOG_IT: direct_messages.handle_log_it,
-        messages.DM_ROUTE_CHECKIN: direct_messages.handle_route,
-        messages.DM_ROUTE_JUDGMENT: direct_messages.handle_route,
-        messages.DM_ROUTE_QUOTE: direct_messages.handle_route,
-        messages.DM_ROUTE_NOTE: direct_messages.handle_route,
+        **dict.fromkeys(messages.DM_ROUTE_ACTIONS, direct_messages.handle_route),
     }
     for action_id, handler in about_stored_data.items():
         registrar.action(action_id, answer_if_forgotten(handler))

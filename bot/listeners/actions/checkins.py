@@ -16,10 +16,18 @@ from slack_sdk import WebClient
 
 from bot import clock
 from bot.checkins import flows, present
+from bot.conversations import flows as dm_flows
 from bot.listeners.forgotten import sent_before_their_row
-from bot.listeners.support import coaching_library, command_names, current_user, db
+from bot.listeners.support import (
+    coaching_library,
+    command_names,
+    current_user,
+    db,
+    question_choices,
+)
 from bot.slack.people import names_in, profile_or_none
 from bot.ui import checkins as ui
+from bot.ui import messages
 from bot.values import parse_id
 
 if TYPE_CHECKING:
@@ -229,15 +237,31 @@ def handle_edit_answer(
 def handle_undo_answer(
     user: User, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """ "Not an answer": forget the answer and its evidence entry."""
-    redraw = flows.undo_answer(
+    """ "Not an answer": forget the answer and its evidence entry; a DM answer is offered to
+    be filed elsewhere ("It answers…" the other open questions, or "Just a note")."""
+    library = coaching_library(context)
+    undone = flows.undo_answer(
         session=db(context),
         user=user,
-        library=coaching_library(context),
+        library=library,
         answer_id=parse_id(_action(body).get("value")),
     )
-    respond(replace_original=True, **ui.answer_removed())
-    _redraw(client, redraw)
+    refile = None
+    if undone.dm is not None:
+        refile = dm_flows.refile_choices(
+            session=db(context),
+            user=user,
+            channel_id=undone.dm[0],
+            ts=undone.dm[1],
+            now=clock.now(),
+            exclude_prompt=undone.prompt_id,
+        )
+    if refile is not None and refile.dm_id is not None:
+        choices = question_choices(library, user, refile.choices)
+        respond(**messages.which_question(refile.dm_id, choices, removed=True))
+    else:
+        respond(replace_original=True, **ui.answer_removed())
+    _redraw(client, undone.redraw)
 
 
 def _relabel(change: str) -> Work:

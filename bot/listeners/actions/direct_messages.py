@@ -55,13 +55,16 @@ def handle_route(
     """ "Which question does this answer?": the DM goes where the person said (the value is
     "dm id:question id"), and the question's line becomes what was done with it."""
     ack()
-    kinds = {
-        messages.DM_ROUTE_CHECKIN: Asked.CHECKIN,
-        messages.DM_ROUTE_JUDGMENT: Asked.JUDGMENT,
-        messages.DM_ROUTE_QUOTE: Asked.QUOTE,
-        messages.DM_ROUTE_NOTE: Said.NOTE,
+    kinds: dict[str, str] = {
+        "checkin": Asked.CHECKIN,
+        "judgment": Asked.JUDGMENT,
+        "quote": Asked.QUOTE,
+        "note": Said.NOTE,
     }
-    dm_text, _, question_text = str(action.get("value") or "").partition(":")
+    kind = kinds.get(messages.DM_ROUTE_ACTIONS.get(action.get("action_id") or "", ""), "")
+    # "dm id:question id", and ":prompt id" for one of a check-in's questions.
+    dm_text, _, rest = str(action.get("value") or "").partition(":")
+    question_text, _, prompt_id = rest.partition(":")
     user = current_user(context)
     library = coaching_library(context)
     routed = flows.route_direct_message(
@@ -69,9 +72,10 @@ def handle_route(
         user=user,
         library=library,
         dm_id=parse_id(dm_text),
-        kind=kinds.get(action.get("action_id") or "", ""),
+        kind=kind,
         question_id=parse_id(question_text),
         now=utcnow(),
+        prompt_id=prompt_id or None,
     )
     if routed is None:
         respond(**ui.not_yours())

@@ -21,6 +21,7 @@ from bot.listeners.support import (
     current_user,
     db,
     message_payload,
+    question_choices,
     redraw_quote_ask,
 )
 from bot.ui import checkins as checkins_ui
@@ -124,16 +125,7 @@ def _reply(outcome: flows.DirectMessageOutcome, user: User, context: BoltContext
     if outcome.said is Said.QUOTED:
         return messages.quote_sent(outcome.requester_slack_id)
     if outcome.said is Said.WHICH and outcome.dm_id is not None:
-        zone = Preferences.of(user).zone
-        choices = [
-            messages.QuestionChoice(
-                q.kind,
-                q.id,
-                slot_local=q.slot_at.astimezone(zone) if q.slot_at else None,
-                quote=q.quote,
-            )
-            for q in outcome.choices
-        ]
+        choices = question_choices(coaching_library(context), user, outcome.choices)
         return messages.which_question(outcome.dm_id, choices)
     if outcome.said is Said.HELP:
         return message_payload(messages.help_message(names, capture_emoji=capture_emoji(context)))
