@@ -80,7 +80,8 @@ def test_short_reply_in_the_thread_is_an_answer(running_app: RunningApp) -> None
 
 
 def test_snoozed_checkin_accepts_answers(running_app: RunningApp) -> None:
-    """After Snooze, the Answer buttons stay and a top-level answer is taken."""
+    """After Snooze, the Answer buttons stay and a top-level answer is taken (the check-in
+    has several questions open: the bot asks which, and the one pressed gets it)."""
     row, message = send_checkin(running_app)
     running_app.slack.block_action("checkin_snooze", user_id="UALICE", message=message)
     running_app.standin.wait_for("chat.update")
@@ -89,6 +90,9 @@ def test_snoozed_checkin_accepts_answers(running_app: RunningApp) -> None:
     assert "checkin_answer" in action_ids(snoozed)
     assert "checkin_snooze" not in action_ids(snoozed)
     _dm(running_app, "Reviewed the payments RFC and caught a race")
+    which = running_app.standin.calls_to("chat.postMessage")[-1].params
+    running_app.slack.block_action("dm_route_checkin", user_id="UALICE", message=which)
+    running_app.wait_idle()
     with running_app.database.session() as session:
         (answer,) = session.scalars(select(Answer))
     assert answer.checkin_id == row.id and answer.source == "dm"
