@@ -147,14 +147,16 @@ def _element_section(
     title = element.name if element else "Other evidence"
     # The sponsor element, answered by the owner's sponsor thread instead of its questions.
     answered = element is not None and element.id == SPONSOR_ELEMENT and sponsor is not None
-    out = [f"## {number}. {title} ({len(items)})", ""]
+    # An answered element with no entries shows its answer, not a count of none.
+    count = "" if answered and not items else f" ({len(items)})"
+    out = [f"## {number}. {title}{count}", ""]
     if element is not None:
         out += [f"*{element.description.strip()}*", "", f"> {element.guidance.strip()}", ""]
     else:
         out += ["Entries that feed none of the elements above, by dimension.", ""]
     if element is not None and not element.has_feeds and not answered:
         out += ["No entry is filed here automatically: answer in your own words.", ""]
-    elif not items:
+    elif not items and not answered:
         out += ["_Nothing logged for this element in this period._", ""]
     for dimension_id, group in _by_dimension(items, library):
         out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
