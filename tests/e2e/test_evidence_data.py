@@ -152,7 +152,11 @@ def test_export_json_counts_the_summaries_received_not_the_weeks_recorded(
         from bot.workspaces import service as workspaces
 
         user = workspaces.ensure_user(session=session, team_id="T0001", slack_user_id="UALICE")
-        for week, status in (("2026-W48", "sent"), ("2026-W49", "skipped"), ("2026-W50", "skipped")):
+        for week, status in (
+            ("2026-W48", "sent"),
+            ("2026-W49", "skipped"),
+            ("2026-W50", "skipped"),
+        ):
             session.add(
                 SummaryPost(
                     workspace_id=user.workspace_id,
