@@ -107,7 +107,7 @@ def trend_line(summary: MultiplierSummary) -> str:
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
     against = (
-        f"{average} in your {span}" if gap and trend.periods == 1 else f"your {span} of {average}"
+        f"your {span} of {average}" if not gap or trend.periods > 1 else f"{average} in your {span}"
     )
     return f"{prefix}{arrow} {entries} against {against}{change}."
 
@@ -128,7 +128,7 @@ def _gap(summary: MultiplierSummary) -> str:
     if not summary.trend_gap:
         return ""
     one, many = _GAP.get(summary.trend_gap_why or "", ("your break", "your break"))
-    return one if summary.trend_gap == 1 else many
+    return many if summary.trend_gap > 1 else one
 
 
 # At one multiplier entry a week on average or fewer, a percentage over-reacts (one entry in
