@@ -307,9 +307,10 @@ def _opening_blocks(summary: MultiplierSummary, library: CoachingLibrary) -> lis
                 paused_week_text(summary) if summary.paused else "Nothing logged yet this week."
             )
         ]
-    elif not summary.critique:
+    elif not summary.critique or summary.late:
         # Reflection was not asked for (check-ins off, no log of their own) or the person
-        # came after the week's work: what came in, and no critique, trend or streak.
+        # came after the week's work: what came in, and no critique, trend or streak. Nor
+        # when it is sent for what was logged late (an answer for an earlier week).
         opening = [section("Nothing logged by you this week." if received else NOTHING_LOGGED)]
     else:
         # One empty-week line, never two: judgment calls waiting for their verdict name the

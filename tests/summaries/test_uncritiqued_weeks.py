@@ -187,6 +187,8 @@ def test_a_late_answer_for_a_week_whose_summary_was_skipped_is_told_in_the_next(
     texts = [
         b.get("text", {}).get("text") or b.get("elements", [{}])[0].get("text") for b in blocks
     ]
+    # Sent for the late answer: the empty week itself is not critiqued.
+    assert texts[1] == "Nothing logged this week.", texts
     heading = [i for i, t in enumerate(texts) if t and t.startswith("*Logged after last week")]
     assert heading, texts
     assert texts[heading[0]] == (
