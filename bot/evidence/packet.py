@@ -263,7 +263,10 @@ def build_packet(
     if grouped[OTHER_GROUP]:
         sections.append((None, grouped[OTHER_GROUP]))
     for number, (element, items) in enumerate(sections, start=1):
-        out.append(f"{number}. {element.name if element else 'Other evidence'} ({len(items)})")
+        # The sponsor element answered by the sponsor thread, with no entries: no "(0)".
+        shown = element is not None and element.id == SPONSOR_ELEMENT and sponsor is not None
+        count = "" if shown and not items else f" ({len(items)})"
+        out.append(f"{number}. {element.name if element else 'Other evidence'}{count}")
     out.append("")
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]

@@ -250,5 +250,6 @@ def test_an_answered_sponsor_element_does_not_say_nothing_was_logged() -> None:
     ]
     lines = section.splitlines()
     assert lines[0].endswith("A sponsor"), lines[0]
+    assert "4. A sponsor" in markdown.splitlines()  # in the contents too, not "(0)"
     assert "_Nothing logged for this element in this period._" not in lines
     assert "- Sponsor: @carol" in lines
