@@ -405,6 +405,7 @@ def entry_page(
     payload = ui.entry_list(
         entries=page.entries,
         total=page.total,
+        matching=page.matching,
         offset=page.offset,
         label=request.label,
         spec_at=lambda offset: filters.encode(request, offset),

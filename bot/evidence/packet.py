@@ -147,14 +147,16 @@ def _element_section(
     title = element.name if element else "Other evidence"
     # The sponsor element, answered by the owner's sponsor thread instead of its questions.
     answered = element is not None and element.id == SPONSOR_ELEMENT and sponsor is not None
-    out = [f"## {number}. {title} ({len(items)})", ""]
+    # An answered element with no entries shows its answer, not a count of none.
+    count = "" if answered and not items else f" ({len(items)})"
+    out = [f"## {number}. {title}{count}", ""]
     if element is not None:
         out += [f"*{element.description.strip()}*", "", f"> {element.guidance.strip()}", ""]
     else:
         out += ["Entries that feed none of the elements above, by dimension.", ""]
     if element is not None and not element.has_feeds and not answered:
         out += ["No entry is filed here automatically: answer in your own words.", ""]
-    elif not items:
+    elif not items and not answered:
         out += ["_Nothing logged for this element in this period._", ""]
     for dimension_id, group in _by_dimension(items, library):
         out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
@@ -261,7 +263,10 @@ def build_packet(
     if grouped[OTHER_GROUP]:
         sections.append((None, grouped[OTHER_GROUP]))
     for number, (element, items) in enumerate(sections, start=1):
-        out.append(f"{number}. {element.name if element else 'Other evidence'} ({len(items)})")
+        # The sponsor element answered by the sponsor thread, with no entries: no "(0)".
+        shown = element is not None and element.id == SPONSOR_ELEMENT and sponsor is not None
+        count = "" if shown and not items else f" ({len(items)})"
+        out.append(f"{number}. {element.name if element else 'Other evidence'}{count}")
     out.append("")
     if not entries:
         out += [f"_No evidence logged in {period.label}._", ""]

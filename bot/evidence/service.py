@@ -259,6 +259,8 @@ class EntryPage:
     entries: list[EvidenceEntry]
     total: int
     offset: int
+    # All entries matching the filter before `last N` cut them to `total`.
+    matching: int = 0
 
 
 def list_entries(
@@ -272,9 +274,10 @@ def list_entries(
         conditions.append(EvidenceEntry.occurred_at >= where.start)
     if where.end is not None:
         conditions.append(EvidenceEntry.occurred_at < where.end)
-    total = session.scalar(select(func.count()).select_from(EvidenceEntry).where(*conditions)) or 0
-    if where.limit is not None:
-        total = min(total, where.limit)
+    matching = (
+        session.scalar(select(func.count()).select_from(EvidenceEntry).where(*conditions)) or 0
+    )
+    total = matching if where.limit is None else min(matching, where.limit)
     offset = max(0, min(offset, max(total - 1, 0)))
     size = max(0, min(page_size, total - offset))
     entries = (
@@ -290,7 +293,7 @@ def list_entries(
         if size
         else []
     )
-    return EntryPage(entries=entries, total=total, offset=offset)
+    return EntryPage(entries=entries, total=total, offset=offset, matching=matching)
 
 
 def entries_between(

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import User
+from bot.db.models import SummaryPost, User
+from bot.delivery.status import DeliveryStatus
 from bot.evidence import service as evidence
 from bot.privacy import service as privacy
 from bot.ui import evidence as ui
@@ -46,9 +47,7 @@ def json_export(
     content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     counts = (
         ", ".join(
-            plural(len(rows), privacy.row_noun(name))
-            for name, rows in data["tables"].items()
-            if rows
+            count for name, rows in data["tables"].items() if rows for count in _counted(name, rows)
         )
         or "no rows yet"
     )
@@ -60,6 +59,18 @@ def json_export(
             "everything Multiplier stores about you, as JSON", f"It holds {counts}."
         ),
     )
+
+
+def _counted(table: str, rows: list[dict[str, Any]]) -> list[str]:
+    """A table's rows in words. Summary rows are also kept for weeks that sent none (skipped,
+    nothing to say): only the sent ones are summaries the person received."""
+    if table != SummaryPost.__tablename__:
+        return [plural(len(rows), privacy.row_noun(table))]
+    sent = sum(1 for row in rows if row.get("status") == DeliveryStatus.SENT)
+    counts = [f"{plural(sent, 'weekly summary', 'weekly summaries')} you received"]
+    if len(rows) > sent:
+        counts.append(f"{plural(len(rows) - sent, 'week')} with no summary sent")
+    return counts
 
 
 def send_to_dm(

@@ -144,6 +144,9 @@ def _deliver(
             session=session, user=user, before_key=post.period_key
         ),
     )
+    summary = service.with_logged_after_last_summary(
+        session=session, user=user, week=week, summary=summary
+    )
     if summary_ui.nothing_to_say(summary):
         # A week the person chose to skip or pause, with nothing in it: no DM about it.
         post.status = DeliveryStatus.SKIPPED

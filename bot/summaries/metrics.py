@@ -317,6 +317,11 @@ class MultiplierSummary:
     # What happened in the paused week, and in the trend's (None: not known, or not paused).
     paused_why: QuietWhy | None = None
     trend_paused_why: QuietWhy | None = None
+    # Paused or away weeks (with nothing in them) right before the trend's week, left out of
+    # what it is compared with: the weeks compared are the last ones before that gap (and
+    # what the gap's latest week was, when known).
+    trend_gap: int = 0
+    trend_gap_why: QuietWhy | None = None
     # A week with nothing logged is critiqued only when reflection was expected: the person
     # asked for check-ins or keeps a log of their own, and was there for the week's work.
     critique: bool = True
@@ -327,6 +332,9 @@ class MultiplierSummary:
     # Evidence per expectation (issue 17; bot/expectations/mapping.py): empty when the
     # person has entered no expectations.
     coverage: tuple[Coverage, ...] = ()
+    # Entries of earlier weeks logged after the person's last summary was sent or skipped
+    # (a late check-in answer): they count for their week, and this summary tells them.
+    late: tuple[EntryRow, ...] = ()
 
 
 def pick_reframe(entries: Iterable[EntryRow], library: CoachingLibrary) -> ReframeSuggestion | None:
@@ -385,6 +393,20 @@ def summarise(
         )
         if period.active or week.monday not in activity.paused_weeks
     ]
+    gap_weeks = (
+        list(
+            takewhile(
+                lambda pair: not pair[0].active and pair[1].monday in activity.paused_weeks,
+                zip(
+                    reversed(per_week[complete - 1 - earlier : complete - 1]),
+                    reversed(weeks[complete - 1 - earlier : complete - 1]),
+                    strict=True,
+                ),
+            )
+        )
+        if earlier > 0 and trailing
+        else []
+    )
     flags = active_weeks(instants, streak_weeks)
     # A paused or away week with nothing in it neither counts nor breaks the streak.
     away = [
@@ -443,6 +465,8 @@ def summarise(
             else None
         ),
         critique=not activity.joined_late and (activity.checkins_on or history > 0),
+        trend_gap=len(gap_weeks),
+        trend_gap_why=activity.paused_why.get(gap_weeks[0][1].monday) if gap_weeks else None,
     )
 
 

@@ -420,6 +420,68 @@ def build_summary(
     return _with_coverage(session, user, week, summary)
 
 
+# Own entries of earlier weeks logged after the person's last summary (sent or skipped: its
+# row's sent_at, else when it was queued) and before this week ended. Parameters: user_id,
+# this_week_start, end, key (this summary's period key).
+_LAST_SUMMARY_CUT = (
+    select(func.coalesce(SummaryPost.sent_at, SummaryPost.created_at))
+    .where(
+        SummaryPost.user_id == bindparam("user_id"),
+        SummaryPost.period_key < bindparam("key"),
+    )
+    .order_by(SummaryPost.period_key.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LOGGED_AFTER_LAST_SUMMARY = (
+    select(
+        EvidenceEntry.id,
+        EvidenceEntry.occurred_at,
+        EvidenceEntry.dimension,
+        EvidenceEntry.text,
+        EvidenceEntry.created_at,
+    )
+    .where(
+        EvidenceEntry.user_id == bindparam("user_id"),
+        EvidenceEntry.source != "kudos",
+        EvidenceEntry.occurred_at < bindparam("this_week_start"),
+        EvidenceEntry.created_at < bindparam("end"),
+        EvidenceEntry.created_at >= _LAST_SUMMARY_CUT,
+    )
+    .order_by(EvidenceEntry.occurred_at, EvidenceEntry.id)
+)
+
+
+def with_logged_after_last_summary(
+    *, session: Session, user: User, week: periods.Week, summary: metrics.MultiplierSummary
+) -> metrics.MultiplierSummary:
+    """The weekly DM's summary with the entries of earlier weeks logged after the person's
+    last summary went (or was skipped): a late answer counts for its week, whose summary is
+    gone, so this one tells it (one statement)."""
+    rows = read_rows(
+        session,
+        _LOGGED_AFTER_LAST_SUMMARY,
+        {
+            "user_id": user.id,
+            "this_week_start": week.start,
+            "end": week.end,
+            "key": week.key,
+        },
+    ).all()
+    zone = periods.zone(user.tz)
+    late = tuple(
+        metrics.EntryRow(
+            id=row[0],
+            occurred_at=_aware(row[1]).astimezone(zone),  # shown as the person's date
+            dimension=row[2],
+            text=row[3] or "",
+            created_at=_aware(row[4]),
+        )
+        for row in rows
+    )
+    return dataclasses.replace(summary, late=late)
+
+
 def _with_coverage(
     session: Session, user: User, week: periods.Week, summary: metrics.MultiplierSummary
 ) -> metrics.MultiplierSummary:

@@ -55,6 +55,8 @@ def logged(
         notes=[note],
         how=how,
         mapping=mapping,
+        # The note links the message ("From a message in #team"): the meta line does not.
+        message_link=not entry.permalink,
     )
     return {k: v for k, v in payload.items() if k not in ("response_type", "replace_original")}
 

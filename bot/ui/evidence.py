@@ -120,9 +120,15 @@ def _when(instant: datetime, tz: str | None) -> str:
 
 
 def entry_meta(
-    entry: EvidenceEntry, library: CoachingLibrary, tz: str | None = None, *, limit: int = 2500
+    entry: EvidenceEntry,
+    library: CoachingLibrary,
+    tz: str | None = None,
+    *,
+    limit: int = 2500,
+    message_link: bool = True,
 ) -> str:
-    """One line about an entry: dimension, scope, people, link, when, visibility.
+    """One line about an entry: dimension, scope, people, link, when, visibility (and the
+    message it came from, unless `message_link` is off: a note beside it links it already).
 
     Parts are dropped, never cut, when the line would pass `limit` (a cut link or mention
     would break the markup).
@@ -140,7 +146,7 @@ def entry_meta(
         optional.append(given + _people(entry.people))
     if entry.link:
         optional.append(link(entry.link, "link"))
-    if entry.permalink:
+    if entry.permalink and message_link:
         optional.append(link(entry.permalink, "message"))
     line = " · ".join(parts)
     for extra in optional:
@@ -216,9 +222,11 @@ def entry_confirmation(
     how: str | None = None,
     replace: bool = False,
     mapping: EntryMapping | None = None,
+    message_link: bool = True,
 ) -> Payload:
     """The ephemeral confirmation after logging, with one-click changes (`mapping`: which
-    of the person's expectations it is evidence for, with a menu to change it)."""
+    of the person's expectations it is evidence for, with a menu to change it;
+    `message_link` off when a note links the message it came from already)."""
     if title is None:
         title = (
             "Logged and shared with your team."
@@ -227,7 +235,10 @@ def entry_confirmation(
         )
     blocks: list[Block] = [
         section(f"*{safe(title, 200)}*\n{display(entry.text, 2700)}"),
-        context(entry_meta(entry, library, tz) + (f" · {safe(how, 200)}" if how else "")),
+        context(
+            entry_meta(entry, library, tz, message_link=message_link)
+            + (f" · {safe(how, 200)}" if how else "")
+        ),
     ]
     blocks.extend(context(note) for note in notes[:3])
     if mapping is not None:
@@ -528,8 +539,11 @@ def entry_list(
     replace: bool = False,
     evidence_command: str = "/multiplier evidence",
     owner: str | None = None,
+    matching: int = 0,
 ) -> Payload:
     """One page of the user's entries with Edit and Delete; `spec_at(offset)` → button value.
+
+    `matching`: how many entries the filter matched before `last N` kept `total` of them.
 
     A kudos that starts by naming its owner (`owner`, their Slack id) shows its words without
     those names; whoever else it named is listed beside "kudos from"."""
@@ -574,7 +588,12 @@ def entry_list(
         nav.append(button("← Newer", PAGE_NEWER, spec_at(max(0, offset - PAGE_SIZE))))
     if offset + len(entries) < total:
         nav.append(button("Older →", PAGE, spec_at(offset + PAGE_SIZE)))
-    if entries:
+    if entries and matching > total and len(entries) == total:
+        blocks.append(context(f"Showing your last {total} of {matching}."))
+    elif entries and matching > total:
+        shown = f"{offset + 1}–{offset + len(entries)}"
+        blocks.append(context(f"Showing {shown} of your last {total} (of {matching})."))
+    elif entries:
         blocks.append(context(f"Showing {offset + 1}–{offset + len(entries)} of {total}."))
     if nav:
         blocks.append(actions(*nav, block_id=f"{NAV_BLOCK}|{here}"[:255]))

@@ -90,8 +90,12 @@ def trend_line(summary: MultiplierSummary) -> str:
         return "No trend yet: it starts once two weeks hold entries of your own."
     prefix = "Last week: " if summary.in_progress else ""
     if trend.average_multiplier <= SMALL_AVERAGE:
-        return _small_trend_line(trend, compared, prefix)
+        return _small_trend_line(trend, compared, prefix, gap=_gap(summary))
+    gap = _gap(summary)
     span = f"{trend.periods}-week average" if trend.periods > 1 else "previous week"
+    if gap:
+        span = f"{trend.periods}-week average" if trend.periods > 1 else "last week"
+        span += f" before {gap}"
     average = _number(trend.average_multiplier)
     if trend.direction == "flat":
         level = "level" if prefix else "Level"
@@ -102,7 +106,29 @@ def trend_line(summary: MultiplierSummary) -> str:
     change = (
         f" ({trend.change_percent:+.0%})" if trend.change_percent is not None else " (up from none)"
     )
-    return f"{prefix}{arrow} {entries} against your {span} of {average}{change}."
+    against = (
+        f"your {span} of {average}" if not gap or trend.periods > 1 else f"{average} in your {span}"
+    )
+    return f"{prefix}{arrow} {entries} against {against}{change}."
+
+
+# What the weeks left out of the trend's comparison (right before its week) were.
+_GAP: dict[str, tuple[str, str]] = {
+    "skipped": ("the week you skipped", "the weeks you skipped"),
+    "paused": ("your pause", "your pause"),
+    "holiday": ("the holiday", "the holidays"),
+    "holidays": ("the holidays", "the holidays"),
+    "away": ("your time off", "your time off"),
+}
+
+
+def _gap(summary: MultiplierSummary) -> str:
+    """ "your time off": what the paused or away weeks right before the trend's week were,
+    when the weeks it compares with are the ones before them ("" when there is no gap)."""
+    if not summary.trend_gap:
+        return ""
+    one, many = _GAP.get(summary.trend_gap_why or "", ("your break", "your break"))
+    return many if summary.trend_gap > 1 else one
 
 
 # At one multiplier entry a week on average or fewer, a percentage over-reacts (one entry in
@@ -110,11 +136,15 @@ def trend_line(summary: MultiplierSummary) -> str:
 SMALL_AVERAGE = 1.0
 
 
-def _small_trend_line(trend: Trend, compared: PeriodMetrics, prefix: str) -> str:
+def _small_trend_line(trend: Trend, compared: PeriodMetrics, prefix: str, gap: str = "") -> str:
     """The trend against a small average, in words: what the week had against what the
     weeks before it had in all (whole entries; never a percentage, never "level at 0")."""
     weeks = plural(trend.periods, "week")
     before = f"the {weeks} before" if trend.periods > 1 else "the week before"
+    if gap:
+        before = (
+            f"the {weeks} before {gap}" if trend.periods > 1 else f"your last week before {gap}"
+        )
     earlier = round(trend.average_multiplier * trend.periods)
     count = compared.multiplier_entries
     if count == 0 and earlier == 0:
@@ -248,7 +278,12 @@ def nothing_to_say(summary: MultiplierSummary) -> bool:
     about it, paused or not: "nothing logged" every Monday tells a quiet person only that
     they were quiet. The Home and `summary last` still show the week."""
     current = summary.current
-    return not current.active and not current.kudos_received and not summary.outcomes
+    return (
+        not current.active
+        and not current.kudos_received
+        and not summary.outcomes
+        and not summary.late
+    )
 
 
 def _critiques_empty_week(summary: MultiplierSummary) -> bool:
@@ -272,9 +307,10 @@ def _opening_blocks(summary: MultiplierSummary, library: CoachingLibrary) -> lis
                 paused_week_text(summary) if summary.paused else "Nothing logged yet this week."
             )
         ]
-    elif not summary.critique:
+    elif not summary.critique or summary.late:
         # Reflection was not asked for (check-ins off, no log of their own) or the person
-        # came after the week's work: what came in, and no critique, trend or streak.
+        # came after the week's work: what came in, and no critique, trend or streak. Nor
+        # when it is sent for what was logged late (an answer for an earlier week).
         opening = [section("Nothing logged by you this week." if received else NOTHING_LOGGED)]
     else:
         # One empty-week line, never two: judgment calls waiting for their verdict name the
@@ -313,6 +349,7 @@ def summary_blocks(
         )
     )
     blocks.extend(coverage_summary_blocks(summary.coverage))  # issue 17: per expectation
+    blocks.extend(late_blocks(summary))
     coaching = [
         *went_well_blocks(summary),
         *nudge_blocks(summary, library),
@@ -329,6 +366,31 @@ def summary_blocks(
         )
     )
     return blocks
+
+
+# At most this many entries logged late are listed; the rest are counted.
+LATE_SHOWN = 5
+
+
+def late_blocks(summary: MultiplierSummary) -> list[Block]:
+    """Entries of earlier weeks logged after the last summary (a late check-in answer): they
+    count for their own week, whose summary went (or was skipped) without them."""
+    if not summary.late:
+        return []
+    lines = [
+        f"• {entry.occurred_at:%a %d %b}: {display(entry.text, 300)}"
+        for entry in summary.late[-LATE_SHOWN:]
+    ]
+    more = len(summary.late) - LATE_SHOWN
+    if more > 0:
+        lines.append(f"…and {plural(more, 'earlier one')}.")
+    return [
+        section(
+            f"*Logged after last week's summary* ({plural(len(summary.late), 'entry')}, "
+            "each counted for the week it is about)"
+        ),
+        context(truncate("\n".join(lines), 2900)),
+    ]
 
 
 def fallback_text(summary: MultiplierSummary) -> str:

@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from bot.db.models import EvidenceEntry, Kudos, User
+from bot.db.models import EvidenceEntry, Kudos, SummaryPost, User
+from bot.delivery.status import DeliveryStatus
 from bot.privacy import service as privacy
 from tests.e2e.evidence_helpers import brag, click, count, element, entries, last_response
 from tests.support.apps import RunningApp
@@ -83,6 +84,21 @@ def test_evidence_pages_and_deletes_in_place(running_app: RunningApp) -> None:
     assert "Showing 1–15 of 19" in str(last_response(running_app, 4)["blocks"])
 
 
+def test_evidence_last_n_says_of_how_many(running_app: RunningApp) -> None:
+    """`evidence last 2` of 3 entries reads "the last 2 of 3" (failed before: "Showing 1–2 of
+    2", as if there were only 2)."""
+    for n, text in enumerate(["a #rfc", "b #unblock", "c #rfc"], 1):
+        brag(running_app, text, n=n)
+    last_two = multiplier(running_app, "evidence last 2", n=4)
+    contexts = [
+        element["text"]
+        for block in last_two["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+    ]
+    assert "Showing your last 2 of 3." in contexts, contexts
+
+
 def test_export_json_sends_everything_about_you_as_a_file(running_app: RunningApp) -> None:
     """export json acks with a note, then uploads a JSON file to the user's DM; its texts
     read as typed (failed before: `&amp;` and `<@UBOB|bob>`), the stored form beside them
@@ -125,6 +141,37 @@ def test_export_json_sends_everything_about_you_as_a_file(running_app: RunningAp
         ]
     assert exported == stored
     assert "Sent" in last_response(running_app, 4)["text"]
+
+
+def test_export_json_counts_the_summaries_received_not_the_weeks_recorded(
+    running_app: RunningApp,
+) -> None:
+    """A summary row is kept for weeks that sent none (skipped): the note counts the summaries
+    the person received (failed before: "It holds 3 summary posts" for 1 received)."""
+    with running_app.database.session() as session:
+        from bot.workspaces import service as workspaces
+
+        user = workspaces.ensure_user(session=session, team_id="T0001", slack_user_id="UALICE")
+        for week, status in (
+            ("2026-W48", "sent"),
+            ("2026-W49", "skipped"),
+            ("2026-W50", "skipped"),
+        ):
+            session.add(
+                SummaryPost(
+                    workspace_id=user.workspace_id,
+                    user_id=user.id,
+                    period_key=week,
+                    status=DeliveryStatus(status),
+                )
+            )
+    multiplier(running_app, "export json")
+    running_app.standin.wait_for("files.completeUploadExternal")
+    running_app.wait_idle()
+    (uploaded,) = running_app.standin.uploaded_files()
+    comment = uploaded.initial_comment or ""
+    assert "1 weekly summary you received, 2 weeks with no summary sent" in comment, comment
+    assert "summary post" not in comment
 
 
 def test_export_packet_sends_markdown(running_app: RunningApp) -> None:

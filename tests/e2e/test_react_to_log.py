@@ -95,7 +95,14 @@ def test_reaction_on_own_message_logs_it_with_its_permalink(running_app: Running
     assert running_app.standin.calls_to("conversations.history")[0].ok
     (confirmation,) = running_app.standin.wait_for_dm("UALICE")
     assert "evidence_edit" in _action_ids(confirmation)
-    assert permalink in str(confirmation["blocks"])
+    linked = [
+        element["text"]
+        for block in confirmation["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+        if permalink in element["text"]
+    ]
+    assert len(linked) == 1, linked
 
 
 def test_thread_reply_is_read_from_its_thread(running_app: RunningApp) -> None:
@@ -129,7 +136,17 @@ def test_other_message_offers_a_choice_and_logs_it_as_yours(running_app: Running
     (entry,) = entries(running_app, "UALICE")
     assert entry.text == "Unblocked the payments release with <@UALICE>"
     assert entry.people == ["UBOB"] and entry.source == "reaction" and entry.permalink
-    assert running_app.standin.responses()[-1]["replace_original"] is True
+    confirmation = running_app.standin.responses()[-1]
+    assert confirmation["replace_original"] is True
+    # The message is linked once, in "From a message in #…" (failed before: the meta line
+    # linked it too, "· message").
+    texts = [
+        element["text"]
+        for block in confirmation["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+    ]
+    assert sum(entry.permalink in text for text in texts) == 1, texts
     # A second click (or a replay of it) logs nothing more.
     running_app.slack.block_action("capture_log_it", user_id="UALICE", message=offer)
     running_app.wait_idle()

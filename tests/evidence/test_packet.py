@@ -224,3 +224,32 @@ def test_the_packets_sections_count_kudos_apart_and_credit_the_giver_once() -> N
     credit = lines.index("  - Kudos from @bob")
     assert lines[credit - 1].endswith("— E3 & more") and lines[credit + 1] == "  - People: @dana"
     assert markdown.count("  - People: @bob") == 0
+
+
+def test_an_answered_sponsor_element_does_not_say_nothing_was_logged() -> None:
+    """With a named sponsor and no entries for the element, its section shows the sponsor
+    only (failed before: "A sponsor (0)" and "Nothing logged for this element in this
+    period." right above "Sponsor: @carol")."""
+    from datetime import date
+
+    from bot.db.models import SponsorNote
+
+    period = parse_period("2026-Q3", now=NOW, tz="UTC")
+    note = SponsorNote(
+        sponsor_user_id="UCAROL", sponsor_text=None, last_shown_on=date(2026, 9, 1),
+        next_step="Show carol the RFC", created_at=datetime(2026, 9, 2, tzinfo=UTC),
+    )  # fmt: skip
+    markdown = packet.build_packet(
+        entries=[], library=LIBRARY, period=period, owner_name="alice", workspace_name=None,
+        names={"UCAROL": "carol"}, tz="UTC", generated_at=NOW, sponsor=note,
+    )  # fmt: skip
+    (section,) = [
+        s
+        for s in re.split(r"^## ", markdown, flags=re.MULTILINE)
+        if "sponsor" in s.splitlines()[0].lower()
+    ]
+    lines = section.splitlines()
+    assert lines[0].endswith("A sponsor"), lines[0]
+    assert "4. A sponsor" in markdown.splitlines()  # in the contents too, not "(0)"
+    assert "_Nothing logged for this element in this period._" not in lines
+    assert "- Sponsor: @carol" in lines

@@ -118,3 +118,81 @@ def test_a_paused_week_does_not_lower_the_average_the_trend_compares_with() -> N
     assert summary.trend is not None
     assert (summary.trend.direction, summary.trend.periods) == ("flat", 3)
     assert summary.trend.average_multiplier == 1
+
+
+def test_the_trend_after_time_off_names_the_week_it_compares_with() -> None:
+    """Three entries, then a week away with nothing, then one: the trend compares with the
+    last week before the time off and says so (failed before: "↓ 1 multiplier entry against
+    your previous week of 3 (-67%)", the week two weeks back called the previous one)."""
+    weeks = periods.weeks_ending_with(THIS_WEEK, 4, UTCZ)
+    first, away, last = weeks[1], weeks[2], weeks[3]
+    entries = [
+        EntryRow(id=n, occurred_at=first.start + timedelta(days=1), dimension="unblocking")
+        for n in range(3)
+    ]
+    entries.append(
+        EntryRow(id=9, occurred_at=last.start + timedelta(days=1), dimension="decisions")
+    )
+    summary = metrics.summarise(
+        Activity(
+            slack_user_id="UALICE",
+            entries=entries,
+            paused_weeks=frozenset({away.monday}),
+            paused_why={away.monday: "away"},
+        ),
+        weeks=weeks,
+        streak_weeks=periods.weeks_ending_with(THIS_WEEK, 52, UTCZ),
+        library=LIB,
+    )
+    assert (summary.trend_gap, summary.trend_gap_why) == (1, "away")
+    assert trend_line(summary) == (
+        "↓ 1 multiplier entry against 3 in your last week before your time off (-67%)."
+    )
+
+
+def test_a_late_answer_for_a_week_whose_summary_was_skipped_is_told_in_the_next(
+    database: Database, standin: SlackStandIn
+) -> None:
+    """Bob answers Friday 18 Dec's check-in on Tuesday 22 Dec, after the summary of 14–20 Dec
+    was skipped (nothing to say on Monday): the next summary lists it under "Logged after
+    last week's summary" (failed before: no summary ever told it; with nothing else in
+    21–27 Dec there was no DM at all)."""
+    tz = ZoneInfo("America/New_York")
+    with database.session() as session:
+        bob = logbook.user(
+            session, "UBOB", checkins_enabled=True, created_at=datetime(2026, 11, 2, tzinfo=UTC)
+        )
+        early = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+        logbook.entry(session, bob, early, text="Earlier work", created_at=early)
+        session.add(
+            SummaryPost(
+                workspace_id=bob.workspace_id,
+                user_id=bob.id,
+                period_key="2026-W51",
+                status="skipped",
+                created_at=datetime(2026, 12, 21, 14, 0, tzinfo=UTC),
+            )
+        )
+        logbook.entry(
+            session,
+            bob,
+            datetime(2026, 12, 20, 12, 0, tzinfo=tz),
+            text="Unblocked alice on the deploy pipeline",
+            source="checkin",
+            created_at=datetime(2026, 12, 22, 15, 0, tzinfo=UTC),
+        )
+    standin.add_user("UBOB", name="bob", tz="America/New_York")
+    run_job("summaries", _ctx(database, standin), datetime(2026, 12, 28, 14, 0, tzinfo=UTC))
+    (blocks,) = _posts(standin)
+    texts = [
+        b.get("text", {}).get("text") or b.get("elements", [{}])[0].get("text") for b in blocks
+    ]
+    # Sent for the late answer: the empty week itself is not critiqued.
+    assert texts[1] == "Nothing logged this week.", texts
+    heading = [i for i, t in enumerate(texts) if t and t.startswith("*Logged after last week")]
+    assert heading, texts
+    assert texts[heading[0]] == (
+        "*Logged after last week's summary* (1 entry, each counted for the week it is about)"
+    )
+    assert texts[heading[0] + 1] == "• Sun 20 Dec: Unblocked alice on the deploy pipeline"
+    assert "Earlier work" not in str(texts)
