@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.timetext import day_label
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
@@ -219,7 +220,7 @@ def which_question(dm_id: int, choices: Sequence[QuestionChoice]) -> Payload:
     for choice in choices:
         if choice.kind == "checkin" and choice.slot_local is not None:
             day = choice.slot_local
-            label, action_id = f"Your reflection of {day:%a} {day.day} {day:%b}", DM_ROUTE_CHECKIN
+            label, action_id = f"Your reflection of {day_label(day)}", DM_ROUTE_CHECKIN
         elif choice.kind == "quote":
             label, action_id = "✍️ The sentence you were asked for", DM_ROUTE_QUOTE
         else:
