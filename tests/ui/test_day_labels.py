@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.db.models import QuoteRequest, SponsorNote
+from bot.coaching.library import default_library
+from bot.coaching.story import DraftText, Quarter, StoryTexts
+from bot.db.models import PromotionStory, QuoteRequest, SponsorNote
 from bot.quotes import states
 from bot.quotes.texts import QuoteTexts
 from bot.sponsors.texts import SponsorTexts
 from bot.ui import quotes as quote_ui
+from bot.ui import sharing as sharing_ui
 from bot.ui import sponsor as sponsor_ui
+from bot.ui import story as story_ui
 
 NOW = datetime(2026, 12, 9, 12, 0, tzinfo=UTC)
 
@@ -38,3 +42,30 @@ def test_the_sponsor_note_says_its_days_as_days() -> None:
     payload = sponsor_ui.sponsor_reply(note, SponsorTexts(question="Who?", why="Because."))
     (saved,) = [b for b in payload["blocks"] if b["type"] == "context"]
     assert saved["elements"][0]["text"] == "Private to you. Saved Mon 7 Dec 2026."
+
+
+def test_the_shares_list_names_each_day_in_the_owners_zone() -> None:
+    """(failed before: "• 2026-12-07 — …")."""
+    shown = sharing_ui.ShareShown(
+        id=1, recipient="UCAROL", kind="packet", period_label="this quarter", status="sent",
+        at=datetime(2026, 12, 8, 3, tzinfo=UTC),
+    )  # fmt: skip
+    payload = sharing_ui.share_list([shown], "America/New_York")
+    assert payload["blocks"][0]["text"]["text"] == (
+        "*What you've shared*\n• Mon 7 Dec 2026 — promotion packet for this quarter to <@UCAROL>"
+    )
+
+
+def test_an_edited_story_says_the_day_it_was_edited() -> None:
+    """(failed before: "(edited 2026-12-07)")."""
+    story = PromotionStory(
+        quarter="2026-Q4", draft="d", omitted=0, story="My story",
+        edited_at=datetime(2026, 12, 7, 9, tzinfo=UTC),
+    )  # fmt: skip
+    payload = story_ui.story_reply(
+        Quarter(2026, 4), story, DraftText("d", 0), None, StoryTexts.of(default_library())
+    )
+    assert (
+        payload["blocks"][0]["text"]["text"]
+        == f"*Your {Quarter(2026, 4).label} story (edited Mon 7 Dec 2026):*"
+    )
