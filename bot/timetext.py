@@ -3,13 +3,16 @@
 Commands (`checkins on fri 4pm`, `digest add #team weekly mon 9am`, `pause two weeks`), the
 settings modal, the configuration (SUMMARY_TIME) and the sandbox read times and days here,
 so `16:00`, `4pm`, `4:30pm`, `4.30pm`, `4 pm`, `15h30` and `9am` mean the same thing
-wherever they are typed. Periods (`last week`, `december`, `2026-Q3`) are read by
-`bot.evidence.periods.parse_period`, which uses these. Pure functions, no clock.
+wherever they are typed; and every message names a day (`Mon 7 Dec`, `Mon 7 Dec 2026`) and a
+run of days (`7–13 Dec 2026`) with `day_label` and `day_range`. Periods (`last week`,
+`december`, `2026-Q3`) are read by `bot.evidence.periods.parse_period`, which uses these.
+Pure functions, no clock.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -77,6 +80,27 @@ def weekday_name(index: int) -> str:
 def hhmm(minute_of_day: int) -> str:
     """`09:05` for 545."""
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+def day_label(day: date, *, year: bool = False) -> str:
+    """A day as every message names it: `Mon 7 Dec`, or `Mon 7 Dec 2026` with the year (for
+    dates that may be in another year: the log, the packet, a staff problem's start). Takes a
+    local date or datetime; no zero-padded day."""
+    label = f"{day:%a} {day.day} {day:%b}"
+    return f"{label} {day.year}" if year else label
+
+
+def day_range(first: date, last: date, *, year: bool = True) -> str:
+    """Days from `first` to `last` as every message names them: `7–13 Dec 2026`,
+    `30 Nov–6 Dec 2026`, `28 Dec 2026–3 Jan 2027`; without the year (`year=False`): `7–13 Dec`,
+    `30 Nov–6 Dec`, and the year only across one. One day is `7 Dec 2026` (`7 Dec`)."""
+    if first == last:
+        return f"{last.day} {last:%b} {last.year}" if year else f"{last.day} {last:%b}"
+    if first.year != last.year:
+        return f"{first.day} {first:%b} {first.year}–{last.day} {last:%b} {last.year}"
+    start = f"{first.day}" if first.month == last.month else f"{first.day} {first:%b}"
+    end = f"{last.day} {last:%b} {last.year}" if year else f"{last.day} {last:%b}"
+    return f"{start}–{end}"
 
 
 def parse_month(word: str) -> int | None:

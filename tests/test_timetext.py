@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from bot.timetext import parse_count, parse_month, parse_time_of_day, parse_weekday
+from bot.timetext import (
+    day_label,
+    day_range,
+    parse_count,
+    parse_month,
+    parse_time_of_day,
+    parse_weekday,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +67,21 @@ def test_a_count_in_digits_that_are_not_decimal_is_no_count() -> None:
     """'²'.isdigit() is true but int('²') raises: it reads as no count (issue 12 item 7)."""
     assert parse_count("²") is None and parse_count("1²") is None
     assert parse_count("3") == 3 and parse_count("٣") == 3
+
+
+def test_day_label_names_a_day_one_way_unpadded_with_the_year_on_request() -> None:
+    assert day_label(date(2026, 12, 7)) == "Mon 7 Dec"
+    assert day_label(date(2026, 12, 7), year=True) == "Mon 7 Dec 2026"
+    assert day_label(datetime(2027, 1, 8, 16, 30, tzinfo=UTC)) == "Fri 8 Jan"
+    assert day_label(date(2026, 11, 30), year=True) == "Mon 30 Nov 2026"
+
+
+def test_day_range_names_the_month_and_year_once() -> None:
+    assert day_range(date(2026, 12, 7), date(2026, 12, 13)) == "7–13 Dec 2026"
+    assert day_range(date(2026, 11, 30), date(2026, 12, 6)) == "30 Nov–6 Dec 2026"
+    assert day_range(date(2026, 12, 28), date(2027, 1, 3)) == "28 Dec 2026–3 Jan 2027"
+    assert day_range(date(2026, 12, 7), date(2026, 12, 7)) == "7 Dec 2026"
+    assert day_range(date(2026, 12, 7), date(2026, 12, 13), year=False) == "7–13 Dec"
+    assert day_range(date(2026, 11, 30), date(2026, 12, 6), year=False) == "30 Nov–6 Dec"
+    assert day_range(date(2026, 12, 28), date(2027, 1, 3), year=False) == "28 Dec 2026–3 Jan 2027"
+    assert day_range(date(2026, 12, 7), date(2026, 12, 7), year=False) == "7 Dec"

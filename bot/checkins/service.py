@@ -17,7 +17,7 @@ from bot.db.base import rowcount
 from bot.db.engine import Database
 from bot.db.models import Answer, CheckIn, User, Workspace
 from bot.delivery.claim import skip_locked
-from bot.timetext import hhmm
+from bot.timetext import day_label, hhmm
 
 if TYPE_CHECKING:
     from bot.ui.blocks import Block
@@ -119,7 +119,7 @@ def describe(user: User, *, now: datetime) -> Schedule:
     today = now.astimezone(prefs.zone).date()
     if prefs.active and prefs.paused_until is not None and schedule.is_paused(prefs, today):
         last = prefs.paused_until - timedelta(days=1)
-        text += f", paused through {last:%a} {last.day} {last:%b}"
+        text += f", paused through {day_label(last)}"
     return Schedule(description=text, next_local=next_local, active=prefs.active)
 
 

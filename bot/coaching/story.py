@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from bot.coaching.library import CoachingLibrary
 from bot.plural import plural
+from bot.timetext import day_label
 
 # Scopes that reach beyond the person's own team (prompts/scopes.yaml).
 BEYOND_TEAM = ("cross_team", "org")
@@ -369,13 +370,13 @@ def shown_length(stored: str) -> int:
 
 
 def _quoted(quote: Quote) -> str:
-    return f'- {quote.on.isoformat()}: "{quote.text}"'
+    return f'- {day_label(quote.on, year=True)}: "{quote.text}"'
 
 
 def _kudos_line(item: StoryKudos) -> str:
     giver = f"<@{item.giver}>" if item.giver else FORMER_COLLEAGUE
     team = {True: " (another team)", False: " (your team)", None: ""}[item.other_team]
-    return f'- "{_one_line(item.text)}" from {giver}{team}, {item.given_on.isoformat()}'
+    return f'- "{_one_line(item.text)}" from {giver}{team}, {day_label(item.given_on, year=True)}'
 
 
 def _pattern_lines(draft: StoryDraft) -> list[str]:
@@ -395,17 +396,19 @@ def _pattern_lines(draft: StoryDraft) -> list[str]:
 
 
 def _problem_lines(problem: StoryProblem, quarter: Quarter, texts: StoryTexts) -> list[str]:
-    lines = [f'- "{_one_line(problem.name)}", named {problem.named_on.isoformat()}']
+    lines = [f'- "{_one_line(problem.name)}", named {day_label(problem.named_on, year=True)}']
     if problem.steps:
-        lines += [f"- {escape(s.label)}: done {s.done_on.isoformat()}" for s in problem.steps]
+        lines += [
+            f"- {escape(s.label)}: done {day_label(s.done_on, year=True)}" for s in problem.steps
+        ]
     else:
         lines.append("- " + escape(texts.problem_no_step.format(quarter=quarter.label)))
     if problem.closed_on is not None and problem.closed_how == "let_go":
         weeks = problem.weeks_without_step
         quiet = f", after {plural(weeks, 'week')} without a step" if weeks else ""
-        lines.append(f"- Let go {problem.closed_on.isoformat()}{quiet}")
+        lines.append(f"- Let go {day_label(problem.closed_on, year=True)}{quiet}")
     elif problem.closed_on is not None and problem.closed_how == "cleared":
-        lines.append(f"- Cleared {problem.closed_on.isoformat()}")
+        lines.append(f"- Cleared {day_label(problem.closed_on, year=True)}")
     return lines
 
 
@@ -469,7 +472,7 @@ def draft_text(
     fit(
         texts.heading_outcomes,
         [
-            f'- {o.occurred_on.isoformat()}: "{_one_line(o.text)}" What happened: '
+            f'- {day_label(o.occurred_on, year=True)}: "{_one_line(o.text)}" What happened: '
             f'"{_one_line(o.outcome)}"'
             for o in draft.outcomes
         ],

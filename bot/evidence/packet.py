@@ -19,6 +19,7 @@ from bot.coaching.models import PromotionElement
 from bot.db.models import EvidenceEntry, SponsorNote
 from bot.evidence.periods import Period, user_zone
 from bot.problems.states import ClosedHow
+from bot.timetext import day_label, day_range
 from bot.ui.text import TextMode, md_link, mentioned_ids, plural, render, unescape
 
 OTHER_GROUP = "other"
@@ -69,7 +70,7 @@ def _indent(text: str, prefix: str) -> str:
 
 
 def _day(instant: datetime, tz: str | None) -> str:
-    return instant.astimezone(user_zone(tz)).date().isoformat()
+    return day_label(instant.astimezone(user_zone(tz)), year=True)
 
 
 def groups_for(entry: EvidenceEntry, library: CoachingLibrary) -> list[str]:
@@ -192,9 +193,9 @@ def sponsor_lines(note: SponsorNote, names: Mapping[str, str]) -> list[str]:
     who = [person(note.sponsor_user_id, names)] if note.sponsor_user_id else []
     if note.sponsor_text:
         who.append(readable(note.sponsor_text, names))
-    shown = note.last_shown_on.isoformat() if note.last_shown_on else "never yet"
+    shown = day_label(note.last_shown_on, year=True) if note.last_shown_on else "never yet"
     return [
-        f"Your sponsor thread (updated {note.created_at.date().isoformat()}):",
+        f"Your sponsor thread (updated {day_label(note.created_at, year=True)}):",
         "",
         f"- Sponsor: {_indent(', '.join(who), '  ') or 'nobody named'}",
         f"- Last showed them your work: {shown}",
@@ -242,8 +243,7 @@ def build_packet(
     out = [
         f"# Promotion evidence: {owner_name}",
         "",
-        f"**Period:** {period.label} ({period.first_day.isoformat()} to "
-        f"{period.last_day.isoformat()})"
+        f"**Period:** {period.label} ({day_range(period.first_day, period.last_day)})"
         + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
         "",
         f"**{plural(len(own), 'entry')} of your own** · multiplier work: {counted} · "
@@ -394,8 +394,7 @@ def build_summary(
     out = [
         f"# Multiplier summary: {owner_name}",
         "",
-        f"**Period:** {period.label} ({period.first_day.isoformat()} to "
-        f"{period.last_day.isoformat()})"
+        f"**Period:** {period.label} ({day_range(period.first_day, period.last_day)})"
         + (f" · **Workspace:** {workspace_name}" * bool(workspace_name)),
         "",
         f"- Entries of their own: {len(own)}",

@@ -31,6 +31,7 @@ from bot.quotes.states import (
     TOLD_UPDATED,
 )
 from bot.quotes.states import is_stale as _is_stale
+from bot.timetext import day_label
 from bot.ui.utf16 import utf16_len
 from bot.workspaces.membership import is_member
 
@@ -118,7 +119,7 @@ def create(
         if existing.status == OPEN:
             raise QuoteRefused(
                 "peer",
-                f"You asked them on {existing.created_at:%a %d %b}; that request is still "
+                f"You asked them on {day_label(existing.created_at)}; that request is still "
                 "open. One at a time per person.",
             )
     request = QuoteRequest(

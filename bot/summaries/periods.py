@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.timetext import day_range
+
 DAYS_PER_WEEK = 7
 
 
@@ -51,10 +53,7 @@ class Week:
         return self.start <= instant < self.end
 
     def label(self) -> str:
-        sunday = self.monday + timedelta(days=6)
-        if sunday.month == self.monday.month:
-            return f"{self.monday:%d}–{sunday:%d %b %Y}"
-        return f"{self.monday:%d %b}–{sunday:%d %b %Y}"
+        return day_range(self.monday, self.monday + timedelta(days=6))
 
 
 def week_of_monday(monday: date, tz: ZoneInfo) -> Week:

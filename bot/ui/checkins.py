@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.timetext import hhmm, weekday_name
+from bot.timetext import day_label, day_range, hhmm, weekday_name
 from bot.ui.blocks import (
     Block,
     Button,
@@ -110,7 +110,7 @@ def checkin_metadata(checkin_id: int, delivery: str) -> dict[str, Any]:
 
 
 def _date_label(day: date | datetime) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return day_label(day)
 
 
 _THIS_WEEK = re.compile(r"\b([Tt])his week\b")
@@ -124,10 +124,7 @@ def about_last_week(text: str) -> str:
 
 def _days(first: date, last: date) -> str:
     """ "7–13 Dec", "30 Nov–6 Dec", "28 Dec 2026–3 Jan 2027" (the year only across one)."""
-    if first.year != last.year:
-        return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
-    start = f"{first.day}" if first.month == last.month else f"{first.day} {first:%b}"
-    return f"{start}–{last.day} {last:%b}"
+    return day_range(first, last, year=False)
 
 
 @dataclass(frozen=True)
@@ -164,7 +161,7 @@ class Period:
     def label(self) -> str:
         days = _days(self.first, self.last)
         if self.today:
-            return f"today ({self.last.day} {self.last:%b})"
+            return f"today ({day_range(self.last, self.last, year=False)})"
         if self.kind == "since":
             return f"the days {self.phrase} ({days})"
         if self.kind == "two_weeks":

@@ -17,7 +17,7 @@ from bot.db.models import DigestChannel
 from bot.evidence.parsing import kudos_words
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import zone
-from bot.timetext import hhmm, weekday_name
+from bot.timetext import day_label, hhmm, weekday_name
 from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     Block,
@@ -53,7 +53,7 @@ def _period_fallback(digest: TeamDigest, tz: ZoneInfo, tz_name: str) -> str:
     not eight, from slot to slot)."""
     start = digest.period_start.astimezone(tz)
     end = digest.period_end.astimezone(tz)
-    return f"{start:%a %d %b %H:%M} – {end:%a %d %b %Y %H:%M} ({tz_name})"
+    return f"{day_label(start)} {start:%H:%M} – {day_label(end, year=True)} {end:%H:%M} ({tz_name})"
 
 
 # Slack shows each reader these in their own zone ("Dec 4, 2026 4:00 PM"); a digest channel
@@ -67,9 +67,9 @@ def _period_label(digest: TeamDigest, tz: ZoneInfo, tz_name: str) -> str:
     start = digest.period_start.astimezone(tz)
     end = digest.period_end.astimezone(tz)
     return (
-        date_token(start, _PERIOD_TOKENS, f"{start:%a %d %b %H:%M}")
+        date_token(start, _PERIOD_TOKENS, f"{day_label(start)} {start:%H:%M}")
         + " – "
-        + date_token(end, _PERIOD_TOKENS, f"{end:%a %d %b %Y %H:%M} ({tz_name})")
+        + date_token(end, _PERIOD_TOKENS, f"{day_label(end, year=True)} {end:%H:%M} ({tz_name})")
     )
 
 
@@ -204,7 +204,8 @@ def _channel(digest: DigestChannel) -> str:
 def _when(instant: datetime | None, tz_name: str) -> str:
     if instant is None:
         return "not scheduled"
-    return f"{instant.astimezone(zone(tz_name)):%a %d %b %H:%M}"
+    local = instant.astimezone(zone(tz_name))
+    return f"{day_label(local)} {local:%H:%M}"
 
 
 def digest_added(digest: DigestChannel, min_group_size: int, *, joined: bool = False) -> Payload:

@@ -23,6 +23,7 @@ from bot.evidence.filters import UNFILTERED_LABEL
 from bot.evidence.parsing import MAX_KUDOS_RECIPIENTS, kudos_words, leading_people
 from bot.evidence.periods import Period, user_zone
 from bot.evidence.visibility import PRIVATE, TEAM
+from bot.timetext import day_label, day_range
 from bot.ui.blocks import (
     MESSAGE_TEXT_BUDGET,
     VIEW_BLOCK_LIMIT,
@@ -116,7 +117,7 @@ def _people(people: Sequence[str]) -> str:
 
 
 def _when(instant: datetime, tz: str | None) -> str:
-    return f"{instant.astimezone(user_zone(tz)):%a %d %b %Y}"
+    return day_label(instant.astimezone(user_zone(tz)), year=True)
 
 
 def entry_meta(
@@ -800,7 +801,7 @@ def nothing_to_export(period: Period, *, brag: str, replace: bool = False) -> Pa
     """An export of a period with no evidence: said plainly, instead of an empty file."""
     text = (
         f"Nothing to export: there is no evidence in {period.label} "
-        f"({period.first_day:%-d %b %Y} – {period.last_day:%-d %b %Y}). Log some with "
+        f"({day_range(period.first_day, period.last_day)}). Log some with "
         f"`{brag}`, or ask for another period (e.g. `last 6 months`, `2026`)."
     )
     return notice(text, replace=replace)

@@ -13,7 +13,7 @@ from typing import Any
 from bot.coaching.library import CoachingLibrary
 from bot.home.data import HomeData, HomeSettings
 from bot.summaries.periods import zone
-from bot.timetext import checkin_schedule
+from bot.timetext import checkin_schedule, day_label
 from bot.ui.blocks import (
     VIEW_BLOCK_LIMIT,
     Block,
@@ -70,7 +70,7 @@ def _settings_blocks(settings: HomeSettings, names: CommandNames) -> list[Block]
         )
         if settings.paused_until is not None:
             last = settings.paused_until - timedelta(days=1)
-            checkins += f", paused through {last:%a} {last.day} {last:%b}"
+            checkins += f", paused through {day_label(last)}"
     return [
         header("Settings"),
         section(f"*Weekly summary DM:* {summary_state}", accessory=toggle),
@@ -109,7 +109,7 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
         blocks.append(
             context(
                 f"{received}{dimension_label(library, entry.dimension)} · "
-                f"{entry.occurred_at.astimezone(tz):%a %d %b %Y} · {shared}"
+                f"{day_label(entry.occurred_at.astimezone(tz), year=True)} · {shared}"
             )
         )
     blocks.append(context(f"All of it: `{names.multiplier} evidence` or the export below."))

@@ -10,6 +10,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.judgments.records import Call, Calls
 from bot.judgments.service import quote
 from bot.plural import plural
+from bot.timetext import day_label
 from bot.ui.blocks import (
     Block,
     Overflow,
@@ -147,7 +148,7 @@ LISTED_CALLS = 15
 
 def _day(instant: datetime, zone: tzinfo) -> str:
     local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b} {local.year}"
+    return day_label(local, year=True)
 
 
 def _awaiting_line(call: Call, zone: tzinfo) -> str:

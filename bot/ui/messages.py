@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.timetext import day_label
 from bot.ui.blocks import (
     MESSAGE_BLOCK_LIMIT,
     MESSAGE_TEXT_BUDGET,
@@ -255,7 +256,7 @@ def which_question(
             value += f":{choice.prompt_id}" if choice.prompt_id else ""
         elif kind == "checkin" and choice.slot_local is not None:
             day = choice.slot_local
-            label = f"Your reflection of {day:%a} {day.day} {day:%b}"
+            label = f"Your reflection of {day_label(day)}"
         elif kind == "quote":
             label = "✍️ The sentence you were asked for"
         else:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.coaching.models import CoachingText, ProblemStep
 from bot.coaching.staff_problem import MAX_NAME_LENGTH, LetGo, OnCheckin, Shown, StepState
 from bot.problems.states import ClosedHow
+from bot.timetext import day_label
 from bot.ui.blocks import (
     Block,
     Button,
@@ -61,7 +62,7 @@ def stall_value(problem_id: int, checkin_id: int) -> str:
 
 def _day(instant: datetime, tz: ZoneInfo) -> str:
     local = instant.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %Y}"
+    return day_label(local, year=True)
 
 
 def progress_lines(path: Sequence[StepState], tz: ZoneInfo) -> list[str]:

@@ -11,6 +11,7 @@ from bot.db.models import QuoteRequest
 from bot.quotes import states
 from bot.quotes.states import PeerState
 from bot.quotes.texts import QuoteTexts
+from bot.timetext import day_label
 from bot.ui.blocks import (
     Block,
     Button,
@@ -248,7 +249,7 @@ def declined_message(peer_slack_id: str, words: QuoteTexts) -> Payload:
 
 def _status_line(request: QuoteRequest, now: datetime) -> str:
     who = mention(request.peer_slack_user_id)
-    asked = f"{request.created_at:%a %d %b}"
+    asked = day_label(request.created_at, year=True)
     if states.is_stale(request.status, request.created_at, now) or request.status == states.EXPIRED:
         return f"• {who}: asked {asked}, expired after 30 days"
     if request.status == states.ANSWERED:

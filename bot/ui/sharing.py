@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.evidence.periods import user_zone
+from bot.timetext import day_label
 from bot.ui.blocks import Payload, actions, button, context, message, section
 from bot.ui.text import and_list, display, mention, safe, truncate
 
@@ -196,7 +197,7 @@ def share_list(shares: Sequence[ShareShown], tz: str | None) -> Payload:
     lines = []
     for share in shares[:MAX_SHARES_LISTED]:
         to = mention(share.recipient) if share.recipient else "someone who has since left"
-        day = share.at.astimezone(zone).date().isoformat()
+        day = day_label(share.at.astimezone(zone), year=True)
         lines.append(
             f"• {day} — {SHARE_KINDS.get(share.kind, share.kind)} for "
             f"{safe(share.period_label, 200)} to {to}"

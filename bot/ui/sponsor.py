@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.models import SponsorNote
 from bot.sponsors.texts import SponsorTexts
+from bot.timetext import day_label
 from bot.ui.blocks import (
     Block,
     Payload,
@@ -98,7 +99,7 @@ def note_lines(note: SponsorNote) -> list[str]:
         )
         if part
     )
-    shown = note.last_shown_on.isoformat() if note.last_shown_on else "never yet"
+    shown = day_label(note.last_shown_on, year=True) if note.last_shown_on else "never yet"
     return [
         f"*Sponsor:* {who or 'nobody named'}",
         f"*Last showed them your work:* {shown}",
@@ -115,7 +116,7 @@ def sponsor_reply(note: SponsorNote | None, texts: SponsorTexts) -> Payload:
     blocks: list[Block] = [
         section(body),
         context(
-            f"Private to you. Saved {note.created_at.date().isoformat()}."
+            f"Private to you. Saved {day_label(note.created_at, year=True)}."
             if note
             else "Private to you."
         ),

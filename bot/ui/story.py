@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.coaching.story import FORM_LIMIT, DraftText, Quarter, StoryTexts
 from bot.db.models import PromotionStory
+from bot.timetext import day_label
 from bot.ui.blocks import (
     Block,
     Button,
@@ -84,7 +85,9 @@ def story_reply(
     blocks: list[Block] = []
     buttons: list[Button] = []
     if current is not None and current.story is not None:
-        head = f"Your {quarter.label} story (edited {current.edited_at:%Y-%m-%d}):"
+        edited = current.edited_at
+        when = f" (edited {day_label(edited, year=True)})" if edited is not None else ""
+        head = f"Your {quarter.label} story{when}:"
         blocks += [section(f"*{safe(head)}*"), *_parts(current.story)]
         buttons.append(_edit(quarter, "Edit my story"))
     elif current is not None:

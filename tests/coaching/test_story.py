@@ -4,6 +4,7 @@ Slack's form, and the library's precise errors for the texts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from bot.coaching.story import (
 
 from ._support import SEEDS_DIR, copy_prompts, edit_yaml
 
+# A quoted item of the draft: "- Mon 5 Oct 2026: …" (the day as day_label names it).
+QUOTED_ITEM = re.compile(r"- \w{3} \d{1,2} \w{3} 2026: ")
 LIB = default_library()
 TEXTS = StoryTexts.of(LIB)
 Q4 = Quarter(2026, 4)
@@ -125,7 +128,7 @@ def test_a_realistic_quarter_is_drafted_from_the_log() -> None:
     assert lines[1] == "- 7 entries in Q4 2026, 3 of them beyond your team."
     assert lines[2].startswith("- Most present: Writing")
     assert "What the organisation can now do that it couldn't:" in lines
-    assert '- 2026-11-17: "Every team can now query the ledger with SQL"' in lines
+    assert '- Tue 17 Nov 2026: "Every team can now query the ledger with SQL"' in lines
     # What you did: whole entries, broadest scope first, then the pattern's dimensions, newest
     # first; at most five.
     assert [q.on for q in draft.work] == [
@@ -137,10 +140,10 @@ def test_a_realistic_quarter_is_drafted_from_the_log() -> None:
     ]
     work = lines.index("What you did:")
     assert lines[work + 1] == (
-        '- 2026-11-17: "Chose Postgres over Dynamo for the ledger. Cuts our bill by $18k a year."'
+        '- Tue 17 Nov 2026: "Chose Postgres over Dynamo for the ledger. Cuts our bill by $18k a year."'
     )
     assert lines[work + 5] == (
-        '- 2026-11-03: "Paired with <@U0NEWHIRE> on the deploy pipeline &amp; its alarms"'
+        '- Tue 3 Nov 2026: "Paired with <@U0NEWHIRE> on the deploy pipeline &amp; its alarms"'
     )
     assert work < lines.index("What the organisation can now do that it couldn't:")
     # A number inside an entry or an outcome already quoted whole is not quoted again: here
@@ -149,11 +152,13 @@ def test_a_realistic_quarter_is_drafted_from_the_log() -> None:
     assert sum("6 a month to 1" in line for line in lines) == 1
     assert "What would have happened otherwise, and your numbers:" not in lines
     assert (
-        '- "<@UALICE> unblocked our launch in a day" from <@UCAROL> (another team), 2026-11-30'
+        '- "<@UALICE> unblocked our launch in a day" from <@UCAROL> (another team), Mon 30 Nov 2026'
         in lines
     )
-    assert '- "Great migration plan" from a former colleague, 2026-12-02' in lines
-    assert '- "Thanks <@UALICE> for the client RFC!" from <@UBOB> (your team), 2026-10-09' in lines
+    assert '- "Great migration plan" from a former colleague, Wed 2 Dec 2026' in lines
+    assert (
+        '- "Thanks <@UALICE> for the client RFC!" from <@UBOB> (your team), Fri 9 Oct 2026' in lines
+    )
     assert any("What happened" in line and "6 a month to 1" in line for line in lines)
     assert not any(line.startswith("The problem you took on") for line in lines)
     # Deterministic: the same log in another order gives the same text.
@@ -180,7 +185,7 @@ def test_only_kudos_still_makes_a_draft() -> None:
     assert not draft.empty
     text = draft_text(draft, TEXTS).text
     assert "- No entries of your own in Q4 2026." in text.splitlines()
-    assert '- "Thanks for the review" from <@UBOB> (another team), 2026-10-09' in text
+    assert '- "Thanks for the review" from <@UBOB> (another team), Fri 9 Oct 2026' in text
 
 
 def test_a_thin_quarter_now_has_its_work_in_the_draft() -> None:
@@ -206,11 +211,11 @@ def test_a_thin_quarter_now_has_its_work_in_the_draft() -> None:
     lines = text.text.splitlines()
     assert text.omitted == 0
     assert lines[lines.index("What you did:") + 1 :] == [
-        '- 2026-10-05: "Walked the data team through the event schema"',
-        '- 2026-11-23: "Mentored Sam on the queue design"',
-        '- 2026-11-09: "Wrote the incident review"',
-        '- 2026-11-02: "Wrote up the on-call handbook"',
-        '- 2026-10-12: "Reviewed the billing RFC"',
+        '- Mon 5 Oct 2026: "Walked the data team through the event schema"',
+        '- Mon 23 Nov 2026: "Mentored Sam on the queue design"',
+        '- Mon 9 Nov 2026: "Wrote the incident review"',
+        '- Mon 2 Nov 2026: "Wrote up the on-call handbook"',
+        '- Mon 12 Oct 2026: "Reviewed the billing RFC"',
     ]
     # At most five: the unclassified and the scopeless ones come last and are left out.
     assert len(draft.work) == WORK_ITEMS
@@ -231,9 +236,9 @@ def test_a_staff_problem_opens_the_draft() -> None:
     lines = draft_text(draft, TEXTS).text.splitlines()
     assert lines[:5] == [
         "The problem you took on:",
-        '- "Nobody owns the deploy pipeline &amp; its alarms", named 2026-09-28',
-        "- Written plan: done 2026-10-14",
-        "- Stakeholders aligned: done 2026-12-03",
+        '- "Nobody owns the deploy pipeline &amp; its alarms", named Mon 28 Sep 2026',
+        "- Written plan: done Wed 14 Oct 2026",
+        "- Stakeholders aligned: done Thu 3 Dec 2026",
         "",
     ]
     assert lines[5] == "The pattern across your entries:"
@@ -245,7 +250,7 @@ def test_a_staff_problem_opens_the_draft() -> None:
     assert lines[2] == (
         "- No step of its path done in Q4 2026: say where it stands, or what got in the way."
     )
-    assert '- 2026-11-02: "Wrote the deploy RFC"' in lines
+    assert '- Mon 2 Nov 2026: "Wrote the deploy RFC"' in lines
 
     # A step done is something to tell even with nothing logged; a problem alone is not.
     assert not draft_story(quarter=Q4, entries=[], problem=problem, library=LIB).empty
@@ -269,9 +274,9 @@ def test_a_problem_let_go_or_cleared_in_the_quarter_says_so() -> None:
     ).text.splitlines()
     assert lines[:5] == [
         "The problem you took on:",
-        '- "Nobody owns the deploy pipeline", named 2026-09-28',
-        "- Written plan: done 2026-10-14",
-        "- Let go 2026-12-01, after 6 weeks without a step",
+        '- "Nobody owns the deploy pipeline", named Mon 28 Sep 2026',
+        "- Written plan: done Wed 14 Oct 2026",
+        "- Let go Tue 1 Dec 2026, after 6 weeks without a step",
         "",
     ]
     cleared = StoryProblem(
@@ -284,7 +289,7 @@ def test_a_problem_let_go_or_cleared_in_the_quarter_says_so() -> None:
     lines = draft_text(
         draft_story(quarter=Q4, entries=entries, problem=cleared, library=LIB), TEXTS
     ).text.splitlines()
-    assert lines[3:5] == ["- Cleared 2026-12-01", ""]
+    assert lines[3:5] == ["- Cleared Tue 1 Dec 2026", ""]
 
 
 def test_a_problem_and_a_long_quarter_still_fit_the_form() -> None:
@@ -308,9 +313,9 @@ def test_a_problem_and_a_long_quarter_still_fit_the_form() -> None:
     assert shown_length(text.text) <= FORM_LIMIT
     lines = text.text.splitlines()
     assert lines[0] == "The problem you took on:"
-    assert "- Promotion story: done 2026-10-02" in lines
+    assert "- Promotion story: done Fri 2 Oct 2026" in lines
     assert "What you did:" in lines
-    kept = sum(1 for line in lines if line.startswith("- 2026-"))
+    kept = sum(1 for line in lines if QUOTED_ITEM.match(line))
     assert draft.numbers == ()  # a mention's digits are no number
     assert text.omitted > 0
     assert kept + text.omitted == len(draft.work) + len(draft.capabilities)
@@ -334,13 +339,13 @@ def test_a_long_quarter_is_cut_to_fit_the_form_and_says_so() -> None:
     # Each entry shown whole under "What you did" is its own number sentence: not quoted again.
     assert len(draft.work) == WORK_ITEMS
     items = len(draft.work) + len(draft.capabilities) + len(draft.numbers) - WORK_ITEMS
-    kept = sum(1 for line in text.text.splitlines() if line.startswith("- 2026-"))
+    kept = sum(1 for line in text.text.splitlines() if QUOTED_ITEM.match(line))
     assert kept + text.omitted == items
     note = text.cut_note(TEXTS)
     assert note is not None and f"{text.omitted} items left out" in note
     # Items are quoted whole or not at all.
     for line in text.text.splitlines():
-        if line.startswith("- 2026-"):
+        if QUOTED_ITEM.match(line):
             assert line.endswith('"')
 
 

@@ -177,9 +177,9 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
     # is not quoted a second time.
     assert (
         "What you did:\n"
-        '- 2026-12-10: "Chose Postgres for the ledger &amp; its reports"\n'
-        '- 2026-12-03: "Wrote the RFC for one shared API client #rfc #cross-team"\n'
-        "- 2026-12-17: \"Reviewed search's cache design. Without it they would have built a "
+        '- Thu 10 Dec 2026: "Chose Postgres for the ledger &amp; its reports"\n'
+        '- Thu 3 Dec 2026: "Wrote the RFC for one shared API client #rfc #cross-team"\n'
+        "- Thu 17 Dec 2026: \"Reviewed search's cache design. Without it they would have built a "
         'second cache, 3 weeks of work. #review"'
     ) in shown
     assert shown.count("3 weeks of work.") == 1
@@ -191,8 +191,8 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
         if "unblocked our launch" in line or "for the RFC" in line
     ]
     assert kudos == [
-        '- "<@UALICE> unblocked our launch in a day" from <@UBOB> (another team), 2026-12-17',
-        '- "<@UALICE> thanks for the RFC" from <@UCAROL> (your team), 2026-12-24',
+        '- "<@UALICE> unblocked our launch in a day" from <@UBOB> (another team), Thu 17 Dec 2026',
+        '- "<@UALICE> thanks for the RFC" from <@UCAROL> (your team), Thu 24 Dec 2026',
     ]
     edit, quote = dm["blocks"][-1]["elements"]
     assert (edit["action_id"], quote["action_id"]) == (ui.OPEN_ACTION, quotes_ui.REQUEST_ACTION)
@@ -295,7 +295,7 @@ def test_the_quarter_is_drafted_from_the_log_edited_and_used_by_the_packet(
         ("2027-Q1", None),
     ]
     assert rows[1]["draft"].endswith(
-        '- Most present: Writing that travels (1)\n\nWhat you did:\n- 2027-01-21: "Wrote the '
+        '- Most present: Writing that travels (1)\n\nWhat you did:\n- Thu 21 Jan 2027: "Wrote the '
         'on-call guide #writing"'
     )
     assert [row["quarter"] for row in exported["tables"]["promotion_story_posts"]] == ["2027-Q1"]
@@ -379,7 +379,7 @@ def test_the_command_drafts_now_and_keeps_what_was_typed(
     body = "\n".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
     assert "- 1 entry in Q4 2026." in body
     assert (
-        'What you did:\n- 2026-12-10: "Mentored <@UCAROL> through her first design review. '
+        'What you did:\n- Thu 10 Dec 2026: "Mentored <@UCAROL> through her first design review. '
         'Saved her 2 days #mentoring"'
     ) in body
     assert body.count("Saved her 2 days") == 1
@@ -462,14 +462,14 @@ def test_a_staff_problem_opens_the_draft_and_the_work_is_in_it(
     parts = [b["text"]["text"] for b in dm["blocks"] if b["type"] == "section"][1:]
     assert parts[0].splitlines() == [
         "The problem you took on:",
-        '- "Nobody owns the deploy pipeline &amp; its alarms", named 2026-12-01',
-        f"- {LIB.problem_steps[0].label}: done 2026-12-02",
-        f"- {LIB.problem_steps[1].label}: done 2026-12-31",
+        '- "Nobody owns the deploy pipeline &amp; its alarms", named Tue 1 Dec 2026',
+        f"- {LIB.problem_steps[0].label}: done Wed 2 Dec 2026",
+        f"- {LIB.problem_steps[1].label}: done Thu 31 Dec 2026",
     ]
     assert parts[1].startswith("The pattern across your entries:\n")
     assert parts[2].splitlines()[0] == "What you did:"
     assert parts[2].splitlines()[1] == (
-        '- 2026-12-10: "Chose Postgres for the ledger &amp; its reports"'
+        '- Thu 10 Dec 2026: "Chose Postgres for the ledger &amp; its reports"'
     )
     assert len(parts[2].splitlines()) == 4
     # The form opens on the draft as shown: the problem first.

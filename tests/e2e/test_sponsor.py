@@ -213,7 +213,7 @@ def test_answers_are_stored_shown_in_the_command_and_packet_exported_and_forgott
     assert shown["response_type"] == "ephemeral"
     body = shown["blocks"][0]["text"]["text"]
     assert body.splitlines()[0] == "*Sponsor:* <@UBOSS> · VP Platform ünd Co"
-    assert body.splitlines()[1] == "*Last showed them your work:* 2026-12-14"
+    assert body.splitlines()[1] == "*Last showed them your work:* Mon 14 Dec 2026"
     assert "<!channel>" not in body and "&lt;!channel&gt;" in body
     again = open_modal(running_app, shown)
     prefilled = {b["block_id"]: b["element"] for b in again["blocks"] if b["type"] == "input"}

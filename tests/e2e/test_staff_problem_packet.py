@@ -88,14 +88,17 @@ def test_the_owners_packet_tells_the_problem_along_the_path(
     # The open one first: its name as typed (`&` as typed, @bob by name, no broadcast).
     assert open_part.startswith("\n### Unify the 3 deploy pipelines & ask @")
     assert "&amp;" not in open_part and "<@UBOB" not in open_part
-    assert "_Taken on 2026-12-02 · open_" in open_part
-    assert f"- [x] {STEPS[0].label} — done 2026-12-03" in open_part
+    assert "_Taken on Wed 2 Dec 2026 · open_" in open_part
+    assert f"- [x] {STEPS[0].label} — done Thu 3 Dec 2026" in open_part
     for step in STEPS[1:]:
         assert f"- [ ] {step.label} — not done yet" in open_part
     assert f"1 of {len(STEPS)} steps done." in open_part
     # The replaced one, said so, with the step ticked on it.
-    assert "_Taken on 2026-12-01 · replaced by the next problem on 2026-12-02_" in replaced_part
-    assert f"- [x] {STEPS[1].label} — done 2026-12-01" in replaced_part
+    assert (
+        "_Taken on Tue 1 Dec 2026 · replaced by the next problem on Wed 2 Dec 2026_"
+        in replaced_part
+    )
+    assert f"- [x] {STEPS[1].label} — done Tue 1 Dec 2026" in replaced_part
     assert f"- [ ] {STEPS[0].label} — not done yet" in replaced_part
     # "The right opportunity" (seed 002) points at it.
     opportunity = content.split("The right opportunity (")[2].split("\n## ", maxsplit=1)[0]
@@ -104,7 +107,10 @@ def test_the_owners_packet_tells_the_problem_along_the_path(
 
     # Over the last six months the November one, cleared, is there too (said so).
     section = section_of(packet_text(app, ""))
-    assert "### Old November problem\n\n_Taken on 2026-11-30 · cleared on 2026-11-30_" in section
+    assert (
+        "### Old November problem\n\n_Taken on Mon 30 Nov 2026 · cleared on Mon 30 Nov 2026_"
+        in section
+    )
 
 
 def test_a_shared_packet_leaves_the_problem_out(

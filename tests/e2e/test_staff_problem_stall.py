@@ -178,7 +178,7 @@ def test_let_go_and_cleared_are_told_apart_wherever_problems_are_shown(
     )
     section = section_of(packet_text(app, "this month"))
     assert (
-        "### Shared API client for three teams\n\n_Taken on 2026-11-30 · let go on 2026-12-31 "
+        "### Shared API client for three teams\n\n_Taken on Mon 30 Nov 2026 · let go on Thu 31 Dec 2026 "
         "after 4 weeks without a step_" in section
     )
     assert "cleared" not in section
@@ -191,8 +191,11 @@ def test_let_go_and_cleared_are_told_apart_wherever_problems_are_shown(
     said = seen(problem_blocks(home(app)))
     assert "let go" not in said and "Cut CI time in half" not in said
     section = section_of(packet_text(app, "this month"))
-    assert "### Cut CI time in half\n\n_Taken on 2026-12-31 · cleared on 2026-12-31_" in section
-    assert "let go on 2026-12-31 after 4 weeks without a step" in section
+    assert (
+        "### Cut CI time in half\n\n_Taken on Thu 31 Dec 2026 · cleared on Thu 31 Dec 2026_"
+        in section
+    )
+    assert "let go on Thu 31 Dec 2026 after 4 weeks without a step" in section
 
     command(app, "export json")
     app.standin.wait_for("files.completeUploadExternal", count=3)

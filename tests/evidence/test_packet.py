@@ -106,7 +106,7 @@ def test_packet_for_a_seeded_quarter(database: Database) -> None:
     assert "Kudos from @bob" in markdown
     assert "[link](https://docs.example.com/M03)" in markdown
     assert "[Slack message](https://acme.slack.com/archives/C1/p1)" in markdown
-    assert "**Period:** 2026-Q3 (2026-07-01 to 2026-09-30)" in markdown
+    assert "**Period:** 2026-Q3 (1 Jul–30 Sep 2026)" in markdown
     assert "## 4. A sponsor (0)" in markdown and "Questions to answer" in markdown
     # The counts are of alice's own entries; the two kudos are counted as kudos received.
     assert (
@@ -184,9 +184,9 @@ def test_summary_gives_figures_and_the_latest_entries_per_dimension() -> None:
     assert "- People helped: 1" in lines and "- Across teams or org-wide: 5" in lines
     writing = lines.index(f"### {LIBRARY.dimension('writing').name} (5)")
     assert lines[writing + 2 : writing + 6] == [
-        "- **2026-08-05** — E5 with @carol & co",
-        "- **2026-08-04** — E4 with @carol & co",
-        "- **2026-08-03** — E3 with @carol & co",
+        "- **Wed 5 Aug 2026** — E5 with @carol & co",
+        "- **Tue 4 Aug 2026** — E4 with @carol & co",
+        "- **Mon 3 Aug 2026** — E3 with @carol & co",
         "- …and 2 more",
     ]
     assert f"### {LIBRARY.dimension('mentoring').name} (1)" in lines
@@ -218,9 +218,9 @@ def test_the_packets_sections_count_kudos_apart_and_credit_the_giver_once() -> N
     lines = markdown.splitlines()
     assert "**2 entries of your own** · " in lines[4] and lines[4].endswith("kudos received: 1")
     own = lines.index("### Not mapped to an expectation (1)")
-    assert lines[own + 2] == "- **2026-08-02** — E2 & more"
+    assert lines[own + 2] == "- **Sun 2 Aug 2026** — E2 & more"
     kudos = lines.index("### Kudos received, not mapped to an expectation (1)")
-    assert lines[kudos + 2] == "- **2026-08-03** — E3 & more _(kudos from @bob)_"
+    assert lines[kudos + 2] == "- **Mon 3 Aug 2026** — E3 & more _(kudos from @bob)_"
     credit = lines.index("  - Kudos from @bob")
     assert lines[credit - 1].endswith("— E3 & more") and lines[credit + 1] == "  - People: @dana"
     assert markdown.count("  - People: @bob") == 0

@@ -238,7 +238,7 @@ def test_the_outcome_lands_in_the_next_summary_the_packet_and_the_export(
     lines = packet.content.decode().splitlines()
     at = lines.index("## Judgment calls, followed up")
     assert lines[at + 4 : at + 6] == [
-        "- **2026-06-09:** Argued for one event bus instead of three queues",
+        "- **Tue 9 Jun 2026:** Argued for one event bus instead of three queues",
         "  - _What happened:_ Right call: the third team joined in a week",
     ]
 

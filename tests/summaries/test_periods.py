@@ -71,3 +71,11 @@ def test_unknown_zone_falls_back_to_utc() -> None:
         assert periods.zone(name) == ZoneInfo("UTC")
     assert not periods.is_known_zone("Mars/Olympus")
     assert not periods.is_known_zone("x" * 500)
+
+
+def test_a_weeks_label_names_its_days_unpadded_with_the_year_once() -> None:
+    """The summary header: "7–13 Dec 2026" (failed before: "07–13 Dec 2026"), across months
+    and years alike (failed before: "28 Dec–03 Jan 2027", the first year left out)."""
+    assert periods.week_of_monday(date(2026, 12, 7), UTC).label() == "7–13 Dec 2026"
+    assert periods.week_of_monday(date(2026, 11, 30), UTC).label() == "30 Nov–6 Dec 2026"
+    assert periods.week_of_monday(date(2026, 12, 28), UTC).label() == "28 Dec 2026–3 Jan 2027"

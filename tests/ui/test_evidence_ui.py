@@ -153,3 +153,11 @@ def test_a_kudos_on_its_owners_log_names_nobody_twice() -> None:
     assert words == "thanks for the reviews"
     parts = meta.split(" · ")
     assert "kudos from <@UALICE>" in parts and parts[-1] == "also to <@UCAROL>"
+
+
+def test_an_entry_line_names_its_day_unpadded_with_the_year() -> None:
+    """The log's day reads as every other day the app names (failed before: "Sat 01 Aug
+    2026")."""
+    entry = _entry("Wrote the RFC", None, None, [], None, "private")
+    parts = ui.entry_meta(entry, LIBRARY, "UTC").split(" · ")
+    assert parts[2:4] == ["Sat 1 Aug 2026", "private"]
