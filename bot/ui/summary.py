@@ -11,6 +11,7 @@ from bot.summaries.metrics import (
     PeriodMetrics,
     Trend,
 )
+from bot.timetext import day_label
 from bot.ui import judgments
 from bot.ui.blocks import Block, Payload, context, divider, fit_message, header, message, section
 from bot.ui.mapping import coverage_summary_blocks
@@ -378,7 +379,7 @@ def late_blocks(summary: MultiplierSummary) -> list[Block]:
     if not summary.late:
         return []
     lines = [
-        f"• {entry.occurred_at:%a %d %b}: {display(entry.text, 300)}"
+        f"• {day_label(entry.occurred_at)}: {display(entry.text, 300)}"
         for entry in summary.late[-LATE_SHOWN:]
     ]
     more = len(summary.late) - LATE_SHOWN
