@@ -304,7 +304,14 @@ def packet_content(*, session: Session, user: User, period: Period) -> PacketCon
     for entry in entries:
         behind = kudos.get(entry.id)
         giver = givers.get(behind.giver_id) if behind and behind.giver_id is not None else None
-        items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
+        items.append(
+            PacketEntry(
+                entry,
+                kudos_from=giver,
+                is_kudos=behind is not None,
+                owner=user.slack_user_id,
+            )
+        )
     workspace = session.get(Workspace, user.workspace_id)
     told = {o.entry_id: o.outcome for o in judgment_records.outcomes(session, user.id)}
     grouped = _by_expectation(session=session, user=user, entry_ids=[e.id for e in entries])
