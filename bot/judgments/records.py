@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, JudgmentCall, JudgmentFollowupPost
-from bot.evidence.parsing import entry_words
 from bot.db.reads import read_rows
+from bot.evidence.parsing import entry_words
 from bot.judgments import service
 
 
