@@ -108,6 +108,8 @@ class KudosGiven:
     kudos: Kudos
     entry: EvidenceEntry
     recipient: User
+    # The same kudos was given them minutes ago (a retry): that one, not stored again.
+    repeated: bool = False
 
 
 @dataclass
@@ -137,7 +139,9 @@ def give_kudos(
     """Give the same kudos to each named person, each counted against the giver's daily cap.
 
     `profiles` holds Slack's user object for each id (None when Slack does not know it).
-    Everyone named ends up in `given` or in `refused`: nobody is dropped.
+    Everyone named ends up in `given` or in `refused`: nobody is dropped. The same words
+    given the same person minutes ago (a retry) are not stored again: that kudos is in
+    `given`, marked `repeated`.
     """
     outcome = KudosOutcome(cap=daily_cap)
     outcome.refused.extend(
@@ -221,6 +225,8 @@ def dm_kudos(
     notice, not a record to keep safe. The recipients it could not reach."""
     undelivered = []
     for one in given:
+        if one.repeated:
+            continue  # told when it was given
         received = ui.kudos_received(
             one.entry,
             giver.slack_user_id,
@@ -258,6 +264,11 @@ def _give_one(
         raise evidence.KudosRefused(evidence.KudosRefused.ELSEWHERE)
     recipient = workspaces.ensure_user(session=session, team_id=team_id, slack_user_id=slack_id)
     workspaces.apply_profile(recipient, profile or {})
+    again = evidence.repeated_kudos(
+        session=session, giver=giver, recipient=recipient, text=text, now=now
+    )
+    if again is not None:
+        return KudosGiven(again[0], again[1], recipient, repeated=True)
     kudos, entry = evidence.give_kudos(
         session=session,
         giver=giver,
@@ -304,7 +315,14 @@ def packet_content(*, session: Session, user: User, period: Period) -> PacketCon
     for entry in entries:
         behind = kudos.get(entry.id)
         giver = givers.get(behind.giver_id) if behind and behind.giver_id is not None else None
-        items.append(PacketEntry(entry, kudos_from=giver, is_kudos=behind is not None))
+        items.append(
+            PacketEntry(
+                entry,
+                kudos_from=giver,
+                is_kudos=behind is not None,
+                owner=user.slack_user_id,
+            )
+        )
     workspace = session.get(Workspace, user.workspace_id)
     told = {o.entry_id: o.outcome for o in judgment_records.outcomes(session, user.id)}
     grouped = _by_expectation(session=session, user=user, entry_ids=[e.id for e in entries])

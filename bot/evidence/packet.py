@@ -17,6 +17,7 @@ from datetime import datetime
 from bot.coaching.library import CoachingLibrary
 from bot.coaching.models import PromotionElement
 from bot.db.models import EvidenceEntry, SponsorNote
+from bot.evidence.parsing import entry_words, received_words
 from bot.evidence.periods import Period, user_zone
 from bot.problems.states import ClosedHow
 from bot.timetext import day_label, day_range
@@ -48,10 +49,20 @@ class PacketEntry:
     kudos_from: str | None = None
     # True for a kudos received, also when its giver is gone (forget-me): no kudos_from.
     is_kudos: bool = False
+    # The owner's Slack id: a kudos that starts by naming them is shown without the names.
+    owner: str | None = None
 
     @property
     def from_kudos(self) -> bool:
         return self.is_kudos or self.kudos_from is not None or self.entry.source == "kudos"
+
+    def words(self, library: CoachingLibrary) -> str:
+        """The entry's stored text as the packet shows it: a kudos without the names it
+        starts with (its owner among them), no trailing #dimension tag (`entry_words`)."""
+        text = self.entry.text
+        if self.from_kudos and self.owner:
+            text = received_words(text, self.owner)
+        return entry_words(text, library, self.entry.dimension)
 
 
 def person(slack_id: str, names: Mapping[str, str]) -> str:
@@ -103,7 +114,7 @@ def _entry_markdown(
         head.append(scope)
     if entry.visibility == "team":
         head.append("shared with team")
-    lines = [f"- {' · '.join(head)} — {_indent(readable(entry.text, names), '  ')}"]
+    lines = [f"- {' · '.join(head)} — {_indent(readable(item.words(library), names), '  ')}"]
     if item.kudos_from:
         lines.append(f"  - Kudos from {person(item.kudos_from, names)}")
     elif item.from_kudos:
@@ -255,7 +266,7 @@ def build_packet(
         "choose._",
         "",
     ]
-    out += expectations_section(entries, expectations, names, tz)
+    out += expectations_section(entries, expectations, names, tz, library)
     out += ["## Contents", ""]
     sections: list[tuple[PromotionElement | None, list[PacketEntry]]] = [
         (element, grouped[element.id]) for element in library.promotion_elements
@@ -280,8 +291,10 @@ def build_packet(
     return "\n".join(out).rstrip() + "\n"
 
 
-def _brief(item: PacketEntry, names: Mapping[str, str], tz: str | None) -> str:
-    text = readable(item.entry.text, names).replace("\n", " ")
+def _brief(
+    item: PacketEntry, names: Mapping[str, str], tz: str | None, library: CoachingLibrary
+) -> str:
+    text = readable(item.words(library), names).replace("\n", " ")
     if len(text) > 300:
         text = text[:299] + "…"
     if item.from_kudos:
@@ -295,6 +308,7 @@ def expectations_section(
     expectations: Sequence[ExpectationGroup],
     names: Mapping[str, str],
     tz: str | None,
+    library: CoachingLibrary,
 ) -> list[str]:
     """The period's entries under each of the owner's expectations (an entry under every
     one it is mapped to), then those mapped to none; nothing when there are no expectations.
@@ -316,7 +330,7 @@ def expectations_section(
         mapped.update(item.entry.id for item in items)
         out += [f"### {number}. {readable(group.text, names)} ({len(items)})", ""]
         if items:
-            out += [_brief(item, names, tz) for item in items]
+            out += [_brief(item, names, tz, library) for item in items]
         else:
             out.append("_Nothing mapped to this expectation in this period._")
         out.append("")
@@ -329,7 +343,7 @@ def expectations_section(
     ):
         if items:
             out += [f"### {title} ({len(items)})", ""]
-            out += [_brief(item, names, tz) for item in items]
+            out += [_brief(item, names, tz, library) for item in items]
             out.append("")
     return out
 
@@ -342,15 +356,16 @@ def _outcomes_section(
     tz: str | None,
 ) -> list[str]:
     """Judgment calls of the period followed up months later, with what happened."""
-    called = [item.entry for item in entries if item.entry.id in outcomes]
+    called = [item for item in entries if item.entry.id in outcomes]
     if not called:
         return []
     note = next((t.text for t in library.judgment_texts if t.id == "outcomes"), "")
     out = ["## Judgment calls, followed up", ""]
     if note:
         out += [f"_{note}_", ""]
-    for entry in called:
-        out.append(f"- **{_day(entry.occurred_at, tz)}:** {readable(entry.text, names)}")
+    for item in called:
+        entry = item.entry
+        out.append(f"- **{_day(entry.occurred_at, tz)}:** {readable(item.words(library), names)}")
         out.append(f"  - _What happened:_ {readable(outcomes[entry.id], names)}")
     out.append("")
     return out
@@ -410,7 +425,7 @@ def build_summary(
         out += [f"### {_dimension_name(dimension_id, library)} ({len(group)})", ""]
         latest = sorted(group, key=lambda item: item.entry.occurred_at, reverse=True)
         for item in latest[:SUMMARY_HIGHLIGHTS]:
-            text = readable(item.entry.text, names).replace("\n", " ")
+            text = readable(item.words(library), names).replace("\n", " ")
             if len(text) > 200:
                 text = text[:199] + "…"
             out.append(f"- **{_day(item.entry.occurred_at, tz)}** — {text}")

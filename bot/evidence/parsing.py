@@ -114,6 +114,33 @@ def kudos_words(text: str, named: Collection[str]) -> str:
     return rest
 
 
+def received_words(text: str, owner: str) -> str:
+    """A kudos as its recipient `owner` (a Slack id) sees it quoted: without the names it
+    starts with when they include the owner (`@alice @bob great review` → `great review`),
+    as `kudos_words` shows it; else the text whole."""
+    named = leading_people(text).slack_ids
+    return kudos_words(text, named) if owner in named else text
+
+
+# One hashtag at the very end of a text, after a space: `… the on-call runbook #mentoring`.
+_TRAILING_TAG = re.compile(r"\s+#([^\W\d_][\w\-]*)\s*$", re.UNICODE)
+
+
+def entry_words(text: str, library: CoachingLibrary, dimension: str | None) -> str:
+    """An entry's text as shown in a view: without the ``#dimension`` hashtag(s) it ends with
+    when they name its dimension (`… runbook #mentoring` on a Mentoring entry → `… runbook`).
+    A tag inside the sentence, one that is not a dimension hashtag or names another
+    dimension stays; a text of nothing else stays whole. The stored text keeps them."""
+    if not dimension:
+        return text
+    shown = text
+    while (match := _TRAILING_TAG.search(shown)) and library.hashtag_index.get(
+        "#" + match.group(1).rstrip("-").casefold()
+    ) == dimension:
+        shown = shown[: match.start()]
+    return shown if shown.strip() and shown != text else text
+
+
 def parse_evidence(
     text: str,
     library: CoachingLibrary,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -396,6 +396,32 @@ def check_kudos_recipient(*, giver: User, recipient_slack_id: str, profile: dict
             raise KudosRefused(KudosRefused.BOT)
         if profile.get("deleted"):
             raise KudosRefused(KudosRefused.INACTIVE)
+
+
+# The same giver's same words to the same person within this long are one kudos given again
+# (a retry, e.g. after a channel was not found): not stored twice.
+KUDOS_REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def repeated_kudos(
+    *, session: Session, giver: User, recipient: User, text: str, now: datetime
+) -> tuple[Kudos, EvidenceEntry] | None:
+    """The giver's kudos to this recipient with exactly these words, given in the last
+    KUDOS_REPEAT_WINDOW and still on the recipient's log; None when there is none."""
+    found = session.execute(
+        select(Kudos, EvidenceEntry)
+        .join(EvidenceEntry, EvidenceEntry.id == Kudos.evidence_id)
+        .where(
+            Kudos.giver_id == giver.id,
+            Kudos.recipient_id == recipient.id,
+            Kudos.created_at >= now - KUDOS_REPEAT_WINDOW,
+            Kudos.created_at <= now,
+            Kudos.text == text,
+        )
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def give_kudos(

@@ -57,6 +57,9 @@ class HomeData:
     summary: metrics.MultiplierSummary
     recent: Sequence[metrics.EntryRow]
     settings: HomeSettings
+    # The owner's Slack id: a kudos on their log that starts by naming them is shown
+    # without those names.
+    owner: str = ""
 
 
 def load_home(
@@ -107,4 +110,5 @@ def load_home(
             paused_until=user.paused_until if paused else None,
             weekdays=prefs.weekdays,
         ),
+        owner=user.slack_user_id,
     )

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, JudgmentCall, User
 from bot.judgments import records, service
 
@@ -60,8 +61,11 @@ def store_outcome(
     return call
 
 
-def list_calls(*, session: Session, user: User, now: datetime) -> records.Calls:
-    """`/multiplier bets`: the person's judgment calls awaiting a verdict, and the answered."""
-    found = records.calls(session, user.id, now=now)
+def list_calls(
+    *, session: Session, user: User, now: datetime, library: CoachingLibrary | None = None
+) -> records.Calls:
+    """`/multiplier bets`: the person's judgment calls awaiting a verdict, and the answered
+    (texts as views show them, with the `library`)."""
+    found = records.calls(session, user.id, now=now, library=library)
     session.rollback()  # a read: hold no transaction while the reply goes out
     return found

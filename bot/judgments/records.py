@@ -9,8 +9,10 @@ from datetime import datetime
 from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from bot.coaching.library import CoachingLibrary
 from bot.db.models import EvidenceEntry, JudgmentCall, JudgmentFollowupPost
 from bot.db.reads import read_rows
+from bot.evidence.parsing import entry_words
 from bot.judgments import service
 
 
@@ -23,6 +25,7 @@ class Outcome:
     occurred_at: datetime
     outcome: str
     answered_at: datetime
+    dimension: str | None = None
 
 
 def outcomes(
@@ -46,6 +49,7 @@ def outcomes(
             occurred_at=entry.occurred_at,
             outcome=call.outcome or "",
             answered_at=call.answered_at,
+            dimension=entry.dimension,
         )
         for entry, call in session.execute(query)
         if call.answered_at is not None
@@ -129,10 +133,13 @@ class Calls:
     answered: tuple[Call, ...]
 
 
-def calls(session: Session, user_id: int, *, now: datetime) -> Calls:
+def calls(
+    session: Session, user_id: int, *, now: datetime, library: CoachingLibrary | None = None
+) -> Calls:
     """Every judgment call of the person that is still to be followed up, asked and awaiting
     its verdict, or answered; a call whose follow-up could no longer go out (past its grace,
-    never asked) is left out, as the follow-up job leaves it."""
+    never asked) is left out, as the follow-up job leaves it. With the `library`, each
+    entry's text is as views show it (`entry_words`: no trailing #dimension tag)."""
     query = (
         select(EvidenceEntry, JudgmentCall, JudgmentFollowupPost.sent_at)
         .outerjoin(JudgmentCall, JudgmentCall.entry_id == EvidenceEntry.id)
@@ -152,7 +159,9 @@ def calls(session: Session, user_id: int, *, now: datetime) -> Calls:
     answered: list[Call] = []
     for entry, call, asked_at in session.execute(query):
         found = Call(
-            entry_text=entry.text,
+            entry_text=entry_words(entry.text, library, entry.dimension)
+            if library is not None
+            else entry.text,
             logged_at=entry.occurred_at,
             bet=bool(call and call.bet),
             due_at=service.due_at(entry.created_at, call.months if call else None),

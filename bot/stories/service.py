@@ -35,6 +35,7 @@ from bot.db.models import (
     StaffProblem,
     User,
 )
+from bot.evidence.parsing import entry_words, received_words
 from bot.judgments import records
 
 KUDOS_SOURCE = "kudos"
@@ -138,7 +139,7 @@ def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibr
     entries = [
         StoryEntry(
             occurred_on=e.occurred_at.astimezone(zone).date(),
-            text=e.text,
+            text=entry_words(e.text, library, e.dimension),
             dimension=e.dimension,
             scope=e.scope,
             impact=e.impact,
@@ -146,7 +147,11 @@ def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibr
         for e in own
     ]
     outcomes = [
-        StoryOutcome(o.occurred_at.astimezone(zone).date(), o.entry_text, o.outcome)
+        StoryOutcome(
+            o.occurred_at.astimezone(zone).date(),
+            entry_words(o.entry_text, library, o.dimension),
+            o.outcome,
+        )
         for o in records.outcomes(session, user.id, start=start, end=end)
         if o.outcome.strip()
     ]
@@ -162,7 +167,7 @@ def gather(session: Session, user: User, quarter: Quarter, library: CoachingLibr
     kudos = [
         StoryKudos(
             given_on=k.created_at.astimezone(zone).date(),
-            text=k.text,
+            text=received_words(k.text, user.slack_user_id),
             giver=slack_id,
             other_team=_other_team(teams[user.slack_user_id], teams[slack_id])
             if slack_id

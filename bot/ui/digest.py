@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.coaching.library import CoachingLibrary
 from bot.db.models import DigestChannel
-from bot.evidence.parsing import kudos_words
+from bot.evidence.parsing import entry_words, kudos_words
 from bot.summaries.metrics import Highlight, TeamDigest, TeamTotals
 from bot.summaries.periods import zone
 from bot.timetext import day_label, hhmm, weekday_name
@@ -113,7 +113,7 @@ def _shared_text(text: str, limit: int, people: Names) -> str:
 def _highlight_block(item: Highlight, library: CoachingLibrary, limit: int, people: Names) -> Block:
     return section(
         f"{mention(item.author)} · _{dimension_label(library, item.dimension)}_\n"
-        f"{_shared_text(item.text, limit, people)}"
+        f"{_shared_text(entry_words(item.text, library, item.dimension), limit, people)}"
     )
 
 

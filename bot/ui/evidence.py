@@ -617,10 +617,12 @@ def kudos_given(
     daily_left: int | None = None,
     posted_in: str | None = None,
     replace: bool = False,
+    repeated: bool = False,
 ) -> Payload:
     """The giver's ephemeral confirmation naming who got it, with the digest choice (one
     switch for all of them; default: not shared); `posted_in`: the channel where its
-    shout-out was just posted (then it says so, beside what is true of digests)."""
+    shout-out was just posted (then it says so, beside what is true of digests); `repeated`:
+    the same kudos was already given them minutes ago, so nothing new was logged."""
     shared = all(k.share_in_digest for k in kudos)
     who = and_list([mention(r) for r in recipient_slack_ids[:MAX_PEOPLE_SHOWN]])
     extra = len(recipient_slack_ids) - MAX_PEOPLE_SHOWN
@@ -628,9 +630,15 @@ def kudos_given(
         who += f" and {extra} more"
     count = len(recipient_slack_ids)
     logs = noun(count, "their evidence log", "each of their evidence logs")
+    headline = (
+        f"*Already given:* {who} got this kudos from you a few minutes ago — it's on {logs} "
+        "once, not logged again."
+        if repeated
+        else f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
+        + noun(count, "them.", "each of them.")
+    )
     lines = [
-        f"*Kudos sent to {who}* — it's on {logs} as peer recognition, and I've told "
-        + noun(count, "them.", "each of them."),
+        headline,
         display(kudos_words(kudos[0].text, recipient_slack_ids), 2500) if kudos else "",
     ]
     if posted_in is not None:

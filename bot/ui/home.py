@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.coaching.library import CoachingLibrary
+from bot.evidence.parsing import entry_words, kudos_words, leading_people
 from bot.home.data import HomeData, HomeSettings
 from bot.summaries.periods import zone
 from bot.timetext import checkin_schedule, day_label
@@ -39,7 +40,7 @@ from bot.ui.summary import (
     streak_line,
     trend_line,
 )
-from bot.ui.text import display, safe, truncate
+from bot.ui.text import and_list, display, mention, safe, truncate
 
 ACTION_SUMMARY_TOGGLE = "home_summary_toggle"
 ACTION_EXPORT = "home_export_json"
@@ -102,14 +103,23 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
         return blocks
     tz = zone(data.settings.tz)
     for entry in list(data.recent)[:RECENT_LIMIT]:
-        blocks.append(section(display(entry.text, ENTRY_TEXT_LIMIT)))
+        text, also = entry_words(entry.text, library, entry.dimension), ""
+        if entry.source == "kudos":
+            # As `/multiplier evidence` shows it: without the names it starts with, when
+            # they include the owner; the others it named beside "kudos received".
+            named = leading_people(entry.text).slack_ids
+            others = [p for p in named if p != data.owner]
+            if data.owner in named and kudos_words(entry.text, named) != entry.text:
+                text = entry_words(kudos_words(entry.text, named), library, entry.dimension)
+                also = f" · also to {and_list([mention(p) for p in others[:10]])}" * bool(others)
+        blocks.append(section(display(text, ENTRY_TEXT_LIMIT)))
         shared = "shared with team" if entry.visibility == "team" else "private"
         # A peer's kudos is on the log too: said, so it does not read as one's own entry.
         received = "kudos received · " if entry.source == "kudos" else ""
         blocks.append(
             context(
                 f"{received}{dimension_label(library, entry.dimension)} · "
-                f"{day_label(entry.occurred_at.astimezone(tz), year=True)} · {shared}"
+                f"{day_label(entry.occurred_at.astimezone(tz), year=True)} · {shared}{also}"
             )
         )
     blocks.append(context(f"All of it: `{names.multiplier} evidence` or the export below."))

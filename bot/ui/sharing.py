@@ -91,8 +91,9 @@ def kudos_channel_unknown(name: str | None) -> Payload:
     text = (
         f"I couldn't find {where}, so I posted no shout-out there: Slack didn't recognise "
         "it as a channel (a typo, or a private channel I'm not in). The kudos itself is "
-        "saved on their evidence logs. To post one, pick the channel from Slack's list as "
-        "you type # — in a private channel, `/invite @Multiplier` first."
+        "saved on their evidence logs. To post one, send the same kudos again and pick the "
+        "channel from Slack's list as you type # (in a private channel, `/invite @Multiplier` "
+        "first): it is only posted, not logged twice."
     )
     return message(text, ephemeral=True, replace_original=False)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 
+from bot import clock
 from bot.db.models import Kudos
 from tests.e2e.evidence_helpers import click, count, entries, last_response
 from tests.support.apps import RunningApp
@@ -88,6 +90,44 @@ def test_a_channel_slack_did_not_recognise_is_said_plainly(running_app: RunningA
     assert [e.text for e in entries(running_app, "UBOB")] == ["<@UBOB|bob> wrote the runbook"]
     posts = running_app.standin.calls_to("chat.postMessage")
     assert [c.params["channel"] for c in posts] == ["UBOB"]
+
+
+def test_retrying_after_an_unknown_channel_only_posts_it(running_app: RunningApp) -> None:
+    """The same kudos sent again with a real channel, minutes after "#nochannel": posted
+    there and said so, not logged a second time, nobody DMed twice (failed before: a second
+    kudos on each log, "3 kudos received" where 2 were given)."""
+    running_app.standin.add_channel("CTEAM", "team", members=["UALICE", "UBOT"])
+    typed = "<@UBOB|bob> <@UCAROL|carol> great incident review"
+    running_app.slack.slash_command("/kudos", f"{typed} post in #nochannel", user_id="UALICE")
+    running_app.standin.wait_for("response_url", count=2)
+    running_app.wait_idle()
+    running_app.slack.slash_command("/kudos", f"{typed} post in <#CTEAM|team>", user_id="UALICE")
+    again = running_app.standin.wait_for("response_url", count=3)[2].params
+    running_app.wait_idle()
+    assert [e.text for e in entries(running_app, "UBOB")] == [typed]
+    assert [e.text for e in entries(running_app, "UCAROL")] == [typed]
+    assert len(_channel_posts(running_app, "CTEAM")) == 1
+    lines = again["blocks"][0]["text"]["text"].splitlines()
+    assert lines[0].startswith("*Already given:* <@UBOB> and <@UCAROL> got this kudos")
+    assert lines[1:] == ["great incident review", "Posted publicly in <#CTEAM>."]
+    dms = [c.params["channel"] for c in running_app.standin.calls_to("chat.postMessage")]
+    assert sorted(c for c in dms if c != "CTEAM") == ["UBOB", "UCAROL"]
+    assert len(running_app.standin.calls_to("response_url")) == 3
+
+
+def test_the_same_words_later_or_to_someone_else_are_new_kudos(running_app: RunningApp) -> None:
+    """Only a retry within minutes is the same kudos: the same words a day later are new."""
+    running_app.slack.slash_command("/kudos", "<@UBOB|bob> thanks", user_id="UALICE")
+    last_response(running_app)
+    running_app.wait_idle()
+    clock.shift(timedelta(days=1))
+    try:
+        running_app.slack.slash_command("/kudos", "<@UBOB|bob> thanks", user_id="UALICE")
+        running_app.standin.wait_for("response_url", count=2)
+        running_app.wait_idle()
+    finally:
+        clock.reset()
+    assert len(entries(running_app, "UBOB")) == 2
 
 
 def test_kudos_stay_private_by_default(running_app: RunningApp) -> None:

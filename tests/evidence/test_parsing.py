@@ -7,11 +7,13 @@ import pytest
 from bot.coaching.library import default_library
 from bot.evidence.parsing import (
     bare_names,
+    entry_words,
     form_choices,
     leading_people,
     malformed_mentions,
     no_story,
     parse_evidence,
+    received_words,
 )
 
 
@@ -150,3 +152,35 @@ def test_leading_people(text, ids, unresolved, rest) -> None:
     """Every person a /kudos starts with, each once, unresolved names kept, then the text."""
     named = leading_people(text)
     assert (named.slack_ids, named.unresolved, named.rest) == (ids, unresolved, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "shown"),
+    [
+        (
+            "Paired with carol on the runbook #mentoring",
+            "mentoring",
+            "Paired with carol on the runbook",
+        ),
+        ("Paired on the runbook #Pairing #mentoring ", "mentoring", "Paired on the runbook"),
+        # Not the entry's dimension (changed since), not a dimension tag, inside the sentence.
+        ("Paired on the runbook #mentoring", "writing", "Paired on the runbook #mentoring"),
+        ("Paired on the runbook #oncall", "mentoring", "Paired on the runbook #oncall"),
+        ("ran the #mentoring circle", "mentoring", "ran the #mentoring circle"),
+        ("Paired on the runbook #oncall #mentoring", "mentoring", "Paired on the runbook #oncall"),
+        # Nothing but the tag, or no dimension: kept whole.
+        ("#mentoring", "mentoring", "#mentoring"),
+        ("Paired on the runbook #mentoring", None, "Paired on the runbook #mentoring"),
+    ],
+)
+def test_entry_words_drop_only_the_trailing_dimension_tag(
+    text: str, dimension: str | None, shown: str
+) -> None:
+    assert entry_words(text, default_library(), dimension) == shown
+
+
+def test_received_words_drop_the_leading_names_that_include_the_owner() -> None:
+    text = "<@UALICE|alice> <@UBOB|bob> great incident review"
+    assert received_words(text, "UALICE") == "great incident review"
+    assert received_words(text, "UCAROL") == text
+    assert received_words("thanks <@UALICE|alice>", "UALICE") == "thanks <@UALICE|alice>"

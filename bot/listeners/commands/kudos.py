@@ -109,6 +109,7 @@ def handle_kudos(
             [g.recipient.slack_user_id for g in outcome.given],
             daily_left=outcome.daily_left,
             posted_in=channel_id if channel_id is not None and error is None else None,
+            repeated=all(g.repeated for g in outcome.given),
         )
     )
     if error is not None and channel_id is not None:
