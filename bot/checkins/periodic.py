@@ -11,8 +11,12 @@ A check-in sent in the last `window` whose period has no DM queued yet queues on
 period after the person's first check-in on (a newcomer's first weeks are not crowded; a DM
 may have its own rule instead: `eligible`), and only when they may be messaged now: active,
 not paused or away, outside quiet hours and on a work day. So never while paused, away or
-opted out: check-ins are not sent then either.
-The queued row goes out through the outbox (`Outbox.queued`).
+opted out: check-ins are not sent then either. Nor while the person is silent
+(bot/checkins/silence.py: the check-in and the three before it went without a response): a
+coach who stopped reminding does not send more either. A response ends it, and the period's
+DM rides that check-in (within its window) or the next.
+The queued row goes out through the outbox (`Outbox.queued`); a row the feature decided not
+to send (`skipped`, e.g. the story of an empty quarter) settles its period but rode nothing.
 """
 
 from __future__ import annotations
@@ -28,15 +32,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, lazyload
 
 from bot.capture import timeoff
-from bot.checkins import schedule
+from bot.checkins import schedule, silence
 from bot.checkins.hints import next_checkins_due
 from bot.checkins.schedule import Preferences
 from bot.checkins.service import each_checkin
 from bot.db.engine import Database
 from bot.db.models import CheckIn, ExpectationCheck, PromotionStoryPost, SponsorPost, User
+from bot.delivery.status import DeliveryStatus
 from bot.scheduling.jobs import JobContext, next_minute
 
 Period = TypeVar("Period", bound=Hashable)
+Row = TypeVar("Row")
 
 # The periodic DMs that ride a check-in, one a check-in; each row's created_at is the
 # instant its job queued it.
@@ -132,6 +138,7 @@ class WithFirstCheckin(Generic[Period]):
                 not (user.active and workspace_active and prefs.active)
                 or timeoff.away(prefs, user, now, default_calendar=default_calendar)
                 or not schedule.may_remind(prefs, now)
+                or silence.silent(session, checkin)
             ):
                 continue
             channel = checkin.channel_id or user.dm_channel_id or user.slack_user_id
@@ -143,19 +150,20 @@ class WithFirstCheckin(Generic[Period]):
         *,
         now: datetime,
         default_calendar: str | None,
-        row: Callable[[Due[Period]], object],
-        then: Callable[[Due[Period]], object] | None = None,
+        row: Callable[[Due[Period]], Row],
+        then: Callable[[Due[Period], Row], object] | None = None,
     ) -> None:
-        """Queue each DM due now (`each_due`) once: its `row`, and `then` in the same
-        transaction (`queue`)."""
+        """Queue each DM due now (`each_due`) once: its `row`, and `then` (given the due and
+        the row) in the same transaction (`queue`)."""
         for due in self.each_due(database, now=now, default_calendar=default_calendar):
-            queue(due.session, row(due), None if then is None else partial(then, due))
+            queued = row(due)
+            queue(due.session, queued, None if then is None else partial(then, due, queued))
 
     def next_due(self, ctx: JobContext, after: datetime, *, waiting: Any) -> datetime | None:
         """The sandbox's hint: now while a row is `waiting` (pending or claimed); else the
         first moment to remind after a check-in sent in the last `window` whose period has
-        none queued yet, for someone `eligible`, that no other periodic DM rode, within that
-        window."""
+        none queued yet, for someone `eligible` and not silent, that no other periodic DM
+        rode, within that window."""
         soonest = next_minute(after)
         candidates: list[datetime] = []
         with ctx.database.read_session() as session:
@@ -176,6 +184,7 @@ class WithFirstCheckin(Generic[Period]):
                         session, user, period, self.period_start(prefs, checkin.slot_at)
                     )
                     or another_rode(session, user.id, checkin.slot_at)
+                    or silence.silent(session, checkin)
                 ):
                     continue
                 at = schedule.first_moment_to_remind(prefs, max(checkin.slot_at, soonest))
@@ -226,10 +235,17 @@ def had_checkin_before(session: Session, user_id: int, before: datetime) -> bool
 
 def another_rode(session: Session, user_id: int, slot_at: datetime) -> bool:
     """Whether a periodic DM of the person's (`RIDERS`) was queued at or after the slot of
-    the check-in at `slot_at`: it rode that check-in, so another one waits for the next."""
+    the check-in at `slot_at`: it rode that check-in, so another one waits for the next.
+    A row decided `skipped` when it was queued (nothing to send) rode nothing."""
     return any(
         session.scalar(
-            select(exists().where(model.user_id == user_id, model.created_at >= slot_at))
+            select(
+                exists().where(
+                    model.user_id == user_id,
+                    model.created_at >= slot_at,
+                    model.status != DeliveryStatus.SKIPPED,
+                )
+            )
         )
         for model in RIDERS
     )

@@ -9,9 +9,10 @@ neither: they are passed over.
 After `SILENT_RUN` posted check-ins in a row without a response the coach backs off, kindly
 and once: no more reminders while the silence lasts (`bot/checkins/reminders.py`), and the
 next check-in says in one line that it noticed, with the choices the app already has (a
-calmer cadence, a pause, or keep as is: `bot/ui/checkins.py`, `silence_blocks`). Any response
-ends the silence; everything here is read from the check-ins themselves, so nothing else is
-kept.
+calmer cadence, a pause, or keep as is: `bot/ui/checkins.py`, `silence_blocks`), and no
+periodic DM rides a check-in while the silence lasts (the month's sponsor DM and
+expectations check, the quarter's story: `bot/checkins/periodic.py`). Any response ends the
+silence; everything here is read from the check-ins themselves, so nothing else is kept.
 """
 
 from __future__ import annotations
@@ -95,4 +96,13 @@ def notices(session: Session, checkin: CheckIn) -> bool:
     found = silent_before(
         session, user_id=checkin.user_id, before=checkin.slot_at, look=SILENT_RUN + 1
     )
+    return found == SILENT_RUN
+
+
+def silent(session: Session, checkin: CheckIn) -> bool:
+    """Whether the person is silent as of this check-in: the `SILENT_RUN` posted before it
+    went unanswered, and so far this one too (a response to it ends the silence)."""
+    if not unanswered(checkin):
+        return False
+    found = silent_before(session, user_id=checkin.user_id, before=checkin.slot_at, look=SILENT_RUN)
     return found == SILENT_RUN

@@ -10,6 +10,11 @@ person actually received, so paused and away weeks (no check-in goes out) never 
 twice-weekly cadence counts its two check-ins as one week. Asking resets the count: the
 question comes once per stall, not every week after.
 
+The current step's question is asked whole by ASKED_IN_FULL check-ins since the problem last
+moved; the check-ins after those only remind of the step in one line (with its Done
+button), so the same question is not repeated word for word every week until the stall
+question comes. A step ticked, or the stall question asked, starts the asking over.
+
 Everything takes `now` explicitly; nothing here reads a clock or a database.
 """
 
@@ -24,6 +29,8 @@ from bot.coaching.models import ProblemStep
 
 # Check-in weeks with no step before the coach asks whether this is still the right problem.
 STALL_WEEKS = 4
+# Check-ins that ask the current step's whole question before the next ones only remind.
+ASKED_IN_FULL = 2
 # The longest problem name kept, in characters as typed (it is one line on the Home).
 MAX_NAME_LENGTH = 200
 
@@ -62,7 +69,8 @@ class Shown:
 class OnCheckin:
     """What one check-in shows about the person's problem: the current step's question (with
     its Done button), or, once per stall, the honest question whether it is still the right
-    problem. `ticked` are the steps ticked since the check-in went out (shown as done)."""
+    problem. `ticked` are the steps ticked since the check-in went out (shown as done);
+    `reminder`: the step's question was asked often enough, so it is only named (`reminds`)."""
 
     problem_id: int
     name: str  # stored Slack text
@@ -71,6 +79,8 @@ class OnCheckin:
     total: int
     stalled: bool
     ticked: tuple[ProblemStep, ...] = ()
+    # The step was asked whole ASKED_IN_FULL times already: one line reminds of it instead.
+    reminder: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,3 +193,21 @@ def stalls(
     since = last_sign_of_life(started_at=started_at, done=done, stall_asked_at=stall_asked_at)
     quiet = [slot for slot in received if since < slot <= now]
     return checkin_weeks(quiet, tz) >= weeks
+
+
+def reminds(
+    *,
+    started_at: datetime,
+    done: Mapping[str, datetime],
+    stall_asked_at: datetime | None,
+    earlier: Iterable[datetime],
+    before: datetime,
+    times: int = ASKED_IN_FULL,
+) -> bool:
+    """Whether the check-in at `before` only reminds of the current step instead of asking
+    its question: `times` of the person's earlier check-ins (`earlier`: slots of those that
+    reached them) came since the problem last moved, and each carried the step already.
+    (Taking a tick off a step makes it current again without moving the problem: it is then
+    named, not asked, as the person has just chosen it.)"""
+    since = last_sign_of_life(started_at=started_at, done=done, stall_asked_at=stall_asked_at)
+    return sum(1 for slot in earlier if since < slot < before) >= times

@@ -2,7 +2,8 @@
 check-in of the month that no other periodic DM rode (`periodic.another_rode`: one a
 check-in), for people who entered their staff expectations before the month began (the
 question is about recent work mapped to them). Never while paused, away or opted out:
-check-ins are not sent then, and the person's state is checked again when queueing.
+check-ins are not sent then, and the person's state is checked again when queueing; nor
+while they are silent (bot/checkins/silence.py).
 
 A check-in sent in the last WINDOW whose local month has no `expectation_checks` row queues
 one (unique per person and month: two workers, or a replay, queue it once; bot/checkins/

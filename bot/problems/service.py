@@ -230,7 +230,9 @@ def for_new_checkin(
 def on_checkin(
     *, session: Session, user_id: int, checkin: CheckIn, library: CoachingLibrary
 ) -> OnCheckin | None:
-    """What this check-in shows now (a redraw): nothing is decided or written here."""
+    """What this check-in shows now (a redraw): nothing is decided or written here. The
+    step's question, or once it was asked often enough since the problem last moved, a
+    one-line reminder of it (`coaching.reminds`, read from the check-ins before this one)."""
     problem = open_problem(session=session, user_id=user_id)
     if problem is None or not library.problem_steps:
         return None
@@ -239,6 +241,28 @@ def on_checkin(
     current = coaching.current_step(steps, steps_done)
     sent = checkin.sent_at or checkin.slot_at
     ticked = tuple(step for step in steps if step.id in steps_done and steps_done[step.id] >= sent)
+    reminder = False
+    if current is not None:
+        since = coaching.last_sign_of_life(
+            started_at=problem.started_at, done=steps_done, stall_asked_at=problem.stall_asked_at
+        )
+        earlier = session.scalars(
+            select(CheckIn.slot_at)
+            .where(
+                CheckIn.user_id == user_id,
+                CheckIn.message_ts.is_not(None),
+                CheckIn.slot_at > since,
+                CheckIn.slot_at < checkin.slot_at,
+            )
+            .limit(coaching.ASKED_IN_FULL)
+        ).all()
+        reminder = coaching.reminds(
+            started_at=problem.started_at,
+            done=steps_done,
+            stall_asked_at=problem.stall_asked_at,
+            earlier=earlier,
+            before=checkin.slot_at,
+        )
     return OnCheckin(
         problem_id=problem.id,
         name=problem.text,
@@ -247,4 +271,5 @@ def on_checkin(
         total=len(steps),
         stalled=problem.stall_checkin_id == checkin.id,
         ticked=ticked,
+        reminder=reminder,
     )

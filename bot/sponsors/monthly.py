@@ -1,8 +1,8 @@
 """The monthly sponsor-thread DM: once per person and local month, with their first check-in of
 the month that no other periodic DM rode (`periodic.another_rode`: the sponsor DM runs
 first, so usually the first check-in; so never while paused, away or opted out, as
-check-ins are not sent then), from the month after their first check-in on (a newcomer's
-first week is not crowded).
+check-ins are not sent then; nor while they are silent, bot/checkins/silence.py), from the
+month after their first check-in on (a newcomer's first week is not crowded).
 
 A check-in sent in the last WINDOW whose local month has no `sponsor_posts` row queues one
 (unique per person and month: two workers, or a replay, queue it once), outside quiet hours

@@ -1,9 +1,10 @@
 """The quarterly promotion-story DM: once per person and local quarter, with their first
 check-in of the quarter that no other periodic DM rode (`periodic.another_rode`: the month's
 sponsor DM and expectations check go first; so never while paused, away or opted out, as
-check-ins are not sent then), from the quarter after their first check-in on. It presents
-the draft the coach assembled from the quarter before (bot/coaching/story.py) with "Edit
-into my story".
+check-ins are not sent then; nor while they are silent, bot/checkins/silence.py), from the
+quarter after their first check-in on. It presents the draft the coach assembled from the
+quarter before (bot/coaching/story.py) with "Edit into my story". A quarter before with
+nothing logged has no draft and gets no DM: its row is settled as skipped when queued.
 
 A check-in sent in the last WINDOW whose local quarter has no `promotion_story_posts` row
 queues one (unique per person and quarter: two workers, or a replay, queue it once), outside
@@ -25,6 +26,7 @@ from bot.coaching.library import CoachingLibrary
 from bot.coaching.story import DraftText, Quarter, StoryTexts
 from bot.db.models import PromotionStoryPost, User
 from bot.delivery import outbox
+from bot.delivery.status import DeliveryStatus
 from bot.stories import service
 from bot.ui.story import quarterly_message
 
@@ -57,26 +59,32 @@ def send_story_dms(*, library: CoachingLibrary, **run: Unpack[outbox.RunArgs]) -
     tally = outbox.Tally()
     texts = StoryTexts.of(library)
     now = run["now"]
+
+    def draft(due: periodic.Due[Quarter], post: PromotionStoryPost) -> None:
+        """Draft the story of the quarter that just ended; an empty quarter has none to tell,
+        so its row is settled as skipped (no DM this quarter, and it rode no check-in)."""
+        story, _ = service.assemble(due.session, due.user, due.period.previous(), library, now)
+        if story is None:
+            post.status = DeliveryStatus.SKIPPED
+
     QUARTERLY.queue_each(
         run["database"],
         now=now,
         default_calendar=run["settings"].holiday_calendar,
         row=lambda due: PromotionStoryPost(quarter=due.period.key, **due.row(now)),
-        # The draft tells the quarter that just ended.
-        then=lambda due: service.assemble(
-            due.session, due.user, due.period.previous(), library, now
-        ),
+        then=draft,
     )
 
-    def message(session: Session, post: PromotionStoryPost) -> dict[str, Any]:
+    def message(session: Session, post: PromotionStoryPost) -> dict[str, Any] | None:
+        """The DM; None (skipped) when the quarter has no story after all."""
         quarter = Quarter.parse(post.quarter)
         if quarter is None:  # not `_wanted`: skipped before this is asked
             raise ValueError(f"not a quarter: {post.quarter}")
         told = quarter.previous()
         story = service.get(session, session.get_one(User, post.user_id), told)
-        draft = DraftText(story.draft, story.omitted) if story is not None else DraftText("", 0)
-        edited = story.story if story is not None else None
-        return quarterly_message(told, draft, edited, texts)
+        if story is None:
+            return None
+        return quarterly_message(told, DraftText(story.draft, story.omitted), story.story, texts)
 
     STORY_DMS.send_queued(wanted=_wanted, message=message, tally=tally, **run)
     return tally

@@ -266,8 +266,9 @@ def checkin_blocks(
     closed: bool = False,
 ) -> list[Block]:
     """The check-in's one question about the person's problem: the current step's, with its
-    Done button; or, once per stall, whether this is still the right problem (`stall`: the
-    texts saying so). `closed`: the check-in no longer takes answers, so no buttons."""
+    Done button (once it was asked twice, `on.reminder`: one line naming the step instead);
+    or, once per stall, whether this is still the right problem (`stall`: the texts saying
+    so). `closed`: the check-in no longer takes answers, so no buttons."""
     if on is None:
         return []
     name = display(on.name, 300)
@@ -307,12 +308,20 @@ def checkin_blocks(
         return blocks
     if on.step is None:
         return blocks
-    blocks.append(
-        section(
-            f":dart: *Your problem, step {on.number} of {on.total}: "
-            f"{safe(on.step.label, 100)}* · _{name}_\n{safe(on.step.question, 1000)}"
+    if on.reminder:  # asked twice already: the step named in one line, its Done below
+        blocks.append(
+            section(
+                f":dart: Still on step {on.number} of {on.total} of your problem: "
+                f"*{safe(on.step.label, 100)}* · _{name}_"
+            )
         )
-    )
+    else:
+        blocks.append(
+            section(
+                f":dart: *Your problem, step {on.number} of {on.total}: "
+                f"{safe(on.step.label, 100)}* · _{name}_\n{safe(on.step.question, 1000)}"
+            )
+        )
     if not closed:
         blocks.append(
             actions(

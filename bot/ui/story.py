@@ -54,10 +54,8 @@ def quarterly_message(
     quarter: Quarter, draft: DraftText, edited: str | None, texts: StoryTexts
 ) -> Payload:
     """The quarterly DM: the ask, the draft for the quarter that ended (or the person's story,
-    if they already edited it), and a button opening the form prefilled with it."""
-    if not draft.text and edited is None:
-        text = texts.empty_quarter.format(quarter=quarter.label)
-        return message(safe(text), section(safe(text)), context("Private to you."))
+    if they already edited it), and a button opening the form prefilled with it. An empty
+    quarter gets no DM (bot/stories/quarterly.py), so there is always one of the two."""
     ask = texts.ask.format(quarter=quarter.label)
     blocks: list[Block] = [section(f"*{safe(ask)}*")]
     if edited is not None:

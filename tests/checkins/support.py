@@ -14,9 +14,10 @@ from bot.coaching.library import default_library
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.models import CheckIn, User, Workspace
+from bot.ui import checkins as checkins_ui
 from bot.ui.checkins import METADATA_EVENT
 from standin.webapi import SlackStandIn
-from tests.support.apps import make_settings
+from tests.support.apps import RunningApp, make_settings
 
 TEAM = "T0001"
 
@@ -113,6 +114,19 @@ def checkin_messages(standin: SlackStandIn, slack_id: str) -> list[dict[str, Any
         for m in standin.dm_messages(slack_id)
         if (m.get("metadata") or {}).get("event_type") == METADATA_EVENT
     ]
+
+
+def nothing_this_week(app: RunningApp, slack_id: str = "UALICE") -> None:
+    """The person presses "Nothing this week" on their newest check-in: a response (someone
+    who answers is not silent, so the periodic DMs may ride their check-ins)."""
+    message = checkin_messages(app.standin, slack_id)[-1]
+    app.slack.block_action(
+        checkins_ui.NOTHING,
+        user_id=slack_id,
+        message=message,
+        block_id=checkins_ui.question_block_id(0),
+    )
+    app.wait_idle()
 
 
 def posts_per_user(standin: SlackStandIn) -> Counter[str]:

@@ -43,34 +43,38 @@ def _row(session: Session, owner: User, week: int, **fields: Any) -> CheckIn:
 
 
 @pytest.mark.parametrize(
-    ("before", "notices", "stops"),
+    ("before", "notices", "stops", "silent"),
     [
-        # Three posted and unanswered before the fourth: it says so; it gets no reminder.
-        ([SILENT, SILENT, SILENT], True, True),
+        # Three posted and unanswered before the fourth: it says so; it gets no reminder;
+        # the person is silent (no periodic DM rides it).
+        ([SILENT, SILENT, SILENT], True, True, True),
         # Two: not yet a silence, but the third in a row already gets no reminder.
-        ([SILENT, SILENT], False, True),
-        ([SILENT], False, False),
-        # Four: said on the fourth already, not again.
-        ([SILENT, SILENT, SILENT, SILENT], False, True),
+        ([SILENT, SILENT], False, True, False),
+        ([SILENT], False, False, False),
+        # Four: said on the fourth already, not again; still silent.
+        ([SILENT, SILENT, SILENT, SILENT], False, True, True),
         # A response three back ends the run before it.
-        ([{"status": CheckInStatus.ANSWERED}, SILENT, SILENT, SILENT], True, True),
+        ([{"status": CheckInStatus.ANSWERED}, SILENT, SILENT, SILENT], True, True, True),
         # Snoozed (and back), skipped, answered, or a choice on a button: responses.
-        ([SILENT, {"snoozed_until": FRIDAY}, SILENT], False, False),
-        ([SILENT, SILENT, {"status": CheckInStatus.SKIPPED}], False, False),
-        ([SILENT, SILENT, {"answered_at": FRIDAY}], False, False),
-        ([SILENT, SILENT, {"responded_at": FRIDAY}], False, False),
+        ([SILENT, {"snoozed_until": FRIDAY}, SILENT], False, False, False),
+        ([SILENT, SILENT, {"status": CheckInStatus.SKIPPED}], False, False, False),
+        ([SILENT, SILENT, {"answered_at": FRIDAY}], False, False, False),
+        ([SILENT, SILENT, {"responded_at": FRIDAY}], False, False, False),
+        ([SILENT, SILENT, SILENT, {"responded_at": FRIDAY}], False, False, False),
         # Never posted (cancelled while away, expired unsent): passed over.
         (
             [SILENT, {"status": CheckInStatus.CANCELLED, "message_ts": None}, SILENT, SILENT],
+            True,
             True,
             True,
         ),
     ],
 )
 def test_silence_is_read_from_the_checkins(
-    database: Database, before: list[dict[str, Any]], notices: bool, stops: bool
+    database: Database, before: list[dict[str, Any]], notices: bool, stops: bool, silent: bool
 ) -> None:
-    """Whether the next check-in says it noticed, and whether it gets no reminder."""
+    """Whether the next check-in says it noticed, whether it gets no reminder, and whether
+    the person is silent as of it."""
     with database.session() as session:
         alice = logbook.user(session, "UALICE", checkins_enabled=True)
         for week, fields in enumerate(before):
@@ -78,6 +82,19 @@ def test_silence_is_read_from_the_checkins(
         latest = _row(session, alice, len(before))
         assert silence.notices(session, latest) is notices
         assert silence.stop_reminding(session, latest) is stops
+        assert silence.silent(session, latest) is silent
+
+
+def test_a_response_to_the_latest_checkin_ends_the_silence(database: Database) -> None:
+    """Three unanswered, and the fourth answered (or a button pressed on it): not silent."""
+    with database.session() as session:
+        alice = logbook.user(session, "UALICE", checkins_enabled=True)
+        for week in range(3):
+            _row(session, alice, week)
+        latest = _row(session, alice, 3)
+        assert silence.silent(session, latest)
+        latest.responded_at = FRIDAY + timedelta(weeks=3, hours=1)
+        assert not silence.silent(session, latest)
 
 
 def test_the_line_is_not_said_once_the_checkin_itself_was_responded_to(

@@ -147,3 +147,50 @@ def test_weeks_must_be_positive() -> None:
             now=NAMED,
             weeks=0,
         )
+
+
+def reminds(
+    earlier: list[datetime],
+    *,
+    before: datetime,
+    done: dict[str, datetime] | None = None,
+    asked: datetime | None = None,
+) -> bool:
+    return sp.reminds(
+        started_at=NAMED, done=done or {}, stall_asked_at=asked, earlier=earlier, before=before
+    )
+
+
+def test_the_step_is_asked_twice_then_only_reminded() -> None:
+    """The first two check-ins since the problem was named ask the step's question; from the
+    third on they remind of it in one line."""
+    received = weekly(5)
+    assert [reminds(received[:n], before=received[n]) for n in range(5)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+
+
+def test_a_step_ticked_or_the_stall_question_asked_starts_the_asking_over() -> None:
+    received = weekly(8)
+    ticked = {STEPS[0].id: received[1] + timedelta(hours=1)}
+    assert [reminds(received[:n], before=received[n], done=ticked) for n in (2, 3, 4)] == [
+        False,
+        False,
+        True,
+    ]
+    asked = received[4] + timedelta(minutes=1)
+    assert [reminds(received[:n], before=received[n], asked=asked) for n in (5, 6, 7)] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_only_check_ins_before_this_one_count() -> None:
+    """A redraw of an older check-in counts the ones before it, not those sent since."""
+    received = weekly(6)
+    assert not reminds(received, before=received[1])

@@ -25,7 +25,14 @@ from bot.sponsors.monthly import EVENT_TYPE as SPONSOR_EVENT
 from bot.sponsors.monthly import send_sponsor_dms
 from bot.ui import expectation_check as ui
 from standin.signing import Input
-from tests.checkins.support import add_users, checkin_messages, dispatcher, settings_for, utc
+from tests.checkins.support import (
+    add_users,
+    checkin_messages,
+    dispatcher,
+    nothing_this_week,
+    settings_for,
+    utc,
+)
 from tests.e2e.evidence_helpers import click, last_response
 from tests.e2e.test_evidence_data import multiplier
 from tests.support.apps import RunningApp
@@ -80,9 +87,15 @@ def send_checks(app: RunningApp, now: datetime) -> None:
 
 
 def tick(app: RunningApp, now: datetime) -> None:
-    """One scheduler tick's check-ins, sponsor DMs, then expectations checks (catalog order)."""
+    """One scheduler tick's check-ins, sponsor DMs, then expectations checks (catalog order);
+    then everyone answers the check-in it brought them ("Nothing this week": nobody here is
+    silent, bot/checkins/silence.py)."""
+    before = {who: len(checkin_messages(app.standin, who)) for who in PEOPLE}
     dispatcher(app.standin, app.database).run(now)
     send_checks(app, now)
+    for who in PEOPLE:
+        if len(checkin_messages(app.standin, who)) > before[who]:
+            nothing_this_week(app, who)
 
 
 def first_and_next(app: RunningApp, move_clock: MoveClock, first: datetime) -> None:

@@ -25,7 +25,14 @@ from bot.stories.quarterly import EVENT_TYPE, send_story_dms
 from bot.ui import quotes as quotes_ui
 from bot.ui import story as ui
 from standin.signing import Input
-from tests.checkins.support import add_users, checkin_messages, dispatcher, settings_for, utc
+from tests.checkins.support import (
+    add_users,
+    checkin_messages,
+    dispatcher,
+    nothing_this_week,
+    settings_for,
+    utc,
+)
 from tests.e2e.evidence_helpers import brag, click, last_response
 from tests.e2e.test_evidence_data import multiplier
 from tests.support import logbook
@@ -99,7 +106,8 @@ def opted_in(app: RunningApp, move_clock: MoveClock) -> None:
 
 def log_a_quarter(app: RunningApp, move_clock: MoveClock) -> None:
     """December's check-ins go out (none brings a story DM: her first quarter), and she logs
-    entries (one with its impact through the form) and receives kudos from two teams."""
+    entries (one with its impact through the form), receives kudos from two teams and
+    answers the last one ("Nothing this week")."""
     for week in range(5):
         at = DEC_3 + timedelta(weeks=week)
         move_clock(at)
@@ -147,6 +155,8 @@ def log_a_quarter(app: RunningApp, move_clock: MoveClock) -> None:
                 "/kudos", "<@UALICE|alice> thanks for the RFC", user_id="UCAROL"
             )
             app.wait_idle()
+        elif week == 4:
+            nothing_this_week(app)  # not silent: January's story DM may come
     assert checkin_messages(app.standin, "UALICE")
     assert story_dms(app) == []
 
@@ -331,20 +341,32 @@ def test_an_unedited_draft_is_in_the_packet_labelled_as_a_draft(
     assert "Every team can now query the ledger with SQL" in section
 
 
-def test_an_empty_quarter_says_so_and_nothing_is_stored(
+def test_an_empty_quarter_brings_no_story_dm_and_nothing_is_stored(
     running_app: RunningApp, move_clock: MoveClock
 ) -> None:
+    """Nothing logged in Q4, though she answers her check-ins: no story DM with January's
+    check-ins (failed before: "Your log for Q4 2026 is empty…" as the quarter's DM), nothing
+    stored; `/multiplier story` still says how to fill this quarter."""
     app = running_app
     opted_in(app, move_clock)
     for week in range(5):
         move_clock(DEC_3 + timedelta(weeks=week))
         tick(app, DEC_3 + timedelta(weeks=week))
-    move_clock(JAN_7)
-    tick(app, JAN_7)
-    (dm,) = story_dms(app)
-    assert dm["text"] == LIB.story_text("empty-quarter").text.format(quarter="Q4 2026")
-    assert not [b for b in dm["blocks"] if b["type"] == "actions"]
+        nothing_this_week(app)
+    for week in range(3):
+        at = JAN_7 + timedelta(weeks=week)
+        move_clock(at)
+        tick(app, at)
+        tick(app, at + timedelta(hours=1))
+        nothing_this_week(app)
+    assert story_dms(app) == []
     assert stories(app) == []
+    with app.database.session() as session:
+        posts = session.scalars(select(PromotionStoryPost)).all()
+        # The quarter is decided once: its row says nothing was sent.
+        assert [(p.quarter, p.status) for p in posts] == [("2027-Q1", "skipped")]
+    reply = command(app, "story")
+    assert reply["text"] == LIB.story_text("empty-quarter").text.format(quarter="Q1 2027")
 
 
 def test_no_story_dm_while_paused(running_app: RunningApp, move_clock: MoveClock) -> None:

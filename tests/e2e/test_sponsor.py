@@ -23,7 +23,14 @@ from bot.sponsors.monthly import EVENT_TYPE, send_sponsor_dms
 from bot.sponsors.service import MAX_NEXT_STEP_LENGTH
 from bot.ui import sponsor as ui
 from standin.signing import Input
-from tests.checkins.support import add_users, checkin_messages, dispatcher, settings_for, utc
+from tests.checkins.support import (
+    add_users,
+    checkin_messages,
+    dispatcher,
+    nothing_this_week,
+    settings_for,
+    utc,
+)
 from tests.e2e.evidence_helpers import brag, click, last_response
 from tests.e2e.test_evidence_data import multiplier
 from tests.support.apps import RunningApp
@@ -67,7 +74,8 @@ def tick(app: RunningApp, now: datetime) -> None:
 
 
 def opted_in(app: RunningApp, move_clock: MoveClock, *, through_december: bool = True) -> None:
-    """Alice opted in, with her December check-ins sent (none brings a sponsor DM)."""
+    """Alice opted in, with her December check-ins sent (none brings a sponsor DM), the last
+    one answered "Nothing this week"."""
     move_clock(MONDAY_30)
     add_users(app.database, ["UALICE"], now=MONDAY_30, standin=app.standin, checkin_weekday=3)
     if through_december:
@@ -76,6 +84,7 @@ def opted_in(app: RunningApp, move_clock: MoveClock, *, through_december: bool =
             tick(app, DEC_3 + timedelta(weeks=week))
         assert len(checkin_messages(app.standin, "UALICE")) == 5
         assert sponsor_dms(app) == []
+        nothing_this_week(app)  # not silent: January's sponsor DM may come
 
 
 def answers(
@@ -155,10 +164,11 @@ def test_the_sponsor_dm_comes_monthly_and_exactly_once(
         worker.join()
     assert len(sponsor_dms(running_app)) == 1
 
-    # The next three weeks' check-ins come without one.
+    # The next three weeks' check-ins come without one (she answers them: not silent).
     for week in (1, 2, 3):
         move_clock(JAN_7 + timedelta(weeks=week))
         tick(running_app, JAN_7 + timedelta(weeks=week))
+        nothing_this_week(running_app)
     assert len(checkin_messages(running_app.standin, "UALICE")) == 9
     assert len(sponsor_dms(running_app)) == 1
 

@@ -172,10 +172,19 @@ def test_a_named_problem_walks_seed_001s_path_and_asks_once_when_it_stalls(
     assert f"✅ {STEPS[0].label} · done Thu 3 Dec 2026" in shown
     assert f"➡️ {STEPS[1].label} · you are here" in shown
 
-    # Four check-in weeks with no step: each asks the step's question, not the stall one.
+    # Four check-in weeks with no step: the first two ask the step's question, the next two
+    # remind of the step in one line with its Done button (failed before: the whole question
+    # word for word every week); none asks the stall one.
+    question = " ".join(STEPS[1].question.split())
     for n in (1, 2, 3, 4):
-        asked = problem_text(week(running_app, move_clock, n))
+        message = week(running_app, move_clock, n)
+        asked = problem_text(message)
         assert f"step 2 of {len(STEPS)}" in asked and "Still the right problem?" not in asked
+        assert (question in asked) is (n <= 2), n
+        assert ui.DONE in action_ids(message)
+        if n > 2:
+            (line,) = [b for b in message["blocks"] if ":dart:" in json.dumps(b)]
+            assert line["type"] == "section" and "\n" not in line["text"]["text"]
 
     # The fifth: the honest question, with seed 002's texts, once.
     stalled = week(running_app, move_clock, 5)
@@ -190,9 +199,11 @@ def test_a_named_problem_walks_seed_001s_path_and_asks_once_when_it_stalls(
     assert " ".join(right.text.split()) in asked and " ".join(staff_level.text.split()) in asked
     assert "staff-level problems" in staff_level.seed_quote
     assert ui.OPEN in action_ids(stalled) and ui.DONE in action_ids(stalled)
-    # Not every week after: the next check-in is back to the step.
+    # Not every week after: the next check-in is back to the step, its question asked again
+    # (the stall question starts the asking over).
     asked = problem_text(week(running_app, move_clock, 6))
     assert "Still the right problem?" not in asked and f"step 2 of {len(STEPS)}" in asked
+    assert question in asked
     (problem,) = stored(running_app)
     assert problem.stall_checkin_id is not None
 

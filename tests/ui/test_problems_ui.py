@@ -22,9 +22,15 @@ NOW = datetime(2026, 12, 3, 15, tzinfo=UTC)
 LONGEST = "&lt;!channel&gt; &amp; " * (sp.MAX_NAME_LENGTH // 12)
 
 
-def on(*, stalled: bool = False) -> sp.OnCheckin:
+def on(*, stalled: bool = False, reminder: bool = False) -> sp.OnCheckin:
     return sp.OnCheckin(
-        problem_id=7, name=LONGEST, step=STEPS[1], number=2, total=5, stalled=stalled
+        problem_id=7,
+        name=LONGEST,
+        step=STEPS[1],
+        number=2,
+        total=5,
+        stalled=stalled,
+        reminder=reminder,
     )
 
 
@@ -44,6 +50,7 @@ def test_the_longest_name_fits_every_surface_and_broadcasts_nothing() -> None:
         ui.home_section(shown, LIB.problem_text(sp.CHOOSE_TEXT), ZoneInfo("UTC")),
         ui.reply(shown, None, ZoneInfo("UTC"), CommandNames())["blocks"],
         ui.checkin_blocks(on(), checkin_id=3),
+        ui.checkin_blocks(on(reminder=True), checkin_id=3),
         ui.checkin_blocks(on(stalled=True), checkin_id=3, stall=[t for t in stall if t]),
     ]
     for blocks in surfaces:
@@ -74,6 +81,28 @@ def test_the_done_button_names_the_step_and_carries_ids() -> None:
     (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert button["text"]["text"] == "Done: stakeholders aligned"
     assert button["value"] == f"7:{STEPS[1].id}:3"
+
+
+def test_a_reminder_is_one_line_with_the_done_button_and_no_question() -> None:
+    """Once the step was asked twice: one line naming the step (not its question), and its
+    Done button as on the question; a closed check-in keeps the line without it."""
+    asked = ui.checkin_blocks(on(), checkin_id=3)
+    reminded = ui.checkin_blocks(on(reminder=True), checkin_id=3)
+    (line,) = sections(reminded)
+    assert "\n" not in line and STEPS[1].label in line and "step 2 of 5" in line
+    question = " ".join(STEPS[1].question.split())
+    assert question in sections(asked)[0] and question not in json.dumps(reminded)
+    assert [b for b in reminded if b["type"] == "actions"] == [
+        b for b in asked if b["type"] == "actions"
+    ]
+    closed = ui.checkin_blocks(on(reminder=True), checkin_id=3, closed=True)
+    assert sections(closed) == [line] and [b for b in closed if b["type"] == "actions"] == []
+
+
+def test_the_stall_question_is_asked_whole_even_after_reminders() -> None:
+    stall = [t for t in (LIB.problem_text(sp.STALL_TEXT),) if t]
+    blocks = ui.checkin_blocks(on(stalled=True, reminder=True), checkin_id=3, stall=stall)
+    assert "Still the right problem?" in json.dumps(blocks)
 
 
 def test_the_stall_answers_carry_ids_and_leave_with_the_check_in() -> None:
