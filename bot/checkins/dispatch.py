@@ -220,6 +220,7 @@ class Dispatcher:
             slot_local=item.slot_local,
             read_on=item.due_local.date(),
             prefs=item.prefs,
+            span=item.span,
             suggestions=self._open_suggestions(item),
             ask_expectations=self._ask_expectations(item),
             problem=self._problem(item),
