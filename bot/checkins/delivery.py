@@ -187,15 +187,15 @@ def create_due(
             count=count,
             recent_answers=answered.get(user.id, ()),
         )
-        asked = schedule.span(Preferences.of(user), slot.local.date())
+        days = schedule.span(Preferences.of(user), slot.local.date())
         rows.append(
             {
                 "workspace_id": user.workspace_id,
                 "user_id": user.id,
                 "period_key": slot.period_key,
-                "period_kind": asked.kind,
-                "period_first": asked.first,
-                "period_last": asked.last,
+                "period_kind": days.kind,
+                "period_first": days.first,
+                "period_last": days.last,
                 "slot_at": slot.at,
                 "status": "pending",
                 "prompt_ids": [p.id for p in prompts],
