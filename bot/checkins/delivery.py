@@ -235,6 +235,8 @@ class Outgoing:
     prefs: Preferences | None = None
     # The days it asks about, as fixed when it was created (None: from `prefs`).
     span: schedule.Span | None = None
+    # A snoozed one's first copy (channel, ts): its buttons go once it is posted again.
+    earlier: tuple[str, str] | None = None
 
 
 @dataclass
@@ -334,6 +336,13 @@ def claim(
                 check_only=check_only,
                 prefs=prefs,
                 span=schedule.asked_span(prefs, checkin),
+                earlier=(
+                    (checkin.channel_id, checkin.message_ts)
+                    if checkin.snoozed_until is not None
+                    and checkin.channel_id
+                    and checkin.message_ts
+                    else None
+                ),
             )
         )
     return result

@@ -486,6 +486,16 @@ def not_saved_as_answer(*, question: bool, in_thread: bool) -> Payload:
     return message(text, context(text))
 
 
+def brought_back_copy(*, period: Period, reposted_local: datetime) -> Payload:
+    """A snoozed check-in's first copy once the snooze brought it back as a new message:
+    no buttons left on it, only where the live one is."""
+    note = f":zzz: Snoozed — brought back below, {_date_label(reposted_local)}."
+    text = f"{period.title}: {note}"
+    return message(
+        text, header(period.title), section(f"Your reflection on {period.label}."), context(note)
+    )
+
+
 def reminder_message(*, slot_local: datetime, reposted_local: datetime | None = None) -> Payload:
     """The one nudge about an open check-in; one a snooze brought back names the copy in
     view too (`reposted_local`: "from Fri 18 Dec, reposted Mon 21 Dec")."""
