@@ -249,7 +249,7 @@ class Dispatcher:
         if item.earlier is None:
             return
         channel, ts = item.earlier
-        period = present.period_of(item.slot_local, item.due_local.date(), item.prefs, item.span)
+        period = present.period_of(item.slot_local, None, item.prefs, item.span)  # as first read
         payload = ui.brought_back_copy(period=period, reposted_local=item.due_local)
         try:
             self.sender.call(
