@@ -179,7 +179,8 @@ class Period:
 
     @property
     def skip(self) -> str:
-        return "Skip this week" if self.kind == "week" else "Skip this check-in"
+        # "this week" only where the header says so (not on one about last week).
+        return "Skip this week" if self.kind == "week" and not self.ended else "Skip this check-in"
 
     @property
     def title(self) -> str:

@@ -15,10 +15,11 @@ def _dm_bodies(transcript: str, who: str = "alice") -> list[str]:
 
 
 def test_skipping_a_checkin_about_last_week_says_last_week(session: Session) -> None:
-    """A Monday check-in asks about the week that ended; "Skip this week" on it says so
-    (failed before: "Skipped this week." under a header about last week)."""
+    """A Monday check-in asks about the week that ended; its skip button and what it says
+    name it so (failed before: "Skip this week", then "Skipped this week.", under a header
+    about last week)."""
     session.feed("/multiplier checkins on mon 10:00\n:time mon 10:05\n:time mon 10:05\n")
-    out = session.feed(":press Skip this week\n")
+    out = session.feed(":press Skip this check-in\n")
     (updated,) = [b for h, b in sections(out) if h == "[multiplier → alice · DM · updated]"]
     lines = [line.strip() for line in updated.splitlines()]
     assert lines[2].startswith("Your reflection on last week (7–13 Dec)."), updated
