@@ -187,11 +187,15 @@ def create_due(
             count=count,
             recent_answers=answered.get(user.id, ()),
         )
+        days = schedule.span(Preferences.of(user), slot.local.date())
         rows.append(
             {
                 "workspace_id": user.workspace_id,
                 "user_id": user.id,
                 "period_key": slot.period_key,
+                "period_kind": days.kind,
+                "period_first": days.first,
+                "period_last": days.last,
                 "slot_at": slot.at,
                 "status": "pending",
                 "prompt_ids": [p.id for p in prompts],
@@ -229,6 +233,10 @@ class Outgoing:
     check_only: bool
     # The person's schedule (their cadence decides which days the check-in asks about).
     prefs: Preferences | None = None
+    # The days it asks about, as fixed when it was created (None: from `prefs`).
+    span: schedule.Span | None = None
+    # A snoozed one's first copy (channel, ts): its buttons go once it is posted again.
+    earlier: tuple[str, str] | None = None
 
 
 @dataclass
@@ -327,6 +335,14 @@ def claim(
                 needs_check=needs_check,
                 check_only=check_only,
                 prefs=prefs,
+                span=schedule.asked_span(prefs, checkin),
+                earlier=(
+                    (checkin.channel_id, checkin.message_ts)
+                    if checkin.snoozed_until is not None
+                    and checkin.channel_id
+                    and checkin.message_ts
+                    else None
+                ),
             )
         )
     return result

@@ -32,6 +32,7 @@ from bot.delivery.sender import Result, Sender
 from bot.expectations import service as expectations
 from bot.problems import service as problems
 from bot.suggestions import flows as suggestion_flows
+from bot.ui import checkins as ui
 from bot.ui.blocks import Block
 from bot.ui.checkins import METADATA_EVENT, checkin_metadata
 from bot.workspaces.service import WorkspaceInactive
@@ -220,6 +221,7 @@ class Dispatcher:
             slot_local=item.slot_local,
             read_on=item.due_local.date(),
             prefs=item.prefs,
+            span=item.span,
             suggestions=self._open_suggestions(item),
             ask_expectations=self._ask_expectations(item),
             problem=self._problem(item),
@@ -236,7 +238,27 @@ class Dispatcher:
             channel=item.slack_user_id,
             check=check,  # a failed look-up counts as ambiguous: nothing is resent
         )
+        if result.outcome is sending.Outcome.OK and item.earlier is not None:
+            self._retire_earlier(client, item)
         return self._outcome(item, result)
+
+    def _retire_earlier(self, client: Any, item: Outgoing) -> None:
+        """A snoozed check-in just posted again: its first copy loses its buttons and says
+        where the live one is (a failure leaves it as it was: its buttons still act on the
+        check-in, and redraw the copy below)."""
+        if item.earlier is None:
+            return
+        channel, ts = item.earlier
+        period = present.period_of(item.slot_local, None, item.prefs, item.span)  # as first read
+        payload = ui.brought_back_copy(period=period, reposted_local=item.due_local)
+        try:
+            self.sender.call(
+                lambda: client.chat_update(channel=channel, ts=ts, **payload),
+                workspace=item.team_id,
+                channel=item.slack_user_id,
+            )
+        except Exception:
+            logger.exception("snoozed copy not updated", extra={"checkin_id": item.checkin_id})
 
     def _ask_expectations(self, item: Outgoing) -> bool:
         """Whether the check-in asks for the person's staff expectations (issue 17)."""

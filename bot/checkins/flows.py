@@ -300,7 +300,8 @@ def postpone(
         session, lambda: act(session=session, user=user, checkin_id=checkin_id, now=now)
     )
     until = change.until.astimezone(schedule.zone_for(user.tz)) if change.until else None
-    note = ui.status_note(change.checkin.status, until=until)
+    period = present.shown_period(change.checkin, schedule.Preferences.of(user))
+    note = ui.status_note(change.checkin.status, until=until, period=period)
     session.commit()
     if not change.changed:
         return None

@@ -29,14 +29,24 @@ def about_last_week(slot_at: datetime, tz: str | None = None) -> bool:
 
 
 def period_of(
-    slot_local: datetime, read_on: date | None = None, prefs: Preferences | None = None
+    slot_local: datetime,
+    read_on: date | None = None,
+    prefs: Preferences | None = None,
+    span: schedule.Span | None = None,
 ) -> ui.Period:
-    """The days the check-in of this slot asks about (for the person's cadence: every week
-    unless `prefs` say otherwise), named as on the day it is read (`read_on`, default the
-    slot's day): a week that has ended by then is "last week"."""
-    span = schedule.span(prefs or Preferences(), slot_local.date())
+    """The days the check-in of this slot asks about (`span`, as fixed when it was created;
+    without one, for the person's cadence: every week unless `prefs` say otherwise), named
+    as on the day it is read (`read_on`, default the slot's day): a week that has ended by
+    then is "last week"."""
+    span = span or schedule.span(prefs or Preferences(), slot_local.date())
     ended = span.kind == "week" and (read_on or slot_local.date()) > span.last
     return ui.Period(span.first, span.last, span.kind, ended)
+
+
+def asked_span(checkin: CheckIn, prefs: Preferences) -> schedule.Span:
+    """The days the check-in asks about, as fixed when it was created (rows from before
+    that was kept: for the person's cadence now)."""
+    return schedule.asked_span(prefs, checkin)
 
 
 def questions(
@@ -87,7 +97,12 @@ def shown_period(checkin: CheckIn, prefs: Preferences) -> ui.Period:
     # snooze has ended it was posted again, at snoozed_until.
     reposted = checkin.snoozed_until is not None and checkin.status != CheckInStatus.SNOOZED
     shown = checkin.snoozed_until if reposted and checkin.snoozed_until else checkin.slot_at
-    return period_of(checkin.slot_at.astimezone(zone), shown.astimezone(zone).date(), prefs)
+    return period_of(
+        checkin.slot_at.astimezone(zone),
+        shown.astimezone(zone).date(),
+        prefs,
+        asked_span(checkin, prefs),
+    )
 
 
 # prompts/checkins.yaml: the line on the check-in after three went unanswered; these words
@@ -119,6 +134,7 @@ def new_message(
     slot_local: datetime,
     read_on: date | None = None,
     prefs: Preferences | None = None,
+    span: schedule.Span | None = None,
     suggestions: Sequence[tuple[int, str, str]] = (),
     ask_expectations: bool = False,
     problem: OnCheckin | None = None,
@@ -127,7 +143,7 @@ def new_message(
     """The check-in as posted (at its slot, or `read_on` when a snooze brings it back):
     every question open, its days named as they are on the day it arrives; then this
     week's open thanks suggestions (id, thanker, channel), each with "Log it"."""
-    period = period_of(slot_local, read_on, prefs)
+    period = period_of(slot_local, read_on, prefs, span)
     return ui.checkin_message(
         checkin_id=checkin_id,
         questions=questions(library, prompt_ids, period=period),

@@ -167,4 +167,10 @@ def _unanswered(session: Session, post: ReminderPost) -> bool:
 def _message(session: Session, post: ReminderPost) -> dict[str, Any]:
     checkin = session.get_one(CheckIn, post.checkin_id)
     user = session.get_one(User, checkin.user_id)
-    return reminder_message(slot_local=checkin.slot_at.astimezone(Preferences.of(user).zone))
+    zone = Preferences.of(user).zone
+    # A snooze that has ended brought the check-in back as a new message: the one in view.
+    reposted = checkin.snoozed_until if checkin.status != "snoozed" else None
+    return reminder_message(
+        slot_local=checkin.slot_at.astimezone(zone),
+        reposted_local=reposted.astimezone(zone) if reposted is not None else None,
+    )

@@ -232,6 +232,16 @@ def span(prefs: Preferences, day: date) -> Span:
     return found
 
 
+def asked_span(prefs: Preferences, checkin: Any) -> Span:
+    """The days a check-in (a `bot.db.models.CheckIn` or anything shaped like it) asks
+    about, as fixed when it was created; a row from before they were kept: for the person's
+    cadence now."""
+    kind, first, last = checkin.period_kind, checkin.period_first, checkin.period_last
+    if kind and first is not None and last is not None:
+        return Span(first, last, kind)
+    return span(prefs, checkin.slot_at.astimezone(prefs.zone).date())
+
+
 def _whole_span(prefs: Preferences, day: date) -> Span:
     if prefs.cadence == "twice_weekly" and len(prefs.weekdays) > 1:
         days = prefs.weekdays

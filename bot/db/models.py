@@ -169,6 +169,13 @@ class CheckIn(_OwnedByUser, Base):
     )
 
     period_key: Mapped[str] = mapped_column(String(32))
+    # The local days it asks about and how they are named ("week", "two_weeks", "since":
+    # `bot.checkins.schedule.Span`), fixed when it is created, so a later change of cadence
+    # never rewrites a check-in already sent. NULL on rows from before: read from the
+    # person's cadence.
+    period_kind: Mapped[str | None] = mapped_column(String(16))
+    period_first: Mapped[date | None] = mapped_column(Date)
+    period_last: Mapped[date | None] = mapped_column(Date)
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # pending → claimed → sent (or failed / unknown: bot/delivery/status.py) → answered; or
     # skipped / snoozed / expired / cancelled.

@@ -176,7 +176,8 @@ class Period:
 
     @property
     def skip(self) -> str:
-        return "Skip this week" if self.kind == "week" else "Skip this check-in"
+        # "this week" only where the header says so (not on one about last week).
+        return "Skip this week" if self.kind == "week" and not self.ended else "Skip this check-in"
 
     @property
     def title(self) -> str:
@@ -335,16 +336,22 @@ def answered_note(*, open_questions: int) -> str:
 
 
 def status_note(
-    status: str, *, until: datetime | date | None = None, next_local: datetime | None = None
+    status: str,
+    *,
+    until: datetime | date | None = None,
+    next_local: datetime | None = None,
+    period: Period | None = None,
 ) -> str | None:
     """The line shown on a check-in that was snoozed, skipped, paused or expired.
 
-    Paused: `until` is the day check-ins resume (`paused_until`); the line names the last
-    paused day and, when known, the next check-in (`next_local`)."""
+    Skipped: named as its header names its `period` ("your reflection on last week (7–13
+    Dec)"). Paused: `until` is the day check-ins resume (`paused_until`); the line names the
+    last paused day and, when known, the next check-in (`next_local`)."""
     if status == "snoozed" and until is not None:
         return f":zzz: Snoozed — I'll bring it back {_date_label(until)} at {until:%H:%M}."
     if status == "skipped":
-        return ":fast_forward: Skipped this week. See you at the next one."
+        what = f"your reflection on {period.label}" if period is not None else "this week"
+        return f":fast_forward: Skipped {what}. See you at the next one."
     if status == "paused" and until is not None:
         last = (until.date() if isinstance(until, datetime) else until) - timedelta(days=1)
         line = f":double_vertical_bar: Skipped, and check-ins paused through {_date_label(last)}."
@@ -478,9 +485,24 @@ def not_saved_as_answer(*, question: bool, in_thread: bool) -> Payload:
     return message(text, context(text))
 
 
-def reminder_message(*, slot_local: datetime) -> Payload:
+def brought_back_copy(*, period: Period, reposted_local: datetime) -> Payload:
+    """A snoozed check-in's first copy once the snooze brought it back as a new message:
+    no buttons left on it, only where the live one is."""
+    note = f":zzz: Snoozed — brought back below, {_date_label(reposted_local)}."
+    text = f"{period.title}: {note}"
+    return message(
+        text, header(period.title), section(f"Your reflection on {period.label}."), context(note)
+    )
+
+
+def reminder_message(*, slot_local: datetime, reposted_local: datetime | None = None) -> Payload:
+    """The one nudge about an open check-in; one a snooze brought back names the copy in
+    view too (`reposted_local`: "from Fri 18 Dec, reposted Mon 21 Dec")."""
+    when = _date_label(slot_local)
+    if reposted_local is not None and reposted_local.date() != slot_local.date():
+        when += f", reposted {_date_label(reposted_local)},"
     text = (
-        f"A gentle nudge: your reflection from {_date_label(slot_local)} is still open. "
+        f"A gentle nudge: your reflection from {when} is still open. "
         "Two minutes now — reply here or use the buttons on the check-in above."
     )
     return message(text)

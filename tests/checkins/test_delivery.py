@@ -261,10 +261,12 @@ def test_snooze_brings_the_checkin_back_once(database: Database, standin: SlackS
     assert len(deliveries) == 2
     (row,) = checkins(database, "UA")
     assert row.status == "sent" and row.message_ts == posted[-1]["ts"]
-    # Friday's message is about this week; Monday's, the same week, now calls it last week
-    # (failed before: "this week (16–22 Nov)" on Monday the 23rd).
+    # Friday's message is about this week (its buttons gone: the copy below is the live
+    # one); Monday's, the same week, now calls it last week (failed before: "this week
+    # (16–22 Nov)" on Monday the 23rd).
     first, second = (str(m["blocks"]) for m in posted)
-    assert "this week (16–22 Nov)" in first and "Nothing this week" in first
+    assert "this week (16–22 Nov)" in first
+    assert not any(b["type"] == "actions" for b in posted[0]["blocks"])
     assert "last week (16–22 Nov)" in second and "Nothing last week" in second
     assert "reflection on this week" not in second
 

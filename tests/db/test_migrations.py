@@ -293,3 +293,75 @@ def test_delivery_words_become_one_vocabulary_under_a_check(fresh_database: Data
             connection.execute(text(statement))
     downgrade(fresh_database.engine, before)
     assert rows() == original
+
+
+CHECKIN_PERIOD_REVISION = "b3a9c0d1e2f3"
+
+
+def test_checkins_get_the_days_they_ask_about_from_the_cadence_at_the_upgrade(
+    fresh_database: Database,
+) -> None:
+    """Existing check-ins are given their days as the person's cadence reads them: every two
+    weeks (Friday, New York), every week (a Monday in Berlin: the week that ended) and twice
+    a week (Tuesday and Friday in Kolkata: the days since the other)."""
+    script = ScriptDirectory.from_config(alembic_config(str(fresh_database.engine.url)))
+    before = script.get_revision(CHECKIN_PERIOD_REVISION).down_revision
+    upgrade(fresh_database.engine, before)
+    now = "2026-11-01 00:00:00"
+    people = [
+        (1, "America/New_York", "biweekly", 4, None),
+        (2, "Europe/Berlin", "weekly", 0, None),
+        (3, "Asia/Kolkata", "twice_weekly", 4, 1),
+    ]
+    rows = [
+        (1, "2026-W49", "2026-12-04 20:00:00"),  # Fri 4 Dec 15:00 in New York
+        (2, "2026-W49", "2026-12-07 08:30:00"),  # Mon 7 Dec 09:30 in Berlin
+        (3, "2026-W49", "2026-12-01 04:00:00"),  # Tue 1 Dec 09:30 in Kolkata
+        (3, "2026-W49.2", "2026-12-04 04:00:00"),  # Fri 4 Dec
+    ]
+    with fresh_database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, team_id, active, installed_at, settings) "
+                "VALUES (1, 'T1', true, :now, '{}')"
+            ),
+            {"now": now},
+        )
+        for user_id, tz, cadence, weekday, second in people:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, workspace_id, slack_user_id, tz, is_admin, is_bot, "
+                    "active, checkins_enabled, cadence, checkin_weekday, second_weekday, "
+                    "checkin_minute, reminder_enabled, summary_enabled, workdays, created_at, "
+                    "updated_at) VALUES (:id, 1, :slack, :tz, false, false, true, true, "
+                    ":cadence, :weekday, :second, 570, true, true, 31, :now, :now)"
+                ),
+                {
+                    "id": user_id, "slack": f"U{user_id}", "tz": tz, "cadence": cadence,
+                    "weekday": weekday, "second": second, "now": now,
+                },
+            )  # fmt: skip
+        for user_id, key, slot in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO checkins (workspace_id, user_id, period_key, slot_at, status, "
+                    "prompt_ids, attempts, created_at) VALUES (1, :user, :key, :slot, 'sent', "
+                    "'[]', 0, :now)"
+                ),
+                {"user": user_id, "key": key, "slot": slot, "now": now},
+            )
+    upgrade(fresh_database.engine, CHECKIN_PERIOD_REVISION)
+    with fresh_database.engine.connect() as connection:
+        found = [
+            (kind, str(first), str(last))
+            for kind, first, last in connection.execute(
+                text("SELECT period_kind, period_first, period_last FROM checkins ORDER BY id")
+            )
+        ]
+    assert found == [
+        ("two_weeks", "2026-11-23", "2026-12-06"),
+        ("week", "2026-11-30", "2026-12-06"),
+        ("since", "2026-11-27", "2026-12-01"),
+        ("since", "2026-12-01", "2026-12-04"),
+    ]
+    downgrade(fresh_database.engine, before)

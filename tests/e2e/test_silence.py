@@ -140,6 +140,35 @@ def test_every_two_weeks_from_the_line_sets_the_cadence_and_ends_the_silence(
     assert user(running_app.database, "UALICE").cadence == "biweekly"
 
 
+def test_a_later_redraw_still_asks_about_the_week_it_was_sent_for(
+    running_app: RunningApp,
+) -> None:
+    """After "Every two weeks", the next click on the same check-in redraws it as the weekly
+    one it was sent as: its title, its days and its "Nothing this week" buttons (failed
+    before: redrawn as a two-week reflection of 16–29 Nov, overlapping the week before)."""
+    message = _silent_three_weeks_then_the_fourth(running_app)
+    intro = message["blocks"][1]["text"]["text"]
+    assert intro.startswith("Your reflection on this week (23–29 Nov).")
+    running_app.slack.block_action(ui.SILENCE_CADENCE, user_id="UALICE", message=message)
+    running_app.wait_idle()
+    running_app.slack.block_action(
+        ui.NOTHING, user_id="UALICE", message=_latest(running_app), block_id=ui.question_block_id(1)
+    )
+    running_app.wait_idle()
+    assert user(running_app.database, "UALICE").cadence == "biweekly"
+    redrawn = _latest(running_app)
+    assert redrawn["blocks"][0]["text"]["text"] == "Weekly reflection"
+    assert redrawn["blocks"][1]["text"]["text"] == intro
+    nothing = [
+        e["text"]["text"]
+        for b in redrawn["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == ui.NOTHING
+    ]
+    assert nothing and set(nothing) == {"Nothing this week"}
+
+
 def test_pause_from_the_line_skips_the_checkin_and_pauses(running_app: RunningApp) -> None:
     """ "Pause for 4 weeks" is the check-in menu's pause: skipped, and paused for 4 weeks."""
     message = _silent_three_weeks_then_the_fourth(running_app)
