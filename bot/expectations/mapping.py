@@ -30,32 +30,16 @@ def suggest_for_entry(*, session: Session, user: User, entry: EvidenceEntry) -> 
     if not rows:
         return []
     matches = suggest(entry.text, [(row.id, row.text) for row in rows])
-    for match in matches:
-        session.add(
-            EntryExpectation(
-                workspace_id=user.workspace_id,
-                user_id=user.id,
-                entry_id=entry.id,
-                expectation_id=match.expectation_id,
-                suggested=True,
-                created_at=utcnow(),
-            )
-        )
-    if matches:
-        session.flush()
-    return [match.expectation_id for match in matches]
+    ids = [match.expectation_id for match in matches]
+    _map(session=session, user=user, entry=entry, existing={}, wanted=ids, suggested=True)
+    return ids
 
 
 def follow_text(*, session: Session, user: User, entry: EvidenceEntry) -> bool:
     """After the entry's text was edited: when the person never changed its mapping by hand,
     the coach's suggestion follows the new words (the old suggestion replaced); a mapping
     they chose is kept. True when the mapping changed."""
-    links = {
-        link.expectation_id: link
-        for link in session.scalars(
-            select(EntryExpectation).where(EntryExpectation.entry_id == entry.id)
-        )
-    }
+    links = _links(session, entry)
     rows = expectations_of(session=session, user=user)
     wanted = follow(
         entry.text,
@@ -65,22 +49,7 @@ def follow_text(*, session: Session, user: User, entry: EvidenceEntry) -> bool:
     )
     if wanted is None:
         return False
-    for expectation_id, link in links.items():
-        if expectation_id not in wanted:
-            session.delete(link)
-    for expectation_id in wanted:
-        if expectation_id not in links:
-            session.add(
-                EntryExpectation(
-                    workspace_id=user.workspace_id,
-                    user_id=user.id,
-                    entry_id=entry.id,
-                    expectation_id=expectation_id,
-                    suggested=True,
-                    created_at=utcnow(),
-                )
-            )
-    session.flush()
+    _map(session=session, user=user, entry=entry, existing=links, wanted=wanted, suggested=True)
     return True
 
 
@@ -172,18 +141,38 @@ def set_mapping(
     if any(expectation_id not in own for expectation_id in ids):
         raise MappingRefused(NOT_YOUR_EXPECTATION)
     entry.mapped_by_hand = True  # an edit of its words keeps this choice
-    existing = {
+    existing = _links(session, entry)
+    _map(session=session, user=user, entry=entry, existing=existing, wanted=ids, suggested=False)
+    return entry
+
+
+def _links(session: Session, entry: EvidenceEntry) -> dict[int, EntryExpectation]:
+    """The entry's expectation links, by expectation id."""
+    return {
         link.expectation_id: link
         for link in session.scalars(
             select(EntryExpectation).where(EntryExpectation.entry_id == entry.id)
         )
     }
+
+
+def _map(
+    *,
+    session: Session,
+    user: User,
+    entry: EvidenceEntry,
+    existing: dict[int, EntryExpectation],
+    wanted: Sequence[int],
+    suggested: bool,
+) -> None:
+    """The entry's links become `wanted`: the others go, new ones come as the coach's
+    suggestion or the person's choice; a link the person kept is theirs from then on."""
     for expectation_id, link in existing.items():
-        if expectation_id not in ids:
+        if expectation_id not in wanted:
             session.delete(link)
-        else:
+        elif not suggested:
             link.suggested = False  # the person confirmed it
-    for expectation_id in ids:
+    for expectation_id in wanted:
         if expectation_id not in existing:
             session.add(
                 EntryExpectation(
@@ -191,12 +180,11 @@ def set_mapping(
                     user_id=user.id,
                     entry_id=entry.id,
                     expectation_id=expectation_id,
-                    suggested=False,
+                    suggested=suggested,
                     created_at=utcnow(),
                 )
             )
     session.flush()
-    return entry
 
 
 def coverage(
