@@ -43,19 +43,7 @@ def open_home(
 ) -> None:
     """Build the Home from the user's own data and publish it."""
     session.commit()  # meeting the user may have written (first contact)
-    # Publishing fresh now makes a queued refresh (this commit's too) redundant; changes
-    # after this re-queue one.
-    home.cancel_pending_refresh(user_id=user.id)
-    with read_session() as reading:
-        view = home.home_view_for(
-            session=reading,
-            user=user,
-            now=now,
-            library=library,
-            names=names,
-            default_calendar=default_calendar,
-        )
-    publish(view)
+    _publish_fresh(read_session, user, now, library, names, publish, default_calendar)
 
 
 def switch_weekly_summary(
@@ -73,9 +61,24 @@ def switch_weekly_summary(
     """Turn the weekly summary DM on or off from the Home, and publish the Home so changed."""
     summaries.set_summary_enabled(session=session, user=user, enabled=enabled)
     session.commit()
-    # The Home is built fresh from this commit next: the refresh the commit queued would only
-    # repeat it. Dropped before the build, not after the publish: on a busy machine the
-    # refresh's delay could run out while the build was under way and publish it twice.
+    _publish_fresh(read_session, user, now, library, names, publish, default_calendar)
+
+
+def _publish_fresh(
+    read_session: ReadSession,
+    user: User,
+    now: datetime,
+    library: CoachingLibrary,
+    names: CommandNames,
+    publish: Publish,
+    default_calendar: str | None,
+) -> None:
+    """Build the Home from what was just committed and publish it.
+
+    The refresh that commit queued would only repeat it: it is dropped before the build, not
+    after the publish (on a busy machine its delay could run out mid-build and publish it
+    twice); changes after this point queue one again.
+    """
     home.cancel_pending_refresh(user_id=user.id)
     with read_session() as reading:
         view = home.home_view_for(
