@@ -1454,6 +1454,13 @@ class Chat:
                     return "submit"
                 if word == "":
                     break
+                if word.split(maxsplit=1)[0] in SANDBOX_COMMANDS:
+                    # A command typed mid-form is not the field's value (it read as one).
+                    self.say(
+                        f"{PROMPT_INDENT}✗ A modal is open: :submit, :cancel, or :later to "
+                        f"keep it for :modal, then {word.split(maxsplit=1)[0]}."
+                    )
+                    continue
                 if word == forms.CLEAR:
                     form.set(f, forms.initial_state({"type": f.kind}))
                     break
@@ -1481,13 +1488,16 @@ def _json(body: str) -> Any:
         return None
 
 
+# The sandbox's own commands (the modal's words are forms.FORM_WORDS).
+SANDBOX_COMMANDS = (
+    ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
+    ":edit", ":post", ":shortcut", ":react", ":unreact", ":status", ":modal", ":close",
+    ":quit",
+)  # fmt: skip
+
+
 def completion_words(sandbox: Sandbox) -> list[str]:
-    commands = [
-        ":help", ":as", ":users", ":time", ":home", ":dm", ":digest", ":press", ":reply",
-        ":edit", ":post", ":shortcut", ":react", ":unreact", ":status", ":modal", ":close",
-        ":quit",
-        *forms.FORM_WORDS,
-    ]  # fmt: skip
+    commands = [*SANDBOX_COMMANDS, *forms.FORM_WORDS]
     s = sandbox.config
     commands += [s.command_brag, s.command_kudos, s.command_multiplier]
     commands += [u.name for u in sandbox.users] + ["@" + u.name for u in sandbox.users]

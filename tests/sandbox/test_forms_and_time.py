@@ -15,6 +15,7 @@ from sandbox import forms
 from sandbox.hints import NEXT_DUE
 from sandbox.render import Names
 from sandbox.timetravel import fast_forward
+from tests.sandbox.conftest import Session
 
 NAMES = Names.of({"UBOB": "bob"}, {"C0TEAM": "team"})
 LOOKUP = forms.Lookup(
@@ -209,3 +210,13 @@ def test_failing_job_and_hint_do_not_stop_the_others(
     journey = fast_forward(_ctx(), since=start, until=start + timedelta(minutes=3))
     assert [r.summary for r in journey.failures] == ["RuntimeError: boom"] * 3
     assert journey.counts() == {"broken": 3, "hinted": 3}
+
+
+def test_a_sandbox_command_typed_in_a_modal_is_not_taken_as_a_field(session: Session) -> None:
+    """`:as bob` typed while a modal asks for a field said "✗ pick one of …" (or became the
+    text); now it says the modal is open and how to leave it, and the field is asked again."""
+    out = session.feed("/brag\n:as bob\n:later\n:as bob\n")
+    assert (
+        "✗ A modal is open: :submit, :cancel, or :later to keep it for :modal, then :as." in out
+    ), out
+    assert "(The modal stays open" in out and "You are bob" in out, out
