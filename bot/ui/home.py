@@ -26,11 +26,11 @@ from bot.ui.blocks import (
     header,
     section,
 )
+from bot.ui.evidence import dimension_label
 from bot.ui.mapping import coverage_home_blocks
 from bot.ui.messages import CommandNames
 from bot.ui.quotes import request_button
 from bot.ui.summary import (
-    dimension_label,
     dimension_line,
     headline,
     kudos_received_line,
@@ -118,7 +118,7 @@ def _recent_blocks(data: HomeData, library: CoachingLibrary, names: CommandNames
         received = "kudos received · " if entry.source == "kudos" else ""
         blocks.append(
             context(
-                f"{received}{dimension_label(library, entry.dimension)} · "
+                f"{received}{dimension_label(entry.dimension, library)} · "
                 f"{day_label(entry.occurred_at.astimezone(tz), year=True)} · {shared}{also}"
             )
         )

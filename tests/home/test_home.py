@@ -431,3 +431,17 @@ def test_a_kudos_received_reads_as_one_in_recent_entries(database: Database) -> 
     own = [d for d in details if d.startswith("🔓") or ":unlock:" in d or "Unblocking" in d]
     assert len(kudos) == 1, details
     assert own and "kudos" not in own[0], details
+
+
+def test_an_entry_without_a_dimension_reads_as_in_the_log(database: Database) -> None:
+    """An entry with no dimension says "no dimension yet" on the Home, as its confirmation and
+    `/multiplier evidence` do (the Home said "Unclassified")."""
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=ZoneInfo("UTC"))
+    with database.session() as session:
+        pat = logbook.user(session, "UPAT", tz="Europe/London")
+        logbook.entry(session, pat, now, text="Thanks for the help", dimension=None)
+        data = home_data.load_home(session=session, user=pat, now=now, library=default_library())
+        view = home_view(data, library=default_library(), names=CommandNames())
+    details = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]]
+    (line,) = [d for d in details if d.endswith("Mon 7 Dec 2026 · private")]
+    assert line == "no dimension yet · Mon 7 Dec 2026 · private", details
